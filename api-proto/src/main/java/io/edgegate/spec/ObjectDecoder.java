@@ -1,0 +1,75 @@
+package io.edgegate.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgegate.spec.codec.DecodeContext;
+import io.edgegate.spec.codec.KeySuggestions;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.SpecNode;
+import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.pipeline.FilterSpecKinds;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.server.HttpServerSpec;
+import java.util.Optional;
+
+/** Decodes and validates one parsed document into its spec. Shared by the control plane and the data plane. */
+public final class ObjectDecoder {
+
+    private final FilterSpecKinds filterKinds;
+
+    public ObjectDecoder(FilterSpecKinds filterKinds) {
+        this.filterKinds = requireNonNull(filterKinds, "filterKinds");
+    }
+
+    public FilterSpecKinds filterKinds() {
+        return filterKinds;
+    }
+
+    /**
+     * Decodes {@code document}. In {@link ValidationMode#WARN} mode unknown keys are removed from
+     * {@code document} itself, so the caller stores exactly what was validated.
+     */
+    public DecodedObject decode(ObjectNode document, ValidationMode mode) throws SpecException {
+        DecodeContext context = new DecodeContext(mode);
+        SpecObject root = SpecNode.root(document, context).asObject();
+        String name = Names.read(root, "name");
+        String kindName = root.requiredString("kind");
+        Optional<ObjectKind> kind = ObjectKind.byKindName(kindName);
+        if (kind.isEmpty()) {
+            if (!kindName.isEmpty()) {
+                root.error("kind", unknownKind(kindName));
+            }
+            context.throwIfErrors();
+        }
+        ObjectSpec spec = switch (kind.orElseThrow()) {
+            case HTTP_SERVER -> HttpServerSpec.decode(name, root);
+            case HTTP_PIPELINE, PIPELINE -> PipelineSpec.decode(name, kind.get(), root, filterKinds);
+        };
+        root.finish();
+        context.throwIfErrors();
+        return new DecodedObject(spec, document, context.warnings());
+    }
+
+    /** Reads only {@code name} and {@code kind}, for deleting the objects a file describes. */
+    public static ObjectId identify(ObjectNode document) throws SpecException {
+        DecodeContext context = new DecodeContext(ValidationMode.WARN);
+        SpecObject root = SpecNode.root(document, context).asObject();
+        String name = Names.read(root, "name");
+        String kindName = root.requiredString("kind");
+        Optional<ObjectKind> kind = ObjectKind.byKindName(kindName);
+        if (kind.isEmpty() && !kindName.isEmpty()) {
+            root.error("kind", unknownKind(kindName));
+        }
+        context.throwIfErrors();
+        return new ObjectId(kind.orElseThrow(), name);
+    }
+
+    static String unknownKind(String kindName) {
+        String known = String.join(", ", ObjectKind.kindNames());
+        return KeySuggestions.closest(kindName, ObjectKind.kindNames())
+                .map(s -> "unknown kind '" + kindName + "' (did you mean '" + s + "'? known kinds: " + known + ")")
+                .orElseGet(() -> "unknown kind '" + kindName + "' (known kinds: " + known + ")");
+    }
+}

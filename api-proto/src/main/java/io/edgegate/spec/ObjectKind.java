@@ -1,0 +1,63 @@
+package io.edgegate.spec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The kinds of object the control plane stores, with kubectl-style aliases for egctl. */
+public enum ObjectKind {
+    HTTP_SERVER("HTTPServer", List.of("hs", "httpserver", "httpservers"), "a listener and its routing rules"),
+    HTTP_PIPELINE("HTTPPipeline", List.of("hp", "httppipeline", "httppipelines"), "v1 pipeline: flow + filters"),
+    PIPELINE("Pipeline", List.of("pl", "pipeline", "pipelines"), "v2 pipeline: filters + flow");
+
+    private final String kindName;
+    private final List<String> aliases;
+    private final String description;
+
+    ObjectKind(String kindName, List<String> aliases, String description) {
+        this.kindName = kindName;
+        this.aliases = aliases;
+        this.description = description;
+    }
+
+    /** The name written in documents, e.g. {@code HTTPServer}. */
+    public String kindName() {
+        return kindName;
+    }
+
+    public List<String> aliases() {
+        return aliases;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Both pipeline kinds share one namespace, because HTTPServer rules name a backend without its kind. */
+    public boolean isPipeline() {
+        return this == HTTP_PIPELINE || this == PIPELINE;
+    }
+
+    /** Exact kind as written in a document. */
+    public static Optional<ObjectKind> byKindName(String name) {
+        return Arrays.stream(values()).filter(k -> k.kindName.equals(name)).findFirst();
+    }
+
+    /** What a person types on the command line: the kind in any case, or an alias. */
+    public static Optional<ObjectKind> lookup(String typed) {
+        String lowered = typed.toLowerCase(Locale.ROOT);
+        return Arrays.stream(values())
+                .filter(k -> k.kindName.toLowerCase(Locale.ROOT).equals(lowered) || k.aliases.contains(lowered))
+                .findFirst();
+    }
+
+    public static List<String> kindNames() {
+        return Arrays.stream(values()).map(ObjectKind::kindName).toList();
+    }
+
+    @Override
+    public String toString() {
+        return kindName;
+    }
+}

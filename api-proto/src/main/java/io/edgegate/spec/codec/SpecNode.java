@@ -1,0 +1,150 @@
+package io.edgegate.spec.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A value inside a document, with its path. Conversions record a problem naming the path and
+ * what was expected, and return a harmless placeholder so decoding can go on and report
+ * every problem of the document at once.
+ */
+public final class SpecNode {
+
+    private final JsonNode value;
+    private final String path;
+    private final DecodeContext context;
+
+    SpecNode(JsonNode value, String path, DecodeContext context) {
+        this.value = value == null ? MissingNode.getInstance() : value;
+        this.path = path;
+        this.context = context;
+    }
+
+    public static SpecNode root(ObjectNode document, DecodeContext context) {
+        return new SpecNode(document, "", context);
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public DecodeContext context() {
+        return context;
+    }
+
+    /** Present and not {@code null} (a YAML {@code null} means "not set"). */
+    public boolean isSet() {
+        return !value.isMissingNode() && !value.isNull();
+    }
+
+    public void error(String message) {
+        context.error(path, message);
+    }
+
+    public SpecObject asObject() {
+        if (value instanceof ObjectNode object) {
+            return new SpecObject(object, path, context);
+        }
+        error("expected a mapping of keys to values, got " + describe(value));
+        return SpecObject.broken(path, context);
+    }
+
+    /** Scalars are accepted as text (YAML users write {@code value: 123} unquoted). */
+    public String asString() {
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        if (value.isNumber() || value.isBoolean()) {
+            return value.asText();
+        }
+        error("expected a string, got " + describe(value));
+        return "";
+    }
+
+    public long asLong(long min, long max) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            error("expected an integer" + range(min, max) + ", got " + describe(value));
+            return min;
+        }
+        long n = value.longValue();
+        if (n < min || n > max) {
+            error(n + " is out of range (expected: an integer" + range(min, max) + ")");
+            return min;
+        }
+        return n;
+    }
+
+    public int asInt(int min, int max) {
+        return (int) asLong(min, max);
+    }
+
+    public boolean asBoolean() {
+        if (!value.isBoolean()) {
+            error("expected true or false, got " + describe(value));
+            return false;
+        }
+        return value.booleanValue();
+    }
+
+    public Duration asDuration() {
+        if (!value.isTextual()) {
+            error("expected a duration such as 500ms, 60s or 1m30s, got " + describe(value));
+            return Duration.ZERO;
+        }
+        try {
+            return GoDuration.parse(value.textValue());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            error(e.getMessage() == null ? "not a duration" : e.getMessage());
+            return Duration.ZERO;
+        }
+    }
+
+    public <T> List<T> asList(Function<SpecNode, T> element) {
+        if (!value.isArray()) {
+            error("expected a list, got " + describe(value));
+            return List.of();
+        }
+        List<T> out = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            T decoded = element.apply(new SpecNode(value.get(i), DecodeContext.element(path, i), context));
+            if (decoded != null) {
+                out.add(decoded);
+            }
+        }
+        return out;
+    }
+
+    static String describe(JsonNode node) {
+        if (node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isNull()) {
+            return "null";
+        }
+        if (node.isObject()) {
+            return "a mapping";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isTextual()) {
+            return "'" + node.textValue() + "'";
+        }
+        return node.toString();
+    }
+
+    private static String range(long min, long max) {
+        if (min == Long.MIN_VALUE && max == Long.MAX_VALUE) {
+            return "";
+        }
+        if (max == Long.MAX_VALUE || max == Integer.MAX_VALUE) {
+            return " >= " + min;
+        }
+        return " from " + min + " to " + max;
+    }
+}

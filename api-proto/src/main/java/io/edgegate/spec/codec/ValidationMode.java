@@ -1,0 +1,7 @@
+package io.edgegate.spec.codec;
+
+/** kubectl's --validate convention: refuse unknown keys, or report them and drop them. */
+public enum ValidationMode {
+    STRICT,
+    WARN
+}

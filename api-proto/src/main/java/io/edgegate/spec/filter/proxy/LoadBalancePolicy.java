@@ -1,0 +1,27 @@
+package io.edgegate.spec.filter.proxy;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** Load-balancing policies, named as in Easegress. */
+public enum LoadBalancePolicy {
+    ROUND_ROBIN("roundRobin"),
+    RANDOM("random"),
+    WEIGHTED_RANDOM("weightedRandom"),
+    IP_HASH("ipHash"),
+    HEADER_HASH("headerHash");
+
+    private final String policyName;
+
+    LoadBalancePolicy(String policyName) {
+        this.policyName = policyName;
+    }
+
+    public String policyName() {
+        return policyName;
+    }
+
+    public static Optional<LoadBalancePolicy> byName(String name) {
+        return Arrays.stream(values()).filter(p -> p.policyName.equals(name)).findFirst();
+    }
+}

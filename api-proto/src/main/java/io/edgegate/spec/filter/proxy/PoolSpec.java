@@ -1,0 +1,64 @@
+package io.edgegate.spec.filter.proxy;
+
+import io.edgegate.spec.codec.SpecObject;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A pool of upstream servers with its load-balancing policy. {@code serverTags} keeps only
+ * servers carrying at least one of the tags; empty keeps all of them (Easegress #711).
+ * {@code serviceRegistry}/{@code serviceName} name where instances come from; the static
+ * {@code servers} are the fallback while the registry has none.
+ */
+public record PoolSpec(
+        List<ServerSpec> servers,
+        List<String> serverTags,
+        LoadBalanceSpec loadBalance,
+        Optional<String> serviceRegistry,
+        Optional<String> serviceName) {
+
+    static final PoolSpec EMPTY =
+            new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(), Optional.empty());
+
+    public PoolSpec {
+        servers = List.copyOf(servers);
+        serverTags = List.copyOf(serverTags);
+    }
+
+    /** The static servers this pool may use after tag selection. */
+    public List<ServerSpec> selectedServers() {
+        if (serverTags.isEmpty()) {
+            return servers;
+        }
+        return servers.stream().filter(s -> s.tags().stream().anyMatch(serverTags::contains)).toList();
+    }
+
+    static PoolSpec decode(SpecObject o) {
+        o.unsupported("candidate pools arrive with the traffic-shaping issue", "filter");
+        o.unsupported("resilience arrives with its own issue",
+                "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
+        o.unsupported("response caching arrives with the traffic-shaping issue", "memoryCache");
+        o.unsupported("not implemented", "spanName", "serverMaxBodySize", "maxIdleConnsPerHost");
+        List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
+        List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
+        LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
+        Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
+        Optional<String> serviceName = o.optionalString("serviceName");
+        if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
+            o.error("serviceName", "is required with serviceRegistry (the service whose instances form the pool)");
+        }
+        if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
+            o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
+        }
+        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName);
+        if (serviceRegistry.isEmpty()) {
+            if (servers.isEmpty()) {
+                o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");
+            } else if (pool.selectedServers().isEmpty()) {
+                o.error("serverTags", "no server carries any of the tags " + serverTags);
+            }
+        }
+        o.finish();
+        return pool;
+    }
+}

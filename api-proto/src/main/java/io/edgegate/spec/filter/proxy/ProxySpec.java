@@ -1,0 +1,62 @@
+package io.edgegate.spec.filter.proxy;
+
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.pipeline.FilterSpec;
+import io.edgegate.spec.pipeline.FilterSpecKind;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Proxy filter: sends the request to a server of its pool. v1 ({@code HTTPPipeline})
+ * writes the pool as {@code mainPool}, v2 ({@code Pipeline}) as the one entry of
+ * {@code pools} without a {@code filter}; both forms are accepted in both kinds.
+ */
+public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
+
+    public static final String KIND = "Proxy";
+    public static final String RESULT_INTERNAL_ERROR = "internalError";
+    public static final String RESULT_CLIENT_ERROR = "clientError";
+    public static final String RESULT_SERVER_ERROR = "serverError";
+    public static final String RESULT_FAILURE_CODE = "failureCode";
+
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
+            Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE),
+            ProxySpec::decode);
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
+        o.unsupported("canary and mirroring arrive with the traffic-shaping issue", "candidatePools", "mirrorPool");
+        o.unsupported("arrives with the traffic-shaping issue", "compression");
+        o.unsupported("upstream TLS arrives with the HTTP-protocols issue", "mtls");
+        o.unsupported("not implemented", "maxIdleConns", "maxIdleConnsPerHost", "serverMaxBodySize", "fallback");
+        boolean hasMain = o.has("mainPool");
+        boolean hasPools = o.has("pools");
+        if (hasMain && hasPools) {
+            o.error("set either mainPool (HTTPPipeline form) or pools (Pipeline form), not both");
+            return new ProxySpec(name, PoolSpec.EMPTY);
+        }
+        if (hasMain) {
+            return new ProxySpec(name, PoolSpec.decode(o.object("mainPool").orElseThrow()));
+        }
+        if (hasPools) {
+            List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
+            if (pools.size() > 1) {
+                o.error("pools", "only one pool is supported: the main pool (candidate pools with a 'filter' "
+                        + "arrive with the traffic-shaping issue)");
+            }
+            if (!pools.isEmpty()) {
+                return new ProxySpec(name, pools.get(0));
+            }
+        }
+        o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",
+                "a Proxy needs a pool of servers (" + (pipelineKind == ObjectKind.PIPELINE
+                        ? "pools: [{servers: [{url: http://host:port}]}]"
+                        : "mainPool: {servers: [{url: http://host:port}]}") + ")");
+        return new ProxySpec(name, PoolSpec.EMPTY);
+    }
+}

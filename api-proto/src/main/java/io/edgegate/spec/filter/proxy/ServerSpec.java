@@ -1,0 +1,78 @@
+package io.edgegate.spec.filter.proxy;
+
+import io.edgegate.spec.codec.SpecObject;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+
+/** An upstream server: where it is, its tags and weight, and whether it receives the client's Host. */
+public record ServerSpec(String url, List<String> tags, int weight, boolean keepHost) {
+
+    public static final int DEFAULT_WEIGHT = 1;
+
+    public ServerSpec {
+        tags = List.copyOf(tags);
+    }
+
+    /** The parsed url; decode has already checked it. */
+    public URI uri() {
+        return URI.create(url);
+    }
+
+    public String host() {
+        String host = uri().getHost();
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    public int port() {
+        URI uri = uri();
+        if (uri.getPort() > 0) {
+            return uri.getPort();
+        }
+        return "https".equals(uri.getScheme()) ? 443 : 80;
+    }
+
+    /** The Host header value for this server: port omitted when it is the scheme's default. */
+    public String authority() {
+        URI uri = uri();
+        return uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost();
+    }
+
+    static ServerSpec decode(SpecObject o) {
+        String url = o.requiredString("url");
+        if (!url.isEmpty()) {
+            checkUrl(url).ifPresent(problem -> o.error("url", "'" + url + "' " + problem));
+        }
+        List<String> tags = o.stringList("tags");
+        int weight = o.integer("weight", DEFAULT_WEIGHT, 0, 10_000);
+        boolean keepHost = o.bool("keepHost", false);
+        o.finish();
+        return new ServerSpec(url, tags, weight, keepHost);
+    }
+
+    private static java.util.Optional<String> checkUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return java.util.Optional.of("is not a URL: " + e.getReason() + " (expected: e.g. http://10.0.0.1:8080)");
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            return java.util.Optional.of("is not a URL with a scheme and a host (expected: e.g. http://10.0.0.1:8080)");
+        }
+        if (uri.getScheme().equals("https")) {
+            return java.util.Optional.of("uses https, which EdgeGate does not speak to upstreams yet "
+                    + "(it arrives with the HTTP-protocols issue)");
+        }
+        if (!uri.getScheme().equals("http")) {
+            return java.util.Optional.of("has scheme '" + uri.getScheme() + "' (expected: http)");
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return java.util.Optional.of("must not carry user info, a query or a fragment");
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+            return java.util.Optional.of("must not have a path: the request's own path is forwarded");
+        }
+        return java.util.Optional.empty();
+    }
+}

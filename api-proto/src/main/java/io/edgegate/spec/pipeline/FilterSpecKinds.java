@@ -1,0 +1,56 @@
+package io.edgegate.spec.pipeline;
+
+import io.edgegate.spec.codec.KeySuggestions;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The registry of filter kinds, keyed by kind. Registration is explicit and a duplicate kind fails at once. */
+public final class FilterSpecKinds {
+
+    /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
+    private static final Set<String> NOT_YET = Set.of("Validator", "RateLimiter", "CircuitBreaker", "Retryer",
+            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "CORSAdaptor", "Mock", "Redirector", "Fallback",
+            "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
+            "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
+            "GRPCProxy", "Simulator");
+
+    private final Map<String, FilterSpecKind> kinds;
+
+    public FilterSpecKinds(List<FilterSpecKind> kinds) {
+        Map<String, FilterSpecKind> byName = new LinkedHashMap<>();
+        for (FilterSpecKind kind : kinds) {
+            if (byName.putIfAbsent(kind.kind(), kind) != null) {
+                throw new IllegalArgumentException("filter kind registered twice: " + kind.kind());
+            }
+        }
+        this.kinds = Map.copyOf(byName);
+    }
+
+    /** The filter kinds this version of EdgeGate implements. */
+    public static FilterSpecKinds builtIn() {
+        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND));
+    }
+
+    public Optional<FilterSpecKind> get(String kind) {
+        return Optional.ofNullable(kinds.get(kind));
+    }
+
+    public Set<String> names() {
+        return kinds.keySet();
+    }
+
+    /** Why {@code kind} cannot be used, in words a person can act on. */
+    public String unknownKindMessage(String kind) {
+        String known = String.join(", ", kinds.keySet().stream().sorted().toList());
+        if (NOT_YET.contains(kind)) {
+            return "filter kind '" + kind + "' is not supported by EdgeGate yet (available: " + known + ")";
+        }
+        return KeySuggestions.closest(kind, kinds.keySet())
+                .map(s -> "unknown filter kind '" + kind + "' (did you mean '" + s + "'?)")
+                .orElseGet(() -> "unknown filter kind '" + kind + "' (available: " + known + ")");
+    }
+}

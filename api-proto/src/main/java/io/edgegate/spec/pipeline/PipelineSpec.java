@@ -1,0 +1,115 @@
+package io.edgegate.spec.pipeline;
+
+import io.edgegate.spec.Names;
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.ObjectSpec;
+import io.edgegate.spec.codec.SpecNode;
+import io.edgegate.spec.codec.SpecObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pipeline: filters and the flow that runs them. {@code HTTPPipeline} (v1) and
+ * {@code Pipeline} (v2) share this model; the kind records which format it came from.
+ * Without a {@code flow}, the filters run in the order they are listed.
+ */
+public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, List<FilterSpec> filters)
+        implements ObjectSpec {
+
+    public PipelineSpec {
+        flow = List.copyOf(flow);
+        filters = List.copyOf(filters);
+    }
+
+    public Optional<FilterSpec> filter(String filterName) {
+        return filters.stream().filter(f -> f.name().equals(filterName)).findFirst();
+    }
+
+    public static PipelineSpec decode(String name, ObjectKind kind, SpecObject o, FilterSpecKinds kinds) {
+        o.unsupported("resilience policies arrive with the resilience issue", "resilience");
+        List<Declared> declared = o.list("filters", n -> Declared.decode(n, kind, kinds));
+        if (!o.has("filters") || declared.isEmpty()) {
+            o.error("filters", "a pipeline needs at least one filter");
+        }
+        Map<String, Declared> byName = new HashMap<>();
+        for (int i = 0; i < declared.size(); i++) {
+            Declared d = declared.get(i);
+            if (!d.name.isEmpty() && byName.putIfAbsent(d.name, d) != null) {
+                o.error("filters[" + i + "].name", "filter name '" + d.name + "' is used twice");
+            }
+        }
+        List<FlowStep> flow = o.list("flow", n -> FlowStep.decode(n.asObject()));
+        if (flow.isEmpty()) {
+            flow = declared.stream().map(d -> new FlowStep(d.name, Map.of())).toList();
+        } else {
+            checkFlow(o, flow, byName);
+        }
+        List<FilterSpec> filters = new ArrayList<>();
+        declared.stream().filter(d -> d.spec != null).forEach(d -> filters.add(d.spec));
+        return new PipelineSpec(name, kind, flow, filters);
+    }
+
+    private static void checkFlow(SpecObject o, List<FlowStep> flow, Map<String, Declared> byName) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < flow.size(); i++) {
+            position.putIfAbsent(flow.get(i).filter(), i);
+        }
+        for (int i = 0; i < flow.size(); i++) {
+            FlowStep step = flow.get(i);
+            String at = "flow[" + i + "]";
+            if (step.isEnd()) {
+                continue;
+            }
+            Declared d = byName.get(step.filter());
+            if (d == null) {
+                o.error(at + ".filter", "filter '" + step.filter() + "' is not defined in filters (defined: "
+                        + String.join(", ", byName.keySet().stream().sorted().toList()) + ")");
+                continue;
+            }
+            for (Map.Entry<String, String> jump : step.jumpIf().entrySet()) {
+                String result = jump.getKey();
+                String target = jump.getValue();
+                if (d.kind != null && !d.kind.results().contains(result)) {
+                    o.error(at + ".jumpIf." + result, "filter '" + d.name + "' (" + d.kind.kind()
+                            + ") never returns '" + result + "' (its results: "
+                            + String.join(", ", d.kind.results().stream().sorted().toList()) + ")");
+                }
+                if (target.equals(FlowStep.END)) {
+                    continue;
+                }
+                Integer targetAt = position.get(target);
+                if (targetAt == null) {
+                    o.error(at + ".jumpIf." + result, "jump target '" + target + "' is not a step of the flow "
+                            + "(expected: a filter name from the flow, or END)");
+                } else if (targetAt <= i) {
+                    o.error(at + ".jumpIf." + result, "jump target '" + target
+                            + "' must come after '" + step.filter() + "' in the flow (a backward jump would loop)");
+                }
+            }
+        }
+    }
+
+    /** A filter as declared, kept even when its spec has errors so the flow check does not repeat them. */
+    private record Declared(String name, FilterSpecKind kind, FilterSpec spec) {
+
+        static Declared decode(SpecNode node, ObjectKind pipelineKind, FilterSpecKinds kinds) {
+            SpecObject f = node.asObject();
+            String name = Names.read(f, "name");
+            String kindName = f.requiredString("kind");
+            Optional<FilterSpecKind> kind = kinds.get(kindName);
+            if (kind.isEmpty()) {
+                if (!kindName.isEmpty()) {
+                    f.error("kind", kinds.unknownKindMessage(kindName));
+                }
+                return new Declared(name, null, null);
+            }
+            int errorsBefore = f.context().errorCount();
+            FilterSpec spec = kind.get().decoder().decode(name, f, pipelineKind);
+            f.finish();
+            return new Declared(name, kind.get(), f.context().errorCount() == errorsBefore ? spec : null);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.edgegate.spec.server;
+
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.ObjectSpec;
+import io.edgegate.spec.codec.SpecObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** An HTTP listener and its ordered routing rules (Easegress {@code HTTPServer}). */
+public record HttpServerSpec(
+        String name,
+        int port,
+        Optional<String> address,
+        boolean keepAlive,
+        Duration keepAliveTimeout,
+        int maxConnections,
+        long clientMaxBodySize,
+        boolean xForwardedFor,
+        List<RuleSpec> rules) implements ObjectSpec {
+
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_CONNECTIONS = 10240;
+    public static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 4L * 1024 * 1024;
+
+    public HttpServerSpec {
+        rules = List.copyOf(rules);
+    }
+
+    @Override
+    public ObjectKind kind() {
+        return ObjectKind.HTTP_SERVER;
+    }
+
+    public static HttpServerSpec decode(String name, SpecObject o) {
+        o.unsupported("TLS termination arrives with the HTTP-protocols issue",
+                "https", "certs", "keys", "certBase64", "keyBase64", "caCertBase64", "autoCert", "http3");
+        o.unsupported("not implemented", "tracing", "globalFilter", "cacheSize", "ipFilter");
+        int port = o.requiredInt("port", 1, 65535);
+        Optional<String> address = o.optionalString("address");
+        address.filter(a -> !IpLiterals.isIpLiteral(a))
+                .ifPresent(a -> o.error("address", "'" + a + "' is not an IP address (expected: e.g. 0.0.0.0 or ::1)"));
+        boolean keepAlive = o.bool("keepAlive", true);
+        Duration keepAliveTimeout = o.duration("keepAliveTimeout", DEFAULT_KEEP_ALIVE_TIMEOUT);
+        if (keepAliveTimeout.isNegative() || keepAliveTimeout.isZero()) {
+            o.error("keepAliveTimeout", "must be positive");
+        }
+        int maxConnections = o.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE);
+        long clientMaxBodySize = o.longValue("clientMaxBodySize", DEFAULT_CLIENT_MAX_BODY_SIZE, -1, Integer.MAX_VALUE);
+        if (clientMaxBodySize == -1) {
+            o.error("clientMaxBodySize", "-1 (stream without a limit) is not supported yet: bodies are buffered; "
+                    + "set a size in bytes");
+        } else if (clientMaxBodySize == 0) {
+            o.error("clientMaxBodySize", "must be a size in bytes greater than 0");
+        }
+        boolean xForwardedFor = o.bool("xForwardedFor", false);
+        List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
+        return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
+                clientMaxBodySize, xForwardedFor, rules);
+    }
+}

@@ -1,0 +1,201 @@
+package io.edgegate.spec;
+
+import static io.edgegate.spec.SpecFixtures.decode;
+import static io.edgegate.spec.SpecFixtures.example;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.SpecProblem;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.filter.proxy.LoadBalancePolicy;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.server.HttpServerSpec;
+import io.edgegate.testkit.Fixtures;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ObjectDecoderTest {
+
+    @Test
+    void seedPipelineDecodesVerbatim() throws SpecException {
+        DecodedObject decoded = decode(example("pipeline-reverse-proxy.yaml"));
+
+        assertThat(decoded.id()).isEqualTo(new ObjectId(ObjectKind.HTTP_PIPELINE, "pipeline-reverse-proxy"));
+        PipelineSpec pipeline = (PipelineSpec) decoded.spec();
+        assertThat(pipeline.flow()).extracting(f -> f.filter()).containsExactly("proxy");
+        ProxySpec proxy = (ProxySpec) pipeline.filter("proxy").orElseThrow();
+        assertThat(proxy.mainPool().servers()).extracting(s -> s.url())
+                .containsExactly("http://127.0.0.1:9095", "http://127.0.0.1:9096", "http://127.0.0.1:9097");
+        assertThat(proxy.mainPool().loadBalance().policy()).isEqualTo(LoadBalancePolicy.ROUND_ROBIN);
+        assertThat(decoded.warnings()).isEmpty();
+    }
+
+    @Test
+    void exampleServerDecodesWithDefaults() throws SpecException {
+        HttpServerSpec server = (HttpServerSpec) decode(example("http-server.yaml")).spec();
+
+        assertThat(server.port()).isEqualTo(10080);
+        assertThat(server.maxConnections()).isEqualTo(10240);
+        assertThat(server.clientMaxBodySize()).isEqualTo(4 * 1024 * 1024);
+        assertThat(server.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(server.rules().get(0).paths().get(0).pathPrefix()).contains("/pipeline");
+        assertThat(server.rules().get(0).paths().get(0).backend()).isEqualTo("pipeline-reverse-proxy");
+    }
+
+    @Test
+    void seedRegistryTypoIsRefusedWithSuggestion() {
+        assertThatThrownBy(() -> decode(Fixtures.read("seed-000-registry-typo.yaml")))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("filters[0].mainPool.serviceRegisrty: unknown field 'serviceRegisrty' "
+                        + "(did you mean 'serviceRegistry'?)");
+        assertThatThrownBy(() -> decode(Fixtures.read("seed-000-registry-reference.yaml")))
+                .hasMessageContaining("filters[0].mainPool.serviceRegisty: unknown field 'serviceRegisty' "
+                        + "(did you mean 'serviceRegistry'?)");
+    }
+
+    @Test
+    void warnModeDropsUnknownKeysAndReportsThem() throws SpecException {
+        DecodedObject decoded = decode(Fixtures.read("seed-000-registry-typo.yaml").replaceAll("\\s+serviceName: .*\n", "\n"),
+                ValidationMode.WARN);
+
+        assertThat(decoded.warnings()).extracting(SpecProblem::toString).containsExactly(
+                "filters[0].mainPool.serviceRegisrty: unknown field 'serviceRegisrty' (did you mean 'serviceRegistry'?); ignored");
+        assertThat(decoded.document().at("/filters/0/mainPool").has("serviceRegisrty")).isFalse();
+    }
+
+    @Test
+    void flowNamingAnUndefinedFilterIsRefused() {
+        String yaml = example("pipeline-reverse-proxy.yaml").replace("- filter: proxy", "- filter: proxyy");
+        assertThatThrownBy(() -> decode(yaml))
+                .hasMessageContaining("flow[0].filter: filter 'proxyy' is not defined in filters (defined: proxy)");
+    }
+
+    @Test
+    void serverUrlThatIsNotAUrlIsRefused() {
+        String yaml = example("pipeline-reverse-proxy.yaml").replace("http://127.0.0.1:9096", "127.0.0.1:9096");
+        assertThatThrownBy(() -> decode(yaml))
+                .hasMessageContaining("filters[0].mainPool.servers[1].url: '127.0.0.1:9096' is not a URL");
+        String spaces = example("pipeline-reverse-proxy.yaml").replace("http://127.0.0.1:9096", "http://bad host:9096");
+        assertThatThrownBy(() -> decode(spaces)).hasMessageContaining("servers[1].url: 'http://bad host:9096' is not a URL");
+    }
+
+    @Test
+    void unknownKindIsRefusedWithSuggestion() {
+        assertThatThrownBy(() -> decode("name: a\nkind: HTTPServr\nport: 80\n"))
+                .hasMessageContaining("kind: unknown kind 'HTTPServr' (did you mean 'HTTPServer'?");
+        assertThatThrownBy(() -> decode("name: a\nkind: Deployment\n"))
+                .hasMessageContaining("unknown kind 'Deployment' (known kinds: HTTPServer, HTTPPipeline, Pipeline)");
+    }
+
+    @Test
+    void unknownFilterKindAndUnsupportedOnesAreTold() {
+        String typo = example("pipeline-reverse-proxy.yaml").replace("kind: Proxy", "kind: Proxi");
+        assertThatThrownBy(() -> decode(typo)).hasMessageContaining("filters[0].kind: unknown filter kind 'Proxi' (did you mean 'Proxy'?)");
+        String later = "name: p\nkind: HTTPPipeline\nfilters:\n- name: rl\n  kind: RateLimiter\n";
+        assertThatThrownBy(() -> decode(later)).hasMessageContaining("filter kind 'RateLimiter' is not supported by EdgeGate yet");
+    }
+
+    @Test
+    void everyErrorOfADocumentIsReportedAtOnce() {
+        String yaml = """
+                name: bad name
+                kind: HTTPServer
+                port: 70000
+                keepAliveTimeout: 10 seconds
+                rules:
+                - paths:
+                  - pathRegexp: "([a-z"
+                    methods: [GETT]
+                    backend: p
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .anySatisfy(m -> assertThat(m).startsWith("name: 'bad name' is not a valid name"))
+                        .anySatisfy(m -> assertThat(m).isEqualTo("port: 70000 is out of range (expected: an integer from 1 to 65535)"))
+                        .anySatisfy(m -> assertThat(m).startsWith("keepAliveTimeout: '10 seconds' is not a duration"))
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[0].pathRegexp: '([a-z' is not a valid regular expression"))
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[0].methods[0]: 'GETT' is not an HTTP method")));
+    }
+
+    @Test
+    void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
+        String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttps: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+        assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("https: 'https' is not supported by EdgeGate yet");
+    }
+
+    @Test
+    void unsupportedFieldsSetToOffAreHarmless() throws SpecException {
+        String yaml = "name: s\nkind: HTTPServer\nport: 80\nhttps: false\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+        assertThat(decode(yaml).spec()).isInstanceOf(HttpServerSpec.class);
+    }
+
+    @Test
+    void pipelineV2TakesItsPoolFromPools() throws SpecException {
+        String yaml = """
+                name: v2
+                kind: Pipeline
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - url: http://10.0.0.1:8080
+                      weight: 3
+                    - url: http://10.0.0.2:8080
+                      tags: [canary]
+                    serverTags: [canary]
+                    loadBalance:
+                      policy: headerHash
+                      headerHashKey: X-User
+                """;
+        ProxySpec proxy = (ProxySpec) ((PipelineSpec) decode(yaml).spec()).filters().get(0);
+
+        assertThat(proxy.mainPool().selectedServers()).extracting(s -> s.url()).containsExactly("http://10.0.0.2:8080");
+        assertThat(proxy.mainPool().loadBalance().headerHashKey()).contains("X-User");
+        assertThat(proxy.mainPool().servers().get(0).weight()).isEqualTo(3);
+    }
+
+    @Test
+    void jumpIfMustUseDeclaredResultsAndForwardTargets() {
+        String yaml = """
+                name: p
+                kind: HTTPPipeline
+                flow:
+                - filter: a
+                  jumpIf: {rateLimited: END, serverError: a}
+                - filter: b
+                filters:
+                - {name: a, kind: Proxy, mainPool: {servers: [{url: "http://h:1"}]}}
+                - {name: b, kind: Proxy, mainPool: {servers: [{url: "http://h:2"}]}}
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .hasMessageContaining("flow[0].jumpIf.rateLimited: filter 'a' (Proxy) never returns 'rateLimited'")
+                .hasMessageContaining("flow[0].jumpIf.serverError: jump target 'a' must come after 'a' in the flow");
+    }
+
+    @Test
+    void headerHashNeedsItsKeyAndPolicyMustExist() {
+        String noKey = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: headerHash");
+        assertThatThrownBy(() -> decode(noKey)).hasMessageContaining("loadBalance.headerHashKey: is required with policy headerHash");
+        String badPolicy = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: leastConn");
+        assertThatThrownBy(() -> decode(badPolicy))
+                .hasMessageContaining("loadBalance.policy: 'leastConn' is not a load-balancing policy (expected one of: roundRobin, random");
+    }
+
+    @Test
+    void duplicateFilterNamesAreRefused() {
+        String yaml = "name: p\nkind: HTTPPipeline\nfilters:\n"
+                + "- {name: a, kind: Proxy, mainPool: {servers: [{url: 'http://h:1'}]}}\n"
+                + "- {name: a, kind: Proxy, mainPool: {servers: [{url: 'http://h:2'}]}}\n";
+        assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("filters[1].name: filter name 'a' is used twice");
+    }
+
+    @Test
+    void identifyReadsOnlyNameAndKind() throws SpecException {
+        var tree = new io.edgegate.spec.codec.DocumentParser()
+                .parse(new io.edgegate.spec.codec.SourceDocument("x", 1, 1, "name: a\nkind: Pipeline\nwhatever: 1\n"));
+        assertThat(ObjectDecoder.identify(tree)).isEqualTo(new ObjectId(ObjectKind.PIPELINE, "a"));
+    }
+}

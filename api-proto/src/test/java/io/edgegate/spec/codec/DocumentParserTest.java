@@ -1,0 +1,38 @@
+package io.edgegate.spec.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class DocumentParserTest {
+
+    private final DocumentParser parser = new DocumentParser();
+
+    @Test
+    void syntaxErrorsPointAtTheSourceLine() {
+        SourceDocument doc = new SourceDocument("f.yaml", 2, 10, "name: a\nkind: [HTTPServer\nport: 1\n");
+        assertThatThrownBy(() -> parser.parse(doc))
+                .isInstanceOf(SpecException.class)
+                .hasMessageMatching("invalid YAML at line 1[0-9], column \\d+: .+");
+    }
+
+    @Test
+    void duplicateKeysAreErrors() {
+        SourceDocument doc = new SourceDocument("f.yaml", 1, 1, "name: a\nname: b\n");
+        assertThatThrownBy(() -> parser.parse(doc)).hasMessageContaining("Duplicate field 'name'");
+    }
+
+    @Test
+    void aDocumentMustBeAMapping() {
+        assertThatThrownBy(() -> parser.parse(new SourceDocument("f", 1, 1, "- a\n- b\n")))
+                .hasMessageContaining("a document must be a mapping with 'name' and 'kind', got a list");
+    }
+
+    @Test
+    void jsonIsReadToo() throws SpecException {
+        var tree = parser.parse(new SourceDocument("f.json", 1, 1, "{\"name\": \"a\", \"kind\": \"Pipeline\"}"));
+        assertThat(tree.get("kind").asText()).isEqualTo("Pipeline");
+        assertThat(parser.toYaml(tree)).isEqualTo("name: a\nkind: Pipeline\n");
+    }
+}

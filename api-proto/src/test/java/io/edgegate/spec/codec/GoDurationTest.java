@@ -1,0 +1,32 @@
+package io.edgegate.spec.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GoDurationTest {
+
+    @Test
+    void parsesGoDurations() {
+        assertThat(GoDuration.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(GoDuration.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GoDuration.parse("1.5h")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GoDuration.parse("0")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void refusesWhatIsNotADuration() {
+        assertThatThrownBy(() -> GoDuration.parse("10")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> GoDuration.parse("5 s")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> GoDuration.parse("5sx")).hasMessageContaining("is not a duration");
+    }
+
+    @Test
+    void formatsRoundTrip() {
+        assertThat(GoDuration.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(GoDuration.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(GoDuration.parse(GoDuration.format(Duration.ofSeconds(3725)))).isEqualTo(Duration.ofSeconds(3725));
+    }
+}

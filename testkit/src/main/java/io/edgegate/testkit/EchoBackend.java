@@ -1,0 +1,168 @@
+package io.edgegate.testkit;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small real HTTP server that names itself in every response (header
+ * {@code X-Echo-Backend} and the first line of the body) and remembers the requests it saw,
+ * so tests can tell which backend served and what the proxy forwarded.
+ */
+public final class EchoBackend implements AutoCloseable {
+
+    public static final String NAME_HEADER = "X-Echo-Backend";
+    private static final int REMEMBERED = 1000;
+
+    private final String name;
+    private final String host;
+    private final int port;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final List<ReceivedRequest> received = new ArrayList<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private Channel serverChannel;
+
+    private EchoBackend(String name, String host, int port) {
+        this.name = name;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Starts a backend on {@code host:port}; port 0 picks a free one. */
+    public static EchoBackend start(String name, String host, int port) {
+        EchoBackend backend = new EchoBackend(name, host, port == 0 ? FreePorts.pick(host) : port);
+        backend.bind();
+        return backend;
+    }
+
+    public static EchoBackend start(String name) {
+        return start(name, "127.0.0.1", 0);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://" + host + ":" + port;
+    }
+
+    public int requestCount() {
+        return count.get();
+    }
+
+    public synchronized List<ReceivedRequest> received() {
+        return List.copyOf(received);
+    }
+
+    /** Stops listening and closes every connection, as a crashed backend would. */
+    public synchronized void stop() {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+    }
+
+    /** Listens again on the same port after {@link #stop()}. */
+    public synchronized void restart() {
+        if (serverChannel == null) {
+            bind();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private synchronized void bind() {
+        serverChannel = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024), new Responder());
+                    }
+                })
+                .bind(new InetSocketAddress(host, port))
+                .syncUninterruptibly()
+                .channel();
+    }
+
+    private synchronized void remember(ReceivedRequest request) {
+        if (received.size() == REMEMBERED) {
+            received.remove(0);
+        }
+        received.add(request);
+    }
+
+    /** What the backend saw of one request. */
+    public record ReceivedRequest(String method, String uri, Map<String, List<String>> headers, String body) {
+
+        public String header(String headerName) {
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(headerName))
+                    .map(e -> String.join(", ", e.getValue()))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private final class Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            count.incrementAndGet();
+            Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+            request.headers().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
+            String body = request.content().toString(StandardCharsets.UTF_8);
+            remember(new ReceivedRequest(request.method().name(), request.uri(), Map.copyOf(headers), body));
+
+            String text = name + "\n" + request.method() + " " + request.uri() + "\n";
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+                    .set(NAME_HEADER, name)
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            var write = ctx.writeAndFlush(response);
+            if (!keepAlive) {
+                write.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+}

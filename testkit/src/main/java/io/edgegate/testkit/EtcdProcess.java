@@ -1,0 +1,138 @@
+package io.edgegate.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real single-member etcd (Debian's {@code etcd-server}) on free loopback ports with a
+ * temporary data directory. It can be stopped and started again on the same ports and data,
+ * for tests of what happens while etcd is away.
+ */
+public final class EtcdProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Path dataDir;
+    private final int clientPort;
+    private final int peerPort;
+    private Process process;
+
+    private EtcdProcess(Path dataDir, int clientPort, int peerPort) {
+        this.dataDir = dataDir;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+    }
+
+    public static EtcdProcess start() {
+        try {
+            Path dir = Files.createTempDirectory("edgegate-etcd-");
+            EtcdProcess etcd = new EtcdProcess(dir, FreePorts.pick(), FreePorts.pick());
+            etcd.startProcess();
+            return etcd;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    public synchronized void stop() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** Starts etcd again on the same ports and data after {@link #stop()}. */
+    public synchronized void restart() {
+        stop();
+        startProcess();
+    }
+
+    @Override
+    public void close() {
+        stop();
+        deleteRecursively(dataDir);
+    }
+
+    private synchronized void startProcess() {
+        String client = "http://127.0.0.1:" + clientPort;
+        String peer = "http://127.0.0.1:" + peerPort;
+        List<String> command = List.of("etcd",
+                "--name", "test",
+                "--data-dir", dataDir.resolve("data").toString(),
+                "--listen-client-urls", client,
+                "--advertise-client-urls", client,
+                "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "test=" + peer,
+                // A single member needs no long election: ready in ~0.1 s instead of ~1 s.
+                "--heartbeat-interval", "10",
+                "--election-timeout", "100",
+                "--logger", "zap",
+                "--log-level", "warn");
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("etcd.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start etcd: is etcd-server installed? (apt-get install etcd-server)", e);
+        }
+        awaitHealthy();
+    }
+
+    private void awaitHealthy() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+                .timeout(Duration.ofMillis(500)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+            }
+            try {
+                HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("true")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            Pause.briefly();
+        }
+        throw new IllegalStateException("etcd did not become healthy within " + READY_TIMEOUT + "; see " + dataDir.resolve("etcd.log"));
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
