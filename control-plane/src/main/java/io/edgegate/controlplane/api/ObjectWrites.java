@@ -1,0 +1,135 @@
+package io.edgegate.controlplane.api;
+
+import io.edgegate.api.v1.Action;
+import io.edgegate.api.v1.DeleteResponse;
+import io.edgegate.api.v1.ObjectResult;
+import io.edgegate.api.v1.WriteResponse;
+import io.edgegate.controlplane.ProtoMapping;
+import io.edgegate.controlplane.store.ReadResult;
+import io.edgegate.controlplane.store.Store;
+import io.edgegate.controlplane.store.StoreWrite;
+import io.edgegate.controlplane.store.StoredRecord;
+import io.edgegate.spec.ObjectId;
+import io.edgegate.spec.codec.DocumentParser;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns validated objects into one guarded etcd transaction. The plan is made against a
+ * consistent read; each write is guarded by the revision it was planned on, so a concurrent
+ * change makes the transaction fail and the plan is made again, never half-applied.
+ */
+final class ObjectWrites {
+
+    private static final int ATTEMPTS = 5;
+
+    private final Store store;
+    private final DocumentParser parser;
+
+    ObjectWrites(Store store, DocumentParser parser) {
+        this.store = store;
+        this.parser = parser;
+    }
+
+    CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
+        return attemptWrite(documents, createOnly, dryRun, 1);
+    }
+
+    private CompletableFuture<WriteResponse> attemptWrite(List<DecodedDocument> documents, boolean createOnly,
+                                                          boolean dryRun, int attempt) {
+        Set<ObjectId> toRead = new LinkedHashSet<>();
+        for (DecodedDocument d : documents) {
+            ObjectId id = d.object().id();
+            toRead.add(id);
+            if (id.kind().isPipeline()) {
+                toRead.add(new ObjectId(RequestDecoder.counterpart(id.kind()), id.name()));
+            }
+        }
+        return store.read(toRead).thenCompose(current -> {
+            List<StoreWrite> writes = new ArrayList<>();
+            WriteResponse.Builder response = WriteResponse.newBuilder()
+                    .addAllWarnings(RequestDecoder.warnings(documents));
+            for (DecodedDocument d : documents) {
+                ObjectId id = d.object().id();
+                String json = parser.toJson(d.object().document());
+                Optional<StoredRecord> existing = current.get(id);
+                if (id.kind().isPipeline()) {
+                    ObjectId other = new ObjectId(RequestDecoder.counterpart(id.kind()), id.name());
+                    if (current.get(other).isPresent()) {
+                        throw new ApiException(Status.Code.FAILED_PRECONDITION, d.source().label() + ": cannot write " + id
+                                + " because " + other + " exists; pipelines of both kinds share one namespace, "
+                                + "since HTTPServer backends name them without a kind (delete " + other + " first)");
+                    }
+                    writes.add(new StoreWrite.Absent(other));
+                }
+                Action action;
+                if (existing.isEmpty()) {
+                    action = Action.CREATED;
+                    writes.add(new StoreWrite.Put(id, json, 0));
+                } else if (createOnly) {
+                    throw new ApiException(Status.Code.ALREADY_EXISTS, d.source().label() + ": " + id
+                            + " already exists (use 'egctl apply' to change it)");
+                } else if (existing.get().json().equals(json)) {
+                    action = Action.UNCHANGED;
+                } else {
+                    action = Action.CONFIGURED;
+                    writes.add(new StoreWrite.Put(id, json, existing.get().modRevision()));
+                }
+                response.addResults(ObjectResult.newBuilder().setKey(ProtoMapping.key(id)).setAction(action));
+            }
+            boolean changes = writes.stream().anyMatch(w -> !(w instanceof StoreWrite.Absent));
+            if (dryRun || !changes) {
+                return CompletableFuture.completedFuture(response.setRevision(current.revision()).build());
+            }
+            return store.write(writes).thenCompose(outcome -> {
+                if (outcome.committed()) {
+                    return CompletableFuture.completedFuture(response.setRevision(outcome.revision()).build());
+                }
+                return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, attempt + 1));
+            });
+        });
+    }
+
+    CompletableFuture<DeleteResponse> delete(List<ObjectId> ids) {
+        return attemptDelete(List.copyOf(new LinkedHashSet<>(ids)), 1);
+    }
+
+    private CompletableFuture<DeleteResponse> attemptDelete(List<ObjectId> ids, int attempt) {
+        return store.read(ids).thenCompose((ReadResult current) -> {
+            List<StoreWrite> writes = new ArrayList<>();
+            DeleteResponse.Builder response = DeleteResponse.newBuilder();
+            List<String> missing = new ArrayList<>();
+            for (ObjectId id : ids) {
+                Optional<StoredRecord> existing = current.get(id);
+                if (existing.isEmpty()) {
+                    missing.add(id + " not found");
+                    continue;
+                }
+                writes.add(new StoreWrite.Delete(id, existing.get().modRevision()));
+                response.addResults(ObjectResult.newBuilder().setKey(ProtoMapping.key(id)).setAction(Action.DELETED));
+            }
+            if (!missing.isEmpty()) {
+                throw new ApiException(Status.Code.NOT_FOUND, String.join("; ", missing) + " (nothing was deleted)");
+            }
+            return store.write(writes).thenCompose(outcome -> {
+                if (outcome.committed()) {
+                    return CompletableFuture.completedFuture(response.setRevision(outcome.revision()).build());
+                }
+                return retry(attempt, () -> attemptDelete(ids, attempt + 1));
+            });
+        });
+    }
+
+    private static <T> CompletableFuture<T> retry(int attempt, java.util.function.Supplier<CompletableFuture<T>> again) {
+        if (attempt >= ATTEMPTS) {
+            return CompletableFuture.failedFuture(new ApiException(Status.Code.ABORTED,
+                    "the objects kept changing underneath this request; try again"));
+        }
+        return again.get();
+    }
+}

@@ -1,0 +1,123 @@
+package io.edgegate.controlplane.api;
+
+import io.edgegate.api.v1.Document;
+import io.edgegate.spec.DecodedObject;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.ObjectId;
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SourceDocument;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.SpecProblem;
+import io.edgegate.spec.codec.ValidationMode;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Validates every document of a request before anything is written. All problems of all
+ * documents are reported together, each prefixed with where it is
+ * ({@code pipeline.yaml, document 2 (HTTPPipeline/p): filters[0]...}).
+ */
+final class RequestDecoder {
+
+    private final DocumentParser parser;
+    private final ObjectDecoder decoder;
+
+    RequestDecoder(DocumentParser parser, ObjectDecoder decoder) {
+        this.parser = parser;
+        this.decoder = decoder;
+    }
+
+    List<DecodedDocument> decode(List<Document> documents, ValidationMode mode) {
+        if (documents.isEmpty()) {
+            throw new ApiException(Status.Code.INVALID_ARGUMENT, "no documents given");
+        }
+        List<String> errors = new ArrayList<>();
+        List<DecodedDocument> decoded = new ArrayList<>();
+        for (Document document : documents) {
+            SourceDocument source = source(document);
+            try {
+                DecodedObject object = decoder.decode(parser.parse(source), mode);
+                decoded.add(new DecodedDocument(source, object));
+            } catch (SpecException e) {
+                String where = source.label() + describeIdentity(source);
+                e.problems().forEach(p -> errors.add(where + ": " + p));
+            }
+        }
+        errors.addAll(duplicates(decoded));
+        if (!errors.isEmpty()) {
+            throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", errors));
+        }
+        return decoded;
+    }
+
+    /** The objects named by documents to delete: only their name and kind must be valid. */
+    List<ObjectId> identify(List<Document> documents) {
+        List<String> errors = new ArrayList<>();
+        List<ObjectId> ids = new ArrayList<>();
+        for (Document document : documents) {
+            SourceDocument source = source(document);
+            try {
+                ids.add(ObjectDecoder.identify(parser.parse(source)));
+            } catch (SpecException e) {
+                e.problems().forEach(p -> errors.add(source.label() + ": " + p));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", errors));
+        }
+        return ids;
+    }
+
+    static List<String> warnings(List<DecodedDocument> documents) {
+        List<String> out = new ArrayList<>();
+        for (DecodedDocument d : documents) {
+            for (SpecProblem warning : d.object().warnings()) {
+                out.add(d.source().label() + " (" + d.object().id() + "): " + warning);
+            }
+        }
+        return out;
+    }
+
+    /** Names are unique per kind, and HTTPPipeline and Pipeline share one namespace. */
+    private static List<String> duplicates(List<DecodedDocument> decoded) {
+        List<String> errors = new ArrayList<>();
+        Map<String, DecodedDocument> seen = new HashMap<>();
+        for (DecodedDocument d : decoded) {
+            ObjectId id = d.object().id();
+            String namespaceKey = (id.kind().isPipeline() ? "pipeline" : id.kind().kindName()) + "/" + id.name();
+            DecodedDocument first = seen.putIfAbsent(namespaceKey, d);
+            if (first != null) {
+                errors.add(d.source().label() + ": " + describeClash(id, first));
+            }
+        }
+        return errors;
+    }
+
+    private static String describeClash(ObjectId id, DecodedDocument first) {
+        ObjectId other = first.object().id();
+        String what = other.kind() == id.kind() ? id + " is defined twice" : id + " clashes with " + other
+                + " (pipelines of both kinds share one namespace)";
+        return what + "; first in document " + first.source().index();
+    }
+
+    private String describeIdentity(SourceDocument source) {
+        try {
+            return " (" + ObjectDecoder.identify(parser.parse(source)) + ")";
+        } catch (SpecException e) {
+            return "";
+        }
+    }
+
+    private static SourceDocument source(Document document) {
+        String name = document.getSource().isEmpty() ? "<request>" : document.getSource();
+        return new SourceDocument(name, Math.max(1, document.getIndex()), Math.max(1, document.getFirstLine()), document.getText());
+    }
+
+    static ObjectKind counterpart(ObjectKind kind) {
+        return kind == ObjectKind.PIPELINE ? ObjectKind.HTTP_PIPELINE : ObjectKind.PIPELINE;
+    }
+}

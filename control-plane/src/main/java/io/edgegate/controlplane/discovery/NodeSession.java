@@ -1,0 +1,155 @@
+package io.edgegate.controlplane.discovery;
+
+import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.NodeHello;
+import io.edgegate.api.v1.NodeMessage;
+import io.edgegate.controlplane.cluster.MemberRegistry;
+import io.edgegate.controlplane.config.ConfigCache;
+import io.edgegate.controlplane.config.ConfigDelta;
+import io.edgegate.controlplane.config.ConfigSnapshot;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One data plane's stream. After the node's hello it is sent the full snapshot, then, each
+ * time the config changes and the stream can take more, the difference to the newest
+ * snapshot. A node that reads slowly is never queued a backlog: while gRPC says the stream
+ * is not ready nothing is sent, and when it is ready again it gets one delta to the newest
+ * state.
+ */
+final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigSnapshot> {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
+
+    private final ServerCallStreamObserver<ConfigUpdate> out;
+    private final ConfigCache cache;
+    private final MemberRegistry members;
+    private String nodeId;
+    private ConfigSnapshot sent;
+    private boolean closed;
+
+    NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members) {
+        this.out = out;
+        this.cache = cache;
+        this.members = members;
+    }
+
+    @Override
+    public void onNext(NodeMessage message) {
+        switch (message.getBodyCase()) {
+            case HELLO -> hello(message.getHello());
+            case ACK -> ack(message.getAck());
+            case HEARTBEAT -> {
+                if (nodeId() != null) {
+                    members.seen(nodeId(), this);
+                }
+            }
+            default -> log.debug("ignoring empty message from {}", nodeId());
+        }
+    }
+
+    private void hello(NodeHello hello) {
+        if (hello.getNodeId().isBlank()) {
+            fail(Status.INVALID_ARGUMENT.withDescription("hello without a node id"));
+            return;
+        }
+        synchronized (this) {
+            if (nodeId != null) {
+                return;
+            }
+            nodeId = hello.getNodeId();
+        }
+        log.info("node {} connected from {} (applied revision {})", hello.getNodeId(), hello.getAddress(), hello.getAppliedRevision());
+        members.connected(hello, this);
+        cache.subscribe(this);
+        sendLatest();
+    }
+
+    private void ack(ConfigAck ack) {
+        String id = nodeId();
+        if (id == null) {
+            fail(Status.FAILED_PRECONDITION.withDescription("a node must say hello before anything else"));
+            return;
+        }
+        if (ack.getError().isEmpty()) {
+            members.applied(id, this, ack.getRevision());
+        } else {
+            log.warn("node {} rejected revision {}: {}", id, ack.getRevision(), ack.getError());
+            members.rejected(id, this, ack.getRevision(), ack.getError());
+        }
+    }
+
+    @Override
+    public void accept(ConfigSnapshot snapshot) {
+        sendLatest();
+    }
+
+    /** Sends the newest snapshot (as a delta to what the node has) if the stream can take it. */
+    synchronized void sendLatest() {
+        if (closed || nodeId == null || !cache.isReady() || !out.isReady()) {
+            return;
+        }
+        ConfigSnapshot latest = cache.current();
+        if (sent != null && latest.revision() <= sent.revision()) {
+            return;
+        }
+        ConfigUpdate update = sent == null ? ConfigDelta.full(latest) : ConfigDelta.between(sent, latest);
+        try {
+            out.onNext(update);
+            sent = latest;
+        } catch (RuntimeException e) {
+            log.debug("stream to {} is gone: {}", nodeId, e.toString());
+            closed();
+        }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        log.info("node {} disconnected: {}", nodeId(), Status.fromThrowable(t).getCode());
+        closed();
+    }
+
+    @Override
+    public void onCompleted() {
+        log.info("node {} closed its stream", nodeId());
+        closed();
+        try {
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            log.debug("completing stream", e);
+        }
+    }
+
+    void closed() {
+        String id;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            id = nodeId;
+        }
+        cache.unsubscribe(this);
+        if (id != null) {
+            members.disconnected(id, this);
+        }
+    }
+
+    private void fail(Status status) {
+        closed();
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (RuntimeException e) {
+            log.debug("failing stream", e);
+        }
+    }
+
+    private synchronized String nodeId() {
+        return nodeId;
+    }
+}

@@ -1,0 +1,205 @@
+package io.edgegate.controlplane.etcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local single-member etcd that the control plane starts when it is given no
+ * {@code --etcd-endpoints}: data under {@code <data-dir>/etcd}, ports remembered there so a
+ * restart finds the same member, restarted if it dies, stopped with the control plane. A
+ * small watchdog process stops etcd too if the control plane is killed outright.
+ */
+public final class ManagedEtcd implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String binary;
+    private final Path dir;
+    private final int clientPort;
+    private final int peerPort;
+    private final Thread supervisor;
+    private volatile Process etcd;
+    private volatile Process watchdog;
+    private volatile boolean closing;
+
+    private ManagedEtcd(String binary, Path dir, int clientPort, int peerPort) {
+        this.binary = binary;
+        this.dir = dir;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.supervisor = new Thread(this::supervise, "etcd-supervisor");
+        this.supervisor.setDaemon(true);
+    }
+
+    /** Starts etcd under {@code dataDir/etcd} and waits until it accepts connections. */
+    public static ManagedEtcd start(String binary, Path dataDir) {
+        Path dir = dataDir.resolve("etcd");
+        try {
+            Files.createDirectories(dir);
+            int[] ports = ports(dir.resolve("ports"));
+            ManagedEtcd managed = new ManagedEtcd(binary, dir, ports[0], ports[1]);
+            managed.launch();
+            managed.awaitListening();
+            managed.supervisor.start();
+            return managed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + clientPort;
+    }
+
+    private void launch() throws IOException {
+        String client = endpoint();
+        String peer = "http://127.0.0.1:" + peerPort;
+        List<String> command = List.of(binary,
+                "--name", "edgegate",
+                "--data-dir", dir.resolve("data").toString(),
+                "--listen-client-urls", client,
+                "--advertise-client-urls", client,
+                "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "edgegate=" + peer,
+                "--heartbeat-interval", "50",
+                "--election-timeout", "500",
+                "--logger", "zap",
+                "--log-level", "warn");
+        try {
+            etcd = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("etcd.log").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IOException("cannot run '" + binary + "': install etcd (Debian: apt-get install etcd-server) "
+                    + "or pass --etcd-endpoints", e);
+        }
+        // If this JVM is killed with SIGKILL no shutdown hook runs; the watchdog notices and stops etcd.
+        String script = "while kill -0 " + ProcessHandle.current().pid() + " 2>/dev/null; do sleep 1; done; kill "
+                + etcd.pid() + " 2>/dev/null";
+        watchdog = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        log.info("started local etcd (pid {}) at {}, data in {}", etcd.pid(), client, dir);
+    }
+
+    private void awaitListening() throws IOException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!etcd.isAlive()) {
+                throw new IOException("etcd exited with status " + etcd.exitValue() + "; see " + dir.resolve("etcd.log"));
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+                return;
+            } catch (IOException notYet) {
+                pause(50);
+            }
+        }
+        throw new IOException("etcd did not listen on " + endpoint() + " within " + READY_TIMEOUT.toSeconds() + " s");
+    }
+
+    private void supervise() {
+        long backoffMillis = 500;
+        while (!closing) {
+            try {
+                int status = etcd.waitFor();
+                if (closing) {
+                    return;
+                }
+                log.error("local etcd exited with status {}; restarting in {} ms (log: {})", status, backoffMillis, dir.resolve("etcd.log"));
+                pause(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, 30_000);
+                stopWatchdog();
+                launch();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException e) {
+                log.error("cannot restart local etcd: {}", e.getMessage());
+                pause(backoffMillis);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        supervisor.interrupt();
+        Process p = etcd;
+        if (p != null) {
+            p.destroy();
+            try {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopWatchdog();
+        log.info("stopped local etcd");
+    }
+
+    private void stopWatchdog() {
+        Process w = watchdog;
+        if (w != null) {
+            w.destroyForcibly();
+        }
+    }
+
+    /** Reuses the ports of an earlier run so the member's advertised URLs stay the same. */
+    private static int[] ports(Path file) throws IOException {
+        if (Files.exists(file)) {
+            String[] saved = Files.readString(file, StandardCharsets.UTF_8).trim().split(",");
+            int client = Integer.parseInt(saved[0]);
+            int peer = Integer.parseInt(saved[1]);
+            if (isFree(client) && isFree(peer)) {
+                return new int[] {client, peer};
+            }
+            log.warn("ports {} of the previous local etcd are taken; choosing new ones", List.of(client, peer));
+        }
+        int client = freePort();
+        int peer = freePort();
+        while (peer == client) {
+            peer = freePort();
+        }
+        Files.writeString(file, client + "," + peer + "\n", StandardCharsets.UTF_8);
+        return new int[] {client, peer};
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,209 @@
+package io.edgegate.controlplane.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.edgegate.spec.ObjectId;
+import io.edgegate.spec.ObjectKind;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Store} on etcd through jetcd. Objects live under {@code /edgegate/objects/<Kind>/<name>}
+ * as canonical JSON; an object's revision is its etcd mod_revision.
+ */
+public final class EtcdStore implements Store {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdStore.class);
+    static final String PREFIX = "/edgegate/objects/";
+
+    private final Client client;
+    private final List<String> endpoints;
+    private final Duration requestTimeout;
+
+    public EtcdStore(List<String> endpoints, Duration requestTimeout) {
+        this.endpoints = List.copyOf(endpoints);
+        this.requestTimeout = requestTimeout;
+        this.client = Client.builder()
+                .endpoints(endpoints.toArray(String[]::new))
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
+    }
+
+    @Override
+    public String describe() {
+        return "etcd at " + String.join(",", endpoints);
+    }
+
+    @Override
+    public CompletableFuture<StoreSnapshot> loadAll() {
+        return snapshot(PREFIX);
+    }
+
+    @Override
+    public CompletableFuture<StoreSnapshot> list(ObjectKind kind) {
+        return snapshot(PREFIX + kind.kindName() + "/");
+    }
+
+    private CompletableFuture<StoreSnapshot> snapshot(String prefix) {
+        return timed(client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build()))
+                .thenApply(response -> new StoreSnapshot(response.getHeader().getRevision(), records(response)));
+    }
+
+    @Override
+    public CompletableFuture<ReadResult> read(Collection<ObjectId> ids) {
+        List<ObjectId> ordered = List.copyOf(ids);
+        Op[] gets = ordered.stream().map(id -> (Op) Op.get(key(id), GetOption.DEFAULT)).toArray(Op[]::new);
+        // A transaction of reads gives one consistent revision for all of them.
+        return timed(client.getKVClient().txn().Then(gets).commit()).thenApply(response -> {
+            Map<ObjectId, StoredRecord> found = new HashMap<>();
+            List<GetResponse> results = response.getGetResponses();
+            for (int i = 0; i < results.size(); i++) {
+                records(results.get(i)).forEach(r -> found.put(r.id(), r));
+            }
+            return new ReadResult(response.getHeader().getRevision(), found);
+        });
+    }
+
+    @Override
+    public CompletableFuture<WriteOutcome> write(List<StoreWrite> writes) {
+        List<Cmp> guards = new ArrayList<>();
+        List<Op> ops = new ArrayList<>();
+        for (StoreWrite write : writes) {
+            ByteSequence key = key(write.id());
+            if (write instanceof StoreWrite.Put put) {
+                guards.add(put.expectedModRevision() == 0
+                        ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                        : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(put.expectedModRevision())));
+                ops.add(Op.put(key, bytes(put.json()), PutOption.DEFAULT));
+            } else if (write instanceof StoreWrite.Delete delete) {
+                guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(delete.expectedModRevision())));
+                ops.add(Op.delete(key, DeleteOption.DEFAULT));
+            } else {
+                guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)));
+            }
+        }
+        Txn txn = client.getKVClient().txn().If(guards.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
+        return timed(txn.commit()).thenApply(
+                (TxnResponse r) -> new WriteOutcome(r.isSucceeded(), r.getHeader().getRevision()));
+    }
+
+    @Override
+    public AutoCloseable watch(long afterRevision, StoreListener listener) {
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(afterRevision + 1).build();
+        Watch.Watcher watcher = client.getWatchClient().watch(bytes(PREFIX), option, Watch.listener(
+                response -> changes(response).forEach(listener::onChange),
+                error -> {
+                    log.warn("watch on {} lost: {}", describe(), error.toString());
+                    listener.onWatchLost(error);
+                }));
+        return watcher::close;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** Splits a watch response into one change per revision (a catching-up watch may carry several). */
+    private static List<StoreChange> changes(WatchResponse response) {
+        List<StoreChange> out = new ArrayList<>();
+        long revision = -1;
+        List<StoredRecord> puts = new ArrayList<>();
+        List<ObjectId> deletes = new ArrayList<>();
+        for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            Optional<ObjectId> id = parseKey(kv.getKey());
+            if (id.isEmpty()) {
+                continue;
+            }
+            if (revision != -1 && kv.getModRevision() != revision) {
+                out.add(new StoreChange(revision, puts, deletes));
+                puts = new ArrayList<>();
+                deletes = new ArrayList<>();
+            }
+            revision = kv.getModRevision();
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+                puts.add(new StoredRecord(id.get(), kv.getValue().toString(UTF_8), kv.getModRevision(), kv.getCreateRevision()));
+            } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                deletes.add(id.get());
+            }
+        }
+        if (revision != -1) {
+            out.add(new StoreChange(revision, puts, deletes));
+        }
+        return out;
+    }
+
+    private static List<StoredRecord> records(GetResponse response) {
+        List<StoredRecord> out = new ArrayList<>(response.getKvs().size());
+        for (KeyValue kv : response.getKvs()) {
+            parseKey(kv.getKey()).ifPresent(id -> out.add(
+                    new StoredRecord(id, kv.getValue().toString(UTF_8), kv.getModRevision(), kv.getCreateRevision())));
+        }
+        return out;
+    }
+
+    static ByteSequence key(ObjectId id) {
+        return bytes(PREFIX + id.kind().kindName() + "/" + id.name());
+    }
+
+    static Optional<ObjectId> parseKey(ByteSequence key) {
+        String k = key.toString(UTF_8);
+        if (!k.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = k.substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        return ObjectKind.byKindName(rest.substring(0, slash)).map(kind -> new ObjectId(kind, rest.substring(slash + 1)));
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, UTF_8);
+    }
+
+    /** Bounds every call: an unreachable etcd must produce a clear error, not a hang. */
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> call) {
+        return call.orTimeout(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailable(error)));
+    }
+
+    private StoreUnavailableException unavailable(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof StoreUnavailableException already) {
+            return already;
+        }
+        String why = cause instanceof TimeoutException
+                ? "did not answer within " + requestTimeout.toMillis() + " ms"
+                : "failed: " + cause.getMessage();
+        return new StoreUnavailableException(describe() + " " + why, cause);
+    }
+}

@@ -1,0 +1,122 @@
+package io.edgegate.controlplane;
+
+import static io.edgegate.controlplane.RunningControlPlane.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.DeleteRequest;
+import io.edgegate.api.v1.ListMembersRequest;
+import io.edgegate.api.v1.Member;
+import io.edgegate.api.v1.MemberState;
+import io.edgegate.api.v1.NodeHello;
+import io.edgegate.api.v1.NodeMessage;
+import io.edgegate.api.v1.ObjectKey;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class DiscoveryApiTest {
+
+    @RegisterExtension
+    static final RunningControlPlane cp = new RunningControlPlane();
+
+    private static final String PIPELINE = """
+            name: %s
+            kind: Pipeline
+            filters:
+            - name: proxy
+              kind: Proxy
+              pools:
+              - servers:
+                - url: http://127.0.0.1:9095
+            """;
+
+    @Test
+    void aNodeGetsTheSnapshotThenEachChangeAndItsAcksAreRecorded() throws Exception {
+        long first = cp.objects().apply(documents(PIPELINE.formatted("a"))).getRevision();
+        Node node = Node.connect(cp, "node-1");
+
+        ConfigUpdate snapshot = node.next();
+        assertThat(snapshot.getFullSnapshot()).isTrue();
+        assertThat(snapshot.getRevision()).isGreaterThanOrEqualTo(first);
+        assertThat(snapshot.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("a");
+        node.ack(snapshot.getRevision(), "");
+        awaitMember("node-1", MemberState.READY, snapshot.getRevision());
+
+        long second = cp.objects().apply(documents(PIPELINE.formatted("b"))).getRevision();
+        ConfigUpdate delta = node.next();
+        assertThat(delta.getFullSnapshot()).isFalse();
+        assertThat(delta.getRevision()).isEqualTo(second);
+        assertThat(delta.getUpsertsList()).extracting(o -> o.getKey().getName()).containsExactly("b");
+        assertThat(awaitMember("node-1", MemberState.BEHIND, snapshot.getRevision()).getAppliedRevision()).isLessThan(second);
+
+        node.ack(second, "port 80 is in use");
+        awaitMember("node-1", MemberState.REJECTED, snapshot.getRevision());
+
+        long third = cp.objects().delete(DeleteRequest.newBuilder()
+                .addKeys(ObjectKey.newBuilder().setKind("Pipeline").setName("b")).build()).getRevision();
+        ConfigUpdate deletion = node.next();
+        assertThat(deletion.getRevision()).isEqualTo(third);
+        assertThat(deletion.getDeletesList()).extracting(ObjectKey::getName).containsExactly("b");
+        node.ack(third, "");
+        awaitMember("node-1", MemberState.READY, third);
+
+        node.close();
+        awaitMember("node-1", MemberState.DISCONNECTED, third);
+    }
+
+    private static Member awaitMember(String nodeId, MemberState state, long applied) {
+        return await().atMost(Duration.ofSeconds(5)).until(() -> cp.cluster().listMembers(ListMembersRequest.getDefaultInstance())
+                .getMembersList().stream()
+                .filter(m -> m.getNodeId().equals(nodeId) && m.getState() == state && m.getAppliedRevision() == applied)
+                .findFirst().orElse(null), m -> m != null);
+    }
+
+    /** A hand-driven data-plane stream. */
+    private static final class Node implements StreamObserver<ConfigUpdate> {
+
+        private final BlockingQueue<ConfigUpdate> updates = new LinkedBlockingQueue<>();
+        private StreamObserver<NodeMessage> out;
+
+        static Node connect(RunningControlPlane cp, String id) {
+            Node node = new Node();
+            node.out = cp.discovery().stream(node);
+            node.out.onNext(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
+                    .setNodeId(id).setAddress("127.0.0.2").setVersion("test")).build());
+            return node;
+        }
+
+        ConfigUpdate next() throws InterruptedException {
+            ConfigUpdate update = updates.poll(5, TimeUnit.SECONDS);
+            assertThat(update).as("a config update within 5 s").isNotNull();
+            return update;
+        }
+
+        void ack(long revision, String error) {
+            out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setRevision(revision).setError(error)).build());
+        }
+
+        void close() {
+            out.onCompleted();
+        }
+
+        @Override
+        public void onNext(ConfigUpdate value) {
+            updates.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+        }
+
+        @Override
+        public void onCompleted() {
+        }
+    }
+}

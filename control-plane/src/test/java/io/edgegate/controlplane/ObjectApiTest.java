@@ -1,0 +1,151 @@
+package io.edgegate.controlplane;
+
+import static io.edgegate.controlplane.RunningControlPlane.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.api.v1.Action;
+import io.edgegate.api.v1.DeleteRequest;
+import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.ListRequest;
+import io.edgegate.api.v1.ListResponse;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectResult;
+import io.edgegate.api.v1.WriteResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ObjectApiTest {
+
+    @RegisterExtension
+    static final RunningControlPlane cp = new RunningControlPlane();
+
+    private static final String SERVER = """
+            kind: HTTPServer
+            name: web
+            port: 10080
+            rules:
+            - paths:
+              - pathPrefix: /
+                backend: pl
+            """;
+    private static final String PIPELINE = """
+            name: pl
+            kind: HTTPPipeline
+            filters:
+            - name: proxy
+              kind: Proxy
+              mainPool:
+                servers:
+                - url: http://127.0.0.1:9095
+            """;
+
+    @BeforeEach
+    void empty() {
+        ListResponse all = cp.objects().list(ListRequest.getDefaultInstance());
+        if (all.getObjectsCount() > 0) {
+            cp.objects().delete(DeleteRequest.newBuilder()
+                    .addAllKeys(all.getObjectsList().stream().map(o -> o.getKey()).toList()).build());
+        }
+    }
+
+    @Test
+    void applyCreatesThenReportsUnchangedThenConfigured() {
+        WriteResponse created = cp.objects().apply(documents(SERVER, PIPELINE));
+        assertThat(created.getResultsList()).extracting(ObjectResult::getAction).containsExactly(Action.CREATED, Action.CREATED);
+
+        WriteResponse again = cp.objects().apply(documents(SERVER, PIPELINE));
+        assertThat(again.getResultsList()).extracting(ObjectResult::getAction).containsExactly(Action.UNCHANGED, Action.UNCHANGED);
+        assertThat(again.getRevision()).isEqualTo(created.getRevision());
+
+        WriteResponse changed = cp.objects().apply(documents(SERVER.replace("10080", "10081"), PIPELINE));
+        assertThat(changed.getResultsList()).extracting(ObjectResult::getAction).containsExactly(Action.CONFIGURED, Action.UNCHANGED);
+        assertThat(changed.getRevision()).isGreaterThan(created.getRevision());
+
+        var stored = cp.objects().get(GetRequest.newBuilder().setKey(key("hs", "web")).build());
+        assertThat(stored.getJson()).contains("\"port\":10081");
+        assertThat(stored.getRevision()).isEqualTo(changed.getRevision());
+    }
+
+    @Test
+    void aMultiDocumentApplyIsAllOrNothing() {
+        String broken = PIPELINE.replace("http://127.0.0.1:9095", "not a url");
+
+        assertThatThrownBy(() -> cp.objects().apply(documents(SERVER, broken)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription())
+                            .contains("test.yaml, document 2 (HTTPPipeline/pl): filters[0].mainPool.servers[0].url: 'not a url'");
+                });
+        assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getObjectsList()).isEmpty();
+    }
+
+    @Test
+    void createRefusesExistingObjects() {
+        cp.objects().create(documents(PIPELINE));
+        assertThatThrownBy(() -> cp.objects().create(documents(PIPELINE)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                    assertThat(e.getStatus().getDescription()).contains("HTTPPipeline/pl already exists");
+                });
+    }
+
+    @Test
+    void duplicateNamesInOneRequestAreRefused() {
+        assertThatThrownBy(() -> cp.objects().apply(documents(PIPELINE, PIPELINE)))
+                .hasMessageContaining("test.yaml, document 2: HTTPPipeline/pl is defined twice; first in document 1");
+        String v2 = PIPELINE.replace("kind: HTTPPipeline", "kind: Pipeline");
+        assertThatThrownBy(() -> cp.objects().apply(documents(PIPELINE, v2)))
+                .hasMessageContaining("Pipeline/pl clashes with HTTPPipeline/pl");
+    }
+
+    @Test
+    void pipelineKindsShareOneNamespace() {
+        cp.objects().apply(documents(PIPELINE));
+        String v2 = PIPELINE.replace("kind: HTTPPipeline", "kind: Pipeline");
+        assertThatThrownBy(() -> cp.objects().apply(documents(v2)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("cannot write Pipeline/pl because HTTPPipeline/pl exists");
+                });
+    }
+
+    @Test
+    void deletingSomethingMissingDeletesNothing() {
+        cp.objects().apply(documents(SERVER, PIPELINE));
+        DeleteRequest request = DeleteRequest.newBuilder().addKeys(key("HTTPServer", "web")).addKeys(key("pl", "nope")).build();
+
+        assertThatThrownBy(() -> cp.objects().delete(request))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).contains("Pipeline/nope not found");
+                });
+        assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getObjectsList()).hasSize(2);
+    }
+
+    @Test
+    void listsByKindOrAlias() {
+        cp.objects().apply(documents(SERVER, PIPELINE));
+        assertThat(cp.objects().list(ListRequest.newBuilder().setKind("hs").build()).getObjectsList())
+                .extracting(o -> o.getKey().getName()).containsExactly("web");
+        assertThatThrownBy(() -> cp.objects().list(ListRequest.newBuilder().setKind("widgets").build()))
+                .hasMessageContaining("unknown kind 'widgets'");
+    }
+
+    @Test
+    void deleteByDocuments() {
+        cp.objects().apply(documents(SERVER, PIPELINE));
+        var response = cp.objects().delete(DeleteRequest.newBuilder()
+                .addAllDocuments(documents(PIPELINE).getDocumentsList()).build());
+        assertThat(response.getResultsList()).extracting(r -> r.getKey().getName()).containsExactly("pl");
+        assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getObjectsList())
+                .extracting(o -> o.getKey().getKind()).containsExactly("HTTPServer");
+    }
+
+    private static ObjectKey key(String kind, String name) {
+        return ObjectKey.newBuilder().setKind(kind).setName(name).build();
+    }
+}
