@@ -44,6 +44,8 @@ public record PoolSpec(
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
         Optional<String> serviceName = o.optionalString("serviceName");
+        // Unknown keys first: a misspelt serviceRegistry explains the errors that follow from its absence.
+        o.finish();
         if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
             o.error("serviceName", "is required with serviceRegistry (the service whose instances form the pool)");
         }
@@ -58,7 +60,6 @@ public record PoolSpec(
                 o.error("serverTags", "no server carries any of the tags " + serverTags);
             }
         }
-        o.finish();
         return pool;
     }
 }

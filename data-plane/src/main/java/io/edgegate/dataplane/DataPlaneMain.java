@@ -1,0 +1,78 @@
+package io.edgegate.dataplane;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/data-plane}: a proxy node that takes its config from the control plane. */
+@Command(name = "data-plane", mixinStandardHelpOptions = true, versionProvider = Versions.class,
+        description = "Runs an EdgeGate data-plane node.")
+public final class DataPlaneMain implements Callable<Integer> {
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in the cluster (default: the host name).")
+    private String nodeId;
+
+    @Option(names = "--control-plane", split = ",", defaultValue = "127.0.0.1:2381", paramLabel = "HOST:PORT",
+            description = "Control planes to connect to, tried in order (default: ${DEFAULT-VALUE}).")
+    private List<String> controlPlanes;
+
+    @Option(names = "--listen-address", paramLabel = "IP",
+            description = "Address every HTTPServer of this node binds (default: each server's address, else 0.0.0.0).")
+    private String listenAddress;
+
+    @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
+            description = "Port of the admin endpoint (/healthz) on the listen address; 0 disables it.")
+    private int adminPort;
+
+    @Option(names = "--data-dir", defaultValue = "./edgegate-node", paramLabel = "DIR",
+            description = "Where this node keeps its state (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event-loop threads (default: the number of CPUs).")
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DataPlaneMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DataPlaneConfig config = new DataPlaneConfig(
+                nodeId == null ? defaultNodeId() : nodeId,
+                controlPlanes,
+                Optional.ofNullable(listenAddress),
+                adminPort,
+                dataDir,
+                ioThreads);
+        DataPlane dataPlane;
+        try {
+            dataPlane = DataPlane.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("data-plane: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dataPlane.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static String defaultNodeId() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "node-" + ProcessHandle.current().pid();
+        }
+    }
+}

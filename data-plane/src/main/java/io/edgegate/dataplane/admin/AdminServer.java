@@ -1,0 +1,95 @@
+package io.edgegate.dataplane.admin;
+
+import io.edgegate.dataplane.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.function.Supplier;
+
+/**
+ * The node's admin port: {@code GET /healthz} answers 200 with the node's status as JSON once
+ * it serves a config (503 before), for load balancers, scripts and tests.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private final Channel channel;
+
+    private AdminServer(Channel channel) {
+        this.channel = channel;
+    }
+
+    public static AdminServer start(InetSocketAddress address, Transport transport, EventLoopGroup group,
+                                    Supplier<NodeStatus> status) {
+        Channel channel = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler(status));
+                    }
+                })
+                .bind(address)
+                .syncUninterruptibly()
+                .channel();
+        return new AdminServer(channel);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** What /healthz reports. */
+    public record NodeStatus(String nodeId, long appliedRevision, boolean controlPlaneConnected, String controlPlane) {
+
+        String toJson() {
+            return "{\"nodeId\":\"" + nodeId + "\",\"appliedRevision\":" + appliedRevision
+                    + ",\"controlPlaneConnected\":" + controlPlaneConnected
+                    + ",\"controlPlane\":\"" + controlPlane + "\"}\n";
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+        private final Supplier<NodeStatus> status;
+
+        Handler(Supplier<NodeStatus> status) {
+            this.status = status;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            FullHttpResponse response;
+            if (request.uri().equals("/healthz")) {
+                NodeStatus now = status.get();
+                HttpResponseStatus code = now.appliedRevision() > 0 ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, code, ByteBufUtil.writeUtf8(ctx.alloc(), now.toJson()));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            } else {
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                        ByteBufUtil.writeUtf8(ctx.alloc(), "not found\n"));
+            }
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.edgegate.dataplane.agent;
+
+import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.Heartbeat;
+import io.edgegate.api.v1.NodeHello;
+import io.edgegate.api.v1.NodeMessage;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.runtime.ConfigRejectedException;
+import io.edgegate.dataplane.runtime.RuntimeUpdater;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's config stream to a control plane open: says hello, applies each update
+ * it is sent, acknowledges every revision (or reports why it rejected it), and when the
+ * stream breaks reconnects with backoff, moving on to the next control-plane address.
+ * Updates are applied on the stream's own callback thread, so a node that is still
+ * applying does not read further and the control plane coalesces what it has not sent.
+ */
+public final class ConfigAgent implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+
+    private final List<String> targets;
+    private final NodeHello identity;
+    private final RuntimeUpdater updater;
+    private final ScheduledExecutorService scheduler;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private Stream stream;
+    private int next;
+    private boolean closed;
+
+    public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, ScheduledExecutorService scheduler) {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("at least one control-plane address is needed");
+        }
+        this.targets = List.copyOf(targets);
+        this.identity = identity;
+        this.updater = updater;
+        this.scheduler = scheduler;
+        for (String target : targets) {
+            channels.add(NettyChannelBuilder.forTarget(target)
+                    .usePlaintext()
+                    .keepAliveTime(10, TimeUnit.SECONDS)
+                    .keepAliveTimeout(5, TimeUnit.SECONDS)
+                    .keepAliveWithoutCalls(true)
+                    .maxInboundMessageSize(64 * 1024 * 1024)
+                    .build());
+        }
+    }
+
+    public void start() {
+        connect();
+        scheduler.scheduleAtFixedRate(this::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether a stream is open and has delivered at least one snapshot. */
+    public synchronized boolean connected() {
+        return stream != null && stream.synced;
+    }
+
+    public synchronized String currentTarget() {
+        return stream == null ? "" : stream.target;
+    }
+
+    private synchronized void connect() {
+        if (closed) {
+            return;
+        }
+        int index = next;
+        next = (next + 1) % targets.size();
+        Stream s = new Stream(targets.get(index));
+        stream = s;
+        s.open(channels.get(index));
+    }
+
+    private synchronized void streamEnded(Stream ended, Status status) {
+        if (stream != ended || closed) {
+            return;
+        }
+        stream = null;
+        long delay = backoff.nextDelayMillis();
+        log.warn("config stream to {} ended ({}); reconnecting in {} ms", ended.target, describe(status), delay);
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void heartbeat() {
+        Stream s;
+        synchronized (this) {
+            s = stream;
+        }
+        if (s != null) {
+            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        }
+    }
+
+    @Override
+    public void close() {
+        Stream s;
+        synchronized (this) {
+            closed = true;
+            s = stream;
+            stream = null;
+        }
+        if (s != null) {
+            s.finish();
+        }
+        channels.forEach(ManagedChannel::shutdownNow);
+    }
+
+    private static String describe(Status status) {
+        return status.getDescription() == null ? status.getCode().toString() : status.getCode() + ": " + status.getDescription();
+    }
+
+    /** One attempt at a stream: its own view of the objects, built from a full snapshot and deltas. */
+    private final class Stream implements StreamObserver<ConfigUpdate> {
+
+        private final String target;
+        private final Map<ObjectKey, StoredObject> objects = new HashMap<>();
+        private StreamObserver<NodeMessage> requests;
+        private volatile boolean synced;
+
+        Stream(String target) {
+            this.target = target;
+        }
+
+        void open(ManagedChannel channel) {
+            requests = ConfigDiscoveryGrpc.newStub(channel).stream(this);
+            send(NodeMessage.newBuilder().setHello(identity.toBuilder().setAppliedRevision(updater.appliedRevision())).build());
+        }
+
+        synchronized void send(NodeMessage message) {
+            try {
+                requests.onNext(message);
+            } catch (RuntimeException e) {
+                log.debug("cannot send to {}: {}", target, e.toString());
+            }
+        }
+
+        synchronized void finish() {
+            try {
+                requests.onCompleted();
+            } catch (RuntimeException e) {
+                log.debug("closing stream", e);
+            }
+        }
+
+        @Override
+        public void onNext(ConfigUpdate update) {
+            if (update.getFullSnapshot()) {
+                objects.clear();
+                if (!synced) {
+                    log.info("connected to control plane {}", target);
+                }
+            } else if (!synced) {
+                log.warn("ignoring a delta before any snapshot from {}", target);
+                return;
+            }
+            update.getDeletesList().forEach(objects::remove);
+            update.getUpsertsList().forEach(o -> objects.put(o.getKey(), o));
+            synced = true;
+            backoff.reset();
+            ConfigAck.Builder ack = ConfigAck.newBuilder().setRevision(update.getRevision());
+            try {
+                updater.apply(update.getRevision(), objects.values());
+            } catch (ConfigRejectedException e) {
+                log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
+                ack.setError(e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("failed to apply revision {}", update.getRevision(), e);
+                ack.setError("internal error: " + e);
+            }
+            send(NodeMessage.newBuilder().setAck(ack).build());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            streamEnded(this, Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            streamEnded(this, Status.UNAVAILABLE.withDescription("control plane closed the stream"));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.spec.filter.proxy.LoadBalanceSpec;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The load-balancing policies of Easegress's Proxy, each built once per pool and config. */
+final class LoadBalancers {
+
+    private LoadBalancers() {
+    }
+
+    static LoadBalancer create(LoadBalanceSpec spec, List<Upstream> servers) {
+        Upstream[] all = servers.toArray(Upstream[]::new);
+        return switch (spec.policy()) {
+            case ROUND_ROBIN -> new RoundRobin(all);
+            case RANDOM -> context -> all[ThreadLocalRandom.current().nextInt(all.length)];
+            case WEIGHTED_RANDOM -> new WeightedRandom(all);
+            case IP_HASH -> context -> all[index(hash(context.clientIp()), all.length)];
+            case HEADER_HASH -> {
+                String header = spec.headerHashKey().orElseThrow();
+                yield context -> {
+                    String value = context.request().headers().get(header);
+                    return all[index(hash(value == null ? "" : value), all.length)];
+                };
+            }
+        };
+    }
+
+    /** Strict rotation across all event loops, so N requests spread exactly evenly over N servers. */
+    private static final class RoundRobin implements LoadBalancer {
+
+        private final Upstream[] servers;
+        private final AtomicLong next = new AtomicLong();
+
+        RoundRobin(Upstream[] servers) {
+            this.servers = servers;
+        }
+
+        @Override
+        public Upstream pick(RequestContext context) {
+            return servers[(int) (next.getAndIncrement() % servers.length)];
+        }
+    }
+
+    /** Picks with probability proportional to weight; weight 0 is never picked unless all are 0. */
+    private static final class WeightedRandom implements LoadBalancer {
+
+        private final Upstream[] servers;
+        private final long[] cumulative;
+        private final long total;
+
+        WeightedRandom(Upstream[] servers) {
+            this.servers = servers;
+            this.cumulative = new long[servers.length];
+            long sum = 0;
+            for (int i = 0; i < servers.length; i++) {
+                sum += servers[i].weight();
+                cumulative[i] = sum;
+            }
+            this.total = sum;
+        }
+
+        @Override
+        public Upstream pick(RequestContext context) {
+            if (total == 0) {
+                return servers[ThreadLocalRandom.current().nextInt(servers.length)];
+            }
+            long draw = ThreadLocalRandom.current().nextLong(total);
+            int low = 0;
+            int high = cumulative.length - 1;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (cumulative[mid] > draw) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return servers[low];
+        }
+    }
+
+    /** FNV-1a: stable across processes and JVM versions, so every node maps a key to the same server. */
+    static int hash(String key) {
+        int h = 0x811c9dc5;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x01000193;
+        }
+        return h;
+    }
+
+    private static int index(int hash, int size) {
+        return Math.floorMod(hash, size);
+    }
+}

@@ -1,0 +1,31 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+
+/** Builds Proxy filters; they share the node's upstream connection pools, which outlive config changes. */
+public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
+
+    private final UpstreamClient client;
+
+    public ProxyFilterFactory(UpstreamClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public String kind() {
+        return ProxySpec.KIND;
+    }
+
+    @Override
+    public Class<ProxySpec> specType() {
+        return ProxySpec.class;
+    }
+
+    @Override
+    public Filter create(ProxySpec spec) {
+        return new ProxyFilter(spec, client);
+    }
+}

@@ -1,0 +1,40 @@
+package io.edgegate.dataplane.http;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and must not be forwarded:
+ * the fixed set, plus every header the {@code Connection} header names.
+ */
+public final class HopByHop {
+
+    private static final CharSequence[] FIXED = {
+        HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
+        HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE,
+        HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
+    };
+
+    private HopByHop() {
+    }
+
+    public static void strip(HttpHeaders headers) {
+        List<String> named = new ArrayList<>();
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    named.add(name);
+                }
+            }
+        }
+        for (CharSequence name : FIXED) {
+            headers.remove(name);
+        }
+        for (String name : named) {
+            headers.remove(name);
+        }
+    }
+}

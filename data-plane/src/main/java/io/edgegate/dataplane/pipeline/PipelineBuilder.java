@@ -1,0 +1,128 @@
+package io.edgegate.dataplane.pipeline;
+
+import io.edgegate.spec.pipeline.FilterSpec;
+import io.edgegate.spec.pipeline.FlowStep;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the pipelines of a new config generation. A filter whose spec did not change is
+ * inherited from the previous generation, state and all (rate-limit buckets, counters,
+ * pools); only new or changed filters are created. After the new generation is in service,
+ * {@link Generation#retired()} lists the filters it no longer uses, to be closed.
+ */
+public final class PipelineBuilder {
+
+    private final FilterRegistry registry;
+
+    public PipelineBuilder(FilterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public Generation build(List<PipelineSpec> specs, Generation previous) {
+        Map<String, Pipeline> pipelines = new HashMap<>();
+        Map<FilterKey, BuiltFilter> filters = new HashMap<>();
+        List<Filter> created = new ArrayList<>();
+        try {
+            for (PipelineSpec spec : specs) {
+                List<Pipeline.Step> steps = new ArrayList<>();
+                List<FlowStep> flow = spec.flow();
+                for (int i = 0; i < flow.size(); i++) {
+                    FlowStep step = flow.get(i);
+                    if (step.isEnd()) {
+                        steps.add(new Pipeline.Step(FlowStep.END, context -> FilterResults.success(), Pipeline.Step.END, Map.of()));
+                        continue;
+                    }
+                    FilterSpec filterSpec = spec.filter(step.filter()).orElseThrow(() ->
+                            new IllegalArgumentException("flow names undefined filter " + step.filter()));
+                    FilterKey key = new FilterKey(spec.name(), filterSpec.name());
+                    BuiltFilter built = filters.get(key);
+                    if (built == null) {
+                        BuiltFilter old = previous.filters.get(key);
+                        if (old != null && old.spec.equals(filterSpec)) {
+                            built = old;
+                        } else {
+                            built = new BuiltFilter(filterSpec, registry.create(filterSpec));
+                            created.add(built.filter);
+                        }
+                        filters.put(key, built);
+                    }
+                    Map<String, Integer> jumps = new HashMap<>();
+                    step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
+                    int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
+                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps)));
+                }
+                pipelines.put(spec.name(), new Pipeline(spec.name(), steps));
+            }
+        } catch (RuntimeException e) {
+            // Nothing of a failed build goes into service; close what it created.
+            created.forEach(Filter::close);
+            throw e;
+        }
+        return new Generation(new Pipelines(pipelines), filters, previous);
+    }
+
+    /** Filters are identified by pipeline and filter name. */
+    private record FilterKey(String pipeline, String filter) {
+    }
+
+    private record BuiltFilter(FilterSpec spec, Filter filter) {
+    }
+
+    /** The pipelines and filters of one config generation. */
+    public static final class Generation {
+
+        public static final Generation EMPTY = new Generation(Pipelines.EMPTY, Map.of(), null);
+
+        private final Pipelines pipelines;
+        private final Map<FilterKey, BuiltFilter> filters;
+        private final Generation previous;
+
+        private Generation(Pipelines pipelines, Map<FilterKey, BuiltFilter> filters, Generation previous) {
+            this.pipelines = pipelines;
+            this.filters = Map.copyOf(filters);
+            this.previous = previous;
+        }
+
+        public Pipelines pipelines() {
+            return pipelines;
+        }
+
+        /** Filters of the previous generation that this one did not inherit. */
+        public List<Filter> retired() {
+            if (previous == null) {
+                return List.of();
+            }
+            Set<Filter> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            filters.values().forEach(b -> kept.add(b.filter));
+            List<Filter> out = new ArrayList<>();
+            Set<Filter> seen = new HashSet<>();
+            for (BuiltFilter old : previous.filters.values()) {
+                if (!kept.contains(old.filter) && seen.add(old.filter)) {
+                    out.add(old.filter);
+                }
+            }
+            return out;
+        }
+
+        /** Filters this generation created itself, to close if it is abandoned before service. */
+        public List<Filter> createdHere() {
+            Set<Filter> inherited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            if (previous != null) {
+                previous.filters.values().forEach(b -> inherited.add(b.filter));
+            }
+            return filters.values().stream().map(b -> b.filter).filter(f -> !inherited.contains(f)).distinct().toList();
+        }
+
+        /** Forgets the previous generation once it has been retired, so it can be collected. */
+        public Generation detached() {
+            return new Generation(pipelines, filters, null);
+        }
+    }
+}

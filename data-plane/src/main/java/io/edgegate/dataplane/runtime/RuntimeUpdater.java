@@ -1,0 +1,100 @@
+package io.edgegate.dataplane.runtime;
+
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.PipelineBuilder;
+import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
+import io.edgegate.dataplane.server.ListenerException;
+import io.edgegate.dataplane.server.ListenerSet;
+import io.edgegate.dataplane.server.ServerState;
+import io.edgegate.spec.DecodedObject;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.ObjectSpec;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.server.HttpServerSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a complete set of objects into the running node: decodes them, builds the new
+ * pipeline generation (inheriting unchanged filters), binds new listeners and swaps every
+ * listener's state. All of this happens off the event loops; requests switch to the new
+ * generation when they next read their listener's state. Anything that fails leaves the
+ * previous generation serving.
+ */
+public final class RuntimeUpdater {
+
+    private static final Logger log = LoggerFactory.getLogger(RuntimeUpdater.class);
+
+    private final DocumentParser parser;
+    private final ObjectDecoder decoder;
+    private final PipelineBuilder pipelineBuilder;
+    private final ListenerSet listeners;
+    private Generation generation = Generation.EMPTY;
+    private volatile long appliedRevision;
+
+    public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners) {
+        this.parser = parser;
+        this.decoder = decoder;
+        this.pipelineBuilder = pipelineBuilder;
+        this.listeners = listeners;
+    }
+
+    public long appliedRevision() {
+        return appliedRevision;
+    }
+
+    public synchronized void apply(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+        List<HttpServerSpec> servers = new ArrayList<>();
+        List<PipelineSpec> pipelines = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (StoredObject object : objects) {
+            try {
+                DecodedObject decoded = decoder.decode(parser.parseJson(object.getJson()), ValidationMode.STRICT);
+                ObjectSpec spec = decoded.spec();
+                if (spec instanceof HttpServerSpec server) {
+                    servers.add(server);
+                } else if (spec instanceof PipelineSpec pipeline) {
+                    pipelines.add(pipeline);
+                }
+            } catch (SpecException e) {
+                errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigRejectedException(String.join("; ", errors));
+        }
+        servers.sort(Comparator.comparing(HttpServerSpec::name));
+
+        Generation next;
+        try {
+            next = pipelineBuilder.build(pipelines, generation);
+        } catch (RuntimeException e) {
+            throw new ConfigRejectedException("cannot build pipelines: " + e.getMessage());
+        }
+        List<ServerState> states = servers.stream().map(s -> ServerState.of(s, next.pipelines())).toList();
+        try {
+            listeners.reconcile(states);
+        } catch (ListenerException e) {
+            next.createdHere().forEach(Filter::close);
+            throw new ConfigRejectedException(e.getMessage());
+        }
+        List<Filter> retired = next.retired();
+        generation = next.detached();
+        retired.forEach(Filter::close);
+        appliedRevision = revision;
+        log.info("applied revision {}: {} HTTP servers, {} pipelines", revision, servers.size(), pipelines.size());
+    }
+
+    public synchronized void shutdown() {
+        listeners.closeAll();
+        generation.createdHere().forEach(Filter::close);
+    }
+}

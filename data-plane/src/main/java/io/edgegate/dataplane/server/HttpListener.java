@@ -1,0 +1,104 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.transport.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One bound HTTP port. Its {@link ServerState} is swapped atomically on config changes while
+ * the socket stays bound and open connections keep going; closing it stops accepting and
+ * lets each connection finish its request in flight.
+ */
+final class HttpListener {
+
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int MAX_HEADER_SIZE = 16384;
+
+    private final InetSocketAddress address;
+    private final AtomicReference<ServerState> state;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ConnectionLimit limit;
+    private Channel channel;
+
+    private HttpListener(InetSocketAddress address, ServerState initial) {
+        this.address = address;
+        this.state = new AtomicReference<>(initial);
+        this.limit = new ConnectionLimit(() -> state.get().spec().maxConnections());
+    }
+
+    /** Binds {@code address}; the future fails with the bind error (e.g. address in use). */
+    static CompletableFuture<HttpListener> bind(InetSocketAddress address, ServerState initial, Transport transport,
+                                                EventLoopGroup boss, EventLoopGroup workers) {
+        HttpListener listener = new HttpListener(address, initial);
+        CompletableFuture<HttpListener> bound = new CompletableFuture<>();
+        new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(listener.new Initializer())
+                .bind(address)
+                .addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        listener.channel = f.channel();
+                        bound.complete(listener);
+                    } else {
+                        bound.completeExceptionally(f.cause());
+                    }
+                });
+        return bound;
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    ServerState state() {
+        return state.get();
+    }
+
+    void update(ServerState next) {
+        state.set(next);
+    }
+
+    int openConnections() {
+        return limit.open();
+    }
+
+    /** Stops accepting; open connections finish the request in flight and close. */
+    void close() {
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        connections.forEach(c -> c.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+    }
+
+    private final class Initializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            ServerState current = state.get();
+            connections.add(ch);
+            ch.pipeline().addLast(
+                    limit,
+                    new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192),
+                    new HttpObjectAggregator((int) current.spec().clientMaxBodySize()),
+                    new IdleStateHandler(0, 0, current.spec().keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                    new RequestDispatcher(state::get));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.pipeline.Pipelines;
+import io.edgegate.dataplane.pipeline.ServerSettings;
+import io.edgegate.dataplane.route.RouteTable;
+import io.edgegate.spec.server.HttpServerSpec;
+
+/**
+ * Everything a listener needs to serve a request under one config generation. A request
+ * reads it once, so it sees one consistent generation from start to end.
+ */
+public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings) {
+
+    public static ServerState of(HttpServerSpec spec, Pipelines pipelines) {
+        return new ServerState(spec, RouteTable.of(spec.rules()), pipelines,
+                new ServerSettings(spec.name(), spec.xForwardedFor()));
+    }
+}

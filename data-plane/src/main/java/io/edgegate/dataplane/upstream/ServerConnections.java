@@ -1,0 +1,50 @@
+package io.edgegate.dataplane.upstream;
+
+import io.netty.channel.Channel;
+import java.util.ArrayDeque;
+
+/**
+ * Idle keep-alive connections to one upstream server, owned by one event loop and touched only
+ * from it, so no locking is needed. Most recently used first: hot connections stay warm and
+ * the idle timeout retires the rest.
+ */
+final class ServerConnections {
+
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final int maxIdle;
+
+    ServerConnections(int maxIdle) {
+        this.maxIdle = maxIdle;
+    }
+
+    /** An open idle connection, or null. */
+    Channel poll() {
+        Channel channel;
+        while ((channel = idle.pollFirst()) != null) {
+            if (channel.isActive()) {
+                return channel;
+            }
+        }
+        return null;
+    }
+
+    /** Keeps the connection for reuse, or closes it if enough are kept already. */
+    void release(Channel channel) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (idle.size() >= maxIdle) {
+            channel.close();
+            return;
+        }
+        idle.addFirst(channel);
+    }
+
+    void forget(Channel channel) {
+        idle.remove(channel);
+    }
+
+    int idleCount() {
+        return idle.size();
+    }
+}

@@ -1,0 +1,22 @@
+package io.edgegate.dataplane.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+
+/** Where an upstream server listens. Host names are resolved asynchronously when connecting. */
+public record UpstreamAddress(String host, int port) {
+
+    public UpstreamAddress {
+        requireNonNull(host, "host");
+    }
+
+    InetSocketAddress unresolved() {
+        return InetSocketAddress.createUnresolved(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

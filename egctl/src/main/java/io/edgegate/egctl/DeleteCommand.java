@@ -1,0 +1,52 @@
+package io.edgegate.egctl;
+
+import io.edgegate.api.v1.DeleteRequest;
+import io.edgegate.api.v1.DeleteResponse;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectResult;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "delete", mixinStandardHelpOptions = true,
+        description = "Delete objects named on the command line (KIND NAME...) or by files (-f). All or nothing.")
+final class DeleteCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Egctl root;
+
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE", description = "Delete the objects these documents describe.")
+    List<String> files = List.of();
+
+    @Parameters(paramLabel = "KIND NAME", arity = "0..*", description = "A kind (or alias) and one or more names.")
+    List<String> args = List.of();
+
+    @Override
+    public Integer call() {
+        DeleteRequest.Builder request = DeleteRequest.newBuilder();
+        if (!files.isEmpty()) {
+            if (!args.isEmpty()) {
+                throw new CommandFailure("give either -f FILE or KIND NAME, not both");
+            }
+            request.addAllDocuments(DocumentSources.read(files, root.terminal()));
+        } else {
+            if (args.size() < 2) {
+                throw new CommandFailure("what to delete? give KIND NAME (e.g. egctl delete hs server-demo) or -f FILE");
+            }
+            for (String name : args.subList(1, args.size())) {
+                request.addKeys(ObjectKey.newBuilder().setKind(Kinds.resolve(args.get(0))).setName(name));
+            }
+        }
+        DeleteResponse response;
+        try (ControlPlaneClient client = root.connect()) {
+            response = client.objects(stub -> stub.delete(request.build()));
+        }
+        for (ObjectResult result : response.getResultsList()) {
+            root.terminal().out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " deleted");
+        }
+        return 0;
+    }
+}

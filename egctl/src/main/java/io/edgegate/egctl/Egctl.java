@@ -1,0 +1,88 @@
+package io.edgegate.egctl;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** {@code egctl}: the command line of EdgeGate, kubectl-like, over the control plane's gRPC API. */
+@Command(name = "egctl", mixinStandardHelpOptions = true, versionProvider = Egctl.Version.class,
+        description = "Manage EdgeGate objects and see the data-plane members.",
+        subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DeleteCommand.class,
+                ApiResourcesCommand.class, CommandLine.HelpCommand.class})
+public final class Egctl implements Callable<Integer> {
+
+    static final String DEFAULT_SERVER = "127.0.0.1:2381";
+
+    private final Terminal terminal;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
+            description = "Control plane address (default: $EGCTL_SERVER, else " + DEFAULT_SERVER + ").")
+    private String server;
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Output format: table, yaml or json (default: table).")
+    private OutputFormat output = OutputFormat.table;
+
+    Egctl(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Terminal.system()));
+    }
+
+    /** Runs one egctl command line and returns its exit status: 0 done, 1 failed, 2 usage error. */
+    public static int run(String[] args, Terminal terminal) {
+        CommandLine commandLine = new CommandLine(new Egctl(terminal))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setOut(terminal.out())
+                .setErr(terminal.err())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof CommandFailure) {
+                        terminal.err().println("Error: " + e.getMessage());
+                        terminal.err().flush();
+                        return 1;
+                    }
+                    throw e;
+                });
+        int status = commandLine.execute(args);
+        terminal.out().flush();
+        terminal.err().flush();
+        return status;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(terminal.out());
+        return 2;
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    OutputFormat output() {
+        return output;
+    }
+
+    ControlPlaneClient connect() {
+        String target = server != null ? server : terminal.env().getOrDefault("EGCTL_SERVER", DEFAULT_SERVER);
+        return new ControlPlaneClient(target);
+    }
+
+    /** The version recorded in the jar's manifest at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Egctl.class.getPackage().getImplementationVersion();
+            return new String[] {"egctl " + (version == null ? "dev" : version)};
+        }
+    }
+}
