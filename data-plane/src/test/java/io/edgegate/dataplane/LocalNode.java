@@ -1,0 +1,142 @@
+package io.edgegate.dataplane;
+
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.pipeline.FilterRegistry;
+import io.edgegate.dataplane.pipeline.PipelineBuilder;
+import io.edgegate.dataplane.runtime.ConfigRejectedException;
+import io.edgegate.dataplane.runtime.RuntimeUpdater;
+import io.edgegate.dataplane.server.ListenerSet;
+import io.edgegate.dataplane.transport.Transport;
+import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.dataplane.upstream.UpstreamSettings;
+import io.edgegate.spec.DecodedObject;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.DocumentSplitter;
+import io.edgegate.spec.codec.SourceDocument;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.pipeline.FilterSpecKinds;
+import io.netty.channel.EventLoopGroup;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A data-plane node in the test's JVM: real event loops, listeners on 127.0.0.1, pipelines
+ * and upstream pools, fed YAML directly instead of through a control plane.
+ */
+public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
+
+    private final DocumentParser parser = new DocumentParser();
+    private final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private DnsAddressResolverGroup resolver;
+    private RuntimeUpdater updater;
+    private long revision;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Transport transport = Transport.detect();
+        boss = transport.newGroup(1, "test-accept");
+        workers = transport.newGroup(2, "test-io");
+        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
+        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver);
+        FilterSpecKinds kinds = FilterSpecKinds.builtIn();
+        updater = new RuntimeUpdater(parser, decoder,
+                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream)))),
+                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        updater.shutdown();
+        resolver.close();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Applies the objects of these YAML texts as the node's whole config, as a control plane would. */
+    public void apply(String... yaml) throws ConfigRejectedException {
+        List<StoredObject> objects = new java.util.ArrayList<>();
+        for (String text : yaml) {
+            for (SourceDocument doc : DocumentSplitter.split("test", text)) {
+                try {
+                    DecodedObject decoded = decoder.decode(parser.parse(doc), ValidationMode.STRICT);
+                    objects.add(StoredObject.newBuilder()
+                            .setKey(ObjectKey.newBuilder().setKind(decoded.id().kind().kindName()).setName(decoded.id().name()))
+                            .setJson(parser.toJson(decoded.document()))
+                            .build());
+                } catch (SpecException e) {
+                    throw new IllegalArgumentException("test YAML is invalid: " + e.getMessage(), e);
+                }
+            }
+        }
+        updater.apply(++revision, objects);
+    }
+
+    public HttpResponse<String> get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An HTTPServer on {@code port} sending every path to {@code pipeline}. */
+    public static String server(String name, int port, String pipeline) {
+        return """
+                kind: HTTPServer
+                name: %s
+                port: %d
+                xForwardedFor: true
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: %s
+                """.formatted(name, port, pipeline);
+    }
+
+    /** A v1 pipeline whose Proxy balances over {@code urls} with {@code policy}. */
+    public static String proxyPipeline(String name, String policy, String... urls) {
+        StringBuilder servers = new StringBuilder();
+        for (String url : urls) {
+            servers.append("      - url: ").append(url).append('\n');
+        }
+        return """
+                name: %s
+                kind: HTTPPipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  mainPool:
+                    servers:
+                %s    loadBalance:
+                      policy: %s
+                """.formatted(name, servers, policy);
+    }
+}

@@ -1,0 +1,172 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ProxyFilterTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static EchoBackend a;
+    private static EchoBackend b;
+    private static EchoBackend c;
+    private static final int PORT = FreePorts.pick();
+
+    @BeforeAll
+    static void backends() {
+        a = EchoBackend.start("a");
+        b = EchoBackend.start("b");
+        c = EchoBackend.start("c");
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        a.close();
+        b.close();
+        c.close();
+    }
+
+    private static String servedBy(HttpResponse<String> response) {
+        return response.headers().firstValue(EchoBackend.NAME_HEADER).orElse("status " + response.statusCode());
+    }
+
+    @Test
+    void roundRobinVisitsEveryServerInTurn() throws Exception {
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", a.url(), b.url(), c.url()));
+
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            order.add(servedBy(node.get(PORT, "/x")));
+        }
+        assertThat(order.subList(0, 3)).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(order.subList(3, 6)).isEqualTo(order.subList(0, 3));
+        assertThat(order.subList(6, 9)).isEqualTo(order.subList(0, 3));
+    }
+
+    @Test
+    void weightedRandomFollowsTheWeights() throws Exception {
+        String pipeline = """
+                name: p
+                kind: Pipeline
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - {url: %s, weight: 3}
+                    - {url: %s, weight: 1}
+                    - {url: %s, weight: 0}
+                    loadBalance: {policy: weightedRandom}
+                """.formatted(a.url(), b.url(), c.url());
+        node.apply(server("s", PORT, "p"), pipeline);
+
+        Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            counts.merge(servedBy(node.get(PORT, "/")), 1, Integer::sum);
+        }
+        assertThat(counts).doesNotContainKey("c");
+        // 3:1 expected; 400 draws put "a" at 300 ± ~26 (3 sigma).
+        assertThat(counts.get("a")).isBetween(260, 340);
+    }
+
+    @Test
+    void headerHashAndIpHashKeepAClientOnOneServer() throws Exception {
+        String pipeline = proxyPipeline("p", "headerHash", a.url(), b.url(), c.url())
+                .replace("policy: headerHash", "policy: headerHash\n      headerHashKey: X-User");
+        node.apply(server("s", PORT, "p"), pipeline);
+        for (String user : List.of("alice", "bob", "carol")) {
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                seen.add(servedBy(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/"))
+                        .header("X-User", user).build())));
+            }
+            assertThat(seen).as(user).containsOnly(seen.get(0));
+        }
+
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "ipHash", a.url(), b.url(), c.url()));
+        String first = servedBy(node.get(PORT, "/"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(servedBy(node.get(PORT, "/"))).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void forwardsWhatTheClientSentWithProxyHeadersAndWithoutHopByHopOnes() throws Exception {
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/echo/path?q=1"))
+                .header("X-Custom", "kept")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .POST(HttpRequest.BodyPublishers.ofString("hello body"))
+                .build();
+
+        HttpResponse<String> response = node.send(request);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        EchoBackend.ReceivedRequest seen = a.received().get(a.received().size() - 1);
+        assertThat(seen.method()).isEqualTo("POST");
+        assertThat(seen.uri()).isEqualTo("/echo/path?q=1");
+        assertThat(seen.body()).isEqualTo("hello body");
+        assertThat(seen.header("X-Custom")).isEqualTo("kept");
+        assertThat(seen.header("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
+        assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + a.port());
+        assertThat(response.headers().firstValue("Connection")).hasValue("keep-alive");
+    }
+
+    @Test
+    void keepAliveConnectionsToTheUpstreamAreReused() throws Exception {
+        EchoBackend fresh = EchoBackend.start("fresh");
+        try {
+            node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", fresh.url()));
+            for (int i = 0; i < 20; i++) {
+                assertThat(node.get(PORT, "/").statusCode()).isEqualTo(200);
+            }
+            // One client connection sits on one event loop, which keeps one pooled upstream connection busy.
+            assertThat(fresh.connectionCount()).isLessThanOrEqualTo(2);
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void unreachableUpstreamIs502() throws Exception {
+        int closedPort = FreePorts.pick();
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", "http://127.0.0.1:" + closedPort));
+
+        HttpResponse<String> response = node.get(PORT, "/");
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).doesNotContain(String.valueOf(closedPort));
+    }
+
+    @Test
+    void anUpstreamThatWentAwayIsReplacedTransparently() throws Exception {
+        EchoBackend flaky = EchoBackend.start("flaky");
+        try {
+            node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", flaky.url()));
+            assertThat(node.get(PORT, "/").statusCode()).isEqualTo(200);
+            // The backend restarts: every pooled connection to it is now dead.
+            flaky.stop();
+            flaky.restart();
+            assertThat(node.get(PORT, "/").statusCode()).isEqualTo(200);
+        } finally {
+            flaky.close();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.runtime.ConfigRejectedException;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class HttpServerTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static EchoBackend a;
+    private static EchoBackend b;
+
+    @BeforeAll
+    static void backends() {
+        a = EchoBackend.start("a");
+        b = EchoBackend.start("b");
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void unmatchedIs404MethodMismatchIs405MissingPipelineIs503() throws Exception {
+        int port = FreePorts.pick();
+        String routes = """
+                kind: HTTPServer
+                name: s
+                port: %d
+                rules:
+                - paths:
+                  - path: /only-post
+                    methods: [POST]
+                    backend: p
+                  - pathPrefix: /ghost
+                    backend: missing
+                """.formatted(port);
+        node.apply(routes, proxyPipeline("p", "roundRobin", a.url()));
+
+        assertThat(node.get(port, "/nothing").statusCode()).isEqualTo(404);
+        assertThat(node.get(port, "/only-post").statusCode()).isEqualTo(405);
+        assertThat(node.get(port, "/ghost").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void aHotUpdateKeepsTheListenerAndOpenConnections() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient client = new RawClient(port)) {
+            assertThat(client.get("/")).contains("X-Echo-Backend: a");
+
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", b.url()));
+
+            // Same TCP connection, served by the new pipeline.
+            assertThat(client.get("/")).contains("X-Echo-Backend: b");
+        }
+    }
+
+    @Test
+    void aPortClashIsRejectedAndTheOldConfigKeepsServing() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("127.0.0.1", 0));
+            String second = server("t", taken.getLocalPort(), "p");
+
+            assertThatThrownBy(() -> node.apply(server("s", port, "p"), second, proxyPipeline("p", "roundRobin", b.url())))
+                    .isInstanceOf(ConfigRejectedException.class)
+                    .hasMessageContaining("HTTPServer t cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+        assertThat(node.get(port, "/").headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("a");
+
+        assertThatThrownBy(() -> node.apply(server("s", port, "p"), server("t", port, "p"), proxyPipeline("p", "roundRobin", a.url())))
+                .hasMessageContaining("HTTPServer t and HTTPServer s both listen on 127.0.0.1:" + port);
+    }
+
+    @Test
+    void removingAServerClosesItsPort() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+
+        node.apply(proxyPipeline("p", "roundRobin", a.url()));
+
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient client = new RawClient(port)) {
+            client.write("GET /one HTTP/1.1\r\nHost: x\r\n\r\nGET /two HTTP/1.1\r\nHost: x\r\n\r\nGET /three HTTP/1.1\r\nHost: x\r\n\r\n");
+            String first = client.readResponse();
+            String second = client.readResponse();
+            String third = client.readResponse();
+            assertThat(first).contains("GET /one");
+            assertThat(second).contains("GET /two");
+            assertThat(third).contains("GET /three");
+        }
+    }
+
+    @Test
+    void malformedRequestsGet400AndNeverReachTheUpstream() throws Exception {
+        int port = FreePorts.pick();
+        EchoBackend guarded = EchoBackend.start("guarded");
+        try {
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", guarded.url()));
+            try (RawClient client = new RawClient(port)) {
+                client.write("GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+                assertThat(client.readResponse()).startsWith("HTTP/1.1 400");
+                assertThat(client.isClosedByPeer()).isTrue();
+            }
+            assertThat(guarded.requestCount()).isZero();
+        } finally {
+            guarded.close();
+        }
+    }
+
+    @Test
+    void bodiesOverClientMaxBodySizeGet413() throws Exception {
+        int port = FreePorts.pick();
+        String small = server("s", port, "p").replace("xForwardedFor: true", "clientMaxBodySize: 16");
+        node.apply(small, proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient client = new RawClient(port)) {
+            client.write("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 32\r\n\r\n" + "y".repeat(32));
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void keepAliveFalseClosesAfterEachResponse() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p").replace("xForwardedFor: true", "keepAlive: false"),
+                proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient client = new RawClient(port)) {
+            assertThat(client.get("/")).contains("connection: close");
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void connectionsOverMaxConnectionsAreClosed() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p").replace("xForwardedFor: true", "maxConnections: 1"),
+                proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient first = new RawClient(port); RawClient second = new RawClient(port)) {
+            assertThat(first.get("/")).startsWith("HTTP/1.1 200");
+            assertThat(second.isClosedByPeer()).isTrue();
+        }
+    }
+
+    /** A plain socket client, to send exactly the bytes a test needs. */
+    static final class RawClient implements AutoCloseable {
+
+        private final Socket socket;
+        private final InputStream in;
+        private final OutputStream out;
+
+        RawClient(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(5000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+
+        void write(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        String get(String path) throws IOException {
+            write("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");
+            return readResponse();
+        }
+
+        /** Reads one response framed by Content-Length; header names as sent. */
+        String readResponse() throws IOException {
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("connection closed after: " + head);
+                }
+                head.append((char) c);
+            }
+            int length = 0;
+            for (String line : head.toString().split("\r\n")) {
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            byte[] body = in.readNBytes(length);
+            return head + new String(body, StandardCharsets.UTF_8);
+        }
+
+        boolean isClosedByPeer() throws IOException {
+            try {
+                return in.read() < 0;
+            } catch (java.net.SocketException reset) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
