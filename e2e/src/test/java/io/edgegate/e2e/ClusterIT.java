@@ -1,0 +1,176 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The foundation's promise, with real processes: objects applied with egctl reach every
+ * data plane through etcd and the control plane's stream, and the nodes proxy with them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterIT {
+
+    private Path work;
+    private Cluster cluster;
+    private final List<EchoBackend> backends = new ArrayList<>();
+    private int port;
+    private Path serverFile;
+    private Path pipelineFile;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        work = dir;
+        for (int i = 0; i < 3; i++) {
+            backends.add(EchoBackend.start("backend-" + (i + 1)));
+        }
+        port = FreePorts.pickOnAll("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
+        // The example files as shipped, with only their ports moved to free ones.
+        serverFile = ProjectPaths.exampleVariant(work.resolve("objects"), "http-server.yaml",
+                Map.of("port: 10080", "port: " + port));
+        pipelineFile = ProjectPaths.exampleVariant(work.resolve("objects"), "pipeline-reverse-proxy.yaml", Map.of(
+                "http://127.0.0.1:9095", backends.get(0).url(),
+                "http://127.0.0.1:9096", backends.get(1).url(),
+                "http://127.0.0.1:9097", backends.get(2).url()));
+        cluster = Cluster.start(work.resolve("cluster"), 3);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        backends.forEach(EchoBackend::close);
+    }
+
+    @BeforeEach
+    void applyExamples() {
+        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "-f", serverFile.toString(), "-f", pipelineFile.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        for (String node : cluster.nodeIds()) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(node, "/pipeline") == 200);
+        }
+    }
+
+    @Test
+    void everyNodeBalancesTheSeedPipelineRoundRobin() throws IOException {
+        for (String node : cluster.nodeIds()) {
+            List<String> served = new ArrayList<>();
+            for (int i = 0; i < 9; i++) {
+                HttpResponse<String> response = cluster.request(node, port, "/pipeline");
+                assertThat(response.statusCode()).isEqualTo(200);
+                served.add(response.headers().firstValue(EchoBackend.NAME_HEADER).orElseThrow());
+            }
+            assertThat(served.subList(0, 3)).as(node).containsExactlyInAnyOrder("backend-1", "backend-2", "backend-3");
+            assertThat(served.subList(3, 6)).as(node + " keeps the rotation").isEqualTo(served.subList(0, 3));
+            assertThat(served.subList(6, 9)).as(node + " keeps the rotation").isEqualTo(served.subList(0, 3));
+        }
+    }
+
+    @Test
+    void membersListEveryNodeWithTheRevisionItApplied() {
+        EgctlRun members = await().atMost(Duration.ofSeconds(5)).until(
+                () -> EgctlRun.inProcess(cluster.server(), "get", "members", "-o", "json"),
+                run -> run.out().split("\"state\" : \"Ready\"", -1).length - 1 == 3);
+        long revision = Long.parseLong(members.out().replaceAll("(?s).*?\"revision\" : (\\d+).*", "$1"));
+        for (String node : cluster.nodeIds()) {
+            assertThat(members.out()).contains("\"node\" : \"" + node + "\"");
+        }
+        assertThat(members.out().split("\"appliedRevision\" : " + revision + ",", -1)).hasSizeGreaterThanOrEqualTo(4);
+
+        EgctlRun table = EgctlRun.launcher(cluster.server(), "get", "members");
+        assertThat(table.exit()).isZero();
+        assertThat(table.out()).contains("NODE", "STATE", "REVISION", "LAG");
+        for (String node : cluster.nodeIds()) {
+            assertThat(table.out()).containsPattern(node + "\\s+" + cluster.address(node).replace(".", "\\.") + "\\s+Ready\\s+\\d+\\s+0\\s");
+        }
+    }
+
+    @Test
+    void aChangedPipelineReachesEveryNodeWithinOneSecond() throws Exception {
+        String twoServers = ProjectPaths.example("pipeline-reverse-proxy.yaml")
+                .replace("      - url: http://127.0.0.1:9097\n", "")
+                .replace("http://127.0.0.1:9095", backends.get(0).url())
+                .replace("http://127.0.0.1:9096", backends.get(1).url());
+        EgctlRun applied = EgctlRun.withStdin(cluster.server(), twoServers, "apply", "-f", "-");
+        assertThat(applied.out()).isEqualTo("HTTPPipeline/pipeline-reverse-proxy configured\n");
+        Instant deadline = Instant.now().plusSeconds(1);
+
+        for (String node : cluster.nodeIds()) {
+            await().atMost(Duration.between(Instant.now(), deadline).plusMillis(1))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> servedBy(node, 4), served -> Set.of("backend-1", "backend-2").equals(served));
+        }
+        for (String node : cluster.nodeIds()) {
+            assertThat(servedBy(node, 6)).as(node).isEqualTo(Set.of("backend-1", "backend-2"));
+        }
+    }
+
+    @Test
+    void deletingThePipelineGives503ThenDeletingTheServerClosesItsPort() {
+        EgctlRun deleted = EgctlRun.launcher(cluster.server(), "delete", "hp", "pipeline-reverse-proxy");
+        assertThat(deleted.out()).isEqualTo("HTTPPipeline/pipeline-reverse-proxy deleted\n");
+        for (String node : cluster.nodeIds()) {
+            await().atMost(Duration.ofSeconds(2)).until(() -> status(node, "/pipeline") == 503);
+        }
+
+        EgctlRun deletedServer = EgctlRun.inProcess(cluster.server(), "delete", "-f", serverFile.toString());
+        assertThat(deletedServer.out()).isEqualTo("HTTPServer/server-demo deleted\n");
+        for (String node : cluster.nodeIds()) {
+            await().atMost(Duration.ofSeconds(2)).until(() -> !cluster.portOpen(node, port));
+        }
+    }
+
+    @Test
+    void aNodeStartedLaterAndAKilledAndRestartedNodeServeTheObjects() throws Exception {
+        cluster.addDataPlane("node-late", "127.0.0.5");
+        try {
+            cluster.awaitServing("node-late");
+            assertThat(cluster.request("node-late", port, "/pipeline").statusCode()).isEqualTo(200);
+        } finally {
+            cluster.removeDataPlane("node-late");
+        }
+
+        String victim = cluster.nodeIds().get(0);
+        cluster.killDataPlane(victim);
+        assertThat(cluster.portOpen(victim, port)).isFalse();
+        cluster.startDataPlane(victim);
+        cluster.awaitServing(victim);
+        assertThat(cluster.request(victim, port, "/pipeline").headers().firstValue(EchoBackend.NAME_HEADER)).isPresent();
+    }
+
+    private int status(String node, String path) {
+        try {
+            return cluster.request(node, port, path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private Set<String> servedBy(String node, int requests) throws IOException {
+        Set<String> served = new HashSet<>();
+        for (int i = 0; i < requests; i++) {
+            HttpResponse<String> response = cluster.request(node, port, "/pipeline");
+            served.add(response.headers().firstValue(EchoBackend.NAME_HEADER).orElse("status " + response.statusCode()));
+        }
+        return served;
+    }
+}

@@ -1,0 +1,63 @@
+package io.edgegate.e2e;
+
+import io.edgegate.egctl.Egctl;
+import io.edgegate.egctl.Terminal;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What one egctl invocation printed and how it exited. */
+record EgctlRun(int exit, String out, String err) {
+
+    /** egctl in this JVM: the same code as bin/egctl without a JVM start per call. */
+    static EgctlRun withStdin(String server, String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
+        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(err), in, Map.of("EGCTL_SERVER", server));
+        int exit = Egctl.run(args, terminal);
+        return new EgctlRun(exit, out.toString(), err.toString());
+    }
+
+    static EgctlRun inProcess(String server, String... args) {
+        return withStdin(server, "", args);
+    }
+
+    /** bin/egctl as a user runs it. */
+    static EgctlRun launcher(String server, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProjectPaths.bin("egctl").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("EGCTL_SERVER", server);
+        try {
+            Process process = builder.start();
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("egctl did not finish: " + command);
+            }
+            return new EgctlRun(process.exitValue(), out, err);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "exit " + exit + "\n--- out ---\n" + out + "--- err ---\n" + err;
+    }
+}
