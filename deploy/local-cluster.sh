@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# A local EdgeGate cluster on this machine: etcd, one control plane and N data planes on
+# loopback addresses 127.0.0.2, 127.0.0.3, ... (no setup needed on Linux), plus the example
+# objects and three echo backends for them. Logs and state live in one folder.
+#
+#   deploy/local-cluster.sh up [--data-planes N] [--no-examples]
+#   deploy/local-cluster.sh status
+#   deploy/local-cluster.sh down [--purge]
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+state="${EDGEGATE_CLUSTER_DIR:-$root/.local-cluster}"
+logs="$state/logs"
+pids="$state/pids"
+cp_listen="127.0.0.1:2381"
+admin_port=9901
+echo_ports=(9095 9096 9097)
+
+usage() {
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+free_port_from() {
+  local port=$1
+  while port_open 127.0.0.1 "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# Prints the HTTP status of GET http://$1:$2$3, or nothing.
+http_status() {
+  local reply
+  reply=$( (exec 3<>"/dev/tcp/$1/$2" && printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$3" "$1" >&3 && head -n1 <&3) 2>/dev/null || true)
+  echo "$reply" | awk '{print $2}'
+}
+
+alive() { [ -f "$pids/$1" ] && kill -0 "$(cat "$pids/$1")" 2>/dev/null; }
+
+start() { # name, command...
+  local name=$1; shift
+  setsid nohup "$@" >"$logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$pids/$name"
+}
+
+wait_for() { # description, seconds, command...
+  local what=$1 seconds=$2; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "timed out waiting for $what; see $logs" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+node_ready() { [ "$(http_status "$1" "$admin_port" /healthz)" = "200" ]; }
+
+build_if_needed() {
+  local jar missing=0
+  for jar in control-plane/target/control-plane.jar data-plane/target/data-plane.jar egctl/target/egctl.jar testkit/target/testkit.jar; do
+    [ -f "$root/$jar" ] || missing=1
+  done
+  if [ $missing -eq 1 ]; then
+    echo "building EdgeGate (mvn package, tests skipped) ..."
+    (cd "$root" && mvn -B -q -DskipTests package)
+  fi
+}
+
+up() {
+  local data_planes=3 examples=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --data-planes) data_planes=${2:?--data-planes needs a number}; shift 2 ;;
+      --no-examples) examples=0; shift ;;
+      *) usage ;;
+    esac
+  done
+  if alive control-plane; then
+    echo "a local cluster is already running; 'deploy/local-cluster.sh status' shows it"
+    exit 0
+  fi
+  "$root/deploy/ensure-etcd.sh"
+  build_if_needed
+  mkdir -p "$logs" "$pids"
+
+  if port_open 127.0.0.1 2381; then
+    echo "127.0.0.1:2381 is in use (another control plane?); stop it first" >&2
+    exit 1
+  fi
+  local etcd_client etcd_peer
+  etcd_client=$(free_port_from 23790)
+  etcd_peer=$(free_port_from $((etcd_client + 1)))
+  start etcd etcd --name local --data-dir "$state/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_client" --advertise-client-urls "http://127.0.0.1:$etcd_client" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+    --initial-cluster "local=http://127.0.0.1:$etcd_peer" --log-level warn --logger zap
+  wait_for "etcd" 20 port_open 127.0.0.1 "$etcd_client"
+
+  start control-plane "$root/bin/control-plane" --listen "$cp_listen" --etcd-endpoints "http://127.0.0.1:$etcd_client"
+  wait_for "the control plane" 30 port_open 127.0.0.1 2381
+
+  if [ $examples -eq 1 ]; then
+    for port in "${echo_ports[@]}"; do
+      if port_open 127.0.0.1 "$port"; then
+        echo "127.0.0.1:$port is in use; the example backends need 9095-9097 (or use --no-examples)" >&2
+        down
+        exit 1
+      fi
+    done
+    start echo-backends java -cp "$root/testkit/target/testkit.jar" io.edgegate.testkit.EchoBackends "${echo_ports[@]}"
+  fi
+
+  local i address
+  for i in $(seq 1 "$data_planes"); do
+    address="127.0.0.$((i + 1))"
+    start "node-$i" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
+      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i"
+  done
+  for i in $(seq 1 "$data_planes"); do
+    wait_for "node-$i" 60 node_ready "127.0.0.$((i + 1))"
+  done
+
+  if [ $examples -eq 1 ]; then
+    wait_for "the echo backends" 20 port_open 127.0.0.1 9097
+    "$root/bin/egctl" --server "$cp_listen" apply -f "$root/examples/"
+  fi
+
+  echo
+  echo "EdgeGate is running: etcd, a control plane on $cp_listen and $data_planes data planes (logs: $logs)."
+  if [ $examples -eq 1 ]; then
+    echo "Send traffic through any node; each answer names the echo backend that served it:"
+    for i in $(seq 1 "$data_planes"); do
+      echo "  curl http://127.0.0.$((i + 1)):10080/pipeline"
+    done
+  fi
+  echo "Watch the nodes:   bin/egctl get members"
+  echo "See the objects:   bin/egctl get httppipelines -o yaml"
+  echo "Stop everything:   deploy/local-cluster.sh down"
+}
+
+status() {
+  if [ ! -d "$pids" ]; then
+    echo "no local cluster has been started here ($state)"
+    return 0
+  fi
+  local f name
+  for f in "$pids"/*; do
+    [ -e "$f" ] || continue
+    name=$(basename "$f")
+    if alive "$name"; then
+      printf '%-16s running (pid %s)\n' "$name" "$(cat "$f")"
+    else
+      printf '%-16s stopped\n' "$name"
+    fi
+  done
+  if alive control-plane; then
+    echo
+    "$root/bin/egctl" --server "$cp_listen" get members || true
+  fi
+}
+
+down() {
+  local purge=0
+  [ "${1:-}" = "--purge" ] && purge=1
+  if [ -d "$pids" ]; then
+    local f pid
+    # Data planes and backends first, the control plane and etcd last.
+    for f in $(ls "$pids" | grep -v -e '^control-plane$' -e '^etcd$') control-plane etcd; do
+      [ -f "$pids/$f" ] || continue
+      pid=$(cat "$pids/$f")
+      if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -9 "$pid" 2>/dev/null || true
+        echo "stopped $f"
+      fi
+      rm -f "$pids/$f"
+    done
+  fi
+  if [ $purge -eq 1 ]; then
+    rm -rf "$state"
+    echo "removed $state"
+  fi
+}
+
+case "${1:-}" in
+  up) shift; up "$@" ;;
+  down) shift; down "$@" ;;
+  status) status ;;
+  *) usage ;;
+esac
