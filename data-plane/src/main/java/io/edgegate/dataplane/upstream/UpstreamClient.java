@@ -45,11 +45,17 @@ public final class UpstreamClient {
     }
 
     /**
-     * Sends {@code request} (whose reference this call takes over) to {@code address}. Must be
-     * called on {@code loop}; the future completes on it. A pooled connection that turns out to
+     * Sends {@code request} (whose reference this call takes over) to {@code address}. The
+     * exchange runs on {@code loop} and the future completes on it. A pooled connection that turns out to
      * be closed by the server is replaced by a new one, once, for requests it is safe to repeat.
      */
     public CompletableFuture<FullHttpResponse> send(EventLoop loop, UpstreamAddress address, FullHttpRequest request) {
+        if (!loop.inEventLoop()) {
+            // A filter before us completed on another thread: hop back, pools are per loop.
+            CompletableFuture<FullHttpResponse> hopped = new CompletableFuture<>();
+            loop.execute(() -> send(loop, address, request).whenComplete((r, e) -> complete(hopped, r, e)));
+            return hopped;
+        }
         CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
         ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections(settings.maxIdlePerServer()));
         Channel idle = connections.poll();
