@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -175,9 +174,7 @@ public final class SpecObject {
         if (broken) {
             return;
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext()) {
-            String key = fields.next().getKey();
+        for (String key : keys()) {
             if (known.contains(key) || (unsupported.containsKey(key) && isOff(node.get(key)))) {
                 continue;
             }
@@ -187,7 +184,7 @@ public final class SpecObject {
                     : unknownKeyMessage(key);
             if (context.mode() == ValidationMode.WARN) {
                 context.warning(keyPath, message + "; ignored");
-                fields.remove();
+                node.remove(key);
             } else {
                 context.error(keyPath, message);
             }
