@@ -33,37 +33,35 @@ class PipelineTest {
             (String name, SpecObject o, ObjectKind k) -> new MarkSpec(name, "", false));
 
     private final List<String> ran = new ArrayList<>();
-    private final List<Filter> closed = new ArrayList<>();
 
-    private final FilterFactory<MarkSpec> factory = new FilterFactory<>() {
+    private final FilterFactory<MarkSpec> factory = factory(spec -> new Filter() {
         @Override
-        public String kind() {
-            return "Mark";
+        public CompletionStage<String> handle(RequestContext context) {
+            ran.add(spec.name());
+            return spec.async()
+                    ? CompletableFuture.supplyAsync(spec::result)
+                    : CompletableFuture.completedFuture(spec.result());
         }
+    });
 
-        @Override
-        public Class<MarkSpec> specType() {
-            return MarkSpec.class;
-        }
+    private static FilterFactory<MarkSpec> factory(java.util.function.Function<MarkSpec, Filter> create) {
+        return new FilterFactory<>() {
+            @Override
+            public String kind() {
+                return "Mark";
+            }
 
-        @Override
-        public Filter create(MarkSpec spec) {
-            return new Filter() {
-                @Override
-                public CompletionStage<String> handle(RequestContext context) {
-                    ran.add(spec.name());
-                    return spec.async()
-                            ? CompletableFuture.supplyAsync(spec::result)
-                            : CompletableFuture.completedFuture(spec.result());
-                }
+            @Override
+            public Class<MarkSpec> specType() {
+                return MarkSpec.class;
+            }
 
-                @Override
-                public void close() {
-                    closed.add(this);
-                }
-            };
-        }
-    };
+            @Override
+            public Filter create(MarkSpec spec) {
+                return create.apply(spec);
+            }
+        };
+    }
 
     private final PipelineBuilder builder = new PipelineBuilder(
             new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(factory)));
@@ -117,24 +115,9 @@ class PipelineTest {
 
     @Test
     void aThrowingFilterFailsTheRunWithItsName() {
-        FilterFactory<MarkSpec> throwing = new FilterFactory<>() {
-            @Override
-            public String kind() {
-                return "Mark";
-            }
-
-            @Override
-            public Class<MarkSpec> specType() {
-                return MarkSpec.class;
-            }
-
-            @Override
-            public Filter create(MarkSpec spec) {
-                return context -> {
-                    throw new IllegalStateException("boom");
-                };
-            }
-        };
+        FilterFactory<MarkSpec> throwing = factory(spec -> context -> {
+            throw new IllegalStateException("boom");
+        });
         PipelineBuilder b = new PipelineBuilder(new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(throwing)));
         PipelineSpec spec = pipeline(List.of(new FlowStep("a", Map.of())), new MarkSpec("a", "", false));
 
