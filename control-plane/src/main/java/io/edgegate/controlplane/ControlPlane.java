@@ -1,59 +1,98 @@
 package io.edgegate.controlplane;
 
 import io.edgegate.controlplane.api.ObjectApi;
+import io.edgegate.controlplane.api.ObjectReads;
 import io.edgegate.controlplane.cluster.ClusterApi;
+import io.edgegate.controlplane.cluster.ClusterView;
+import io.edgegate.controlplane.cluster.MemberPublisher;
 import io.edgegate.controlplane.cluster.MemberRegistry;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.discovery.DiscoveryApi;
 import io.edgegate.controlplane.etcd.ManagedEtcd;
+import io.edgegate.controlplane.store.EtcdMemberBackend;
 import io.edgegate.controlplane.store.EtcdStore;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
+import io.etcd.jetcd.Client;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running control plane: store, config cache, member registry and the gRPC server around them. */
+/**
+ * A running control-plane replica: etcd client, config cache, member registry and its shared
+ * view, and the gRPC server around them. Replicas share nothing but etcd.
+ */
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+    /** How long a replica's member records outlive it if it dies without revoking them. */
+    static final Duration MEMBER_LEASE = Duration.ofSeconds(6);
 
-    private final ManagedEtcd managedEtcd;
-    private final EtcdStore store;
+    private final List<AutoCloseable> resources;
     private final ConfigCache cache;
     private final Server server;
 
-    private ControlPlane(ManagedEtcd managedEtcd, EtcdStore store, ConfigCache cache, Server server) {
-        this.managedEtcd = managedEtcd;
-        this.store = store;
+    private ControlPlane(List<AutoCloseable> resources, ConfigCache cache, Server server) {
+        this.resources = resources;
         this.cache = cache;
         this.server = server;
     }
 
     public static ControlPlane start(ControlPlaneConfig config) throws IOException {
-        ManagedEtcd managedEtcd = null;
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            return start(config, resources);
+        } catch (IOException | RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static ControlPlane start(ControlPlaneConfig config, List<AutoCloseable> resources) throws IOException {
         List<String> endpoints = config.etcdEndpoints();
         if (endpoints.isEmpty()) {
-            managedEtcd = ManagedEtcd.start(config.etcdBinary(), config.dataDir());
+            ManagedEtcd managedEtcd = ManagedEtcd.start(config.etcdBinary(), config.dataDir());
+            resources.add(managedEtcd);
             endpoints = List.of(managedEtcd.endpoint());
         }
-        EtcdStore store = new EtcdStore(endpoints, config.storeTimeout());
-        ConfigCache cache = new ConfigCache(store);
+        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "control-plane-tasks");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(scheduler::shutdownNow);
+        Client client = EtcdStore.connect(endpoints);
+        resources.add(client::close);
+        EtcdStore store = new EtcdStore(client, endpoints, config.storeTimeout());
+
         String self = config.listen().getHostString() + ":" + config.listen().getPort();
-        MemberRegistry members = new MemberRegistry(Clock.systemUTC(), Duration.ofMinutes(10), self);
-        DocumentParser parser = new DocumentParser();
-        ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
+        ConfigCache cache = new ConfigCache(store, scheduler, clock);
+        resources.add(cache);
+        MemberRegistry members = new MemberRegistry(clock, Duration.ofMinutes(10), self);
+        ClusterView view = new ClusterView(members);
+        EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, MEMBER_LEASE, config.storeTimeout(), scheduler);
+        MemberPublisher publisher = new MemberPublisher(members, view, memberBackend, scheduler,
+                Duration.ofMillis(100), Duration.ofSeconds(10));
+        resources.add(publisher);
+        AutoCloseable memberWatch = memberBackend.watch(view);
+        resources.add(memberWatch);
+
+        ObjectReads reads = new ObjectReads(store, cache);
         Server server = NettyServerBuilder.forAddress(config.listen())
-                .addService(new ObjectApi(store, parser, decoder))
+                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock))
                 .addService(new DiscoveryApi(cache, members))
-                .addService(new ClusterApi(members, cache))
+                .addService(new ClusterApi(view, cache, reads, scheduler, clock))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -61,15 +100,12 @@ public final class ControlPlane implements AutoCloseable {
         try {
             server.start();
         } catch (IOException e) {
-            store.close();
-            if (managedEtcd != null) {
-                managedEtcd.close();
-            }
             throw new IOException("cannot listen on " + self + ": " + rootMessage(e), e);
         }
         cache.start();
+        publisher.start();
         log.info("control plane listening on {} (store: {})", self, store.describe());
-        return new ControlPlane(managedEtcd, store, cache, server);
+        return new ControlPlane(resources, cache, server);
     }
 
     public int port() {
@@ -95,11 +131,19 @@ public final class ControlPlane implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
-        cache.close();
-        store.close();
-        if (managedEtcd != null) {
-            managedEtcd.close();
+        closeAll(resources);
+    }
+
+    /** Closes in reverse order of creation. */
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("closing {}: {}", resources.get(i), e.toString());
+            }
         }
+        resources.clear();
     }
 
     private static String rootMessage(Throwable e) {

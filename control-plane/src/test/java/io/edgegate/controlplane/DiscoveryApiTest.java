@@ -4,20 +4,13 @@ import static io.edgegate.controlplane.RunningControlPlane.documents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.edgegate.api.v1.ConfigAck;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.DeleteRequest;
 import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.MemberState;
-import io.edgegate.api.v1.NodeHello;
-import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectKey;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,7 +33,7 @@ class DiscoveryApiTest {
     @Test
     void aNodeGetsTheSnapshotThenEachChangeAndItsAcksAreRecorded() throws Exception {
         long first = cp.objects().apply(documents(PIPELINE.formatted("a"))).getRevision();
-        Node node = Node.connect(cp, "node-1");
+        TestNode node = TestNode.connect(cp.discovery(), "node-1");
 
         ConfigUpdate snapshot = node.next();
         assertThat(snapshot.getFullSnapshot()).isTrue();
@@ -76,47 +69,5 @@ class DiscoveryApiTest {
                 .getMembersList().stream()
                 .filter(m -> m.getNodeId().equals(nodeId) && m.getState() == state && m.getAppliedRevision() == applied)
                 .findFirst().orElse(null), m -> m != null);
-    }
-
-    /** A hand-driven data-plane stream. */
-    private static final class Node implements StreamObserver<ConfigUpdate> {
-
-        private final BlockingQueue<ConfigUpdate> updates = new LinkedBlockingQueue<>();
-        private StreamObserver<NodeMessage> out;
-
-        static Node connect(RunningControlPlane cp, String id) {
-            Node node = new Node();
-            node.out = cp.discovery().stream(node);
-            node.out.onNext(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
-                    .setNodeId(id).setAddress("127.0.0.2").setVersion("test")).build());
-            return node;
-        }
-
-        ConfigUpdate next() throws InterruptedException {
-            ConfigUpdate update = updates.poll(5, TimeUnit.SECONDS);
-            assertThat(update).as("a config update within 5 s").isNotNull();
-            return update;
-        }
-
-        void ack(long revision, String error) {
-            out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setRevision(revision).setError(error)).build());
-        }
-
-        void close() {
-            out.onCompleted();
-        }
-
-        @Override
-        public void onNext(ConfigUpdate value) {
-            updates.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-        }
-
-        @Override
-        public void onCompleted() {
-        }
     }
 }

@@ -47,7 +47,7 @@ class ManagedEtcdTest {
             second.cache().ready().get(20, TimeUnit.SECONDS);
             var stored = withStub(port, stub -> stub.get(GetRequest.newBuilder()
                     .setKey(ObjectKey.newBuilder().setKind("Pipeline").setName("kept")).build()));
-            assertThat(stored.getJson()).contains("\"name\":\"kept\"");
+            assertThat(stored.getObject().getJson()).contains("\"name\":\"kept\"");
         }
     }
 

@@ -66,8 +66,8 @@ class ObjectApiTest {
         assertThat(changed.getRevision()).isGreaterThan(created.getRevision());
 
         var stored = cp.objects().get(GetRequest.newBuilder().setKey(key("hs", "web")).build());
-        assertThat(stored.getJson()).contains("\"port\":10081");
-        assertThat(stored.getRevision()).isEqualTo(changed.getRevision());
+        assertThat(stored.getObject().getJson()).contains("\"port\":10081");
+        assertThat(stored.getObject().getRevision()).isEqualTo(changed.getRevision());
     }
 
     @Test

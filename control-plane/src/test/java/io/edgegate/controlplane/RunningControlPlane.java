@@ -6,39 +6,25 @@ import io.edgegate.api.v1.Document;
 import io.edgegate.api.v1.ObjectServiceGrpc;
 import io.edgegate.api.v1.WriteRequest;
 import io.edgegate.testkit.EtcdProcess;
-import io.edgegate.testkit.FreePorts;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** JUnit extension: a real etcd and a control plane on free ports, with gRPC stubs to talk to it. */
+/** JUnit extension: a real etcd and one control-plane replica on free ports, with gRPC stubs to talk to it. */
 final class RunningControlPlane implements BeforeAllCallback, AfterAllCallback {
 
     private EtcdProcess etcd;
-    private ControlPlane controlPlane;
-    private ManagedChannel channel;
+    private Replica replica;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         etcd = EtcdProcess.start();
-        int port = FreePorts.pick();
-        controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port),
-                List.of(etcd.endpoint()), Path.of("unused"), "etcd", Duration.ofSeconds(2)));
-        controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
-        channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        replica = Replica.start(etcd.endpoint());
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        controlPlane.close();
+        replica.close();
         etcd.close();
     }
 
@@ -46,20 +32,24 @@ final class RunningControlPlane implements BeforeAllCallback, AfterAllCallback {
         return etcd;
     }
 
+    Replica replica() {
+        return replica;
+    }
+
     ControlPlane controlPlane() {
-        return controlPlane;
+        return replica.controlPlane();
     }
 
     ObjectServiceGrpc.ObjectServiceBlockingStub objects() {
-        return ObjectServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return replica.objects();
     }
 
     ClusterServiceGrpc.ClusterServiceBlockingStub cluster() {
-        return ClusterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return replica.cluster();
     }
 
     ConfigDiscoveryGrpc.ConfigDiscoveryStub discovery() {
-        return ConfigDiscoveryGrpc.newStub(channel);
+        return replica.discovery();
     }
 
     static WriteRequest documents(String... texts) {

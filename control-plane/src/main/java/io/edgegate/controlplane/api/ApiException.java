@@ -3,11 +3,11 @@ package io.edgegate.controlplane.api;
 import io.grpc.Status;
 
 /** A refusal with the gRPC status egctl will show and a message a person can act on. */
-final class ApiException extends RuntimeException {
+public final class ApiException extends RuntimeException {
 
     private final Status.Code code;
 
-    ApiException(Status.Code code, String message) {
+    public ApiException(Status.Code code, String message) {
         super(message, null, false, false);
         this.code = code;
     }

@@ -12,6 +12,7 @@ import io.edgegate.controlplane.store.StoredRecord;
 import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.codec.DocumentParser;
 import io.grpc.Status;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,10 +31,12 @@ final class ObjectWrites {
 
     private final Store store;
     private final DocumentParser parser;
+    private final Clock clock;
 
-    ObjectWrites(Store store, DocumentParser parser) {
+    ObjectWrites(Store store, DocumentParser parser, Clock clock) {
         this.store = store;
         this.parser = parser;
+        this.clock = clock;
     }
 
     CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
@@ -84,11 +87,13 @@ final class ObjectWrites {
             }
             boolean changes = writes.stream().anyMatch(w -> !(w instanceof StoreWrite.Absent));
             if (dryRun || !changes) {
-                return CompletableFuture.completedFuture(response.setRevision(current.revision()).build());
+                return CompletableFuture.completedFuture(response.setRevision(current.revision())
+                        .setCommittedAtMillis(clock.millis()).build());
             }
             return store.write(writes).thenCompose(outcome -> {
                 if (outcome.committed()) {
-                    return CompletableFuture.completedFuture(response.setRevision(outcome.revision()).build());
+                    return CompletableFuture.completedFuture(response.setRevision(outcome.revision())
+                            .setCommittedAtMillis(clock.millis()).build());
                 }
                 return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, attempt + 1));
             });

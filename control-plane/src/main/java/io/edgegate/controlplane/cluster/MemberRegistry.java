@@ -4,59 +4,133 @@ import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.NodeHello;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * The data-plane nodes this control plane has seen. A node is identified by its id; when it
- * reconnects, the newest stream (session) owns the entry, so a late close of an old stream
- * does not mark a live node as gone. Disconnected nodes are listed until they have been
- * gone for {@code forgetAfter}.
+ * The data-plane nodes connected to this control-plane replica. A node is identified by its
+ * id; when it reconnects, the newest stream (session) owns the entry, so a late close of an
+ * old stream does not mark a live node as gone. Every change is passed to the listeners
+ * (the etcd publisher and the cluster view); records are immutable {@link Member} values.
  */
 public final class MemberRegistry {
 
-    private final ConcurrentMap<String, MemberStatus> members = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Entry> members = new ConcurrentHashMap<>();
+    private final List<Consumer<Member>> listeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final Duration forgetAfter;
-    private final String controlPlane;
+    private final String self;
 
-    public MemberRegistry(Clock clock, Duration forgetAfter, String controlPlane) {
+    public MemberRegistry(Clock clock, Duration forgetAfter, String self) {
         this.clock = clock;
         this.forgetAfter = forgetAfter;
-        this.controlPlane = controlPlane;
+        this.self = self;
+    }
+
+    /** This replica's name in member records: its listen address. */
+    public String self() {
+        return self;
+    }
+
+    public void subscribe(Consumer<Member> listener) {
+        listeners.add(listener);
     }
 
     public void connected(NodeHello hello, Object session) {
-        Instant now = clock.instant();
-        members.put(hello.getNodeId(), new MemberStatus(hello.getNodeId(), hello.getAddress(), hello.getVersion(),
-                session, now, now, hello.getAppliedRevision(), 0, ""));
+        long now = clock.millis();
+        Member member = Member.newBuilder()
+                .setNodeId(hello.getNodeId())
+                .setAddress(hello.getAddress())
+                .setVersion(hello.getVersion())
+                .setConnected(true)
+                .setControlPlane(self)
+                .setConnectedSinceMillis(now)
+                .setLastSeenMillis(now)
+                .setAppliedRevision(hello.getAppliedRevision())
+                .build();
+        members.put(hello.getNodeId(), new Entry(session, member));
+        notify(member);
     }
 
+    /** Any message from the node; not published on its own (see {@link MemberPublisher}). */
     public void seen(String nodeId, Object session) {
-        members.computeIfPresent(nodeId, (id, m) -> m.session() == session ? m.seen(clock.instant()) : m);
+        update(nodeId, session, m -> m.toBuilder().setLastSeenMillis(clock.millis()).build(), false);
     }
 
     public void applied(String nodeId, Object session, long revision) {
-        members.computeIfPresent(nodeId, (id, m) -> m.session() == session ? m.applied(revision, clock.instant()) : m);
+        update(nodeId, session, m -> {
+            long now = clock.millis();
+            Member.Builder b = m.toBuilder().setLastSeenMillis(now);
+            if (revision >= m.getAppliedRevision()) {
+                b.setAppliedRevision(revision).setAppliedAtMillis(now);
+            }
+            if (revision >= m.getRejectedRevision()) {
+                b.setLastError("");
+            }
+            return b.build();
+        }, true);
     }
 
     public void rejected(String nodeId, Object session, long revision, String error) {
-        members.computeIfPresent(nodeId, (id, m) -> m.session() == session ? m.rejected(revision, error, clock.instant()) : m);
+        update(nodeId, session, m -> {
+            long now = clock.millis();
+            return m.toBuilder().setLastSeenMillis(now).setRejectedRevision(revision).setRejectedAtMillis(now)
+                    .setLastError(error).build();
+        }, true);
     }
 
     public void disconnected(String nodeId, Object session) {
-        members.computeIfPresent(nodeId, (id, m) -> m.session() == session ? m.disconnected(clock.instant()) : m);
+        update(nodeId, session, m -> m.toBuilder().setConnected(false).setControlPlane("")
+                .setLastSeenMillis(clock.millis()).build(), true);
     }
 
-    public List<Member> list(long storeRevision) {
-        Instant forgetBefore = clock.instant().minus(forgetAfter);
-        members.values().removeIf(m -> !m.connected() && m.lastSeen().isBefore(forgetBefore));
-        return members.values().stream()
-                .sorted(Comparator.comparing(MemberStatus::nodeId))
-                .map(m -> m.toProto(storeRevision, controlPlane))
-                .toList();
+    public Optional<Member> get(String nodeId) {
+        Entry entry = members.get(nodeId);
+        return entry == null ? Optional.empty() : Optional.of(entry.member);
+    }
+
+    /** Every node this replica knows of. */
+    public List<Member> all() {
+        return members.values().stream().map(Entry::member).toList();
+    }
+
+    /** Forgets nodes disconnected for longer than {@code forgetAfter}; returns their ids. */
+    public List<String> prune() {
+        long forgetBefore = clock.millis() - forgetAfter.toMillis();
+        List<String> gone = new java.util.ArrayList<>();
+        members.forEach((id, e) -> {
+            if (!e.member.getConnected() && e.member.getLastSeenMillis() < forgetBefore && members.remove(id, e)) {
+                gone.add(id);
+            }
+        });
+        return gone;
+    }
+
+    private void update(String nodeId, Object session, UnaryOperator<Member> change, boolean publish) {
+        Entry[] updated = new Entry[1];
+        members.computeIfPresent(nodeId, (id, e) -> {
+            if (e.session != session) {
+                return e;
+            }
+            updated[0] = new Entry(session, change.apply(e.member));
+            return updated[0];
+        });
+        if (publish && updated[0] != null) {
+            notify(updated[0].member);
+        }
+    }
+
+    private void notify(Member member) {
+        for (Consumer<Member> listener : listeners) {
+            listener.accept(member);
+        }
+    }
+
+    private record Entry(Object session, Member member) {
     }
 }

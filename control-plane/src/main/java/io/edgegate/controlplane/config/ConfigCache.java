@@ -4,11 +4,14 @@ import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreChange;
 import io.edgegate.controlplane.store.StoreListener;
 import io.edgegate.controlplane.store.StoreSnapshot;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,21 +27,30 @@ import org.slf4j.LoggerFactory;
 public final class ConfigCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigCache.class);
-    private static final Duration MAX_RETRY = Duration.ofSeconds(5);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    private static final int REMEMBERED_REVISIONS = 4096;
 
     private final Store store;
     private final AtomicReference<ConfigSnapshot> current = new AtomicReference<>(ConfigSnapshot.EMPTY);
     private final Set<Consumer<ConfigSnapshot>> listeners = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "config-cache-reload"));
+    private final ScheduledExecutorService reloads;
+    private final Clock clock;
+    private final Map<Long, Long> seenAt = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > REMEMBERED_REVISIONS;
+        }
+    };
     private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
     private final Object lock = new Object();
     private AutoCloseable watch;
     private long generation;
     private volatile boolean closed;
 
-    public ConfigCache(Store store) {
+    public ConfigCache(Store store, ScheduledExecutorService scheduler, Clock clock) {
         this.store = store;
+        this.reloads = scheduler;
+        this.clock = clock;
     }
 
     public void start() {
@@ -56,6 +68,20 @@ public final class ConfigCache implements AutoCloseable {
 
     public ConfigSnapshot current() {
         return current.get();
+    }
+
+    /** When this replica first saw {@code revision} (its clock), for recent revisions. */
+    public OptionalLong seenAt(long revision) {
+        synchronized (seenAt) {
+            Long at = seenAt.get(revision);
+            return at == null ? OptionalLong.empty() : OptionalLong.of(at);
+        }
+    }
+
+    private void remember(long revision) {
+        synchronized (seenAt) {
+            seenAt.putIfAbsent(revision, clock.millis());
+        }
     }
 
     public void subscribe(Consumer<ConfigSnapshot> listener) {
@@ -93,6 +119,7 @@ public final class ConfigCache implements AutoCloseable {
             // A reload never goes back in time: a snapshot older than what we have is ignored.
             if (snapshot.revision() >= previous.revision()) {
                 current.set(ConfigSnapshot.of(snapshot));
+                remember(snapshot.revision());
             }
             watch = store.watch(current.get().revision(), new GenerationListener(watchGeneration));
         }
@@ -107,6 +134,7 @@ public final class ConfigCache implements AutoCloseable {
                 return;
             }
             current.set(current.get().apply(change));
+            remember(change.revision());
         }
         publish();
     }
@@ -143,7 +171,6 @@ public final class ConfigCache implements AutoCloseable {
         synchronized (lock) {
             closeWatch();
         }
-        reloads.shutdownNow();
     }
 
     /** Ignores events of a watch that a reload has replaced. */

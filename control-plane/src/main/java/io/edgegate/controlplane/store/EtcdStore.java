@@ -46,12 +46,25 @@ public final class EtcdStore implements Store {
     private final List<String> endpoints;
     private final Duration requestTimeout;
 
-    public EtcdStore(List<String> endpoints, Duration requestTimeout) {
+    public EtcdStore(Client client, List<String> endpoints, Duration requestTimeout) {
+        this.client = client;
         this.endpoints = List.copyOf(endpoints);
         this.requestTimeout = requestTimeout;
-        this.client = Client.builder()
+    }
+
+    /**
+     * A client that fails fast when etcd is down (a short retry for blips, no waiting for the
+     * connection), so a write is refused in well under a second instead of hanging.
+     */
+    public static Client connect(List<String> endpoints) {
+        return Client.builder()
                 .endpoints(endpoints.toArray(String[]::new))
-                .connectTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(1))
+                .waitForReady(false)
+                .retryMaxAttempts(2)
+                .retryDelay(100)
+                .retryMaxDelay(300)
+                .retryMaxDuration(Duration.ofSeconds(1))
                 .build();
     }
 
@@ -125,9 +138,9 @@ public final class EtcdStore implements Store {
         return watcher::close;
     }
 
+    /** The client is shared and closed by its owner. */
     @Override
     public void close() {
-        client.close();
     }
 
     /** Splits a watch response into one change per revision (a catching-up watch may carry several). */
@@ -203,7 +216,7 @@ public final class EtcdStore implements Store {
         }
         String why = cause instanceof TimeoutException
                 ? "did not answer within " + requestTimeout.toMillis() + " ms"
-                : "failed: " + cause.getMessage();
+                : "is unreachable (" + cause.getMessage() + ")";
         return new StoreUnavailableException(describe() + " " + why, cause);
     }
 }

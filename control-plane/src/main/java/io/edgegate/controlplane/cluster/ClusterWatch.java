@@ -1,0 +1,125 @@
+package io.edgegate.controlplane.cluster;
+
+import io.edgegate.api.v1.Action;
+import io.edgegate.api.v1.ClusterEvent;
+import io.edgegate.api.v1.Member;
+import io.edgegate.api.v1.NodeAck;
+import io.edgegate.api.v1.NodeConnection;
+import io.edgegate.api.v1.ObjectChange;
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.controlplane.ProtoMapping;
+import io.edgegate.controlplane.config.ConfigCache;
+import io.edgegate.controlplane.config.ConfigSnapshot;
+import io.edgegate.spec.ObjectId;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * {@code egctl watch}: turns config snapshots into object changes and member records into
+ * acknowledgements and connections, as they happen. Each acknowledgement carries the delay
+ * from this replica seeing the revision to the node confirming it.
+ */
+final class ClusterWatch {
+
+    private final ServerCallStreamObserver<ClusterEvent> out;
+    private final ClusterView view;
+    private final ConfigCache cache;
+    private final Clock clock;
+    private final Consumer<ConfigSnapshot> configListener = snapshot -> configChanged();
+    private final Consumer<String> memberListener = this::memberChanged;
+    private final Map<String, Member> members = new HashMap<>();
+    private ConfigSnapshot config;
+    private boolean closed;
+
+    ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock) {
+        this.out = out;
+        this.view = view;
+        this.cache = cache;
+        this.clock = clock;
+    }
+
+    void start() {
+        out.setOnCancelHandler(this::close);
+        synchronized (this) {
+            config = cache.current();
+            view.members(config.revision()).forEach(m -> members.put(m.getNodeId(), m));
+        }
+        cache.subscribe(configListener);
+        view.subscribe(memberListener);
+    }
+
+    private synchronized void configChanged() {
+        ConfigSnapshot next = cache.current();
+        if (closed || next.revision() <= config.revision()) {
+            return;
+        }
+        for (Map.Entry<ObjectId, StoredObject> entry : next.objects().entrySet()) {
+            StoredObject before = config.objects().get(entry.getKey());
+            if (before == null) {
+                object(entry.getKey(), Action.CREATED, entry.getValue().getRevision());
+            } else if (before.getRevision() != entry.getValue().getRevision()) {
+                object(entry.getKey(), Action.CONFIGURED, entry.getValue().getRevision());
+            }
+        }
+        for (ObjectId id : config.objects().keySet()) {
+            if (!next.objects().containsKey(id)) {
+                object(id, Action.DELETED, next.revision());
+            }
+        }
+        config = next;
+    }
+
+    private synchronized void memberChanged(String nodeId) {
+        if (closed) {
+            return;
+        }
+        Member now = view.member(nodeId).orElse(null);
+        Member before = members.get(nodeId);
+        if (now == null) {
+            return;
+        }
+        members.put(nodeId, now);
+        if (before == null || before.getConnected() != now.getConnected()) {
+            send(ClusterEvent.newBuilder().setConnection(NodeConnection.newBuilder()
+                    .setNodeId(nodeId).setConnected(now.getConnected()).setControlPlane(now.getControlPlane())));
+        }
+        long appliedBefore = before == null ? 0 : before.getAppliedRevision();
+        if (now.getAppliedRevision() > appliedBefore) {
+            ack(nodeId, now.getAppliedRevision(), "", now.getAppliedAtMillis());
+        }
+        long rejectedBefore = before == null ? 0 : before.getRejectedRevision();
+        if (now.getRejectedRevision() > rejectedBefore && !now.getLastError().isEmpty()) {
+            ack(nodeId, now.getRejectedRevision(), now.getLastError(), now.getRejectedAtMillis());
+        }
+    }
+
+    private void object(ObjectId id, Action action, long revision) {
+        send(ClusterEvent.newBuilder().setObject(ObjectChange.newBuilder()
+                .setKey(ProtoMapping.key(id)).setAction(action).setRevision(revision)));
+    }
+
+    private void ack(String nodeId, long revision, String error, long ackedAt) {
+        OptionalLong seen = cache.seenAt(revision);
+        long delay = seen.isPresent() ? Math.max(0, ackedAt - seen.getAsLong()) : -1;
+        send(ClusterEvent.newBuilder().setAck(NodeAck.newBuilder()
+                .setNodeId(nodeId).setRevision(revision).setError(error).setDelayMillis(delay)));
+    }
+
+    private void send(ClusterEvent.Builder event) {
+        try {
+            out.onNext(event.setAtMillis(clock.millis()).build());
+        } catch (RuntimeException e) {
+            close();
+        }
+    }
+
+    private synchronized void close() {
+        closed = true;
+        cache.unsubscribe(configListener);
+        view.unsubscribe(memberListener);
+    }
+}

@@ -1,0 +1,264 @@
+package io.edgegate.controlplane.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.edgegate.api.v1.Member;
+import io.edgegate.controlplane.cluster.MemberBackend;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Member records in etcd under {@code /edgegate/members/<node>} as JSON, written under this
+ * replica's lease (kept alive while the replica lives, revoked when it stops), so every
+ * replica can list every node and a dead replica's claims expire on their own.
+ */
+public final class EtcdMemberBackend implements MemberBackend {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdMemberBackend.class);
+    static final String PREFIX = "/edgegate/members/";
+    private static final int OPS_PER_TXN = 100;
+
+    private final Client client;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final ScheduledExecutorService scheduler;
+    private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
+    private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+    private CompletableFuture<Long> lease;
+    private long generation;
+    private CloseableClient keepAlive;
+    private volatile boolean closed;
+
+    public EtcdMemberBackend(Client client, Duration ttl, Duration timeout, ScheduledExecutorService scheduler) {
+        this.client = client;
+        this.ttl = ttl;
+        this.timeout = timeout;
+        this.scheduler = scheduler;
+    }
+
+    @Override
+    public CompletableFuture<Long> publish(List<Member> members) {
+        return lease().thenCompose(leaseId -> {
+            long usedGeneration = currentGeneration();
+            List<CompletableFuture<?>> txns = new ArrayList<>();
+            for (int from = 0; from < members.size(); from += OPS_PER_TXN) {
+                List<Member> chunk = members.subList(from, Math.min(members.size(), from + OPS_PER_TXN));
+                Op[] puts = chunk.stream()
+                        .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(json(m), UTF_8),
+                                PutOption.builder().withLeaseId(leaseId).build()))
+                        .toArray(Op[]::new);
+                txns.add(client.getKVClient().txn().Then(puts).commit());
+            }
+            return timed(CompletableFuture.allOf(txns.toArray(CompletableFuture[]::new)))
+                    .whenComplete((ok, error) -> {
+                        if (error != null) {
+                            // The lease may be gone (etcd restarted, replica paused past the TTL): get a new one next time.
+                            invalidate(leaseId);
+                        }
+                    })
+                    .thenApply(ok -> usedGeneration);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String nodeId) {
+        return timed(client.getKVClient().delete(key(nodeId))).thenApply(r -> null);
+    }
+
+    @Override
+    public AutoCloseable watch(MemberListener listener) {
+        Follower follower = new Follower(listener);
+        follower.load(0);
+        return follower::close;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        CompletableFuture<Long> current;
+        synchronized (this) {
+            current = lease;
+            if (keepAlive != null) {
+                keepAlive.close();
+            }
+        }
+        // Revoking the lease removes this replica's records at once instead of after the TTL.
+        if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+            try {
+                client.getLeaseClient().revoke(current.join()).get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("revoking member lease", e);
+            }
+        }
+    }
+
+    private synchronized CompletableFuture<Long> lease() {
+        if (lease != null && !lease.isCompletedExceptionally()) {
+            return lease;
+        }
+        CompletableFuture<Long> granted = timed(client.getLeaseClient().grant(ttl.toSeconds())).thenApply(r -> r.getID());
+        lease = granted;
+        granted.whenComplete((id, error) -> {
+            if (error == null) {
+                keepAlive(id);
+            }
+        });
+        return granted;
+    }
+
+    private synchronized void keepAlive(long leaseId) {
+        generation++;
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
+        keepAlive = client.getLeaseClient().keepAlive(leaseId, new StreamObserver<LeaseKeepAliveResponse>() {
+            @Override
+            public void onNext(LeaseKeepAliveResponse response) {
+                if (response.getTTL() <= 0) {
+                    invalidate(leaseId);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                invalidate(leaseId);
+            }
+
+            @Override
+            public void onCompleted() {
+                invalidate(leaseId);
+            }
+        });
+    }
+
+    private synchronized long currentGeneration() {
+        return generation;
+    }
+
+    private synchronized void invalidate(long leaseId) {
+        if (lease != null && lease.isDone() && !lease.isCompletedExceptionally() && lease.join() == leaseId) {
+            lease = null;
+        }
+    }
+
+    private String json(Member member) {
+        try {
+            return printer.print(member);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a Member always prints", e);
+        }
+    }
+
+    private Member parse(KeyValue kv) {
+        try {
+            Member.Builder builder = Member.newBuilder();
+            parser.merge(kv.getValue().toString(UTF_8), builder);
+            return builder.build();
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("ignoring unreadable member record {}: {}", kv.getKey().toString(UTF_8), e.getMessage());
+            return null;
+        }
+    }
+
+    private static ByteSequence key(String nodeId) {
+        return ByteSequence.from(PREFIX + nodeId, UTF_8);
+    }
+
+    private <T> CompletableFuture<T> timed(CompletableFuture<T> call) {
+        return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Loads every record, then follows changes; reloads after the watch is lost. */
+    private final class Follower {
+
+        private final MemberListener listener;
+        private Watch.Watcher watcher;
+        private long attempt;
+
+        Follower(MemberListener listener) {
+            this.listener = listener;
+        }
+
+        void load(long delayMillis) {
+            if (closed) {
+                return;
+            }
+            scheduler.schedule(() -> timed(client.getKVClient().get(ByteSequence.from(PREFIX, UTF_8),
+                    GetOption.builder().isPrefix(true).build())).whenComplete((response, error) -> {
+                        if (error != null) {
+                            retry();
+                            return;
+                        }
+                        attempt = 0;
+                        List<Member> members = new ArrayList<>();
+                        response.getKvs().forEach(kv -> {
+                            Member m = parse(kv);
+                            if (m != null) {
+                                members.add(m);
+                            }
+                        });
+                        listener.reset(members);
+                        follow(response.getHeader().getRevision());
+                    }), delayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void follow(long revision) {
+            if (closed) {
+                return;
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+            WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
+            watcher = client.getWatchClient().watch(ByteSequence.from(PREFIX, UTF_8), option, Watch.listener(
+                    response -> {
+                        for (WatchEvent event : response.getEvents()) {
+                            String nodeId = event.getKeyValue().getKey().toString(UTF_8).substring(PREFIX.length());
+                            if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                                listener.removed(nodeId);
+                            } else {
+                                Member m = parse(event.getKeyValue());
+                                if (m != null) {
+                                    listener.upserted(m);
+                                }
+                            }
+                        }
+                    },
+                    error -> retry()));
+        }
+
+        private void retry() {
+            if (closed) {
+                return;
+            }
+            attempt++;
+            load(Math.min(2000, 100L << Math.min(attempt, 5)));
+        }
+
+        synchronized void close() {
+            if (watcher != null) {
+                watcher.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.edgegate.controlplane;
+
+import static io.edgegate.controlplane.RunningControlPlane.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.api.v1.ClusterEvent;
+import io.edgegate.api.v1.DescribeResponse;
+import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.NodeObjectStatus;
+import io.edgegate.api.v1.NodeOutcome;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.WaitEvent;
+import io.edgegate.api.v1.WaitRequest;
+import io.edgegate.api.v1.WatchRequest;
+import io.edgegate.api.v1.WriteResponse;
+import io.grpc.Context;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Following a change to every node: wait for a revision, watch the cluster, describe an object. */
+class ClusterFollowTest {
+
+    @RegisterExtension
+    static final RunningControlPlane cp = new RunningControlPlane();
+
+    private static final String PIPELINE = """
+            name: %s
+            kind: Pipeline
+            filters:
+            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
+            """;
+
+    @Test
+    void waitReportsEachNodesOutcomeThenEnds() throws Exception {
+        TestNode good = TestNode.connect(cp.discovery(), "wait-good");
+        TestNode bad = TestNode.connect(cp.discovery(), "wait-bad");
+        TestNode silent = TestNode.connect(cp.discovery(), "wait-silent");
+        for (TestNode n : List.of(good, bad, silent)) {
+            n.ack(n.next().getRevision(), "");
+        }
+        WriteResponse written = cp.objects().apply(documents(PIPELINE.formatted("waited")));
+        long revision = written.getRevision();
+
+        Iterator<WaitEvent> events = cp.cluster().waitForRevision(WaitRequest.newBuilder().setRevision(revision)
+                .setCommittedAtMillis(written.getCommittedAtMillis()).setTimeoutMillis(1500).build());
+        WaitEvent started = events.next();
+        assertThat(started.getStarted().getNodeIdsList()).contains("wait-good", "wait-bad", "wait-silent");
+
+        good.ack(good.next().getRevision(), "");
+        bad.ack(bad.next().getRevision(), "HTTPServer web cannot listen on 127.0.0.3:80: Address already in use");
+        silent.next();
+
+        List<NodeOutcome> outcomes = new ArrayList<>();
+        events.forEachRemaining(e -> outcomes.add(e.getNode()));
+        assertThat(outcomes).filteredOn(o -> o.getNodeId().startsWith("wait-")).extracting(NodeOutcome::getNodeId, NodeOutcome::getOutcome)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("wait-good", NodeOutcome.Outcome.APPLIED),
+                        org.assertj.core.groups.Tuple.tuple("wait-bad", NodeOutcome.Outcome.REJECTED),
+                        org.assertj.core.groups.Tuple.tuple("wait-silent", NodeOutcome.Outcome.TIMED_OUT));
+        NodeOutcome rejected = outcomes.stream().filter(o -> o.getNodeId().equals("wait-bad")).findFirst().orElseThrow();
+        assertThat(rejected.getError()).contains("Address already in use");
+        NodeOutcome applied = outcomes.stream().filter(o -> o.getNodeId().equals("wait-good")).findFirst().orElseThrow();
+        assertThat(applied.getDelayMillis()).isBetween(0L, 5_000L);
+
+        DescribeResponse described = cp.cluster().describe(GetRequest.newBuilder()
+                .setKey(ObjectKey.newBuilder().setKind("pl").setName("waited")).build());
+        assertThat(described.getObject().getJson()).contains("\"name\":\"waited\"");
+        assertThat(described.getNodesList()).extracting(NodeObjectStatus::getNodeId, NodeObjectStatus::getStatus)
+                .contains(org.assertj.core.groups.Tuple.tuple("wait-good", "applied"),
+                        org.assertj.core.groups.Tuple.tuple("wait-bad", "rejected"),
+                        org.assertj.core.groups.Tuple.tuple("wait-silent", "pending"));
+        for (TestNode n : List.of(good, bad, silent)) {
+            n.close();
+        }
+    }
+
+    @Test
+    void watchStreamsObjectChangesAndAcknowledgements() throws Exception {
+        TestNode node = TestNode.connect(cp.discovery(), "watched");
+        node.ack(node.next().getRevision(), "");
+        BlockingQueue<ClusterEvent> events = new LinkedBlockingQueue<>();
+        Context.CancellableContext watching = Context.current().withCancellation();
+        watching.run(() -> cp.replica().clusterAsync().watch(WatchRequest.getDefaultInstance(), collect(events)));
+        try {
+            long revision = cp.objects().apply(documents(PIPELINE.formatted("watched-object"))).getRevision();
+            node.ack(node.next().getRevision(), "");
+
+            ClusterEvent change = nextMatching(events, e -> e.hasObject());
+            assertThat(change.getObject().getKey().getName()).isEqualTo("watched-object");
+            assertThat(change.getObject().getAction().name()).isEqualTo("CREATED");
+            assertThat(change.getObject().getRevision()).isEqualTo(revision);
+
+            ClusterEvent ack = nextMatching(events, e -> e.hasAck() && e.getAck().getNodeId().equals("watched"));
+            assertThat(ack.getAck().getRevision()).isEqualTo(revision);
+            assertThat(ack.getAck().getDelayMillis()).isBetween(0L, 5_000L);
+        } finally {
+            watching.cancel(null);
+            node.close();
+        }
+    }
+
+    private static ClusterEvent nextMatching(BlockingQueue<ClusterEvent> events, java.util.function.Predicate<ClusterEvent> wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            ClusterEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+            if (e != null && wanted.test(e)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no matching cluster event within 5 s");
+    }
+
+    private static StreamObserver<ClusterEvent> collect(BlockingQueue<ClusterEvent> events) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ClusterEvent value) {
+                events.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
+}

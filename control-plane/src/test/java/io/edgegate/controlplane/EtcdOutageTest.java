@@ -1,0 +1,62 @@
+package io.edgegate.controlplane;
+
+import static io.edgegate.controlplane.RunningControlPlane.documents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.ListRequest;
+import io.edgegate.api.v1.ListResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** While etcd is away: writes fail at once and say so, reads answer from the cache and say so, nodes keep their stream. */
+class EtcdOutageTest {
+
+    @RegisterExtension
+    static final RunningControlPlane cp = new RunningControlPlane();
+
+    private static final String PIPELINE = """
+            name: %s
+            kind: Pipeline
+            filters:
+            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
+            """;
+
+    @Test
+    void writesFailFastReadsAreMarkedStaleAndEverythingResumes() throws Exception {
+        cp.objects().apply(documents(PIPELINE.formatted("before")));
+        TestNode node = TestNode.connect(cp.discovery(), "outage-node");
+        node.ack(node.next().getRevision(), "");
+
+        cp.etcd().stop();
+        try {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> cp.objects().apply(documents(PIPELINE.formatted("during"))))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                        assertThat(e.getStatus().getDescription()).contains("etcd at " + cp.etcd().endpoint()).contains("nothing was changed");
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+
+            ListResponse stale = cp.objects().list(ListRequest.getDefaultInstance());
+            assertThat(stale.getStale()).isTrue();
+            assertThat(stale.getStaleReason()).contains("etcd at").contains("may be stale");
+            assertThat(stale.getObjectsList()).extracting(o -> o.getKey().getName()).contains("before");
+        } finally {
+            cp.etcd().restart();
+        }
+
+        long revision = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> cp.objects().apply(documents(PIPELINE.formatted("after"))).getRevision(), r -> r > 0);
+        ConfigUpdate update = await().atMost(Duration.ofSeconds(10)).until(() -> node.poll(500),
+                u -> u != null && u.getRevision() >= revision);
+        assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("after");
+        assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getStale()).isFalse();
+        node.close();
+    }
+}

@@ -1,0 +1,85 @@
+package io.edgegate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.NodeHello;
+import io.edgegate.api.v1.NodeMessage;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A hand-driven data-plane stream: says hello, collects updates, acknowledges on request.
+ * Created paused, it reads nothing until {@link #request} asks for more, like a stalled node.
+ */
+final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate> {
+
+    private final BlockingQueue<ConfigUpdate> updates = new LinkedBlockingQueue<>();
+    private final boolean paused;
+    private ClientCallStreamObserver<NodeMessage> out;
+
+    private TestNode(boolean paused) {
+        this.paused = paused;
+    }
+
+    static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id) {
+        return connect(stub, id, false);
+    }
+
+    static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, boolean paused) {
+        TestNode node = new TestNode(paused);
+        stub.stream(node);
+        node.out.onNext(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
+                .setNodeId(id).setAddress("127.0.0.2").setVersion("test")).build());
+        return node;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<NodeMessage> requestStream) {
+        out = requestStream;
+        if (paused) {
+            requestStream.disableAutoRequestWithInitial(0);
+        }
+    }
+
+    /** Lets a paused node read {@code n} more updates. */
+    void request(int n) {
+        out.request(n);
+    }
+
+    ConfigUpdate next() throws InterruptedException {
+        ConfigUpdate update = updates.poll(5, TimeUnit.SECONDS);
+        assertThat(update).as("a config update within 5 s").isNotNull();
+        return update;
+    }
+
+    ConfigUpdate poll(long millis) throws InterruptedException {
+        return updates.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void ack(long revision, String error) {
+        out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setRevision(revision).setError(error)).build());
+    }
+
+    synchronized void close() {
+        out.onCompleted();
+    }
+
+    @Override
+    public void onNext(ConfigUpdate value) {
+        updates.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+    }
+
+    @Override
+    public void onCompleted() {
+    }
+}
