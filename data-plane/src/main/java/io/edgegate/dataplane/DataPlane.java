@@ -6,6 +6,8 @@ import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
+import io.edgegate.dataplane.runtime.ConfigRejectedException;
+import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.transport.Transport;
@@ -17,7 +19,10 @@ import io.edgegate.spec.pipeline.FilterSpecKinds;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class DataPlane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+    /** How long a starting node waits for a control plane before serving its last-good config. */
+    private static final Duration LAST_GOOD_AFTER = Duration.ofSeconds(1);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -73,18 +80,46 @@ public final class DataPlane implements AutoCloseable {
                 .setAddress(config.listenAddress().orElse("0.0.0.0"))
                 .setVersion(Versions.current())
                 .build();
-        ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, scheduler);
+        LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
+        ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler);
+        ConfigSource source = new ConfigSource();
 
         AdminServer admin = null;
         if (config.adminPort() > 0) {
             InetSocketAddress adminAddress = new InetSocketAddress(config.listenAddress().orElse("0.0.0.0"), config.adminPort());
             admin = AdminServer.start(adminAddress, transport, boss, () -> new AdminServer.NodeStatus(
-                    config.nodeId(), updater.appliedRevision(), agent.connected(), agent.currentTarget()));
+                    config.nodeId(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
+                    source.describe(agent.connected(), updater.appliedRevision())));
         }
         agent.start();
+        scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
         return new DataPlane(boss, workers, resolver, scheduler, updater, agent, admin);
+    }
+
+    /**
+     * If no control plane has delivered a config shortly after start, serve the one saved on
+     * disk; the control plane's snapshot replaces it as soon as one arrives.
+     */
+    private static void serveLastGoodIfIdle(RuntimeUpdater updater, LastGoodConfig lastGood, ConfigSource source) {
+        if (updater.appliedRevision() != 0) {
+            return;
+        }
+        try {
+            Optional<LastGoodConfig.Saved> saved = lastGood.load();
+            if (saved.isEmpty()) {
+                log.warn("no control plane has answered yet and there is no last-good config in {}", lastGood.file());
+                return;
+            }
+            if (updater.applyIfNone(saved.get().revision(), saved.get().objects())) {
+                source.fromFile(saved.get());
+                log.warn("no control plane has answered yet: serving the last-good config (revision {}, saved {}) from {}",
+                        saved.get().revision(), saved.get().savedAt(), lastGood.file());
+            }
+        } catch (IOException | ConfigRejectedException e) {
+            log.error("cannot serve the last-good config from {}: {}", lastGood.file(), e.getMessage());
+        }
     }
 
     public long appliedRevision() {

@@ -29,7 +29,12 @@ final class ControlPlaneClient implements AutoCloseable {
         return call(() -> call.apply(ClusterServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)));
     }
 
-    private <T> T call(java.util.function.Supplier<T> call) {
+    /** A server-streaming call without a fixed deadline (the server ends it). */
+    <T> T clusterStream(Function<ClusterServiceGrpc.ClusterServiceBlockingStub, T> call) {
+        return call(() -> call.apply(ClusterServiceGrpc.newBlockingStub(channel)));
+    }
+
+    <T> T call(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {

@@ -10,9 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code egctl}: the command line of EdgeGate, kubectl-like, over the control plane's gRPC API. */
 @Command(name = "egctl", mixinStandardHelpOptions = true, versionProvider = Egctl.Version.class,
-        description = "Manage EdgeGate objects and see the data-plane members.",
-        subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DeleteCommand.class,
-                ApiResourcesCommand.class, CommandLine.HelpCommand.class})
+        description = "Manage EdgeGate objects and follow them to every data-plane node.",
+        subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class,
+                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, CommandLine.HelpCommand.class})
 public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";

@@ -1,9 +1,11 @@
 package io.edgegate.egctl;
 
 import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.GetResponse;
 import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.ListMembersResponse;
 import io.edgegate.api.v1.ListRequest;
+import io.edgegate.api.v1.ListResponse;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import java.util.List;
@@ -39,12 +41,14 @@ final class GetCommand implements Callable<Integer> {
             }
             String kindName = Kinds.resolve(kind);
             if (name != null) {
-                StoredObject object = client.objects(stub -> stub.get(GetRequest.newBuilder()
+                GetResponse response = client.objects(stub -> stub.get(GetRequest.newBuilder()
                         .setKey(ObjectKey.newBuilder().setKind(kindName).setName(name)).build()));
-                printer.print(List.of(object), true);
+                warnIfStale(response.getStale(), response.getStaleReason());
+                printer.print(List.of(response.getObject()), true);
             } else {
-                List<StoredObject> objects = client.objects(stub -> stub.list(ListRequest.newBuilder().setKind(kindName).build()))
-                        .getObjectsList();
+                ListResponse response = client.objects(stub -> stub.list(ListRequest.newBuilder().setKind(kindName).build()));
+                warnIfStale(response.getStale(), response.getStaleReason());
+                List<StoredObject> objects = response.getObjectsList();
                 if (objects.isEmpty() && root.output() == OutputFormat.table) {
                     root.terminal().err().println("No " + kindName + " objects found.");
                     return 0;
@@ -53,5 +57,11 @@ final class GetCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private void warnIfStale(boolean stale, String reason) {
+        if (stale) {
+            root.terminal().err().println("Warning: " + reason);
+        }
     }
 }

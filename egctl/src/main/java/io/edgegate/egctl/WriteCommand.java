@@ -29,6 +29,14 @@ abstract class WriteCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate and report what would change, without writing.")
     boolean dryRun;
 
+    @Option(names = "--wait", description = "Return once every connected node has applied the change; fail naming "
+            + "the nodes that rejected it or did not answer in time.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+    java.time.Duration timeout;
+
     abstract WriteResponse send(ControlPlaneClient client, WriteRequest request);
 
     @Override
@@ -39,15 +47,18 @@ abstract class WriteCommand implements Callable<Integer> {
                 .setValidation(validate == Validation.warn ? ValidationMode.WARN : ValidationMode.STRICT)
                 .setDryRun(dryRun)
                 .build();
-        WriteResponse response;
         try (ControlPlaneClient client = root.connect()) {
-            response = send(client, request);
-        }
-        response.getWarningsList().forEach(w -> terminal.err().println("Warning: " + w));
-        String suffix = dryRun ? " (dry run)" : "";
-        for (ObjectResult result : response.getResultsList()) {
-            terminal.out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " "
-                    + result.getAction().name().toLowerCase(Locale.ROOT) + suffix);
+            WriteResponse response = send(client, request);
+            response.getWarningsList().forEach(w -> terminal.err().println("Warning: " + w));
+            String suffix = dryRun ? " (dry run)" : "";
+            for (ObjectResult result : response.getResultsList()) {
+                terminal.out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " "
+                        + result.getAction().name().toLowerCase(Locale.ROOT) + suffix);
+            }
+            terminal.out().flush();
+            if (await && !dryRun) {
+                new RevisionWaiter(terminal.out()).await(client, response, timeout);
+            }
         }
         return 0;
     }

@@ -104,10 +104,37 @@ public final class EchoBackend implements AutoCloseable {
         }
     }
 
-    /** Listens again on the same port after {@link #stop()}. */
+    /**
+     * Listens again on the same port after {@link #stop()}. The port can be briefly held by the
+     * operating system (a loopback ephemeral port handed to another socket), so binding is
+     * retried for up to two seconds; if it still fails, the sockets on the port are printed.
+     */
     public synchronized void restart() {
-        if (serverChannel == null) {
-            bind();
+        if (serverChannel != null) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (true) {
+            try {
+                bind();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    System.err.println("cannot rebind " + url() + "; sockets on the port:\n" + socketsOn(port));
+                    throw e;
+                }
+                Pause.briefly();
+            }
+        }
+    }
+
+    private static String socketsOn(int port) {
+        try {
+            Process ss = new ProcessBuilder("ss", "-tanpo").redirectErrorStream(true).start();
+            String table = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return String.join("\n", table.lines().filter(l -> l.contains(":" + port + " ")).toList());
+        } catch (java.io.IOException e) {
+            return "(ss failed: " + e.getMessage() + ")";
         }
     }
 

@@ -59,12 +59,14 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** What /healthz reports. */
-    public record NodeStatus(String nodeId, long appliedRevision, boolean controlPlaneConnected, String controlPlane) {
+    public record NodeStatus(String nodeId, long appliedRevision, boolean controlPlaneConnected, String controlPlane,
+                             String configSource) {
 
         String toJson() {
             return "{\"nodeId\":\"" + nodeId + "\",\"appliedRevision\":" + appliedRevision
                     + ",\"controlPlaneConnected\":" + controlPlaneConnected
-                    + ",\"controlPlane\":\"" + controlPlane + "\"}\n";
+                    + ",\"controlPlane\":\"" + controlPlane + "\""
+                    + ",\"configSource\":\"" + configSource + "\"}\n";
         }
     }
 

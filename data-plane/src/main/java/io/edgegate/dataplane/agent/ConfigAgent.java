@@ -9,6 +9,7 @@ import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
+import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -39,20 +40,23 @@ public final class ConfigAgent implements AutoCloseable {
     private final List<String> targets;
     private final NodeHello identity;
     private final RuntimeUpdater updater;
+    private final LastGoodConfig lastGood;
     private final ScheduledExecutorService scheduler;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(3));
     private final List<ManagedChannel> channels = new ArrayList<>();
     private Stream stream;
     private int next;
     private boolean closed;
 
-    public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, ScheduledExecutorService scheduler) {
+    public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, LastGoodConfig lastGood,
+                       ScheduledExecutorService scheduler) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one control-plane address is needed");
         }
         this.targets = List.copyOf(targets);
         this.identity = identity;
         this.updater = updater;
+        this.lastGood = lastGood;
         this.scheduler = scheduler;
         for (String target : targets) {
             channels.add(NettyChannelBuilder.forTarget(target)
@@ -179,6 +183,7 @@ public final class ConfigAgent implements AutoCloseable {
             ConfigAck.Builder ack = ConfigAck.newBuilder().setRevision(update.getRevision());
             try {
                 updater.apply(update.getRevision(), objects.values());
+                saveLastGood(update.getRevision());
             } catch (ConfigRejectedException e) {
                 log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
                 ack.setError(e.getMessage());
@@ -187,6 +192,15 @@ public final class ConfigAgent implements AutoCloseable {
                 ack.setError("internal error: " + e);
             }
             send(NodeMessage.newBuilder().setAck(ack).build());
+        }
+
+        /** Written before the ACK: a node that acknowledged a revision can always serve it again after a restart. */
+        private void saveLastGood(long revision) {
+            try {
+                lastGood.save(revision, objects.values());
+            } catch (java.io.IOException e) {
+                log.error("cannot save the last-good config to {}: {}", lastGood.file(), e.toString());
+            }
         }
 
         @Override

@@ -51,6 +51,18 @@ public final class RuntimeUpdater {
         return appliedRevision;
     }
 
+    /**
+     * Applies a config only if none has been applied yet: the start-up fallback to the
+     * last-good file must never replace a config the control plane delivered meanwhile.
+     */
+    public synchronized boolean applyIfNone(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+        if (appliedRevision != 0) {
+            return false;
+        }
+        apply(revision, objects);
+        return true;
+    }
+
     public synchronized void apply(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
         List<HttpServerSpec> servers = new ArrayList<>();
         List<PipelineSpec> pipelines = new ArrayList<>();

@@ -1,0 +1,82 @@
+package io.edgegate.dataplane.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.StoredObject;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The last config this node applied, kept in {@code <data-dir>/last-good.json} so a node that
+ * restarts while no control plane answers can serve what it served before. Written to a
+ * temporary file, flushed to disk and renamed over the old one, so a crash mid-write leaves
+ * the previous copy intact.
+ */
+public final class LastGoodConfig {
+
+    static final String FILE = "last-good.json";
+
+    private final Path file;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public LastGoodConfig(Path dataDir) {
+        this.file = dataDir.resolve(FILE);
+    }
+
+    /** A saved config: its revision and its objects. */
+    public record Saved(long revision, List<StoredObject> objects, String savedAt) {
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void save(long revision, Collection<StoredObject> objects) throws IOException {
+        ObjectNode root = json.createObjectNode();
+        root.put("revision", revision);
+        root.put("savedAt", Instant.now().toString());
+        ArrayNode list = root.putArray("objects");
+        for (StoredObject o : objects) {
+            list.addObject()
+                    .put("kind", o.getKey().getKind())
+                    .put("name", o.getKey().getName())
+                    .put("revision", o.getRevision())
+                    .put("json", o.getJson());
+        }
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(FILE + ".tmp");
+        Files.write(temp, json.writeValueAsBytes(root));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public Optional<Saved> load() throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        JsonNode root = json.readTree(file.toFile());
+        List<StoredObject> objects = new ArrayList<>();
+        for (JsonNode o : root.path("objects")) {
+            objects.add(StoredObject.newBuilder()
+                    .setKey(ObjectKey.newBuilder().setKind(o.path("kind").asText()).setName(o.path("name").asText()))
+                    .setRevision(o.path("revision").asLong())
+                    .setJson(o.path("json").asText())
+                    .build());
+        }
+        return Optional.of(new Saved(root.path("revision").asLong(), objects, root.path("savedAt").asText()));
+    }
+}

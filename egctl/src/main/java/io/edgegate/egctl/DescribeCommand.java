@@ -1,0 +1,77 @@
+package io.edgegate.egctl;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgegate.api.v1.DescribeResponse;
+import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.NodeObjectStatus;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SpecException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "describe", mixinStandardHelpOptions = true,
+        description = "Show an object and, for every node, whether it runs this version of it.")
+final class DescribeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Egctl root;
+
+    @Parameters(index = "0", paramLabel = "KIND", description = "A kind or alias (see api-resources).")
+    String kind;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+        DescribeResponse response;
+        try (ControlPlaneClient client = root.connect()) {
+            response = client.cluster(stub -> stub.describe(GetRequest.newBuilder()
+                    .setKey(ObjectKey.newBuilder().setKind(Kinds.resolve(kind)).setName(name)).build()));
+        }
+        if (response.getStale()) {
+            root.terminal().err().println("Warning: " + response.getStaleReason());
+        }
+        DocumentParser parser = new DocumentParser();
+        ObjectNode spec;
+        try {
+            spec = parser.parseJson(response.getObject().getJson());
+        } catch (SpecException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+        PrintWriter out = root.terminal().out();
+        if (root.output() == OutputFormat.table) {
+            out.println("Revision: " + response.getObject().getRevision());
+            out.println("Spec:");
+            parser.toYaml(spec).lines().forEach(line -> out.println("  " + line));
+            out.println("Nodes:");
+            if (response.getNodesCount() == 0) {
+                out.println("  (no data-plane node has connected)");
+            } else {
+                Table table = new Table("  NODE", "STATE", "APPLIED-REVISION", "OBJECT", "ERROR");
+                for (NodeObjectStatus n : response.getNodesList()) {
+                    table.row("  " + n.getNodeId(), MemberPrinter.state(n.getState()), n.getAppliedRevision(), n.getStatus(),
+                            n.getError().isEmpty() ? "-" : n.getError());
+                }
+                table.print(out);
+            }
+        } else {
+            ObjectNode described = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            described.put("revision", response.getObject().getRevision());
+            described.set("spec", spec);
+            ArrayNode nodes = described.putArray("nodes");
+            for (NodeObjectStatus n : response.getNodesList()) {
+                nodes.addObject().put("node", n.getNodeId()).put("state", MemberPrinter.state(n.getState()))
+                        .put("appliedRevision", n.getAppliedRevision()).put("object", n.getStatus()).put("error", n.getError());
+            }
+            out.print(root.output() == OutputFormat.json ? parser.toPrettyJson(described) + "\n" : parser.toYaml(described));
+        }
+        out.flush();
+        return 0;
+    }
+}

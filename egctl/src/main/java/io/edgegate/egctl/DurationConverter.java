@@ -1,0 +1,17 @@
+package io.edgegate.egctl;
+
+import io.edgegate.spec.codec.GoDuration;
+import java.time.Duration;
+import picocli.CommandLine;
+
+/** Go-style durations on the command line, as in the YAML: {@code 500ms}, {@code 30s}, {@code 2m}. */
+final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+        try {
+            return GoDuration.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+}
