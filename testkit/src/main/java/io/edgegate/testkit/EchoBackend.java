@@ -118,10 +118,11 @@ public final class EchoBackend implements AutoCloseable {
             try {
                 bind();
                 return;
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Netty rethrows the checked BindException undeclared, hence Exception.
                 if (System.nanoTime() > deadline) {
                     System.err.println("cannot rebind " + url() + "; sockets on the port:\n" + socketsOn(port));
-                    throw e;
+                    throw new IllegalStateException("cannot rebind " + url(), e);
                 }
                 Pause.briefly();
             }
