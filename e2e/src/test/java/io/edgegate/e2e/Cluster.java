@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real cluster on this machine: an etcd process, a control-plane process and data-plane
+ * A real cluster on this machine: an etcd process, control-plane processes and data-plane
  * processes on loopback addresses 127.0.0.2, .3, …, started through the bin/ launchers.
  */
 final class Cluster implements AutoCloseable {
@@ -30,30 +30,50 @@ final class Cluster implements AutoCloseable {
 
     private final Path workDir;
     private final EtcdProcess etcd;
-    private final int controlPlanePort = FreePorts.pick();
+    private final List<ControlPlaneProcess> controlPlanes = new ArrayList<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private ManagedProcess controlPlane;
 
     private Cluster(Path workDir) {
         this.workDir = workDir;
         this.etcd = EtcdProcess.start();
     }
 
-    /** etcd, a control plane and data planes on 127.0.0.2 … 127.0.0.(1+n), all ready. */
+    /** etcd, one control plane and data planes on 127.0.0.2 … 127.0.0.(1+n), all serving. */
     static Cluster start(Path workDir, int dataPlanes) {
+        return start(workDir, 1, dataPlanes);
+    }
+
+    /** As {@link #start(Path, int)} with several control-plane replicas; node i prefers replica i mod n. */
+    static Cluster start(Path workDir, int controlPlanes, int dataPlanes) {
         Cluster cluster = new Cluster(workDir);
-        cluster.startControlPlane();
+        for (int i = 0; i < controlPlanes; i++) {
+            cluster.controlPlanes.add(new ControlPlaneProcess("control-plane-" + (i + 1), FreePorts.pick()));
+            cluster.startControlPlane(i);
+        }
         for (int i = 0; i < dataPlanes; i++) {
-            cluster.addDataPlane("node-" + (i + 1), "127.0.0." + (i + 2));
+            List<Integer> order = new ArrayList<>();
+            for (int j = 0; j < controlPlanes; j++) {
+                order.add((i + j) % controlPlanes);
+            }
+            cluster.addDataPlane("node-" + (i + 1), "127.0.0." + (i + 2), order);
         }
         cluster.nodes.values().forEach(n -> cluster.awaitServing(n.id));
         return cluster;
     }
 
+    EtcdProcess etcd() {
+        return etcd;
+    }
+
+    /** The first control plane's address, for egctl. */
     String server() {
-        return "127.0.0.1:" + controlPlanePort;
+        return server(0);
+    }
+
+    String server(int controlPlane) {
+        return "127.0.0.1:" + controlPlanes.get(controlPlane).port;
     }
 
     List<String> nodeIds() {
@@ -64,21 +84,36 @@ final class Cluster implements AutoCloseable {
         return nodes.get(nodeId).address;
     }
 
-    void startControlPlane() {
-        controlPlane = ManagedProcess.start("control-plane", workDir, JVM, List.of(
+    Path dataDir(String nodeId) {
+        return workDir.resolve(nodeId);
+    }
+
+    void startControlPlane(int index) {
+        ControlPlaneProcess cp = controlPlanes.get(index);
+        cp.process = ManagedProcess.start(cp.name, workDir, JVM, List.of(
                 ProjectPaths.bin("control-plane").toString(),
-                "--listen", server(),
+                "--listen", server(index),
                 "--etcd-endpoints", etcd.endpoint()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", controlPlanePort) || !controlPlane.isAlive());
-        if (!controlPlane.isAlive()) {
-            throw new IllegalStateException("control plane exited:\n" + controlPlane.log());
+        await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", cp.port) || !cp.process.isAlive());
+        if (!cp.process.isAlive()) {
+            throw new IllegalStateException(cp.name + " exited:\n" + cp.process.log());
         }
     }
 
-    /** Registers and starts a data plane; it serves once it has applied a config. */
-    void addDataPlane(String nodeId, String address) {
-        nodes.put(nodeId, new Node(nodeId, address, FreePorts.pick(address)));
+    /** SIGKILL: the replica vanishes without a goodbye, as a crash would. */
+    void killControlPlane(int index) {
+        controlPlanes.get(index).process.kill();
+    }
+
+    /** Registers and starts a data plane that tries the given control planes in order. */
+    void addDataPlane(String nodeId, String address, List<Integer> controlPlaneOrder) {
+        List<String> servers = controlPlaneOrder.stream().map(this::server).toList();
+        nodes.put(nodeId, new Node(nodeId, address, FreePorts.pick(address), String.join(",", servers)));
         startDataPlane(nodeId);
+    }
+
+    void addDataPlane(String nodeId, String address) {
+        addDataPlane(nodeId, address, List.of(0));
     }
 
     void startDataPlane(String nodeId) {
@@ -86,10 +121,10 @@ final class Cluster implements AutoCloseable {
         node.process = ManagedProcess.start(nodeId, workDir, JVM, List.of(
                 ProjectPaths.bin("data-plane").toString(),
                 "--node-id", nodeId,
-                "--control-plane", server(),
+                "--control-plane", node.controlPlanes,
                 "--listen-address", node.address,
                 "--admin-port", String.valueOf(node.adminPort),
-                "--data-dir", workDir.resolve(nodeId).toString()));
+                "--data-dir", dataDir(nodeId).toString()));
     }
 
     /** Stops a node and forgets it. */
@@ -101,6 +136,10 @@ final class Cluster implements AutoCloseable {
         nodes.get(nodeId).process.kill();
     }
 
+    void stopDataPlane(String nodeId) {
+        nodes.get(nodeId).process.close();
+    }
+
     /** Waits until the node's admin endpoint reports an applied config. */
     void awaitServing(String nodeId) {
         Node node = nodes.get(nodeId);
@@ -109,11 +148,16 @@ final class Cluster implements AutoCloseable {
                 throw new IllegalStateException(nodeId + " exited:\n" + node.process.log());
             }
             try {
-                return get("http://" + node.address + ":" + node.adminPort + "/healthz").statusCode() == 200;
+                return health(nodeId).statusCode() == 200;
             } catch (IOException e) {
                 return false;
             }
         });
+    }
+
+    HttpResponse<String> health(String nodeId) throws IOException {
+        Node node = nodes.get(nodeId);
+        return get("http://" + node.address + ":" + node.adminPort + "/healthz");
     }
 
     HttpResponse<String> request(String nodeId, int port, String path) throws IOException {
@@ -126,7 +170,7 @@ final class Cluster implements AutoCloseable {
 
     String logs() {
         List<String> parts = new ArrayList<>();
-        parts.add(controlPlane.log());
+        controlPlanes.stream().filter(c -> c.process != null).forEach(c -> parts.add(c.process.log()));
         nodes.values().forEach(n -> parts.add(n.process.log()));
         return String.join("\n", parts);
     }
@@ -153,22 +197,33 @@ final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         nodes.values().forEach(n -> n.process.close());
-        if (controlPlane != null) {
-            controlPlane.close();
-        }
+        controlPlanes.stream().filter(c -> c.process != null).forEach(c -> c.process.close());
         etcd.close();
+    }
+
+    private static final class ControlPlaneProcess {
+        final String name;
+        final int port;
+        ManagedProcess process;
+
+        ControlPlaneProcess(String name, int port) {
+            this.name = name;
+            this.port = port;
+        }
     }
 
     private static final class Node {
         final String id;
         final String address;
         final int adminPort;
+        final String controlPlanes;
         ManagedProcess process;
 
-        Node(String id, String address, int adminPort) {
+        Node(String id, String address, int adminPort, String controlPlanes) {
             this.id = id;
             this.address = address;
             this.adminPort = adminPort;
+            this.controlPlanes = controlPlanes;
         }
     }
 }

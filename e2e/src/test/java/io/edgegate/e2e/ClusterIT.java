@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.testkit.EchoBackend;
-import io.edgegate.testkit.FreePorts;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,25 +29,19 @@ class ClusterIT {
 
     private Path work;
     private Cluster cluster;
-    private final List<EchoBackend> backends = new ArrayList<>();
+    private ExampleSetup examples;
+    private List<EchoBackend> backends;
     private int port;
     private Path serverFile;
-    private Path pipelineFile;
 
     @BeforeAll
     void startCluster(@TempDir Path dir) {
         work = dir;
-        for (int i = 0; i < 3; i++) {
-            backends.add(EchoBackend.start("backend-" + (i + 1)));
-        }
-        port = FreePorts.pickOnAll("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5");
         // The example files as shipped, with only their ports moved to free ones.
-        serverFile = ProjectPaths.exampleVariant(work.resolve("objects"), "http-server.yaml",
-                Map.of("port: 10080", "port: " + port));
-        pipelineFile = ProjectPaths.exampleVariant(work.resolve("objects"), "pipeline-reverse-proxy.yaml", Map.of(
-                "http://127.0.0.1:9095", backends.get(0).url(),
-                "http://127.0.0.1:9096", backends.get(1).url(),
-                "http://127.0.0.1:9097", backends.get(2).url()));
+        examples = new ExampleSetup(work.resolve("objects"));
+        backends = examples.backends;
+        port = examples.port;
+        serverFile = examples.serverFile;
         cluster = Cluster.start(work.resolve("cluster"), 3);
     }
 
@@ -58,12 +50,12 @@ class ClusterIT {
         if (cluster != null) {
             cluster.close();
         }
-        backends.forEach(EchoBackend::close);
+        examples.close();
     }
 
     @BeforeEach
     void applyExamples() {
-        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "-f", serverFile.toString(), "-f", pipelineFile.toString());
+        EgctlRun applied = EgctlRun.launcher(cluster.server(), examples.applyArgs());
         assertThat(applied.exit()).as(applied.toString()).isZero();
         for (String node : cluster.nodeIds()) {
             await().atMost(Duration.ofSeconds(5)).until(() -> status(node, "/pipeline") == 200);
@@ -106,10 +98,7 @@ class ClusterIT {
 
     @Test
     void aChangedPipelineReachesEveryNodeWithinOneSecond() throws Exception {
-        String twoServers = ProjectPaths.example("pipeline-reverse-proxy.yaml")
-                .replace("      - url: http://127.0.0.1:9097\n", "")
-                .replace("http://127.0.0.1:9095", backends.get(0).url())
-                .replace("http://127.0.0.1:9096", backends.get(1).url());
+        String twoServers = examples.pipelineOver(1, 2);
         EgctlRun applied = EgctlRun.withStdin(cluster.server(), twoServers, "apply", "-f", "-");
         assertThat(applied.out()).isEqualTo("HTTPPipeline/pipeline-reverse-proxy configured\n");
         Instant deadline = Instant.now().plusSeconds(1);

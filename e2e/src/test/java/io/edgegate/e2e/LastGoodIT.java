@@ -1,0 +1,38 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.testkit.EchoBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A node that restarts while nothing else runs serves the config it last applied, from disk. */
+class LastGoodIT {
+
+    @Test
+    void aNodeRestartedAloneServesItsLastConfigFromDisk(@TempDir Path dir) throws Exception {
+        try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
+             Cluster cluster = Cluster.start(dir.resolve("cluster"), 2)) {
+            EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+            assertThat(waited.exit()).as(waited.toString()).isZero();
+            String node = cluster.nodeIds().get(0);
+            assertThat(Files.exists(cluster.dataDir(node).resolve("last-good.json"))).isTrue();
+
+            cluster.nodeIds().forEach(cluster::stopDataPlane);
+            cluster.killControlPlane(0);
+            cluster.etcd().stop();
+
+            cluster.startDataPlane(node);
+            cluster.awaitServing(node);
+
+            var response = cluster.request(node, examples.port, "/pipeline");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("backend-2");
+            assertThat(cluster.health(node).body()).contains("\"configSource\":\"last-good file (revision");
+        }
+    }
+}

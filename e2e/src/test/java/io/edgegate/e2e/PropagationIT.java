@@ -1,0 +1,143 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Changes that operators can follow to every node, and that lose nothing on the way. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PropagationIT {
+
+    private Path work;
+    private Cluster cluster;
+    private ExampleSetup examples;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        work = dir;
+        examples = new ExampleSetup(work.resolve("objects"));
+        cluster = Cluster.start(work.resolve("cluster"), 3);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        examples.close();
+    }
+
+    @BeforeEach
+    void applyExamples() {
+        EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
+        assertThat(waited.exit()).as(waited.toString()).isZero();
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path file = work.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void applyWaitReturnsOnlyWhenEveryNodeServesTheNewRoute() throws Exception {
+        String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
+                + "      - pathPrefix: /v2\n        backend: pipeline-v2\n";
+        String pipeline = examples.pipelineOver(3).replace("name: pipeline-reverse-proxy", "name: pipeline-v2");
+        Path file = write("v2.yaml", pipeline + "---\n" + server);
+
+        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("HTTPPipeline/pipeline-v2 created", "HTTPServer/server-demo configured")
+                .containsPattern("waiting for 3 nodes to apply revision \\d+");
+        for (String node : cluster.nodeIds()) {
+            assertThat(run.out()).containsPattern(node + "\\s+applied in \\d+ ms");
+            // No waiting here: --wait already promised that every node serves the route.
+            var response = cluster.request(node, examples.port, "/v2/x");
+            assertThat(response.statusCode()).as(node).isEqualTo(200);
+            assertThat(response.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("backend-3");
+        }
+        EgctlRun cleaned = EgctlRun.inProcess(cluster.server(), "delete", "hp", "pipeline-v2");
+        assertThat(cleaned.exit()).isZero();
+    }
+
+    @Test
+    void aNodeThatCannotBindIsRejectedWhileTheOthersApplyAndKeepsItsOldConfig() throws Exception {
+        String victim = cluster.nodeIds().get(1);
+        int clashPort = FreePorts.pickOnAll(ExampleSetup.NODE_ADDRESSES);
+        String clash = """
+                kind: HTTPServer
+                name: clash
+                port: %d
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: pipeline-reverse-proxy
+                """.formatted(clashPort);
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(cluster.address(victim), clashPort));
+
+            EgctlRun run = EgctlRun.withStdin(cluster.server(), clash, "apply", "--wait", "--timeout", "10s", "-f", "-");
+
+            assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).containsPattern(victim + "\\s+rejected: HTTPServer clash cannot listen on "
+                    + cluster.address(victim).replace(".", "\\.") + ":" + clashPort);
+            assertThat(run.err()).contains(victim + " rejected it (HTTPServer clash cannot listen on");
+            for (String node : cluster.nodeIds()) {
+                if (!node.equals(victim)) {
+                    assertThat(run.out()).containsPattern(node + "\\s+applied in \\d+ ms");
+                    assertThat(cluster.request(node, clashPort, "/").statusCode()).isEqualTo(200);
+                }
+            }
+            EgctlRun members = EgctlRun.inProcess(cluster.server(), "get", "members");
+            assertThat(members.out()).containsPattern(victim + "\\s+\\S+\\s+Rejected\\s+\\d+\\s+\\d+\\s+.*Address already in use");
+            // The rejecting node still serves what it served before.
+            assertThat(cluster.request(victim, examples.port, "/pipeline").statusCode()).isEqualTo(200);
+            assertThat(cluster.portOpen(victim, clashPort)).isTrue(); // the test's own socket, not the node
+        } finally {
+            EgctlRun deleted = EgctlRun.inProcess(cluster.server(), "delete", "hs", "clash");
+            assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        }
+        EgctlRun recovered = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-");
+        assertThat(recovered.exit()).as(recovered.toString()).isZero();
+    }
+
+    @Test
+    void aHundredAppliesUnderLoadFailNoRequestAndResetNoConnection() throws Exception {
+        List<InetSocketAddress> nodes = cluster.nodeIds().stream()
+                .map(n -> new InetSocketAddress(cluster.address(n), examples.port)).toList();
+        try (LoadLoop load = LoadLoop.start(nodes, "/pipeline", 2)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 100);
+            for (int i = 0; i < 100; i++) {
+                String pipeline = i % 2 == 0 ? examples.pipelineOver(1, 2) : examples.pipelineOver(2, 3);
+                EgctlRun run = EgctlRun.withStdin(cluster.server(), pipeline, "apply", "-f", "-");
+                assertThat(run.exit()).as(run.toString()).isZero();
+            }
+            EgctlRun last = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 3), "apply", "--wait", "-f", "-");
+            assertThat(last.exit()).as(last.toString()).isZero();
+            long before = load.succeeded();
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > before + 100);
+            load.close();
+            assertThat(load.failed()).as(load.toString()).isZero();
+            assertThat(load.resets()).as(load.toString()).isZero();
+        }
+    }
+}

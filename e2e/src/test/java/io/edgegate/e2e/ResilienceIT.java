@@ -1,0 +1,97 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cluster keeps serving through control-plane and etcd failures. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResilienceIT {
+
+    private Cluster cluster;
+    private ExampleSetup examples;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        examples = new ExampleSetup(dir.resolve("objects"));
+        cluster = Cluster.start(dir.resolve("cluster"), 3);
+        EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
+        assertThat(waited.exit()).as(waited.toString()).isZero();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        examples.close();
+    }
+
+    private LoadLoop load() {
+        List<InetSocketAddress> nodes = cluster.nodeIds().stream()
+                .map(n -> new InetSocketAddress(cluster.address(n), examples.port)).toList();
+        return LoadLoop.start(nodes, "/pipeline", 1);
+    }
+
+    private static boolean allReady(EgctlRun members, int nodes) {
+        return members.exit() == 0 && members.out().split("\\sReady\\s", -1).length - 1 == nodes;
+    }
+
+    @Test
+    void killingTheControlPlaneUnderTrafficFailsNoRequestAndNodesComeBackReady() throws Exception {
+        try (LoadLoop load = load()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 100);
+            cluster.killControlPlane(0);
+            long atKill = load.succeeded();
+            await().atMost(Duration.ofSeconds(20)).until(() -> load.succeeded() > atKill + 300);
+
+            cluster.startControlPlane(0);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> allReady(EgctlRun.inProcess(cluster.server(), "get", "members"), 3));
+            load.close();
+            assertThat(load.failed()).as(load.toString()).isZero();
+        }
+    }
+
+    @Test
+    void withEtcdStoppedNodesServeWritesFailFastAndApplyWorksOnceEtcdIsBack() throws Exception {
+        try (LoadLoop load = load()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 100);
+            cluster.etcd().stop();
+            try {
+                long started = System.nanoTime();
+                EgctlRun refused = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1), "apply", "-f", "-");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+                assertThat(refused.exit()).isEqualTo(1);
+                assertThat(refused.err()).contains("etcd at " + cluster.etcd().endpoint()).contains("nothing was changed");
+
+                EgctlRun stale = EgctlRun.inProcess(cluster.server(), "get", "hp");
+                assertThat(stale.exit()).isZero();
+                assertThat(stale.err()).contains("Warning: etcd at").contains("may be stale");
+                assertThat(stale.out()).contains("pipeline-reverse-proxy");
+
+                long atStop = load.succeeded();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > atStop + 200);
+            } finally {
+                cluster.etcd().restart();
+            }
+            EgctlRun applied = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(
+                    () -> EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-"),
+                    run -> run.exit() == 0);
+            assertThat(applied.out()).contains("HTTPPipeline/pipeline-reverse-proxy configured");
+            load.close();
+            assertThat(load.failed()).as(load.toString()).isZero();
+        }
+    }
+}
