@@ -90,7 +90,8 @@ public final class ControlPlane implements AutoCloseable {
 
         ObjectReads reads = new ObjectReads(store, cache);
         Server server = NettyServerBuilder.forAddress(config.listen())
-                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock))
+                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock,
+                        () -> cache.current().revision()))
                 .addService(new DiscoveryApi(cache, members))
                 .addService(new ClusterApi(view, cache, reads, scheduler, clock))
                 // Data planes ping idle streams so dead peers are noticed; allow it.

@@ -4,6 +4,7 @@ import static io.edgegate.controlplane.RunningControlPlane.documents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.api.v1.ClusterEvent;
+import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.DescribeResponse;
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.NodeObjectStatus;
@@ -79,6 +80,26 @@ class ClusterFollowTest {
         for (TestNode n : List.of(good, bad, silent)) {
             n.close();
         }
+    }
+
+    @Test
+    void anUnchangedApplyWaitsForARevisionNodesActuallyRun() throws Exception {
+        TestNode node = TestNode.connect(cp.discovery(), "unchanged-node");
+        long applied = cp.objects().apply(documents(PIPELINE.formatted("same"))).getRevision();
+        ConfigUpdate update = node.next();
+        while (update.getRevision() < applied) {
+            update = node.next();
+        }
+        node.ack(update.getRevision(), "");
+        // Publishing the node's record writes to etcd and moves etcd's own revision past the config's.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                .until(() -> cp.replica().member("unchanged-node").filter(m -> m.getAppliedRevision() >= applied).isPresent());
+
+        WriteResponse unchanged = cp.objects().apply(documents(PIPELINE.formatted("same")));
+
+        assertThat(unchanged.getResultsList()).extracting(r -> r.getAction().name()).containsExactly("UNCHANGED");
+        assertThat(unchanged.getRevision()).isEqualTo(update.getRevision());
+        node.close();
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.time.Clock;
+import java.util.function.LongSupplier;
 import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,10 +32,11 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     private final RequestDecoder decoder;
     private final ObjectWrites writes;
 
-    public ObjectApi(Store store, ObjectReads reads, DocumentParser parser, ObjectDecoder objectDecoder, Clock clock) {
+    public ObjectApi(Store store, ObjectReads reads, DocumentParser parser, ObjectDecoder objectDecoder, Clock clock,
+                     LongSupplier configRevision) {
         this.reads = reads;
         this.decoder = new RequestDecoder(parser, objectDecoder);
-        this.writes = new ObjectWrites(store, parser, clock);
+        this.writes = new ObjectWrites(store, parser, clock, configRevision);
     }
 
     @Override

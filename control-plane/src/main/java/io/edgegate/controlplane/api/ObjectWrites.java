@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * Turns validated objects into one guarded etcd transaction. The plan is made against a
@@ -32,11 +33,18 @@ final class ObjectWrites {
     private final Store store;
     private final DocumentParser parser;
     private final Clock clock;
+    private final LongSupplier configRevision;
 
-    ObjectWrites(Store store, DocumentParser parser, Clock clock) {
+    /**
+     * @param configRevision the newest config revision data planes are sent; etcd's own revision
+     *                       also counts writes that are not config (member records), which no
+     *                       node would ever acknowledge
+     */
+    ObjectWrites(Store store, DocumentParser parser, Clock clock, LongSupplier configRevision) {
         this.store = store;
         this.parser = parser;
         this.clock = clock;
+        this.configRevision = configRevision;
     }
 
     CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
@@ -87,7 +95,10 @@ final class ObjectWrites {
             }
             boolean changes = writes.stream().anyMatch(w -> !(w instanceof StoreWrite.Absent));
             if (dryRun || !changes) {
-                return CompletableFuture.completedFuture(response.setRevision(current.revision())
+                // Nothing written: the revision to wait for is the one that already carries these objects.
+                long newestObject = current.found().values().stream().mapToLong(StoredRecord::modRevision).max().orElse(0);
+                return CompletableFuture.completedFuture(response
+                        .setRevision(Math.max(configRevision.getAsLong(), newestObject))
                         .setCommittedAtMillis(clock.millis()).build());
             }
             return store.write(writes).thenCompose(outcome -> {

@@ -91,7 +91,10 @@ public final class ConfigAgent implements AutoCloseable {
         next = (next + 1) % targets.size();
         Stream s = new Stream(targets.get(index));
         stream = s;
-        s.open(channels.get(index));
+        ManagedChannel channel = channels.get(index);
+        // Our own backoff paces attempts; gRPC's channel backoff (growing to minutes) must not stretch it.
+        channel.resetConnectBackoff();
+        s.open(channel);
     }
 
     private synchronized void streamEnded(Stream ended, Status status) {
