@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small real HTTP server that names itself in every response (header
  * {@code X-Echo-Backend} and the first line of the body) and remembers the requests it saw,
- * so tests can tell which backend served and what the proxy forwarded.
+ * so tests can tell which backend served and what the proxy forwarded. A {@code delay}
+ * query parameter (milliseconds) holds the response back.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -202,10 +203,15 @@ public final class EchoBackend implements AutoCloseable {
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
-            var write = ctx.writeAndFlush(response);
-            if (!keepAlive) {
-                write.addListener(ChannelFutureListener.CLOSE);
-            }
+            // "?delay=MILLIS" holds the answer back, to keep a request in flight.
+            long delay = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
+                    .getOrDefault("delay", List.of("0")).stream().mapToLong(Long::parseLong).findFirst().orElse(0);
+            ctx.executor().schedule(() -> {
+                var write = ctx.writeAndFlush(response);
+                if (!keepAlive) {
+                    write.addListener(ChannelFutureListener.CLOSE);
+                }
+            }, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
         }
     }
 }

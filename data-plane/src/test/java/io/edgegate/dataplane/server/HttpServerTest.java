@@ -79,6 +79,22 @@ class HttpServerTest {
     }
 
     @Test
+    void aRequestInFlightFinishesOnThePipelineItStartedOn() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient slow = new RawClient(port)) {
+            slow.write("GET /slow?delay=700 HTTP/1.1\r\nHost: test\r\n\r\n");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(2))
+                    .until(() -> a.received().stream().anyMatch(r -> r.uri().startsWith("/slow")));
+
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", b.url()));
+
+            assertThat(slow.readResponse()).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: a");
+            assertThat(slow.get("/after")).contains("X-Echo-Backend: b");
+        }
+    }
+
+    @Test
     void aPortClashIsRejectedAndTheOldConfigKeepsServing() throws Exception {
         int port = FreePorts.pick();
         node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
