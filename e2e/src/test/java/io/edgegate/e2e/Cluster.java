@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.ManagedProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

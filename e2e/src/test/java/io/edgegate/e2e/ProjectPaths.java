@@ -1,5 +1,6 @@
 package io.edgegate.e2e;
 
+import io.edgegate.testkit.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,18 +14,11 @@ final class ProjectPaths {
     }
 
     static Path root() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            if (Files.exists(dir.resolve("bin/egctl")) && Files.exists(dir.resolve("pom.xml"))) {
-                return dir;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalStateException("cannot find the project root (bin/egctl) above " + Path.of("").toAbsolutePath());
+        return ProjectRoot.find();
     }
 
     static Path bin(String launcher) {
-        return root().resolve("bin").resolve(launcher);
+        return ProjectRoot.bin(launcher);
     }
 
     static String example(String file) {

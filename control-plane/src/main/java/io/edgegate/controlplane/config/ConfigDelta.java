@@ -16,6 +16,25 @@ public final class ConfigDelta {
     private ConfigDelta() {
     }
 
+    /**
+     * Most nodes were sent the same snapshot, so each (from, to) pair is built once and shared
+     * by every stream that needs it; only the latest target is kept.
+     */
+    public static final class Memo {
+
+        private ConfigSnapshot to;
+        private final java.util.Map<Long, ConfigUpdate> byFrom = new java.util.HashMap<>();
+
+        public synchronized ConfigUpdate update(ConfigSnapshot from, ConfigSnapshot latest) {
+            if (to != latest) {
+                to = latest;
+                byFrom.clear();
+            }
+            long key = from == null ? -1 : from.revision();
+            return byFrom.computeIfAbsent(key, k -> from == null ? full(latest) : between(from, latest));
+        }
+    }
+
     public static ConfigUpdate full(ConfigSnapshot snapshot) {
         return ConfigUpdate.newBuilder()
                 .setRevision(snapshot.revision())

@@ -5,6 +5,7 @@ import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.controlplane.cluster.MemberRegistry;
 import io.edgegate.controlplane.config.ConfigCache;
+import io.edgegate.controlplane.config.ConfigDelta;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -13,6 +14,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
 
     private final ConfigCache cache;
     private final MemberRegistry members;
+    private final ConfigDelta.Memo deltas = new ConfigDelta.Memo();
 
     public DiscoveryApi(ConfigCache cache, MemberRegistry members) {
         this.cache = cache;
@@ -22,7 +24,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     @Override
     public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> responses) {
         ServerCallStreamObserver<ConfigUpdate> out = (ServerCallStreamObserver<ConfigUpdate>) responses;
-        NodeSession session = new NodeSession(out, cache, members);
+        NodeSession session = new NodeSession(out, cache, members, deltas);
         out.setOnReadyHandler(session::sendLatest);
         out.setOnCancelHandler(session::closed);
         return session;

@@ -29,14 +29,16 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private final ServerCallStreamObserver<ConfigUpdate> out;
     private final ConfigCache cache;
     private final MemberRegistry members;
+    private final ConfigDelta.Memo deltas;
     private String nodeId;
     private ConfigSnapshot sent;
     private boolean closed;
 
-    NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members) {
+    NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members, ConfigDelta.Memo deltas) {
         this.out = out;
         this.cache = cache;
         this.members = members;
+        this.deltas = deltas;
     }
 
     @Override
@@ -98,7 +100,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         if (sent != null && latest.revision() <= sent.revision()) {
             return;
         }
-        ConfigUpdate update = sent == null ? ConfigDelta.full(latest) : ConfigDelta.between(sent, latest);
+        ConfigUpdate update = deltas.update(sent, latest);
         try {
             out.onNext(update);
             sent = latest;

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,8 +19,9 @@ import java.util.Optional;
 /**
  * The last config this node applied, kept in {@code <data-dir>/last-good.json} so a node that
  * restarts while no control plane answers can serve what it served before. Written to a
- * temporary file, flushed to disk and renamed over the old one, so a crash mid-write leaves
- * the previous copy intact.
+ * temporary file and renamed over the old one, so a crash mid-write leaves the previous copy
+ * intact. It is not fsynced: it sits on the path to every ACK, and after a power loss the
+ * control plane, not this file, is the source of truth.
  */
 public final class LastGoodConfig {
 
@@ -58,9 +57,6 @@ public final class LastGoodConfig {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(FILE + ".tmp");
         Files.write(temp, json.writeValueAsBytes(root));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 

@@ -1,4 +1,4 @@
-package io.edgegate.e2e;
+package io.edgegate.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real child process of a test, with its output in a log file, stoppable gently or by SIGKILL. */
-final class ManagedProcess implements AutoCloseable {
+/** A real child process of a test or benchmark, with its output in a log file, stoppable gently or by SIGKILL. */
+public final class ManagedProcess implements AutoCloseable {
 
     private final String name;
     private final Path log;
@@ -21,7 +21,7 @@ final class ManagedProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static ManagedProcess start(String name, Path logDir, Map<String, String> env, List<String> command) {
+    public static ManagedProcess start(String name, Path logDir, Map<String, String> env, List<String> command) {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
@@ -38,15 +38,15 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -54,8 +54,12 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hooks, no goodbyes. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         await();
     }
