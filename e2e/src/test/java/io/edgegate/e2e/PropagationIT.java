@@ -121,6 +121,36 @@ class PropagationIT {
     }
 
     @Test
+    void watchShowsAChangeAndEachNodesAcknowledgementWithItsDelay() throws Exception {
+        java.util.concurrent.CompletableFuture<EgctlRun> watching = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> EgctlRun.inProcess(cluster.server(), "watch", "--timeout", "4s"));
+        // The watch takes a moment to subscribe, so changes keep coming for most of its window.
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(500);
+            EgctlRun applied = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(i % 2 == 0 ? 1 : 3), "apply", "--wait", "-f", "-");
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+        }
+        EgctlRun watch = watching.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(watch.exit()).as(watch.toString()).isZero();
+        assertThat(watch.out()).containsPattern("revision \\d+  HTTPPipeline/pipeline-reverse-proxy configured");
+        for (String node : cluster.nodeIds()) {
+            assertThat(watch.out()).containsPattern("revision \\d+  node " + node + " applied \\(\\+\\d+ ms\\)");
+        }
+    }
+
+    @Test
+    void describeShowsTheSpecAndThatEveryNodeRunsIt() {
+        EgctlRun described = EgctlRun.inProcess(cluster.server(), "describe", "hp", "pipeline-reverse-proxy");
+
+        assertThat(described.exit()).as(described.toString()).isZero();
+        assertThat(described.out()).contains("Spec:", "  name: pipeline-reverse-proxy", "Nodes:");
+        for (String node : cluster.nodeIds()) {
+            assertThat(described.out()).containsPattern(node + "\\s+Ready\\s+\\d+\\s+applied\\s+-");
+        }
+    }
+
+    @Test
     void aHundredAppliesUnderLoadFailNoRequestAndResetNoConnection() throws Exception {
         List<InetSocketAddress> nodes = cluster.nodeIds().stream()
                 .map(n -> new InetSocketAddress(cluster.address(n), examples.port)).toList();
