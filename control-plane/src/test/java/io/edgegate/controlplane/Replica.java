@@ -37,6 +37,13 @@ final class Replica implements AutoCloseable {
         return new Replica(controlPlane, channel, "127.0.0.1:" + port);
     }
 
+    /** Stubs for a control plane the test started itself (closing this closes the control plane too). */
+    static Replica attach(ControlPlane controlPlane, ControlPlaneConfig config) {
+        int port = config.listen().getPort();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return new Replica(controlPlane, channel, "127.0.0.1:" + port);
+    }
+
     String address() {
         return address;
     }
