@@ -31,12 +31,6 @@ class ClusterFollowTest {
     @RegisterExtension
     static final RunningControlPlane cp = new RunningControlPlane();
 
-    private static final String PIPELINE = """
-            name: %s
-            kind: Pipeline
-            filters:
-            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
-            """;
 
     @Test
     void waitReportsEachNodesOutcomeThenEnds() throws Exception {
@@ -46,7 +40,7 @@ class ClusterFollowTest {
         for (TestNode n : List.of(good, bad, silent)) {
             n.ack(n.next().getRevision(), "");
         }
-        WriteResponse written = cp.objects().apply(documents(PIPELINE.formatted("waited")));
+        WriteResponse written = cp.objects().apply(documents(TestObjects.pipeline("waited")));
         long revision = written.getRevision();
 
         Iterator<WaitEvent> events = cp.cluster().waitForRevision(WaitRequest.newBuilder().setRevision(revision)
@@ -85,7 +79,7 @@ class ClusterFollowTest {
     @Test
     void anUnchangedApplyWaitsForARevisionNodesActuallyRun() throws Exception {
         TestNode node = TestNode.connect(cp.discovery(), "unchanged-node");
-        long applied = cp.objects().apply(documents(PIPELINE.formatted("same"))).getRevision();
+        long applied = cp.objects().apply(documents(TestObjects.pipeline("same"))).getRevision();
         ConfigUpdate update = node.next();
         while (update.getRevision() < applied) {
             update = node.next();
@@ -95,7 +89,7 @@ class ClusterFollowTest {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
                 .until(() -> cp.replica().member("unchanged-node").filter(m -> m.getAppliedRevision() >= applied).isPresent());
 
-        WriteResponse unchanged = cp.objects().apply(documents(PIPELINE.formatted("same")));
+        WriteResponse unchanged = cp.objects().apply(documents(TestObjects.pipeline("same")));
 
         assertThat(unchanged.getResultsList()).extracting(r -> r.getAction().name()).containsExactly("UNCHANGED");
         assertThat(unchanged.getRevision()).isEqualTo(update.getRevision());
@@ -110,7 +104,7 @@ class ClusterFollowTest {
         Context.CancellableContext watching = Context.current().withCancellation();
         watching.run(() -> cp.replica().clusterAsync().watch(WatchRequest.getDefaultInstance(), collect(events)));
         try {
-            long revision = cp.objects().apply(documents(PIPELINE.formatted("watched-object"))).getRevision();
+            long revision = cp.objects().apply(documents(TestObjects.pipeline("watched-object"))).getRevision();
             node.ack(node.next().getRevision(), "");
 
             ClusterEvent change = nextMatching(events, e -> e.hasObject());

@@ -19,20 +19,10 @@ class DiscoveryApiTest {
     @RegisterExtension
     static final RunningControlPlane cp = new RunningControlPlane();
 
-    private static final String PIPELINE = """
-            name: %s
-            kind: Pipeline
-            filters:
-            - name: proxy
-              kind: Proxy
-              pools:
-              - servers:
-                - url: http://127.0.0.1:9095
-            """;
 
     @Test
     void aNodeGetsTheSnapshotThenEachChangeAndItsAcksAreRecorded() throws Exception {
-        long first = cp.objects().apply(documents(PIPELINE.formatted("a"))).getRevision();
+        long first = cp.objects().apply(documents(TestObjects.pipeline("a"))).getRevision();
         TestNode node = TestNode.connect(cp.discovery(), "node-1");
 
         ConfigUpdate snapshot = node.next();
@@ -42,7 +32,7 @@ class DiscoveryApiTest {
         node.ack(snapshot.getRevision(), "");
         awaitMember("node-1", MemberState.READY, snapshot.getRevision());
 
-        long second = cp.objects().apply(documents(PIPELINE.formatted("b"))).getRevision();
+        long second = cp.objects().apply(documents(TestObjects.pipeline("b"))).getRevision();
         ConfigUpdate delta = node.next();
         assertThat(delta.getFullSnapshot()).isFalse();
         assertThat(delta.getRevision()).isEqualTo(second);

@@ -15,12 +15,6 @@ import org.junit.jupiter.api.Test;
 /** Against a three-member etcd cluster the control plane keeps working while one member is down. */
 class EtcdClusterTest {
 
-    private static final String PIPELINE = """
-            name: %s
-            kind: Pipeline
-            filters:
-            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
-            """;
 
     @Test
     void writesAndStreamsGoOnWhenOneOfThreeMembersDies() throws Exception {
@@ -36,7 +30,7 @@ class EtcdClusterTest {
                 etcd.stop(0);
 
                 long revision = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                        .until(() -> replica.objects().apply(documents(PIPELINE.formatted("with-quorum"))).getRevision(), r -> r > 0);
+                        .until(() -> replica.objects().apply(documents(TestObjects.pipeline("with-quorum"))).getRevision(), r -> r > 0);
                 ConfigUpdate update = await().atMost(Duration.ofSeconds(10))
                         .until(() -> node.poll(500), u -> u != null && u.getRevision() >= revision);
                 assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("with-quorum");

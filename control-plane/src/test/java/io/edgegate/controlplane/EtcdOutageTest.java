@@ -20,23 +20,17 @@ class EtcdOutageTest {
     @RegisterExtension
     static final RunningControlPlane cp = new RunningControlPlane();
 
-    private static final String PIPELINE = """
-            name: %s
-            kind: Pipeline
-            filters:
-            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
-            """;
 
     @Test
     void writesFailFastReadsAreMarkedStaleAndEverythingResumes() throws Exception {
-        cp.objects().apply(documents(PIPELINE.formatted("before")));
+        cp.objects().apply(documents(TestObjects.pipeline("before")));
         TestNode node = TestNode.connect(cp.discovery(), "outage-node");
         node.ack(node.next().getRevision(), "");
 
         cp.etcd().stop();
         try {
             long started = System.nanoTime();
-            assertThatThrownBy(() -> cp.objects().apply(documents(PIPELINE.formatted("during"))))
+            assertThatThrownBy(() -> cp.objects().apply(documents(TestObjects.pipeline("during"))))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                         assertThat(e.getStatus().getDescription()).contains("etcd at " + cp.etcd().endpoint()).contains("nothing was changed");
@@ -52,7 +46,7 @@ class EtcdOutageTest {
         }
 
         long revision = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .until(() -> cp.objects().apply(documents(PIPELINE.formatted("after"))).getRevision(), r -> r > 0);
+                .until(() -> cp.objects().apply(documents(TestObjects.pipeline("after"))).getRevision(), r -> r > 0);
         ConfigUpdate update = await().atMost(Duration.ofSeconds(10)).until(() -> node.poll(500),
                 u -> u != null && u.getRevision() >= revision);
         assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("after");

@@ -23,12 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Without --etcd-endpoints the control plane runs its own etcd under --data-dir, and stops it. */
 class ManagedEtcdTest {
 
-    private static final String PIPELINE = """
-            name: kept
-            kind: Pipeline
-            filters:
-            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
-            """;
 
     @Test
     void startsALocalEtcdKeepsItsDataAndStopsIt(@TempDir Path dataDir) throws Exception {
@@ -38,7 +32,7 @@ class ManagedEtcdTest {
 
         try (ControlPlane first = ControlPlane.start(config)) {
             first.cache().ready().get(20, TimeUnit.SECONDS);
-            withStub(port, stub -> stub.apply(documents(PIPELINE)));
+            withStub(port, stub -> stub.apply(documents(TestObjects.pipeline("kept"))));
         }
         int etcdPort = Integer.parseInt(Files.readString(dataDir.resolve("etcd/ports")).trim().split(",")[0]);
         assertThat(accepts(etcdPort)).as("etcd stopped with the control plane").isFalse();

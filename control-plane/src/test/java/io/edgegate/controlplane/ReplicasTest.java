@@ -13,12 +13,6 @@ import org.junit.jupiter.api.Test;
 /** Replicas share nothing but etcd: any of them sees every node and serves every change. */
 class ReplicasTest {
 
-    private static final String PIPELINE = """
-            name: %s
-            kind: Pipeline
-            filters:
-            - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]}
-            """;
 
     @Test
     void aChangeWrittenThroughOneReplicaReachesANodeOfTheOtherAndBothListIt() throws Exception {
@@ -28,7 +22,7 @@ class ReplicasTest {
             TestNode node = TestNode.connect(b.discovery(), "node-b");
             node.ack(node.next().getRevision(), "");
 
-            long revision = a.objects().apply(documents(PIPELINE.formatted("via-a"))).getRevision();
+            long revision = a.objects().apply(documents(TestObjects.pipeline("via-a"))).getRevision();
             ConfigUpdate update = node.next();
             assertThat(update.getRevision()).isEqualTo(revision);
             assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).containsExactly("via-a");

@@ -35,7 +35,10 @@ public record HttpServerSpec(
     public static HttpServerSpec decode(String name, SpecObject o) {
         o.unsupported("TLS termination arrives with the HTTP-protocols issue",
                 "https", "certs", "keys", "certBase64", "keyBase64", "caCertBase64", "autoCert", "http3");
-        o.unsupported("not implemented", "tracing", "globalFilter", "cacheSize", "ipFilter");
+        o.unsupported("tracing arrives with observability", "tracing");
+        o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
+        o.unsupported("the route-match cache arrives with the HTTP-protocols issue", "cacheSize");
+        o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
         address.filter(a -> !IpLiterals.isIpLiteral(a))

@@ -15,10 +15,6 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
         paths = List.copyOf(paths);
     }
 
-    public boolean matchesAnyHost() {
-        return host.isEmpty() && hostRegexp.isEmpty() && hosts.isEmpty();
-    }
-
     static RuleSpec decode(SpecObject o) {
         o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         Optional<String> host = o.optionalString("host");

@@ -17,8 +17,4 @@ public final class Pipelines {
     public Pipeline get(String name) {
         return byName.get(name);
     }
-
-    public int size() {
-        return byName.size();
-    }
 }

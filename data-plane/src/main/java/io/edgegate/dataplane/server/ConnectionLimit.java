@@ -36,8 +36,4 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
         open.decrementAndGet();
         ctx.fireChannelInactive();
     }
-
-    int open() {
-        return open.get();
-    }
 }

@@ -76,10 +76,6 @@ final class HttpListener {
         state.set(next);
     }
 
-    int openConnections() {
-        return limit.open();
-    }
-
     /** Stops accepting; open connections finish the request in flight and close. */
     void close() {
         if (channel != null) {

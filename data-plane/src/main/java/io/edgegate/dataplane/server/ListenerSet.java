@@ -82,14 +82,6 @@ public final class ListenerSet {
         }
     }
 
-    /** The port an HTTPServer is actually bound to on this node, if it is. */
-    public Optional<Integer> boundPort(String serverName) {
-        return listeners.values().stream()
-                .filter(l -> l.state().spec().name().equals(serverName))
-                .map(l -> l.address().getPort())
-                .findFirst();
-    }
-
     public void closeAll() {
         listeners.values().forEach(HttpListener::close);
         listeners.clear();

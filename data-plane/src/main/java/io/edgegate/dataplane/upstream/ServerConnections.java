@@ -43,8 +43,4 @@ final class ServerConnections {
     void forget(Channel channel) {
         idle.remove(channel);
     }
-
-    int idleCount() {
-        return idle.size();
-    }
 }

@@ -38,7 +38,9 @@ public record PoolSpec(
         o.unsupported("resilience arrives with its own issue",
                 "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
         o.unsupported("response caching arrives with the traffic-shaping issue", "memoryCache");
-        o.unsupported("not implemented", "spanName", "serverMaxBodySize", "maxIdleConnsPerHost");
+        o.unsupported("tracing arrives with observability", "spanName");
+        o.unsupported("response bodies are buffered up to 64 MB until streaming arrives", "serverMaxBodySize");
+        o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);

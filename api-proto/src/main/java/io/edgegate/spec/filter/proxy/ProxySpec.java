@@ -33,7 +33,10 @@ public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
         o.unsupported("canary and mirroring arrive with the traffic-shaping issue", "candidatePools", "mirrorPool");
         o.unsupported("arrives with the traffic-shaping issue", "compression");
         o.unsupported("upstream TLS arrives with the HTTP-protocols issue", "mtls");
-        o.unsupported("not implemented", "maxIdleConns", "maxIdleConnsPerHost", "serverMaxBodySize", "fallback");
+        o.unsupported("idle upstream connections are kept up to 1024 per server and event loop",
+                "maxIdleConns", "maxIdleConnsPerHost");
+        o.unsupported("response bodies are buffered up to 64 MB until streaming arrives", "serverMaxBodySize");
+        o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {

@@ -23,8 +23,4 @@ final class ServerPool {
     Upstream pick(RequestContext context) {
         return balancer == null ? null : balancer.pick(context);
     }
-
-    int size() {
-        return servers.size();
-    }
 }
