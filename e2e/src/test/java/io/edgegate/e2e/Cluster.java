@@ -25,19 +25,19 @@ import java.util.Map;
  */
 final class Cluster implements AutoCloseable {
 
-    private static final Map<String, String> JVM = Map.of(
-            "CONTROL_PLANE_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-            "DATA_PLANE_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    static final String QUICK_JVM = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final Path workDir;
+    private final Map<String, String> jvm;
     private final EtcdProcess etcd;
     private final List<ControlPlaneProcess> controlPlanes = new ArrayList<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    private Cluster(Path workDir) {
+    private Cluster(Path workDir, String dataPlaneJvm) {
         this.workDir = workDir;
+        this.jvm = Map.of("CONTROL_PLANE_JAVA_OPTS", QUICK_JVM, "DATA_PLANE_JAVA_OPTS", dataPlaneJvm);
         this.etcd = EtcdProcess.start();
     }
 
@@ -48,7 +48,12 @@ final class Cluster implements AutoCloseable {
 
     /** As {@link #start(Path, int)} with several control-plane replicas; node i prefers replica i mod n. */
     static Cluster start(Path workDir, int controlPlanes, int dataPlanes) {
-        Cluster cluster = new Cluster(workDir);
+        return start(workDir, controlPlanes, dataPlanes, QUICK_JVM);
+    }
+
+    /** As above, with the data planes' JVM options (e.g. a small heap to prove bounded memory). */
+    static Cluster start(Path workDir, int controlPlanes, int dataPlanes, String dataPlaneJvm) {
+        Cluster cluster = new Cluster(workDir, dataPlaneJvm);
         for (int i = 0; i < controlPlanes; i++) {
             cluster.controlPlanes.add(new ControlPlaneProcess("control-plane-" + (i + 1), FreePorts.pick()));
             cluster.startControlPlane(i);
@@ -91,7 +96,7 @@ final class Cluster implements AutoCloseable {
 
     void startControlPlane(int index) {
         ControlPlaneProcess cp = controlPlanes.get(index);
-        cp.process = ManagedProcess.start(cp.name, workDir, JVM, List.of(
+        cp.process = ManagedProcess.start(cp.name, workDir, jvm, List.of(
                 ProjectPaths.bin("control-plane").toString(),
                 "--listen", server(index),
                 "--etcd-endpoints", etcd.endpoint()));
@@ -119,7 +124,7 @@ final class Cluster implements AutoCloseable {
 
     void startDataPlane(String nodeId) {
         Node node = nodes.get(nodeId);
-        node.process = ManagedProcess.start(nodeId, workDir, JVM, List.of(
+        node.process = ManagedProcess.start(nodeId, workDir, jvm, List.of(
                 ProjectPaths.bin("data-plane").toString(),
                 "--node-id", nodeId,
                 "--control-plane", node.controlPlanes,
@@ -131,6 +136,10 @@ final class Cluster implements AutoCloseable {
     /** Stops a node and forgets it. */
     void removeDataPlane(String nodeId) {
         nodes.remove(nodeId).process.close();
+    }
+
+    long pid(String nodeId) {
+        return nodes.get(nodeId).process.pid();
     }
 
     void killDataPlane(String nodeId) {

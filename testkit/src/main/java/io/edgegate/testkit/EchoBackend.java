@@ -193,8 +193,14 @@ public final class EchoBackend implements AutoCloseable {
             remember(new ReceivedRequest(request.method().name(), request.uri(), Map.copyOf(headers), body));
 
             String text = name + "\n" + request.method() + " " + request.uri() + "\n";
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            var query = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters();
+            // "?redirect=/path" answers 302 to that path on this backend's own address, as naive apps do.
+            HttpResponseStatus status = query.containsKey("redirect") ? HttpResponseStatus.FOUND : HttpResponseStatus.OK;
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+            if (query.containsKey("redirect")) {
+                response.headers().set(HttpHeaderNames.LOCATION, url() + query.get("redirect").get(0));
+            }
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
                     .set(NAME_HEADER, name)
@@ -204,8 +210,7 @@ public final class EchoBackend implements AutoCloseable {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
             // "?delay=MILLIS" holds the answer back, to keep a request in flight.
-            long delay = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
-                    .getOrDefault("delay", List.of("0")).stream().mapToLong(Long::parseLong).findFirst().orElse(0);
+            long delay = query.getOrDefault("delay", List.of("0")).stream().mapToLong(Long::parseLong).findFirst().orElse(0);
             ctx.executor().schedule(() -> {
                 var write = ctx.writeAndFlush(response);
                 if (!keepAlive) {

@@ -17,11 +17,14 @@ public record HttpServerSpec(
         int maxConnections,
         long clientMaxBodySize,
         boolean xForwardedFor,
+        Duration readHeaderTimeout,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS = 10240;
     public static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 4L * 1024 * 1024;
+    /** A client gets this long to send a request head (slowloris protection); Go's ReadHeaderTimeout. */
+    public static final Duration DEFAULT_READ_HEADER_TIMEOUT = Duration.ofSeconds(10);
 
     public HttpServerSpec {
         rules = List.copyOf(rules);
@@ -49,16 +52,17 @@ public record HttpServerSpec(
             o.error("keepAliveTimeout", "must be positive");
         }
         int maxConnections = o.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE);
-        long clientMaxBodySize = o.longValue("clientMaxBodySize", DEFAULT_CLIENT_MAX_BODY_SIZE, -1, Integer.MAX_VALUE);
-        if (clientMaxBodySize == -1) {
-            o.error("clientMaxBodySize", "-1 (stream without a limit) is not supported yet: bodies are buffered; "
-                    + "set a size in bytes");
-        } else if (clientMaxBodySize == 0) {
-            o.error("clientMaxBodySize", "must be a size in bytes greater than 0");
+        long clientMaxBodySize = o.longValue("clientMaxBodySize", DEFAULT_CLIENT_MAX_BODY_SIZE, -1, Long.MAX_VALUE);
+        if (clientMaxBodySize == 0) {
+            o.error("clientMaxBodySize", "must be a size in bytes, or -1 for no limit");
         }
         boolean xForwardedFor = o.bool("xForwardedFor", false);
+        Duration readHeaderTimeout = o.duration("readHeaderTimeout", DEFAULT_READ_HEADER_TIMEOUT);
+        if (readHeaderTimeout.isNegative() || readHeaderTimeout.isZero()) {
+            o.error("readHeaderTimeout", "must be positive");
+        }
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, rules);
     }
 }

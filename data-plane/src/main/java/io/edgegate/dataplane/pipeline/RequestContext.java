@@ -1,50 +1,70 @@
 package io.edgegate.dataplane.pipeline;
 
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One request on its way through a pipeline: the client's request, where it came from, the
- * settings of the server that accepted it, and the response built so far. It lives on one
- * event loop and is not shared between threads. It owns the request and the response and
- * releases whatever it still holds when the exchange ends.
+ * One request on its way through a pipeline: the client's request head and its body (a
+ * stream, read only as fast as it is consumed), where it came from, the settings of the
+ * server that accepted it, and the response built so far. It lives on one event loop and is
+ * not shared between threads.
  */
 public final class RequestContext {
 
-    private final FullHttpRequest request;
-    private final EventLoop eventLoop;
-    private final ByteBufAllocator alloc;
+    private final HttpRequest request;
+    private final BodyStream requestBody;
+    private final Channel channel;
     private final InetSocketAddress clientAddress;
     private final ServerSettings server;
-    private FullHttpResponse response;
+    private final Connection connection;
+    private final List<Runnable> abortHooks = new ArrayList<>(1);
+    private Response response;
+    private boolean aborted;
 
-    public RequestContext(FullHttpRequest request, EventLoop eventLoop, ByteBufAllocator alloc,
-                          InetSocketAddress clientAddress, ServerSettings server) {
-        this.request = request;
-        this.eventLoop = eventLoop;
-        this.alloc = alloc;
-        this.clientAddress = clientAddress;
-        this.server = server;
+    /** How the client reached us: scheme and protocol of the downstream connection. */
+    public record Connection(String scheme, boolean http2) {
     }
 
-    public FullHttpRequest request() {
+    public RequestContext(HttpRequest request, BodyStream requestBody, Channel channel, InetSocketAddress clientAddress,
+                          ServerSettings server, Connection connection) {
+        this.request = request;
+        this.requestBody = requestBody;
+        this.channel = channel;
+        this.clientAddress = clientAddress;
+        this.server = server;
+        this.connection = connection;
+    }
+
+    /** The request head; filters may change its method, URI and headers before it is proxied. */
+    public HttpRequest request() {
         return request;
     }
 
+    /** The request body; consumed at most once (the Proxy streams it upstream). */
+    public BodyStream requestBody() {
+        return requestBody;
+    }
+
     public EventLoop eventLoop() {
-        return eventLoop;
+        return channel.eventLoop();
     }
 
     public ByteBufAllocator alloc() {
-        return alloc;
+        return channel.alloc();
     }
 
     public InetSocketAddress clientAddress() {
@@ -59,38 +79,75 @@ public final class RequestContext {
         return server;
     }
 
-    /** Sets the response, replacing (and releasing) any earlier one. */
-    public void respond(FullHttpResponse newResponse) {
-        if (response != null && response != newResponse) {
-            response.release();
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Sets the response, replacing (and discarding) any earlier one. */
+    public void respond(Response newResponse) {
+        if (response != null && response.body() != newResponse.body()) {
+            response.body().discard();
         }
         response = newResponse;
     }
 
+    public void respond(HttpResponse head, BodyStream body) {
+        respond(new Response(head, body));
+    }
+
+    public void respond(FullHttpResponse full) {
+        HttpResponse head = new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers());
+        respond(head, new FixedBody(full.content()));
+    }
+
     public void respond(HttpResponseStatus status, String message) {
-        respond(PlainResponses.of(alloc, status, message));
+        respond(PlainResponses.of(alloc(), status, message));
+    }
+
+    /** The response, if a filter has set one. */
+    public Response response() {
+        return response;
     }
 
     /**
-     * Hands the response over to the caller (the connection writes it). A pipeline that set
-     * none answers 200 with an empty body, as Easegress does.
+     * Hands the response over to the connection, which writes it. A pipeline that set none
+     * answers 200 with an empty body, as Easegress does.
      */
-    public FullHttpResponse takeResponse() {
-        FullHttpResponse out = response;
+    public Response takeResponse() {
+        Response out = response;
         response = null;
         if (out == null) {
-            out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, alloc.buffer(0));
-            out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            out = new Response(head, BodyStream.EMPTY);
         }
         return out;
     }
 
-    /** Releases the request and any response not taken. */
-    public void release() {
-        request.release();
+    /** Registers work to undo if the client goes away before the exchange ends (e.g. close an upstream connection). */
+    public void onAbort(Runnable hook) {
+        if (aborted) {
+            hook.run();
+        } else {
+            abortHooks.add(hook);
+        }
+    }
+
+    /** The client went away: run the abort hooks and drop any response not yet taken. */
+    public void abort() {
+        if (aborted) {
+            return;
+        }
+        aborted = true;
+        abortHooks.forEach(Runnable::run);
+        abortHooks.clear();
         if (response != null) {
-            response.release();
+            response.body().discard();
             response = null;
         }
+    }
+
+    public boolean isAborted() {
+        return aborted;
     }
 }

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -27,6 +27,12 @@ final class HttpListener {
 
     static final int MAX_INITIAL_LINE = 8192;
     static final int MAX_HEADER_SIZE = 16384;
+
+    static final String LIMIT = "connection-limit";
+    static final String HEADER_TIMEOUT = "header-timeout";
+    static final String CODEC = "http-codec";
+    static final String IDLE = "idle";
+    static final String HTTP1 = "http1";
 
     private final InetSocketAddress address;
     private final AtomicReference<ServerState> state;
@@ -51,6 +57,8 @@ final class HttpListener {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Connections read when they want a head or a body chunk, never on their own.
+                .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(listener.new Initializer())
                 .bind(address)
                 .addListener((ChannelFuture f) -> {
@@ -89,12 +97,13 @@ final class HttpListener {
         protected void initChannel(Channel ch) {
             ServerState current = state.get();
             connections.add(ch);
-            ch.pipeline().addLast(
-                    limit,
-                    new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192),
-                    new HttpObjectAggregator((int) current.spec().clientMaxBodySize()),
-                    new IdleStateHandler(0, 0, current.spec().keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                    new RequestDispatcher(state::get));
+            HeaderTimeout headerTimeout = new HeaderTimeout(current.spec().readHeaderTimeout().toMillis());
+            ch.pipeline()
+                    .addLast(LIMIT, limit)
+                    .addLast(HEADER_TIMEOUT, headerTimeout)
+                    .addLast(CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
+                    .addLast(IDLE, new IdleStateHandler(0, 0, current.spec().keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                    .addLast(HTTP1, new Http1Connection(state::get, headerTimeout, new RequestContext.Connection("http", false)));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.edgegate.dataplane.upstream;
 
+import io.edgegate.dataplane.http.BodyPump;
+import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -7,11 +9,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -22,9 +25,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends requests to upstream servers over pooled HTTP/1.1 keep-alive connections. Each event
- * loop has its own pools and a request goes out on the event loop of the client connection
- * that brought it, so an exchange never crosses threads and pools need no locks.
+ * Sends requests to upstream servers over pooled HTTP/1.1 keep-alive connections and streams
+ * both bodies. Each event loop has its own pools and a request goes out on the event loop of
+ * the client connection that brought it, so an exchange never crosses threads and pools need
+ * no locks. A connection goes back to the pool only when its request was sent whole and its
+ * response read to the end.
  */
 public final class UpstreamClient {
 
@@ -45,41 +50,32 @@ public final class UpstreamClient {
     }
 
     /**
-     * Sends {@code request} (whose reference this call takes over) to {@code address}. The
-     * exchange runs on {@code loop} and the future completes on it. A pooled connection that turns out to
-     * be closed by the server is replaced by a new one, once, for requests it is safe to repeat.
+     * Sends {@code head} and streams {@code body} to {@code address}. Completes, on
+     * {@code loop}, when the response head arrives; its body is read as it is pulled. A
+     * pooled connection that turns out to be closed is replaced once, if no byte of the body
+     * had been taken yet.
      */
-    public CompletableFuture<FullHttpResponse> send(EventLoop loop, UpstreamAddress address, FullHttpRequest request) {
+    public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body) {
+        CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         if (!loop.inEventLoop()) {
-            // A filter before us completed on another thread: hop back, pools are per loop.
-            CompletableFuture<FullHttpResponse> hopped = new CompletableFuture<>();
-            loop.execute(() -> send(loop, address, request).whenComplete((r, e) -> complete(hopped, r, e)));
-            return hopped;
-        }
-        CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
-        ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections(settings.maxIdlePerServer()));
-        Channel idle = connections.poll();
-        if (idle != null) {
-            exchange(idle, connections, request.retainedDuplicate()).whenComplete((response, error) -> {
-                if (error != null && isRepeatable(request)) {
-                    // The server may close an idle keep-alive connection just as we reuse it.
-                    connectAndExchange(loop, address, connections, request, result);
-                } else {
-                    request.release();
-                    complete(result, response, error);
-                }
-            });
+            loop.execute(() -> attempt(loop, address, head, body, result, true));
         } else {
-            connectAndExchange(loop, address, connections, request, result);
+            attempt(loop, address, head, body, result, true);
         }
         return result;
     }
 
-    private void connectAndExchange(EventLoop loop, UpstreamAddress address, ServerConnections connections,
-                                    FullHttpRequest request, CompletableFuture<FullHttpResponse> result) {
+    private void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
+                         CompletableFuture<UpstreamResponse> result, boolean mayReuse) {
+        ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections(settings.maxIdlePerServer()));
+        Channel idle = mayReuse ? connections.poll() : null;
+        if (idle != null) {
+            exchange(idle, connections, head, body, result, true, loop, address);
+            return;
+        }
         connect(loop, address).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
-                request.release();
+                body.discard();
                 Throwable cause = connected.cause();
                 result.completeExceptionally(new UpstreamException("cannot connect to " + address + ": "
                         + (cause == null ? "cancelled" : cause.getMessage()), cause, true));
@@ -87,27 +83,80 @@ public final class UpstreamClient {
             }
             Channel channel = connected.channel();
             channel.closeFuture().addListener(f -> connections.forget(channel));
-            exchange(channel, connections, request).whenComplete((response, error) -> complete(result, response, error));
+            exchange(channel, connections, head, body, result, false, loop, address);
         });
     }
 
-    private CompletableFuture<FullHttpResponse> exchange(Channel channel, ServerConnections connections, FullHttpRequest request) {
-        CompletableFuture<FullHttpResponse> exchange = new CompletableFuture<>();
+    private void exchange(Channel channel, ServerConnections connections, HttpRequest head, BodyStream body,
+                          CompletableFuture<UpstreamResponse> result, boolean reused, EventLoop loop, UpstreamAddress address) {
+        channel.config().setAutoRead(false);
         UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
-        handler.begin(exchange);
-        boolean keepAliveRequested = HttpUtil.isKeepAlive(request);
-        channel.writeAndFlush(request).addListener(written -> {
-            if (!written.isSuccess()) {
-                handler.fail(new UpstreamException("cannot send request upstream: " + written.cause().getMessage(), written.cause(), false));
+        boolean upgrade = head.headers().contains(HttpHeaderNames.UPGRADE);
+        CompletableFuture<Void> bodyEnded = new CompletableFuture<>();
+        CompletableFuture<HttpResponse> response = handler.begin(() -> bodyEnded.complete(null));
+        AttemptBody attemptBody = new AttemptBody(body);
+        channel.write(head);
+        CompletableFuture<Void> sent;
+        if (upgrade) {
+            body.discard();
+            sent = new CompletableFuture<>();
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> sent.complete(null));
+        } else {
+            sent = BodyPump.start(attemptBody, channel).done();
+        }
+        channel.read();
+        // The client's body broke (it went away) before an answer: the upstream exchange is pointless.
+        sent.whenComplete((ok, failed) -> {
+            if (failed != null && !response.isDone()) {
+                // Report the body's own failure (e.g. too large), not the closed connection it causes.
+                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed);
                 channel.close();
             }
         });
-        return exchange.whenComplete((response, error) -> {
-            if (error == null && keepAliveRequested && HttpUtil.isKeepAlive(response)) {
-                connections.release(channel);
-            } else {
+        // The caller gave up (client gone): drop the connection rather than wait for the answer.
+        result.whenComplete((ok, failed) -> {
+            if (failed instanceof java.util.concurrent.CancellationException) {
                 channel.close();
             }
+        });
+        response.whenComplete((responseHead, error) -> {
+            if (result.isDone()) {
+                if (error == null) {
+                    handler.body().discard();
+                }
+                return;
+            }
+            if (error != null) {
+                channel.close();
+                if (reused && attemptBody.replayable()) {
+                    attemptBody.discard();
+                    attempt(loop, address, head, body, result, false);
+                } else {
+                    body.discard();
+                    result.completeExceptionally(error);
+                }
+                return;
+            }
+            if (upgrade && responseHead.status().code() == 101) {
+                result.complete(new UpstreamResponse(responseHead, BodyStream.EMPTY, channel));
+                return;
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(head) && HttpUtil.isKeepAlive(responseHead);
+            CompletableFuture.allOf(sent, bodyEnded).whenComplete((done, failed) -> {
+                if (failed == null && keepAlive && channel.isActive()) {
+                    handler.idle();
+                    // Pooled connections read, so a server closing one is noticed while it waits.
+                    channel.config().setAutoRead(true);
+                    connections.release(channel);
+                } else {
+                    if (failed != null) {
+                        body.discard();
+                    }
+                    channel.close();
+                }
+            });
+            result.complete(new UpstreamResponse(responseHead, handler.body(), null));
         });
     }
 
@@ -118,31 +167,17 @@ public final class UpstreamClient {
                 .resolver(resolver)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new HttpClientCodec(),
-                                new HttpObjectAggregator(settings.maxResponseBytes()),
-                                new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS),
-                                new UpstreamHandler());
+                        ch.pipeline()
+                                .addLast(UpstreamPipeline.CODEC, new HttpClientCodec())
+                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(0, 0,
+                                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());
                     }
                 })
                 .connect(address.unresolved());
-    }
-
-    private static boolean isRepeatable(FullHttpRequest request) {
-        return switch (request.method().name()) {
-            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-            default -> false;
-        };
-    }
-
-    private static void complete(CompletableFuture<FullHttpResponse> result, FullHttpResponse response, Throwable error) {
-        if (error != null) {
-            result.completeExceptionally(error);
-        } else if (!result.complete(response)) {
-            response.release();
-        }
     }
 }

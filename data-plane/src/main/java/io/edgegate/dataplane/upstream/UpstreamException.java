@@ -1,8 +1,8 @@
 package io.edgegate.dataplane.upstream;
 
 /**
- * An upstream exchange failed. {@link #beforeResponse()} tells whether any part of a response
- * had arrived; {@link #connectFailed()} whether the request never left this node.
+ * An upstream exchange failed. {@link #connectFailed()} tells whether the request never left
+ * this node, which is what makes it safe to try elsewhere.
  */
 public final class UpstreamException extends RuntimeException {
 

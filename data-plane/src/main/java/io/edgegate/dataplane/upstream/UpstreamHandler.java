@@ -1,54 +1,107 @@
 package io.edgegate.dataplane.upstream;
 
+import io.edgegate.dataplane.http.ChannelBody;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The last handler of an upstream connection: completes the pending exchange with the
- * response, or fails it when the connection breaks first. Ownership of the response passes to
- * whoever completes on the future.
+ * The last handler of an upstream HTTP/1.1 connection: hands the response head of the current
+ * exchange to its future and feeds the body stream. Between exchanges the connection sits in
+ * the pool reading, so a server that closes it is noticed at once.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
-    private CompletableFuture<FullHttpResponse> pending;
+    private CompletableFuture<HttpResponse> head;
+    private UpstreamBody body;
+    private final ArrayDeque<Object> afterUpgrade = new ArrayDeque<>();
+    private boolean upgraded;
+    private ChannelHandlerContext ctx;
 
-    void begin(CompletableFuture<FullHttpResponse> exchange) {
-        pending = exchange;
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
     }
 
-    boolean busy() {
-        return pending != null;
+    /** Starts an exchange; {@code onBodyEnd} runs when its response body has been read to the end. */
+    CompletableFuture<HttpResponse> begin(Runnable onBodyEnd) {
+        head = new CompletableFuture<>();
+        body = new UpstreamBody(ctx.channel(), onBodyEnd);
+        upgraded = false;
+        return head;
+    }
+
+    UpstreamBody body() {
+        return body;
+    }
+
+    /** Between exchanges: nothing is expected; anything but a close is a broken server. */
+    void idle() {
+        head = null;
+        body = null;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        CompletableFuture<FullHttpResponse> exchange = pending;
-        if (exchange == null || !(msg instanceof FullHttpResponse response)) {
-            // Nobody asked: an unsolicited response means the connection's framing cannot be trusted.
-            ReferenceCountUtil.release(msg);
-            ctx.close();
+        if (upgraded) {
+            // WebSocket bytes that came right behind the 101: kept for the tunnel.
+            afterUpgrade.add(msg);
             return;
         }
-        pending = null;
-        if (!response.decoderResult().isSuccess()) {
-            response.release();
-            exchange.completeExceptionally(new UpstreamException("malformed response from upstream: "
-                    + response.decoderResult().cause(), response.decoderResult().cause(), false));
-            ctx.close();
+        if (msg instanceof HttpResponse response) {
+            if (response.status().code() == 100 && head != null && !head.isDone()) {
+                ReferenceCountUtil.release(msg);
+                ctx.read();
+                return;
+            }
+            if (head == null || head.isDone()) {
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            if (!response.decoderResult().isSuccess()) {
+                ReferenceCountUtil.release(msg);
+                fail(new UpstreamException("malformed response from upstream: " + response.decoderResult().cause(),
+                        response.decoderResult().cause(), false));
+                ctx.close();
+                return;
+            }
+            body.expectLength(HttpUtil.getContentLength(response, -1L));
+            upgraded = response.status().code() == 101;
+            head.complete(response);
+            if (msg instanceof HttpContent content && !upgraded) {
+                body.offer(content);
+            }
             return;
         }
-        if (!exchange.complete(response)) {
-            response.release();
+        if (msg instanceof HttpContent content && body != null && head != null && head.isDone()) {
+            body.offer(content);
+            return;
+        }
+        ReferenceCountUtil.release(msg);
+        if (body == null) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        Object msg;
+        while ((msg = afterUpgrade.poll()) != null) {
+            ctx.fireChannelRead(msg);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        fail(new UpstreamException("upstream closed the connection before responding", null, false));
+        fail(new UpstreamException("upstream closed the connection", new ClosedChannelException(), false));
         ctx.fireChannelInactive();
     }
 
@@ -60,18 +113,56 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && pending == null) {
+        if (event instanceof IdleStateEvent && body == null) {
             ctx.close();
             return;
         }
         ctx.fireUserEventTriggered(event);
     }
 
-    void fail(UpstreamException error) {
-        CompletableFuture<FullHttpResponse> exchange = pending;
-        pending = null;
-        if (exchange != null) {
-            exchange.completeExceptionally(error);
+    private void fail(UpstreamException error) {
+        if (head != null && !head.isDone()) {
+            head.completeExceptionally(error);
+        }
+        if (body != null) {
+            body.fail(error);
+        }
+    }
+
+    /** A response body from the upstream; dropping it early means the connection cannot be reused. */
+    static final class UpstreamBody extends ChannelBody {
+
+        private final io.netty.channel.Channel channel;
+        private final Runnable onEnd;
+        private long length = -1;
+
+        UpstreamBody(io.netty.channel.Channel channel, Runnable onEnd) {
+            super(channel, -1, -1);
+            this.channel = channel;
+            this.onEnd = onEnd;
+        }
+
+        void expectLength(long contentLength) {
+            length = contentLength;
+        }
+
+        @Override
+        public long contentLength() {
+            return length;
+        }
+
+        @Override
+        public void discard() {
+            if (!isComplete()) {
+                // Draining an unwanted body could take long: drop the connection instead.
+                channel.close();
+            }
+            super.discard();
+        }
+
+        @Override
+        protected void ended() {
+            onEnd.run();
         }
     }
 }

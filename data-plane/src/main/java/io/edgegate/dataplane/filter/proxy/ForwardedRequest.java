@@ -2,36 +2,81 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.RequestContext;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
-/** The request as it leaves for the upstream: origin-form target, clean headers, our framing. */
+/**
+ * The request head as it leaves for the upstream: origin-form target, hop-by-hop headers
+ * removed (an upgrade keeps its Connection/Upgrade pair), the body framed by its length or
+ * chunked, and headers that tell the upstream who asked: X-Forwarded-For (when the server
+ * asks for it), X-Forwarded-Proto, X-Forwarded-Host and Forwarded (RFC 7239).
+ */
 final class ForwardedRequest {
+
+    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
+    private static final String FORWARDED = "Forwarded";
 
     private ForwardedRequest() {
     }
 
-    static FullHttpRequest build(RequestContext context, Upstream server) {
-        FullHttpRequest in = context.request();
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, in.method(), originForm(in.uri()),
-                in.content().retainedDuplicate());
+    static HttpRequest build(RequestContext context, Upstream server) {
+        HttpRequest in = context.request();
+        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), originForm(in.uri()));
         HttpHeaders headers = out.headers();
         headers.set(in.headers());
+        boolean upgrade = isUpgrade(in);
+        String upgradeTo = in.headers().get(HttpHeaderNames.UPGRADE);
         HopByHop.strip(headers);
-        // The body is complete here, so 100-continue has been answered and the length is known.
-        headers.remove(HttpHeaderNames.EXPECT);
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
-        if (!server.keepHost() || !in.headers().contains(HttpHeaderNames.HOST)) {
+        stripHttp2Extensions(headers);
+        if (upgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
+        }
+        long length = context.requestBody().contentLength();
+        if (length >= 0) {
+            HttpUtil.setContentLength(out, length);
+        } else {
+            HttpUtil.setTransferEncodingChunked(out, true);
+        }
+        String clientHost = in.headers().get(HttpHeaderNames.HOST);
+        if (!server.keepHost() || clientHost == null) {
             headers.set(HttpHeaderNames.HOST, server.authority());
         }
+        String clientIp = context.clientIp();
         if (context.server().xForwardedFor()) {
-            String previous = in.headers().get("X-Forwarded-For");
-            headers.set("X-Forwarded-For", previous == null ? context.clientIp() : previous + ", " + context.clientIp());
+            String previous = in.headers().get(X_FORWARDED_FOR);
+            headers.set(X_FORWARDED_FOR, previous == null ? clientIp : previous + ", " + clientIp);
         }
+        String scheme = context.connection().scheme();
+        headers.set("X-Forwarded-Proto", scheme);
+        if (clientHost != null) {
+            headers.set("X-Forwarded-Host", clientHost);
+        }
+        String forwarded = "for=" + forwardedNode(clientIp) + (clientHost == null ? "" : ";host=\"" + clientHost + "\"")
+                + ";proto=" + scheme;
+        String previousForwarded = in.headers().get(FORWARDED);
+        headers.set(FORWARDED, previousForwarded == null ? forwarded : previousForwarded + ", " + forwarded);
         return out;
+    }
+
+    static boolean isUpgrade(HttpRequest request) {
+        return request.headers().contains(HttpHeaderNames.UPGRADE)
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /** RFC 7239 quotes IPv6 addresses, in brackets. */
+    private static String forwardedNode(String ip) {
+        return ip.contains(":") ? "\"[" + ip + "]\"" : ip;
+    }
+
+    /** Netty's HTTP/2 to HTTP/1 conversion adds x-http2-* headers for its own use; they are not the client's. */
+    private static void stripHttp2Extensions(HttpHeaders headers) {
+        headers.names().stream().filter(n -> n.regionMatches(true, 0, "x-http2-", 0, 8)).toList().forEach(headers::remove);
     }
 
     /** {@code http://host/path?q} (absolute form, as sent to proxies) becomes {@code /path?q}. */

@@ -1,23 +1,27 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the request to a server of the main pool and makes its response the pipeline's.
- * No server → 503 ({@code internalError}); the server cannot be reached or breaks the
- * exchange → 502 ({@code serverError}).
+ * Sends the request to a server of the main pool, streaming its body, and makes the
+ * upstream's response (streamed too) the pipeline's. No server → 503 ({@code internalError});
+ * the server cannot be reached or breaks the exchange → 502 ({@code serverError}). An upgrade
+ * (WebSocket) answered with 101 turns into a byte tunnel to that server.
  */
 final class ProxyFilter implements Filter {
 
@@ -38,33 +42,59 @@ final class ProxyFilter implements Filter {
     public CompletionStage<String> handle(RequestContext context) {
         Upstream server = pool.pick(context);
         if (server == null) {
+            context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
         }
-        return client.send(context.eventLoop(), server.address(), ForwardedRequest.build(context, server))
-                .handle((response, error) -> {
-                    if (error != null) {
-                        log.debug("proxy {}: {} failed: {}", name, server.address(), error.getMessage());
-                        context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
-                        return ProxySpec.RESULT_SERVER_ERROR;
+        var sent = client.send(context.eventLoop(), server.address(), ForwardedRequest.build(context, server), context.requestBody());
+        context.onAbort(() -> {
+            if (!sent.cancel(false)) {
+                sent.thenAccept(r -> {
+                    r.body().discard();
+                    if (r.upgraded() != null) {
+                        r.upgraded().close();
                     }
-                    context.respond(clean(response, context.request().method()));
-                    return SUCCESS;
                 });
+            }
+        });
+        return sent.handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof BodyTooLargeException) {
+                    context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+                    return ProxySpec.RESULT_CLIENT_ERROR;
+                }
+                log.debug("proxy {}: {} failed: {}", name, server.address(), cause.toString());
+                context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
+                return ProxySpec.RESULT_SERVER_ERROR;
+            }
+            context.respond(answer(response, server, context));
+            return SUCCESS;
+        });
     }
 
-    /**
-     * Strips hop-by-hop headers and frames the buffered body with its length. Responses that
-     * never have a body (to HEAD, 1xx, 204, 304) keep the upstream's Content-Length, which
-     * describes the resource, not this message.
-     */
-    private static FullHttpResponse clean(FullHttpResponse response, HttpMethod method) {
-        HopByHop.strip(response.headers());
-        int code = response.status().code();
-        boolean bodiless = method.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304;
-        if (!bodiless) {
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    private static Response answer(UpstreamResponse upstream, Upstream server, RequestContext context) {
+        HttpResponse head = upstream.head();
+        if (upstream.upgraded() == null) {
+            HopByHop.strip(head.headers());
         }
-        return response;
+        hideUpstream(head, server, context);
+        return new Response(head, upstream.body(), upstream.upgraded());
+    }
+
+    /** A redirect that names the upstream server itself is rewritten to the address the client used. */
+    private static void hideUpstream(HttpResponse head, Upstream server, RequestContext context) {
+        String clientHost = context.request().headers().get(HttpHeaderNames.HOST);
+        if (clientHost == null) {
+            return;
+        }
+        String upstreamBase = "http://" + server.authority();
+        for (CharSequence header : new CharSequence[] {HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION}) {
+            String value = head.headers().get(header);
+            if (value != null && value.startsWith(upstreamBase)
+                    && (value.length() == upstreamBase.length() || "/?#".indexOf(value.charAt(upstreamBase.length())) >= 0)) {
+                head.headers().set(header, context.connection().scheme() + "://" + clientHost + value.substring(upstreamBase.length()));
+            }
+        }
     }
 }

@@ -1,0 +1,112 @@
+package io.edgegate.dataplane.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Moves a body from a {@link BodyStream} into a channel as HTTP content, one chunk at a time:
+ * the next chunk is pulled only while the target can take more, so a slow receiver slows the
+ * sender instead of filling memory. Runs on the target channel's event loop.
+ */
+public final class BodyPump implements BodyReceiver {
+
+    private final BodyStream source;
+    private final Channel target;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private boolean cancelled;
+
+    private BodyPump(BodyStream source, Channel target) {
+        this.source = source;
+        this.target = target;
+    }
+
+    /** Completes when the last content (with any trailers) is written, or fails with the source's or the write's error. */
+    public static BodyPump start(BodyStream source, Channel target) {
+        BodyPump pump = new BodyPump(source, target);
+        pump.next();
+        return pump;
+    }
+
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** Stops pulling; the source is discarded. */
+    public void cancel() {
+        if (!done.isDone()) {
+            cancelled = true;
+            source.discard();
+            done.completeExceptionally(new java.util.concurrent.CancellationException("body pump cancelled"));
+        }
+    }
+
+    private void next() {
+        if (!cancelled) {
+            source.pull(this);
+        }
+    }
+
+    @Override
+    public void onChunk(ByteBuf chunk) {
+        if (cancelled || !target.isActive()) {
+            chunk.release();
+            fail(new java.nio.channels.ClosedChannelException());
+            return;
+        }
+        ChannelFuture written = target.writeAndFlush(new DefaultHttpContent(chunk));
+        if (target.isWritable()) {
+            written.addListener(f -> {
+                if (!f.isSuccess()) {
+                    fail(f.cause());
+                }
+            });
+            next();
+        } else {
+            // The target's buffer is full: wait until this write went out before reading more.
+            written.addListener(f -> {
+                if (f.isSuccess()) {
+                    next();
+                } else {
+                    fail(f.cause());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void onEnd(HttpHeaders trailers) {
+        if (cancelled) {
+            return;
+        }
+        LastHttpContent last = trailers.isEmpty()
+                ? LastHttpContent.EMPTY_LAST_CONTENT
+                : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+        target.writeAndFlush(last).addListener(f -> {
+            if (f.isSuccess()) {
+                done.complete(null);
+            } else {
+                fail(f.cause());
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        fail(cause);
+    }
+
+    private void fail(Throwable cause) {
+        if (!done.isDone()) {
+            cancelled = true;
+            source.discard();
+            done.completeExceptionally(cause);
+        }
+    }
+}

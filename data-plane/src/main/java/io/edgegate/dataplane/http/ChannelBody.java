@@ -1,0 +1,161 @@
+package io.edgegate.dataplane.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * A body that arrives on a channel whose auto-read is off: the channel is read only when the
+ * consumer pulls and nothing is buffered, so the sender is held back by TCP (or HTTP/2 flow
+ * control) while the consumer is busy. The channel's handler feeds it with {@link #offer}.
+ * Used for request bodies from clients and response bodies from upstreams.
+ */
+public class ChannelBody implements BodyStream {
+
+    private final Channel channel;
+    private final long contentLength;
+    private final long maxBytes;
+    private final ArrayDeque<ByteBuf> buffered = new ArrayDeque<>(4);
+    private BodyReceiver waiting;
+    private HttpHeaders trailers;
+    private Throwable failure;
+    private long received;
+    private boolean discarded;
+
+    /**
+     * @param maxBytes the most this body may carry, or -1 for no limit; more fails the body
+     *                 with {@link BodyTooLargeException}
+     */
+    public ChannelBody(Channel channel, long contentLength, long maxBytes) {
+        this.channel = channel;
+        this.contentLength = contentLength;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Feeds content read from the channel. Called on the channel's event loop. */
+    public void offer(HttpContent content) {
+        ByteBuf chunk = content.content();
+        if (discarded || failure != null) {
+            content.release();
+            if (content instanceof LastHttpContent) {
+                trailers = EmptyHttpHeaders.INSTANCE;
+                ended();
+            }
+            return;
+        }
+        received += chunk.readableBytes();
+        if (maxBytes >= 0 && received > maxBytes) {
+            content.release();
+            fail(new BodyTooLargeException(maxBytes));
+            return;
+        }
+        if (chunk.isReadable()) {
+            buffered.add(chunk);
+        } else {
+            chunk.release();
+        }
+        if (content instanceof LastHttpContent last) {
+            trailers = last.trailingHeaders();
+            ended();
+        }
+        deliver();
+    }
+
+    /** The channel closed or broke before the body ended. */
+    public void fail(Throwable cause) {
+        if (failure == null && trailers == null) {
+            failure = cause;
+            releaseBuffered();
+            deliver();
+        }
+    }
+
+    /** Whether the whole body has been received (or the stream failed), so the channel may move on. */
+    public boolean isComplete() {
+        return trailers != null || failure != null;
+    }
+
+    /** Whether the body ended in an error (too large, connection lost) rather than at its end. */
+    public boolean failed() {
+        return failure != null;
+    }
+
+    public boolean isDiscarded() {
+        return discarded;
+    }
+
+    public long received() {
+        return received;
+    }
+
+    /** Whether a consumer is waiting for bytes that have not arrived yet. */
+    public boolean isWaiting() {
+        return waiting != null && !isComplete();
+    }
+
+    @Override
+    public void pull(BodyReceiver receiver) {
+        if (waiting != null) {
+            throw new IllegalStateException("pull while a pull is pending");
+        }
+        waiting = receiver;
+        deliver();
+        if (waiting != null && !isComplete()) {
+            channel.read();
+        }
+    }
+
+    @Override
+    public void discard() {
+        if (discarded) {
+            return;
+        }
+        discarded = true;
+        waiting = null;
+        releaseBuffered();
+        if (!isComplete()) {
+            // Keep reading so the rest of the body is consumed and dropped.
+            channel.read();
+        }
+    }
+
+    @Override
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** Called when the body has ended; subclasses can move the channel on. */
+    protected void ended() {
+    }
+
+    private void deliver() {
+        BodyReceiver receiver = waiting;
+        if (receiver == null) {
+            if (discarded && !isComplete()) {
+                channel.read();
+            }
+            return;
+        }
+        if (failure != null) {
+            waiting = null;
+            receiver.onError(failure);
+        } else if (!buffered.isEmpty()) {
+            waiting = null;
+            receiver.onChunk(buffered.poll());
+        } else if (trailers != null) {
+            waiting = null;
+            receiver.onEnd(trailers);
+        }
+    }
+
+    private void releaseBuffered() {
+        ByteBuf chunk;
+        while ((chunk = buffered.poll()) != null) {
+            chunk.release();
+        }
+    }
+}

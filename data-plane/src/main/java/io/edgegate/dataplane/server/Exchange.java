@@ -1,0 +1,95 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.pipeline.Pipeline;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.route.RouteMatch;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request from routing to the response to write, the same for HTTP/1.1 and HTTP/2: the
+ * route is looked up in the server state read once, the matched pipeline runs, and its
+ * response (or the error it ends in) is handed back on the connection's event loop.
+ */
+final class Exchange {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final CompletableFuture<Response> response = new CompletableFuture<>();
+    private RequestContext context;
+
+    private Exchange() {
+    }
+
+    static Exchange start(HttpRequest head, BodyStream body, Channel channel, ServerState state,
+                          RequestContext.Connection connection) {
+        Exchange exchange = new Exchange();
+        RouteMatch match = state.routes().route(
+                RequestTarget.host(head.headers().get(HttpHeaderNames.HOST)),
+                RequestTarget.path(head.uri()),
+                head.method().name());
+        switch (match.outcome()) {
+            case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
+            case METHOD_NOT_ALLOWED -> exchange.plain(channel, HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "method " + head.method() + " is not allowed here");
+            case MATCHED -> {
+                Pipeline pipeline = state.pipelines().get(match.backend());
+                if (pipeline == null) {
+                    exchange.plain(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "pipeline " + match.backend() + " is not available");
+                } else {
+                    exchange.run(pipeline, head, body, channel, state, connection);
+                }
+            }
+        }
+        return exchange;
+    }
+
+    /** Completes on the connection's event loop with the response to write; never fails. */
+    CompletableFuture<Response> response() {
+        return response;
+    }
+
+    /** The client went away: let the pipeline's filters undo what they started. */
+    void abort() {
+        if (context != null) {
+            context.abort();
+        }
+    }
+
+    private void run(Pipeline pipeline, HttpRequest head, BodyStream body, Channel channel, ServerState state,
+                     RequestContext.Connection connection) {
+        context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
+        pipeline.run(context).whenComplete((done, error) -> {
+            if (channel.eventLoop().inEventLoop()) {
+                finish(pipeline, error, channel);
+            } else {
+                channel.eventLoop().execute(() -> finish(pipeline, error, channel));
+            }
+        });
+    }
+
+    private void finish(Pipeline pipeline, Throwable error, Channel channel) {
+        if (error != null) {
+            log.error("pipeline {} failed: {}", pipeline.name(), error.toString());
+            context.abort();
+            plain(channel, HttpResponseStatus.INTERNAL_SERVER_ERROR, "");
+            return;
+        }
+        response.complete(context.takeResponse());
+    }
+
+    private void plain(Channel channel, HttpResponseStatus status, String message) {
+        var full = PlainResponses.of(channel.alloc(), status, message);
+        response.complete(new Response(new io.netty.handler.codec.http.DefaultHttpResponse(full.protocolVersion(),
+                full.status(), full.headers()), new io.edgegate.dataplane.http.FixedBody(full.content())));
+    }
+}

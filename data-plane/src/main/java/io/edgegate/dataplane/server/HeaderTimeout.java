@@ -1,0 +1,82 @@
+package io.edgegate.dataplane.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes connections that send a request head too slowly (slowloris): the clock starts with the
+ * first byte of a head and stops when the head is complete; past {@code readHeaderTimeout} the
+ * client gets 408 and the connection is closed. Sits before the HTTP decoder, so it sees raw
+ * bytes; the connection handler tells it when a head is complete and when the next may begin.
+ */
+final class HeaderTimeout extends ChannelInboundHandlerAdapter {
+
+    private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 39\r\n\r\n"
+            + "408 Request Timeout: headers too slow\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final long timeoutMillis;
+    private ChannelHandlerContext ctx;
+    private boolean awaitingHead = true;
+    private ScheduledFuture<?> timer;
+
+    HeaderTimeout(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (awaitingHead && timer == null && msg instanceof ByteBuf buf && buf.isReadable()) {
+            timer = ctx.executor().schedule(this::expired, timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Whether part of a head has arrived and its clock is running: this handler will end it, with a 408. */
+    boolean headInProgress() {
+        return awaitingHead && timer != null;
+    }
+
+    /** A complete head was read. */
+    void headReceived() {
+        awaitingHead = false;
+        cancel();
+    }
+
+    /** The exchange ended; the next bytes start the next head's clock. */
+    void awaitNextHead() {
+        awaitingHead = true;
+        cancel();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    private void expired() {
+        timer = null;
+        if (awaitingHead && ctx.channel().isActive()) {
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the requests of one HTTP/1.1 connection, one exchange at a time and in order, so
+ * pipelined requests are answered in the order they were sent. Auto-read is off: the socket is
+ * read when the connection wants a new request head, or when the current request's body is
+ * pulled, so an upload goes upstream at the pace the upstream takes it.
+ */
+final class Http1Connection extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
+
+    private final Supplier<ServerState> state;
+    private final HeaderTimeout headerTimeout;
+    private final RequestContext.Connection connection;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private RequestBody body;
+    private boolean keepAlive;
+    private boolean responseDone;
+    private boolean draining;
+    private boolean closed;
+
+    Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
+        this.state = state;
+        this.headerTimeout = headerTimeout;
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange == null) {
+            dispatch(msg);
+        } else if (msg instanceof HttpContent content && !(msg instanceof HttpRequest) && !body.isComplete()) {
+            body.offer(content);
+        } else {
+            // The next pipelined request (or its body) arrived before this exchange ended.
+            pipelined.add(msg);
+        }
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest request) {
+            start(request);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.read();
+        }
+    }
+
+    private void start(HttpRequest request) {
+        headerTimeout.headReceived();
+        Optional<RequestChecks.Refusal> refusal = RequestChecks.check(request);
+        if (refusal.isPresent()) {
+            refuse(refusal.get().status(), refusal.get().reason());
+            return;
+        }
+        ServerState current = state.get();
+        long limit = current.spec().clientMaxBodySize();
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (limit >= 0 && contentLength > limit) {
+            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
+            return;
+        }
+        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
+        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT)) {
+            refuse(HttpResponseStatus.EXPECTATION_FAILED, "only 100-continue is supported");
+            return;
+        }
+        request.headers().remove(HttpHeaderNames.EXPECT);
+        keepAlive = HttpUtil.isKeepAlive(request) && current.spec().keepAlive() && !draining;
+        responseDone = false;
+        body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, this::bodyEnded);
+        Exchange started = Exchange.start(request, body, ctx.channel(), current, connection);
+        exchange = started;
+        started.response().thenAccept(response -> respond(started, request, response));
+    }
+
+    private void respond(Exchange started, HttpRequest request, Response response) {
+        if (exchange != started || closed) {
+            response.body().discard();
+            return;
+        }
+        if (response.tunnel() != null) {
+            Tunnel.open(ctx, response, started);
+            return;
+        }
+        ResponseWriter.Written written = ResponseWriter.http1(ctx.channel(), response, request.method(),
+                request.protocolVersion(), keepAlive);
+        keepAlive = written.keepAlive();
+        written.done().whenComplete((ok, error) -> {
+            if (error != null) {
+                log.debug("response to {} not completed: {}", ctx.channel().remoteAddress(), error.toString());
+                started.abort();
+                ctx.close();
+                return;
+            }
+            responseDone = true;
+            if (body.failed()) {
+                // The body broke off (too large, malformed): what follows on the wire cannot be parsed.
+                ctx.close();
+                return;
+            }
+            if (!body.isComplete()) {
+                if (body.continueWithheld() || !keepAlive) {
+                    ctx.close();
+                    return;
+                }
+                body.discard();
+                return;
+            }
+            finish();
+        });
+    }
+
+    private void bodyEnded() {
+        if (responseDone) {
+            ctx.executor().execute(this::finish);
+        }
+    }
+
+    /** The response is written and the request body consumed: the connection moves on. */
+    private void finish() {
+        if (exchange == null) {
+            return;
+        }
+        exchange = null;
+        body = null;
+        if (!keepAlive || draining) {
+            ctx.close();
+            return;
+        }
+        headerTimeout.awaitNextHead();
+        // Requests read ahead: start the next one and hand it its own body parts from the queue.
+        Object next;
+        while ((next = pipelined.peek()) != null) {
+            if (exchange == null) {
+                dispatch(pipelined.poll());
+            } else if (next instanceof HttpContent content && !(next instanceof HttpRequest) && !body.isComplete()) {
+                pipelined.poll();
+                body.offer(content);
+            } else {
+                break;
+            }
+        }
+        if (exchange == null) {
+            ctx.read();
+        }
+    }
+
+    /** Answers a request refused on its head and closes: its body, if any, is never read. */
+    private void refuse(HttpResponseStatus status, String reason) {
+        FullHttpResponse response = PlainResponses.of(ctx.alloc(), status, reason);
+        response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        exchange = null;
+        closed = true;
+        releasePipelined();
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (body != null) {
+            body.fail(new ClosedChannelException());
+        }
+        if (exchange != null) {
+            exchange.abort();
+        }
+        releasePipelined();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            if (exchange == null && !headerTimeout.headInProgress()) {
+                ctx.close();
+            } else if (body != null && body.isWaiting()) {
+                // A client that stopped sending its body: we waited for it the whole idle time.
+                log.debug("closing {}: request body stalled", ctx.channel().remoteAddress());
+                ctx.close();
+            }
+        } else if (event == DrainEvent.INSTANCE) {
+            draining = true;
+            if (exchange == null) {
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+
+    private void releasePipelined() {
+        Object msg;
+        while ((msg = pipelined.poll()) != null) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}

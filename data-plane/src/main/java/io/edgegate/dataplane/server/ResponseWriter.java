@@ -1,0 +1,75 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.http.BodyPump;
+import io.edgegate.dataplane.http.HopByHop;
+import io.edgegate.dataplane.pipeline.Response;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.concurrent.CompletableFuture;
+
+/** Writes a response head and streams its body to the client, framed for the client's protocol. */
+final class ResponseWriter {
+
+    private ResponseWriter() {
+    }
+
+    /** The result of writing: done, and whether the connection may carry another request. */
+    record Written(CompletableFuture<Void> done, boolean keepAlive) {
+    }
+
+    /**
+     * HTTP/1.x: a body of unknown length is sent chunked to HTTP/1.1 clients and delimited by
+     * closing the connection for HTTP/1.0 ones.
+     */
+    static Written http1(Channel channel, Response response, HttpMethod method, HttpVersion clientVersion, boolean keepAlive) {
+        HttpResponse head = response.head();
+        HopByHop.strip(head.headers());
+        boolean bodiless = isBodiless(head, method);
+        boolean keep = keepAlive;
+        if (!bodiless && !HttpUtil.isContentLengthSet(head)) {
+            if (clientVersion.equals(HttpVersion.HTTP_1_1)) {
+                HttpUtil.setTransferEncodingChunked(head, true);
+            } else {
+                keep = false;
+            }
+        }
+        head.setProtocolVersion(HttpVersion.HTTP_1_1);
+        head.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        return new Written(writeBody(channel, response, head, bodiless), keep);
+    }
+
+    /** HTTP/2: no connection-specific headers; the stream's end frames the body. */
+    static CompletableFuture<Void> http2(Channel stream, Response response, HttpMethod method) {
+        HttpResponse head = response.head();
+        HopByHop.strip(head.headers());
+        return writeBody(stream, response, head, isBodiless(head, method));
+    }
+
+    private static CompletableFuture<Void> writeBody(Channel channel, Response response, HttpResponse head, boolean bodiless) {
+        channel.write(head);
+        if (bodiless) {
+            response.body().discard();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+                if (f.isSuccess()) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(f.cause());
+                }
+            });
+            return done;
+        }
+        return BodyPump.start(response.body(), channel).done();
+    }
+
+    private static boolean isBodiless(HttpResponse head, HttpMethod method) {
+        int code = head.status().code();
+        return method.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304;
+    }
+}
