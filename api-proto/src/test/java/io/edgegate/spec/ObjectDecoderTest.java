@@ -120,6 +120,60 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void routingConditionsAndRewritesAreCheckedAtApply() {
+        String yaml = """
+                name: s
+                kind: HTTPServer
+                port: 80
+                rules:
+                - paths:
+                  - pathRegexp: '^/u/([0-9]+)$'
+                    rewriteTarget: /users/$2
+                    backend: p
+                  - pathRegexp: '^/u/(?P<id>[0-9]+)$'
+                    rewriteTarget: /users/$idx
+                    backend: p
+                  - rewriteTarget: /x
+                    backend: p
+                  - pathPrefix: /h
+                    headers: [{key: X-A}]
+                    queries: [{key: q, values: [a], backend: other}]
+                    backend: p
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .contains("rules[0].paths[0].rewriteTarget: '/users/$2' refers to group 2 but the regexp has 1 group(s)",
+                                "rules[0].paths[1].rewriteTarget: '/users/$idx' refers to group 'idx' that the regexp does not name"
+                                        + " (write ${1}x for group 1 followed by x)",
+                                "rules[0].paths[2].rewriteTarget: needs a path, pathPrefix or pathRegexp to say what it replaces",
+                                "rules[0].paths[3].headers[0]: set values or regexp for 'X-A' (a condition with neither matches nothing)")
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[3].queries[0].backend: unknown field 'backend'")));
+    }
+
+    @Test
+    void goNamedGroupsAndTemplatesAreAccepted() throws SpecException {
+        String yaml = """
+                name: s
+                kind: HTTPServer
+                port: 80
+                cacheSize: 1000
+                rules:
+                - paths:
+                  - pathRegexp: '^/u/(?P<id>[0-9]+)/(.*)$'
+                    rewriteTarget: /users/${id}/$2?cost=$$1
+                    headers: [{key: X-Version, values: ['2'], backend: v2}]
+                    backend: p
+                """;
+        HttpServerSpec server = (HttpServerSpec) decode(yaml).spec();
+
+        assertThat(server.cacheSize()).isEqualTo(1000);
+        assertThat(server.rules().get(0).paths().get(0).headers().get(0).backend()).contains("v2");
+        assertThat(io.edgegate.spec.server.RewriteTemplate.parse("/users/${id}/$2?cost=$$1")
+                .replaceAll(io.edgegate.spec.server.Regexps.compile("^/u/(?P<id>[0-9]+)/(.*)$"), "/u/42/orders"))
+                .isEqualTo("/users/42/orders?cost=$1");
+    }
+
+    @Test
     void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
         String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttps: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
         assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("https: 'https' is not supported by EdgeGate yet");

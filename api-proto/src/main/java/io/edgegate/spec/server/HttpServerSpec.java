@@ -18,6 +18,7 @@ public record HttpServerSpec(
         long clientMaxBodySize,
         boolean xForwardedFor,
         Duration readHeaderTimeout,
+        int cacheSize,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -25,6 +26,9 @@ public record HttpServerSpec(
     public static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 4L * 1024 * 1024;
     /** A client gets this long to send a request head (slowloris protection); Go's ReadHeaderTimeout. */
     public static final Duration DEFAULT_READ_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Route matches remembered per listener; 0 (the default) remembers none. */
+    public static final int MAX_CACHE_SIZE = 1_000_000;
 
     public HttpServerSpec {
         rules = List.copyOf(rules);
@@ -40,7 +44,6 @@ public record HttpServerSpec(
                 "https", "certs", "keys", "certBase64", "keyBase64", "caCertBase64", "autoCert", "http3");
         o.unsupported("tracing arrives with observability", "tracing");
         o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
-        o.unsupported("the route-match cache arrives with the HTTP-protocols issue", "cacheSize");
         o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
@@ -61,8 +64,9 @@ public record HttpServerSpec(
         if (readHeaderTimeout.isNegative() || readHeaderTimeout.isZero()) {
             o.error("readHeaderTimeout", "must be positive");
         }
+        int cacheSize = o.integer("cacheSize", 0, 0, MAX_CACHE_SIZE);
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, rules);
     }
 }

@@ -5,18 +5,28 @@ import io.edgegate.spec.codec.SpecObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One path of a rule: at most one of {@code path} (exact), {@code pathPrefix} and
- * {@code pathRegexp} (none matches every path), optional {@code methods}, and the pipeline
+ * {@code pathRegexp} (none matches every path), optional {@code methods}, header and query
+ * conditions (any one must hold, or all with {@code matchAllHeader}/{@code matchAllQuery}),
+ * an optional {@code rewriteTarget}, a body limit overriding the server's, and the pipeline
  * that handles the request ({@code backend}).
  */
 public record PathSpec(
         Optional<String> path,
         Optional<String> pathPrefix,
         Optional<String> pathRegexp,
+        Optional<String> rewriteTarget,
         List<String> methods,
+        List<ValueMatchSpec> headers,
+        boolean matchAllHeader,
+        List<ValueMatchSpec> queries,
+        boolean matchAllQuery,
+        OptionalLong clientMaxBodySize,
         String backend) {
 
     private static final Set<String> METHODS =
@@ -24,14 +34,15 @@ public record PathSpec(
 
     public PathSpec {
         methods = List.copyOf(methods);
+        headers = List.copyOf(headers);
+        queries = List.copyOf(queries);
     }
 
     static PathSpec decode(SpecObject o) {
-        o.unsupported("arrives with the HTTP-protocols issue",
-                "rewriteTarget", "headers", "queries", "matchAllHeader", "matchAllQuery", "clientMaxBodySize");
-        Optional<String> path = o.optionalString("path");
-        Optional<String> pathPrefix = o.optionalString("pathPrefix");
-        Optional<String> pathRegexp = o.optionalString("pathRegexp");
+        o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
+        Optional<String> path = o.optionalString("path").filter(p -> !p.isEmpty());
+        Optional<String> pathPrefix = o.optionalString("pathPrefix").filter(p -> !p.isEmpty());
+        Optional<String> pathRegexp = o.optionalString("pathRegexp").filter(p -> !p.isEmpty());
         int set = (path.isPresent() ? 1 : 0) + (pathPrefix.isPresent() ? 1 : 0) + (pathRegexp.isPresent() ? 1 : 0);
         if (set > 1) {
             o.error("set only one of path, pathPrefix and pathRegexp");
@@ -39,7 +50,9 @@ public record PathSpec(
         path.filter(p -> !p.startsWith("/")).ifPresent(p -> o.error("path", "'" + p + "' must start with '/'"));
         pathPrefix.filter(p -> !p.startsWith("/"))
                 .ifPresent(p -> o.error("pathPrefix", "'" + p + "' must start with '/'"));
-        pathRegexp.ifPresent(r -> Regexps.check(r, o, "pathRegexp"));
+        Optional<Pattern> compiled = pathRegexp.flatMap(r -> Regexps.check(r, o, "pathRegexp"));
+        Optional<String> rewriteTarget = o.optionalString("rewriteTarget").filter(t -> !t.isEmpty());
+        rewriteTarget.ifPresent(target -> checkRewrite(o, target, set, compiled));
         List<String> methods = o.stringList("methods").stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         for (int i = 0; i < methods.size(); i++) {
             if (!METHODS.contains(methods.get(i))) {
@@ -47,8 +60,27 @@ public record PathSpec(
                         + String.join(", ", METHODS.stream().sorted().toList()) + ")");
             }
         }
+        List<ValueMatchSpec> headers = o.list("headers", n -> ValueMatchSpec.decodeHeader(n.asObject()));
+        boolean matchAllHeader = o.bool("matchAllHeader", false);
+        List<ValueMatchSpec> queries = o.list("queries", n -> ValueMatchSpec.decodeQuery(n.asObject()));
+        boolean matchAllQuery = o.bool("matchAllQuery", false);
+        long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
         String backend = Names.read(o, "backend");
         o.finish();
-        return new PathSpec(path, pathPrefix, pathRegexp, methods, backend);
+        return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
+                queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), backend);
+    }
+
+    private static void checkRewrite(SpecObject o, String target, int pathsSet, Optional<Pattern> regexp) {
+        if (pathsSet == 0) {
+            o.error("rewriteTarget", "needs a path, pathPrefix or pathRegexp to say what it replaces");
+            return;
+        }
+        if (regexp.isPresent()) {
+            RewriteTemplate.parse(target).problemWith(regexp.get())
+                    .ifPresent(problem -> o.error("rewriteTarget", "'" + target + "' " + problem));
+        } else if (!target.startsWith("/")) {
+            o.error("rewriteTarget", "'" + target + "' must start with '/'");
+        }
     }
 }

@@ -17,9 +17,9 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
 
     static RuleSpec decode(SpecObject o) {
         o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
-        Optional<String> host = o.optionalString("host");
+        Optional<String> host = o.optionalString("host").filter(h -> !h.isEmpty());
         host.ifPresent(h -> HostSpec.checkWildcard(h, o, "host"));
-        Optional<String> hostRegexp = o.optionalString("hostRegexp");
+        Optional<String> hostRegexp = o.optionalString("hostRegexp").filter(r -> !r.isEmpty());
         hostRegexp.ifPresent(r -> Regexps.check(r, o, "hostRegexp"));
         List<HostSpec> hosts = o.list("hosts", n -> HostSpec.decode(n.asObject()));
         List<PathSpec> paths = o.list("paths", n -> PathSpec.decode(n.asObject()));

@@ -1,60 +1,81 @@
 package io.edgegate.dataplane.route;
 
 import io.edgegate.spec.server.HostSpec;
+import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RuleSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
-/** Whether a rule serves a host: any of its host, hostRegexp and hosts entries; a rule with none serves all. */
+/**
+ * Whether a rule serves a host: any of its host, hostRegexp and hosts entries; a rule with
+ * none serves all. Exact hosts are kept apart so the route table can index them.
+ */
 final class HostMatcher {
 
-    private final List<Predicate<String>> alternatives;
+    private final Set<String> exact;
+    private final List<Predicate<String>> patterns;
 
-    private HostMatcher(List<Predicate<String>> alternatives) {
-        this.alternatives = alternatives;
+    private HostMatcher(Set<String> exact, List<Predicate<String>> patterns) {
+        this.exact = exact;
+        this.patterns = patterns;
     }
 
     static HostMatcher of(RuleSpec rule) {
-        List<Predicate<String>> alternatives = new ArrayList<>();
-        rule.host().ifPresent(h -> alternatives.add(exactOrWildcard(h)));
-        rule.hostRegexp().ifPresent(r -> alternatives.add(regexp(r)));
+        Set<String> exact = new HashSet<>();
+        List<Predicate<String>> patterns = new ArrayList<>();
+        rule.host().ifPresent(h -> add(h, exact, patterns));
+        rule.hostRegexp().ifPresent(r -> patterns.add(regexp(r)));
         for (HostSpec host : rule.hosts()) {
-            alternatives.add(host.isRegexp() ? regexp(host.value()) : exactOrWildcard(host.value()));
+            if (host.isRegexp()) {
+                patterns.add(regexp(host.value()));
+            } else {
+                add(host.value(), exact, patterns);
+            }
         }
-        return new HostMatcher(List.copyOf(alternatives));
+        return new HostMatcher(Set.copyOf(exact), List.copyOf(patterns));
     }
 
     /** {@code host} is lower-case and without port. */
     boolean matches(String host) {
-        if (alternatives.isEmpty()) {
+        if (exact.isEmpty() && patterns.isEmpty()) {
             return true;
         }
-        for (Predicate<String> alternative : alternatives) {
-            if (alternative.test(host)) {
+        if (exact.contains(host)) {
+            return true;
+        }
+        for (Predicate<String> pattern : patterns) {
+            if (pattern.test(host)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Predicate<String> exactOrWildcard(String pattern) {
-        String p = pattern.toLowerCase(Locale.ROOT);
-        if (p.startsWith("*.")) {
-            String suffix = p.substring(1);
-            return host -> host.endsWith(suffix) && host.length() > suffix.length();
+    /** The hosts this rule serves when it serves only exact hosts; empty when it needs a pattern or serves all. */
+    Set<String> exactHostsOnly() {
+        return patterns.isEmpty() ? exact : Set.of();
+    }
+
+    private static void add(String host, Set<String> exact, List<Predicate<String>> patterns) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("*.")) {
+            String suffix = h.substring(1);
+            patterns.add(candidate -> candidate.endsWith(suffix) && candidate.length() > suffix.length());
+        } else if (h.endsWith(".*")) {
+            String prefix = h.substring(0, h.length() - 1);
+            patterns.add(candidate -> candidate.startsWith(prefix) && candidate.length() > prefix.length());
+        } else {
+            exact.add(h);
         }
-        if (p.endsWith(".*")) {
-            String prefix = p.substring(0, p.length() - 1);
-            return host -> host.startsWith(prefix) && host.length() > prefix.length();
-        }
-        return p::equals;
     }
 
     private static Predicate<String> regexp(String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        return host -> pattern.matcher(host).matches();
+        Pattern pattern = Regexps.compile(regex);
+        return host -> pattern.matcher(host).find();
     }
 }

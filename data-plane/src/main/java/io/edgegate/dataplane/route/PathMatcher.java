@@ -1,53 +1,75 @@
 package io.edgegate.dataplane.route;
 
 import io.edgegate.spec.server.PathSpec;
-import java.util.Set;
+import io.edgegate.spec.server.Regexps;
+import io.edgegate.spec.server.RewriteTemplate;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** One path of a rule, compiled: how it matches the path, which methods it takes, where it leads. */
+/** The path condition of a route (exact, prefix, regexp or any) and how its rewriteTarget changes a matching path. */
 final class PathMatcher {
 
-    private final String exact;
-    private final String prefix;
-    private final Pattern regexp;
-    private final Set<String> methods;
-    private final RouteMatch match;
+    enum Kind { EXACT, PREFIX, REGEXP, ANY }
 
-    private PathMatcher(String exact, String prefix, Pattern regexp, Set<String> methods, RouteMatch match) {
-        this.exact = exact;
-        this.prefix = prefix;
+    private final Kind kind;
+    private final String literal;
+    private final Pattern regexp;
+    private final String rewriteTarget;
+    private final RewriteTemplate rewriteTemplate;
+
+    private PathMatcher(Kind kind, String literal, Pattern regexp, String rewriteTarget) {
+        this.kind = kind;
+        this.literal = literal;
         this.regexp = regexp;
-        this.methods = methods;
-        this.match = match;
+        this.rewriteTarget = rewriteTarget;
+        this.rewriteTemplate = regexp != null && rewriteTarget != null ? RewriteTemplate.parse(rewriteTarget) : null;
     }
 
     static PathMatcher of(PathSpec spec) {
-        return new PathMatcher(
-                spec.path().orElse(null),
-                spec.pathPrefix().orElse(null),
-                spec.pathRegexp().map(Pattern::compile).orElse(null),
-                Set.copyOf(spec.methods()),
-                new RouteMatch(RouteMatch.Outcome.MATCHED, spec.backend()));
+        String rewrite = spec.rewriteTarget().orElse(null);
+        if (spec.path().isPresent()) {
+            return new PathMatcher(Kind.EXACT, spec.path().get(), null, rewrite);
+        }
+        if (spec.pathPrefix().isPresent()) {
+            return new PathMatcher(Kind.PREFIX, spec.pathPrefix().get(), null, rewrite);
+        }
+        Optional<String> regexp = spec.pathRegexp();
+        return regexp.map(r -> new PathMatcher(Kind.REGEXP, null, Regexps.compile(r), rewrite))
+                .orElseGet(() -> new PathMatcher(Kind.ANY, null, null, null));
     }
 
-    boolean matchesPath(String path) {
-        if (exact != null) {
-            return exact.equals(path);
-        }
-        if (prefix != null) {
-            return path.startsWith(prefix);
-        }
-        if (regexp != null) {
-            return regexp.matcher(path).matches();
-        }
-        return true;
+    Kind kind() {
+        return kind;
     }
 
-    boolean allows(String method) {
-        return methods.isEmpty() || methods.contains(method);
+    /** The exact path or the prefix, for indexing. */
+    String literal() {
+        return literal;
     }
 
-    RouteMatch match() {
-        return match;
+    boolean matches(String path) {
+        return switch (kind) {
+            case EXACT -> literal.equals(path);
+            case PREFIX -> path.startsWith(literal);
+            case REGEXP -> regexp.matcher(path).find();
+            case ANY -> true;
+        };
+    }
+
+    boolean rewrites() {
+        return rewriteTarget != null;
+    }
+
+    /** The path to forward for a path this matcher matched. */
+    String rewrite(String path) {
+        if (rewriteTarget == null) {
+            return path;
+        }
+        return switch (kind) {
+            case EXACT -> rewriteTarget;
+            case PREFIX -> rewriteTarget + path.substring(literal.length());
+            case REGEXP -> rewriteTemplate.replaceAll(regexp, path);
+            case ANY -> path;
+        };
     }
 }

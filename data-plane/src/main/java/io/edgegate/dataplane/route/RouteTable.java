@@ -1,57 +1,100 @@
 package io.edgegate.dataplane.route;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.server.PathSpec;
 import io.edgegate.spec.server.RuleSpec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An HTTPServer's rules, compiled once per config. Rules are tried in order and paths in
- * order within a rule; the first path that matches host, path and method wins. If some path
- * matched but none took the method, the answer is 405 rather than 404.
+ * order within a rule; the first path that matches host, path, method, headers and query
+ * wins. Lookup goes straight to the routes of an exact host (or to those that serve any
+ * host) and, within them, to exact paths by hash and prefixes through a trie, so its cost
+ * does not grow with the number of rules on those common cases. When nothing matches the
+ * answer is 400 if only header or query conditions failed, 405 if only the method did, else 404.
  */
 public final class RouteTable {
 
-    private final Rule[] rules;
-
-    private RouteTable(Rule[] rules) {
-        this.rules = rules;
+    private record CacheKey(String host, String method, String path) {
     }
 
-    public static RouteTable of(List<RuleSpec> specs) {
-        List<Rule> rules = new ArrayList<>();
-        for (RuleSpec spec : specs) {
-            List<PathMatcher> paths = new ArrayList<>();
-            for (PathSpec path : spec.paths()) {
-                paths.add(PathMatcher.of(path));
-            }
-            rules.add(new Rule(HostMatcher.of(spec), paths.toArray(PathMatcher[]::new)));
-        }
-        return new RouteTable(rules.toArray(Rule[]::new));
+    private final Map<String, PathIndex> byExactHost;
+    private final PathIndex anyHost;
+    /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
+    private final Cache<CacheKey, RouteMatch> cache;
+
+    private RouteTable(Map<String, PathIndex> byExactHost, PathIndex anyHost, Cache<CacheKey, RouteMatch> cache) {
+        this.byExactHost = byExactHost;
+        this.anyHost = anyHost;
+        this.cache = cache;
     }
 
-    /**
-     * Routes a request. {@code host} is the Host header lower-cased and without its port;
-     * {@code path} the request path without its query.
-     */
-    public RouteMatch route(String host, String path, String method) {
-        boolean methodDiffered = false;
-        for (Rule rule : rules) {
-            if (!rule.hosts.matches(host)) {
-                continue;
-            }
-            for (PathMatcher candidate : rule.paths) {
-                if (candidate.matchesPath(path)) {
-                    if (candidate.allows(method)) {
-                        return candidate.match();
-                    }
-                    methodDiffered = true;
+    public static RouteTable of(HttpServerSpec server) {
+        List<RuleSpec> specs = server.rules();
+        int cacheSize = server.cacheSize();
+        Map<String, List<Route>> exactHostRoutes = new LinkedHashMap<>();
+        List<Route> patternHostRoutes = new ArrayList<>();
+        List<Route> all = new ArrayList<>();
+        for (RuleSpec rule : specs) {
+            HostMatcher hosts = HostMatcher.of(rule);
+            for (PathSpec path : rule.paths()) {
+                Route route = new Route(all.size(), hosts, path);
+                all.add(route);
+                if (hosts.exactHostsOnly().isEmpty()) {
+                    patternHostRoutes.add(route);
+                } else {
+                    hosts.exactHostsOnly().forEach(h -> exactHostRoutes.computeIfAbsent(h, k -> new ArrayList<>()).add(route));
                 }
             }
         }
-        return methodDiffered ? RouteMatch.METHOD_NOT_ALLOWED : RouteMatch.NOT_FOUND;
+        Map<String, PathIndex> byExactHost = new HashMap<>();
+        exactHostRoutes.forEach((host, routes) -> {
+            List<Route> merged = new ArrayList<>(routes);
+            merged.addAll(patternHostRoutes);
+            byExactHost.put(host, PathIndex.of(merged));
+        });
+        Cache<CacheKey, RouteMatch> cache = cacheSize <= 0 ? null
+                : Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+        return new RouteTable(Map.copyOf(byExactHost), PathIndex.of(patternHostRoutes), cache);
     }
 
-    private record Rule(HostMatcher hosts, PathMatcher[] paths) {
+    /** Routes a request by its Host header, path, method, headers and query. */
+    public RouteMatch route(HttpRequest request) {
+        String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
+        String path = RequestTarget.path(request.uri());
+        if (cache == null) {
+            return search(host, path, request).result();
+        }
+        CacheKey key = new CacheKey(host, request.method().name(), path);
+        RouteMatch cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        Lookup lookup = search(host, path, request);
+        RouteMatch result = lookup.result();
+        if (!lookup.requestDependent) {
+            cache.put(key, result);
+        }
+        return result;
+    }
+
+    /** How many routes routing {@code request} tried beyond host and path: what lookup cost grows with. */
+    int routesExamined(HttpRequest request) {
+        String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
+        return search(host, RequestTarget.path(request.uri()), request).examined;
+    }
+
+    private Lookup search(String host, String path, HttpRequest request) {
+        Lookup lookup = new Lookup(host, path, request);
+        byExactHost.getOrDefault(host, anyHost).scan(lookup);
+        return lookup;
     }
 }

@@ -6,8 +6,8 @@ import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.route.RouteMatch;
+import io.edgegate.dataplane.route.RequestTarget;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
@@ -30,15 +30,14 @@ final class Exchange {
     private Exchange() {
     }
 
-    static Exchange start(HttpRequest head, BodyStream body, Channel channel, ServerState state,
+    /** Starts a request that {@code state}'s routes answered with {@code match}. */
+    static Exchange start(RouteMatch match, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                           RequestContext.Connection connection) {
         Exchange exchange = new Exchange();
-        RouteMatch match = state.routes().route(
-                RequestTarget.host(head.headers().get(HttpHeaderNames.HOST)),
-                RequestTarget.path(head.uri()),
-                head.method().name());
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
+            case BAD_REQUEST -> exchange.plain(channel, HttpResponseStatus.BAD_REQUEST,
+                    "the request does not meet the route's header or query conditions");
             case METHOD_NOT_ALLOWED -> exchange.plain(channel, HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "method " + head.method() + " is not allowed here");
             case MATCHED -> {
@@ -46,6 +45,9 @@ final class Exchange {
                 if (pipeline == null) {
                     exchange.plain(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "pipeline " + match.backend() + " is not available");
                 } else {
+                    if (match.rewrites()) {
+                        head.setUri(RequestTarget.withPath(head.uri(), match.rewrite(RequestTarget.path(head.uri()))));
+                    }
                     exchange.run(pipeline, head, body, channel, state, connection);
                 }
             }

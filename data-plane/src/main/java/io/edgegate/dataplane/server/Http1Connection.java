@@ -3,6 +3,7 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.route.RouteMatch;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -89,7 +90,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         ServerState current = state.get();
-        long limit = current.spec().clientMaxBodySize();
+        RouteMatch match = current.routes().route(request);
+        long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
         long contentLength = HttpUtil.getContentLength(request, -1L);
         if (limit >= 0 && contentLength > limit) {
             refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
@@ -104,7 +106,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         keepAlive = HttpUtil.isKeepAlive(request) && current.spec().keepAlive() && !draining;
         responseDone = false;
         body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, this::bodyEnded);
-        Exchange started = Exchange.start(request, body, ctx.channel(), current, connection);
+        Exchange started = Exchange.start(match, request, body, ctx.channel(), current, connection);
         exchange = started;
         started.response().thenAccept(response -> respond(started, request, response));
     }

@@ -12,7 +12,7 @@ import io.edgegate.spec.server.HttpServerSpec;
 public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings) {
 
     public static ServerState of(HttpServerSpec spec, Pipelines pipelines) {
-        return new ServerState(spec, RouteTable.of(spec.rules()), pipelines,
+        return new ServerState(spec, RouteTable.of(spec), pipelines,
                 new ServerSettings(spec.name(), spec.xForwardedFor()));
     }
 }

@@ -2,94 +2,368 @@ package io.edgegate.dataplane.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.edgegate.spec.server.HostSpec;
-import io.edgegate.spec.server.PathSpec;
-import io.edgegate.spec.server.RuleSpec;
-import java.util.List;
-import java.util.Optional;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SourceDocument;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.pipeline.FilterSpecKinds;
+import io.edgegate.spec.server.HttpServerSpec;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
-    private static PathSpec prefix(String prefix, String backend, String... methods) {
-        return new PathSpec(Optional.empty(), Optional.of(prefix), Optional.empty(), List.of(methods), backend);
+    private static RouteTable table(String rules) {
+        return table("", rules);
     }
 
-    private static PathSpec exact(String path, String backend) {
-        return new PathSpec(Optional.of(path), Optional.empty(), Optional.empty(), List.of(), backend);
+    private static RouteTable table(String serverFields, String rules) {
+        String yaml = "kind: HTTPServer\nname: s\nport: 8080\n" + serverFields + "rules:\n" + rules;
+        try {
+            var document = new DocumentParser().parse(new SourceDocument("test", 0, 1, yaml));
+            var decoded = new ObjectDecoder(FilterSpecKinds.builtIn()).decode(document, ValidationMode.STRICT);
+            return RouteTable.of((HttpServerSpec) decoded.spec());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
-    private static PathSpec regexp(String regexp, String backend) {
-        return new PathSpec(Optional.empty(), Optional.empty(), Optional.of(regexp), List.of(), backend);
+    private static HttpRequest request(String method, String host, String uri, String... headers) {
+        HttpRequest request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
+        request.headers().set("Host", host);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.headers().add(headers[i], headers[i + 1]);
+        }
+        return request;
     }
 
-    private static RuleSpec anyHost(PathSpec... paths) {
-        return new RuleSpec(Optional.empty(), Optional.empty(), List.of(), List.of(paths));
+    /** The pipeline chosen, or the outcome's name when nothing matched. */
+    private static String route(RouteTable table, String host, String uri, String... headers) {
+        return routeMethod(table, "GET", host, uri, headers);
     }
 
-    private static RuleSpec host(String host, PathSpec... paths) {
-        return new RuleSpec(Optional.of(host), Optional.empty(), List.of(), List.of(paths));
-    }
-
-    private static String backend(RouteMatch match) {
+    private static String routeMethod(RouteTable table, String method, String host, String uri, String... headers) {
+        RouteMatch match = table.route(request(method, host, uri, headers));
         return match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend() : match.outcome().name();
+    }
+
+    private static String rewritten(RouteTable table, String uri) {
+        RouteMatch match = table.route(request("GET", "h", uri));
+        return match.rewrite(RequestTarget.path(uri));
     }
 
     @Test
     void firstMatchingPathWinsInRuleOrder() {
-        RouteTable table = RouteTable.of(List.of(
-                anyHost(exact("/api/v1", "exact"), prefix("/api", "prefix")),
-                anyHost(prefix("/", "fallback"))));
+        RouteTable table = table("""
+                - paths:
+                  - {path: /api/v1, backend: exact}
+                  - {pathPrefix: /api, backend: prefix}
+                - paths:
+                  - {pathPrefix: /, backend: fallback}
+                """);
 
-        assertThat(backend(table.route("h", "/api/v1", "GET"))).isEqualTo("exact");
-        assertThat(backend(table.route("h", "/api/v2", "GET"))).isEqualTo("prefix");
-        assertThat(backend(table.route("h", "/other", "GET"))).isEqualTo("fallback");
+        assertThat(route(table, "h", "/api/v1")).isEqualTo("exact");
+        assertThat(route(table, "h", "/api/v1?x=1")).isEqualTo("exact");
+        assertThat(route(table, "h", "/api/v2")).isEqualTo("prefix");
+        assertThat(route(table, "h", "/other")).isEqualTo("fallback");
     }
 
     @Test
-    void regexpMatchesTheWholePath() {
-        RouteTable table = RouteTable.of(List.of(anyHost(regexp("/users/[0-9]+", "users"))));
+    void anEarlierPrefixBeatsALaterExactPath() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /a, backend: prefix}
+                  - {path: /a/b, backend: exact}
+                  - {pathRegexp: '^/a', backend: regexp}
+                """);
 
-        assertThat(backend(table.route("h", "/users/42", "GET"))).isEqualTo("users");
-        assertThat(backend(table.route("h", "/users/42/x", "GET"))).isEqualTo("NOT_FOUND");
+        assertThat(route(table, "h", "/a/b")).isEqualTo("prefix");
+    }
+
+    @Test
+    void aLongerPrefixOnlyWinsWhenItComesFirst() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /static/img, backend: images}
+                  - {pathPrefix: /static, backend: static}
+                  - {pathPrefix: /static/css, backend: unreachable}
+                """);
+
+        assertThat(route(table, "h", "/static/img/x.png")).isEqualTo("images");
+        assertThat(route(table, "h", "/static/css/site.css")).isEqualTo("static");
+    }
+
+    @Test
+    void regexpSearchesThePathLikeEasegressUnlessAnchored() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathRegexp: '^/users/[0-9]+$', backend: user}
+                  - {pathRegexp: '/orders/[0-9]+', backend: orders}
+                """);
+
+        assertThat(route(table, "h", "/users/42")).isEqualTo("user");
+        assertThat(route(table, "h", "/users/42/x")).isEqualTo("NOT_FOUND");
+        assertThat(route(table, "h", "/v2/orders/7/items")).isEqualTo("orders");
+    }
+
+    @Test
+    void aPathWithoutConditionMatchesEveryPath() {
+        RouteTable table = table("""
+                - host: a.example
+                  paths:
+                  - backend: all-of-a
+                """);
+
+        assertThat(route(table, "a.example", "/anything/at/all")).isEqualTo("all-of-a");
+        assertThat(route(table, "b.example", "/")).isEqualTo("NOT_FOUND");
     }
 
     @Test
     void methodOnlyMismatchIs405AndOtherwise404() {
-        RouteTable table = RouteTable.of(List.of(anyHost(prefix("/write", "w", "POST", "PUT"))));
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /write, methods: [POST, PUT], backend: w}
+                """);
 
-        assertThat(backend(table.route("h", "/write", "POST"))).isEqualTo("w");
-        assertThat(backend(table.route("h", "/write", "GET"))).isEqualTo("METHOD_NOT_ALLOWED");
-        assertThat(backend(table.route("h", "/read", "GET"))).isEqualTo("NOT_FOUND");
+        assertThat(routeMethod(table, "POST", "h", "/write")).isEqualTo("w");
+        assertThat(routeMethod(table, "GET", "h", "/write")).isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(routeMethod(table, "GET", "h", "/read")).isEqualTo("NOT_FOUND");
     }
 
     @Test
     void aLaterPathThatTakesTheMethodStillWins() {
-        RouteTable table = RouteTable.of(List.of(anyHost(prefix("/x", "posts", "POST"), prefix("/x", "any"))));
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /x, methods: [POST], backend: posts}
+                  - {pathPrefix: /x, backend: any}
+                """);
 
-        assertThat(backend(table.route("h", "/x", "GET"))).isEqualTo("any");
+        assertThat(routeMethod(table, "GET", "h", "/x")).isEqualTo("any");
     }
 
     @Test
-    void hostsExactWildcardAndRegexp() {
-        RouteTable table = RouteTable.of(List.of(
-                host("api.example.com", prefix("/", "api")),
-                host("*.example.com", prefix("/", "wildcard")),
-                host("www.example.*", prefix("/", "prefix-wildcard")),
-                new RuleSpec(Optional.empty(), Optional.empty(), List.of(new HostSpec("^img[0-9]\\.cdn\\.net$", true)),
-                        List.of(prefix("/", "regexp")))));
+    void hostsExactWildcardRegexpAndLists() {
+        RouteTable table = table("""
+                - host: api.example.com
+                  paths: [{pathPrefix: /, backend: api}]
+                - host: '*.example.com'
+                  paths: [{pathPrefix: /, backend: wildcard}]
+                - host: www.example.*
+                  paths: [{pathPrefix: /, backend: prefix-wildcard}]
+                - hostRegexp: '^img[0-9]\\.cdn\\.net$'
+                  paths: [{pathPrefix: /, backend: regexp}]
+                - hosts:
+                  - {value: shop.test}
+                  - {value: '^store-[a-z]+\\.test$', isRegexp: true}
+                  paths: [{pathPrefix: /, backend: listed}]
+                """);
 
-        assertThat(backend(table.route("api.example.com", "/", "GET"))).isEqualTo("api");
-        assertThat(backend(table.route("shop.example.com", "/", "GET"))).isEqualTo("wildcard");
-        assertThat(backend(table.route("example.com", "/", "GET"))).isEqualTo("NOT_FOUND");
-        assertThat(backend(table.route("www.example.org", "/", "GET"))).isEqualTo("prefix-wildcard");
-        assertThat(backend(table.route("img3.cdn.net", "/", "GET"))).isEqualTo("regexp");
-        assertThat(backend(table.route("other.net", "/", "GET"))).isEqualTo("NOT_FOUND");
+        assertThat(route(table, "api.example.com", "/")).isEqualTo("api");
+        assertThat(route(table, "API.Example.com:8080", "/")).isEqualTo("api");
+        assertThat(route(table, "shop.example.com", "/")).isEqualTo("wildcard");
+        assertThat(route(table, "example.com", "/")).isEqualTo("NOT_FOUND");
+        assertThat(route(table, "www.example.org", "/")).isEqualTo("prefix-wildcard");
+        assertThat(route(table, "img3.cdn.net", "/")).isEqualTo("regexp");
+        assertThat(route(table, "shop.test", "/")).isEqualTo("listed");
+        assertThat(route(table, "store-north.test", "/")).isEqualTo("listed");
+        assertThat(route(table, "other.net", "/")).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void aPatternHostRuleBeforeAnExactHostRuleTakesPrecedence() {
+        RouteTable table = table("""
+                - host: '*.example.com'
+                  paths: [{pathPrefix: /, backend: wildcard}]
+                - host: api.example.com
+                  paths: [{pathPrefix: /, backend: exact}]
+                - paths: [{pathPrefix: /, backend: any-host}]
+                """);
+
+        assertThat(route(table, "api.example.com", "/")).isEqualTo("wildcard");
+        assertThat(route(table, "elsewhere.org", "/")).isEqualTo("any-host");
+    }
+
+    @Test
+    void headerConditionsAnyOneOrAllAndAMismatchIs400() {
+        RouteTable table = table("""
+                - paths:
+                  - pathPrefix: /any
+                    headers:
+                    - {key: X-Env, values: [canary, beta]}
+                    - {key: User-Agent, regexp: '^curl/'}
+                    backend: any-header
+                  - pathPrefix: /all
+                    matchAllHeader: true
+                    headers:
+                    - {key: X-Env, values: [canary]}
+                    - {key: X-Team, regexp: '^(red|blue)$'}
+                    backend: all-headers
+                """);
+
+        assertThat(route(table, "h", "/any", "X-Env", "beta")).isEqualTo("any-header");
+        assertThat(route(table, "h", "/any", "User-Agent", "curl/8.5")).isEqualTo("any-header");
+        assertThat(route(table, "h", "/any", "X-Env", "prod")).isEqualTo("BAD_REQUEST");
+        assertThat(route(table, "h", "/all", "X-Env", "canary", "X-Team", "red")).isEqualTo("all-headers");
+        assertThat(route(table, "h", "/all", "X-Env", "canary", "X-Team", "green")).isEqualTo("BAD_REQUEST");
+        assertThat(route(table, "h", "/all", "X-Env", "canary")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void aHeaderMismatchFallsThroughToALaterPath() {
+        RouteTable table = table("""
+                - paths:
+                  - pathPrefix: /
+                    headers: [{key: X-Canary, values: ['1']}]
+                    backend: canary
+                  - {pathPrefix: /, backend: stable}
+                """);
+
+        assertThat(route(table, "h", "/", "X-Canary", "1")).isEqualTo("canary");
+        assertThat(route(table, "h", "/")).isEqualTo("stable");
+    }
+
+    @Test
+    void anEmptyValueMatchesAMissingHeader() {
+        RouteTable table = table("""
+                - paths:
+                  - pathPrefix: /
+                    headers: [{key: X-Tenant, values: ['']}]
+                    backend: no-tenant
+                """);
+
+        assertThat(route(table, "h", "/")).isEqualTo("no-tenant");
+        assertThat(route(table, "h", "/", "X-Tenant", "acme")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void aHeaderConditionMayNameItsOwnBackend() {
+        RouteTable table = table("""
+                - paths:
+                  - pathPrefix: /
+                    headers:
+                    - {key: X-Version, values: ['2'], backend: v2}
+                    - {key: X-Version, values: ['1']}
+                    backend: v1
+                """);
+
+        assertThat(route(table, "h", "/", "X-Version", "2")).isEqualTo("v2");
+        assertThat(route(table, "h", "/", "X-Version", "1")).isEqualTo("v1");
+    }
+
+    @Test
+    void queryConditionsAnyOneOrAll() {
+        RouteTable table = table("""
+                - paths:
+                  - path: /search
+                    queries:
+                    - {key: engine, values: [new]}
+                    - {key: debug, regexp: '^(1|true)$'}
+                    backend: new-search
+                  - path: /both
+                    matchAllQuery: true
+                    queries:
+                    - {key: a, values: ['1']}
+                    - {key: b, values: ['2']}
+                    backend: both
+                """);
+
+        assertThat(route(table, "h", "/search?engine=new")).isEqualTo("new-search");
+        assertThat(route(table, "h", "/search?q=x&debug=true")).isEqualTo("new-search");
+        assertThat(route(table, "h", "/search?engine=old")).isEqualTo("BAD_REQUEST");
+        assertThat(route(table, "h", "/both?b=2&a=1")).isEqualTo("both");
+        assertThat(route(table, "h", "/both?a=1")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void aHeaderMismatchIsReportedBeforeAMethodMismatch() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /, methods: [POST], backend: post}
+                  - pathPrefix: /
+                    headers: [{key: X-Key, values: [k]}]
+                    backend: keyed
+                """);
+
+        assertThat(routeMethod(table, "GET", "h", "/")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
+    void rewriteTargetReplacesTheExactPathThePrefixOrEachRegexpMatch() {
+        RouteTable table = table("""
+                - paths:
+                  - {path: /old, rewriteTarget: /new, backend: p}
+                  - {pathPrefix: /api/v1/, rewriteTarget: /, backend: p}
+                  - {pathRegexp: '^/users/([0-9]+)/(?P<part>[a-z]+)$', rewriteTarget: '/v2/${part}/$1', backend: p}
+                """);
+
+        assertThat(rewritten(table, "/old")).isEqualTo("/new");
+        assertThat(rewritten(table, "/api/v1/orders/7")).isEqualTo("/orders/7");
+        assertThat(rewritten(table, "/users/42/orders")).isEqualTo("/v2/orders/42");
+        assertThat(RequestTarget.withPath("/api/v1/x?y=1", "/x")).isEqualTo("/x?y=1");
+    }
+
+    @Test
+    void aPathMayCarryItsOwnBodyLimit() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /upload, clientMaxBodySize: -1, backend: p}
+                  - {pathPrefix: /, backend: p}
+                """);
+
+        assertThat(table.route(request("POST", "h", "/upload")).clientMaxBodySize(4096)).isEqualTo(-1);
+        assertThat(table.route(request("POST", "h", "/x")).clientMaxBodySize(4096)).isEqualTo(4096);
+    }
+
+    @Test
+    void lookupTriesOnlyTheRoutesOfTheHostAndPathNotEveryRule() {
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            rules.append("- host: host").append(i).append(".example\n")
+                    .append("  paths:\n")
+                    .append("  - {pathPrefix: /api/").append(i).append("/, backend: api").append(i).append("}\n")
+                    .append("  - {path: /health, backend: health").append(i).append("}\n");
+        }
+        RouteTable table = table(rules.toString());
+
+        HttpRequest last = request("GET", "host4999.example", "/api/4999/items");
+        assertThat(table.route(last).backend()).isEqualTo("api4999");
+        assertThat(table.routesExamined(last)).isEqualTo(1);
+        HttpRequest health = request("GET", "host2500.example", "/health");
+        assertThat(table.route(health).backend()).isEqualTo("health2500");
+        assertThat(table.routesExamined(health)).isEqualTo(1);
+        assertThat(table.routesExamined(request("GET", "unknown.example", "/api/1/"))).isZero();
+    }
+
+    @Test
+    void theMatchCacheNeverAnswersForHeaderDependentRoutes() {
+        RouteTable table = table("cacheSize: 2\n", """
+                - paths:
+                  - pathPrefix: /h
+                    headers: [{key: X-Side, values: [left]}]
+                    backend: left
+                  - {pathPrefix: /h, backend: right}
+                  - {pathPrefix: /, methods: [GET], backend: plain}
+                """);
+
+        for (int round = 0; round < 3; round++) {
+            assertThat(route(table, "h", "/h", "X-Side", "left")).isEqualTo("left");
+            assertThat(route(table, "h", "/h")).isEqualTo("right");
+            assertThat(route(table, "h", "/p")).isEqualTo("plain");
+            assertThat(routeMethod(table, "POST", "h", "/p")).isEqualTo("METHOD_NOT_ALLOWED");
+            for (int i = 0; i < 10; i++) {
+                assertThat(route(table, "h", "/other" + i)).isEqualTo("plain");
+            }
+        }
     }
 
     @Test
     void routingAllocatesNoNewMatches() {
-        RouteTable table = RouteTable.of(List.of(anyHost(prefix("/", "p"))));
-        assertThat(table.route("h", "/a", "GET")).isSameAs(table.route("h", "/b", "GET"));
+        RouteTable table = table("""
+                - paths: [{pathPrefix: /, backend: p}]
+                """);
+        assertThat(table.route(request("GET", "h", "/a"))).isSameAs(table.route(request("GET", "h", "/b")));
     }
 }

@@ -65,6 +65,42 @@ class HttpServerTest {
     }
 
     @Test
+    void rewritesHeaderConditionsAndPathBodyLimitsReachTheWire() throws Exception {
+        int port = FreePorts.pick();
+        String routes = """
+                kind: HTTPServer
+                name: s
+                port: %d
+                rules:
+                - paths:
+                  - pathRegexp: '^/legacy/(?P<id>[0-9]+)$'
+                    rewriteTarget: /items/${id}
+                    backend: p
+                  - pathPrefix: /beta/
+                    headers: [{key: X-Beta, values: ['yes']}]
+                    rewriteTarget: /
+                    backend: p
+                  - pathPrefix: /small
+                    clientMaxBodySize: 8
+                    backend: p
+                """.formatted(port);
+        node.apply(routes, proxyPipeline("p", "roundRobin", a.url()));
+
+        assertThat(node.get(port, "/legacy/42?full=1").statusCode()).isEqualTo(200);
+        assertThat(a.received().get(a.received().size() - 1).uri()).isEqualTo("/items/42?full=1");
+        var beta = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/beta/x"))
+                .header("X-Beta", "yes").build();
+        assertThat(node.send(beta).statusCode()).isEqualTo(200);
+        assertThat(a.received().get(a.received().size() - 1).uri()).isEqualTo("/x");
+        int before = a.received().size();
+        assertThat(node.get(port, "/beta/x").statusCode()).isEqualTo(400);
+        var big = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/small"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("more than eight bytes")).build();
+        assertThat(node.send(big).statusCode()).isEqualTo(413);
+        assertThat(a.received()).hasSize(before);
+    }
+
+    @Test
     void aHotUpdateKeepsTheListenerAndOpenConnections() throws Exception {
         int port = FreePorts.pick();
         node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));

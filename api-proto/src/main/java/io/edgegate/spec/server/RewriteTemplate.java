@@ -1,0 +1,138 @@
+package io.edgegate.spec.server;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code rewriteTarget} for a {@code pathRegexp}, in Go's template syntax: {@code $1},
+ * {@code ${1}}, {@code $name}, {@code ${name}}; {@code $$} is a literal dollar. Parsed once
+ * per config; {@link #replaceAll} replaces every match in a path, as Go's
+ * {@code ReplaceAllString} does.
+ */
+public final class RewriteTemplate {
+
+    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?P?<([A-Za-z][A-Za-z0-9]*)>");
+
+    private sealed interface Part permits Literal, Numbered, Named {
+    }
+
+    private record Literal(String text) implements Part {
+    }
+
+    private record Numbered(int group) implements Part {
+    }
+
+    private record Named(String name) implements Part {
+    }
+
+    private final List<Part> parts;
+
+    private RewriteTemplate(List<Part> parts) {
+        this.parts = List.copyOf(parts);
+    }
+
+    public static RewriteTemplate parse(String template) {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < template.length()) {
+            char c = template.charAt(i);
+            if (c != '$' || i + 1 == template.length()) {
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (template.charAt(i + 1) == '$') {
+                literal.append('$');
+                i += 2;
+                continue;
+            }
+            boolean braced = template.charAt(i + 1) == '{';
+            int start = braced ? i + 2 : i + 1;
+            int end = start;
+            while (end < template.length() && isNameChar(template.charAt(end))) {
+                end++;
+            }
+            boolean closed = !braced || (end < template.length() && template.charAt(end) == '}');
+            if (end == start || !closed) {
+                // Not a reference: Go keeps the dollar as text.
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (literal.length() > 0) {
+                parts.add(new Literal(literal.toString()));
+                literal.setLength(0);
+            }
+            String name = template.substring(start, end);
+            parts.add(name.chars().allMatch(Character::isDigit) ? new Numbered(Integer.parseInt(name)) : new Named(name));
+            i = braced ? end + 1 : end;
+        }
+        if (literal.length() > 0) {
+            parts.add(new Literal(literal.toString()));
+        }
+        return new RewriteTemplate(parts);
+    }
+
+    /** Why this template cannot work with {@code pattern}: a group it names does not exist. */
+    public Optional<String> problemWith(Pattern pattern) {
+        int groups = pattern.matcher("").groupCount();
+        Set<String> names = new HashSet<>();
+        Matcher declared = GROUP_NAME.matcher(pattern.pattern());
+        while (declared.find()) {
+            names.add(declared.group(1));
+        }
+        for (Part part : parts) {
+            if (part instanceof Numbered n && n.group() > groups) {
+                return Optional.of("refers to group " + n.group() + " but the regexp has " + groups + " group(s)");
+            }
+            if (part instanceof Named n && !names.contains(n.name())) {
+                return Optional.of("refers to group '" + n.name() + "' that the regexp does not name"
+                        + " (write ${1}x for group 1 followed by x)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code input} with every match of {@code pattern} replaced by this template, expanded for that match. */
+    public String replaceAll(Pattern pattern, String input) {
+        Matcher m = pattern.matcher(input);
+        if (!m.find()) {
+            return input;
+        }
+        StringBuilder out = new StringBuilder(input.length() + 16);
+        int last = 0;
+        do {
+            out.append(input, last, m.start());
+            expandInto(m, out);
+            last = m.end();
+        } while (m.find());
+        out.append(input, last, input.length());
+        return out.toString();
+    }
+
+    private void expandInto(Matcher m, StringBuilder out) {
+        for (Part part : parts) {
+            String text;
+            if (part instanceof Literal l) {
+                text = l.text();
+            } else if (part instanceof Numbered n) {
+                text = m.group(n.group());
+            } else {
+                text = m.group(((Named) part).name());
+            }
+            if (text != null) {
+                out.append(text);
+            }
+        }
+    }
+
+    private static boolean isNameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+}

@@ -1,0 +1,54 @@
+package io.edgegate.dataplane.route;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The routes that may serve one host, indexed by path: exact paths by hash, prefixes in a
+ * trie, and only regexp and match-all paths tried one by one.
+ */
+final class PathIndex {
+
+    private final Map<String, Route[]> exact;
+    private final PrefixTrie prefixes;
+    private final Route[] others;
+
+    private PathIndex(Map<String, Route[]> exact, PrefixTrie prefixes, Route[] others) {
+        this.exact = exact;
+        this.prefixes = prefixes;
+        this.others = others;
+    }
+
+    /** {@code routes} in table order. */
+    static PathIndex of(List<Route> routes) {
+        Map<String, List<Route>> exact = new HashMap<>();
+        List<Route> prefixes = new ArrayList<>();
+        List<Route> others = new ArrayList<>();
+        for (Route route : routes) {
+            switch (route.path.kind()) {
+                case EXACT -> exact.computeIfAbsent(route.path.literal(), p -> new ArrayList<>()).add(route);
+                case PREFIX -> prefixes.add(route);
+                case REGEXP, ANY -> others.add(route);
+            }
+        }
+        Map<String, Route[]> exactIndex = new HashMap<>();
+        exact.forEach((path, list) -> exactIndex.put(path, sorted(list)));
+        return new PathIndex(Map.copyOf(exactIndex), PrefixTrie.of(prefixes), sorted(others));
+    }
+
+    void scan(Lookup lookup) {
+        Route[] samePath = exact.get(lookup.path);
+        if (samePath != null) {
+            lookup.scan(samePath, true);
+        }
+        prefixes.scan(lookup);
+        lookup.scan(others, false);
+    }
+
+    private static Route[] sorted(List<Route> routes) {
+        return routes.stream().sorted(Comparator.comparingInt(r -> r.order)).toArray(Route[]::new);
+    }
+}

@@ -1,0 +1,94 @@
+package io.edgegate.dataplane.route;
+
+import io.edgegate.spec.server.PathSpec;
+import io.edgegate.spec.server.ValueMatchSpec;
+import java.util.List;
+
+/** One path of one rule, compiled, with its place in the table's order. */
+final class Route {
+
+    final int order;
+    final HostMatcher hosts;
+    final PathMatcher path;
+    private final boolean anyMethod;
+    private final String[] methods;
+    private final ValueConditions headers;
+    private final ValueConditions queries;
+    /** The outcome when matched, by the index of the header condition that decided (or 0). */
+    private final RouteMatch[] matches;
+
+    Route(int order, HostMatcher hosts, PathSpec spec) {
+        this.order = order;
+        this.hosts = hosts;
+        this.path = PathMatcher.of(spec);
+        this.anyMethod = spec.methods().isEmpty();
+        this.methods = spec.methods().toArray(String[]::new);
+        this.headers = ValueConditions.of(spec.headers(), spec.matchAllHeader());
+        this.queries = ValueConditions.of(spec.queries(), spec.matchAllQuery());
+        this.matches = matchesByHeader(spec, path);
+    }
+
+    private static RouteMatch[] matchesByHeader(PathSpec spec, PathMatcher path) {
+        List<ValueMatchSpec> headers = spec.headers();
+        RouteMatch plain = new RouteMatch(RouteMatch.Outcome.MATCHED, spec.backend(), path, spec.clientMaxBodySize());
+        if (headers.isEmpty()) {
+            return new RouteMatch[] {plain};
+        }
+        RouteMatch[] byHeader = new RouteMatch[headers.size()];
+        if (spec.matchAllHeader()) {
+            // Every condition held: the first one naming a backend takes the request.
+            RouteMatch chosen = headers.stream().filter(h -> h.backend().isPresent()).findFirst()
+                    .map(h -> new RouteMatch(RouteMatch.Outcome.MATCHED, h.backend().get(), path, spec.clientMaxBodySize()))
+                    .orElse(plain);
+            java.util.Arrays.fill(byHeader, chosen);
+            return byHeader;
+        }
+        for (int i = 0; i < byHeader.length; i++) {
+            byHeader[i] = headers.get(i).backend()
+                    .map(b -> new RouteMatch(RouteMatch.Outcome.MATCHED, b, path, spec.clientMaxBodySize()))
+                    .orElse(plain);
+        }
+        return byHeader;
+    }
+
+    /** Whether the outcome can depend on more than host, path and method. */
+    boolean readsHeadersOrQuery() {
+        return !headers.isEmpty() || !queries.isEmpty();
+    }
+
+    /** Tries this route on a request whose host and path it already matched; records why it did not match. */
+    RouteMatch evaluate(Lookup lookup) {
+        if (readsHeadersOrQuery()) {
+            lookup.requestDependent = true;
+        }
+        if (!allows(lookup.method)) {
+            lookup.methodDiffered = true;
+            return null;
+        }
+        int decidingHeader = 0;
+        if (!headers.isEmpty()) {
+            decidingHeader = headers.decidingCondition(lookup::header);
+            if (decidingHeader < 0) {
+                lookup.valuesDiffered = true;
+                return null;
+            }
+        }
+        if (!queries.isEmpty() && queries.decidingCondition(lookup::query) < 0) {
+            lookup.valuesDiffered = true;
+            return null;
+        }
+        return matches[decidingHeader];
+    }
+
+    private boolean allows(String method) {
+        if (anyMethod) {
+            return true;
+        }
+        for (String m : methods) {
+            if (m.equals(method)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
