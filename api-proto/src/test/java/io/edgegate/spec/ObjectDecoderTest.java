@@ -175,13 +175,13 @@ class ObjectDecoderTest {
 
     @Test
     void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
-        String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttps: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
-        assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("https: 'https' is not supported by EdgeGate yet");
+        String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttp3: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+        assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("http3: 'http3' is not supported by EdgeGate yet");
     }
 
     @Test
     void unsupportedFieldsSetToOffAreHarmless() throws SpecException {
-        String yaml = "name: s\nkind: HTTPServer\nport: 80\nhttps: false\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+        String yaml = "name: s\nkind: HTTPServer\nport: 80\nhttp3: false\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
         assertThat(decode(yaml).spec()).isInstanceOf(HttpServerSpec.class);
     }
 

@@ -10,6 +10,7 @@ import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
+import io.edgegate.dataplane.tls.ServerTlsCache;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamSettings;
@@ -22,8 +23,8 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,7 @@ public final class DataPlane implements AutoCloseable {
         FilterRegistry filters = new FilterRegistry(specKinds, List.of(new ProxyFilterFactory(upstream)));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters), listeners);
+                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "agent");

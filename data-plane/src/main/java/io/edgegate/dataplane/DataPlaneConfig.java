@@ -1,5 +1,6 @@
 package io.edgegate.dataplane;
 
+import io.edgegate.dataplane.tls.TlsProvider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +8,7 @@ import java.util.Optional;
 /**
  * How a data plane runs: its id, the control planes to try in order, the address its HTTP
  * servers bind (empty: each server's own address, else all interfaces), the admin port
- * (0: none) and its data directory.
+ * (0: none), its data directory, its event-loop threads and which TLS implementation it uses.
  */
 public record DataPlaneConfig(
         String nodeId,
@@ -15,7 +16,8 @@ public record DataPlaneConfig(
         Optional<String> listenAddress,
         int adminPort,
         Path dataDir,
-        int workerThreads) {
+        int workerThreads,
+        TlsProvider tlsProvider) {
 
     public DataPlaneConfig {
         controlPlanes = List.copyOf(controlPlanes);

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane;
 
+import io.edgegate.dataplane.tls.TlsProvider;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -7,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code bin/data-plane}: a proxy node that takes its config from the control plane. */
 @Command(name = "data-plane", mixinStandardHelpOptions = true, versionProvider = Versions.class,
@@ -39,19 +40,23 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "Event-loop threads (default: the number of CPUs).")
     private int ioThreads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+            description = "TLS implementation: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
+    private String tlsProvider;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DataPlaneMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        DataPlaneConfig config = new DataPlaneConfig(
-                nodeId == null ? defaultNodeId() : nodeId,
-                controlPlanes,
-                Optional.ofNullable(listenAddress),
-                adminPort,
-                dataDir,
-                ioThreads);
+        DataPlaneConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("data-plane: " + e.getMessage());
+            return 2;
+        }
         DataPlane dataPlane;
         try {
             dataPlane = DataPlane.start(config);
@@ -66,6 +71,17 @@ public final class DataPlaneMain implements Callable<Integer> {
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private DataPlaneConfig config() {
+        return new DataPlaneConfig(
+                nodeId == null ? defaultNodeId() : nodeId,
+                controlPlanes,
+                Optional.ofNullable(listenAddress),
+                adminPort,
+                dataDir,
+                ioThreads,
+                TlsProvider.parse(tlsProvider));
     }
 
     private static String defaultNodeId() {

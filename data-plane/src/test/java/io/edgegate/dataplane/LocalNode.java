@@ -8,6 +8,8 @@ import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
+import io.edgegate.dataplane.tls.ServerTlsCache;
+import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamSettings;
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
+    private final TlsProvider tlsProvider;
     private final DocumentParser parser = new DocumentParser();
     private final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
     private EventLoopGroup boss;
@@ -49,6 +52,14 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private long revision;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
+
+    public LocalNode() {
+        this(TlsProvider.AUTO);
+    }
+
+    public LocalNode(TlsProvider tlsProvider) {
+        this.tlsProvider = tlsProvider;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -60,7 +71,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
                 new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream)))),
-                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")));
+                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 
     @Override

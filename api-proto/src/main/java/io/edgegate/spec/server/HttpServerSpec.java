@@ -3,6 +3,7 @@ package io.edgegate.spec.server;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.server.tls.TlsSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ public record HttpServerSpec(
         boolean xForwardedFor,
         Duration readHeaderTimeout,
         int cacheSize,
+        Optional<TlsSpec> tls,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -40,8 +42,8 @@ public record HttpServerSpec(
     }
 
     public static HttpServerSpec decode(String name, SpecObject o) {
-        o.unsupported("TLS termination arrives with the HTTP-protocols issue",
-                "https", "certs", "keys", "certBase64", "keyBase64", "caCertBase64", "autoCert", "http3");
+        o.unsupported("automatic certificates (ACME) are planned; give certs and keys", "autoCert");
+        o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
         o.unsupported("tracing arrives with observability", "tracing");
         o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
         o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
@@ -65,8 +67,14 @@ public record HttpServerSpec(
             o.error("readHeaderTimeout", "must be positive");
         }
         int cacheSize = o.integer("cacheSize", 0, 0, MAX_CACHE_SIZE);
+        Optional<TlsSpec> tls = o.bool("https", false) ? Optional.of(TlsSpec.decode(o)) : Optional.empty();
+        if (tls.isEmpty()) {
+            // Easegress keeps certificates of a server with https off; they are read (and ignored) so they are not unknown keys.
+            List.of("certs", "keys").forEach(o::stringMap);
+            List.of("certBase64", "keyBase64", "caCertBase64").forEach(o::optionalString);
+        }
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, rules);
     }
 }

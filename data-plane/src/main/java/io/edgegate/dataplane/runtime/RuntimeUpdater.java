@@ -2,11 +2,13 @@ package io.edgegate.dataplane.runtime;
 
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.pipeline.Filter;
-import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
+import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.server.ListenerException;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.server.ServerState;
+import io.edgegate.dataplane.tls.ServerTls;
+import io.edgegate.dataplane.tls.ServerTlsCache;
 import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectSpec;
@@ -18,7 +20,13 @@ import io.edgegate.spec.server.HttpServerSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +41,9 @@ public final class RuntimeUpdater {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimeUpdater.class);
 
+    private final ServerTlsCache tls;
+    private final Set<String> loggedProvider = new HashSet<>();
+
     private final DocumentParser parser;
     private final ObjectDecoder decoder;
     private final PipelineBuilder pipelineBuilder;
@@ -40,7 +51,9 @@ public final class RuntimeUpdater {
     private Generation generation = Generation.EMPTY;
     private volatile long appliedRevision;
 
-    public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners) {
+    public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
+                          ServerTlsCache tls) {
+        this.tls = tls;
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
@@ -84,25 +97,52 @@ public final class RuntimeUpdater {
             throw new ConfigRejectedException(String.join("; ", errors));
         }
         servers.sort(Comparator.comparing(HttpServerSpec::name));
+        Map<String, ServerTls> serverTls = buildTls(servers);
 
         Generation next;
         try {
             next = pipelineBuilder.build(pipelines, generation);
         } catch (RuntimeException e) {
+            tls.rejected();
             throw new ConfigRejectedException("cannot build pipelines: " + e.getMessage());
         }
-        List<ServerState> states = servers.stream().map(s -> ServerState.of(s, next.pipelines())).toList();
+        List<ServerState> states = servers.stream()
+                .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(serverTls.get(s.name()))))
+                .toList();
         try {
             listeners.reconcile(states);
         } catch (ListenerException e) {
             next.createdHere().forEach(Filter::close);
+            tls.rejected();
             throw new ConfigRejectedException(e.getMessage());
         }
+        tls.applied();
         List<Filter> retired = next.retired();
         generation = next.detached();
         retired.forEach(Filter::close);
         appliedRevision = revision;
         log.info("applied revision {}: {} HTTP servers, {} pipelines", revision, servers.size(), pipelines.size());
+    }
+
+    /** TLS contexts by server name; a certificate that cannot be loaded rejects the config. */
+    private Map<String, ServerTls> buildTls(List<HttpServerSpec> servers) throws ConfigRejectedException {
+        Map<String, ServerTls> built = new HashMap<>();
+        for (HttpServerSpec server : servers) {
+            if (server.tls().isEmpty()) {
+                continue;
+            }
+            try {
+                ServerTls contexts = tls.get(server.tls().get());
+                if (loggedProvider.add(contexts.provider().name())) {
+                    log.info("TLS is terminated with the {} provider", contexts.provider());
+                }
+                built.put(server.name(), contexts);
+            } catch (SSLException | RuntimeException e) {
+                tls.rejected();
+                throw new ConfigRejectedException("HTTPServer " + server.name() + ": cannot load its certificates: " + e.getMessage());
+            }
+        }
+        return built;
     }
 
     public synchronized void shutdown() {

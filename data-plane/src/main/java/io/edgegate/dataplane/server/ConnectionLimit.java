@@ -8,7 +8,8 @@ import java.util.function.IntSupplier;
 
 /**
  * Enforces {@code maxConnections}: a connection over the limit is closed as soon as it is
- * accepted, before any byte of it is read.
+ * accepted, before any byte of it is read. An admitted one gets its first read here (auto-read
+ * is off); the protocol handlers ask for the rest.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimit extends ChannelInboundHandlerAdapter {
@@ -29,6 +30,7 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelActive();
+        ctx.read();
     }
 
     @Override

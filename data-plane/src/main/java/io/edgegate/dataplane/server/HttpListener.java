@@ -1,17 +1,15 @@
 package io.edgegate.dataplane.server;
 
-import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +28,9 @@ final class HttpListener {
 
     static final String LIMIT = "connection-limit";
     static final String HEADER_TIMEOUT = "header-timeout";
-    static final String CODEC = "http-codec";
-    static final String IDLE = "idle";
-    static final String HTTP1 = "http1";
+    static final String TLS = "tls";
+    static final String ALPN = "alpn";
+    static final String DETECT = "detect-protocol";
 
     private final InetSocketAddress address;
     private final AtomicReference<ServerState> state;
@@ -97,13 +95,20 @@ final class HttpListener {
         protected void initChannel(Channel ch) {
             ServerState current = state.get();
             connections.add(ch);
-            HeaderTimeout headerTimeout = new HeaderTimeout(current.spec().readHeaderTimeout().toMillis());
-            ch.pipeline()
-                    .addLast(LIMIT, limit)
-                    .addLast(HEADER_TIMEOUT, headerTimeout)
-                    .addLast(CODEC, new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192))
-                    .addLast(IDLE, new IdleStateHandler(0, 0, current.spec().keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                    .addLast(HTTP1, new Http1Connection(state::get, headerTimeout, new RequestContext.Connection("http", false)));
+            long headerMillis = current.spec().readHeaderTimeout().toMillis();
+            long idleMillis = current.spec().keepAliveTimeout().toMillis();
+            HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis);
+            ChannelPipeline pipeline = ch.pipeline().addLast(LIMIT, limit);
+            if (current.tls().isPresent()) {
+                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "https", idleMillis);
+                pipeline.addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
+                        .addLast(HEADER_TIMEOUT, headerTimeout)
+                        .addLast(ALPN, new AlpnSwitch(setup));
+            } else {
+                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "http", idleMillis);
+                pipeline.addLast(HEADER_TIMEOUT, headerTimeout)
+                        .addLast(DETECT, new ProtocolDetector(setup));
+            }
         }
     }
 }

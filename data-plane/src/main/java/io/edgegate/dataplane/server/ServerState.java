@@ -3,16 +3,19 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.pipeline.Pipelines;
 import io.edgegate.dataplane.pipeline.ServerSettings;
 import io.edgegate.dataplane.route.RouteTable;
+import io.edgegate.dataplane.tls.ServerTls;
 import io.edgegate.spec.server.HttpServerSpec;
+import java.util.Optional;
 
 /**
  * Everything a listener needs to serve a request under one config generation. A request
  * reads it once, so it sees one consistent generation from start to end.
  */
-public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings) {
+public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings,
+                          Optional<ServerTls> tls) {
 
-    public static ServerState of(HttpServerSpec spec, Pipelines pipelines) {
+    public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls) {
         return new ServerState(spec, RouteTable.of(spec), pipelines,
-                new ServerSettings(spec.name(), spec.xForwardedFor()));
+                new ServerSettings(spec.name(), spec.xForwardedFor()), tls);
     }
 }

@@ -34,8 +34,8 @@ final class Tunnel {
             }
             Relay toUpstream = new Relay(up);
             Relay toClient = new Relay(down);
-            switchToBytes(down.pipeline(), toUpstream, List.of(HttpListener.HTTP1, HttpListener.IDLE,
-                    HttpListener.HEADER_TIMEOUT, HttpListener.CODEC));
+            switchToBytes(down.pipeline(), toUpstream, List.of(ConnectionSetup.HTTP1, ConnectionSetup.IDLE,
+                    HttpListener.HEADER_TIMEOUT, ConnectionSetup.CODEC));
             switchToBytes(up.pipeline(), toClient, UpstreamPipeline.HTTP_HANDLERS);
             toUpstream.peerRelay = toClient;
             toClient.peerRelay = toUpstream;

@@ -1,0 +1,78 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Puts the handlers of the protocol a connection speaks (HTTP/1.1 or HTTP/2) after the handlers every connection has. */
+final class ConnectionSetup {
+
+    static final String CODEC = "http-codec";
+    static final String IDLE = "idle";
+    static final String HTTP1 = "http1";
+    static final String HTTP2 = "http2";
+    static final String HTTP2_STREAMS = "http2-streams";
+    static final String HTTP2_CONNECTION = "http2-connection";
+
+    /** Go's default and a common browser expectation. */
+    static final int MAX_CONCURRENT_STREAMS = 250;
+
+    private final Supplier<ServerState> state;
+    private final HeaderTimeout headerTimeout;
+    private final String scheme;
+    private final long idleMillis;
+
+    ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme, long idleMillis) {
+        this.state = state;
+        this.headerTimeout = headerTimeout;
+        this.scheme = scheme;
+        this.idleMillis = idleMillis;
+    }
+
+    void http1(ChannelPipeline pipeline) {
+        pipeline.addLast(CODEC, new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192))
+                .addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                .addLast(HTTP1, new Http1Connection(state, headerTimeout, new RequestContext.Connection(scheme, false)));
+    }
+
+    /**
+     * HTTP/2: streams become child channels, each converted to HTTP objects and served like an
+     * HTTP/1 exchange. The connection reads freely; HTTP/2 flow control, released as each
+     * stream's body is consumed, is what holds a fast sender back.
+     */
+    void http2(ChannelPipeline pipeline) {
+        // Slow heads are an HTTP/1 problem; a stalled HTTP/2 connection is closed by the idle timer.
+        if (pipeline.get(HttpListener.HEADER_TIMEOUT) != null) {
+            pipeline.remove(HttpListener.HEADER_TIMEOUT);
+        }
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(Http2Settings.defaultSettings()
+                        .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                        .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE))
+                .build();
+        RequestContext.Connection connection = new RequestContext.Connection(scheme, true);
+        pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                .addLast(HTTP2, codec)
+                .addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                    @Override
+                    protected void initChannel(Http2StreamChannel stream) {
+                        stream.config().setAutoRead(false);
+                        stream.pipeline()
+                                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                                .addLast(new Http2Stream(state, connection));
+                    }
+                }))
+                .addLast(HTTP2_CONNECTION, new Http2Connection(codec));
+        pipeline.channel().config().setAutoRead(true);
+    }
+}

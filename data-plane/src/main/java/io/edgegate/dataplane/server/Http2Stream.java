@@ -1,0 +1,116 @@
+package io.edgegate.dataplane.server;
+
+import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.route.RouteMatch;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one HTTP/2 stream, already converted to HTTP objects: route, run the pipeline,
+ * write the response with its trailers. The stream's auto-read is off, so its body is read
+ * (and its flow-control window reopened) only as the pipeline consumes it.
+ */
+final class Http2Stream extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Http2Stream.class);
+
+    private final Supplier<ServerState> state;
+    private final RequestContext.Connection connection;
+    private Exchange exchange;
+    private RequestBody body;
+    private boolean responseDone;
+
+    Http2Stream(Supplier<ServerState> state, RequestContext.Connection connection) {
+        this.state = state;
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request && exchange == null) {
+            start(ctx, request);
+            if (msg instanceof HttpContent content && body != null) {
+                body.offer(content);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+        } else if (msg instanceof HttpContent content && body != null) {
+            body.offer(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        ServerState current = state.get();
+        RouteMatch match = current.routes().route(request);
+        long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
+        long contentLength = HttpUtil.getContentLength(request, -1L);
+        if (limit >= 0 && contentLength > limit) {
+            ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "body larger than " + limit + " bytes"));
+            return;
+        }
+        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
+        request.headers().remove(HttpHeaderNames.EXPECT);
+        body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, () -> { });
+        Exchange started = Exchange.start(match, request, body, ctx.channel(), current, connection);
+        exchange = started;
+        started.response().thenAccept(response -> respond(ctx, request, response));
+    }
+
+    private void respond(ChannelHandlerContext ctx, HttpRequest request, Response response) {
+        if (!ctx.channel().isActive() || response.tunnel() != null) {
+            // A reset stream, or an upgrade, which HTTP/2 does not have.
+            response.body().discard();
+            ctx.close();
+            return;
+        }
+        ResponseWriter.http2(ctx.channel(), response, request.method()).whenComplete((ok, error) -> {
+            responseDone = true;
+            if (error != null) {
+                log.debug("response on stream {} not completed: {}", ctx.channel(), error.toString());
+                exchange.abort();
+                ctx.close();
+            } else if (!body.isComplete()) {
+                // Answered before the body ended (e.g. 413): the rest is not wanted.
+                body.discard();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (body != null && !body.isComplete()) {
+            body.fail(new ClosedChannelException());
+        }
+        if (exchange != null && !responseDone) {
+            exchange.abort();
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("stream {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.edgegate.dataplane.tls;
+
+import io.edgegate.spec.server.tls.CertKeyPair;
+import io.edgegate.spec.server.tls.Pem;
+import io.edgegate.spec.server.tls.TlsSpec;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * The TLS side of one HTTPServer, built once per certificate set: a server context per
+ * certificate/key pair and the table that picks one by the client's SNI name, as Go picks a
+ * certificate: an exact DNS name of the certificate, else a wildcard one ({@code *.example.com}
+ * serves one label below), else the first pair. Offers h2 and http/1.1 by ALPN.
+ */
+public final class ServerTls {
+
+    private final TlsSpec spec;
+    private final SslContext fallback;
+    private final Map<String, SslContext> exact;
+    private final Map<String, SslContext> wildcard;
+    private final SslProvider provider;
+
+    private ServerTls(TlsSpec spec, SslContext fallback, Map<String, SslContext> exact, Map<String, SslContext> wildcard,
+                      SslProvider provider) {
+        this.spec = spec;
+        this.fallback = fallback;
+        this.exact = exact;
+        this.wildcard = wildcard;
+        this.provider = provider;
+    }
+
+    public static ServerTls build(TlsSpec spec, TlsProvider choice) throws SSLException {
+        SslProvider provider = choice.netty();
+        List<X509Certificate> clientCa = spec.clientCaPem().map(Pem::certificates).orElse(List.of());
+        Map<String, SslContext> exact = new HashMap<>();
+        Map<String, SslContext> wildcard = new HashMap<>();
+        SslContext fallback = null;
+        for (CertKeyPair pair : spec.pairs()) {
+            List<X509Certificate> chain = Pem.certificates(pair.certificatePem());
+            SslContext context = context(chain, Pem.privateKey(pair.keyPem()), clientCa, provider);
+            if (fallback == null) {
+                fallback = context;
+            }
+            for (String name : Pem.dnsNames(chain.get(0))) {
+                if (name.startsWith("*.")) {
+                    wildcard.putIfAbsent(name.substring(2), context);
+                } else {
+                    exact.putIfAbsent(name, context);
+                }
+            }
+        }
+        if (fallback == null) {
+            throw new SSLException("no certificate to serve");
+        }
+        return new ServerTls(spec, fallback, Map.copyOf(exact), Map.copyOf(wildcard), provider);
+    }
+
+    private static SslContext context(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCa,
+                                      SslProvider provider) throws SSLException {
+        SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
+                .sslProvider(provider)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                .applicationProtocolConfig(new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+        if (!clientCa.isEmpty()) {
+            builder.trustManager(clientCa).clientAuth(ClientAuth.REQUIRE);
+        }
+        return builder.build();
+    }
+
+    public TlsSpec spec() {
+        return spec;
+    }
+
+    public SslProvider provider() {
+        return provider;
+    }
+
+    /** The context for a client's SNI name ({@code null} when it sent none). */
+    public SslContext forServerName(String serverName) {
+        if (serverName == null || serverName.isEmpty()) {
+            return fallback;
+        }
+        String name = serverName.toLowerCase(java.util.Locale.ROOT);
+        SslContext context = exact.get(name);
+        if (context != null) {
+            return context;
+        }
+        int dot = name.indexOf('.');
+        if (dot > 0) {
+            context = wildcard.get(name.substring(dot + 1));
+            if (context != null) {
+                return context;
+            }
+        }
+        return fallback;
+    }
+}

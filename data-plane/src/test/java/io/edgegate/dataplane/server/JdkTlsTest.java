@@ -1,0 +1,52 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static io.edgegate.dataplane.server.TlsTerminationTest.curl;
+import static io.edgegate.dataplane.server.TlsTerminationTest.httpsServer;
+import static io.edgegate.dataplane.server.TlsTerminationTest.presentedSubject;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.ExternalCommand;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.TestPki;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JDK's TLS, used where netty-tcnative does not load, serves the same: SNI, ALPN h2 and HTTP/1.1. */
+class JdkTlsTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode(TlsProvider.JDK);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sniAndBothProtocolsWorkWithTheJdkProvider() throws Exception {
+        TestPki pki = TestPki.create("jdk-test-ca");
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, pki.caPem());
+        int port = FreePorts.pick();
+        try (EchoBackend backend = EchoBackend.start("jdk")) {
+            node.apply(httpsServer(port, List.of(pki.server("one.example"), pki.server("two.example")), ""),
+                    proxyPipeline("p", "roundRobin", backend.url()));
+
+            assertThat(presentedSubject(port, "two.example")).contains("CN = two.example");
+            String resolve = "one.example:" + port + ":127.0.0.1";
+            ExternalCommand.Result h2 = curl("--http2", "--cacert", ca.toString(), "--resolve", resolve,
+                    "https://one.example:" + port + "/");
+            ExternalCommand.Result h1 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve,
+                    "https://one.example:" + port + "/");
+
+            assertThat(h2.stdout()).as(h2.toString()).endsWith("200 2");
+            assertThat(h1.stdout()).as(h1.toString()).endsWith("200 1.1");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.ExternalCommand;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.TestPki;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.pkitesting.X509Bundle;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS termination and HTTP/2 as clients see them: openssl s_client, curl and a JDK TLS socket. */
+class TlsTerminationTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode(TlsProvider.AUTO);
+
+    private static final TestPki PKI = TestPki.create("edgegate-test-ca");
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(20);
+    private static EchoBackend backend;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() {
+        backend = EchoBackend.start("b");
+    }
+
+    @AfterAll
+    static void stop() {
+        backend.close();
+    }
+
+    static String httpsServer(int port, List<X509Bundle> certs, String extra) {
+        StringBuilder yaml = new StringBuilder("""
+                kind: HTTPServer
+                name: tls
+                port: %d
+                https: true
+                """.formatted(port)).append(extra);
+        yaml.append("certs:\n");
+        for (int i = 0; i < certs.size(); i++) {
+            yaml.append("  c").append(i).append(": |\n").append(indent(certs.get(i).getCertificatePEM()));
+        }
+        yaml.append("keys:\n");
+        for (int i = 0; i < certs.size(); i++) {
+            yaml.append("  c").append(i).append(": |\n").append(indent(certs.get(i).getPrivateKeyPEM()));
+        }
+        yaml.append("""
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: p
+                """);
+        return yaml.toString();
+    }
+
+    private static String indent(String pem) {
+        StringBuilder out = new StringBuilder();
+        pem.lines().forEach(line -> out.append("    ").append(line).append('\n'));
+        return out.toString();
+    }
+
+    /** The subject of the certificate a server presents to {@code serverName}, as openssl s_client prints it. */
+    static String presentedSubject(int port, String serverName) {
+        ExternalCommand.Result result = ExternalCommand.run(TOOL_TIMEOUT, List.of("openssl", "s_client",
+                "-connect", "127.0.0.1:" + port, "-servername", serverName), "Q\n".getBytes(StandardCharsets.US_ASCII));
+        return result.stdout().lines().filter(l -> l.startsWith("subject=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no certificate presented: " + result));
+    }
+
+    static Path caFile() throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, PKI.caPem());
+        return ca;
+    }
+
+    static ExternalCommand.Result curl(String... args) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "10", "-o", "-",
+                "-w", "\n%{http_code} %{http_version}"));
+        command.addAll(List.of(args));
+        return ExternalCommand.run(TOOL_TIMEOUT, command);
+    }
+
+    @Test
+    void theOpenSslProviderLoadsHere() {
+        assertThat(TlsProvider.AUTO.netty()).isEqualTo(SslProvider.OPENSSL);
+    }
+
+    @Test
+    void twoHostnamesOnOnePortGetTheirOwnCertificates() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.server("shop.example"), PKI.server("*.api.example")), ""),
+                proxyPipeline("p", "roundRobin", backend.url()));
+
+        assertThat(presentedSubject(port, "shop.example")).contains("CN = shop.example");
+        assertThat(presentedSubject(port, "v1.api.example")).contains("CN = *.api.example");
+        // An unknown name gets the first certificate, as Go's TLS does.
+        assertThat(presentedSubject(port, "unknown.example")).contains("CN = shop.example");
+    }
+
+    @Test
+    void curlSpeaksHttp2AndHttp11OverTlsAndTheUpstreamLearnsTheScheme() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.server("shop.example")), ""),
+                proxyPipeline("p", "roundRobin", backend.url()));
+        String resolve = "shop.example:" + port + ":127.0.0.1";
+        String url = "https://shop.example:" + port + "/hello?x=1";
+
+        ExternalCommand.Result h2 = curl("--http2", "--cacert", caFile().toString(), "--resolve", resolve, url);
+        ExternalCommand.Result h1 = curl("--http1.1", "--cacert", caFile().toString(), "--resolve", resolve, url);
+
+        assertThat(h2.stdout()).as(h2.toString()).endsWith("200 2");
+        assertThat(h1.stdout()).as(h1.toString()).endsWith("200 1.1");
+        assertThat(backend.received()).anySatisfy(r -> {
+            assertThat(r.uri()).isEqualTo("/hello?x=1");
+            assertThat(r.header("X-Forwarded-Proto")).isEqualTo("https");
+        });
+    }
+
+    @Test
+    void curlSpeaksHttp2WithPriorKnowledgeInCleartext() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(LocalNode.server("plain", port, "p"), proxyPipeline("p", "roundRobin", backend.url()));
+
+        ExternalCommand.Result h2c = curl("--http2-prior-knowledge", "http://127.0.0.1:" + port + "/h2c");
+        ExternalCommand.Result post = curl("--http2-prior-knowledge", "--data-binary", "hello body",
+                "http://127.0.0.1:" + port + "/h2c-post");
+        ExternalCommand.Result h1 = curl("http://127.0.0.1:" + port + "/h1");
+
+        assertThat(h2c.stdout()).as(h2c.toString()).endsWith("200 2");
+        assertThat(post.stdout()).as(post.toString()).endsWith("200 2");
+        assertThat(backend.received()).anySatisfy(r -> assertThat(r.body()).isEqualTo("hello body"));
+        assertThat(h1.stdout()).as(h1.toString()).endsWith("200 1.1");
+    }
+
+    @Test
+    void aReplacedCertificateServesNewConnectionsWhileAnOpenOneKeepsGoing() throws Exception {
+        int port = FreePorts.pick();
+        X509Bundle first = PKI.server("swap.example");
+        X509Bundle second = PKI.server("swap.example");
+        node.apply(httpsServer(port, List.of(first), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, PKI.ca().toTrustManagerFactory().getTrustManagers(), null);
+        try (SSLSocket old = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters params = old.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName("swap.example")));
+            old.setSSLParameters(params);
+            BufferedReader in = new BufferedReader(new InputStreamReader(old.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = old.getOutputStream();
+            assertThat(exchange(in, out)).startsWith("HTTP/1.1 200");
+            X509Certificate before = (X509Certificate) old.getSession().getPeerCertificates()[0];
+            assertThat(before).isEqualTo(first.getCertificate());
+
+            node.apply(httpsServer(port, List.of(second), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+            assertThat(exchange(in, out)).startsWith("HTTP/1.1 200");
+            assertThat(old.getSession().getPeerCertificates()[0]).isEqualTo(first.getCertificate());
+        }
+        try (SSLSocket fresh = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+            fresh.startHandshake();
+            assertThat(fresh.getSession().getPeerCertificates()[0]).isEqualTo(second.getCertificate());
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesAClientWithoutACertificate() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.server("mtls.example")), "caCertBase64: " + TestPki.base64(PKI.caPem()) + "\n"),
+                proxyPipeline("p", "roundRobin", backend.url()));
+        X509Bundle client = PKI.client("trusted-client");
+        Path cert = dir.resolve("client.pem");
+        Path key = dir.resolve("client-key.pem");
+        Files.writeString(cert, client.getCertificatePEM());
+        Files.writeString(key, client.getPrivateKeyPEM());
+        String resolve = "mtls.example:" + port + ":127.0.0.1";
+        String url = "https://mtls.example:" + port + "/secret";
+
+        ExternalCommand.Result without = curl("--cacert", caFile().toString(), "--resolve", resolve, url);
+        ExternalCommand.Result with = curl("--cacert", caFile().toString(), "--cert", cert.toString(), "--key", key.toString(),
+                "--resolve", resolve, url);
+
+        assertThat(without.exitCode()).as(without.toString()).isNotZero();
+        assertThat(without.stdout()).doesNotContain("200");
+        assertThat(with.stdout()).as(with.toString()).endsWith("200 2");
+    }
+
+    private static String exchange(BufferedReader in, OutputStream out) throws Exception {
+        out.write("GET /kept HTTP/1.1\r\nHost: swap.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String status = in.readLine();
+        int length = 0;
+        String line;
+        while (!(line = in.readLine()).isEmpty()) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.skip(length);
+        return status;
+    }
+}
