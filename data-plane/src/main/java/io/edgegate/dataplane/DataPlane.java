@@ -63,7 +63,7 @@ public final class DataPlane implements AutoCloseable {
         EventLoopGroup workers = transport.newGroup(config.workerThreads(), "io");
         DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel()));
-        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver);
+        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider());
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
         FilterRegistry filters = new FilterRegistry(specKinds, List.of(new ProxyFilterFactory(upstream)));

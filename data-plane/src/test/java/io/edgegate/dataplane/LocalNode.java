@@ -67,7 +67,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         boss = transport.newGroup(1, "test-accept");
         workers = transport.newGroup(2, "test-io");
         resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
-        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver);
+        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
                 new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream)))),

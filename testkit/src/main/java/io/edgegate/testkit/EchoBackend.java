@@ -52,19 +52,35 @@ public final class EchoBackend implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final io.netty.handler.ssl.SslContext tls;
     private Channel serverChannel;
 
-    private EchoBackend(String name, String host, int port) {
+    private EchoBackend(String name, String host, int port, io.netty.handler.ssl.SslContext tls) {
         this.name = name;
         this.host = host;
         this.port = port;
+        this.tls = tls;
     }
 
     /** Starts a backend on {@code host:port}; port 0 picks a free one. */
     public static EchoBackend start(String name, String host, int port) {
-        EchoBackend backend = new EchoBackend(name, host, port == 0 ? FreePorts.pick(host) : port);
+        EchoBackend backend = new EchoBackend(name, host, port == 0 ? FreePorts.pick(host) : port, null);
         backend.bind();
         return backend;
+    }
+
+    /** A backend that speaks HTTPS with {@code certificate}; {@link #url()} is then an https URL. */
+    public static EchoBackend startTls(String name, io.netty.pkitesting.X509Bundle certificate) {
+        try {
+            var tls = io.netty.handler.ssl.SslContextBuilder
+                    .forServer(certificate.getKeyPair().getPrivate(), certificate.getCertificatePath())
+                    .build();
+            EchoBackend backend = new EchoBackend(name, "127.0.0.1", FreePorts.pick("127.0.0.1"), tls);
+            backend.bind();
+            return backend;
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException("cannot build the backend's TLS context", e);
+        }
     }
 
     public static EchoBackend start(String name) {
@@ -80,7 +96,7 @@ public final class EchoBackend implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + host + ":" + port;
+        return (tls == null ? "http://" : "https://") + host + ":" + port;
     }
 
     public int requestCount() {
@@ -156,6 +172,9 @@ public final class EchoBackend implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         connections.incrementAndGet();
                         open.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024), new Responder());
                     }
                 })

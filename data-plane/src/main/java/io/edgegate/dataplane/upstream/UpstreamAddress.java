@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
 
-/** Where an upstream server listens. Host names are resolved asynchronously when connecting. */
-public record UpstreamAddress(String host, int port) {
+/**
+ * Where an upstream server listens and whether it speaks TLS. Host names are resolved
+ * asynchronously when connecting.
+ */
+public record UpstreamAddress(String host, int port, boolean tls) {
 
     public UpstreamAddress {
         requireNonNull(host, "host");
@@ -17,6 +20,6 @@ public record UpstreamAddress(String host, int port) {
 
     @Override
     public String toString() {
-        return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        return (tls ? "https://" : "") + (host.contains(":") ? "[" + host + "]:" + port : host + ":" + port);
     }
 }

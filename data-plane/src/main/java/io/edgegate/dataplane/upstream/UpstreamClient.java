@@ -2,6 +2,7 @@ package io.edgegate.dataplane.upstream;
 
 import io.edgegate.dataplane.http.BodyPump;
 import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -15,6 +16,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -23,6 +27,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends requests to upstream servers over pooled HTTP/1.1 keep-alive connections and streams
@@ -43,10 +48,22 @@ public final class UpstreamClient {
         }
     };
 
-    public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver) {
+    /** For https servers. Certificates are not verified, as NGINX's proxy_ssl_verify and Easegress's proxy default. */
+    private final SslContext tls;
+
+    public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
+                          TlsProvider tlsProvider) {
         this.transport = transport;
         this.settings = settings;
         this.resolver = resolver;
+        try {
+            this.tls = SslContextBuilder.forClient()
+                    .sslProvider(tlsProvider.netty())
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS to upstreams: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -171,6 +188,10 @@ public final class UpstreamClient {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (address.tls()) {
+                            // Host names go out as SNI; IP literals are left out by the engine.
+                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.newHandler(ch.alloc(), address.host(), address.port()));
+                        }
                         ch.pipeline()
                                 .addLast(UpstreamPipeline.CODEC, new HttpClientCodec())
                                 .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(0, 0,

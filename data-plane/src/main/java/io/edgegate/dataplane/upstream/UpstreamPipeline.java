@@ -5,6 +5,7 @@ import java.util.List;
 /** Names of the handlers of an upstream HTTP/1.1 connection, so a tunnel can take the connection over. */
 public final class UpstreamPipeline {
 
+    public static final String TLS = "upstream-tls";
     public static final String CODEC = "upstream-codec";
     public static final String IDLE = "upstream-idle";
     public static final String HANDLER = "upstream-handler";

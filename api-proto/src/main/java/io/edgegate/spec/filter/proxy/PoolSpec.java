@@ -39,7 +39,7 @@ public record PoolSpec(
                 "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
         o.unsupported("response caching arrives with the traffic-shaping issue", "memoryCache");
         o.unsupported("tracing arrives with observability", "spanName");
-        o.unsupported("response bodies are buffered up to 64 MB until streaming arrives", "serverMaxBodySize");
+        o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");

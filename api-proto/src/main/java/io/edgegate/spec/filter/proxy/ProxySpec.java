@@ -32,10 +32,10 @@ public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
         o.unsupported("canary and mirroring arrive with the traffic-shaping issue", "candidatePools", "mirrorPool");
         o.unsupported("arrives with the traffic-shaping issue", "compression");
-        o.unsupported("upstream TLS arrives with the HTTP-protocols issue", "mtls");
+        o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop",
                 "maxIdleConns", "maxIdleConnsPerHost");
-        o.unsupported("response bodies are buffered up to 64 MB until streaming arrives", "serverMaxBodySize");
+        o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");

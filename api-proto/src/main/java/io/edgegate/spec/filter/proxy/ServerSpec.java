@@ -60,12 +60,8 @@ public record ServerSpec(String url, List<String> tags, int weight, boolean keep
         if (uri.getScheme() == null || uri.getHost() == null) {
             return java.util.Optional.of("is not a URL with a scheme and a host (expected: e.g. http://10.0.0.1:8080)");
         }
-        if (uri.getScheme().equals("https")) {
-            return java.util.Optional.of("uses https, which EdgeGate does not speak to upstreams yet "
-                    + "(it arrives with the HTTP-protocols issue)");
-        }
-        if (!uri.getScheme().equals("http")) {
-            return java.util.Optional.of("has scheme '" + uri.getScheme() + "' (expected: http)");
+        if (!uri.getScheme().equals("http") && !uri.getScheme().equals("https")) {
+            return java.util.Optional.of("has scheme '" + uri.getScheme() + "' (expected: http or https)");
         }
         if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             return java.util.Optional.of("must not carry user info, a query or a fragment");

@@ -7,6 +7,6 @@ import io.edgegate.spec.filter.proxy.ServerSpec;
 record Upstream(UpstreamAddress address, String authority, int weight, boolean keepHost) {
 
     static Upstream of(ServerSpec spec) {
-        return new Upstream(new UpstreamAddress(spec.host(), spec.port()), spec.authority(), spec.weight(), spec.keepHost());
+        return new Upstream(new UpstreamAddress(spec.host(), spec.port(), "https".equals(spec.uri().getScheme())), spec.authority(), spec.weight(), spec.keepHost());
     }
 }

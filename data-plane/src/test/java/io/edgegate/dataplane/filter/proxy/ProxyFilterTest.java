@@ -61,6 +61,25 @@ class ProxyFilterTest {
     }
 
     @Test
+    void httpsUpstreamsAreReachedOverTlsAndKeptAlive() throws Exception {
+        io.edgegate.testkit.TestPki pki = io.edgegate.testkit.TestPki.create("upstream-ca");
+        try (EchoBackend secure = EchoBackend.startTls("secure", pki.server("localhost"))) {
+            String url = secure.url().replace("127.0.0.1", "localhost");
+            node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", url));
+
+            HttpResponse<String> first = node.get(PORT, "/over-tls");
+            HttpResponse<String> second = node.get(PORT, "/again");
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(servedBy(first)).isEqualTo("secure");
+            assertThat(servedBy(second)).isEqualTo("secure");
+            assertThat(secure.received()).extracting(EchoBackend.ReceivedRequest::uri).containsExactly("/over-tls", "/again");
+            // Kept alive: the second request reused the TLS connection.
+            assertThat(secure.connectionCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void weightedRandomFollowsTheWeights() throws Exception {
         String pipeline = """
                 name: p
