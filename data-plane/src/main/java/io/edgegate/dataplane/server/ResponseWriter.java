@@ -1,11 +1,18 @@
 package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.http.BodyPump;
+import io.edgegate.dataplane.http.BodyReceiver;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -44,11 +51,57 @@ final class ResponseWriter {
         return new Written(writeBody(channel, response, head, bodiless), keep);
     }
 
-    /** HTTP/2: no connection-specific headers; the stream's end frames the body. */
+    /**
+     * HTTP/2: no connection-specific headers; the stream's end frames the body. A response known
+     * to be empty goes out as one HEADERS frame that ends the stream (with its trailers after it,
+     * if any), which is what gRPC's trailers-only answers must look like.
+     */
     static CompletableFuture<Void> http2(Channel stream, Response response, HttpMethod method) {
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
-        return writeBody(stream, response, head, isBodiless(head, method));
+        if (isBodiless(head, method)) {
+            response.body().discard();
+            return writeWhole(stream, head, EmptyHttpHeaders.INSTANCE);
+        }
+        if (response.body().contentLength() != 0) {
+            return writeBody(stream, response, head, false);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        response.body().pull(new BodyReceiver() {
+            @Override
+            public void onChunk(ByteBuf chunk) {
+                // Said to be empty but is not: fall back to head, then body.
+                stream.write(head);
+                stream.write(new DefaultHttpContent(chunk));
+                BodyPump.start(response.body(), stream).done().whenComplete((ok, error) -> complete(done, error));
+            }
+
+            @Override
+            public void onEnd(HttpHeaders trailers) {
+                writeWhole(stream, head, trailers).whenComplete((ok, error) -> complete(done, error));
+            }
+
+            @Override
+            public void onError(Throwable cause) {
+                done.completeExceptionally(cause);
+            }
+        });
+        return done;
+    }
+
+    private static CompletableFuture<Void> writeWhole(Channel stream, HttpResponse head, HttpHeaders trailers) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stream.writeAndFlush(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), Unpooled.EMPTY_BUFFER,
+                head.headers(), trailers)).addListener(f -> complete(done, f.cause()));
+        return done;
+    }
+
+    private static void complete(CompletableFuture<Void> done, Throwable error) {
+        if (error == null) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(error);
+        }
     }
 
     private static CompletableFuture<Void> writeBody(Channel channel, Response response, HttpResponse head, boolean bodiless) {

@@ -12,16 +12,21 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,6 +55,7 @@ public final class UpstreamClient {
 
     /** For https servers. Certificates are not verified, as NGINX's proxy_ssl_verify and Easegress's proxy default. */
     private final SslContext tls;
+    private final Http2Upstreams http2;
 
     public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
                           TlsProvider tlsProvider) {
@@ -61,6 +67,15 @@ public final class UpstreamClient {
                     .sslProvider(tlsProvider.netty())
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .build();
+            SslContext h2Tls = SslContextBuilder.forClient()
+                    .sslProvider(tlsProvider.netty())
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2))
+                    .build();
+            this.http2 = new Http2Upstreams(transport, settings, resolver, h2Tls);
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS to upstreams: " + e.getMessage(), e);
         }
@@ -74,12 +89,79 @@ public final class UpstreamClient {
      */
     public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body) {
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
+        if (needsHttp2(head)) {
+            if (!loop.inEventLoop()) {
+                loop.execute(() -> attemptHttp2(loop, address, head, body, result));
+            } else {
+                attemptHttp2(loop, address, head, body, result);
+            }
+            return result;
+        }
         if (!loop.inEventLoop()) {
             loop.execute(() -> attempt(loop, address, head, body, result, true));
         } else {
             attempt(loop, address, head, body, result, true);
         }
         return result;
+    }
+
+    /** gRPC needs HTTP/2 (and its trailers) all the way; gRPC-Web is made for HTTP/1. */
+    private static boolean needsHttp2(HttpRequest head) {
+        String type = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.startsWith("application/grpc") && !type.startsWith("application/grpc-web");
+    }
+
+    private void attemptHttp2(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
+                              CompletableFuture<UpstreamResponse> result) {
+        // gRPC servers may check that the client (here, the proxy) takes trailers.
+        head.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+        http2.openStream(loop, address).addListener((Future<Http2StreamChannel> opened) -> {
+            if (!opened.isSuccess()) {
+                body.discard();
+                Throwable cause = opened.cause();
+                result.completeExceptionally(cause instanceof UpstreamException ? cause
+                        : new UpstreamException("cannot open a stream to " + address + ": " + cause.getMessage(), cause, true));
+                return;
+            }
+            exchangeOnStream(opened.getNow(), head, body, result);
+        });
+    }
+
+    /** One request on its own HTTP/2 stream: nothing to pool, the stream ends with the exchange. */
+    private void exchangeOnStream(Http2StreamChannel stream, HttpRequest head, BodyStream body,
+                                  CompletableFuture<UpstreamResponse> result) {
+        UpstreamHandler handler = stream.pipeline().get(UpstreamHandler.class);
+        CompletableFuture<HttpResponse> response = handler.begin(() -> { });
+        stream.write(head);
+        CompletableFuture<Void> sent = BodyPump.start(body, stream).done();
+        stream.read();
+        sent.whenComplete((ok, failed) -> {
+            if (failed != null && !response.isDone()) {
+                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed);
+                stream.close();
+            }
+        });
+        result.whenComplete((ok, failed) -> {
+            if (failed instanceof java.util.concurrent.CancellationException) {
+                stream.close();
+            }
+        });
+        response.whenComplete((responseHead, error) -> {
+            if (result.isDone()) {
+                if (error == null) {
+                    handler.body().discard();
+                }
+                return;
+            }
+            if (error != null) {
+                body.discard();
+                stream.close();
+                result.completeExceptionally(error);
+                return;
+            }
+            result.complete(new UpstreamResponse(responseHead, handler.body(), null));
+        });
     }
 
     private void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,

@@ -3,6 +3,9 @@ package io.edgegate.dataplane.upstream;
 import io.edgegate.dataplane.http.ChannelBody;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
@@ -73,8 +76,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            body.expectLength(HttpUtil.getContentLength(response, -1L));
             upgraded = response.status().code() == 101;
+            if (msg instanceof FullHttpResponse full && !upgraded) {
+                // HTTP/2 headers that end the stream (e.g. a gRPC trailers-only answer): the head goes
+                // on alone and the body is known to be empty, so it can be written the same way.
+                body.expectLength(full.content().isReadable() ? full.content().readableBytes() : 0);
+                head.complete(new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()));
+                body.offer(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+                return;
+            }
+            body.expectLength(HttpUtil.getContentLength(response, -1L));
             head.complete(response);
             if (msg instanceof HttpContent content && !upgraded) {
                 body.offer(content);

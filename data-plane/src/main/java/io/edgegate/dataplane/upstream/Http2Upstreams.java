@@ -1,0 +1,158 @@
+package io.edgegate.dataplane.upstream;
+
+import io.edgegate.dataplane.transport.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP/2 to upstreams, for requests that need it end to end (gRPC): one multiplexed
+ * connection per server and event loop (h2c with prior knowledge, or TLS with ALPN h2), each
+ * request a stream of it. Like the HTTP/1 pools, everything here is touched only from the
+ * owning event loop.
+ */
+final class Http2Upstreams {
+
+    private final Transport transport;
+    private final UpstreamSettings settings;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final SslContext tls;
+    private final FastThreadLocal<Map<UpstreamAddress, Future<Channel>>> connections = new FastThreadLocal<>() {
+        @Override
+        protected Map<UpstreamAddress, Future<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
+
+    Http2Upstreams(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
+                   SslContext tls) {
+        this.transport = transport;
+        this.settings = settings;
+        this.resolver = resolver;
+        this.tls = tls;
+    }
+
+    /** Opens a stream to {@code address} on {@code loop}, connecting first when there is no live connection. */
+    Future<Http2StreamChannel> openStream(EventLoop loop, UpstreamAddress address) {
+        Promise<Http2StreamChannel> stream = loop.newPromise();
+        connection(loop, address).addListener((Future<Channel> connected) -> {
+            if (!connected.isSuccess()) {
+                stream.setFailure(connected.cause());
+                return;
+            }
+            new Http2StreamChannelBootstrap(connected.getNow())
+                    .handler(new ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                            ch.config().setAutoRead(false);
+                            ch.pipeline()
+                                    .addLast(UpstreamPipeline.CODEC, new Http2StreamFrameToHttpObjectCodec(false))
+                                    .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());
+                        }
+                    })
+                    .open()
+                    .addListener((Future<Http2StreamChannel> opened) -> {
+                        if (opened.isSuccess()) {
+                            stream.setSuccess(opened.getNow());
+                        } else {
+                            stream.setFailure(opened.cause());
+                        }
+                    });
+        });
+        return stream;
+    }
+
+    private Future<Channel> connection(EventLoop loop, UpstreamAddress address) {
+        Map<UpstreamAddress, Future<Channel>> byAddress = connections.get();
+        Future<Channel> existing = byAddress.get(address);
+        if (existing != null && (!existing.isDone() || (existing.isSuccess() && existing.getNow().isActive()))) {
+            return existing;
+        }
+        Promise<Channel> connected = loop.newPromise();
+        byAddress.put(address, connected);
+        connect(loop, address).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                byAddress.remove(address, connected);
+                connected.setFailure(new UpstreamException("cannot connect to " + address + ": "
+                        + (f.cause() == null ? "cancelled" : f.cause().getMessage()), f.cause(), true));
+                return;
+            }
+            f.channel().closeFuture().addListener(closed -> byAddress.remove(address, connected));
+            connected.setSuccess(f.channel());
+        });
+        return connected;
+    }
+
+    private ChannelFuture connect(EventLoop loop, UpstreamAddress address) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannel())
+                .resolver(resolver)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (address.tls()) {
+                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.newHandler(ch.alloc(), address.host(), address.port()));
+                        }
+                        Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
+                        ch.pipeline()
+                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(0, 0,
+                                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(codec)
+                                // Servers do not open streams towards a proxy (push is off): nothing inbound to handle.
+                                .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
+                                .addLast(new IdleCloser(codec));
+                    }
+                })
+                .connect(address.unresolved());
+    }
+
+    /** Closes a connection that carried no stream for the idle timeout. */
+    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
+        private final Http2FrameCodec codec;
+
+        IdleCloser(Http2FrameCodec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent) {
+                if (codec.connection().numActiveStreams() == 0) {
+                    ctx.close();
+                }
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
