@@ -174,6 +174,25 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void staticFileNeedsAnAbsoluteRootAndPlainIndexNames() {
+        String yaml = """
+                name: files
+                kind: HTTPPipeline
+                filters:
+                - name: www
+                  kind: StaticFile
+                  root: srv/www
+                  index: [index.html, ../up.html]
+                  maxAge: -1s
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .contains("filters[0].root: 'srv/www' must be an absolute path (the directory on each data-plane node)",
+                                "filters[0].index[1]: '../up.html' must be a file name, e.g. index.html",
+                                "filters[0].maxAge: '-1s' is not a duration (expected: e.g. 500ms, 60s, 1m30s)"));
+    }
+
+    @Test
     void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
         String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttp3: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
         assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("http3: 'http3' is not supported by EdgeGate yet");

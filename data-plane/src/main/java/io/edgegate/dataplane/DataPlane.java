@@ -4,6 +4,7 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -25,9 +26,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,17 +41,22 @@ public final class DataPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
     /** How long a starting node waits for a control plane before serving its last-good config. */
     private static final Duration LAST_GOOD_AFTER = Duration.ofSeconds(1);
+    /** Threads that open and read files for StaticFile, so event loops never wait on a disk. */
+    private static final int FILE_IO_THREADS = 4;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final DnsAddressResolverGroup resolver;
     private final ScheduledExecutorService scheduler;
+    private final ExecutorService fileIo;
     private final RuntimeUpdater updater;
     private final ConfigAgent agent;
     private final AdminServer admin;
 
     private DataPlane(EventLoopGroup boss, EventLoopGroup workers, DnsAddressResolverGroup resolver,
-                      ScheduledExecutorService scheduler, RuntimeUpdater updater, ConfigAgent agent, AdminServer admin) {
+                      ScheduledExecutorService scheduler, ExecutorService fileIo, RuntimeUpdater updater, ConfigAgent agent,
+                      AdminServer admin) {
+        this.fileIo = fileIo;
         this.boss = boss;
         this.workers = workers;
         this.resolver = resolver;
@@ -66,16 +75,14 @@ public final class DataPlane implements AutoCloseable {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider());
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
-        FilterRegistry filters = new FilterRegistry(specKinds, List.of(new ProxyFilterFactory(upstream)));
+        ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
+        FilterRegistry filters = new FilterRegistry(specKinds,
+                List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo)));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));
 
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "agent");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()
                 .setNodeId(config.nodeId())
                 .setAddress(config.listenAddress().orElse("0.0.0.0"))
@@ -96,7 +103,7 @@ public final class DataPlane implements AutoCloseable {
         scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
-        return new DataPlane(boss, workers, resolver, scheduler, updater, agent, admin);
+        return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin);
     }
 
     /**
@@ -127,6 +134,15 @@ public final class DataPlane implements AutoCloseable {
         return updater.appliedRevision();
     }
 
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     @Override
     public void close() {
         agent.close();
@@ -135,6 +151,7 @@ public final class DataPlane implements AutoCloseable {
             admin.close();
         }
         updater.shutdown();
+        fileIo.shutdownNow();
         resolver.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

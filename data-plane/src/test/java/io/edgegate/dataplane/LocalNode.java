@@ -3,6 +3,7 @@ package io.edgegate.dataplane;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -31,6 +32,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -49,6 +52,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private EventLoopGroup workers;
     private DnsAddressResolverGroup resolver;
     private RuntimeUpdater updater;
+    private final ExecutorService fileIo = Executors.newFixedThreadPool(2);
     private long revision;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -70,13 +74,15 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
-                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream)))),
+                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream),
+                        new StaticFileFilterFactory(fileIo)))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         updater.shutdown();
+        fileIo.shutdownNow();
         resolver.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -2,6 +2,7 @@ package io.edgegate.spec.pipeline;
 
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class FilterSpecKinds {
 
     /** The filter kinds this version of EdgeGate implements. */
     public static FilterSpecKinds builtIn() {
-        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND));
+        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -3,6 +3,8 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.http.BodyPump;
 import io.edgegate.dataplane.http.BodyReceiver;
 import io.edgegate.dataplane.http.HopByHop;
+import io.edgegate.dataplane.http.ZeroCopyBody;
+import io.netty.handler.ssl.SslHandler;
 import io.edgegate.dataplane.pipeline.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,6 +50,14 @@ final class ResponseWriter {
         }
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
         head.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        if (!bodiless && response.body() instanceof ZeroCopyBody file && channel.pipeline().get(SslHandler.class) == null) {
+            // Cleartext: the file goes from the page cache to the socket (sendfile), never through the heap.
+            channel.write(head);
+            channel.write(file.takeRegion());
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
+            return new Written(done, keep);
+        }
         return new Written(writeBody(channel, response, head, bodiless), keep);
     }
 
