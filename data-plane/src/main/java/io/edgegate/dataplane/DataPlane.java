@@ -4,6 +4,7 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -77,7 +78,7 @@ public final class DataPlane implements AutoCloseable {
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
         ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
         FilterRegistry filters = new FilterRegistry(specKinds,
-                List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo)));
+                List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));

@@ -2,6 +2,7 @@ package io.edgegate.spec.pipeline;
 
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,7 @@ public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
     private static final Set<String> NOT_YET = Set.of("Validator", "RateLimiter", "CircuitBreaker", "Retryer",
-            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "CORSAdaptor", "Mock", "Redirector", "Fallback",
+            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "CORSAdaptor", "Mock", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -33,7 +34,7 @@ public final class FilterSpecKinds {
 
     /** The filter kinds this version of EdgeGate implements. */
     public static FilterSpecKinds builtIn() {
-        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND));
+        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

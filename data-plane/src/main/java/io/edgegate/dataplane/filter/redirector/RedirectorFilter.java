@@ -1,0 +1,58 @@
+package io.edgegate.dataplane.filter.redirector;
+
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.redirector.RedirectorSpec;
+import io.edgegate.spec.server.Regexps;
+import io.edgegate.spec.server.RewriteTemplate;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/** Answers a matching request with a redirect to its rewritten URL; lets others pass. */
+final class RedirectorFilter implements Filter {
+
+    private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> REDIRECTED = CompletableFuture.completedFuture(RedirectorSpec.RESULT_REDIRECTED);
+
+    private final Pattern match;
+    private final RewriteTemplate replacement;
+    private final RedirectorSpec.MatchPart part;
+    private final HttpResponseStatus status;
+
+    RedirectorFilter(RedirectorSpec spec) {
+        this.match = Regexps.compile(spec.match());
+        this.replacement = RewriteTemplate.parse(spec.replacement());
+        this.part = spec.matchPart();
+        this.status = HttpResponseStatus.valueOf(spec.statusCode());
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        HttpRequest request = context.request();
+        String uri = RequestTarget.withPath(request.uri(), RequestTarget.path(request.uri()));
+        String subject = switch (part) {
+            case URI -> uri;
+            case PATH -> RequestTarget.path(uri);
+            case FULL -> context.connection().scheme() + "://" + request.headers().get(HttpHeaderNames.HOST, "") + uri;
+        };
+        if (!match.matcher(subject).find()) {
+            return PASS;
+        }
+        String replaced = replacement.replaceAll(match, subject);
+        String location = part == RedirectorSpec.MatchPart.PATH ? RequestTarget.withPath(uri, replaced) : replaced;
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        head.headers().set(HttpHeaderNames.LOCATION, location);
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        context.respond(head, BodyStream.EMPTY);
+        return REDIRECTED;
+    }
+}

@@ -1,0 +1,71 @@
+package io.edgegate.dataplane.filter.redirector;
+
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.server.RawClient;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedirectorTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    @Test
+    void plainHttpIsSentToHttpsWithHostPathAndQueryKept() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("http", port, "to-https"), """
+                name: to-https
+                kind: HTTPPipeline
+                filters:
+                - name: redirect
+                  kind: Redirector
+                  matchPart: full
+                  match: '^http://([^/:]+)(:[0-9]+)?(.*)$'
+                  replacement: 'https://$1$3'
+                """);
+
+        try (RawClient client = new RawClient(port)) {
+            client.write("GET /cart?item=7 HTTP/1.1\r\nHost: shop.example:" + port + "\r\n\r\n");
+            assertThat(client.readResponse())
+                    .startsWith("HTTP/1.1 301")
+                    .contains("location: https://shop.example/cart?item=7");
+        }
+    }
+
+    @Test
+    void aPathRuleKeepsTheQueryAndOthersPassThrough() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("moves", port, "moves"), """
+                    name: moves
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: moved
+                      jumpIf: {redirected: END}
+                    - filter: proxy
+                    filters:
+                    - name: moved
+                      kind: Redirector
+                      matchPart: path
+                      match: '^/old/(?P<rest>.*)$'
+                      replacement: '/new/${rest}'
+                      statusCode: 308
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            try (RawClient client = new RawClient(port)) {
+                assertThat(client.get("/old/a/b?x=1")).startsWith("HTTP/1.1 308").contains("location: /new/a/b?x=1");
+                assertThat(client.get("/current")).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: app");
+            }
+        }
+    }
+}
