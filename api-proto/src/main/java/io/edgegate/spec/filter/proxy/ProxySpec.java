@@ -5,14 +5,20 @@ import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The Proxy filter: sends the request to a server of its pool. v1 ({@code HTTPPipeline})
  * writes the pool as {@code mainPool}, v2 ({@code Pipeline}) as the one entry of
- * {@code pools} without a {@code filter}; both forms are accepted in both kinds.
+ * {@code pools} without a {@code filter}; both forms are accepted in both kinds. EdgeGate
+ * adds {@code upstreamHeader}: a response header, off by default, that names the server
+ * that answered (for debugging; it reveals internal addresses to clients).
  */
-public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
+public record ProxySpec(String name, PoolSpec mainPool, Optional<String> upstreamHeader) implements FilterSpec {
+
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public static final String KIND = "Proxy";
     public static final String RESULT_INTERNAL_ERROR = "internalError";
@@ -37,14 +43,17 @@ public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
                 "maxIdleConns", "maxIdleConnsPerHost");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
+        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
+        upstreamHeader.filter(h -> !HEADER_NAME.matcher(h).matches())
+                .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {
             o.error("set either mainPool (HTTPPipeline form) or pools (Pipeline form), not both");
-            return new ProxySpec(name, PoolSpec.EMPTY);
+            return new ProxySpec(name, PoolSpec.EMPTY, upstreamHeader);
         }
         if (hasMain) {
-            return new ProxySpec(name, PoolSpec.decode(o.object("mainPool").orElseThrow()));
+            return new ProxySpec(name, PoolSpec.decode(o.object("mainPool").orElseThrow()), upstreamHeader);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -53,13 +62,13 @@ public record ProxySpec(String name, PoolSpec mainPool) implements FilterSpec {
                         + "arrive with the traffic-shaping issue)");
             }
             if (!pools.isEmpty()) {
-                return new ProxySpec(name, pools.get(0));
+                return new ProxySpec(name, pools.get(0), upstreamHeader);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",
                 "a Proxy needs a pool of servers (" + (pipelineKind == ObjectKind.PIPELINE
                         ? "pools: [{servers: [{url: http://host:port}]}]"
                         : "mainPool: {servers: [{url: http://host:port}]}") + ")");
-        return new ProxySpec(name, PoolSpec.EMPTY);
+        return new ProxySpec(name, PoolSpec.EMPTY, upstreamHeader);
     }
 }

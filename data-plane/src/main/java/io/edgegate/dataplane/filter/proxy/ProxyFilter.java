@@ -30,12 +30,14 @@ final class ProxyFilter implements Filter {
     private final String name;
     private final ServerPool pool;
     private final UpstreamClient client;
+    private final String upstreamHeader;
     private final FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
 
     ProxyFilter(ProxySpec spec, UpstreamClient client) {
         this.name = spec.name();
         this.pool = new ServerPool(spec.mainPool());
         this.client = client;
+        this.upstreamHeader = spec.upstreamHeader().orElse(null);
     }
 
     @Override
@@ -68,7 +70,11 @@ final class ProxyFilter implements Filter {
                 context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
                 return ProxySpec.RESULT_SERVER_ERROR;
             }
-            context.respond(answer(response, server, context));
+            Response answer = answer(response, server, context);
+            if (upstreamHeader != null) {
+                answer.head().headers().set(upstreamHeader, server.url());
+            }
+            context.respond(answer);
             return SUCCESS;
         });
     }
@@ -88,7 +94,7 @@ final class ProxyFilter implements Filter {
         if (clientHost == null) {
             return;
         }
-        String upstreamBase = "http://" + server.authority();
+        String upstreamBase = server.url();
         for (CharSequence header : new CharSequence[] {HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION}) {
             String value = head.headers().get(header);
             if (value != null && value.startsWith(upstreamBase)

@@ -80,6 +80,17 @@ class ProxyFilterTest {
     }
 
     @Test
+    void theServingUpstreamIsNamedOnlyWhenAsked() throws Exception {
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        assertThat(node.get(PORT, "/").headers().map()).doesNotContainKey("x-upstream");
+
+        node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", a.url())
+                .replace("kind: Proxy", "kind: Proxy\n  upstreamHeader: X-Upstream"));
+
+        assertThat(node.get(PORT, "/").headers().firstValue("X-Upstream")).hasValue(a.url());
+    }
+
+    @Test
     void weightedRandomFollowsTheWeights() throws Exception {
         String pipeline = """
                 name: p
