@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# bench/proxy: EdgeGate against NGINX as a reverse proxy, same machine, same upstream, same run.
+# Starts an upstream (an NGINX serving 1 KB and 16 KB files), an NGINX proxy (keep-alive to the
+# upstream, one worker per core) and an EdgeGate data plane (one event loop per core, config
+# applied through a real control plane), warms both up, then drives each with wrk (HTTP/1.1
+# keep-alive) and h2load (HTTP/2 cleartext, prior knowledge) and prints requests/s, p99 and the
+# EdgeGate/NGINX ratios. Installs nginx-light, wrk, nghttp2-client and etcd when missing.
+#
+#   bench/proxy.sh [--duration SECONDS] [--connections N] [--profile]
+#
+# --profile records a JFR profile of the data plane and prints its hottest frames.
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+duration=15
+connections=64
+profile=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --profile) profile=true; shift ;;
+    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+
+missing=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} ..."
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+"$root/deploy/ensure-etcd.sh"
+if [ ! -f "$root/data-plane/target/data-plane.jar" ] || [ ! -f "$root/control-plane/target/control-plane.jar" ] \
+    || [ ! -f "$root/egctl/target/egctl.jar" ]; then
+  (cd "$root" && mvn -B -q -DskipTests package)
+fi
+
+cores=$(nproc)
+work=$(mktemp -d /tmp/edgegate-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+next_port=$((20000 + RANDOM % 20000))
+free_port() {
+  while port_open "$next_port"; do next_port=$((next_port + 1)); done
+  echo "$next_port"
+  next_port=$((next_port + 1))
+}
+wait_port() { # port, seconds
+  local deadline=$((SECONDS + $2))
+  until port_open "$1"; do
+    [ $SECONDS -lt $deadline ] || { echo "nothing listens on port $1; logs in $work" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+
+upstream_port=$(free_port); nginx_port=$(free_port); nginx_h2_port=$(free_port)
+edgegate_port=$(free_port); control_port=$(free_port)
+
+mkdir -p "$work/www" "$work/upstream" "$work/proxy" "$work/logs"
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$work/www/1k"
+head -c 16384 /dev/urandom | base64 -w0 | head -c 16384 >"$work/www/16k"
+
+nginx_common="pid PIDFILE; error_log ERRLOG warn; events { worker_connections 4096; }"
+cat >"$work/upstream/nginx.conf" <<EOF
+${nginx_common//PIDFILE/$work/upstream/nginx.pid}
+worker_processes 1;
+http {
+  access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  client_body_temp_path $work/upstream; proxy_temp_path $work/upstream;
+  fastcgi_temp_path $work/upstream; uwsgi_temp_path $work/upstream; scgi_temp_path $work/upstream;
+  server { listen 127.0.0.1:$upstream_port; root $work/www; default_type text/plain; }
+}
+EOF
+sed -i "s|ERRLOG|$work/logs/upstream.err|" "$work/upstream/nginx.conf"
+
+cat >"$work/proxy/nginx.conf" <<EOF
+${nginx_common//PIDFILE/$work/proxy/nginx.pid}
+worker_processes $cores;
+http {
+  access_log off; keepalive_requests 1000000; http2_max_requests 1000000;
+  client_body_temp_path $work/proxy; proxy_temp_path $work/proxy;
+  fastcgi_temp_path $work/proxy; uwsgi_temp_path $work/proxy; scgi_temp_path $work/proxy;
+  upstream backend { server 127.0.0.1:$upstream_port; keepalive 256; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    listen 127.0.0.1:$nginx_h2_port http2;
+    location / {
+      proxy_pass http://backend;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+    }
+  }
+}
+EOF
+sed -i "s|ERRLOG|$work/logs/proxy.err|" "$work/proxy/nginx.conf"
+
+"$nginx_bin" -c "$work/upstream/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+"$nginx_bin" -c "$work/proxy/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+"$root/bin/control-plane" --listen "127.0.0.1:$control_port" --data-dir "$work/control-plane" \
+  >"$work/logs/control-plane.log" 2>&1 &
+pids+=($!)
+jvm_opts="-Xms1g -Xmx1g -XX:+UseParallelGC"
+if $profile; then
+  jvm_opts="$jvm_opts -XX:StartFlightRecording=filename=$work/edgegate.jfr,settings=profile"
+fi
+DATA_PLANE_JAVA_OPTS="$jvm_opts" "$root/bin/data-plane" --node-id bench --control-plane "127.0.0.1:$control_port" \
+  --listen-address 127.0.0.1 --io-threads "$cores" --data-dir "$work/data-plane" \
+  >"$work/logs/data-plane.log" 2>&1 &
+data_plane_pid=$!
+pids+=($data_plane_pid)
+
+wait_port "$upstream_port" 10
+wait_port "$nginx_port" 10
+wait_port "$control_port" 60
+cat >"$work/edgegate.yaml" <<EOF
+kind: HTTPServer
+name: bench
+port: $edgegate_port
+keepAliveTimeout: 75s
+maxConnections: 100000
+xForwardedFor: true
+rules:
+- paths:
+  - pathPrefix: /
+    backend: bench
+---
+kind: HTTPPipeline
+name: bench
+flow:
+- filter: proxy
+filters:
+- name: proxy
+  kind: Proxy
+  mainPool:
+    servers:
+    - url: http://127.0.0.1:$upstream_port
+    loadBalance:
+      policy: roundRobin
+EOF
+deadline=$((SECONDS + 60))
+until "$root/bin/egctl" --server "127.0.0.1:$control_port" apply --wait --timeout 10s -f "$work/edgegate.yaml" \
+    >"$work/logs/apply.log" 2>&1; do
+  [ $SECONDS -lt $deadline ] || { cat "$work/logs/apply.log" >&2; exit 1; }
+  sleep 1
+done
+wait_port "$edgegate_port" 10
+
+# wrk prints latencies as 1.23ms / 456.78us / 1.02s: normalise to milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+
+run_wrk() { # url -> "rps p99ms errors"
+  local out
+  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$1")
+  local rps p99 errors
+  rps=$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
+  p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
+  errors=$(echo "$out" | awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
+  echo "$rps $p99 $errors"
+}
+
+run_h2load() { # url -> "rps p99ms errors"
+  local log="$work/h2load.log" out
+  rm -f "$log"
+  out=$(h2load -t1 -c"$connections" -m10 -D "$duration" --log-file="$log" "$1" 2>&1)
+  local rps errors p99
+  rps=$(echo "$out" | awk '/^finished in/ { gsub(",", ""); printf "%.0f", $4 }')
+  errors=$(echo "$out" | awk '/^requests:/ { print $10 + $12 }')
+  p99=$(awk '{ print $3 }' "$log" | sort -n | awk '{ a[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; printf "%.2f", a[i] / 1000 }')
+  echo "$rps $p99 $errors"
+}
+
+echo "warming up (JIT) ..."
+wrk -t1 -c"$connections" -d10s "http://127.0.0.1:$edgegate_port/1k" >/dev/null
+wrk -t1 -c"$connections" -d5s "http://127.0.0.1:$edgegate_port/16k" >/dev/null
+h2load -t1 -c"$connections" -m10 -D 5 "http://127.0.0.1:$edgegate_port/1k" >/dev/null 2>&1
+wrk -t1 -c"$connections" -d3s "http://127.0.0.1:$nginx_port/1k" >/dev/null
+
+printf '\n%s cores, %s connections, %ss per run; EdgeGate data plane JVM: %s\n\n' "$cores" "$connections" "$duration" "$jvm_opts"
+printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "test" "EdgeGate r/s" "NGINX r/s" "ratio" "EG p99 ms" "NX p99 ms" "errors"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:"
+report() { # name, edgegate result, nginx result
+  read -r e_rps e_p99 e_err <<<"$2"
+  read -r n_rps n_p99 n_err <<<"$3"
+  ratio=$(awk -v a="$e_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+  printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))"
+}
+report "HTTP/1.1 1 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/1k")" "$(run_wrk "http://127.0.0.1:$nginx_port/1k")"
+report "HTTP/1.1 16 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/16k")" "$(run_wrk "http://127.0.0.1:$nginx_port/16k")"
+report "HTTP/2 (h2c) 1 KB" "$(run_h2load "http://127.0.0.1:$edgegate_port/1k")" "$(run_h2load "http://127.0.0.1:$nginx_h2_port/1k")"
+echo
+echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$data_plane_pid/status")"
+
+if $profile; then
+  jcmd "$data_plane_pid" JFR.dump filename="$work/edgegate.jfr" >/dev/null
+  echo
+  echo "hottest frames in the data plane (JFR execution samples, top of stack):"
+  jfr print --events jdk.ExecutionSample "$work/edgegate.jfr" \
+    | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); count[$0]++ } END { for (f in count) print count[f], f }' \
+    | sort -rn | head -20
+fi
