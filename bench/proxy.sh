@@ -51,9 +51,9 @@ trap cleanup EXIT
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 next_port=$((20000 + RANDOM % 20000))
-free_port() {
+take_port() { # variable name: set to the next free port (not in a subshell, so the counter moves on)
   while port_open "$next_port"; do next_port=$((next_port + 1)); done
-  echo "$next_port"
+  printf -v "$1" '%s' "$next_port"
   next_port=$((next_port + 1))
 }
 wait_port() { # port, seconds
@@ -64,12 +64,14 @@ wait_port() { # port, seconds
   done
 }
 
-upstream_port=$(free_port); nginx_port=$(free_port); nginx_h2_port=$(free_port)
-edgegate_port=$(free_port); control_port=$(free_port)
+take_port upstream_port; take_port nginx_port; take_port nginx_h2_port
+take_port edgegate_port; take_port control_port
 
 mkdir -p "$work/www" "$work/upstream" "$work/proxy" "$work/logs"
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$work/www/1k"
 head -c 16384 /dev/urandom | base64 -w0 | head -c 16384 >"$work/www/16k"
+# NGINX workers run as an unprivileged user: let them read the files.
+chmod 755 "$work" "$work/www" && chmod 644 "$work/www/1k" "$work/www/16k"
 
 nginx_common="pid PIDFILE; error_log ERRLOG warn; events { worker_connections 4096; }"
 cat >"$work/upstream/nginx.conf" <<EOF
@@ -88,7 +90,7 @@ cat >"$work/proxy/nginx.conf" <<EOF
 ${nginx_common//PIDFILE/$work/proxy/nginx.pid}
 worker_processes $cores;
 http {
-  access_log off; keepalive_requests 1000000; http2_max_requests 1000000;
+  access_log off; keepalive_requests 1000000;
   client_body_temp_path $work/proxy; proxy_temp_path $work/proxy;
   fastcgi_temp_path $work/proxy; uwsgi_temp_path $work/proxy; scgi_temp_path $work/proxy;
   upstream backend { server 127.0.0.1:$upstream_port; keepalive 256; keepalive_requests 1000000; }
@@ -207,9 +209,11 @@ echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "
 
 if $profile; then
   jcmd "$data_plane_pid" JFR.dump filename="$work/edgegate.jfr" >/dev/null
+  cp "$work/edgegate.jfr" "${TMPDIR:-/tmp}/edgegate-bench.jfr"
+  echo "profile kept in ${TMPDIR:-/tmp}/edgegate-bench.jfr (open with JDK Mission Control or 'jfr print')"
   echo
   echo "hottest frames in the data plane (JFR execution samples, top of stack):"
   jfr print --events jdk.ExecutionSample "$work/edgegate.jfr" \
     | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); count[$0]++ } END { for (f in count) print count[f], f }' \
-    | sort -rn | head -20
+    | sort -rn | head -20 || true
 fi

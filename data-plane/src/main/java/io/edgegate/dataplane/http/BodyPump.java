@@ -60,6 +60,16 @@ public final class BodyPump implements BodyReceiver {
             fail(new java.nio.channels.ClosedChannelException());
             return;
         }
+        if (source.isReadyNow() && target.isWritable()) {
+            // More is already here: gather it into the same flush.
+            target.write(new DefaultHttpContent(chunk)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    fail(f.cause());
+                }
+            });
+            next();
+            return;
+        }
         ChannelFuture written = target.writeAndFlush(new DefaultHttpContent(chunk));
         if (target.isWritable()) {
             written.addListener(f -> {

@@ -20,6 +20,14 @@ public interface BodyStream {
     /** The length announced in advance, or -1 when unknown (chunked, HTTP/2 without content-length). */
     long contentLength();
 
+    /**
+     * Whether the next pull would be answered at once. A writer uses it to gather what is
+     * already here into one flush (one syscall) instead of flushing piece by piece.
+     */
+    default boolean isReadyNow() {
+        return false;
+    }
+
     /** A stream that has nothing: its first pull ends it. */
     BodyStream EMPTY = new BodyStream() {
         @Override
@@ -34,6 +42,11 @@ public interface BodyStream {
         @Override
         public long contentLength() {
             return 0;
+        }
+
+        @Override
+        public boolean isReadyNow() {
+            return true;
         }
     };
 }

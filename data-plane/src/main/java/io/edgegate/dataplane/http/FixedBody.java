@@ -35,6 +35,11 @@ public final class FixedBody implements BodyStream {
     }
 
     @Override
+    public boolean isReadyNow() {
+        return true;
+    }
+
+    @Override
     public long contentLength() {
         return content == null ? 0 : content.readableBytes();
     }

@@ -22,6 +22,12 @@ public final class HopByHop {
     }
 
     public static void strip(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            for (CharSequence name : FIXED) {
+                headers.remove(name);
+            }
+            return;
+        }
         List<String> named = new ArrayList<>();
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
+    private static final int MAX_READ_AHEAD_MESSAGES = 8;
 
     private final Supplier<ServerState> state;
     private final HeaderTimeout headerTimeout;
@@ -43,6 +44,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean responseDone;
     private boolean draining;
     private boolean closed;
+    private boolean upgrading;
 
     Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
         this.state = state;
@@ -64,6 +66,20 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         } else {
             // The next pipelined request (or its body) arrived before this exchange ended.
             pipelined.add(msg);
+        }
+        readAhead();
+    }
+
+    /**
+     * While a request whose body has fully arrived is being answered, the connection keeps
+     * reading, up to a few pipelined messages: asking again from within a read keeps the
+     * socket's read interest set instead of clearing and re-arming it per request. Upgrades
+     * are not read ahead: what follows them is not HTTP.
+     */
+    private void readAhead() {
+        if (exchange != null && !upgrading && !closed && body != null && body.isComplete()
+                && pipelined.size() < MAX_READ_AHEAD_MESSAGES) {
+            ctx.read();
         }
     }
 
@@ -97,6 +113,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         request.headers().remove(HttpHeaderNames.EXPECT);
+        upgrading = request.headers().contains(HttpHeaderNames.UPGRADE);
         keepAlive = HttpUtil.isKeepAlive(request) && current.spec().keepAlive() && !draining;
         responseDone = false;
         body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, this::bodyEnded);

@@ -66,4 +66,9 @@ final class AttemptBody implements BodyStream {
     public long contentLength() {
         return body.contentLength();
     }
+
+    @Override
+    public boolean isReadyNow() {
+        return !abandoned && body.isReadyNow();
+    }
 }

@@ -245,8 +245,9 @@ public final class UpstreamClient {
             CompletableFuture.allOf(sent, bodyEnded).whenComplete((done, failed) -> {
                 if (failed == null && keepAlive && channel.isActive()) {
                     handler.idle();
-                    // Pooled connections read, so a server closing one is noticed while it waits.
-                    channel.config().setAutoRead(true);
+                    // A pooled connection keeps a read outstanding, so a server closing it is noticed
+                    // while it waits (and the read interest is not cleared and re-armed per request).
+                    channel.read();
                     connections.release(channel);
                 } else {
                     if (failed != null) {

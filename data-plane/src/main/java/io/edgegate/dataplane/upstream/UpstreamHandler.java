@@ -89,6 +89,9 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             head.complete(response);
             if (msg instanceof HttpContent content && !upgraded) {
                 body.offer(content);
+            } else if (!upgraded && body != null && !body.isComplete()) {
+                // Read on for the body from within this read (see ChannelBody's read-ahead).
+                ctx.read();
             }
             return;
         }

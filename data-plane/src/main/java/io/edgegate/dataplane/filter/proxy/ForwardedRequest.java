@@ -2,13 +2,16 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 /**
  * The request head as it leaves for the upstream: origin-form target, hop-by-hop headers
@@ -18,21 +21,30 @@ import io.netty.handler.codec.http.HttpVersion;
  */
 final class ForwardedRequest {
 
-    private static final String X_FORWARDED_FOR = "X-Forwarded-For";
-    private static final String FORWARDED = "Forwarded";
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+    private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
+    /**
+     * Every name and value copied here was checked when the client's request was decoded, and
+     * the names added are constants: checking them again per request is wasted work.
+     */
+    private static final HttpHeadersFactory CHECKED_ALREADY = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private ForwardedRequest() {
     }
 
     static HttpRequest build(RequestContext context, Upstream server) {
         HttpRequest in = context.request();
-        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), originForm(in.uri()));
+        HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), originForm(in.uri()), CHECKED_ALREADY);
         HttpHeaders headers = out.headers();
         headers.set(in.headers());
         boolean upgrade = isUpgrade(in);
         String upgradeTo = in.headers().get(HttpHeaderNames.UPGRADE);
         HopByHop.strip(headers);
-        stripHttp2Extensions(headers);
+        if (context.connection().http2()) {
+            stripHttp2Extensions(headers);
+        }
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
@@ -53,9 +65,9 @@ final class ForwardedRequest {
             headers.set(X_FORWARDED_FOR, previous == null ? clientIp : previous + ", " + clientIp);
         }
         String scheme = context.connection().scheme();
-        headers.set("X-Forwarded-Proto", scheme);
+        headers.set(X_FORWARDED_PROTO, scheme);
         if (clientHost != null) {
-            headers.set("X-Forwarded-Host", clientHost);
+            headers.set(X_FORWARDED_HOST, clientHost);
         }
         String forwarded = "for=" + forwardedNode(clientIp) + (clientHost == null ? "" : ";host=\"" + clientHost + "\"")
                 + ";proto=" + scheme;
