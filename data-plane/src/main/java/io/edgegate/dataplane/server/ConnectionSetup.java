@@ -39,9 +39,17 @@ final class ConnectionSetup {
         this.idleMillis = idleMillis;
     }
 
+    /**
+     * Read idleness is what matters (a connection with no request, a body that stopped coming);
+     * a timer that also watched writes would hang a listener on every write.
+     */
+    private IdleStateHandler idleTimer() {
+        return new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS);
+    }
+
     void http1(ChannelPipeline pipeline) {
         pipeline.addLast(CODEC, new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192))
-                .addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+                .addLast(IDLE, idleTimer())
                 .addLast(HTTP1, new Http1Connection(state, headerTimeout, new RequestContext.Connection(scheme, false)));
     }
 
@@ -61,7 +69,7 @@ final class ConnectionSetup {
                         .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE))
                 .build();
         RequestContext.Connection connection = new RequestContext.Connection(scheme, true);
-        pipeline.addLast(IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
+        pipeline.addLast(IDLE, idleTimer())
                 .addLast(HTTP2, codec)
                 .addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override

@@ -120,8 +120,8 @@ final class Http2Upstreams {
                         }
                         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
                         ch.pipeline()
-                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(0, 0,
-                                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(
+                                        settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(codec)
                                 // Servers do not open streams towards a proxy (push is off): nothing inbound to handle.
                                 .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))

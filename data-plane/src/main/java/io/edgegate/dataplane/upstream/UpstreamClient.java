@@ -277,8 +277,8 @@ public final class UpstreamClient {
                         }
                         ch.pipeline()
                                 .addLast(UpstreamPipeline.CODEC, new HttpClientCodec())
-                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(0, 0,
-                                        settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(
+                                        settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());
                     }
                 })
