@@ -4,6 +4,7 @@ import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.route.RouteMatch;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
@@ -65,8 +66,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
         long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
         long contentLength = HttpUtil.getContentLength(request, -1L);
         if (limit >= 0 && contentLength > limit) {
+            // Answered, then reset: the body that is still coming is not wanted.
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "body larger than " + limit + " bytes"));
+                    "body larger than " + limit + " bytes")).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);

@@ -1,13 +1,11 @@
 package io.edgegate.dataplane.upstream;
 
 import io.edgegate.dataplane.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -106,12 +104,7 @@ final class Http2Upstreams {
     }
 
     private ChannelFuture connect(EventLoop loop, UpstreamAddress address) {
-        return new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .resolver(resolver)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+        return UpstreamBootstrap.on(loop, transport, resolver, settings)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {

@@ -4,7 +4,6 @@ import io.edgegate.dataplane.http.BodyPump;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.dataplane.transport.Transport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -127,6 +126,27 @@ public final class UpstreamClient {
         });
     }
 
+    /**
+     * Ends an exchange early, closing its connection or stream: when the client's body broke
+     * (it went away) before an answer, with the body's own failure (e.g. too large) rather than
+     * the closed connection it causes; and when the caller gave up (client gone).
+     */
+    private static void abandonWith(Channel channel, CompletableFuture<Void> sent, CompletableFuture<HttpResponse> response,
+                                    CompletableFuture<UpstreamResponse> result) {
+        sent.whenComplete((ok, failed) -> {
+            if (failed != null && !response.isDone()) {
+                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
+                        ? failed.getCause() : failed);
+                channel.close();
+            }
+        });
+        result.whenComplete((ok, failed) -> {
+            if (failed instanceof java.util.concurrent.CancellationException) {
+                channel.close();
+            }
+        });
+    }
+
     /** One request on its own HTTP/2 stream: nothing to pool, the stream ends with the exchange. */
     private void exchangeOnStream(Http2StreamChannel stream, HttpRequest head, BodyStream body,
                                   CompletableFuture<UpstreamResponse> result) {
@@ -135,18 +155,7 @@ public final class UpstreamClient {
         stream.write(head);
         CompletableFuture<Void> sent = BodyPump.start(body, stream).done();
         stream.read();
-        sent.whenComplete((ok, failed) -> {
-            if (failed != null && !response.isDone()) {
-                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
-                        ? failed.getCause() : failed);
-                stream.close();
-            }
-        });
-        result.whenComplete((ok, failed) -> {
-            if (failed instanceof java.util.concurrent.CancellationException) {
-                stream.close();
-            }
-        });
+        abandonWith(stream, sent, response, result);
         response.whenComplete((responseHead, error) -> {
             if (result.isDone()) {
                 if (error == null) {
@@ -204,21 +213,7 @@ public final class UpstreamClient {
             sent = BodyPump.start(attemptBody, channel).done();
         }
         channel.read();
-        // The client's body broke (it went away) before an answer: the upstream exchange is pointless.
-        sent.whenComplete((ok, failed) -> {
-            if (failed != null && !response.isDone()) {
-                // Report the body's own failure (e.g. too large), not the closed connection it causes.
-                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
-                        ? failed.getCause() : failed);
-                channel.close();
-            }
-        });
-        // The caller gave up (client gone): drop the connection rather than wait for the answer.
-        result.whenComplete((ok, failed) -> {
-            if (failed instanceof java.util.concurrent.CancellationException) {
-                channel.close();
-            }
-        });
+        abandonWith(channel, sent, response, result);
         response.whenComplete((responseHead, error) -> {
             if (result.isDone()) {
                 if (error == null) {
@@ -261,12 +256,7 @@ public final class UpstreamClient {
     }
 
     private ChannelFuture connect(EventLoop loop, UpstreamAddress address) {
-        return new Bootstrap()
-                .group(loop)
-                .channel(transport.socketChannel())
-                .resolver(resolver)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
-                .option(ChannelOption.TCP_NODELAY, true)
+        return UpstreamBootstrap.on(loop, transport, resolver, settings)
                 .option(ChannelOption.AUTO_READ, false)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
