@@ -193,6 +193,30 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void ipFiltersTakeAddressesAndBlocksOnly() {
+        String yaml = """
+                name: s
+                kind: HTTPServer
+                port: 80
+                ipFilter: {blockIPs: [10.0.0.0/33, "2001:db8::/32"]}
+                trustedProxies: [lb.internal]
+                rules:
+                - ipFilter: {allowIPs: [300.1.1.1]}
+                  paths:
+                  - pathPrefix: /
+                    ipFilter: {allowIPs: ["::1", "192.0.2.0/24"], blockIPs: [example.com]}
+                    backend: p
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .containsExactlyInAnyOrder(
+                                "ipFilter.blockIPs[0]: '10.0.0.0/33' is not an IP address or CIDR block (expected: e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)",
+                                "trustedProxies[0]: 'lb.internal' is not an IP address or CIDR block (expected: e.g. 10.0.0.0/8)",
+                                "rules[0].ipFilter.allowIPs[0]: '300.1.1.1' is not an IP address or CIDR block (expected: e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)",
+                                "rules[0].paths[0].ipFilter.blockIPs[0]: 'example.com' is not an IP address or CIDR block (expected: e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)"));
+    }
+
+    @Test
     void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
         String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttp3: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
         assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("http3: 'http3' is not supported by EdgeGate yet");

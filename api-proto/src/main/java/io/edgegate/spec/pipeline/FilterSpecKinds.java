@@ -1,6 +1,7 @@
 package io.edgegate.spec.pipeline;
 
 import io.edgegate.spec.codec.KeySuggestions;
+import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
@@ -34,7 +35,8 @@ public final class FilterSpecKinds {
 
     /** The filter kinds this version of EdgeGate implements. */
     public static FilterSpecKinds builtIn() {
-        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND));
+        return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
+                IpFilterSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

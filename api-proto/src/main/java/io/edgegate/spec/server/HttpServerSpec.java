@@ -3,12 +3,18 @@ package io.edgegate.spec.server;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.ipfilter.Cidr;
+import io.edgegate.spec.filter.ipfilter.IpFilterRules;
 import io.edgegate.spec.server.tls.TlsSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** An HTTP listener and its ordered routing rules (Easegress {@code HTTPServer}). */
+/**
+ * An HTTP listener and its ordered routing rules (Easegress {@code HTTPServer}). EdgeGate adds
+ * {@code readHeaderTimeout} and {@code trustedProxies}: the peers whose {@code X-Forwarded-For}
+ * is believed when deciding who the client is (for IP filters and IP hashing).
+ */
 public record HttpServerSpec(
         String name,
         int port,
@@ -21,6 +27,8 @@ public record HttpServerSpec(
         Duration readHeaderTimeout,
         int cacheSize,
         Optional<TlsSpec> tls,
+        Optional<IpFilterRules> ipFilter,
+        List<String> trustedProxies,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -34,6 +42,7 @@ public record HttpServerSpec(
 
     public HttpServerSpec {
         rules = List.copyOf(rules);
+        trustedProxies = List.copyOf(trustedProxies);
     }
 
     @Override
@@ -46,7 +55,6 @@ public record HttpServerSpec(
         o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
         o.unsupported("tracing arrives with observability", "tracing");
         o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
-        o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
         address.filter(a -> !IpLiterals.isIpLiteral(a))
@@ -73,8 +81,16 @@ public record HttpServerSpec(
             List.of("certs", "keys").forEach(o::stringMap);
             List.of("certBase64", "keyBase64", "caCertBase64").forEach(o::optionalString);
         }
+        Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
+        List<String> trustedProxies = o.stringList("trustedProxies");
+        for (int i = 0; i < trustedProxies.size(); i++) {
+            if (Cidr.parse(trustedProxies.get(i)).isEmpty()) {
+                o.error("trustedProxies[" + i + "]", "'" + trustedProxies.get(i)
+                        + "' is not an IP address or CIDR block (expected: e.g. 10.0.0.0/8)");
+            }
+        }
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, rules);
     }
 }

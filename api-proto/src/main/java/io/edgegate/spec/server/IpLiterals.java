@@ -3,7 +3,7 @@ package io.edgegate.spec.server;
 import java.util.regex.Pattern;
 
 /** Recognises IP address literals without resolving anything (validation must never do DNS). */
-final class IpLiterals {
+public final class IpLiterals {
 
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -12,7 +12,7 @@ final class IpLiterals {
     private IpLiterals() {
     }
 
-    static boolean isIpLiteral(String s) {
+    public static boolean isIpLiteral(String s) {
         if (IPV4.matcher(s).matches()) {
             return true;
         }

@@ -2,6 +2,7 @@ package io.edgegate.spec.server;
 
 import io.edgegate.spec.Names;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.ipfilter.IpFilterRules;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public record PathSpec(
         List<ValueMatchSpec> queries,
         boolean matchAllQuery,
         OptionalLong clientMaxBodySize,
+        Optional<IpFilterRules> ipFilter,
         String backend) {
 
     private static final Set<String> METHODS =
@@ -39,7 +41,6 @@ public record PathSpec(
     }
 
     static PathSpec decode(SpecObject o) {
-        o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         Optional<String> path = o.optionalString("path").filter(p -> !p.isEmpty());
         Optional<String> pathPrefix = o.optionalString("pathPrefix").filter(p -> !p.isEmpty());
         Optional<String> pathRegexp = o.optionalString("pathRegexp").filter(p -> !p.isEmpty());
@@ -65,10 +66,11 @@ public record PathSpec(
         List<ValueMatchSpec> queries = o.list("queries", n -> ValueMatchSpec.decodeQuery(n.asObject()));
         boolean matchAllQuery = o.bool("matchAllQuery", false);
         long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
+        Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
         String backend = Names.read(o, "backend");
         o.finish();
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
-                queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), backend);
+                queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend);
     }
 
     private static void checkRewrite(SpecObject o, String target, int pathsSet, Optional<Pattern> regexp) {

@@ -1,14 +1,16 @@
 package io.edgegate.spec.server;
 
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.ipfilter.IpFilterRules;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One routing rule: which hosts it serves ({@code host}, {@code hostRegexp}, {@code hosts},
- * any of them; none means every host) and its ordered paths.
+ * any of them; none means every host), an optional {@code ipFilter}, and its ordered paths.
  */
-public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<HostSpec> hosts, List<PathSpec> paths) {
+public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<HostSpec> hosts,
+                       Optional<IpFilterRules> ipFilter, List<PathSpec> paths) {
 
     public RuleSpec {
         hosts = List.copyOf(hosts);
@@ -16,17 +18,17 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
     }
 
     static RuleSpec decode(SpecObject o) {
-        o.unsupported("IP filtering arrives with the traffic-guard issue", "ipFilter");
         Optional<String> host = o.optionalString("host").filter(h -> !h.isEmpty());
         host.ifPresent(h -> HostSpec.checkWildcard(h, o, "host"));
         Optional<String> hostRegexp = o.optionalString("hostRegexp").filter(r -> !r.isEmpty());
         hostRegexp.ifPresent(r -> Regexps.check(r, o, "hostRegexp"));
         List<HostSpec> hosts = o.list("hosts", n -> HostSpec.decode(n.asObject()));
+        Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
         List<PathSpec> paths = o.list("paths", n -> PathSpec.decode(n.asObject()));
         if (paths.isEmpty()) {
             o.error("paths", "a rule needs at least one path (use 'pathPrefix: /' to match every path)");
         }
         o.finish();
-        return new RuleSpec(host, hostRegexp, hosts, paths);
+        return new RuleSpec(host, hostRegexp, hosts, ipFilter, paths);
     }
 }

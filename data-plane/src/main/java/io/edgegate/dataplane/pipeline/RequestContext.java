@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class RequestContext {
     private final List<Runnable> abortHooks = new ArrayList<>(1);
     private Response response;
     private boolean aborted;
+    private InetAddress client;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -71,6 +73,19 @@ public final class RequestContext {
         return clientAddress;
     }
 
+    /**
+     * The client: the socket's peer, or, behind a trusted proxy (the server's
+     * {@code trustedProxies}), the address that proxy forwarded for. What IP filters and IP
+     * hashing go by.
+     */
+    public InetAddress client() {
+        if (client == null) {
+            client = server.clients().clientOf(clientAddress, request.headers());
+        }
+        return client;
+    }
+
+    /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */
     public String clientIp() {
         return clientAddress.getAddress() == null ? clientAddress.getHostString() : clientAddress.getAddress().getHostAddress();
     }

@@ -1,5 +1,7 @@
 package io.edgegate.dataplane.pipeline;
 
+import io.edgegate.dataplane.net.ClientAddresses;
+
 /** What filters need to know about the HTTPServer that accepted a request. */
-public record ServerSettings(String serverName, boolean xForwardedFor) {
+public record ServerSettings(String serverName, boolean xForwardedFor, ClientAddresses clients) {
 }

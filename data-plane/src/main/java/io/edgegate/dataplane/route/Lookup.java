@@ -2,6 +2,9 @@ package io.edgegate.dataplane.route;
 
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.edgegate.dataplane.net.ClientAddresses;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -12,21 +15,35 @@ final class Lookup {
     final String path;
     final String method;
     private final HttpRequest request;
+    private final InetSocketAddress peer;
+    private final ClientAddresses clients;
     private Map<String, List<String>> query;
+    private InetAddress client;
 
     Route best;
     RouteMatch bestMatch;
     boolean methodDiffered;
     boolean valuesDiffered;
+    boolean ipDiffered;
     boolean requestDependent;
     /** Routes whose host and path matched and whose other conditions were tried. */
     int examined;
 
-    Lookup(String host, String path, HttpRequest request) {
+    Lookup(String host, String path, HttpRequest request, InetSocketAddress peer, ClientAddresses clients) {
         this.host = host;
         this.path = path;
         this.method = request.method().name();
         this.request = request;
+        this.peer = peer;
+        this.clients = clients;
+    }
+
+    /** The client address, worked out only when an IP filter asks. */
+    InetAddress client() {
+        if (client == null) {
+            client = clients.clientOf(peer, request.headers());
+        }
+        return client;
     }
 
     /** Tries {@code routes} (ordered) until one matches or none can beat the best so far. */
@@ -51,6 +68,9 @@ final class Lookup {
     RouteMatch result() {
         if (bestMatch != null) {
             return bestMatch;
+        }
+        if (ipDiffered) {
+            return RouteMatch.FORBIDDEN;
         }
         if (valuesDiffered) {
             return RouteMatch.BAD_REQUEST;

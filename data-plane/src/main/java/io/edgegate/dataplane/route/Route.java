@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.route;
 
+import io.edgegate.dataplane.net.IpAccess;
 import io.edgegate.spec.server.PathSpec;
 import io.edgegate.spec.server.ValueMatchSpec;
 import java.util.List;
@@ -14,12 +15,17 @@ final class Route {
     private final String[] methods;
     private final ValueConditions headers;
     private final ValueConditions queries;
+    /** The rule's and the path's ipFilter; null where there is none. */
+    private final IpAccess ruleAccess;
+    private final IpAccess pathAccess;
     /** The outcome when matched, by the index of the header condition that decided (or 0). */
     private final RouteMatch[] matches;
 
-    Route(int order, HostMatcher hosts, PathSpec spec) {
+    Route(int order, HostMatcher hosts, IpAccess ruleAccess, PathSpec spec) {
         this.order = order;
         this.hosts = hosts;
+        this.ruleAccess = ruleAccess;
+        this.pathAccess = spec.ipFilter().map(IpAccess::of).orElse(null);
         this.path = PathMatcher.of(spec);
         this.anyMethod = spec.methods().isEmpty();
         this.methods = spec.methods().toArray(String[]::new);
@@ -52,14 +58,19 @@ final class Route {
     }
 
     /** Whether the outcome can depend on more than host, path and method. */
-    boolean readsHeadersOrQuery() {
-        return !headers.isEmpty() || !queries.isEmpty();
+    boolean dependsOnMoreThanTarget() {
+        return !headers.isEmpty() || !queries.isEmpty() || ruleAccess != null || pathAccess != null;
     }
 
     /** Tries this route on a request whose host and path it already matched; records why it did not match. */
     RouteMatch evaluate(Lookup lookup) {
-        if (readsHeadersOrQuery()) {
+        if (dependsOnMoreThanTarget()) {
             lookup.requestDependent = true;
+        }
+        if ((ruleAccess != null && !ruleAccess.allows(lookup.client()))
+                || (pathAccess != null && !pathAccess.allows(lookup.client()))) {
+            lookup.ipDiffered = true;
+            return null;
         }
         if (!allows(lookup.method)) {
             lookup.methodDiffered = true;

@@ -8,9 +8,10 @@ import java.util.OptionalLong;
  */
 public final class RouteMatch {
 
-    /** In Easegress's priority when nothing matched: 400 before 405 before 404. */
-    public enum Outcome { MATCHED, BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND }
+    /** In Easegress's priority when nothing matched: 403 (IP filter), 400, 405, 404. */
+    public enum Outcome { MATCHED, FORBIDDEN, BAD_REQUEST, METHOD_NOT_ALLOWED, NOT_FOUND }
 
+    static final RouteMatch FORBIDDEN = new RouteMatch(Outcome.FORBIDDEN, null, null, OptionalLong.empty());
     static final RouteMatch NOT_FOUND = new RouteMatch(Outcome.NOT_FOUND, null, null, OptionalLong.empty());
     static final RouteMatch METHOD_NOT_ALLOWED =
             new RouteMatch(Outcome.METHOD_NOT_ALLOWED, null, null, OptionalLong.empty());

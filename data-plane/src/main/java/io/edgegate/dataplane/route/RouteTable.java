@@ -5,8 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.server.PathSpec;
 import io.edgegate.spec.server.RuleSpec;
+import io.edgegate.dataplane.net.ClientAddresses;
+import io.edgegate.dataplane.net.IpAccess;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,7 +22,8 @@ import java.util.Map;
  * wins. Lookup goes straight to the routes of an exact host (or to those that serve any
  * host) and, within them, to exact paths by hash and prefixes through a trie, so its cost
  * does not grow with the number of rules on those common cases. When nothing matches the
- * answer is 400 if only header or query conditions failed, 405 if only the method did, else 404.
+ * answer is 403 if an IP filter refused the client, else 400 if header or query conditions
+ * failed, 405 if only the method did, else 404.
  */
 public final class RouteTable {
 
@@ -28,12 +32,18 @@ public final class RouteTable {
 
     private final Map<String, PathIndex> byExactHost;
     private final PathIndex anyHost;
+    /** The server's own ipFilter, applied before any rule; null when there is none. */
+    private final IpAccess serverAccess;
+    private final ClientAddresses clients;
     /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
     private final Cache<CacheKey, RouteMatch> cache;
 
-    private RouteTable(Map<String, PathIndex> byExactHost, PathIndex anyHost, Cache<CacheKey, RouteMatch> cache) {
+    private RouteTable(Map<String, PathIndex> byExactHost, PathIndex anyHost, IpAccess serverAccess,
+                       ClientAddresses clients, Cache<CacheKey, RouteMatch> cache) {
         this.byExactHost = byExactHost;
         this.anyHost = anyHost;
+        this.serverAccess = serverAccess;
+        this.clients = clients;
         this.cache = cache;
     }
 
@@ -45,8 +55,9 @@ public final class RouteTable {
         List<Route> all = new ArrayList<>();
         for (RuleSpec rule : specs) {
             HostMatcher hosts = HostMatcher.of(rule);
+            IpAccess ruleAccess = rule.ipFilter().map(IpAccess::of).orElse(null);
             for (PathSpec path : rule.paths()) {
-                Route route = new Route(all.size(), hosts, path);
+                Route route = new Route(all.size(), hosts, ruleAccess, path);
                 all.add(route);
                 if (hosts.exactHostsOnly().isEmpty()) {
                     patternHostRoutes.add(route);
@@ -63,22 +74,26 @@ public final class RouteTable {
         });
         Cache<CacheKey, RouteMatch> cache = cacheSize <= 0 ? null
                 : Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
-        return new RouteTable(Map.copyOf(byExactHost), PathIndex.of(patternHostRoutes), cache);
+        return new RouteTable(Map.copyOf(byExactHost), PathIndex.of(patternHostRoutes),
+                server.ipFilter().map(IpAccess::of).orElse(null), ClientAddresses.trusting(server.trustedProxies()), cache);
     }
 
-    /** Routes a request by its Host header, path, method, headers and query. */
-    public RouteMatch route(HttpRequest request) {
+    /** Routes a request from {@code peer} by its client address, Host header, path, method, headers and query. */
+    public RouteMatch route(HttpRequest request, InetSocketAddress peer) {
+        if (serverAccess != null && !serverAccess.allows(clients.clientOf(peer, request.headers()))) {
+            return RouteMatch.FORBIDDEN;
+        }
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
         String path = RequestTarget.path(request.uri());
         if (cache == null) {
-            return search(host, path, request).result();
+            return search(host, path, request, peer).result();
         }
         CacheKey key = new CacheKey(host, request.method().name(), path);
         RouteMatch cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
-        Lookup lookup = search(host, path, request);
+        Lookup lookup = search(host, path, request, peer);
         RouteMatch result = lookup.result();
         if (!lookup.requestDependent) {
             cache.put(key, result);
@@ -87,13 +102,13 @@ public final class RouteTable {
     }
 
     /** How many routes routing {@code request} tried beyond host and path: what lookup cost grows with. */
-    int routesExamined(HttpRequest request) {
+    int routesExamined(HttpRequest request, InetSocketAddress peer) {
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
-        return search(host, RequestTarget.path(request.uri()), request).examined;
+        return search(host, RequestTarget.path(request.uri()), request, peer).examined;
     }
 
-    private Lookup search(String host, String path, HttpRequest request) {
-        Lookup lookup = new Lookup(host, path, request);
+    private Lookup search(String host, String path, HttpRequest request, InetSocketAddress peer) {
+        Lookup lookup = new Lookup(host, path, request, peer, clients);
         byExactHost.getOrDefault(host, anyHost).scan(lookup);
         return lookup;
     }

@@ -36,6 +36,7 @@ final class Exchange {
         Exchange exchange = new Exchange();
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
+            case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
             case BAD_REQUEST -> exchange.plain(channel, HttpResponseStatus.BAD_REQUEST,
                     "the request does not meet the route's header or query conditions");
             case METHOD_NOT_ALLOWED -> exchange.plain(channel, HttpResponseStatus.METHOD_NOT_ALLOWED,

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -100,7 +101,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         ServerState current = state.get();
-        RouteMatch match = current.routes().route(request);
+        RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
         long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
         long contentLength = HttpUtil.getContentLength(request, -1L);
         if (limit >= 0 && contentLength > limit) {

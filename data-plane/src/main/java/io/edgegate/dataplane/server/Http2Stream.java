@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
 
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
         ServerState current = state.get();
-        RouteMatch match = current.routes().route(request);
+        RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
         long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
         long contentLength = HttpUtil.getContentLength(request, -1L);
         if (limit >= 0 && contentLength > limit) {

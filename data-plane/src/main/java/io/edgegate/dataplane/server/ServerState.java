@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.net.ClientAddresses;
 import io.edgegate.dataplane.pipeline.Pipelines;
 import io.edgegate.dataplane.pipeline.ServerSettings;
 import io.edgegate.dataplane.route.RouteTable;
@@ -16,6 +17,6 @@ public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipe
 
     public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls) {
         return new ServerState(spec, RouteTable.of(spec), pipelines,
-                new ServerSettings(spec.name(), spec.xForwardedFor()), tls);
+                new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls);
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
+    private static final java.net.InetSocketAddress PEER = new java.net.InetSocketAddress("192.0.2.10", 50000);
+
     private static RouteTable table(String rules) {
         return table("", rules);
     }
@@ -46,12 +48,12 @@ class RouteTableTest {
     }
 
     private static String routeMethod(RouteTable table, String method, String host, String uri, String... headers) {
-        RouteMatch match = table.route(request(method, host, uri, headers));
+        RouteMatch match = table.route(request(method, host, uri, headers), PEER);
         return match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend() : match.outcome().name();
     }
 
     private static String rewritten(RouteTable table, String uri) {
-        RouteMatch match = table.route(request("GET", "h", uri));
+        RouteMatch match = table.route(request("GET", "h", uri), PEER);
         return match.rewrite(RequestTarget.path(uri));
     }
 
@@ -313,8 +315,8 @@ class RouteTableTest {
                   - {pathPrefix: /, backend: p}
                 """);
 
-        assertThat(table.route(request("POST", "h", "/upload")).clientMaxBodySize(4096)).isEqualTo(-1);
-        assertThat(table.route(request("POST", "h", "/x")).clientMaxBodySize(4096)).isEqualTo(4096);
+        assertThat(table.route(request("POST", "h", "/upload"), PEER).clientMaxBodySize(4096)).isEqualTo(-1);
+        assertThat(table.route(request("POST", "h", "/x"), PEER).clientMaxBodySize(4096)).isEqualTo(4096);
     }
 
     @Test
@@ -329,12 +331,12 @@ class RouteTableTest {
         RouteTable table = table(rules.toString());
 
         HttpRequest last = request("GET", "host4999.example", "/api/4999/items");
-        assertThat(table.route(last).backend()).isEqualTo("api4999");
-        assertThat(table.routesExamined(last)).isEqualTo(1);
+        assertThat(table.route(last, PEER).backend()).isEqualTo("api4999");
+        assertThat(table.routesExamined(last, PEER)).isEqualTo(1);
         HttpRequest health = request("GET", "host2500.example", "/health");
-        assertThat(table.route(health).backend()).isEqualTo("health2500");
-        assertThat(table.routesExamined(health)).isEqualTo(1);
-        assertThat(table.routesExamined(request("GET", "unknown.example", "/api/1/"))).isZero();
+        assertThat(table.route(health, PEER).backend()).isEqualTo("health2500");
+        assertThat(table.routesExamined(health, PEER)).isEqualTo(1);
+        assertThat(table.routesExamined(request("GET", "unknown.example", "/api/1/"), PEER)).isZero();
     }
 
     @Test
@@ -364,6 +366,6 @@ class RouteTableTest {
         RouteTable table = table("""
                 - paths: [{pathPrefix: /, backend: p}]
                 """);
-        assertThat(table.route(request("GET", "h", "/a"))).isSameAs(table.route(request("GET", "h", "/b")));
+        assertThat(table.route(request("GET", "h", "/a"), PEER)).isSameAs(table.route(request("GET", "h", "/b"), PEER));
     }
 }

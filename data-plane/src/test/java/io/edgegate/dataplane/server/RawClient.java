@@ -14,7 +14,12 @@ public final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** Connects from {@code sourceAddress} (any 127.x address works on Linux), to appear as another client. */
+    public RawClient(int port, String sourceAddress) throws IOException {
+        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(sourceAddress), 0);
         socket.setSoTimeout(5000);
         in = socket.getInputStream();
         out = socket.getOutputStream();

@@ -18,7 +18,7 @@ final class LoadBalancers {
             case ROUND_ROBIN -> new RoundRobin(all);
             case RANDOM -> context -> all[ThreadLocalRandom.current().nextInt(all.length)];
             case WEIGHTED_RANDOM -> new WeightedRandom(all);
-            case IP_HASH -> context -> all[index(hash(context.clientIp()), all.length)];
+            case IP_HASH -> context -> all[index(hash(context.client().getHostAddress()), all.length)];
             case HEADER_HASH -> {
                 String header = spec.headerHashKey().orElseThrow();
                 yield context -> {
