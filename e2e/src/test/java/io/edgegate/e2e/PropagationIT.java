@@ -57,6 +57,26 @@ class PropagationIT {
     }
 
     @Test
+    void aBlockedCidrIsRefusedByEveryNodeAfterOneApply() throws Exception {
+        String blocked = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port
+                + "\nipFilter:\n  blockIPs: [127.0.0.0/8, \"::1\"]");
+        Path file = write("blocked.yaml", blocked);
+
+        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        for (String node : cluster.nodeIds()) {
+            assertThat(cluster.request(node, examples.port, "/pipeline").statusCode()).as(node).isEqualTo(403);
+        }
+        EgctlRun reopened = EgctlRun.withStdin(cluster.server(),
+                ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port), "apply", "--wait", "-f", "-");
+        assertThat(reopened.exit()).as(reopened.toString()).isZero();
+        for (String node : cluster.nodeIds()) {
+            assertThat(cluster.request(node, examples.port, "/pipeline").statusCode()).as(node).isEqualTo(200);
+        }
+    }
+
+    @Test
     void applyWaitReturnsOnlyWhenEveryNodeServesTheNewRoute() throws Exception {
         String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
                 + "      - pathPrefix: /v2\n        backend: pipeline-v2\n";
