@@ -279,6 +279,15 @@ class ObjectDecoderTest {
         String badPolicy = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: leastConn");
         assertThatThrownBy(() -> decode(badPolicy))
                 .hasMessageContaining("loadBalance.policy: 'leastConn' is not a load-balancing policy (expected one of: roundRobin, random");
+        String noCookie = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: cookieHash");
+        assertThatThrownBy(() -> decode(noCookie)).hasMessageContaining("loadBalance.cookieName: is required with policy cookieHash");
+        String badSticky = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin",
+                "policy: roundRobin\n        stickySession: {mode: Forever}");
+        assertThatThrownBy(() -> decode(badSticky)).hasMessageContaining("loadBalance.stickySession.mode: 'Forever' is not a sticky-session mode");
+        String noAppCookie = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin",
+                "policy: roundRobin\n        stickySession: {mode: ApplicationBased}");
+        assertThatThrownBy(() -> decode(noAppCookie))
+                .hasMessageContaining("loadBalance.stickySession.appCookieName: is required with mode ApplicationBased");
     }
 
     @Test

@@ -220,6 +220,10 @@ public final class EchoBackend implements AutoCloseable {
             if (query.containsKey("redirect")) {
                 response.headers().set(HttpHeaderNames.LOCATION, url() + query.get("redirect").get(0));
             }
+            // "?setCookie=name=value" answers with that cookie, as an application starting a session does.
+            for (String cookie : query.getOrDefault("setCookie", List.of())) {
+                response.headers().add(HttpHeaderNames.SET_COOKIE, cookie + "; Path=/");
+            }
             response.headers()
                     .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
                     .set(NAME_HEADER, name)

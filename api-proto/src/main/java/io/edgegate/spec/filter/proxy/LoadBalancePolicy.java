@@ -9,7 +9,11 @@ public enum LoadBalancePolicy {
     RANDOM("random"),
     WEIGHTED_RANDOM("weightedRandom"),
     IP_HASH("ipHash"),
-    HEADER_HASH("headerHash");
+    HEADER_HASH("headerHash"),
+    /** EdgeGate's: the value of a cookie ({@code cookieName}) picks the server on a consistent-hash ring. */
+    COOKIE_HASH("cookieHash"),
+    /** EdgeGate's: the less busy of two random servers, by requests in flight (power of two choices). */
+    LEAST_REQUESTS("leastRequests");
 
     private final String policyName;
 

@@ -4,13 +4,18 @@ import io.edgegate.spec.codec.SpecObject;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** How a pool picks a server. */
-public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerHashKey) {
+/**
+ * How a pool picks a server: a policy (with {@code headerHashKey} for headerHash and
+ * {@code cookieName} for cookieHash), and optionally a sticky session that takes precedence.
+ */
+public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerHashKey, Optional<String> cookieName,
+                              Optional<StickySessionSpec> stickySession) {
 
-    public static final LoadBalanceSpec DEFAULT = new LoadBalanceSpec(LoadBalancePolicy.ROUND_ROBIN, Optional.empty());
+    public static final LoadBalanceSpec DEFAULT =
+            new LoadBalanceSpec(LoadBalancePolicy.ROUND_ROBIN, Optional.empty(), Optional.empty(), Optional.empty());
 
     static LoadBalanceSpec decode(SpecObject o) {
-        o.unsupported("sticky sessions arrive with the traffic-shaping issue", "stickySession");
+        o.unsupported("health checks arrive with the resilience issue", "healthCheck");
         String policyName = o.string("policy", LoadBalancePolicy.ROUND_ROBIN.policyName());
         Optional<LoadBalancePolicy> policy = LoadBalancePolicy.byName(policyName);
         if (policy.isEmpty()) {
@@ -22,7 +27,12 @@ public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerH
         if (policy.orElse(null) == LoadBalancePolicy.HEADER_HASH && headerHashKey.isEmpty()) {
             o.error("headerHashKey", "is required with policy headerHash (the header whose value picks the server)");
         }
+        Optional<String> cookieName = o.optionalString("cookieName").filter(n -> !n.isEmpty());
+        if (policy.orElse(null) == LoadBalancePolicy.COOKIE_HASH && cookieName.isEmpty()) {
+            o.error("cookieName", "is required with policy cookieHash (the cookie whose value picks the server)");
+        }
+        Optional<StickySessionSpec> sticky = o.object("stickySession").map(StickySessionSpec::decode);
         o.finish();
-        return new LoadBalanceSpec(policy.orElse(LoadBalancePolicy.ROUND_ROBIN), headerHashKey);
+        return new LoadBalanceSpec(policy.orElse(LoadBalancePolicy.ROUND_ROBIN), headerHashKey, cookieName, sticky);
     }
 }

@@ -6,4 +6,12 @@ import io.edgegate.dataplane.pipeline.RequestContext;
 interface LoadBalancer {
 
     Upstream pick(RequestContext context);
+
+    /** A request went to {@code server} (picked here or bound to it by a sticky session). */
+    default void started(Upstream server) {
+    }
+
+    /** The request {@link #started} on {@code server} has its answer, or failed. */
+    default void finished(Upstream server) {
+    }
 }

@@ -2,7 +2,10 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.spec.filter.proxy.LoadBalanceSpec;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +22,16 @@ final class LoadBalancers {
             case RANDOM -> context -> all[ThreadLocalRandom.current().nextInt(all.length)];
             case WEIGHTED_RANDOM -> new WeightedRandom(all);
             case IP_HASH -> context -> all[index(hash(context.client().getHostAddress()), all.length)];
+            case COOKIE_HASH -> {
+                String cookie = spec.cookieName().orElseThrow();
+                HashRing ring = new HashRing(all);
+                RoundRobin fallback = new RoundRobin(all);
+                yield context -> {
+                    String value = Cookies.value(context.request().headers(), cookie);
+                    return value == null ? fallback.pick(context) : ring.serverFor(value);
+                };
+            }
+            case LEAST_REQUESTS -> new LeastRequests(all);
             case HEADER_HASH -> {
                 String header = spec.headerHashKey().orElseThrow();
                 yield context -> {
@@ -42,6 +55,56 @@ final class LoadBalancers {
         @Override
         public Upstream pick(RequestContext context) {
             return servers[(int) (next.getAndIncrement() % servers.length)];
+        }
+    }
+
+    /**
+     * Power of two choices: of two servers drawn at random, the one with fewer requests in
+     * flight (on this node). Nearly as good as scanning every server, at the cost of two
+     * reads, and free of the herd behaviour of always picking the single least busy one.
+     */
+    private static final class LeastRequests implements LoadBalancer {
+
+        private final Upstream[] servers;
+        private final AtomicIntegerArray inFlight;
+        private final Map<Upstream, Integer> indexes = new IdentityHashMap<>();
+
+        LeastRequests(Upstream[] servers) {
+            this.servers = servers;
+            this.inFlight = new AtomicIntegerArray(servers.length);
+            for (int i = 0; i < servers.length; i++) {
+                indexes.put(servers[i], i);
+            }
+        }
+
+        @Override
+        public Upstream pick(RequestContext context) {
+            if (servers.length == 1) {
+                return servers[0];
+            }
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int a = random.nextInt(servers.length);
+            int b = random.nextInt(servers.length - 1);
+            if (b >= a) {
+                b++;
+            }
+            return servers[inFlight.get(b) < inFlight.get(a) ? b : a];
+        }
+
+        @Override
+        public void started(Upstream server) {
+            Integer i = indexes.get(server);
+            if (i != null) {
+                inFlight.incrementAndGet(i);
+            }
+        }
+
+        @Override
+        public void finished(Upstream server) {
+            Integer i = indexes.get(server);
+            if (i != null) {
+                inFlight.decrementAndGet(i);
+            }
         }
     }
 

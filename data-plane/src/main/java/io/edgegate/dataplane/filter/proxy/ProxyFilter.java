@@ -60,6 +60,7 @@ final class ProxyFilter implements Filter {
             }
         });
         return sent.handle((response, error) -> {
+            pool.finished(server, error == null ? response.head() : null);
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause instanceof BodyTooLargeException) {

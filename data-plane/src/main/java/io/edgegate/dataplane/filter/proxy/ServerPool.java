@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.netty.handler.codec.http.HttpResponse;
 import io.edgegate.spec.filter.proxy.PoolSpec;
 import java.util.List;
 
@@ -13,14 +14,32 @@ final class ServerPool {
 
     private final List<Upstream> servers;
     private final LoadBalancer balancer;
+    /** Null unless the pool has a stickySession. */
+    private final StickySessions sticky;
 
     ServerPool(PoolSpec spec) {
         this.servers = spec.selectedServers().stream().map(Upstream::of).toList();
         this.balancer = servers.isEmpty() ? null : LoadBalancers.create(spec.loadBalance(), servers);
+        this.sticky = servers.isEmpty() ? null : spec.loadBalance().stickySession()
+                .map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null);
     }
 
-    /** The server for this request, or null when the pool has none. */
+    /** The server for this request (the one its session is bound to, else the balancer's choice), or null when the pool has none. */
     Upstream pick(RequestContext context) {
-        return balancer == null ? null : balancer.pick(context);
+        if (balancer == null) {
+            return null;
+        }
+        Upstream bound = sticky == null ? null : sticky.boundServer(context);
+        Upstream server = bound != null ? bound : balancer.pick(context);
+        balancer.started(server);
+        return server;
+    }
+
+    /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
+    void finished(Upstream server, HttpResponse head) {
+        balancer.finished(server);
+        if (sticky != null && head != null) {
+            sticky.onResponse(server, head);
+        }
     }
 }

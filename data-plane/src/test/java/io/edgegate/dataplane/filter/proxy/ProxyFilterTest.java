@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,77 @@ class ProxyFilterTest {
                 .replace("kind: Proxy", "kind: Proxy\n  upstreamHeader: X-Upstream"));
 
         assertThat(node.get(PORT, "/").headers().firstValue("X-Upstream")).hasValue(a.url());
+    }
+
+    private HttpResponse<String> getWithCookie(String path, String cookie) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + path));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return node.send(request.build());
+    }
+
+    private String stickyPipeline(String loadBalance) {
+        return """
+                name: p
+                kind: Pipeline
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers: [{url: %s}, {url: %s}, {url: %s}]
+                    loadBalance: %s
+                """.formatted(a.url(), b.url(), c.url(), loadBalance);
+    }
+
+    @Test
+    void cookieHashKeepsEachSessionOnOneServerAndSpreadsSessions() throws Exception {
+        node.apply(server("s", PORT, "p"), stickyPipeline("{policy: cookieHash, cookieName: SESSION}"));
+
+        Map<String, String> serverOf = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int user = 0; user < 30; user++) {
+                String servedBy = servedBy(getWithCookie("/", "theme=dark; SESSION=user-" + user));
+                assertThat(serverOf.putIfAbsent("user-" + user, servedBy)).isIn(null, servedBy);
+            }
+        }
+        assertThat(Set.copyOf(serverOf.values())).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aDurationBasedSessionCookieBindsTheClientToItsServer() throws Exception {
+        node.apply(server("s", PORT, "p"), stickyPipeline(
+                "{policy: roundRobin, stickySession: {mode: DurationBased, lbCookieExpire: 1h}}"));
+
+        HttpResponse<String> first = getWithCookie("/", null);
+        String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("EG_SESSION=").contains("Max-Age=3600", "Path=/", "HTTPOnly");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(cookie).doesNotContain("127.0.0.1");
+        for (int i = 0; i < 6; i++) {
+            assertThat(servedBy(getWithCookie("/", cookie))).isEqualTo(servedBy(first));
+        }
+        Set<String> withoutCookie = new java.util.HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            withoutCookie.add(servedBy(getWithCookie("/", null)));
+        }
+        assertThat(withoutCookie).hasSize(3);
+    }
+
+    @Test
+    void anApplicationBasedSessionStartsWhenTheApplicationSetsItsCookie() throws Exception {
+        node.apply(server("s", PORT, "p"), stickyPipeline(
+                "{policy: roundRobin, stickySession: {mode: ApplicationBased, appCookieName: JSESSIONID}}"));
+
+        assertThat(getWithCookie("/browse", null).headers().allValues("Set-Cookie")).isEmpty();
+        HttpResponse<String> login = getWithCookie("/login?setCookie=JSESSIONID=abc", null);
+        List<String> cookies = login.headers().allValues("Set-Cookie");
+        assertThat(cookies).anySatisfy(c -> assertThat(c).startsWith("JSESSIONID=abc"));
+        String lbCookie = cookies.stream().filter(c -> c.startsWith("EG_SESSION=")).findFirst().orElseThrow();
+        String cookieHeader = "JSESSIONID=abc; " + lbCookie.substring(0, lbCookie.indexOf(';'));
+        for (int i = 0; i < 6; i++) {
+            assertThat(servedBy(getWithCookie("/cart", cookieHeader))).isEqualTo(servedBy(login));
+        }
     }
 
     @Test
