@@ -4,6 +4,7 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
+import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
@@ -80,7 +81,7 @@ public final class DataPlane implements AutoCloseable {
         ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
         FilterRegistry filters = new FilterRegistry(specKinds,
                 List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
-                        new IpFilterFilterFactory()));
+                        new IpFilterFilterFactory(), new MockFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));

@@ -3,6 +3,7 @@ package io.edgegate.dataplane;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
+import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
@@ -78,7 +79,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         updater = new RuntimeUpdater(parser, decoder,
                 new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream),
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
-                        new IpFilterFilterFactory()))),
+                        new IpFilterFilterFactory(), new MockFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 
@@ -122,6 +123,23 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An example of examples/ as written, with its upstream addresses (the examples' 127.0.0.1:9095
+     * etc.) pointed at {@code upstreams} in order.
+     */
+    public static String example(String file, String... upstreams) {
+        try {
+            String text = java.nio.file.Files.readString(io.edgegate.testkit.ProjectRoot.find().resolve("examples").resolve(file));
+            String[] ports = {"http://127.0.0.1:9095", "http://127.0.0.1:9096", "http://127.0.0.1:9097"};
+            for (int i = 0; i < upstreams.length; i++) {
+                text = text.replace(ports[i], upstreams[i]);
+            }
+            return text;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

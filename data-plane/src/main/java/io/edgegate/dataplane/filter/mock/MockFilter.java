@@ -1,0 +1,93 @@
+package io.edgegate.dataplane.filter.mock;
+
+import io.edgegate.dataplane.match.StringMatcher;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.mock.MockSpec;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** Answers requests its rules match with a canned response; others pass on. */
+final class MockFilter implements Filter {
+
+    private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> MOCKED = CompletableFuture.completedFuture(MockSpec.RESULT_MOCKED);
+
+    private record CompiledRule(String path, String pathPrefix, Map<String, StringMatcher> headers, boolean allHeaders,
+                                MockSpec.Rule rule, byte[] body) {
+
+        boolean matches(String requestPath, HttpHeaders requestHeaders) {
+            if (path != null && !path.equals(requestPath)) {
+                return false;
+            }
+            if (pathPrefix != null && !requestPath.startsWith(pathPrefix)) {
+                return false;
+            }
+            if (headers.isEmpty()) {
+                return true;
+            }
+            for (Map.Entry<String, StringMatcher> header : headers.entrySet()) {
+                boolean holds = header.getValue().matches(requestHeaders.get(header.getKey()));
+                if (holds && !allHeaders) {
+                    return true;
+                }
+                if (!holds && allHeaders) {
+                    return false;
+                }
+            }
+            return allHeaders;
+        }
+    }
+
+    private final List<CompiledRule> rules;
+
+    MockFilter(MockSpec spec) {
+        this.rules = spec.rules().stream().map(r -> new CompiledRule(
+                r.match().path().orElse(null), r.match().pathPrefix().orElse(null),
+                Map.copyOf(r.match().headers().entrySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())))),
+                r.match().matchAllHeaders(), r, r.body().getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        String path = RequestTarget.path(context.request().uri());
+        for (CompiledRule rule : rules) {
+            if (rule.matches(path, context.request().headers())) {
+                return answer(context, rule);
+            }
+        }
+        return PASS;
+    }
+
+    private static CompletionStage<String> answer(RequestContext context, CompiledRule rule) {
+        context.requestBody().discard();
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(rule.rule().code()), Unpooled.wrappedBuffer(rule.body()));
+        rule.rule().headers().forEach((name, value) -> response.headers().set(name, value));
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, rule.body().length);
+        long delay = rule.rule().delay().toMillis();
+        if (delay == 0) {
+            context.respond(response);
+            return MOCKED;
+        }
+        CompletableFuture<String> later = new CompletableFuture<>();
+        context.eventLoop().schedule(() -> {
+            context.respond(response);
+            later.complete(MockSpec.RESULT_MOCKED);
+        }, delay, TimeUnit.MILLISECONDS);
+        return later;
+    }
+}

@@ -1,0 +1,35 @@
+package io.edgegate.dataplane.match;
+
+import io.edgegate.spec.match.StringMatcherSpec;
+import io.edgegate.spec.server.Regexps;
+import java.util.regex.Pattern;
+
+/** A StringMatcher, compiled once per config. */
+public final class StringMatcher {
+
+    private final String exact;
+    private final String prefix;
+    private final Pattern regex;
+    private final boolean empty;
+
+    private StringMatcher(String exact, String prefix, Pattern regex, boolean empty) {
+        this.exact = exact;
+        this.prefix = prefix;
+        this.regex = regex;
+        this.empty = empty;
+    }
+
+    public static StringMatcher of(StringMatcherSpec spec) {
+        return new StringMatcher(spec.exact().orElse(null), spec.prefix().orElse(null),
+                spec.regex().map(Regexps::compile).orElse(null), spec.empty());
+    }
+
+    /** {@code value} null (absent) counts as empty. */
+    public boolean matches(String value) {
+        String v = value == null ? "" : value;
+        return (empty && v.isEmpty())
+                || (exact != null && exact.equals(v))
+                || (prefix != null && v.startsWith(prefix))
+                || (regex != null && regex.matcher(v).find());
+    }
+}

@@ -1,0 +1,44 @@
+package io.edgegate.dataplane.filter.mock;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** examples/filters/mock.yaml as written, through a real listener. */
+class MockTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    @Test
+    void matchingRulesAnswerAndTheRestReachesTheProxy() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "mock-demo"), example("filters/mock.yaml", app.url()));
+
+            HttpResponse<String> health = node.get(port, "/healthz");
+            long start = System.nanoTime();
+            HttpResponse<String> user = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/users/1"))
+                    .header("X-Mock", "on").build());
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            HttpResponse<String> notMocked = node.get(port, "/api/users/1");
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("ok");
+            assertThat(user.body()).isEqualTo("{\"id\": 1, \"name\": \"alice\"}");
+            assertThat(user.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(tookMillis).isGreaterThanOrEqualTo(100);
+            assertThat(notMocked.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("app");
+            assertThat(app.received()).extracting(EchoBackend.ReceivedRequest::uri).containsExactly("/api/users/1");
+        }
+    }
+}
