@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.ipfilter;
 
+import static io.edgegate.dataplane.LocalNode.example;
 import static io.edgegate.dataplane.LocalNode.proxyPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,6 +91,25 @@ class IpFilterTest {
         assertThat(status(port, "127.0.0.1", "/admin")).isEqualTo("200");
         assertThat(status(port, "127.0.0.9", "/admin")).isEqualTo("403");
         assertThat(status(port, "127.0.0.9", "/other")).isEqualTo("404");
+    }
+
+    @Test
+    void theExampleBlocksItsRangesAndLetsOthersThrough() throws Exception {
+        int port = FreePorts.pick();
+        node.apply("""
+                kind: HTTPServer
+                name: example
+                port: %d
+                trustedProxies: [127.0.0.1]
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: ip-filter-demo
+                """.formatted(port), example("filters/ip-filter.yaml", app.url()));
+
+        assertThat(status(port, "127.0.0.1", "/", "X-Forwarded-For: 198.51.100.20")).isEqualTo("403");
+        assertThat(status(port, "127.0.0.1", "/", "X-Forwarded-For: 2001:db8:bad::1")).isEqualTo("403");
+        assertThat(status(port, "127.0.0.1", "/", "X-Forwarded-For: 2001:db8:600d::1")).isEqualTo("200");
     }
 
     @Test

@@ -127,23 +127,23 @@ class ProxyFilterTest {
     }
 
     @Test
-    void aDurationBasedSessionCookieBindsTheClientToItsServer() throws Exception {
-        node.apply(server("s", PORT, "p"), stickyPipeline(
-                "{policy: roundRobin, stickySession: {mode: DurationBased, lbCookieExpire: 1h}}"));
+    void theStickySessionExampleBindsTheClientToItsServer() throws Exception {
+        node.apply(server("s", PORT, "sticky-demo"),
+                LocalNode.example("filters/sticky-sessions.yaml", a.url(), b.url(), c.url()));
 
         HttpResponse<String> first = getWithCookie("/", null);
         String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(setCookie).startsWith("EG_SESSION=").contains("Max-Age=3600", "Path=/", "HTTPOnly");
+        assertThat(setCookie).startsWith("EG_SESSION=").contains("Max-Age=7200", "Path=/", "HTTPOnly");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         assertThat(cookie).doesNotContain("127.0.0.1");
         for (int i = 0; i < 6; i++) {
             assertThat(servedBy(getWithCookie("/", cookie))).isEqualTo(servedBy(first));
         }
         Set<String> withoutCookie = new java.util.HashSet<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 30; i++) {
             withoutCookie.add(servedBy(getWithCookie("/", null)));
         }
-        assertThat(withoutCookie).hasSize(3);
+        assertThat(withoutCookie).hasSizeGreaterThan(1);
     }
 
     @Test

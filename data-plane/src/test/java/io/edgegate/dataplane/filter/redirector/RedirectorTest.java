@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.redirector;
 
+import static io.edgegate.dataplane.LocalNode.example;
 import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,18 +17,9 @@ class RedirectorTest {
     static final LocalNode node = new LocalNode();
 
     @Test
-    void plainHttpIsSentToHttpsWithHostPathAndQueryKept() throws Exception {
+    void theExampleSendsPlainHttpToHttpsWithHostPathAndQueryKept() throws Exception {
         int port = FreePorts.pick();
-        node.apply(server("http", port, "to-https"), """
-                name: to-https
-                kind: HTTPPipeline
-                filters:
-                - name: redirect
-                  kind: Redirector
-                  matchPart: full
-                  match: '^http://([^/:]+)(:[0-9]+)?(.*)$'
-                  replacement: 'https://$1$3'
-                """);
+        node.apply(server("http", port, "redirect-to-https"), example("filters/redirect-to-https.yaml"));
 
         try (RawClient client = new RawClient(port)) {
             client.write("GET /cart?item=7 HTTP/1.1\r\nHost: shop.example:" + port + "\r\n\r\n");
