@@ -2,6 +2,7 @@ package io.edgegate.dataplane;
 
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
@@ -79,7 +80,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         updater = new RuntimeUpdater(parser, decoder,
                 new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream),
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
-                        new IpFilterFilterFactory(), new MockFilterFactory()))),
+                        new IpFilterFilterFactory(), new MockFilterFactory(),
+                        new CorsAdaptorFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 

@@ -1,6 +1,7 @@
 package io.edgegate.spec.pipeline;
 
 import io.edgegate.spec.codec.KeySuggestions;
+import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.mock.MockSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -17,7 +18,7 @@ public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
     private static final Set<String> NOT_YET = Set.of("Validator", "RateLimiter", "CircuitBreaker", "Retryer",
-            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "CORSAdaptor", "Fallback",
+            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -37,7 +38,7 @@ public final class FilterSpecKinds {
     /** The filter kinds this version of EdgeGate implements. */
     public static FilterSpecKinds builtIn() {
         return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
-                IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND));
+                IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

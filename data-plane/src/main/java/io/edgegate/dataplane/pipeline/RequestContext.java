@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One request on its way through a pipeline: the client's request head and its body (a
@@ -33,6 +34,7 @@ public final class RequestContext {
     private final ServerSettings server;
     private final Connection connection;
     private final List<Runnable> abortHooks = new ArrayList<>(1);
+    private List<Consumer<HttpResponse>> responseHooks;
     private Response response;
     private boolean aborted;
     private InetAddress client;
@@ -125,6 +127,17 @@ public final class RequestContext {
     }
 
     /**
+     * Registers a change to make to the response head when it is handed to the connection,
+     * whichever filter produced it (e.g. CORS headers added to the upstream's answer).
+     */
+    public void beforeResponse(Consumer<HttpResponse> hook) {
+        if (responseHooks == null) {
+            responseHooks = new ArrayList<>(2);
+        }
+        responseHooks.add(hook);
+    }
+
+    /**
      * Hands the response over to the connection, which writes it. A pipeline that set none
      * answers 200 with an empty body, as Easegress does.
      */
@@ -135,6 +148,11 @@ public final class RequestContext {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
             head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             out = new Response(head, BodyStream.EMPTY);
+        }
+        if (responseHooks != null) {
+            for (Consumer<HttpResponse> hook : responseHooks) {
+                hook.accept(out.head());
+            }
         }
         return out;
     }

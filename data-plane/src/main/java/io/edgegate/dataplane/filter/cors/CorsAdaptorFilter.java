@@ -1,0 +1,115 @@
+package io.edgegate.dataplane.filter.cors;
+
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+/**
+ * Cross-origin resource sharing (the Fetch standard's CORS protocol): preflights are answered
+ * here with what is allowed, and, when asked, actual cross-origin answers get the headers
+ * that let the browser hand them to the page. A disallowed origin gets no CORS headers,
+ * which the browser enforces.
+ */
+final class CorsAdaptorFilter implements Filter {
+
+    private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> PREFLIGHTED = CompletableFuture.completedFuture(CorsAdaptorSpec.RESULT_PREFLIGHTED);
+
+    private final OriginMatcher origins;
+    private final Set<String> methods;
+    private final boolean anyHeader;
+    private final Set<String> headers;
+    private final boolean credentials;
+    private final String exposed;
+    private final int maxAge;
+    private final boolean decorateActual;
+
+    CorsAdaptorFilter(CorsAdaptorSpec spec) {
+        this.origins = new OriginMatcher(spec.allowedOrigins());
+        this.methods = Set.copyOf(spec.allowedMethods());
+        this.anyHeader = spec.allowedHeaders().contains("*");
+        this.headers = spec.allowedHeaders().stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.credentials = spec.allowCredentials();
+        this.exposed = spec.exposedHeaders().isEmpty() ? null : String.join(", ", spec.exposedHeaders());
+        this.maxAge = spec.maxAge();
+        this.decorateActual = spec.supportCorsRequest();
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        HttpHeaders request = context.request().headers();
+        String origin = request.get(HttpHeaderNames.ORIGIN);
+        if (context.request().method().equals(HttpMethod.OPTIONS) && origin != null
+                && request.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
+            context.requestBody().discard();
+            context.respond(preflight(origin, request), BodyStream.EMPTY);
+            return PREFLIGHTED;
+        }
+        if (decorateActual && origin != null && origins.allows(origin)) {
+            context.beforeResponse(head -> allowOrigin(head.headers(), origin));
+        }
+        return PASS;
+    }
+
+    private HttpResponse preflight(String origin, HttpHeaders request) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
+        HttpHeaders out = head.headers();
+        out.add(HttpHeaderNames.VARY, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+        String method = request.get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD).toUpperCase(Locale.ROOT);
+        List<String> requestedHeaders = requestedHeaders(request);
+        if (!origins.allows(origin) || !methods.contains(method)
+                || (!anyHeader && !requestedHeaders.stream().allMatch(h -> headers.contains(h.toLowerCase(Locale.ROOT))))) {
+            return head;
+        }
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origins.allowsAny() && !credentials ? "*" : origin);
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, method);
+        if (!requestedHeaders.isEmpty()) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", requestedHeaders));
+        }
+        if (credentials) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (maxAge > 0) {
+            out.setInt(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, maxAge);
+        }
+        return head;
+    }
+
+    private void allowOrigin(HttpHeaders out, String origin) {
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origins.allowsAny() && !credentials ? "*" : origin);
+        out.add(HttpHeaderNames.VARY, "Origin");
+        if (credentials) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+        }
+        if (exposed != null) {
+            out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
+        }
+    }
+
+    private static List<String> requestedHeaders(HttpHeaders request) {
+        List<String> names = new ArrayList<>();
+        for (String value : request.getAll(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS)) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        return names;
+    }
+}
