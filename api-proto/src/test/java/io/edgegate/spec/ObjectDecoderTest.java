@@ -217,6 +217,28 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void adaptorTemplatesAndPathRegexpsAreCheckedAtApply() {
+        String yaml = """
+                name: a
+                kind: HTTPPipeline
+                filters:
+                - name: req
+                  kind: RequestAdaptor
+                  method: FETCH
+                  path: {regexpReplace: {regexp: '^/(a)$', replace: '/$2'}}
+                  header: {set: {X-A: '{{cookie.session}}', X-B: '{{path.x}}'}}
+                  body: '{{header.X-Id'
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .contains("filters[0].method: 'FETCH' is not an HTTP method",
+                                "filters[0].path.regexpReplace.replace: '/$2' refers to group 2 but the regexp has 1 group(s)",
+                                "filters[0].header.set.X-A: '{{cookie.session}}' is not a placeholder (expected method, host, path, "
+                                        + "path.N, query.NAME, header.NAME or clientIp)",
+                                "filters[0].body: '{{' at 0 is not closed with '}}'"));
+    }
+
+    @Test
     void easegressFieldsWeDoNotImplementAreNamedNotIgnored() {
         String yaml = "name: s\nkind: HTTPServer\nport: 443\nhttp3: true\nrules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
         assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("http3: 'http3' is not supported by EdgeGate yet");

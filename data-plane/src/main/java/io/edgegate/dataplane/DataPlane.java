@@ -3,6 +3,8 @@ package io.edgegate.dataplane;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
+import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
@@ -83,7 +85,8 @@ public final class DataPlane implements AutoCloseable {
         FilterRegistry filters = new FilterRegistry(specKinds,
                 List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
-                        new CorsAdaptorFilterFactory()));
+                        new CorsAdaptorFilterFactory(),
+                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));

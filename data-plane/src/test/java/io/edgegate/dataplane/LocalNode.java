@@ -2,6 +2,8 @@ package io.edgegate.dataplane;
 
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
@@ -81,7 +83,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                 new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream),
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
-                        new CorsAdaptorFilterFactory()))),
+                        new CorsAdaptorFilterFactory(),
+                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 

@@ -1,6 +1,8 @@
 package io.edgegate.spec.pipeline;
 
 import io.edgegate.spec.codec.KeySuggestions;
+import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
+import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.mock.MockSpec;
@@ -18,7 +20,7 @@ public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
     private static final Set<String> NOT_YET = Set.of("Validator", "RateLimiter", "CircuitBreaker", "Retryer",
-            "TimeLimiter", "RequestAdaptor", "ResponseAdaptor", "Fallback",
+            "TimeLimiter", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -38,7 +40,8 @@ public final class FilterSpecKinds {
     /** The filter kinds this version of EdgeGate implements. */
     public static FilterSpecKinds builtIn() {
         return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
-                IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND));
+                IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
+                RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

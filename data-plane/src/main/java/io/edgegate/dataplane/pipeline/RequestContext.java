@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 public final class RequestContext {
 
     private final HttpRequest request;
-    private final BodyStream requestBody;
+    private BodyStream requestBody;
     private final Channel channel;
     private final InetSocketAddress clientAddress;
     private final ServerSettings server;
@@ -61,6 +61,14 @@ public final class RequestContext {
     /** The request body; consumed at most once (the Proxy streams it upstream). */
     public BodyStream requestBody() {
         return requestBody;
+    }
+
+    /**
+     * Gives the request a new body (e.g. an adaptor's). The caller discards the old one first;
+     * the connection still drains what the client sends of it.
+     */
+    public void replaceRequestBody(BodyStream body) {
+        this.requestBody = body;
     }
 
     public EventLoop eventLoop() {

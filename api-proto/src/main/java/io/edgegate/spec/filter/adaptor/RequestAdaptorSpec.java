@@ -1,0 +1,39 @@
+package io.edgegate.spec.filter.adaptor;
+
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.pipeline.FilterSpec;
+import io.edgegate.spec.pipeline.FilterSpecKind;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The RequestAdaptor filter (Easegress format): changes the request before it goes on —
+ * {@code method}, {@code host} (the Host header), {@code path} (see {@link PathChange}),
+ * {@code header} ({@code del}, {@code set}, {@code add}) and {@code body} (replaced whole).
+ * Header values and the body are {@link RequestTemplate}s.
+ */
+public record RequestAdaptorSpec(String name, Optional<String> method, Optional<RequestTemplate> host, PathChange path,
+                                 HeaderChanges header, Optional<RequestTemplate> body) implements FilterSpec {
+
+    public static final String KIND = "RequestAdaptor";
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(), RequestAdaptorSpec::decode);
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    static RequestAdaptorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
+        o.unsupported("body compression in adaptors arrives with response compression", "compress", "decompress");
+        Optional<String> method = o.optionalString("method").filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(Locale.ROOT));
+        method.filter(m -> !METHODS.contains(m)).ifPresent(m -> o.error("method", "'" + m + "' is not an HTTP method"));
+        Optional<RequestTemplate> host = Templates.optional(o, "host");
+        PathChange path = PathChange.optional(o);
+        HeaderChanges header = HeaderChanges.optional(o);
+        Optional<RequestTemplate> body = Templates.optional(o, "body");
+        return new RequestAdaptorSpec(name, method, host, path, header, body);
+    }
+}

@@ -1,0 +1,79 @@
+package io.edgegate.dataplane.filter.adaptor;
+
+import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.adaptor.PathChange;
+import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
+import io.edgegate.spec.server.Regexps;
+import io.edgegate.spec.server.RewriteTemplate;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/** Rewrites the request's method, Host, path, headers and body before the next filter sees it. */
+final class RequestAdaptorFilter implements Filter {
+
+    private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
+
+    private final RequestAdaptorSpec spec;
+    private final HttpMethod method;
+    private final Pattern pathRegexp;
+    private final RewriteTemplate pathReplacement;
+
+    RequestAdaptorFilter(RequestAdaptorSpec spec) {
+        this.spec = spec;
+        this.method = spec.method().map(HttpMethod::valueOf).orElse(null);
+        this.pathRegexp = spec.path().regexp().map(Regexps::compile).orElse(null);
+        this.pathReplacement = spec.path().regexpReplacement().map(RewriteTemplate::parse).orElse(null);
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        HttpRequest request = context.request();
+        // Every value is read from the request as it arrived here, before any change below.
+        String host = spec.host().map(h -> TemplateRenderer.render(h, context, request)).orElse(null);
+        HeaderEditor headers = HeaderEditor.render(spec.header(), context, request);
+        byte[] body = spec.body().map(b -> TemplateRenderer.render(b, context, request).getBytes(StandardCharsets.UTF_8))
+                .orElse(null);
+        if (method != null) {
+            request.setMethod(method);
+        }
+        if (host != null) {
+            request.headers().set(HttpHeaderNames.HOST, host);
+        }
+        if (!spec.path().isNone()) {
+            String path = RequestTarget.path(request.uri());
+            request.setUri(RequestTarget.withPath(request.uri(), adapt(spec.path(), path)));
+        }
+        headers.applyTo(request.headers());
+        if (body != null) {
+            context.requestBody().discard();
+            context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(body)));
+            request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        return DONE;
+    }
+
+    private String adapt(PathChange change, String path) {
+        if (change.replace().isPresent()) {
+            return change.replace().get();
+        }
+        if (change.addPrefix().isPresent()) {
+            return change.addPrefix().get() + path;
+        }
+        if (change.trimPrefix().isPresent()) {
+            String prefix = change.trimPrefix().get();
+            String trimmed = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+            return trimmed.startsWith("/") ? trimmed : "/" + trimmed;
+        }
+        return pathReplacement.replaceAll(pathRegexp, path);
+    }
+}

@@ -1,0 +1,84 @@
+package io.edgegate.dataplane.filter.adaptor;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Request and response adaptors through a real listener: what the backend received and what the client got. */
+class AdaptorTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    @Test
+    void theExampleReshapesTheRequestAndTheAnswer() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "adaptor-demo"), example("filters/adaptors.yaml", app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/users/42?full=1"))
+                    .header("Cookie", "secret=1").build());
+
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            assertThat(received.uri()).isEqualTo("/users/42?full=1");
+            assertThat(received.header("X-User-Id")).isEqualTo("42");
+            assertThat(received.header("X-Client-Ip")).isEqualTo("127.0.0.1");
+            assertThat(received.header("X-Via")).isEqualTo("edgegate");
+            assertThat(received.header("Cookie")).isNull();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Served-Route")).hasValue("GET /users/42");
+        }
+    }
+
+    @Test
+    void methodHostPathRegexpAndBodyCanBeReplaced() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: adapt
+                    - filter: proxy
+                    - filter: answer
+                    filters:
+                    - name: adapt
+                      kind: RequestAdaptor
+                      method: POST
+                      host: internal.example
+                      path:
+                        regexpReplace: {regexp: '^/(\\w+)/(\\w+)$', replace: '/$2/$1'}
+                      body: '{"user": "{{query.user}}", "agent": "{{header.User-Agent}}"}'
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers:
+                        - url: %s
+                          keepHost: true
+                    - name: answer
+                      kind: ResponseAdaptor
+                      body: 'replaced for {{host}}'
+                    """.formatted(app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders/list?user=bob"))
+                    .header("User-Agent", "tester/1").GET().build());
+
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            assertThat(received.method()).isEqualTo("POST");
+            assertThat(received.uri()).isEqualTo("/list/orders?user=bob");
+            assertThat(received.header("Host")).isEqualTo("internal.example");
+            assertThat(received.body()).isEqualTo("{\"user\": \"bob\", \"agent\": \"tester/1\"}");
+            assertThat(response.body()).isEqualTo("replaced for internal.example");
+            assertThat(response.headers().firstValue("Content-Length")).hasValue("29");
+        }
+    }
+}
