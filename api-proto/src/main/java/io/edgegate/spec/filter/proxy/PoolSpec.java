@@ -8,17 +8,19 @@ import java.util.Optional;
  * A pool of upstream servers with its load-balancing policy. {@code serverTags} keeps only
  * servers carrying at least one of the tags; empty keeps all of them (Easegress #711).
  * {@code serviceRegistry}/{@code serviceName} name where instances come from; the static
- * {@code servers} are the fallback while the registry has none.
+ * {@code servers} are the fallback while the registry has none. A pool with a {@code filter}
+ * is a candidate: it takes the requests the filter selects.
  */
 public record PoolSpec(
         List<ServerSpec> servers,
         List<String> serverTags,
         LoadBalanceSpec loadBalance,
         Optional<String> serviceRegistry,
-        Optional<String> serviceName) {
+        Optional<String> serviceName,
+        Optional<PoolFilterSpec> filter) {
 
     static final PoolSpec EMPTY =
-            new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(), Optional.empty());
+            new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(), Optional.empty(), Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -34,7 +36,6 @@ public record PoolSpec(
     }
 
     static PoolSpec decode(SpecObject o) {
-        o.unsupported("candidate pools arrive with the traffic-shaping issue", "filter");
         o.unsupported("resilience arrives with its own issue",
                 "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
         o.unsupported("response caching arrives with the traffic-shaping issue", "memoryCache");
@@ -46,6 +47,7 @@ public record PoolSpec(
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
         Optional<String> serviceName = o.optionalString("serviceName");
+        Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
         // Unknown keys first: a misspelt serviceRegistry explains the errors that follow from its absence.
         o.finish();
         if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
@@ -54,7 +56,7 @@ public record PoolSpec(
         if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
-        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName);
+        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

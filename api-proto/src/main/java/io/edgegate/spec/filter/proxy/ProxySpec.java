@@ -12,11 +12,15 @@ import java.util.regex.Pattern;
 /**
  * The Proxy filter: sends the request to a server of its pool. v1 ({@code HTTPPipeline})
  * writes the pool as {@code mainPool}, v2 ({@code Pipeline}) as the one entry of
- * {@code pools} without a {@code filter}; both forms are accepted in both kinds. EdgeGate
+ * {@code pools} without a {@code filter}; both forms are accepted in both kinds. Candidate
+ * pools (v1 {@code candidatePools}, v2 the {@code pools} with a {@code filter}) are tried in
+ * order and the first whose filter selects the request takes it; {@code mirrorPool} gets a
+ * copy of every request, whose answer is ignored. EdgeGate
  * adds {@code upstreamHeader}: a response header, off by default, that names the server
  * that answered (for debugging; it reveals internal addresses to clients).
  */
-public record ProxySpec(String name, PoolSpec mainPool, Optional<String> upstreamHeader) implements FilterSpec {
+public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
+                        Optional<String> upstreamHeader) implements FilterSpec {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -30,13 +34,16 @@ public record ProxySpec(String name, PoolSpec mainPool, Optional<String> upstrea
             Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE),
             ProxySpec::decode);
 
+    public ProxySpec {
+        candidatePools = List.copyOf(candidatePools);
+    }
+
     @Override
     public String kind() {
         return KIND;
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("canary and mirroring arrive with the traffic-shaping issue", "candidatePools", "mirrorPool");
         o.unsupported("arrives with the traffic-shaping issue", "compression");
         o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop",
@@ -46,29 +53,42 @@ public record ProxySpec(String name, PoolSpec mainPool, Optional<String> upstrea
         Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
         upstreamHeader.filter(h -> !HEADER_NAME.matcher(h).matches())
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
+        Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
+        mirror.filter(m -> m.filter().isPresent()).ifPresent(m -> o.error("mirrorPool.filter", "a mirror pool takes every request: drop its filter"));
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {
             o.error("set either mainPool (HTTPPipeline form) or pools (Pipeline form), not both");
-            return new ProxySpec(name, PoolSpec.EMPTY, upstreamHeader);
+            return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, upstreamHeader);
         }
         if (hasMain) {
-            return new ProxySpec(name, PoolSpec.decode(o.object("mainPool").orElseThrow()), upstreamHeader);
+            PoolSpec main = PoolSpec.decode(o.object("mainPool").orElseThrow());
+            if (main.filter().isPresent()) {
+                o.error("mainPool.filter", "the main pool takes what no candidate takes: move the filter to a candidate pool");
+            }
+            List<PoolSpec> candidates = o.list("candidatePools", n -> PoolSpec.decode(n.asObject()));
+            for (int i = 0; i < candidates.size(); i++) {
+                if (candidates.get(i).filter().isEmpty()) {
+                    o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
+                }
+            }
+            return new ProxySpec(name, main, candidates, mirror, upstreamHeader);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
-            if (pools.size() > 1) {
-                o.error("pools", "only one pool is supported: the main pool (candidate pools with a 'filter' "
-                        + "arrive with the traffic-shaping issue)");
+            List<PoolSpec> mains = pools.stream().filter(p -> p.filter().isEmpty()).toList();
+            if (mains.size() != 1 && !pools.isEmpty()) {
+                o.error("pools", "exactly one pool must have no filter (the main pool); found " + mains.size());
             }
             if (!pools.isEmpty()) {
-                return new ProxySpec(name, pools.get(0), upstreamHeader);
+                return new ProxySpec(name, mains.isEmpty() ? pools.get(0) : mains.get(0),
+                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, upstreamHeader);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",
                 "a Proxy needs a pool of servers (" + (pipelineKind == ObjectKind.PIPELINE
                         ? "pools: [{servers: [{url: http://host:port}]}]"
                         : "mainPool: {servers: [{url: http://host:port}]}") + ")");
-        return new ProxySpec(name, PoolSpec.EMPTY, upstreamHeader);
+        return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, upstreamHeader);
     }
 }

@@ -12,13 +12,15 @@ import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the request to a server of the main pool, streaming its body, and makes the
+ * Sends the request to a server of the first candidate pool that selects it, else of the
+ * main pool (and a copy to the mirror pool), streaming its body, and makes the
  * upstream's response (streamed too) the pipeline's. No server → 503 ({@code internalError});
  * the server cannot be reached or breaks the exchange → 502 ({@code serverError}). An upgrade
  * (WebSocket) answered with 101 turns into a byte tunnel to that server.
@@ -28,25 +30,38 @@ final class ProxyFilter implements Filter {
     private static final Logger log = LoggerFactory.getLogger(ProxyFilter.class);
 
     private final String name;
-    private final ServerPool pool;
+    private final ServerPool mainPool;
+    /** Candidate pools in order, each with the filter that selects its requests. */
+    private final List<Candidate> candidates;
+    private final Mirror mirror;
     private final UpstreamClient client;
     private final String upstreamHeader;
     private final FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
 
     ProxyFilter(ProxySpec spec, UpstreamClient client) {
         this.name = spec.name();
-        this.pool = new ServerPool(spec.mainPool());
+        this.mainPool = new ServerPool(spec.mainPool());
+        this.candidates = spec.candidatePools().stream()
+                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p))).toList();
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p), client)).orElse(null);
         this.client = client;
         this.upstreamHeader = spec.upstreamHeader().orElse(null);
     }
 
+    private record Candidate(PoolSelector selector, ServerPool pool) {
+    }
+
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        ServerPool pool = poolFor(context);
         Upstream server = pool.pick(context);
         if (server == null) {
             context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
+        }
+        if (mirror != null) {
+            context.replaceRequestBody(mirror.mirror(context));
         }
         var sent = client.send(context.eventLoop(), server.address(), ForwardedRequest.build(context, server), context.requestBody());
         context.onAbort(() -> {
@@ -78,6 +93,15 @@ final class ProxyFilter implements Filter {
             context.respond(answer);
             return SUCCESS;
         });
+    }
+
+    private ServerPool poolFor(RequestContext context) {
+        for (Candidate candidate : candidates) {
+            if (candidate.selector().selects(context)) {
+                return candidate.pool();
+            }
+        }
+        return mainPool;
     }
 
     private static Response answer(UpstreamResponse upstream, Upstream server, RequestContext context) {
