@@ -211,8 +211,11 @@ public final class EchoBackend implements AutoCloseable {
             String body = request.content().toString(StandardCharsets.UTF_8);
             remember(new ReceivedRequest(request.method().name(), request.uri(), Map.copyOf(headers), body));
 
-            String text = name + "\n" + request.method() + " " + request.uri() + "\n";
             var query = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters();
+            // "?pad=N" adds N bytes of text, for answers big enough to compress or cache.
+            int pad = Integer.parseInt(query.getOrDefault("pad", List.of("0")).get(0));
+            String text = name + "\n" + request.method() + " " + request.uri() + "\n"
+                    + "the quick brown fox jumps over the lazy dog ".repeat(pad / 44 + 1).substring(0, pad);
             // "?redirect=/path" answers 302 to that path on this backend's own address, as naive apps do.
             HttpResponseStatus status = query.containsKey("redirect") ? HttpResponseStatus.FOUND : HttpResponseStatus.OK;
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -225,7 +228,7 @@ public final class EchoBackend implements AutoCloseable {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, cookie + "; Path=/");
             }
             response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+                    .set(HttpHeaderNames.CONTENT_TYPE, query.getOrDefault("type", List.of(HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")).get(0))
                     .set(NAME_HEADER, name)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * that answered (for debugging; it reveals internal addresses to clients).
  */
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
-                        Optional<String> upstreamHeader) implements FilterSpec {
+                        Optional<CompressionSpec> compression, Optional<String> upstreamHeader) implements FilterSpec {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -44,7 +44,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("arrives with the traffic-shaping issue", "compression");
+        Optional<CompressionSpec> compression = o.object("compression").map(CompressionSpec::decode);
         o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop",
                 "maxIdleConns", "maxIdleConnsPerHost");
@@ -59,7 +59,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {
             o.error("set either mainPool (HTTPPipeline form) or pools (Pipeline form), not both");
-            return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, upstreamHeader);
+            return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader);
         }
         if (hasMain) {
             PoolSpec main = PoolSpec.decode(o.object("mainPool").orElseThrow());
@@ -72,7 +72,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                     o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
                 }
             }
-            return new ProxySpec(name, main, candidates, mirror, upstreamHeader);
+            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -82,13 +82,13 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
             }
             if (!pools.isEmpty()) {
                 return new ProxySpec(name, mains.isEmpty() ? pools.get(0) : mains.get(0),
-                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, upstreamHeader);
+                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",
                 "a Proxy needs a pool of servers (" + (pipelineKind == ObjectKind.PIPELINE
                         ? "pools: [{servers: [{url: http://host:port}]}]"
                         : "mainPool: {servers: [{url: http://host:port}]}") + ")");
-        return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, upstreamHeader);
+        return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader);
     }
 }

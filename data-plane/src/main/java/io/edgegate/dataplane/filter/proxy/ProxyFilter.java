@@ -34,6 +34,8 @@ final class ProxyFilter implements Filter {
     /** Candidate pools in order, each with the filter that selects its requests. */
     private final List<Candidate> candidates;
     private final Mirror mirror;
+    /** Null when the Proxy has no compression. */
+    private final ResponseCompression compression;
     private final UpstreamClient client;
     private final String upstreamHeader;
     private final FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
@@ -44,6 +46,7 @@ final class ProxyFilter implements Filter {
         this.candidates = spec.candidatePools().stream()
                 .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p))).toList();
         this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p), client)).orElse(null);
+        this.compression = spec.compression().map(ResponseCompression::new).orElse(null);
         this.client = client;
         this.upstreamHeader = spec.upstreamHeader().orElse(null);
     }
@@ -87,6 +90,9 @@ final class ProxyFilter implements Filter {
                 return ProxySpec.RESULT_SERVER_ERROR;
             }
             Response answer = answer(response, server, context);
+            if (compression != null && answer.tunnel() == null) {
+                answer = new Response(answer.head(), compression.apply(context.request(), answer.head(), answer.body()));
+            }
             if (upstreamHeader != null) {
                 answer.head().headers().set(upstreamHeader, server.url());
             }
