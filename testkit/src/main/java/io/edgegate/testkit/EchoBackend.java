@@ -223,6 +223,20 @@ public final class EchoBackend implements AutoCloseable {
             if (query.containsKey("redirect")) {
                 response.headers().set(HttpHeaderNames.LOCATION, url() + query.get("redirect").get(0));
             }
+            // "?cacheControl=..." and "?vary=..." set those headers, "?etag=..." an ETag (answered 304 on If-None-Match).
+            for (String cc : query.getOrDefault("cacheControl", List.of())) {
+                response.headers().add(HttpHeaderNames.CACHE_CONTROL, cc);
+            }
+            for (String vary : query.getOrDefault("vary", List.of())) {
+                response.headers().add(HttpHeaderNames.VARY, vary);
+            }
+            for (String etag : query.getOrDefault("etag", List.of())) {
+                response.headers().set(HttpHeaderNames.ETAG, "\"" + etag + "\"");
+                if (("\"" + etag + "\"").equals(request.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+                    response.setStatus(HttpResponseStatus.NOT_MODIFIED);
+                    response.content().clear();
+                }
+            }
             // "?setCookie=name=value" answers with that cookie, as an application starting a session does.
             for (String cookie : query.getOrDefault("setCookie", List.of())) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, cookie + "; Path=/");

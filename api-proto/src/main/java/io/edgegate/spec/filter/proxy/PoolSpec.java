@@ -17,10 +17,11 @@ public record PoolSpec(
         LoadBalanceSpec loadBalance,
         Optional<String> serviceRegistry,
         Optional<String> serviceName,
-        Optional<PoolFilterSpec> filter) {
+        Optional<PoolFilterSpec> filter,
+        Optional<MemoryCacheSpec> memoryCache) {
 
-    static final PoolSpec EMPTY =
-            new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(), Optional.empty(), Optional.empty());
+    static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -38,7 +39,6 @@ public record PoolSpec(
     static PoolSpec decode(SpecObject o) {
         o.unsupported("resilience arrives with its own issue",
                 "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
-        o.unsupported("response caching arrives with the traffic-shaping issue", "memoryCache");
         o.unsupported("tracing arrives with observability", "spanName");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
@@ -48,6 +48,7 @@ public record PoolSpec(
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
         Optional<String> serviceName = o.optionalString("serviceName");
         Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
+        Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
         // Unknown keys first: a misspelt serviceRegistry explains the errors that follow from its absence.
         o.finish();
         if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
@@ -56,7 +57,7 @@ public record PoolSpec(
         if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
-        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter);
+        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

@@ -10,6 +10,7 @@ import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
@@ -57,6 +58,13 @@ final class ProxyFilter implements Filter {
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         ServerPool pool = poolFor(context);
+        ResponseCache cache = pool.cache();
+        ResponseCache.Lookup cached = cache == null ? null : cache.lookup(context.request());
+        if (cached != null && cached.fresh() != null) {
+            context.requestBody().discard();
+            context.respond(cached.fresh().toResponse(System.nanoTime(), "HIT"));
+            return FilterResults.success();
+        }
         Upstream server = pool.pick(context);
         if (server == null) {
             context.requestBody().discard();
@@ -66,7 +74,11 @@ final class ProxyFilter implements Filter {
         if (mirror != null) {
             context.replaceRequestBody(mirror.mirror(context));
         }
-        var sent = client.send(context.eventLoop(), server.address(), ForwardedRequest.build(context, server), context.requestBody());
+        HttpRequest forwarded = ForwardedRequest.build(context, server);
+        if (cached != null) {
+            ResponseCache.addValidators(cached, forwarded.headers());
+        }
+        var sent = client.send(context.eventLoop(), server.address(), forwarded, context.requestBody());
         context.onAbort(() -> {
             if (!sent.cancel(false)) {
                 sent.thenAccept(r -> {
@@ -89,7 +101,17 @@ final class ProxyFilter implements Filter {
                 context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
                 return ProxySpec.RESULT_SERVER_ERROR;
             }
+            if (cached != null && cached.stale() != null && response.head().status().code() == 304
+                    && !context.request().headers().contains(HttpHeaderNames.IF_NONE_MATCH)
+                    && !context.request().headers().contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
+                response.body().discard();
+                context.respond(cache.revalidated(cached, response.head()).toResponse(System.nanoTime(), "REVALIDATED"));
+                return SUCCESS;
+            }
             Response answer = answer(response, server, context);
+            if (cached != null) {
+                answer = cache.storeWhileStreaming(context.request(), answer);
+            }
             if (compression != null && answer.tunnel() == null) {
                 answer = new Response(answer.head(), compression.apply(context.request(), answer.head(), answer.body()));
             }

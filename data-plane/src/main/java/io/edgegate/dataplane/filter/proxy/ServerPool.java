@@ -16,12 +16,19 @@ final class ServerPool {
     private final LoadBalancer balancer;
     /** Null unless the pool has a stickySession. */
     private final StickySessions sticky;
+    /** Null unless the pool has a memoryCache. */
+    private final ResponseCache cache;
 
     ServerPool(PoolSpec spec) {
         this.servers = spec.selectedServers().stream().map(Upstream::of).toList();
         this.balancer = servers.isEmpty() ? null : LoadBalancers.create(spec.loadBalance(), servers);
         this.sticky = servers.isEmpty() ? null : spec.loadBalance().stickySession()
                 .map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null);
+        this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
+    }
+
+    ResponseCache cache() {
+        return cache;
     }
 
     /** The server for this request (the one its session is bound to, else the balancer's choice), or null when the pool has none. */

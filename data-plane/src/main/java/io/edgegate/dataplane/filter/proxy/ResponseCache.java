@@ -1,0 +1,311 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.edgegate.dataplane.http.BodyReceiver;
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.spec.filter.proxy.MemoryCacheSpec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pool's memory cache with HTTP's rules (RFC 9111, as a shared cache): answers are keyed by
+ * host, target and the request headers their {@code Vary} names; they are fresh for
+ * {@code s-maxage}, else {@code max-age}, else the configured expiration; a stale entry with a
+ * validator is kept a while longer and revalidated with a conditional request. All entries
+ * together stay under {@code maxTotalBytes}, least recently used out first.
+ */
+final class ResponseCache {
+
+    static final String STATUS_HEADER = "X-Cache";
+    /** How long a stale entry with a validator is kept for revalidation. */
+    private static final long STALE_KEEP_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final int ENTRY_OVERHEAD = 512;
+
+    /** A stored answer; immutable, shared by every request it answers. */
+    record Entry(int status, HttpHeaders headers, byte[] body, long storedNanos, long freshUntilNanos) {
+
+        boolean isFresh(long now) {
+            return now < freshUntilNanos;
+        }
+
+        boolean hasValidator() {
+            return headers.contains(HttpHeaderNames.ETAG) || headers.contains(HttpHeaderNames.LAST_MODIFIED);
+        }
+
+        Response toResponse(long now, String cacheStatus) {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+            head.headers().set(headers);
+            head.headers().setInt(HttpHeaderNames.AGE, (int) TimeUnit.NANOSECONDS.toSeconds(now - storedNanos));
+            head.headers().set(STATUS_HEADER, cacheStatus);
+            head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            return new Response(head, new FixedBody(Unpooled.wrappedBuffer(body)));
+        }
+    }
+
+    /** What the cache knows about one request. */
+    record Lookup(String key, Entry fresh, Entry stale) {
+    }
+
+    private final MemoryCacheSpec spec;
+    private final Set<Integer> codes;
+    private final Set<String> methods;
+    private final Cache<String, Entry> entries;
+    /** The header names each URL's answers vary on. */
+    private final Cache<String, List<String>> varyNames;
+
+    ResponseCache(MemoryCacheSpec spec) {
+        this.spec = spec;
+        this.codes = Set.copyOf(spec.codes());
+        this.methods = Set.copyOf(spec.methods());
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(spec.maxTotalBytes())
+                .weigher((String key, Entry e) -> e.body().length + key.length() + ENTRY_OVERHEAD)
+                .expireAfter(new Expiry<String, Entry>() {
+                    @Override
+                    public long expireAfterCreate(String key, Entry e, long now) {
+                        long fresh = Math.max(0, e.freshUntilNanos() - System.nanoTime());
+                        return e.hasValidator() ? fresh + STALE_KEEP_NANOS : fresh;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, Entry e, long now, long current) {
+                        return expireAfterCreate(key, e, now);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, Entry e, long now, long current) {
+                        return current;
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
+        this.varyNames = Caffeine.newBuilder().maximumSize(100_000).executor(Runnable::run).build();
+    }
+
+    /** Null when this request may not be answered from or stored in the cache. */
+    Lookup lookup(HttpRequest request) {
+        HttpHeaders headers = request.headers();
+        if (!methods.contains(request.method().name()) || headers.contains(HttpHeaderNames.AUTHORIZATION)) {
+            return null;
+        }
+        String url = headers.get(HttpHeaderNames.HOST, "") + " " + request.uri();
+        List<String> vary = varyNames.getIfPresent(url);
+        String key = vary == null ? url : keyOf(url, vary, headers);
+        Entry entry = entries.getIfPresent(key);
+        if (entry == null) {
+            return new Lookup(key, null, null);
+        }
+        boolean clientWantsCheck = headers.containsValue(HttpHeaderNames.CACHE_CONTROL, "no-cache", true)
+                || headers.containsValue(HttpHeaderNames.PRAGMA, "no-cache", true);
+        if (entry.isFresh(System.nanoTime()) && !clientWantsCheck) {
+            return new Lookup(key, entry, null);
+        }
+        return new Lookup(key, null, entry.hasValidator() ? entry : null);
+    }
+
+    /** Asks the upstream whether the stale entry still holds, unless the client asked its own question. */
+    static void addValidators(Lookup lookup, HttpHeaders forwarded) {
+        if (lookup.stale() == null || forwarded.contains(HttpHeaderNames.IF_NONE_MATCH)
+                || forwarded.contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
+            return;
+        }
+        String etag = lookup.stale().headers().get(HttpHeaderNames.ETAG);
+        if (etag != null) {
+            forwarded.set(HttpHeaderNames.IF_NONE_MATCH, etag);
+        }
+        String modified = lookup.stale().headers().get(HttpHeaderNames.LAST_MODIFIED);
+        if (modified != null) {
+            forwarded.set(HttpHeaderNames.IF_MODIFIED_SINCE, modified);
+        }
+    }
+
+    /** The upstream said the stale entry still holds (304): it is fresh again, for the time the 304 allows. */
+    Entry revalidated(Lookup lookup, HttpResponse notModified) {
+        long now = System.nanoTime();
+        Entry stale = lookup.stale();
+        long ttl = freshnessNanos(notModified.headers());
+        Entry refreshed = new Entry(stale.status(), stale.headers(), stale.body(), now, now + (ttl < 0 ? 0 : ttl));
+        entries.put(lookup.key(), refreshed);
+        return refreshed;
+    }
+
+    /**
+     * The answer to send: {@code answer} itself, with its body copied into the cache as it
+     * streams when it may be stored. Marks it MISS either way.
+     */
+    Response storeWhileStreaming(HttpRequest request, Response answer) {
+        HttpResponse head = answer.head();
+        head.headers().set(STATUS_HEADER, "MISS");
+        HttpHeaders headers = head.headers();
+        long length = HttpUtil.getContentLength(head, -1L);
+        if (!request.method().name().equals("GET") || !codes.contains(head.status().code())
+                || headers.contains(HttpHeaderNames.SET_COOKIE) || headers.contains(HttpHeaderNames.CONTENT_ENCODING)
+                || length > spec.maxEntryBytes()) {
+            return answer;
+        }
+        long ttl = freshnessNanos(headers);
+        List<String> vary = varyOf(headers);
+        if (ttl < 0 || vary == null) {
+            return answer;
+        }
+        String url = request.headers().get(HttpHeaderNames.HOST, "") + " " + request.uri();
+        String key = keyOf(url, vary, request.headers());
+        HttpHeaders stored = new DefaultHttpHeaders().set(headers);
+        stored.remove(STATUS_HEADER);
+        stored.remove(HttpHeaderNames.CONTENT_LENGTH);
+        stored.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        BodyStream copying = new CopyingBody(answer.body(), spec.maxEntryBytes(), bytes -> {
+            long now = System.nanoTime();
+            varyNames.put(url, vary);
+            entries.put(key, new Entry(head.status().code(), stored, bytes, now, now + ttl));
+        });
+        return new Response(head, copying, null);
+    }
+
+    /** Nanoseconds the answer stays fresh, 0 to store but always revalidate, -1 when it must not be stored. */
+    private long freshnessNanos(HttpHeaders headers) {
+        long ttl = TimeUnit.MILLISECONDS.toNanos(spec.expiration().toMillis());
+        long maxAge = -1;
+        long sharedMaxAge = -1;
+        for (String value : headers.getAll(HttpHeaderNames.CACHE_CONTROL)) {
+            for (String directive : value.toLowerCase(Locale.ROOT).split(",")) {
+                String d = directive.trim();
+                if (d.equals("no-store") || d.equals("private") || d.startsWith("private=")) {
+                    return -1;
+                }
+                if (d.equals("no-cache")) {
+                    ttl = 0;
+                } else if (d.startsWith("s-maxage=")) {
+                    sharedMaxAge = seconds(d.substring(9));
+                } else if (d.startsWith("max-age=")) {
+                    maxAge = seconds(d.substring(8));
+                }
+            }
+        }
+        if (ttl == 0) {
+            return 0;
+        }
+        long seconds = sharedMaxAge >= 0 ? sharedMaxAge : maxAge;
+        return seconds >= 0 ? TimeUnit.SECONDS.toNanos(seconds) : ttl;
+    }
+
+    private static long seconds(String text) {
+        try {
+            return Long.parseLong(text.trim().replace("\"", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The header names the answer varies on, lower-case; null for {@code Vary: *} (never stored). */
+    private static List<String> varyOf(HttpHeaders headers) {
+        List<String> names = new ArrayList<>();
+        for (String value : headers.getAll(HttpHeaderNames.VARY)) {
+            for (String name : value.split(",")) {
+                String n = name.trim().toLowerCase(Locale.ROOT);
+                if (n.equals("*")) {
+                    return null;
+                }
+                if (!n.isEmpty() && !names.contains(n)) {
+                    names.add(n);
+                }
+            }
+        }
+        names.sort(null);
+        return List.copyOf(names);
+    }
+
+    private static String keyOf(String url, List<String> vary, HttpHeaders request) {
+        if (vary.isEmpty()) {
+            return url;
+        }
+        StringBuilder key = new StringBuilder(url);
+        for (String name : vary) {
+            key.append('\n').append(name).append('=').append(String.join(",", request.getAll(name)));
+        }
+        return key.toString();
+    }
+
+    /** Passes the body on while keeping a copy, handed over whole at the end unless it grew too large. */
+    private static final class CopyingBody implements BodyStream {
+
+        private final BodyStream source;
+        private final long limit;
+        private final java.util.function.Consumer<byte[]> onComplete;
+        private ByteArrayOutputStream copy = new ByteArrayOutputStream();
+
+        CopyingBody(BodyStream source, long limit, java.util.function.Consumer<byte[]> onComplete) {
+            this.source = source;
+            this.limit = limit;
+            this.onComplete = onComplete;
+        }
+
+        @Override
+        public void pull(BodyReceiver receiver) {
+            source.pull(new BodyReceiver() {
+                @Override
+                public void onChunk(ByteBuf chunk) {
+                    if (copy != null) {
+                        if (copy.size() + chunk.readableBytes() > limit) {
+                            copy = null;
+                        } else {
+                            copy.writeBytes(ByteBufUtil.getBytes(chunk));
+                        }
+                    }
+                    receiver.onChunk(chunk);
+                }
+
+                @Override
+                public void onEnd(HttpHeaders trailers) {
+                    if (copy != null) {
+                        onComplete.accept(copy.toByteArray());
+                        copy = null;
+                    }
+                    receiver.onEnd(trailers);
+                }
+
+                @Override
+                public void onError(Throwable cause) {
+                    copy = null;
+                    receiver.onError(cause);
+                }
+            });
+        }
+
+        @Override
+        public void discard() {
+            copy = null;
+            source.discard();
+        }
+
+        @Override
+        public long contentLength() {
+            return source.contentLength();
+        }
+
+        @Override
+        public boolean isReadyNow() {
+            return source.isReadyNow();
+        }
+    }
+}
