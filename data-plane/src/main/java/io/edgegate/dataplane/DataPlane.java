@@ -11,6 +11,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
+import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -86,7 +87,8 @@ public final class DataPlane implements AutoCloseable {
                 List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
-                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory()));
+                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));

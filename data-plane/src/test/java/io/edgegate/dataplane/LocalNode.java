@@ -10,6 +10,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
+import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -84,7 +85,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
-                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory()))),
+                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC())))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 

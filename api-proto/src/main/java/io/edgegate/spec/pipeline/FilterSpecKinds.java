@@ -9,6 +9,7 @@ import io.edgegate.spec.filter.mock.MockSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
+import io.edgegate.spec.filter.validator.ValidatorSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Set;
 public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
-    private static final Set<String> NOT_YET = Set.of("Validator", "RateLimiter", "CircuitBreaker", "Retryer",
+    private static final Set<String> NOT_YET = Set.of("RateLimiter", "CircuitBreaker", "Retryer",
             "TimeLimiter", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
@@ -41,7 +42,7 @@ public final class FilterSpecKinds {
     public static FilterSpecKinds builtIn() {
         return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
-                RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND));
+                RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -1,0 +1,82 @@
+package io.edgegate.spec.filter.validator;
+
+import io.edgegate.spec.codec.SpecObject;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Validator's {@code jwt}: the token comes from {@code Authorization: Bearer} or the
+ * cookie {@code cookieName}; its {@code alg} must be {@code algorithm} (so neither
+ * {@code none} nor a key-confusion switch gets through); HS256/384/512 verify with the hex
+ * {@code secret}, RS* and ES* with {@code publicKey} (PEM, or base64 or hex of the DER).
+ */
+public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<String> secretHex, Optional<String> publicKey) {
+
+    public static final Set<String> HMAC = Set.of("HS256", "HS384", "HS512");
+    public static final Set<String> RSA = Set.of("RS256", "RS384", "RS512");
+    public static final Set<String> EC = Set.of("ES256", "ES384", "ES512");
+
+    static JwtSpec decode(SpecObject o) {
+        String algorithm = o.requiredString("algorithm");
+        Optional<String> cookie = o.optionalString("cookieName").filter(c -> !c.isEmpty());
+        Optional<String> secret = Optional.empty();
+        Optional<String> publicKey = Optional.empty();
+        if (HMAC.contains(algorithm)) {
+            String hex = o.requiredString("secret");
+            try {
+                byte[] bytes = HexFormat.of().parseHex(hex);
+                if (bytes.length < 16) {
+                    o.error("secret", "is " + bytes.length + " bytes; use at least 16 (32 for HS256)");
+                }
+                secret = Optional.of(hex);
+            } catch (IllegalArgumentException e) {
+                if (!hex.isEmpty()) {
+                    o.error("secret", "must be hex (as Easegress writes it), e.g. 6d7973656372657431323334353637383930");
+                }
+            }
+        } else if (RSA.contains(algorithm) || EC.contains(algorithm)) {
+            String key = o.requiredString("publicKey");
+            if (!key.isEmpty()) {
+                try {
+                    publicKey(key, RSA.contains(algorithm) ? "RSA" : "EC");
+                    publicKey = Optional.of(key);
+                } catch (IllegalArgumentException e) {
+                    o.error("publicKey", e.getMessage());
+                }
+            }
+        } else if (!algorithm.isEmpty()) {
+            o.error("algorithm", "'" + algorithm + "' is not supported (expected HS256, HS384, HS512, RS256, RS384, RS512, "
+                    + "ES256, ES384 or ES512)");
+        }
+        o.finish();
+        return new JwtSpec(algorithm, cookie, secret, publicKey);
+    }
+
+    /** Reads a public key given as PEM, or as base64 or hex of its DER (SubjectPublicKeyInfo). */
+    public static PublicKey publicKey(String text, String keyAlgorithm) {
+        byte[] der;
+        String t = text.trim();
+        if (t.contains("-----BEGIN")) {
+            String body = t.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            der = Base64.getDecoder().decode(body);
+        } else if (t.matches("[0-9a-fA-F]+")) {
+            der = HexFormat.of().parseHex(t);
+        } else {
+            try {
+                der = Base64.getMimeDecoder().decode(t);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("is not PEM, base64 or hex");
+            }
+        }
+        try {
+            return KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(der));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("is not an " + keyAlgorithm + " public key (" + e.getMessage() + ")");
+        }
+    }
+}

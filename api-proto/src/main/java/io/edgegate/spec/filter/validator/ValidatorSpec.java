@@ -1,0 +1,49 @@
+package io.edgegate.spec.filter.validator;
+
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.pipeline.FilterSpec;
+import io.edgegate.spec.pipeline.FilterSpecKind;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Validator filter (Easegress format): a request passes only if every configured check
+ * holds — {@code headers} (each named header's value), {@code jwt}. A refused request gets
+ * 401 (with {@code WWW-Authenticate}) or 400 for malformed credentials, and the result
+ * {@code invalid}.
+ */
+public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Optional<JwtSpec> jwt) implements FilterSpec {
+
+    public static final String KIND = "Validator";
+    public static final String RESULT_INVALID = "invalid";
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_INVALID), ValidatorSpec::decode);
+
+    public ValidatorSpec {
+        headers = Map.copyOf(headers);
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    static ValidatorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
+        o.unsupported("HMAC request signing is planned", "signature");
+        o.unsupported("basic authentication is planned", "basicAuth");
+        o.unsupported("OAuth2 token introspection is planned", "oauth2");
+        Map<String, HeaderRuleSpec> headers = new LinkedHashMap<>();
+        o.object("headers").ifPresent(h -> {
+            for (String key : h.keys()) {
+                headers.put(key, HeaderRuleSpec.decode(h.field(key).asObject()));
+            }
+        });
+        Optional<JwtSpec> jwt = o.object("jwt").map(JwtSpec::decode);
+        if (headers.isEmpty() && jwt.isEmpty()) {
+            o.error("a Validator needs something to check: headers or jwt");
+        }
+        return new ValidatorSpec(name, headers, jwt);
+    }
+}

@@ -1,0 +1,31 @@
+package io.edgegate.dataplane.filter.validator;
+
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.spec.filter.validator.ValidatorSpec;
+import java.time.Clock;
+
+/** Builds Validator filters; keys and rules are parsed once per config. */
+public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec> {
+
+    private final Clock clock;
+
+    public ValidatorFilterFactory(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String kind() {
+        return ValidatorSpec.KIND;
+    }
+
+    @Override
+    public Class<ValidatorSpec> specType() {
+        return ValidatorSpec.class;
+    }
+
+    @Override
+    public Filter create(ValidatorSpec spec) {
+        return new ValidatorFilter(spec, clock);
+    }
+}
