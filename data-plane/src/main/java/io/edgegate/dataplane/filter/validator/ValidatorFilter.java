@@ -1,6 +1,11 @@
 package io.edgegate.dataplane.filter.validator;
 
+import io.edgegate.dataplane.http.BodyCollector;
+import io.edgegate.dataplane.http.BodyTooLargeException;
+import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.netty.buffer.ByteBufUtil;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.spec.filter.validator.HeaderRuleSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
@@ -29,6 +34,8 @@ final class ValidatorFilter implements Filter {
     private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
     private static final CompletableFuture<String> INVALID = CompletableFuture.completedFuture(ValidatorSpec.RESULT_INVALID);
     private static final String REALM = "Bearer realm=\"edgegate\"";
+    /** A signed body is held in memory to be hashed; larger ones are refused with 413. */
+    private static final long MAX_SIGNED_BODY = 16L * 1024 * 1024;
 
     private record HeaderRule(String name, Set<String> values, Pattern regexp) {
         boolean holds(String value) {
@@ -39,11 +46,17 @@ final class ValidatorFilter implements Filter {
     private final List<HeaderRule> headerRules;
     private final JwtVerifier jwt;
     private final String jwtCookie;
+    private final RequestSignature signature;
+    private final boolean signatureCoversBody;
+    private final Clock clock;
 
     ValidatorFilter(ValidatorSpec spec, Clock clock) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);
+        this.signature = spec.signature().map(RequestSignature::new).orElse(null);
+        this.signatureCoversBody = spec.signature().map(s -> !s.excludeBody()).orElse(false);
+        this.clock = clock;
     }
 
     private static HeaderRule rule(Map.Entry<String, HeaderRuleSpec> entry) {
@@ -60,7 +73,49 @@ final class ValidatorFilter implements Filter {
             }
         }
         if (jwt != null) {
-            return checkToken(context, headers);
+            CompletionStage<String> token = checkToken(context, headers);
+            if (token != PASS || signature == null) {
+                return token;
+            }
+        }
+        if (signature != null) {
+            return checkSignature(context);
+        }
+        return PASS;
+    }
+
+    /** The signature may cover the body: then it is read whole (within the body limit) and passed on from memory. */
+    private CompletionStage<String> checkSignature(RequestContext context) {
+        if (!signatureCoversBody) {
+            return verdict(context, new byte[0]);
+        }
+        long limit = MAX_SIGNED_BODY;
+        return BodyCollector.collect(context.requestBody(), context.alloc(), limit).handle((body, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof BodyTooLargeException) {
+                    context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+                    return ValidatorSpec.RESULT_INVALID;
+                }
+                context.respond(HttpResponseStatus.BAD_REQUEST, "the request body could not be read");
+                return ValidatorSpec.RESULT_INVALID;
+            }
+            byte[] bytes = ByteBufUtil.getBytes(body);
+            context.replaceRequestBody(new FixedBody(body));
+            return verdict(context, bytes).toCompletableFuture().join();
+        });
+    }
+
+    private CompletionStage<String> verdict(RequestContext context, byte[] body) {
+        String uri = context.request().uri();
+        int query = uri.indexOf('?');
+        String path = RequestTarget.path(uri);
+        java.util.Optional<String> refused = signature.verify(context.request().method().name(), path,
+                query < 0 ? "" : uri.substring(query + 1), context.request().headers(), body,
+                context.connection().scheme().equals("https"), clock.instant());
+        if (refused.isPresent()) {
+            return refuse(context, HttpResponseStatus.UNAUTHORIZED, "HMAC realm=\"edgegate\"", refused.get());
         }
         return PASS;
     }
