@@ -10,6 +10,7 @@ import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
+import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
@@ -88,7 +89,8 @@ public final class DataPlane implements AutoCloseable {
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC())));
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC()),
+                        new RequestFilterFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));

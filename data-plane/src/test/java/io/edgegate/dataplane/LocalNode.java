@@ -9,6 +9,7 @@ import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
+import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
@@ -86,7 +87,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC())))),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC()),
+                        new RequestFilterFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }
 

@@ -8,6 +8,7 @@ import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.mock.MockSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
+import io.edgegate.spec.filter.requestfilter.RequestFilterSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import java.util.LinkedHashMap;
@@ -42,7 +43,8 @@ public final class FilterSpecKinds {
     public static FilterSpecKinds builtIn() {
         return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
-                RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND));
+                RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
+                RequestFilterSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {
