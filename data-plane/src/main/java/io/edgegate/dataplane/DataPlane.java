@@ -49,7 +49,7 @@ public final class DataPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
     /** How long a starting node waits for a control plane before serving its last-good config. */
     private static final Duration LAST_GOOD_AFTER = Duration.ofSeconds(1);
-    /** Threads that open and read files for StaticFile, so event loops never wait on a disk. */
+    /** Threads for blocking work (StaticFile reads, password hashing), so event loops never wait on it. */
     private static final int FILE_IO_THREADS = 4;
 
     private final EventLoopGroup boss;
@@ -89,7 +89,7 @@ public final class DataPlane implements AutoCloseable {
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC()),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo),
                         new RequestFilterFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),

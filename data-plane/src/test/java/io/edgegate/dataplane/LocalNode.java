@@ -87,7 +87,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC()),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo),
                         new RequestFilterFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
     }

@@ -11,12 +11,12 @@ import java.util.Set;
 
 /**
  * The Validator filter (Easegress format): a request passes only if every configured check
- * holds — {@code headers} (each named header's value), {@code jwt}, {@code signature}. A refused request gets
+ * holds — {@code headers} (each named header's value), {@code jwt}, {@code signature}, {@code basicAuth}. A refused request gets
  * 401 (with {@code WWW-Authenticate}) or 400 for malformed credentials, and the result
  * {@code invalid}.
  */
 public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Optional<JwtSpec> jwt,
-                            Optional<SignatureSpec> signature) implements FilterSpec {
+                            Optional<SignatureSpec> signature, Optional<BasicAuthSpec> basicAuth) implements FilterSpec {
 
     public static final String KIND = "Validator";
     public static final String RESULT_INVALID = "invalid";
@@ -32,7 +32,6 @@ public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Op
     }
 
     static ValidatorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("basic authentication is planned", "basicAuth");
         o.unsupported("OAuth2 token introspection is planned", "oauth2");
         Map<String, HeaderRuleSpec> headers = new LinkedHashMap<>();
         o.object("headers").ifPresent(h -> {
@@ -42,9 +41,10 @@ public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Op
         });
         Optional<JwtSpec> jwt = o.object("jwt").map(JwtSpec::decode);
         Optional<SignatureSpec> signature = o.object("signature").map(SignatureSpec::decode);
-        if (headers.isEmpty() && jwt.isEmpty() && signature.isEmpty()) {
-            o.error("a Validator needs something to check: headers, jwt or signature");
+        Optional<BasicAuthSpec> basicAuth = o.object("basicAuth").map(BasicAuthSpec::decode);
+        if (headers.isEmpty() && jwt.isEmpty() && signature.isEmpty() && basicAuth.isEmpty()) {
+            o.error("a Validator needs something to check: headers, jwt, signature or basicAuth");
         }
-        return new ValidatorSpec(name, headers, jwt, signature);
+        return new ValidatorSpec(name, headers, jwt, signature, basicAuth);
     }
 }

@@ -20,12 +20,14 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /** Lets a request through only when every configured check holds; otherwise answers 401 or 400 with result {@code invalid}. */
@@ -34,6 +36,7 @@ final class ValidatorFilter implements Filter {
     private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
     private static final CompletableFuture<String> INVALID = CompletableFuture.completedFuture(ValidatorSpec.RESULT_INVALID);
     private static final String REALM = "Bearer realm=\"edgegate\"";
+    private static final String BASIC_REALM = "Basic realm=\"edgegate\", charset=\"UTF-8\"";
     /** A signed body is held in memory to be hashed; larger ones are refused with 413. */
     private static final long MAX_SIGNED_BODY = 16L * 1024 * 1024;
 
@@ -49,14 +52,18 @@ final class ValidatorFilter implements Filter {
     private final RequestSignature signature;
     private final boolean signatureCoversBody;
     private final Clock clock;
+    private final PasswordFile passwords;
+    private final Executor blocking;
 
-    ValidatorFilter(ValidatorSpec spec, Clock clock) {
+    ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);
         this.signature = spec.signature().map(RequestSignature::new).orElse(null);
         this.signatureCoversBody = spec.signature().map(s -> !s.excludeBody()).orElse(false);
         this.clock = clock;
+        this.passwords = spec.basicAuth().map(b -> PasswordFile.read(Path.of(b.userFile()))).orElse(null);
+        this.blocking = blocking;
     }
 
     private static HeaderRule rule(Map.Entry<String, HeaderRuleSpec> entry) {
@@ -74,14 +81,55 @@ final class ValidatorFilter implements Filter {
         }
         if (jwt != null) {
             CompletionStage<String> token = checkToken(context, headers);
-            if (token != PASS || signature == null) {
+            if (token != PASS || (signature == null && passwords == null)) {
                 return token;
             }
+        }
+        if (passwords != null) {
+            return checkBasic(context, headers).thenCompose(result ->
+                    result.equals(SUCCESS) && signature != null ? checkSignature(context) : CompletableFuture.completedFuture(result));
         }
         if (signature != null) {
             return checkSignature(context);
         }
         return PASS;
+    }
+
+    /** Basic credentials, checked on the blocking pool (bcrypt is slow on purpose); the answer comes back on the event loop. */
+    private CompletionStage<String> checkBasic(RequestContext context, HttpHeaders headers) {
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null) {
+            return refuse(context, HttpResponseStatus.UNAUTHORIZED, BASIC_REALM, "credentials are required");
+        }
+        String user;
+        String password;
+        try {
+            if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+                throw new IllegalArgumentException();
+            }
+            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException();
+            }
+            user = decoded.substring(0, colon);
+            password = decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return refuse(context, HttpResponseStatus.BAD_REQUEST, BASIC_REALM, "Authorization must be: Basic base64(user:password)");
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        blocking.execute(() -> {
+            boolean ok = passwords.accepts(user, password);
+            context.eventLoop().execute(() -> {
+                if (ok) {
+                    result.complete(SUCCESS);
+                } else {
+                    refuse(context, HttpResponseStatus.UNAUTHORIZED, BASIC_REALM, "wrong user or password");
+                    result.complete(ValidatorSpec.RESULT_INVALID);
+                }
+            });
+        });
+        return result;
     }
 
     /** The signature may cover the body: then it is read whole (within the body limit) and passed on from memory. */

@@ -4,14 +4,18 @@ import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 
 /** Builds Validator filters; keys and rules are parsed once per config. */
 public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec> {
 
     private final Clock clock;
+    private final Executor blocking;
 
-    public ValidatorFilterFactory(Clock clock) {
+    /** {@code blocking} runs the slow checks (bcrypt), never on an event loop. */
+    public ValidatorFilterFactory(Clock clock, Executor blocking) {
         this.clock = clock;
+        this.blocking = blocking;
     }
 
     @Override
@@ -26,6 +30,6 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     @Override
     public Filter create(ValidatorSpec spec) {
-        return new ValidatorFilter(spec, clock);
+        return new ValidatorFilter(spec, clock, blocking);
     }
 }

@@ -1,0 +1,79 @@
+package io.edgegate.dataplane.filter.validator;
+
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.mindrot.jbcrypt.BCrypt;
+
+/** Basic authentication against an htpasswd-style file, through a real listener. */
+class BasicAuthTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    @TempDir
+    Path dir;
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void bcryptAndShaUsersPassAndOthersGet401() throws Exception {
+        String sha = "{SHA}" + Base64.getEncoder().encodeToString(
+                MessageDigest.getInstance("SHA-1").digest("s3cret".getBytes(StandardCharsets.UTF_8)));
+        String bcrypt = BCrypt.hashpw("hunter2", BCrypt.gensalt(6)).replaceFirst("^\\$2a\\$", "\\$2y\\$");
+        Path users = dir.resolve("users.htpasswd");
+        Files.writeString(users, "# who may call the admin API\nalice:" + bcrypt + "\nbob:" + sha + "\n");
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "basic"), """
+                    name: basic
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: v
+                      jumpIf: {invalid: END}
+                    - filter: proxy
+                    filters:
+                    - name: v
+                      kind: Validator
+                      basicAuth: {mode: FILE, userFile: %s}
+                    - name: proxy
+                      kind: Proxy
+                      mainPool: {servers: [{url: %s}]}
+                    """.formatted(users, app.url()));
+            java.util.function.Function<String, HttpResponse<String>> get = auth -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin"));
+                if (auth != null) {
+                    request.header("Authorization", auth);
+                }
+                return node.send(request.build());
+            };
+
+            assertThat(get.apply(basic("alice", "hunter2")).statusCode()).isEqualTo(200);
+            assertThat(get.apply(basic("alice", "hunter2")).statusCode()).isEqualTo(200);
+            assertThat(get.apply(basic("bob", "s3cret")).statusCode()).isEqualTo(200);
+            HttpResponse<String> wrong = get.apply(basic("alice", "hunter3"));
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"edgegate\", charset=\"UTF-8\"");
+            assertThat(get.apply(basic("mallory", "hunter2")).statusCode()).isEqualTo(401);
+            assertThat(get.apply(null).statusCode()).isEqualTo(401);
+            assertThat(get.apply("Basic not-base64!").statusCode()).isEqualTo(400);
+            assertThat(app.received()).hasSize(3);
+        }
+    }
+}
