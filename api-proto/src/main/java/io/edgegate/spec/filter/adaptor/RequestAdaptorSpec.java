@@ -12,13 +12,18 @@ import java.util.Set;
  * The RequestAdaptor filter (Easegress format): changes the request before it goes on —
  * {@code method}, {@code host} (the Host header), {@code path} (see {@link PathChange}),
  * {@code header} ({@code del}, {@code set}, {@code add}) and {@code body} (replaced whole).
- * Header values and the body are {@link RequestTemplate}s.
+ * Header values and the body are {@link RequestTemplate}s. {@code decompress: gzip} hands
+ * the next filters a gzip-encoded body decoded (at most 16 MB decoded).
  */
 public record RequestAdaptorSpec(String name, Optional<String> method, Optional<RequestTemplate> host, PathChange path,
-                                 HeaderChanges header, Optional<RequestTemplate> body) implements FilterSpec {
+                                 HeaderChanges header, Optional<RequestTemplate> body, boolean decompressGzip) implements FilterSpec {
 
     public static final String KIND = "RequestAdaptor";
-    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(), RequestAdaptorSpec::decode);
+    /** Easegress's results for a body that could not be read or decoded (end the flow on them with jumpIf). */
+    public static final String RESULT_DECOMPRESS_FAILED = "decompressFailed";
+    public static final String RESULT_READ_BODY_FAILED = "readBodyFailed";
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
+            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED), RequestAdaptorSpec::decode);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
     @Override
@@ -27,13 +32,17 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
     }
 
     static RequestAdaptorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("body compression in adaptors arrives with response compression", "compress", "decompress");
+        o.unsupported("compressing request bodies is planned; the Proxy compresses answers", "compress");
+        String decompress = o.string("decompress", "");
+        if (!decompress.isEmpty() && !decompress.equals("gzip")) {
+            o.error("decompress", "'" + decompress + "' is not supported (expected gzip)");
+        }
         Optional<String> method = o.optionalString("method").filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(Locale.ROOT));
         method.filter(m -> !METHODS.contains(m)).ifPresent(m -> o.error("method", "'" + m + "' is not an HTTP method"));
         Optional<RequestTemplate> host = Templates.optional(o, "host");
         PathChange path = PathChange.optional(o);
         HeaderChanges header = HeaderChanges.optional(o);
         Optional<RequestTemplate> body = Templates.optional(o, "body");
-        return new RequestAdaptorSpec(name, method, host, path, header, body);
+        return new RequestAdaptorSpec(name, method, host, path, header, body, decompress.equals("gzip"));
     }
 }

@@ -58,6 +58,10 @@ final class RequestAdaptorFilter implements Filter {
             context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(body)));
             request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            return DONE;
+        }
+        if (spec.decompressGzip() && request.headers().containsValue(HttpHeaderNames.CONTENT_ENCODING, "gzip", true)) {
+            return GzipRequestBody.decode(context);
         }
         return DONE;
     }

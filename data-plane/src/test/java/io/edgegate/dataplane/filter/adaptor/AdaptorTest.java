@@ -81,4 +81,41 @@ class AdaptorTest {
             assertThat(response.headers().firstValue("Content-Length")).hasValue("29");
         }
     }
+
+    @Test
+    void aGzipRequestBodyIsDecodedForTheBackendAndABrokenOneRefused() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: inflate
+                      jumpIf: {decompressFailed: END, readBodyFailed: END}
+                    - filter: proxy
+                    filters:
+                    - name: inflate
+                      kind: RequestAdaptor
+                      decompress: gzip
+                    - name: proxy
+                      kind: Proxy
+                      mainPool: {servers: [{url: %s}]}
+                    """.formatted(app.url()));
+            java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(packed)) {
+                gzip.write("{\"order\": 12}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            HttpResponse<String> ok = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+                    .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(packed.toByteArray())).build());
+            HttpResponse<String> broken = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+                    .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofString("not gzip")).build());
+
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(app.received().get(0).body()).isEqualTo("{\"order\": 12}");
+            assertThat(app.received().get(0).header("Content-Encoding")).isNull();
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(app.received()).hasSize(1);
+        }
+    }
 }
