@@ -234,7 +234,7 @@ class ObjectDecoderTest {
                         .contains("filters[0].method: 'FETCH' is not an HTTP method",
                                 "filters[0].path.regexpReplace.replace: '/$2' refers to group 2 but the regexp has 1 group(s)",
                                 "filters[0].header.set.X-A: '{{cookie.session}}' is not a placeholder (expected method, host, path, "
-                                        + "path.N, query.NAME, header.NAME or clientIp)",
+                                        + "path.N, query.NAME, header.NAME, clientIp or jwt.CLAIM)",
                                 "filters[0].body: '{{' at 0 is not closed with '}}'"));
     }
 

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,7 @@ public final class RequestContext {
     private Response response;
     private boolean aborted;
     private InetAddress client;
+    private Map<String, String> jwtClaims = Map.of();
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -93,6 +95,15 @@ public final class RequestContext {
             client = server.clients().clientOf(clientAddress, request.headers());
         }
         return client;
+    }
+
+    /** The claims of the token a Validator verified for this request (top-level text and number claims), for templates. */
+    public Map<String, String> jwtClaims() {
+        return jwtClaims;
+    }
+
+    public void setJwtClaims(Map<String, String> claims) {
+        this.jwtClaims = Map.copyOf(claims);
     }
 
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */

@@ -8,13 +8,14 @@ import java.util.Optional;
 /**
  * A value built from the request: text with {@code {{...}}} placeholders, each one of
  * {@code method}, {@code host}, {@code path}, {@code path.N} (the N-th path segment, from 1),
- * {@code query.NAME}, {@code header.NAME} or {@code clientIp}. A missing value is empty.
+ * {@code query.NAME}, {@code header.NAME}, {@code clientIp} or {@code jwt.CLAIM} (a claim of
+ * the token a Validator verified earlier in the flow). A missing value is empty.
  * Parsed once per config.
  */
 public record RequestTemplate(String source, List<Part> parts) {
 
     /** What a placeholder reads. */
-    public enum Source { METHOD, HOST, PATH, PATH_SEGMENT, QUERY, HEADER, CLIENT_IP }
+    public enum Source { METHOD, HOST, PATH, PATH_SEGMENT, QUERY, HEADER, CLIENT_IP, JWT_CLAIM }
 
     /** Literal text (source null) or a placeholder. */
     public record Part(String text, Source source, String argument, int segment) {
@@ -71,12 +72,13 @@ public record RequestTemplate(String source, List<Part> parts) {
         Optional<Part> part = switch (kind) {
             case "header" -> name.isEmpty() ? Optional.empty() : Optional.of(new Part(null, Source.HEADER, name, 0));
             case "query" -> name.isEmpty() ? Optional.empty() : Optional.of(new Part(null, Source.QUERY, name, 0));
+            case "jwt" -> name.isEmpty() ? Optional.empty() : Optional.of(new Part(null, Source.JWT_CLAIM, name, 0));
             case "path" -> name.chars().allMatch(Character::isDigit) && !name.isEmpty() && name.length() < 4
                     && Integer.parseInt(name) > 0
                     ? Optional.of(new Part(null, Source.PATH_SEGMENT, null, Integer.parseInt(name))) : Optional.empty();
             default -> Optional.empty();
         };
         return part.orElseThrow(() -> new IllegalArgumentException("'{{" + expression + "}}' is not a placeholder "
-                + "(expected method, host, path, path.N, query.NAME, header.NAME or clientIp)"));
+                + "(expected method, host, path, path.N, query.NAME, header.NAME, clientIp or jwt.CLAIM)"));
     }
 }

@@ -35,6 +35,7 @@ final class TemplateRenderer {
                 }
                 case HEADER -> request.headers().get(part.argument(), "");
                 case CLIENT_IP -> context.client() == null ? "" : context.client().getHostAddress();
+                case JWT_CLAIM -> context.jwtClaims().getOrDefault(part.argument(), "");
             };
             out.append(value);
         }

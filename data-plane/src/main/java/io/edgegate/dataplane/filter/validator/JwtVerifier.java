@@ -10,7 +10,9 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,6 +29,10 @@ final class JwtVerifier {
     /** Why a token was refused; {@link #OK} when it passed. */
     enum Verdict { OK, MALFORMED, WRONG_ALGORITHM, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID }
 
+    /** The verdict and, when it passed, the token's top-level text and number claims. */
+    record Result(Verdict verdict, Map<String, String> claims) {
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String algorithm;
@@ -41,7 +47,13 @@ final class JwtVerifier {
         this.clock = clock;
     }
 
-    Verdict verify(String token) {
+    Result verify(String token) {
+        Map<String, String> claims = new HashMap<>();
+        Verdict verdict = verify(token, claims);
+        return new Result(verdict, verdict == Verdict.OK ? claims : Map.of());
+    }
+
+    private Verdict verify(String token, Map<String, String> claimValues) {
         int first = token.indexOf('.');
         int second = token.indexOf('.', first + 1);
         if (first <= 0 || second <= first || token.indexOf('.', second + 1) >= 0) {
@@ -75,6 +87,11 @@ final class JwtVerifier {
         if (claims.has("nbf") && (!claims.get("nbf").isNumber() || now + CLOCK_SKEW_SECONDS < claims.get("nbf").asLong())) {
             return Verdict.NOT_YET_VALID;
         }
+        claims.fields().forEachRemaining(field -> {
+            if (field.getValue().isTextual() || field.getValue().isNumber() || field.getValue().isBoolean()) {
+                claimValues.put(field.getKey(), field.getValue().asText());
+            }
+        });
         return Verdict.OK;
     }
 

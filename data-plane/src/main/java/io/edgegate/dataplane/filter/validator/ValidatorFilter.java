@@ -184,7 +184,8 @@ final class ValidatorFilter implements Filter {
         if (token == null) {
             return refuse(context, HttpResponseStatus.UNAUTHORIZED, REALM, "a token is required");
         }
-        JwtVerifier.Verdict verdict = jwt.verify(token);
+        JwtVerifier.Result result = jwt.verify(token);
+        JwtVerifier.Verdict verdict = result.verdict();
         if (verdict != JwtVerifier.Verdict.OK) {
             String reason = switch (verdict) {
                 case EXPIRED -> "the token has expired";
@@ -196,6 +197,7 @@ final class ValidatorFilter implements Filter {
             return refuse(context, HttpResponseStatus.UNAUTHORIZED,
                     REALM + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
         }
+        context.setJwtClaims(result.claims());
         return PASS;
     }
 

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import static io.edgegate.dataplane.LocalNode.example;
 import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,21 +42,8 @@ class BasicAuthTest {
         Files.writeString(users, "# who may call the admin API\nalice:" + bcrypt + "\nbob:" + sha + "\n");
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
-            node.apply(server("s", port, "basic"), """
-                    name: basic
-                    kind: HTTPPipeline
-                    flow:
-                    - filter: v
-                      jumpIf: {invalid: END}
-                    - filter: proxy
-                    filters:
-                    - name: v
-                      kind: Validator
-                      basicAuth: {mode: FILE, userFile: %s}
-                    - name: proxy
-                      kind: Proxy
-                      mainPool: {servers: [{url: %s}]}
-                    """.formatted(users, app.url()));
+            node.apply(server("s", port, "basic-auth-demo"), example("filters/validator-basic-auth.yaml", app.url())
+                    .replace("/etc/edgegate/users.htpasswd", users.toString()));
             java.util.function.Function<String, HttpResponse<String>> get = auth -> {
                 HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin"));
                 if (auth != null) {

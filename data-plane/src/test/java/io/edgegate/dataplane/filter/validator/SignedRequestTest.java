@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import static io.edgegate.dataplane.LocalNode.example;
 import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,23 +56,7 @@ class SignedRequestTest {
     void aValidSignaturePassesAndChangedBodiesHeadersOrOldTimestampsDoNot() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
-            node.apply(server("s", port, "signed"), """
-                    name: signed
-                    kind: HTTPPipeline
-                    flow:
-                    - filter: v
-                      jumpIf: {invalid: END}
-                    - filter: proxy
-                    filters:
-                    - name: v
-                      kind: Validator
-                      signature:
-                        accessKeys: {app-1: secret-of-app-1}
-                        ttl: 5m
-                    - name: proxy
-                      kind: Proxy
-                      mainPool: {servers: [{url: %s}]}
-                    """.formatted(app.url()));
+            node.apply(server("s", port, "signed-demo"), example("filters/validator-signature.yaml", app.url()));
             Instant now = Instant.now();
 
             HttpResponse<String> valid = node.send(signed(port, "/orders", "{\"qty\":1}", "{\"qty\":1}", now, "acme"));

@@ -69,6 +69,9 @@ class ValidatorTest {
         String token = hs256(claims(300), SECRET);
 
         assertThat(get("X-Client", "web", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        EchoBackend.ReceivedRequest received = app.received().get(app.received().size() - 1);
+        assertThat(received.header("X-User")).isEqualTo("alice");
+        assertThat(received.header("Authorization")).isNull();
         assertThat(get("X-Client", "partner-acme", "Cookie", "session=" + token).statusCode()).isEqualTo(200);
     }
 
