@@ -1,13 +1,10 @@
 package io.edgegate.dataplane.filter.proxy;
 
-import io.edgegate.dataplane.http.BodyReceiver;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.http.TeeBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.upstream.UpstreamClient;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +44,8 @@ final class Mirror {
             pool.finished(server, null);
             return body;
         }
-        return new Tee(body, context.alloc().compositeBuffer(), tee -> send(context, server, copy, new FixedBody(tee)),
-                () -> pool.finished(server, null));
+        return new TeeBody(body, context.alloc().compositeBuffer(Integer.MAX_VALUE), MAX_BODY,
+                tee -> send(context, server, copy, new FixedBody(tee)), () -> pool.finished(server, null));
     }
 
     private void send(RequestContext context, Upstream server, HttpRequest head, BodyStream body) {
@@ -60,78 +57,5 @@ final class Mirror {
                 response.body().discard();
             }
         });
-    }
-
-    /** The main request's body, copying each chunk it passes for the mirror. */
-    private static final class Tee implements BodyStream {
-
-        private final BodyStream source;
-        private final CompositeByteBuf copy;
-        private final java.util.function.Consumer<ByteBuf> onComplete;
-        private final Runnable onAbandon;
-        private boolean abandoned;
-
-        Tee(BodyStream source, CompositeByteBuf copy, java.util.function.Consumer<ByteBuf> onComplete, Runnable onAbandon) {
-            this.source = source;
-            this.copy = copy;
-            this.onComplete = onComplete;
-            this.onAbandon = onAbandon;
-        }
-
-        @Override
-        public void pull(BodyReceiver receiver) {
-            source.pull(new BodyReceiver() {
-                @Override
-                public void onChunk(ByteBuf chunk) {
-                    if (!abandoned) {
-                        if (copy.readableBytes() + chunk.readableBytes() > MAX_BODY) {
-                            abandon();
-                        } else {
-                            copy.addComponent(true, chunk.retainedDuplicate());
-                        }
-                    }
-                    receiver.onChunk(chunk);
-                }
-
-                @Override
-                public void onEnd(HttpHeaders trailers) {
-                    if (!abandoned) {
-                        abandoned = true;
-                        onComplete.accept(copy);
-                    }
-                    receiver.onEnd(trailers);
-                }
-
-                @Override
-                public void onError(Throwable cause) {
-                    abandon();
-                    receiver.onError(cause);
-                }
-            });
-        }
-
-        @Override
-        public void discard() {
-            abandon();
-            source.discard();
-        }
-
-        @Override
-        public long contentLength() {
-            return source.contentLength();
-        }
-
-        @Override
-        public boolean isReadyNow() {
-            return source.isReadyNow();
-        }
-
-        private void abandon() {
-            if (!abandoned) {
-                abandoned = true;
-                copy.release();
-                onAbandon.run();
-            }
-        }
     }
 }

@@ -110,7 +110,7 @@ final class ProxyFilter implements Filter {
             }
             Response answer = answer(response, server, context);
             if (cached != null) {
-                answer = cache.storeWhileStreaming(context.request(), answer);
+                answer = cache.storeWhileStreaming(context.request(), answer, context.alloc());
             }
             if (compression != null && answer.tunnel() == null) {
                 answer = new Response(answer.head(), compression.apply(context.request(), answer.head(), answer.body()));

@@ -3,12 +3,12 @@ package io.edgegate.dataplane.filter.proxy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import io.edgegate.dataplane.http.BodyReceiver;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.http.TeeBody;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.spec.filter.proxy.MemoryCacheSpec;
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,7 +152,7 @@ final class ResponseCache {
      * The answer to send: {@code answer} itself, with its body copied into the cache as it
      * streams when it may be stored. Marks it MISS either way.
      */
-    Response storeWhileStreaming(HttpRequest request, Response answer) {
+    Response storeWhileStreaming(HttpRequest request, Response answer, ByteBufAllocator alloc) {
         HttpResponse head = answer.head();
         head.headers().set(STATUS_HEADER, "MISS");
         HttpHeaders headers = head.headers();
@@ -174,11 +173,13 @@ final class ResponseCache {
         stored.remove(STATUS_HEADER);
         stored.remove(HttpHeaderNames.CONTENT_LENGTH);
         stored.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        BodyStream copying = new CopyingBody(answer.body(), spec.maxEntryBytes(), bytes -> {
+        BodyStream copying = new TeeBody(answer.body(), alloc.compositeBuffer(Integer.MAX_VALUE), spec.maxEntryBytes(), whole -> {
+            byte[] bytes = ByteBufUtil.getBytes(whole);
+            whole.release();
             long now = System.nanoTime();
             varyNames.put(url, vary);
             entries.put(key, new Entry(head.status().code(), stored, bytes, now, now + ttl));
-        });
+        }, () -> { });
         return new Response(head, copying, null);
     }
 
@@ -244,68 +245,5 @@ final class ResponseCache {
             key.append('\n').append(name).append('=').append(String.join(",", request.getAll(name)));
         }
         return key.toString();
-    }
-
-    /** Passes the body on while keeping a copy, handed over whole at the end unless it grew too large. */
-    private static final class CopyingBody implements BodyStream {
-
-        private final BodyStream source;
-        private final long limit;
-        private final java.util.function.Consumer<byte[]> onComplete;
-        private ByteArrayOutputStream copy = new ByteArrayOutputStream();
-
-        CopyingBody(BodyStream source, long limit, java.util.function.Consumer<byte[]> onComplete) {
-            this.source = source;
-            this.limit = limit;
-            this.onComplete = onComplete;
-        }
-
-        @Override
-        public void pull(BodyReceiver receiver) {
-            source.pull(new BodyReceiver() {
-                @Override
-                public void onChunk(ByteBuf chunk) {
-                    if (copy != null) {
-                        if (copy.size() + chunk.readableBytes() > limit) {
-                            copy = null;
-                        } else {
-                            copy.writeBytes(ByteBufUtil.getBytes(chunk));
-                        }
-                    }
-                    receiver.onChunk(chunk);
-                }
-
-                @Override
-                public void onEnd(HttpHeaders trailers) {
-                    if (copy != null) {
-                        onComplete.accept(copy.toByteArray());
-                        copy = null;
-                    }
-                    receiver.onEnd(trailers);
-                }
-
-                @Override
-                public void onError(Throwable cause) {
-                    copy = null;
-                    receiver.onError(cause);
-                }
-            });
-        }
-
-        @Override
-        public void discard() {
-            copy = null;
-            source.discard();
-        }
-
-        @Override
-        public long contentLength() {
-            return source.contentLength();
-        }
-
-        @Override
-        public boolean isReadyNow() {
-            return source.isReadyNow();
-        }
     }
 }
