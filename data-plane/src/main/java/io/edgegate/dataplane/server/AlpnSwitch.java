@@ -3,6 +3,7 @@ package io.edgegate.dataplane.server;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,16 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
             // The client may not have sent its request yet, and nothing else asks for it.
             ctx.read();
         }
+    }
+
+    /** Idle before a protocol was agreed (the handshake timeout normally comes first): closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

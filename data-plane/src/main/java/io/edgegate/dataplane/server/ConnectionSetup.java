@@ -10,15 +10,12 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Puts the handlers of the protocol a connection speaks (HTTP/1.1 or HTTP/2) after the handlers every connection has. */
 final class ConnectionSetup {
 
     static final String CODEC = "http-codec";
-    static final String IDLE = "idle";
     static final String HTTP1 = "http1";
     static final String HTTP2 = "http2";
     static final String HTTP2_STREAMS = "http2-streams";
@@ -30,26 +27,15 @@ final class ConnectionSetup {
     private final Supplier<ServerState> state;
     private final HeaderTimeout headerTimeout;
     private final String scheme;
-    private final long idleMillis;
 
-    ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme, long idleMillis) {
+    ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme) {
         this.state = state;
         this.headerTimeout = headerTimeout;
         this.scheme = scheme;
-        this.idleMillis = idleMillis;
-    }
-
-    /**
-     * Read idleness is what matters (a connection with no request, a body that stopped coming);
-     * a timer that also watched writes would hang a listener on every write.
-     */
-    private IdleStateHandler idleTimer() {
-        return new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS);
     }
 
     void http1(ChannelPipeline pipeline) {
         pipeline.addLast(CODEC, new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192))
-                .addLast(IDLE, idleTimer())
                 .addLast(HTTP1, new Http1Connection(state, headerTimeout, new RequestContext.Connection(scheme, false)));
     }
 
@@ -69,8 +55,7 @@ final class ConnectionSetup {
                         .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE))
                 .build();
         RequestContext.Connection connection = new RequestContext.Connection(scheme, true);
-        pipeline.addLast(IDLE, idleTimer())
-                .addLast(HTTP2, codec)
+        pipeline.addLast(HTTP2, codec)
                 .addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,7 @@ final class HttpListener {
 
     static final String LIMIT = "connection-limit";
     static final String HEADER_TIMEOUT = "header-timeout";
+    static final String IDLE = "idle";
     static final String TLS = "tls";
     static final String ALPN = "alpn";
     static final String DETECT = "detect-protocol";
@@ -98,14 +100,17 @@ final class HttpListener {
             long headerMillis = current.spec().readHeaderTimeout().toMillis();
             long idleMillis = current.spec().keepAliveTimeout().toMillis();
             HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis);
-            ChannelPipeline pipeline = ch.pipeline().addLast(LIMIT, limit);
+            // Read idleness is what matters (a silent connection, a body that stopped coming); a
+            // timer that also watched writes would hang a listener on every write.
+            ChannelPipeline pipeline = ch.pipeline().addLast(LIMIT, limit)
+                    .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             if (current.tls().isPresent()) {
-                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "https", idleMillis);
+                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "https");
                 pipeline.addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
                         .addLast(HEADER_TIMEOUT, headerTimeout)
                         .addLast(ALPN, new AlpnSwitch(setup));
             } else {
-                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "http", idleMillis);
+                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "http");
                 pipeline.addLast(HEADER_TIMEOUT, headerTimeout)
                         .addLast(DETECT, new ProtocolDetector(setup));
             }

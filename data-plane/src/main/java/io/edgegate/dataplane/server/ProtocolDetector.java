@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
 
 /**
@@ -19,6 +20,16 @@ final class ProtocolDetector extends ByteToMessageDecoder {
 
     ProtocolDetector(ConnectionSetup setup) {
         this.setup = setup;
+    }
+
+    /** A connection that stayed silent for the whole idle time never chose a protocol: it is closed. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class Tunnel {
             }
             Relay toUpstream = new Relay(up);
             Relay toClient = new Relay(down);
-            switchToBytes(down.pipeline(), toUpstream, List.of(ConnectionSetup.HTTP1, ConnectionSetup.IDLE,
+            switchToBytes(down.pipeline(), toUpstream, List.of(ConnectionSetup.HTTP1, HttpListener.IDLE,
                     HttpListener.HEADER_TIMEOUT, ConnectionSetup.CODEC));
             switchToBytes(up.pipeline(), toClient, UpstreamPipeline.HTTP_HANDLERS);
             toUpstream.peerRelay = toClient;

@@ -102,6 +102,14 @@ class HostileClientTest {
     }
 
     @Test
+    void aClientThatNeverSpeaksIsClosed() throws Exception {
+        try (RawClient client = new RawClient(port)) {
+            // Not a byte sent: keepAliveTimeout (1 s) closes it before any protocol was chosen.
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
     void aWellFormedRequestStillGoesThrough() throws Exception {
         try (RawClient client = new RawClient(port)) {
             assertThat(client.get("/fine")).startsWith("HTTP/1.1 200");
