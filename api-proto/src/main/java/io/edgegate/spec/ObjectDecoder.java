@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.spec.codec.DecodeContext;
+import io.edgegate.spec.customdata.CustomDataSpec;
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.SpecNode;
@@ -46,6 +47,7 @@ public final class ObjectDecoder {
         ObjectSpec spec = switch (kind.orElseThrow()) {
             case HTTP_SERVER -> HttpServerSpec.decode(name, root);
             case HTTP_PIPELINE, PIPELINE -> PipelineSpec.decode(name, kind.get(), root, filterKinds);
+            case CUSTOM_DATA -> CustomDataSpec.decode(name, root);
         };
         root.finish();
         context.throwIfErrors();

@@ -9,7 +9,8 @@ import java.util.Optional;
 public enum ObjectKind {
     HTTP_SERVER("HTTPServer", List.of("hs", "httpserver", "httpservers"), "a listener and its routing rules"),
     HTTP_PIPELINE("HTTPPipeline", List.of("hp", "httppipeline", "httppipelines"), "v1 pipeline: flow + filters"),
-    PIPELINE("Pipeline", List.of("pl", "pipeline", "pipelines"), "v2 pipeline: filters + flow");
+    PIPELINE("Pipeline", List.of("pl", "pipeline", "pipelines"), "v2 pipeline: filters + flow"),
+    CUSTOM_DATA("CustomData", List.of("cd", "customdata"), "records filters read at run time (e.g. basicAuth users)");
 
     private final String kindName;
     private final List<String> aliases;

@@ -86,7 +86,7 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode("name: a\nkind: HTTPServr\nport: 80\n"))
                 .hasMessageContaining("kind: unknown kind 'HTTPServr' (did you mean 'HTTPServer'?");
         assertThatThrownBy(() -> decode("name: a\nkind: Deployment\n"))
-                .hasMessageContaining("unknown kind 'Deployment' (known kinds: HTTPServer, HTTPPipeline, Pipeline)");
+                .hasMessageContaining("unknown kind 'Deployment' (known kinds: HTTPServer, HTTPPipeline, Pipeline, CustomData)");
     }
 
     @Test
@@ -325,5 +325,20 @@ class ObjectDecoderTest {
         var tree = new io.edgegate.spec.codec.DocumentParser()
                 .parse(new io.edgegate.spec.codec.SourceDocument("x", 1, 1, "name: a\nkind: Pipeline\nwhatever: 1\n"));
         assertThat(ObjectDecoder.identify(tree)).isEqualTo(new ObjectId(ObjectKind.PIPELINE, "a"));
+    }
+
+    @Test
+    void basicAuthModesTakeTheirOwnFieldsAndCustomDataHoldsFlatRecords() {
+        String validator = "name: p\nkind: HTTPPipeline\nfilters:\n- name: v\n  kind: Validator\n  basicAuth: ";
+        assertThatThrownBy(() -> decode(validator + "{mode: ETCD, etcdPrefix: a/b/}"))
+                .hasMessageContaining("basicAuth.etcdPrefix: 'a/b/' must name one CustomData object");
+        assertThatThrownBy(() -> decode(validator + "{mode: ETCD}")).hasMessageContaining("basicAuth.etcdPrefix: is required");
+        assertThatThrownBy(() -> decode(validator + "{mode: FILE, userFile: /u, etcdPrefix: c/}"))
+                .hasMessageContaining("basicAuth.etcdPrefix: is used with mode: ETCD");
+        assertThatThrownBy(() -> decode(validator + "{mode: LDAP}")).hasMessageContaining("'LDAP' is not a mode (expected FILE or ETCD)");
+        assertThatThrownBy(() -> decode("kind: CustomData\nname: c\nrecords:\n- username: a\n  nested: {x: 1}\n"))
+                .hasMessageContaining("records[0].nested: expected a string");
+        assertThatThrownBy(() -> decode("kind: CustomData\nname: c\nrecrods: []\n"))
+                .hasMessageContaining("unknown field 'recrods' (did you mean 'records'?)");
     }
 }

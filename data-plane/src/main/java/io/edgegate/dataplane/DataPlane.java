@@ -12,6 +12,7 @@ import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
+import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -83,17 +84,18 @@ public final class DataPlane implements AutoCloseable {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider());
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
+        CustomDataView customData = new CustomDataView();
         ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
         FilterRegistry filters = new FilterRegistry(specKinds,
                 List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
                         new RequestFilterFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()));
+                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()

@@ -11,6 +11,7 @@ import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
+import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -60,6 +61,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private EventLoopGroup workers;
     private DnsAddressResolverGroup resolver;
     private RuntimeUpdater updater;
+    private final CustomDataView customData = new CustomDataView();
     private final ExecutorService fileIo = Executors.newFixedThreadPool(2);
     private long revision;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -87,9 +89,9 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo),
+                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
                         new RequestFilterFilterFactory()))),
-                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider));
+                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData);
     }
 
     @Override

@@ -174,6 +174,11 @@ final class Cluster implements AutoCloseable {
         return get("http://" + nodes.get(nodeId).address + ":" + port + path);
     }
 
+    /** A GET with request headers given as name, value, name, value... */
+    HttpResponse<String> request(String nodeId, int port, String path, String... headers) throws IOException {
+        return get("http://" + nodes.get(nodeId).address + ":" + port + path, headers);
+    }
+
     boolean portOpen(String nodeId, int port) {
         return accepts(nodes.get(nodeId).address, port);
     }
@@ -185,10 +190,13 @@ final class Cluster implements AutoCloseable {
         return String.join("\n", parts);
     }
 
-    private HttpResponse<String> get(String url) throws IOException {
+    private HttpResponse<String> get(String url, String... headers) throws IOException {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+            if (headers.length > 0) {
+                request.headers(headers);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);

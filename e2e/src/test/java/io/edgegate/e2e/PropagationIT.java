@@ -77,6 +77,51 @@ class PropagationIT {
     }
 
     @Test
+    void basicAuthUsersKeptInEtcdChangeOnEveryNodeWithoutTouchingThePipeline() throws Exception {
+        String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
+                + "      - pathPrefix: /private\n        backend: basic-auth-etcd-demo\n";
+        String example = ProjectPaths.example("filters/validator-basic-auth-etcd.yaml")
+                .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
+        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", write("auth.yaml", example + "---\n" + server).toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        for (String node : cluster.nodeIds()) {
+            assertThat(cluster.request(node, examples.port, "/private", "Authorization", basic("alice", "hunter2")).statusCode())
+                    .as(node).isEqualTo(200);
+            assertThat(cluster.request(node, examples.port, "/private").statusCode()).as(node).isEqualTo(401);
+        }
+
+        String carolOnly = """
+                kind: CustomData
+                name: credentials
+                records:
+                  - username: carol
+                    password: "{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="
+                """;
+        EgctlRun changed = EgctlRun.withStdin(cluster.server(), carolOnly, "apply", "--wait", "-f", "-");
+
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(changed.out()).contains("CustomData/credentials configured");
+        for (String node : cluster.nodeIds()) {
+            assertThat(cluster.request(node, examples.port, "/private", "Authorization", basic("alice", "hunter2")).statusCode())
+                    .as(node).isEqualTo(401);
+            assertThat(cluster.request(node, examples.port, "/private", "Authorization", basic("carol", "s3cret")).statusCode())
+                    .as(node).isEqualTo(200);
+        }
+        EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", "customdata");
+        assertThat(listed.out()).contains("credentials");
+        EgctlRun restored = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        assertThat(restored.exit()).as(restored.toString()).isZero();
+        EgctlRun cleaned = EgctlRun.inProcess(cluster.server(), "delete", "cd", "credentials");
+        assertThat(cleaned.exit()).as(cleaned.toString()).isZero();
+        EgctlRun unused = EgctlRun.inProcess(cluster.server(), "delete", "hp", "basic-auth-etcd-demo");
+        assertThat(unused.exit()).as(unused.toString()).isZero();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void applyWaitReturnsOnlyWhenEveryNodeServesTheNewRoute() throws Exception {
         String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
                 + "      - pathPrefix: /v2\n        backend: pipeline-v2\n";

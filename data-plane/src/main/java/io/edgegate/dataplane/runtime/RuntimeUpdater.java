@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.runtime;
 
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -13,6 +14,7 @@ import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.customdata.CustomDataSpec;
 import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.pipeline.PipelineSpec;
@@ -48,12 +50,14 @@ public final class RuntimeUpdater {
     private final ObjectDecoder decoder;
     private final PipelineBuilder pipelineBuilder;
     private final ListenerSet listeners;
+    private final CustomDataView customData;
     private Generation generation = Generation.EMPTY;
     private volatile long appliedRevision;
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
-                          ServerTlsCache tls) {
+                          ServerTlsCache tls, CustomDataView customData) {
         this.tls = tls;
+        this.customData = customData;
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
@@ -79,6 +83,7 @@ public final class RuntimeUpdater {
     public synchronized void apply(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
         List<HttpServerSpec> servers = new ArrayList<>();
         List<PipelineSpec> pipelines = new ArrayList<>();
+        List<CustomDataSpec> data = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (StoredObject object : objects) {
             try {
@@ -88,6 +93,8 @@ public final class RuntimeUpdater {
                     servers.add(server);
                 } else if (spec instanceof PipelineSpec pipeline) {
                     pipelines.add(pipeline);
+                } else if (spec instanceof CustomDataSpec records) {
+                    data.add(records);
                 }
             } catch (SpecException e) {
                 errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
@@ -117,11 +124,13 @@ public final class RuntimeUpdater {
             throw new ConfigRejectedException(e.getMessage());
         }
         tls.applied();
+        customData.replace(data);
         List<Filter> retired = next.retired();
         generation = next.detached();
         retired.forEach(Filter::close);
         appliedRevision = revision;
-        log.info("applied revision {}: {} HTTP servers, {} pipelines", revision, servers.size(), pipelines.size());
+        log.info("applied revision {}: {} HTTP servers, {} pipelines, {} custom data", revision, servers.size(), pipelines.size(),
+                data.size());
     }
 
     /** TLS contexts by server name; a certificate that cannot be loaded rejects the config. */

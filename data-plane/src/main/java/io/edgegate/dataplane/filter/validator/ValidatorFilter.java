@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
@@ -20,7 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -52,17 +52,17 @@ final class ValidatorFilter implements Filter {
     private final RequestSignature signature;
     private final boolean signatureCoversBody;
     private final Clock clock;
-    private final PasswordFile passwords;
+    private final Credentials passwords;
     private final Executor blocking;
 
-    ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking) {
+    ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);
         this.signature = spec.signature().map(RequestSignature::new).orElse(null);
         this.signatureCoversBody = spec.signature().map(s -> !s.excludeBody()).orElse(false);
         this.clock = clock;
-        this.passwords = spec.basicAuth().map(b -> PasswordFile.read(Path.of(b.userFile()))).orElse(null);
+        this.passwords = spec.basicAuth().map(b -> Credentials.of(b, customData)).orElse(null);
         this.blocking = blocking;
     }
 
@@ -119,7 +119,7 @@ final class ValidatorFilter implements Filter {
         }
         CompletableFuture<String> result = new CompletableFuture<>();
         blocking.execute(() -> {
-            boolean ok = passwords.accepts(user, password);
+            boolean ok = passwords.current().accepts(user, password);
             context.eventLoop().execute(() -> {
                 if (ok) {
                     result.complete(SUCCESS);

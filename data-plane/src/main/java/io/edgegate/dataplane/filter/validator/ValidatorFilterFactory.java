@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
@@ -11,11 +12,16 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     private final Clock clock;
     private final Executor blocking;
+    private final CustomDataView customData;
 
-    /** {@code blocking} runs the slow checks (bcrypt), never on an event loop. */
-    public ValidatorFilterFactory(Clock clock, Executor blocking) {
+    /**
+     * {@code blocking} runs the slow checks (bcrypt), never on an event loop; {@code customData}
+     * holds the users of basicAuth in mode ETCD.
+     */
+    public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData) {
         this.clock = clock;
         this.blocking = blocking;
+        this.customData = customData;
     }
 
     @Override
@@ -30,6 +36,6 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     @Override
     public Filter create(ValidatorSpec spec) {
-        return new ValidatorFilter(spec, clock, blocking);
+        return new ValidatorFilter(spec, clock, blocking, customData);
     }
 }

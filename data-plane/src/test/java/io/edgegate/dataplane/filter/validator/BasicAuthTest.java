@@ -64,4 +64,42 @@ class BasicAuthTest {
             assertThat(app.received()).hasSize(3);
         }
     }
+
+    @Test
+    void etcdModeFollowsItsCustomDataWithoutAnotherPipeline() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            String example = example("filters/validator-basic-auth-etcd.yaml", app.url());
+            String pipeline = example.substring(example.indexOf("kind: HTTPPipeline"));
+            node.apply(server("s", port, "basic-auth-etcd-demo"), example);
+            java.util.function.Function<String, Integer> status = auth -> node.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).header("Authorization", auth).build())
+                    .statusCode();
+
+            assertThat(status.apply(basic("alice", "hunter2"))).isEqualTo(200);
+            assertThat(status.apply(basic("bob", "s3cret"))).isEqualTo(200);
+            assertThat(status.apply(basic("bob", "hunter2"))).isEqualTo(401);
+
+            // Alice leaves, carol arrives, and a malformed record locks out only itself.
+            String carol = BCrypt.hashpw("pa55", BCrypt.gensalt(4));
+            node.apply(server("s", port, "basic-auth-etcd-demo"), pipeline, """
+                    kind: CustomData
+                    name: credentials
+                    records:
+                      - username: carol
+                        password: %s
+                      - username: dave
+                        password: plain-text-is-refused
+                    """.formatted(carol));
+
+            assertThat(status.apply(basic("alice", "hunter2"))).isEqualTo(401);
+            assertThat(status.apply(basic("carol", "pa55"))).isEqualTo(200);
+            assertThat(status.apply(basic("dave", "plain-text-is-refused"))).isEqualTo(401);
+
+            // Without its CustomData nobody gets in, and nothing else breaks.
+            node.apply(server("s", port, "basic-auth-etcd-demo"), pipeline);
+            assertThat(status.apply(basic("carol", "pa55"))).isEqualTo(401);
+            assertThat(app.received()).hasSize(3);
+        }
+    }
 }
