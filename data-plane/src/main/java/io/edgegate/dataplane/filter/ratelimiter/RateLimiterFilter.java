@@ -1,0 +1,94 @@
+package io.edgegate.dataplane.filter.ratelimiter;
+
+import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.match.UrlPolicies;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.ratelimiter.PerClientSpec;
+import io.edgegate.spec.filter.ratelimiter.RateLimitPolicySpec;
+import io.edgegate.spec.filter.ratelimiter.RateLimiterSpec;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Admits a request when its policy has a permit now, delays it (without holding the event
+ * loop) when one is due within the policy's timeout, and otherwise answers 429.
+ */
+final class RateLimiterFilter implements Filter {
+
+    private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> LIMITED = CompletableFuture.completedFuture(RateLimiterSpec.RESULT_RATE_LIMITED);
+
+    private final UrlPolicies urls;
+    private final PermitBucket[] shared;
+    private final PerClientSpec perClient;
+    private final List<ClientBuckets> perClientBuckets;
+    private final LongAdder admitted = new LongAdder();
+    private final LongAdder delayed = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+
+    RateLimiterFilter(RateLimiterSpec spec, LongSupplier nanoTime) {
+        List<RateLimitPolicySpec> policies = spec.policies();
+        this.urls = UrlPolicies.of(spec.urls(), spec.defaultPolicyRef(), policies.stream().map(RateLimitPolicySpec::name).toList());
+        this.perClient = spec.perClient().orElse(null);
+        if (perClient == null) {
+            this.shared = policies.stream().map(p -> new PermitBucket(p, nanoTime)).toArray(PermitBucket[]::new);
+            this.perClientBuckets = List.of();
+        } else {
+            this.shared = null;
+            this.perClientBuckets = policies.stream()
+                    .map(p -> new ClientBuckets(p, perClient.maxClients(), nanoTime)).toList();
+        }
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        int policy = urls.policyFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        if (policy == UrlPolicies.NONE) {
+            return PASS;
+        }
+        PermitBucket bucket = perClient == null ? shared[policy]
+                : perClientBuckets.get(policy).bucketFor(clientKey(context));
+        long wait = bucket.reserve();
+        if (wait == 0) {
+            admitted.increment();
+            return PASS;
+        }
+        if (wait > 0) {
+            delayed.increment();
+            CompletableFuture<String> later = new CompletableFuture<>();
+            context.eventLoop().schedule(() -> later.complete(SUCCESS), wait, TimeUnit.NANOSECONDS);
+            return later;
+        }
+        rejected.increment();
+        context.requestBody().discard();
+        FullHttpResponse response = PlainResponses.of(context.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded");
+        // Whole seconds, rounded up: a client that waits that long finds a permit.
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilFree() + 999_999_999L));
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        context.respond(response);
+        return LIMITED;
+    }
+
+    private String clientKey(RequestContext context) {
+        String key = switch (perClient.key()) {
+            case CLIENT_IP -> context.client().getHostAddress();
+            case HEADER -> context.request().headers().get(perClient.header().orElseThrow());
+            case JWT_CLAIM -> context.jwtClaims().get(perClient.jwtClaim().orElseThrow());
+        };
+        return key == null ? "" : key;
+    }
+
+    /** Requests admitted at once, admitted after waiting for a permit, and refused, since this filter was built. */
+    long[] counts() {
+        return new long[] {admitted.sum(), delayed.sum(), rejected.sum()};
+    }
+}
