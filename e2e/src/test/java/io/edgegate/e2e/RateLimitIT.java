@@ -1,0 +1,99 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Limits are per node, as seed 000 notes: N nodes with a limit of L admit N × L together. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RateLimitIT {
+
+    private Path work;
+    private Cluster cluster;
+    private ExampleSetup examples;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        work = dir;
+        examples = new ExampleSetup(work.resolve("objects"));
+        cluster = Cluster.start(work.resolve("cluster"), 3);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        examples.close();
+    }
+
+    @Test
+    void tenPerSecondOnEachOfThreeNodesAdmitsFiftyPerNodeInFiveSeconds() throws Exception {
+        String limiter = ProjectPaths.example("filters/rate-limiter.yaml")
+                .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
+        String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
+                + "      - pathPrefix: /api\n        backend: rate-limited-api\n";
+        Path file = work.resolve("limited.yaml");
+        Files.writeString(file, limiter + "---\n" + server);
+        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        Map<String, Integer> admitted = new ConcurrentHashMap<>();
+        Map<String, Integer> refused = new ConcurrentHashMap<>();
+        List<java.util.concurrent.Future<?>> clients = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        for (String node : cluster.nodeIds()) {
+            clients.add(pool.submit(() -> {
+                try {
+                    // Use up the permits in hand, so the window below sees only refills: 5 periods × 10.
+                    while (cluster.request(node, examples.port, "/api/orders").statusCode() == 200) {
+                        continue;
+                    }
+                    int ok = 0;
+                    int limited = 0;
+                    long end = System.nanoTime() + 5_000_000_000L;
+                    while (System.nanoTime() < end) {
+                        int status = cluster.request(node, examples.port, "/api/orders").statusCode();
+                        if (System.nanoTime() > end) {
+                            break; // answered after the window (it waited for the next period)
+                        }
+                        if (status == 200) {
+                            ok++;
+                        } else if (status == 429) {
+                            limited++;
+                        } else {
+                            throw new AssertionError(node + " answered " + status);
+                        }
+                    }
+                    admitted.put(node, ok);
+                    refused.put(node, limited);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> client : clients) {
+            client.get();
+        }
+        pool.shutdown();
+
+        assertThat(admitted).as("admitted per node").hasSize(3);
+        for (String node : cluster.nodeIds()) {
+            assertThat(admitted.get(node)).as(node + " admitted").isBetween(45, 55);
+            assertThat(refused.get(node)).as(node + " refused").isGreaterThan(100);
+        }
+        int total = admitted.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(total).as("the cluster admits about 3 × one node's limit").isBetween(135, 165);
+    }
+}
