@@ -13,6 +13,7 @@ import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
+import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -91,7 +92,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
-                        new RequestFilterFilterFactory(), new RateLimiterFilterFactory()))),
+                        new RequestFilterFilterFactory(), new RateLimiterFilterFactory(), new TimeLimiterFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData);
     }
 

@@ -108,6 +108,11 @@ public final class EchoBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** Connections open right now: tells whether a proxy closed the ones it gave up on. */
+    public int openConnections() {
+        return open.size();
+    }
+
     public synchronized List<ReceivedRequest> received() {
         return List.copyOf(received);
     }

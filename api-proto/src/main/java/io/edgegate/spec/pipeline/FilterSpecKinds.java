@@ -11,6 +11,7 @@ import io.edgegate.spec.filter.ratelimiter.RateLimiterSpec;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.filter.requestfilter.RequestFilterSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
+import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,7 @@ import java.util.Set;
 public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
-    private static final Set<String> NOT_YET = Set.of("CircuitBreaker", "Retryer",
-            "TimeLimiter", "Fallback",
+    private static final Set<String> NOT_YET = Set.of("CircuitBreaker", "Retryer", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -45,7 +45,8 @@ public final class FilterSpecKinds {
         return new FilterSpecKinds(List.of(ProxySpec.SPEC_KIND, StaticFileSpec.SPEC_KIND, RedirectorSpec.SPEC_KIND,
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
                 RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
-                RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND));
+                RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
+                TimeLimiterSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -40,6 +40,7 @@ public final class RequestContext {
     private boolean aborted;
     private InetAddress client;
     private Map<String, String> jwtClaims = Map.of();
+    private long deadlineNanos = Long.MAX_VALUE;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -104,6 +105,19 @@ public final class RequestContext {
 
     public void setJwtClaims(Map<String, String> claims) {
         this.jwtClaims = Map.copyOf(claims);
+    }
+
+    /**
+     * Limits the time left for this request's upstream answer to {@code timeoutNanos} from now
+     * (a TimeLimiter); the earliest limit wins.
+     */
+    public void limitTime(long timeoutNanos) {
+        deadlineNanos = Math.min(deadlineNanos, System.nanoTime() + timeoutNanos);
+    }
+
+    /** When, by {@link System#nanoTime()}, the upstream answer is due; {@link Long#MAX_VALUE} when no limit was set. */
+    public long deadlineNanos() {
+        return deadlineNanos;
     }
 
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */

@@ -129,7 +129,7 @@ public final class UpstreamClient {
     /**
      * Ends an exchange early, closing its connection or stream: when the client's body broke
      * (it went away) before an answer, with the body's own failure (e.g. too large) rather than
-     * the closed connection it causes; and when the caller gave up (client gone).
+     * the closed connection it causes; and when the caller gave up (client gone, or a timeout).
      */
     private static void abandonWith(Channel channel, CompletableFuture<Void> sent, CompletableFuture<HttpResponse> response,
                                     CompletableFuture<UpstreamResponse> result) {
@@ -140,8 +140,9 @@ public final class UpstreamClient {
                 channel.close();
             }
         });
+        // The caller gave up (client gone, or no answer in time): the exchange ends with its connection.
         result.whenComplete((ok, failed) -> {
-            if (failed instanceof java.util.concurrent.CancellationException) {
+            if (failed != null && !response.isDone()) {
                 channel.close();
             }
         });

@@ -1,6 +1,7 @@
 package io.edgegate.spec.filter.proxy;
 
 import io.edgegate.spec.codec.SpecObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,7 +10,9 @@ import java.util.Optional;
  * servers carrying at least one of the tags; empty keeps all of them (Easegress #711).
  * {@code serviceRegistry}/{@code serviceName} name where instances come from; the static
  * {@code servers} are the fallback while the registry has none. A pool with a {@code filter}
- * is a candidate: it takes the requests the filter selects.
+ * is a candidate: it takes the requests the filter selects. {@code timeout} bounds the wait
+ * for a server's answer (its response head): past it the client gets 504 and the upstream
+ * connection is closed.
  */
 public record PoolSpec(
         List<ServerSpec> servers,
@@ -18,10 +21,11 @@ public record PoolSpec(
         Optional<String> serviceRegistry,
         Optional<String> serviceName,
         Optional<PoolFilterSpec> filter,
-        Optional<MemoryCacheSpec> memoryCache) {
+        Optional<MemoryCacheSpec> memoryCache,
+        Optional<Duration> timeout) {
 
     static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -38,7 +42,7 @@ public record PoolSpec(
 
     static PoolSpec decode(SpecObject o) {
         o.unsupported("resilience arrives with its own issue",
-                "timeout", "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
+                "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
         o.unsupported("tracing arrives with observability", "spanName");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
@@ -49,6 +53,10 @@ public record PoolSpec(
         Optional<String> serviceName = o.optionalString("serviceName");
         Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
         Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
+        Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
+        if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
+            o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
+        }
         // Unknown keys first: a misspelt serviceRegistry explains the errors that follow from its absence.
         o.finish();
         if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
@@ -57,7 +65,7 @@ public record PoolSpec(
         if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
-        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache);
+        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,20 @@ final class ProxyFilter implements Filter {
         if (cached != null) {
             ResponseCache.addValidators(cached, forwarded.headers());
         }
+        long deadline = deadline(pool, context);
+        if (deadline - System.nanoTime() <= 0) {
+            context.requestBody().discard();
+            pool.finished(server, null);
+            context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "no time left for the upstream");
+            return results.of(ProxySpec.RESULT_SERVER_ERROR);
+        }
         var sent = client.send(context.eventLoop(), server.address(), forwarded, context.requestBody());
+        if (deadline != Long.MAX_VALUE) {
+            // Failing the exchange before its answer closes the upstream connection: the server stops working for nobody.
+            var timer = context.eventLoop().schedule(() -> sent.completeExceptionally(new ResponseTimeout()),
+                    deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            sent.whenComplete((r, e) -> timer.cancel(false));
+        }
         context.onAbort(() -> {
             if (!sent.cancel(false)) {
                 sent.thenAccept(r -> {
@@ -93,6 +107,10 @@ final class ProxyFilter implements Filter {
             pool.finished(server, error == null ? response.head() : null);
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof ResponseTimeout) {
+                    context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
+                    return ProxySpec.RESULT_SERVER_ERROR;
+                }
                 if (cause instanceof BodyTooLargeException) {
                     context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
                     return ProxySpec.RESULT_CLIENT_ERROR;
@@ -121,6 +139,19 @@ final class ProxyFilter implements Filter {
             context.respond(answer);
             return SUCCESS;
         });
+    }
+
+    /** The earlier of the pool's timeout and the request's time limit (a TimeLimiter's), as a nanoTime. */
+    private static long deadline(ServerPool pool, RequestContext context) {
+        long poolDeadline = pool.timeoutNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + pool.timeoutNanos();
+        return Math.min(poolDeadline, context.deadlineNanos());
+    }
+
+    /** The upstream's answer did not come before the deadline. */
+    private static final class ResponseTimeout extends RuntimeException {
+        ResponseTimeout() {
+            super("upstream response timeout", null, false, false);
+        }
     }
 
     private ServerPool poolFor(RequestContext context) {

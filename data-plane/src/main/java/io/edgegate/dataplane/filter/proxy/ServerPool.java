@@ -18,6 +18,8 @@ final class ServerPool {
     private final StickySessions sticky;
     /** Null unless the pool has a memoryCache. */
     private final ResponseCache cache;
+    /** Long.MAX_VALUE: no limit of its own. */
+    private final long timeoutNanos;
 
     ServerPool(PoolSpec spec) {
         this.servers = spec.selectedServers().stream().map(Upstream::of).toList();
@@ -25,6 +27,12 @@ final class ServerPool {
         this.sticky = servers.isEmpty() ? null : spec.loadBalance().stickySession()
                 .map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null);
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
+        this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+    }
+
+    /** How long this pool's servers may take to answer (their response head). */
+    long timeoutNanos() {
+        return timeoutNanos;
     }
 
     ResponseCache cache() {

@@ -1,0 +1,42 @@
+package io.edgegate.dataplane.filter.timelimiter;
+
+import io.edgegate.dataplane.match.StringMatcher;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.FilterResults;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/** Sets the request's time limit for the upstream answer; the Proxy enforces it. */
+final class TimeLimiterFilter implements Filter {
+
+    private record Rule(Set<String> methods, StringMatcher url, long timeoutNanos) {
+    }
+
+    private final Rule[] rules;
+    private final long defaultNanos;
+
+    TimeLimiterFilter(TimeLimiterSpec spec) {
+        this.rules = spec.urls().stream()
+                .map(u -> new Rule(Set.copyOf(u.methods()), StringMatcher.of(u.url()), u.timeoutDuration().toNanos()))
+                .toArray(Rule[]::new);
+        this.defaultNanos = spec.defaultTimeoutDuration().toNanos();
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        context.limitTime(timeoutFor(context.request().method().name(), RequestTarget.path(context.request().uri())));
+        return FilterResults.success();
+    }
+
+    private long timeoutFor(String method, String path) {
+        for (Rule rule : rules) {
+            if ((rule.methods().isEmpty() || rule.methods().contains(method)) && rule.url().matches(path)) {
+                return rule.timeoutNanos();
+            }
+        }
+        return defaultNanos;
+    }
+}

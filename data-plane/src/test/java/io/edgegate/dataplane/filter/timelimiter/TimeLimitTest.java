@@ -1,0 +1,81 @@
+package io.edgegate.dataplane.filter.timelimiter;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Time limits on the upstream's answer: 504 at the limit, and the upstream connection closed. */
+class TimeLimitTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static long millisOf(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void aSlowServerGets504AtThePoolTimeoutAndItsConnectionIsClosed() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend slow = EchoBackend.start("slow")) {
+            node.apply(server("s", port, "pool-timeout"), example("filters/pool-timeout.yaml", slow.url()));
+            HttpResponse<String>[] answer = new HttpResponse[1];
+
+            long took = millisOf(() -> answer[0] = node.get(port, "/work?delay=5000"));
+
+            assertThat(answer[0].statusCode()).isEqualTo(504);
+            assertThat(answer[0].body()).contains("upstream did not answer in time");
+            assertThat(took).isBetween(450L, 2000L);
+            await().atMost(Duration.ofSeconds(2)).until(() -> slow.openConnections() == 0);
+            assertThat(node.get(port, "/work?delay=100").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aTimeLimiterSetsTheLimitPerUrl() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "time-limited"), example("filters/time-limiter.yaml", app.url()));
+
+            HttpResponse<String>[] answer = new HttpResponse[1];
+            long took = millisOf(() -> answer[0] = node.get(port, "/api?delay=1500"));
+            assertThat(answer[0].statusCode()).isEqualTo(504);
+            assertThat(took).isBetween(450L, 1400L);
+            // /reports may take 3s.
+            assertThat(node.get(port, "/reports/daily?delay=1000").statusCode()).isEqualTo(200);
+            assertThat(node.get(port, "/api?delay=10").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheUpstreamRequest() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend slow = EchoBackend.start("slow")) {
+            node.apply(server("s", port, "p"), LocalNode.proxyPipeline("p", "roundRobin", slow.url()));
+            try (Socket client = new Socket()) {
+                client.connect(new InetSocketAddress("127.0.0.1", port));
+                OutputStream out = client.getOutputStream();
+                out.write("GET /?delay=10000 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                await().atMost(Duration.ofSeconds(2)).until(() -> slow.requestCount() == 1);
+                assertThat(slow.openConnections()).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(2)).until(() -> slow.openConnections() == 0);
+        }
+    }
+}
