@@ -5,6 +5,7 @@ import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
@@ -94,7 +95,8 @@ public final class DataPlane implements AutoCloseable {
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
-                        new RequestFilterFilterFactory(), new RateLimiterFilterFactory(), new TimeLimiterFilterFactory()));
+                        new RequestFilterFilterFactory(),
+                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData);

@@ -4,6 +4,7 @@ import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
@@ -92,7 +93,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
-                        new RequestFilterFilterFactory(), new RateLimiterFilterFactory(), new TimeLimiterFilterFactory()))),
+                        new RequestFilterFilterFactory(),
+                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData);
     }
 

@@ -52,6 +52,7 @@ public final class EchoBackend implements AutoCloseable {
     private final AtomicInteger count = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private volatile HttpResponseStatus forcedStatus;
     private final io.netty.handler.ssl.SslContext tls;
     private Channel serverChannel;
 
@@ -106,6 +107,11 @@ public final class EchoBackend implements AutoCloseable {
     /** Connections accepted so far: tells whether a proxy reused its keep-alive connections. */
     public int connectionCount() {
         return connections.get();
+    }
+
+    /** Answers every request with {@code status} from now on (a failing backend); null answers normally again. */
+    public void answerWith(HttpResponseStatus status) {
+        forcedStatus = status;
     }
 
     /** Connections open right now: tells whether a proxy closed the ones it gave up on. */
@@ -223,6 +229,13 @@ public final class EchoBackend implements AutoCloseable {
                     + "the quick brown fox jumps over the lazy dog ".repeat(pad / 44 + 1).substring(0, pad);
             // "?redirect=/path" answers 302 to that path on this backend's own address, as naive apps do.
             HttpResponseStatus status = query.containsKey("redirect") ? HttpResponseStatus.FOUND : HttpResponseStatus.OK;
+            if (query.containsKey("status")) {
+                status = HttpResponseStatus.valueOf(Integer.parseInt(query.get("status").get(0)));
+            }
+            HttpResponseStatus forced = forcedStatus;
+            if (forced != null) {
+                status = forced;
+            }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
             if (query.containsKey("redirect")) {

@@ -3,6 +3,7 @@ package io.edgegate.spec.pipeline;
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
+import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.mock.MockSpec;
@@ -23,7 +24,7 @@ import java.util.Set;
 public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
-    private static final Set<String> NOT_YET = Set.of("CircuitBreaker", "Retryer", "Fallback",
+    private static final Set<String> NOT_YET = Set.of("Retryer", "Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -46,7 +47,7 @@ public final class FilterSpecKinds {
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
                 RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
                 RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
-                TimeLimiterSpec.SPEC_KIND));
+                TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -35,6 +35,29 @@ public final class UrlPolicies {
         return new UrlPolicies(rules, defaultPolicyRef.map(policyNames::indexOf).orElse(NONE));
     }
 
+    /**
+     * Which rule this request falls under: its index in {@code urls}, {@link #ruleCount()} - 1
+     * for the default policy, or {@link #NONE}. For filters that keep state per rule.
+     */
+    public int ruleFor(String method, String path) {
+        for (int i = 0; i < rules.length; i++) {
+            if (rules[i].matches(method, path)) {
+                return i;
+            }
+        }
+        return defaultPolicy == NONE ? NONE : rules.length;
+    }
+
+    /** Rules including the default one (whether or not there is a default policy). */
+    public int ruleCount() {
+        return rules.length + 1;
+    }
+
+    /** The policy of rule {@code rule} as numbered by {@link #ruleFor}; {@link #NONE} for an absent default. */
+    public int policyOfRule(int rule) {
+        return rule == rules.length ? defaultPolicy : rules[rule].policy;
+    }
+
     /** The index of the policy for this request, or {@link #NONE}. */
     public int policyFor(String method, String path) {
         for (Rule rule : rules) {

@@ -41,6 +41,7 @@ public final class RequestContext {
     private InetAddress client;
     private Map<String, String> jwtClaims = Map.of();
     private long deadlineNanos = Long.MAX_VALUE;
+    private boolean upstreamFailed;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -118,6 +119,16 @@ public final class RequestContext {
     /** When, by {@link System#nanoTime()}, the upstream answer is due; {@link Long#MAX_VALUE} when no limit was set. */
     public long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** The Proxy could not reach its server, or got no answer in time, and answered itself (502/504). */
+    public void markUpstreamFailed() {
+        upstreamFailed = true;
+    }
+
+    /** Whether the answer is the Proxy's own because the server could not be reached or was too slow. */
+    public boolean upstreamFailed() {
+        return upstreamFailed;
     }
 
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */

@@ -83,6 +83,7 @@ final class ProxyFilter implements Filter {
         if (deadline - System.nanoTime() <= 0) {
             context.requestBody().discard();
             pool.finished(server, null);
+            context.markUpstreamFailed();
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "no time left for the upstream");
             return results.of(ProxySpec.RESULT_SERVER_ERROR);
         }
@@ -108,6 +109,7 @@ final class ProxyFilter implements Filter {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 if (cause instanceof ResponseTimeout) {
+                    context.markUpstreamFailed();
                     context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
                     return ProxySpec.RESULT_SERVER_ERROR;
                 }
@@ -116,6 +118,7 @@ final class ProxyFilter implements Filter {
                     return ProxySpec.RESULT_CLIENT_ERROR;
                 }
                 log.debug("proxy {}: {} failed: {}", name, server.address(), cause.toString());
+                context.markUpstreamFailed();
                 context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
                 return ProxySpec.RESULT_SERVER_ERROR;
             }

@@ -1,0 +1,112 @@
+package io.edgegate.dataplane.filter.circuitbreaker;
+
+import io.edgegate.dataplane.match.UrlPolicies;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
+import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Guards the filters after it: a request whose circuit is open gets 503 without going further;
+ * one let through reports the answer it finally got (status, whether the Proxy could not reach
+ * the server, how long it took) back to its circuit.
+ */
+final class CircuitBreakerFilter implements Filter {
+
+    private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> SHORT_CIRCUITED =
+            CompletableFuture.completedFuture(CircuitBreakerSpec.RESULT_SHORT_CIRCUITED);
+
+    private final UrlPolicies urls;
+    /** One circuit per urls rule, the last for the default policy (null when there is none). */
+    private final Circuit[] circuits;
+    private final CircuitBreakerPolicySpec[] policyOfCircuit;
+    private final LongSupplier nanoTime;
+
+    CircuitBreakerFilter(CircuitBreakerSpec spec, LongSupplier nanoTime) {
+        List<CircuitBreakerPolicySpec> policies = spec.policies();
+        this.urls = UrlPolicies.of(spec.urls(), spec.defaultPolicyRef(), policies.stream().map(CircuitBreakerPolicySpec::name).toList());
+        this.nanoTime = nanoTime;
+        this.circuits = new Circuit[urls.ruleCount()];
+        this.policyOfCircuit = new CircuitBreakerPolicySpec[urls.ruleCount()];
+        for (int i = 0; i < circuits.length; i++) {
+            int policy = urls.policyOfRule(i);
+            if (policy != UrlPolicies.NONE) {
+                policyOfCircuit[i] = policies.get(policy);
+                circuits[i] = new Circuit(policies.get(policy), nanoTime);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        int rule = urls.ruleFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        if (rule == UrlPolicies.NONE) {
+            return PASS;
+        }
+        Circuit circuit = circuits[rule];
+        if (!circuit.tryAcquire()) {
+            context.requestBody().discard();
+            context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
+            return SHORT_CIRCUITED;
+        }
+        Call call = new Call(circuit, policyOfCircuit[rule], context, nanoTime);
+        context.beforeResponse(call);
+        context.onAbort(call::abandoned);
+        return PASS;
+    }
+
+    /** The circuits' states, for status reports: rule index → snapshot (null entries: no default policy). */
+    Circuit.Snapshot[] snapshots() {
+        Circuit.Snapshot[] out = new Circuit.Snapshot[circuits.length];
+        for (int i = 0; i < circuits.length; i++) {
+            out[i] = circuits[i] == null ? null : circuits[i].snapshot();
+        }
+        return out;
+    }
+
+    /** One call let through: reports its outcome to the circuit exactly once. */
+    private static final class Call implements Consumer<HttpResponse> {
+
+        private final Circuit circuit;
+        private final CircuitBreakerPolicySpec policy;
+        private final RequestContext context;
+        private final LongSupplier nanoTime;
+        private final long started;
+        private boolean reported;
+
+        Call(Circuit circuit, CircuitBreakerPolicySpec policy, RequestContext context, LongSupplier nanoTime) {
+            this.circuit = circuit;
+            this.policy = policy;
+            this.context = context;
+            this.nanoTime = nanoTime;
+            this.started = nanoTime.getAsLong();
+        }
+
+        @Override
+        public void accept(HttpResponse response) {
+            if (reported) {
+                return;
+            }
+            reported = true;
+            boolean failure = policy.isFailure(response.status().code())
+                    || (policy.countingNetworkException() && context.upstreamFailed());
+            circuit.record(failure, nanoTime.getAsLong() - started);
+        }
+
+        void abandoned() {
+            if (!reported) {
+                reported = true;
+                circuit.release();
+            }
+        }
+    }
+}
