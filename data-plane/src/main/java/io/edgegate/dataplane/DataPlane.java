@@ -12,6 +12,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
+import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
@@ -96,7 +97,8 @@ public final class DataPlane implements AutoCloseable {
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
                         new RequestFilterFilterFactory(),
-                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory()));
+                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
+                        new RetryerFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData);

@@ -11,6 +11,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
+import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
@@ -94,7 +95,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
                         new RequestFilterFilterFactory(),
-                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory()))),
+                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
+                        new RetryerFilterFactory()))),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData);
     }
 

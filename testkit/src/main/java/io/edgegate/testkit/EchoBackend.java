@@ -53,6 +53,8 @@ public final class EchoBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile HttpResponseStatus forcedStatus;
+    private volatile HttpResponseStatus failureStatus = HttpResponseStatus.SERVICE_UNAVAILABLE;
+    private final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final io.netty.handler.ssl.SslContext tls;
     private Channel serverChannel;
 
@@ -112,6 +114,12 @@ public final class EchoBackend implements AutoCloseable {
     /** Answers every request with {@code status} from now on (a failing backend); null answers normally again. */
     public void answerWith(HttpResponseStatus status) {
         forcedStatus = status;
+    }
+
+    /** Answers the next {@code requests} requests with {@code status}, then normally again (a flaky backend). */
+    public void failNext(int requests, HttpResponseStatus status) {
+        failureStatus = status;
+        failuresLeft.set(requests);
     }
 
     /** Connections open right now: tells whether a proxy closed the ones it gave up on. */
@@ -235,6 +243,8 @@ public final class EchoBackend implements AutoCloseable {
             HttpResponseStatus forced = forcedStatus;
             if (forced != null) {
                 status = forced;
+            } else if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                status = failureStatus;
             }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));

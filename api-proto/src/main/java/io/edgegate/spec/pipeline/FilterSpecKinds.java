@@ -11,6 +11,7 @@ import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.filter.ratelimiter.RateLimiterSpec;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.filter.requestfilter.RequestFilterSpec;
+import io.edgegate.spec.filter.retryer.RetryerSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
@@ -24,7 +25,7 @@ import java.util.Set;
 public final class FilterSpecKinds {
 
     /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
-    private static final Set<String> NOT_YET = Set.of("Retryer", "Fallback",
+    private static final Set<String> NOT_YET = Set.of("Fallback",
             "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
             "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
             "GRPCProxy", "Simulator");
@@ -47,7 +48,7 @@ public final class FilterSpecKinds {
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
                 RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
                 RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
-                TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND));
+                TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -42,6 +42,7 @@ public final class RequestContext {
     private Map<String, String> jwtClaims = Map.of();
     private long deadlineNanos = Long.MAX_VALUE;
     private boolean upstreamFailed;
+    private RetryPlan retryPlan;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -119,6 +120,16 @@ public final class RequestContext {
     /** When, by {@link System#nanoTime()}, the upstream answer is due; {@link Long#MAX_VALUE} when no limit was set. */
     public long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /** Lets the Proxy retry this request by {@code plan} (a Retryer). */
+    public void retryWith(RetryPlan plan) {
+        retryPlan = plan;
+    }
+
+    /** The retry plan a Retryer set, or null. */
+    public RetryPlan retryPlan() {
+        return retryPlan;
     }
 
     /** The Proxy could not reach its server, or got no answer in time, and answered itself (502/504). */

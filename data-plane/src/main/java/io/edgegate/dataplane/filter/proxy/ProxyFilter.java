@@ -1,19 +1,25 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.BodyTooLargeException;
+import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class ProxyFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyFilter.class);
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
     private final String name;
     private final ServerPool mainPool;
@@ -75,19 +83,29 @@ final class ProxyFilter implements Filter {
         if (mirror != null) {
             context.replaceRequestBody(mirror.mirror(context));
         }
+        long deadline = deadline(pool, context);
+        RetryPlan plan = context.retryPlan();
+        if (plan == null) {
+            return attempt(context, server, cached, deadline, context.requestBody())
+                    .handle((response, error) -> finish(context, pool, server, cached, response, error));
+        }
+        CompletableFuture<String> result = new CompletableFuture<>();
+        attemptWithRetries(context, pool, server, cached, deadline, plan, 1, result);
+        return result;
+    }
+
+    /** Sends the request to {@code server}; past {@code deadline} the answer fails with {@link ResponseTimeout}. */
+    private CompletableFuture<UpstreamResponse> attempt(RequestContext context, Upstream server, ResponseCache.Lookup cached,
+                                                        long deadline, BodyStream body) {
+        if (deadline - System.nanoTime() <= 0) {
+            body.discard();
+            return CompletableFuture.failedFuture(new ResponseTimeout());
+        }
         HttpRequest forwarded = ForwardedRequest.build(context, server);
         if (cached != null) {
             ResponseCache.addValidators(cached, forwarded.headers());
         }
-        long deadline = deadline(pool, context);
-        if (deadline - System.nanoTime() <= 0) {
-            context.requestBody().discard();
-            pool.finished(server, null);
-            context.markUpstreamFailed();
-            context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "no time left for the upstream");
-            return results.of(ProxySpec.RESULT_SERVER_ERROR);
-        }
-        var sent = client.send(context.eventLoop(), server.address(), forwarded, context.requestBody());
+        var sent = client.send(context.eventLoop(), server.address(), forwarded, body);
         if (deadline != Long.MAX_VALUE) {
             // Failing the exchange before its answer closes the upstream connection: the server stops working for nobody.
             var timer = context.eventLoop().schedule(() -> sent.completeExceptionally(new ResponseTimeout()),
@@ -104,44 +122,95 @@ final class ProxyFilter implements Filter {
                 });
             }
         });
-        return sent.handle((response, error) -> {
-            pool.finished(server, error == null ? response.head() : null);
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof ResponseTimeout) {
-                    context.markUpstreamFailed();
-                    context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
-                    return ProxySpec.RESULT_SERVER_ERROR;
+        return sent;
+    }
+
+    /**
+     * Attempts until one succeeds, the plan or its budget allows no more, or sending again is
+     * not safe: only a request without a body is sent again, and only when its method is
+     * idempotent or it never reached the server. Each retry may go to another server.
+     */
+    private void attemptWithRetries(RequestContext context, ServerPool pool, Upstream server, ResponseCache.Lookup cached,
+                                    long deadline, RetryPlan plan, int attemptNumber, CompletableFuture<String> result) {
+        BodyStream body = attemptNumber == 1 ? context.requestBody() : BodyStream.EMPTY;
+        attempt(context, server, cached, deadline, body).whenComplete((response, error) -> {
+            Throwable cause = unwrap(error);
+            int status = response != null ? response.head().status().code() : 0;
+            boolean retry = attemptNumber < plan.maxAttempts() && !context.isAborted()
+                    && !(cause instanceof BodyTooLargeException) && plan.failed(status) && safeToResend(context, cause);
+            long wait = retry ? plan.backoffNanos(attemptNumber) : 0;
+            if (!retry || System.nanoTime() + wait >= deadline || !plan.takeRetry()) {
+                result.complete(finish(context, pool, server, cached, response, error));
+                return;
+            }
+            pool.finished(server, response == null ? null : response.head());
+            if (response != null) {
+                response.body().discard();
+            }
+            context.eventLoop().schedule(() -> {
+                Upstream next = pool.pick(context);
+                if (next == null) {
+                    context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
+                    result.complete(ProxySpec.RESULT_INTERNAL_ERROR);
+                    return;
                 }
-                if (cause instanceof BodyTooLargeException) {
-                    context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
-                    return ProxySpec.RESULT_CLIENT_ERROR;
-                }
-                log.debug("proxy {}: {} failed: {}", name, server.address(), cause.toString());
+                attemptWithRetries(context, pool, next, cached, deadline, plan, attemptNumber + 1, result);
+            }, wait, TimeUnit.NANOSECONDS);
+        });
+    }
+
+    private static boolean safeToResend(RequestContext context, Throwable cause) {
+        if (context.requestBody().contentLength() != 0) {
+            return false;
+        }
+        boolean neverSent = cause instanceof UpstreamException u && u.connectFailed();
+        return neverSent || IDEMPOTENT.contains(context.request().method());
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Makes the upstream's answer (or the failure to get one) the pipeline's; the result of the Proxy. */
+    private String finish(RequestContext context, ServerPool pool, Upstream server, ResponseCache.Lookup cached,
+                          UpstreamResponse response, Throwable error) {
+        pool.finished(server, error == null ? response.head() : null);
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            if (cause instanceof ResponseTimeout) {
                 context.markUpstreamFailed();
-                context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
+                context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
                 return ProxySpec.RESULT_SERVER_ERROR;
             }
-            if (cached != null && cached.stale() != null && response.head().status().code() == 304
-                    && !context.request().headers().contains(HttpHeaderNames.IF_NONE_MATCH)
-                    && !context.request().headers().contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
-                response.body().discard();
-                context.respond(cache.revalidated(cached, response.head()).toResponse(System.nanoTime(), "REVALIDATED"));
-                return SUCCESS;
+            if (cause instanceof BodyTooLargeException) {
+                context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+                return ProxySpec.RESULT_CLIENT_ERROR;
             }
-            Response answer = answer(response, server, context);
-            if (cached != null) {
-                answer = cache.storeWhileStreaming(context.request(), answer, context.alloc());
-            }
-            if (compression != null && answer.tunnel() == null) {
-                answer = new Response(answer.head(), compression.apply(context.request(), answer.head(), answer.body()));
-            }
-            if (upstreamHeader != null) {
-                answer.head().headers().set(upstreamHeader, server.url());
-            }
-            context.respond(answer);
+            log.debug("proxy {}: {} failed: {}", name, server.address(), cause.toString());
+            context.markUpstreamFailed();
+            context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
+            return ProxySpec.RESULT_SERVER_ERROR;
+        }
+        ResponseCache cache = pool.cache();
+        if (cached != null && cached.stale() != null && response.head().status().code() == 304
+                && !context.request().headers().contains(HttpHeaderNames.IF_NONE_MATCH)
+                && !context.request().headers().contains(HttpHeaderNames.IF_MODIFIED_SINCE)) {
+            response.body().discard();
+            context.respond(cache.revalidated(cached, response.head()).toResponse(System.nanoTime(), "REVALIDATED"));
             return SUCCESS;
-        });
+        }
+        Response answer = answer(response, server, context);
+        if (cached != null) {
+            answer = cache.storeWhileStreaming(context.request(), answer, context.alloc());
+        }
+        if (compression != null && answer.tunnel() == null) {
+            answer = new Response(answer.head(), compression.apply(context.request(), answer.head(), answer.body()));
+        }
+        if (upstreamHeader != null) {
+            answer.head().headers().set(upstreamHeader, server.url());
+        }
+        context.respond(answer);
+        return SUCCESS;
     }
 
     /** The earlier of the pool's timeout and the request's time limit (a TimeLimiter's), as a nanoTime. */

@@ -1,0 +1,76 @@
+package io.edgegate.spec.filter.retryer;
+
+import io.edgegate.spec.codec.SpecObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * How the Proxy retries (Easegress fields and defaults): up to {@code maxAttempts} attempts in
+ * all, {@code waitDuration} apart — growing ×2 per retry with EXPONENTIAL — each wait spread by
+ * ± {@code randomizationFactor}. An attempt failed when its status is one of
+ * {@code failureStatusCodes} (none given: any 5xx) or, with {@code countingNetworkException},
+ * when the server could not be reached or answer in time. {@code retryBudget} (EdgeGate's) caps
+ * retries at {@code retryRatio} of requests plus {@code minRetriesPerSecond}, so retries
+ * cannot multiply the load on a struggling service.
+ */
+public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuration, BackOff backOffPolicy,
+                              double randomizationFactor, boolean countingNetworkException, Set<Integer> failureStatusCodes,
+                              double retryRatio, int minRetriesPerSecond) {
+
+    public enum BackOff { RANDOM, EXPONENTIAL }
+
+    public RetryPolicySpec {
+        failureStatusCodes = Set.copyOf(failureStatusCodes);
+    }
+
+    public boolean isFailure(int status) {
+        return failureStatusCodes.isEmpty() ? status >= 500 : failureStatusCodes.contains(status);
+    }
+
+    static RetryPolicySpec decode(SpecObject o) {
+        String name = o.requiredString("name");
+        int maxAttempts = o.integer("maxAttempts", 3, 1, 10);
+        Duration wait = o.duration("waitDuration", Duration.ofMillis(500));
+        String backOff = o.string("backOffPolicy", "RANDOM").toUpperCase(Locale.ROOT);
+        BackOff policy = switch (backOff) {
+            case "RANDOM" -> BackOff.RANDOM;
+            case "EXPONENTIAL" -> BackOff.EXPONENTIAL;
+            default -> {
+                o.error("backOffPolicy", "'" + backOff + "' is not a back-off policy (expected RANDOM or EXPONENTIAL)");
+                yield BackOff.RANDOM;
+            }
+        };
+        double factor = o.has("randomizationFactor") ? number(o, "randomizationFactor", 0, 1) : 0.5;
+        boolean network = o.bool("countingNetworkException", false);
+        List<Integer> codes = o.list("failureStatusCodes", n -> n.asInt(100, 599));
+        double ratio = 0.2;
+        int minPerSecond = 10;
+        SpecObject budget = o.object("retryBudget").orElse(null);
+        if (budget != null) {
+            ratio = budget.has("retryRatio") ? number(budget, "retryRatio", 0, 10) : ratio;
+            minPerSecond = budget.integer("minRetriesPerSecond", minPerSecond, 0, 1_000_000);
+            budget.finish();
+        }
+        if (wait.isNegative()) {
+            o.error("waitDuration", "must not be negative");
+        }
+        o.finish();
+        return new RetryPolicySpec(name, maxAttempts, wait, policy, factor, network, Set.copyOf(codes), ratio, minPerSecond);
+    }
+
+    private static double number(SpecObject o, String key, double min, double max) {
+        String text = o.requiredString(key);
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        o.error(key, "'" + text + "' is not a number from " + min + " to " + max);
+        return min;
+    }
+}
