@@ -91,7 +91,7 @@ public final class DataPlane implements AutoCloseable {
         CustomDataView customData = new CustomDataView();
         ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
         FilterRegistry filters = new FilterRegistry(specKinds,
-                List.of(new ProxyFilterFactory(upstream), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
+                List.of(new ProxyFilterFactory(upstream, workers), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),

@@ -88,7 +88,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
-                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream),
+                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream, workers),
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),

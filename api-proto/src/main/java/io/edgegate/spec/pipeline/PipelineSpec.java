@@ -29,7 +29,8 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
     }
 
     public static PipelineSpec decode(String name, ObjectKind kind, SpecObject o, FilterSpecKinds kinds) {
-        o.unsupported("resilience policies arrive with the resilience issue", "resilience");
+        o.unsupported("v2 resilience policies are planned; put a Retryer or CircuitBreaker filter before the Proxy in the flow",
+                "resilience");
         List<Declared> declared = o.list("filters", n -> Declared.decode(n, kind, kinds));
         if (!o.has("filters") || declared.isEmpty()) {
             o.error("filters", "a pipeline needs at least one filter");

@@ -9,13 +9,12 @@ import java.util.Optional;
  * {@code cookieName} for cookieHash), and optionally a sticky session that takes precedence.
  */
 public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerHashKey, Optional<String> cookieName,
-                              Optional<StickySessionSpec> stickySession) {
+                              Optional<StickySessionSpec> stickySession, Optional<HealthCheckSpec> healthCheck) {
 
-    public static final LoadBalanceSpec DEFAULT =
-            new LoadBalanceSpec(LoadBalancePolicy.ROUND_ROBIN, Optional.empty(), Optional.empty(), Optional.empty());
+    public static final LoadBalanceSpec DEFAULT = new LoadBalanceSpec(LoadBalancePolicy.ROUND_ROBIN, Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.empty());
 
     static LoadBalanceSpec decode(SpecObject o) {
-        o.unsupported("health checks arrive with the resilience issue", "healthCheck");
         String policyName = o.string("policy", LoadBalancePolicy.ROUND_ROBIN.policyName());
         Optional<LoadBalancePolicy> policy = LoadBalancePolicy.byName(policyName);
         if (policy.isEmpty()) {
@@ -32,7 +31,9 @@ public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerH
             o.error("cookieName", "is required with policy cookieHash (the cookie whose value picks the server)");
         }
         Optional<StickySessionSpec> sticky = o.object("stickySession").map(StickySessionSpec::decode);
+        // Easegress has it here; the pool's own healthCheck takes precedence.
+        Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode);
         o.finish();
-        return new LoadBalanceSpec(policy.orElse(LoadBalancePolicy.ROUND_ROBIN), headerHashKey, cookieName, sticky);
+        return new LoadBalanceSpec(policy.orElse(LoadBalancePolicy.ROUND_ROBIN), headerHashKey, cookieName, sticky, healthCheck);
     }
 }

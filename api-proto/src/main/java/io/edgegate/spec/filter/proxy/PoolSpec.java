@@ -22,10 +22,11 @@ public record PoolSpec(
         Optional<String> serviceName,
         Optional<PoolFilterSpec> filter,
         Optional<MemoryCacheSpec> memoryCache,
-        Optional<Duration> timeout) {
+        Optional<Duration> timeout,
+        Optional<HealthCheckSpec> healthCheck) {
 
     static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -41,8 +42,8 @@ public record PoolSpec(
     }
 
     static PoolSpec decode(SpecObject o) {
-        o.unsupported("resilience arrives with its own issue",
-                "retryPolicy", "circuitBreakerPolicy", "failureCodes", "healthCheck");
+        o.unsupported("v2 resilience policies are planned; put a Retryer or CircuitBreaker filter before the Proxy in the flow",
+                "retryPolicy", "circuitBreakerPolicy", "failureCodes");
         o.unsupported("tracing arrives with observability", "spanName");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
@@ -54,6 +55,7 @@ public record PoolSpec(
         Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
         Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
         Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
+        Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode).or(loadBalance::healthCheck);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
         }
@@ -65,7 +67,8 @@ public record PoolSpec(
         if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
-        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout);
+        PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
+                healthCheck);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

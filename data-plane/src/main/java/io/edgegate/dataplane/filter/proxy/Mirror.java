@@ -58,4 +58,8 @@ final class Mirror {
             }
         });
     }
+
+    void close() {
+        pool.close();
+    }
 }

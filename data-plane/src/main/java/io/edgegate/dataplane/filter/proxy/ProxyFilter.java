@@ -50,12 +50,12 @@ final class ProxyFilter implements Filter {
     private final String upstreamHeader;
     private final FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
 
-    ProxyFilter(ProxySpec spec, UpstreamClient client) {
+    ProxyFilter(ProxySpec spec, UpstreamClient client, HealthProbes probes) {
         this.name = spec.name();
-        this.mainPool = new ServerPool(spec.mainPool());
+        this.mainPool = new ServerPool(spec.mainPool(), probes);
         this.candidates = spec.candidatePools().stream()
-                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p))).toList();
-        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p), client)).orElse(null);
+                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p, probes))).toList();
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, probes), client)).orElse(null);
         this.compression = spec.compression().map(ResponseCompression::new).orElse(null);
         this.client = client;
         this.upstreamHeader = spec.upstreamHeader().orElse(null);
@@ -211,6 +211,15 @@ final class ProxyFilter implements Filter {
         }
         context.respond(answer);
         return SUCCESS;
+    }
+
+    @Override
+    public void close() {
+        mainPool.close();
+        candidates.forEach(c -> c.pool().close());
+        if (mirror != null) {
+            mirror.close();
+        }
     }
 
     /** The earlier of the pool's timeout and the request's time limit (a TimeLimiter's), as a nanoTime. */

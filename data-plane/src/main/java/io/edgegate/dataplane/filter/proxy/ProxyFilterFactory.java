@@ -4,14 +4,18 @@ import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.netty.channel.EventLoopGroup;
 
 /** Builds Proxy filters; they share the node's upstream connection pools, which outlive config changes. */
 public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     private final UpstreamClient client;
+    private final HealthProbes probes;
 
-    public ProxyFilterFactory(UpstreamClient client) {
+    /** Health checks run on the event loops of {@code probeLoops}. */
+    public ProxyFilterFactory(UpstreamClient client, EventLoopGroup probeLoops) {
         this.client = client;
+        this.probes = new HealthProbes(client, probeLoops);
     }
 
     @Override
@@ -26,6 +30,6 @@ public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     @Override
     public Filter create(ProxySpec spec) {
-        return new ProxyFilter(spec, client);
+        return new ProxyFilter(spec, client, probes);
     }
 }

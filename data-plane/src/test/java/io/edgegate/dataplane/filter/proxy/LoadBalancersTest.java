@@ -19,7 +19,7 @@ class LoadBalancersTest {
     }
 
     private static LoadBalanceSpec policy(LoadBalancePolicy policy) {
-        return new LoadBalanceSpec(policy, Optional.empty(), Optional.empty(), Optional.empty());
+        return new LoadBalanceSpec(policy, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     @Test

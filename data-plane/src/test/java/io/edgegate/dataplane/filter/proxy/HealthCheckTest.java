@@ -1,0 +1,80 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Active health checks: a stopped server leaves the rotation within interval × fails and returns after passes. */
+class HealthCheckTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static Set<String> servedBy(int port, int requests) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < requests; i++) {
+            HttpResponse<String> response = node.get(port, "/work");
+            assertThat(response.statusCode()).isEqualTo(200);
+            names.add(response.headers().firstValue(EchoBackend.NAME_HEADER).orElseThrow());
+        }
+        return names;
+    }
+
+    @Test
+    void aStoppedServerLeavesTheRotationAndComesBack() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b"); EchoBackend c = EchoBackend.start("c")) {
+            node.apply(server("s", port, "health-checked"), example("filters/health-check.yaml", a.url(), b.url(), c.url()));
+            assertThat(servedBy(port, 6)).containsExactlyInAnyOrder("a", "b", "c");
+
+            b.stop();
+            long stopped = System.nanoTime();
+            // interval 1s × fails 2, plus a probe's round trip.
+            await().atMost(Duration.ofMillis(2500)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                for (int i = 0; i < 3; i++) {
+                    if (node.get(port, "/work").statusCode() != 200) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofMillis(2500));
+            assertThat(servedBy(port, 30)).containsExactlyInAnyOrder("a", "c");
+
+            b.restart();
+            await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> servedBy(port, 3).contains("b"));
+            assertThat(b.received()).extracting(EchoBackend.ReceivedRequest::uri).contains("/healthz");
+        }
+    }
+
+    @Test
+    void withEveryServerOutClientsGet503AtOnce() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b"); EchoBackend c = EchoBackend.start("c")) {
+            node.apply(server("s", port, "health-checked"), example("filters/health-check.yaml", a.url(), b.url(), c.url()));
+            for (EchoBackend backend : List.of(a, b, c)) {
+                backend.answerWith(HttpResponseStatus.SERVICE_UNAVAILABLE); // alive, but its health check fails
+            }
+            await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> node.get(port, "/work").body().contains("no server available"));
+            long start = System.nanoTime();
+            HttpResponse<String> refused = node.get(port, "/work");
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
+        }
+    }
+}
