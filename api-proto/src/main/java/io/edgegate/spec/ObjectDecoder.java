@@ -12,6 +12,8 @@ import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
 import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
+import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
 import io.edgegate.spec.server.HttpServerSpec;
 import java.util.Optional;
 
@@ -48,6 +50,8 @@ public final class ObjectDecoder {
             case HTTP_SERVER -> HttpServerSpec.decode(name, root);
             case HTTP_PIPELINE, PIPELINE -> PipelineSpec.decode(name, kind.get(), root, filterKinds);
             case CUSTOM_DATA -> CustomDataSpec.decode(name, root);
+            case ZOOKEEPER_SERVICE_REGISTRY -> ZookeeperServiceRegistrySpec.decode(name, root);
+            case ETCD_SERVICE_REGISTRY -> EtcdServiceRegistrySpec.decode(name, root);
         };
         root.finish();
         context.throwIfErrors();

@@ -10,7 +10,10 @@ public enum ObjectKind {
     HTTP_SERVER("HTTPServer", List.of("hs", "httpserver", "httpservers"), "a listener and its routing rules"),
     HTTP_PIPELINE("HTTPPipeline", List.of("hp", "httppipeline", "httppipelines"), "v1 pipeline: flow + filters"),
     PIPELINE("Pipeline", List.of("pl", "pipeline", "pipelines"), "v2 pipeline: filters + flow"),
-    CUSTOM_DATA("CustomData", List.of("cd", "customdata"), "records filters read at run time (e.g. basicAuth users)");
+    CUSTOM_DATA("CustomData", List.of("cd", "customdata"), "records filters read at run time (e.g. basicAuth users)"),
+    ZOOKEEPER_SERVICE_REGISTRY("ZookeeperServiceRegistry", List.of("zksr", "zookeeperserviceregistry"),
+            "service instances in ZooKeeper, for Proxy pools"),
+    ETCD_SERVICE_REGISTRY("EtcdServiceRegistry", List.of("etcdsr", "etcdserviceregistry"), "service instances in etcd, for Proxy pools");
 
     private final String kindName;
     private final List<String> aliases;

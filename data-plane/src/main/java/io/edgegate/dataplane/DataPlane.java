@@ -15,6 +15,7 @@ import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
@@ -89,9 +90,11 @@ public final class DataPlane implements AutoCloseable {
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
         CustomDataView customData = new CustomDataView();
-        ExecutorService fileIo = Executors.newFixedThreadPool(FILE_IO_THREADS, daemonThreads("file-io"));
+        // Blocking work off the event loops: files, bcrypt, the etcd registries' checks.
+        ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(FILE_IO_THREADS, daemonThreads("blocking"));
+        RegistryView registries = new RegistryView(fileIo);
         FilterRegistry filters = new FilterRegistry(specKinds,
-                List.of(new ProxyFilterFactory(upstream, workers), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
+                List.of(new ProxyFilterFactory(upstream, workers, registries), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
                         new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
@@ -101,7 +104,7 @@ public final class DataPlane implements AutoCloseable {
                         new RetryerFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData);
+                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData, registries);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()

@@ -14,6 +14,7 @@ import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
@@ -66,7 +67,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private DnsAddressResolverGroup resolver;
     private RuntimeUpdater updater;
     private final CustomDataView customData = new CustomDataView();
-    private final ExecutorService fileIo = Executors.newFixedThreadPool(2);
+    private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
+    private final RegistryView registries = new RegistryView(fileIo);
     private long revision;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
@@ -88,7 +90,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
-                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream, workers),
+                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream, workers, registries),
                         new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
                         new CorsAdaptorFilterFactory(),
@@ -97,7 +99,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new RequestFilterFilterFactory(),
                         new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
                         new RetryerFilterFactory()))),
-                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData);
+                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData, registries);
     }
 
     @Override

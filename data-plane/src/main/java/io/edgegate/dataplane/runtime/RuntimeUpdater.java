@@ -5,6 +5,7 @@ import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
+import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.server.ListenerException;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.server.ServerState;
@@ -18,6 +19,8 @@ import io.edgegate.spec.customdata.CustomDataSpec;
 import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
+import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
 import io.edgegate.spec.server.HttpServerSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,13 +54,15 @@ public final class RuntimeUpdater {
     private final PipelineBuilder pipelineBuilder;
     private final ListenerSet listeners;
     private final CustomDataView customData;
+    private final RegistryView registries;
     private Generation generation = Generation.EMPTY;
     private volatile long appliedRevision;
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
-                          ServerTlsCache tls, CustomDataView customData) {
+                          ServerTlsCache tls, CustomDataView customData, RegistryView registries) {
         this.tls = tls;
         this.customData = customData;
+        this.registries = registries;
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
@@ -84,6 +89,7 @@ public final class RuntimeUpdater {
         List<HttpServerSpec> servers = new ArrayList<>();
         List<PipelineSpec> pipelines = new ArrayList<>();
         List<CustomDataSpec> data = new ArrayList<>();
+        List<ObjectSpec> serviceRegistries = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (StoredObject object : objects) {
             try {
@@ -95,6 +101,8 @@ public final class RuntimeUpdater {
                     pipelines.add(pipeline);
                 } else if (spec instanceof CustomDataSpec records) {
                     data.add(records);
+                } else if (spec instanceof ZookeeperServiceRegistrySpec || spec instanceof EtcdServiceRegistrySpec) {
+                    serviceRegistries.add(spec);
                 }
             } catch (SpecException e) {
                 errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
@@ -125,12 +133,13 @@ public final class RuntimeUpdater {
         }
         tls.applied();
         customData.replace(data);
+        registries.reconcile(serviceRegistries);
         List<Filter> retired = next.retired();
         generation = next.detached();
         retired.forEach(Filter::close);
         appliedRevision = revision;
-        log.info("applied revision {}: {} HTTP servers, {} pipelines, {} custom data", revision, servers.size(), pipelines.size(),
-                data.size());
+        log.info("applied revision {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
+                servers.size(), pipelines.size(), data.size(), serviceRegistries.size());
     }
 
     /** TLS contexts by server name; a certificate that cannot be loaded rejects the config. */
@@ -156,6 +165,7 @@ public final class RuntimeUpdater {
 
     public synchronized void shutdown() {
         listeners.closeAll();
+        registries.close();
         generation.createdHere().forEach(Filter::close);
     }
 }

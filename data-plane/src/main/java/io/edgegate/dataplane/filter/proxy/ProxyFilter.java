@@ -50,12 +50,12 @@ final class ProxyFilter implements Filter {
     private final String upstreamHeader;
     private final FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
 
-    ProxyFilter(ProxySpec spec, UpstreamClient client, HealthProbes probes) {
+    ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services) {
         this.name = spec.name();
-        this.mainPool = new ServerPool(spec.mainPool(), probes);
+        this.mainPool = new ServerPool(spec.mainPool(), services);
         this.candidates = spec.candidatePools().stream()
-                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p, probes))).toList();
-        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, probes), client)).orElse(null);
+                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), new ServerPool(p, services))).toList();
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), client)).orElse(null);
         this.compression = spec.compression().map(ResponseCompression::new).orElse(null);
         this.client = client;
         this.upstreamHeader = spec.upstreamHeader().orElse(null);

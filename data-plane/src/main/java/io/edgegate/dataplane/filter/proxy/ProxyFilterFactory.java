@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.channel.EventLoopGroup;
@@ -10,12 +11,12 @@ import io.netty.channel.EventLoopGroup;
 public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     private final UpstreamClient client;
-    private final HealthProbes probes;
+    private final PoolServices services;
 
-    /** Health checks run on the event loops of {@code probeLoops}. */
-    public ProxyFilterFactory(UpstreamClient client, EventLoopGroup probeLoops) {
+    /** Health checks run on the event loops of {@code probeLoops}; pools naming a registry find it in {@code registries}. */
+    public ProxyFilterFactory(UpstreamClient client, EventLoopGroup probeLoops, RegistryView registries) {
         this.client = client;
-        this.probes = new HealthProbes(client, probeLoops);
+        this.services = new PoolServices(client, probeLoops, registries);
     }
 
     @Override
@@ -30,6 +31,6 @@ public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     @Override
     public Filter create(ProxySpec spec) {
-        return new ProxyFilter(spec, client, probes);
+        return new ProxyFilter(spec, client, services);
     }
 }

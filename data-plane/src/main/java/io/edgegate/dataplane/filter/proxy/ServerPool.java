@@ -1,37 +1,77 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
-import io.netty.handler.codec.http.HttpResponse;
+import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.registry.ServiceInstance;
 import io.edgegate.spec.filter.proxy.PoolSpec;
+import io.edgegate.spec.filter.proxy.ServerSpec;
+import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
 
 /**
- * The servers a pool may use, with its balancer. Servers come from the spec's static list
- * after tag selection; a pool that names a service registry uses the same static list as its
- * fallback until registries exist on this node.
+ * The servers a pool may use, with its balancer. A pool that names a service registry follows
+ * the registry's instances of its service (after tag selection), rebuilding its balancer when
+ * they change; while the registry is unreachable or lists none, it uses its static servers.
  */
 final class ServerPool {
 
-    private final List<Upstream> servers;
-    private final LoadBalancer balancer;
-    /** Null unless the pool has a stickySession. */
-    private final StickySessions sticky;
+    /** One set of servers with the balancer (and sticky sessions) built over it. */
+    private record Members(List<ServiceInstance> source, List<Upstream> servers, LoadBalancer balancer, StickySessions sticky) {
+    }
+
+    private static final Members NONE = new Members(null, List.of(), null, null);
+
+    private final PoolSpec spec;
+    private final Members staticMembers;
+    private final RegistryView registries;
     /** Null unless the pool has a memoryCache. */
     private final ResponseCache cache;
     /** Null without health checks: every server is in the rotation. */
     private final HealthChecker health;
     /** Long.MAX_VALUE: no limit of its own. */
     private final long timeoutNanos;
+    /** The members last built from the registry, reused while its instance list is the same object. */
+    private volatile Members fromRegistry = NONE;
 
-    /** {@code probes} runs the pool's health checks, when it has any. */
-    ServerPool(PoolSpec spec, HealthProbes probes) {
-        this.servers = spec.selectedServers().stream().map(Upstream::of).toList();
-        this.health = spec.healthCheck().filter(h -> !servers.isEmpty()).map(h -> probes.checker(h, servers)).orElse(null);
-        this.balancer = servers.isEmpty() ? null : LoadBalancers.create(spec.loadBalance(), servers);
-        this.sticky = servers.isEmpty() ? null : spec.loadBalance().stickySession()
-                .map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null);
+    /** {@code services} runs the pool's health checks and holds its registry, when it has them. */
+    ServerPool(PoolSpec spec, PoolServices services) {
+        this.spec = spec;
+        this.staticMembers = members(null, spec.selectedServers().stream().map(Upstream::of).toList());
+        this.registries = spec.serviceRegistry().isPresent() ? services.registries() : null;
+        this.health = spec.healthCheck().filter(h -> !staticMembers.servers().isEmpty())
+                .map(h -> services.checker(h, staticMembers.servers())).orElse(null);
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+    }
+
+    private Members members(List<ServiceInstance> source, List<Upstream> servers) {
+        if (servers.isEmpty()) {
+            return new Members(source, servers, null, null);
+        }
+        return new Members(source, servers, LoadBalancers.create(spec.loadBalance(), servers),
+                spec.loadBalance().stickySession().map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null));
+    }
+
+    /** The registry's instances when it has some, else the static servers. */
+    private Members current() {
+        if (registries == null) {
+            return staticMembers;
+        }
+        List<ServiceInstance> live = registries.instances(spec.serviceRegistry().orElseThrow(), spec.serviceName().orElseThrow());
+        if (live == null) {
+            return staticMembers;
+        }
+        Members last = fromRegistry;
+        if (last.source() == live) {
+            return last;
+        }
+        // Several event loops may rebuild the same change at once; any of the results is right.
+        Members built = members(live, live.stream()
+                .filter(i -> spec.serverTags().isEmpty() || i.tags().stream().anyMatch(spec.serverTags()::contains))
+                .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
+                .toList());
+        fromRegistry = built;
+        return built;
     }
 
     /** How long this pool's servers may take to answer (their response head). */
@@ -45,18 +85,19 @@ final class ServerPool {
 
     /** The server for this request (the one its session is bound to, else the balancer's choice), or null when the pool has none. */
     Upstream pick(RequestContext context) {
-        if (balancer == null) {
+        Members members = current();
+        if (members.balancer() == null) {
             return null;
         }
-        Upstream bound = sticky == null ? null : sticky.boundServer(context);
-        Upstream server = bound != null ? bound : balancer.pick(context);
+        Upstream bound = members.sticky() == null ? null : members.sticky().boundServer(context);
+        Upstream server = bound != null ? bound : members.balancer().pick(context);
         if (health != null && !health.isUp(server)) {
-            server = healthyInstead(context);
+            server = healthyInstead(members, context);
             if (server == null) {
                 return null;
             }
         }
-        balancer.started(server);
+        members.balancer().started(server);
         return server;
     }
 
@@ -65,14 +106,14 @@ final class ServerPool {
      * healthy server in order (hash policies keep answering the same one). Null when none is up:
      * the client gets 503 at once rather than a wait on a dead server.
      */
-    private Upstream healthyInstead(RequestContext context) {
-        for (int i = 0; i < servers.size(); i++) {
-            Upstream again = balancer.pick(context);
+    private Upstream healthyInstead(Members members, RequestContext context) {
+        for (int i = 0; i < members.servers().size(); i++) {
+            Upstream again = members.balancer().pick(context);
             if (health.isUp(again)) {
                 return again;
             }
         }
-        for (Upstream server : servers) {
+        for (Upstream server : members.servers()) {
             if (health.isUp(server)) {
                 return server;
             }
@@ -89,9 +130,13 @@ final class ServerPool {
 
     /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
     void finished(Upstream server, HttpResponse head) {
-        balancer.finished(server);
-        if (sticky != null && head != null) {
-            sticky.onResponse(server, head);
+        // Balancers ignore servers they do not hold, so a change of members in between is harmless.
+        Members members = current();
+        if (members.balancer() != null) {
+            members.balancer().finished(server);
+        }
+        if (members.sticky() != null && head != null) {
+            members.sticky().onResponse(server, head);
         }
     }
 }

@@ -1,0 +1,20 @@
+package io.edgegate.dataplane.registry;
+
+import java.util.List;
+
+/** Instances by service, kept current by a watch on the registry. Safe to read from any thread. */
+public interface ServiceRegistry extends AutoCloseable {
+
+    /**
+     * The instances of {@code service} as last seen, the same list object until they change;
+     * null when the registry has not been reached for longer than it allows, or lists none —
+     * then pools use their static servers.
+     */
+    List<ServiceInstance> instancesOf(String service);
+
+    /** One line for status and logs: where it is and whether it is reachable. */
+    String describe();
+
+    @Override
+    void close();
+}

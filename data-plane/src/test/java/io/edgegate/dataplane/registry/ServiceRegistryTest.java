@@ -1,0 +1,104 @@
+package io.edgegate.dataplane.registry;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.EtcdProcess;
+import io.edgegate.testkit.FreePorts;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pools that follow a service registry: instances come and go without an apply; static servers are the fallback. */
+class ServiceRegistryTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static String instance(String service, String id, EchoBackend backend) {
+        return """
+                {"serviceName": "%s", "instanceID": "%s", "address": "127.0.0.1", "port": %d, "scheme": "http",
+                 "tags": ["v1"], "weight": 1}""".formatted(service, id, backend.port());
+    }
+
+    private static Set<String> servedBy(int port, int requests) {
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < requests; i++) {
+            var response = node.get(port, "/orders");
+            if (response.statusCode() == 200) {
+                names.add(response.headers().firstValue(EchoBackend.NAME_HEADER).orElseThrow());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void zookeeperInstancesReceiveTrafficWithoutAnApplyAndTheStaticServerIsTheFallback() throws Exception {
+        int port = FreePorts.pick();
+        try (TestingServer zk = new TestingServer(true);
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             EchoBackend b = EchoBackend.start("b");
+             CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            registrar.start();
+            String objects = example("registry/zookeeper.yaml", fallback.url())
+                    .replace("127.0.0.1:2181", zk.getConnectString()).replace("syncInterval: 10s", "syncInterval: 1s");
+            node.apply(server("s", port, "pipeline-reverse-proxy"), objects);
+            assertThat(servedBy(port, 4)).containsExactly("static");
+
+            String service = "/services/springboot-application-order";
+            registrar.create().creatingParentsIfNeeded().forPath(service + "/a", instance("springboot-application-order", "a", a).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("a")));
+            registrar.create().forPath(service + "/b", instance("springboot-application-order", "b", b).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 4).equals(Set.of("a", "b")));
+            // Another service's instance is not this pool's.
+            registrar.create().creatingParentsIfNeeded().forPath("/services/other/x", instance("other", "x", fallback).getBytes(UTF_8));
+
+            registrar.delete().forPath(service + "/a");
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 4).equals(Set.of("b")));
+
+            zk.stop();
+            // After syncInterval (1s) without ZooKeeper the pool uses its static server.
+            await().atMost(Duration.ofSeconds(15)).until(() -> servedBy(port, 2).equals(Set.of("static")));
+        }
+    }
+
+    @Test
+    void etcdInstancesFollowTheWatchAndAnUnreachableEtcdFallsBack() throws Exception {
+        int port = FreePorts.pick();
+        try (EtcdProcess etcd = EtcdProcess.start();
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             Client registrar = Client.builder().endpoints(etcd.endpoint()).build()) {
+            String objects = example("registry/etcd.yaml", fallback.url())
+                    .replace("http://127.0.0.1:2379", etcd.endpoint()).replace("cacheTimeout: 10s", "cacheTimeout: 1s");
+            node.apply(server("s", port, "orders-from-etcd"), objects);
+            assertThat(servedBy(port, 2)).containsExactly("static");
+
+            ByteSequence key = ByteSequence.from("/services/order-service/a", UTF_8);
+            registrar.getKVClient().put(key, ByteSequence.from(instance("order-service", "a", a), UTF_8)).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("a")));
+
+            registrar.getKVClient().delete(key).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("static")));
+
+            registrar.getKVClient().put(key, ByteSequence.from(instance("order-service", "a", a), UTF_8)).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("a")));
+            etcd.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(port, 2).equals(Set.of("static")));
+        }
+    }
+}
