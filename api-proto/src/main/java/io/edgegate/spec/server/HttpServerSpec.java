@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * An HTTP listener and its ordered routing rules (Easegress {@code HTTPServer}). EdgeGate adds
  * {@code readHeaderTimeout} and {@code trustedProxies}: the peers whose {@code X-Forwarded-For}
- * is believed when deciding who the client is (for IP filters and IP hashing).
+ * is believed when deciding who the client is (for IP filters and IP hashing);
+ * {@code clientLimits}: connections per client IP.
  */
 public record HttpServerSpec(
         String name,
@@ -29,6 +30,7 @@ public record HttpServerSpec(
         Optional<TlsSpec> tls,
         Optional<IpFilterRules> ipFilter,
         List<String> trustedProxies,
+        Optional<ClientLimitsSpec> clientLimits,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -89,8 +91,9 @@ public record HttpServerSpec(
                         + "' is not an IP address or CIDR block (expected: e.g. 10.0.0.0/8)");
             }
         }
+        Optional<ClientLimitsSpec> clientLimits = o.object("clientLimits").map(ClientLimitsSpec::decode);
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, rules);
     }
 }

@@ -28,6 +28,7 @@ final class HttpListener {
     static final int MAX_HEADER_SIZE = 16384;
 
     static final String LIMIT = "connection-limit";
+    static final String CLIENT_LIMITS = "client-limits";
     static final String HEADER_TIMEOUT = "header-timeout";
     static final String IDLE = "idle";
     static final String TLS = "tls";
@@ -38,12 +39,14 @@ final class HttpListener {
     private final AtomicReference<ServerState> state;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ConnectionLimit limit;
+    private final ClientConnectionLimits clientLimits;
     private Channel channel;
 
     private HttpListener(InetSocketAddress address, ServerState initial) {
         this.address = address;
         this.state = new AtomicReference<>(initial);
         this.limit = new ConnectionLimit(() -> state.get().spec().maxConnections());
+        this.clientLimits = new ClientConnectionLimits(() -> state.get().spec().clientLimits().orElse(null));
     }
 
     /** Binds {@code address}; the future fails with the bind error (e.g. address in use). */
@@ -102,7 +105,7 @@ final class HttpListener {
             HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis);
             // Read idleness is what matters (a silent connection, a body that stopped coming); a
             // timer that also watched writes would hang a listener on every write.
-            ChannelPipeline pipeline = ch.pipeline().addLast(LIMIT, limit)
+            ChannelPipeline pipeline = ch.pipeline().addLast(CLIENT_LIMITS, clientLimits).addLast(LIMIT, limit)
                     .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             if (current.tls().isPresent()) {
                 ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "https");

@@ -1,0 +1,83 @@
+package io.edgegate.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.testkit.EchoBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seed 000's service-registry pool on a real cluster: every node follows ZooKeeper without an apply. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RegistryIT {
+
+    private Path work;
+    private Cluster cluster;
+    private ExampleSetup examples;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) {
+        work = dir;
+        examples = new ExampleSetup(work.resolve("objects"));
+        cluster = Cluster.start(work.resolve("cluster"), 3);
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        examples.close();
+    }
+
+    private String servedBy(String node) throws IOException {
+        var response = cluster.request(node, examples.port, "/pipeline");
+        return response.statusCode() == 200 ? response.headers().firstValue(EchoBackend.NAME_HEADER).orElse("?") : "status " + response.statusCode();
+    }
+
+    @Test
+    void anInstanceRegisteredInZookeeperServesOnEveryNodeWithoutAnApply() throws Exception {
+        try (TestingServer zk = new TestingServer(true);
+             CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            registrar.start();
+            String objects = ProjectPaths.example("registry/zookeeper.yaml")
+                    .replace("127.0.0.1:2181", zk.getConnectString())
+                    .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
+            Path file = work.resolve("registry.yaml");
+            Files.writeString(file, objects);
+            EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString(),
+                    "-f", examples.serverFile.toString());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            assertThat(applied.out()).contains("ZookeeperServiceRegistry/zookeeper-001 created");
+            for (String node : cluster.nodeIds()) {
+                assertThat(servedBy(node)).as(node).isEqualTo("backend-1"); // no instances yet: the static server
+            }
+
+            EchoBackend instance = examples.backends.get(1);
+            String json = "{\"serviceName\": \"springboot-application-order\", \"instanceID\": \"order-1\", "
+                    + "\"address\": \"127.0.0.1\", \"port\": " + instance.port() + "}";
+            registrar.create().creatingParentsIfNeeded()
+                    .forPath("/services/springboot-application-order/order-1", json.getBytes(UTF_8));
+            for (String node : cluster.nodeIds()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-2"));
+            }
+
+            registrar.delete().forPath("/services/springboot-application-order/order-1");
+            for (String node : cluster.nodeIds()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-1"));
+            }
+        }
+    }
+}
