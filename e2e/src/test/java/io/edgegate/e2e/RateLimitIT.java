@@ -1,10 +1,14 @@
 package io.edgegate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.edgegate.testkit.EchoBackend;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Limits are per node, as seed 000 notes: N nodes with a limit of L admit N × L together. */
+/**
+ * Limits are per node, as seed 000 notes: N nodes with a limit of L admit N × L together; and
+ * each node's live state of them (counters, circuits) is visible with egctl describe.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RateLimitIT {
 
@@ -95,5 +102,41 @@ class RateLimitIT {
         }
         int total = admitted.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(total).as("the cluster admits about 3 × one node's limit").isBetween(135, 165);
+    }
+
+    @Test
+    void describeShowsEachNodesCircuitAndCounters() throws Exception {
+        EchoBackend failing = examples.backends.get(2);
+        String breaker = ProjectPaths.example("filters/circuit-breaker.yaml").replace("http://127.0.0.1:9095", failing.url());
+        String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
+                + "      - pathPrefix: /orders\n        backend: circuit-breaker\n";
+        Path file = work.resolve("breaker.yaml");
+        Files.writeString(file, breaker + "---\n" + server);
+        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        failing.answerWith(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+        String tripped = cluster.nodeIds().get(0);
+        for (int i = 0; i < 5; i++) {
+            assertThat(cluster.request(tripped, examples.port, "/orders").statusCode()).isEqualTo(500);
+        }
+        assertThat(cluster.request(tripped, examples.port, "/orders").statusCode()).isEqualTo(503);
+        failing.answerWith(null);
+
+        // Nodes report their live state with each heartbeat (every 5 s).
+        String[] out = new String[1];
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            out[0] = EgctlRun.inProcess(cluster.server(), "describe", "hp", "circuit-breaker").out();
+            return out[0].contains("Live state") && cluster.nodeIds().stream().allMatch(out[0]::contains)
+                    && out[0].contains("OPEN");
+        });
+        String live = out[0].substring(out[0].indexOf("Live state"));
+        assertThat(live).containsPattern(tripped + " \\(\\d+s ago\\):\\n\\s+breaker \\(CircuitBreaker\\): circuit default "
+                + "\\(policy orders\\): OPEN, failure rate 100% over 5 calls, 1 short-circuited");
+        assertThat(live).containsPattern("proxy \\(Proxy\\): main pool: static servers: " + failing.url());
+        for (String node : cluster.nodeIds().subList(1, 3)) {
+            assertThat(live).containsPattern(node + " \\(\\d+s ago\\):\\n\\s+breaker \\(CircuitBreaker\\): circuit default "
+                    + "\\(policy orders\\): CLOSED, failure rate not yet known over 0 calls, 0 short-circuited");
+        }
     }
 }

@@ -74,6 +74,15 @@ class RegistryIT {
                 await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-2"));
             }
 
+            // Each node reports its registry connection and the pool's source with its heartbeat.
+            await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                String registry = EgctlRun.inProcess(cluster.server(), "describe", "zksr", "zookeeper-001").out();
+                String pipeline = EgctlRun.inProcess(cluster.server(), "describe", "hp", "pipeline-reverse-proxy").out();
+                return cluster.nodeIds().stream().allMatch(registry::contains)
+                        && registry.split("connected, 1 instances", -1).length == 4
+                        && pipeline.split("registry zookeeper-001 service springboot-application-order: " + instance.url(), -1).length == 4;
+            });
+
             registrar.delete().forPath("/services/springboot-application-order/order-1");
             for (String node : cluster.nodeIds()) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-1"));

@@ -59,6 +59,7 @@ final class DescribeCommand implements Callable<Integer> {
                             n.getError().isEmpty() ? "-" : n.getError());
                 }
                 table.print(out);
+                printLive(out, response);
             }
         } else {
             ObjectNode described = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -66,12 +67,32 @@ final class DescribeCommand implements Callable<Integer> {
             described.set("spec", spec);
             ArrayNode nodes = described.putArray("nodes");
             for (NodeObjectStatus n : response.getNodesList()) {
-                nodes.addObject().put("node", n.getNodeId()).put("state", MemberPrinter.state(n.getState()))
+                ObjectNode node = nodes.addObject().put("node", n.getNodeId()).put("state", MemberPrinter.state(n.getState()))
                         .put("appliedRevision", n.getAppliedRevision()).put("object", n.getStatus()).put("error", n.getError());
+                if (n.getLiveCount() > 0) {
+                    n.getLiveList().forEach(node.putArray("live")::add);
+                    node.put("liveAtMillis", n.getLiveAtMillis());
+                }
             }
             out.print(root.output() == OutputFormat.json ? parser.toPrettyJson(described) + "\n" : parser.toYaml(described));
         }
         out.flush();
         return 0;
+    }
+
+    /** Each node's live state of the object (counters, circuits, server health), as it last reported it. */
+    private static void printLive(PrintWriter out, DescribeResponse response) {
+        if (response.getNodesList().stream().allMatch(n -> n.getLiveCount() == 0)) {
+            return;
+        }
+        out.println("Live state (reported with each node's heartbeat):");
+        for (NodeObjectStatus n : response.getNodesList()) {
+            if (n.getLiveCount() == 0) {
+                continue;
+            }
+            long age = Math.max(0, System.currentTimeMillis() - n.getLiveAtMillis()) / 1000;
+            out.println("  " + n.getNodeId() + " (" + age + "s ago):");
+            n.getLiveList().forEach(line -> out.println("    " + line));
+        }
     }
 }

@@ -9,6 +9,9 @@ import io.edgegate.api.v1.ListMembersResponse;
 import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.MemberState;
 import io.edgegate.api.v1.NodeObjectStatus;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectLiveStatus;
+import io.edgegate.spec.ObjectKind;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.api.v1.WaitEvent;
 import io.edgegate.api.v1.WaitRequest;
@@ -66,14 +69,24 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
             DescribeResponse.Builder out = DescribeResponse.newBuilder().setObject(object);
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
             for (Member m : view.members(cache.current().revision())) {
-                out.addNodes(status(m, object.getRevision()));
+                out.addNodes(status(m, object.getKey(), object.getRevision()));
             }
             return out.build();
         }));
     }
 
+    /** HTTPPipeline and Pipeline share one namespace, so a pipeline is known by its name alone. */
+    private static boolean sameObject(ObjectKey a, ObjectKey b) {
+        if (!a.getName().equals(b.getName())) {
+            return false;
+        }
+        boolean pipelines = ObjectKind.byKindName(a.getKind()).map(ObjectKind::isPipeline).orElse(false)
+                && ObjectKind.byKindName(b.getKind()).map(ObjectKind::isPipeline).orElse(false);
+        return pipelines || a.getKind().equals(b.getKind());
+    }
+
     /** Whether a node runs this version of the object: it applied a revision at or after the object's. */
-    private static NodeObjectStatus status(Member m, long objectRevision) {
+    private static NodeObjectStatus status(Member m, ObjectKey key, long objectRevision) {
         NodeObjectStatus.Builder s = NodeObjectStatus.newBuilder()
                 .setNodeId(m.getNodeId()).setState(m.getState()).setAppliedRevision(m.getAppliedRevision());
         if (m.getState() == MemberState.DISCONNECTED) {
@@ -84,6 +97,11 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
             s.setStatus("rejected").setError(m.getLastError());
         } else {
             s.setStatus("pending");
+        }
+        for (ObjectLiveStatus live : m.getLiveList()) {
+            if (sameObject(live.getKey(), key) && m.getState() != MemberState.DISCONNECTED) {
+                s.addAllLive(live.getLinesList()).setLiveAtMillis(m.getLiveAtMillis());
+            }
         }
         return s.build();
     }

@@ -1,6 +1,7 @@
 package io.edgegate.controlplane.cluster;
 
 import io.edgegate.api.v1.Member;
+import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.NodeHello;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +61,23 @@ public final class MemberRegistry {
     /** Any message from the node; not published on its own (see {@link MemberPublisher}). */
     public void seen(String nodeId, Object session) {
         update(nodeId, session, m -> m.toBuilder().setLastSeenMillis(clock.millis()).build(), false);
+    }
+
+    /**
+     * A heartbeat with the node's live state of its objects. It is published (to other replicas,
+     * through etcd) only when the state changed, so an idle node costs no writes.
+     */
+    public void seen(String nodeId, Object session, List<ObjectLiveStatus> live) {
+        boolean[] changed = new boolean[1];
+        update(nodeId, session, m -> {
+            long now = clock.millis();
+            changed[0] = !m.getLiveList().equals(live);
+            Member.Builder b = m.toBuilder().setLastSeenMillis(now).setLiveAtMillis(now);
+            return changed[0] ? b.clearLive().addAllLive(live).build() : b.build();
+        }, false);
+        if (changed[0]) {
+            get(nodeId).ifPresent(this::notify);
+        }
     }
 
     public void applied(String nodeId, Object session, long revision) {

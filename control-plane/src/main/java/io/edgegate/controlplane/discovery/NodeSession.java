@@ -48,7 +48,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             case ACK -> ack(message.getAck());
             case HEARTBEAT -> {
                 if (nodeId() != null) {
-                    members.seen(nodeId(), this);
+                    members.seen(nodeId(), this, message.getHeartbeat().getLiveList());
                 }
             }
             default -> log.debug("ignoring empty message from {}", nodeId());

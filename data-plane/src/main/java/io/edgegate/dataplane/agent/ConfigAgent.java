@@ -6,6 +6,7 @@ import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.Heartbeat;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.NodeMessage;
+import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -113,7 +114,17 @@ public final class ConfigAgent implements AutoCloseable {
             s = stream;
         }
         if (s != null) {
-            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().addAllLive(liveStatus())).build());
+        }
+    }
+
+    /** A status that cannot be read (a filter failing) must not stop the heartbeat that keeps the node listed. */
+    private List<ObjectLiveStatus> liveStatus() {
+        try {
+            return updater.liveStatus();
+        } catch (RuntimeException e) {
+            log.warn("cannot read the live status: {}", e.toString());
+            return List.of();
         }
     }
 

@@ -13,6 +13,14 @@ public interface Filter extends AutoCloseable {
 
     CompletionStage<String> handle(RequestContext context);
 
+    /**
+     * Lines describing the filter's live state on this node (circuit states, counters, server
+     * health), for {@code egctl describe}; none by default. Called off the event loops.
+     */
+    default java.util.List<String> status() {
+        return java.util.List.of();
+    }
+
     /** Releases what the filter holds. Requests still in flight may finish using it. */
     @Override
     default void close() {

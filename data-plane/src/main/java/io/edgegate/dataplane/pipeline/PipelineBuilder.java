@@ -120,6 +120,21 @@ public final class PipelineBuilder {
             return filters.values().stream().map(b -> b.filter).filter(f -> !inherited.contains(f)).distinct().toList();
         }
 
+        /** Each pipeline's filters that report a live state: pipeline name → "filter (Kind): line" lines. */
+        public Map<String, List<String>> liveStatus() {
+            Map<String, List<String>> out = new java.util.TreeMap<>();
+            filters.entrySet().stream()
+                    .sorted(java.util.Comparator.comparing((Map.Entry<FilterKey, BuiltFilter> e) -> e.getKey().pipeline())
+                            .thenComparing(e -> e.getKey().filter()))
+                    .forEach(e -> {
+                        for (String line : e.getValue().filter().status()) {
+                            out.computeIfAbsent(e.getKey().pipeline(), k -> new ArrayList<>())
+                                    .add(e.getKey().filter() + " (" + e.getValue().spec().kind() + "): " + line);
+                        }
+                    });
+            return out;
+        }
+
         /** Forgets the previous generation once it has been retired, so it can be collected. */
         public Generation detached() {
             return new Generation(pipelines, filters, null);

@@ -155,7 +155,7 @@ final class EtcdRegistry implements ServiceRegistry {
     public String describe() {
         long last = lastContact;
         boolean reachable = last != 0 && System.nanoTime() - last <= staleAfterNanos;
-        return "etcd " + String.join(",", spec.endpoints()) + spec.prefix() + (reachable ? " reachable" : " unreachable")
+        return "etcd " + String.join(",", spec.endpoints()) + spec.prefix() + (reachable ? ": reachable" : ": not reached lately")
                 + ", " + snapshot.size() + " instances";
     }
 

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.registry;
 
+import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
 import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
@@ -36,6 +37,17 @@ public final class RegistryView implements AutoCloseable {
     public List<ServiceInstance> instances(String registry, String service) {
         Running running = byName.get(registry);
         return running == null ? null : running.registry().instancesOf(service);
+    }
+
+    /** One registry's state for status reports. */
+    public record Status(ObjectKind kind, String name, String line) {
+    }
+
+    public List<Status> status() {
+        return byName.values().stream()
+                .sorted(java.util.Comparator.comparing(r -> r.spec().name()))
+                .map(r -> new Status(r.spec().kind(), r.spec().name(), r.registry().describe()))
+                .toList();
     }
 
     public synchronized void reconcile(Collection<ObjectSpec> registries) {

@@ -97,7 +97,7 @@ final class ZookeeperRegistry implements ServiceRegistry {
 
     @Override
     public String describe() {
-        return "ZooKeeper " + spec.connectString() + spec.prefix() + (disconnectedSince == 0 ? " connected" : " not connected")
+        return "ZooKeeper " + spec.connectString() + spec.prefix() + (disconnectedSince == 0 ? ": connected" : ": no connection")
                 + ", " + snapshot.size() + " instances";
     }
 

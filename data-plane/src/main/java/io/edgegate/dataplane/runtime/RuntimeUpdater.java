@@ -1,5 +1,7 @@
 package io.edgegate.dataplane.runtime;
 
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
@@ -13,6 +15,7 @@ import io.edgegate.dataplane.tls.ServerTls;
 import io.edgegate.dataplane.tls.ServerTlsCache;
 import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.customdata.CustomDataSpec;
@@ -55,7 +58,9 @@ public final class RuntimeUpdater {
     private final ListenerSet listeners;
     private final CustomDataView customData;
     private final RegistryView registries;
-    private Generation generation = Generation.EMPTY;
+    private volatile Generation generation = Generation.EMPTY;
+    /** Kinds of the applied pipelines (HTTPPipeline or Pipeline), by name, for status reports. */
+    private volatile Map<String, ObjectKind> pipelineKinds = Map.of();
     private volatile long appliedRevision;
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
@@ -138,6 +143,7 @@ public final class RuntimeUpdater {
         generation = next.detached();
         retired.forEach(Filter::close);
         appliedRevision = revision;
+        pipelineKinds = pipelines.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(PipelineSpec::name, PipelineSpec::kind));
         log.info("applied revision {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
                 servers.size(), pipelines.size(), data.size(), serviceRegistries.size());
     }
@@ -161,6 +167,18 @@ public final class RuntimeUpdater {
             }
         }
         return built;
+    }
+
+    /** The live state of the running pipelines' filters and of the service registries. */
+    public List<ObjectLiveStatus> liveStatus() {
+        List<ObjectLiveStatus> out = new ArrayList<>();
+        Map<String, ObjectKind> kinds = pipelineKinds;
+        generation.liveStatus().forEach((pipeline, lines) -> out.add(ObjectLiveStatus.newBuilder()
+                .setKey(ObjectKey.newBuilder().setKind(kinds.getOrDefault(pipeline, ObjectKind.PIPELINE).kindName()).setName(pipeline))
+                .addAllLines(lines).build()));
+        registries.status().forEach(r -> out.add(ObjectLiveStatus.newBuilder()
+                .setKey(ObjectKey.newBuilder().setKind(r.kind().kindName()).setName(r.name())).addLines(r.line()).build()));
+        return out;
     }
 
     public synchronized void shutdown() {

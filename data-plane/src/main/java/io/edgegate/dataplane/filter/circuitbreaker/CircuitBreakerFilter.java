@@ -64,13 +64,21 @@ final class CircuitBreakerFilter implements Filter {
         return PASS;
     }
 
-    /** The circuits' states, for status reports: rule index → snapshot (null entries: no default policy). */
-    Circuit.Snapshot[] snapshots() {
-        Circuit.Snapshot[] out = new Circuit.Snapshot[circuits.length];
+    /** One line per circuit: which rule, its state, failure rate over its window, calls refused. */
+    @Override
+    public List<String> status() {
+        List<String> lines = new java.util.ArrayList<>();
         for (int i = 0; i < circuits.length; i++) {
-            out[i] = circuits[i] == null ? null : circuits[i].snapshot();
+            if (circuits[i] == null) {
+                continue;
+            }
+            Circuit.Snapshot s = circuits[i].snapshot();
+            String rule = i == circuits.length - 1 ? "default" : "urls[" + i + "]";
+            String rate = s.failureRatePercent() < 0 ? "failure rate not yet known" : "failure rate " + s.failureRatePercent() + "%";
+            lines.add("circuit " + rule + " (policy " + policyOfCircuit[i].name() + "): " + s.state() + ", " + rate + " over "
+                    + s.calls() + " calls, " + s.shortCircuited() + " short-circuited");
         }
-        return out;
+        return lines;
     }
 
     /** One call let through: reports its outcome to the circuit exactly once. */

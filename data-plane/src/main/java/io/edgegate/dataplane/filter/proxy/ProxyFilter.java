@@ -214,6 +214,16 @@ final class ProxyFilter implements Filter {
     }
 
     @Override
+    public List<String> status() {
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("main pool: " + mainPool.status());
+        for (int i = 0; i < candidates.size(); i++) {
+            lines.add("candidate pool " + (i + 1) + ": " + candidates.get(i).pool().status());
+        }
+        return lines;
+    }
+
+    @Override
     public void close() {
         mainPool.close();
         candidates.forEach(c -> c.pool().close());

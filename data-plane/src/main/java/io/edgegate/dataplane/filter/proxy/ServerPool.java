@@ -121,6 +121,19 @@ final class ServerPool {
         return null;
     }
 
+    /** The servers in use now, where they come from and, with health checks, whether each is in the rotation. */
+    String status() {
+        Members members = current();
+        String source = members == staticMembers
+                ? (registries == null ? "static servers" : "static servers (registry " + spec.serviceRegistry().orElseThrow()
+                        + " has no instances of " + spec.serviceName().orElseThrow() + " or is unreachable)")
+                : "registry " + spec.serviceRegistry().orElseThrow() + " service " + spec.serviceName().orElseThrow();
+        List<String> servers = members.servers().stream()
+                .map(s -> health == null || members != staticMembers ? s.url() : s.url() + (health.isUp(s) ? " healthy" : " UNHEALTHY"))
+                .toList();
+        return source + ": " + (servers.isEmpty() ? "none" : String.join(", ", servers));
+    }
+
     /** Stops the health checks. */
     void close() {
         if (health != null) {

@@ -87,8 +87,13 @@ final class RateLimiterFilter implements Filter {
         return key == null ? "" : key;
     }
 
-    /** Requests admitted at once, admitted after waiting for a permit, and refused, since this filter was built. */
-    long[] counts() {
-        return new long[] {admitted.sum(), delayed.sum(), rejected.sum()};
+    @Override
+    public List<String> status() {
+        String line = admitted.sum() + " admitted at once, " + delayed.sum() + " after waiting for a permit, "
+                + rejected.sum() + " refused (429)";
+        if (perClient != null) {
+            line += "; " + perClientBuckets.stream().mapToLong(ClientBuckets::size).sum() + " clients tracked";
+        }
+        return List.of(line);
     }
 }
