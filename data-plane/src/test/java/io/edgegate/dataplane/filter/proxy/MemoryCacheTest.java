@@ -115,14 +115,21 @@ class MemoryCacheTest {
             assertThat(node.get(port, "/big/" + i + "?pad=19000").headers().firstValue("X-Cache")).hasValue("MISS");
         }
         int hits = 0;
-        // Newest first: asking for an evicted answer stores it again and pushes older ones out.
         for (int i = 99; i >= 0; i--) {
             if (node.get(port, "/big/" + i + "?pad=19000").headers().firstValue("X-Cache").orElse("").equals("HIT")) {
                 hits++;
             }
         }
 
-        // 200,000 bytes hold at most 10 answers of ~19.5 KB; the most recent ones stay.
-        assertThat(hits).isBetween(1, 10);
+        // 200,000 bytes hold at most 10 answers of ~19.5 KB. Which ones stay is the cache's
+        // admission policy's choice (W-TinyLFU: how often an answer is asked for, not only how
+        // recently), so only the bound is asserted, and that an answer asked for again and
+        // again after the churn is taken in.
+        assertThat(hits).isLessThanOrEqualTo(10);
+        boolean admitted = false;
+        for (int i = 0; i < 10 && !admitted; i++) {
+            admitted = node.get(port, "/popular?pad=19000").headers().firstValue("X-Cache").orElse("").equals("HIT");
+        }
+        assertThat(admitted).as("a popular answer is cached after the churn").isTrue();
     }
 }
