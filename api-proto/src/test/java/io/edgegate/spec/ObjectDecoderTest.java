@@ -341,4 +341,18 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode("kind: CustomData\nname: c\nrecrods: []\n"))
                 .hasMessageContaining("unknown field 'recrods' (did you mean 'records'?)");
     }
+
+    @Test
+    void poolsMayNameOnlyTheResiliencePoliciesTheirPipelineDeclares() {
+        String pipeline = example("filters/resilience-v2.yaml");
+        assertThatThrownBy(() -> decode(pipeline.replace("retryPolicy: retry3", "retryPolicy: retry4")))
+                .hasMessageContaining("filters[0]: pool names Retry policy 'retry4', which the pipeline's resilience does not define "
+                        + "(Retry policies: retry3)");
+        assertThatThrownBy(() -> decode(pipeline.replace("circuitBreakerPolicy: cb", "circuitBreakerPolicy: retry3")))
+                .hasMessageContaining("pool names CircuitBreaker policy 'retry3'");
+        assertThatThrownBy(() -> decode(pipeline.replace("kind: Retry\n", "kind: Retryer\n")))
+                .hasMessageContaining("'Retryer' is not a resilience policy kind (expected CircuitBreaker or Retry)");
+        assertThatThrownBy(() -> decode(pipeline.replace("failureRateThreshold: 50", "failureRateThreshold: 150")))
+                .hasMessageContaining("failureRateThreshold");
+    }
 }

@@ -5,6 +5,7 @@ import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.SpecNode;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.ResiliencePolicies;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,8 +30,7 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
     }
 
     public static PipelineSpec decode(String name, ObjectKind kind, SpecObject o, FilterSpecKinds kinds) {
-        o.unsupported("v2 resilience policies are planned; put a Retryer or CircuitBreaker filter before the Proxy in the flow",
-                "resilience");
+        ResiliencePolicies resilience = ResiliencePolicies.decode(o);
         List<Declared> declared = o.list("filters", n -> Declared.decode(n, kind, kinds));
         if (!o.has("filters") || declared.isEmpty()) {
             o.error("filters", "a pipeline needs at least one filter");
@@ -49,7 +49,17 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
             checkFlow(o, flow, byName);
         }
         List<FilterSpec> filters = new ArrayList<>();
-        declared.stream().filter(d -> d.spec != null).forEach(d -> filters.add(d.spec));
+        for (int i = 0; i < declared.size(); i++) {
+            FilterSpec spec = declared.get(i).spec;
+            if (spec == null) {
+                continue;
+            }
+            try {
+                filters.add(spec.withResilience(resilience));
+            } catch (IllegalArgumentException e) {
+                o.error("filters[" + i + "]", e.getMessage());
+            }
+        }
         return new PipelineSpec(name, kind, flow, filters);
     }
 

@@ -1,6 +1,7 @@
 package io.edgegate.spec.filter.proxy;
 
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.ResiliencePolicies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +24,11 @@ public record PoolSpec(
         Optional<PoolFilterSpec> filter,
         Optional<MemoryCacheSpec> memoryCache,
         Optional<Duration> timeout,
-        Optional<HealthCheckSpec> healthCheck) {
+        Optional<HealthCheckSpec> healthCheck,
+        PoolResilience resilience) {
 
     static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE);
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -41,9 +43,13 @@ public record PoolSpec(
         return servers.stream().filter(s -> s.tags().stream().anyMatch(serverTags::contains)).toList();
     }
 
+    /** This pool with its resilience policies resolved against the pipeline's. */
+    PoolSpec withResilience(ResiliencePolicies policies) {
+        return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
+                resilience.resolve(policies));
+    }
+
     static PoolSpec decode(SpecObject o) {
-        o.unsupported("v2 resilience policies are planned; put a Retryer or CircuitBreaker filter before the Proxy in the flow",
-                "retryPolicy", "circuitBreakerPolicy", "failureCodes");
         o.unsupported("tracing arrives with observability", "spanName");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
@@ -55,6 +61,7 @@ public record PoolSpec(
         Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
         Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
         Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
+        PoolResilience resilience = PoolResilience.decode(o);
         Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode).or(loadBalance::healthCheck);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
@@ -72,7 +79,7 @@ public record PoolSpec(
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
         PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
-                healthCheck);
+                healthCheck, resilience);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

@@ -2,6 +2,7 @@ package io.edgegate.spec.filter.proxy;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.ResiliencePolicies;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.List;
@@ -29,9 +30,11 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     public static final String RESULT_CLIENT_ERROR = "clientError";
     public static final String RESULT_SERVER_ERROR = "serverError";
     public static final String RESULT_FAILURE_CODE = "failureCode";
+    /** A pool's circuit is open: 503 without calling a server. */
+    public static final String RESULT_SHORT_CIRCUITED = "shortCircuited";
 
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE),
+            Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE, RESULT_SHORT_CIRCUITED),
             ProxySpec::decode);
 
     public ProxySpec {
@@ -41,6 +44,12 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     @Override
     public String kind() {
         return KIND;
+    }
+
+    @Override
+    public ProxySpec withResilience(ResiliencePolicies policies) {
+        return new ProxySpec(name, mainPool.withResilience(policies), candidatePools.stream().map(p -> p.withResilience(policies)).toList(),
+                mirrorPool, compression, upstreamHeader);
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
@@ -55,6 +64,8 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
         mirror.filter(m -> m.filter().isPresent()).ifPresent(m -> o.error("mirrorPool.filter", "a mirror pool takes every request: drop its filter"));
+        mirror.filter(m -> m.resilience().retryPolicy().isPresent() || m.resilience().circuitBreakerPolicy().isPresent())
+                .ifPresent(m -> o.error("mirrorPool", "a mirror's answers are ignored, so retryPolicy and circuitBreakerPolicy do not apply to it"));
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {

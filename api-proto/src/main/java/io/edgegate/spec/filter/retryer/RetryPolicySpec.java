@@ -29,7 +29,7 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
         return failureStatusCodes.isEmpty() ? status >= 500 : failureStatusCodes.contains(status);
     }
 
-    static RetryPolicySpec decode(SpecObject o) {
+    public static RetryPolicySpec decode(SpecObject o) {
         String name = o.requiredString("name");
         int maxAttempts = o.integer("maxAttempts", 3, 1, 10);
         Duration wait = o.duration("waitDuration", Duration.ofMillis(500));

@@ -3,6 +3,7 @@ package io.edgegate.dataplane.filter.circuitbreaker;
 import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.resilience.Circuit;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;

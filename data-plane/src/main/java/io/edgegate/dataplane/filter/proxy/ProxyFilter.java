@@ -8,6 +8,7 @@ import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.pipeline.RetryPlan;
+import io.edgegate.dataplane.resilience.Circuit;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
@@ -74,8 +75,17 @@ final class ProxyFilter implements Filter {
             context.respond(cached.fresh().toResponse(System.nanoTime(), "HIT"));
             return FilterResults.success();
         }
+        Circuit circuit = pool.circuit();
+        if (circuit != null && !circuit.tryAcquire()) {
+            context.requestBody().discard();
+            context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
+            return results.of(ProxySpec.RESULT_SHORT_CIRCUITED);
+        }
         Upstream server = pool.pick(context);
         if (server == null) {
+            if (circuit != null) {
+                circuit.release();
+            }
             context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
@@ -84,14 +94,36 @@ final class ProxyFilter implements Filter {
             context.replaceRequestBody(mirror.mirror(context));
         }
         long deadline = deadline(pool, context);
-        RetryPlan plan = context.retryPlan();
-        if (plan == null) {
-            return attempt(context, server, cached, deadline, context.requestBody())
-                    .handle((response, error) -> finish(context, pool, server, cached, response, error));
+        RetryPlan plan = pool.retry() != null ? pool.retry() : context.retryPlan();
+        if (pool.retry() != null) {
+            pool.retry().requested();
         }
-        CompletableFuture<String> result = new CompletableFuture<>();
-        attemptWithRetries(context, pool, server, cached, deadline, plan, 1, result);
+        CompletionStage<String> result;
+        if (plan == null) {
+            result = attempt(context, server, cached, deadline, context.requestBody())
+                    .handle((response, error) -> finish(context, pool, server, cached, response, error));
+        } else {
+            CompletableFuture<String> retried = new CompletableFuture<>();
+            attemptWithRetries(context, pool, server, cached, deadline, plan, 1, retried);
+            result = retried;
+        }
+        if (circuit != null) {
+            long started = System.nanoTime();
+            result = result.whenComplete((outcome, error) -> reportTo(circuit, pool, context, System.nanoTime() - started));
+        }
         return result;
+    }
+
+    /** The pool's circuit learns how the call went: the answer's status, or the server not reached in time. */
+    private static void reportTo(Circuit circuit, ServerPool pool, RequestContext context, long elapsedNanos) {
+        Response response = context.response();
+        if (context.isAborted() || response == null) {
+            circuit.release();
+            return;
+        }
+        boolean failed = context.upstreamFailed() ? pool.countsNetworkFailures() || pool.isFailure(response.head().status().code())
+                : pool.isFailure(response.head().status().code());
+        circuit.record(failed, elapsedNanos);
     }
 
     /** Sends the request to {@code server}; past {@code deadline} the answer fails with {@link ResponseTimeout}. */
@@ -210,7 +242,7 @@ final class ProxyFilter implements Filter {
             answer.head().headers().set(upstreamHeader, server.url());
         }
         context.respond(answer);
-        return SUCCESS;
+        return pool.isFailureCode(answer.head().status().code()) ? ProxySpec.RESULT_FAILURE_CODE : SUCCESS;
     }
 
     @Override

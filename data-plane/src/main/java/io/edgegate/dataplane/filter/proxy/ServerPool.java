@@ -2,11 +2,16 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.resilience.Circuit;
+import io.edgegate.dataplane.resilience.PolicyPlan;
+import io.edgegate.dataplane.resilience.RetryBudget;
 import io.edgegate.dataplane.registry.ServiceInstance;
+import io.edgegate.spec.filter.proxy.PoolResilience;
 import io.edgegate.spec.filter.proxy.PoolSpec;
 import io.edgegate.spec.filter.proxy.ServerSpec;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The servers a pool may use, with its balancer. A pool that names a service registry follows
@@ -30,6 +35,11 @@ final class ServerPool {
     private final HealthChecker health;
     /** Long.MAX_VALUE: no limit of its own. */
     private final long timeoutNanos;
+    /** Null unless the pool names a circuitBreakerPolicy. */
+    private final Circuit circuit;
+    /** Null unless the pool names a retryPolicy. */
+    private final PolicyPlan retry;
+    private final Set<Integer> failureCodes;
     /** The members last built from the registry, reused while its instance list is the same object. */
     private volatile Members fromRegistry = NONE;
 
@@ -42,6 +52,39 @@ final class ServerPool {
                 .map(h -> services.checker(h, staticMembers.servers())).orElse(null);
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+        PoolResilience resilience = spec.resilience();
+        this.failureCodes = resilience.failureCodes();
+        this.circuit = resilience.circuitBreaker().map(p -> new Circuit(p, System::nanoTime)).orElse(null);
+        this.retry = resilience.retry().map(p -> new PolicyPlan(p,
+                new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failureCodes)).orElse(null);
+    }
+
+    /** The pool's circuit (v2 circuitBreakerPolicy), or null. */
+    Circuit circuit() {
+        return circuit;
+    }
+
+    /** The pool's retry plan (v2 retryPolicy), or null. */
+    PolicyPlan retry() {
+        return retry;
+    }
+
+    /** Whether an answer with {@code status} failed for this pool: its failureCodes, else the circuit policy's own codes. */
+    boolean isFailure(int status) {
+        if (!failureCodes.isEmpty()) {
+            return failureCodes.contains(status);
+        }
+        return spec.resilience().circuitBreaker().map(p -> p.isFailure(status)).orElse(false);
+    }
+
+    /** Whether the answer's status is one of the pool's failureCodes (the Proxy's result failureCode). */
+    boolean isFailureCode(int status) {
+        return failureCodes.contains(status);
+    }
+
+    /** Whether the pool's circuit counts a server it could not reach (or that was too slow) as a failure. */
+    boolean countsNetworkFailures() {
+        return spec.resilience().circuitBreaker().map(p -> p.countingNetworkException()).orElse(false);
     }
 
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {
@@ -131,7 +174,13 @@ final class ServerPool {
         List<String> servers = members.servers().stream()
                 .map(s -> health == null || members != staticMembers ? s.url() : s.url() + (health.isUp(s) ? " healthy" : " UNHEALTHY"))
                 .toList();
-        return source + ": " + (servers.isEmpty() ? "none" : String.join(", ", servers));
+        String line = source + ": " + (servers.isEmpty() ? "none" : String.join(", ", servers));
+        if (circuit != null) {
+            Circuit.Snapshot c = circuit.snapshot();
+            line += "; circuit " + c.state() + (c.failureRatePercent() < 0 ? "" : ", failure rate " + c.failureRatePercent() + "%")
+                    + " over " + c.calls() + " calls, " + c.shortCircuited() + " short-circuited";
+        }
+        return line;
     }
 
     /** Stops the health checks. */

@@ -4,6 +4,8 @@ import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.resilience.PolicyPlan;
+import io.edgegate.dataplane.resilience.RetryBudget;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.retryer.RetryPolicySpec;
 import io.edgegate.spec.filter.retryer.RetryerSpec;

@@ -1,8 +1,8 @@
-package io.edgegate.dataplane.filter.circuitbreaker;
+package io.edgegate.dataplane.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.edgegate.dataplane.filter.circuitbreaker.Circuit.State;
+import io.edgegate.dataplane.resilience.Circuit.State;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec.WindowType;
 import java.time.Duration;

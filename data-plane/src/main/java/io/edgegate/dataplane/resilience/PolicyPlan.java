@@ -1,23 +1,32 @@
-package io.edgegate.dataplane.filter.retryer;
+package io.edgegate.dataplane.resilience;
 
 import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.spec.filter.retryer.RetryPolicySpec;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A Retryer policy as the Proxy follows it, with the budget shared by all its requests. */
-final class PolicyPlan implements RetryPlan {
+public final class PolicyPlan implements RetryPlan {
 
     private final RetryPolicySpec policy;
     private final RetryBudget budget;
     private final long waitNanos;
+    private final Set<Integer> failureCodes;
 
-    PolicyPlan(RetryPolicySpec policy, RetryBudget budget) {
+    public PolicyPlan(RetryPolicySpec policy, RetryBudget budget) {
+        this(policy, budget, Set.of());
+    }
+
+    /** {@code failureCodes}, when given (a v2 pool's), replace the policy's own failure statuses. */
+    public PolicyPlan(RetryPolicySpec policy, RetryBudget budget, Set<Integer> failureCodes) {
         this.policy = policy;
         this.budget = budget;
         this.waitNanos = policy.waitDuration().toNanos();
+        this.failureCodes = Set.copyOf(failureCodes);
     }
 
-    void requested() {
+    /** A request that may be retried: it adds to the budget. */
+    public void requested() {
         budget.deposit();
     }
 
@@ -28,7 +37,10 @@ final class PolicyPlan implements RetryPlan {
 
     @Override
     public boolean failed(int status) {
-        return status == 0 ? policy.countingNetworkException() : policy.isFailure(status);
+        if (status == 0) {
+            return policy.countingNetworkException();
+        }
+        return failureCodes.isEmpty() ? policy.isFailure(status) : failureCodes.contains(status);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.edgegate.dataplane.filter.circuitbreaker;
+package io.edgegate.dataplane.resilience;
 
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec.WindowType;
@@ -10,9 +10,9 @@ import java.util.function.LongSupplier;
  * a few trial calls through, whose rates decide between CLOSED and OPEN again. Calls from all
  * event loops meet here, so the short critical sections are synchronized.
  */
-final class Circuit {
+public final class Circuit {
 
-    enum State { CLOSED, OPEN, HALF_OPEN }
+    public enum State { CLOSED, OPEN, HALF_OPEN }
 
     private final CircuitBreakerPolicySpec policy;
     private final LongSupplier nanoTime;
@@ -26,7 +26,7 @@ final class Circuit {
     private int trialSlow;
     private long shortCircuited;
 
-    Circuit(CircuitBreakerPolicySpec policy, LongSupplier nanoTime) {
+    public Circuit(CircuitBreakerPolicySpec policy, LongSupplier nanoTime) {
         this.policy = policy;
         this.nanoTime = nanoTime;
         boolean countBased = policy.slidingWindowType() == WindowType.COUNT_BASED;
@@ -39,7 +39,7 @@ final class Circuit {
     }
 
     /** Whether a call may go ahead now; a refused call is counted as short-circuited. */
-    synchronized boolean tryAcquire() {
+    public synchronized boolean tryAcquire() {
         long now = nanoTime.getAsLong();
         if (state == State.OPEN && now - changedAt >= policy.waitDurationInOpenState().toNanos()) {
             halfOpen(now);
@@ -60,7 +60,7 @@ final class Circuit {
     }
 
     /** The outcome of a call {@link #tryAcquire} let through, {@code elapsedNanos} after it started. */
-    synchronized void record(boolean failure, long elapsedNanos) {
+    public synchronized void record(boolean failure, long elapsedNanos) {
         long now = nanoTime.getAsLong();
         boolean slowCall = elapsedNanos >= policy.slowCallDurationThreshold().toNanos();
         switch (state) {
@@ -90,7 +90,7 @@ final class Circuit {
     }
 
     /** A call let through ended without an outcome (the client went away): its trial permit returns. */
-    synchronized void release() {
+    public synchronized void release() {
         if (state == State.HALF_OPEN) {
             trialPermits++;
         }
@@ -121,17 +121,17 @@ final class Circuit {
         window.reset();
     }
 
-    synchronized State state() {
+    public synchronized State state() {
         return state;
     }
 
     /** State, failure rate in percent over the window (-1 below the minimum of calls), calls in it, and calls refused so far. */
-    synchronized Snapshot snapshot() {
+    public synchronized Snapshot snapshot() {
         int calls = window.calls(nanoTime.getAsLong());
         int rate = calls == 0 || calls < minimumCalls ? -1 : (int) (window.failures * 100L / calls);
         return new Snapshot(state, rate, calls, shortCircuited);
     }
 
-    record Snapshot(State state, int failureRatePercent, int calls, long shortCircuited) {
+    public record Snapshot(State state, int failureRatePercent, int calls, long shortCircuited) {
     }
 }

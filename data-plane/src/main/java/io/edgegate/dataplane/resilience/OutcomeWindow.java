@@ -1,4 +1,4 @@
-package io.edgegate.dataplane.filter.circuitbreaker;
+package io.edgegate.dataplane.resilience;
 
 /**
  * The calls a circuit judges by: the last N calls (count based) or the calls of the last N

@@ -1,4 +1,4 @@
-package io.edgegate.dataplane.filter.retryer;
+package io.edgegate.dataplane.resilience;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
  * {@code perSecond}; a retry takes one. Lock-free, counted in thousandths of a retry. The
  * balance is capped so a quiet minute cannot fund a storm.
  */
-final class RetryBudget {
+public final class RetryBudget {
 
     private static final long ONE = 1000;
 
@@ -19,7 +19,7 @@ final class RetryBudget {
     private final AtomicLong balance;
     private final AtomicLong refilledSecond;
 
-    RetryBudget(double ratio, int perSecond, LongSupplier nanoTime) {
+    public RetryBudget(double ratio, int perSecond, LongSupplier nanoTime) {
         this.perRequest = Math.round(ratio * ONE);
         this.perSecond = perSecond * ONE;
         this.cap = Math.max(this.perSecond, ONE) + perRequest * 100;
