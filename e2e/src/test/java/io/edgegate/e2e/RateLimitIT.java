@@ -127,8 +127,9 @@ class RateLimitIT {
         String[] out = new String[1];
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
             out[0] = EgctlRun.inProcess(cluster.server(), "describe", "hp", "circuit-breaker").out();
-            return out[0].contains("Live state") && cluster.nodeIds().stream().allMatch(out[0]::contains)
-                    && out[0].contains("OPEN");
+            int live = out[0].indexOf("Live state");
+            return live >= 0 && out[0].contains("OPEN")
+                    && cluster.nodeIds().stream().allMatch(node -> out[0].indexOf(node + " (", live) > 0);
         });
         String live = out[0].substring(out[0].indexOf("Live state"));
         assertThat(live).containsPattern(tripped + " \\(\\d+s ago\\):\\n\\s+breaker \\(CircuitBreaker\\): circuit default "
