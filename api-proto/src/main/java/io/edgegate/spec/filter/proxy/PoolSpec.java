@@ -25,10 +25,12 @@ public record PoolSpec(
         Optional<MemoryCacheSpec> memoryCache,
         Optional<Duration> timeout,
         Optional<HealthCheckSpec> healthCheck,
-        PoolResilience resilience) {
+        PoolResilience resilience,
+        Optional<OutlierDetectionSpec> outlierDetection) {
 
     static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE);
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE,
+            Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -46,7 +48,7 @@ public record PoolSpec(
     /** This pool with its resilience policies resolved against the pipeline's. */
     PoolSpec withResilience(ResiliencePolicies policies) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.resolve(policies));
+                resilience.resolve(policies), outlierDetection);
     }
 
     static PoolSpec decode(SpecObject o) {
@@ -62,6 +64,7 @@ public record PoolSpec(
         Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
         Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
         PoolResilience resilience = PoolResilience.decode(o);
+        Optional<OutlierDetectionSpec> outlierDetection = o.object("outlierDetection").map(OutlierDetectionSpec::decode);
         Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode).or(loadBalance::healthCheck);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
@@ -79,7 +82,7 @@ public record PoolSpec(
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
         PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
-                healthCheck, resilience);
+                healthCheck, resilience, outlierDetection);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

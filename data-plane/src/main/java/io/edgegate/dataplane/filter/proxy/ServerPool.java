@@ -35,6 +35,8 @@ final class ServerPool {
     private final HealthChecker health;
     /** Long.MAX_VALUE: no limit of its own. */
     private final long timeoutNanos;
+    /** Null unless the pool has outlierDetection. */
+    private final OutlierDetector outliers;
     /** Null unless the pool names a circuitBreakerPolicy. */
     private final Circuit circuit;
     /** Null unless the pool names a retryPolicy. */
@@ -52,6 +54,7 @@ final class ServerPool {
                 .map(h -> services.checker(h, staticMembers.servers())).orElse(null);
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+        this.outliers = spec.outlierDetection().map(o -> new OutlierDetector(o, System::nanoTime)).orElse(null);
         PoolResilience resilience = spec.resilience();
         this.failureCodes = resilience.failureCodes();
         this.circuit = resilience.circuitBreaker().map(p -> new Circuit(p, System::nanoTime)).orElse(null);
@@ -114,6 +117,9 @@ final class ServerPool {
                 .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
                 .toList());
         fromRegistry = built;
+        if (outliers != null) {
+            outliers.retainOnly(java.util.stream.Stream.concat(built.servers().stream(), staticMembers.servers().stream()).toList());
+        }
         return built;
     }
 
@@ -134,7 +140,7 @@ final class ServerPool {
         }
         Upstream bound = members.sticky() == null ? null : members.sticky().boundServer(context);
         Upstream server = bound != null ? bound : members.balancer().pick(context);
-        if (health != null && !health.isUp(server)) {
+        if (!available(server)) {
             server = healthyInstead(members, context);
             if (server == null) {
                 return null;
@@ -152,12 +158,12 @@ final class ServerPool {
     private Upstream healthyInstead(Members members, RequestContext context) {
         for (int i = 0; i < members.servers().size(); i++) {
             Upstream again = members.balancer().pick(context);
-            if (health.isUp(again)) {
+            if (available(again)) {
                 return again;
             }
         }
         for (Upstream server : members.servers()) {
-            if (health.isUp(server)) {
+            if (available(server)) {
                 return server;
             }
         }
@@ -172,7 +178,8 @@ final class ServerPool {
                         + " has no instances of " + spec.serviceName().orElseThrow() + " or is unreachable)")
                 : "registry " + spec.serviceRegistry().orElseThrow() + " service " + spec.serviceName().orElseThrow();
         List<String> servers = members.servers().stream()
-                .map(s -> health == null || members != staticMembers ? s.url() : s.url() + (health.isUp(s) ? " healthy" : " UNHEALTHY"))
+                .map(s -> s.url() + (health != null && members == staticMembers && !health.isUp(s) ? " UNHEALTHY" : "")
+                        + (outliers != null && outliers.isEjected(s) ? " EJECTED" : ""))
                 .toList();
         String line = source + ": " + (servers.isEmpty() ? "none" : String.join(", ", servers));
         if (circuit != null) {
@@ -181,6 +188,11 @@ final class ServerPool {
                     + " over " + c.calls() + " calls, " + c.shortCircuited() + " short-circuited";
         }
         return line;
+    }
+
+    /** In the rotation: not failing its health checks and not ejected as an outlier. */
+    private boolean available(Upstream server) {
+        return (health == null || health.isUp(server)) && (outliers == null || !outliers.isEjected(server));
     }
 
     /** Stops the health checks. */
@@ -199,6 +211,9 @@ final class ServerPool {
         }
         if (members.sticky() != null && head != null) {
             members.sticky().onResponse(server, head);
+        }
+        if (outliers != null) {
+            outliers.record(server, head == null || head.status().code() >= 500, members.servers());
         }
     }
 }
