@@ -355,4 +355,18 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode(pipeline.replace("failureRateThreshold: 50", "failureRateThreshold: 150")))
                 .hasMessageContaining("failureRateThreshold");
     }
+
+    @Test
+    void resilienceFiltersCheckTheirPolicyNamesAndReferences() {
+        String limiter = example("filters/rate-limiter.yaml");
+        assertThatThrownBy(() -> decode(limiter.replace("policyRef: ten-per-second", "policyRef: ten-per-minute")))
+                .hasMessageContaining("urls[0].policyRef: no policy named 'ten-per-minute' (policies: ten-per-second)");
+        assertThatThrownBy(() -> decode(limiter.replace("      - name: ten-per-second\n",
+                "      - name: ten-per-second\n        limitForPeriod: 1\n      - name: ten-per-second\n")))
+                .hasMessageContaining("policy name 'ten-per-second' is used twice");
+        assertThatThrownBy(() -> decode(example("filters/circuit-breaker.yaml").replace("    defaultPolicyRef: orders\n", "")))
+                .hasMessageContaining("urls: no request would be guarded: give urls with a policyRef, or a defaultPolicyRef");
+        assertThatThrownBy(() -> decode(example("filters/retryer.yaml").replace("backOffPolicy: RANDOM", "backOffPolicy: LINEAR")))
+                .hasMessageContaining("'LINEAR' is not a back-off policy (expected RANDOM or EXPONENTIAL)");
+    }
 }

@@ -2,10 +2,10 @@ package io.edgegate.spec.filter.circuitbreaker;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.PolicyRules;
 import io.edgegate.spec.filter.resilience.UrlPolicyRule;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,21 +33,8 @@ public record CircuitBreakerSpec(String name, List<CircuitBreakerPolicySpec> pol
     }
 
     static CircuitBreakerSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        List<CircuitBreakerPolicySpec> policies = o.list("policies", n -> CircuitBreakerPolicySpec.decode(n.asObject()));
-        Set<String> names = new LinkedHashSet<>();
-        for (CircuitBreakerPolicySpec policy : policies) {
-            if (!policy.name().isEmpty() && !names.add(policy.name())) {
-                o.error("policies", "policy name '" + policy.name() + "' is used twice");
-            }
-        }
-        if (policies.isEmpty()) {
-            o.error("policies", "a CircuitBreaker needs at least one policy");
-        }
-        Optional<String> defaultRef = UrlPolicyRule.defaultPolicyRef(o, names);
-        List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names);
-        if (urls.isEmpty() && defaultRef.isEmpty() && !policies.isEmpty()) {
-            o.error("urls", "no request would be guarded: give urls with a policyRef, or a defaultPolicyRef");
-        }
-        return new CircuitBreakerSpec(name, policies, defaultRef, urls);
+        PolicyRules<CircuitBreakerPolicySpec> rules = PolicyRules.decode(o, KIND, CircuitBreakerPolicySpec::decode, CircuitBreakerPolicySpec::name,
+                "no request would be guarded");
+        return new CircuitBreakerSpec(name, rules.policies(), rules.defaultPolicyRef(), rules.urls());
     }
 }

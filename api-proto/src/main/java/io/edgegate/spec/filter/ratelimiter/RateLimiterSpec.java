@@ -2,10 +2,10 @@ package io.edgegate.spec.filter.ratelimiter;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.PolicyRules;
 import io.edgegate.spec.filter.resilience.UrlPolicyRule;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -39,22 +39,9 @@ public record RateLimiterSpec(String name, List<RateLimitPolicySpec> policies, O
     }
 
     static RateLimiterSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        List<RateLimitPolicySpec> policies = o.list("policies", n -> RateLimitPolicySpec.decode(n.asObject()));
-        Set<String> names = new LinkedHashSet<>();
-        for (RateLimitPolicySpec policy : policies) {
-            if (!policy.name().isEmpty() && !names.add(policy.name())) {
-                o.error("policies", "policy name '" + policy.name() + "' is used twice");
-            }
-        }
-        if (policies.isEmpty()) {
-            o.error("policies", "a RateLimiter needs at least one policy");
-        }
-        Optional<String> defaultRef = UrlPolicyRule.defaultPolicyRef(o, names);
-        List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names);
-        if (urls.isEmpty() && defaultRef.isEmpty() && !policies.isEmpty()) {
-            o.error("urls", "no request would be limited: give urls with a policyRef, or a defaultPolicyRef");
-        }
+        PolicyRules<RateLimitPolicySpec> rules = PolicyRules.decode(o, KIND, RateLimitPolicySpec::decode, RateLimitPolicySpec::name,
+                "no request would be limited");
         Optional<PerClientSpec> perClient = o.object("perClient").map(PerClientSpec::decode);
-        return new RateLimiterSpec(name, policies, defaultRef, urls, perClient);
+        return new RateLimiterSpec(name, rules.policies(), rules.defaultPolicyRef(), rules.urls(), perClient);
     }
 }

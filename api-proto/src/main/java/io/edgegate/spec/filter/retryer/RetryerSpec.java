@@ -2,10 +2,10 @@ package io.edgegate.spec.filter.retryer;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.resilience.PolicyRules;
 import io.edgegate.spec.filter.resilience.UrlPolicyRule;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -33,21 +33,8 @@ public record RetryerSpec(String name, List<RetryPolicySpec> policies, Optional<
     }
 
     static RetryerSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        List<RetryPolicySpec> policies = o.list("policies", n -> RetryPolicySpec.decode(n.asObject()));
-        Set<String> names = new LinkedHashSet<>();
-        for (RetryPolicySpec policy : policies) {
-            if (!policy.name().isEmpty() && !names.add(policy.name())) {
-                o.error("policies", "policy name '" + policy.name() + "' is used twice");
-            }
-        }
-        if (policies.isEmpty()) {
-            o.error("policies", "a Retryer needs at least one policy");
-        }
-        Optional<String> defaultRef = UrlPolicyRule.defaultPolicyRef(o, names);
-        List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names);
-        if (urls.isEmpty() && defaultRef.isEmpty() && !policies.isEmpty()) {
-            o.error("urls", "no request would be retried: give urls with a policyRef, or a defaultPolicyRef");
-        }
-        return new RetryerSpec(name, policies, defaultRef, urls);
+        PolicyRules<RetryPolicySpec> rules = PolicyRules.decode(o, KIND, RetryPolicySpec::decode, RetryPolicySpec::name,
+                "no request would be retried");
+        return new RetryerSpec(name, rules.policies(), rules.defaultPolicyRef(), rules.urls());
     }
 }
