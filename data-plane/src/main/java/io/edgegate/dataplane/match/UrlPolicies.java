@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.match;
 
+import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.resilience.UrlPolicyRule;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,16 @@ public final class UrlPolicies {
                 .map(u -> new Rule(Set.copyOf(u.methods()), StringMatcher.of(u.url()), policyNames.indexOf(u.policyRef())))
                 .toArray(Rule[]::new);
         return new UrlPolicies(rules, defaultPolicyRef.map(policyNames::indexOf).orElse(NONE));
+    }
+
+    /** Like {@link #ruleFor}, from the request target: the path is cut out only when a rule needs it. */
+    public int ruleForTarget(String method, String uri) {
+        return rules.length == 0 ? ruleFor(method, "") : ruleFor(method, RequestTarget.path(uri));
+    }
+
+    /** Like {@link #policyFor}, from the request target: the path is cut out only when a rule needs it. */
+    public int policyForTarget(String method, String uri) {
+        return rules.length == 0 ? defaultPolicy : policyFor(method, RequestTarget.path(uri));
     }
 
     /**

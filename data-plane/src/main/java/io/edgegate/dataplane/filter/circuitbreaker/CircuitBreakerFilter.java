@@ -4,7 +4,6 @@ import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.resilience.Circuit;
-import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.netty.handler.codec.http.HttpResponse;
@@ -49,7 +48,7 @@ final class CircuitBreakerFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        int rule = urls.ruleFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        int rule = urls.ruleForTarget(context.request().method().name(), context.request().uri());
         if (rule == UrlPolicies.NONE) {
             return PASS;
         }

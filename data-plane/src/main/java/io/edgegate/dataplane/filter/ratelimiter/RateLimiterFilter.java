@@ -4,7 +4,6 @@ import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
-import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.ratelimiter.PerClientSpec;
 import io.edgegate.spec.filter.ratelimiter.RateLimitPolicySpec;
 import io.edgegate.spec.filter.ratelimiter.RateLimiterSpec;
@@ -51,7 +50,7 @@ final class RateLimiterFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        int policy = urls.policyFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        int policy = urls.policyForTarget(context.request().method().name(), context.request().uri());
         if (policy == UrlPolicies.NONE) {
             return PASS;
         }

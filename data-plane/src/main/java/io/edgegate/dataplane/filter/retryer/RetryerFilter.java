@@ -6,7 +6,6 @@ import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.resilience.PolicyPlan;
 import io.edgegate.dataplane.resilience.RetryBudget;
-import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.retryer.RetryPolicySpec;
 import io.edgegate.spec.filter.retryer.RetryerSpec;
 import java.util.concurrent.CompletionStage;
@@ -27,7 +26,7 @@ final class RetryerFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        int policy = urls.policyFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        int policy = urls.policyForTarget(context.request().method().name(), context.request().uri());
         if (policy != UrlPolicies.NONE) {
             plans[policy].requested();
             context.retryWith(plans[policy]);
