@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.EtcdProcess;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +87,34 @@ class RegistryIT {
             });
 
             registrar.delete().forPath("/services/springboot-application-order/order-1");
+            for (String node : cluster.nodeIds()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-1"));
+            }
+        }
+    }
+
+    @Test
+    void anInstanceRegisteredInEtcdServesOnEveryNodeWithoutAnApply() throws Exception {
+        try (EtcdProcess registryEtcd = EtcdProcess.start();
+             Client registrar = Client.builder().endpoints(registryEtcd.endpoint()).build()) {
+            String objects = ProjectPaths.example("registry/etcd.yaml")
+                    .replace("http://127.0.0.1:2379", registryEtcd.endpoint())
+                    .replace("http://127.0.0.1:9095", examples.backends.get(0).url())
+                    .replace("name: orders-from-etcd", "name: pipeline-reverse-proxy");
+            Path file = work.resolve("etcd-registry.yaml");
+            Files.writeString(file, objects);
+            EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString(),
+                    "-f", examples.serverFile.toString());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+
+            EchoBackend instance = examples.backends.get(2);
+            ByteSequence key = ByteSequence.from("/services/order-service/order-9", UTF_8);
+            registrar.getKVClient().put(key, ByteSequence.from("{\"serviceName\": \"order-service\", \"instanceID\": "
+                    + "\"order-9\", \"address\": \"127.0.0.1\", \"port\": " + instance.port() + "}", UTF_8)).get();
+            for (String node : cluster.nodeIds()) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-3"));
+            }
+            registrar.getKVClient().delete(key).get();
             for (String node : cluster.nodeIds()) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(node).equals("backend-1"));
             }
