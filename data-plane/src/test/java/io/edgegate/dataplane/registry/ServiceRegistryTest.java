@@ -101,4 +101,40 @@ class ServiceRegistryTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> servedBy(port, 2).equals(Set.of("static")));
         }
     }
+
+    @Test
+    void healthChecksFollowTheRegistrysInstances() throws Exception {
+        int port = FreePorts.pick();
+        try (TestingServer zk = new TestingServer(true);
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             EchoBackend b = EchoBackend.start("b");
+             CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            registrar.start();
+            String objects = example("registry/zookeeper.yaml", fallback.url())
+                    .replace("127.0.0.1:2181", zk.getConnectString())
+                    .replace("      loadBalance:", "      healthCheck: {interval: 200ms, timeout: 1s, fails: 1, passes: 1, uri: /healthz}\n"
+                            + "      loadBalance:");
+            node.apply(server("s", port, "pipeline-reverse-proxy"), objects);
+            String service = "/services/springboot-application-order";
+            registrar.create().creatingParentsIfNeeded().forPath(service + "/a", instance("springboot-application-order", "a", a).getBytes(UTF_8));
+            registrar.create().forPath(service + "/b", instance("springboot-application-order", "b", b).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 4).equals(Set.of("a", "b")));
+
+            b.answerWith(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE);
+            // Out of the rotation: every request is answered, and by a (servedBy counts 200s only, so check the statuses too).
+            await().atMost(Duration.ofSeconds(3)).until(() -> {
+                for (int i = 0; i < 6; i++) {
+                    var response = node.get(port, "/orders");
+                    if (response.statusCode() != 200 || !response.headers().firstValue(EchoBackend.NAME_HEADER).orElse("").equals("a")) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            b.answerWith(null);
+            await().atMost(Duration.ofSeconds(3)).until(() -> servedBy(port, 6).equals(Set.of("a", "b")));
+            assertThat(b.received()).extracting(EchoBackend.ReceivedRequest::uri).contains("/healthz");
+        }
+    }
 }

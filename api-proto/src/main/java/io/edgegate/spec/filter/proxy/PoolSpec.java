@@ -74,10 +74,6 @@ public record PoolSpec(
         if (serviceRegistry.isPresent() && serviceName.isEmpty()) {
             o.error("serviceName", "is required with serviceRegistry (the service whose instances form the pool)");
         }
-        if (serviceRegistry.isPresent() && healthCheck.isPresent()) {
-            o.error("healthCheck", "is not supported with serviceRegistry yet (registry instances come and go with their "
-                    + "registration); check the static servers in a pool without a registry");
-        }
         if (serviceName.isPresent() && serviceRegistry.isEmpty()) {
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }

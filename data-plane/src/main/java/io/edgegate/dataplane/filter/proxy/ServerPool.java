@@ -20,19 +20,30 @@ import java.util.Set;
  */
 final class ServerPool {
 
-    /** One set of servers with the balancer (and sticky sessions) built over it. */
-    private record Members(List<ServiceInstance> source, List<Upstream> servers, LoadBalancer balancer, StickySessions sticky) {
+    /** One set of servers with the balancer (and sticky sessions, and health checks) built over it. */
+    private record Members(List<ServiceInstance> source, List<Upstream> servers, LoadBalancer balancer, StickySessions sticky,
+                           HealthChecker health) {
+
+        /** In the rotation as far as health checks go. */
+        boolean healthy(Upstream server) {
+            return health == null || health.isUp(server);
+        }
+
+        void close() {
+            if (health != null) {
+                health.close();
+            }
+        }
     }
 
-    private static final Members NONE = new Members(null, List.of(), null, null);
+    private static final Members NONE = new Members(null, List.of(), null, null, null);
 
     private final PoolSpec spec;
     private final Members staticMembers;
     private final RegistryView registries;
+    private final PoolServices services;
     /** Null unless the pool has a memoryCache. */
     private final ResponseCache cache;
-    /** Null without health checks: every server is in the rotation. */
-    private final HealthChecker health;
     /** Long.MAX_VALUE: no limit of its own. */
     private final long timeoutNanos;
     /** Null unless the pool has outlierDetection. */
@@ -44,14 +55,14 @@ final class ServerPool {
     private final Set<Integer> failureCodes;
     /** The members last built from the registry, reused while its instance list is the same object. */
     private volatile Members fromRegistry = NONE;
+    private boolean closed;
 
     /** {@code services} runs the pool's health checks and holds its registry, when it has them. */
     ServerPool(PoolSpec spec, PoolServices services) {
         this.spec = spec;
+        this.services = services;
         this.staticMembers = members(null, spec.selectedServers().stream().map(Upstream::of).toList());
         this.registries = spec.serviceRegistry().isPresent() ? services.registries() : null;
-        this.health = spec.healthCheck().filter(h -> !staticMembers.servers().isEmpty())
-                .map(h -> services.checker(h, staticMembers.servers())).orElse(null);
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
         this.outliers = spec.outlierDetection().map(o -> new OutlierDetector(o, System::nanoTime)).orElse(null);
@@ -92,10 +103,11 @@ final class ServerPool {
 
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {
         if (servers.isEmpty()) {
-            return new Members(source, servers, null, null);
+            return new Members(source, servers, null, null, null);
         }
         return new Members(source, servers, LoadBalancers.create(spec.loadBalance(), servers),
-                spec.loadBalance().stickySession().map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null));
+                spec.loadBalance().stickySession().map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null),
+                spec.healthCheck().map(h -> services.checker(h, servers)).orElse(null));
     }
 
     /** The registry's instances when it has some, else the static servers. */
@@ -108,15 +120,25 @@ final class ServerPool {
             return staticMembers;
         }
         Members last = fromRegistry;
+        return last.source() == live ? last : rebuild(live);
+    }
+
+    /** New members for a changed instance list: built once (their health checker must not leak), the old ones closed. */
+    private synchronized Members rebuild(List<ServiceInstance> live) {
+        Members last = fromRegistry;
         if (last.source() == live) {
             return last;
         }
-        // Several event loops may rebuild the same change at once; any of the results is right.
+        if (closed) {
+            // A retired pool finishing its last requests starts no new health checks.
+            return staticMembers;
+        }
         Members built = members(live, live.stream()
                 .filter(i -> spec.serverTags().isEmpty() || i.tags().stream().anyMatch(spec.serverTags()::contains))
                 .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
                 .toList());
         fromRegistry = built;
+        last.close();
         if (outliers != null) {
             outliers.retainOnly(java.util.stream.Stream.concat(built.servers().stream(), staticMembers.servers().stream()).toList());
         }
@@ -140,7 +162,7 @@ final class ServerPool {
         }
         Upstream bound = members.sticky() == null ? null : members.sticky().boundServer(context);
         Upstream server = bound != null ? bound : members.balancer().pick(context);
-        if (!available(server)) {
+        if (!available(members, server)) {
             server = healthyInstead(members, context);
             if (server == null) {
                 return null;
@@ -158,12 +180,12 @@ final class ServerPool {
     private Upstream healthyInstead(Members members, RequestContext context) {
         for (int i = 0; i < members.servers().size(); i++) {
             Upstream again = members.balancer().pick(context);
-            if (available(again)) {
+            if (available(members, again)) {
                 return again;
             }
         }
         for (Upstream server : members.servers()) {
-            if (available(server)) {
+            if (available(members, server)) {
                 return server;
             }
         }
@@ -178,7 +200,7 @@ final class ServerPool {
                         + " has no instances of " + spec.serviceName().orElseThrow() + " or is unreachable)")
                 : "registry " + spec.serviceRegistry().orElseThrow() + " service " + spec.serviceName().orElseThrow();
         List<String> servers = members.servers().stream()
-                .map(s -> s.url() + (health != null && members == staticMembers && !health.isUp(s) ? " UNHEALTHY" : "")
+                .map(s -> s.url() + (members.healthy(s) ? "" : " UNHEALTHY")
                         + (outliers != null && outliers.isEjected(s) ? " EJECTED" : ""))
                 .toList();
         String line = source + ": " + (servers.isEmpty() ? "none" : String.join(", ", servers));
@@ -191,15 +213,15 @@ final class ServerPool {
     }
 
     /** In the rotation: not failing its health checks and not ejected as an outlier. */
-    private boolean available(Upstream server) {
-        return (health == null || health.isUp(server)) && (outliers == null || !outliers.isEjected(server));
+    private boolean available(Members members, Upstream server) {
+        return members.healthy(server) && (outliers == null || !outliers.isEjected(server));
     }
 
     /** Stops the health checks. */
-    void close() {
-        if (health != null) {
-            health.close();
-        }
+    synchronized void close() {
+        closed = true;
+        staticMembers.close();
+        fromRegistry.close();
     }
 
     /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
