@@ -12,9 +12,9 @@ import java.util.Set;
 
 /**
  * The v1 Retryer filter: gives the requests it matches a retry policy that the Proxy after it
- * follows. Only what is safe is retried: requests without a body, with an idempotent method,
- * or that never reached a server; a POST the server received is never sent twice. The client
- * gets the last attempt's answer.
+ * follows. Only what is safe is retried: requests with an idempotent method, or that never
+ * reached a server, whose body (if any) is small enough to hold (64 KB); a POST the server
+ * received is never sent twice. The client gets the last attempt's answer.
  */
 public record RetryerSpec(String name, List<RetryPolicySpec> policies, Optional<String> defaultPolicyRef,
                           List<UrlPolicyRule> urls) implements FilterSpec {

@@ -1,7 +1,9 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.BodyTooLargeException;
+import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
@@ -13,6 +15,7 @@ import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -37,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class ProxyFilter implements Filter {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyFilter.class);
+    /** Request bodies up to this size are held in memory when a retry plan may need to send them again. */
+    static final int REPLAY_LIMIT = 64 * 1024;
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
             HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
@@ -104,7 +109,21 @@ final class ProxyFilter implements Filter {
                     .handle((response, error) -> finish(context, pool, server, cached, response, error));
         } else {
             CompletableFuture<String> retried = new CompletableFuture<>();
-            attemptWithRetries(context, pool, server, cached, deadline, plan, 1, retried);
+            long length = context.requestBody().contentLength();
+            if (length > 0 && length <= REPLAY_LIMIT) {
+                // A small body is read whole first so that a retry can send it again.
+                BodyCollector.collect(context.requestBody(), context.alloc(), REPLAY_LIMIT).whenComplete((body, error) -> {
+                    if (error != null) {
+                        context.respond(HttpResponseStatus.BAD_REQUEST, "the request body did not arrive whole");
+                        retried.complete(ProxySpec.RESULT_CLIENT_ERROR);
+                        return;
+                    }
+                    retried.whenComplete((r, e) -> body.release());
+                    attemptWithRetries(context, pool, server, cached, deadline, plan, 1, body, retried);
+                });
+            } else {
+                attemptWithRetries(context, pool, server, cached, deadline, plan, 1, null, retried);
+            }
             result = retried;
         }
         if (circuit != null) {
@@ -159,17 +178,20 @@ final class ProxyFilter implements Filter {
 
     /**
      * Attempts until one succeeds, the plan or its budget allows no more, or sending again is
-     * not safe: only a request without a body is sent again, and only when its method is
-     * idempotent or it never reached the server. Each retry may go to another server.
+     * not safe: a request is sent again only when its body is held ({@code replay}, up to
+     * {@link #REPLAY_LIMIT}) or it has none, and only when its method is idempotent or it never
+     * reached the server. Each retry may go to another server.
      */
     private void attemptWithRetries(RequestContext context, ServerPool pool, Upstream server, ResponseCache.Lookup cached,
-                                    long deadline, RetryPlan plan, int attemptNumber, CompletableFuture<String> result) {
-        BodyStream body = attemptNumber == 1 ? context.requestBody() : BodyStream.EMPTY;
+                                    long deadline, RetryPlan plan, int attemptNumber, ByteBuf replay,
+                                    CompletableFuture<String> result) {
+        BodyStream body = replay != null ? new FixedBody(replay.retainedDuplicate())
+                : attemptNumber == 1 ? context.requestBody() : BodyStream.EMPTY;
         attempt(context, server, cached, deadline, body).whenComplete((response, error) -> {
             Throwable cause = unwrap(error);
             int status = response != null ? response.head().status().code() : 0;
             boolean retry = attemptNumber < plan.maxAttempts() && !context.isAborted()
-                    && !(cause instanceof BodyTooLargeException) && plan.failed(status) && safeToResend(context, cause);
+                    && !(cause instanceof BodyTooLargeException) && plan.failed(status) && safeToResend(context, replay != null, cause);
             long wait = retry ? plan.backoffNanos(attemptNumber) : 0;
             if (!retry || System.nanoTime() + wait >= deadline || !plan.takeRetry()) {
                 result.complete(finish(context, pool, server, cached, response, error));
@@ -186,13 +208,13 @@ final class ProxyFilter implements Filter {
                     result.complete(ProxySpec.RESULT_INTERNAL_ERROR);
                     return;
                 }
-                attemptWithRetries(context, pool, next, cached, deadline, plan, attemptNumber + 1, result);
+                attemptWithRetries(context, pool, next, cached, deadline, plan, attemptNumber + 1, replay, result);
             }, wait, TimeUnit.NANOSECONDS);
         });
     }
 
-    private static boolean safeToResend(RequestContext context, Throwable cause) {
-        if (context.requestBody().contentLength() != 0) {
+    private static boolean safeToResend(RequestContext context, boolean bodyHeld, Throwable cause) {
+        if (!bodyHeld && context.requestBody().contentLength() != 0) {
             return false;
         }
         boolean neverSent = cause instanceof UpstreamException u && u.connectFailed();

@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,9 +60,11 @@ class RetryerTest {
         try (EchoBackend b = EchoBackend.start("b")) {
             node.apply(server("s", port, "retried"), example("filters/retryer.yaml", closed, b.url()));
             for (int i = 0; i < 6; i++) {
-                assertThat(post(port, "").statusCode()).as("POST " + i).isEqualTo(200);
+                assertThat(post(port, i % 2 == 0 ? "" : "{\"order\": " + i + "}").statusCode()).as("POST " + i).isEqualTo(200);
             }
             assertThat(b.requestCount()).isEqualTo(6);
+            // A body is held and sent whole to the server that takes the retry.
+            assertThat(b.received()).extracting(EchoBackend.ReceivedRequest::body).contains("{\"order\": 1}", "{\"order\": 5}");
         }
     }
 
@@ -74,6 +78,25 @@ class RetryerTest {
             b.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
             assertThat(node.get(port, "/").statusCode()).isEqualTo(503);
             assertThat(a.requestCount() + b.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPutWithABodyIsRetriedWithTheSameBody() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b")) {
+            node.apply(server("s", port, "retried"), example("filters/retryer.yaml", a.url(), b.url()));
+            a.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            b.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            String body = "{\"status\": \"shipped\"}".repeat(100);
+
+            HttpResponse<String> put = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders/7"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
+
+            assertThat(put.statusCode()).isEqualTo(200);
+            List<EchoBackend.ReceivedRequest> all = new ArrayList<>(a.received());
+            all.addAll(b.received());
+            assertThat(all).hasSize(3).allSatisfy(r -> assertThat(r.body()).isEqualTo(body));
         }
     }
 }
