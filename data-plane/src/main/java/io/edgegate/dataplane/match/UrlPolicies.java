@@ -4,7 +4,6 @@ import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.resilience.UrlPolicyRule;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The {@code urls} rules of a resilience filter, compiled once per config: which policy (by
@@ -15,10 +14,7 @@ public final class UrlPolicies {
 
     public static final int NONE = -1;
 
-    private record Rule(Set<String> methods, StringMatcher url, int policy) {
-        boolean matches(String method, String path) {
-            return (methods.isEmpty() || methods.contains(method)) && url.matches(path);
-        }
+    private record Rule(UrlMatcher match, int policy) {
     }
 
     private final Rule[] rules;
@@ -31,7 +27,7 @@ public final class UrlPolicies {
 
     public static UrlPolicies of(List<UrlPolicyRule> urls, Optional<String> defaultPolicyRef, List<String> policyNames) {
         Rule[] rules = urls.stream()
-                .map(u -> new Rule(Set.copyOf(u.methods()), StringMatcher.of(u.url()), policyNames.indexOf(u.policyRef())))
+                .map(u -> new Rule(UrlMatcher.of(u.match()), policyNames.indexOf(u.policyRef())))
                 .toArray(Rule[]::new);
         return new UrlPolicies(rules, defaultPolicyRef.map(policyNames::indexOf).orElse(NONE));
     }
@@ -52,7 +48,7 @@ public final class UrlPolicies {
      */
     public int ruleFor(String method, String path) {
         for (int i = 0; i < rules.length; i++) {
-            if (rules[i].matches(method, path)) {
+            if (rules[i].match().matches(method, path)) {
                 return i;
             }
         }
@@ -72,7 +68,7 @@ public final class UrlPolicies {
     /** The index of the policy for this request, or {@link #NONE}. */
     public int policyFor(String method, String path) {
         for (Rule rule : rules) {
-            if (rule.matches(method, path)) {
+            if (rule.match().matches(method, path)) {
                 return rule.policy;
             }
         }

@@ -2,9 +2,9 @@ package io.edgegate.spec.filter.proxy;
 
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.match.StringMatcherSpec;
+import io.edgegate.spec.match.UrlMatchSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,15 +19,8 @@ import java.util.Set;
  * v1 as {@code probability: {perMill, policy}}. A request must meet the conditions and fall in
  * the share, where each is given.
  */
-public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean matchAllHeaders, List<UrlMatch> urls,
+public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean matchAllHeaders, List<UrlMatchSpec> urls,
                              Optional<Share> share) {
-
-    /** One {@code urls} entry: methods (empty: any) and the path matcher. */
-    public record UrlMatch(List<String> methods, StringMatcherSpec url) {
-        public UrlMatch {
-            methods = List.copyOf(methods);
-        }
-    }
 
     /** A share of requests: {@code permil} of 1000 by {@code policy}. */
     public record Share(SharePolicy policy, int permil, Optional<String> headerHashKey) {
@@ -48,15 +41,11 @@ public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean mat
             }
         });
         boolean matchAll = o.bool("matchAllHeaders", false);
-        List<UrlMatch> urls = o.list("urls", n -> {
+        List<UrlMatchSpec> urls = o.list("urls", n -> {
             SpecObject u = n.asObject();
-            List<String> methods = u.stringList("methods").stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-            StringMatcherSpec url = u.object("url").map(StringMatcherSpec::decode).orElseGet(() -> {
-                u.error("url", "is required (a StringMatcher on the path, e.g. {prefix: /api})");
-                return new StringMatcherSpec(Optional.empty(), Optional.of("/"), Optional.empty(), false);
-            });
+            UrlMatchSpec url = UrlMatchSpec.readFields(u);
             u.finish();
-            return new UrlMatch(methods, url);
+            return url;
         });
         Optional<Share> share = Optional.empty();
         String policy = o.string("policy", "general");

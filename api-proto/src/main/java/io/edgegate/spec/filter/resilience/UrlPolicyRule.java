@@ -1,9 +1,8 @@
 package io.edgegate.spec.filter.resilience;
 
 import io.edgegate.spec.codec.SpecObject;
-import io.edgegate.spec.match.StringMatcherSpec;
+import io.edgegate.spec.match.UrlMatchSpec;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,16 +12,11 @@ import java.util.Set;
  * policy named {@code policyRef}. The first matching entry wins; requests matching none use
  * {@code defaultPolicyRef}, or pass untouched when there is none.
  */
-public record UrlPolicyRule(List<String> methods, StringMatcherSpec url, String policyRef) {
-
-    public UrlPolicyRule {
-        methods = List.copyOf(methods);
-    }
+public record UrlPolicyRule(UrlMatchSpec match, String policyRef) {
 
     /** Reads {@code urls} and checks every reference, and {@code defaultPolicyRef}, against {@code policyNames}. */
     public static List<UrlPolicyRule> decodeAll(SpecObject o, Set<String> policyNames) {
-        List<UrlPolicyRule> rules = o.list("urls", n -> decode(n.asObject(), policyNames));
-        return rules;
+        return o.list("urls", n -> decode(n.asObject(), policyNames));
     }
 
     public static Optional<String> defaultPolicyRef(SpecObject o, Set<String> policyNames) {
@@ -32,17 +26,13 @@ public record UrlPolicyRule(List<String> methods, StringMatcherSpec url, String 
     }
 
     private static UrlPolicyRule decode(SpecObject u, Set<String> policyNames) {
-        List<String> methods = u.stringList("methods").stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-        StringMatcherSpec url = u.object("url").map(StringMatcherSpec::decode).orElseGet(() -> {
-            u.error("url", "is required (a StringMatcher on the path, e.g. {prefix: /api})");
-            return new StringMatcherSpec(Optional.empty(), Optional.of("/"), Optional.empty(), false);
-        });
+        UrlMatchSpec match = UrlMatchSpec.readFields(u);
         String ref = u.requiredString("policyRef");
         if (!ref.isEmpty()) {
             checkRef(u, "policyRef", ref, policyNames);
         }
         u.finish();
-        return new UrlPolicyRule(methods, url, ref);
+        return new UrlPolicyRule(match, ref);
     }
 
     private static void checkRef(SpecObject o, String key, String ref, Set<String> policyNames) {

@@ -2,13 +2,11 @@ package io.edgegate.spec.filter.timelimiter;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
-import io.edgegate.spec.match.StringMatcherSpec;
+import io.edgegate.spec.match.UrlMatchSpec;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,11 +22,8 @@ public record TimeLimiterSpec(String name, Duration defaultTimeoutDuration, List
     public static final String RESULT_TIMEOUT = "timeout";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_TIMEOUT), TimeLimiterSpec::decode);
 
-    /** Requests with one of {@code methods} (empty: any) whose path matches {@code url}. */
-    public record UrlTimeout(List<String> methods, StringMatcherSpec url, Duration timeoutDuration) {
-        public UrlTimeout {
-            methods = List.copyOf(methods);
-        }
+    /** Requests the {@code match} selects get {@code timeoutDuration}. */
+    public record UrlTimeout(UrlMatchSpec match, Duration timeoutDuration) {
     }
 
     public TimeLimiterSpec {
@@ -44,14 +39,10 @@ public record TimeLimiterSpec(String name, Duration defaultTimeoutDuration, List
         Duration fallback = positive(o, "defaultTimeoutDuration", o.duration("defaultTimeoutDuration", Duration.ofMillis(500)));
         List<UrlTimeout> urls = o.list("urls", n -> {
             SpecObject u = n.asObject();
-            List<String> methods = u.stringList("methods").stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
-            StringMatcherSpec url = u.object("url").map(StringMatcherSpec::decode).orElseGet(() -> {
-                u.error("url", "is required (a StringMatcher on the path, e.g. {prefix: /api})");
-                return new StringMatcherSpec(Optional.empty(), Optional.of("/"), Optional.empty(), false);
-            });
+            UrlMatchSpec match = UrlMatchSpec.readFields(u);
             Duration timeout = positive(u, "timeoutDuration", u.duration("timeoutDuration", fallback));
             u.finish();
-            return new UrlTimeout(methods, url, timeout);
+            return new UrlTimeout(match, timeout);
         });
         return new TimeLimiterSpec(name, fallback, urls);
     }

@@ -1,32 +1,29 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.match.StringMatcher;
+import io.edgegate.dataplane.match.UrlMatcher;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.proxy.PoolFilterSpec;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /** A candidate pool's filter, compiled: whether it takes a request (see {@link PoolFilterSpec}). */
 final class PoolSelector {
 
-    private record Url(Set<String> methods, StringMatcher path) {
-    }
-
     private final Map<String, StringMatcher> headers;
     private final boolean allHeaders;
-    private final List<Url> urls;
+    private final List<UrlMatcher> urls;
     private final PoolFilterSpec.Share share;
 
     PoolSelector(PoolFilterSpec spec) {
         this.headers = spec.headers().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())));
         this.allHeaders = spec.matchAllHeaders();
-        this.urls = spec.urls().stream().map(u -> new Url(Set.copyOf(u.methods()), StringMatcher.of(u.url()))).toList();
+        this.urls = spec.urls().stream().map(UrlMatcher::of).toList();
         this.share = spec.share().orElse(null);
     }
 
@@ -53,8 +50,8 @@ final class PoolSelector {
         }
         String method = context.request().method().name();
         String path = RequestTarget.path(context.request().uri());
-        for (Url url : urls) {
-            if ((url.methods().isEmpty() || url.methods().contains(method)) && url.path().matches(path)) {
+        for (UrlMatcher url : urls) {
+            if (url.matches(method, path)) {
                 return true;
             }
         }

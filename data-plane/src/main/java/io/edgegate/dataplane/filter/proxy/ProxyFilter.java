@@ -11,6 +11,7 @@ import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.dataplane.resilience.Circuit;
+import io.edgegate.dataplane.resilience.PolicyPlan;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
@@ -99,10 +100,11 @@ final class ProxyFilter implements Filter {
             context.replaceRequestBody(mirror.mirror(context));
         }
         long deadline = deadline(pool, context);
-        RetryPlan plan = pool.retry() != null ? pool.retry() : context.retryPlan();
-        if (pool.retry() != null) {
-            pool.retry().requested();
+        PolicyPlan poolRetry = pool.retry();
+        if (poolRetry != null) {
+            poolRetry.requested();
         }
+        RetryPlan plan = poolRetry != null ? poolRetry : context.retryPlan();
         CompletionStage<String> result;
         if (plan == null) {
             result = attempt(context, server, cached, deadline, context.requestBody())
@@ -140,8 +142,7 @@ final class ProxyFilter implements Filter {
             circuit.release();
             return;
         }
-        boolean failed = context.upstreamFailed() ? pool.countsNetworkFailures() || pool.isFailure(response.head().status().code())
-                : pool.isFailure(response.head().status().code());
+        boolean failed = (context.upstreamFailed() && pool.countsNetworkFailures()) || pool.isFailure(response.head().status().code());
         circuit.record(failed, elapsedNanos);
     }
 

@@ -1,18 +1,17 @@
 package io.edgegate.dataplane.filter.timelimiter;
 
-import io.edgegate.dataplane.match.StringMatcher;
+import io.edgegate.dataplane.match.UrlMatcher;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
 /** Sets the request's time limit for the upstream answer; the Proxy enforces it. */
 final class TimeLimiterFilter implements Filter {
 
-    private record Rule(Set<String> methods, StringMatcher url, long timeoutNanos) {
+    private record Rule(UrlMatcher match, long timeoutNanos) {
     }
 
     private final Rule[] rules;
@@ -20,7 +19,7 @@ final class TimeLimiterFilter implements Filter {
 
     TimeLimiterFilter(TimeLimiterSpec spec) {
         this.rules = spec.urls().stream()
-                .map(u -> new Rule(Set.copyOf(u.methods()), StringMatcher.of(u.url()), u.timeoutDuration().toNanos()))
+                .map(u -> new Rule(UrlMatcher.of(u.match()), u.timeoutDuration().toNanos()))
                 .toArray(Rule[]::new);
         this.defaultNanos = spec.defaultTimeoutDuration().toNanos();
     }
@@ -33,7 +32,7 @@ final class TimeLimiterFilter implements Filter {
 
     private long timeoutFor(String method, String path) {
         for (Rule rule : rules) {
-            if ((rule.methods().isEmpty() || rule.methods().contains(method)) && rule.url().matches(path)) {
+            if (rule.match().matches(method, path)) {
                 return rule.timeoutNanos();
             }
         }
