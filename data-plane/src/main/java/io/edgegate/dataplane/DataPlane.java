@@ -104,7 +104,7 @@ public final class DataPlane implements AutoCloseable {
                         new RetryerFilterFactory()));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters), listeners, new ServerTlsCache(config.tlsProvider()), customData, registries);
+                new PipelineBuilder(filters, new io.edgegate.dataplane.pipeline.FilterFailures()), listeners, new ServerTlsCache(config.tlsProvider()), customData, registries);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()

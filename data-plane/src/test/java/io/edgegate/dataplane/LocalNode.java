@@ -18,6 +18,7 @@ import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
+import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
@@ -70,6 +71,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
     private final RegistryView registries = new RegistryView(fileIo);
     private long revision;
+    private final FilterFailures failures = new FilterFailures();
+    private long expectedSecondAnswers;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -98,17 +101,33 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
                         new RequestFilterFilterFactory(),
                         new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
-                        new RetryerFilterFactory()))),
+                        new RetryerFilterFactory())), failures),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData, registries);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        // Every test against a node doubles as a check that no filter answered a request twice.
+        long secondAnswers = failures.secondAnswers();
         updater.shutdown();
         fileIo.shutdownNow();
         resolver.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (secondAnswers != expectedSecondAnswers) {
+            throw new AssertionError(secondAnswers + " requests were answered twice by filters of this node, expected "
+                    + expectedSecondAnswers + " (see the log)");
+        }
+    }
+
+    /** For a test that provokes second answers on purpose: how many the node should have counted when it stops. */
+    public void expectSecondAnswers(long count) {
+        expectedSecondAnswers = count;
+    }
+
+    /** The node's count of filter failures, per filter and of second answers. */
+    public FilterFailures failures() {
+        return failures;
     }
 
     /** Applies the objects of these YAML texts as the node's whole config, as a control plane would. */

@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs a flow of filters. Each step's result either moves to the next step or, through
- * {@code jumpIf}, to a later step or to the end. Jump targets were resolved to step indexes
- * when the pipeline was built, so the hot path does no map lookups by name.
+ * Runs a flow of filters, with Easegress's rule for results: an empty result moves to the next
+ * step; a result the step's {@code jumpIf} names moves to that step (or ends the flow on
+ * {@code END}); any other result ends the flow. So a filter that refuses a request (a Validator
+ * answering 401 with {@code invalid}) stops it even when the operator wrote no {@code jumpIf}.
+ * Jump targets were resolved to step indexes when the pipeline was built, so the hot path does
+ * no map lookups by name.
  */
 public final class Pipeline {
 
@@ -37,22 +40,22 @@ public final class Pipeline {
             Step step = steps[at];
             CompletableFuture<String> result;
             try {
+                context.enterStep(step.filterName());
                 result = step.filter().handle(context).toCompletableFuture();
             } catch (RuntimeException e) {
-                done.completeExceptionally(new FilterFailure(step.filterName(), e));
+                fail(step, e, done);
                 return;
             }
             if (result.isDone() && !result.isCompletedExceptionally()) {
                 // Synchronous filters continue in this loop: no callback, no allocation.
-                at = step.next(result.join());
+                at = step.next(result.join(), context);
                 continue;
             }
-            int current = at;
             result.whenComplete((value, error) -> {
                 if (error != null) {
-                    done.completeExceptionally(new FilterFailure(step.filterName(), error));
+                    fail(step, error, done);
                 } else {
-                    runFrom(steps[current].next(value), context, done);
+                    runFrom(step.next(value, context), context, done);
                 }
             });
             return;
@@ -60,17 +63,33 @@ public final class Pipeline {
         done.complete(null);
     }
 
-    /** A resolved flow step: the filter, the step after it, and where each jumpIf result goes. */
-    record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps) {
+    private static void fail(Step step, Throwable error, CompletableFuture<Void> done) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        step.failures().record(cause);
+        done.completeExceptionally(new FilterFailure(step.filterName(), cause));
+    }
+
+    /**
+     * A resolved flow step: the filter, the step after it, where each jumpIf result goes, and
+     * the counter of its failures.
+     */
+    record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, FilterFailures.Counter failures) {
 
         static final int END = Integer.MAX_VALUE;
 
-        int next(String result) {
+        /** Where the flow goes on {@code result}: on, to a jump target, or to the end. */
+        int next(String result, RequestContext context) {
             if (result == null || result.isEmpty()) {
                 return nextIndex;
             }
             Integer target = jumps.get(result);
-            return target == null ? nextIndex : target;
+            if (target == null || target == END) {
+                return END;
+            }
+            // The operator sent this result elsewhere: what that step answers replaces this one's answer.
+            context.answerMayBeReplaced();
+            return target;
         }
     }
 

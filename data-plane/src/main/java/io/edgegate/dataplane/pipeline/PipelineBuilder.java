@@ -20,9 +20,11 @@ import java.util.Set;
 public final class PipelineBuilder {
 
     private final FilterRegistry registry;
+    private final FilterFailures failures;
 
-    public PipelineBuilder(FilterRegistry registry) {
+    public PipelineBuilder(FilterRegistry registry, FilterFailures failures) {
         this.registry = registry;
+        this.failures = failures;
     }
 
     public Generation build(List<PipelineSpec> specs, Generation previous) {
@@ -36,7 +38,8 @@ public final class PipelineBuilder {
                 for (int i = 0; i < flow.size(); i++) {
                     FlowStep step = flow.get(i);
                     if (step.isEnd()) {
-                        steps.add(new Pipeline.Step(FlowStep.END, context -> FilterResults.success(), Pipeline.Step.END, Map.of()));
+                        steps.add(new Pipeline.Step(FlowStep.END, context -> FilterResults.success(), Pipeline.Step.END, Map.of(),
+                                failures.counterFor(new FilterKey(spec.name(), FlowStep.END))));
                         continue;
                     }
                     FilterSpec filterSpec = spec.filter(step.filter()).orElseThrow(() ->
@@ -56,7 +59,7 @@ public final class PipelineBuilder {
                     Map<String, Integer> jumps = new HashMap<>();
                     step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
                     int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
-                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps)));
+                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps), failures.counterFor(key)));
                 }
                 pipelines.put(spec.name(), new Pipeline(spec.name(), steps));
             }
@@ -65,11 +68,11 @@ public final class PipelineBuilder {
             created.forEach(Filter::close);
             throw e;
         }
-        return new Generation(new Pipelines(pipelines), filters, previous);
+        return new Generation(new Pipelines(pipelines), filters, previous, failures);
     }
 
     /** Filters are identified by pipeline and filter name. */
-    private record FilterKey(String pipeline, String filter) {
+    record FilterKey(String pipeline, String filter) {
     }
 
     private record BuiltFilter(FilterSpec spec, Filter filter) {
@@ -78,16 +81,18 @@ public final class PipelineBuilder {
     /** The pipelines and filters of one config generation. */
     public static final class Generation {
 
-        public static final Generation EMPTY = new Generation(Pipelines.EMPTY, Map.of(), null);
+        public static final Generation EMPTY = new Generation(Pipelines.EMPTY, Map.of(), null, new FilterFailures());
 
         private final Pipelines pipelines;
         private final Map<FilterKey, BuiltFilter> filters;
         private final Generation previous;
+        private final FilterFailures failures;
 
-        private Generation(Pipelines pipelines, Map<FilterKey, BuiltFilter> filters, Generation previous) {
+        private Generation(Pipelines pipelines, Map<FilterKey, BuiltFilter> filters, Generation previous, FilterFailures failures) {
             this.pipelines = pipelines;
             this.filters = Map.copyOf(filters);
             this.previous = previous;
+            this.failures = failures;
         }
 
         public Pipelines pipelines() {
@@ -127,7 +132,9 @@ public final class PipelineBuilder {
                     .sorted(java.util.Comparator.comparing((Map.Entry<FilterKey, BuiltFilter> e) -> e.getKey().pipeline())
                             .thenComparing(e -> e.getKey().filter()))
                     .forEach(e -> {
-                        for (String line : e.getValue().filter().status()) {
+                        List<String> lines = new ArrayList<>(e.getValue().filter().status());
+                        lines.addAll(failures.counterFor(e.getKey()).status());
+                        for (String line : lines) {
                             out.computeIfAbsent(e.getKey().pipeline(), k -> new ArrayList<>())
                                     .add(e.getKey().filter() + " (" + e.getValue().spec().kind() + "): " + line);
                         }
@@ -137,7 +144,8 @@ public final class PipelineBuilder {
 
         /** Forgets the previous generation once it has been retired, so it can be collected. */
         public Generation detached() {
-            return new Generation(pipelines, filters, null);
+            failures.retainOnly(filters.keySet());
+            return new Generation(pipelines, filters, null, failures);
         }
     }
 }

@@ -37,6 +37,10 @@ public final class RequestContext {
     private final List<Runnable> abortHooks = new ArrayList<>(1);
     private List<Consumer<HttpResponse>> responseHooks;
     private Response response;
+    /** The flow jumped away from the answer given so far: the next answer replaces it. */
+    private boolean answerReplaceable;
+    private String step = "";
+    private String answeredBy;
     private boolean aborted;
     private InetAddress client;
     private Map<String, String> jwtClaims = Map.of();
@@ -155,12 +159,51 @@ public final class RequestContext {
         return connection;
     }
 
-    /** Sets the response, replacing (and discarding) any earlier one. */
+    /**
+     * Answers the request. A request has one answer: answering one that is already answered
+     * fails with {@link SecondAnswerException} (the filter fails, the client gets 500, the
+     * failure is counted), unless the flow jumped from the earlier answer to this filter.
+     */
     public void respond(Response newResponse) {
+        ensureUnanswered();
         if (response != null && response.body() != newResponse.body()) {
             response.body().discard();
         }
         response = newResponse;
+        answerReplaceable = false;
+        answeredBy = step;
+    }
+
+    /**
+     * Fails with {@link SecondAnswerException} if the request is answered and the flow did not
+     * jump from that answer: a filter calls it before work that only makes sense if it will
+     * answer (the Proxy, before it sends the request upstream).
+     */
+    public void ensureUnanswered() {
+        if (response != null && !answerReplaceable) {
+            throw new SecondAnswerException(answeredBy, step);
+        }
+    }
+
+    /**
+     * Puts a revised form of the current answer in its place (a new body or head made from it,
+     * e.g. by a ResponseAdaptor); not a second answer. Whoever revises owns the old body.
+     */
+    public void reviseResponse(Response revised) {
+        if (response == null) {
+            throw new IllegalStateException("no answer to revise");
+        }
+        response = revised;
+    }
+
+    /** The flow jumped on a result of the step that answered: the step it jumped to may answer instead. */
+    void answerMayBeReplaced() {
+        answerReplaceable = true;
+    }
+
+    /** The engine runs the step of filter {@code filterName} next: named in second-answer errors. */
+    void enterStep(String filterName) {
+        step = filterName;
     }
 
     public void respond(HttpResponse head, BodyStream body) {

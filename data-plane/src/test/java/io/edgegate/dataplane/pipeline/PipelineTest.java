@@ -3,6 +3,8 @@ package io.edgegate.dataplane.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.net.ClientAddresses;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.pipeline.FilterSpec;
@@ -10,19 +12,31 @@ import io.edgegate.spec.pipeline.FilterSpecKind;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
 import io.edgegate.spec.pipeline.FlowStep;
 import io.edgegate.spec.pipeline.PipelineSpec;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The flow engine with a test filter kind that records its calls and returns a configured result. */
 class PipelineTest {
 
-    /** A filter that returns {@code result} and records that it ran. */
-    record MarkSpec(String name, String result, boolean async) implements FilterSpec {
+    /** A filter that records that it ran, answers with {@code answer} when it is not 0, and returns {@code result}. */
+    record MarkSpec(String name, String result, boolean async, int answer) implements FilterSpec {
+
+        MarkSpec(String name, String result, boolean async) {
+            this(name, result, async, 0);
+        }
+
         @Override
         public String kind() {
             return "Mark";
@@ -38,6 +52,9 @@ class PipelineTest {
         @Override
         public CompletionStage<String> handle(RequestContext context) {
             ran.add(spec.name());
+            if (spec.answer() != 0) {
+                context.respond(HttpResponseStatus.valueOf(spec.answer()), spec.name());
+            }
             return spec.async()
                     ? CompletableFuture.supplyAsync(spec::result)
                     : CompletableFuture.completedFuture(spec.result());
@@ -63,15 +80,94 @@ class PipelineTest {
         };
     }
 
+    private final FilterFailures failures = new FilterFailures();
     private final PipelineBuilder builder = new PipelineBuilder(
-            new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(factory)));
+            new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(factory)), failures);
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final RequestContext context = new RequestContext(
+            new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"), BodyStream.EMPTY, channel,
+            new InetSocketAddress("127.0.0.1", 40000), new ServerSettings("s", false, ClientAddresses.trusting(List.of())),
+            new RequestContext.Connection("http", false));
 
     private static PipelineSpec pipeline(List<FlowStep> flow, MarkSpec... filters) {
         return new PipelineSpec("p", ObjectKind.PIPELINE, flow, List.of(filters));
     }
 
     private void run(PipelineBuilder.Generation generation) {
-        generation.pipelines().get("p").run(null).join();
+        generation.pipelines().get("p").run(context).join();
+    }
+
+    private static FlowStep step(String filter) {
+        return new FlowStep(filter, Map.of());
+    }
+
+    @AfterEach
+    void releaseAnswer() {
+        if (context.response() != null) {
+            context.takeResponse().body().discard();
+        }
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aResultThatJumpIfDoesNotNameEndsTheFlowAsInEasegress() {
+        // A refusing filter with no jumpIf at all: nothing after it runs.
+        PipelineSpec spec = pipeline(List.of(step("door"), step("proxy")),
+                new MarkSpec("door", "stop", false, 401), new MarkSpec("proxy", "", false, 200));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("door");
+        assertThat(context.response().head().status().code()).isEqualTo(401);
+    }
+
+    @Test
+    void aResultJumpIfNamesForAnotherResultStillEnds() {
+        PipelineSpec spec = pipeline(List.of(new FlowStep("door", Map.of("skip", "proxy")), step("proxy")),
+                new MarkSpec("door", "stop", true, 401), new MarkSpec("proxy", "", false, 200));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("door");
+    }
+
+    @Test
+    void anEmptyResultGoesOnToTheNextStep() {
+        PipelineSpec spec = pipeline(List.of(step("a"), step("b")), new MarkSpec("a", "", true), new MarkSpec("b", "", false));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("a", "b");
+    }
+
+    @Test
+    void theFilterAJumpLeadsToAnswersInsteadOfTheOneThatJumped() {
+        PipelineSpec spec = pipeline(List.of(new FlowStep("door", Map.of("stop", "fallback")), step("proxy"), step("fallback")),
+                new MarkSpec("door", "stop", false, 401), new MarkSpec("proxy", "", false, 200),
+                new MarkSpec("fallback", "", false, 418));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("door", "fallback");
+        assertThat(context.response().head().status().code()).isEqualTo(418);
+        assertThat(failures.secondAnswers()).isZero();
+    }
+
+    @Test
+    void aSecondAnswerWithoutAJumpFailsTheFilterAndIsCounted() {
+        // The flow goes on after an answer that returned no result: the next answer is refused, loudly.
+        PipelineSpec spec = pipeline(List.of(step("files"), step("proxy")),
+                new MarkSpec("files", "", false, 200), new MarkSpec("proxy", "", true, 502));
+        PipelineBuilder.Generation generation = builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY);
+
+        assertThatThrownBy(() -> run(generation))
+                .hasCauseInstanceOf(FilterFailure.class)
+                .hasMessageContaining("filter 'proxy' answered a request that filter 'files' had already answered");
+        assertThat(context.response().head().status().code()).as("the first answer stands").isEqualTo(200);
+        assertThat(failures.secondAnswers()).isEqualTo(1);
+        assertThat(generation.liveStatus().get("p"))
+                .containsExactly("proxy (Mark): failed 1 time; last: filter 'proxy' answered a request that filter 'files' "
+                        + "had already answered; end the flow after 'files' (END or jumpIf)");
     }
 
     @Test
@@ -118,7 +214,7 @@ class PipelineTest {
         FilterFactory<MarkSpec> throwing = factory(spec -> context -> {
             throw new IllegalStateException("boom");
         });
-        PipelineBuilder b = new PipelineBuilder(new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(throwing)));
+        PipelineBuilder b = new PipelineBuilder(new FilterRegistry(new FilterSpecKinds(List.of(MARK)), List.of(throwing)), failures);
         PipelineSpec spec = pipeline(List.of(new FlowStep("a", Map.of())), new MarkSpec("a", "", false));
 
         assertThatThrownBy(() -> run(b.build(List.of(spec), PipelineBuilder.Generation.EMPTY)))

@@ -47,7 +47,8 @@ final class ResponseAdaptorFilter implements Filter {
             head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             head.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
             head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            context.respond(new Response(head, new FixedBody(Unpooled.wrappedBuffer(body))));
+            response.body().discard();
+            context.reviseResponse(new Response(head, new FixedBody(Unpooled.wrappedBuffer(body))));
         });
         return DONE;
     }
