@@ -45,6 +45,12 @@ public class ChannelBody implements BodyStream {
     /** Feeds content read from the channel. Called on the channel's event loop. */
     public void offer(HttpContent content) {
         ByteBuf chunk = content.content();
+        if (content.decoderResult().isFailure() && failure == null && trailers == null) {
+            // Broken framing (a bad chunk size or extension): what came before is not a whole body.
+            content.release();
+            fail(new MalformedBodyException(content.decoderResult().cause()));
+            return;
+        }
         if (discarded || failure != null) {
             content.release();
             if (content instanceof LastHttpContent) {
@@ -87,6 +93,7 @@ public class ChannelBody implements BodyStream {
             failure = cause;
             releaseBuffered();
             deliver();
+            broke();
         }
     }
 
@@ -118,6 +125,15 @@ public class ChannelBody implements BodyStream {
         if (waiting != null) {
             throw new IllegalStateException("pull while a pull is pending");
         }
+        if (discarded) {
+            if (received == 0 && trailers != null) {
+                receiver.onEnd(trailers); // an empty body lost nothing
+            } else {
+                // Its bytes are gone: an answer now, rather than a consumer left waiting for ever.
+                receiver.onError(new IllegalStateException("the body was discarded before it was read"));
+            }
+            return;
+        }
         waiting = receiver;
         deliver();
         if (waiting != null && !isComplete()) {
@@ -146,6 +162,10 @@ public class ChannelBody implements BodyStream {
 
     /** Called when the body has ended; subclasses can move the channel on. */
     protected void ended() {
+    }
+
+    /** Called when the body failed instead of ending (see {@link #fail}); what follows on the channel cannot be trusted. */
+    protected void broke() {
     }
 
     private void deliver() {

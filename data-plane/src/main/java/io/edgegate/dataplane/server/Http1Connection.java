@@ -103,7 +103,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         ServerState current = state.get();
         RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
         long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
-        long contentLength = HttpUtil.getContentLength(request, -1L);
+        long contentLength = bodyLength(request);
         if (limit >= 0 && contentLength > limit) {
             refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
             return;
@@ -121,6 +121,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         Exchange started = Exchange.start(match, request, body, ctx.channel(), current, connection);
         exchange = started;
         started.response().thenAccept(response -> respond(started, request, response));
+    }
+
+    /**
+     * The body's length as the head frames it (RFC 9112 §6.3): Content-Length, -1 for chunked,
+     * and none at all without either. (RequestChecks already refused the ambiguous cases.)
+     */
+    private static long bodyLength(HttpRequest request) {
+        if (HttpUtil.isTransferEncodingChunked(request)) {
+            return -1;
+        }
+        return HttpUtil.getContentLength(request, 0L);
     }
 
     private void respond(Exchange started, HttpRequest request, Response response) {
@@ -171,9 +182,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         if (exchange == null) {
             return;
         }
+        // A body that broke off (malformed chunks): what follows on the wire cannot be parsed.
+        boolean bodyBroken = body != null && body.failed();
         exchange = null;
         body = null;
-        if (!keepAlive || draining) {
+        if (!keepAlive || draining || bodyBroken) {
             ctx.close();
             return;
         }

@@ -62,10 +62,18 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
     }
 
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
+        java.util.Optional<RequestChecks.Refusal> refusal = RequestChecks.checkHttp2(request);
+        if (refusal.isPresent()) {
+            ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refusal.get().status(), refusal.get().reason()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         ServerState current = state.get();
         RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
         long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
-        long contentLength = HttpUtil.getContentLength(request, -1L);
+        // Headers that end the stream carry no body; otherwise the length is known only if the client said it.
+        long contentLength = request instanceof io.netty.handler.codec.http.FullHttpRequest full
+                ? full.content().readableBytes() : HttpUtil.getContentLength(request, -1L);
         if (limit >= 0 && contentLength > limit) {
             // Answered, then reset: the body that is still coming is not wanted.
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -113,6 +121,13 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (exchange == null && cause instanceof io.netty.handler.codec.DecoderException) {
+            // A malformed request (e.g. a host that conflicts with :authority): refused as HTTP/1.1 refuses it.
+            String reason = cause.getCause() == null ? "malformed request" : cause.getCause().getMessage();
+            ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, reason))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         log.debug("stream {} failed: {}", ctx.channel(), cause.toString());
         ctx.close();
     }

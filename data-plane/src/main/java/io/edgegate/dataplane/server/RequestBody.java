@@ -18,6 +18,7 @@ final class RequestBody extends ChannelBody {
     private final Runnable onEnd;
     private boolean expectContinue;
 
+    /** @param onEnd runs when the body has ended or failed ({@link #failed()} tells which) */
     RequestBody(Channel channel, long contentLength, long maxBytes, boolean expectContinue, Runnable onEnd) {
         super(channel, contentLength, maxBytes);
         this.channel = channel;
@@ -41,6 +42,11 @@ final class RequestBody extends ChannelBody {
 
     @Override
     protected void ended() {
+        onEnd.run();
+    }
+
+    @Override
+    protected void broke() {
         onEnd.run();
     }
 }

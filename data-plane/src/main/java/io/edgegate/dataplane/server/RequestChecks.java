@@ -57,6 +57,41 @@ final class RequestChecks {
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "missing Host header");
         }
+        Optional<Refusal> host = checkHost(request);
+        if (host.isPresent()) {
+            return host;
+        }
+        String target = TargetForm.normalize(request);
+        return target == null ? Optional.empty() : refuse(HttpResponseStatus.BAD_REQUEST, target);
+    }
+
+    /**
+     * An HTTP/2 request, after Netty's conversion (which already refused duplicate pseudo-headers
+     * and a {@code host} that differs from {@code :authority}, and merged one that equals it).
+     */
+    static Optional<Refusal> checkHttp2(HttpRequest request) {
+        if (request.headers().size() > MAX_HEADERS) {
+            return refuse(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than " + MAX_HEADERS + " headers");
+        }
+        Optional<Refusal> host = checkHost(request);
+        if (host.isPresent()) {
+            return host;
+        }
+        if (!request.uri().startsWith("/") && !request.uri().equals("*")) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the :path is not a path");
+        }
+        return Optional.empty();
+    }
+
+    /** One Host, a valid host[:port]: RFC 9112 §3.2 makes a server answer 400 to anything else. */
+    private static Optional<Refusal> checkHost(HttpRequest request) {
+        List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, "more than one Host header");
+        }
+        if (hosts.size() == 1 && !HostHeader.isValid(hosts.get(0))) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the Host header is not a valid host[:port]");
+        }
         return Optional.empty();
     }
 

@@ -116,7 +116,7 @@ public final class UpstreamClient {
         head.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         http2.openStream(loop, address).addListener((Future<Http2StreamChannel> opened) -> {
             if (!opened.isSuccess()) {
-                body.discard();
+                // Nothing of the body was taken: it stays the caller's, which may still send it elsewhere.
                 Throwable cause = opened.cause();
                 result.completeExceptionally(cause instanceof UpstreamException ? cause
                         : new UpstreamException("cannot open a stream to " + address + ": " + cause.getMessage(), cause, true));
@@ -184,7 +184,7 @@ public final class UpstreamClient {
         }
         connect(loop, address).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
-                body.discard();
+                // Nothing of the body was taken: it stays the caller's, which may still send it elsewhere.
                 Throwable cause = connected.cause();
                 result.completeExceptionally(new UpstreamException("cannot connect to " + address + ": "
                         + (cause == null ? "cancelled" : cause.getMessage()), cause, true));

@@ -178,5 +178,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         protected void ended() {
             onEnd.run();
         }
+
+        @Override
+        protected void broke() {
+            // A body that broke off (malformed framing, a reset) leaves the connection unusable.
+            channel.close();
+        }
     }
 }

@@ -3,10 +3,12 @@ package io.edgegate.dataplane.server;
 import static io.edgegate.dataplane.LocalNode.proxyPipeline;
 import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +108,142 @@ class HostileClientTest {
         try (RawClient client = new RawClient(port)) {
             // Not a byte sent: keepAliveTimeout (1 s) closes it before any protocol was chosen.
             assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void twoHostLinesOrAHostThatIsNotAnAuthorityAreRefused() throws Exception {
+        assertRefused("GET /s HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n", "400");
+        assertRefused("GET /s HTTP/1.1\r\nHost: a.example\r\nHost: a.example\r\n\r\n", "400");
+        for (String host : new String[] {"evil.example/x", "user@evil.example", "a.example:99999", "a.example:80x",
+                                         "[::1", "[zz::1]:80", "a b"}) {
+            assertRefused("GET /s HTTP/1.1\r\nHost: " + host + "\r\n\r\n", "400");
+        }
+    }
+
+    @Test
+    void validHostsAreServed() throws Exception {
+        for (String host : new String[] {"a.example", "a.example:8080", "127.0.0.1:80", "[::1]:8080", "xn--bcher-kva.example", ""}) {
+            try (RawClient client = new RawClient(port)) {
+                client.write("GET /fine HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+                assertThat(client.readResponse()).as(host).startsWith("HTTP/1.1 200");
+            }
+        }
+    }
+
+    /** Sends {@code request} to a pipeline whose upstream records bytes: 400, closed, and not one byte forwarded. */
+    private void assertRefusedBeforeForwarding(String request) throws Exception {
+        try (RecordingUpstream recording = new RecordingUpstream()) {
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", recording.url()));
+            try (RawClient client = new RawClient(port)) {
+                client.write(request);
+                assertThat(client.readResponse()).startsWith("HTTP/1.1 400");
+                assertThat(client.isClosedByPeer()).isTrue();
+            }
+            assertThat(recording.received()).as("bytes forwarded upstream").isEmpty();
+        }
+    }
+
+    @Test
+    void chunkedBodiesWithBrokenFramingAreRefusedAndNothingIsForwarded() throws Exception {
+        String head = "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        assertRefusedBeforeForwarding(head + "zz\r\nhello\r\n0\r\n\r\n");
+        assertRefusedBeforeForwarding(head + "7fffffffffffffff\r\nhello\r\n0\r\n\r\n");
+        assertRefusedBeforeForwarding(head + "1" + "0".repeat(23) + "5\r\nhello\r\n0\r\n\r\n");
+        assertRefusedBeforeForwarding(head + "5;ext=" + "x".repeat(1024 * 1024) + "\r\nhello\r\n0\r\n\r\n");
+        assertRefusedBeforeForwarding(head + "5\r\nhelloXX0\r\n\r\n");
+    }
+
+    @Test
+    void aRequestWithoutABodyIsForwardedWithoutOne() throws Exception {
+        // RFC 9112 §6.3: neither Content-Length nor Transfer-Encoding means no body; none is invented upstream.
+        try (RecordingUpstream recording = new RecordingUpstream()) {
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", recording.url()));
+            try (RawClient client = new RawClient(port)) {
+                client.write("GET /no-body HTTP/1.1\r\nHost: x\r\n\r\n");
+                await().atMost(Duration.ofSeconds(5)).until(() -> recording.received().contains("\r\n\r\n"));
+            }
+            String head = recording.received().toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).startsWith("get /no-body http/1.1\r\n").doesNotContain("transfer-encoding");
+            assertThat(head).endsWith("\r\n\r\n");
+        }
+    }
+
+    @Test
+    void framingBrokenMidStreamClosesTheUpstreamConnectionAndTheClientGets400OrAClose() throws Exception {
+        try (RecordingUpstream recording = new RecordingUpstream()) {
+            node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", recording.url()));
+            try (RawClient client = new RawClient(port)) {
+                client.write("POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+                await().atMost(Duration.ofSeconds(5)).until(() -> recording.received().contains("hello"));
+
+                client.write("zz\r\nworld\r\n0\r\n\r\n");
+
+                await().atMost(Duration.ofSeconds(5)).until(() -> recording.closedByPeer() == 1);
+                String answer;
+                try {
+                    answer = client.readResponse();
+                } catch (java.io.IOException closed) {
+                    answer = "closed";
+                }
+                assertThat(answer).matches("(?s)(HTTP/1.1 400 .*|closed)");
+                assertThat(client.isClosedByPeer()).isTrue();
+            }
+            assertThat(recording.received()).doesNotContain("world");
+        }
+    }
+
+    @Test
+    void anAbsoluteFormTargetsAuthorityWinsOverTheHostHeader() throws Exception {
+        try (RawClient client = new RawClient(port)) {
+            client.write("GET http://other.example/p?q=1 HTTP/1.1\r\nHost: us.example\r\n\r\n");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 200");
+        }
+        EchoBackend.ReceivedRequest forwarded = upstream.received().get(upstream.received().size() - 1);
+        assertThat(forwarded.uri()).isEqualTo("/p?q=1");
+        assertThat(forwarded.header("X-Forwarded-Host")).isEqualTo("other.example");
+
+        // Routing goes by the same authority: a rule for us.example does not take a request for other.example.
+        node.apply(server("s", port, "p").replace("rules:\n- paths:", "rules:\n- host: us.example\n  paths:"),
+                proxyPipeline("p", "roundRobin", upstream.url()));
+        int before = upstream.requestCount();
+        try (RawClient client = new RawClient(port)) {
+            client.write("GET http://other.example/p HTTP/1.1\r\nHost: us.example\r\n\r\n");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 404");
+            assertThat(upstream.requestCount()).isEqualTo(before);
+            client.write("GET /p HTTP/1.1\r\nHost: us.example\r\n\r\n");
+            assertThat(client.readResponse()).as("the same Host in origin form").startsWith("HTTP/1.1 200");
+        }
+        assertRefused("GET http://user@other.example/p HTTP/1.1\r\nHost: us.example\r\n\r\n", "400");
+        assertRefused("GET ftp://other.example/p HTTP/1.1\r\nHost: us.example\r\n\r\n", "400");
+        assertRefused("GET p HTTP/1.1\r\nHost: us.example\r\n\r\n", "400");
+    }
+
+    private static io.netty.handler.codec.http2.Http2Headers h2(String... pairs) {
+        var headers = new io.netty.handler.codec.http2.DefaultHttp2Headers(false);
+        headers.method("GET").scheme("http").path("/h2");
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.add(pairs[i], pairs[i + 1]);
+        }
+        return headers;
+    }
+
+    @Test
+    void http2RequestsWithDuplicateOrConflictingAuthoritiesAreRefused() throws Exception {
+        try (Http2TestClient client = new Http2TestClient(port)) {
+            assertThat(client.request(h2(":authority", "a.example"))).isEqualTo("status 200");
+            assertThat(client.request(h2(":authority", "a.example", "host", "a.example"))).as("the same twice").isEqualTo("status 200");
+            int before = upstream.requestCount();
+            // RFC 9113 §8.1.1: malformed; answered 400 (or reset with PROTOCOL_ERROR where the codec refuses it first).
+            String refused = "status 400|reset PROTOCOL_ERROR";
+            assertThat(client.request(h2(":authority", "a.example", ":authority", "b.example"))).matches(refused);
+            assertThat(client.request(h2(":authority", "a.example", "host", "b.example"))).matches(refused);
+            assertThat(client.request(h2("host", "a.example", "host", "b.example"))).matches(refused);
+            assertThat(client.request(h2(":authority", "user@a.example"))).matches(refused);
+            assertThat(client.request(h2(":authority", "a.example/x"))).matches(refused);
+            assertThat(upstream.requestCount()).as("refused requests that reached the upstream").isEqualTo(before);
+            assertThat(client.request(h2(":authority", "a.example")))
+                    .as("the connection serves on after refused streams").isEqualTo("status 200");
         }
     }
 

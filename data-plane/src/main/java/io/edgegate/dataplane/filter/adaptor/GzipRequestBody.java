@@ -27,7 +27,13 @@ final class GzipRequestBody {
         HttpRequest request = context.request();
         return BodyCollector.collect(context.requestBody(), context.alloc(), MAX_DECODED).handle((ByteBuf encoded, Throwable error) -> {
             if (error != null) {
-                context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "compressed body too large");
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof io.edgegate.dataplane.http.BodyTooLargeException) {
+                    context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "compressed body too large");
+                } else {
+                    context.respond(HttpResponseStatus.BAD_REQUEST, "the request body could not be read");
+                }
                 return RequestAdaptorSpec.RESULT_READ_BODY_FAILED;
             }
             ByteBuf decoded = context.alloc().buffer();

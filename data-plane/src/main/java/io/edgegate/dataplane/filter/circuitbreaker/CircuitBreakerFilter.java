@@ -54,7 +54,6 @@ final class CircuitBreakerFilter implements Filter {
         }
         Circuit circuit = circuits[rule];
         if (!circuit.tryAcquire()) {
-            context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
             return SHORT_CIRCUITED;
         }

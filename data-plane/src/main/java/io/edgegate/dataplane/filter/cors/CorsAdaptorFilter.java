@@ -56,7 +56,6 @@ final class CorsAdaptorFilter implements Filter {
         String origin = request.get(HttpHeaderNames.ORIGIN);
         if (context.request().method().equals(HttpMethod.OPTIONS) && origin != null
                 && request.contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
-            context.requestBody().discard();
             context.respond(preflight(origin, request), BodyStream.EMPTY);
             return PREFLIGHTED;
         }

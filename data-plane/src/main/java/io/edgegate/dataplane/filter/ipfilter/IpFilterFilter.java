@@ -25,7 +25,6 @@ final class IpFilterFilter implements Filter {
         if (access.allows(context.client())) {
             return PASS;
         }
-        context.requestBody().discard();
         context.respond(HttpResponseStatus.FORBIDDEN, "your address may not use this service");
         return BLOCKED;
     }

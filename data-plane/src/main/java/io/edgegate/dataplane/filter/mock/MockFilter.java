@@ -73,7 +73,6 @@ final class MockFilter implements Filter {
     }
 
     private static CompletionStage<String> answer(RequestContext context, CompiledRule rule) {
-        context.requestBody().discard();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(rule.rule().code()), Unpooled.wrappedBuffer(rule.body()));
         rule.rule().headers().forEach((name, value) -> response.headers().set(name, value));

@@ -50,10 +50,13 @@ final class ForwardedRequest {
             headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
         }
         long length = context.requestBody().contentLength();
-        if (length >= 0) {
+        if (length < 0) {
+            HttpUtil.setTransferEncodingChunked(out, true);
+        } else if (length > 0 || in.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
             HttpUtil.setContentLength(out, length);
         } else {
-            HttpUtil.setTransferEncodingChunked(out, true);
+            // No body, and the client framed none (a GET): neither is announced upstream.
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
         String clientHost = in.headers().get(HttpHeaderNames.HOST);
         if (!server.keepHost() || clientHost == null) {

@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.HopByHop;
+import io.edgegate.dataplane.http.MalformedBodyException;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -73,17 +74,17 @@ final class ProxyFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        // A request another filter answered never goes upstream, whatever the flow says.
+        context.ensureUnanswered();
         ServerPool pool = poolFor(context);
         ResponseCache cache = pool.cache();
         ResponseCache.Lookup cached = cache == null ? null : cache.lookup(context.request());
         if (cached != null && cached.fresh() != null) {
-            context.requestBody().discard();
             context.respond(cached.fresh().toResponse(System.nanoTime(), "HIT"));
             return FilterResults.success();
         }
         Circuit circuit = pool.circuit();
         if (circuit != null && !circuit.tryAcquire()) {
-            context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
             return results.of(ProxySpec.RESULT_SHORT_CIRCUITED);
         }
@@ -92,7 +93,6 @@ final class ProxyFilter implements Filter {
             if (circuit != null) {
                 circuit.release();
             }
-            context.requestBody().discard();
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
         }
@@ -116,7 +116,12 @@ final class ProxyFilter implements Filter {
                 // A small body is read whole first so that a retry can send it again.
                 BodyCollector.collect(context.requestBody(), context.alloc(), REPLAY_LIMIT).whenComplete((body, error) -> {
                     if (error != null) {
-                        context.respond(HttpResponseStatus.BAD_REQUEST, "the request body did not arrive whole");
+                        Throwable cause = unwrap(error);
+                        if (cause instanceof BodyTooLargeException) {
+                            context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+                        } else {
+                            context.respond(HttpResponseStatus.BAD_REQUEST, "the request body did not arrive whole");
+                        }
                         retried.complete(ProxySpec.RESULT_CLIENT_ERROR);
                         return;
                     }
@@ -229,9 +234,13 @@ final class ProxyFilter implements Filter {
     /** Makes the upstream's answer (or the failure to get one) the pipeline's; the result of the Proxy. */
     private String finish(RequestContext context, ServerPool pool, Upstream server, ResponseCache.Lookup cached,
                           UpstreamResponse response, Throwable error) {
-        pool.finished(server, error == null ? response.head() : null);
+        Throwable cause = unwrap(error);
+        if (cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException) {
+            pool.abandonedByClient(server);
+        } else {
+            pool.finished(server, error == null ? response.head() : null);
+        }
         if (error != null) {
-            Throwable cause = unwrap(error);
             if (cause instanceof ResponseTimeout) {
                 context.markUpstreamFailed();
                 context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
@@ -239,6 +248,11 @@ final class ProxyFilter implements Filter {
             }
             if (cause instanceof BodyTooLargeException) {
                 context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+                return ProxySpec.RESULT_CLIENT_ERROR;
+            }
+            if (cause instanceof MalformedBodyException) {
+                // The client's fault, not the server's: no 502, nothing counted against the server.
+                context.respond(HttpResponseStatus.BAD_REQUEST, cause.getMessage());
                 return ProxySpec.RESULT_CLIENT_ERROR;
             }
             log.debug("proxy {}: {} failed: {}", name, server.address(), cause.toString());

@@ -225,6 +225,14 @@ final class ServerPool {
     }
 
     /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
+    /** The exchange broke off through the client's fault (a body too large or malformed): the server is not to blame. */
+    void abandonedByClient(Upstream server) {
+        Members members = current();
+        if (members.balancer() != null) {
+            members.balancer().finished(server);
+        }
+    }
+
     void finished(Upstream server, HttpResponse head) {
         // Balancers ignore servers they do not hold, so a change of members in between is harmless.
         Members members = current();

@@ -68,7 +68,6 @@ final class RateLimiterFilter implements Filter {
             return later;
         }
         rejected.increment();
-        context.requestBody().discard();
         FullHttpResponse response = PlainResponses.of(context.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS, "rate limit exceeded");
         // Whole seconds, rounded up: a client that waits that long finds a permit.
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilFree() + 999_999_999L));

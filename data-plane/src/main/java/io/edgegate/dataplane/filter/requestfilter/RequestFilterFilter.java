@@ -120,7 +120,6 @@ final class RequestFilterFilter implements Filter {
     private CompletionStage<String> block(RequestContext context, String rule, String path) {
         log.warn("{}: blocked {} {} from {} by rule {}", filterName, context.request().method(), path,
                 context.client() == null ? "?" : context.client().getHostAddress(), rule);
-        context.requestBody().discard();
         context.respond(HttpResponseStatus.FORBIDDEN, "request blocked");
         return BLOCKED;
     }

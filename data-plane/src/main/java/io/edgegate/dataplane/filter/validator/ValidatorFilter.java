@@ -213,7 +213,6 @@ final class ValidatorFilter implements Filter {
     }
 
     private static CompletionStage<String> refuse(RequestContext context, HttpResponseStatus status, String challenge, String reason) {
-        context.requestBody().discard();
         byte[] body = (status.code() + " " + status.reasonPhrase() + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");

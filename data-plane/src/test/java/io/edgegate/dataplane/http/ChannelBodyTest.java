@@ -1,0 +1,97 @@
+package io.edgegate.dataplane.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A body fed by a channel: every pull is answered exactly once, even after a discard or broken framing. */
+class ChannelBodyTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final Recorder recorder = new Recorder();
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** Records the answers a pull got. */
+    private static final class Recorder implements BodyReceiver {
+        final List<String> answers = new ArrayList<>();
+        Throwable error;
+
+        @Override
+        public void onChunk(ByteBuf chunk) {
+            answers.add("chunk " + chunk.toString(StandardCharsets.US_ASCII));
+            chunk.release();
+        }
+
+        @Override
+        public void onEnd(HttpHeaders trailers) {
+            answers.add("end");
+        }
+
+        @Override
+        public void onError(Throwable cause) {
+            answers.add("error");
+            error = cause;
+        }
+    }
+
+    private static DefaultHttpContent chunk(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aPullAfterADiscardIsAnsweredAtOnceNotLeftWaitingForTheEnd() {
+        ChannelBody body = new ChannelBody(channel, 10, -1);
+        body.offer(chunk("hello"));
+        body.discard();
+
+        body.pull(recorder);
+        body.offer(new DefaultLastHttpContent(Unpooled.copiedBuffer("world", StandardCharsets.US_ASCII)));
+
+        assertThat(recorder.answers).containsExactly("error");
+        assertThat(body.isComplete()).isTrue();
+    }
+
+    @Test
+    void anEmptyBodyDiscardedAfterItsEndStillEndsForALaterReader() {
+        ChannelBody body = new ChannelBody(channel, -1, -1);
+        body.offer(LastHttpContent.EMPTY_LAST_CONTENT);
+        body.discard();
+
+        body.pull(recorder);
+
+        assertThat(recorder.answers).containsExactly("end");
+    }
+
+    @Test
+    void brokenChunkFramingFailsTheBodyInsteadOfEndingIt() {
+        // What Netty's decoder emits for a chunk size that is not hex, too large, or a too long extension line.
+        ChannelBody body = new ChannelBody(channel, -1, -1);
+        body.offer(chunk("hello"));
+        body.pull(recorder);
+        body.pull(recorder);
+        LastHttpContent broken = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
+        broken.setDecoderResult(DecoderResult.failure(new NumberFormatException("Invalid character in chunk size")));
+
+        body.offer(broken);
+
+        assertThat(recorder.answers).containsExactly("chunk hello", "error");
+        assertThat(recorder.error).isInstanceOf(MalformedBodyException.class).hasMessageContaining("chunk size");
+        assertThat(body.failed()).isTrue();
+    }
+}
