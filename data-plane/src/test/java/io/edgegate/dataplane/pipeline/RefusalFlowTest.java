@@ -7,6 +7,7 @@ import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.server.RawClient;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.TestTokens;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -14,11 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,16 +164,15 @@ class RefusalFlowTest {
                       secret: %s
                 """.formatted(HS256_SECRET_HEX);
         byte[] secret = java.util.HexFormat.of().parseHex(HS256_SECRET_HEX);
-        long now = Instant.now().getEpochSecond();
-        String wrongKey = hs256("{\"sub\":\"a\",\"exp\":" + (now + 300) + "}", "another key".getBytes(StandardCharsets.UTF_8));
-        String expired = hs256("{\"sub\":\"a\",\"exp\":" + (now - 60) + "}", secret);
-        String algNone = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64("{\"sub\":\"a\",\"exp\":" + (now + 300) + "}") + ".";
+        String wrongKey = TestTokens.hs256(TestTokens.claims("a", 300), "another key".getBytes(StandardCharsets.UTF_8));
+        String expired = TestTokens.hs256(TestTokens.claims("a", -60), secret);
+        String algNone = TestTokens.unsigned(TestTokens.claims("a", 300));
         assertRefusal(door, "invalid", () -> to("/account").build(), 401);
         for (String token : new String[] {wrongKey, expired, algNone}) {
             assertRefusal(door, "invalid", () -> to("/account").header("Authorization", "Bearer " + token).build(), 401);
         }
         node.apply(server("s", PORT, "guarded"), withoutJumpIf(door));
-        String valid = hs256("{\"sub\":\"a\",\"exp\":" + (now + 300) + "}", secret);
+        String valid = TestTokens.hs256(TestTokens.claims("a", 300), secret);
         assertThat(send(to("/account").header("Authorization", "Bearer " + valid).build()).statusCode()).isEqualTo(200);
     }
 
@@ -336,6 +333,18 @@ class RefusalFlowTest {
                     kind: StaticFile
                     root: %s
                 """.formatted(root), "fileNotFound", () -> to("/missing.html").build(), 404);
+    }
+
+    @Test
+    void staticFileRefusesMethodsOtherThanGetAndHead() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("site"));
+        Files.writeString(root.resolve("page.html"), "<p>hello</p>");
+        assertRefusal("""
+                  - name: door
+                    kind: StaticFile
+                    root: %s
+                """.formatted(root), "clientError",
+                () -> to("/page.html").POST(HttpRequest.BodyPublishers.ofString("x")).build(), 405);
     }
 
     @Test
@@ -524,17 +533,5 @@ class RefusalFlowTest {
 
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String hs256(String claims, byte[] secret) throws Exception {
-        String signed = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        return signed + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
     }
 }

@@ -14,15 +14,19 @@ import java.util.Set;
  * The StaticFile filter: serves files under {@code root} (a directory on each data-plane
  * node) by the request path, with {@code index} files for directories and, with
  * {@code maxAge}, a {@code Cache-Control} lifetime. A missing file answers 404 and returns
- * the result {@code fileNotFound}, so a flow can fall through to a Proxy with {@code jumpIf}.
+ * the result {@code fileNotFound}, so a flow can fall through to a Proxy with {@code jumpIf};
+ * a request it cannot serve (a method other than GET/HEAD, a malformed path) answers 405/400
+ * with {@code clientError} (Easegress's FileServer result for it).
  */
 public record StaticFileSpec(String name, String root, List<String> index, Optional<Duration> maxAge) implements FilterSpec {
 
     public static final String KIND = "StaticFile";
     public static final String RESULT_NOT_FOUND = "fileNotFound";
+    public static final String RESULT_CLIENT_ERROR = "clientError";
     public static final List<String> DEFAULT_INDEX = List.of("index.html");
 
-    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_NOT_FOUND), StaticFileSpec::decode);
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_NOT_FOUND, RESULT_CLIENT_ERROR),
+            StaticFileSpec::decode);
 
     public StaticFileSpec {
         index = List.copyOf(index);

@@ -30,8 +30,8 @@ import java.util.concurrent.Executor;
  */
 final class StaticFileFilter implements Filter {
 
-    private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
     private static final CompletableFuture<String> NOT_FOUND = CompletableFuture.completedFuture(StaticFileSpec.RESULT_NOT_FOUND);
+    private static final CompletableFuture<String> CLIENT_ERROR = CompletableFuture.completedFuture(StaticFileSpec.RESULT_CLIENT_ERROR);
 
     private final Path realRoot;
     private final List<String> index;
@@ -61,7 +61,7 @@ final class StaticFileFilter implements Filter {
             HttpResponse head = plainHead(HttpResponseStatus.METHOD_NOT_ALLOWED);
             head.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             context.respond(head, BodyStream.EMPTY);
-            return DONE;
+            return CLIENT_ERROR;
         }
         String path = RequestTarget.path(request.uri());
         RequestedPath requested;
@@ -69,7 +69,7 @@ final class StaticFileFilter implements Filter {
             requested = RequestedPath.parse(path);
         } catch (RequestedPath.MalformedPathException e) {
             context.respond(HttpResponseStatus.BAD_REQUEST, e.getMessage());
-            return DONE;
+            return CLIENT_ERROR;
         }
         if (requested == null) {
             context.respond(HttpResponseStatus.NOT_FOUND, "not found");

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.TestTokens;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,8 +18,6 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,14 +45,11 @@ class ValidatorTest {
     }
 
     private static String b64(String json) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+        return TestTokens.b64(json);
     }
 
-    static String hs256(String claims, byte[] secret) throws Exception {
-        String signed = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims);
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        return signed + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.US_ASCII)));
+    static String hs256(String claims, byte[] secret) {
+        return TestTokens.hs256(claims, secret);
     }
 
     private static String claims(long expiresInSeconds) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.TestTokens;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Limits are per node, as seed 000 notes: N nodes with a limit of L admit N × L together; and
- * each node's live state of them (counters, circuits) is visible with egctl describe.
+ * The door filters on a real cluster, written as a new user writes them (no jumpIf): a refusal
+ * ends the flow on every node; limits are per node, as seed 000 notes, so N nodes with a limit
+ * of L admit N × L together; and each node's live state of them (counters, circuits) is
+ * visible with egctl describe.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RateLimitIT {
+class DoorIT {
 
     private Path work;
     private Cluster cluster;
@@ -49,6 +52,7 @@ class RateLimitIT {
     void tenPerSecondOnEachOfThreeNodesAdmitsFiftyPerNodeInFiveSeconds() throws Exception {
         String limiter = ProjectPaths.example("filters/rate-limiter.yaml")
                 .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
+        assertThat(limiter).as("the example relies on a refusal ending the flow").doesNotContainPattern("(?m)^\\s+jumpIf:");
         String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
                 + "      - pathPrefix: /api\n        backend: rate-limited-api\n";
         Path file = work.resolve("limited.yaml");
@@ -102,6 +106,44 @@ class RateLimitIT {
         }
         int total = admitted.values().stream().mapToInt(Integer::intValue).sum();
         assertThat(total).as("the cluster admits about 3 × one node's limit").isBetween(135, 165);
+    }
+
+    @Test
+    void aJwtValidatorWithoutJumpIfRefusesBadTokensOnEveryNode() throws Exception {
+        String secretHex = "612d766572792d7365637265742d6b65792d666f722d74657374732d31323334";
+        String validator = ProjectPaths.example("filters/validator-jwt.yaml")
+                .replace("http://127.0.0.1:9095", examples.backends.get(1).url());
+        assertThat(validator).contains(secretHex).doesNotContainPattern("(?m)^\\s+jumpIf:");
+        String server = ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port)
+                + "      - pathPrefix: /account\n        backend: jwt-demo\n";
+        Path file = work.resolve("jwt.yaml");
+        Files.writeString(file, validator + "---\n" + server);
+        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        byte[] secret = java.util.HexFormat.of().parseHex(secretHex);
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("no token", null);
+        refused.put("another key", TestTokens.hs256(TestTokens.claims("alice", 300), "not the secret".getBytes()));
+        refused.put("expired", TestTokens.hs256(TestTokens.claims("alice", -60), secret));
+        refused.put("alg none", TestTokens.unsigned(TestTokens.claims("alice", 300)));
+        String valid = TestTokens.hs256(TestTokens.claims("alice", 300), secret);
+        EchoBackend backend = examples.backends.get(1);
+        int before = backend.requestCount();
+        for (String node : cluster.nodeIds()) {
+            for (Map.Entry<String, String> token : refused.entrySet()) {
+                var answer = token.getValue() == null
+                        ? cluster.request(node, examples.port, "/account", "X-Client", "web")
+                        : cluster.request(node, examples.port, "/account", "X-Client", "web", "Authorization", "Bearer " + token.getValue());
+                assertThat(answer.statusCode()).as(node + ", " + token.getKey() + ": " + answer.body()).isEqualTo(401);
+            }
+        }
+        assertThat(backend.requestCount()).as("refused requests that reached the backend").isEqualTo(before);
+        for (String node : cluster.nodeIds()) {
+            var answer = cluster.request(node, examples.port, "/account", "X-Client", "web", "Authorization", "Bearer " + valid);
+            assertThat(answer.statusCode()).as(node).isEqualTo(200);
+            assertThat(backend.received().get(backend.received().size() - 1).header("X-User")).isEqualTo("alice");
+        }
     }
 
     @Test
