@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
-    /** How long a replica's member records outlive it if it dies without revoking them. */
+    /** How long a replica counts as alive after it stopped renewing its lease (it died without revoking it). */
     static final Duration MEMBER_LEASE = Duration.ofSeconds(6);
+    /** How long a node that is gone stays listed (as Disconnected) unless an operator forgets it. */
+    static final Duration MEMBER_RETENTION = Duration.ofHours(24);
 
     private final List<AutoCloseable> resources;
     private final ConfigCache cache;
@@ -81,19 +83,19 @@ public final class ControlPlane implements AutoCloseable {
         resources.add(cache);
         MemberRegistry members = new MemberRegistry(clock, Duration.ofMinutes(10), self);
         ClusterView view = new ClusterView(members);
-        EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, MEMBER_LEASE, config.storeTimeout(), scheduler);
+        EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, self, MEMBER_LEASE, config.storeTimeout(), scheduler);
         MemberPublisher publisher = new MemberPublisher(members, view, memberBackend, scheduler,
-                Duration.ofMillis(100), Duration.ofSeconds(10));
+                Duration.ofMillis(100), Duration.ofSeconds(10), MEMBER_RETENTION, clock);
         resources.add(publisher);
         AutoCloseable memberWatch = memberBackend.watch(view);
         resources.add(memberWatch);
+        cache.subscribe(new EpochFollower(memberBackend::reloadAll));
 
         ObjectReads reads = new ObjectReads(store, cache);
         Server server = NettyServerBuilder.forAddress(config.listen())
-                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock,
-                        () -> cache.current().revision()))
+                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache))
                 .addService(new DiscoveryApi(cache, members))
-                .addService(new ClusterApi(view, cache, reads, scheduler, clock))
+                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

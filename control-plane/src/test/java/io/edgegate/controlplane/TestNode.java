@@ -22,6 +22,8 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
     private final BlockingQueue<ConfigUpdate> updates = new LinkedBlockingQueue<>();
     private final boolean paused;
     private ClientCallStreamObserver<NodeMessage> out;
+    /** The epoch of the newest update received: acks echo it, as a data plane does. */
+    private volatile String epoch = "";
 
     private TestNode(boolean paused) {
         this.paused = paused;
@@ -32,10 +34,22 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
     }
 
     static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, boolean paused) {
+        return connect(stub, id, paused, "", 0);
+    }
+
+    /** A node that says it runs revision {@code revision} of epoch {@code epoch} (a restarted or reconnecting node). */
+    static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, String epoch, long revision) {
+        return connect(stub, id, false, epoch, revision);
+    }
+
+    private static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, boolean paused, String epoch,
+                                    long revision) {
         TestNode node = new TestNode(paused);
+        node.epoch = epoch;
         stub.stream(node);
         node.out.onNext(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
-                .setNodeId(id).setAddress("127.0.0.2").setVersion("test")).build());
+                .setNodeId(id).setAddress("127.0.0.2").setVersion("test").setAppliedEpoch(epoch).setAppliedRevision(revision))
+                .build());
         return node;
     }
 
@@ -63,7 +77,8 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
     }
 
     synchronized void ack(long revision, String error) {
-        out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setRevision(revision).setError(error)).build());
+        out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setEpoch(epoch).setRevision(revision).setError(error))
+                .build());
     }
 
     synchronized void close() {
@@ -72,6 +87,7 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
 
     @Override
     public void onNext(ConfigUpdate value) {
+        epoch = value.getEpoch();
         updates.add(value);
     }
 

@@ -144,7 +144,7 @@ public final class DataPlane implements AutoCloseable {
                 log.warn("no control plane has answered yet and there is no last-good config in {}", lastGood.file());
                 return;
             }
-            if (updater.applyIfNone(saved.get().revision(), saved.get().objects())) {
+            if (updater.applyIfNone(saved.get().epoch(), saved.get().revision(), saved.get().objects())) {
                 source.fromFile(saved.get());
                 log.warn("no control plane has answered yet: serving the last-good config (revision {}, saved {}) from {}",
                         saved.get().revision(), saved.get().savedAt(), lastGood.file());

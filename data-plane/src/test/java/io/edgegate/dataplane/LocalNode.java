@@ -146,7 +146,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                 }
             }
         }
-        updater.apply(++revision, objects);
+        updater.apply("", ++revision, objects);
     }
 
     public HttpResponse<String> get(int port, String path) {

@@ -2,6 +2,7 @@ package io.edgegate.egctl;
 
 import io.edgegate.api.v1.DeleteRequest;
 import io.edgegate.api.v1.DeleteResponse;
+import io.edgegate.api.v1.ForgetMemberRequest;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectResult;
 import java.util.List;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = "Delete objects named on the command line (KIND NAME...) or by files (-f). All or nothing.")
+        description = {"Delete objects named on the command line (KIND NAME...) or by files (-f). All or nothing.",
+            "'delete member NAME...' forgets data-plane nodes that are gone for good (a node away is otherwise listed "
+                    + "as Disconnected for 24 hours)."})
 final class DeleteCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -36,6 +39,9 @@ final class DeleteCommand implements Callable<Integer> {
             if (args.size() < 2) {
                 throw new CommandFailure("what to delete? give KIND NAME (e.g. egctl delete hs server-demo) or -f FILE");
             }
+            if (GetCommand.MEMBERS.contains(args.get(0).toLowerCase(java.util.Locale.ROOT))) {
+                return forgetMembers(args.subList(1, args.size()));
+            }
             for (String name : args.subList(1, args.size())) {
                 request.addKeys(ObjectKey.newBuilder().setKind(Kinds.resolve(args.get(0))).setName(name));
             }
@@ -46,6 +52,16 @@ final class DeleteCommand implements Callable<Integer> {
         }
         for (ObjectResult result : response.getResultsList()) {
             root.terminal().out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " deleted");
+        }
+        return 0;
+    }
+
+    private int forgetMembers(List<String> nodeIds) {
+        try (ControlPlaneClient client = root.connect()) {
+            for (String nodeId : nodeIds) {
+                client.cluster(stub -> stub.forgetMember(ForgetMemberRequest.newBuilder().setNodeId(nodeId).build()));
+                root.terminal().out().println("member " + nodeId + " forgotten");
+            }
         }
         return 0;
     }

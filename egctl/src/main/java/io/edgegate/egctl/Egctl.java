@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "egctl", mixinStandardHelpOptions = true, versionProvider = Egctl.Version.class,
         description = "Manage EdgeGate objects and follow them to every data-plane node.",
         subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class,
-                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, CommandLine.HelpCommand.class})
+                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class, CommandLine.HelpCommand.class})
 public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";

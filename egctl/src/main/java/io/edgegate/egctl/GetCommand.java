@@ -19,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
         description = "Show objects of a kind (or one of them), or the data-plane members.")
 final class GetCommand implements Callable<Integer> {
 
-    private static final Set<String> MEMBERS = Set.of("members", "member", "m");
+    static final Set<String> MEMBERS = Set.of("members", "member", "m");
 
     @ParentCommand
     Egctl root;

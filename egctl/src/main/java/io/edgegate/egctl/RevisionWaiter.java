@@ -11,9 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * {@code apply --wait}: follows the written revision to every connected node, printing each
- * node's outcome as it arrives, and fails naming the nodes that rejected it or did not
- * answer in time.
+ * {@code apply --wait}: follows the written version (epoch, revision) to every connected node,
+ * printing each node's outcome as it arrives, and fails naming the nodes that rejected it, did
+ * not answer in time, are held on an earlier store history, or are known but not connected.
  */
 final class RevisionWaiter {
 
@@ -23,9 +23,11 @@ final class RevisionWaiter {
         this.out = out;
     }
 
+
     void await(ControlPlaneClient client, WriteResponse written, Duration timeout) {
         WaitRequest request = WaitRequest.newBuilder()
                 .setRevision(written.getRevision())
+                .setEpoch(written.getEpoch())
                 .setCommittedAtMillis(written.getCommittedAtMillis())
                 .setTimeoutMillis(timeout.toMillis())
                 .build();
@@ -55,6 +57,17 @@ final class RevisionWaiter {
                 case DISCONNECTED -> {
                     out.println(name + "disconnected before applying it");
                     failures.add(node.getNodeId() + " disconnected");
+                }
+                case NOT_REACHED -> {
+                    out.println(name + "not reached: disconnected, last seen " + MemberPrinter.ago(System.currentTimeMillis() - node.getLastSeenMillis())
+                            + ", serves revision " + node.getAppliedRevision()
+                            + (node.getAppliedEpoch().equals(written.getEpoch()) ? "" : " of an earlier store history"));
+                    failures.add(node.getNodeId() + " is not connected (egctl delete member " + node.getNodeId()
+                            + " forgets a node that is gone for good)");
+                }
+                case HELD -> {
+                    out.println(name + "held: " + node.getError());
+                    failures.add(node.getNodeId() + " is held on an earlier config");
                 }
                 case TIMED_OUT -> {
                     out.println(name + "did not answer within " + timeout.toMillis() + " ms (runs revision "

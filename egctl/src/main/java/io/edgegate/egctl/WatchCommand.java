@@ -62,6 +62,8 @@ final class WatchCommand implements Callable<Integer> {
             case ACK -> at + "revision " + event.getAck().getRevision() + "  " + ack(event.getAck());
             case CONNECTION -> at + "node " + event.getConnection().getNodeId() + (event.getConnection().getConnected()
                     ? " connected to " + event.getConnection().getControlPlane() : " disconnected");
+            case EPOCH -> at + "THE STORE'S HISTORY CHANGED: epoch " + event.getEpoch().getId() + " started ("
+                    + event.getEpoch().getReason() + "); nodes are sent a full snapshot of it";
             default -> at + event;
         };
     }

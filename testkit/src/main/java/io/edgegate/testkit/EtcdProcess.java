@@ -45,6 +45,10 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
+    public int clientPort() {
+        return clientPort;
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + clientPort;
     }
@@ -65,6 +69,53 @@ public final class EtcdProcess implements AutoCloseable {
     public synchronized void restart() {
         stop();
         startProcess();
+    }
+
+    /** Starts a stopped etcd again, on whatever data its directory holds now. */
+    public synchronized void startAgain() {
+        if (process == null) {
+            startProcess();
+        }
+    }
+
+    /** A cold backup: copies the data directory of a stopped etcd to {@code target}. */
+    public synchronized void copyDataTo(Path target) {
+        requireStopped("back up");
+        copyRecursively(dataDir.resolve("data"), target);
+    }
+
+    /** Restores a cold backup into a stopped etcd: its data directory becomes a copy of {@code backup}. */
+    public synchronized void replaceDataWith(Path backup) {
+        requireStopped("restore");
+        deleteRecursively(dataDir.resolve("data"));
+        copyRecursively(backup, dataDir.resolve("data"));
+    }
+
+    /** Deletes a stopped etcd's data: started again, it is a new, empty store. */
+    public synchronized void wipeData() {
+        requireStopped("wipe");
+        deleteRecursively(dataDir.resolve("data"));
+    }
+
+    private void requireStopped(String what) {
+        if (process != null) {
+            throw new IllegalStateException("stop etcd before you " + what + " its data");
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

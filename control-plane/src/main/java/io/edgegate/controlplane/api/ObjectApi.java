@@ -10,6 +10,7 @@ import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectServiceGrpc;
 import io.edgegate.api.v1.WriteRequest;
 import io.edgegate.api.v1.WriteResponse;
+import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.store.Store;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectId;
@@ -20,7 +21,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.time.Clock;
-import java.util.function.LongSupplier;
 import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +33,10 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     private final ObjectWrites writes;
 
     public ObjectApi(Store store, ObjectReads reads, DocumentParser parser, ObjectDecoder objectDecoder, Clock clock,
-                     LongSupplier configRevision) {
+                     ConfigCache config) {
         this.reads = reads;
         this.decoder = new RequestDecoder(parser, objectDecoder);
-        this.writes = new ObjectWrites(store, parser, clock, configRevision);
+        this.writes = new ObjectWrites(store, parser, clock, config);
     }
 
     @Override

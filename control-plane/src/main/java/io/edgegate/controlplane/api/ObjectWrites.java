@@ -5,6 +5,7 @@ import io.edgegate.api.v1.DeleteResponse;
 import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.WriteResponse;
 import io.edgegate.controlplane.ProtoMapping;
+import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.store.ReadResult;
 import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreWrite;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 /**
  * Turns validated objects into one guarded etcd transaction. The plan is made against a
@@ -33,18 +33,19 @@ final class ObjectWrites {
     private final Store store;
     private final DocumentParser parser;
     private final Clock clock;
-    private final LongSupplier configRevision;
+    private final ConfigCache config;
 
     /**
-     * @param configRevision the newest config revision data planes are sent; etcd's own revision
-     *                       also counts writes that are not config (member records), which no
-     *                       node would ever acknowledge
+     * @param config the config data planes are sent: its revision is what an unchanged object is
+     *               waited for at (etcd's own revision also counts writes that are not config,
+     *               such as member records, which no node would ever acknowledge), and it tells
+     *               which store epoch a write landed in
      */
-    ObjectWrites(Store store, DocumentParser parser, Clock clock, LongSupplier configRevision) {
+    ObjectWrites(Store store, DocumentParser parser, Clock clock, ConfigCache config) {
         this.store = store;
         this.parser = parser;
         this.clock = clock;
-        this.configRevision = configRevision;
+        this.config = config;
     }
 
     CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
@@ -97,14 +98,18 @@ final class ObjectWrites {
             if (dryRun || !changes) {
                 // Nothing written: the revision to wait for is the one that already carries these objects.
                 long newestObject = current.found().values().stream().mapToLong(StoredRecord::modRevision).max().orElse(0);
+                var snapshot = config.current();
                 return CompletableFuture.completedFuture(response
-                        .setRevision(Math.max(configRevision.getAsLong(), newestObject))
+                        .setRevision(Math.max(snapshot.revision(), newestObject))
+                        .setEpoch(snapshot.epoch().id())
                         .setCommittedAtMillis(clock.millis()).build());
             }
             return store.write(writes).thenCompose(outcome -> {
                 if (outcome.committed()) {
-                    return CompletableFuture.completedFuture(response.setRevision(outcome.revision())
-                            .setCommittedAtMillis(clock.millis()).build());
+                    long committedAt = clock.millis();
+                    // A write into a history that went back waits for the epoch that history gets.
+                    return config.epochOfWrite(outcome.revision()).thenApply(epoch -> response.setRevision(outcome.revision())
+                            .setEpoch(epoch.id()).setCommittedAtMillis(committedAt).build());
                 }
                 return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, attempt + 1));
             });

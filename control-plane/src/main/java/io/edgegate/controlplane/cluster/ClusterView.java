@@ -1,6 +1,7 @@
 package io.edgegate.controlplane.cluster;
 
 import io.edgegate.api.v1.Member;
+import io.edgegate.controlplane.config.ConfigSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -15,12 +16,16 @@ import java.util.function.Consumer;
 /**
  * Every node of the cluster as this replica sees it: its own nodes first hand, the others
  * from the records replicas share. When both know a node, the record of the replica it is
- * connected to wins. Listeners hear the id of every node whose record changed.
+ * connected to wins. A shared record that says its node is connected to a replica that is no
+ * longer alive is read as disconnected since that record was written: the node lost its
+ * control plane, and stays listed until it reconnects or is forgotten. Listeners hear the id of
+ * every node whose record changed.
  */
 public final class ClusterView implements MemberBackend.MemberListener {
 
     private final MemberRegistry local;
     private final ConcurrentMap<String, Member> shared = new ConcurrentHashMap<>();
+    private volatile Set<String> aliveReplicas = Set.of();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     public ClusterView(MemberRegistry local) {
@@ -36,13 +41,13 @@ public final class ClusterView implements MemberBackend.MemberListener {
         listeners.remove(listener);
     }
 
-    /** Every node, with its state against {@code storeRevision}, sorted by id. */
-    public List<Member> members(long storeRevision) {
+    /** Every node, with its state against the store's version, sorted by id. */
+    public List<Member> members(ConfigSnapshot store) {
         Set<String> ids = new HashSet<>(shared.keySet());
         local.all().forEach(m -> ids.add(m.getNodeId()));
         List<Member> out = new ArrayList<>();
         for (String id : ids) {
-            member(id).ifPresent(m -> out.add(MemberStates.withState(m, storeRevision)));
+            member(id).ifPresent(m -> out.add(MemberStates.withState(m, store)));
         }
         out.sort(Comparator.comparing(Member::getNodeId));
         return out;
@@ -50,7 +55,7 @@ public final class ClusterView implements MemberBackend.MemberListener {
 
     public Optional<Member> member(String nodeId) {
         Member mine = local.get(nodeId).orElse(null);
-        Member theirs = shared.get(nodeId);
+        Member theirs = liveness(shared.get(nodeId));
         if (mine != null && mine.getConnected()) {
             return Optional.of(mine);
         }
@@ -63,9 +68,41 @@ public final class ClusterView implements MemberBackend.MemberListener {
         return Optional.of(mine.getLastSeenMillis() >= theirs.getLastSeenMillis() ? mine : theirs);
     }
 
-    /** The shared record of a node, as replicas published it. */
+    /** The shared record of a node, as replicas published it (connected only if its replica is alive). */
     Optional<Member> shared(String nodeId) {
-        return Optional.ofNullable(shared.get(nodeId));
+        return Optional.ofNullable(liveness(shared.get(nodeId)));
+    }
+
+    /** Every shared record, read with its replica's liveness. */
+    List<Member> sharedRecords() {
+        return shared.values().stream().map(this::liveness).toList();
+    }
+
+    /**
+     * A record claiming a connection to a replica that is gone is a node that lost its control
+     * plane. For this replica's own nodes the local registry is the truth, so a shared record
+     * naming this replica (left by an earlier run of it) counts as disconnected.
+     */
+    private Member liveness(Member record) {
+        if (record == null || !record.getConnected()) {
+            return record;
+        }
+        String replica = record.getControlPlane();
+        if (!replica.equals(local.self()) && aliveReplicas.contains(replica)) {
+            return record;
+        }
+        return record.toBuilder().setConnected(false).setControlPlane("").build();
+    }
+
+    @Override
+    public void replicas(Set<String> alive) {
+        Set<String> before = aliveReplicas;
+        aliveReplicas = Set.copyOf(alive);
+        // Nodes whose replica came or went changed state.
+        shared.values().stream()
+                .filter(m -> before.contains(m.getControlPlane()) != alive.contains(m.getControlPlane()))
+                .map(Member::getNodeId)
+                .forEach(this::changed);
     }
 
     @Override

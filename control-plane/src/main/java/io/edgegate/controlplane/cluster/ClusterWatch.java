@@ -46,7 +46,7 @@ final class ClusterWatch {
         out.setOnCancelHandler(this::close);
         synchronized (this) {
             config = cache.current();
-            view.members(config.revision()).forEach(m -> members.put(m.getNodeId(), m));
+            view.members(config).forEach(m -> members.put(m.getNodeId(), m));
         }
         cache.subscribe(configListener);
         view.subscribe(memberListener);
@@ -54,8 +54,12 @@ final class ClusterWatch {
 
     private synchronized void configChanged() {
         ConfigSnapshot next = cache.current();
-        if (closed || next.revision() <= config.revision()) {
+        boolean newEpoch = !next.sameEpoch(config);
+        if (closed || (!newEpoch && next.revision() <= config.revision())) {
             return;
+        }
+        if (newEpoch) {
+            send(ClusterEvent.newBuilder().setEpoch(ClusterApi.epoch(next.epoch(), false)));
         }
         for (Map.Entry<ObjectId, StoredObject> entry : next.objects().entrySet()) {
             StoredObject before = config.objects().get(entry.getKey());
@@ -87,13 +91,15 @@ final class ClusterWatch {
             send(ClusterEvent.newBuilder().setConnection(NodeConnection.newBuilder()
                     .setNodeId(nodeId).setConnected(now.getConnected()).setControlPlane(now.getControlPlane())));
         }
-        long appliedBefore = before == null ? 0 : before.getAppliedRevision();
-        if (now.getAppliedRevision() > appliedBefore) {
-            ack(nodeId, now.getAppliedRevision(), "", now.getAppliedAtMillis());
+        boolean appliedMoved = before == null ? now.getAppliedRevision() > 0
+                : !before.getAppliedEpoch().equals(now.getAppliedEpoch()) || now.getAppliedRevision() > before.getAppliedRevision();
+        if (appliedMoved) {
+            ack(nodeId, now.getAppliedEpoch(), now.getAppliedRevision(), "", now.getAppliedAtMillis());
         }
-        long rejectedBefore = before == null ? 0 : before.getRejectedRevision();
-        if (now.getRejectedRevision() > rejectedBefore && !now.getLastError().isEmpty()) {
-            ack(nodeId, now.getRejectedRevision(), now.getLastError(), now.getRejectedAtMillis());
+        boolean rejectedMoved = before == null ? now.getRejectedRevision() > 0
+                : !before.getRejectedEpoch().equals(now.getRejectedEpoch()) || now.getRejectedRevision() > before.getRejectedRevision();
+        if (rejectedMoved && !now.getLastError().isEmpty()) {
+            ack(nodeId, now.getRejectedEpoch(), now.getRejectedRevision(), now.getLastError(), now.getRejectedAtMillis());
         }
     }
 
@@ -102,8 +108,8 @@ final class ClusterWatch {
                 .setKey(ProtoMapping.key(id)).setAction(action).setRevision(revision)));
     }
 
-    private void ack(String nodeId, long revision, String error, long ackedAt) {
-        OptionalLong seen = cache.seenAt(revision);
+    private void ack(String nodeId, String epoch, long revision, String error, long ackedAt) {
+        OptionalLong seen = epoch.equals(cache.current().epoch().id()) ? cache.seenAt(revision) : OptionalLong.empty();
         long delay = seen.isPresent() ? Math.max(0, ackedAt - seen.getAsLong()) : -1;
         send(ClusterEvent.newBuilder().setAck(NodeAck.newBuilder()
                 .setNodeId(nodeId).setRevision(revision).setError(error).setDelayMillis(delay)));

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * flush every {@code flushEvery}, many records per transaction), so an ACK storm from
  * thousands of nodes costs a few writes; connected nodes are refreshed every
  * {@code refreshEvery} so their last-seen time stays current elsewhere. A node that
- * disconnected is only written as such if no other replica has claimed it since.
+ * disconnected is only written as such if no other replica has claimed it since. Records of
+ * nodes away for longer than {@code retention} are removed (by any replica); until then a node
+ * that lost its control plane stays listed. The replica announces itself alive every second.
  */
 public final class MemberPublisher implements AutoCloseable {
 
@@ -30,32 +32,60 @@ public final class MemberPublisher implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Duration flushEvery;
     private final Duration refreshEvery;
+    private final Duration retention;
+    private final java.time.Clock clock;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private volatile long leaseGeneration = -1;
     private volatile boolean failing;
 
-    public MemberPublisher(MemberRegistry local, ClusterView view, MemberBackend backend,
-                           ScheduledExecutorService scheduler, Duration flushEvery, Duration refreshEvery) {
+    public MemberPublisher(MemberRegistry local, ClusterView view, MemberBackend backend, ScheduledExecutorService scheduler,
+                           Duration flushEvery, Duration refreshEvery, Duration retention, java.time.Clock clock) {
         this.local = local;
         this.view = view;
         this.backend = backend;
         this.scheduler = scheduler;
         this.flushEvery = flushEvery;
         this.refreshEvery = refreshEvery;
+        this.retention = retention;
+        this.clock = clock;
     }
 
     public void start() {
         local.subscribe(m -> dirty.add(m.getNodeId()));
+        scheduler.scheduleWithFixedDelay(this::announce, 0, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::flush, flushEvery.toMillis(), flushEvery.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::refresh, refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private void announce() {
+        backend.announce().whenComplete((generation, error) -> {
+            if (error == null) {
+                leaseChanged(generation);
+            }
+        });
+    }
+
     private void refresh() {
         local.all().stream().filter(Member::getConnected).forEach(m -> dirty.add(m.getNodeId()));
-        for (String gone : local.prune()) {
-            view.shared(gone).filter(m -> !m.getConnected()).ifPresent(m -> backend.remove(gone));
+        // This replica's memory of long-gone nodes goes; their shared records stay until the retention ends.
+        local.prune();
+        long keepAfter = clock.millis() - retention.toMillis();
+        for (Member m : view.sharedRecords()) {
+            if (!m.getConnected() && m.getLastSeenMillis() < keepAfter && local.get(m.getNodeId()).map(l -> !l.getConnected()).orElse(true)) {
+                log.info("forgetting node {}: not seen for more than {}", m.getNodeId(), retention);
+                local.forget(m.getNodeId());
+                backend.remove(m.getNodeId());
+            }
         }
+    }
+
+    /** A new lease: the store lost the old one (restarted, or its history changed); write every record again. */
+    private void leaseChanged(long generation) {
+        if (leaseGeneration != -1 && generation != leaseGeneration) {
+            local.all().forEach(m -> dirty.add(m.getNodeId()));
+        }
+        leaseGeneration = generation;
     }
 
     private void flush() {
@@ -96,11 +126,7 @@ public final class MemberPublisher implements AutoCloseable {
                 log.info("member records published again");
                 failing = false;
             }
-            if (leaseGeneration != -1 && generation != leaseGeneration) {
-                // A new lease: records written under the old one are gone or going; write them all again.
-                local.all().forEach(m -> dirty.add(m.getNodeId()));
-            }
-            leaseGeneration = generation;
+            leaseChanged(generation);
         });
     }
 

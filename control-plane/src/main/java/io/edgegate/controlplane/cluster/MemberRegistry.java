@@ -53,6 +53,7 @@ public final class MemberRegistry {
                 .setConnectedSinceMillis(now)
                 .setLastSeenMillis(now)
                 .setAppliedRevision(hello.getAppliedRevision())
+                .setAppliedEpoch(hello.getAppliedEpoch())
                 .build();
         members.put(hello.getNodeId(), new Entry(session, member));
         notify(member);
@@ -80,31 +81,38 @@ public final class MemberRegistry {
         }
     }
 
-    public void applied(String nodeId, Object session, long revision) {
+    public void applied(String nodeId, Object session, String epoch, long revision) {
         update(nodeId, session, m -> {
             long now = clock.millis();
             Member.Builder b = m.toBuilder().setLastSeenMillis(now);
-            if (revision >= m.getAppliedRevision()) {
-                b.setAppliedRevision(revision).setAppliedAtMillis(now);
+            // Nodes only move to later epochs; within one, only forward.
+            if (!epoch.equals(m.getAppliedEpoch()) || revision >= m.getAppliedRevision()) {
+                b.setAppliedEpoch(epoch).setAppliedRevision(revision).setAppliedAtMillis(now);
             }
-            if (revision >= m.getRejectedRevision()) {
+            if (!epoch.equals(m.getRejectedEpoch()) || revision >= m.getRejectedRevision()) {
                 b.setLastError("");
             }
             return b.build();
         }, true);
     }
 
-    public void rejected(String nodeId, Object session, long revision, String error) {
+    public void rejected(String nodeId, Object session, String epoch, long revision, String error) {
         update(nodeId, session, m -> {
             long now = clock.millis();
-            return m.toBuilder().setLastSeenMillis(now).setRejectedRevision(revision).setRejectedAtMillis(now)
-                    .setLastError(error).build();
+            return m.toBuilder().setLastSeenMillis(now).setRejectedEpoch(epoch).setRejectedRevision(revision)
+                    .setRejectedAtMillis(now).setLastError(error).build();
         }, true);
     }
 
     public void disconnected(String nodeId, Object session) {
         update(nodeId, session, m -> m.toBuilder().setConnected(false).setControlPlane("")
                 .setLastSeenMillis(clock.millis()).build(), true);
+    }
+
+    /** Drops what this replica knows of a node that is not connected to it; false if it is. */
+    public boolean forget(String nodeId) {
+        Entry entry = members.get(nodeId);
+        return entry == null || (!entry.member.getConnected() && members.remove(nodeId, entry));
     }
 
     public Optional<Member> get(String nodeId) {

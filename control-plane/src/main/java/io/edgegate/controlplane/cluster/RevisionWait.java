@@ -5,6 +5,8 @@ import io.edgegate.api.v1.NodeOutcome;
 import io.edgegate.api.v1.WaitEvent;
 import io.edgegate.api.v1.WaitRequest;
 import io.edgegate.api.v1.WaitStarted;
+import io.edgegate.controlplane.config.ConfigSnapshot;
+import io.edgegate.controlplane.store.Epoch;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -15,27 +17,34 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Follows one revision to every node connected when the wait began: reports each node as it
- * applies the revision (or a later one), rejects it, disconnects, or fails to answer before
- * the timeout, then ends the stream.
+ * Follows one version (epoch, revision) to every node connected when the wait began: reports
+ * each node as it applies it (or a later revision of that epoch), rejects it, disconnects, is
+ * held on an earlier store history, or fails to answer before the timeout, then ends the
+ * stream. Nodes the cluster knows but that are not connected are reported at once as not
+ * reached: they cannot apply it now, and saying nothing of them would claim too much.
  */
 final class RevisionWait implements Consumer<String> {
 
     private final ServerCallStreamObserver<WaitEvent> out;
     private final ClusterView view;
+    private final Supplier<ConfigSnapshot> store;
     private final WaitRequest request;
+    private String epoch;
     private final ScheduledExecutorService scheduler;
     private final long committedAt;
     private final Set<String> pending = new LinkedHashSet<>();
     private ScheduledFuture<?> timeout;
     private boolean finished;
 
-    RevisionWait(ServerCallStreamObserver<WaitEvent> out, ClusterView view, WaitRequest request,
+    RevisionWait(ServerCallStreamObserver<WaitEvent> out, ClusterView view,
+                 Supplier<ConfigSnapshot> store, WaitRequest request,
                  ScheduledExecutorService scheduler, Clock clock) {
         this.out = out;
         this.view = view;
+        this.store = store;
         this.request = request;
         this.scheduler = scheduler;
         this.committedAt = request.getCommittedAtMillis() > 0 ? request.getCommittedAtMillis() : clock.millis();
@@ -44,12 +53,20 @@ final class RevisionWait implements Consumer<String> {
     void start() {
         out.setOnCancelHandler(this::cancelled);
         view.subscribe(this);
-        List<String> targets = view.members(request.getRevision()).stream()
-                .filter(Member::getConnected).map(Member::getNodeId).toList();
+        ConfigSnapshot current = store.get();
+        epoch = request.getEpoch().isEmpty() ? current.epoch().id() : request.getEpoch();
+        List<Member> known = view.members(current);
+        List<String> targets = known.stream().filter(Member::getConnected).map(Member::getNodeId).toList();
         synchronized (this) {
             pending.addAll(targets);
             out.onNext(WaitEvent.newBuilder().setStarted(WaitStarted.newBuilder()
                     .setRevision(request.getRevision()).addAllNodeIds(targets)).build());
+            for (Member away : known.stream().filter(m -> !m.getConnected()).toList()) {
+                out.onNext(WaitEvent.newBuilder().setNode(NodeOutcome.newBuilder()
+                        .setNodeId(away.getNodeId()).setOutcome(NodeOutcome.Outcome.NOT_REACHED)
+                        .setAppliedRevision(away.getAppliedRevision()).setAppliedEpoch(away.getAppliedEpoch())
+                        .setLastSeenMillis(away.getLastSeenMillis())).build());
+            }
             for (String node : targets) {
                 evaluate(node);
             }
@@ -80,10 +97,14 @@ final class RevisionWait implements Consumer<String> {
             return;
         }
         Member m = member.get();
-        if (m.getAppliedRevision() >= revision) {
+        Epoch storeEpoch = store.get().epoch();
+        if (MemberStates.runs(m, epoch, revision)) {
             report(nodeId, NodeOutcome.Outcome.APPLIED, m.getAppliedRevision(), m.getAppliedAtMillis() - committedAt, "");
-        } else if (m.getRejectedRevision() >= revision && !m.getLastError().isEmpty()) {
+        } else if (m.getRejectedEpoch().equals(epoch) && m.getRejectedRevision() >= revision && !m.getLastError().isEmpty()) {
             report(nodeId, NodeOutcome.Outcome.REJECTED, m.getAppliedRevision(), m.getRejectedAtMillis() - committedAt, m.getLastError());
+        } else if (m.getConnected() && storeEpoch.id().equals(epoch) && MemberStates.isHeld(m, storeEpoch)) {
+            report(nodeId, NodeOutcome.Outcome.HELD, m.getAppliedRevision(), 0, "held on its config of an earlier store "
+                    + "history (epoch " + storeEpoch.id() + " started with an empty store); run 'egctl accept-store'");
         } else if (!m.getConnected()) {
             report(nodeId, NodeOutcome.Outcome.DISCONNECTED, m.getAppliedRevision(), 0, "");
         }

@@ -1,12 +1,17 @@
 package io.edgegate.controlplane.config;
 
+import io.edgegate.controlplane.store.Epoch;
+import io.edgegate.controlplane.store.EpochMarker;
 import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreChange;
 import io.edgegate.controlplane.store.StoreListener;
+import io.edgegate.controlplane.store.StoreProbe;
 import io.edgegate.controlplane.store.StoreSnapshot;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -14,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,11 +29,21 @@ import org.slf4j.LoggerFactory;
  * The control plane's view of the store: loaded once, then kept current by a watch, and
  * reloaded whole when the watch is lost. Listeners are told of every new snapshot; the
  * snapshot itself is immutable and swapped atomically.
+ *
+ * <p>It also keeps the store's history honest. A watch does not notice a store whose history
+ * changed under it (etcd restored from a backup answers at lower revisions, and a watch simply
+ * waits for the old numbers to come round again), so the store is probed every second: a
+ * revision lower than one already seen, another etcd cluster, or an epoch marker that changed or
+ * is gone makes the cache reload, and {@link EpochDecision} tells whether that starts a new
+ * {@link Epoch}. A new epoch is written to the store first (guarded, so replicas agree on one),
+ * then adopted by every replica; nodes are then sent a full snapshot of it.
  */
 public final class ConfigCache implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigCache.class);
     private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+    private static final Duration EPOCH_WAIT = Duration.ofSeconds(10);
     private static final int REMEMBERED_REVISIONS = 4096;
 
     private final Store store;
@@ -43,8 +59,15 @@ public final class ConfigCache implements AutoCloseable {
     };
     private final CompletableFuture<Void> firstLoad = new CompletableFuture<>();
     private final Object lock = new Object();
+    private final AtomicBoolean reloadPending = new AtomicBoolean();
+    /** Writes that landed in a history older than the one seen: they wait for the new epoch. */
+    private final List<CompletableFuture<Epoch>> epochWaiters = new ArrayList<>();
     private AutoCloseable watch;
     private long generation;
+    /** The highest store revision seen in the current epoch: a lower one later means the history went back. */
+    private long highestRevision;
+    private long clusterId;
+    private long markerRevision;
     private volatile boolean closed;
 
     public ConfigCache(Store store, ScheduledExecutorService scheduler, Clock clock) {
@@ -54,7 +77,9 @@ public final class ConfigCache implements AutoCloseable {
     }
 
     public void start() {
+        reloadPending.set(true);
         reload(Duration.ZERO);
+        reloads.scheduleWithFixedDelay(this::probe, PROBE_EVERY.toMillis(), PROBE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Completes once the first snapshot is loaded; until then nothing is sent to data planes. */
@@ -70,7 +95,7 @@ public final class ConfigCache implements AutoCloseable {
         return current.get();
     }
 
-    /** When this replica first saw {@code revision} (its clock), for recent revisions. */
+    /** When this replica first saw {@code revision} of the current epoch (its clock), for recent revisions. */
     public OptionalLong seenAt(long revision) {
         synchronized (seenAt) {
             Long at = seenAt.get(revision);
@@ -92,6 +117,99 @@ public final class ConfigCache implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /**
+     * The epoch a write committed at {@code revision} belongs to. Normally the current one; a
+     * revision lower than one already seen was written into a history that went back, so the
+     * answer waits for the new epoch that history gets.
+     */
+    public CompletableFuture<Epoch> epochOfWrite(long revision) {
+        CompletableFuture<Epoch> epoch = new CompletableFuture<>();
+        synchronized (lock) {
+            if (revision >= highestRevision || !isReady()) {
+                return CompletableFuture.completedFuture(current.get().epoch());
+            }
+            epochWaiters.add(epoch);
+        }
+        log.warn("a write landed at revision {} below revision {} seen before: the store's history went back", revision,
+                highestRevision);
+        requestReload();
+        return epoch.orTimeout(EPOCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A node reports it runs {@code revision} of epoch {@code epochId}. If that is the current
+     * epoch and the store has not reached that revision, the store's history went back (a
+     * restored backup while this replica was not running to see the higher revisions).
+     */
+    public void nodeReports(String epochId, long revision) {
+        ConfigSnapshot snapshot = current.get();
+        if (!isReady() || !snapshot.epoch().id().equals(epochId) || revision <= snapshot.revision()) {
+            return;
+        }
+        store.probe().thenAccept(probe -> {
+            boolean rewound = probe.revision() < revision
+                    && probe.marker().map(m -> m.epoch().id().equals(epochId)).orElse(false);
+            if (rewound) {
+                synchronized (lock) {
+                    highestRevision = Math.max(highestRevision, revision);
+                }
+                log.warn("a node runs revision {} of epoch {}, but the store is at revision {}: its history went back",
+                        revision, epochId, probe.revision());
+                requestReload();
+            }
+        });
+    }
+
+    /**
+     * Marks the current epoch accepted: nodes held on a config of an earlier epoch (because this
+     * one started with an empty store) follow it. Completes with the epoch as it is then.
+     */
+    public CompletableFuture<Epoch> accept() {
+        Epoch epoch;
+        long guard;
+        synchronized (lock) {
+            epoch = current.get().epoch();
+            guard = markerRevision;
+        }
+        if (!epoch.holdsEarlierConfigs()) {
+            return CompletableFuture.completedFuture(epoch);
+        }
+        Epoch accepted = epoch.acceptedByOperator();
+        return store.markEpoch(accepted, guard).thenApply(written -> {
+            if (!written) {
+                throw new IllegalStateException("the store's epoch changed meanwhile; look at it again (egctl get members)");
+            }
+            log.warn("epoch {} accepted: nodes that kept an earlier config now follow the store", epoch.id());
+            requestReload();
+            return accepted;
+        });
+    }
+
+    private void probe() {
+        if (closed || !isReady()) {
+            return;
+        }
+        store.probe().thenAccept(this::probed);
+    }
+
+    private void probed(StoreProbe probe) {
+        boolean changed;
+        synchronized (lock) {
+            changed = probe.revision() < highestRevision
+                    || (clusterId != 0 && probe.clusterId() != clusterId)
+                    || probe.marker().map(EpochMarker::modRevision).orElse(0L) != markerRevision;
+        }
+        if (changed) {
+            requestReload();
+        }
+    }
+
+    private void requestReload() {
+        if (reloadPending.compareAndSet(false, true)) {
+            reload(Duration.ZERO);
+        }
+    }
+
     private void reload(Duration delay) {
         if (closed) {
             return;
@@ -109,23 +227,72 @@ public final class ConfigCache implements AutoCloseable {
 
     private void loaded(StoreSnapshot snapshot) {
         long watchGeneration;
+        EpochDecision decision;
+        List<CompletableFuture<Epoch>> waiting = List.of();
+        boolean newEpoch;
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            closeWatch();
-            watchGeneration = ++generation;
             ConfigSnapshot previous = current.get();
-            // A reload never goes back in time: a snapshot older than what we have is ignored.
-            if (snapshot.revision() >= previous.revision()) {
-                current.set(ConfigSnapshot.of(snapshot));
+            decision = EpochDecision.of(previous.epoch(), clusterId, highestRevision, snapshot);
+            if (decision.startsNewEpoch()) {
+                closeWatch();
+                ++generation;
+            } else {
+                closeWatch();
+                watchGeneration = ++generation;
+                Epoch epoch = snapshot.marker().orElseThrow().epoch();
+                newEpoch = !epoch.id().equals(previous.epoch().id());
+                current.set(ConfigSnapshot.of(epoch, snapshot));
+                if (newEpoch) {
+                    highestRevision = snapshot.revision();
+                    synchronized (seenAt) {
+                        seenAt.clear();
+                    }
+                    waiting = List.copyOf(epochWaiters);
+                    epochWaiters.clear();
+                } else {
+                    highestRevision = Math.max(highestRevision, snapshot.revision());
+                }
+                clusterId = snapshot.clusterId();
+                markerRevision = snapshot.marker().get().modRevision();
                 remember(snapshot.revision());
+                watch = store.watch(snapshot.revision(), new GenerationListener(watchGeneration));
+                reloadPending.set(false);
+                if (newEpoch && previous.epoch() != ConfigSnapshot.NO_EPOCH) {
+                    log.warn("THE STORE'S HISTORY CHANGED: epoch {} started ({}); every node is sent a full snapshot of "
+                            + "revision {} ({} objects)", epoch.id(), epoch.reason(), snapshot.revision(), snapshot.objects().size());
+                } else {
+                    log.info("config loaded at revision {} of epoch {} ({} objects)", snapshot.revision(), epoch.id(),
+                            snapshot.objects().size());
+                }
             }
-            watch = store.watch(current.get().revision(), new GenerationListener(watchGeneration));
         }
-        log.info("config loaded at revision {} ({} objects)", current.get().revision(), current.get().objects().size());
+        if (decision.startsNewEpoch()) {
+            startEpoch(decision);
+            return;
+        }
+        Epoch epoch = current.get().epoch();
+        waiting.forEach(w -> w.complete(epoch));
         firstLoad.complete(null);
         publish();
+    }
+
+    /** Writes the new epoch to the store (guarded: one replica wins), then reloads to adopt whichever epoch won. */
+    private void startEpoch(EpochDecision decision) {
+        Epoch epoch = Epoch.start(clock.millis(), decision.after(), decision.reason(), decision.storeEmpty());
+        store.markEpoch(epoch, decision.expectedMarkerRevision()).whenComplete((written, error) -> {
+            if (error != null) {
+                log.warn("cannot write the new epoch to {} (retrying): {}", store.describe(), error.getMessage());
+                reload(Duration.ofMillis(200));
+            } else {
+                if (written) {
+                    log.warn("the store's history changed ({}): starting epoch {}", decision.reason(), epoch.id());
+                }
+                reload(Duration.ZERO);
+            }
+        });
     }
 
     private void changed(long watchGeneration, StoreChange change) {
@@ -134,6 +301,7 @@ public final class ConfigCache implements AutoCloseable {
                 return;
             }
             current.set(current.get().apply(change));
+            highestRevision = Math.max(highestRevision, change.revision());
             remember(change.revision());
         }
         publish();
@@ -194,7 +362,8 @@ public final class ConfigCache implements AutoCloseable {
                     return;
                 }
             }
-            reload(Duration.ofMillis(200));
+            // E.g. compacted past what it needs: the full state is reloaded; the history itself is intact.
+            requestReload();
         }
     }
 }

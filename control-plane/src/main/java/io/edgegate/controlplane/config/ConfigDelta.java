@@ -30,13 +30,16 @@ public final class ConfigDelta {
                 to = latest;
                 byFrom.clear();
             }
-            long key = from == null ? -1 : from.revision();
-            return byFrom.computeIfAbsent(key, k -> from == null ? full(latest) : between(from, latest));
+            // Across epochs revisions mean nothing: the node gets the whole snapshot, which replaces its config.
+            boolean whole = from == null || !from.sameEpoch(latest);
+            long key = whole ? -1 : from.revision();
+            return byFrom.computeIfAbsent(key, k -> whole ? full(latest) : between(from, latest));
         }
     }
 
     public static ConfigUpdate full(ConfigSnapshot snapshot) {
         return ConfigUpdate.newBuilder()
+                .setEpoch(snapshot.epoch().id())
                 .setRevision(snapshot.revision())
                 .setFullSnapshot(true)
                 .addAllUpserts(snapshot.objects().values())
@@ -44,7 +47,7 @@ public final class ConfigDelta {
     }
 
     public static ConfigUpdate between(ConfigSnapshot from, ConfigSnapshot to) {
-        ConfigUpdate.Builder update = ConfigUpdate.newBuilder().setRevision(to.revision());
+        ConfigUpdate.Builder update = ConfigUpdate.newBuilder().setEpoch(to.epoch().id()).setRevision(to.revision());
         for (Map.Entry<ObjectId, StoredObject> entry : to.objects().entrySet()) {
             StoredObject before = from.objects().get(entry.getKey());
             if (before == null || before.getRevision() != entry.getValue().getRevision()) {

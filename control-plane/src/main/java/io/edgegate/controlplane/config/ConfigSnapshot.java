@@ -2,6 +2,7 @@ package io.edgegate.controlplane.config;
 
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.controlplane.ProtoMapping;
+import io.edgegate.controlplane.store.Epoch;
 import io.edgegate.controlplane.store.StoreChange;
 import io.edgegate.controlplane.store.StoreSnapshot;
 import io.edgegate.controlplane.store.StoredRecord;
@@ -9,27 +10,38 @@ import io.edgegate.spec.ObjectId;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The whole configuration at one revision, immutable, in the form it is sent to data planes. */
-public record ConfigSnapshot(long revision, Map<ObjectId, StoredObject> objects) {
+/**
+ * The whole configuration at one version (epoch, revision), immutable, in the form it is sent
+ * to data planes.
+ */
+public record ConfigSnapshot(Epoch epoch, long revision, Map<ObjectId, StoredObject> objects) {
 
-    public static final ConfigSnapshot EMPTY = new ConfigSnapshot(0, Map.of());
+    /** Before the first load: no epoch (an id that sorts before every real one). */
+    public static final Epoch NO_EPOCH = new Epoch("", 0, "", false, false);
+    public static final ConfigSnapshot EMPTY = new ConfigSnapshot(NO_EPOCH, 0, Map.of());
 
     public ConfigSnapshot {
+        java.util.Objects.requireNonNull(epoch, "epoch");
         objects = Map.copyOf(objects);
     }
 
-    public static ConfigSnapshot of(StoreSnapshot snapshot) {
+    public static ConfigSnapshot of(Epoch epoch, StoreSnapshot snapshot) {
         Map<ObjectId, StoredObject> objects = new HashMap<>();
         for (StoredRecord record : snapshot.objects()) {
             objects.put(record.id(), ProtoMapping.stored(record));
         }
-        return new ConfigSnapshot(snapshot.revision(), objects);
+        return new ConfigSnapshot(epoch, snapshot.revision(), objects);
     }
 
     public ConfigSnapshot apply(StoreChange change) {
         Map<ObjectId, StoredObject> objects = new HashMap<>(this.objects);
         change.deletes().forEach(objects::remove);
         change.puts().forEach(record -> objects.put(record.id(), ProtoMapping.stored(record)));
-        return new ConfigSnapshot(change.revision(), objects);
+        return new ConfigSnapshot(epoch, change.revision(), objects);
+    }
+
+    /** Whether this snapshot is of the same store history as {@code other}. */
+    public boolean sameEpoch(ConfigSnapshot other) {
+        return epoch.id().equals(other.epoch().id());
     }
 }

@@ -20,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * time the config changes and the stream can take more, the difference to the newest
  * snapshot. A node that reads slowly is never queued a backlog: while gRPC says the stream
  * is not ready nothing is sent, and when it is ready again it gets one delta to the newest
- * state.
+ * state. When the store's epoch changes the node gets a full snapshot of the new one, except
+ * a node that runs a config while the new epoch started with an empty store: it keeps its
+ * config until an operator accepts the store. A node that reports a revision of the current
+ * epoch the store has not reached is not sent an older one: that is a store whose history went
+ * back, and the cache is told.
  */
 final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigSnapshot> {
 
@@ -31,6 +35,9 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private final MemberRegistry members;
     private final ConfigDelta.Memo deltas;
     private String nodeId;
+    /** What the node said it runs when it connected. */
+    private String helloEpoch = "";
+    private long helloRevision;
     private ConfigSnapshot sent;
     private boolean closed;
 
@@ -65,8 +72,11 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
                 return;
             }
             nodeId = hello.getNodeId();
+            helloEpoch = hello.getAppliedEpoch();
+            helloRevision = hello.getAppliedRevision();
         }
-        log.info("node {} connected from {} (applied revision {})", hello.getNodeId(), hello.getAddress(), hello.getAppliedRevision());
+        log.info("node {} connected from {} (applied revision {} of epoch {})", hello.getNodeId(), hello.getAddress(),
+                hello.getAppliedRevision(), hello.getAppliedEpoch().isEmpty() ? "none" : hello.getAppliedEpoch());
         members.connected(hello, this);
         cache.subscribe(this);
         sendLatest();
@@ -79,10 +89,10 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             return;
         }
         if (ack.getError().isEmpty()) {
-            members.applied(id, this, ack.getRevision());
+            members.applied(id, this, ack.getEpoch(), ack.getRevision());
         } else {
-            log.warn("node {} rejected revision {}: {}", id, ack.getRevision(), ack.getError());
-            members.rejected(id, this, ack.getRevision(), ack.getError());
+            log.warn("node {} rejected revision {} of epoch {}: {}", id, ack.getRevision(), ack.getEpoch(), ack.getError());
+            members.rejected(id, this, ack.getEpoch(), ack.getRevision(), ack.getError());
         }
     }
 
@@ -97,7 +107,18 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             return;
         }
         ConfigSnapshot latest = cache.current();
-        if (sent != null && latest.revision() <= sent.revision()) {
+        if (sent != null && sent.sameEpoch(latest) && latest.revision() <= sent.revision()) {
+            return;
+        }
+        String runsEpoch = sent != null ? sent.epoch().id() : helloEpoch;
+        boolean runsConfig = sent != null ? !sent.objects().isEmpty() : helloRevision > 0;
+        if (sent == null && latest.epoch().id().equals(helloEpoch) && helloRevision > latest.revision()) {
+            // It runs a revision this epoch has not reached here: the store went back, or this replica lags.
+            cache.nodeReports(helloEpoch, helloRevision);
+            return;
+        }
+        if (!runsEpoch.equals(latest.epoch().id()) && runsConfig && latest.epoch().holdsEarlierConfigs()) {
+            // An empty-started epoch does not take a node's routes away unasked (egctl accept-store).
             return;
         }
         ConfigUpdate update = deltas.update(sent, latest);

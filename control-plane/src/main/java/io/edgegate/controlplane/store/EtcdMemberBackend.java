@@ -20,37 +20,48 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Member records in etcd under {@code /edgegate/members/<node>} as JSON, written under this
- * replica's lease (kept alive while the replica lives, revoked when it stops), so every
- * replica can list every node and a dead replica's claims expire on their own.
+ * Member records in etcd under {@code /edgegate/members/<node>} as JSON, kept when their
+ * replica dies so a node that lost its control plane stays listed (as Disconnected: the view
+ * checks its replica is alive). Each replica is alive while its key
+ * {@code /edgegate/replicas/<replica>} exists, written under its lease (kept alive while the
+ * replica lives, revoked when it stops).
  */
 public final class EtcdMemberBackend implements MemberBackend {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdMemberBackend.class);
     static final String PREFIX = "/edgegate/members/";
+    static final String REPLICAS = "/edgegate/replicas/";
     private static final int OPS_PER_TXN = 100;
 
     private final Client client;
+    private final String self;
     private final Duration ttl;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
     private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
     private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
+    private final List<PrefixFollower> followers = new ArrayList<>();
     private CompletableFuture<Long> lease;
+    /** The lease this replica's alive key was last written under. */
+    private long announcedLease;
     private long generation;
     private CloseableClient keepAlive;
     private volatile boolean closed;
 
-    public EtcdMemberBackend(Client client, Duration ttl, Duration timeout, ScheduledExecutorService scheduler) {
+    public EtcdMemberBackend(Client client, String self, Duration ttl, Duration timeout, ScheduledExecutorService scheduler) {
         this.client = client;
+        this.self = self;
         this.ttl = ttl;
         this.timeout = timeout;
         this.scheduler = scheduler;
@@ -58,26 +69,15 @@ public final class EtcdMemberBackend implements MemberBackend {
 
     @Override
     public CompletableFuture<Long> publish(List<Member> members) {
-        return lease().thenCompose(leaseId -> {
-            long usedGeneration = currentGeneration();
-            List<CompletableFuture<?>> txns = new ArrayList<>();
-            for (int from = 0; from < members.size(); from += OPS_PER_TXN) {
-                List<Member> chunk = members.subList(from, Math.min(members.size(), from + OPS_PER_TXN));
-                Op[] puts = chunk.stream()
-                        .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(json(m), UTF_8),
-                                PutOption.builder().withLeaseId(leaseId).build()))
-                        .toArray(Op[]::new);
-                txns.add(client.getKVClient().txn().Then(puts).commit());
-            }
-            return timed(CompletableFuture.allOf(txns.toArray(CompletableFuture[]::new)))
-                    .whenComplete((ok, error) -> {
-                        if (error != null) {
-                            // The lease may be gone (etcd restarted, replica paused past the TTL): get a new one next time.
-                            invalidate(leaseId);
-                        }
-                    })
-                    .thenApply(ok -> usedGeneration);
-        });
+        List<CompletableFuture<?>> txns = new ArrayList<>();
+        for (int from = 0; from < members.size(); from += OPS_PER_TXN) {
+            List<Member> chunk = members.subList(from, Math.min(members.size(), from + OPS_PER_TXN));
+            Op[] puts = chunk.stream()
+                    .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(json(m), UTF_8), PutOption.DEFAULT))
+                    .toArray(Op[]::new);
+            txns.add(client.getKVClient().txn().Then(puts).commit());
+        }
+        return timed(CompletableFuture.allOf(txns.toArray(CompletableFuture[]::new))).thenCompose(ok -> announce());
     }
 
     @Override
@@ -86,10 +86,72 @@ public final class EtcdMemberBackend implements MemberBackend {
     }
 
     @Override
+    public CompletableFuture<Long> announce() {
+        return lease().thenCompose(leaseId -> {
+            long usedGeneration = currentGeneration();
+            synchronized (this) {
+                if (announcedLease == leaseId) {
+                    return CompletableFuture.completedFuture(usedGeneration);
+                }
+            }
+            return timed(client.getKVClient().put(ByteSequence.from(REPLICAS + self, UTF_8), ByteSequence.from(self, UTF_8),
+                    PutOption.builder().withLeaseId(leaseId).build()))
+                    .whenComplete((ok, error) -> {
+                        if (error != null) {
+                            // The lease may be gone (etcd restarted, replica paused past the TTL): get a new one next time.
+                            invalidate(leaseId);
+                        } else {
+                            synchronized (this) {
+                                announcedLease = leaseId;
+                            }
+                        }
+                    })
+                    .thenApply(ok -> usedGeneration);
+        });
+    }
+
+    @Override
     public AutoCloseable watch(MemberListener listener) {
-        Follower follower = new Follower(listener);
-        follower.load(0);
-        return follower::close;
+        PrefixFollower members = new PrefixFollower(PREFIX,
+                all -> listener.reset(all.stream().map(this::parse).filter(java.util.Objects::nonNull).toList()),
+                kv -> {
+                    Member m = parse(kv);
+                    if (m != null) {
+                        listener.upserted(m);
+                    }
+                },
+                nodeId -> listener.removed(nodeId));
+        Set<String> alive = new HashSet<>();
+        PrefixFollower replicas = new PrefixFollower(REPLICAS,
+                all -> {
+                    synchronized (alive) {
+                        alive.clear();
+                        all.forEach(kv -> alive.add(kv.getKey().toString(UTF_8).substring(REPLICAS.length())));
+                        listener.replicas(Set.copyOf(alive));
+                    }
+                },
+                kv -> {
+                    synchronized (alive) {
+                        alive.add(kv.getKey().toString(UTF_8).substring(REPLICAS.length()));
+                        listener.replicas(Set.copyOf(alive));
+                    }
+                },
+                replica -> {
+                    synchronized (alive) {
+                        alive.remove(replica);
+                        listener.replicas(Set.copyOf(alive));
+                    }
+                });
+        synchronized (followers) {
+            followers.add(members);
+            followers.add(replicas);
+        }
+        members.load(0);
+        replicas.load(0);
+        return () -> {
+            members.close();
+            replicas.close();
+        };
     }
 
     @Override
@@ -102,7 +164,7 @@ public final class EtcdMemberBackend implements MemberBackend {
                 keepAlive.close();
             }
         }
-        // Revoking the lease removes this replica's records at once instead of after the TTL.
+        // Revoking the lease removes this replica's alive key at once: its nodes show as disconnected.
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
             try {
                 client.getLeaseClient().revoke(current.join()).get(1, TimeUnit.SECONDS);
@@ -188,36 +250,35 @@ public final class EtcdMemberBackend implements MemberBackend {
         return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Loads every record, then follows changes; reloads after the watch is lost. */
-    private final class Follower {
+    /** Loads every key under a prefix, then follows changes; reloads after the watch is lost. */
+    private final class PrefixFollower {
 
-        private final MemberListener listener;
+        private final String prefix;
+        private final Consumer<List<KeyValue>> onLoad;
+        private final Consumer<KeyValue> onPut;
+        private final Consumer<String> onDelete;
         private Watch.Watcher watcher;
         private long attempt;
 
-        Follower(MemberListener listener) {
-            this.listener = listener;
+        PrefixFollower(String prefix, Consumer<List<KeyValue>> onLoad, Consumer<KeyValue> onPut, Consumer<String> onDelete) {
+            this.prefix = prefix;
+            this.onLoad = onLoad;
+            this.onPut = onPut;
+            this.onDelete = onDelete;
         }
 
         void load(long delayMillis) {
             if (closed) {
                 return;
             }
-            scheduler.schedule(() -> timed(client.getKVClient().get(ByteSequence.from(PREFIX, UTF_8),
+            scheduler.schedule(() -> timed(client.getKVClient().get(ByteSequence.from(prefix, UTF_8),
                     GetOption.builder().isPrefix(true).build())).whenComplete((response, error) -> {
                         if (error != null) {
                             retry();
                             return;
                         }
                         attempt = 0;
-                        List<Member> members = new ArrayList<>();
-                        response.getKvs().forEach(kv -> {
-                            Member m = parse(kv);
-                            if (m != null) {
-                                members.add(m);
-                            }
-                        });
-                        listener.reset(members);
+                        onLoad.accept(response.getKvs());
                         follow(response.getHeader().getRevision());
                     }), delayMillis, TimeUnit.MILLISECONDS);
         }
@@ -230,21 +291,23 @@ public final class EtcdMemberBackend implements MemberBackend {
                 watcher.close();
             }
             WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
-            watcher = client.getWatchClient().watch(ByteSequence.from(PREFIX, UTF_8), option, Watch.listener(
+            watcher = client.getWatchClient().watch(ByteSequence.from(prefix, UTF_8), option, Watch.listener(
                     response -> {
                         for (WatchEvent event : response.getEvents()) {
-                            String nodeId = event.getKeyValue().getKey().toString(UTF_8).substring(PREFIX.length());
+                            String name = event.getKeyValue().getKey().toString(UTF_8).substring(prefix.length());
                             if (event.getEventType() == WatchEvent.EventType.DELETE) {
-                                listener.removed(nodeId);
+                                onDelete.accept(name);
                             } else {
-                                Member m = parse(event.getKeyValue());
-                                if (m != null) {
-                                    listener.upserted(m);
-                                }
+                                onPut.accept(event.getKeyValue());
                             }
                         }
                     },
                     error -> retry()));
+        }
+
+        /** A watch of a store whose history went back would silently wait; the owner reloads on such news. */
+        void reload() {
+            load(0);
         }
 
         private void retry() {
@@ -259,6 +322,16 @@ public final class EtcdMemberBackend implements MemberBackend {
             if (watcher != null) {
                 watcher.close();
             }
+        }
+    }
+
+    /**
+     * Reloads every followed prefix: after the store's history changed, a watch would wait for
+     * revisions that may never come.
+     */
+    public void reloadAll() {
+        synchronized (followers) {
+            followers.forEach(PrefixFollower::reload);
         }
     }
 }

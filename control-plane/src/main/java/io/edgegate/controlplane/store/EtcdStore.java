@@ -41,6 +41,10 @@ public final class EtcdStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(EtcdStore.class);
     static final String PREFIX = "/edgegate/objects/";
+    /** The epoch marker: outside the objects' prefix, so it is never mistaken for config. */
+    static final String EPOCH_KEY = "/edgegate/epoch";
+
+    private final EpochCodec epochs = new EpochCodec();
 
     private final Client client;
     private final List<String> endpoints;
@@ -75,7 +79,41 @@ public final class EtcdStore implements Store {
 
     @Override
     public CompletableFuture<StoreSnapshot> loadAll() {
-        return snapshot(PREFIX);
+        // One transaction of two reads: the objects and the marker at one revision.
+        return timed(client.getKVClient().txn().Then(
+                        Op.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()),
+                        Op.get(bytes(EPOCH_KEY), GetOption.DEFAULT)).commit())
+                .thenApply(response -> {
+                    List<GetResponse> reads = response.getGetResponses();
+                    return new StoreSnapshot(response.getHeader().getRevision(), records(reads.get(0)),
+                            response.getHeader().getClusterId(), marker(reads.get(1)));
+                });
+    }
+
+    @Override
+    public CompletableFuture<StoreProbe> probe() {
+        return timed(client.getKVClient().get(bytes(EPOCH_KEY)))
+                .thenApply(response -> new StoreProbe(response.getHeader().getRevision(), response.getHeader().getClusterId(),
+                        marker(response)));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> markEpoch(Epoch epoch, long expectedModRevision) {
+        ByteSequence key = bytes(EPOCH_KEY);
+        Cmp guard = expectedModRevision == 0
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+        return timed(client.getKVClient().txn().If(guard)
+                .Then(Op.put(key, bytes(epochs.write(epoch)), PutOption.DEFAULT)).commit())
+                .thenApply(TxnResponse::isSucceeded);
+    }
+
+    private Optional<EpochMarker> marker(GetResponse response) {
+        if (response.getKvs().isEmpty()) {
+            return Optional.empty();
+        }
+        KeyValue kv = response.getKvs().get(0);
+        return epochs.read(kv.getValue().toString(UTF_8)).map(epoch -> new EpochMarker(epoch, kv.getModRevision()));
     }
 
     @Override

@@ -12,8 +12,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Store extends AutoCloseable {
 
-    /** Every object, at one revision. */
+    /** Every object and the epoch marker, at one revision. */
     CompletableFuture<StoreSnapshot> loadAll();
+
+    /** The store's current revision, cluster and epoch marker, read cheaply: how a changed history is noticed. */
+    CompletableFuture<StoreProbe> probe();
+
+    /**
+     * Writes {@code epoch} as the store's marker if the marker is still the one last written at
+     * {@code expectedModRevision} (0: if there is none). Completes with whether it was written.
+     */
+    CompletableFuture<Boolean> markEpoch(Epoch epoch, long expectedModRevision);
 
     /** Every object of one kind. */
     CompletableFuture<StoreSnapshot> list(ObjectKind kind);

@@ -1,11 +1,20 @@
 package io.edgegate.controlplane.store;
 
 import java.util.List;
+import java.util.Optional;
 
-/** Every object at one store revision. */
-public record StoreSnapshot(long revision, List<StoredRecord> objects) {
+/**
+ * Every object at one store revision, with the store's epoch marker read at the same revision
+ * and the id of the etcd cluster that answered.
+ */
+public record StoreSnapshot(long revision, List<StoredRecord> objects, long clusterId, Optional<EpochMarker> marker) {
 
     public StoreSnapshot {
         objects = List.copyOf(objects);
+    }
+
+    /** A snapshot without history information (a listing of one kind). */
+    public StoreSnapshot(long revision, List<StoredRecord> objects) {
+        this(revision, objects, 0, Optional.empty());
     }
 }

@@ -160,7 +160,25 @@ public final class ConfigAgent implements AutoCloseable {
 
         void open(ManagedChannel channel) {
             requests = ConfigDiscoveryGrpc.newStub(channel).stream(this);
-            send(NodeMessage.newBuilder().setHello(identity.toBuilder().setAppliedRevision(updater.appliedRevision())).build());
+            send(NodeMessage.newBuilder().setHello(held()).build());
+        }
+
+        /**
+         * The hello says what this node holds: the applied config, or before one was applied since
+         * it started, the last-good one on disk that it is about to serve. A control plane must
+         * not take that config away by mistake (e.g. with a store that came back empty).
+         */
+        private NodeHello held() {
+            NodeHello.Builder hello = identity.toBuilder();
+            if (updater.appliedRevision() != 0) {
+                return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision()).build();
+            }
+            try {
+                lastGood.load().ifPresent(saved -> hello.setAppliedEpoch(saved.epoch()).setAppliedRevision(saved.revision()));
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("cannot read the last-good config in {}: {}", lastGood.file(), e.toString());
+            }
+            return hello.build();
         }
 
         synchronized void send(NodeMessage message) {
@@ -194,10 +212,16 @@ public final class ConfigAgent implements AutoCloseable {
             update.getUpsertsList().forEach(o -> objects.put(o.getKey(), o));
             synced = true;
             backoff.reset();
-            ConfigAck.Builder ack = ConfigAck.newBuilder().setRevision(update.getRevision());
+            ConfigAck.Builder ack = ConfigAck.newBuilder().setEpoch(update.getEpoch()).setRevision(update.getRevision());
+            String refusal = EpochRule.refusal(updater.appliedEpoch(), update.getEpoch(), update.getFullSnapshot());
+            if (refusal != null) {
+                log.error("rejected revision {} of epoch {}: {}", update.getRevision(), update.getEpoch(), refusal);
+                send(NodeMessage.newBuilder().setAck(ack.setError(refusal)).build());
+                return;
+            }
             try {
-                updater.apply(update.getRevision(), objects.values());
-                saveLastGood(update.getRevision());
+                updater.apply(update.getEpoch(), update.getRevision(), objects.values());
+                saveLastGood(update.getEpoch(), update.getRevision());
             } catch (ConfigRejectedException e) {
                 log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
                 ack.setError(e.getMessage());
@@ -209,9 +233,9 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         /** Written before the ACK: a node that acknowledged a revision can always serve it again after a restart. */
-        private void saveLastGood(long revision) {
+        private void saveLastGood(String epoch, long revision) {
             try {
-                lastGood.save(revision, objects.values());
+                lastGood.save(epoch, revision, objects.values());
             } catch (java.io.IOException e) {
                 log.error("cannot save the last-good config to {}: {}", lastGood.file(), e.toString());
             }

@@ -34,16 +34,17 @@ public final class LastGoodConfig {
         this.file = dataDir.resolve(FILE);
     }
 
-    /** A saved config: its revision and its objects. */
-    public record Saved(long revision, List<StoredObject> objects, String savedAt) {
+    /** A saved config: its store epoch and revision, and its objects. */
+    public record Saved(String epoch, long revision, List<StoredObject> objects, String savedAt) {
     }
 
     public Path file() {
         return file;
     }
 
-    public void save(long revision, Collection<StoredObject> objects) throws IOException {
+    public void save(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
         ObjectNode root = json.createObjectNode();
+        root.put("epoch", epoch);
         root.put("revision", revision);
         root.put("savedAt", Instant.now().toString());
         ArrayNode list = root.putArray("objects");
@@ -73,6 +74,7 @@ public final class LastGoodConfig {
                     .setJson(o.path("json").asText())
                     .build());
         }
-        return Optional.of(new Saved(root.path("revision").asLong(), objects, root.path("savedAt").asText()));
+        return Optional.of(new Saved(root.path("epoch").asText(""), root.path("revision").asLong(), objects,
+                root.path("savedAt").asText()));
     }
 }

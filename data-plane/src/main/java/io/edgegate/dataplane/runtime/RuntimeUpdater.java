@@ -62,6 +62,8 @@ public final class RuntimeUpdater {
     /** Kinds of the applied pipelines (HTTPPipeline or Pipeline), by name, for status reports. */
     private volatile Map<String, ObjectKind> pipelineKinds = Map.of();
     private volatile long appliedRevision;
+    /** The store epoch of the applied revision ("" for none, or a config from before epochs). */
+    private volatile String appliedEpoch = "";
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
                           ServerTlsCache tls, CustomDataView customData, RegistryView registries) {
@@ -78,19 +80,25 @@ public final class RuntimeUpdater {
         return appliedRevision;
     }
 
+    public String appliedEpoch() {
+        return appliedEpoch;
+    }
+
     /**
      * Applies a config only if none has been applied yet: the start-up fallback to the
      * last-good file must never replace a config the control plane delivered meanwhile.
      */
-    public synchronized boolean applyIfNone(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+    public synchronized boolean applyIfNone(String epoch, long revision, Collection<StoredObject> objects)
+            throws ConfigRejectedException {
         if (appliedRevision != 0) {
             return false;
         }
-        apply(revision, objects);
+        apply(epoch, revision, objects);
         return true;
     }
 
-    public synchronized void apply(long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+    /** Makes {@code objects}, the whole config at revision {@code revision} of store epoch {@code epoch}, the running one. */
+    public synchronized void apply(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
         List<HttpServerSpec> servers = new ArrayList<>();
         List<PipelineSpec> pipelines = new ArrayList<>();
         List<CustomDataSpec> data = new ArrayList<>();
@@ -143,9 +151,10 @@ public final class RuntimeUpdater {
         generation = next.detached();
         retired.forEach(Filter::close);
         appliedRevision = revision;
+        appliedEpoch = epoch;
         pipelineKinds = pipelines.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(PipelineSpec::name, PipelineSpec::kind));
-        log.info("applied revision {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
-                servers.size(), pipelines.size(), data.size(), serviceRegistries.size());
+        log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
+                epoch.isEmpty() ? "none" : epoch, servers.size(), pipelines.size(), data.size(), serviceRegistries.size());
     }
 
     /** TLS contexts by server name; a certificate that cannot be loaded rejects the config. */

@@ -22,10 +22,11 @@ class LastGoodConfigTest {
         LastGoodConfig lastGood = new LastGoodConfig(dir.resolve("node"));
         assertThat(lastGood.load()).isEmpty();
 
-        lastGood.save(12, List.of(object("a", "{\"name\":\"a\",\"kind\":\"Pipeline\"}")));
-        lastGood.save(13, List.of(object("b", "{\"name\":\"b\",\"quote\":\"\\\"x\\\"\"}")));
+        lastGood.save("e1", 12, List.of(object("a", "{\"name\":\"a\",\"kind\":\"Pipeline\"}")));
+        lastGood.save("e2", 13, List.of(object("b", "{\"name\":\"b\",\"quote\":\"\\\"x\\\"\"}")));
 
         LastGoodConfig.Saved saved = lastGood.load().orElseThrow();
+        assertThat(saved.epoch()).as("the store epoch travels with the revision").isEqualTo("e2");
         assertThat(saved.revision()).isEqualTo(13);
         assertThat(saved.objects()).containsExactly(object("b", "{\"name\":\"b\",\"quote\":\"\\\"x\\\"\"}"));
         try (var files = Files.list(dir.resolve("node"))) {
