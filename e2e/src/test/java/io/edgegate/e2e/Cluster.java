@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.ManagedProcess;
+import io.edgegate.testkit.TcpRelay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,6 +31,8 @@ final class Cluster implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> jvm;
     private final EtcdProcess etcd;
+    /** When set, control planes reach etcd through it, so a test can cut them off while etcd runs on. */
+    private TcpRelay etcdRelay;
     private final List<ControlPlaneProcess> controlPlanes = new ArrayList<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -53,7 +56,17 @@ final class Cluster implements AutoCloseable {
 
     /** As above, with the data planes' JVM options (e.g. a small heap to prove bounded memory). */
     static Cluster start(Path workDir, int controlPlanes, int dataPlanes, String dataPlaneJvm) {
-        Cluster cluster = new Cluster(workDir, dataPlaneJvm);
+        return start(new Cluster(workDir, dataPlaneJvm), controlPlanes, dataPlanes);
+    }
+
+    /** One control plane that reaches etcd through a relay the test can cut ({@link #etcdRelay()}), and data planes. */
+    static Cluster startBehindRelay(Path workDir, int dataPlanes) {
+        Cluster cluster = new Cluster(workDir, QUICK_JVM);
+        cluster.etcdRelay = TcpRelay.to("127.0.0.1", cluster.etcd.clientPort());
+        return start(cluster, 1, dataPlanes);
+    }
+
+    private static Cluster start(Cluster cluster, int controlPlanes, int dataPlanes) {
         for (int i = 0; i < controlPlanes; i++) {
             cluster.controlPlanes.add(new ControlPlaneProcess("control-plane-" + (i + 1), FreePorts.pick()));
             cluster.startControlPlane(i);
@@ -71,6 +84,10 @@ final class Cluster implements AutoCloseable {
 
     EtcdProcess etcd() {
         return etcd;
+    }
+
+    TcpRelay etcdRelay() {
+        return etcdRelay;
     }
 
     /** The first control plane's address, for egctl. */
@@ -99,7 +116,7 @@ final class Cluster implements AutoCloseable {
         cp.process = ManagedProcess.start(cp.name, workDir, jvm, List.of(
                 ProjectPaths.bin("control-plane").toString(),
                 "--listen", server(index),
-                "--etcd-endpoints", etcd.endpoint()));
+                "--etcd-endpoints", etcdRelay != null ? "http://127.0.0.1:" + etcdRelay.port() : etcd.endpoint()));
         await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", cp.port) || !cp.process.isAlive());
         if (!cp.process.isAlive()) {
             throw new IllegalStateException(cp.name + " exited:\n" + cp.process.log());
@@ -216,6 +233,9 @@ final class Cluster implements AutoCloseable {
     public void close() {
         nodes.values().forEach(n -> n.process.close());
         controlPlanes.stream().filter(c -> c.process != null).forEach(c -> c.process.close());
+        if (etcdRelay != null) {
+            etcdRelay.close();
+        }
         etcd.close();
     }
 

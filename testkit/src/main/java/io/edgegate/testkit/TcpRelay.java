@@ -64,7 +64,14 @@ public final class TcpRelay implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket();
-                upstream.connect(target, 2000);
+                try {
+                    upstream.connect(target, 2000);
+                } catch (IOException unreachable) {
+                    // As if the target refused: the client sees its connection closed at once.
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
                 open.add(client);
                 open.add(upstream);
                 pipe(client, upstream);

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>It also keeps the store's history honest. A watch does not notice a store whose history
  * changed under it (etcd restored from a backup answers at lower revisions, and a watch simply
  * waits for the old numbers to come round again), so the store is probed every second: a
- * revision lower than one already seen, another etcd cluster, or an epoch marker that changed or
- * is gone makes the cache reload, and {@link EpochDecision} tells whether that starts a new
+ * revision or a newest config change lower than one already seen, another etcd cluster, or an
+ * epoch marker that changed or is gone makes the cache reload, and {@link EpochDecision} tells whether that starts a new
  * {@link Epoch}. A new epoch is written to the store first (guarded, so replicas agree on one),
  * then adopted by every replica; nodes are then sent a full snapshot of it.
  */
@@ -68,6 +68,12 @@ public final class ConfigCache implements AutoCloseable {
     private long highestRevision;
     private long clusterId;
     private long markerRevision;
+    /**
+     * The highest revision of the store's config head seen in the current epoch (in loads, probes
+     * and this replica's own writes): it only moves forward in one history. Watch events do not
+     * count: a change written around the control plane does not move the head.
+     */
+    private long headRevision;
     private volatile boolean closed;
 
     public ConfigCache(Store store, ScheduledExecutorService scheduler, Clock clock) {
@@ -126,6 +132,7 @@ public final class ConfigCache implements AutoCloseable {
         CompletableFuture<Epoch> epoch = new CompletableFuture<>();
         synchronized (lock) {
             if (revision >= highestRevision || !isReady()) {
+                headRevision = Math.max(headRevision, revision);
                 return CompletableFuture.completedFuture(current.get().epoch());
             }
             epochWaiters.add(epoch);
@@ -196,8 +203,12 @@ public final class ConfigCache implements AutoCloseable {
         boolean changed;
         synchronized (lock) {
             changed = probe.revision() < highestRevision
+                    || probe.headRevision() < headRevision
                     || (clusterId != 0 && probe.clusterId() != clusterId)
                     || probe.marker().map(EpochMarker::modRevision).orElse(0L) != markerRevision;
+            if (!changed) {
+                headRevision = probe.headRevision();
+            }
         }
         if (changed) {
             requestReload();
@@ -235,7 +246,7 @@ public final class ConfigCache implements AutoCloseable {
                 return;
             }
             ConfigSnapshot previous = current.get();
-            decision = EpochDecision.of(previous.epoch(), clusterId, highestRevision, snapshot);
+            decision = EpochDecision.of(previous.epoch(), clusterId, highestRevision, headRevision, snapshot);
             if (decision.startsNewEpoch()) {
                 closeWatch();
                 ++generation;
@@ -247,6 +258,7 @@ public final class ConfigCache implements AutoCloseable {
                 current.set(ConfigSnapshot.of(epoch, snapshot));
                 if (newEpoch) {
                     highestRevision = snapshot.revision();
+                    headRevision = snapshot.headRevision();
                     synchronized (seenAt) {
                         seenAt.clear();
                     }
@@ -254,6 +266,7 @@ public final class ConfigCache implements AutoCloseable {
                     epochWaiters.clear();
                 } else {
                     highestRevision = Math.max(highestRevision, snapshot.revision());
+                    headRevision = Math.max(headRevision, snapshot.headRevision());
                 }
                 clusterId = snapshot.clusterId();
                 markerRevision = snapshot.marker().get().modRevision();

@@ -9,7 +9,7 @@ import java.util.Optional;
  * What a freshly loaded snapshot means for the store's history: the same epoch, a newer epoch
  * another replica started, or a change of history that must start a new epoch: no marker yet
  * (a new or wiped store), a marker older than the epoch already run, another etcd cluster, or a
- * revision below one already seen (a restored backup).
+ * revision or a newest config change below one already seen (a restored backup).
  *
  * @param after                  the epoch the new one must sort after
  * @param storeEmpty             the store has no objects (the new epoch holds nodes' earlier configs)
@@ -19,7 +19,8 @@ record EpochDecision(boolean startsNewEpoch, String reason, Epoch after, boolean
 
     private static final EpochDecision KEEP = new EpochDecision(false, "", null, false, 0);
 
-    static EpochDecision of(Epoch current, long knownClusterId, long highestRevision, StoreSnapshot snapshot) {
+    static EpochDecision of(Epoch current, long knownClusterId, long highestRevision, long headRevision,
+                            StoreSnapshot snapshot) {
         boolean first = current == ConfigSnapshot.NO_EPOCH;
         boolean empty = snapshot.objects().isEmpty();
         Optional<EpochMarker> marker = snapshot.marker();
@@ -42,6 +43,11 @@ record EpochDecision(boolean startsNewEpoch, String reason, Epoch after, boolean
             if (snapshot.revision() < highestRevision) {
                 return start("the store's history went back from revision " + highestRevision + " to " + snapshot.revision()
                         + " (restored from a backup?)", current, empty, guard);
+            }
+            if (snapshot.headRevision() < headRevision) {
+                // Other writes (member records) may have carried the revision past the old one: the config head cannot lie.
+                return start("the store's history went back: its newest config change is at revision " + snapshot.headRevision()
+                        + ", but one at revision " + headRevision + " was seen (restored from a backup?)", current, empty, guard);
             }
         }
         return KEEP;

@@ -43,6 +43,12 @@ public final class EtcdStore implements Store {
     static final String PREFIX = "/edgegate/objects/";
     /** The epoch marker: outside the objects' prefix, so it is never mistaken for config. */
     static final String EPOCH_KEY = "/edgegate/epoch";
+    /**
+     * Rewritten by every config write, in the same transaction: its mod revision is the newest
+     * config change. It only moves forward in one history, whatever else (member records) is
+     * written, so seeing it lower than before means the history went back.
+     */
+    static final String HEAD_KEY = "/edgegate/config-head";
 
     private final EpochCodec epochs = new EpochCodec();
 
@@ -82,19 +88,26 @@ public final class EtcdStore implements Store {
         // One transaction of two reads: the objects and the marker at one revision.
         return timed(client.getKVClient().txn().Then(
                         Op.get(bytes(PREFIX), GetOption.builder().isPrefix(true).build()),
-                        Op.get(bytes(EPOCH_KEY), GetOption.DEFAULT)).commit())
+                        Op.get(bytes(EPOCH_KEY), GetOption.DEFAULT),
+                        Op.get(bytes(HEAD_KEY), GetOption.DEFAULT)).commit())
                 .thenApply(response -> {
                     List<GetResponse> reads = response.getGetResponses();
                     return new StoreSnapshot(response.getHeader().getRevision(), records(reads.get(0)),
-                            response.getHeader().getClusterId(), marker(reads.get(1)));
+                            response.getHeader().getClusterId(), marker(reads.get(1)), modRevision(reads.get(2)));
                 });
     }
 
     @Override
     public CompletableFuture<StoreProbe> probe() {
-        return timed(client.getKVClient().get(bytes(EPOCH_KEY)))
+        return timed(client.getKVClient().txn().Then(
+                        Op.get(bytes(EPOCH_KEY), GetOption.DEFAULT),
+                        Op.get(bytes(HEAD_KEY), GetOption.DEFAULT)).commit())
                 .thenApply(response -> new StoreProbe(response.getHeader().getRevision(), response.getHeader().getClusterId(),
-                        marker(response)));
+                        marker(response.getGetResponses().get(0)), modRevision(response.getGetResponses().get(1))));
+    }
+
+    private static long modRevision(GetResponse response) {
+        return response.getKvs().isEmpty() ? 0 : response.getKvs().get(0).getModRevision();
     }
 
     @Override
@@ -158,6 +171,9 @@ public final class EtcdStore implements Store {
             } else {
                 guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)));
             }
+        }
+        if (!ops.isEmpty()) {
+            ops.add(Op.put(bytes(HEAD_KEY), bytes(Long.toString(System.currentTimeMillis())), PutOption.DEFAULT));
         }
         Txn txn = client.getKVClient().txn().If(guards.toArray(Cmp[]::new)).Then(ops.toArray(Op[]::new));
         return timed(txn.commit()).thenApply(

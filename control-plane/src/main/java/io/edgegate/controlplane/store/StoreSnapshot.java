@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every object at one store revision, with the store's epoch marker read at the same revision
- * and the id of the etcd cluster that answered.
+ * Every object at one store revision, with the store's epoch marker and the revision of its
+ * newest config change ({@code headRevision}) read at the same revision, and the id of the etcd
+ * cluster that answered.
  */
-public record StoreSnapshot(long revision, List<StoredRecord> objects, long clusterId, Optional<EpochMarker> marker) {
+public record StoreSnapshot(long revision, List<StoredRecord> objects, long clusterId, Optional<EpochMarker> marker,
+                            long headRevision) {
 
     public StoreSnapshot {
         objects = List.copyOf(objects);
@@ -15,6 +17,6 @@ public record StoreSnapshot(long revision, List<StoredRecord> objects, long clus
 
     /** A snapshot without history information (a listing of one kind). */
     public StoreSnapshot(long revision, List<StoredRecord> objects) {
-        this(revision, objects, 0, Optional.empty());
+        this(revision, objects, 0, Optional.empty(), 0);
     }
 }
