@@ -121,7 +121,7 @@ class ClusterFollowTest {
         }
     }
 
-    private static ClusterEvent nextMatching(BlockingQueue<ClusterEvent> events, java.util.function.Predicate<ClusterEvent> wanted)
+    static ClusterEvent nextMatching(BlockingQueue<ClusterEvent> events, java.util.function.Predicate<ClusterEvent> wanted)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
@@ -133,7 +133,7 @@ class ClusterFollowTest {
         throw new AssertionError("no matching cluster event within 5 s");
     }
 
-    private static StreamObserver<ClusterEvent> collect(BlockingQueue<ClusterEvent> events) {
+    static StreamObserver<ClusterEvent> collect(BlockingQueue<ClusterEvent> events) {
         return new StreamObserver<>() {
             @Override
             public void onNext(ClusterEvent value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.api.v1.AcceptStoreRequest;
+import io.edgegate.api.v1.ClusterEvent;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.ListMembersResponse;
@@ -13,17 +14,21 @@ import io.edgegate.api.v1.MemberState;
 import io.edgegate.api.v1.NodeOutcome;
 import io.edgegate.api.v1.WaitEvent;
 import io.edgegate.api.v1.WaitRequest;
+import io.edgegate.api.v1.WatchRequest;
 import io.edgegate.api.v1.WriteResponse;
 import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.TcpRelay;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,12 +107,19 @@ class StoreHistoryTest {
             long highest = later.getRevision();
             assertThat(later.getEpoch()).isEqualTo(before);
 
+            BlockingQueue<ClusterEvent> watched = new LinkedBlockingQueue<>();
+            Context.CancellableContext watching = Context.current().withCancellation();
+            watching.run(() -> cp.clusterAsync().watch(WatchRequest.getDefaultInstance(),
+                    ClusterFollowTest.collect(watched)));
             etcd.stop();
             etcd.replaceDataWith(backup);
             etcd.startAgain();
 
             // Within seconds: a new epoch, and the node is sent the restored store whole.
             ConfigUpdate restored = nextEpochAfter(node, before);
+            assertThat(ClusterFollowTest.nextMatching(watched, e -> e.hasEpoch()).getEpoch().getId())
+                    .as("egctl watch tells of the new epoch").isEqualTo(restored.getEpoch());
+            watching.cancel(null);
             assertThat(restored.getFullSnapshot()).isTrue();
             assertThat(names(restored)).containsExactly("kept");
             assertThat(restored.getRevision()).isLessThan(highest);

@@ -120,7 +120,7 @@ public final class DataPlane implements AutoCloseable {
         if (config.adminPort() > 0) {
             InetSocketAddress adminAddress = new InetSocketAddress(config.listenAddress().orElse("0.0.0.0"), config.adminPort());
             admin = AdminServer.start(adminAddress, transport, boss, () -> new AdminServer.NodeStatus(
-                    config.nodeId(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
+                    config.nodeId(), updater.appliedEpoch(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
                     source.describe(agent.connected(), updater.appliedRevision())));
         }
         agent.start();

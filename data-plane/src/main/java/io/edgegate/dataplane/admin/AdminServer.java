@@ -59,11 +59,11 @@ public final class AdminServer implements AutoCloseable {
     }
 
     /** What /healthz reports. */
-    public record NodeStatus(String nodeId, long appliedRevision, boolean controlPlaneConnected, String controlPlane,
-                             String configSource) {
+    public record NodeStatus(String nodeId, String appliedEpoch, long appliedRevision, boolean controlPlaneConnected,
+                             String controlPlane, String configSource) {
 
         String toJson() {
-            return "{\"nodeId\":\"" + nodeId + "\",\"appliedRevision\":" + appliedRevision
+            return "{\"nodeId\":\"" + nodeId + "\",\"appliedEpoch\":\"" + appliedEpoch + "\",\"appliedRevision\":" + appliedRevision
                     + ",\"controlPlaneConnected\":" + controlPlaneConnected
                     + ",\"controlPlane\":\"" + controlPlane + "\""
                     + ",\"configSource\":\"" + configSource + "\"}\n";
