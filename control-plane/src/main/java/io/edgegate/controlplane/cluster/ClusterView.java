@@ -73,6 +73,11 @@ public final class ClusterView implements MemberBackend.MemberListener {
         return Optional.ofNullable(liveness(shared.get(nodeId)));
     }
 
+    /** Shared records that say their node is connected to {@code replica}, as written. */
+    List<Member> claimsOf(String replica) {
+        return shared.values().stream().filter(m -> m.getConnected() && m.getControlPlane().equals(replica)).toList();
+    }
+
     /** Every shared record, read with its replica's liveness. */
     List<Member> sharedRecords() {
         return shared.values().stream().map(this::liveness).toList();

@@ -68,6 +68,15 @@ public final class MemberPublisher implements AutoCloseable {
 
     private void refresh() {
         local.all().stream().filter(Member::getConnected).forEach(m -> dirty.add(m.getNodeId()));
+        // Records that say a node is connected here when it is not (left by an earlier run of this
+        // replica, or brought back by a restored etcd) are corrected, so no ghost looks connected.
+        List<Member> ghosts = view.claimsOf(local.self()).stream()
+                .filter(m -> local.get(m.getNodeId()).map(l -> !l.getConnected()).orElse(true))
+                .map(m -> m.toBuilder().setConnected(false).setControlPlane("").build())
+                .toList();
+        if (!ghosts.isEmpty()) {
+            backend.publish(ghosts);
+        }
         // This replica's memory of long-gone nodes goes; their shared records stay until the retention ends.
         local.prune();
         long keepAfter = clock.millis() - retention.toMillis();
