@@ -23,9 +23,14 @@ class EtcdOutageTest {
 
     @Test
     void writesFailFastReadsAreMarkedStaleAndEverythingResumes() throws Exception {
-        cp.objects().apply(documents(TestObjects.pipeline("before")));
+        long before = cp.objects().apply(documents(TestObjects.pipeline("before"))).getRevision();
         TestNode node = TestNode.connect(cp.discovery(), "outage-node");
-        node.ack(node.next().getRevision(), "");
+        ConfigUpdate seen = node.next();
+        while (seen.getRevision() < before) {
+            // The cache follows etcd by a watch: wait until it holds the write before etcd goes away.
+            seen = node.next();
+        }
+        node.ack(seen.getRevision(), "");
 
         cp.etcd().stop();
         try {

@@ -104,11 +104,12 @@ final class ObjectWrites {
                         .setEpoch(snapshot.epoch().id())
                         .setCommittedAtMillis(clock.millis()).build());
             }
+            long floor = config.revisionFloor();
             return store.write(writes).thenCompose(outcome -> {
                 if (outcome.committed()) {
                     long committedAt = clock.millis();
                     // A write into a history that went back waits for the epoch that history gets.
-                    return config.epochOfWrite(outcome.revision()).thenApply(epoch -> response.setRevision(outcome.revision())
+                    return config.epochOfWrite(outcome.revision(), floor).thenApply(epoch -> response.setRevision(outcome.revision())
                             .setEpoch(epoch.id()).setCommittedAtMillis(committedAt).build());
                 }
                 return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, attempt + 1));

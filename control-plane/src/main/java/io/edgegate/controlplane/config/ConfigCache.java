@@ -124,21 +124,33 @@ public final class ConfigCache implements AutoCloseable {
     }
 
     /**
-     * The epoch a write committed at {@code revision} belongs to. Normally the current one; a
-     * revision lower than one already seen was written into a history that went back, so the
-     * answer waits for the new epoch that history gets.
+     * The lowest revision a store request issued now may answer at, in this history: the highest
+     * seen so far. A request must capture it before it is sent; an answer below it means the
+     * history went back (an answer compared with the highest seen when it arrives could have
+     * been overtaken by a watch event in between).
      */
-    public CompletableFuture<Epoch> epochOfWrite(long revision) {
+    public long revisionFloor() {
+        synchronized (lock) {
+            return highestRevision;
+        }
+    }
+
+    /**
+     * The epoch a write committed at {@code revision} belongs to, for a write issued when the
+     * floor was {@code floor} ({@link #revisionFloor()}). Normally the current one; a revision
+     * below the floor was written into a history that went back, so the answer waits for the
+     * new epoch that history gets.
+     */
+    public CompletableFuture<Epoch> epochOfWrite(long revision, long floor) {
         CompletableFuture<Epoch> epoch = new CompletableFuture<>();
         synchronized (lock) {
-            if (revision >= highestRevision || !isReady()) {
+            if (revision >= floor || !isReady()) {
                 headRevision = Math.max(headRevision, revision);
                 return CompletableFuture.completedFuture(current.get().epoch());
             }
             epochWaiters.add(epoch);
         }
-        log.warn("a write landed at revision {} below revision {} seen before: the store's history went back", revision,
-                highestRevision);
+        log.warn("a write landed at revision {} below revision {} seen before: the store's history went back", revision, floor);
         requestReload();
         return epoch.orTimeout(EPOCH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -196,18 +208,24 @@ public final class ConfigCache implements AutoCloseable {
         if (closed || !isReady()) {
             return;
         }
-        store.probe().thenAccept(this::probed);
+        long floor;
+        long headFloor;
+        synchronized (lock) {
+            floor = highestRevision;
+            headFloor = headRevision;
+        }
+        store.probe().thenAccept(probe -> probed(probe, floor, headFloor));
     }
 
-    private void probed(StoreProbe probe) {
+    private void probed(StoreProbe probe, long floor, long headFloor) {
         boolean changed;
         synchronized (lock) {
-            changed = probe.revision() < highestRevision
-                    || probe.headRevision() < headRevision
+            changed = probe.revision() < floor
+                    || probe.headRevision() < headFloor
                     || (clusterId != 0 && probe.clusterId() != clusterId)
                     || probe.marker().map(EpochMarker::modRevision).orElse(0L) != markerRevision;
             if (!changed) {
-                headRevision = probe.headRevision();
+                headRevision = Math.max(headRevision, probe.headRevision());
             }
         }
         if (changed) {
@@ -225,18 +243,27 @@ public final class ConfigCache implements AutoCloseable {
         if (closed) {
             return;
         }
-        reloads.schedule(() -> store.loadAll().whenComplete((snapshot, error) -> {
-            if (error != null) {
-                Duration next = delay.isZero() ? Duration.ofMillis(200) : min(delay.multipliedBy(2), MAX_RETRY);
-                log.warn("cannot load config from {} (retrying in {} ms): {}", store.describe(), next.toMillis(), error.getMessage());
-                reload(next);
-            } else {
-                loaded(snapshot);
+        reloads.schedule(() -> {
+            long floor;
+            long headFloor;
+            synchronized (lock) {
+                floor = highestRevision;
+                headFloor = headRevision;
             }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+            store.loadAll().whenComplete((snapshot, error) -> {
+                if (error != null) {
+                    Duration next = delay.isZero() ? Duration.ofMillis(200) : min(delay.multipliedBy(2), MAX_RETRY);
+                    log.warn("cannot load config from {} (retrying in {} ms): {}", store.describe(), next.toMillis(), error.getMessage());
+                    reload(next);
+                } else {
+                    loaded(snapshot, floor, headFloor);
+                }
+            });
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void loaded(StoreSnapshot snapshot) {
+    /** A snapshot loaded by a request issued when the highest revision and config head seen were the floors given. */
+    private void loaded(StoreSnapshot snapshot, long floor, long headFloor) {
         long watchGeneration;
         EpochDecision decision;
         List<CompletableFuture<Epoch>> waiting = List.of();
@@ -246,7 +273,7 @@ public final class ConfigCache implements AutoCloseable {
                 return;
             }
             ConfigSnapshot previous = current.get();
-            decision = EpochDecision.of(previous.epoch(), clusterId, highestRevision, headRevision, snapshot);
+            decision = EpochDecision.of(previous.epoch(), clusterId, floor, headFloor, snapshot);
             if (decision.startsNewEpoch()) {
                 closeWatch();
                 ++generation;
@@ -255,23 +282,30 @@ public final class ConfigCache implements AutoCloseable {
                 watchGeneration = ++generation;
                 Epoch epoch = snapshot.marker().orElseThrow().epoch();
                 newEpoch = !epoch.id().equals(previous.epoch().id());
-                current.set(ConfigSnapshot.of(epoch, snapshot));
                 if (newEpoch) {
+                    current.set(ConfigSnapshot.of(epoch, snapshot));
                     highestRevision = snapshot.revision();
                     headRevision = snapshot.headRevision();
                     synchronized (seenAt) {
                         seenAt.clear();
                     }
-                    waiting = List.copyOf(epochWaiters);
-                    epochWaiters.clear();
                 } else {
+                    // Never back in time: a watch event may have been applied while this load was on its way.
+                    if (snapshot.revision() >= previous.revision()) {
+                        current.set(ConfigSnapshot.of(epoch, snapshot));
+                    } else {
+                        current.set(new ConfigSnapshot(epoch, previous.revision(), previous.objects()));
+                    }
                     highestRevision = Math.max(highestRevision, snapshot.revision());
                     headRevision = Math.max(headRevision, snapshot.headRevision());
                 }
+                // Writes that waited for a new epoch learn theirs; with none, the store's history held.
+                waiting = List.copyOf(epochWaiters);
+                epochWaiters.clear();
                 clusterId = snapshot.clusterId();
                 markerRevision = snapshot.marker().get().modRevision();
-                remember(snapshot.revision());
-                watch = store.watch(snapshot.revision(), new GenerationListener(watchGeneration));
+                remember(current.get().revision());
+                watch = store.watch(current.get().revision(), new GenerationListener(watchGeneration));
                 reloadPending.set(false);
                 if (newEpoch && previous.epoch() != ConfigSnapshot.NO_EPOCH) {
                     log.warn("THE STORE'S HISTORY CHANGED: epoch {} started ({}); every node is sent a full snapshot of "
@@ -300,7 +334,9 @@ public final class ConfigCache implements AutoCloseable {
                 log.warn("cannot write the new epoch to {} (retrying): {}", store.describe(), error.getMessage());
                 reload(Duration.ofMillis(200));
             } else {
-                if (written) {
+                if (written && decision.after() == null) {
+                    log.info("starting epoch {} ({})", epoch.id(), decision.reason());
+                } else if (written) {
                     log.warn("the store's history changed ({}): starting epoch {}", decision.reason(), epoch.id());
                 }
                 reload(Duration.ZERO);
