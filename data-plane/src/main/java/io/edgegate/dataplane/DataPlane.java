@@ -15,17 +15,21 @@ import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.registry.RegistryClients;
+import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.runtime.CurrentRuntime;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
+import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
-import io.edgegate.dataplane.tls.ServerTlsCache;
+import io.edgegate.dataplane.tls.ServerTlsFactory;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamSettings;
@@ -89,10 +93,11 @@ public final class DataPlane implements AutoCloseable {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider());
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
-        CustomDataView customData = new CustomDataView();
+        CurrentRuntime runtime = new CurrentRuntime();
+        CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
         // Blocking work off the event loops: files, bcrypt, the etcd registries' checks.
         ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(FILE_IO_THREADS, daemonThreads("blocking"));
-        RegistryView registries = new RegistryView(fileIo);
+        RegistryView registries = new RegistryView(() -> runtime.get().registries());
         FilterRegistry filters = new FilterRegistry(specKinds,
                 List.of(new ProxyFilterFactory(upstream, workers, registries), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
                         new IpFilterFilterFactory(), new MockFilterFactory(),
@@ -102,9 +107,10 @@ public final class DataPlane implements AutoCloseable {
                         new RequestFilterFilterFactory(),
                         new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
                         new RetryerFilterFactory()));
-        ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress());
+        ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters, new io.edgegate.dataplane.pipeline.FilterFailures()), listeners, new ServerTlsCache(config.tlsProvider()), customData, registries);
+                new PipelineBuilder(filters, new FilterFailures()), listeners, ServerTlsFactory.of(config.tlsProvider()),
+                new RegistryClients(RegistryStarter.of(fileIo)), runtime);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()

@@ -14,7 +14,10 @@ import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.registry.RegistryClients;
+import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.runtime.CurrentRuntime;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
@@ -24,7 +27,7 @@ import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
-import io.edgegate.dataplane.tls.ServerTlsCache;
+import io.edgegate.dataplane.tls.ServerTlsFactory;
 import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
@@ -50,6 +53,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -67,9 +71,12 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private EventLoopGroup workers;
     private DnsAddressResolverGroup resolver;
     private RuntimeUpdater updater;
-    private final CustomDataView customData = new CustomDataView();
+    private final CurrentRuntime runtime = new CurrentRuntime();
+    private final CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
     private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
-    private final RegistryView registries = new RegistryView(fileIo);
+    private final RegistryView registries = new RegistryView(() -> runtime.get().registries());
+    private final UnaryOperator<RegistryStarter> registryStarter;
+    private final UnaryOperator<ServerTlsFactory> tlsFactory;
     private long revision;
     private final FilterFailures failures = new FilterFailures();
     private long expectedSecondAnswers;
@@ -81,7 +88,17 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     }
 
     public LocalNode(TlsProvider tlsProvider) {
+        this(tlsProvider, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /**
+     * A node whose registry clients and TLS contexts are made by the given wrappers around the
+     * real ones: to count them or make them fail.
+     */
+    public LocalNode(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
         this.tlsProvider = tlsProvider;
+        this.registryStarter = registryStarter;
+        this.tlsFactory = tlsFactory;
     }
 
     @Override
@@ -102,7 +119,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                         new RequestFilterFilterFactory(),
                         new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
                         new RetryerFilterFactory())), failures),
-                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1")), new ServerTlsCache(tlsProvider), customData, registries);
+                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
+                tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))), runtime);
     }
 
     @Override
@@ -146,7 +164,17 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                 }
             }
         }
+        applyObjects(objects);
+    }
+
+    /** Applies stored objects as they are (e.g. one the node's decoder refuses), as the next revision. */
+    public void applyObjects(List<StoredObject> objects) throws ConfigRejectedException {
         updater.apply("", ++revision, objects);
+    }
+
+    /** The revision the node serves. */
+    public long appliedRevision() {
+        return updater.appliedRevision();
     }
 
     public HttpResponse<String> get(int port, String path) {

@@ -1,26 +1,24 @@
 package io.edgegate.dataplane.customdata;
 
 import io.edgegate.spec.customdata.CustomDataSpec;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
- * The CustomData objects of the applied config. Filters read it per request, so a change to
- * the data reaches filters that were inherited unchanged; the map is immutable and swapped
- * whole when a config is applied.
+ * The CustomData objects of the running config. Filters read it per request, so a change to
+ * the data reaches filters that were inherited unchanged; it reads the node's one runtime
+ * reference, so the data changes together with everything else of a config.
  */
 public final class CustomDataView {
 
-    private volatile Map<String, CustomDataSpec> byName = Map.of();
+    private final Supplier<Map<String, CustomDataSpec>> byName;
 
-    public Optional<CustomDataSpec> get(String name) {
-        return Optional.ofNullable(byName.get(name));
+    public CustomDataView(Supplier<Map<String, CustomDataSpec>> byName) {
+        this.byName = byName;
     }
 
-    public void replace(Collection<CustomDataSpec> data) {
-        byName = data.stream().collect(Collectors.toUnmodifiableMap(CustomDataSpec::name, Function.identity()));
+    public Optional<CustomDataSpec> get(String name) {
+        return Optional.ofNullable(byName.get().get(name));
     }
 }

@@ -3,85 +3,78 @@ package io.edgegate.dataplane.runtime;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.StoredObject;
-import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
-import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
-import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
+import io.edgegate.dataplane.registry.RegistryClients;
+import io.edgegate.dataplane.registry.RunningRegistry;
+import io.edgegate.dataplane.registry.ServiceRegistry;
 import io.edgegate.dataplane.server.ListenerException;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.server.ServerState;
 import io.edgegate.dataplane.tls.ServerTls;
-import io.edgegate.dataplane.tls.ServerTlsCache;
-import io.edgegate.spec.DecodedObject;
+import io.edgegate.dataplane.tls.ServerTlsFactory;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectKind;
-import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.customdata.CustomDataSpec;
-import io.edgegate.spec.codec.SpecException;
-import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.pipeline.PipelineSpec;
-import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
-import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
 import io.edgegate.spec.server.HttpServerSpec;
+import io.edgegate.spec.server.tls.TlsSpec;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a complete set of objects into the running node: decodes them, builds the new
- * pipeline generation (inheriting unchanged filters), binds new listeners and swaps every
- * listener's state. All of this happens off the event loops; requests switch to the new
- * generation when they next read their listener's state. Anything that fails leaves the
- * previous generation serving.
+ * Turns a complete set of objects into the running node, in three phases. Build: decode them,
+ * load TLS contexts, build the pipelines (inheriting unchanged filters), start the clients of
+ * new registries and bind new ports; anything that fails undoes what this build created and
+ * rejects the config, and nothing of it was in service. Commit: one swap of the node's runtime
+ * reference, which cannot fail. Retire: close the listeners, filters and registry clients the
+ * new runtime no longer has. All of it runs off the event loops; requests switch to the new
+ * runtime when they next read it.
  */
 public final class RuntimeUpdater {
 
     private static final Logger log = LoggerFactory.getLogger(RuntimeUpdater.class);
 
-    private final ServerTlsCache tls;
-    private final Set<String> loggedProvider = new HashSet<>();
-
     private final DocumentParser parser;
     private final ObjectDecoder decoder;
     private final PipelineBuilder pipelineBuilder;
     private final ListenerSet listeners;
-    private final CustomDataView customData;
-    private final RegistryView registries;
-    private volatile Generation generation = Generation.EMPTY;
-    /** Kinds of the applied pipelines (HTTPPipeline or Pipeline), by name, for status reports. */
-    private volatile Map<String, ObjectKind> pipelineKinds = Map.of();
-    private volatile long appliedRevision;
-    /** The store epoch of the applied revision ("" for none, or a config from before epochs). */
-    private volatile String appliedEpoch = "";
+    private final ServerTlsFactory tls;
+    private final RegistryClients registryClients;
+    private final CurrentRuntime current;
+    private final Set<String> loggedProvider = new HashSet<>();
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
-                          ServerTlsCache tls, CustomDataView customData, RegistryView registries) {
-        this.tls = tls;
-        this.customData = customData;
-        this.registries = registries;
+                          ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current) {
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
         this.listeners = listeners;
+        this.tls = tls;
+        this.registryClients = registryClients;
+        this.current = current;
     }
 
     public long appliedRevision() {
-        return appliedRevision;
+        return current.get().revision();
     }
 
     public String appliedEpoch() {
-        return appliedEpoch;
+        return current.get().epoch();
     }
 
     /**
@@ -90,7 +83,7 @@ public final class RuntimeUpdater {
      */
     public synchronized boolean applyIfNone(String epoch, long revision, Collection<StoredObject> objects)
             throws ConfigRejectedException {
-        if (appliedRevision != 0) {
+        if (current.get().revision() != 0) {
             return false;
         }
         apply(epoch, revision, objects);
@@ -99,100 +92,100 @@ public final class RuntimeUpdater {
 
     /** Makes {@code objects}, the whole config at revision {@code revision} of store epoch {@code epoch}, the running one. */
     public synchronized void apply(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
-        List<HttpServerSpec> servers = new ArrayList<>();
-        List<PipelineSpec> pipelines = new ArrayList<>();
-        List<CustomDataSpec> data = new ArrayList<>();
-        List<ObjectSpec> serviceRegistries = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        for (StoredObject object : objects) {
-            try {
-                DecodedObject decoded = decoder.decode(parser.parseJson(object.getJson()), ValidationMode.STRICT);
-                ObjectSpec spec = decoded.spec();
-                if (spec instanceof HttpServerSpec server) {
-                    servers.add(server);
-                } else if (spec instanceof PipelineSpec pipeline) {
-                    pipelines.add(pipeline);
-                } else if (spec instanceof CustomDataSpec records) {
-                    data.add(records);
-                } else if (spec instanceof ZookeeperServiceRegistrySpec || spec instanceof EtcdServiceRegistrySpec) {
-                    serviceRegistries.add(spec);
-                }
-            } catch (SpecException e) {
-                errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new ConfigRejectedException(String.join("; ", errors));
-        }
-        servers.sort(Comparator.comparing(HttpServerSpec::name));
-        Map<String, ServerTls> serverTls = buildTls(servers);
-
+        NodeRuntime previous = current.get();
+        ConfigObjects config = ConfigObjects.decode(parser, decoder, objects);
+        Map<String, ServerTls> tlsByServer = buildTls(config.servers(), previous.tls());
         Generation next;
         try {
-            next = pipelineBuilder.build(pipelines, generation);
+            next = pipelineBuilder.build(config.pipelines(), previous.generation());
         } catch (RuntimeException e) {
-            tls.rejected();
             throw new ConfigRejectedException("cannot build pipelines: " + e.getMessage());
         }
-        List<ServerState> states = servers.stream()
-                .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(serverTls.get(s.name()))))
-                .toList();
+        RegistryClients.Prepared registries;
         try {
-            listeners.reconcile(states);
-        } catch (ListenerException e) {
+            registries = registryClients.prepare(config.registries(), previous.registries());
+        } catch (RuntimeException e) {
             next.createdHere().forEach(Filter::close);
-            tls.rejected();
+            throw new ConfigRejectedException("cannot start a service registry client: " + e.getMessage());
+        }
+        Map<InetSocketAddress, ServerState> servers;
+        ListenerSet.Prepared bound;
+        try {
+            List<ServerState> states = config.servers().stream()
+                    .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name()))))
+                    .toList();
+            servers = listeners.byAddress(states);
+            bound = listeners.prepare(servers);
+        } catch (ListenerException | RuntimeException e) {
+            next.createdHere().forEach(Filter::close);
+            registries.started().forEach(ServiceRegistry::close);
             throw new ConfigRejectedException(e.getMessage());
         }
-        tls.applied();
-        customData.replace(data);
-        registries.reconcile(serviceRegistries);
         List<Filter> retired = next.retired();
-        generation = next.detached();
+        NodeRuntime runtime = new NodeRuntime(epoch, revision, servers, next.detached(),
+                config.customData().stream().collect(Collectors.toMap(CustomDataSpec::name, Function.identity())),
+                registries.running(), tlsOf(config.servers(), tlsByServer),
+                config.pipelines().stream().collect(Collectors.toMap(PipelineSpec::name, PipelineSpec::kind)));
+
+        // Commit: nothing from here on can fail.
+        listeners.commit(bound);
+        current.swap(runtime);
+
+        listeners.closeGone(bound);
         retired.forEach(Filter::close);
-        appliedRevision = revision;
-        appliedEpoch = epoch;
-        pipelineKinds = pipelines.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(PipelineSpec::name, PipelineSpec::kind));
+        registries.retired().forEach(ServiceRegistry::close);
         log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
-                epoch.isEmpty() ? "none" : epoch, servers.size(), pipelines.size(), data.size(), serviceRegistries.size());
+                epoch.isEmpty() ? "none" : epoch, config.servers().size(), config.pipelines().size(), config.customData().size(),
+                config.registries().size());
     }
 
-    /** TLS contexts by server name; a certificate that cannot be loaded rejects the config. */
-    private Map<String, ServerTls> buildTls(List<HttpServerSpec> servers) throws ConfigRejectedException {
+    /** TLS contexts by server name, reusing the running ones; a certificate that cannot be loaded rejects the config. */
+    private Map<String, ServerTls> buildTls(List<HttpServerSpec> servers, Map<TlsSpec, ServerTls> running)
+            throws ConfigRejectedException {
         Map<String, ServerTls> built = new HashMap<>();
         for (HttpServerSpec server : servers) {
             if (server.tls().isEmpty()) {
                 continue;
             }
             try {
-                ServerTls contexts = tls.get(server.tls().get());
+                ServerTls contexts = tls.get(server.tls().get(), running);
                 if (loggedProvider.add(contexts.provider().name())) {
                     log.info("TLS is terminated with the {} provider", contexts.provider());
                 }
                 built.put(server.name(), contexts);
             } catch (SSLException | RuntimeException e) {
-                tls.rejected();
                 throw new ConfigRejectedException("HTTPServer " + server.name() + ": cannot load its certificates: " + e.getMessage());
             }
         }
         return built;
     }
 
+    private static Map<TlsSpec, ServerTls> tlsOf(List<HttpServerSpec> servers, Map<String, ServerTls> byServer) {
+        Map<TlsSpec, ServerTls> out = new HashMap<>();
+        servers.forEach(s -> s.tls().ifPresent(spec -> out.put(spec, byServer.get(s.name()))));
+        return out;
+    }
+
     /** The live state of the running pipelines' filters and of the service registries. */
     public List<ObjectLiveStatus> liveStatus() {
+        NodeRuntime runtime = current.get();
         List<ObjectLiveStatus> out = new ArrayList<>();
-        Map<String, ObjectKind> kinds = pipelineKinds;
-        generation.liveStatus().forEach((pipeline, lines) -> out.add(ObjectLiveStatus.newBuilder()
+        Map<String, ObjectKind> kinds = runtime.pipelineKinds();
+        runtime.generation().liveStatus().forEach((pipeline, lines) -> out.add(ObjectLiveStatus.newBuilder()
                 .setKey(ObjectKey.newBuilder().setKind(kinds.getOrDefault(pipeline, ObjectKind.PIPELINE).kindName()).setName(pipeline))
                 .addAllLines(lines).build()));
-        registries.status().forEach(r -> out.add(ObjectLiveStatus.newBuilder()
-                .setKey(ObjectKey.newBuilder().setKind(r.kind().kindName()).setName(r.name())).addLines(r.line()).build()));
+        runtime.registries().values().stream()
+                .sorted(java.util.Comparator.comparing(r -> r.spec().name()))
+                .forEach(r -> out.add(ObjectLiveStatus.newBuilder()
+                        .setKey(ObjectKey.newBuilder().setKind(r.spec().kind().kindName()).setName(r.spec().name()))
+                        .addLines(r.registry().describe()).build()));
         return out;
     }
 
     public synchronized void shutdown() {
+        NodeRuntime runtime = current.swap(NodeRuntime.EMPTY);
         listeners.closeAll();
-        registries.close();
-        generation.createdHere().forEach(Filter::close);
+        runtime.registries().values().stream().map(RunningRegistry::registry).forEach(ServiceRegistry::close);
+        runtime.generation().createdHere().forEach(Filter::close);
     }
 }

@@ -15,12 +15,14 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
- * One bound HTTP port. Its {@link ServerState} is swapped atomically on config changes while
- * the socket stays bound and open connections keep going; closing it stops accepting and
- * lets each connection finish its request in flight.
+ * One bound HTTP port. It reads its {@link ServerState} from the node's running config (one
+ * atomic reference for the whole node), so a config change reaches every listener at once
+ * while the socket stays bound and open connections keep going. Before the config that binds
+ * it is in service, and after the one that drops it took over, it serves its pinned state.
+ * Closing it stops accepting and lets each connection finish its request in flight.
  */
 final class HttpListener {
 
@@ -36,23 +38,29 @@ final class HttpListener {
     static final String DETECT = "detect-protocol";
 
     private final InetSocketAddress address;
-    private final AtomicReference<ServerState> state;
+    private final Function<InetSocketAddress, ServerState> running;
+    private volatile ServerState pinned;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ConnectionLimit limit;
     private final ClientConnectionLimits clientLimits;
     private Channel channel;
 
-    private HttpListener(InetSocketAddress address, ServerState initial) {
+    private HttpListener(InetSocketAddress address, Function<InetSocketAddress, ServerState> running, ServerState pinned) {
         this.address = address;
-        this.state = new AtomicReference<>(initial);
-        this.limit = new ConnectionLimit(() -> state.get().spec().maxConnections());
-        this.clientLimits = new ClientConnectionLimits(() -> state.get().spec().clientLimits().orElse(null));
+        this.running = running;
+        this.pinned = pinned;
+        this.limit = new ConnectionLimit(() -> state().spec().maxConnections());
+        this.clientLimits = new ClientConnectionLimits(() -> state().spec().clientLimits().orElse(null));
     }
 
-    /** Binds {@code address}; the future fails with the bind error (e.g. address in use). */
-    static CompletableFuture<HttpListener> bind(InetSocketAddress address, ServerState initial, Transport transport,
-                                                EventLoopGroup boss, EventLoopGroup workers) {
-        HttpListener listener = new HttpListener(address, initial);
+    /**
+     * Binds {@code address}; the future fails with the bind error (e.g. address in use). Until
+     * the running config has a state for the address the listener serves {@code pinned}.
+     */
+    static CompletableFuture<HttpListener> bind(InetSocketAddress address, Function<InetSocketAddress, ServerState> running,
+                                                ServerState pinned, Transport transport, EventLoopGroup boss,
+                                                EventLoopGroup workers) {
+        HttpListener listener = new HttpListener(address, running, pinned);
         CompletableFuture<HttpListener> bound = new CompletableFuture<>();
         new ServerBootstrap()
                 .group(boss, workers)
@@ -79,12 +87,15 @@ final class HttpListener {
         return address;
     }
 
+    /** What a new connection or request is served with: the running config's state, else the pinned one. */
     ServerState state() {
-        return state.get();
+        ServerState current = running.apply(address);
+        return current != null ? current : pinned;
     }
 
-    void update(ServerState next) {
-        state.set(next);
+    /** The state to serve when the running config has none for this address (it is going away). */
+    void pin(ServerState state) {
+        pinned = state;
     }
 
     /** Stops accepting; open connections finish the request in flight and close. */
@@ -98,7 +109,7 @@ final class HttpListener {
     private final class Initializer extends ChannelInitializer<Channel> {
         @Override
         protected void initChannel(Channel ch) {
-            ServerState current = state.get();
+            ServerState current = state();
             connections.add(ch);
             long headerMillis = current.spec().readHeaderTimeout().toMillis();
             long idleMillis = current.spec().keepAliveTimeout().toMillis();
@@ -108,12 +119,12 @@ final class HttpListener {
             ChannelPipeline pipeline = ch.pipeline().addLast(CLIENT_LIMITS, clientLimits).addLast(LIMIT, limit)
                     .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             if (current.tls().isPresent()) {
-                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "https");
+                ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "https");
                 pipeline.addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
                         .addLast(HEADER_TIMEOUT, headerTimeout)
                         .addLast(ALPN, new AlpnSwitch(setup));
             } else {
-                ConnectionSetup setup = new ConnectionSetup(state::get, headerTimeout, "http");
+                ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "http");
                 pipeline.addLast(HEADER_TIMEOUT, headerTimeout)
                         .addLast(DETECT, new ProtocolDetector(setup));
             }

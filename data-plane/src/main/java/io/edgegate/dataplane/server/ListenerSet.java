@@ -8,18 +8,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP listeners, keyed by bound address. Reconciling with a new config keeps a
- * listener whose address did not change (only its state is swapped), binds new addresses
- * before anything else changes, and closes addresses no longer wanted last. A bind that
- * fails leaves everything as it was.
+ * The node's HTTP listeners, keyed by bound address. Every listener reads its state from the
+ * node's running config ({@code running}), so switching configs is one swap, done by the
+ * caller. Around it: {@link #prepare} binds the addresses a new config adds (and nothing else
+ * changes; a bind that fails unbinds what it bound), {@link #commit} makes them part of the
+ * set just before the swap, {@link #closeGone} closes the addresses no longer wanted after it,
+ * and {@link #abandon} undoes a prepare whose config never went into service.
  *
  * <p>Called from one thread (the config applier), never from an event loop.
  */
@@ -31,23 +33,27 @@ public final class ListenerSet {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Optional<String> listenAddress;
+    private final Function<InetSocketAddress, ServerState> running;
     private final Map<InetSocketAddress, HttpListener> listeners = new HashMap<>();
 
     /**
      * @param listenAddress the address every HTTPServer of this node binds ({@code --listen-address});
      *                      empty to use each server's own {@code address}, or all interfaces
+     * @param running       the state the running config has for an address, or null
      */
-    public ListenerSet(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Optional<String> listenAddress) {
+    public ListenerSet(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Optional<String> listenAddress,
+                       Function<InetSocketAddress, ServerState> running) {
         this.transport = transport;
         this.boss = boss;
         this.workers = workers;
         this.listenAddress = listenAddress;
+        this.running = running;
     }
 
-    /** Brings listeners in line with {@code wanted} (one state per HTTPServer), or throws and changes nothing. */
-    public void reconcile(List<ServerState> wanted) throws ListenerException {
+    /** Where each server listens on this node; two on one address is refused. */
+    public Map<InetSocketAddress, ServerState> byAddress(List<ServerState> states) throws ListenerException {
         Map<InetSocketAddress, ServerState> byAddress = new HashMap<>();
-        for (ServerState state : wanted) {
+        for (ServerState state : states) {
             InetSocketAddress address = addressOf(state);
             ServerState clash = byAddress.putIfAbsent(address, state);
             if (clash != null) {
@@ -55,9 +61,26 @@ public final class ListenerSet {
                         + " both listen on " + describe(address));
             }
         }
+        return Map.copyOf(byAddress);
+    }
+
+    /** What a config being built binds, and what it wants. */
+    public static final class Prepared {
+
+        private final Map<InetSocketAddress, ServerState> wanted;
+        private final Map<InetSocketAddress, HttpListener> bound;
+
+        private Prepared(Map<InetSocketAddress, ServerState> wanted, Map<InetSocketAddress, HttpListener> bound) {
+            this.wanted = wanted;
+            this.bound = bound;
+        }
+    }
+
+    /** Binds the addresses of {@code wanted} not bound yet; throws and leaves nothing bound if one fails. */
+    public Prepared prepare(Map<InetSocketAddress, ServerState> wanted) throws ListenerException {
         Map<InetSocketAddress, HttpListener> bound = new HashMap<>();
         try {
-            for (Map.Entry<InetSocketAddress, ServerState> entry : byAddress.entrySet()) {
+            for (Map.Entry<InetSocketAddress, ServerState> entry : wanted.entrySet()) {
                 if (!listeners.containsKey(entry.getKey())) {
                     bound.put(entry.getKey(), bind(entry.getKey(), entry.getValue()));
                 }
@@ -66,20 +89,37 @@ public final class ListenerSet {
             bound.values().forEach(HttpListener::close);
             throw e;
         }
-        byAddress.forEach((address, state) -> {
-            HttpListener existing = listeners.get(address);
-            if (existing != null) {
-                existing.update(state);
+        return new Prepared(wanted, bound);
+    }
+
+    /**
+     * Just before the swap: the listeners {@code prepared} bound join the set, and those going
+     * away keep serving their current state until they are closed. Cannot fail.
+     */
+    public void commit(Prepared prepared) {
+        listeners.forEach((address, listener) -> {
+            if (!prepared.wanted.containsKey(address)) {
+                listener.pin(listener.state());
             }
         });
-        listeners.putAll(bound);
-        bound.keySet().forEach(a -> log.info("listening on {} for HTTPServer {}", describe(a), byAddress.get(a).spec().name()));
+        listeners.putAll(prepared.bound);
+        prepared.bound.keySet().forEach(a -> log.info("listening on {} for HTTPServer {}", describe(a),
+                prepared.wanted.get(a).spec().name()));
+    }
+
+    /** After the swap: closes the listeners the config in service no longer has. */
+    public void closeGone(Prepared prepared) {
         List<InetSocketAddress> gone = new ArrayList<>(listeners.keySet());
-        gone.removeAll(byAddress.keySet());
+        gone.removeAll(prepared.wanted.keySet());
         for (InetSocketAddress address : gone) {
             listeners.remove(address).close();
             log.info("closed listener on {}", describe(address));
         }
+    }
+
+    /** A prepared config that never went into service: unbinds what it bound. */
+    public void abandon(Prepared prepared) {
+        prepared.bound.values().forEach(HttpListener::close);
     }
 
     public void closeAll() {
@@ -89,7 +129,7 @@ public final class ListenerSet {
 
     private HttpListener bind(InetSocketAddress address, ServerState state) throws ListenerException {
         try {
-            return HttpListener.bind(address, state, transport, boss, workers).get(10, TimeUnit.SECONDS);
+            return HttpListener.bind(address, running, state, transport, boss, workers).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new ListenerException("HTTPServer " + state.spec().name() + " cannot listen on " + describe(address)
                     + ": " + e.getCause().getMessage());

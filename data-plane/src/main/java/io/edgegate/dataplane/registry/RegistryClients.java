@@ -1,0 +1,58 @@
+package io.edgegate.dataplane.registry;
+
+import io.edgegate.spec.ObjectSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares the registry clients of a new config without touching the running ones: unchanged
+ * registries keep their client (connection and instances), new or changed ones get a new
+ * client. Nothing is closed here: the caller closes the retired clients once the new config
+ * serves, or the started ones if it is abandoned.
+ */
+public final class RegistryClients {
+
+    private static final Logger log = LoggerFactory.getLogger(RegistryClients.class);
+
+    private final RegistryStarter starter;
+
+    public RegistryClients(RegistryStarter starter) {
+        this.starter = starter;
+    }
+
+    /** The registries of a config being built: those it runs, those it started, those of the old one it does not keep. */
+    public record Prepared(Map<String, RunningRegistry> running, List<ServiceRegistry> started, List<ServiceRegistry> retired) {
+    }
+
+    /** Starts what {@code specs} need beyond {@code current}; if a start fails, closes what it started and rethrows. */
+    public Prepared prepare(Collection<ObjectSpec> specs, Map<String, RunningRegistry> current) {
+        Map<String, RunningRegistry> next = new HashMap<>();
+        List<ServiceRegistry> started = new ArrayList<>();
+        try {
+            for (ObjectSpec spec : specs) {
+                RunningRegistry old = current.get(spec.name());
+                if (old != null && old.spec().equals(spec)) {
+                    next.put(spec.name(), old);
+                } else {
+                    log.info("starting service registry {} ({})", spec.name(), spec.kind());
+                    ServiceRegistry client = starter.start(spec);
+                    started.add(client);
+                    next.put(spec.name(), new RunningRegistry(spec, client));
+                }
+            }
+        } catch (RuntimeException e) {
+            started.forEach(ServiceRegistry::close);
+            throw e;
+        }
+        List<ServiceRegistry> retired = current.values().stream()
+                .filter(r -> next.get(r.spec().name()) != r)
+                .map(RunningRegistry::registry)
+                .toList();
+        return new Prepared(Map.copyOf(next), List.copyOf(started), retired);
+    }
+}

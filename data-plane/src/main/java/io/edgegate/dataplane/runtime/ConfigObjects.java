@@ -1,0 +1,55 @@
+package io.edgegate.dataplane.runtime;
+
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.spec.DecodedObject;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.ObjectSpec;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.customdata.CustomDataSpec;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
+import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
+import io.edgegate.spec.server.HttpServerSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** A config's objects decoded and sorted by what they become: listeners, pipelines, custom data, registries. */
+record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines, List<CustomDataSpec> customData,
+                     List<ObjectSpec> registries) {
+
+    /** Decodes every object; any that does not decode rejects the whole config, naming each. */
+    static ConfigObjects decode(DocumentParser parser, ObjectDecoder decoder, Collection<StoredObject> objects)
+            throws ConfigRejectedException {
+        List<HttpServerSpec> servers = new ArrayList<>();
+        List<PipelineSpec> pipelines = new ArrayList<>();
+        List<CustomDataSpec> data = new ArrayList<>();
+        List<ObjectSpec> registries = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (StoredObject object : objects) {
+            try {
+                DecodedObject decoded = decoder.decode(parser.parseJson(object.getJson()), ValidationMode.STRICT);
+                ObjectSpec spec = decoded.spec();
+                if (spec instanceof HttpServerSpec server) {
+                    servers.add(server);
+                } else if (spec instanceof PipelineSpec pipeline) {
+                    pipelines.add(pipeline);
+                } else if (spec instanceof CustomDataSpec records) {
+                    data.add(records);
+                } else if (spec instanceof ZookeeperServiceRegistrySpec || spec instanceof EtcdServiceRegistrySpec) {
+                    registries.add(spec);
+                }
+            } catch (SpecException e) {
+                errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigRejectedException(String.join("; ", errors));
+        }
+        servers.sort(Comparator.comparing(HttpServerSpec::name));
+        return new ConfigObjects(List.copyOf(servers), List.copyOf(pipelines), List.copyOf(data), List.copyOf(registries));
+    }
+}
