@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.edgegate.cli.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,10 +74,4 @@ public final class ControlPlaneMain implements Callable<Integer> {
     }
 
     /** Accepts Go-style durations such as 500ms or 5s. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            return io.edgegate.spec.codec.GoDuration.parse(value);
-        }
-    }
 }

@@ -1,17 +1,11 @@
 package io.edgegate.controlplane;
 
-import picocli.CommandLine;
+import io.edgegate.cli.ProductVersion;
 
-/** The version recorded in the jar's manifest at build time. */
-public final class Versions implements CommandLine.IVersionProvider {
+/** {@code --version} of the control plane. */
+public final class Versions extends ProductVersion {
 
-    public static String current() {
-        String version = Versions.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
-    }
-
-    @Override
-    public String[] getVersion() {
-        return new String[] {"EdgeGate control plane " + current()};
+    public Versions() {
+        super("EdgeGate control plane");
     }
 }

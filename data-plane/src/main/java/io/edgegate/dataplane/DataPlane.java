@@ -3,25 +3,12 @@ package io.edgegate.dataplane;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
-import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
-import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
-import io.edgegate.dataplane.filter.mock.MockFilterFactory;
-import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
-import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
-import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
-import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
-import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.filter.BuiltInFilters;
 import io.edgegate.dataplane.registry.RegistryClients;
 import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.runtime.CurrentRuntime;
-import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
-import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
-import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -98,15 +85,8 @@ public final class DataPlane implements AutoCloseable {
         // Blocking work off the event loops: files, bcrypt, the etcd registries' checks.
         ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(FILE_IO_THREADS, daemonThreads("blocking"));
         RegistryView registries = new RegistryView(() -> runtime.get().registries());
-        FilterRegistry filters = new FilterRegistry(specKinds,
-                List.of(new ProxyFilterFactory(upstream, workers, registries), new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
-                        new IpFilterFilterFactory(), new MockFilterFactory(),
-                        new CorsAdaptorFilterFactory(),
-                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
-                        new RequestFilterFilterFactory(),
-                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
-                        new RetryerFilterFactory()));
+        FilterRegistry filters = new FilterRegistry(specKinds, BuiltInFilters.all(
+                new BuiltInFilters.Needs(upstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters, new FilterFailures()), listeners, ServerTlsFactory.of(config.tlsProvider()),
@@ -116,7 +96,7 @@ public final class DataPlane implements AutoCloseable {
         NodeHello identity = NodeHello.newBuilder()
                 .setNodeId(config.nodeId())
                 .setAddress(config.listenAddress().orElse("0.0.0.0"))
-                .setVersion(Versions.current())
+                .setVersion(io.edgegate.cli.ProductVersion.current())
                 .build();
         LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
         ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler);

@@ -2,25 +2,12 @@ package io.edgegate.dataplane;
 
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
-import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
-import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
-import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
-import io.edgegate.dataplane.filter.mock.MockFilterFactory;
-import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
-import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
-import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
-import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
-import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.filter.BuiltInFilters;
 import io.edgegate.dataplane.registry.RegistryClients;
 import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.runtime.CurrentRuntime;
-import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
-import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
-import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -110,15 +97,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
         FilterSpecKinds kinds = FilterSpecKinds.builtIn();
         updater = new RuntimeUpdater(parser, decoder,
-                new PipelineBuilder(new FilterRegistry(kinds, List.of(new ProxyFilterFactory(upstream, workers, registries),
-                        new StaticFileFilterFactory(fileIo), new RedirectorFilterFactory(),
-                        new IpFilterFilterFactory(), new MockFilterFactory(),
-                        new CorsAdaptorFilterFactory(),
-                        new RequestAdaptorFilterFactory(), new ResponseAdaptorFilterFactory(),
-                        new ValidatorFilterFactory(java.time.Clock.systemUTC(), fileIo, customData),
-                        new RequestFilterFilterFactory(),
-                        new RateLimiterFilterFactory(), new TimeLimiterFilterFactory(), new CircuitBreakerFilterFactory(),
-                        new RetryerFilterFactory())), failures),
+                new PipelineBuilder(new FilterRegistry(kinds, BuiltInFilters.all(new BuiltInFilters.Needs(upstream, workers, registries,
+                        fileIo, customData, java.time.Clock.systemUTC()))), failures),
                 new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                 tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))), runtime);
     }

@@ -78,11 +78,9 @@ public final class Egctl implements Callable<Integer> {
     }
 
     /** The version recorded in the jar's manifest at build time. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Egctl.class.getPackage().getImplementationVersion();
-            return new String[] {"egctl " + (version == null ? "dev" : version)};
+    static final class Version extends io.edgegate.cli.ProductVersion {
+        Version() {
+            super("egctl");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.edgegate.egctl;
 
+import io.edgegate.cli.DurationConverter;
 import io.edgegate.api.v1.ClusterEvent;
 import io.edgegate.api.v1.NodeAck;
 import io.edgegate.api.v1.WatchRequest;

@@ -1,5 +1,6 @@
 package io.edgegate.egctl;
 
+import io.edgegate.cli.DurationConverter;
 import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.ValidationMode;
 import io.edgegate.api.v1.WriteRequest;

@@ -1,5 +1,6 @@
 package io.edgegate.controlplane.api;
 
+import io.edgegate.async.Causes;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.controlplane.ProtoMapping;
 import io.edgegate.controlplane.config.ConfigCache;
@@ -13,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Reads objects from etcd; when etcd cannot be reached, answers from this replica's cached
@@ -57,7 +57,7 @@ public final class ObjectReads {
     }
 
     private <T> CompletableFuture<Read<T>> fromCache(Throwable error, java.util.function.Function<ConfigSnapshot, T> answer) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Causes.unwrap(error);
         if (!(cause instanceof StoreUnavailableException unavailable) || !cache.isReady()) {
             return CompletableFuture.failedFuture(cause);
         }

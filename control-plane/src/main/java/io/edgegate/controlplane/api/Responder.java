@@ -1,10 +1,10 @@
 package io.edgegate.controlplane.api;
 
+import io.edgegate.async.Causes;
 import io.edgegate.controlplane.store.StoreUnavailableException;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public final class Responder {
     }
 
     static Status toStatus(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Causes.unwrap(error);
         if (cause instanceof ApiException api) {
             return api.status();
         }

@@ -20,6 +20,7 @@ import io.edgegate.controlplane.api.ObjectApi;
 import io.edgegate.controlplane.api.ObjectReads;
 import io.edgegate.controlplane.api.Responder;
 import io.edgegate.api.v1.AcceptStoreRequest;
+import io.edgegate.async.Causes;
 import io.edgegate.api.v1.AcceptStoreResponse;
 import io.edgegate.api.v1.ForgetMemberRequest;
 import io.edgegate.api.v1.ForgetMemberResponse;
@@ -102,7 +103,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     @Override
     public void acceptStore(AcceptStoreRequest request, StreamObserver<AcceptStoreResponse> response) {
         Responder.respond(response, () -> cache.accept()
-                .exceptionallyCompose(error -> CompletableFuture.failedFuture(error.getCause() instanceof IllegalStateException e
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(Causes.unwrap(error) instanceof IllegalStateException e
                         ? new ApiException(Status.Code.ABORTED, e.getMessage()) : error))
                 .thenApply(epoch -> AcceptStoreResponse.newBuilder().setEpoch(epoch(epoch, false)).build()));
     }

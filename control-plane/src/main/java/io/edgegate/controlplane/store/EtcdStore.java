@@ -1,5 +1,6 @@
 package io.edgegate.controlplane.store;
 
+import io.edgegate.async.Causes;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.edgegate.spec.ObjectId;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -264,7 +264,7 @@ public final class EtcdStore implements Store {
     }
 
     private StoreUnavailableException unavailable(Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = Causes.unwrap(error);
         if (cause instanceof StoreUnavailableException already) {
             return already;
         }

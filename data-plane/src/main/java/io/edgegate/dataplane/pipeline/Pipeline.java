@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.pipeline;
 
+import io.edgegate.async.Causes;
 import io.edgegate.spec.pipeline.FlowStep;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +65,7 @@ public final class Pipeline {
     }
 
     private static void fail(Step step, Throwable error, CompletableFuture<Void> done) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
+        Throwable cause = Causes.unwrap(error);
         step.failures().record(cause);
         done.completeExceptionally(new FilterFailure(step.filterName(), cause));
     }

@@ -3,7 +3,6 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
-import io.edgegate.dataplane.route.RouteMatch;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -101,24 +100,19 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         ServerState current = state.get();
-        RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
-        long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
-        long contentLength = bodyLength(request);
-        if (limit >= 0 && contentLength > limit) {
-            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
+        Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
+                bodyLength(request));
+        if (outcome instanceof Admission.Refused refused) {
+            refuse(refused.status(), refused.reason());
             return;
         }
-        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT)) {
-            refuse(HttpResponseStatus.EXPECTATION_FAILED, "only 100-continue is supported");
-            return;
-        }
-        request.headers().remove(HttpHeaderNames.EXPECT);
+        Admission.Admitted admitted = (Admission.Admitted) outcome;
         upgrading = request.headers().contains(HttpHeaderNames.UPGRADE);
         keepAlive = HttpUtil.isKeepAlive(request) && current.spec().keepAlive() && !draining;
         responseDone = false;
-        body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, this::bodyEnded);
-        Exchange started = Exchange.start(match, request, body, ctx.channel(), current, connection);
+        body = new RequestBody(ctx.channel(), admitted.contentLength(), admitted.bodyLimit(), admitted.expectContinue(),
+                this::bodyEnded);
+        Exchange started = Exchange.start(admitted.match(), request, body, ctx.channel(), current, connection);
         exchange = started;
         started.response().thenAccept(response -> respond(started, request, response));
     }

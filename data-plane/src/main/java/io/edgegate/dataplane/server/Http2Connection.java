@@ -1,35 +1,23 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.http.Http2IdleCloser;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.timeout.IdleStateEvent;
 
-/** Connection-wide events of an HTTP/2 connection: close it when idle with no stream open, or go away when the listener drains. */
-final class Http2Connection extends ChannelInboundHandlerAdapter {
-
-    private final Http2FrameCodec codec;
+/** Connection-wide events of a server HTTP/2 connection: closed when idle with no stream open, or gone away when the listener drains. */
+final class Http2Connection extends Http2IdleCloser {
 
     Http2Connection(Http2FrameCodec codec) {
-        this.codec = codec;
+        super(codec);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent) {
-            if (codec.connection().numActiveStreams() == 0) {
-                ctx.close();
-            }
-        } else if (event == DrainEvent.INSTANCE) {
+        if (event == DrainEvent.INSTANCE) {
             // Closing through the codec sends GOAWAY and lets open streams finish.
             ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(event);
+            return;
         }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+        super.userEventTriggered(ctx, event);
     }
 }

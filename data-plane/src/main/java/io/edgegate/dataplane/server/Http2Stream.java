@@ -3,12 +3,10 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
-import io.edgegate.dataplane.route.RouteMatch;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -69,21 +67,20 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
             return;
         }
         ServerState current = state.get();
-        RouteMatch match = current.routes().route(request, (InetSocketAddress) ctx.channel().remoteAddress());
-        long limit = match.clientMaxBodySize(current.spec().clientMaxBodySize());
         // Headers that end the stream carry no body; otherwise the length is known only if the client said it.
         long contentLength = request instanceof io.netty.handler.codec.http.FullHttpRequest full
                 ? full.content().readableBytes() : HttpUtil.getContentLength(request, -1L);
-        if (limit >= 0 && contentLength > limit) {
-            // Answered, then reset: the body that is still coming is not wanted.
-            ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "body larger than " + limit + " bytes")).addListener(ChannelFutureListener.CLOSE);
+        Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
+                contentLength);
+        if (outcome instanceof Admission.Refused refused) {
+            // Answered, then reset: the body that may still be coming is not wanted.
+            ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refused.status(), refused.reason()))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        request.headers().remove(HttpHeaderNames.EXPECT);
-        body = new RequestBody(ctx.channel(), contentLength, limit, expectContinue, () -> { });
-        Exchange started = Exchange.start(match, request, body, ctx.channel(), current, connection);
+        Admission.Admitted admitted = (Admission.Admitted) outcome;
+        body = new RequestBody(ctx.channel(), admitted.contentLength(), admitted.bodyLimit(), admitted.expectContinue(), () -> { });
+        Exchange started = Exchange.start(admitted.match(), request, body, ctx.channel(), current, connection);
         exchange = started;
         started.response().thenAccept(response -> respond(ctx, request, response));
     }

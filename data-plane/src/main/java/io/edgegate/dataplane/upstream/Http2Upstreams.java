@@ -1,9 +1,9 @@
 package io.edgegate.dataplane.upstream;
 
+import io.edgegate.dataplane.http.Http2IdleCloser;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
@@ -14,7 +14,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -118,34 +117,9 @@ final class Http2Upstreams {
                                 .addLast(codec)
                                 // Servers do not open streams towards a proxy (push is off): nothing inbound to handle.
                                 .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
-                                .addLast(new IdleCloser(codec));
+                                .addLast(new Http2IdleCloser(codec));
                     }
                 })
                 .connect(address.unresolved());
-    }
-
-    /** Closes a connection that carried no stream for the idle timeout. */
-    private static final class IdleCloser extends ChannelInboundHandlerAdapter {
-        private final Http2FrameCodec codec;
-
-        IdleCloser(Http2FrameCodec codec) {
-            this.codec = codec;
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent) {
-                if (codec.connection().numActiveStreams() == 0) {
-                    ctx.close();
-                }
-                return;
-            }
-            ctx.fireUserEventTriggered(event);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.upstream;
 
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyPump;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.tls.TlsProvider;
@@ -135,8 +136,7 @@ public final class UpstreamClient {
                                     CompletableFuture<UpstreamResponse> result) {
         sent.whenComplete((ok, failed) -> {
             if (failed != null && !response.isDone()) {
-                result.completeExceptionally(failed instanceof java.util.concurrent.CompletionException && failed.getCause() != null
-                        ? failed.getCause() : failed);
+                result.completeExceptionally(Causes.unwrap(failed));
                 channel.close();
             }
         });

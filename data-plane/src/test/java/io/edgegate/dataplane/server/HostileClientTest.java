@@ -241,6 +241,8 @@ class HostileClientTest {
             assertThat(client.request(h2("host", "a.example", "host", "b.example"))).matches(refused);
             assertThat(client.request(h2(":authority", "user@a.example"))).matches(refused);
             assertThat(client.request(h2(":authority", "a.example/x"))).matches(refused);
+            // Admission is the same as HTTP/1.1's: an expectation other than 100-continue is 417.
+            assertThat(client.request(h2(":authority", "a.example", "expect", "the-unexpected"))).isEqualTo("status 417");
             assertThat(upstream.requestCount()).as("refused requests that reached the upstream").isEqualTo(before);
             assertThat(client.request(h2(":authority", "a.example")))
                     .as("the connection serves on after refused streams").isEqualTo("status 200");

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
@@ -27,8 +28,7 @@ final class GzipRequestBody {
         HttpRequest request = context.request();
         return BodyCollector.collect(context.requestBody(), context.alloc(), MAX_DECODED).handle((ByteBuf encoded, Throwable error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = Causes.unwrap(error);
                 if (cause instanceof io.edgegate.dataplane.http.BodyTooLargeException) {
                     context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "compressed body too large");
                 } else {

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
@@ -26,7 +27,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -116,7 +116,7 @@ final class ProxyFilter implements Filter {
                 // A small body is read whole first so that a retry can send it again.
                 BodyCollector.collect(context.requestBody(), context.alloc(), REPLAY_LIMIT).whenComplete((body, error) -> {
                     if (error != null) {
-                        Throwable cause = unwrap(error);
+                        Throwable cause = Causes.unwrap(error);
                         if (cause instanceof BodyTooLargeException) {
                             context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
                         } else {
@@ -194,7 +194,7 @@ final class ProxyFilter implements Filter {
         BodyStream body = replay != null ? new FixedBody(replay.retainedDuplicate())
                 : attemptNumber == 1 ? context.requestBody() : BodyStream.EMPTY;
         attempt(context, server, cached, deadline, body).whenComplete((response, error) -> {
-            Throwable cause = unwrap(error);
+            Throwable cause = Causes.unwrap(error);
             int status = response != null ? response.head().status().code() : 0;
             boolean retry = attemptNumber < plan.maxAttempts() && !context.isAborted()
                     && !(cause instanceof BodyTooLargeException) && plan.failed(status) && safeToResend(context, replay != null, cause);
@@ -227,14 +227,10 @@ final class ProxyFilter implements Filter {
         return neverSent || IDEMPOTENT.contains(context.request().method());
     }
 
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
     /** Makes the upstream's answer (or the failure to get one) the pipeline's; the result of the Proxy. */
     private String finish(RequestContext context, ServerPool pool, Upstream server, ResponseCache.Lookup cached,
                           UpstreamResponse response, Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Causes.unwrap(error);
         if (cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException) {
             pool.abandonedByClient(server);
         } else {

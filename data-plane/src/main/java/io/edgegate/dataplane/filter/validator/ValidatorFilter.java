@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyTooLargeException;
@@ -140,8 +141,7 @@ final class ValidatorFilter implements Filter {
         long limit = MAX_SIGNED_BODY;
         return BodyCollector.collect(context.requestBody(), context.alloc(), limit).handle((body, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause = Causes.unwrap(error);
                 if (cause instanceof BodyTooLargeException) {
                     context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
                     return ValidatorSpec.RESULT_INVALID;

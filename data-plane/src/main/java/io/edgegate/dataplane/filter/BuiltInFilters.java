@@ -1,0 +1,65 @@
+package io.edgegate.dataplane.filter;
+
+import io.edgegate.dataplane.customdata.CustomDataView;
+import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
+import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
+import io.edgegate.dataplane.filter.mock.MockFilterFactory;
+import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
+import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
+import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
+import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
+import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
+import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
+import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
+import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.dataplane.registry.RegistryView;
+import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.netty.channel.EventLoopGroup;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The filter kinds this data plane builds: the one list production and tests share. A new kind
+ * adds its package and one line here (and its spec kind one line in {@code FilterSpecKinds}).
+ */
+public final class BuiltInFilters {
+
+    private BuiltInFilters() {
+    }
+
+    /**
+     * What filters need from the node.
+     *
+     * @param upstream   the upstream connection pools
+     * @param workers    the event loops (health checks run on them)
+     * @param registries the service registries of the running config
+     * @param blocking   a pool for blocking work (files, bcrypt), never an event loop
+     * @param customData the custom data of the running config
+     */
+    public record Needs(UpstreamClient upstream, EventLoopGroup workers, RegistryView registries, ScheduledExecutorService blocking,
+                        CustomDataView customData, Clock clock) {
+    }
+
+    public static List<FilterFactory<?>> all(Needs needs) {
+        return List.of(
+                new ProxyFilterFactory(needs.upstream(), needs.workers(), needs.registries()),
+                new StaticFileFilterFactory(needs.blocking()),
+                new RedirectorFilterFactory(),
+                new IpFilterFilterFactory(),
+                new MockFilterFactory(),
+                new CorsAdaptorFilterFactory(),
+                new RequestAdaptorFilterFactory(),
+                new ResponseAdaptorFilterFactory(),
+                new ValidatorFilterFactory(needs.clock(), needs.blocking(), needs.customData()),
+                new RequestFilterFilterFactory(),
+                new RateLimiterFilterFactory(),
+                new TimeLimiterFilterFactory(),
+                new CircuitBreakerFilterFactory(),
+                new RetryerFilterFactory());
+    }
+}
