@@ -1,7 +1,7 @@
 package io.edgegate.dataplane.route;
 
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.edgegate.dataplane.http.QueryParameters;
 import io.edgegate.dataplane.net.ClientAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -85,7 +85,7 @@ final class Lookup {
     /** The query is parsed on the first query condition only. */
     String query(String name) {
         if (query == null) {
-            query = new QueryStringDecoder(request.uri()).parameters();
+            query = QueryParameters.of(request.uri());
         }
         List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);

@@ -59,6 +59,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            // Refused and closing: what the decoder still hands over from the same read is dropped.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (exchange == null) {
             dispatch(msg);
         } else if (msg instanceof HttpContent content && !(msg instanceof HttpRequest) && !body.isComplete()) {
@@ -178,6 +183,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
         // A body that broke off (malformed chunks): what follows on the wire cannot be parsed.
         boolean bodyBroken = body != null && body.failed();
+        if (body != null) {
+            // A body nobody read (a refusal, a Mock) still holds its chunks: they go now.
+            body.discard();
+        }
         exchange = null;
         body = null;
         if (!keepAlive || draining || bodyBroken) {
@@ -217,6 +226,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         closed = true;
         if (body != null) {
             body.fail(new ClosedChannelException());
+            // A body that had arrived whole but was never read still holds its chunks.
+            body.discard();
         }
         if (exchange != null) {
             exchange.abort();

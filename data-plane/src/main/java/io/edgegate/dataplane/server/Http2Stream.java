@@ -98,8 +98,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
                 log.debug("response on stream {} not completed: {}", ctx.channel(), error.toString());
                 exchange.abort();
                 ctx.close();
-            } else if (!body.isComplete()) {
-                // Answered before the body ended (e.g. 413): the rest is not wanted.
+            } else {
+                // Answered before the body ended (e.g. 413) the rest is not wanted; a body nobody read still holds its chunks.
                 body.discard();
             }
         });
@@ -107,8 +107,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (body != null && !body.isComplete()) {
+        if (body != null) {
             body.fail(new ClosedChannelException());
+            // A body that had arrived whole but was never read still holds its chunks.
+            body.discard();
         }
         if (exchange != null && !responseDone) {
             exchange.abort();

@@ -5,7 +5,7 @@ import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.adaptor.RequestTemplate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.edgegate.dataplane.http.QueryParameters;
 import java.util.List;
 
 /** Fills a {@link RequestTemplate} from the request being handled; a literal template costs nothing. */
@@ -30,7 +30,7 @@ final class TemplateRenderer {
                 case PATH -> RequestTarget.path(request.uri());
                 case PATH_SEGMENT -> segment(RequestTarget.path(request.uri()), part.segment());
                 case QUERY -> {
-                    List<String> values = new QueryStringDecoder(request.uri()).parameters().get(part.argument());
+                    List<String> values = QueryParameters.of(request.uri()).get(part.argument());
                     yield values == null || values.isEmpty() ? "" : values.get(0);
                 }
                 case HEADER -> request.headers().get(part.argument(), "");
