@@ -18,7 +18,7 @@ public record SignatureSpec(Map<String, String> accessKeys, Duration ttl, boolea
     /** The names and constants of the scheme; the defaults are Easegress's. */
     public record Literal(String scopeSuffix, String algorithmValue, String date, String contentSha256,
                           String signingKeyPrefix) {
-        static final Literal DEFAULT = new Literal("megaease_request", "ME-HMAC-SHA256", "X-Me-Date", "X-Me-Content-Sha256", "ME");
+        public static final Literal DEFAULT = new Literal("megaease_request", "ME-HMAC-SHA256", "X-Me-Date", "X-Me-Content-Sha256", "ME");
     }
 
     /** A window against replay when none is configured (Easegress checks none by default). */
