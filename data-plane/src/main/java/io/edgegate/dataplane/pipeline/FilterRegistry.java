@@ -16,6 +16,7 @@ import java.util.TreeSet;
 public final class FilterRegistry {
 
     private final Map<String, FilterFactory<?>> factories;
+    private final FilterSpecKinds specKinds;
 
     public FilterRegistry(FilterSpecKinds specKinds, List<FilterFactory<?>> factories) {
         Map<String, FilterFactory<?>> byKind = new HashMap<>();
@@ -30,6 +31,12 @@ public final class FilterRegistry {
             throw new IllegalArgumentException("no filter factory for kinds " + missing);
         }
         this.factories = Map.copyOf(byKind);
+        this.specKinds = specKinds;
+    }
+
+    /** The results filters of {@code kind} declare: the only ones they may return besides success. */
+    public Set<String> results(String kind) {
+        return specKinds.get(kind).map(k -> k.results()).orElse(Set.of());
     }
 
     public Filter create(FilterSpec spec) {

@@ -4,6 +4,7 @@ import io.edgegate.async.Causes;
 import io.edgegate.spec.pipeline.FlowStep;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -49,12 +50,19 @@ public final class Pipeline {
             }
             if (result.isDone() && !result.isCompletedExceptionally()) {
                 // Synchronous filters continue in this loop: no callback, no allocation.
-                at = step.next(result.join(), context);
+                String value = result.join();
+                if (!step.declares(value)) {
+                    fail(step, step.undeclared(value), done);
+                    return;
+                }
+                at = step.next(value, context);
                 continue;
             }
             result.whenComplete((value, error) -> {
                 if (error != null) {
                     fail(step, error, done);
+                } else if (!step.declares(value)) {
+                    fail(step, step.undeclared(value), done);
                 } else {
                     runFrom(step.next(value, context), context, done);
                 }
@@ -71,12 +79,26 @@ public final class Pipeline {
     }
 
     /**
-     * A resolved flow step: the filter, the step after it, where each jumpIf result goes, and
-     * the counter of its failures.
+     * A resolved flow step: the filter, the step after it, where each jumpIf result goes, the
+     * results its kind declares, and the counter of its failures.
      */
-    record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, FilterFailures.Counter failures) {
+    record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, Set<String> results,
+                FilterFailures.Counter failures) {
 
         static final int END = Integer.MAX_VALUE;
+
+        /**
+         * Whether the filter may return {@code result}: success, or one its kind declares. The one
+         * place results are checked: an undeclared one would slip past every jumpIf check made at load.
+         */
+        boolean declares(String result) {
+            return result == null || result.isEmpty() || results.contains(result);
+        }
+
+        IllegalStateException undeclared(String result) {
+            return new IllegalStateException("returned the result '" + result + "', which its kind does not declare (declared: "
+                    + String.join(", ", results.stream().sorted().toList()) + ")");
+        }
 
         /** Where the flow goes on {@code result}: on, to a jump target, or to the end. */
         int next(String result, RequestContext context) {

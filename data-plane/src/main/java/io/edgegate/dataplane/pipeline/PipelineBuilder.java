@@ -39,7 +39,7 @@ public final class PipelineBuilder {
                     FlowStep step = flow.get(i);
                     if (step.isEnd()) {
                         steps.add(new Pipeline.Step(FlowStep.END, context -> FilterResults.success(), Pipeline.Step.END, Map.of(),
-                                failures.counterFor(new FilterKey(spec.name(), FlowStep.END))));
+                                Set.of(), failures.counterFor(new FilterKey(spec.name(), FlowStep.END))));
                         continue;
                     }
                     FilterSpec filterSpec = spec.filter(step.filter()).orElseThrow(() ->
@@ -59,7 +59,8 @@ public final class PipelineBuilder {
                     Map<String, Integer> jumps = new HashMap<>();
                     step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
                     int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
-                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps), failures.counterFor(key)));
+                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps),
+                            registry.results(filterSpec.kind()), failures.counterFor(key)));
                 }
                 pipelines.put(spec.name(), new Pipeline(spec.name(), steps));
             }

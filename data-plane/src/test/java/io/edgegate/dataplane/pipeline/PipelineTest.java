@@ -210,6 +210,21 @@ class PipelineTest {
     }
 
     @Test
+    void aResultTheKindDoesNotDeclareFailsTheFilterInsteadOfSlippingPastJumpIf() {
+        for (boolean async : new boolean[] {false, true}) {
+            ran.clear();
+            PipelineSpec spec = pipeline(List.of(new FlowStep("a", Map.of("stop", "b")), step("b")),
+                    new MarkSpec("a", "oops", async), new MarkSpec("b", "", false));
+
+            assertThatThrownBy(() -> run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY)))
+                    .hasCauseInstanceOf(FilterFailure.class)
+                    .hasMessageContaining("filter 'a' failed")
+                    .hasMessageContaining("returned the result 'oops', which its kind does not declare (declared: skip, stop)");
+            assertThat(ran).containsExactly("a");
+        }
+    }
+
+    @Test
     void aThrowingFilterFailsTheRunWithItsName() {
         FilterFactory<MarkSpec> throwing = factory(spec -> context -> {
             throw new IllegalStateException("boom");
