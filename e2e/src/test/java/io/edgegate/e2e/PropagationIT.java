@@ -188,10 +188,9 @@ class PropagationIT {
     @Test
     void watchShowsAChangeAndEachNodesAcknowledgementWithItsDelay() throws Exception {
         java.util.concurrent.CompletableFuture<EgctlRun> watching = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> EgctlRun.inProcess(cluster.server(), "watch", "--timeout", "4s"));
-        // The watch takes a moment to subscribe, so changes keep coming for most of its window.
-        for (int i = 0; i < 5; i++) {
-            Thread.sleep(500);
+                () -> EgctlRun.inProcess(cluster.server(), "watch", "--timeout", "6s"));
+        // Changes keep coming until the watch ends, so it sees some however late it subscribes.
+        for (int i = 0; !watching.isDone(); i++) {
             EgctlRun applied = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(i % 2 == 0 ? 1 : 3), "apply", "--wait", "-f", "-");
             assertThat(applied.exit()).as(applied.toString()).isZero();
         }

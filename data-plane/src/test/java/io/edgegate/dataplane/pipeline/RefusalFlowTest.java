@@ -517,7 +517,7 @@ class RefusalFlowTest {
                 long took = System.nanoTime() - start;
                 slowest = Math.max(slowest, took);
                 assertThat(response).as("request " + i).startsWith("HTTP/1.1 401 ");
-                assertThat(took).as("request " + i + " answered after " + took / 1_000_000 + " ms").isLessThan(100_000_000L);
+                assertThat(took).as("request " + i + " answered after " + took / 1_000_000 + " ms").isLessThan(1_000_000_000L);
             }
             assertThat(upstream.requestCount()).as("requests that reached the upstream").isEqualTo(before);
             System.out.println("slowest of 1000 refusals: " + slowest / 1000 + " µs");
