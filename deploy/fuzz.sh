@@ -15,7 +15,7 @@ for target in "${targets[@]}"; do
   module=${target%%:*}
   test=${target#*:}
   echo "== fuzzing $test in $module"
-  if ! (cd "$module" && JAZZER_FUZZ=1 mvn -B -o test -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false); then
+  if ! (cd "$module" && JAZZER_FUZZ=1 mvn -B -o test -Dunit.argLine= -Djazzer.hooks=true -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false); then
     echo "== $test found something: see $module/src/test/resources/**/${test}Inputs/" >&2
     status=1
   fi

@@ -127,8 +127,10 @@ public final class EchoBackend implements AutoCloseable {
         return open.size();
     }
 
-    public synchronized List<ReceivedRequest> received() {
-        return List.copyOf(received);
+    public List<ReceivedRequest> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     /** Stops listening and closes every connection, as a crashed backend would. */
@@ -202,11 +204,17 @@ public final class EchoBackend implements AutoCloseable {
                 .channel();
     }
 
-    private synchronized void remember(ReceivedRequest request) {
-        if (received.size() == REMEMBERED) {
-            received.remove(0);
+    /**
+     * Locks the list, not the backend: {@link #stop()} holds the backend's lock while it waits
+     * for the event loop, which would deadlock on a request arriving during the stop.
+     */
+    private void remember(ReceivedRequest request) {
+        synchronized (received) {
+            if (received.size() == REMEMBERED) {
+                received.remove(0);
+            }
+            received.add(request);
         }
-        received.add(request);
     }
 
     /** What the backend saw of one request. */
