@@ -28,14 +28,13 @@ final class Mirror {
         this.client = client;
     }
 
-    /** Starts mirroring {@code context}'s request; returns the body the main request must read from now on. */
-    BodyStream mirror(RequestContext context) {
+    /** Starts mirroring {@code context}'s request with {@code body}; returns the body the main request must read from now on. */
+    BodyStream mirror(RequestContext context, BodyStream body) {
         Upstream server = pool.pick(context);
         if (server == null) {
-            return context.requestBody();
+            return body;
         }
         HttpRequest copy = ForwardedRequest.build(context, server);
-        BodyStream body = context.requestBody();
         if (body.contentLength() == 0) {
             send(context, server, copy, BodyStream.EMPTY);
             return body;

@@ -63,6 +63,9 @@ final class ResponseCache {
 
     /** What the cache knows about one request. */
     record Lookup(String key, Entry fresh, Entry stale) {
+
+        /** For a request the Proxy sends without consulting a cache: nothing known, nothing to revalidate. */
+        static final Lookup NONE = new Lookup("", null, null);
     }
 
     private final MemoryCacheSpec spec;

@@ -11,6 +11,7 @@ import io.edgegate.spec.filter.proxy.PoolSpec;
 import io.edgegate.spec.filter.proxy.ServerSpec;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -73,14 +74,14 @@ final class ServerPool {
                 new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failureCodes)).orElse(null);
     }
 
-    /** The pool's circuit (v2 circuitBreakerPolicy), or null. */
-    Circuit circuit() {
-        return circuit;
+    /** The pool's circuit (v2 circuitBreakerPolicy), if it names one. */
+    Optional<Circuit> circuit() {
+        return Optional.ofNullable(circuit);
     }
 
-    /** The pool's retry plan (v2 retryPolicy), or null. */
-    PolicyPlan retry() {
-        return retry;
+    /** The pool's retry plan (v2 retryPolicy), if it names one. */
+    Optional<PolicyPlan> retry() {
+        return Optional.ofNullable(retry);
     }
 
     /** Whether an answer with {@code status} failed for this pool: its failureCodes, else the circuit policy's own codes. */
@@ -150,8 +151,9 @@ final class ServerPool {
         return timeoutNanos;
     }
 
-    ResponseCache cache() {
-        return cache;
+    /** The pool's response cache (memoryCache), if it has one. */
+    Optional<ResponseCache> cache() {
+        return Optional.ofNullable(cache);
     }
 
     /** The server for this request (the one its session is bound to, else the balancer's choice), or null when the pool has none. */
@@ -224,7 +226,6 @@ final class ServerPool {
         fromRegistry.close();
     }
 
-    /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
     /** The exchange broke off through the client's fault (a body too large or malformed): the server is not to blame. */
     void abandonedByClient(Upstream server) {
         Members members = current();
@@ -233,6 +234,7 @@ final class ServerPool {
         }
     }
 
+    /** The exchange with {@code server} has its answer ({@code head}), or failed ({@code head} null). */
     void finished(Upstream server, HttpResponse head) {
         // Balancers ignore servers they do not hold, so a change of members in between is harmless.
         Members members = current();

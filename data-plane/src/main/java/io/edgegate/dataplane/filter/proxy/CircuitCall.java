@@ -1,0 +1,49 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import io.edgegate.dataplane.pipeline.FilterResults;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.resilience.Circuit;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A pool's circuit breaker (v2 circuitBreakerPolicy): while open, requests get 503 at once
+ * ({@code shortCircuited}); otherwise the circuit learns how each call went.
+ */
+final class CircuitCall implements ProxyCall {
+
+    private final Circuit circuit;
+    private final ProxyCall next;
+    private final FilterResults results;
+
+    CircuitCall(Circuit circuit, ProxyCall next, FilterResults results) {
+        this.circuit = circuit;
+        this.next = next;
+        this.results = results;
+    }
+
+    @Override
+    public CompletionStage<String> call(ProxyExchange exchange) {
+        if (!circuit.tryAcquire()) {
+            exchange.context().respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
+            return results.of(ProxySpec.RESULT_SHORT_CIRCUITED);
+        }
+        long started = System.nanoTime();
+        return next.call(exchange).whenComplete((result, error) -> report(exchange, System.nanoTime() - started));
+    }
+
+    /** The answer's status, or the server not reached in time; nothing when no server was tried or the client left. */
+    private void report(ProxyExchange exchange, long elapsedNanos) {
+        RequestContext context = exchange.context();
+        Response response = context.response();
+        if (!exchange.serverPicked() || context.isAborted() || response == null) {
+            circuit.release();
+            return;
+        }
+        ServerPool pool = exchange.pool();
+        boolean failed = (context.upstreamFailed() && pool.countsNetworkFailures()) || pool.isFailure(response.head().status().code());
+        circuit.record(failed, elapsedNanos);
+    }
+}

@@ -1,0 +1,119 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import io.edgegate.async.Causes;
+import io.edgegate.dataplane.http.BodyTooLargeException;
+import io.edgegate.dataplane.http.HopByHop;
+import io.edgegate.dataplane.http.MalformedBodyException;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.FilterResults;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.upstream.UpstreamResponse;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core of a Proxy: picks a server of the exchange's pool, sends the request through the
+ * attempt chain, and makes what comes back the request's answer. No server → 503
+ * ({@code internalError}); the server cannot be reached or breaks the exchange → 502, too slow →
+ * 504 ({@code serverError}); a body too large or broken by the client → 413/400 ({@code clientError}).
+ */
+final class ForwardingCall implements ProxyCall {
+
+    private static final Logger log = LoggerFactory.getLogger(ForwardingCall.class);
+
+    private final String proxyName;
+    private final UpstreamCall upstream;
+    private final FilterResults results;
+
+    ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results) {
+        this.proxyName = proxyName;
+        this.upstream = upstream;
+        this.results = results;
+    }
+
+    @Override
+    public CompletionStage<String> call(ProxyExchange exchange) {
+        RequestContext context = exchange.context();
+        Upstream server = exchange.pool().pick(context);
+        if (server == null) {
+            context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
+            return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
+        }
+        exchange.sendTo(server);
+        return upstream.send(exchange, server, context.requestBody()).handle((response, error) -> finish(exchange, response, error));
+    }
+
+    /** Makes the upstream's answer (or the failure to get one) the request's; the result of the Proxy. */
+    private String finish(ProxyExchange exchange, UpstreamResponse response, Throwable error) {
+        RequestContext context = exchange.context();
+        ServerPool pool = exchange.pool();
+        Upstream server = exchange.server();
+        Throwable cause = Causes.unwrap(error);
+        boolean clientsFault = cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
+                || cause instanceof RetryingCall.RequestBodyIncomplete;
+        if (server == null) {
+            // A retry found no server left; the last one was already told how its attempt went.
+        } else if (clientsFault) {
+            pool.abandonedByClient(server);
+        } else {
+            pool.finished(server, error == null ? response.head() : null);
+        }
+        if (error != null) {
+            return refuse(context, server, cause);
+        }
+        HttpResponse head = response.head();
+        if (response.upgraded() == null) {
+            HopByHop.strip(head.headers());
+        }
+        hideUpstream(head, server, context);
+        exchange.answeredByUpstream(new Response(head, response.body(), response.upgraded()));
+        return pool.isFailureCode(head.status().code()) ? ProxySpec.RESULT_FAILURE_CODE : Filter.SUCCESS;
+    }
+
+    private String refuse(RequestContext context, Upstream server, Throwable cause) {
+        if (cause instanceof RetryingCall.NoServerLeft) {
+            context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
+            return ProxySpec.RESULT_INTERNAL_ERROR;
+        }
+        if (cause instanceof ResponseTimeout) {
+            context.markUpstreamFailed();
+            context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
+            return ProxySpec.RESULT_SERVER_ERROR;
+        }
+        if (cause instanceof BodyTooLargeException) {
+            context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());
+            return ProxySpec.RESULT_CLIENT_ERROR;
+        }
+        if (cause instanceof MalformedBodyException || cause instanceof RetryingCall.RequestBodyIncomplete) {
+            // The client's fault, not the server's: no 502, nothing counted against the server.
+            context.respond(HttpResponseStatus.BAD_REQUEST, cause.getMessage());
+            return ProxySpec.RESULT_CLIENT_ERROR;
+        }
+        log.debug("proxy {}: {} failed: {}", proxyName, server.address(), cause.toString());
+        context.markUpstreamFailed();
+        context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
+        return ProxySpec.RESULT_SERVER_ERROR;
+    }
+
+    /** A redirect that names the upstream server itself is rewritten to the address the client used. */
+    private static void hideUpstream(HttpResponse head, Upstream server, RequestContext context) {
+        String clientHost = context.request().headers().get(HttpHeaderNames.HOST);
+        if (clientHost == null) {
+            return;
+        }
+        String upstreamBase = server.url();
+        for (CharSequence header : new CharSequence[] {HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION}) {
+            String value = head.headers().get(header);
+            if (value != null && value.startsWith(upstreamBase)
+                    && (value.length() == upstreamBase.length() || "/?#".indexOf(value.charAt(upstreamBase.length())) >= 0)) {
+                head.headers().set(header, context.connection().scheme() + "://" + clientHost + value.substring(upstreamBase.length()));
+            }
+        }
+    }
+}

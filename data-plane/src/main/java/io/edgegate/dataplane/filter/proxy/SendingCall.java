@@ -1,0 +1,37 @@
+package io.edgegate.dataplane.filter.proxy;
+
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.dataplane.upstream.UpstreamResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
+
+/** Sends the request once, over the node's upstream connection pools; a client that goes away cancels it. */
+final class SendingCall implements UpstreamCall {
+
+    private final UpstreamClient client;
+
+    SendingCall(UpstreamClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public CompletableFuture<UpstreamResponse> send(ProxyExchange exchange, Upstream server, BodyStream body) {
+        RequestContext context = exchange.context();
+        HttpRequest forwarded = ForwardedRequest.build(context, server);
+        ResponseCache.addValidators(exchange.cacheLookup(), forwarded.headers());
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body);
+        context.onAbort(() -> {
+            if (!sent.cancel(false)) {
+                sent.thenAccept(r -> {
+                    r.body().discard();
+                    if (r.upgraded() != null) {
+                        r.upgraded().close();
+                    }
+                });
+            }
+        });
+        return sent;
+    }
+}
