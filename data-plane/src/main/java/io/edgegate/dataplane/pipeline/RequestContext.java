@@ -17,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -43,10 +42,9 @@ public final class RequestContext {
     private String answeredBy;
     private boolean aborted;
     private InetAddress client;
-    private Map<String, String> jwtClaims = Map.of();
-    private long deadlineNanos = Long.MAX_VALUE;
-    private boolean upstreamFailed;
-    private RetryPlan retryPlan;
+    /** Values filters handed on, as key, value, key, value…; allocated when the first is put. */
+    private Object[] values;
+    private int valueCount;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -104,46 +102,34 @@ public final class RequestContext {
         return client;
     }
 
-    /** The claims of the token a Validator verified for this request (top-level text and number claims), for templates. */
-    public Map<String, String> jwtClaims() {
-        return jwtClaims;
+    /** The value filters handed on under {@code key}, or the key's value for when none was. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ContextKey<T> key) {
+        for (int i = 0; i < valueCount; i++) {
+            if (values[2 * i] == key) {
+                return (T) values[2 * i + 1];
+            }
+        }
+        return key.whenAbsent();
     }
 
-    public void setJwtClaims(Map<String, String> claims) {
-        this.jwtClaims = Map.copyOf(claims);
-    }
-
-    /**
-     * Limits the time left for this request's upstream answer to {@code timeoutNanos} from now
-     * (a TimeLimiter); the earliest limit wins.
-     */
-    public void limitTime(long timeoutNanos) {
-        deadlineNanos = Math.min(deadlineNanos, System.nanoTime() + timeoutNanos);
-    }
-
-    /** When, by {@link System#nanoTime()}, the upstream answer is due; {@link Long#MAX_VALUE} when no limit was set. */
-    public long deadlineNanos() {
-        return deadlineNanos;
-    }
-
-    /** Lets the Proxy retry this request by {@code plan} (a Retryer). */
-    public void retryWith(RetryPlan plan) {
-        retryPlan = plan;
-    }
-
-    /** The retry plan a Retryer set, or null. */
-    public RetryPlan retryPlan() {
-        return retryPlan;
-    }
-
-    /** The Proxy could not reach its server, or got no answer in time, and answered itself (502/504). */
-    public void markUpstreamFailed() {
-        upstreamFailed = true;
-    }
-
-    /** Whether the answer is the Proxy's own because the server could not be reached or was too slow. */
-    public boolean upstreamFailed() {
-        return upstreamFailed;
+    /** Hands {@code value} on to later filters under {@code key}, replacing what was there. */
+    public <T> void put(ContextKey<T> key, T value) {
+        for (int i = 0; i < valueCount; i++) {
+            if (values[2 * i] == key) {
+                values[2 * i + 1] = value;
+                return;
+            }
+        }
+        // A handful of keys per request at most: a linear scan beats hashing, and nothing is allocated until one is put.
+        if (values == null) {
+            values = new Object[8];
+        } else if (2 * valueCount == values.length) {
+            values = java.util.Arrays.copyOf(values, values.length * 2);
+        }
+        values[2 * valueCount] = key;
+        values[2 * valueCount + 1] = value;
+        valueCount++;
     }
 
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */

@@ -18,4 +18,27 @@ public interface RetryPlan {
 
     /** Takes one retry from the budget; false when retries would exceed it. */
     boolean takeRetry();
+
+    /** No retries: one attempt. */
+    RetryPlan NONE = new RetryPlan() {
+        @Override
+        public int maxAttempts() {
+            return 1;
+        }
+
+        @Override
+        public boolean failed(int status) {
+            return false;
+        }
+
+        @Override
+        public long backoffNanos(int retry) {
+            return 0;
+        }
+
+        @Override
+        public boolean takeRetry() {
+            return false;
+        }
+    };
 }

@@ -1,11 +1,12 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.dataplane.http.QueryParameters;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.adaptor.RequestTemplate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.edgegate.dataplane.http.QueryParameters;
 import java.util.List;
 
 /** Fills a {@link RequestTemplate} from the request being handled; a literal template costs nothing. */
@@ -35,7 +36,7 @@ final class TemplateRenderer {
                 }
                 case HEADER -> request.headers().get(part.argument(), "");
                 case CLIENT_IP -> context.client() == null ? "" : context.client().getHostAddress();
-                case JWT_CLAIM -> context.jwtClaims().getOrDefault(part.argument(), "");
+                case JWT_CLAIM -> context.get(RequestKeys.JWT_CLAIMS).getOrDefault(part.argument(), "");
             };
             out.append(value);
         }

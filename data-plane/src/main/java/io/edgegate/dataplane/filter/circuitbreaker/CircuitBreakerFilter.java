@@ -3,6 +3,7 @@ package io.edgegate.dataplane.filter.circuitbreaker;
 import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.resilience.Circuit;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerPolicySpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
@@ -105,7 +106,7 @@ final class CircuitBreakerFilter implements Filter {
             }
             reported = true;
             boolean failure = policy.isFailure(response.status().code())
-                    || (policy.countingNetworkException() && context.upstreamFailed());
+                    || (policy.countingNetworkException() && context.get(RequestKeys.UPSTREAM_FAILED));
             circuit.record(failure, nanoTime.getAsLong() - started);
         }
 

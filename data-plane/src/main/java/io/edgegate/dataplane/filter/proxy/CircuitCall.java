@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.resilience.Circuit;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -43,7 +44,7 @@ final class CircuitCall implements ProxyCall {
             return;
         }
         ServerPool pool = exchange.pool();
-        boolean failed = (context.upstreamFailed() && pool.countsNetworkFailures()) || pool.isFailure(response.head().status().code());
+        boolean failed = (context.get(RequestKeys.UPSTREAM_FAILED) && pool.countsNetworkFailures()) || pool.isFailure(response.head().status().code());
         circuit.record(failed, elapsedNanos);
     }
 }

@@ -7,6 +7,7 @@ import io.edgegate.dataplane.http.MalformedBodyException;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -82,7 +83,7 @@ final class ForwardingCall implements ProxyCall {
             return ProxySpec.RESULT_INTERNAL_ERROR;
         }
         if (cause instanceof ResponseTimeout) {
-            context.markUpstreamFailed();
+            context.put(RequestKeys.UPSTREAM_FAILED, true);
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
             return ProxySpec.RESULT_SERVER_ERROR;
         }
@@ -96,7 +97,7 @@ final class ForwardingCall implements ProxyCall {
             return ProxySpec.RESULT_CLIENT_ERROR;
         }
         log.debug("proxy {}: {} failed: {}", proxyName, server.address(), cause.toString());
-        context.markUpstreamFailed();
+        context.put(RequestKeys.UPSTREAM_FAILED, true);
         context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
         return ProxySpec.RESULT_SERVER_ERROR;
     }

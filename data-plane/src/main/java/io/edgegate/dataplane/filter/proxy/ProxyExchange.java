@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.Response;
 
 /**
@@ -23,7 +24,7 @@ final class ProxyExchange {
         this.pool = pool;
         long poolDeadline = pool.timeoutNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + pool.timeoutNanos();
         // The earlier of the pool's timeout and the request's own limit (a TimeLimiter's).
-        this.deadlineNanos = Math.min(poolDeadline, context.deadlineNanos());
+        this.deadlineNanos = Math.min(poolDeadline, context.get(RequestKeys.DEADLINE_NANOS));
     }
 
     RequestContext context() {

@@ -6,6 +6,7 @@ import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
@@ -20,7 +21,7 @@ import java.util.function.Function;
  * Attempts until one succeeds, the request's retry plan or its budget allows no more, the
  * deadline is near, or sending again is not safe: a request is sent again only when its body is
  * held (up to {@link #REPLAY_LIMIT}) or it has none, and only when its method is idempotent or it
- * never reached the server. Each retry may go to another server. Without a plan: one attempt.
+ * never reached the server. Each retry may go to another server. A plan of one attempt sends once, holding nothing.
  */
 final class RetryingCall implements UpstreamCall {
 
@@ -32,7 +33,7 @@ final class RetryingCall implements UpstreamCall {
     private final Function<RequestContext, RetryPlan> plans;
     private final UpstreamCall next;
 
-    /** {@code plans} gives a request's retry plan, or null for none. */
+    /** {@code plans} gives a request's retry plan ({@link RetryPlan#NONE}: one attempt). */
     RetryingCall(Function<RequestContext, RetryPlan> plans, UpstreamCall next) {
         this.plans = plans;
         this.next = next;
@@ -43,13 +44,13 @@ final class RetryingCall implements UpstreamCall {
         return pool.retry().<Function<RequestContext, RetryPlan>>map(plan -> context -> {
             plan.requested();
             return plan;
-        }).orElse(RequestContext::retryPlan);
+        }).orElse(context -> context.get(RequestKeys.RETRY_PLAN));
     }
 
     @Override
     public CompletableFuture<UpstreamResponse> send(ProxyExchange exchange, Upstream server, BodyStream body) {
         RetryPlan plan = plans.apply(exchange.context());
-        if (plan == null) {
+        if (plan.maxAttempts() <= 1) {
             return next.send(exchange, server, body);
         }
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();

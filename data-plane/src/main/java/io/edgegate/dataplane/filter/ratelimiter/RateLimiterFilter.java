@@ -4,6 +4,7 @@ import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.spec.filter.ratelimiter.PerClientSpec;
 import io.edgegate.spec.filter.ratelimiter.RateLimitPolicySpec;
 import io.edgegate.spec.filter.ratelimiter.RateLimiterSpec;
@@ -80,7 +81,7 @@ final class RateLimiterFilter implements Filter {
         String key = switch (perClient.key()) {
             case CLIENT_IP -> context.client().getHostAddress();
             case HEADER -> context.request().headers().get(perClient.header().orElseThrow());
-            case JWT_CLAIM -> context.jwtClaims().get(perClient.jwtClaim().orElseThrow());
+            case JWT_CLAIM -> context.get(RequestKeys.JWT_CLAIMS).get(perClient.jwtClaim().orElseThrow());
         };
         return key == null ? "" : key;
     }

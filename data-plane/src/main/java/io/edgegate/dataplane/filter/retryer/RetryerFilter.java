@@ -4,6 +4,7 @@ import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.resilience.PolicyPlan;
 import io.edgegate.dataplane.resilience.RetryBudget;
 import io.edgegate.spec.filter.retryer.RetryPolicySpec;
@@ -29,7 +30,7 @@ final class RetryerFilter implements Filter {
         int policy = urls.policyForTarget(context.request().method().name(), context.request().uri());
         if (policy != UrlPolicies.NONE) {
             plans[policy].requested();
-            context.retryWith(plans[policy]);
+            context.put(RequestKeys.RETRY_PLAN, plans[policy]);
         }
         return FilterResults.success();
     }

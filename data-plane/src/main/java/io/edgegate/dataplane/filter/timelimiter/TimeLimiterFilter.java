@@ -4,6 +4,7 @@ import io.edgegate.dataplane.match.UrlMatcher;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import java.util.concurrent.CompletionStage;
@@ -26,7 +27,9 @@ final class TimeLimiterFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        context.limitTime(timeoutFor(context.request().method().name(), RequestTarget.path(context.request().uri())));
+        long due = System.nanoTime() + timeoutFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        // Several limits on one request: the earliest wins.
+        context.put(RequestKeys.DEADLINE_NANOS, Math.min(due, context.get(RequestKeys.DEADLINE_NANOS)));
         return FilterResults.success();
     }
 

@@ -6,12 +6,13 @@ import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
-import io.edgegate.dataplane.route.RequestTarget;
-import io.netty.buffer.ByteBufUtil;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
+import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.validator.HeaderRuleSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import io.edgegate.spec.server.Regexps;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -197,7 +198,7 @@ final class ValidatorFilter implements Filter {
             return refuse(context, HttpResponseStatus.UNAUTHORIZED,
                     REALM + ", error=\"invalid_token\", error_description=\"" + reason + "\"", reason);
         }
-        context.setJwtClaims(result.claims());
+        context.put(RequestKeys.JWT_CLAIMS, Map.copyOf(result.claims()));
         return PASS;
     }
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -72,7 +73,7 @@ class DeadlineCallTest {
     @Test
     void aTimeLimiterShorterThanThePoolTimeoutWins() {
         RequestContext context = request(channel, HttpMethod.GET, "/", BodyStream.EMPTY);
-        context.limitTime(TimeUnit.MILLISECONDS.toNanos(100));
+        context.put(RequestKeys.DEADLINE_NANOS, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100));
         CompletableFuture<UpstreamResponse> answer = send(context);
 
         channel.advanceTimeBy(150, TimeUnit.MILLISECONDS);
@@ -98,7 +99,7 @@ class DeadlineCallTest {
     void aDeadlineAlreadyPastSendsNothingAndReleasesTheBody() {
         ByteBuf content = Unpooled.copiedBuffer(new byte[] {1, 2, 3});
         RequestContext context = request(channel, HttpMethod.PUT, "/", new FixedBody(content));
-        context.limitTime(-1);
+        context.put(RequestKeys.DEADLINE_NANOS, System.nanoTime() - 1);
 
         CompletableFuture<UpstreamResponse> answer = send(context);
 

@@ -1,0 +1,28 @@
+package io.edgegate.dataplane.pipeline;
+
+import java.util.Map;
+
+/** The values filters hand to each other through the request context. */
+public final class RequestKeys {
+
+    /** The claims of the token a Validator verified (top-level text and number claims): templates and per-client limits read them. */
+    public static final ContextKey<Map<String, String>> JWT_CLAIMS = ContextKey.named("jwtClaims", Map.of());
+
+    /** How the Proxy may retry this request (a Retryer's plan); a pool's own retryPolicy comes first. */
+    public static final ContextKey<RetryPlan> RETRY_PLAN = ContextKey.named("retryPlan", RetryPlan.NONE);
+
+    /**
+     * When, by {@link System#nanoTime()}, the upstream's answer is due (a TimeLimiter's limit; the
+     * earliest wins); {@link Long#MAX_VALUE} when none was set.
+     */
+    public static final ContextKey<Long> DEADLINE_NANOS = ContextKey.named("deadlineNanos", Long.MAX_VALUE);
+
+    /**
+     * The Proxy answered itself because the server could not be reached or was too slow (502/504):
+     * circuit breakers that count network failures read it.
+     */
+    public static final ContextKey<Boolean> UPSTREAM_FAILED = ContextKey.named("upstreamFailed", false);
+
+    private RequestKeys() {
+    }
+}
