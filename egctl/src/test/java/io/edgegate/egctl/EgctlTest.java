@@ -1,0 +1,231 @@
+package io.edgegate.egctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.controlplane.ControlPlane;
+import io.edgegate.controlplane.ControlPlaneConfig;
+import io.edgegate.testkit.EtcdProcess;
+import io.edgegate.testkit.FreePorts;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * egctl as an operator uses it — its parsing, what it prints and how it exits — against a real
+ * control plane in this JVM over a real etcd.
+ */
+class EgctlTest {
+
+    private static EtcdProcess etcd;
+    private static ControlPlane controlPlane;
+    private static String server;
+
+    private static final String PIPELINE = """
+            kind: HTTPPipeline
+            name: demo
+            filters:
+            - name: proxy
+              kind: Proxy
+              mainPool:
+                servers: [{url: 'http://127.0.0.1:9095'}]
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** What one egctl run printed and how it exited. */
+    record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- out ---\n" + out + "--- err ---\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void startControlPlane() throws Exception {
+        etcd = EtcdProcess.start();
+        controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                List.of(etcd.endpoint()), Path.of("unused"), "etcd", Duration.ofSeconds(5)));
+        controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+        server = "127.0.0.1:" + controlPlane.port();
+    }
+
+    @AfterAll
+    static void stopControlPlane() {
+        controlPlane.close();
+        etcd.close();
+    }
+
+    @AfterEach
+    void deleteWhatTheTestMade() {
+        for (String kind : List.of("hp", "hs")) {
+            for (String line : egctl("get", kind).out().lines().skip(1).toList()) {
+                egctl("delete", kind, line.trim().split("\\s+")[1]);
+            }
+        }
+    }
+
+    private static Run egctlWithInput(String stdin, Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(err),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), environment);
+        int exit = Egctl.run(args, terminal);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Run egctlWithInput(String stdin, String... args) {
+        return egctlWithInput(stdin, Map.of("EGCTL_SERVER", server), args);
+    }
+
+    private static Run egctl(String... args) {
+        return egctlWithInput("", args);
+    }
+
+    @Test
+    void applyCreatesThenReportsUnchangedAndGetShowsTheObjectInEachFormat() {
+        Run created = egctlWithInput(PIPELINE, "apply", "-f", "-");
+        Run again = egctlWithInput(PIPELINE, "apply", "-f", "-");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.out()).isEqualTo("HTTPPipeline/demo created\n");
+        assertThat(again.out()).isEqualTo("HTTPPipeline/demo unchanged\n");
+        Run table = egctl("get", "hp");
+        assertThat(table.out()).containsPattern("KIND\\s+NAME\\s+REVISION\\s+SUMMARY")
+                .containsPattern("HTTPPipeline\\s+demo\\s+\\d+\\s+filters: proxy\\(Proxy\\)");
+        assertThat(egctl("get", "httppipelines", "demo", "-o", "yaml").out())
+                .startsWith("kind: HTTPPipeline\nname: demo\n").contains("- url: http://127.0.0.1:9095");
+        assertThat(egctl("get", "HTTPPipeline", "demo", "-o", "json").out()).contains("\"name\" : \"demo\"");
+    }
+
+    @Test
+    void aFileWithOneBadDocumentWritesNoneOfThem() throws Exception {
+        Path file = dir.resolve("objects.yaml");
+        Files.writeString(file, PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");
+
+        Run refused = egctl("apply", "-f", file.toString());
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("Error: " + file + ", document 2 (HTTPPipeline/broken): filters[0].mainPool: a Proxy needs a pool");
+        assertThat(refused.out()).isEmpty();
+        assertThat(egctl("get", "hp", "demo").err()).isEqualTo("Error: HTTPPipeline/demo not found\n");
+    }
+
+    @Test
+    void invalidInputIsRefusedWithWhereAndWhy() {
+        Run yaml = egctlWithInput("kind: HTTPPipeline\nname: bad\nfilters: [", "apply", "-f", "-");
+        Run kind = egctlWithInput("kind: Nope\nname: x\n", "apply", "-f", "-");
+        Run missingFile = egctl("apply", "-f", dir.resolve("nowhere.yaml").toString());
+
+        assertThat(yaml.exit()).isEqualTo(1);
+        assertThat(yaml.err()).startsWith("Error: <stdin>, document 1: invalid YAML at line 3, column 11");
+        assertThat(kind.exit()).isEqualTo(1);
+        assertThat(kind.err()).contains("unknown kind 'Nope'").contains("HTTPServer, HTTPPipeline, Pipeline");
+        assertThat(missingFile.exit()).isEqualTo(1);
+        assertThat(missingFile.err()).startsWith("Error: ").contains("nowhere.yaml");
+    }
+
+    @Test
+    void createRefusesAnObjectThatExistsAndDeleteOneThatDoesNot() {
+        assertThat(egctlWithInput(PIPELINE, "create", "-f", "-").exit()).isZero();
+
+        Run exists = egctlWithInput(PIPELINE, "create", "-f", "-");
+        Run missing = egctl("delete", "hp", "missing");
+        Run deleted = egctl("delete", "hp", "demo");
+
+        assertThat(exists.exit()).isEqualTo(1);
+        assertThat(exists.err()).contains("HTTPPipeline/demo already exists (use 'egctl apply' to change it)");
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("Error: HTTPPipeline/missing not found (nothing was deleted)\n");
+        assertThat(deleted.exit()).isZero();
+        assertThat(deleted.out()).isEqualTo("HTTPPipeline/demo deleted\n");
+    }
+
+    @Test
+    void waitingWithNoNodeConnectedSaysThereIsNothingToWaitFor() {
+        Run applied = egctlWithInput(PIPELINE, "apply", "--wait", "--timeout", "5s", "-f", "-");
+
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+        assertThat(applied.out()).isEqualTo("HTTPPipeline/demo created\nno data-plane node is connected; nothing to wait for\n");
+    }
+
+    @Test
+    void aDryRunWritesNothing() {
+        Run dry = egctlWithInput(PIPELINE, "apply", "--dry-run", "-f", "-");
+
+        assertThat(dry.exit()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("HTTPPipeline/demo created");
+        assertThat(egctl("get", "hp", "demo").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void describeSaysWhenNoNodeHasConnected() {
+        egctlWithInput(PIPELINE, "apply", "-f", "-");
+
+        Run described = egctl("describe", "hp", "demo");
+
+        assertThat(described.exit()).isZero();
+        assertThat(described.out()).containsPattern("Revision: \\d+\nSpec:\n  kind: HTTPPipeline\n  name: demo\n")
+                .endsWith("Nodes:\n  (no data-plane node has connected)\n");
+    }
+
+    @Test
+    void membersWithoutNodesShowTheHeaderAndTheStoresEpoch() {
+        Run members = egctl("get", "members");
+
+        assertThat(members.exit()).isZero();
+        assertThat(members.out()).containsPattern("NODE\\s+ADDRESS\\s+STATE\\s+REVISION\\s+LAG")
+                .containsPattern("store revision: \\d+, epoch \\d{13}-[0-9a-f]{8}");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndSaySo() {
+        Run unknownCommand = egctl("frobnicate");
+        Run badFormat = egctl("get", "-o", "xml", "hp");
+        Run unknownKind = egctl("get", "widgets");
+
+        assertThat(unknownCommand.exit()).isEqualTo(2);
+        assertThat(unknownCommand.err()).contains("Unmatched argument at index 0: 'frobnicate'");
+        assertThat(badFormat.exit()).isEqualTo(2);
+        assertThat(badFormat.err()).contains("expected one of [table, yaml, json]");
+        assertThat(unknownKind.exit()).isNotZero();
+        assertThat(unknownKind.err()).contains("widgets");
+    }
+
+    @Test
+    void anUnreachableControlPlaneIsNamedWithHowToPointElsewhere() {
+        String nowhere = "127.0.0.1:" + FreePorts.pick();
+
+        Run refused = egctlWithInput("", Map.of("EGCTL_SERVER", nowhere), "get", "hp");
+        Run byFlag = egctlWithInput("", Map.of(), "--server", nowhere, "get", "hp");
+
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("Error: cannot reach the control plane at " + nowhere)
+                .contains("Set --server or EGCTL_SERVER");
+        assertThat(byFlag.err()).startsWith("Error: cannot reach the control plane at " + nowhere);
+    }
+
+    @Test
+    void helpListsEveryCommandAndApiResourcesEveryKind() {
+        Run help = egctl("--help");
+        Run resources = egctl("api-resources");
+
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("apply", "create", "get", "describe", "delete", "watch", "api-resources", "accept-store");
+        assertThat(resources.out()).containsPattern("httppipelines\\s+hp\\s+HTTPPipeline")
+                .containsPattern("members\\s+member,m\\s+-");
+    }
+}
