@@ -51,6 +51,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
+    private int blockingMark;
+
     private final TlsProvider tlsProvider;
     private final DocumentParser parser = new DocumentParser();
     private final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
@@ -90,6 +92,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        EventLoopBlocking.install();
+        blockingMark = EventLoopBlocking.mark();
         Transport transport = Transport.detect();
         boss = transport.newGroup(1, "test-accept");
         workers = transport.newGroup(2, "test-io");
@@ -115,6 +119,11 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         if (secondAnswers != expectedSecondAnswers) {
             throw new AssertionError(secondAnswers + " requests were answered twice by filters of this node, expected "
                     + expectedSecondAnswers + " (see the log)");
+        }
+        // And that nothing blocked one of its event loops.
+        List<String> blocked = EventLoopBlocking.since(blockingMark);
+        if (!blocked.isEmpty()) {
+            throw new AssertionError(blocked.size() + " blocking calls on the node's event loops:\n" + String.join("\n", blocked));
         }
     }
 
