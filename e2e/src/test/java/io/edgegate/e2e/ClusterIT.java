@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterIT {
+
+    @RegisterExtension
+    static final SharedCluster shared = new SharedCluster();
 
     private Path work;
     private Cluster cluster;
@@ -42,14 +46,11 @@ class ClusterIT {
         backends = examples.backends;
         port = examples.port;
         serverFile = examples.serverFile;
-        cluster = Cluster.start(work.resolve("cluster"), 3);
+        cluster = shared.cluster();
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopBackends() {
         examples.close();
     }
 
@@ -136,6 +137,9 @@ class ClusterIT {
             assertThat(cluster.request("node-late", port, "/pipeline").statusCode()).isEqualTo(200);
         } finally {
             cluster.removeDataPlane("node-late");
+            // Gone for good: forgotten, so later changes do not wait for it.
+            EgctlRun forgotten = EgctlRun.inProcess(cluster.server(), "delete", "member", "node-late");
+            assertThat(forgotten.exit()).as(forgotten.toString()).isZero();
         }
 
         String victim = cluster.nodeIds().get(0);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DoorIT {
 
+    @RegisterExtension
+    static final SharedCluster shared = new SharedCluster();
+
     private Path work;
     private Cluster cluster;
     private ExampleSetup examples;
@@ -37,14 +41,11 @@ class DoorIT {
     void startCluster(@TempDir Path dir) {
         work = dir;
         examples = new ExampleSetup(work.resolve("objects"));
-        cluster = Cluster.start(work.resolve("cluster"), 3);
+        cluster = shared.cluster();
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopBackends() {
         examples.close();
     }
 

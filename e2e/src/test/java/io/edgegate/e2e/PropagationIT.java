@@ -17,11 +17,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Changes that operators can follow to every node, and that lose nothing on the way. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PropagationIT {
+
+    @RegisterExtension
+    static final SharedCluster shared = new SharedCluster();
 
     private Path work;
     private Cluster cluster;
@@ -31,14 +35,11 @@ class PropagationIT {
     void startCluster(@TempDir Path dir) {
         work = dir;
         examples = new ExampleSetup(work.resolve("objects"));
-        cluster = Cluster.start(work.resolve("cluster"), 3);
+        cluster = shared.cluster();
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopBackends() {
         examples.close();
     }
 

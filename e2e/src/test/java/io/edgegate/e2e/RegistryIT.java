@@ -20,11 +20,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seed 000's service-registry pool on a real cluster: every node follows ZooKeeper without an apply. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryIT {
+
+    @RegisterExtension
+    static final SharedCluster shared = new SharedCluster();
 
     private Path work;
     private Cluster cluster;
@@ -34,14 +38,11 @@ class RegistryIT {
     void startCluster(@TempDir Path dir) {
         work = dir;
         examples = new ExampleSetup(work.resolve("objects"));
-        cluster = Cluster.start(work.resolve("cluster"), 3);
+        cluster = shared.cluster();
     }
 
     @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    void stopBackends() {
         examples.close();
     }
 

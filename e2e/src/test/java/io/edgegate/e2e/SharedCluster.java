@@ -1,0 +1,104 @@
+package io.edgegate.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One three-node cluster for the whole run, shared by the test classes that need a healthy
+ * cluster and cause no faults of their own: started for the first such class, stopped when the
+ * run ends. Each class starts with no objects in the store and every node caught up with that.
+ * Classes that stop etcd or control planes, or need another shape, start their own.
+ */
+final class SharedCluster implements BeforeAllCallback {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedCluster.class);
+    /** Every kind an object of a test can have, by its egctl short name. */
+    private static final List<String> KINDS = List.of("hs", "hp", "pl", "cd", "zksr", "etcdsr");
+
+    private Cluster cluster;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Running running = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Running.class, k -> new Running(), Running.class);
+        running.reset();
+        cluster = running.cluster;
+    }
+
+    Cluster cluster() {
+        return cluster;
+    }
+
+    /** The cluster and where it keeps its files; closed by JUnit after the last test of the run. */
+    private static final class Running implements ExtensionContext.Store.CloseableResource {
+
+        private final Path dir;
+        private final Cluster cluster;
+
+        Running() {
+            try {
+                dir = Files.createTempDirectory("edgegate-shared-cluster");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            cluster = Cluster.start(dir, 3);
+        }
+
+        /**
+         * Deletes every object and forgets nodes a class added and stopped, then waits until every
+         * node of the cluster runs the empty store.
+         */
+        void reset() {
+            EgctlRun members = EgctlRun.inProcess(cluster.server(), "get", "members");
+            for (String line : members.out().lines().skip(1).toList()) {
+                String node = line.trim().split("\\s+")[0];
+                if (!node.isEmpty() && !line.startsWith("store revision") && !cluster.nodeIds().contains(node)) {
+                    EgctlRun forgotten = EgctlRun.inProcess(cluster.server(), "delete", "member", node);
+                    if (forgotten.exit() != 0) {
+                        throw new IllegalStateException("cannot forget node " + node + " of an earlier class: " + forgotten);
+                    }
+                }
+            }
+            for (String kind : KINDS) {
+                EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", kind);
+                List<String> names = listed.out().lines().skip(1).map(line -> line.trim().split("\\s+")[1]).toList();
+                if (!names.isEmpty()) {
+                    List<String> args = new ArrayList<>(List.of("delete", kind));
+                    args.addAll(names);
+                    EgctlRun deleted = EgctlRun.inProcess(cluster.server(), args.toArray(String[]::new));
+                    if (deleted.exit() != 0) {
+                        throw new IllegalStateException("cannot empty the shared cluster's store: " + deleted);
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> everyNodeReady(EgctlRun.inProcess(cluster.server(), "get", "members")));
+        }
+
+        private boolean everyNodeReady(EgctlRun members) {
+            return members.exit() == 0 && cluster.nodeIds().stream()
+                    .allMatch(node -> members.out().lines().anyMatch(line -> line.startsWith(node + " ") && line.contains(" Ready ")));
+        }
+
+        @Override
+        public void close() throws IOException {
+            cluster.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+}
