@@ -4,29 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.edgegate.dataplane.filter.BuiltInFilters;
-import io.edgegate.dataplane.pipeline.FilterFailures;
-import io.edgegate.dataplane.pipeline.FilterRegistry;
-import io.edgegate.dataplane.pipeline.PipelineBuilder;
-import io.edgegate.dataplane.pipeline.RequestContext;
-import io.edgegate.spec.ObjectDecoder;
-import io.edgegate.spec.codec.DocumentParser;
-import io.edgegate.spec.codec.DocumentSplitter;
-import io.edgegate.spec.codec.ValidationMode;
-import io.edgegate.spec.pipeline.FilterSpecKinds;
-import io.edgegate.spec.pipeline.PipelineSpec;
-import io.edgegate.spec.server.HttpServerSpec;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Any bytes a client sends on an HTTP/1.1 connection — one request or many, split anywhere —
@@ -39,10 +22,7 @@ class HttpHeadFuzzTest {
     private static final ServerState STATE = state();
 
     private static ServerState state() {
-        DocumentParser parser = new DocumentParser();
-        ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
-        try {
-            HttpServerSpec server = (HttpServerSpec) decoder.decode(parser.parse(DocumentSplitter.split("fuzz", """
+        return EmbeddedHttp1.state("""
                     kind: HTTPServer
                     name: fuzz
                     port: 8080
@@ -67,8 +47,7 @@ class HttpHeadFuzzTest {
                         backend: answer
                       - pathPrefix: /
                         backend: missing-pipeline
-                    """).get(0)), ValidationMode.STRICT).spec();
-            PipelineSpec pipeline = (PipelineSpec) decoder.decode(parser.parse(DocumentSplitter.split("fuzz", """
+                    """, """
                     kind: HTTPPipeline
                     name: answer
                     filters:
@@ -77,26 +56,11 @@ class HttpHeadFuzzTest {
                       rules:
                       - code: 200
                         body: fuzzed
-                    """).get(0)), ValidationMode.STRICT).spec();
-            PipelineBuilder builder = new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(),
-                    BuiltInFilters.all(new BuiltInFilters.Needs(null, null, null, null, null, Clock.systemUTC()))),
-                    new FilterFailures());
-            return ServerState.of(server, builder.build(List.of(pipeline), PipelineBuilder.Generation.EMPTY).pipelines(),
-                    Optional.empty());
-        } catch (Exception e) {
-            throw new IllegalStateException("the fuzz test's own config must decode", e);
-        }
+                    """);
     }
 
     private static EmbeddedChannel connection(TrackingAllocator allocator) {
-        EmbeddedChannel channel = new ClientChannel();
-        channel.config().setAllocator(allocator);
-        channel.config().setAutoRead(false);
-        HeaderTimeout headerTimeout = new HeaderTimeout(10_000);
-        channel.pipeline().addLast(headerTimeout,
-                new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192),
-                new Http1Connection(() -> STATE, headerTimeout, new RequestContext.Connection("http", false)));
-        return channel;
+        return EmbeddedHttp1.connection(STATE, allocator, 10_000);
     }
 
     @Test
@@ -153,23 +117,6 @@ class HttpHeadFuzzTest {
     }
 
     private static void drain(EmbeddedChannel channel) {
-        Object out;
-        while ((out = channel.readOutbound()) != null) {
-            ReferenceCountUtil.release(out);
-        }
-        while ((out = channel.readInbound()) != null) {
-            ReferenceCountUtil.release(out);
-        }
-    }
-
-    /** An embedded channel whose peer is an IP address, as every real client connection's is. */
-    static final class ClientChannel extends EmbeddedChannel {
-
-        private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
-
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return PEER;
-        }
+        EmbeddedHttp1.drain(channel);
     }
 }
