@@ -4,6 +4,7 @@ import io.edgegate.controlplane.api.ObjectApi;
 import io.edgegate.controlplane.api.ObjectReads;
 import io.edgegate.controlplane.cluster.ClusterApi;
 import io.edgegate.controlplane.cluster.ClusterView;
+import io.edgegate.controlplane.cluster.MemberBackend;
 import io.edgegate.controlplane.cluster.MemberPublisher;
 import io.edgegate.controlplane.cluster.MemberRegistry;
 import io.edgegate.controlplane.config.ConfigCache;
@@ -11,6 +12,9 @@ import io.edgegate.controlplane.discovery.DiscoveryApi;
 import io.edgegate.controlplane.etcd.ManagedEtcd;
 import io.edgegate.controlplane.store.EtcdMemberBackend;
 import io.edgegate.controlplane.store.EtcdStore;
+import io.edgegate.controlplane.store.MemoryMembers;
+import io.edgegate.controlplane.store.MemoryStore;
+import io.edgegate.controlplane.store.Store;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
@@ -18,6 +22,7 @@ import io.etcd.jetcd.Client;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,32 +72,66 @@ public final class ControlPlane implements AutoCloseable {
             resources.add(managedEtcd);
             endpoints = List.of(managedEtcd.endpoint());
         }
-        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService scheduler = scheduler(resources);
+        Client client = EtcdStore.connect(endpoints);
+        resources.add(client::close);
+        EtcdStore store = new EtcdStore(client, endpoints, config.storeTimeout());
+        EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
+                scheduler);
+        return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources);
+    }
+
+    /**
+     * A control plane whose objects and members live in this process's memory ({@link MemoryStore}):
+     * the same API and config stream without etcd, for tests and embedding. Nothing survives it.
+     */
+    public static ControlPlane startInMemory(InetSocketAddress listen) throws IOException {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            ScheduledExecutorService scheduler = scheduler(resources);
+            MemoryStore store = new MemoryStore();
+            resources.add(store);
+            MemoryMembers members = new MemoryMembers(selfOf(listen));
+            resources.add(members);
+            return assemble(listen, store, members, () -> { }, scheduler, resources);
+        } catch (IOException | RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static ScheduledExecutorService scheduler(List<AutoCloseable> resources) {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "control-plane-tasks");
             t.setDaemon(true);
             return t;
         });
         resources.add(scheduler::shutdownNow);
-        Client client = EtcdStore.connect(endpoints);
-        resources.add(client::close);
-        EtcdStore store = new EtcdStore(client, endpoints, config.storeTimeout());
+        return scheduler;
+    }
 
-        String self = config.listen().getHostString() + ":" + config.listen().getPort();
+    private static String selfOf(InetSocketAddress listen) {
+        return listen.getHostString() + ":" + listen.getPort();
+    }
+
+    /** The config cache, member view and gRPC services over a store and member records; {@code reloadMembers} runs on a new epoch. */
+    private static ControlPlane assemble(InetSocketAddress listen, Store store, MemberBackend memberBackend, Runnable reloadMembers,
+                                         ScheduledExecutorService scheduler, List<AutoCloseable> resources) throws IOException {
+        Clock clock = Clock.systemUTC();
+        String self = selfOf(listen);
         ConfigCache cache = new ConfigCache(store, scheduler, clock);
         resources.add(cache);
         MemberRegistry members = new MemberRegistry(clock, Duration.ofMinutes(10), self);
         ClusterView view = new ClusterView(members);
-        EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, self, MEMBER_LEASE, config.storeTimeout(), scheduler);
         MemberPublisher publisher = new MemberPublisher(members, view, memberBackend, scheduler,
                 Duration.ofMillis(100), Duration.ofSeconds(10), MEMBER_RETENTION, clock);
         resources.add(publisher);
         AutoCloseable memberWatch = memberBackend.watch(view);
         resources.add(memberWatch);
-        cache.subscribe(new EpochFollower(memberBackend::reloadAll));
+        cache.subscribe(new EpochFollower(reloadMembers));
 
         ObjectReads reads = new ObjectReads(store, cache);
-        Server server = NettyServerBuilder.forAddress(config.listen())
+        Server server = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache))
                 .addService(new DiscoveryApi(cache, members))
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock))

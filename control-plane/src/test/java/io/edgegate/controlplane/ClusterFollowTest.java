@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ClusterFollowTest {
 
     @RegisterExtension
-    static final RunningControlPlane cp = new RunningControlPlane();
+    static final RunningControlPlane cp = RunningControlPlane.inMemory();
 
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DiscoveryApiTest {
 
     @RegisterExtension
-    static final RunningControlPlane cp = new RunningControlPlane();
+    static final RunningControlPlane cp = RunningControlPlane.inMemory();
 
 
     @Test

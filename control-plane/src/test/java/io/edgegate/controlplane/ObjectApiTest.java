@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ObjectApiTest {
 
     @RegisterExtension
-    static final RunningControlPlane cp = new RunningControlPlane();
+    static final RunningControlPlane cp = RunningControlPlane.inMemory();
 
     private static final String SERVER = """
             kind: HTTPServer

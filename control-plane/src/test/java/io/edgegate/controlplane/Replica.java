@@ -37,6 +37,15 @@ final class Replica implements AutoCloseable {
         return new Replica(controlPlane, channel, "127.0.0.1:" + port);
     }
 
+    /** A replica whose store is in memory: the API and config stream without etcd. */
+    static Replica startInMemory() throws Exception {
+        int port = FreePorts.pick();
+        ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port));
+        controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return new Replica(controlPlane, channel, "127.0.0.1:" + port);
+    }
+
     /** Stubs for a control plane the test started itself (closing this closes the control plane too). */
     static Replica attach(ControlPlane controlPlane, ControlPlaneConfig config) {
         int port = config.listen().getPort();

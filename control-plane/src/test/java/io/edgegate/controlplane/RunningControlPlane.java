@@ -10,25 +10,52 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** JUnit extension: a real etcd and one control-plane replica on free ports, with gRPC stubs to talk to it. */
+/**
+ * JUnit extension: one control-plane replica on a free port, with gRPC stubs to talk to it, over
+ * a real etcd, or over the in-memory store for tests of the API's own logic.
+ */
 final class RunningControlPlane implements BeforeAllCallback, AfterAllCallback {
 
+    private final boolean inMemory;
     private EtcdProcess etcd;
     private Replica replica;
 
+    /** Over a real etcd. */
+    RunningControlPlane() {
+        this(false);
+    }
+
+    private RunningControlPlane(boolean inMemory) {
+        this.inMemory = inMemory;
+    }
+
+    /** Over the in-memory store: no etcd binary needed. */
+    static RunningControlPlane inMemory() {
+        return new RunningControlPlane(true);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        etcd = EtcdProcess.start();
-        replica = Replica.start(etcd.endpoint());
+        if (inMemory) {
+            replica = Replica.startInMemory();
+        } else {
+            etcd = EtcdProcess.start();
+            replica = Replica.start(etcd.endpoint());
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
         replica.close();
-        etcd.close();
+        if (etcd != null) {
+            etcd.close();
+        }
     }
 
     EtcdProcess etcd() {
+        if (etcd == null) {
+            throw new IllegalStateException("this control plane runs on the in-memory store");
+        }
         return etcd;
     }
 

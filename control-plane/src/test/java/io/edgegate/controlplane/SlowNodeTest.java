@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SlowNodeTest {
 
     @RegisterExtension
-    static final RunningControlPlane cp = new RunningControlPlane();
+    static final RunningControlPlane cp = RunningControlPlane.inMemory();
 
     @Test
     void aPausedNodeSkipsToTheNewestRevision() throws Exception {

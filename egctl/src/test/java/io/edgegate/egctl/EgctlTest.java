@@ -3,8 +3,6 @@ package io.edgegate.egctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.controlplane.ControlPlane;
-import io.edgegate.controlplane.ControlPlaneConfig;
-import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -13,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * egctl as an operator uses it — its parsing, what it prints and how it exits — against a real
- * control plane in this JVM over a real etcd.
+ * control plane in this JVM, on the in-memory store (the e2e tests drive egctl over etcd).
  */
 class EgctlTest {
 
-    private static EtcdProcess etcd;
     private static ControlPlane controlPlane;
     private static String server;
 
@@ -56,9 +52,7 @@ class EgctlTest {
 
     @BeforeAll
     static void startControlPlane() throws Exception {
-        etcd = EtcdProcess.start();
-        controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
-                List.of(etcd.endpoint()), Path.of("unused"), "etcd", Duration.ofSeconds(5)));
+        controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()));
         controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
         server = "127.0.0.1:" + controlPlane.port();
     }
@@ -66,7 +60,6 @@ class EgctlTest {
     @AfterAll
     static void stopControlPlane() {
         controlPlane.close();
-        etcd.close();
     }
 
     @AfterEach
