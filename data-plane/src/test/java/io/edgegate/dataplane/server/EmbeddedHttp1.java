@@ -99,10 +99,17 @@ final class EmbeddedHttp1 {
         }
     }
 
-    /** An embedded channel whose peer is an IP address, as every real client connection's is. */
+    /**
+     * An embedded channel as a server accepts it: its peer is an IP address, and its parent a
+     * server channel (HTTP/2's multiplexer tells server from client connections by that).
+     */
     static final class ClientChannel extends EmbeddedChannel {
 
         private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
+
+        ClientChannel() {
+            super(new io.netty.channel.local.LocalServerChannel(), io.netty.channel.DefaultChannelId.newInstance(), true, false);
+        }
 
         @Override
         protected SocketAddress remoteAddress0() {

@@ -1,0 +1,156 @@
+package io.edgegate.dataplane.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTP/2 streams served without a socket: a client connection handler on one EmbeddedChannel, the
+ * server's HTTP/2 handlers on another, the bytes carried between them by the test.
+ */
+class Http2StreamTest {
+
+    private static final ServerState STATE = EmbeddedHttp1.state("""
+            kind: HTTPServer
+            name: s
+            port: 8080
+            clientMaxBodySize: 16
+            rules:
+            - paths:
+              - pathPrefix: /
+                backend: answer
+            """, """
+            kind: HTTPPipeline
+            name: answer
+            filters:
+            - name: mock
+              kind: Mock
+              rules:
+              - match: {path: /a}
+                code: 200
+                body: first
+              - match: {path: /b}
+                code: 201
+                body: second
+            """);
+
+    private final EmbeddedChannel server = new EmbeddedHttp1.ClientChannel();
+    /** Per stream id: the status the server answered and the body so far. */
+    private final Map<Integer, String> answers = new HashMap<>();
+    private final Http2ConnectionHandler clientHandler = new Http2ConnectionHandlerBuilder().server(false)
+            .frameListener(new Http2FrameAdapter() {
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                                          boolean endOfStream) {
+                    if (headers.status() != null) {
+                        answers.merge(streamId, headers.status() + " ", String::concat);
+                    }
+                }
+
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                          short weight, boolean exclusive, int padding, boolean endOfStream) {
+                    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+                }
+
+                @Override
+                public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+                    answers.merge(streamId, data.toString(StandardCharsets.UTF_8), String::concat);
+                    return data.readableBytes() + padding;
+                }
+            }).build();
+    private final EmbeddedChannel client = new EmbeddedChannel(clientHandler);
+    private int nextStreamId = 1;
+
+    Http2StreamTest() {
+        new ConnectionSetup(() -> STATE, new HeaderTimeout(10_000), "http").http2(server.pipeline());
+        carry();
+    }
+
+    @AfterEach
+    void close() {
+        client.finishAndReleaseAll();
+        server.finishAndReleaseAll();
+    }
+
+    /** Moves bytes both ways until neither side has anything more to say; collects what streams answered. */
+    private void carry() {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            server.runPendingTasks();
+            Object out;
+            while ((out = client.readOutbound()) != null) {
+                server.writeInbound(out);
+                moved = true;
+            }
+            server.runPendingTasks();
+            while ((out = server.readOutbound()) != null) {
+                client.writeInbound(out);
+                moved = true;
+            }
+        }
+    }
+
+    /** Opens a stream with a request on it; returns the stream's id. */
+    private int request(String method, String path, String host, String body) {
+        int id = nextStreamId;
+        nextStreamId += 2;
+        Http2Headers headers = new DefaultHttp2Headers().method(method).path(path).scheme("http").authority(host);
+        if (body != null) {
+            headers.setInt("content-length", body.length());
+        }
+        ChannelHandlerContext ctx = client.pipeline().context(clientHandler);
+        clientHandler.encoder().writeHeaders(ctx, id, headers, 0, body == null, ctx.newPromise());
+        if (body != null) {
+            clientHandler.encoder().writeData(ctx, id, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), 0, true, ctx.newPromise());
+        }
+        ctx.flush();
+        return id;
+    }
+
+    @Test
+    void concurrentStreamsAreEachAnsweredWithTheirOwnResponse() {
+        int a = request("GET", "/a", "shop.example", null);
+        int b = request("GET", "/b", "shop.example", null);
+
+        carry();
+
+        assertThat(answers.get(a)).isEqualTo("200 first");
+        assertThat(answers.get(b)).isEqualTo("201 second");
+        assertThat(server.isOpen()).isTrue();
+    }
+
+    @Test
+    void aStreamWithAnInvalidHostIsRefusedAndTheOthersGoOn() {
+        int bad = request("GET", "/a", "bad host", null);
+        int good = request("GET", "/b", "shop.example", null);
+
+        carry();
+
+        assertThat(answers.get(bad)).startsWith("400 ").contains("Host");
+        assertThat(answers.get(good)).isEqualTo("201 second");
+    }
+
+    @Test
+    void aBodyAnnouncedOverTheServersLimitIsRefusedWith413() {
+        int big = request("POST", "/a", "shop.example", "12345678901234567");
+
+        carry();
+
+        assertThat(answers.get(big)).startsWith("413 ");
+    }
+}
