@@ -56,6 +56,33 @@ final class EmbeddedHttp1 {
         }
     }
 
+    /** A server whose limit on bodies is 16 bytes, answering /a with "first" and /b with "second" (200) from a Mock. */
+    static ServerState twoMockedPaths() {
+        return state("""
+                kind: HTTPServer
+                name: s
+                port: 8080
+                clientMaxBodySize: 16
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: answer
+                """, """
+                kind: HTTPPipeline
+                name: answer
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - match: {path: /a}
+                    code: 200
+                    body: first
+                  - match: {path: /b}
+                    code: 200
+                    body: second
+                """);
+    }
+
     /** A connection of a client at 127.0.0.1 to a server in {@code state}. */
     static EmbeddedChannel connection(ServerState state, ByteBufAllocator allocator, long headerTimeoutMillis) {
         EmbeddedChannel channel = new ClientChannel();

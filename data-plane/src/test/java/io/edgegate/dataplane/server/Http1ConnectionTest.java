@@ -16,29 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class Http1ConnectionTest {
 
-    private static final ServerState STATE = EmbeddedHttp1.state("""
-            kind: HTTPServer
-            name: s
-            port: 8080
-            clientMaxBodySize: 16
-            rules:
-            - paths:
-              - pathPrefix: /
-                backend: answer
-            """, """
-            kind: HTTPPipeline
-            name: answer
-            filters:
-            - name: mock
-              kind: Mock
-              rules:
-              - match: {path: /a}
-                code: 200
-                body: first
-              - match: {path: /b}
-                code: 200
-                body: second
-            """);
+    private static final ServerState STATE = EmbeddedHttp1.twoMockedPaths();
 
     private final EmbeddedChannel channel = EmbeddedHttp1.connection(STATE, UnpooledByteBufAllocator.DEFAULT, 1_000);
 
