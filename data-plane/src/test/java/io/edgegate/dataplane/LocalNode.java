@@ -37,7 +37,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -47,37 +46,34 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A data-plane node in the test's JVM: real event loops, listeners on 127.0.0.1, pipelines
- * and upstream pools, fed YAML directly instead of through a control plane.
+ * and upstream pools, fed YAML directly instead of through a control plane. {@code new
+ * LocalNode()} is one node shared by every test class of the run (its config is emptied when a
+ * class ends); a node with its own TLS provider or factories belongs to its class alone. Either
+ * way a class fails if, while it ran, a filter answered a request twice or something blocked
+ * one of the node's event loops.
  */
 public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
-    private int blockingMark;
+    private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(LocalNode.class);
 
+    private final boolean shared;
     private final TlsProvider tlsProvider;
-    private final DocumentParser parser = new DocumentParser();
-    private final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
-    private EventLoopGroup boss;
-    private EventLoopGroup workers;
-    private DnsAddressResolverGroup resolver;
-    private RuntimeUpdater updater;
-    private final CurrentRuntime runtime = new CurrentRuntime();
-    private final CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
-    private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
-    private final RegistryView registries = new RegistryView(() -> runtime.get().registries());
     private final UnaryOperator<RegistryStarter> registryStarter;
     private final UnaryOperator<ServerTlsFactory> tlsFactory;
-    private long revision;
-    private final FilterFailures failures = new FilterFailures();
-    private long expectedSecondAnswers;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
+    private Node node;
+    private int blockingMark;
+    private long secondAnswersBefore;
+    private long expectedSecondAnswers;
 
+    /** The node shared by the run's test classes. */
     public LocalNode() {
-        this(TlsProvider.AUTO);
+        this(true, TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     public LocalNode(TlsProvider tlsProvider) {
-        this(tlsProvider, UnaryOperator.identity(), UnaryOperator.identity());
+        this(false, tlsProvider, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /**
@@ -85,6 +81,12 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
      * real ones: to count them or make them fail.
      */
     public LocalNode(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
+        this(false, tlsProvider, registryStarter, tlsFactory);
+    }
+
+    private LocalNode(boolean shared, TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter,
+                      UnaryOperator<ServerTlsFactory> tlsFactory) {
+        this.shared = shared;
         this.tlsProvider = tlsProvider;
         this.registryStarter = registryStarter;
         this.tlsFactory = tlsFactory;
@@ -94,28 +96,23 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) {
         EventLoopBlocking.install();
         blockingMark = EventLoopBlocking.mark();
-        Transport transport = Transport.detect();
-        boss = transport.newGroup(1, "test-accept");
-        workers = transport.newGroup(2, "test-io");
-        resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
-        UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
-        FilterSpecKinds kinds = FilterSpecKinds.builtIn();
-        updater = new RuntimeUpdater(parser, decoder,
-                new PipelineBuilder(new FilterRegistry(kinds, BuiltInFilters.all(new BuiltInFilters.Needs(upstream, workers, registries,
-                        fileIo, customData, java.time.Clock.systemUTC()))), failures),
-                new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
-                tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))), runtime);
+        node = shared
+                ? context.getRoot().getStore(SHARED).getOrComputeIfAbsent(Node.class,
+                        k -> new Node(TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity()), Node.class)
+                : new Node(tlsProvider, registryStarter, tlsFactory);
+        secondAnswersBefore = node.failures.secondAnswers();
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public void afterAll(ExtensionContext context) throws ConfigRejectedException {
         // Every test against a node doubles as a check that no filter answered a request twice.
-        long secondAnswers = failures.secondAnswers();
-        updater.shutdown();
-        fileIo.shutdownNow();
-        resolver.close();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        long secondAnswers = node.failures.secondAnswers() - secondAnswersBefore;
+        if (shared) {
+            // The next class starts from nothing: no listener, pipeline or registry of this one left.
+            node.apply(List.of());
+        } else {
+            node.close();
+        }
         if (secondAnswers != expectedSecondAnswers) {
             throw new AssertionError(secondAnswers + " requests were answered twice by filters of this node, expected "
                     + expectedSecondAnswers + " (see the log)");
@@ -127,14 +124,14 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** For a test that provokes second answers on purpose: how many the node should have counted when it stops. */
+    /** For a test that provokes second answers on purpose: how many the node should have counted when its class ends. */
     public void expectSecondAnswers(long count) {
         expectedSecondAnswers = count;
     }
 
     /** The node's count of filter failures, per filter and of second answers. */
     public FilterFailures failures() {
-        return failures;
+        return node.failures;
     }
 
     /** Applies the objects of these YAML texts as the node's whole config, as a control plane would. */
@@ -143,10 +140,10 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         for (String text : yaml) {
             for (SourceDocument doc : DocumentSplitter.split("test", text)) {
                 try {
-                    DecodedObject decoded = decoder.decode(parser.parse(doc), ValidationMode.STRICT);
+                    DecodedObject decoded = node.decoder.decode(node.parser.parse(doc), ValidationMode.STRICT);
                     objects.add(StoredObject.newBuilder()
                             .setKey(ObjectKey.newBuilder().setKind(decoded.id().kind().kindName()).setName(decoded.id().name()))
-                            .setJson(parser.toJson(decoded.document()))
+                            .setJson(node.parser.toJson(decoded.document()))
                             .build());
                 } catch (SpecException e) {
                     throw new IllegalArgumentException("test YAML is invalid: " + e.getMessage(), e);
@@ -158,12 +155,12 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
     /** Applies stored objects as they are (e.g. one the node's decoder refuses), as the next revision. */
     public void applyObjects(List<StoredObject> objects) throws ConfigRejectedException {
-        updater.apply("", ++revision, objects);
+        node.apply(objects);
     }
 
     /** The revision the node serves. */
     public long appliedRevision() {
-        return updater.appliedRevision();
+        return node.updater.appliedRevision();
     }
 
     public HttpResponse<String> get(int port, String path) {
@@ -178,6 +175,50 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The node itself: event loops, resolver, runtime and updater; closed with its class, or (shared) after the run. */
+    private static final class Node implements ExtensionContext.Store.CloseableResource {
+
+        final DocumentParser parser = new DocumentParser();
+        final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
+        final FilterFailures failures = new FilterFailures();
+        final RuntimeUpdater updater;
+        private final CurrentRuntime runtime = new CurrentRuntime();
+        private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
+        private final EventLoopGroup boss;
+        private final EventLoopGroup workers;
+        private final DnsAddressResolverGroup resolver;
+        private long revision;
+
+        Node(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
+            Transport transport = Transport.detect();
+            boss = transport.newGroup(1, "test-accept");
+            workers = transport.newGroup(2, "test-io");
+            resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
+            UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
+            CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
+            RegistryView registries = new RegistryView(() -> runtime.get().registries());
+            updater = new RuntimeUpdater(parser, decoder,
+                    new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,
+                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures),
+                    new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
+                    tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
+                    runtime);
+        }
+
+        synchronized void apply(List<StoredObject> objects) throws ConfigRejectedException {
+            updater.apply("", ++revision, objects);
+        }
+
+        @Override
+        public void close() {
+            updater.shutdown();
+            fileIo.shutdownNow();
+            resolver.close();
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
