@@ -2,6 +2,7 @@ package io.edgegate.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,7 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -60,10 +65,8 @@ final class SharedCluster implements BeforeAllCallback {
          * node of the cluster runs the empty store.
          */
         void reset() {
-            EgctlRun members = EgctlRun.inProcess(cluster.server(), "get", "members");
-            for (String line : members.out().lines().skip(1).toList()) {
-                String node = line.trim().split("\\s+")[0];
-                if (!node.isEmpty() && !line.startsWith("store revision") && !cluster.nodeIds().contains(node)) {
+            for (String node : members().keySet()) {
+                if (!cluster.nodeIds().contains(node)) {
                     EgctlRun forgotten = EgctlRun.inProcess(cluster.server(), "delete", "member", node);
                     if (forgotten.exit() != 0) {
                         throw new IllegalStateException("cannot forget node " + node + " of an earlier class: " + forgotten);
@@ -83,12 +86,27 @@ final class SharedCluster implements BeforeAllCallback {
                 }
             }
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> everyNodeReady(EgctlRun.inProcess(cluster.server(), "get", "members")));
+                    .until(() -> members().entrySet().containsAll(readyNodes()));
         }
 
-        private boolean everyNodeReady(EgctlRun members) {
-            return members.exit() == 0 && cluster.nodeIds().stream()
-                    .allMatch(node -> members.out().lines().anyMatch(line -> line.startsWith(node + " ") && line.contains(" Ready ")));
+        private Set<Map.Entry<String, String>> readyNodes() {
+            return cluster.nodeIds().stream().map(node -> Map.entry(node, "Ready")).collect(Collectors.toSet());
+        }
+
+        /** Every member egctl lists, with its state, read from its JSON output rather than the table. */
+        private Map<String, String> members() {
+            EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", "members", "-o", "json");
+            if (listed.exit() != 0) {
+                throw new IllegalStateException("cannot list the shared cluster's members: " + listed);
+            }
+            try {
+                Map<String, String> states = new HashMap<>();
+                new ObjectMapper().readTree(listed.out()).path("members")
+                        .forEach(m -> states.put(m.path("node").asText(), m.path("state").asText()));
+                return states;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         @Override

@@ -17,10 +17,14 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * A store in this process's memory with etcd's semantics as the control plane uses them: one
  * revision counter for every change, guarded transactions, an epoch marker beside the objects,
- * and watches that replay history from any revision. For tests of the API and the config
- * stream without an etcd binary, and for embedding; nothing survives the process.
+ * and watches that replay recent history. Like etcd after a compaction, a watch from before the
+ * changes it keeps is told the watch is lost, so its owner reloads. For tests of the API and the
+ * config stream without an etcd binary; nothing survives the process.
  */
 public final class MemoryStore implements Store {
+
+    /** Changes kept for watches that start behind: enough for any follower that is not stuck. */
+    static final int KEPT_CHANGES = 10_000;
 
     private final long clusterId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
     /** Watch events arrive on their own thread, as etcd's do, never inside the writer's call. */
@@ -30,11 +34,20 @@ public final class MemoryStore implements Store {
         return thread;
     });
     private final TreeMap<ObjectId, StoredRecord> objects = new TreeMap<>();
-    private final List<StoreChange> history = new ArrayList<>();
+    private final java.util.ArrayDeque<StoreChange> history = new java.util.ArrayDeque<>();
+    private final int keptChanges;
     private final List<StoreListener> listeners = new ArrayList<>();
     private long revision = 1;
     private long headRevision;
     private EpochMarker marker;
+
+    public MemoryStore() {
+        this(KEPT_CHANGES);
+    }
+
+    MemoryStore(int keptChanges) {
+        this.keptChanges = keptChanges;
+    }
 
     @Override
     public synchronized CompletableFuture<StoreSnapshot> loadAll() {
@@ -103,7 +116,10 @@ public final class MemoryStore implements Store {
             }
         }
         StoreChange change = new StoreChange(revision, puts, deletes);
-        history.add(change);
+        history.addLast(change);
+        if (history.size() > keptChanges) {
+            history.removeFirst();
+        }
         List<StoreListener> watching = List.copyOf(listeners);
         events.execute(() -> watching.forEach(listener -> listener.onChange(change)));
         return CompletableFuture.completedFuture(new WriteOutcome(true, revision));
@@ -123,6 +139,13 @@ public final class MemoryStore implements Store {
 
     @Override
     public synchronized AutoCloseable watch(long afterRevision, StoreListener listener) {
+        StoreChange oldest = history.peekFirst();
+        if (oldest != null && oldest.revision() > afterRevision + 1 && history.size() == keptChanges) {
+            IllegalStateException compacted = new IllegalStateException("changes after revision " + afterRevision
+                    + " are no longer kept (oldest kept: " + oldest.revision() + ")");
+            events.execute(() -> listener.onWatchLost(compacted));
+            return () -> { };
+        }
         List<StoreChange> missed = history.stream().filter(c -> c.revision() > afterRevision).toList();
         listeners.add(listener);
         events.execute(() -> missed.forEach(listener::onChange));
