@@ -15,6 +15,18 @@ import io.edgegate.controlplane.store.EtcdStore;
 import io.edgegate.controlplane.store.MemoryMembers;
 import io.edgegate.controlplane.store.MemoryStore;
 import io.edgegate.controlplane.store.Store;
+import io.edgegate.controlplane.store.StoreUnavailableException;
+import io.edgegate.controlplane.etcd.EtcdAccessCheck;
+import io.edgegate.controlplane.security.CallAuthorization;
+import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.controlplane.security.EtcdTokenStore;
+import io.edgegate.controlplane.security.MemoryTokenStore;
+import io.edgegate.controlplane.security.SecurityCounters;
+import io.edgegate.controlplane.security.TokenApi;
+import io.edgegate.controlplane.security.TokenStore;
+import io.edgegate.controlplane.security.Tokens;
+import io.edgegate.security.ControlChannelTls;
+import io.edgegate.security.ReloadingTls;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
@@ -44,6 +56,8 @@ public final class ControlPlane implements AutoCloseable {
     static final Duration MEMBER_LEASE = Duration.ofSeconds(6);
     /** How long a node that is gone stays listed (as Disconnected) unless an operator forgets it. */
     static final Duration MEMBER_RETENTION = Duration.ofHours(24);
+    /** The largest API request: an apply of many objects fits, a runaway client does not (gRPC names the limit when it refuses). */
+    static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
     private final List<AutoCloseable> resources;
     private final ConfigCache cache;
@@ -73,12 +87,14 @@ public final class ControlPlane implements AutoCloseable {
             endpoints = List.of(managedEtcd.endpoint());
         }
         ScheduledExecutorService scheduler = scheduler(resources);
-        Client client = EtcdStore.connect(endpoints);
+        Client client = EtcdStore.connect(endpoints, config.etcdAccess());
         resources.add(client::close);
         EtcdStore store = new EtcdStore(client, endpoints, config.storeTimeout());
+        EtcdAccessCheck.verify(store, config.etcdAccess(), config.storeTimeout());
         EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
                 scheduler);
-        return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources);
+        return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources,
+                config.security(), new EtcdTokenStore(client, config.storeTimeout()));
     }
 
     /**
@@ -86,6 +102,11 @@ public final class ControlPlane implements AutoCloseable {
      * the same API and config stream without etcd, for tests and embedding. Nothing survives it.
      */
     public static ControlPlane startInMemory(InetSocketAddress listen) throws IOException {
+        return startInMemory(listen, ControlPlaneSecurity.disabled());
+    }
+
+    /** As {@link #startInMemory(InetSocketAddress)}, guarded as {@code security} says (tokens kept in memory too). */
+    public static ControlPlane startInMemory(InetSocketAddress listen, ControlPlaneSecurity security) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             ScheduledExecutorService scheduler = scheduler(resources);
@@ -93,7 +114,7 @@ public final class ControlPlane implements AutoCloseable {
             resources.add(store);
             MemoryMembers members = new MemoryMembers(selfOf(listen));
             resources.add(members);
-            return assemble(listen, store, members, () -> { }, scheduler, resources);
+            return assemble(listen, store, members, () -> { }, scheduler, resources, security, new MemoryTokenStore());
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -116,7 +137,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The config cache, member view and gRPC services over a store and member records; {@code reloadMembers} runs on a new epoch. */
     private static ControlPlane assemble(InetSocketAddress listen, Store store, MemberBackend memberBackend, Runnable reloadMembers,
-                                         ScheduledExecutorService scheduler, List<AutoCloseable> resources) throws IOException {
+                                         ScheduledExecutorService scheduler, List<AutoCloseable> resources,
+                                         ControlPlaneSecurity security, TokenStore tokenStore) throws IOException {
         Clock clock = Clock.systemUTC();
         String self = selfOf(listen);
         ConfigCache cache = new ConfigCache(store, scheduler, clock);
@@ -131,14 +153,27 @@ public final class ControlPlane implements AutoCloseable {
         cache.subscribe(new EpochFollower(reloadMembers));
 
         ObjectReads reads = new ObjectReads(store, cache);
-        Server server = NettyServerBuilder.forAddress(listen)
+        Tokens tokens = new Tokens(tokenStore, clock);
+        SecurityCounters counters = new SecurityCounters();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache))
-                .addService(new DiscoveryApi(cache, members))
-                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock))
+                .addService(new DiscoveryApi(cache, members, counters))
+                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, security.insecure()))
+                .addService(new TokenApi(tokens))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .build();
+                .maxInboundMessageSize(MAX_REQUEST_BYTES);
+        if (security.insecure()) {
+            log.warn("INSECURE: --insecure turns TLS and tokens off; anyone who reaches {} can read every secret and change every route", self);
+        } else {
+            ReloadingTls tls = new ReloadingTls(security.tls().get(), clock);
+            scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
+            builder.sslContext(ControlChannelTls.server(tls))
+                    .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
+            bootstrapToken(tokens, security.adminTokenFile(), scheduler);
+        }
+        Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
@@ -148,6 +183,18 @@ public final class ControlPlane implements AutoCloseable {
         publisher.start();
         log.info("control plane listening on {} (store: {})", self, store.describe());
         return new ControlPlane(resources, cache, server);
+    }
+
+    /** Makes the first admin token once the store answers (it may be down when this replica starts). */
+    private static void bootstrapToken(Tokens tokens, java.nio.file.Path file, ScheduledExecutorService scheduler) {
+        try {
+            tokens.bootstrap(file);
+        } catch (StoreUnavailableException e) {
+            log.warn("cannot check for tokens yet ({}); trying again", e.getMessage());
+            scheduler.schedule(() -> bootstrapToken(tokens, file, scheduler), 2, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the admin token to " + file, e);
+        }
     }
 
     public int port() {

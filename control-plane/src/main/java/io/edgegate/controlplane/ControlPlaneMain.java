@@ -1,11 +1,18 @@
 package io.edgegate.controlplane;
 
+import io.edgegate.cli.DurationConverter;
+import io.edgegate.controlplane.etcd.EtcdAccess;
+import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.security.PkiDirectory;
+import io.edgegate.security.TlsFiles;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import io.edgegate.cli.DurationConverter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,16 +42,68 @@ public final class ControlPlaneMain implements Callable<Integer> {
             description = "How long a call to etcd may take before it fails (default: ${DEFAULT-VALUE}).")
     private Duration storeTimeout;
 
+    @Option(names = "--insecure", description = "No TLS and no tokens: anyone who reaches --listen controls the cluster. Warned on every start.")
+    private boolean insecure;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "This control plane's certificate (PEM).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Its private key (PEM).")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "CA bundle that signs data-plane certificates (may hold two CAs during a rotation).")
+    private Path tlsCa;
+
+    @Option(names = "--pki-dir", paramLabel = "DIR",
+            description = "Without --tls-cert: a CA and this control plane's certificate are made here on first start "
+                    + "(default: <data-dir>/pki); node certificates: 'egctl pki node ID --dir DIR'.")
+    private Path pkiDir;
+
+    @Option(names = "--tls-san", split = ",", paramLabel = "NAME",
+            description = "Extra host names or IPs for the certificate made under --pki-dir (127.0.0.1, localhost and the listen host are in it).")
+    private List<String> tlsSans = List.of();
+
+    @Option(names = "--trust-domain", defaultValue = "edgegate.local", paramLabel = "DOMAIN",
+            description = "Node certificates name spiffe://DOMAIN/node/<node-id> (default: ${DEFAULT-VALUE}).")
+    private String trustDomain;
+
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Where the first admin token is written (0600) when no token exists (default: <data-dir>/admin.token).")
+    private Path adminTokenFile;
+
+    @Option(names = "--api-rate-limit", defaultValue = "100", paramLabel = "N",
+            description = "API calls per second one token may make (default: ${DEFAULT-VALUE}).")
+    private double apiRateLimit;
+
+    @Option(names = "--etcd-ca", paramLabel = "FILE", description = "CA of etcd's server certificate: connect to etcd over TLS.")
+    private Path etcdCa;
+
+    @Option(names = "--etcd-cert", paramLabel = "FILE", description = "Client certificate for etcd's client-cert auth.")
+    private Path etcdCert;
+
+    @Option(names = "--etcd-key", paramLabel = "FILE", description = "Its private key.")
+    private Path etcdKey;
+
+    @Option(names = "--etcd-user", paramLabel = "USER", description = "etcd user (etcd auth).")
+    private String etcdUser;
+
+    @Option(names = "--etcd-password-file", paramLabel = "FILE", description = "File holding the etcd user's password.")
+    private Path etcdPasswordFile;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        ControlPlaneConfig config = new ControlPlaneConfig(HostPort.parse(listen, "--listen"), etcdEndpoints,
-                dataDir, etcdBinary, storeTimeout);
         ControlPlane controlPlane;
         try {
+            InetSocketAddress address = HostPort.parse(listen, "--listen");
+            EtcdAccess etcdAccess = new EtcdAccess(Optional.ofNullable(etcdCa), Optional.ofNullable(etcdCert), Optional.ofNullable(etcdKey),
+                    Optional.ofNullable(etcdUser), Optional.ofNullable(etcdPasswordFile));
+            ControlPlaneConfig config = new ControlPlaneConfig(address, etcdEndpoints, dataDir, etcdBinary, storeTimeout,
+                    security(address), etcdAccess);
             controlPlane = ControlPlane.start(config);
         } catch (Exception e) {
             System.err.println("control-plane: " + e.getMessage());
@@ -53,6 +112,40 @@ public final class ControlPlaneMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close, "shutdown"));
         controlPlane.awaitTermination();
         return 0;
+    }
+
+    private ControlPlaneSecurity security(InetSocketAddress address) throws IOException {
+        Path tokenFile = adminTokenFile != null ? adminTokenFile : dataDir.resolve("admin.token");
+        if (insecure) {
+            return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
+        }
+        TlsFiles files;
+        if (tlsCert != null || tlsKey != null || tlsCa != null) {
+            if (tlsCert == null || tlsKey == null || tlsCa == null) {
+                throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together");
+            }
+            files = TlsFiles.of(tlsCert, tlsKey, tlsCa);
+        } else {
+            files = ownPki(address);
+        }
+        return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit);
+    }
+
+    /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once and reused. */
+    private TlsFiles ownPki(InetSocketAddress address) throws IOException {
+        PkiDirectory pki = new PkiDirectory(pkiDir != null ? pkiDir : dataDir.resolve("pki"));
+        if (pki.has("control-plane")) {
+            return pki.files("control-plane");
+        }
+        List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "::1"));
+        String host = address.getHostString();
+        if (!host.equals("0.0.0.0") && !host.equals("::") && !hosts.contains(host)) {
+            hosts.add(host);
+        }
+        tlsSans.stream().filter(name -> !hosts.contains(name)).forEach(hosts::add);
+        System.err.println("control-plane: made a cluster CA and a certificate for " + String.join(", ", hosts) + " in " + pki.dir()
+                + "; data planes need certificates of it: egctl pki node NODE_ID --dir " + pki.dir());
+        return pki.issueServer("control-plane", hosts);
     }
 
     /** Parses {@code HOST:PORT} (and {@code [v6]:PORT}) without resolving names. */
@@ -64,14 +157,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
         static InetSocketAddress parse(String value, String option) {
             int colon = value.lastIndexOf(':');
             if (colon <= 0) {
-                throw new CommandLine.ParameterException(new CommandLine(new ControlPlaneMain()),
-                        option + ": '" + value + "' is not HOST:PORT");
+                throw new IllegalArgumentException(option + ": '" + value + "' is not HOST:PORT");
             }
             String host = value.substring(0, colon).replace("[", "").replace("]", "");
             int port = Integer.parseInt(value.substring(colon + 1));
             return new InetSocketAddress(host, port);
         }
     }
-
-    /** Accepts Go-style durations such as 500ms or 5s. */
 }

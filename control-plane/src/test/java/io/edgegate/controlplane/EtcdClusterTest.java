@@ -20,7 +20,8 @@ class EtcdClusterTest {
     void writesAndStreamsGoOnWhenOneOfThreeMembersDies() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(3)) {
             ControlPlaneConfig config = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
-                    etcd.endpoints(), Path.of("unused"), "etcd", Duration.ofSeconds(5));
+                    etcd.endpoints(), Path.of("unused"), "etcd", Duration.ofSeconds(5),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
             try (ControlPlane controlPlane = ControlPlane.start(config);
                  Replica replica = Replica.attach(controlPlane, config)) {
                 controlPlane.cache().ready().get(20, java.util.concurrent.TimeUnit.SECONDS);

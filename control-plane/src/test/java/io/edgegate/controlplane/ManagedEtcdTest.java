@@ -28,7 +28,8 @@ class ManagedEtcdTest {
     void startsALocalEtcdKeepsItsDataAndStopsIt(@TempDir Path dataDir) throws Exception {
         int port = FreePorts.pick();
         ControlPlaneConfig config = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
-                dataDir, "etcd", Duration.ofSeconds(5));
+                dataDir, "etcd", Duration.ofSeconds(5),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
 
         try (ControlPlane first = ControlPlane.start(config)) {
             first.cache().ready().get(20, TimeUnit.SECONDS);

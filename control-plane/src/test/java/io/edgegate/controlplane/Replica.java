@@ -31,7 +31,8 @@ final class Replica implements AutoCloseable {
     static Replica start(String etcdEndpoint) throws Exception {
         int port = FreePorts.pick();
         ControlPlane controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port),
-                List.of(etcdEndpoint), Path.of("unused"), "etcd", Duration.ofSeconds(2)));
+                List.of(etcdEndpoint), Path.of("unused"), "etcd", Duration.ofSeconds(2),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none()));
         controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         return new Replica(controlPlane, channel, "127.0.0.1:" + port);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate> {
 
     private final BlockingQueue<ConfigUpdate> updates = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Throwable> ended = new LinkedBlockingQueue<>();
     private final boolean paused;
     private ClientCallStreamObserver<NodeMessage> out;
     /** The epoch of the newest update received: acks echo it, as a data plane does. */
@@ -91,8 +92,16 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
         updates.add(value);
     }
 
+    /** How the control plane ended this stream (waits up to 5 s for it to end). */
+    io.grpc.Status error() throws InterruptedException {
+        Throwable t = ended.poll(5, TimeUnit.SECONDS);
+        assertThat(t).as("the stream ended with an error within 5 s").isNotNull();
+        return io.grpc.Status.fromThrowable(t);
+    }
+
     @Override
     public void onError(Throwable t) {
+        ended.add(t);
     }
 
     @Override

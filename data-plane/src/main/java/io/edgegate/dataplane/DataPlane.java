@@ -3,6 +3,8 @@ package io.edgegate.dataplane;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
+import io.edgegate.dataplane.agent.ControlChannels;
+import io.edgegate.security.ReloadingTls;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.BuiltInFilters;
 import io.edgegate.dataplane.registry.RegistryClients;
@@ -99,7 +101,8 @@ public final class DataPlane implements AutoCloseable {
                 .setVersion(io.edgegate.cli.ProductVersion.current())
                 .build();
         LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
-        ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler);
+        ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler,
+                controlChannels(config, scheduler));
         ConfigSource source = new ConfigSource();
 
         AdminServer admin = null;
@@ -114,6 +117,17 @@ public final class DataPlane implements AutoCloseable {
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
         return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin);
+    }
+
+    /** TLS to the control plane with this node's certificate, re-read when its files change; a bad file fails the start. */
+    private static ControlChannels controlChannels(DataPlaneConfig config, ScheduledExecutorService scheduler) {
+        if (config.controlTls().isEmpty()) {
+            log.warn("INSECURE: --insecure: the config stream is plaintext and the control plane cannot tell this node from an impostor");
+            return ControlChannels.plaintext();
+        }
+        ReloadingTls tls = new ReloadingTls(config.controlTls().get(), java.time.Clock.systemUTC());
+        scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
+        return new ControlChannels(Optional.of(tls), config.controlPlaneName());
     }
 
     /**

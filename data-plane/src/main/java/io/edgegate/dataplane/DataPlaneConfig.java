@@ -1,6 +1,7 @@
 package io.edgegate.dataplane;
 
 import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.security.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,9 @@ import java.util.Optional;
 /**
  * How a data plane runs: its id, the control planes to try in order, the address its HTTP
  * servers bind (empty: each server's own address, else all interfaces), the admin port
- * (0: none), its data directory, its event-loop threads and which TLS implementation it uses.
+ * (0: none), its data directory, its event-loop threads and which TLS implementation it uses;
+ * its certificate, key and the cluster CA for the control channel (empty only with --insecure)
+ * and the name the control plane's certificate must carry when not the address dialled.
  */
 public record DataPlaneConfig(
         String nodeId,
@@ -17,7 +20,9 @@ public record DataPlaneConfig(
         int adminPort,
         Path dataDir,
         int workerThreads,
-        TlsProvider tlsProvider) {
+        TlsProvider tlsProvider,
+        Optional<TlsFiles> controlTls,
+        Optional<String> controlPlaneName) {
 
     public DataPlaneConfig {
         controlPlanes = List.copyOf(controlPlanes);

@@ -1,6 +1,8 @@
 package io.edgegate.dataplane;
 
 import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.security.PkiDirectory;
+import io.edgegate.security.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -44,6 +46,26 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "TLS implementation: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
     private String tlsProvider;
 
+    @Option(names = "--insecure", description = "Plaintext to the control plane, no node certificate (a control plane run with --insecure).")
+    private boolean insecure;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "This node's certificate (its identity: spiffe://<trust-domain>/node/<node-id>).")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "Its private key.")
+    private Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "CA bundle that signed the control plane's certificate.")
+    private Path tlsCa;
+
+    @Option(names = "--pki-dir", paramLabel = "DIR",
+            description = "Instead of the three above: a directory made by 'egctl pki' (ca.pem, data-plane-<node-id>.pem and its key).")
+    private Path pkiDir;
+
+    @Option(names = "--control-plane-name", paramLabel = "NAME",
+            description = "The name the control plane's certificate must carry (default: the host of each --control-plane address).")
+    private String controlPlaneName;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DataPlaneMain()).execute(args));
     }
@@ -74,14 +96,34 @@ public final class DataPlaneMain implements Callable<Integer> {
     }
 
     private DataPlaneConfig config() {
+        String id = nodeId == null ? defaultNodeId() : nodeId;
         return new DataPlaneConfig(
-                nodeId == null ? defaultNodeId() : nodeId,
+                id,
                 controlPlanes,
                 Optional.ofNullable(listenAddress),
                 adminPort,
                 dataDir,
                 ioThreads,
-                TlsProvider.parse(tlsProvider));
+                TlsProvider.parse(tlsProvider),
+                controlTls(id),
+                Optional.ofNullable(controlPlaneName));
+    }
+
+    private Optional<TlsFiles> controlTls(String id) {
+        if (insecure) {
+            return Optional.empty();
+        }
+        if (tlsCert != null || tlsKey != null || tlsCa != null) {
+            if (tlsCert == null || tlsKey == null || tlsCa == null) {
+                throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together");
+            }
+            return Optional.of(TlsFiles.of(tlsCert, tlsKey, tlsCa));
+        }
+        if (pkiDir != null) {
+            return Optional.of(new PkiDirectory(pkiDir).files(PkiDirectory.nodeName(id)));
+        }
+        throw new IllegalArgumentException("the control channel is TLS with a node certificate: give --tls-cert, --tls-key and --tls-ca "
+                + "(make them with 'egctl pki node " + id + " --dir DIR', or use --pki-dir DIR), or --insecure for a control plane run with --insecure");
     }
 
     private static String defaultNodeId() {

@@ -40,7 +40,8 @@ class EgctlValidationIT {
         int port = FreePorts.pick();
         server = "127.0.0.1:" + port;
         controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port),
-                List.of(etcd.endpoint()), work, "etcd", Duration.ofSeconds(2)));
+                List.of(etcd.endpoint()), work, "etcd", Duration.ofSeconds(2),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none()));
         controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
     }
 

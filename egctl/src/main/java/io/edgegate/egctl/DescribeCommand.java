@@ -27,12 +27,15 @@ final class DescribeCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NAME")
     String name;
 
+    @picocli.CommandLine.Option(names = "--show-secrets", description = "Print secrets as stored (admin tokens only).")
+    boolean showSecrets;
+
     @Override
     public Integer call() {
         DescribeResponse response;
         try (ControlPlaneClient client = root.connect()) {
             response = client.cluster(stub -> stub.describe(GetRequest.newBuilder()
-                    .setKey(ObjectKey.newBuilder().setKind(Kinds.resolve(kind)).setName(name)).build()));
+                    .setKey(ObjectKey.newBuilder().setKind(Kinds.resolve(kind)).setName(name)).setShowSecrets(showSecrets).build()));
         }
         if (response.getStale()) {
             root.terminal().err().println("Warning: " + response.getStaleReason());

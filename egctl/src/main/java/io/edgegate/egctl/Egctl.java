@@ -1,5 +1,6 @@
 package io.edgegate.egctl;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "egctl", mixinStandardHelpOptions = true, versionProvider = Egctl.Version.class,
         description = "Manage EdgeGate objects and follow them to every data-plane node.",
         subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class,
-                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class, CommandLine.HelpCommand.class})
+                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
+                TokenCommand.class, ConfigCommand.class, PkiCommand.class, CommandLine.HelpCommand.class})
 public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";
@@ -23,8 +25,31 @@ public final class Egctl implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT",
-            description = "Control plane address (default: $EGCTL_SERVER, else " + DEFAULT_SERVER + ").")
+            description = "Control plane address (default: $EGCTL_SERVER, else the context's, else " + DEFAULT_SERVER + ").")
     private String server;
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "Bearer token (default: $EGCTL_TOKEN, else the context's).")
+    private String token;
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE", description = "Read the token from a file.")
+    private Path tokenFile;
+
+    @Option(names = "--ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "CA bundle that signed the control plane's certificate (default: $EGCTL_CA, else the context's).")
+    private Path ca;
+
+    @Option(names = "--insecure", scope = ScopeType.INHERIT,
+            description = "Plaintext, for a control plane started with --insecure.")
+    private boolean insecure;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Use this context of the config file instead of the current one.")
+    private String context;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "egctl's config file (default: $EGCTL_CONFIG, else ~/.config/edgegate/egctl.yaml).")
+    private Path config;
 
     @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
             description = "Output format: table, yaml or json (default: table).")
@@ -73,8 +98,15 @@ public final class Egctl implements Callable<Integer> {
     }
 
     ControlPlaneClient connect() {
-        String target = server != null ? server : terminal.env().getOrDefault("EGCTL_SERVER", DEFAULT_SERVER);
-        return new ControlPlaneClient(target);
+        return new ControlPlaneClient(Connection.resolve(flags(), terminal.env()));
+    }
+
+    Connection.Flags flags() {
+        return new Connection.Flags(server, ca, token, tokenFile, insecure, context, config);
+    }
+
+    java.nio.file.Path configFile() {
+        return EgctlConfig.location(java.util.Optional.ofNullable(config), terminal.env());
     }
 
     /** The version recorded in the jar's manifest at build time. */

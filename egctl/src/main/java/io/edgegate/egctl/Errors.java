@@ -2,6 +2,7 @@ package io.edgegate.egctl;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.Locale;
 
 /** Turns gRPC failures into what a person needs to read. */
 final class Errors {
@@ -9,18 +10,48 @@ final class Errors {
     private Errors() {
     }
 
-    static String describe(StatusRuntimeException e, String server) {
+    static String describe(StatusRuntimeException e, Connection connection) {
         Status status = e.getStatus();
+        String server = connection.server();
         String description = status.getDescription() == null ? "" : status.getDescription();
         return switch (status.getCode()) {
-            case UNAVAILABLE -> description.contains("etcd")
-                    ? description
-                    : "cannot reach the control plane at " + server + " (" + rootCause(e) + "); is it running? "
-                            + "Set --server or EGCTL_SERVER";
+            case UNAVAILABLE -> description.contains("etcd") ? description : unreachable(e, connection);
             case DEADLINE_EXCEEDED -> "the control plane at " + server + " did not answer in time";
-            case INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED -> description;
+            case UNAUTHENTICATED -> "unauthenticated: " + description;
+            case PERMISSION_DENIED -> "permission denied: " + description;
+            case INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED -> description;
             default -> status.getCode() + ": " + description;
         };
+    }
+
+    /** Most TLS mistakes surface as "unavailable"; name the one it was. */
+    private static String unreachable(StatusRuntimeException e, Connection connection) {
+        String server = connection.server();
+        String causes = allCauses(e).toLowerCase(Locale.ROOT);
+        if (causes.contains("pkix path") || causes.contains("unable to find valid certification path")) {
+            return "cannot verify the certificate of the control plane at " + server + ": it is not signed by "
+                    + connection.ca().map(ca -> "a CA in " + ca).orElse("a CA this machine trusts")
+                    + "; give the cluster CA with --ca, EGCTL_CA or an egctl context";
+        }
+        if (causes.contains("no subject alternative") || causes.contains("no name matching")) {
+            return "the certificate of the control plane at " + server + " does not name that address; connect to a name it has";
+        }
+        if (causes.contains("not an ssl/tls record") || causes.contains("ssl") && connection.insecure() == false
+                && causes.contains("handshake")) {
+            return "the TLS handshake with the control plane at " + server + " failed (" + rootCause(e)
+                    + "); if it was started with --insecure, give --insecure too";
+        }
+        String hint = connection.insecure() ? " If the control plane uses TLS (the default), drop --insecure." : "";
+        return "cannot reach the control plane at " + server + " (" + rootCause(e) + "); is it running? "
+                + "Set --server or EGCTL_SERVER." + hint;
+    }
+
+    private static String allCauses(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        return text.toString();
     }
 
     private static String rootCause(Throwable e) {

@@ -30,23 +30,31 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "NAME", description = "One object's name.")
     String name;
 
+    @picocli.CommandLine.Option(names = "--show-secrets",
+            description = "Print private keys, JWT secrets and passwords as stored (admin tokens only).")
+    boolean showSecrets;
+
     @Override
     public Integer call() {
         ObjectPrinter printer = new ObjectPrinter(root.terminal().out(), root.output());
         try (ControlPlaneClient client = root.connect()) {
             if (MEMBERS.contains(kind.toLowerCase(java.util.Locale.ROOT))) {
                 ListMembersResponse members = client.cluster(stub -> stub.listMembers(ListMembersRequest.getDefaultInstance()));
+                if (members.getInsecure()) {
+                    root.terminal().err().println("Warning: this control plane runs with --insecure: no TLS, no tokens; "
+                            + "anyone who reaches it controls the cluster");
+                }
                 new MemberPrinter(root.terminal().out(), root.output()).print(members, System.currentTimeMillis());
                 return 0;
             }
             String kindName = Kinds.resolve(kind);
             if (name != null) {
                 GetResponse response = client.objects(stub -> stub.get(GetRequest.newBuilder()
-                        .setKey(ObjectKey.newBuilder().setKind(kindName).setName(name)).build()));
+                        .setKey(ObjectKey.newBuilder().setKind(kindName).setName(name)).setShowSecrets(showSecrets).build()));
                 warnIfStale(response.getStale(), response.getStaleReason());
                 printer.print(List.of(response.getObject()), true);
             } else {
-                ListResponse response = client.objects(stub -> stub.list(ListRequest.newBuilder().setKind(kindName).build()));
+                ListResponse response = client.objects(stub -> stub.list(ListRequest.newBuilder().setKind(kindName).setShowSecrets(showSecrets).build()));
                 warnIfStale(response.getStale(), response.getStaleReason());
                 List<StoredObject> objects = response.getObjectsList();
                 if (objects.isEmpty() && root.output() == OutputFormat.table) {

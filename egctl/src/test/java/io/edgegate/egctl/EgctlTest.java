@@ -3,6 +3,8 @@ package io.edgegate.egctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.controlplane.ControlPlane;
+import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.security.PkiDirectory;
 import io.edgegate.testkit.FreePorts;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -28,16 +30,7 @@ class EgctlTest {
 
     private static ControlPlane controlPlane;
     private static String server;
-
-    private static final String PIPELINE = """
-            kind: HTTPPipeline
-            name: demo
-            filters:
-            - name: proxy
-              kind: Proxy
-              mainPool:
-                servers: [{url: 'http://127.0.0.1:9095'}]
-            """;
+    private static Map<String, String> secure;
 
     @TempDir
     Path dir;
@@ -51,10 +44,16 @@ class EgctlTest {
     }
 
     @BeforeAll
-    static void startControlPlane() throws Exception {
-        controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()));
+    static void startControlPlane(@TempDir Path state) throws Exception {
+        PkiDirectory pki = new PkiDirectory(state.resolve("pki"));
+        Path tokenFile = state.resolve("admin.token");
+        controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                ControlPlaneSecurity.tls(pki.issueServer("control-plane", List.of("127.0.0.1")), tokenFile));
         controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
         server = "127.0.0.1:" + controlPlane.port();
+        // As an operator's shell after 'export': the CA and an admin token; no config file of the machine's user.
+        secure = Map.of("EGCTL_SERVER", server, "EGCTL_CA", pki.caCertificate().toString(),
+                "EGCTL_TOKEN", Files.readString(tokenFile).strip(), "EGCTL_CONFIG", state.resolve("no-config.yaml").toString());
     }
 
     @AfterAll
@@ -81,7 +80,7 @@ class EgctlTest {
     }
 
     private static Run egctlWithInput(String stdin, String... args) {
-        return egctlWithInput(stdin, Map.of("EGCTL_SERVER", server), args);
+        return egctlWithInput(stdin, secure, args);
     }
 
     private static Run egctl(String... args) {
@@ -90,8 +89,8 @@ class EgctlTest {
 
     @Test
     void applyCreatesThenReportsUnchangedAndGetShowsTheObjectInEachFormat() {
-        Run created = egctlWithInput(PIPELINE, "apply", "-f", "-");
-        Run again = egctlWithInput(PIPELINE, "apply", "-f", "-");
+        Run created = egctlWithInput(TestDocuments.PIPELINE, "apply", "-f", "-");
+        Run again = egctlWithInput(TestDocuments.PIPELINE, "apply", "-f", "-");
 
         assertThat(created.exit()).as(created.toString()).isZero();
         assertThat(created.out()).isEqualTo("HTTPPipeline/demo created\n");
@@ -107,7 +106,7 @@ class EgctlTest {
     @Test
     void aFileWithOneBadDocumentWritesNoneOfThem() throws Exception {
         Path file = dir.resolve("objects.yaml");
-        Files.writeString(file, PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");
+        Files.writeString(file, TestDocuments.PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");
 
         Run refused = egctl("apply", "-f", file.toString());
 
@@ -133,9 +132,9 @@ class EgctlTest {
 
     @Test
     void createRefusesAnObjectThatExistsAndDeleteOneThatDoesNot() {
-        assertThat(egctlWithInput(PIPELINE, "create", "-f", "-").exit()).isZero();
+        assertThat(egctlWithInput(TestDocuments.PIPELINE, "create", "-f", "-").exit()).isZero();
 
-        Run exists = egctlWithInput(PIPELINE, "create", "-f", "-");
+        Run exists = egctlWithInput(TestDocuments.PIPELINE, "create", "-f", "-");
         Run missing = egctl("delete", "hp", "missing");
         Run deleted = egctl("delete", "hp", "demo");
 
@@ -149,7 +148,7 @@ class EgctlTest {
 
     @Test
     void waitingWithNoNodeConnectedSaysThereIsNothingToWaitFor() {
-        Run applied = egctlWithInput(PIPELINE, "apply", "--wait", "--timeout", "5s", "-f", "-");
+        Run applied = egctlWithInput(TestDocuments.PIPELINE, "apply", "--wait", "--timeout", "5s", "-f", "-");
 
         assertThat(applied.exit()).as(applied.toString()).isZero();
         assertThat(applied.out()).isEqualTo("HTTPPipeline/demo created\nno data-plane node is connected; nothing to wait for\n");
@@ -157,7 +156,7 @@ class EgctlTest {
 
     @Test
     void aDryRunWritesNothing() {
-        Run dry = egctlWithInput(PIPELINE, "apply", "--dry-run", "-f", "-");
+        Run dry = egctlWithInput(TestDocuments.PIPELINE, "apply", "--dry-run", "-f", "-");
 
         assertThat(dry.exit()).as(dry.toString()).isZero();
         assertThat(dry.out()).contains("HTTPPipeline/demo created");
@@ -166,7 +165,7 @@ class EgctlTest {
 
     @Test
     void describeSaysWhenNoNodeHasConnected() {
-        egctlWithInput(PIPELINE, "apply", "-f", "-");
+        egctlWithInput(TestDocuments.PIPELINE, "apply", "-f", "-");
 
         Run described = egctl("describe", "hp", "demo");
 
@@ -202,8 +201,9 @@ class EgctlTest {
     void anUnreachableControlPlaneIsNamedWithHowToPointElsewhere() {
         String nowhere = "127.0.0.1:" + FreePorts.pick();
 
-        Run refused = egctlWithInput("", Map.of("EGCTL_SERVER", nowhere), "get", "hp");
-        Run byFlag = egctlWithInput("", Map.of(), "--server", nowhere, "get", "hp");
+        String noConfig = dir.resolve("none.yaml").toString();
+        Run refused = egctlWithInput("", Map.of("EGCTL_SERVER", nowhere, "EGCTL_CONFIG", noConfig), "get", "hp");
+        Run byFlag = egctlWithInput("", Map.of("EGCTL_CONFIG", noConfig), "--server", nowhere, "get", "hp");
 
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).startsWith("Error: cannot reach the control plane at " + nowhere)

@@ -11,7 +11,8 @@ import java.util.Map;
  * A named set of records that filters read at run time, like Easegress's custom data kinds.
  * Changing it takes effect on every node without re-applying the pipelines that use it; the
  * Validator's {@code basicAuth} in mode {@code ETCD} reads its users from one. Records are flat
- * mappings of scalar fields.
+ * mappings of scalar fields. {@code password} and the fields listed in {@code secretFields} are
+ * secrets: egctl shows them redacted.
  *
  * <pre>
  * kind: CustomData
@@ -21,11 +22,16 @@ import java.util.Map;
  *   password: $2y$10$...
  * </pre>
  */
-public record CustomDataSpec(String name, List<Map<String, String>> records) implements ObjectSpec {
+public record CustomDataSpec(String name, List<Map<String, String>> records, List<String> secretFields) implements ObjectSpec {
+
+    public CustomDataSpec {
+        records = List.copyOf(records);
+        secretFields = List.copyOf(secretFields);
+    }
 
     public static CustomDataSpec decode(String name, SpecObject o) {
         List<Map<String, String>> records = o.list("records", CustomDataSpec::record);
-        return new CustomDataSpec(name, records);
+        return new CustomDataSpec(name, records, o.stringList("secretFields"));
     }
 
     private static Map<String, String> record(SpecNode node) {

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
 
 /** The API egctl uses: create, apply, get, list and delete objects. */
@@ -41,17 +43,27 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
 
     @Override
     public void create(WriteRequest request, StreamObserver<WriteResponse> response) {
-        Responder.respond(response, () -> writes.write(decoder.decode(request.getDocumentsList(), mode(request)), true, request.getDryRun()));
+        Responder.respond(response, () -> write(request, true));
     }
 
     @Override
     public void apply(WriteRequest request, StreamObserver<WriteResponse> response) {
-        Responder.respond(response, () -> writes.write(decoder.decode(request.getDocumentsList(), mode(request)), false, request.getDryRun()));
+        Responder.respond(response, () -> write(request, false));
+    }
+
+    /** Documents with redaction markers are decoded with their stored objects' secrets put back; others as they are. */
+    private CompletableFuture<WriteResponse> write(WriteRequest request, boolean createOnly) {
+        List<ObjectId> withMarkers = decoder.holdingMarkers(request.getDocumentsList());
+        CompletableFuture<Map<ObjectId, ObjectNode>> stored = withMarkers.isEmpty()
+                ? CompletableFuture.completedFuture(Map.of())
+                : reads.storedTrees(withMarkers);
+        return stored.thenCompose(trees -> writes.write(decoder.decode(request.getDocumentsList(), mode(request), trees),
+                createOnly, request.getDryRun()));
     }
 
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> response) {
-        Responder.respond(response, () -> reads.get(id(request.getKey())).thenApply(read -> {
+        Responder.respond(response, () -> reads.get(id(request.getKey()), ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
             GetResponse.Builder out = GetResponse.newBuilder().setObject(read.value());
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
             return out.build();
@@ -62,7 +74,7 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     public void list(ListRequest request, StreamObserver<ListResponse> response) {
         Responder.respond(response, () -> {
             Optional<ObjectKind> kind = request.getKind().isEmpty() ? Optional.empty() : Optional.of(kind(request.getKind()));
-            return reads.list(kind).thenApply(read -> {
+            return reads.list(kind, ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
                 ListResponse.Builder out = ListResponse.newBuilder().setRevision(read.revision()).addAllObjects(read.value());
                 read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
                 return out.build();

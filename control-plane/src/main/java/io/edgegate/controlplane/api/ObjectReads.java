@@ -10,6 +10,13 @@ import io.edgegate.controlplane.store.StoreUnavailableException;
 import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
 import io.grpc.Status;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgegate.controlplane.secrets.SecretFields;
+import io.edgegate.controlplane.security.Caller;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SpecException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,17 +31,70 @@ public final class ObjectReads {
 
     private final Store store;
     private final ConfigCache cache;
+    private final DocumentParser parser = new DocumentParser();
 
     public ObjectReads(Store store, ConfigCache cache) {
         this.store = store;
         this.cache = cache;
     }
 
+    /**
+     * Whether an answer may hold secrets: only when asked for, and only for an admin (or on a
+     * control plane run with --insecure, which has no roles). Checked when the call starts.
+     */
+    public static boolean showSecrets(boolean requested) {
+        if (requested && !Caller.mayShowSecrets()) {
+            String role = Caller.current().map(c -> c.role().label()).orElse("this caller");
+            throw new ApiException(Status.Code.PERMISSION_DENIED, "role " + role + " cannot show secrets (needs admin)");
+        }
+        return requested;
+    }
+
+    public CompletableFuture<Read<StoredObject>> get(ObjectId id, boolean showSecrets) {
+        return get(id).thenApply(read -> new Read<>(visible(read.value(), showSecrets), read.revision(), read.staleReason()));
+    }
+
+    public CompletableFuture<Read<List<StoredObject>>> list(Optional<ObjectKind> kind, boolean showSecrets) {
+        return list(kind).thenApply(read -> new Read<>(read.value().stream().map(o -> visible(o, showSecrets)).toList(),
+                read.revision(), read.staleReason()));
+    }
+
+    /** The stored documents of these objects, with their secrets (for putting back redacted ones); absent objects are left out. */
+    public CompletableFuture<Map<ObjectId, ObjectNode>> storedTrees(List<ObjectId> ids) {
+        return store.read(ids).thenApply(result -> {
+            Map<ObjectId, ObjectNode> trees = new HashMap<>();
+            for (ObjectId id : ids) {
+                result.get(id).ifPresent(record -> trees.put(id, tree(record.json())));
+            }
+            return trees;
+        });
+    }
+
+    private StoredObject visible(StoredObject object, boolean showSecrets) {
+        if (showSecrets) {
+            return object;
+        }
+        Optional<ObjectKind> kind = ObjectKind.byKindName(object.getKey().getKind());
+        if (kind.isEmpty()) {
+            return object;
+        }
+        ObjectNode redacted = SecretFields.redact(kind.get(), tree(object.getJson()));
+        return object.toBuilder().setJson(parser.toJson(redacted)).build();
+    }
+
+    private ObjectNode tree(String json) {
+        try {
+            return parser.parseJson(json);
+        } catch (SpecException e) {
+            throw new IllegalStateException("a stored object is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** A read's answer, and why it may be stale (empty when it came from etcd). */
     public record Read<T>(T value, long revision, Optional<String> staleReason) {
     }
 
-    public CompletableFuture<Read<StoredObject>> get(ObjectId id) {
+    private CompletableFuture<Read<StoredObject>> get(ObjectId id) {
         return store.read(List.of(id))
                 .thenApply(result -> new Read<>(result.get(id).map(ProtoMapping::stored)
                         .orElseThrow(() -> notFound(id)), result.revision(), Optional.<String>empty()))
@@ -43,7 +103,7 @@ public final class ObjectReads {
     }
 
     /** Every object of {@code kind}, or of every kind when empty; sorted by kind and name. */
-    public CompletableFuture<Read<List<StoredObject>>> list(Optional<ObjectKind> kind) {
+    private CompletableFuture<Read<List<StoredObject>>> list(Optional<ObjectKind> kind) {
         var load = kind.isPresent() ? store.list(kind.get()) : store.loadAll();
         return load.thenApply(snapshot -> new Read<>(snapshot.objects().stream()
                         .sorted(Comparator.comparing(r -> r.id()))

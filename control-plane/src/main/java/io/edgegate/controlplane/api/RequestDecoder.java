@@ -1,6 +1,8 @@
 package io.edgegate.controlplane.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.api.v1.Document;
+import io.edgegate.controlplane.secrets.SecretFields;
 import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectId;
@@ -32,6 +34,14 @@ final class RequestDecoder {
     }
 
     List<DecodedDocument> decode(List<Document> documents, ValidationMode mode) {
+        return decode(documents, mode, Map.of());
+    }
+
+    /**
+     * As {@link #decode(List, ValidationMode)}, first putting back the secrets of {@code stored}
+     * objects wherever a document holds their unchanged redaction marker.
+     */
+    List<DecodedDocument> decode(List<Document> documents, ValidationMode mode, Map<ObjectId, ObjectNode> stored) {
         if (documents.isEmpty()) {
             throw new ApiException(Status.Code.INVALID_ARGUMENT, "no documents given");
         }
@@ -40,7 +50,14 @@ final class RequestDecoder {
         for (Document document : documents) {
             SourceDocument source = source(document);
             try {
-                DecodedObject object = decoder.decode(parser.parse(source), mode);
+                ObjectNode tree = parser.parse(source);
+                List<String> lost = restoreSecrets(tree, stored);
+                if (!lost.isEmpty()) {
+                    errors.add(source.label() + describeIdentity(source) + ": " + String.join(", ", lost)
+                            + ": holds a redaction marker that matches no stored secret of this object; write the secret itself");
+                    continue;
+                }
+                DecodedObject object = decoder.decode(tree, mode);
                 decoded.add(new DecodedDocument(source, object));
             } catch (SpecException e) {
                 String where = source.label() + describeIdentity(source);
@@ -52,6 +69,36 @@ final class RequestDecoder {
             throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", errors));
         }
         return decoded;
+    }
+
+    /** The objects whose documents hold redaction markers: their stored secrets are needed to decode them. */
+    List<ObjectId> holdingMarkers(List<Document> documents) {
+        List<ObjectId> ids = new ArrayList<>();
+        for (Document document : documents) {
+            try {
+                ObjectNode tree = parser.parse(source(document));
+                ObjectId id = ObjectDecoder.identify(tree);
+                if (SecretFields.holdsMarkers(id.kind(), tree)) {
+                    ids.add(id);
+                }
+            } catch (SpecException e) {
+                // Reported by decode, with every other problem.
+            }
+        }
+        return ids;
+    }
+
+    private static List<String> restoreSecrets(ObjectNode tree, Map<ObjectId, ObjectNode> stored) {
+        ObjectId id;
+        try {
+            id = ObjectDecoder.identify(tree);
+        } catch (SpecException e) {
+            return List.of();
+        }
+        if (!SecretFields.holdsMarkers(id.kind(), tree)) {
+            return List.of();
+        }
+        return SecretFields.restore(id.kind(), tree, java.util.Optional.ofNullable(stored.get(id)));
     }
 
     /** The objects named by documents to delete: only their name and kind must be valid. */

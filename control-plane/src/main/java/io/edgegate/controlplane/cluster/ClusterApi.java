@@ -50,9 +50,11 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     private final ObjectReads reads;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
+    private final boolean insecure;
 
     public ClusterApi(ClusterView view, MemberRegistry local, MemberBackend backend, ConfigCache cache, ObjectReads reads,
-                      ScheduledExecutorService scheduler, Clock clock) {
+                      ScheduledExecutorService scheduler, Clock clock, boolean insecure) {
+        this.insecure = insecure;
         this.view = view;
         this.local = local;
         this.backend = backend;
@@ -70,6 +72,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
                 .setRevision(store.revision())
                 .setEpoch(epoch(store.epoch(), members.stream().anyMatch(m -> MemberStates.isHeld(m, store.epoch()))))
                 .addAllMembers(members)
+                .setInsecure(insecure)
                 .build());
         response.onCompleted();
     }
@@ -115,7 +118,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
 
     @Override
     public void describe(GetRequest request, StreamObserver<DescribeResponse> response) {
-        Responder.respond(response, () -> reads.get(ObjectApi.id(request.getKey())).thenApply(read -> {
+        Responder.respond(response, () -> reads.get(ObjectApi.id(request.getKey()), ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
             StoredObject object = read.value();
             DescribeResponse.Builder out = DescribeResponse.newBuilder().setObject(object);
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));

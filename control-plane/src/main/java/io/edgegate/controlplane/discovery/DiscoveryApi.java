@@ -6,7 +6,10 @@ import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.controlplane.cluster.MemberRegistry;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.config.ConfigDelta;
+import io.edgegate.controlplane.security.CallAuthorization;
+import io.edgegate.controlplane.security.SecurityCounters;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.util.Optional;
 import io.grpc.stub.StreamObserver;
 
 /** Accepts data-plane streams; each becomes a {@link NodeSession}. */
@@ -15,16 +18,20 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     private final ConfigCache cache;
     private final MemberRegistry members;
     private final ConfigDelta.Memo deltas = new ConfigDelta.Memo();
+    private final SecurityCounters counters;
 
-    public DiscoveryApi(ConfigCache cache, MemberRegistry members) {
+    public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters) {
         this.cache = cache;
         this.members = members;
+        this.counters = counters;
     }
 
     @Override
     public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> responses) {
         ServerCallStreamObserver<ConfigUpdate> out = (ServerCallStreamObserver<ConfigUpdate>) responses;
-        NodeSession session = new NodeSession(out, cache, members, deltas);
+        // Set by CallAuthorization from the stream's client certificate; absent on an insecure control plane.
+        Optional<String> certifiedNode = Optional.ofNullable(CallAuthorization.CERTIFIED_NODE.get());
+        NodeSession session = new NodeSession(out, cache, members, deltas, certifiedNode, counters);
         out.setOnReadyHandler(session::sendLatest);
         out.setOnCancelHandler(session::closed);
         return session;

@@ -11,6 +11,8 @@ import io.edgegate.controlplane.config.ConfigSnapshot;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.edgegate.controlplane.security.SecurityCounters;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,13 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private ConfigSnapshot sent;
     private boolean closed;
 
-    NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members, ConfigDelta.Memo deltas) {
+    private final Optional<String> certifiedNode;
+    private final SecurityCounters counters;
+
+    NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members, ConfigDelta.Memo deltas,
+                Optional<String> certifiedNode, SecurityCounters counters) {
+        this.certifiedNode = certifiedNode;
+        this.counters = counters;
         this.out = out;
         this.cache = cache;
         this.members = members;
@@ -65,6 +73,16 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private void hello(NodeHello hello) {
         if (hello.getNodeId().isBlank()) {
             fail(Status.INVALID_ARGUMENT.withDescription("hello without a node id"));
+            return;
+        }
+        if (certifiedNode.isPresent() && !certifiedNode.get().equals(hello.getNodeId())) {
+            // A node may only speak for itself: otherwise one stolen certificate could replace any node's record.
+            log.warn("refused a config stream from {}: its hello says node {} but its certificate names node {}",
+                    hello.getAddress(), hello.getNodeId(), certifiedNode.get());
+            counters.refusedNode();
+            fail(Status.PERMISSION_DENIED.withDescription("this certificate names node " + certifiedNode.get()
+                    + ", not " + hello.getNodeId() + "; start the node with --node-id " + certifiedNode.get()
+                    + " or give it its own certificate"));
             return;
         }
         synchronized (this) {

@@ -7,6 +7,11 @@ import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.edgegate.controlplane.etcd.EtcdAccess;
+import io.edgegate.security.TlsFiles;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Txn;
 import io.etcd.jetcd.Watch;
@@ -67,7 +72,30 @@ public final class EtcdStore implements Store {
      * connection), so a write is refused in well under a second instead of hanging.
      */
     public static Client connect(List<String> endpoints) {
-        return Client.builder()
+        return connect(endpoints, EtcdAccess.none());
+    }
+
+    /** As {@link #connect(List)}, over TLS and with a user when {@code access} says so. */
+    public static Client connect(List<String> endpoints, EtcdAccess access) {
+        ClientBuilder builder = Client.builder();
+        if (access.tls()) {
+            // Checked up front so a bad file fails the start naming it, not the first call with a TLS error.
+            TlsFiles files = new TlsFiles(access.certificate(), access.key(), access.ca().get());
+            files.load(java.time.Instant.now());
+            try {
+                SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(access.ca().get().toFile());
+                if (access.certificate().isPresent()) {
+                    tls.keyManager(access.certificate().get().toFile(), access.key().get().toFile());
+                }
+                builder.sslContext(tls.build());
+            } catch (javax.net.ssl.SSLException e) {
+                throw new IllegalArgumentException("cannot use the etcd TLS files: " + e.getMessage(), e);
+            }
+        }
+        if (access.user().isPresent()) {
+            builder.user(ByteSequence.from(access.user().get(), UTF_8)).password(ByteSequence.from(password(access.passwordFile().get()), UTF_8));
+        }
+        return builder
                 .endpoints(endpoints.toArray(String[]::new))
                 .connectTimeout(Duration.ofSeconds(1))
                 .waitForReady(false)
@@ -76,6 +104,14 @@ public final class EtcdStore implements Store {
                 .retryMaxDelay(300)
                 .retryMaxDuration(Duration.ofSeconds(1))
                 .build();
+    }
+
+    private static String password(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file, UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read the etcd password: " + e.getMessage(), e);
+        }
     }
 
     @Override

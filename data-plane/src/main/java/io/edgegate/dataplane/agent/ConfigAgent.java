@@ -14,7 +14,6 @@ import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,8 +48,15 @@ public final class ConfigAgent implements AutoCloseable {
     private int next;
     private boolean closed;
 
+    private final ControlChannels channelFactory;
+
     public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, LastGoodConfig lastGood,
                        ScheduledExecutorService scheduler) {
+        this(targets, identity, updater, lastGood, scheduler, ControlChannels.plaintext());
+    }
+
+    public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, LastGoodConfig lastGood,
+                       ScheduledExecutorService scheduler, ControlChannels channelFactory) {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one control-plane address is needed");
         }
@@ -59,15 +65,32 @@ public final class ConfigAgent implements AutoCloseable {
         this.updater = updater;
         this.lastGood = lastGood;
         this.scheduler = scheduler;
+        this.channelFactory = channelFactory;
         for (String target : targets) {
-            channels.add(NettyChannelBuilder.forTarget(target)
-                    .usePlaintext()
-                    .keepAliveTime(10, TimeUnit.SECONDS)
-                    .keepAliveTimeout(5, TimeUnit.SECONDS)
-                    .keepAliveWithoutCalls(true)
-                    .maxInboundMessageSize(64 * 1024 * 1024)
-                    .build());
+            channels.add(channelFactory.open(target));
         }
+        channelFactory.onCredentialsChange(this::reconnectWithNewCredentials);
+    }
+
+    /**
+     * A new certificate only counts from the next TLS handshake: open new channels and move the
+     * stream to them. Traffic is not touched; the node keeps serving its config meanwhile.
+     */
+    private void reconnectWithNewCredentials() {
+        List<ManagedChannel> old;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            old = new ArrayList<>(channels);
+            channels.clear();
+            for (String target : targets) {
+                channels.add(channelFactory.open(target));
+            }
+            next = targets.indexOf(currentTarget()) < 0 ? next : targets.indexOf(currentTarget());
+        }
+        log.info("certificate files changed: reconnecting to the control plane with them");
+        old.forEach(ManagedChannel::shutdownNow);
     }
 
     public void start() {

@@ -1,0 +1,169 @@
+package io.edgegate.controlplane.secrets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.edgegate.spec.ObjectKind;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * Which fields of an object hold secrets, and their redaction: private keys of an HTTPServer, a
+ * Validator's JWT secret and signature keys, CustomData passwords and the fields a CustomData
+ * lists in {@code secretFields}. A redacted value reads {@code <redacted, sha256:…>} (a prefix of
+ * the value's hash: enough to see that it changed, too short to test guesses against); applying a
+ * document that still holds the marker of the stored value keeps that value, so
+ * {@code get -o yaml | edit | apply} works without ever printing the secret.
+ */
+public final class SecretFields {
+
+    private static final Pattern MARKER = Pattern.compile("<redacted, sha256:([0-9a-f]{16})>");
+    private static final List<List<String>> SERVER = List.of(List.of("keyBase64"), List.of("keys", "*"));
+    private static final List<List<String>> PIPELINE = List.of(
+            List.of("filters", "*", "jwt", "secret"),
+            List.of("filters", "*", "signature", "accessKeys", "*"),
+            List.of("filters", "*", "signature", "accessKeySecret"));
+    private static final Map<ObjectKind, List<List<String>>> FIXED = Map.of(
+            ObjectKind.HTTP_SERVER, SERVER, ObjectKind.HTTP_PIPELINE, PIPELINE, ObjectKind.PIPELINE, PIPELINE);
+
+    private SecretFields() {
+    }
+
+    /** A copy of {@code document} with every secret replaced by its marker. */
+    public static ObjectNode redact(ObjectKind kind, ObjectNode document) {
+        ObjectNode copy = document.deepCopy();
+        visit(kind, copy, (holder, value) -> holder.set(TextNode.valueOf(marker(value.asText()))));
+        return copy;
+    }
+
+    /** Whether any secret of {@code document} is a redaction marker (only then does an apply need the stored object). */
+    public static boolean holdsMarkers(ObjectKind kind, ObjectNode document) {
+        boolean[] found = {false};
+        visit(kind, document, (holder, value) -> found[0] |= MARKER.matcher(value.asText()).matches());
+        return found[0];
+    }
+
+    /**
+     * Puts the stored secret back wherever {@code document} holds the marker of one of the stored
+     * object's secrets (wherever it now sits: records may have been reordered). A marker that
+     * matches no stored secret is an error, since the secret was lost in an edit: the fields'
+     * paths are returned.
+     */
+    public static List<String> restore(ObjectKind kind, ObjectNode document, Optional<ObjectNode> stored) {
+        Map<String, String> originals = new java.util.HashMap<>();
+        stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(marker(value.asText()), value.asText())));
+        List<String> unmatched = new ArrayList<>();
+        visit(kind, document, (holder, value) -> {
+            if (!MARKER.matcher(value.asText()).matches()) {
+                return;
+            }
+            String original = originals.get(value.asText());
+            if (original != null) {
+                holder.set(TextNode.valueOf(original));
+            } else {
+                unmatched.add(String.join(".", holder.path()));
+            }
+        });
+        return unmatched;
+    }
+
+    static String marker(String secret) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            return "<redacted, sha256:" + HexFormat.of().formatHex(hash, 0, 8) + ">";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<List<String>> paths(ObjectKind kind, ObjectNode document) {
+        if (kind != ObjectKind.CUSTOM_DATA) {
+            return FIXED.getOrDefault(kind, List.of());
+        }
+        List<List<String>> paths = new ArrayList<>();
+        paths.add(List.of("records", "*", "password"));
+        JsonNode listed = document.path("secretFields");
+        if (listed.isArray()) {
+            listed.forEach(field -> paths.add(List.of("records", "*", field.asText())));
+        }
+        return paths;
+    }
+
+    /** A place that holds a secret: can be read and replaced. */
+    interface Holder {
+        List<String> path();
+
+        void set(JsonNode value);
+    }
+
+    private static void visit(ObjectKind kind, ObjectNode document, BiConsumer<Holder, JsonNode> action) {
+        for (List<String> pattern : paths(kind, document)) {
+            walk(document, pattern, 0, new ArrayList<>(), action);
+        }
+    }
+
+    private static void walk(JsonNode node, List<String> pattern, int depth, List<String> path, BiConsumer<Holder, JsonNode> action) {
+        String step = pattern.get(depth);
+        boolean last = depth == pattern.size() - 1;
+        if (node instanceof ObjectNode object) {
+            List<String> names = new ArrayList<>();
+            if (step.equals("*")) {
+                object.fieldNames().forEachRemaining(names::add);
+            } else if (object.has(step)) {
+                names.add(step);
+            }
+            for (String name : names) {
+                List<String> here = append(path, name);
+                JsonNode child = object.get(name);
+                if (last) {
+                    if (child.isTextual()) {
+                        action.accept(new FieldHolder(object, name, here), child);
+                    }
+                } else {
+                    walk(child, pattern, depth + 1, here, action);
+                }
+            }
+        } else if (node instanceof ArrayNode array && step.equals("*")) {
+            for (int i = 0; i < array.size(); i++) {
+                List<String> here = append(path, String.valueOf(i));
+                JsonNode child = array.get(i);
+                if (last) {
+                    if (child.isTextual()) {
+                        action.accept(new ElementHolder(array, i, here), child);
+                    }
+                } else {
+                    walk(child, pattern, depth + 1, here, action);
+                }
+            }
+        }
+    }
+
+    private static List<String> append(List<String> path, String step) {
+        List<String> longer = new ArrayList<>(path);
+        longer.add(step);
+        return longer;
+    }
+
+    private record FieldHolder(ObjectNode parent, String name, List<String> path) implements Holder {
+        @Override
+        public void set(JsonNode value) {
+            parent.set(name, value);
+        }
+    }
+
+    private record ElementHolder(ArrayNode parent, int index, List<String> path) implements Holder {
+        @Override
+        public void set(JsonNode value) {
+            parent.set(index, value);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.edgegate.controlplane.security;
+
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.controlplane.store.StoreUnavailableException;
+import io.edgegate.security.NodeIdentity;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may call what. A data plane's config stream needs a client certificate of the cluster CA
+ * naming a node (the stream's node id is then checked against it); every other call needs a
+ * bearer token whose role allows the method. Refusals say how to get in, never why a token failed.
+ */
+public final class CallAuthorization implements ServerInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(CallAuthorization.class);
+    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    /** The node id a config stream's certificate names. */
+    public static final Context.Key<String> CERTIFIED_NODE = Context.key("edgegate-certified-node");
+    private static final String HOW_TO_GET_ONE = "send a token (--token, EGCTL_TOKEN or an egctl context); an admin makes one with "
+            + "'egctl token create --role viewer --name NAME', and the first admin token is in the control plane's admin token file";
+
+    private final Tokens tokens;
+    private final String trustDomain;
+    private final CallRateLimit rateLimit;
+    private final SecurityCounters counters;
+    private final MethodRoles roles = new MethodRoles();
+
+    public CallAuthorization(Tokens tokens, String trustDomain, double callsPerSecondPerToken, SecurityCounters counters) {
+        this.tokens = tokens;
+        this.trustDomain = trustDomain;
+        this.rateLimit = new CallRateLimit(callsPerSecondPerToken, System::nanoTime);
+        this.counters = counters;
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (call.getMethodDescriptor().getServiceName().equals(ConfigDiscoveryGrpc.SERVICE_NAME)) {
+            return node(call, headers, next);
+        }
+        String header = headers.get(AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: " + HOW_TO_GET_ONE), () -> counters.unauthenticated());
+        }
+        Optional<Caller> caller;
+        try {
+            caller = tokens.authenticate(header.substring(7).trim());
+        } catch (StoreUnavailableException e) {
+            return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token: etcd is unreachable"), () -> { });
+        }
+        if (caller.isEmpty()) {
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("the token is unknown, revoked or expired: " + HOW_TO_GET_ONE),
+                    () -> counters.unauthenticated());
+        }
+        MethodRoles.Need need = roles.of(call.getMethodDescriptor());
+        Role role = caller.get().role();
+        if (!role.allows(need.role())) {
+            log.info("refused {} to token {} (role {})", call.getMethodDescriptor().getFullMethodName(), caller.get().name(), role.label());
+            return refuse(call, Status.PERMISSION_DENIED.withDescription("role " + role.label() + " cannot " + need.verb()
+                    + " (needs " + need.role().label() + ")"), () -> counters.denied());
+        }
+        if (!rateLimit.tryAcquire(caller.get().name())) {
+            return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("token " + caller.get().name() + " made more than "
+                    + (long) rateLimit.perSecond() + " calls per second; slow down"), () -> counters.rateLimited());
+        }
+        Context context = Context.current().withValue(Caller.KEY, caller.get());
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private <Q, R> ServerCall.Listener<Q> node(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        Optional<String> nodeId = peerCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))
+                .flatMap(certificate -> NodeIdentity.nodeIdOf(certificate, trustDomain));
+        if (nodeId.isEmpty()) {
+            log.warn("refused a config stream from {}: no node certificate of trust domain {}",
+                    call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), trustDomain);
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("a data plane must present a client certificate of the "
+                    + "cluster CA naming it (" + NodeIdentity.uri(trustDomain, "<node-id>") + ")"), counters::refusedNode);
+        }
+        Context context = Context.current().withValue(CERTIFIED_NODE, nodeId.get());
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private static Optional<X509Certificate> peerCertificate(SSLSession session) {
+        if (session == null) {
+            return Optional.empty();
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? Optional.of(x509) : Optional.empty();
+        } catch (SSLPeerUnverifiedException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status, Runnable count) {
+        count.run();
+        call.close(status, new Metadata());
+        return new ServerCall.Listener<>() {
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package io.edgegate.controlplane.security;
+
+import io.edgegate.security.NodeIdentity;
+import io.edgegate.security.TlsFiles;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How a control plane guards its port: its TLS files (absent only with {@code --insecure}, which
+ * also turns tokens off), the trust domain node certificates name, where the first admin token is
+ * written, and how many calls per second one token may make.
+ */
+public record ControlPlaneSecurity(Optional<TlsFiles> tls, String trustDomain, Path adminTokenFile, double callsPerSecondPerToken) {
+
+    public static final double DEFAULT_CALLS_PER_SECOND = 100;
+
+    public static ControlPlaneSecurity disabled() {
+        return new ControlPlaneSecurity(Optional.empty(), NodeIdentity.DEFAULT_TRUST_DOMAIN, Path.of("admin.token"), DEFAULT_CALLS_PER_SECOND);
+    }
+
+    public static ControlPlaneSecurity tls(TlsFiles files, Path adminTokenFile) {
+        return new ControlPlaneSecurity(Optional.of(files), NodeIdentity.DEFAULT_TRUST_DOMAIN, adminTokenFile, DEFAULT_CALLS_PER_SECOND);
+    }
+
+    public boolean insecure() {
+        return tls.isEmpty();
+    }
+}

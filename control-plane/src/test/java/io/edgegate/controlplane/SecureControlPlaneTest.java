@@ -1,0 +1,350 @@
+package io.edgegate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.api.v1.ClusterServiceGrpc;
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.CreateTokenRequest;
+import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.ListMembersRequest;
+import io.edgegate.api.v1.ListRequest;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectServiceGrpc;
+import io.edgegate.api.v1.RevokeTokenRequest;
+import io.edgegate.api.v1.TokenServiceGrpc;
+import io.edgegate.api.v1.WhoAmIRequest;
+import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.security.CertificateAuthority;
+import io.edgegate.security.ControlChannelTls;
+import io.edgegate.security.PkiDirectory;
+import io.edgegate.security.ReloadingTls;
+import io.edgegate.security.TlsFileException;
+import io.edgegate.security.TlsFiles;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.TestPki;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.netty.pkitesting.X509Bundle;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The control plane's port as an attacker and as each role meets it: real TLS with certificates
+ * from the cluster PKI tool, tokens, node identities and secrets (in-memory store).
+ */
+class SecureControlPlaneTest {
+
+    @TempDir
+    static Path dir;
+
+    private static PkiDirectory pki;
+    private static ControlPlane controlPlane;
+    private static int port;
+    private static Path tokenFile;
+    private static String adminToken;
+    private static final List<ManagedChannel> channels = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = new PkiDirectory(dir.resolve("pki"));
+        TlsFiles server = pki.issueServer("control-plane", List.of("127.0.0.1", "localhost"));
+        tokenFile = dir.resolve("state/admin.token");
+        port = FreePorts.pick();
+        controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port), ControlPlaneSecurity.tls(server, tokenFile));
+        controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+        adminToken = Files.readString(tokenFile).strip();
+    }
+
+    @AfterAll
+    static void stop() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        controlPlane.close();
+    }
+
+    @Test
+    void theFirstAdminTokenIsWrittenToAFileOnlyItsOwnerCanRead() throws Exception {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        assertThat(adminToken).startsWith("egt_bootstrap-admin.");
+        assertThat(tokens(adminToken).whoAmI(WhoAmIRequest.getDefaultInstance()).getRole()).isEqualTo("admin");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.dir()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pki.caKey()))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aPlaintextClientDoesNotGetIn() {
+        ManagedChannel plaintext = track(NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+        assertThatThrownBy(() -> ObjectServiceGrpc.newBlockingStub(plaintext).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .list(ListRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+    }
+
+    @Test
+    void aClientThatTrustsAnotherCaRefusesTheControlPlane() {
+        PkiDirectory other = new PkiDirectory(dir.resolve("other-ca"));
+        assertThatThrownBy(() -> {
+            other.authority();
+            objects(tls(TlsFiles.trustOnly(other.caCertificate())), adminToken).list(ListRequest.getDefaultInstance());
+        }).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(causes(e)).contains("PKIX path"));
+    }
+
+    @Test
+    void aCallWithoutTokenIsUnauthenticatedAndSaysHowToGetOne() {
+        assertThatThrownBy(() -> objects(tls(TlsFiles.trustOnly(pki.caCertificate())), null).list(ListRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                    assertThat(e.getStatus().getDescription()).contains("no token").contains("egctl token create");
+                });
+        assertThatThrownBy(() -> objects(tls(TlsFiles.trustOnly(pki.caCertificate())), "egt_bootstrap-admin.wrong")
+                .list(ListRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    @Test
+    void eachRoleMayDoItsOwnAndNoMore() {
+        String viewer = create("viewer-a", "viewer");
+        String operator = create("operator-a", "operator");
+
+        assertThat(objects(viewer).list(ListRequest.getDefaultInstance()).getObjectsCount()).isGreaterThanOrEqualTo(0);
+        assertThat(cluster(viewer).listMembers(ListMembersRequest.getDefaultInstance()).getInsecure()).isFalse();
+        assertThatThrownBy(() -> objects(viewer).apply(RunningControlPlane.documents(TestObjects.pipeline("p-viewer"))))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).startsWith("role viewer cannot apply");
+                });
+
+        assertThat(objects(operator).apply(RunningControlPlane.documents(TestObjects.pipeline("p-operator"))).getResultsCount())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> tokens(operator).create(CreateTokenRequest.newBuilder().setName("x").setRole("admin").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).startsWith("role operator cannot create tokens");
+                });
+    }
+
+    @Test
+    void aRevokedTokenStopsWorkingWithinASecond() {
+        String token = create("short-lived", "viewer");
+        objects(token).list(ListRequest.getDefaultInstance());
+        tokens(adminToken).revoke(RevokeTokenRequest.newBuilder().setName("short-lived").build());
+        await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> assertThatThrownBy(() -> objects(token).list(ListRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED)));
+    }
+
+    @Test
+    void anExpiredTokenIsRefused() {
+        String token = tokens(adminToken).create(CreateTokenRequest.newBuilder().setName("brief").setRole("viewer").setTtlMillis(300).build())
+                .getToken();
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThatThrownBy(() -> objects(token).list(ListRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED)));
+    }
+
+    @Test
+    void aNodeMaySpeakOnlyForTheNodeItsCertificateNames() throws Exception {
+        TlsFiles node2 = pki.issueNode("edgegate.local", "node-2");
+        ConfigDiscoveryGrpc.ConfigDiscoveryStub asNode2 = ConfigDiscoveryGrpc.newStub(tls(node2));
+
+        TestNode impostor = TestNode.connect(asNode2, "node-1");
+        assertThat(impostor.error()).satisfies(status -> {
+            assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(status.getDescription()).contains("names node node-2, not node-1");
+        });
+        assertThat(cluster(adminToken).listMembers(ListMembersRequest.getDefaultInstance()).getMembersList())
+                .noneMatch(m -> m.getNodeId().equals("node-1"));
+
+        TestNode honest = TestNode.connect(asNode2, "node-2");
+        ConfigUpdate snapshot = honest.next();
+        assertThat(snapshot.getFullSnapshot()).isTrue();
+        await().untilAsserted(() -> assertThat(cluster(adminToken).listMembers(ListMembersRequest.getDefaultInstance()).getMembersList())
+                .anyMatch(m -> m.getNodeId().equals("node-2")));
+    }
+
+    @Test
+    void aStreamWithoutANodeCertificateOrWithOneOfAnotherCaIsRefused() throws Exception {
+        TestNode anonymous = TestNode.connect(ConfigDiscoveryGrpc.newStub(tls(TlsFiles.trustOnly(pki.caCertificate()))), "node-9");
+        assertThat(anonymous.error().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+
+        PkiDirectory other = new PkiDirectory(dir.resolve("rogue-ca"));
+        TlsFiles rogue = other.issueNode("edgegate.local", "node-9");
+        // Trusts our CA (so it gets as far as the handshake) but presents a certificate of another CA.
+        TlsFiles rogueWithOurTrust = TlsFiles.of(rogue.certificate().get(), rogue.key().get(), pki.caCertificate());
+        TestNode stranger = TestNode.connect(ConfigDiscoveryGrpc.newStub(tls(rogueWithOurTrust)), "node-9");
+        assertThat(stranger.error().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.UNAUTHENTICATED);
+        assertThat(cluster(adminToken).listMembers(ListMembersRequest.getDefaultInstance()).getMembersList())
+                .noneMatch(m -> m.getNodeId().equals("node-9"));
+    }
+
+    @Test
+    void secretsAreRedactedExceptForAnAdminWhoAsksAndSurviveARoundTrip() throws Exception {
+        X509Bundle certificate = TestPki.create("site").server("site.example");
+        String key = TestPki.base64(certificate.getPrivateKeyPEM());
+        String document = """
+                kind: HTTPServer
+                name: secure-site
+                port: 18443
+                https: true
+                certBase64: %s
+                keyBase64: %s
+                rules: []
+                """.formatted(TestPki.base64(certificate.getCertificatePEM()), key);
+        String operator = create("operator-s", "operator");
+        objects(operator).apply(RunningControlPlane.documents(document));
+
+        String shown = objects(operator).get(get("HTTPServer", "secure-site", false)).getObject().getJson();
+        assertThat(shown).doesNotContain(key).containsPattern("\"keyBase64\":\"<redacted, sha256:[0-9a-f]{16}>\"");
+        assertThat(objects(operator).list(ListRequest.newBuilder().setKind("HTTPServer").build()).getObjects(0).getJson())
+                .doesNotContain(key);
+        assertThat(cluster(operator).describe(get("HTTPServer", "secure-site", false)).getObject().getJson()).doesNotContain(key);
+        assertThatThrownBy(() -> objects(operator).get(get("HTTPServer", "secure-site", true)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                    assertThat(e.getStatus().getDescription()).contains("role operator cannot show secrets");
+                });
+        assertThat(objects(adminToken).get(get("HTTPServer", "secure-site", true)).getObject().getJson()).contains(key);
+
+        // get | edit | apply: the marker stands for the stored key, which is kept.
+        String edited = shown.replace("18443", "18444");
+        objects(operator).apply(RunningControlPlane.documents(edited));
+        String stored = objects(adminToken).get(get("HTTPServer", "secure-site", true)).getObject().getJson();
+        assertThat(stored).contains(key).contains("18444");
+
+        String forged = shown.replaceAll("sha256:[0-9a-f]{16}", "sha256:0000000000000000");
+        assertThatThrownBy(() -> objects(operator).apply(RunningControlPlane.documents(forged)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("keyBase64").contains("matches no stored secret");
+                });
+    }
+
+    @Test
+    void customDataPasswordsAndListedFieldsAreSecret() {
+        String operator = create("operator-c", "operator");
+        objects(operator).apply(RunningControlPlane.documents("""
+                kind: CustomData
+                name: users
+                secretFields: [apiKey]
+                records:
+                - {username: alice, password: hunter2-hash, apiKey: k-123456, team: blue}
+                """));
+        String shown = objects(operator).get(get("CustomData", "users", false)).getObject().getJson();
+        assertThat(shown).doesNotContain("hunter2-hash").doesNotContain("k-123456").contains("alice").contains("blue");
+    }
+
+    @Test
+    void oneTokenCannotFloodTheApi() {
+        String chatty = create("chatty", "viewer");
+        ObjectServiceGrpc.ObjectServiceBlockingStub stub = objects(chatty);
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                stub.list(ListRequest.newBuilder().setKind("CustomData").build());
+            }
+        }).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getStatus().getDescription()).contains("token chatty made more than 100 calls per second");
+        });
+        assertThat(objects(adminToken).list(ListRequest.getDefaultInstance())).isNotNull();
+    }
+
+    @Test
+    void expiredOrMismatchedTlsFilesFailTheStartNamingTheFile() throws Exception {
+        CertificateAuthority ca = pki.authority();
+        Path cert = dir.resolve("expired.pem");
+        Path key = dir.resolve("expired-key.pem");
+        ca.issueServer("old", List.of("127.0.0.1"), Duration.ofSeconds(-60)).writeTo(cert, key);
+        assertThatThrownBy(() -> ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                ControlPlaneSecurity.tls(TlsFiles.of(cert, key, pki.caCertificate()), dir.resolve("t1"))))
+                .isInstanceOf(TlsFileException.class)
+                .hasMessageContaining(cert.toString()).hasMessageContaining("expired on");
+
+        Path otherKey = dir.resolve("other-key.pem");
+        ca.issueServer("other", List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(dir.resolve("other.pem"), otherKey);
+        Path good = pki.certificate("control-plane");
+        assertThatThrownBy(() -> ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                ControlPlaneSecurity.tls(TlsFiles.of(good, otherKey, pki.caCertificate()), dir.resolve("t2"))))
+                .isInstanceOf(TlsFileException.class)
+                .hasMessageContaining(otherKey.toString()).hasMessageContaining("does not belong to the certificate");
+
+        Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
+        assertThatThrownBy(() -> ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                ControlPlaneSecurity.tls(TlsFiles.of(good, pki.key("control-plane"), dir.resolve("garbage.pem")), dir.resolve("t3"))))
+                .isInstanceOf(TlsFileException.class)
+                .hasMessageContaining("garbage.pem").hasMessageContaining("no PEM certificate");
+    }
+
+    private static GetRequest get(String kind, String name, boolean showSecrets) {
+        return GetRequest.newBuilder().setKey(ObjectKey.newBuilder().setKind(kind).setName(name)).setShowSecrets(showSecrets).build();
+    }
+
+    private static String create(String name, String role) {
+        return tokens(adminToken).create(CreateTokenRequest.newBuilder().setName(name).setRole(role).build()).getToken();
+    }
+
+    private static ManagedChannel tls(TlsFiles files) {
+        return track(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .sslContext(ControlChannelTls.client(new ReloadingTls(files, Clock.systemUTC()))).build());
+    }
+
+    private static ManagedChannel track(ManagedChannel channel) {
+        synchronized (channels) {
+            channels.add(channel);
+        }
+        return channel;
+    }
+
+    private static Channel withToken(ManagedChannel channel, String token) {
+        Metadata headers = new Metadata();
+        if (token != null) {
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        }
+        return ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static ObjectServiceGrpc.ObjectServiceBlockingStub objects(String token) {
+        return objects(tls(TlsFiles.trustOnly(pki.caCertificate())), token);
+    }
+
+    private static ObjectServiceGrpc.ObjectServiceBlockingStub objects(ManagedChannel channel, String token) {
+        return ObjectServiceGrpc.newBlockingStub(withToken(channel, token)).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private static ClusterServiceGrpc.ClusterServiceBlockingStub cluster(String token) {
+        return ClusterServiceGrpc.newBlockingStub(withToken(tls(TlsFiles.trustOnly(pki.caCertificate())), token))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private static TokenServiceGrpc.TokenServiceBlockingStub tokens(String token) {
+        return TokenServiceGrpc.newBlockingStub(withToken(tls(TlsFiles.trustOnly(pki.caCertificate())), token))
+                .withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            text.append(t).append('\n');
+        }
+        return text.toString();
+    }
+}
