@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # A local EdgeGate cluster on this machine: etcd, one control plane and N data planes on
 # loopback addresses 127.0.0.2, 127.0.0.3, ... (no setup needed on Linux), plus the example
-# objects and three echo backends for them. Logs and state live in one folder.
+# objects and three echo backends for them. Logs and state live in one folder. Secure as a
+# real fleet: a local CA (pki/), etcd with TLS and client certificates, the control plane's
+# port with TLS and tokens, a certificate per node, and an egctl config with an admin token
+# that bin/egctl finds by itself.
 #
 #   deploy/local-cluster.sh up [--data-planes N] [--no-examples]
 #   deploy/local-cluster.sh status
@@ -84,7 +87,14 @@ up() {
   fi
   "$root/deploy/ensure-etcd.sh"
   build_if_needed
+  mkdir -p "$state"
+  chmod 700 "$state"
   mkdir -p "$logs" "$pids"
+
+  local pki="$state/pki" i nodes=""
+  for i in $(seq 1 "$data_planes"); do nodes="$nodes${nodes:+,}node-$i"; done
+  # One tool for every certificate: the CA is made once and kept; the leaves are (re)issued.
+  "$root/bin/egctl" pki init --dir "$pki" --host 127.0.0.1,localhost --nodes "$nodes" >/dev/null
 
   if port_open 127.0.0.1 2381; then
     echo "127.0.0.1:2381 is in use (another control plane?); stop it first" >&2
@@ -93,14 +103,25 @@ up() {
   local etcd_client etcd_peer
   etcd_client=$(free_port_from 23790)
   etcd_peer=$(free_port_from $((etcd_client + 1)))
+  # etcd takes only clients with a certificate of the local CA (the control plane's).
   start etcd etcd --name local --data-dir "$state/etcd" \
-    --listen-client-urls "http://127.0.0.1:$etcd_client" --advertise-client-urls "http://127.0.0.1:$etcd_client" \
-    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
-    --initial-cluster "local=http://127.0.0.1:$etcd_peer" --log-level warn --logger zap
+    --listen-client-urls "https://127.0.0.1:$etcd_client" --advertise-client-urls "https://127.0.0.1:$etcd_client" \
+    --listen-peer-urls "https://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "https://127.0.0.1:$etcd_peer" \
+    --initial-cluster "local=https://127.0.0.1:$etcd_peer" --log-level warn --logger zap \
+    --cert-file "$pki/etcd-server.pem" --key-file "$pki/etcd-server-key.pem" --trusted-ca-file "$pki/ca.pem" --client-cert-auth \
+    --peer-cert-file "$pki/etcd-server.pem" --peer-key-file "$pki/etcd-server-key.pem" --peer-trusted-ca-file "$pki/ca.pem" \
+    --peer-client-cert-auth
   wait_for "etcd" 20 port_open 127.0.0.1 "$etcd_client"
 
-  start control-plane "$root/bin/control-plane" --listen "$cp_listen" --etcd-endpoints "http://127.0.0.1:$etcd_client"
+  start control-plane "$root/bin/control-plane" --listen "$cp_listen" --data-dir "$state/control-plane" \
+    --etcd-endpoints "https://127.0.0.1:$etcd_client" \
+    --etcd-ca "$pki/ca.pem" --etcd-cert "$pki/etcd-client.pem" --etcd-key "$pki/etcd-client-key.pem" \
+    --tls-cert "$pki/control-plane.pem" --tls-key "$pki/control-plane-key.pem" --tls-ca "$pki/ca.pem" \
+    --admin-token-file "$state/admin.token"
   wait_for "the control plane" 30 port_open 127.0.0.1 2381
+  wait_for "the admin token" 30 test -s "$state/admin.token"
+  "$root/bin/egctl" --config "$state/egctl.yaml" config set-context local --server "$cp_listen" \
+    --ca "$pki/ca.pem" --token-file "$state/admin.token" --use >/dev/null
 
   if [ $examples -eq 1 ]; then
     for port in "${echo_ports[@]}"; do
@@ -117,7 +138,7 @@ up() {
   for i in $(seq 1 "$data_planes"); do
     address="127.0.0.$((i + 1))"
     start "node-$i" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
-      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i"
+      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i" --pki-dir "$pki"
   done
   for i in $(seq 1 "$data_planes"); do
     wait_for "node-$i" 60 node_ready "127.0.0.$((i + 1))"
@@ -125,7 +146,7 @@ up() {
 
   if [ $examples -eq 1 ]; then
     wait_for "the echo backends" 20 port_open 127.0.0.1 9097
-    "$root/bin/egctl" --server "$cp_listen" apply -f "$root/examples/"
+    EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$root/examples/"
   fi
 
   echo
@@ -136,6 +157,7 @@ up() {
       echo "  curl http://127.0.0.$((i + 1)):10080/pipeline"
     done
   fi
+  echo "egctl uses $state/egctl.yaml (CA and admin token; bin/egctl finds it by itself)."
   echo "Watch the nodes:   bin/egctl get members"
   echo "See the objects:   bin/egctl get httppipelines -o yaml"
   echo "Stop everything:   deploy/local-cluster.sh down"
@@ -158,7 +180,7 @@ status() {
   done
   if alive control-plane; then
     echo
-    "$root/bin/egctl" --server "$cp_listen" get members || true
+    EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" get members || true
   fi
 }
 

@@ -75,7 +75,7 @@ public final class PropagationBench {
         String server = "127.0.0.1:" + cpPort;
         try (EtcdProcess etcd = EtcdProcess.start()) {
             ManagedProcess cp = ManagedProcess.start("control-plane", work, JVM, List.of(
-                    ProjectRoot.bin("control-plane").toString(), "--listen", server, "--etcd-endpoints", etcd.endpoint()));
+                    ProjectRoot.bin("control-plane").toString(), "--insecure", "--listen", server, "--etcd-endpoints", etcd.endpoint()));
             processes.add(cp);
             awaitPort("127.0.0.1", cpPort, 30);
             ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build();
@@ -83,7 +83,7 @@ public final class PropagationBench {
             apply(channel, server(httpPort), pipeline(0));
             for (int i = 0; i < realNodes; i++) {
                 String address = "127.0.0." + (2 + i);
-                processes.add(ManagedProcess.start("node-" + i, work, JVM, List.of(ProjectRoot.bin("data-plane").toString(),
+                processes.add(ManagedProcess.start("node-" + i, work, JVM, List.of(ProjectRoot.bin("data-plane").toString(), "--insecure",
                         "--node-id", "node-" + i, "--control-plane", server, "--listen-address", address,
                         "--data-dir", work.resolve("node-" + i).toString(), "--io-threads", "1")));
             }

@@ -150,7 +150,6 @@ public final class ControlPlane implements AutoCloseable {
         resources.add(publisher);
         AutoCloseable memberWatch = memberBackend.watch(view);
         resources.add(memberWatch);
-        cache.subscribe(new EpochFollower(reloadMembers));
 
         ObjectReads reads = new ObjectReads(store, cache);
         Tokens tokens = new Tokens(tokenStore, clock);
@@ -173,6 +172,13 @@ public final class ControlPlane implements AutoCloseable {
                     .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
             bootstrapToken(tokens, security.adminTokenFile(), scheduler);
         }
+        // A store that came back empty (wiped, or restored from before any token) has no tokens either:
+        // write a new admin token then, or no one could ever administer the cluster again.
+        Runnable onNewEpoch = security.insecure() ? reloadMembers : () -> {
+            reloadMembers.run();
+            scheduler.execute(() -> bootstrapToken(tokens, security.adminTokenFile(), scheduler));
+        };
+        cache.subscribe(new EpochFollower(onNewEpoch));
         Server server = builder.build();
         try {
             server.start();

@@ -2,6 +2,8 @@ package io.edgegate.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.edgegate.security.NodeIdentity;
+import io.edgegate.security.PkiDirectory;
 import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.ManagedProcess;
@@ -38,8 +40,17 @@ final class Cluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
+    private final PkiDirectory pki;
+
     private Cluster(Path workDir, String dataPlaneJvm) {
         this.workDir = workDir;
+        // Secure as a real cluster: the control planes serve TLS with tokens, each node has its own certificate.
+        this.pki = new PkiDirectory(workDir.resolve("pki"));
+        try {
+            pki.issueServer("control-plane", List.of("127.0.0.1", "localhost"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.jvm = Map.of("CONTROL_PLANE_JAVA_OPTS", QUICK_JVM, "DATA_PLANE_JAVA_OPTS", dataPlaneJvm);
         this.etcd = EtcdProcess.start();
     }
@@ -90,9 +101,27 @@ final class Cluster implements AutoCloseable {
         return etcdRelay;
     }
 
-    /** The first control plane's address, for egctl. */
+    /** The first control plane's address. */
     String server() {
         return server(0);
+    }
+
+    /** egctl for the first control plane, with the cluster CA and the admin token. */
+    EgctlTarget egctl() {
+        return egctl(0);
+    }
+
+    EgctlTarget egctl(int controlPlane) {
+        return EgctlTarget.secure(server(controlPlane), pki.caCertificate(), adminTokenFile());
+    }
+
+    /** Written 0600 by the control plane that made the first admin token. */
+    Path adminTokenFile() {
+        return workDir.resolve("admin.token");
+    }
+
+    PkiDirectory pki() {
+        return pki;
     }
 
     String server(int controlPlane) {
@@ -116,7 +145,11 @@ final class Cluster implements AutoCloseable {
         cp.process = ManagedProcess.start(cp.name, workDir, jvm, List.of(
                 ProjectPaths.bin("control-plane").toString(),
                 "--listen", server(index),
-                "--etcd-endpoints", etcdRelay != null ? "http://127.0.0.1:" + etcdRelay.port() : etcd.endpoint()));
+                "--etcd-endpoints", etcdRelay != null ? "http://127.0.0.1:" + etcdRelay.port() : etcd.endpoint(),
+                "--tls-cert", pki.certificate("control-plane").toString(),
+                "--tls-key", pki.key("control-plane").toString(),
+                "--tls-ca", pki.caCertificate().toString(),
+                "--admin-token-file", adminTokenFile().toString()));
         await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", cp.port) || !cp.process.isAlive());
         if (!cp.process.isAlive()) {
             throw new IllegalStateException(cp.name + " exited:\n" + cp.process.log());
@@ -141,13 +174,21 @@ final class Cluster implements AutoCloseable {
 
     void startDataPlane(String nodeId) {
         Node node = nodes.get(nodeId);
+        if (!pki.has(PkiDirectory.nodeName(nodeId))) {
+            try {
+                pki.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, nodeId);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         node.process = ManagedProcess.start(nodeId, workDir, jvm, List.of(
                 ProjectPaths.bin("data-plane").toString(),
                 "--node-id", nodeId,
                 "--control-plane", node.controlPlanes,
                 "--listen-address", node.address,
                 "--admin-port", String.valueOf(node.adminPort),
-                "--data-dir", dataDir(nodeId).toString()));
+                "--data-dir", dataDir(nodeId).toString(),
+                "--pki-dir", pki.dir().toString()));
     }
 
     /** Stops a node and forgets it. */

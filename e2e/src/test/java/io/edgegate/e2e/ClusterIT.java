@@ -56,7 +56,7 @@ class ClusterIT {
 
     @BeforeEach
     void applyExamples() {
-        EgctlRun applied = EgctlRun.launcher(cluster.server(), examples.applyArgs());
+        EgctlRun applied = EgctlRun.launcher(cluster.egctl(), examples.applyArgs());
         assertThat(applied.exit()).as(applied.toString()).isZero();
         for (String node : cluster.nodeIds()) {
             await().atMost(Duration.ofSeconds(5)).until(() -> status(node, "/pipeline") == 200);
@@ -81,7 +81,7 @@ class ClusterIT {
     @Test
     void membersListEveryNodeWithTheRevisionItApplied() {
         EgctlRun members = await().atMost(Duration.ofSeconds(5)).until(
-                () -> EgctlRun.inProcess(cluster.server(), "get", "members", "-o", "json"),
+                () -> EgctlRun.inProcess(cluster.egctl(), "get", "members", "-o", "json"),
                 run -> run.out().split("\"state\" : \"Ready\"", -1).length - 1 == 3);
         long revision = Long.parseLong(members.out().replaceAll("(?s).*?\"revision\" : (\\d+).*", "$1"));
         for (String node : cluster.nodeIds()) {
@@ -89,7 +89,7 @@ class ClusterIT {
         }
         assertThat(members.out().split("\"appliedRevision\" : " + revision + ",", -1)).hasSizeGreaterThanOrEqualTo(4);
 
-        EgctlRun table = EgctlRun.launcher(cluster.server(), "get", "members");
+        EgctlRun table = EgctlRun.launcher(cluster.egctl(), "get", "members");
         assertThat(table.exit()).isZero();
         assertThat(table.out()).contains("NODE", "STATE", "REVISION", "LAG");
         for (String node : cluster.nodeIds()) {
@@ -100,7 +100,7 @@ class ClusterIT {
     @Test
     void aChangedPipelineReachesEveryNodeWithinOneSecond() throws Exception {
         String twoServers = examples.pipelineOver(1, 2);
-        EgctlRun applied = EgctlRun.withStdin(cluster.server(), twoServers, "apply", "-f", "-");
+        EgctlRun applied = EgctlRun.withStdin(cluster.egctl(), twoServers, "apply", "-f", "-");
         assertThat(applied.out()).isEqualTo("HTTPPipeline/pipeline-reverse-proxy configured\n");
         Instant deadline = Instant.now().plusSeconds(1);
 
@@ -116,13 +116,13 @@ class ClusterIT {
 
     @Test
     void deletingThePipelineGives503ThenDeletingTheServerClosesItsPort() {
-        EgctlRun deleted = EgctlRun.launcher(cluster.server(), "delete", "hp", "pipeline-reverse-proxy");
+        EgctlRun deleted = EgctlRun.launcher(cluster.egctl(), "delete", "hp", "pipeline-reverse-proxy");
         assertThat(deleted.out()).isEqualTo("HTTPPipeline/pipeline-reverse-proxy deleted\n");
         for (String node : cluster.nodeIds()) {
             await().atMost(Duration.ofSeconds(2)).until(() -> status(node, "/pipeline") == 503);
         }
 
-        EgctlRun deletedServer = EgctlRun.inProcess(cluster.server(), "delete", "-f", serverFile.toString());
+        EgctlRun deletedServer = EgctlRun.inProcess(cluster.egctl(), "delete", "-f", serverFile.toString());
         assertThat(deletedServer.out()).isEqualTo("HTTPServer/server-demo deleted\n");
         for (String node : cluster.nodeIds()) {
             await().atMost(Duration.ofSeconds(2)).until(() -> !cluster.portOpen(node, port));
@@ -138,7 +138,7 @@ class ClusterIT {
         } finally {
             cluster.removeDataPlane("node-late");
             // Gone for good: forgotten, so later changes do not wait for it.
-            EgctlRun forgotten = EgctlRun.inProcess(cluster.server(), "delete", "member", "node-late");
+            EgctlRun forgotten = EgctlRun.inProcess(cluster.egctl(), "delete", "member", "node-late");
             assertThat(forgotten.exit()).as(forgotten.toString()).isZero();
         }
 

@@ -58,7 +58,7 @@ class DoorIT {
                 + "      - pathPrefix: /api\n        backend: rate-limited-api\n";
         Path file = work.resolve("limited.yaml");
         Files.writeString(file, limiter + "---\n" + server);
-        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        EgctlRun applied = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString());
         assertThat(applied.exit()).as(applied.toString()).isZero();
 
         Map<String, Integer> admitted = new ConcurrentHashMap<>();
@@ -119,7 +119,7 @@ class DoorIT {
                 + "      - pathPrefix: /account\n        backend: jwt-demo\n";
         Path file = work.resolve("jwt.yaml");
         Files.writeString(file, validator + "---\n" + server);
-        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        EgctlRun applied = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString());
         assertThat(applied.exit()).as(applied.toString()).isZero();
 
         byte[] secret = java.util.HexFormat.of().parseHex(secretHex);
@@ -155,7 +155,7 @@ class DoorIT {
                 + "      - pathPrefix: /orders\n        backend: circuit-breaker\n";
         Path file = work.resolve("breaker.yaml");
         Files.writeString(file, breaker + "---\n" + server);
-        EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        EgctlRun applied = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString());
         assertThat(applied.exit()).as(applied.toString()).isZero();
 
         failing.answerWith(HttpResponseStatus.INTERNAL_SERVER_ERROR);
@@ -169,7 +169,7 @@ class DoorIT {
         // Nodes report their live state with each heartbeat (every 5 s).
         String[] out = new String[1];
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            out[0] = EgctlRun.inProcess(cluster.server(), "describe", "hp", "circuit-breaker").out();
+            out[0] = EgctlRun.inProcess(cluster.egctl(), "describe", "hp", "circuit-breaker").out();
             int live = out[0].indexOf("Live state");
             return live >= 0 && out[0].contains("OPEN")
                     && cluster.nodeIds().stream().allMatch(node -> out[0].indexOf(node + " (", live) > 0);

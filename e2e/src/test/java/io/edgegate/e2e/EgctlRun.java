@@ -17,27 +17,32 @@ import java.util.concurrent.TimeUnit;
 /** What one egctl invocation printed and how it exited. */
 record EgctlRun(int exit, String out, String err) {
 
+    /** A config file that does not exist: the tests never read the machine user's egctl contexts. */
+    private static final java.nio.file.Path NO_CONFIG = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+            "edgegate-e2e-no-egctl-config.yaml");
+
     /** egctl in this JVM: the same code as bin/egctl without a JVM start per call. */
-    static EgctlRun withStdin(String server, String stdin, String... args) {
+    static EgctlRun withStdin(EgctlTarget target, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(err), in, Map.of("EGCTL_SERVER", server));
-        int exit = Egctl.run(args, terminal);
+        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(err), in, target.environment(NO_CONFIG));
+        int exit = Egctl.run(target.arguments(args), terminal);
         return new EgctlRun(exit, out.toString(), err.toString());
     }
 
-    static EgctlRun inProcess(String server, String... args) {
-        return withStdin(server, "", args);
+    static EgctlRun inProcess(EgctlTarget target, String... args) {
+        return withStdin(target, "", args);
     }
 
     /** bin/egctl as a user runs it. */
-    static EgctlRun launcher(String server, String... args) {
+    static EgctlRun launcher(EgctlTarget target, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProjectPaths.bin("egctl").toString());
-        command.addAll(List.of(args));
+        command.addAll(List.of(target.arguments(args)));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("EGCTL_SERVER", server);
+        builder.environment().remove("EGCTL_CONFIG");
+        builder.environment().putAll(target.environment(NO_CONFIG));
         try {
             Process process = builder.start();
             process.getOutputStream().close();

@@ -30,7 +30,7 @@ class EgctlValidationIT {
     private Path work;
     private EtcdProcess etcd;
     private ControlPlane controlPlane;
-    private String server;
+    private EgctlTarget server;
     private String storeBefore;
 
     @BeforeAll
@@ -38,7 +38,8 @@ class EgctlValidationIT {
         work = dir;
         etcd = EtcdProcess.start();
         int port = FreePorts.pick();
-        server = "127.0.0.1:" + port;
+        // The one e2e test of --insecure: the same egctl behaviour without TLS and tokens.
+        server = EgctlTarget.insecure("127.0.0.1:" + port);
         controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port),
                 List.of(etcd.endpoint()), work, "etcd", Duration.ofSeconds(2),
                 io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none()));
@@ -177,7 +178,7 @@ class EgctlValidationIT {
 
     @Test
     void anUnreachableControlPlaneIsNamed() {
-        EgctlRun run = EgctlRun.inProcess("127.0.0.1:" + FreePorts.pick(), "get", "hs");
+        EgctlRun run = EgctlRun.inProcess(EgctlTarget.insecure("127.0.0.1:" + FreePorts.pick()), "get", "hs");
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("cannot reach the control plane at 127.0.0.1:");
     }

@@ -15,9 +15,9 @@ class LastGoodIT {
     void aNodeRestartedAloneServesItsLastConfigFromDisk(@TempDir Path dir) throws Exception {
         try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
              Cluster cluster = Cluster.start(dir.resolve("cluster"), 2)) {
-            EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+            EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
             assertThat(applied.exit()).as(applied.toString()).isZero();
-            EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+            EgctlRun waited = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
             assertThat(waited.exit()).as(waited.toString()).isZero();
             String node = cluster.nodeIds().get(0);
             assertThat(Files.exists(cluster.dataDir(node).resolve("last-good.json"))).isTrue();

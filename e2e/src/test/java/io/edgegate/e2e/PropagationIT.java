@@ -45,9 +45,9 @@ class PropagationIT {
 
     @BeforeEach
     void applyExamples() {
-        EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
         assertThat(applied.exit()).as(applied.toString()).isZero();
-        EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
+        EgctlRun waited = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
         assertThat(waited.exit()).as(waited.toString()).isZero();
     }
 
@@ -63,13 +63,13 @@ class PropagationIT {
                 + "\nipFilter:\n  blockIPs: [127.0.0.0/8, \"::1\"]");
         Path file = write("blocked.yaml", blocked);
 
-        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        EgctlRun run = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
         for (String node : cluster.nodeIds()) {
             assertThat(cluster.request(node, examples.port, "/pipeline").statusCode()).as(node).isEqualTo(403);
         }
-        EgctlRun reopened = EgctlRun.withStdin(cluster.server(),
+        EgctlRun reopened = EgctlRun.withStdin(cluster.egctl(),
                 ProjectPaths.example("http-server.yaml").replace("port: 10080", "port: " + examples.port), "apply", "--wait", "-f", "-");
         assertThat(reopened.exit()).as(reopened.toString()).isZero();
         for (String node : cluster.nodeIds()) {
@@ -83,7 +83,7 @@ class PropagationIT {
                 + "      - pathPrefix: /private\n        backend: basic-auth-etcd-demo\n";
         String example = ProjectPaths.example("filters/validator-basic-auth-etcd.yaml")
                 .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
-        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", write("auth.yaml", example + "---\n" + server).toString());
+        EgctlRun run = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", write("auth.yaml", example + "---\n" + server).toString());
         assertThat(run.exit()).as(run.toString()).isZero();
         for (String node : cluster.nodeIds()) {
             assertThat(cluster.request(node, examples.port, "/private", "Authorization", basic("alice", "hunter2")).statusCode())
@@ -98,7 +98,7 @@ class PropagationIT {
                   - username: carol
                     password: "{SHA}/vNB+F2HQ559kaLUZbmHHvZrXpg="
                 """;
-        EgctlRun changed = EgctlRun.withStdin(cluster.server(), carolOnly, "apply", "--wait", "-f", "-");
+        EgctlRun changed = EgctlRun.withStdin(cluster.egctl(), carolOnly, "apply", "--wait", "-f", "-");
 
         assertThat(changed.exit()).as(changed.toString()).isZero();
         assertThat(changed.out()).contains("CustomData/credentials configured");
@@ -108,13 +108,13 @@ class PropagationIT {
             assertThat(cluster.request(node, examples.port, "/private", "Authorization", basic("carol", "s3cret")).statusCode())
                     .as(node).isEqualTo(200);
         }
-        EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", "customdata");
+        EgctlRun listed = EgctlRun.inProcess(cluster.egctl(), "get", "customdata");
         assertThat(listed.out()).contains("credentials");
-        EgctlRun restored = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        EgctlRun restored = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
         assertThat(restored.exit()).as(restored.toString()).isZero();
-        EgctlRun cleaned = EgctlRun.inProcess(cluster.server(), "delete", "cd", "credentials");
+        EgctlRun cleaned = EgctlRun.inProcess(cluster.egctl(), "delete", "cd", "credentials");
         assertThat(cleaned.exit()).as(cleaned.toString()).isZero();
-        EgctlRun unused = EgctlRun.inProcess(cluster.server(), "delete", "hp", "basic-auth-etcd-demo");
+        EgctlRun unused = EgctlRun.inProcess(cluster.egctl(), "delete", "hp", "basic-auth-etcd-demo");
         assertThat(unused.exit()).as(unused.toString()).isZero();
     }
 
@@ -129,7 +129,7 @@ class PropagationIT {
         String pipeline = examples.pipelineOver(3).replace("name: pipeline-reverse-proxy", "name: pipeline-v2");
         Path file = write("v2.yaml", pipeline + "---\n" + server);
 
-        EgctlRun run = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString());
+        EgctlRun run = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("HTTPPipeline/pipeline-v2 created", "HTTPServer/server-demo configured")
@@ -141,7 +141,7 @@ class PropagationIT {
             assertThat(response.statusCode()).as(node).isEqualTo(200);
             assertThat(response.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("backend-3");
         }
-        EgctlRun cleaned = EgctlRun.inProcess(cluster.server(), "delete", "hp", "pipeline-v2");
+        EgctlRun cleaned = EgctlRun.inProcess(cluster.egctl(), "delete", "hp", "pipeline-v2");
         assertThat(cleaned.exit()).isZero();
     }
 
@@ -161,7 +161,7 @@ class PropagationIT {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(cluster.address(victim), clashPort));
 
-            EgctlRun run = EgctlRun.withStdin(cluster.server(), clash, "apply", "--wait", "--timeout", "10s", "-f", "-");
+            EgctlRun run = EgctlRun.withStdin(cluster.egctl(), clash, "apply", "--wait", "--timeout", "10s", "-f", "-");
 
             assertThat(run.exit()).as(run.toString()).isEqualTo(1);
             assertThat(run.out()).containsPattern(victim + "\\s+rejected: HTTPServer clash cannot listen on "
@@ -173,26 +173,26 @@ class PropagationIT {
                     assertThat(cluster.request(node, clashPort, "/").statusCode()).isEqualTo(200);
                 }
             }
-            EgctlRun members = EgctlRun.inProcess(cluster.server(), "get", "members");
+            EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members");
             assertThat(members.out()).containsPattern(victim + "\\s+\\S+\\s+Rejected\\s+\\d+\\s+\\d+\\s+.*Address already in use");
             // The rejecting node still serves what it served before.
             assertThat(cluster.request(victim, examples.port, "/pipeline").statusCode()).isEqualTo(200);
             assertThat(cluster.portOpen(victim, clashPort)).isTrue(); // the test's own socket, not the node
         } finally {
-            EgctlRun deleted = EgctlRun.inProcess(cluster.server(), "delete", "hs", "clash");
+            EgctlRun deleted = EgctlRun.inProcess(cluster.egctl(), "delete", "hs", "clash");
             assertThat(deleted.exit()).as(deleted.toString()).isZero();
         }
-        EgctlRun recovered = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-");
+        EgctlRun recovered = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-");
         assertThat(recovered.exit()).as(recovered.toString()).isZero();
     }
 
     @Test
     void watchShowsAChangeAndEachNodesAcknowledgementWithItsDelay() throws Exception {
         java.util.concurrent.CompletableFuture<EgctlRun> watching = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> EgctlRun.inProcess(cluster.server(), "watch", "--timeout", "6s"));
+                () -> EgctlRun.inProcess(cluster.egctl(), "watch", "--timeout", "6s"));
         // Changes keep coming until the watch ends, so it sees some however late it subscribes.
         for (int i = 0; !watching.isDone(); i++) {
-            EgctlRun applied = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(i % 2 == 0 ? 1 : 3), "apply", "--wait", "-f", "-");
+            EgctlRun applied = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(i % 2 == 0 ? 1 : 3), "apply", "--wait", "-f", "-");
             assertThat(applied.exit()).as(applied.toString()).isZero();
         }
         EgctlRun watch = watching.get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -206,7 +206,7 @@ class PropagationIT {
 
     @Test
     void describeShowsTheSpecAndThatEveryNodeRunsIt() {
-        EgctlRun described = EgctlRun.inProcess(cluster.server(), "describe", "hp", "pipeline-reverse-proxy");
+        EgctlRun described = EgctlRun.inProcess(cluster.egctl(), "describe", "hp", "pipeline-reverse-proxy");
 
         assertThat(described.exit()).as(described.toString()).isZero();
         assertThat(described.out()).contains("Spec:", "  name: pipeline-reverse-proxy", "Nodes:");
@@ -223,10 +223,10 @@ class PropagationIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 100);
             for (int i = 0; i < 100; i++) {
                 String pipeline = i % 2 == 0 ? examples.pipelineOver(1, 2) : examples.pipelineOver(2, 3);
-                EgctlRun run = EgctlRun.withStdin(cluster.server(), pipeline, "apply", "-f", "-");
+                EgctlRun run = EgctlRun.withStdin(cluster.egctl(), pipeline, "apply", "-f", "-");
                 assertThat(run.exit()).as(run.toString()).isZero();
             }
-            EgctlRun last = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 3), "apply", "--wait", "-f", "-");
+            EgctlRun last = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 3), "apply", "--wait", "-f", "-");
             assertThat(last.exit()).as(last.toString()).isZero();
             long before = load.succeeded();
             await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > before + 100);

@@ -61,7 +61,7 @@ class RegistryIT {
                     .replace("http://127.0.0.1:9095", examples.backends.get(0).url());
             Path file = work.resolve("registry.yaml");
             Files.writeString(file, objects);
-            EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString(),
+            EgctlRun applied = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString(),
                     "-f", examples.serverFile.toString());
             assertThat(applied.exit()).as(applied.toString()).isZero();
             assertThat(applied.out()).contains("ZookeeperServiceRegistry/zookeeper-001 created");
@@ -80,8 +80,8 @@ class RegistryIT {
 
             // Each node reports its registry connection and the pool's source with its heartbeat.
             await().atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                String registry = EgctlRun.inProcess(cluster.server(), "describe", "zksr", "zookeeper-001").out();
-                String pipeline = EgctlRun.inProcess(cluster.server(), "describe", "hp", "pipeline-reverse-proxy").out();
+                String registry = EgctlRun.inProcess(cluster.egctl(), "describe", "zksr", "zookeeper-001").out();
+                String pipeline = EgctlRun.inProcess(cluster.egctl(), "describe", "hp", "pipeline-reverse-proxy").out();
                 return cluster.nodeIds().stream().allMatch(registry::contains)
                         && registry.split("connected, 1 instances", -1).length == 4
                         && pipeline.split("registry zookeeper-001 service springboot-application-order: " + instance.url(), -1).length == 4;
@@ -104,7 +104,7 @@ class RegistryIT {
                     .replace("name: orders-from-etcd", "name: pipeline-reverse-proxy");
             Path file = work.resolve("etcd-registry.yaml");
             Files.writeString(file, objects);
-            EgctlRun applied = EgctlRun.launcher(cluster.server(), "apply", "--wait", "-f", file.toString(),
+            EgctlRun applied = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", file.toString(),
                     "-f", examples.serverFile.toString());
             assertThat(applied.exit()).as(applied.toString()).isZero();
 

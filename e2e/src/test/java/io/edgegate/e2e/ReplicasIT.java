@@ -19,28 +19,28 @@ class ReplicasIT {
              Cluster cluster = Cluster.start(dir.resolve("cluster"), 2, 2)) {
             String onA = cluster.nodeIds().get(0);
             String onB = cluster.nodeIds().get(1);
-            EgctlRun applied = EgctlRun.inProcess(cluster.server(0), examples.applyArgs());
+            EgctlRun applied = EgctlRun.inProcess(cluster.egctl(0), examples.applyArgs());
             assertThat(applied.exit()).as(applied.toString()).isZero();
 
             EgctlRun members = await().atMost(Duration.ofSeconds(5)).until(
-                    () -> EgctlRun.inProcess(cluster.server(0), "get", "members"),
+                    () -> EgctlRun.inProcess(cluster.egctl(0), "get", "members"),
                     run -> run.out().contains(onB) && run.out().contains(cluster.server(1)));
             assertThat(members.out()).containsPattern(onA + "\\s.*" + cluster.server(0).replace(".", "\\."));
 
             // Written through replica A, served by the node that replica B feeds.
-            EgctlRun changed = EgctlRun.withStdin(cluster.server(0), examples.pipelineOver(3), "apply", "-f", "-");
+            EgctlRun changed = EgctlRun.withStdin(cluster.egctl(0), examples.pipelineOver(3), "apply", "-f", "-");
             assertThat(changed.exit()).as(changed.toString()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(cluster, onB, examples.port).equals("backend-3"));
 
             cluster.killControlPlane(0);
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                EgctlRun run = EgctlRun.inProcess(cluster.server(1), "get", "members");
+                EgctlRun run = EgctlRun.inProcess(cluster.egctl(1), "get", "members");
                 return run.out().lines().filter(l -> l.contains(" Ready ") && l.contains(cluster.server(1))).count() == 2;
             });
             assertThat(servedBy(cluster, onA, examples.port)).isEqualTo("backend-3");
 
             // And changes keep flowing to the moved node through replica B.
-            EgctlRun again = EgctlRun.withStdin(cluster.server(1), examples.pipelineOver(1), "apply", "--wait", "-f", "-");
+            EgctlRun again = EgctlRun.withStdin(cluster.egctl(1), examples.pipelineOver(1), "apply", "--wait", "-f", "-");
             assertThat(again.exit()).as(again.toString()).isZero();
             assertThat(servedBy(cluster, onA, examples.port)).isEqualTo("backend-1");
         }

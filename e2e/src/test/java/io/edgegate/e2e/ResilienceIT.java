@@ -24,9 +24,9 @@ class ResilienceIT {
     void startCluster(@TempDir Path dir) {
         examples = new ExampleSetup(dir.resolve("objects"));
         cluster = Cluster.start(dir.resolve("cluster"), 3);
-        EgctlRun applied = EgctlRun.inProcess(cluster.server(), examples.applyArgs());
+        EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
         assertThat(applied.exit()).as(applied.toString()).isZero();
-        EgctlRun waited = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
+        EgctlRun waited = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
         assertThat(waited.exit()).as(waited.toString()).isZero();
     }
 
@@ -58,7 +58,7 @@ class ResilienceIT {
 
             cluster.startControlPlane(0);
             await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> allReady(EgctlRun.inProcess(cluster.server(), "get", "members"), 3));
+                    .until(() -> allReady(EgctlRun.inProcess(cluster.egctl(), "get", "members"), 3));
             load.close();
             assertThat(load.failed()).as(load.toString()).isZero();
         }
@@ -71,12 +71,12 @@ class ResilienceIT {
             cluster.etcd().stop();
             try {
                 long started = System.nanoTime();
-                EgctlRun refused = EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1), "apply", "-f", "-");
+                EgctlRun refused = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1), "apply", "-f", "-");
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
                 assertThat(refused.exit()).isEqualTo(1);
                 assertThat(refused.err()).contains("etcd at " + cluster.etcd().endpoint()).contains("nothing was changed");
 
-                EgctlRun stale = EgctlRun.inProcess(cluster.server(), "get", "hp");
+                EgctlRun stale = EgctlRun.inProcess(cluster.egctl(), "get", "hp");
                 assertThat(stale.exit()).isZero();
                 assertThat(stale.err()).contains("Warning: etcd at").contains("may be stale");
                 assertThat(stale.out()).contains("pipeline-reverse-proxy");
@@ -87,7 +87,7 @@ class ResilienceIT {
                 cluster.etcd().restart();
             }
             EgctlRun applied = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(
-                    () -> EgctlRun.withStdin(cluster.server(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-"),
+                    () -> EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-"),
                     run -> run.exit() == 0);
             assertThat(applied.out()).contains("HTTPPipeline/pipeline-reverse-proxy configured");
             load.close();

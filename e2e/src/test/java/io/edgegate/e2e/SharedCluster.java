@@ -67,19 +67,19 @@ final class SharedCluster implements BeforeAllCallback {
         void reset() {
             for (String node : members().keySet()) {
                 if (!cluster.nodeIds().contains(node)) {
-                    EgctlRun forgotten = EgctlRun.inProcess(cluster.server(), "delete", "member", node);
+                    EgctlRun forgotten = EgctlRun.inProcess(cluster.egctl(), "delete", "member", node);
                     if (forgotten.exit() != 0) {
                         throw new IllegalStateException("cannot forget node " + node + " of an earlier class: " + forgotten);
                     }
                 }
             }
             for (String kind : KINDS) {
-                EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", kind);
+                EgctlRun listed = EgctlRun.inProcess(cluster.egctl(), "get", kind);
                 List<String> names = listed.out().lines().skip(1).map(line -> line.trim().split("\\s+")[1]).toList();
                 if (!names.isEmpty()) {
                     List<String> args = new ArrayList<>(List.of("delete", kind));
                     args.addAll(names);
-                    EgctlRun deleted = EgctlRun.inProcess(cluster.server(), args.toArray(String[]::new));
+                    EgctlRun deleted = EgctlRun.inProcess(cluster.egctl(), args.toArray(String[]::new));
                     if (deleted.exit() != 0) {
                         throw new IllegalStateException("cannot empty the shared cluster's store: " + deleted);
                     }
@@ -95,7 +95,7 @@ final class SharedCluster implements BeforeAllCallback {
 
         /** Every member egctl lists, with its state, read from its JSON output rather than the table. */
         private Map<String, String> members() {
-            EgctlRun listed = EgctlRun.inProcess(cluster.server(), "get", "members", "-o", "json");
+            EgctlRun listed = EgctlRun.inProcess(cluster.egctl(), "get", "members", "-o", "json");
             if (listed.exit() != 0) {
                 throw new IllegalStateException("cannot list the shared cluster's members: " + listed);
             }

@@ -43,7 +43,7 @@ class StreamingIT {
                         servers:
                         - url: %s
                     """.formatted(port, backend.url());
-            EgctlRun applied = EgctlRun.withStdin(cluster.server(), objects, "apply", "--wait", "-f", "-");
+            EgctlRun applied = EgctlRun.withStdin(cluster.egctl(), objects, "apply", "--wait", "-f", "-");
             assertThat(applied.exit()).as(applied.toString()).isZero();
             String node = cluster.nodeIds().get(0);
             String base = "http://" + cluster.address(node) + ":" + port;
