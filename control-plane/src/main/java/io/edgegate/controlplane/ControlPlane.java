@@ -16,6 +16,7 @@ import io.edgegate.controlplane.store.MemoryMembers;
 import io.edgegate.controlplane.store.MemoryStore;
 import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreUnavailableException;
+import io.edgegate.controlplane.etcd.EtcdAccess;
 import io.edgegate.controlplane.etcd.EtcdAccessCheck;
 import io.edgegate.controlplane.security.CallAuthorization;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
@@ -81,16 +82,19 @@ public final class ControlPlane implements AutoCloseable {
 
     private static ControlPlane start(ControlPlaneConfig config, List<AutoCloseable> resources) throws IOException {
         List<String> endpoints = config.etcdEndpoints();
+        EtcdAccess access = config.etcdAccess();
         if (endpoints.isEmpty()) {
-            ManagedEtcd managedEtcd = ManagedEtcd.start(config.etcdBinary(), config.dataDir());
+            // The local etcd is as locked as the control plane: TLS and client certificates unless --insecure.
+            ManagedEtcd managedEtcd = ManagedEtcd.start(config.etcdBinary(), config.dataDir(), !config.security().insecure());
             resources.add(managedEtcd);
             endpoints = List.of(managedEtcd.endpoint());
+            access = managedEtcd.access();
         }
         ScheduledExecutorService scheduler = scheduler(resources);
-        Client client = EtcdStore.connect(endpoints, config.etcdAccess());
+        Client client = EtcdStore.connect(endpoints, access);
         resources.add(client::close);
         EtcdStore store = new EtcdStore(client, endpoints, config.storeTimeout());
-        EtcdAccessCheck.verify(store, config.etcdAccess(), config.storeTimeout());
+        EtcdAccessCheck.verify(store, access, config.storeTimeout());
         EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
                 scheduler);
         return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources,

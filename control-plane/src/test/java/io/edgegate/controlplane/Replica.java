@@ -49,7 +49,7 @@ final class Replica implements AutoCloseable {
 
     /** Stubs for a control plane the test started itself (closing this closes the control plane too). */
     static Replica attach(ControlPlane controlPlane, ControlPlaneConfig config) {
-        int port = config.listen().getPort();
+        int port = controlPlane.port();
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         return new Replica(controlPlane, channel, "127.0.0.1:" + port);
     }

@@ -26,18 +26,30 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
+    /** Certificate, key and CA files when etcd serves TLS and requires client certificates. */
+    private final List<Path> tls;
     private Process process;
 
-    private EtcdProcess(Path dataDir, int clientPort, int peerPort) {
+    private EtcdProcess(Path dataDir, int clientPort, int peerPort, List<Path> tls) {
         this.dataDir = dataDir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.tls = List.copyOf(tls);
     }
 
     public static EtcdProcess start() {
+        return start(List.of());
+    }
+
+    /** etcd serving only TLS with this certificate and key, taking only clients with a certificate of this CA. */
+    public static EtcdProcess startTls(Path certificate, Path key, Path ca) {
+        return start(List.of(certificate, key, ca));
+    }
+
+    private static EtcdProcess start(List<Path> tls) {
         try {
             Path dir = Files.createTempDirectory("edgegate-etcd-");
-            EtcdProcess etcd = new EtcdProcess(dir, FreePorts.pick(), FreePorts.pick());
+            EtcdProcess etcd = new EtcdProcess(dir, FreePorts.pick(), FreePorts.pick(), tls);
             etcd.startProcess();
             return etcd;
         } catch (IOException e) {
@@ -50,7 +62,7 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls.isEmpty() ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     public synchronized void stop() {
@@ -125,9 +137,9 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private synchronized void startProcess() {
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = endpoint();
         String peer = "http://127.0.0.1:" + peerPort;
-        List<String> command = List.of("etcd",
+        List<String> command = new java.util.ArrayList<>(List.of("etcd",
                 "--name", "test",
                 "--data-dir", dataDir.resolve("data").toString(),
                 "--listen-client-urls", client,
@@ -139,7 +151,11 @@ public final class EtcdProcess implements AutoCloseable {
                 "--heartbeat-interval", "10",
                 "--election-timeout", "100",
                 "--logger", "zap",
-                "--log-level", "warn");
+                "--log-level", "warn"));
+        if (!tls.isEmpty()) {
+            command.addAll(List.of("--cert-file", tls.get(0).toString(), "--key-file", tls.get(1).toString(),
+                    "--trusted-ca-file", tls.get(2).toString(), "--client-cert-auth"));
+        }
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -152,6 +168,10 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private void awaitHealthy() {
+        if (!tls.isEmpty()) {
+            awaitListening();
+            return;
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
                 .timeout(Duration.ofMillis(500)).build();
@@ -174,6 +194,23 @@ public final class EtcdProcess implements AutoCloseable {
             Pause.briefly();
         }
         throw new IllegalStateException("etcd did not become healthy within " + READY_TIMEOUT + "; see " + dataDir.resolve("etcd.log"));
+    }
+
+    /** With client-cert auth the health URL needs a certificate; a listening port is enough (clients retry). */
+    private void awaitListening() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("etcd exited with " + process.exitValue() + "; see " + dataDir.resolve("etcd.log"));
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", clientPort), 200);
+                return;
+            } catch (IOException e) {
+                Pause.briefly();
+            }
+        }
+        throw new IllegalStateException("etcd did not listen within " + READY_TIMEOUT + "; see " + dataDir.resolve("etcd.log"));
     }
 
     static void deleteRecursively(Path dir) {

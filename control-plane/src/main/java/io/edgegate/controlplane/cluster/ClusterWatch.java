@@ -11,6 +11,7 @@ import io.edgegate.controlplane.ProtoMapping;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.config.ConfigSnapshot;
 import io.edgegate.spec.ObjectId;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
 import java.util.HashMap;
@@ -25,6 +26,12 @@ import java.util.function.Consumer;
  */
 final class ClusterWatch {
 
+    /**
+     * How many events may wait for a client that stopped reading (beyond what its flow-control
+     * window holds) before the watch is closed: a stuck script must not grow this replica's memory.
+     */
+    static final int MAX_EVENTS_BEHIND = 256;
+
     private final ServerCallStreamObserver<ClusterEvent> out;
     private final ClusterView view;
     private final ConfigCache cache;
@@ -34,6 +41,7 @@ final class ClusterWatch {
     private final Map<String, Member> members = new HashMap<>();
     private ConfigSnapshot config;
     private boolean closed;
+    private int sentWhileNotReady;
 
     ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock) {
         this.out = out;
@@ -44,6 +52,7 @@ final class ClusterWatch {
 
     void start() {
         out.setOnCancelHandler(this::close);
+        out.setOnReadyHandler(this::caughtUp);
         synchronized (this) {
             config = cache.current();
             view.members(config).forEach(m -> members.put(m.getNodeId(), m));
@@ -115,7 +124,25 @@ final class ClusterWatch {
                 .setNodeId(nodeId).setRevision(revision).setError(error).setDelayMillis(delay)));
     }
 
+    private synchronized void caughtUp() {
+        sentWhileNotReady = 0;
+    }
+
     private void send(ClusterEvent.Builder event) {
+        if (closed) {
+            return;
+        }
+        if (!out.isReady() && ++sentWhileNotReady > MAX_EVENTS_BEHIND) {
+            close();
+            try {
+                out.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell more than " + MAX_EVENTS_BEHIND
+                        + " events behind because the client stopped reading; it was closed (watch again to follow from now)")
+                        .asRuntimeException());
+            } catch (RuntimeException e) {
+                // The call ended meanwhile.
+            }
+            return;
+        }
         try {
             out.onNext(event.setAtMillis(clock.millis()).build());
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.edgegate.controlplane.cluster.MemberRegistry;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.config.ConfigDelta;
 import io.edgegate.controlplane.security.CallAuthorization;
+import io.edgegate.controlplane.security.NodeCertificate;
 import io.edgegate.controlplane.security.SecurityCounters;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> responses) {
         ServerCallStreamObserver<ConfigUpdate> out = (ServerCallStreamObserver<ConfigUpdate>) responses;
         // Set by CallAuthorization from the stream's client certificate; absent on an insecure control plane.
-        Optional<String> certifiedNode = Optional.ofNullable(CallAuthorization.CERTIFIED_NODE.get());
+        Optional<NodeCertificate> certifiedNode = Optional.ofNullable(CallAuthorization.CERTIFIED_NODE.get());
         NodeSession session = new NodeSession(out, cache, members, deltas, certifiedNode, counters);
         out.setOnReadyHandler(session::sendLatest);
         out.setOnCancelHandler(session::closed);

@@ -11,6 +11,7 @@ import io.edgegate.controlplane.config.ConfigSnapshot;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.edgegate.controlplane.security.NodeCertificate;
 import io.edgegate.controlplane.security.SecurityCounters;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -43,11 +44,11 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private ConfigSnapshot sent;
     private boolean closed;
 
-    private final Optional<String> certifiedNode;
+    private final Optional<NodeCertificate> certifiedNode;
     private final SecurityCounters counters;
 
     NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members, ConfigDelta.Memo deltas,
-                Optional<String> certifiedNode, SecurityCounters counters) {
+                Optional<NodeCertificate> certifiedNode, SecurityCounters counters) {
         this.certifiedNode = certifiedNode;
         this.counters = counters;
         this.out = out;
@@ -75,13 +76,14 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             fail(Status.INVALID_ARGUMENT.withDescription("hello without a node id"));
             return;
         }
-        if (certifiedNode.isPresent() && !certifiedNode.get().equals(hello.getNodeId())) {
+        if (certifiedNode.isPresent() && !certifiedNode.get().nodeId().equals(hello.getNodeId())) {
             // A node may only speak for itself: otherwise one stolen certificate could replace any node's record.
+            String named = certifiedNode.get().nodeId();
             log.warn("refused a config stream from {}: its hello says node {} but its certificate names node {}",
-                    hello.getAddress(), hello.getNodeId(), certifiedNode.get());
+                    hello.getAddress(), hello.getNodeId(), named);
             counters.refusedNode();
-            fail(Status.PERMISSION_DENIED.withDescription("this certificate names node " + certifiedNode.get()
-                    + ", not " + hello.getNodeId() + "; start the node with --node-id " + certifiedNode.get()
+            fail(Status.PERMISSION_DENIED.withDescription("this certificate names node " + named
+                    + ", not " + hello.getNodeId() + "; start the node with --node-id " + named
                     + " or give it its own certificate"));
             return;
         }
@@ -93,8 +95,9 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             helloEpoch = hello.getAppliedEpoch();
             helloRevision = hello.getAppliedRevision();
         }
-        log.info("node {} connected from {} (applied revision {} of epoch {})", hello.getNodeId(), hello.getAddress(),
-                hello.getAppliedRevision(), hello.getAppliedEpoch().isEmpty() ? "none" : hello.getAppliedEpoch());
+        log.info("node {} connected from {} (applied revision {} of epoch {}){}", hello.getNodeId(), hello.getAddress(),
+                hello.getAppliedRevision(), hello.getAppliedEpoch().isEmpty() ? "none" : hello.getAppliedEpoch(),
+                certifiedNode.map(c -> " with certificate serial " + c.serial() + " valid until " + c.notAfter()).orElse(""));
         members.connected(hello, this);
         cache.subscribe(this);
         sendLatest();

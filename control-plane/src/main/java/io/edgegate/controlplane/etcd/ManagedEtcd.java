@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.edgegate.security.PkiDirectory;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +33,14 @@ public final class ManagedEtcd implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final Thread supervisor;
+    /** Present when etcd serves TLS and takes only clients with a certificate of its own small CA. */
+    private final Optional<PkiDirectory> pki;
     private volatile Process etcd;
     private volatile Process watchdog;
     private volatile boolean closing;
 
-    private ManagedEtcd(String binary, Path dir, int clientPort, int peerPort) {
+    private ManagedEtcd(String binary, Path dir, int clientPort, int peerPort, Optional<PkiDirectory> pki) {
+        this.pki = pki;
         this.binary = binary;
         this.dir = dir;
         this.clientPort = clientPort;
@@ -45,11 +51,30 @@ public final class ManagedEtcd implements AutoCloseable {
 
     /** Starts etcd under {@code dataDir/etcd} and waits until it accepts connections. */
     public static ManagedEtcd start(String binary, Path dataDir) {
+        return start(binary, dataDir, false);
+    }
+
+    /**
+     * As {@link #start(String, Path)}; with {@code tls}, etcd serves only TLS and takes only clients
+     * with a certificate of a CA made for this link under {@code dataDir/etcd/pki} ({@link #access()}).
+     */
+    public static ManagedEtcd start(String binary, Path dataDir, boolean tls) {
         Path dir = dataDir.resolve("etcd");
         try {
             Files.createDirectories(dir);
             int[] ports = ports(dir.resolve("ports"));
-            ManagedEtcd managed = new ManagedEtcd(binary, dir, ports[0], ports[1]);
+            Optional<PkiDirectory> pki = Optional.empty();
+            if (tls) {
+                PkiDirectory link = new PkiDirectory(dir.resolve("pki"));
+                if (!link.has("etcd-server")) {
+                    link.issueServer("etcd-server", List.of("127.0.0.1", "localhost"));
+                }
+                if (!link.has("etcd-client")) {
+                    link.issueClient("etcd-client");
+                }
+                pki = Optional.of(link);
+            }
+            ManagedEtcd managed = new ManagedEtcd(binary, dir, ports[0], ports[1], pki);
             managed.launch();
             managed.awaitListening();
             managed.supervisor.start();
@@ -60,13 +85,23 @@ public final class ManagedEtcd implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return scheme() + "://127.0.0.1:" + clientPort;
+    }
+
+    /** How the control plane reaches this etcd: its CA and client certificate when it runs TLS. */
+    public EtcdAccess access() {
+        return pki.map(p -> new EtcdAccess(Optional.of(p.caCertificate()), Optional.of(p.certificate("etcd-client")),
+                Optional.of(p.key("etcd-client")), Optional.<String>empty(), Optional.<Path>empty())).orElse(EtcdAccess.none());
+    }
+
+    private String scheme() {
+        return pki.isPresent() ? "https" : "http";
     }
 
     private void launch() throws IOException {
         String client = endpoint();
-        String peer = "http://127.0.0.1:" + peerPort;
-        List<String> command = List.of(binary,
+        String peer = scheme() + "://127.0.0.1:" + peerPort;
+        List<String> command = new ArrayList<>(List.of(binary,
                 "--name", "edgegate",
                 "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", client,
@@ -77,7 +112,12 @@ public final class ManagedEtcd implements AutoCloseable {
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
                 "--logger", "zap",
-                "--log-level", "warn");
+                "--log-level", "warn"));
+        pki.ifPresent(p -> command.addAll(List.of(
+                "--cert-file", p.certificate("etcd-server").toString(), "--key-file", p.key("etcd-server").toString(),
+                "--trusted-ca-file", p.caCertificate().toString(), "--client-cert-auth",
+                "--peer-cert-file", p.certificate("etcd-server").toString(), "--peer-key-file", p.key("etcd-server").toString(),
+                "--peer-trusted-ca-file", p.caCertificate().toString(), "--peer-client-cert-auth")));
         try {
             etcd = new ProcessBuilder(command)
                     .redirectErrorStream(true)

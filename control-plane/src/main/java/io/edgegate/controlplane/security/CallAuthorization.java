@@ -29,7 +29,7 @@ public final class CallAuthorization implements ServerInterceptor {
     private static final Logger log = LoggerFactory.getLogger(CallAuthorization.class);
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     /** The node id a config stream's certificate names. */
-    public static final Context.Key<String> CERTIFIED_NODE = Context.key("edgegate-certified-node");
+    public static final Context.Key<NodeCertificate> CERTIFIED_NODE = Context.key("edgegate-certified-node");
     private static final String HOW_TO_GET_ONE = "send a token (--token, EGCTL_TOKEN or an egctl context); an admin makes one with "
             + "'egctl token create --role viewer --name NAME', and the first admin token is in the control plane's admin token file";
 
@@ -81,15 +81,17 @@ public final class CallAuthorization implements ServerInterceptor {
     }
 
     private <Q, R> ServerCall.Listener<Q> node(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Optional<String> nodeId = peerCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION))
-                .flatMap(certificate -> NodeIdentity.nodeIdOf(certificate, trustDomain));
+        Optional<X509Certificate> certificate = peerCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        Optional<String> nodeId = certificate.flatMap(c -> NodeIdentity.nodeIdOf(c, trustDomain));
         if (nodeId.isEmpty()) {
             log.warn("refused a config stream from {}: no node certificate of trust domain {}",
                     call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), trustDomain);
             return refuse(call, Status.UNAUTHENTICATED.withDescription("a data plane must present a client certificate of the "
                     + "cluster CA naming it (" + NodeIdentity.uri(trustDomain, "<node-id>") + ")"), counters::refusedNode);
         }
-        Context context = Context.current().withValue(CERTIFIED_NODE, nodeId.get());
+        NodeCertificate named = new NodeCertificate(nodeId.get(), certificate.get().getSerialNumber().toString(16),
+                certificate.get().getNotAfter().toInstant());
+        Context context = Context.current().withValue(CERTIFIED_NODE, named);
         return Contexts.interceptCall(context, call, headers, next);
     }
 
