@@ -269,6 +269,16 @@ class SecureControlPlaneTest {
     }
 
     @Test
+    void anOversizedRequestIsRefusedWithTheLimitNamed() {
+        String huge = "kind: CustomData\nname: huge\nrecords:\n- {blob: '" + "x".repeat(17 * 1024 * 1024) + "'}\n";
+        assertThatThrownBy(() -> objects(adminToken).apply(RunningControlPlane.documents(huge)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).contains("16777216");
+                });
+    }
+
+    @Test
     void expiredOrMismatchedTlsFilesFailTheStartNamingTheFile() throws Exception {
         CertificateAuthority ca = pki.authority();
         Path cert = dir.resolve("expired.pem");

@@ -241,6 +241,24 @@ final class Cluster implements AutoCloseable {
         return accepts(nodes.get(nodeId).address, port);
     }
 
+    /** Starts a process of this cluster's kind (the cluster's JVM options and log folder) that the test itself stops. */
+    ManagedProcess launch(String name, List<String> command) {
+        return ManagedProcess.start(name, workDir, jvm, command);
+    }
+
+    /** Every log this cluster's processes wrote, including earlier runs and processes the test launched. */
+    String allLogs() {
+        try (var files = java.nio.file.Files.list(workDir)) {
+            StringBuilder text = new StringBuilder();
+            for (Path file : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                text.append(java.nio.file.Files.readString(file)).append('\n');
+            }
+            return text.toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     String logs() {
         List<String> parts = new ArrayList<>();
         controlPlanes.stream().filter(c -> c.process != null).forEach(c -> parts.add(c.process.log()));

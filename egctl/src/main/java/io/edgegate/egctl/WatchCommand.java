@@ -36,20 +36,22 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = root.terminal().out();
         try (ControlPlaneClient client = root.connect()) {
-            Iterator<ClusterEvent> events = client.clusterStream(stub -> (timeout == null ? stub
-                    : stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)).watch(WatchRequest.getDefaultInstance()));
-            try {
-                while (events.hasNext()) {
-                    out.println(describe(events.next()));
-                    out.flush();
+            // Through the client, so a refusal (no token, wrong role, fell behind) reads as every other command's.
+            client.call(() -> {
+                Iterator<ClusterEvent> events = client.clusterStream(stub -> (timeout == null ? stub
+                        : stub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)).watch(WatchRequest.getDefaultInstance()));
+                try {
+                    while (events.hasNext()) {
+                        out.println(describe(events.next()));
+                        out.flush();
+                    }
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+                        throw e;
+                    }
                 }
-            } catch (StatusRuntimeException e) {
-                if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
-                    throw e;
-                }
-            }
-        } catch (StatusRuntimeException e) {
-            throw new CommandFailure(e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+                return null;
+            });
         }
         return 0;
     }

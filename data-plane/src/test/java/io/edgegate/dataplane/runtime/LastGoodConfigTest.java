@@ -29,6 +29,8 @@ class LastGoodConfigTest {
         assertThat(saved.epoch()).as("the store epoch travels with the revision").isEqualTo("e2");
         assertThat(saved.revision()).isEqualTo(13);
         assertThat(saved.objects()).containsExactly(object("b", "{\"name\":\"b\",\"quote\":\"\\\"x\\\"\"}"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(lastGood.file())))
+                .as("the saved config holds private keys: its owner's only").isEqualTo("rw-------");
         try (var files = Files.list(dir.resolve("node"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("last-good.json");
         }
