@@ -9,18 +9,23 @@
 #   deploy/local-cluster.sh up [--data-planes N] [--no-examples]
 #   deploy/local-cluster.sh status
 #   deploy/local-cluster.sh down [--purge]
+#
+# Environment: EDGEGATE_CLUSTER_DIR (state, default .local-cluster), EDGEGATE_CONTROL_PLANE_PORT
+# (default 2381) and EDGEGATE_ADMIN_PORT (the nodes' admin port, default 9901).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 state="${EDGEGATE_CLUSTER_DIR:-$root/.local-cluster}"
 logs="$state/logs"
 pids="$state/pids"
-cp_listen="127.0.0.1:2381"
-admin_port=9901
+# Overridable so a test can run a second cluster beside the default one.
+cp_port="${EDGEGATE_CONTROL_PLANE_PORT:-2381}"
+cp_listen="127.0.0.1:$cp_port"
+admin_port="${EDGEGATE_ADMIN_PORT:-9901}"
 echo_ports=(9095 9096 9097)
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
   exit 2
 }
 
@@ -96,8 +101,8 @@ up() {
   # One tool for every certificate: the CA is made once and kept; the leaves are (re)issued.
   "$root/bin/egctl" pki init --dir "$pki" --host 127.0.0.1,localhost --nodes "$nodes" >/dev/null
 
-  if port_open 127.0.0.1 2381; then
-    echo "127.0.0.1:2381 is in use (another control plane?); stop it first" >&2
+  if port_open 127.0.0.1 "$cp_port"; then
+    echo "$cp_listen is in use (another control plane?); stop it first" >&2
     exit 1
   fi
   local etcd_client etcd_peer
@@ -118,7 +123,7 @@ up() {
     --etcd-ca "$pki/ca.pem" --etcd-cert "$pki/etcd-client.pem" --etcd-key "$pki/etcd-client-key.pem" \
     --tls-cert "$pki/control-plane.pem" --tls-key "$pki/control-plane-key.pem" --tls-ca "$pki/ca.pem" \
     --admin-token-file "$state/admin.token"
-  wait_for "the control plane" 30 port_open 127.0.0.1 2381
+  wait_for "the control plane" 30 port_open 127.0.0.1 "$cp_port"
   wait_for "the admin token" 30 test -s "$state/admin.token"
   "$root/bin/egctl" --config "$state/egctl.yaml" config set-context local --server "$cp_listen" \
     --ca "$pki/ca.pem" --token-file "$state/admin.token" --use >/dev/null

@@ -31,18 +31,32 @@ record EgctlRun(int exit, String out, String err) {
         return new EgctlRun(exit, out.toString(), err.toString());
     }
 
+    /** egctl in this JVM with exactly this environment (e.g. only an EGCTL_CONFIG). */
+    static EgctlRun withEnvironment(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(err), InputStream.nullInputStream(), environment);
+        int exit = Egctl.run(args, terminal);
+        return new EgctlRun(exit, out.toString(), err.toString());
+    }
+
     static EgctlRun inProcess(EgctlTarget target, String... args) {
         return withStdin(target, "", args);
     }
 
     /** bin/egctl as a user runs it. */
     static EgctlRun launcher(EgctlTarget target, String... args) {
+        return launcherWith(target.environment(NO_CONFIG), target.arguments(args));
+    }
+
+    /** bin/egctl with this shell's environment plus {@code environment}, and none of the machine's EGCTL_ settings. */
+    static EgctlRun launcherWith(Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProjectPaths.bin("egctl").toString());
-        command.addAll(List.of(target.arguments(args)));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().remove("EGCTL_CONFIG");
-        builder.environment().putAll(target.environment(NO_CONFIG));
+        builder.environment().keySet().removeIf(name -> name.startsWith("EGCTL_") || name.startsWith("EDGEGATE_"));
+        builder.environment().putAll(environment);
         try {
             Process process = builder.start();
             process.getOutputStream().close();
