@@ -177,6 +177,14 @@ class EgctlValidationIT {
     }
 
     @Test
+    void anInsecureControlPlaneSaysSoWheneverItsMembersAreListed() {
+        EgctlRun table = egctl("", "get", "members");
+        assertThat(table.exit()).isZero();
+        assertThat(table.err()).contains("Warning: this control plane runs with --insecure: no TLS, no tokens");
+        assertThat(egctl("", "get", "members", "-o", "json").out()).contains("\"insecure\" : true");
+    }
+
+    @Test
     void anUnreachableControlPlaneIsNamed() {
         EgctlRun run = EgctlRun.inProcess(EgctlTarget.insecure("127.0.0.1:" + FreePorts.pick()), "get", "hs");
         assertThat(run.exit()).isEqualTo(1);

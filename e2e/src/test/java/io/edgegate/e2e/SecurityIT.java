@@ -130,6 +130,14 @@ class SecurityIT {
             assertThat(EgctlRun.inProcess(cluster.egctl(), "get", "members").out()).doesNotContain("node-9");
         }
 
+        // A node that expects the control plane under another name refuses its certificate.
+        try (ManagedProcess misdirected = cluster.launch("misdirected", List.of(ProjectPaths.bin("data-plane").toString(),
+                "--node-id", "node-2", "--control-plane", cluster.server(), "--control-plane-name", "cp.elsewhere.example",
+                "--listen-address", "127.0.0.8", "--data-dir", dir.resolve("misdirected").toString(), "--pki-dir", pki.dir().toString()))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> misdirected.log().contains("cp.elsewhere.example"));
+            assertThat(misdirected.log()).contains("No subject alternative DNS name matching cp.elsewhere.example").doesNotContain("connected to control plane");
+        }
+
         // A certificate of another CA for a node of the cluster's name.
         PkiDirectory rogue = new PkiDirectory(dir.resolve("rogue-pki"));
         rogue.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, "node-8");

@@ -46,6 +46,7 @@ final class MemberPrinter {
         }
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("revision", revision);
+        root.put("insecure", response.getInsecure());
         root.putObject("epoch").put("id", epoch.getId())
                 .put("startedAt", Instant.ofEpochMilli(epoch.getStartedAtMillis()).toString())
                 .put("reason", epoch.getReason()).put("held", epoch.getHeld());

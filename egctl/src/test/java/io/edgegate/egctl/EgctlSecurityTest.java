@@ -114,6 +114,10 @@ class EgctlSecurityTest {
         assertThat(egctl(as(viewer), "", "get", "hp").exit()).isZero();
         assertThat(egctl(as(viewer), "", "get", "members").exit()).isZero();
 
+        Run members = egctl(as(viewer), "", "get", "members", "-o", "json");
+        assertThat(members.out()).contains("\"insecure\" : false");
+        assertThat(members.err()).doesNotContain("insecure");
+
         Run apply = egctl(as(viewer), TestDocuments.PIPELINE, "apply", "-f", "-");
         assertThat(apply.exit()).isEqualTo(1);
         assertThat(apply.err()).startsWith("Error: permission denied: role viewer cannot apply");

@@ -165,8 +165,17 @@ public final class ConfigAgent implements AutoCloseable {
         channels.forEach(ManagedChannel::shutdownNow);
     }
 
+    /** The status and, for a failed connection, its root cause: a TLS refusal must be readable in the node's log. */
     private static String describe(Status status) {
-        return status.getDescription() == null ? status.getCode().toString() : status.getCode() + ": " + status.getDescription();
+        String text = status.getDescription() == null ? status.getCode().toString() : status.getCode() + ": " + status.getDescription();
+        Throwable cause = status.getCause();
+        if (cause == null) {
+            return text;
+        }
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return text + " (" + cause + ")";
     }
 
     /** One attempt at a stream: its own view of the objects, built from a full snapshot and deltas. */
