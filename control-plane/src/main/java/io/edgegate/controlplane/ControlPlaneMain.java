@@ -1,6 +1,7 @@
 package io.edgegate.controlplane;
 
 import io.edgegate.cli.DurationConverter;
+import io.edgegate.cli.TlsFileOptions;
 import io.edgegate.controlplane.etcd.EtcdAccess;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
 import io.edgegate.security.PkiDirectory;
@@ -45,18 +46,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
     @Option(names = "--insecure", description = "No TLS and no tokens: anyone who reaches --listen controls the cluster. Warned on every start.")
     private boolean insecure;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "This control plane's certificate (PEM).")
-    private Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "Its private key (PEM).")
-    private Path tlsKey;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE",
-            description = "CA bundle that signs data-plane certificates (may hold two CAs during a rotation).")
-    private Path tlsCa;
+    @CommandLine.Mixin
+    private TlsFileOptions tls = new TlsFileOptions();
 
     @Option(names = "--pki-dir", paramLabel = "DIR",
-            description = "Without --tls-cert: a CA and this control plane's certificate are made here on first start "
+            description = "Without --tls-cert (the control plane's certificate; --tls-ca verifies nodes'): a CA and this control plane's certificate are made here on first start "
                     + "(default: <data-dir>/pki); node certificates: 'egctl pki node ID --dir DIR'.")
     private Path pkiDir;
 
@@ -119,15 +113,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
         if (insecure) {
             return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
         }
-        TlsFiles files;
-        if (tlsCert != null || tlsKey != null || tlsCa != null) {
-            if (tlsCert == null || tlsKey == null || tlsCa == null) {
-                throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together");
-            }
-            files = TlsFiles.of(tlsCert, tlsKey, tlsCa);
-        } else {
-            files = ownPki(address);
-        }
+        TlsFiles files = tls.files().isPresent() ? tls.files().get() : ownPki(address);
         return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit);
     }
 

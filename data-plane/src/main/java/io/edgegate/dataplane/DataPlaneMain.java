@@ -1,5 +1,6 @@
 package io.edgegate.dataplane;
 
+import io.edgegate.cli.TlsFileOptions;
 import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.TlsFiles;
@@ -49,17 +50,12 @@ public final class DataPlaneMain implements Callable<Integer> {
     @Option(names = "--insecure", description = "Plaintext to the control plane, no node certificate (a control plane run with --insecure).")
     private boolean insecure;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "This node's certificate (its identity: spiffe://<trust-domain>/node/<node-id>).")
-    private Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "Its private key.")
-    private Path tlsKey;
-
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "CA bundle that signed the control plane's certificate.")
-    private Path tlsCa;
+    @CommandLine.Mixin
+    private TlsFileOptions tls = new TlsFileOptions();
 
     @Option(names = "--pki-dir", paramLabel = "DIR",
-            description = "Instead of the three above: a directory made by 'egctl pki' (ca.pem, data-plane-<node-id>.pem and its key).")
+            description = "Instead of --tls-cert/--tls-key (this node's identity) and --tls-ca (the control plane's CA): "
+                    + "a directory made by 'egctl pki' (ca.pem, data-plane-<node-id>.pem and its key).")
     private Path pkiDir;
 
     @Option(names = "--control-plane-name", paramLabel = "NAME",
@@ -113,11 +109,8 @@ public final class DataPlaneMain implements Callable<Integer> {
         if (insecure) {
             return Optional.empty();
         }
-        if (tlsCert != null || tlsKey != null || tlsCa != null) {
-            if (tlsCert == null || tlsKey == null || tlsCa == null) {
-                throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together");
-            }
-            return Optional.of(TlsFiles.of(tlsCert, tlsKey, tlsCa));
+        if (tls.files().isPresent()) {
+            return tls.files();
         }
         if (pkiDir != null) {
             return Optional.of(new PkiDirectory(pkiDir).files(PkiDirectory.nodeName(id)));

@@ -11,16 +11,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Named contexts: which control plane, CA and token to use.",
         subcommands = {ConfigCommand.GetContexts.class, ConfigCommand.CurrentContext.class, ConfigCommand.UseContext.class,
                 ConfigCommand.SetContext.class})
-final class ConfigCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Egctl root;
-
-    @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(root.terminal().out());
-        return 2;
-    }
+final class ConfigCommand extends CommandGroup {
 
     @Command(name = "get-contexts", mixinStandardHelpOptions = true, description = "List the contexts; * marks the current one.")
     static final class GetContexts implements Callable<Integer> {

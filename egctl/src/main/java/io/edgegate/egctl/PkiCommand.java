@@ -19,16 +19,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Make the cluster's CA and certificates.",
         subcommands = {PkiCommand.Init.class, PkiCommand.Node.class})
-final class PkiCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Egctl root;
-
-    @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(root.terminal().out());
-        return 2;
-    }
+final class PkiCommand extends CommandGroup {
 
     @Command(name = "init", mixinStandardHelpOptions = true,
             description = "Make (or keep) the CA, and issue the control plane's, etcd's and the given nodes' certificates.")

@@ -23,16 +23,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code egctl token create|list|revoke|whoami}: bearer tokens with roles (admin only, but whoami). */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage the tokens egctl authenticates with.",
         subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class, TokenCommand.WhoAmI.class})
-final class TokenCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Egctl root;
-
-    @Override
-    public Integer call() {
-        new picocli.CommandLine(this).usage(root.terminal().out());
-        return 2;
-    }
+final class TokenCommand extends CommandGroup {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a token and print it on its own line; it is shown only this once.")
