@@ -108,19 +108,21 @@ up() {
   local etcd_client etcd_peer
   etcd_client=$(free_port_from 23790)
   etcd_peer=$(free_port_from $((etcd_client + 1)))
-  # etcd takes only clients with a certificate of the local CA (the control plane's).
+  # etcd takes only clients with a certificate of its own CA (pki/etcd): the control plane's, no node's.
   start etcd etcd --name local --data-dir "$state/etcd" \
     --listen-client-urls "https://127.0.0.1:$etcd_client" --advertise-client-urls "https://127.0.0.1:$etcd_client" \
     --listen-peer-urls "https://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "https://127.0.0.1:$etcd_peer" \
     --initial-cluster "local=https://127.0.0.1:$etcd_peer" --log-level warn --logger zap \
-    --cert-file "$pki/etcd-server.pem" --key-file "$pki/etcd-server-key.pem" --trusted-ca-file "$pki/ca.pem" --client-cert-auth \
-    --peer-cert-file "$pki/etcd-server.pem" --peer-key-file "$pki/etcd-server-key.pem" --peer-trusted-ca-file "$pki/ca.pem" \
+    --cert-file "$pki/etcd/etcd-server.pem" --key-file "$pki/etcd/etcd-server-key.pem" --trusted-ca-file "$pki/etcd/ca.pem" \
+    --client-cert-auth \
+    --peer-cert-file "$pki/etcd/etcd-server.pem" --peer-key-file "$pki/etcd/etcd-server-key.pem" \
+    --peer-trusted-ca-file "$pki/etcd/ca.pem" \
     --peer-client-cert-auth
   wait_for "etcd" 20 port_open 127.0.0.1 "$etcd_client"
 
   start control-plane "$root/bin/control-plane" --listen "$cp_listen" --data-dir "$state/control-plane" \
     --etcd-endpoints "https://127.0.0.1:$etcd_client" \
-    --etcd-ca "$pki/ca.pem" --etcd-cert "$pki/etcd-client.pem" --etcd-key "$pki/etcd-client-key.pem" \
+    --etcd-ca "$pki/etcd/ca.pem" --etcd-cert "$pki/etcd/etcd-client.pem" --etcd-key "$pki/etcd/etcd-client-key.pem" \
     --tls-cert "$pki/control-plane.pem" --tls-key "$pki/control-plane-key.pem" --tls-ca "$pki/ca.pem" \
     --admin-token-file "$state/admin.token"
   wait_for "the control plane" 30 port_open 127.0.0.1 "$cp_port"
@@ -143,7 +145,7 @@ up() {
   for i in $(seq 1 "$data_planes"); do
     address="127.0.0.$((i + 1))"
     start "node-$i" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
-      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i" --pki-dir "$pki"
+      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i" --pki-dir "$pki/nodes/node-$i"
   done
   for i in $(seq 1 "$data_planes"); do
     wait_for "node-$i" 60 node_ready "127.0.0.$((i + 1))"

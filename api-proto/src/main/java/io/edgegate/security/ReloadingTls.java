@@ -38,13 +38,17 @@ public final class ReloadingTls {
     private final Clock clock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Material material;
+    /** The material before the newest: a handshake that chose its alias just before a swap still finds its key. */
+    private volatile Material previous;
+    private long generations;
     private List<FileTime> stamps;
 
     public ReloadingTls(TlsFiles files, Clock clock) {
         this.files = files;
         this.clock = clock;
         this.stamps = stamps();
-        this.material = Material.of(files.load(clock.instant()));
+        this.material = Material.of(files.load(clock.instant()), "gen-0");
+        this.previous = material;
     }
 
     public TlsFiles files() {
@@ -69,14 +73,24 @@ public final class ReloadingTls {
             return false;
         }
         stamps = now;
+        Material next;
         try {
-            material = Material.of(files.load(clock.instant()));
+            next = Material.of(files.load(clock.instant()), "gen-" + ++generations);
         } catch (RuntimeException e) {
             log.warn("keeping the current TLS material: {}", e.getMessage());
             return false;
         }
+        previous = material;
+        material = next;
         log.info("TLS material reloaded from {}", files);
-        listeners.forEach(Runnable::run);
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                // One failing listener must not stop the others, nor the periodic refresh that called this.
+                log.warn("after reloading TLS material: {}", e.toString());
+            }
+        }
         return true;
     }
 
@@ -104,9 +118,10 @@ public final class ReloadingTls {
         return times;
     }
 
-    private record Material(TlsFiles.Loaded loaded, Optional<X509ExtendedKeyManager> keys, X509ExtendedTrustManager trust) {
+    private record Material(TlsFiles.Loaded loaded, Optional<X509ExtendedKeyManager> keys, X509ExtendedTrustManager trust,
+                            String alias) {
 
-        static Material of(TlsFiles.Loaded loaded) {
+        static Material of(TlsFiles.Loaded loaded, String alias) {
             try {
                 KeyStore trustStore = KeyStore.getInstance("PKCS12");
                 trustStore.load(null, null);
@@ -121,12 +136,12 @@ public final class ReloadingTls {
                     char[] password = new char[0];
                     KeyStore keyStore = KeyStore.getInstance("PKCS12");
                     keyStore.load(null, null);
-                    keyStore.setKeyEntry("self", loaded.key().get(), password, loaded.chain().toArray(X509Certificate[]::new));
+                    keyStore.setKeyEntry(alias, loaded.key().get(), password, loaded.chain().toArray(X509Certificate[]::new));
                     KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                     keyFactory.init(keyStore, password);
                     keys = Optional.of((X509ExtendedKeyManager) keyFactory.getKeyManagers()[0]);
                 }
-                return new Material(loaded, keys, trust);
+                return new Material(loaded, keys, trust, alias);
             } catch (GeneralSecurityException | java.io.IOException e) {
                 throw new IllegalStateException("cannot build TLS managers: " + e.getMessage(), e);
             }
@@ -142,11 +157,24 @@ public final class ReloadingTls {
         }
     }
 
-    /** Delegates every call to the key manager of the newest material. */
+    /**
+     * Chooses from the newest material; hands out the chain and key of whichever material the
+     * chosen alias names (each generation has its own), so a handshake never pairs a new
+     * certificate with an old key.
+     */
     private final class CurrentKeyManager extends X509ExtendedKeyManager {
 
         private Optional<X509ExtendedKeyManager> keys() {
             return material.keys();
+        }
+
+        private Optional<X509ExtendedKeyManager> keys(String alias) {
+            Material now = material;
+            if (alias != null && alias.equals(now.alias())) {
+                return now.keys();
+            }
+            Material before = previous;
+            return alias != null && alias.equals(before.alias()) ? before.keys() : Optional.empty();
         }
 
         @Override
@@ -181,12 +209,12 @@ public final class ReloadingTls {
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return keys().map(k -> k.getCertificateChain(alias)).orElse(null);
+            return keys(alias).map(k -> k.getCertificateChain(alias)).orElse(null);
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            return keys().map(k -> k.getPrivateKey(alias)).orElse(null);
+            return keys(alias).map(k -> k.getPrivateKey(alias)).orElse(null);
         }
     }
 

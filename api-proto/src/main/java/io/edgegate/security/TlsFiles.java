@@ -33,9 +33,11 @@ public record TlsFiles(Optional<Path> certificate, Optional<Path> key, Path ca) 
 
     /** Reads and checks every file: readable, the key belongs to the certificate, nothing expired. */
     public Loaded load(Instant now) {
-        List<X509Certificate> cas = Pem.readCertificates(ca);
-        for (X509Certificate authority : cas) {
-            requireValid(authority, ca, now);
+        List<X509Certificate> all = Pem.readCertificates(ca);
+        // A bundle during a rotation may still list a CA that expired: it is left out; all of them expired is an error.
+        List<X509Certificate> cas = all.stream().filter(c -> !now.isAfter(c.getNotAfter().toInstant())).toList();
+        if (cas.isEmpty()) {
+            requireValid(all.get(0), ca, now);
         }
         if (certificate.isEmpty()) {
             return new Loaded(List.of(), Optional.empty(), cas);

@@ -56,7 +56,12 @@ class ReloadingTlsTest {
         assertThat(tls.refresh()).isTrue();
         java.math.BigInteger second = tls.certificate().orElseThrow().getSerialNumber();
         assertThat(second).isNotEqualTo(first);
-        assertThat(tls.keyManager().getCertificateChain(alias)[0].getSerialNumber()).as("new handshakes present it").isEqualTo(second);
+        String newAlias = tls.keyManager().chooseEngineClientAlias(new String[] {"EC"}, null, null);
+        assertThat(tls.keyManager().getCertificateChain(newAlias)[0].getSerialNumber()).as("new handshakes present it").isEqualTo(second);
+        // A handshake that chose before the swap gets the chain and key of its own choice, never a mix.
+        assertThat(tls.keyManager().getCertificateChain(alias)[0].getSerialNumber()).isEqualTo(first);
+        assertThat(tls.keyManager().getCertificateChain(alias)[0].getPublicKey())
+                .isNotEqualTo(tls.keyManager().getCertificateChain(newAlias)[0].getPublicKey());
         assertThat(changes.get()).isEqualTo(1);
 
         // Half a rotation (a key that no longer matches): the running process keeps what works.

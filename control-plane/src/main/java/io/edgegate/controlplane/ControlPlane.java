@@ -18,6 +18,9 @@ import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreUnavailableException;
 import io.edgegate.controlplane.etcd.EtcdAccess;
 import io.edgegate.controlplane.etcd.EtcdAccessCheck;
+import io.edgegate.controlplane.secrets.EtcdRedactionKeyStore;
+import io.edgegate.controlplane.secrets.Redaction;
+import io.edgegate.controlplane.secrets.RedactionKeyStore;
 import io.edgegate.controlplane.security.CallAuthorization;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
 import io.edgegate.controlplane.security.EtcdTokenStore;
@@ -98,7 +101,7 @@ public final class ControlPlane implements AutoCloseable {
         EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
                 scheduler);
         return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources,
-                config.security(), new EtcdTokenStore(client, config.storeTimeout()));
+                config.security(), new EtcdTokenStore(client, config.storeTimeout()), new EtcdRedactionKeyStore(client, config.storeTimeout()));
     }
 
     /**
@@ -118,7 +121,8 @@ public final class ControlPlane implements AutoCloseable {
             resources.add(store);
             MemoryMembers members = new MemoryMembers(selfOf(listen));
             resources.add(members);
-            return assemble(listen, store, members, () -> { }, scheduler, resources, security, new MemoryTokenStore());
+            return assemble(listen, store, members, () -> { }, scheduler, resources, security, new MemoryTokenStore(),
+                    Redaction.inMemory());
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -142,7 +146,8 @@ public final class ControlPlane implements AutoCloseable {
     /** The config cache, member view and gRPC services over a store and member records; {@code reloadMembers} runs on a new epoch. */
     private static ControlPlane assemble(InetSocketAddress listen, Store store, MemberBackend memberBackend, Runnable reloadMembers,
                                          ScheduledExecutorService scheduler, List<AutoCloseable> resources,
-                                         ControlPlaneSecurity security, TokenStore tokenStore) throws IOException {
+                                         ControlPlaneSecurity security, TokenStore tokenStore, RedactionKeyStore redactionKeys)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         String self = selfOf(listen);
         ConfigCache cache = new ConfigCache(store, scheduler, clock);
@@ -155,11 +160,14 @@ public final class ControlPlane implements AutoCloseable {
         AutoCloseable memberWatch = memberBackend.watch(view);
         resources.add(memberWatch);
 
-        ObjectReads reads = new ObjectReads(store, cache);
+        Redaction redaction = new Redaction();
+        redaction.load(redactionKeys, scheduler);
+        ObjectReads reads = new ObjectReads(store, cache, redaction, !security.insecure());
         Tokens tokens = new Tokens(tokenStore, clock);
         SecurityCounters counters = new SecurityCounters();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
-                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache))
+                .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
+                        redaction))
                 .addService(new DiscoveryApi(cache, members, counters))
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, security.insecure()))
                 .addService(new TokenApi(tokens))
@@ -178,9 +186,13 @@ public final class ControlPlane implements AutoCloseable {
         }
         // A store that came back empty (wiped, or restored from before any token) has no tokens either:
         // write a new admin token then, or no one could ever administer the cluster again.
-        Runnable onNewEpoch = security.insecure() ? reloadMembers : () -> {
+        // The redaction key is in the store as well: every replica must print the markers of the key it now holds.
+        Runnable onNewEpoch = () -> {
             reloadMembers.run();
-            scheduler.execute(() -> bootstrapToken(tokens, security.adminTokenFile(), scheduler));
+            scheduler.execute(() -> redaction.load(redactionKeys, scheduler));
+            if (!security.insecure()) {
+                scheduler.execute(() -> bootstrapToken(tokens, security.adminTokenFile(), scheduler));
+            }
         };
         cache.subscribe(new EpochFollower(onNewEpoch));
         Server server = builder.build();

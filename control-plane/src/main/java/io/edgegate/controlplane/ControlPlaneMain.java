@@ -85,6 +85,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
     @Option(names = "--etcd-password-file", paramLabel = "FILE", description = "File holding the etcd user's password.")
     private Path etcdPasswordFile;
 
+    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
     }
@@ -120,7 +122,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
     /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once and reused. */
     private TlsFiles ownPki(InetSocketAddress address) throws IOException {
         PkiDirectory pki = new PkiDirectory(pkiDir != null ? pkiDir : dataDir.resolve("pki"));
-        if (pki.has("control-plane")) {
+        // Made once and reused, and made anew a month before it expires (a restart renews it).
+        if (!pki.needsIssuing("control-plane", RENEW_BEFORE)) {
             return pki.files("control-plane");
         }
         List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "::1"));

@@ -240,17 +240,50 @@ class SecureControlPlaneTest {
     }
 
     @Test
-    void customDataPasswordsAndListedFieldsAreSecret() {
+    void customDataPasswordsAndListedFieldsAreSecretWhateverTheirTypeAndSurviveARoundTrip() {
         String operator = create("operator-c", "operator");
         objects(operator).apply(RunningControlPlane.documents("""
                 kind: CustomData
                 name: users
-                secretFields: [apiKey]
+                secretFields: [apiKey, pin]
                 records:
-                - {username: alice, password: hunter2-hash, apiKey: k-123456, team: blue}
+                - {username: alice, password: hunter2-hash, apiKey: k-123456, pin: 471147, team: blue}
+                - {username: bob, password: other-hash, pin: true, team: red}
                 """));
         String shown = objects(operator).get(get("CustomData", "users", false)).getObject().getJson();
-        assertThat(shown).doesNotContain("hunter2-hash").doesNotContain("k-123456").contains("alice").contains("blue");
+        assertThat(shown).doesNotContain("hunter2-hash").doesNotContain("k-123456").doesNotContain("471147")
+                .doesNotContain("true").contains("alice").contains("blue");
+
+        // Records reordered in the edit: each marker still finds its own secret, numbers stay numbers.
+        String reordered = shown.replaceAll("(?s)\\[(\\{.*?\\}),(\\{.*?\\})\\]", "[$2,$1]");
+        assertThat(reordered).isNotEqualTo(shown);
+        objects(operator).apply(RunningControlPlane.documents(reordered));
+        String stored = objects(adminToken).get(get("CustomData", "users", true)).getObject().getJson();
+        assertThat(stored).contains("\"pin\":471147").contains("\"pin\":true").contains("hunter2-hash").contains("k-123456");
+        assertThat(stored.indexOf("bob")).isLessThan(stored.indexOf("alice"));
+    }
+
+    @Test
+    void repeatedFailedAuthenticationsFromOneAddressAreSlowedDown() throws Exception {
+        PkiDirectory own = new PkiDirectory(dir.resolve("guessing"));
+        int guessPort = FreePorts.pick();
+        try (ControlPlane guarded = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", guessPort),
+                ControlPlaneSecurity.tls(own.issueServer("control-plane", List.of("127.0.0.1")), dir.resolve("guessing.token")))) {
+            guarded.cache().ready().get(10, TimeUnit.SECONDS);
+            ManagedChannel channel = track(NettyChannelBuilder.forAddress("127.0.0.1", guessPort)
+                    .sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(own.caCertificate()), Clock.systemUTC())))
+                    .build());
+            Status last = Status.OK;
+            for (int i = 0; i < 40 && last.getCode() != Status.Code.RESOURCE_EXHAUSTED; i++) {
+                try {
+                    objects(channel, "egt_bootstrap-admin.guess" + i).list(ListRequest.getDefaultInstance());
+                } catch (StatusRuntimeException e) {
+                    last = e.getStatus();
+                }
+            }
+            assertThat(last.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(last.getDescription()).contains("too many failed authentications from 127.0.0.1");
+        }
     }
 
     @Test

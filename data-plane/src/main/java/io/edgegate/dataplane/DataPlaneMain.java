@@ -55,7 +55,7 @@ public final class DataPlaneMain implements Callable<Integer> {
 
     @Option(names = "--pki-dir", paramLabel = "DIR",
             description = "Instead of --tls-cert/--tls-key (this node's identity) and --tls-ca (the control plane's CA): "
-                    + "a directory made by 'egctl pki' (ca.pem, data-plane-<node-id>.pem and its key).")
+                    + "the node's bundle made by 'egctl pki node' (node.pem, node-key.pem, ca.pem).")
     private Path pkiDir;
 
     @Option(names = "--control-plane-name", paramLabel = "NAME",
@@ -113,7 +113,12 @@ public final class DataPlaneMain implements Callable<Integer> {
             return tls.files();
         }
         if (pkiDir != null) {
-            return Optional.of(new PkiDirectory(pkiDir).files(PkiDirectory.nodeName(id)));
+            if (java.nio.file.Files.exists(pkiDir.resolve("ca-key.pem"))) {
+                // A node that can read the CA's key could issue itself any node's identity.
+                throw new IllegalArgumentException("--pki-dir " + pkiDir + " holds the CA's private key (ca-key.pem); give a node only "
+                        + "its own bundle, which 'egctl pki node " + id + " --dir DIR' writes to DIR/nodes/" + id);
+            }
+            return Optional.of(PkiDirectory.bundleFiles(pkiDir));
         }
         throw new IllegalArgumentException("the control channel is TLS with a node certificate: give --tls-cert, --tls-key and --tls-ca "
                 + "(make them with 'egctl pki node " + id + " --dir DIR', or use --pki-dir DIR), or --insecure for a control plane run with --insecure");

@@ -48,11 +48,15 @@ final class Cluster implements AutoCloseable {
         this.pki = new PkiDirectory(workDir.resolve("pki"));
         try {
             pki.issueServer("control-plane", List.of("127.0.0.1", "localhost"));
+            // etcd as a production one: TLS, only clients with a certificate of its own CA (the control planes').
+            pki.etcd().issueServer("etcd-server", List.of("127.0.0.1", "localhost"));
+            pki.etcd().issueClient("etcd-client");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         this.jvm = Map.of("CONTROL_PLANE_JAVA_OPTS", QUICK_JVM, "DATA_PLANE_JAVA_OPTS", dataPlaneJvm);
-        this.etcd = EtcdProcess.start();
+        this.etcd = EtcdProcess.startTls(pki.etcd().certificate("etcd-server"), pki.etcd().key("etcd-server"),
+                pki.etcd().caCertificate());
     }
 
     /** etcd, one control plane and data planes on 127.0.0.2 … 127.0.0.(1+n), all serving. */
@@ -124,6 +128,18 @@ final class Cluster implements AutoCloseable {
         return pki;
     }
 
+    /** A client of this cluster's etcd with the control planes' certificate, for a test to change the store behind their back. */
+    io.etcd.jetcd.Client etcdClient() {
+        try {
+            return io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint())
+                    .sslContext(io.grpc.netty.GrpcSslContexts.forClient().trustManager(pki.etcd().caCertificate().toFile())
+                            .keyManager(pki.etcd().certificate("etcd-client").toFile(), pki.etcd().key("etcd-client").toFile()).build())
+                    .build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String server(int controlPlane) {
         return "127.0.0.1:" + controlPlanes.get(controlPlane).port;
     }
@@ -145,7 +161,10 @@ final class Cluster implements AutoCloseable {
         cp.process = ManagedProcess.start(cp.name, workDir, jvm, List.of(
                 ProjectPaths.bin("control-plane").toString(),
                 "--listen", server(index),
-                "--etcd-endpoints", etcdRelay != null ? "http://127.0.0.1:" + etcdRelay.port() : etcd.endpoint(),
+                "--etcd-endpoints", etcdRelay != null ? "https://127.0.0.1:" + etcdRelay.port() : etcd.endpoint(),
+                "--etcd-ca", pki.etcd().caCertificate().toString(),
+                "--etcd-cert", pki.etcd().certificate("etcd-client").toString(),
+                "--etcd-key", pki.etcd().key("etcd-client").toString(),
                 "--tls-cert", pki.certificate("control-plane").toString(),
                 "--tls-key", pki.key("control-plane").toString(),
                 "--tls-ca", pki.caCertificate().toString(),
@@ -174,7 +193,7 @@ final class Cluster implements AutoCloseable {
 
     void startDataPlane(String nodeId) {
         Node node = nodes.get(nodeId);
-        if (!pki.has(PkiDirectory.nodeName(nodeId))) {
+        if (!java.nio.file.Files.exists(pki.nodeBundle(nodeId))) {
             try {
                 pki.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, nodeId);
             } catch (java.io.IOException e) {
@@ -188,7 +207,7 @@ final class Cluster implements AutoCloseable {
                 "--listen-address", node.address,
                 "--admin-port", String.valueOf(node.adminPort),
                 "--data-dir", dataDir(nodeId).toString(),
-                "--pki-dir", pki.dir().toString()));
+                "--pki-dir", pki.nodeBundle(nodeId).toString()));
     }
 
     /** Stops a node and forgets it. */

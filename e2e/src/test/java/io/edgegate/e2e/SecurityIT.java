@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.edgegate.security.NodeIdentity;
 import io.edgegate.security.Pem;
 import io.edgegate.security.PkiDirectory;
+import io.edgegate.security.TlsFiles;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.ManagedProcess;
 import io.edgegate.testkit.TestPki;
@@ -119,11 +120,11 @@ class SecurityIT {
 
         // node-2's certificate with another node's id: the control plane refuses the stream and never lists it.
         PkiDirectory pki = cluster.pki();
-        String node2 = PkiDirectory.nodeName("node-2");
+        TlsFiles node2 = PkiDirectory.bundleFiles(pki.nodeBundle("node-2"));
         try (ManagedProcess impostor = cluster.launch("impostor", List.of(ProjectPaths.bin("data-plane").toString(),
                 "--node-id", "node-9", "--control-plane", cluster.server(), "--listen-address", "127.0.0.6",
                 "--data-dir", dir.resolve("impostor").toString(),
-                "--tls-cert", pki.certificate(node2).toString(), "--tls-key", pki.key(node2).toString(),
+                "--tls-cert", node2.certificate().get().toString(), "--tls-key", node2.key().get().toString(),
                 "--tls-ca", pki.caCertificate().toString()))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> impostor.log().contains("PERMISSION_DENIED"));
             assertThat(impostor.log()).contains("this certificate names node node-2, not node-9");
@@ -133,19 +134,18 @@ class SecurityIT {
         // A node that expects the control plane under another name refuses its certificate.
         try (ManagedProcess misdirected = cluster.launch("misdirected", List.of(ProjectPaths.bin("data-plane").toString(),
                 "--node-id", "node-2", "--control-plane", cluster.server(), "--control-plane-name", "cp.elsewhere.example",
-                "--listen-address", "127.0.0.8", "--data-dir", dir.resolve("misdirected").toString(), "--pki-dir", pki.dir().toString()))) {
+                "--listen-address", "127.0.0.8", "--data-dir", dir.resolve("misdirected").toString(), "--pki-dir", pki.nodeBundle("node-2").toString()))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> misdirected.log().contains("cp.elsewhere.example"));
             assertThat(misdirected.log()).contains("No subject alternative DNS name matching cp.elsewhere.example").doesNotContain("connected to control plane");
         }
 
         // A certificate of another CA for a node of the cluster's name.
         PkiDirectory rogue = new PkiDirectory(dir.resolve("rogue-pki"));
-        rogue.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, "node-8");
-        String node8 = PkiDirectory.nodeName("node-8");
+        TlsFiles node8 = rogue.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, "node-8");
         try (ManagedProcess stranger = cluster.launch("stranger", List.of(ProjectPaths.bin("data-plane").toString(),
                 "--node-id", "node-8", "--control-plane", cluster.server(), "--listen-address", "127.0.0.7",
                 "--data-dir", dir.resolve("stranger").toString(),
-                "--tls-cert", rogue.certificate(node8).toString(), "--tls-key", rogue.key(node8).toString(),
+                "--tls-cert", node8.certificate().get().toString(), "--tls-key", node8.key().get().toString(),
                 "--tls-ca", pki.caCertificate().toString()))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> stranger.log().contains("config stream to"));
             assertThat(EgctlRun.inProcess(cluster.egctl(), "get", "members").out()).doesNotContain("node-8");
@@ -155,13 +155,13 @@ class SecurityIT {
     @Test
     void rotatingANodesCertificateUnderLoadDropsNoRequestAndTheNodeReconnectsWithIt() throws Exception {
         PkiDirectory pki = cluster.pki();
-        String name = PkiDirectory.nodeName("node-1");
-        String before = serial(pki.certificate(name));
+        Path certificate = PkiDirectory.bundleFiles(pki.nodeBundle("node-1")).certificate().get();
+        String before = serial(certificate);
         List<InetSocketAddress> node1 = List.of(new InetSocketAddress(cluster.address("node-1"), examples.port));
         try (LoadLoop load = LoadLoop.start(node1, "/pipeline", 2)) {
             await().until(() -> load.succeeded() > 50);
             pki.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, "node-1");
-            String after = serial(pki.certificate(name));
+            String after = serial(certificate);
             assertThat(after).isNotEqualTo(before);
             await().atMost(Duration.ofSeconds(15)).until(() -> cluster.logs().contains("node node-1 connected")
                     && cluster.logs().contains("with certificate serial " + after));

@@ -168,7 +168,7 @@ class StoreHistoryIT {
     void changesCompactedAwayWhileTheControlPlaneWasCutOffReachEveryNode(@TempDir Path dir) throws Exception {
         try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
              Cluster cluster = Cluster.startBehindRelay(dir.resolve("cluster"), 2);
-             Client direct = Client.builder().endpoints(cluster.etcd().endpoint()).build()) {
+             Client direct = cluster.etcdClient()) {
             EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
             assertThat(applied.exit()).as(applied.toString()).isZero();
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> servedBy(cluster, "node-2", examples.port, 3).size() == 3);

@@ -48,8 +48,8 @@ final class PkiCommand extends CommandGroup {
             try {
                 pki.authority();
                 pki.issueServer("control-plane", hosts);
-                pki.issueServer("etcd-server", hosts);
-                pki.issueClient("etcd-client");
+                pki.etcd().issueServer("etcd-server", hosts);
+                pki.etcd().issueClient("etcd-client");
                 for (String node : nodes) {
                     pki.issueNode(trustDomain, node);
                 }
@@ -58,17 +58,19 @@ final class PkiCommand extends CommandGroup {
             }
             out.println("CA:             " + pki.caCertificate());
             out.println("control plane:  " + pki.certificate("control-plane") + " (for " + String.join(", ", hosts) + ")");
-            out.println("etcd server:    " + pki.certificate("etcd-server"));
-            out.println("etcd client:    " + pki.certificate("etcd-client"));
+            out.println("etcd CA:        " + pki.etcd().caCertificate() + " (etcd's own: node certificates are no etcd login)");
+            out.println("etcd server:    " + pki.etcd().certificate("etcd-server"));
+            out.println("etcd client:    " + pki.etcd().certificate("etcd-client"));
             for (String node : nodes) {
-                out.println("node " + node + ": " + pki.certificate(PkiDirectory.nodeName(node)));
+                out.println("node " + node + ":    " + pki.nodeBundle(node) + " (data-plane --pki-dir; give the node only this)");
             }
             return 0;
         }
     }
 
     @Command(name = "node", mixinStandardHelpOptions = true,
-            description = "Issue (or replace) a node's certificate: spiffe://<trust-domain>/node/<NODE_ID>.")
+            description = "Issue (or replace) a node's certificate (spiffe://<trust-domain>/node/<NODE_ID>) into its bundle "
+                    + "DIR/nodes/<NODE_ID>: node.pem, node-key.pem and the cluster CA's ca.pem; prints the bundle's path.")
     static final class Node implements Callable<Integer> {
 
         @ParentCommand
@@ -91,8 +93,7 @@ final class PkiCommand extends CommandGroup {
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure(e.getMessage());
             }
-            String name = PkiDirectory.nodeName(nodeId);
-            parent.root.terminal().out().println(pki.certificate(name) + " " + pki.key(name));
+            parent.root.terminal().out().println(pki.nodeBundle(nodeId));
             return 0;
         }
     }

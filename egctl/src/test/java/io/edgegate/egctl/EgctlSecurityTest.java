@@ -206,16 +206,21 @@ class EgctlSecurityTest {
         Path dir = work.resolve("pki");
         Run init = egctl(Map.of(), "", "pki", "init", "--dir", dir.toString(), "--nodes", "node-1,node-2");
         assertThat(init.exit()).as(init.toString()).isZero();
-        assertThat(init.out()).contains("ca.pem").contains("node node-2: " + dir.resolve("data-plane-node-2.pem"));
+        assertThat(init.out()).contains("ca.pem").contains("node node-2:    " + dir.resolve("nodes/node-2"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
-        for (String key : List.of("ca-key.pem", "control-plane-key.pem", "etcd-server-key.pem", "data-plane-node-1-key.pem")) {
+        for (String key : List.of("ca-key.pem", "control-plane-key.pem", "etcd/ca-key.pem", "etcd/etcd-server-key.pem",
+                "nodes/node-1/node-key.pem")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key)))).as(key).isEqualTo("rw-------");
         }
+        assertThat(dir.resolve("nodes/node-1")).as("a node's bundle never holds a CA key")
+                .isDirectoryNotContaining("glob:**/ca-key.pem").isDirectoryContaining("glob:**/ca.pem");
+        assertThat(Files.readString(dir.resolve("etcd/ca.pem"))).as("etcd has a CA of its own").isNotEqualTo(Files.readString(dir.resolve("ca.pem")));
         String ca = Files.readString(dir.resolve("ca.pem"));
         Run node = egctl(Map.of(), "", "pki", "node", "node-3", "--dir", dir.toString());
         assertThat(node.exit()).isZero();
+        assertThat(node.out()).isEqualTo(dir.resolve("nodes/node-3") + "\n");
         assertThat(Files.readString(dir.resolve("ca.pem"))).as("the CA is kept").isEqualTo(ca);
         assertThat(io.edgegate.security.NodeIdentity.nodeIdOf(
-                io.edgegate.security.Pem.readCertificates(dir.resolve("data-plane-node-3.pem")).get(0), "edgegate.local")).hasValue("node-3");
+                io.edgegate.security.Pem.readCertificates(dir.resolve("nodes/node-3/node.pem")).get(0), "edgegate.local")).hasValue("node-3");
     }
 }

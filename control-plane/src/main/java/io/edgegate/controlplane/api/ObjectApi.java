@@ -3,6 +3,7 @@ package io.edgegate.controlplane.api;
 import io.edgegate.api.v1.DeleteRequest;
 import io.edgegate.api.v1.DeleteResponse;
 import io.edgegate.api.v1.GetRequest;
+import io.edgegate.controlplane.secrets.Redaction;
 import io.edgegate.api.v1.GetResponse;
 import io.edgegate.api.v1.ListRequest;
 import io.edgegate.api.v1.ListResponse;
@@ -35,9 +36,9 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     private final ObjectWrites writes;
 
     public ObjectApi(Store store, ObjectReads reads, DocumentParser parser, ObjectDecoder objectDecoder, Clock clock,
-                     ConfigCache config) {
+                     ConfigCache config, Redaction redaction) {
         this.reads = reads;
-        this.decoder = new RequestDecoder(parser, objectDecoder);
+        this.decoder = new RequestDecoder(parser, objectDecoder, redaction);
         this.writes = new ObjectWrites(store, parser, clock, config);
     }
 
@@ -63,7 +64,7 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
 
     @Override
     public void get(GetRequest request, StreamObserver<GetResponse> response) {
-        Responder.respond(response, () -> reads.get(id(request.getKey()), ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
+        Responder.respond(response, () -> reads.get(id(request.getKey()), reads.showSecrets(request.getShowSecrets())).thenApply(read -> {
             GetResponse.Builder out = GetResponse.newBuilder().setObject(read.value());
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
             return out.build();
@@ -74,7 +75,7 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     public void list(ListRequest request, StreamObserver<ListResponse> response) {
         Responder.respond(response, () -> {
             Optional<ObjectKind> kind = request.getKind().isEmpty() ? Optional.empty() : Optional.of(kind(request.getKind()));
-            return reads.list(kind, ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
+            return reads.list(kind, reads.showSecrets(request.getShowSecrets())).thenApply(read -> {
                 ListResponse.Builder out = ListResponse.newBuilder().setRevision(read.revision()).addAllObjects(read.value());
                 read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
                 return out.build();

@@ -11,7 +11,7 @@ import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
 import io.grpc.Status;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgegate.controlplane.secrets.SecretFields;
+import io.edgegate.controlplane.secrets.Redaction;
 import io.edgegate.controlplane.security.Caller;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SpecException;
@@ -32,22 +32,33 @@ public final class ObjectReads {
     private final Store store;
     private final ConfigCache cache;
     private final DocumentParser parser = new DocumentParser();
+    private final Redaction redaction;
+    private final boolean authenticated;
 
-    public ObjectReads(Store store, ConfigCache cache) {
+    /** @param authenticated whether calls carry a caller (a secure control plane): then only an admin sees secrets */
+    public ObjectReads(Store store, ConfigCache cache, Redaction redaction, boolean authenticated) {
         this.store = store;
         this.cache = cache;
+        this.redaction = redaction;
+        this.authenticated = authenticated;
     }
 
     /**
-     * Whether an answer may hold secrets: only when asked for, and only for an admin (or on a
-     * control plane run with --insecure, which has no roles). Checked when the call starts.
+     * Whether an answer may hold secrets: only when asked for, and only for an admin (on a control
+     * plane run with --insecure, which has no roles, for anyone). A secure control plane that finds
+     * no caller on a call refuses: a lost context must never show secrets. Checked when the call starts.
      */
-    public static boolean showSecrets(boolean requested) {
-        if (requested && !Caller.mayShowSecrets()) {
-            String role = Caller.current().map(c -> c.role().label()).orElse("this caller");
+    public boolean showSecrets(boolean requested) {
+        if (!requested) {
+            return false;
+        }
+        Optional<Caller> caller = Caller.current();
+        boolean admin = caller.map(c -> c.role().allows(io.edgegate.controlplane.security.Role.ADMIN)).orElse(!authenticated);
+        if (!admin) {
+            String role = caller.map(c -> c.role().label()).orElse("an unknown caller");
             throw new ApiException(Status.Code.PERMISSION_DENIED, "role " + role + " cannot show secrets (needs admin)");
         }
-        return requested;
+        return true;
     }
 
     public CompletableFuture<Read<StoredObject>> get(ObjectId id, boolean showSecrets) {
@@ -78,7 +89,7 @@ public final class ObjectReads {
         if (kind.isEmpty()) {
             return object;
         }
-        ObjectNode redacted = SecretFields.redact(kind.get(), tree(object.getJson()));
+        ObjectNode redacted = redaction.fields().redact(kind.get(), tree(object.getJson()));
         return object.toBuilder().setJson(parser.toJson(redacted)).build();
     }
 

@@ -2,6 +2,7 @@ package io.edgegate.controlplane.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.api.v1.Document;
+import io.edgegate.controlplane.secrets.Redaction;
 import io.edgegate.controlplane.secrets.SecretFields;
 import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
@@ -27,10 +28,12 @@ final class RequestDecoder {
 
     private final DocumentParser parser;
     private final ObjectDecoder decoder;
+    private final Redaction redaction;
 
-    RequestDecoder(DocumentParser parser, ObjectDecoder decoder) {
+    RequestDecoder(DocumentParser parser, ObjectDecoder decoder, Redaction redaction) {
         this.parser = parser;
         this.decoder = decoder;
+        this.redaction = redaction;
     }
 
     List<DecodedDocument> decode(List<Document> documents, ValidationMode mode) {
@@ -88,7 +91,7 @@ final class RequestDecoder {
         return ids;
     }
 
-    private static List<String> restoreSecrets(ObjectNode tree, Map<ObjectId, ObjectNode> stored) {
+    private List<String> restoreSecrets(ObjectNode tree, Map<ObjectId, ObjectNode> stored) {
         ObjectId id;
         try {
             id = ObjectDecoder.identify(tree);
@@ -98,7 +101,7 @@ final class RequestDecoder {
         if (!SecretFields.holdsMarkers(id.kind(), tree)) {
             return List.of();
         }
-        return SecretFields.restore(id.kind(), tree, java.util.Optional.ofNullable(stored.get(id)));
+        return redaction.fields().restore(id.kind(), tree, java.util.Optional.ofNullable(stored.get(id)));
     }
 
     /** The objects named by documents to delete: only their name and kind must be valid. */

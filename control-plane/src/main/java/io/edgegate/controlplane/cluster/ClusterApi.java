@@ -118,7 +118,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
 
     @Override
     public void describe(GetRequest request, StreamObserver<DescribeResponse> response) {
-        Responder.respond(response, () -> reads.get(ObjectApi.id(request.getKey()), ObjectReads.showSecrets(request.getShowSecrets())).thenApply(read -> {
+        Responder.respond(response, () -> reads.get(ObjectApi.id(request.getKey()), reads.showSecrets(request.getShowSecrets())).thenApply(read -> {
             StoredObject object = read.value();
             DescribeResponse.Builder out = DescribeResponse.newBuilder().setObject(object);
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));

@@ -27,10 +27,15 @@ import java.util.function.Consumer;
 final class ClusterWatch {
 
     /**
-     * How many events may wait for a client that stopped reading (beyond what its flow-control
-     * window holds) before the watch is closed: a stuck script must not grow this replica's memory.
+     * A client that stopped reading (its flow-control window full) is closed once more than
+     * {@link #MAX_EVENTS_BEHIND} events wait for it and it has not read for {@link #PATIENCE}: a
+     * stuck script must not grow this replica's memory, while a reader that is merely busy with a
+     * burst (one apply of a thousand objects) gets time to catch up. Beyond {@link #HARD_LIMIT}
+     * waiting events it is closed at once.
      */
     static final int MAX_EVENTS_BEHIND = 256;
+    static final long PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    static final int HARD_LIMIT = 20_000;
 
     private final ServerCallStreamObserver<ClusterEvent> out;
     private final ClusterView view;
@@ -42,6 +47,7 @@ final class ClusterWatch {
     private ConfigSnapshot config;
     private boolean closed;
     private int sentWhileNotReady;
+    private long notReadySinceNanos;
 
     ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock) {
         this.out = out;
@@ -128,14 +134,26 @@ final class ClusterWatch {
         sentWhileNotReady = 0;
     }
 
+    private boolean fallenBehind() {
+        if (out.isReady()) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (sentWhileNotReady++ == 0) {
+            notReadySinceNanos = now;
+        }
+        return sentWhileNotReady > HARD_LIMIT
+                || sentWhileNotReady > MAX_EVENTS_BEHIND && now - notReadySinceNanos > PATIENCE_NANOS;
+    }
+
     private void send(ClusterEvent.Builder event) {
         if (closed) {
             return;
         }
-        if (!out.isReady() && ++sentWhileNotReady > MAX_EVENTS_BEHIND) {
+        if (fallenBehind()) {
             close();
             try {
-                out.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell more than " + MAX_EVENTS_BEHIND
+                out.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell " + sentWhileNotReady
                         + " events behind because the client stopped reading; it was closed (watch again to follow from now)")
                         .asRuntimeException());
             } catch (RuntimeException e) {

@@ -66,10 +66,11 @@ public final class ManagedEtcd implements AutoCloseable {
             Optional<PkiDirectory> pki = Optional.empty();
             if (tls) {
                 PkiDirectory link = new PkiDirectory(dir.resolve("pki"));
-                if (!link.has("etcd-server")) {
+                // Made once, and anew a month before they expire (a restart renews them).
+                if (link.needsIssuing("etcd-server", Duration.ofDays(30))) {
                     link.issueServer("etcd-server", List.of("127.0.0.1", "localhost"));
                 }
-                if (!link.has("etcd-client")) {
+                if (link.needsIssuing("etcd-client", Duration.ofDays(30))) {
                     link.issueClient("etcd-client");
                 }
                 pki = Optional.of(link);

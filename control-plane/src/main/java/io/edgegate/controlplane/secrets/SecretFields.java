@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.edgegate.spec.ObjectKind;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,14 +20,17 @@ import java.util.regex.Pattern;
 /**
  * Which fields of an object hold secrets, and their redaction: private keys of an HTTPServer, a
  * Validator's JWT secret and signature keys, CustomData passwords and the fields a CustomData
- * lists in {@code secretFields}. A redacted value reads {@code <redacted, sha256:…>} (a prefix of
- * the value's hash: enough to see that it changed, too short to test guesses against); applying a
- * document that still holds the marker of the stored value keeps that value, so
- * {@code get -o yaml | edit | apply} works without ever printing the secret.
+ * lists in {@code secretFields}. A redacted value reads {@code <redacted, sha256:…>}: 64 bits of
+ * an HMAC-SHA256 under the cluster's redaction key, enough to see that a value changed but no
+ * help in testing guesses without that key. Applying a document that still holds the marker of a
+ * stored value keeps that value, so {@code get -o yaml | edit | apply} works without ever
+ * printing the secret. Without a key (it could not be read yet) values read {@code <redacted>},
+ * which an apply refuses rather than storing.
  */
 public final class SecretFields {
 
-    private static final Pattern MARKER = Pattern.compile("<redacted, sha256:([0-9a-f]{16})>");
+    private static final Pattern MARKER = Pattern.compile("<redacted(, sha256:[0-9a-f]{16})?>");
+    private static final String KEYLESS = "<redacted>";
     private static final List<List<String>> SERVER = List.of(List.of("keyBase64"), List.of("keys", "*"));
     private static final List<List<String>> PIPELINE = List.of(
             List.of("filters", "*", "jwt", "secret"),
@@ -35,11 +39,24 @@ public final class SecretFields {
     private static final Map<ObjectKind, List<List<String>>> FIXED = Map.of(
             ObjectKind.HTTP_SERVER, SERVER, ObjectKind.HTTP_PIPELINE, PIPELINE, ObjectKind.PIPELINE, PIPELINE);
 
-    private SecretFields() {
+    private final Optional<SecretKeySpec> key;
+
+    private SecretFields(Optional<SecretKeySpec> key) {
+        this.key = key;
+    }
+
+    /** Markers under the cluster's redaction key. */
+    public static SecretFields withKey(byte[] key) {
+        return new SecretFields(Optional.of(new SecretKeySpec(key, "HmacSHA256")));
+    }
+
+    /** Before the key is known: every secret reads {@code <redacted>}, and none can be restored. */
+    public static SecretFields keyless() {
+        return new SecretFields(Optional.empty());
     }
 
     /** A copy of {@code document} with every secret replaced by its marker. */
-    public static ObjectNode redact(ObjectKind kind, ObjectNode document) {
+    public ObjectNode redact(ObjectKind kind, ObjectNode document) {
         ObjectNode copy = document.deepCopy();
         visit(kind, copy, (holder, value) -> holder.set(TextNode.valueOf(marker(value.asText()))));
         return copy;
@@ -58,17 +75,19 @@ public final class SecretFields {
      * matches no stored secret is an error, since the secret was lost in an edit: the fields'
      * paths are returned.
      */
-    public static List<String> restore(ObjectKind kind, ObjectNode document, Optional<ObjectNode> stored) {
-        Map<String, String> originals = new java.util.HashMap<>();
-        stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(marker(value.asText()), value.asText())));
+    public List<String> restore(ObjectKind kind, ObjectNode document, Optional<ObjectNode> stored) {
+        Map<String, JsonNode> originals = new java.util.HashMap<>();
+        if (key.isPresent()) {
+            stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(marker(value.asText()), value)));
+        }
         List<String> unmatched = new ArrayList<>();
         visit(kind, document, (holder, value) -> {
             if (!MARKER.matcher(value.asText()).matches()) {
                 return;
             }
-            String original = originals.get(value.asText());
+            JsonNode original = originals.get(value.asText());
             if (original != null) {
-                holder.set(TextNode.valueOf(original));
+                holder.set(original.deepCopy());
             } else {
                 unmatched.add(String.join(".", holder.path()));
             }
@@ -76,11 +95,16 @@ public final class SecretFields {
         return unmatched;
     }
 
-    static String marker(String secret) {
+    String marker(String secret) {
+        if (key.isEmpty()) {
+            return KEYLESS;
+        }
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key.get());
+            byte[] hash = mac.doFinal(secret.getBytes(StandardCharsets.UTF_8));
             return "<redacted, sha256:" + HexFormat.of().formatHex(hash, 0, 8) + ">";
-        } catch (NoSuchAlgorithmException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -125,7 +149,8 @@ public final class SecretFields {
                 List<String> here = append(path, name);
                 JsonNode child = object.get(name);
                 if (last) {
-                    if (child.isTextual()) {
+                    // Any scalar: a numeric access-key secret or PIN is as secret as a text one.
+                    if (child.isValueNode() && !child.isNull()) {
                         action.accept(new FieldHolder(object, name, here), child);
                     }
                 } else {
@@ -137,7 +162,7 @@ public final class SecretFields {
                 List<String> here = append(path, String.valueOf(i));
                 JsonNode child = array.get(i);
                 if (last) {
-                    if (child.isTextual()) {
+                    if (child.isValueNode() && !child.isNull()) {
                         action.accept(new ElementHolder(array, i, here), child);
                     }
                 } else {

@@ -36,8 +36,11 @@ public final class CallAuthorization implements ServerInterceptor {
     private final Tokens tokens;
     private final String trustDomain;
     private final CallRateLimit rateLimit;
+    /** Failed authentications per client address. */
+    private final CallRateLimit failures = new CallRateLimit(FAILURES_PER_SECOND, System::nanoTime);
     private final SecurityCounters counters;
     private final MethodRoles roles = new MethodRoles();
+    private static final double FAILURES_PER_SECOND = 10;
 
     public CallAuthorization(Tokens tokens, String trustDomain, double callsPerSecondPerToken, SecurityCounters counters) {
         this.tokens = tokens;
@@ -51,8 +54,14 @@ public final class CallAuthorization implements ServerInterceptor {
         if (call.getMethodDescriptor().getServiceName().equals(ConfigDiscoveryGrpc.SERVICE_NAME)) {
             return node(call, headers, next);
         }
+        String address = clientAddress(call);
+        if (failures.exhausted(address)) {
+            return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("too many failed authentications from " + address
+                    + "; wait a second"), () -> counters.rateLimited());
+        }
         String header = headers.get(AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            failures.tryAcquire(address);
             return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: " + HOW_TO_GET_ONE), () -> counters.unauthenticated());
         }
         Optional<Caller> caller;
@@ -62,6 +71,7 @@ public final class CallAuthorization implements ServerInterceptor {
             return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token: etcd is unreachable"), () -> { });
         }
         if (caller.isEmpty()) {
+            failures.tryAcquire(address);
             return refuse(call, Status.UNAUTHENTICATED.withDescription("the token is unknown, revoked or expired: " + HOW_TO_GET_ONE),
                     () -> counters.unauthenticated());
         }
@@ -93,6 +103,11 @@ public final class CallAuthorization implements ServerInterceptor {
                 certificate.get().getNotAfter().toInstant());
         Context context = Context.current().withValue(CERTIFIED_NODE, named);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private static String clientAddress(ServerCall<?, ?> call) {
+        java.net.SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        return remote instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
     private static Optional<X509Certificate> peerCertificate(SSLSession session) {

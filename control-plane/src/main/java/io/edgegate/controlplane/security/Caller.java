@@ -12,9 +12,4 @@ public record Caller(String name, Role role) {
     public static Optional<Caller> current() {
         return Optional.ofNullable(KEY.get());
     }
-
-    /** Whether the current caller may see secrets: an admin, or anyone on an insecure control plane. */
-    public static boolean mayShowSecrets() {
-        return current().map(caller -> caller.role().allows(Role.ADMIN)).orElse(true);
-    }
 }

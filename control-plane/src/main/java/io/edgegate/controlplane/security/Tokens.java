@@ -16,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Bearer tokens: {@code egt_<name>.<secret>}. The name finds the record, the secret's SHA-256 is
  * compared in constant time. Lookups are remembered for {@link #RECHECK}, so a revocation reaches
- * every replica within that time while a busy egctl does not read etcd on every call; when etcd
- * cannot be reached the last answer stands (nothing can be revoked meanwhile either).
+ * every replica within that time while a busy egctl does not read etcd on every call. When etcd
+ * cannot be reached an answer up to {@link #STALE_LIMIT} old still stands (a replica cut off from
+ * etcd keeps serving its cached reads for that long, no longer: a token revoked through another
+ * replica meanwhile stops working then).
  */
 public final class Tokens {
 
     private static final Logger log = LoggerFactory.getLogger(Tokens.class);
     static final Duration RECHECK = Duration.ofMillis(500);
+    static final Duration STALE_LIMIT = Duration.ofSeconds(10);
     static final String PREFIX = "egt_";
     public static final String BOOTSTRAP_NAME = "bootstrap-admin";
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -39,11 +41,25 @@ public final class Tokens {
     private final TokenStore store;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Lookup> remembered = new ConcurrentHashMap<>();
+    /** Least recently used lookups, a bounded number: random names cannot flush the ones in use. */
+    private final Map<String, Lookup> remembered = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Lookup> eldest) {
+                    return size() > MAX_REMEMBERED;
+                }
+            });
+
+    private final java.util.function.LongSupplier nanoTime;
 
     public Tokens(TokenStore store, Clock clock) {
+        this(store, clock, System::nanoTime);
+    }
+
+    Tokens(TokenStore store, Clock clock, java.util.function.LongSupplier nanoTime) {
         this.store = store;
         this.clock = clock;
+        this.nanoTime = nanoTime;
     }
 
     /** A new token and the secret text to hand to its holder (shown once, never stored). */
@@ -51,6 +67,16 @@ public final class Tokens {
     }
 
     public Issued create(String name, Role role, Optional<Duration> ttl) {
+        Issued issued = issue(name, role, ttl);
+        if (!store.create(issued.record())) {
+            throw new IllegalStateException("a token named '" + name + "' exists; revoke it first or pick another name");
+        }
+        remembered.remove(name);
+        return issued;
+    }
+
+    /** A new token, not stored yet. */
+    private Issued issue(String name, Role role, Optional<Duration> ttl) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("token name '" + name + "' must be lower-case letters, digits and '-' (at most 63)");
         }
@@ -62,10 +88,6 @@ public final class Tokens {
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         long now = clock.millis();
         TokenRecord record = new TokenRecord(name, role, sha256(secret), now, ttl.map(d -> now + d.toMillis()).orElse(0L));
-        if (!store.create(record)) {
-            throw new IllegalStateException("a token named '" + name + "' exists; revoke it first or pick another name");
-        }
-        remembered.remove(name);
         return new Issued(record, PREFIX + name + "." + secret);
     }
 
@@ -105,20 +127,17 @@ public final class Tokens {
     }
 
     private Optional<TokenRecord> lookup(String name) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         Lookup last = remembered.get(name);
         if (last != null && now - last.atNanos < RECHECK.toNanos()) {
             return last.record;
         }
         try {
             Optional<TokenRecord> record = store.find(name);
-            if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear();
-            }
             remembered.put(name, new Lookup(record, now));
             return record;
         } catch (StoreUnavailableException e) {
-            if (last != null) {
+            if (last != null && now - last.atNanos < STALE_LIMIT.toNanos()) {
                 return last.record;
             }
             throw e;
@@ -126,26 +145,35 @@ public final class Tokens {
     }
 
     /**
-     * When no token exists at all (a new cluster, or every token was revoked), creates an admin
-     * token and writes it to {@code file} (0600) for the operator. Of several replicas starting
-     * together one wins; the others find the token made and write nothing.
+     * When no admin token works (a new cluster, a store that lost its tokens, or every admin token
+     * revoked or expired), creates one and writes it to {@code file} (0600) for the operator with
+     * access to this host. The file is written before the record and moved into place only once
+     * the record exists, so a failure leaves neither a token nobody holds nor a file of no token.
+     * Of several replicas starting together one wins; the others write nothing.
      */
     public void bootstrap(Path file) throws IOException {
-        if (!store.list().isEmpty()) {
+        long now = clock.millis();
+        if (store.list().stream().anyMatch(t -> t.role() == Role.ADMIN && !t.expiredAt(now))) {
             return;
         }
-        Issued issued;
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path pending = target.resolveSibling(target.getFileName() + ".pending-" + ProcessHandle.current().pid());
+        String name = store.find(BOOTSTRAP_NAME).isPresent() ? BOOTSTRAP_NAME + "-" + now / 1000 : BOOTSTRAP_NAME;
+        Issued issued = issue(name, Role.ADMIN, Optional.empty());
+        Pem.writeSecret(pending, issued.token() + "\n");
+        if (!store.create(issued.record())) {
+            Files.deleteIfExists(pending);
+            return;
+        }
         try {
-            issued = create(BOOTSTRAP_NAME, Role.ADMIN, Optional.empty());
-        } catch (IllegalStateException e) {
-            return;
+            Files.move(pending, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            store.delete(name);
+            Files.deleteIfExists(pending);
+            throw e;
         }
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Pem.writeSecret(file, issued.token() + "\n");
-        log.info("no token existed: wrote a new admin token to {} (egctl reads it with --token-file or EGCTL_TOKEN)", file);
+        log.info("no admin token worked: wrote a new one ({}) to {} (egctl reads it with --token-file or EGCTL_TOKEN)", name, target);
     }
 
     static String sha256(String text) {

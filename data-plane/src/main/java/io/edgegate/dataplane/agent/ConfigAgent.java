@@ -77,17 +77,30 @@ public final class ConfigAgent implements AutoCloseable {
      * stream to them. Traffic is not touched; the node keeps serving its config meanwhile.
      */
     private void reconnectWithNewCredentials() {
+        List<ManagedChannel> fresh = new ArrayList<>();
+        try {
+            for (String target : targets) {
+                fresh.add(channelFactory.open(target));
+            }
+        } catch (RuntimeException e) {
+            fresh.forEach(ManagedChannel::shutdownNow);
+            log.warn("certificate files changed but cannot be used ({}); staying on the current connection", e.toString());
+            return;
+        }
         List<ManagedChannel> old;
         synchronized (this) {
             if (closed) {
+                fresh.forEach(ManagedChannel::shutdownNow);
                 return;
             }
             old = new ArrayList<>(channels);
             channels.clear();
-            for (String target : targets) {
-                channels.add(channelFactory.open(target));
+            channels.addAll(fresh);
+            // Back to the control plane it was on (connect() moves on from 'next').
+            int current = targets.indexOf(currentTarget());
+            if (current >= 0) {
+                next = current;
             }
-            next = targets.indexOf(currentTarget()) < 0 ? next : targets.indexOf(currentTarget());
         }
         log.info("certificate files changed: reconnecting to the control plane with them");
         old.forEach(ManagedChannel::shutdownNow);

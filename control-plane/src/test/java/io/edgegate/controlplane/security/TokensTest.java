@@ -1,0 +1,137 @@
+package io.edgegate.controlplane.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.controlplane.store.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tokens: the first admin token and how it comes back, expiry, and what stands while the store is away. */
+class TokensTest {
+
+    @TempDir
+    Path dir;
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final AtomicBoolean storeDown = new AtomicBoolean();
+    private final MemoryTokenStore memory = new MemoryTokenStore();
+    private final TokenStore store = new TokenStore() {
+        @Override
+        public boolean create(TokenRecord token) {
+            return up().create(token);
+        }
+
+        @Override
+        public Optional<TokenRecord> find(String name) {
+            return up().find(name);
+        }
+
+        @Override
+        public List<TokenRecord> list() {
+            return up().list();
+        }
+
+        @Override
+        public boolean delete(String name) {
+            return up().delete(name);
+        }
+
+        private TokenStore up() {
+            if (storeDown.get()) {
+                throw new StoreUnavailableException("etcd is away", null);
+            }
+            return memory;
+        }
+    };
+    private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
+    private final Clock clock = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.get());
+        }
+    };
+    private final Tokens tokens = new Tokens(store, clock, nanos::get);
+
+    @Test
+    void theFirstAdminTokenIsWrittenOnceAndAgainWhenNoAdminTokenWorks() throws Exception {
+        Path file = dir.resolve("state/admin.token");
+        tokens.bootstrap(file);
+        String first = Files.readString(file).strip();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(tokens.authenticate(first)).hasValue(new Caller("bootstrap-admin", Role.ADMIN));
+        assertThat(dir.resolve("state")).isDirectoryNotContaining("glob:**/*pending*");
+
+        tokens.bootstrap(file);
+        assertThat(Files.readString(file).strip()).as("an admin token works: nothing new").isEqualTo(first);
+
+        // Only a viewer left, under the bootstrap name even: a new admin token under another name.
+        tokens.revoke("bootstrap-admin");
+        tokens.create("bootstrap-admin", Role.VIEWER, Optional.empty());
+        tokens.create("old-admin", Role.ADMIN, Optional.of(Duration.ofHours(1)));
+        tokens.bootstrap(file);
+        assertThat(Files.readString(file).strip()).as("old-admin still works").isEqualTo(first);
+        millis.addAndGet(Duration.ofHours(2).toMillis());
+        tokens.bootstrap(file);
+        String second = Files.readString(file).strip();
+        assertThat(second).isNotEqualTo(first).startsWith("egt_bootstrap-admin-");
+        assertThat(tokens.authenticate(second).map(Caller::role)).hasValue(Role.ADMIN);
+    }
+
+    @Test
+    void aTokenFileThatCannotBeWrittenLeavesNoTokenBehind() throws Exception {
+        Path blocker = Files.writeString(dir.resolve("not-a-directory"), "");
+        assertThatThrownBy(() -> tokens.bootstrap(blocker.resolve("admin.token"))).isInstanceOf(IOException.class);
+        assertThat(memory.list()).as("no admin token that nobody holds").isEmpty();
+
+        tokens.bootstrap(dir.resolve("admin.token"));
+        assertThat(memory.list()).extracting(TokenRecord::name).containsExactly("bootstrap-admin");
+    }
+
+    @Test
+    void whileTheStoreIsAwayACheckedTokenStandsForTenSecondsThenNot() {
+        String token = tokens.create("ops", Role.OPERATOR, Optional.empty()).token();
+        assertThat(tokens.authenticate(token)).isPresent();
+        storeDown.set(true);
+        nanos.addAndGet(Duration.ofSeconds(9).toNanos());
+        assertThat(tokens.authenticate(token)).as("checked 9 s ago").isPresent();
+        nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThatThrownBy(() -> tokens.authenticate(token)).isInstanceOf(StoreUnavailableException.class);
+        storeDown.set(false);
+        assertThat(tokens.authenticate(token)).isPresent();
+    }
+
+    @Test
+    void wrongSecretsMalformedTokensAndExpiredTokensAreRefused() throws Exception {
+        String token = tokens.create("ci", Role.VIEWER, Optional.empty()).token();
+        assertThat(tokens.authenticate(token.substring(0, token.length() - 1) + "x")).isEmpty();
+        assertThat(tokens.authenticate("ci." + token.substring(token.indexOf('.') + 1))).as("no egt_ prefix").isEmpty();
+        assertThat(tokens.authenticate("egt_../etc.x")).isEmpty();
+        String brief = tokens.create("brief", Role.ADMIN, Optional.of(Duration.ofMinutes(5))).token();
+        assertThat(tokens.authenticate(brief)).isPresent();
+        millis.addAndGet(Duration.ofMinutes(5).toMillis());
+        assertThat(tokens.authenticate(brief)).as("expired").isEmpty();
+        assertThatThrownBy(() -> tokens.create("ci", Role.ADMIN, Optional.empty())).hasMessageContaining("exists");
+        assertThatThrownBy(() -> tokens.create("Bad Name", Role.ADMIN, Optional.empty())).hasMessageContaining("lower-case");
+    }
+}
