@@ -315,6 +315,28 @@ final class Cluster implements AutoCloseable {
             etcdRelay.close();
         }
         etcd.close();
+        requireNoSecretInLogs();
+    }
+
+    /** Private keys as PEM or base64 PEM, and the admin token: none may reach any log of any test's cluster. */
+    private static final List<String> SECRET_SIGNS = List.of("PRIVATE KEY-----", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t",
+            "LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t", "LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0t");
+
+    private void requireNoSecretInLogs() {
+        String logs = allLogs();
+        List<String> signs = new ArrayList<>(SECRET_SIGNS);
+        try {
+            if (java.nio.file.Files.exists(adminTokenFile())) {
+                signs.add(java.nio.file.Files.readString(adminTokenFile()).strip());
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String sign : signs) {
+            if (logs.contains(sign)) {
+                throw new AssertionError("a log of the cluster in " + workDir + " holds a secret (" + sign.substring(0, 12) + "…)");
+            }
+        }
     }
 
     private static final class ControlPlaneProcess {
