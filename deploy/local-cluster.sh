@@ -145,7 +145,7 @@ up() {
   for i in $(seq 1 "$data_planes"); do
     address="127.0.0.$((i + 1))"
     start "node-$i" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
-      --listen-address "$address" --admin-port "$admin_port" --data-dir "$state/node-$i" --pki-dir "$pki/nodes/node-$i"
+      --listen-address "$address" --admin-port "$admin_port" --admin-address "$address" --data-dir "$state/node-$i" --pki-dir "$pki/nodes/node-$i"
   done
   for i in $(seq 1 "$data_planes"); do
     wait_for "node-$i" 60 node_ready "127.0.0.$((i + 1))"

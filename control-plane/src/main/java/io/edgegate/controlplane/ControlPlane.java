@@ -1,5 +1,8 @@
 package io.edgegate.controlplane;
 
+import io.edgegate.controlplane.admin.AdminListener;
+import io.edgegate.controlplane.admin.ApiCallMetrics;
+import io.edgegate.controlplane.admin.ControlPlaneMetrics;
 import io.edgegate.controlplane.api.ObjectApi;
 import io.edgegate.controlplane.api.ObjectReads;
 import io.edgegate.controlplane.cluster.ClusterApi;
@@ -43,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,7 +105,8 @@ public final class ControlPlane implements AutoCloseable {
         EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
                 scheduler);
         return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources,
-                config.security(), new EtcdTokenStore(client, config.storeTimeout()), new EtcdRedactionKeyStore(client, config.storeTimeout()));
+                config.security(), new EtcdTokenStore(client, config.storeTimeout()), new EtcdRedactionKeyStore(client, config.storeTimeout()),
+                config.adminListen());
     }
 
     /**
@@ -114,6 +119,12 @@ public final class ControlPlane implements AutoCloseable {
 
     /** As {@link #startInMemory(InetSocketAddress)}, guarded as {@code security} says (tokens kept in memory too). */
     public static ControlPlane startInMemory(InetSocketAddress listen, ControlPlaneSecurity security) throws IOException {
+        return startInMemory(listen, security, Optional.empty());
+    }
+
+    /** As above, with /healthz and /metrics on {@code adminListen}. */
+    public static ControlPlane startInMemory(InetSocketAddress listen, ControlPlaneSecurity security,
+                                             Optional<InetSocketAddress> adminListen) throws IOException {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             ScheduledExecutorService scheduler = scheduler(resources);
@@ -122,7 +133,7 @@ public final class ControlPlane implements AutoCloseable {
             MemoryMembers members = new MemoryMembers(selfOf(listen));
             resources.add(members);
             return assemble(listen, store, members, () -> { }, scheduler, resources, security, new MemoryTokenStore(),
-                    Redaction.inMemory());
+                    Redaction.inMemory(), adminListen);
         } catch (IOException | RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -146,7 +157,8 @@ public final class ControlPlane implements AutoCloseable {
     /** The config cache, member view and gRPC services over a store and member records; {@code reloadMembers} runs on a new epoch. */
     private static ControlPlane assemble(InetSocketAddress listen, Store store, MemberBackend memberBackend, Runnable reloadMembers,
                                          ScheduledExecutorService scheduler, List<AutoCloseable> resources,
-                                         ControlPlaneSecurity security, TokenStore tokenStore, RedactionKeyStore redactionKeys)
+                                         ControlPlaneSecurity security, TokenStore tokenStore, RedactionKeyStore redactionKeys,
+                                         Optional<InetSocketAddress> adminListen)
             throws IOException {
         Clock clock = Clock.systemUTC();
         String self = selfOf(listen);
@@ -165,6 +177,8 @@ public final class ControlPlane implements AutoCloseable {
         ObjectReads reads = new ObjectReads(store, cache, redaction, !security.insecure());
         Tokens tokens = new Tokens(tokenStore, clock);
         SecurityCounters counters = new SecurityCounters();
+        ControlPlaneMetrics metrics = new ControlPlaneMetrics(self, cache, view, counters, security.insecure());
+        resources.add(metrics);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
@@ -184,6 +198,8 @@ public final class ControlPlane implements AutoCloseable {
                     .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
             bootstrapToken(tokens, security.adminTokenFile(), scheduler);
         }
+        // Added last, so it runs first: refused calls are counted too.
+        builder.intercept(new ApiCallMetrics(metrics.registry()));
         // A store that came back empty (wiped, or restored from before any token) has no tokens either:
         // write a new admin token then, or no one could ever administer the cluster again.
         // The redaction key is in the store as well: every replica must print the markers of the key it now holds.
@@ -200,6 +216,11 @@ public final class ControlPlane implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             throw new IOException("cannot listen on " + self + ": " + rootMessage(e), e);
+        }
+        if (adminListen.isPresent()) {
+            AdminListener admin = AdminListener.start(adminListen.get(), cache::isReady, metrics::scrape);
+            resources.add(admin);
+            log.info("admin listener (/healthz, /metrics) on {}:{}", adminListen.get().getHostString(), admin.port());
         }
         cache.start();
         publisher.start();

@@ -43,6 +43,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
             description = "How long a call to etcd may take before it fails (default: ${DEFAULT-VALUE}).")
     private Duration storeTimeout;
 
+    @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
+            description = "Serve /healthz and /metrics (Prometheus) here; off without it.")
+    private String adminListen;
+
     @Option(names = "--insecure", description = "No TLS and no tokens: anyone who reaches --listen controls the cluster. Warned on every start.")
     private boolean insecure;
 
@@ -99,7 +103,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
             EtcdAccess etcdAccess = new EtcdAccess(Optional.ofNullable(etcdCa), Optional.ofNullable(etcdCert), Optional.ofNullable(etcdKey),
                     Optional.ofNullable(etcdUser), Optional.ofNullable(etcdPasswordFile));
             ControlPlaneConfig config = new ControlPlaneConfig(address, etcdEndpoints, dataDir, etcdBinary, storeTimeout,
-                    security(address), etcdAccess);
+                    security(address), etcdAccess, Optional.ofNullable(adminListen).map(a -> HostPort.parse(a, "--admin-listen")));
             controlPlane = ControlPlane.start(config);
         } catch (Exception e) {
             System.err.println("control-plane: " + e.getMessage());

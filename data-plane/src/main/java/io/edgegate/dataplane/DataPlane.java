@@ -4,6 +4,7 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.agent.ControlChannels;
+import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.security.ReloadingTls;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.BuiltInFilters;
@@ -59,10 +60,12 @@ public final class DataPlane implements AutoCloseable {
     private final RuntimeUpdater updater;
     private final ConfigAgent agent;
     private final AdminServer admin;
+    private final NodeMetrics metrics;
 
     private DataPlane(EventLoopGroup boss, EventLoopGroup workers, DnsAddressResolverGroup resolver,
                       ScheduledExecutorService scheduler, ExecutorService fileIo, RuntimeUpdater updater, ConfigAgent agent,
-                      AdminServer admin) {
+                      AdminServer admin, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.fileIo = fileIo;
         this.boss = boss;
         this.workers = workers;
@@ -90,9 +93,10 @@ public final class DataPlane implements AutoCloseable {
         FilterRegistry filters = new FilterRegistry(specKinds, BuiltInFilters.all(
                 new BuiltInFilters.Needs(upstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
+        NodeMetrics metrics = new NodeMetrics(config.nodeId());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters, new FilterFailures()), listeners, ServerTlsFactory.of(config.tlsProvider()),
-                new RegistryClients(RegistryStarter.of(fileIo)), runtime);
+                new PipelineBuilder(filters, new FilterFailures(), metrics.registry()), listeners, ServerTlsFactory.of(config.tlsProvider()),
+                new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()
@@ -107,16 +111,17 @@ public final class DataPlane implements AutoCloseable {
 
         AdminServer admin = null;
         if (config.adminPort() > 0) {
-            InetSocketAddress adminAddress = new InetSocketAddress(config.listenAddress().orElse("0.0.0.0"), config.adminPort());
-            admin = AdminServer.start(adminAddress, transport, boss, () -> new AdminServer.NodeStatus(
+            InetSocketAddress adminAddress = new InetSocketAddress(config.adminAddress(), config.adminPort());
+            admin = AdminServer.start(adminAddress, transport, () -> new AdminServer.NodeStatus(
                     config.nodeId(), updater.appliedEpoch(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
-                    source.describe(agent.connected(), updater.appliedRevision())));
+                    source.describe(agent.connected(), updater.appliedRevision())), metrics::scrape);
         }
+        metrics.watchNode(updater::appliedRevision, agent::connected);
         agent.start();
         scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
-        return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin);
+        return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics);
     }
 
     /** TLS to the control plane with this node's certificate, re-read when its files change; a bad file fails the start. */
@@ -174,6 +179,7 @@ public final class DataPlane implements AutoCloseable {
         if (admin != null) {
             admin.close();
         }
+        metrics.close();
         updater.shutdown();
         fileIo.shutdownNow();
         resolver.close();

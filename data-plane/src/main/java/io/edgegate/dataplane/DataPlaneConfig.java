@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * How a data plane runs: its id, the control planes to try in order, the address its HTTP
  * servers bind (empty: each server's own address, else all interfaces), the admin port
- * (0: none), its data directory, its event-loop threads and which TLS implementation it uses;
+ * (0: none) and the address it binds (its own: metrics describe the topology and face operators, not clients), its data directory, its event-loop threads and which TLS implementation it uses;
  * its certificate, key and the cluster CA for the control channel (empty only with --insecure)
  * and the name the control plane's certificate must carry when not the address dialled.
  */
@@ -18,6 +18,7 @@ public record DataPlaneConfig(
         List<String> controlPlanes,
         Optional<String> listenAddress,
         int adminPort,
+        String adminAddress,
         Path dataDir,
         int workerThreads,
         TlsProvider tlsProvider,

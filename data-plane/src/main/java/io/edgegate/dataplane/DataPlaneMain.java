@@ -32,8 +32,12 @@ public final class DataPlaneMain implements Callable<Integer> {
     private String listenAddress;
 
     @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
-            description = "Port of the admin endpoint (/healthz) on the listen address; 0 disables it.")
+            description = "Port of the admin endpoint (/healthz, /metrics); 0 disables it.")
     private int adminPort;
+
+    @Option(names = "--admin-address", defaultValue = "127.0.0.1", paramLabel = "IP",
+            description = "Address the admin endpoint binds (default: ${DEFAULT-VALUE}: metrics must not face clients).")
+    private String adminAddress;
 
     @Option(names = "--data-dir", defaultValue = "./edgegate-node", paramLabel = "DIR",
             description = "Where this node keeps its state (default: ${DEFAULT-VALUE}).")
@@ -98,6 +102,7 @@ public final class DataPlaneMain implements Callable<Integer> {
                 controlPlanes,
                 Optional.ofNullable(listenAddress),
                 adminPort,
+                adminAddress,
                 dataDir,
                 ioThreads,
                 TlsProvider.parse(tlsProvider),

@@ -8,6 +8,7 @@ import io.edgegate.dataplane.registry.RegistryClients;
 import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.runtime.CurrentRuntime;
+import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -129,6 +130,11 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         expectedSecondAnswers = count;
     }
 
+    /** The node's metrics in Prometheus text, as /metrics serves them. */
+    public String scrape() {
+        return node.metrics.scrape();
+    }
+
     /** The node's count of filter failures, per filter and of second answers. */
     public FilterFailures failures() {
         return node.failures;
@@ -185,6 +191,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
         final FilterFailures failures = new FilterFailures();
         final RuntimeUpdater updater;
+        final NodeMetrics metrics = new NodeMetrics("local");
         private final CurrentRuntime runtime = new CurrentRuntime();
         private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
         private final EventLoopGroup boss;
@@ -202,10 +209,10 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             RegistryView registries = new RegistryView(() -> runtime.get().registries());
             updater = new RuntimeUpdater(parser, decoder,
                     new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,
-                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures),
+                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry()),
                     new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
-                    runtime);
+                    runtime, metrics);
         }
 
         synchronized void apply(List<StoredObject> objects) throws ConfigRejectedException {

@@ -206,6 +206,7 @@ final class Cluster implements AutoCloseable {
                 "--control-plane", node.controlPlanes,
                 "--listen-address", node.address,
                 "--admin-port", String.valueOf(node.adminPort),
+                "--admin-address", node.address,
                 "--data-dir", dataDir(nodeId).toString(),
                 "--pki-dir", pki.nodeBundle(nodeId).toString()));
     }

@@ -22,31 +22,41 @@ import java.util.function.Supplier;
 
 /**
  * The node's admin port: {@code GET /healthz} answers 200 with the node's status as JSON once
- * it serves a config (503 before), for load balancers, scripts and tests.
+ * it serves a config (503 before), for load balancers, scripts and tests; {@code GET /metrics}
+ * answers the Prometheus text. It runs on an event loop of its own, so a scrape never takes time
+ * from traffic.
  */
 public final class AdminServer implements AutoCloseable {
 
     private final Channel channel;
+    private final EventLoopGroup group;
 
-    private AdminServer(Channel channel) {
+    private AdminServer(Channel channel, EventLoopGroup group) {
         this.channel = channel;
+        this.group = group;
     }
 
-    public static AdminServer start(InetSocketAddress address, Transport transport, EventLoopGroup group,
-                                    Supplier<NodeStatus> status) {
-        Channel channel = new ServerBootstrap()
-                .group(group)
-                .channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler(status));
-                    }
-                })
-                .bind(address)
-                .syncUninterruptibly()
-                .channel();
-        return new AdminServer(channel);
+    public static AdminServer start(InetSocketAddress address, Transport transport, Supplier<NodeStatus> status,
+                                    Supplier<String> metrics) {
+        EventLoopGroup group = transport.newGroup(1, "admin");
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(transport.serverChannel())
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler(status, metrics));
+                        }
+                    })
+                    .bind(address)
+                    .syncUninterruptibly()
+                    .channel();
+            return new AdminServer(channel, group);
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     public int port() {
@@ -56,6 +66,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** What /healthz reports. */
@@ -73,9 +84,11 @@ public final class AdminServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private final Supplier<NodeStatus> status;
+        private final Supplier<String> metrics;
 
-        Handler(Supplier<NodeStatus> status) {
+        Handler(Supplier<NodeStatus> status, Supplier<String> metrics) {
             this.status = status;
+            this.metrics = metrics;
         }
 
         @Override
@@ -86,6 +99,10 @@ public final class AdminServer implements AutoCloseable {
                 HttpResponseStatus code = now.appliedRevision() > 0 ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
                 response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, code, ByteBufUtil.writeUtf8(ctx.alloc(), now.toJson()));
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            } else if (request.uri().equals("/metrics") || request.uri().startsWith("/metrics?")) {
+                response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        ByteBufUtil.writeUtf8(ctx.alloc(), metrics.get()));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             } else {
                 response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
                         ByteBufUtil.writeUtf8(ctx.alloc(), "not found\n"));

@@ -55,6 +55,7 @@ public final class Pipeline {
                     fail(step, step.undeclared(value), done);
                     return;
                 }
+                step.count(value);
                 at = step.next(value, context);
                 continue;
             }
@@ -64,6 +65,7 @@ public final class Pipeline {
                 } else if (!step.declares(value)) {
                     fail(step, step.undeclared(value), done);
                 } else {
+                    step.count(value);
                     runFrom(step.next(value, context), context, done);
                 }
             });
@@ -80,10 +82,10 @@ public final class Pipeline {
 
     /**
      * A resolved flow step: the filter, the step after it, where each jumpIf result goes, the
-     * results its kind declares, and the counter of its failures.
+     * results its kind declares, the counter of its failures and one counter per declared result.
      */
     record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, Set<String> results,
-                FilterFailures.Counter failures) {
+                FilterFailures.Counter failures, Map<String, io.micrometer.core.instrument.Counter> resultCounters) {
 
         static final int END = Integer.MAX_VALUE;
 
@@ -93,6 +95,16 @@ public final class Pipeline {
          */
         boolean declares(String result) {
             return result == null || result.isEmpty() || results.contains(result);
+        }
+
+        /** Counts a result (success is not counted: the request counters hold it). */
+        void count(String result) {
+            if (result != null && !result.isEmpty()) {
+                io.micrometer.core.instrument.Counter counter = resultCounters.get(result);
+                if (counter != null) {
+                    counter.increment();
+                }
+            }
         }
 
         IllegalStateException undeclared(String result) {

@@ -3,6 +3,9 @@ package io.edgegate.dataplane.pipeline;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FlowStep;
 import io.edgegate.spec.pipeline.PipelineSpec;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,10 +24,17 @@ public final class PipelineBuilder {
 
     private final FilterRegistry registry;
     private final FilterFailures failures;
+    private final MeterRegistry meters;
 
     public PipelineBuilder(FilterRegistry registry, FilterFailures failures) {
+        this(registry, failures, new SimpleMeterRegistry());
+    }
+
+    /** @param meters where each step counts its results ({@code edgegate_filter_results_total}) */
+    public PipelineBuilder(FilterRegistry registry, FilterFailures failures, MeterRegistry meters) {
         this.registry = registry;
         this.failures = failures;
+        this.meters = meters;
     }
 
     public Generation build(List<PipelineSpec> specs, Generation previous) {
@@ -39,7 +49,7 @@ public final class PipelineBuilder {
                     FlowStep step = flow.get(i);
                     if (step.isEnd()) {
                         steps.add(new Pipeline.Step(FlowStep.END, context -> FilterResults.success(), Pipeline.Step.END, Map.of(),
-                                Set.of(), failures.counterFor(new FilterKey(spec.name(), FlowStep.END))));
+                                Set.of(), failures.counterFor(new FilterKey(spec.name(), FlowStep.END)), Map.of()));
                         continue;
                     }
                     FilterSpec filterSpec = spec.filter(step.filter()).orElseThrow(() ->
@@ -59,8 +69,9 @@ public final class PipelineBuilder {
                     Map<String, Integer> jumps = new HashMap<>();
                     step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
                     int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
+                    Set<String> results = registry.results(filterSpec.kind());
                     steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps),
-                            registry.results(filterSpec.kind()), failures.counterFor(key)));
+                            results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results)));
                 }
                 pipelines.put(spec.name(), new Pipeline(spec.name(), steps));
             }
@@ -70,6 +81,17 @@ public final class PipelineBuilder {
             throw e;
         }
         return new Generation(new Pipelines(pipelines), filters, previous, failures);
+    }
+
+    /** One counter per result the filter's kind declares, made with the pipeline, so counting allocates nothing. */
+    private Map<String, Counter> resultCounters(String pipeline, String filter, Set<String> results) {
+        Map<String, Counter> counters = new HashMap<>();
+        for (String result : results) {
+            counters.put(result, Counter.builder("edgegate.filter.results")
+                    .description("Results filters returned (a refusal such as invalid or rateLimited, or a jump)")
+                    .tags("pipeline", pipeline, "filter", filter, "result", result).register(meters));
+        }
+        return Map.copyOf(counters);
     }
 
     /** Filters are identified by pipeline and filter name. */

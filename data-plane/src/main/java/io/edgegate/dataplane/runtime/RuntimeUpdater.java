@@ -3,6 +3,7 @@ package io.edgegate.dataplane.runtime;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.pipeline.PipelineBuilder.Generation;
@@ -58,8 +59,16 @@ public final class RuntimeUpdater {
     private final CurrentRuntime current;
     private final Set<String> loggedProvider = new HashSet<>();
 
+    private final NodeMetrics metrics;
+
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
                           ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current) {
+        this(parser, decoder, pipelineBuilder, listeners, tls, registryClients, current, new NodeMetrics(""));
+    }
+
+    public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
+                          ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current, NodeMetrics metrics) {
+        this.metrics = metrics;
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
@@ -92,6 +101,16 @@ public final class RuntimeUpdater {
 
     /** Makes {@code objects}, the whole config at revision {@code revision} of store epoch {@code epoch}, the running one. */
     public synchronized void apply(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+        try {
+            applyConfig(epoch, revision, objects);
+        } catch (ConfigRejectedException e) {
+            metrics.rejected();
+            throw e;
+        }
+        metrics.applied();
+    }
+
+    private void applyConfig(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
         NodeRuntime previous = current.get();
         ConfigObjects config = ConfigObjects.decode(parser, decoder, objects);
         Map<String, ServerTls> tlsByServer = buildTls(config.servers(), previous.tls());
@@ -112,7 +131,8 @@ public final class RuntimeUpdater {
         ListenerSet.Prepared bound;
         try {
             List<ServerState> states = config.servers().stream()
-                    .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name()))))
+                    .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),
+                            metrics.server(s.name())))
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);
@@ -132,6 +152,8 @@ public final class RuntimeUpdater {
         current.swap(runtime);
 
         listeners.closeGone(bound);
+        metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
+                config.pipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);
         log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,

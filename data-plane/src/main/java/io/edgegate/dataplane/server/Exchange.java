@@ -2,6 +2,7 @@ package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.metrics.RequestMeters;
 import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
@@ -25,15 +26,21 @@ final class Exchange {
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     private final CompletableFuture<Response> response = new CompletableFuture<>();
+    private final long startNanos = System.nanoTime();
+    private final RequestMeters meters;
+    private final String backend;
     private RequestContext context;
 
-    private Exchange() {
+    private Exchange(RequestMeters meters, String backend) {
+        this.meters = meters;
+        this.backend = backend;
     }
 
     /** Starts a request that {@code state}'s routes answered with {@code match}. */
     static Exchange start(RouteMatch match, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                           RequestContext.Connection connection) {
-        Exchange exchange = new Exchange();
+        Exchange exchange = new Exchange(state.meters(), match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
+                : RequestMeters.NO_BACKEND);
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
             case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
@@ -87,12 +94,18 @@ final class Exchange {
             plain(channel, HttpResponseStatus.INTERNAL_SERVER_ERROR, "");
             return;
         }
-        response.complete(context.takeResponse());
+        complete(context.takeResponse());
+    }
+
+    /** Counted when the response head is ready: by server, backend and code, with the time it took. */
+    private void complete(Response answer) {
+        meters.record(backend, answer.head().status().code(), System.nanoTime() - startNanos);
+        response.complete(answer);
     }
 
     private void plain(Channel channel, HttpResponseStatus status, String message) {
         var full = PlainResponses.of(channel.alloc(), status, message);
-        response.complete(new Response(new io.netty.handler.codec.http.DefaultHttpResponse(full.protocolVersion(),
+        complete(new Response(new io.netty.handler.codec.http.DefaultHttpResponse(full.protocolVersion(),
                 full.status(), full.headers()), new io.edgegate.dataplane.http.FixedBody(full.content())));
     }
 }

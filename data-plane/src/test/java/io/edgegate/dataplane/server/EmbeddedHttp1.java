@@ -3,6 +3,7 @@ package io.edgegate.dataplane.server;
 import io.edgegate.dataplane.filter.BuiltInFilters;
 import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
+import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.spec.ObjectDecoder;
@@ -50,7 +51,8 @@ final class EmbeddedHttp1 {
             PipelineBuilder builder = new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(),
                     BuiltInFilters.all(new BuiltInFilters.Needs(null, null, null, null, null, Clock.systemUTC()))),
                     new FilterFailures());
-            return ServerState.of(server, builder.build(pipelines, PipelineBuilder.Generation.EMPTY).pipelines(), Optional.empty());
+            return ServerState.of(server, builder.build(pipelines, PipelineBuilder.Generation.EMPTY).pipelines(), Optional.empty(),
+                    new NodeMetrics("test").server(server.name()));
         } catch (Exception e) {
             throw new IllegalStateException("the test's own config must decode", e);
         }

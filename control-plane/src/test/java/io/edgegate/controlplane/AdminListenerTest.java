@@ -1,0 +1,71 @@
+package io.edgegate.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.api.v1.ClusterServiceGrpc;
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ForgetMemberRequest;
+import io.edgegate.api.v1.ObjectServiceGrpc;
+import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.testkit.FreePorts;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The control plane's admin listener: /healthz, and /metrics that follow the cluster's nodes and the API's calls. */
+class AdminListenerTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void metricsFollowTheStoreTheNodesAndTheApi() throws Exception {
+        int port = FreePorts.pick();
+        int adminPort = FreePorts.pick();
+        try (ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port),
+                ControlPlaneSecurity.disabled(), Optional.of(new InetSocketAddress("127.0.0.1", adminPort)))) {
+            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
+                long revision = ObjectServiceGrpc.newBlockingStub(channel)
+                        .apply(RunningControlPlane.documents(TestObjects.pipeline("metered"))).getRevision();
+                TestNode node = TestNode.connect(ConfigDiscoveryGrpc.newStub(channel), "node-m");
+                node.ack(node.next().getRevision(), "");
+
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    String metrics = get(adminPort, "/metrics").body();
+                    assertThat(metrics).containsPattern("edgegate_store_revision\\{[^}]*} " + revision + "\\.0")
+                            .containsPattern("edgegate_cluster_node_applied_revision\\{[^}]*node_id=\"node-m\"[^}]*} " + revision + "\\.0")
+                            .containsPattern("edgegate_cluster_nodes\\{[^}]*state=\"ready\"[^}]*} 1\\.0")
+                            .containsPattern("edgegate_api_calls_total\\{[^}]*code=\"OK\"[^}]*method=\"edgegate.v1.ObjectService/Apply\"[^}]*} 1\\.0")
+                            .containsPattern("edgegate_control_plane_insecure\\{[^}]*} 1\\.0")
+                            .contains("jvm_memory_used_bytes");
+                });
+
+                node.close();
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(adminPort, "/metrics").body())
+                        .containsPattern("edgegate_cluster_nodes\\{[^}]*state=\"disconnected\"[^}]*} 1\\.0"));
+                ClusterServiceGrpc.newBlockingStub(channel).forgetMember(ForgetMemberRequest.newBuilder().setNodeId("node-m").build());
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(adminPort, "/metrics").body())
+                        .as("a forgotten node's series are gone").doesNotContain("node-m"));
+                assertThat(get(adminPort, "/nothing").statusCode()).isEqualTo(404);
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,81 @@
+package io.edgegate.dataplane.metrics;
+
+import io.edgegate.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * A data-plane node's metrics: the registry with its caps, each HTTPServer's request meters, the
+ * filter results, and the node's own state. Series of objects that left the config are removed
+ * after each apply.
+ */
+public final class NodeMetrics implements AutoCloseable {
+
+    static final int MAX_SERIES_PER_METRIC = 10_000;
+
+    private final Metrics metrics;
+    private final Map<String, RequestMeters> servers = new ConcurrentHashMap<>();
+    private final Counter applied;
+    private final Counter rejected;
+
+    public NodeMetrics(String nodeId) {
+        this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC);
+        MeterRegistry registry = metrics.registry();
+        this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
+                .description("Config revisions this node applied or rejected").register(registry);
+        this.rejected = Counter.builder("edgegate.node.config.applies").tag("result", "rejected").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return metrics.registry();
+    }
+
+    public String scrape() {
+        return metrics.scrape();
+    }
+
+    /** The request meters of an HTTPServer (the same across config versions, so counts carry on). */
+    public RequestMeters server(String name) {
+        return servers.computeIfAbsent(name, n -> new RequestMeters(metrics.registry(), n));
+    }
+
+    /** Gauges of what the node runs and whether its control plane is connected. */
+    public void watchNode(LongSupplier appliedRevision, BooleanSupplier connected) {
+        Gauge.builder("edgegate.node.applied.revision", appliedRevision, LongSupplier::getAsLong)
+                .description("The config revision this node serves").register(metrics.registry());
+        Gauge.builder("edgegate.node.control.plane.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+                .description("1 while a control plane streams config to this node").register(metrics.registry());
+    }
+
+    public void applied() {
+        applied.increment();
+    }
+
+    public void rejected() {
+        rejected.increment();
+    }
+
+    /** After an apply: the series of servers and pipelines no longer in the config go. */
+    public void keepOnly(Set<String> serverNames, Set<String> pipelineNames) {
+        servers.keySet().retainAll(serverNames);
+        servers.values().forEach(meters -> meters.keepOnly(pipelineNames));
+        metrics.removeUnless("server", serverNames);
+        Set<String> backends = new java.util.HashSet<>(pipelineNames);
+        backends.add(RequestMeters.NO_BACKEND);
+        metrics.removeUnless("backend", backends);
+        metrics.removeUnless("pipeline", pipelineNames);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
+    }
+}

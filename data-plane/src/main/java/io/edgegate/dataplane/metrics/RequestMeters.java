@@ -1,0 +1,72 @@
+package io.edgegate.dataplane.metrics;
+
+import io.edgegate.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * An HTTPServer's request meters: requests by backend (the pipeline, or {@code none} when no route
+ * matched) and status code, and the time to the response head by backend. Labels are config names
+ * and codes only, never paths, hosts or addresses. A backend's meters are made on its first
+ * request and a code's counter on its first use; after that recording allocates nothing.
+ */
+public final class RequestMeters {
+
+    public static final String NO_BACKEND = "none";
+
+    private final MeterRegistry registry;
+    private final String server;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
+    RequestMeters(MeterRegistry registry, String server) {
+        this.registry = registry;
+        this.server = server;
+    }
+
+    public void record(String backend, int code, long nanos) {
+        Route route = routes.get(backend);
+        if (route == null) {
+            route = routes.computeIfAbsent(backend, Route::new);
+        }
+        route.record(code, nanos);
+    }
+
+    /** Forgets the meters of backends no longer in the config (their series were removed from the registry). */
+    void keepOnly(java.util.Set<String> backends) {
+        routes.keySet().removeIf(backend -> !backend.equals(NO_BACKEND) && !backends.contains(backend));
+    }
+
+    private final class Route {
+
+        private final String backend;
+        private final Timer duration;
+        private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(600);
+
+        Route(String backend) {
+            this.backend = backend;
+            this.duration = Timer.builder("edgegate.http.request.duration")
+                    .description("Time from a request's head to its response's head")
+                    .tags("server", server, "backend", backend)
+                    .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+                    .register(registry);
+        }
+
+        void record(int code, long nanos) {
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            int index = code >= 100 && code < 600 ? code : 0;
+            Counter counter = byCode.get(index);
+            if (counter == null) {
+                counter = Counter.builder("edgegate.http.requests").description("Requests by server, backend and status code")
+                        .tags("server", server, "backend", backend, "code", index == 0 ? "other" : Integer.toString(index))
+                        .register(registry);
+                byCode.set(index, counter);
+            }
+            counter.increment();
+        }
+    }
+}

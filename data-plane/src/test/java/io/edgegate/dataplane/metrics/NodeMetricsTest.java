@@ -1,0 +1,107 @@
+package io.edgegate.dataplane.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What /metrics says about the traffic a node served: counts that match what clients saw, labels from config only. */
+class NodeMetricsTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static final Pattern LINE = Pattern.compile("^(\\w+)\\{([^}]*)}\\s+(\\S+)$", Pattern.MULTILINE);
+
+    @Test
+    void requestsAreCountedByServerBackendAndCodeAndADeletedPipelineLeavesNoSeries() throws Exception {
+        List<EchoBackend> backends = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                backends.add(EchoBackend.start("backend-" + i));
+            }
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("metered", port, "metered-proxy"),
+                    LocalNode.proxyPipeline("metered-proxy", "roundRobin", backends.get(0).url(), backends.get(1).url(),
+                            backends.get(2).url()));
+            for (int i = 0; i < 100; i++) {
+                assertThat(node.get(port, "/item?id=" + i).statusCode()).isEqualTo(200);
+            }
+            node.get(port, "/a/path/of/its/own");
+
+            String metrics = node.scrape();
+            assertThat(value(metrics, "edgegate_http_requests_total",
+                    Map.of("server", "metered", "backend", "metered-proxy", "code", "200"))).hasValue(101.0);
+            assertThat(value(metrics, "edgegate_http_request_duration_seconds_count",
+                    Map.of("server", "metered", "backend", "metered-proxy"))).hasValue(101.0);
+            assertThat(metrics).as("explicit buckets").contains("le=\"0.005\"");
+            assertThat(metrics).as("never a path or a query").doesNotContain("/item").doesNotContain("/a/path");
+            assertThat(value(metrics, "edgegate_node_config_applies_total", Map.of("result", "applied")).orElse(0)).isPositive();
+            assertThat(metrics).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used");
+
+            node.apply(LocalNode.server("metered", port, "another"), LocalNode.proxyPipeline("another", "roundRobin",
+                    backends.get(0).url()));
+            String after = node.scrape();
+            assertThat(after).as("the deleted pipeline's series are gone").doesNotContain("backend=\"metered-proxy\"");
+        } finally {
+            backends.forEach(EchoBackend::close);
+        }
+    }
+
+    @Test
+    void aRateLimitersRefusalsAreCountedAsTheClientSawThem() throws Exception {
+        try (EchoBackend app = EchoBackend.start("app")) {
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("limited", port, "rate-limited-api"), LocalNode.example("filters/rate-limiter.yaml", app.url()));
+            int refused = 0;
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> response = node.get(port, "/api/orders");
+                if (response.statusCode() == 429) {
+                    refused++;
+                }
+            }
+            assertThat(refused).as("the limiter refused some").isPositive();
+            String metrics = node.scrape();
+            assertThat(value(metrics, "edgegate_filter_results_total",
+                    Map.of("pipeline", "rate-limited-api", "filter", "limiter", "result", "rateLimited"))).hasValue((double) refused);
+            assertThat(value(metrics, "edgegate_http_requests_total",
+                    Map.of("server", "limited", "backend", "rate-limited-api", "code", "429"))).hasValue((double) refused);
+        }
+    }
+
+    @Test
+    void aRequestNoRouteMatchesIsCountedWithoutABackend() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(LocalNode.server("routed", port, "nowhere"));
+        assertThat(node.get(port, "/").statusCode()).isEqualTo(503);
+        String metrics = node.scrape();
+        assertThat(value(metrics, "edgegate_http_requests_total", Map.of("server", "routed", "code", "503"))).hasValue(1.0);
+    }
+
+    /** The value of the one series of {@code name} whose labels include {@code labels}. */
+    static OptionalDouble value(String scrape, String name, Map<String, String> labels) {
+        Matcher line = LINE.matcher(scrape);
+        OptionalDouble found = OptionalDouble.empty();
+        while (line.find()) {
+            if (!line.group(1).equals(name)) {
+                continue;
+            }
+            String labelText = line.group(2);
+            if (labels.entrySet().stream().allMatch(l -> labelText.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+                assertThat(found).as("one series of " + name + " with " + labels).isEmpty();
+                found = OptionalDouble.of(Double.parseDouble(line.group(3)));
+            }
+        }
+        return found;
+    }
+}
