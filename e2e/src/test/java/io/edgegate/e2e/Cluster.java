@@ -248,6 +248,12 @@ final class Cluster implements AutoCloseable {
         return get("http://" + node.address + ":" + node.adminPort + "/healthz");
     }
 
+    /** The node's /metrics, from its admin address. */
+    String metrics(String nodeId) throws IOException {
+        Node node = nodes.get(nodeId);
+        return get("http://" + node.address + ":" + node.adminPort + "/metrics").body();
+    }
+
     HttpResponse<String> request(String nodeId, int port, String path) throws IOException {
         return get("http://" + nodes.get(nodeId).address + ":" + port + path);
     }

@@ -79,6 +79,31 @@ class ClusterIT {
     }
 
     @Test
+    void aNodesMetricsCountTheRequestsItServedAndShowTheRevisionItRuns() throws IOException {
+        String node = cluster.nodeIds().get(0);
+        double before = requests200(cluster.metrics(node));
+        for (int i = 0; i < 100; i++) {
+            assertThat(cluster.request(node, port, "/pipeline?user=" + i).statusCode()).isEqualTo(200);
+        }
+        String metrics = cluster.metrics(node);
+        assertThat(requests200(metrics) - before).isEqualTo(100.0);
+        assertThat(metrics).doesNotContain("user=").contains("node=\"" + node + "\"");
+
+        EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members", "-o", "json");
+        long revision = Long.parseLong(members.out().replaceAll("(?s).*?\"revision\" : (\\d+).*", "$1"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.metrics(node))
+                .containsPattern("edgegate_node_applied_revision\\{[^}]*} " + revision + "\\.0")
+                .containsPattern("edgegate_node_control_plane_connected\\{[^}]*} 1\\.0"));
+    }
+
+    private static double requests200(String metrics) {
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "edgegate_http_requests_total\\{[^}]*backend=\"pipeline-reverse-proxy\"[^}]*code=\"200\"[^}]*server=\"server-demo\"[^}]*} (\\S+)")
+                .matcher(metrics);
+        return line.find() ? Double.parseDouble(line.group(1)) : 0;
+    }
+
+    @Test
     void membersListEveryNodeWithTheRevisionItApplied() {
         EgctlRun members = await().atMost(Duration.ofSeconds(5)).until(
                 () -> EgctlRun.inProcess(cluster.egctl(), "get", "members", "-o", "json"),

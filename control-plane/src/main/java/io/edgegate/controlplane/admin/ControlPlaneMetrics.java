@@ -42,7 +42,7 @@ public final class ControlPlaneMetrics implements AutoCloseable {
         MeterRegistry registry = metrics.registry();
         Gauge.builder("edgegate.store.revision", cache, c -> c.isReady() ? c.current().revision() : 0)
                 .description("The config revision this replica serves").register(registry);
-        Gauge.builder("edgegate.control.plane.insecure", () -> insecure ? 1 : 0)
+        Gauge.builder("edgegate.control.plane.insecure", () -> insecure ? 1 : 0).strongReference(true)
                 .description("1 when this replica runs with --insecure (no TLS, no tokens)").register(registry);
         nodesByState = MultiGauge.builder("edgegate.cluster.nodes").description("Data-plane nodes by state").register(registry);
         appliedRevision = MultiGauge.builder("edgegate.cluster.node.applied.revision")

@@ -49,9 +49,10 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** Gauges of what the node runs and whether its control plane is connected. */
     public void watchNode(LongSupplier appliedRevision, BooleanSupplier connected) {
-        Gauge.builder("edgegate.node.applied.revision", appliedRevision, LongSupplier::getAsLong)
+        // Strong references: a gauge holds its object weakly, and these method references are held by nothing else.
+        Gauge.builder("edgegate.node.applied.revision", appliedRevision, LongSupplier::getAsLong).strongReference(true)
                 .description("The config revision this node serves").register(metrics.registry());
-        Gauge.builder("edgegate.node.control.plane.connected", connected, c -> c.getAsBoolean() ? 1 : 0)
+        Gauge.builder("edgegate.node.control.plane.connected", connected, c -> c.getAsBoolean() ? 1 : 0).strongReference(true)
                 .description("1 while a control plane streams config to this node").register(metrics.registry());
     }
 
