@@ -11,4 +11,9 @@ public interface FilterFactory<S extends FilterSpec> {
     Class<S> specType();
 
     Filter create(S spec);
+
+    /** As {@link #create(FilterSpec)}, for a filter of a pipeline; kinds with meters of their own use the scope. */
+    default Filter create(S spec, FilterScope scope) {
+        return create(spec);
+    }
 }

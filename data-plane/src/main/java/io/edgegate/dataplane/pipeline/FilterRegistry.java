@@ -39,15 +39,15 @@ public final class FilterRegistry {
         return specKinds.get(kind).map(k -> k.results()).orElse(Set.of());
     }
 
-    public Filter create(FilterSpec spec) {
+    public Filter create(FilterSpec spec, FilterScope scope) {
         FilterFactory<?> factory = factories.get(spec.kind());
         if (factory == null) {
             throw new IllegalArgumentException("unknown filter kind " + spec.kind());
         }
-        return createTyped(factory, spec);
+        return createTyped(factory, spec, scope);
     }
 
-    private static <S extends FilterSpec> Filter createTyped(FilterFactory<S> factory, FilterSpec spec) {
-        return factory.create(factory.specType().cast(spec));
+    private static <S extends FilterSpec> Filter createTyped(FilterFactory<S> factory, FilterSpec spec, FilterScope scope) {
+        return factory.create(factory.specType().cast(spec), scope);
     }
 }

@@ -61,7 +61,7 @@ public final class PipelineBuilder {
                         if (old != null && old.spec.equals(filterSpec)) {
                             built = old;
                         } else {
-                            built = new BuiltFilter(filterSpec, registry.create(filterSpec));
+                            built = new BuiltFilter(filterSpec, registry.create(filterSpec, new FilterScope(spec.name(), meters)));
                             created.add(built.filter);
                         }
                         filters.put(key, built);

@@ -45,6 +45,14 @@ class NodeMetricsTest {
             assertThat(value(metrics, "edgegate_http_request_duration_seconds_count",
                     Map.of("server", "metered", "backend", "metered-proxy"))).hasValue(101.0);
             assertThat(metrics).as("explicit buckets").contains("le=\"0.005\"");
+            double upstreams = 0;
+            for (EchoBackend backend : backends) {
+                double served = value(metrics, "edgegate_upstream_requests_total",
+                        Map.of("pipeline", "metered-proxy", "proxy", "proxy", "upstream", backend.url(), "code", "200")).orElse(0);
+                assertThat(served).as("round robin over " + backend.url()).isBetween(33.0, 34.0);
+                upstreams += served;
+            }
+            assertThat(upstreams).isEqualTo(101.0);
             assertThat(metrics).as("never a path or a query").doesNotContain("/item").doesNotContain("/a/path");
             assertThat(value(metrics, "edgegate_node_config_applies_total", Map.of("result", "applied")).orElse(0)).isPositive();
             assertThat(metrics).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used");
@@ -77,6 +85,19 @@ class NodeMetricsTest {
             assertThat(value(metrics, "edgegate_http_requests_total",
                     Map.of("server", "limited", "backend", "rate-limited-api", "code", "429"))).hasValue((double) refused);
         }
+    }
+
+    @Test
+    void anUpstreamThatRefusesConnectionsIsCountedAsAConnectError() throws Exception {
+        int port = FreePorts.pick();
+        String closed = "http://127.0.0.1:" + FreePorts.pick();
+        node.apply(LocalNode.server("failing", port, "failing-proxy"), LocalNode.proxyPipeline("failing-proxy", "roundRobin", closed));
+        assertThat(node.get(port, "/").statusCode()).isEqualTo(502);
+        String metrics = node.scrape();
+        assertThat(value(metrics, "edgegate_upstream_errors_total",
+                Map.of("pipeline", "failing-proxy", "upstream", closed, "kind", "connect"))).hasValue(1.0);
+        assertThat(value(metrics, "edgegate_filter_results_total",
+                Map.of("pipeline", "failing-proxy", "filter", "proxy", "result", "serverError"))).hasValue(1.0);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.http.MalformedBodyException;
+import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -31,11 +32,17 @@ final class ForwardingCall implements ProxyCall {
     private final String proxyName;
     private final UpstreamCall upstream;
     private final FilterResults results;
+    private final UpstreamMeters meters;
 
     ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results) {
+        this(proxyName, upstream, results, new UpstreamMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "", proxyName));
+    }
+
+    ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results, UpstreamMeters meters) {
         this.proxyName = proxyName;
         this.upstream = upstream;
         this.results = results;
+        this.meters = meters;
     }
 
     @Override
@@ -47,15 +54,17 @@ final class ForwardingCall implements ProxyCall {
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
         }
         exchange.sendTo(server);
-        return upstream.send(exchange, server, context.requestBody()).handle((response, error) -> finish(exchange, response, error));
+        long sent = System.nanoTime();
+        return upstream.send(exchange, server, context.requestBody()).handle((response, error) -> finish(exchange, response, error, sent));
     }
 
     /** Makes the upstream's answer (or the failure to get one) the request's; the result of the Proxy. */
-    private String finish(ProxyExchange exchange, UpstreamResponse response, Throwable error) {
+    private String finish(ProxyExchange exchange, UpstreamResponse response, Throwable error, long sent) {
         RequestContext context = exchange.context();
         ServerPool pool = exchange.pool();
         Upstream server = exchange.server();
         Throwable cause = Causes.unwrap(error);
+        count(server, response, cause, System.nanoTime() - sent);
         boolean clientsFault = cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
                 || cause instanceof RetryingCall.RequestBodyIncomplete;
         if (server == null) {
@@ -75,6 +84,19 @@ final class ForwardingCall implements ProxyCall {
         hideUpstream(head, server, context);
         exchange.answeredByUpstream(new Response(head, response.body(), response.upgraded()));
         return pool.isFailureCode(head.status().code()) ? ProxySpec.RESULT_FAILURE_CODE : Filter.SUCCESS;
+    }
+
+    /** Counted against the server that answered or failed, unless the client broke the exchange or no server was left. */
+    private void count(Upstream server, UpstreamResponse response, Throwable cause, long nanos) {
+        if (server == null) {
+            return;
+        }
+        if (cause == null) {
+            meters.answered(server.url(), response.head().status().code(), nanos);
+        } else if (!(cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
+                || cause instanceof RetryingCall.RequestBodyIncomplete || cause instanceof RetryingCall.NoServerLeft)) {
+            meters.failed(server.url(), cause instanceof ResponseTimeout ? new java.util.concurrent.TimeoutException() : cause, nanos);
+        }
     }
 
     private String refuse(RequestContext context, Upstream server, Throwable cause) {

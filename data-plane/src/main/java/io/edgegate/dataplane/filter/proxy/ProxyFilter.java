@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -28,9 +29,9 @@ final class ProxyFilter implements Filter {
     private final List<Candidate> candidates;
     private final Optional<Mirror> mirror;
 
-    ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services) {
+    ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, UpstreamMeters meters) {
         this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), client));
-        PoolCalls calls = new PoolCalls(spec, client, mirror);
+        PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
         this.candidates = spec.candidatePools().stream()
                 .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), calls.through(new ServerPool(p, services))))
@@ -45,7 +46,7 @@ final class ProxyFilter implements Filter {
     }
 
     /** Composes the handling of each pool of one Proxy. */
-    private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror) {
+    private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters) {
 
         PoolCall through(ServerPool pool) {
             UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client)));
@@ -53,7 +54,7 @@ final class ProxyFilter implements Filter {
                 attempts = new MirroringCall(mirror.get(), attempts);
             }
             FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
-            ProxyCall call = new ForwardingCall(spec.name(), attempts, results);
+            ProxyCall call = new ForwardingCall(spec.name(), attempts, results, meters);
             if (pool.circuit().isPresent()) {
                 call = new CircuitCall(pool.circuit().get(), call, results);
             }

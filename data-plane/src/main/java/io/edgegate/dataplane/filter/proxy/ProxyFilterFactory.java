@@ -1,6 +1,8 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.FilterScope;
 import io.edgegate.dataplane.pipeline.FilterFactory;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.upstream.UpstreamClient;
@@ -31,6 +33,11 @@ public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     @Override
     public Filter create(ProxySpec spec) {
-        return new ProxyFilter(spec, client, services);
+        return create(spec, new FilterScope("", new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    }
+
+    @Override
+    public Filter create(ProxySpec spec, FilterScope scope) {
+        return new ProxyFilter(spec, client, services, new UpstreamMeters(scope.meters(), scope.pipeline(), spec.name()));
     }
 }

@@ -1,0 +1,104 @@
+package io.edgegate.dataplane.metrics;
+
+import io.edgegate.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import javax.net.ssl.SSLException;
+
+/**
+ * A Proxy's meters per upstream server: answers by code, failures by kind (connect, timeout,
+ * reset, tls, other) and the time from sending to the answer's head. Labels: pipeline, proxy
+ * (the filter), upstream (the server's URL: config or registry addresses, never the client's).
+ * A server's meters are made on its first use; after that recording allocates nothing.
+ */
+public final class UpstreamMeters {
+
+    private final MeterRegistry registry;
+    private final String pipeline;
+    private final String proxy;
+    private final Map<String, Server> servers = new ConcurrentHashMap<>();
+
+    public UpstreamMeters(MeterRegistry registry, String pipeline, String proxy) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.proxy = proxy;
+    }
+
+    public void answered(String upstream, int code, long nanos) {
+        server(upstream).answered(code, nanos);
+    }
+
+    public void failed(String upstream, Throwable cause, long nanos) {
+        server(upstream).failed(kind(cause), nanos);
+    }
+
+    private Server server(String upstream) {
+        Server server = servers.get(upstream);
+        return server != null ? server : servers.computeIfAbsent(upstream, Server::new);
+    }
+
+    /** What kind of failure: the ones operators tell apart when an upstream misbehaves. */
+    static String kind(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connect";
+            }
+            if (t instanceof SSLException) {
+                return "tls";
+            }
+            String name = t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+            if (name.contains("timeout")) {
+                return "timeout";
+            }
+            if (t instanceof IOException && t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+                return "reset";
+            }
+        }
+        return "other";
+    }
+
+    private final class Server {
+
+        private final String upstream;
+        private final Timer duration;
+        private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(600);
+        private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
+
+        Server(String upstream) {
+            this.upstream = upstream;
+            this.duration = Timer.builder("edgegate.upstream.request.duration")
+                    .description("Time from sending to an upstream server to its answer's head (or the failure)")
+                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream)
+                    .serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(registry);
+        }
+
+        void answered(int code, long nanos) {
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            int index = code >= 100 && code < 600 ? code : 0;
+            Counter counter = byCode.get(index);
+            if (counter == null) {
+                counter = Counter.builder("edgegate.upstream.requests").description("Upstream answers by server and status code")
+                        .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream,
+                                "code", index == 0 ? "other" : Integer.toString(index))
+                        .register(registry);
+                byCode.set(index, counter);
+            }
+            counter.increment();
+        }
+
+        void failed(String kind, long nanos) {
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+            byKind.computeIfAbsent(kind, k -> Counter.builder("edgegate.upstream.errors")
+                    .description("Upstream exchanges that failed, by server and kind")
+                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "kind", k).register(registry)).increment();
+        }
+    }
+}
