@@ -168,7 +168,8 @@ final class Cluster implements AutoCloseable {
                 "--tls-cert", pki.certificate("control-plane").toString(),
                 "--tls-key", pki.key("control-plane").toString(),
                 "--tls-ca", pki.caCertificate().toString(),
-                "--admin-token-file", adminTokenFile().toString()));
+                "--admin-token-file", adminTokenFile().toString(),
+                "--admin-listen", "127.0.0.1:" + cp.adminPort));
         await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", cp.port) || !cp.process.isAlive());
         if (!cp.process.isAlive()) {
             throw new IllegalStateException(cp.name + " exited:\n" + cp.process.log());
@@ -246,6 +247,17 @@ final class Cluster implements AutoCloseable {
     HttpResponse<String> health(String nodeId) throws IOException {
         Node node = nodes.get(nodeId);
         return get("http://" + node.address + ":" + node.adminPort + "/healthz");
+    }
+
+    /** Where a control plane serves /healthz and /metrics. */
+    String controlPlaneAdmin(int controlPlane) {
+        return "127.0.0.1:" + controlPlanes.get(controlPlane).adminPort;
+    }
+
+    /** Where a node serves /healthz and /metrics. */
+    String nodeAdmin(String nodeId) {
+        Node node = nodes.get(nodeId);
+        return node.address + ":" + node.adminPort;
     }
 
     /** The node's /metrics, from its admin address. */
@@ -349,6 +361,7 @@ final class Cluster implements AutoCloseable {
     private static final class ControlPlaneProcess {
         final String name;
         final int port;
+        final int adminPort = FreePorts.pick();
         ManagedProcess process;
 
         ControlPlaneProcess(String name, int port) {
