@@ -120,7 +120,10 @@ up() {
     --peer-client-cert-auth
   wait_for "etcd" 20 port_open 127.0.0.1 "$etcd_client"
 
+  local cp_admin
+  cp_admin="127.0.0.1:$(free_port_from 9900)"
   start control-plane "$root/bin/control-plane" --listen "$cp_listen" --data-dir "$state/control-plane" \
+    --admin-listen "$cp_admin" \
     --etcd-endpoints "https://127.0.0.1:$etcd_client" \
     --etcd-ca "$pki/etcd/ca.pem" --etcd-cert "$pki/etcd/etcd-client.pem" --etcd-key "$pki/etcd/etcd-client-key.pem" \
     --tls-cert "$pki/control-plane.pem" --tls-key "$pki/control-plane-key.pem" --tls-ca "$pki/ca.pem" \
@@ -165,6 +168,8 @@ up() {
     done
   fi
   echo "egctl uses $state/egctl.yaml (CA and admin token; bin/egctl finds it by itself)."
+  echo "Metrics (Prometheus): http://$cp_admin/metrics and http://127.0.0.2:$admin_port/metrics (each node on its address);"
+  echo "  prometheus --config.file=deploy/prometheus/local-cluster.yml scrapes them."
   echo "Watch the nodes:   bin/egctl get members"
   echo "See the objects:   bin/egctl get httppipelines -o yaml"
   echo "Stop everything:   deploy/local-cluster.sh down"
