@@ -4,6 +4,7 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.dataplane.admin.AdminServer;
 import io.edgegate.dataplane.agent.ConfigAgent;
 import io.edgegate.dataplane.agent.ControlChannels;
+import io.edgegate.dataplane.accesslog.AccessLog;
 import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.security.ReloadingTls;
 import io.edgegate.dataplane.customdata.CustomDataView;
@@ -61,11 +62,13 @@ public final class DataPlane implements AutoCloseable {
     private final ConfigAgent agent;
     private final AdminServer admin;
     private final NodeMetrics metrics;
+    private final AccessLog accessLog;
 
     private DataPlane(EventLoopGroup boss, EventLoopGroup workers, DnsAddressResolverGroup resolver,
                       ScheduledExecutorService scheduler, ExecutorService fileIo, RuntimeUpdater updater, ConfigAgent agent,
-                      AdminServer admin, NodeMetrics metrics) {
+                      AdminServer admin, NodeMetrics metrics, AccessLog accessLog) {
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.fileIo = fileIo;
         this.boss = boss;
         this.workers = workers;
@@ -94,9 +97,11 @@ public final class DataPlane implements AutoCloseable {
                 new BuiltInFilters.Needs(upstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
         NodeMetrics metrics = new NodeMetrics(config.nodeId());
+        AccessLog accessLog = config.accessLog().start(config.nodeId());
+        metrics.watchAccessLog(accessLog);
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters, new FilterFailures(), metrics.registry()), listeners, ServerTlsFactory.of(config.tlsProvider()),
-                new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics);
+                new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics, accessLog);
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()
@@ -121,7 +126,7 @@ public final class DataPlane implements AutoCloseable {
         scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
-        return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics);
+        return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics, accessLog);
     }
 
     /** TLS to the control plane with this node's certificate, re-read when its files change; a bad file fails the start. */
@@ -180,6 +185,7 @@ public final class DataPlane implements AutoCloseable {
             admin.close();
         }
         metrics.close();
+        accessLog.close();
         updater.shutdown();
         fileIo.shutdownNow();
         resolver.close();

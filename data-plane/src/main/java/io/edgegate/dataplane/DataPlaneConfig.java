@@ -1,5 +1,6 @@
 package io.edgegate.dataplane;
 
+import io.edgegate.dataplane.accesslog.AccessLogConfig;
 import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.security.TlsFiles;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ public record DataPlaneConfig(
         int workerThreads,
         TlsProvider tlsProvider,
         Optional<TlsFiles> controlTls,
-        Optional<String> controlPlaneName) {
+        Optional<String> controlPlaneName,
+        AccessLogConfig accessLog) {
 
     public DataPlaneConfig {
         controlPlanes = List.copyOf(controlPlanes);

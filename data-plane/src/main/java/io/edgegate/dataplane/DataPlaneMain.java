@@ -1,6 +1,8 @@
 package io.edgegate.dataplane;
 
 import io.edgegate.cli.TlsFileOptions;
+import io.edgegate.dataplane.accesslog.AccessLogConfig;
+import io.edgegate.dataplane.accesslog.AccessLogFormat;
 import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.TlsFiles;
@@ -66,6 +68,22 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "The name the control plane's certificate must carry (default: the host of each --control-plane address).")
     private String controlPlaneName;
 
+    @Option(names = "--access-log", paramLabel = "FILE|-|off",
+            description = "One line per request: a file (rotated by size), - for standard output, or off (default: <data-dir>/access.log).")
+    private String accessLog;
+
+    @Option(names = "--access-log-format", defaultValue = "json", paramLabel = "json|combined",
+            description = "One JSON object per line, or NGINX's combined format (default: ${DEFAULT-VALUE}).")
+    private String accessLogFormat;
+
+    @Option(names = "--access-log-max-megabytes", defaultValue = "100", paramLabel = "N",
+            description = "Rotate the file when it would pass this size; 5 old ones are kept (default: ${DEFAULT-VALUE}).")
+    private long accessLogMaxMegabytes;
+
+    @Option(names = "--access-log-sample", defaultValue = "1", paramLabel = "FRACTION",
+            description = "Share of successful requests logged; errors (4xx, 5xx) always are (default: ${DEFAULT-VALUE}).")
+    private double accessLogSample;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DataPlaneMain()).execute(args));
     }
@@ -107,7 +125,9 @@ public final class DataPlaneMain implements Callable<Integer> {
                 ioThreads,
                 TlsProvider.parse(tlsProvider),
                 controlTls(id),
-                Optional.ofNullable(controlPlaneName));
+                Optional.ofNullable(controlPlaneName),
+                AccessLogConfig.parse(accessLog != null ? accessLog : dataDir.resolve("access.log").toString(),
+                        AccessLogFormat.parse(accessLogFormat), accessLogMaxMegabytes * 1024 * 1024, 5, accessLogSample));
     }
 
     private Optional<TlsFiles> controlTls(String id) {

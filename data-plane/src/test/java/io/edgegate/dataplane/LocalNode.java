@@ -8,6 +8,10 @@ import io.edgegate.dataplane.registry.RegistryClients;
 import io.edgegate.dataplane.registry.RegistryStarter;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.runtime.CurrentRuntime;
+import io.edgegate.dataplane.accesslog.AccessLog;
+import io.edgegate.dataplane.accesslog.AccessLogConfig;
+import io.edgegate.dataplane.accesslog.AccessLogFormat;
+import io.edgegate.dataplane.accesslog.AccessLogOutput;
 import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.dataplane.pipeline.FilterFailures;
 import io.edgegate.dataplane.pipeline.FilterRegistry;
@@ -36,6 +40,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -130,6 +135,15 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         expectedSecondAnswers = count;
     }
 
+    /** The access log's file (JSON lines of every request this node served in the run) and the log itself. */
+    public Path accessLogFile() {
+        return node.accessLogFile;
+    }
+
+    public AccessLog accessLog() {
+        return node.accessLog;
+    }
+
     /** The node's metrics in Prometheus text, as /metrics serves them. */
     public String scrape() {
         return node.metrics.scrape();
@@ -192,6 +206,9 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         final FilterFailures failures = new FilterFailures();
         final RuntimeUpdater updater;
         final NodeMetrics metrics = new NodeMetrics("local");
+        /** Every request of the run, one JSON line each, as a node's default access log writes them. */
+        final Path accessLogFile;
+        final AccessLog accessLog;
         private final CurrentRuntime runtime = new CurrentRuntime();
         private final java.util.concurrent.ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(2);
         private final EventLoopGroup boss;
@@ -200,6 +217,14 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         private long revision;
 
         Node(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
+            try {
+                accessLogFile = java.nio.file.Files.createTempFile("edgegate-access-", ".log");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            accessLog = AccessLog.start("local", AccessLogFormat.JSON, AccessLogOutput.file(accessLogFile, 1L << 30, 1),
+                    AccessLogConfig.DEFAULT_CAPACITY, 1);
+            metrics.watchAccessLog(accessLog);
             Transport transport = Transport.detect();
             boss = transport.newGroup(1, "test-accept");
             workers = transport.newGroup(2, "test-io");
@@ -212,7 +237,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                             workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry()),
                     new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
-                    runtime, metrics);
+                    runtime, metrics, accessLog);
         }
 
         synchronized void apply(List<StoredObject> objects) throws ConfigRejectedException {
@@ -221,6 +246,12 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
         @Override
         public void close() {
+            accessLog.close();
+            try {
+                java.nio.file.Files.deleteIfExists(accessLogFile);
+            } catch (java.io.IOException e) {
+                // A temp file: the OS cleans up.
+            }
             updater.shutdown();
             fileIo.shutdownNow();
             resolver.close();

@@ -56,6 +56,16 @@ public final class NodeMetrics implements AutoCloseable {
                 .description("1 while a control plane streams config to this node").register(metrics.registry());
     }
 
+    /** Lines the access log wrote and dropped (its queue full, or its file not writable). */
+    public void watchAccessLog(io.edgegate.dataplane.accesslog.AccessLog accessLog) {
+        io.micrometer.core.instrument.FunctionCounter.builder("edgegate.access.log.lines", accessLog,
+                        io.edgegate.dataplane.accesslog.AccessLog::written)
+                .tag("outcome", "written").description("Access-log lines, written or dropped").register(metrics.registry());
+        io.micrometer.core.instrument.FunctionCounter.builder("edgegate.access.log.lines", accessLog,
+                        io.edgegate.dataplane.accesslog.AccessLog::dropped)
+                .tag("outcome", "dropped").register(metrics.registry());
+    }
+
     public void applied() {
         applied.increment();
     }

@@ -57,6 +57,9 @@ public final class Pipeline {
                 }
                 step.count(value);
                 at = step.next(value, context);
+                if (at == Step.END && value != null && !value.isEmpty()) {
+                    context.endedBy(step.filterName(), value);
+                }
                 continue;
             }
             result.whenComplete((value, error) -> {
@@ -66,7 +69,11 @@ public final class Pipeline {
                     fail(step, step.undeclared(value), done);
                 } else {
                     step.count(value);
-                    runFrom(step.next(value, context), context, done);
+                    int next = step.next(value, context);
+                    if (next == Step.END && value != null && !value.isEmpty()) {
+                        context.endedBy(step.filterName(), value);
+                    }
+                    runFrom(next, context, done);
                 }
             });
             return;

@@ -39,6 +39,8 @@ public final class RequestContext {
     /** The flow jumped away from the answer given so far: the next answer replaces it. */
     private boolean answerReplaceable;
     private String step = "";
+    private String endedBy = "";
+    private String endResult = "";
     private String answeredBy;
     private boolean aborted;
     private InetAddress client;
@@ -190,6 +192,22 @@ public final class RequestContext {
     /** The engine runs the step of filter {@code filterName} next: named in second-answer errors. */
     void enterStep(String filterName) {
         step = filterName;
+    }
+
+    /** The flow ended on a result: which filter returned it, and what (for the access log). */
+    void endedBy(String filterName, String result) {
+        endedBy = filterName;
+        endResult = result;
+    }
+
+    /** The filter whose result ended the flow, or empty when the flow ran to its end. */
+    public String endedBy() {
+        return endedBy;
+    }
+
+    /** The result that ended the flow, or empty. */
+    public String endResult() {
+        return endResult;
     }
 
     public void respond(HttpResponse head, BodyStream body) {

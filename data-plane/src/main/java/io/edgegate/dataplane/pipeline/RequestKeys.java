@@ -23,6 +23,9 @@ public final class RequestKeys {
      */
     public static final ContextKey<Boolean> UPSTREAM_FAILED = ContextKey.named("upstreamFailed", false);
 
+    /** The upstream server (URL) that gave the Proxy's answer: for the access log. */
+    public static final ContextKey<String> UPSTREAM = ContextKey.named("upstream", "");
+
     private RequestKeys() {
     }
 }

@@ -3,6 +3,7 @@ package io.edgegate.dataplane.runtime;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.accesslog.AccessLog;
 import io.edgegate.dataplane.metrics.NodeMetrics;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.PipelineBuilder;
@@ -60,15 +61,18 @@ public final class RuntimeUpdater {
     private final Set<String> loggedProvider = new HashSet<>();
 
     private final NodeMetrics metrics;
+    private final AccessLog accessLog;
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
                           ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current) {
-        this(parser, decoder, pipelineBuilder, listeners, tls, registryClients, current, new NodeMetrics(""));
+        this(parser, decoder, pipelineBuilder, listeners, tls, registryClients, current, new NodeMetrics(""), AccessLog.off());
     }
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
-                          ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current, NodeMetrics metrics) {
+                          ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current, NodeMetrics metrics,
+                          AccessLog accessLog) {
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.parser = parser;
         this.decoder = decoder;
         this.pipelineBuilder = pipelineBuilder;
@@ -132,7 +136,7 @@ public final class RuntimeUpdater {
         try {
             List<ServerState> states = config.servers().stream()
                     .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),
-                            metrics.server(s.name())))
+                            metrics.server(s.name()), accessLog))
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);

@@ -2,7 +2,10 @@ package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.accesslog.AccessRecord;
 import io.edgegate.dataplane.metrics.RequestMeters;
+import io.edgegate.dataplane.pipeline.RequestKeys;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
@@ -27,20 +30,29 @@ final class Exchange {
 
     private final CompletableFuture<Response> response = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
-    private final RequestMeters meters;
+    private final ServerState state;
     private final String backend;
+    private final HttpRequest head;
+    private final Channel channel;
+    private final boolean http2;
+    /** As the client sent it, before a route's rewrite. */
+    private final String uri;
     private RequestContext context;
 
-    private Exchange(RequestMeters meters, String backend) {
-        this.meters = meters;
+    private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2) {
+        this.state = state;
         this.backend = backend;
+        this.head = head;
+        this.channel = channel;
+        this.http2 = http2;
+        this.uri = head.uri();
     }
 
     /** Starts a request that {@code state}'s routes answered with {@code match}. */
     static Exchange start(RouteMatch match, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                           RequestContext.Connection connection) {
-        Exchange exchange = new Exchange(state.meters(), match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
-                : RequestMeters.NO_BACKEND);
+        Exchange exchange = new Exchange(state, match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
+                : RequestMeters.NO_BACKEND, head, channel, connection.http2());
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
             case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
@@ -97,10 +109,34 @@ final class Exchange {
         complete(context.takeResponse());
     }
 
-    /** Counted when the response head is ready: by server, backend and code, with the time it took. */
+    /** Counted and logged when the response head is ready: by server, backend and code, with the time it took. */
     private void complete(Response answer) {
-        meters.record(backend, answer.head().status().code(), System.nanoTime() - startNanos);
+        long nanos = System.nanoTime() - startNanos;
+        int status = answer.head().status().code();
+        state.meters().record(backend, status, nanos);
+        if (state.accessLog().enabled()) {
+            state.accessLog().log(record(status, nanos));
+        }
         response.complete(answer);
+    }
+
+    /** The request as the access log tells it (captured here, formatted on the log's thread). */
+    private AccessRecord record(int status, long nanos) {
+        var headers = head.headers();
+        int query = uri.indexOf('?');
+        String client = context != null ? context.clientIp()
+                : channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
+        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get("X-Request-Id")), client,
+                head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
+                http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,
+                context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
+                context != null ? context.get(RequestKeys.UPSTREAM) : "", nanos,
+                headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
+                or(headers.get(HttpHeaderNames.REFERER)));
+    }
+
+    private static String or(String value) {
+        return value == null ? "" : value;
     }
 
     private void plain(Channel channel, HttpResponseStatus status, String message) {

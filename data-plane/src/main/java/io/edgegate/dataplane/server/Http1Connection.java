@@ -155,7 +155,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             responseDone = true;
             if (body.failed()) {
                 // The body broke off (too large, malformed): what follows on the wire cannot be parsed.
-                ctx.close();
+                LingeringClose.after(ctx.channel());
                 return;
             }
             if (!body.isComplete()) {
@@ -218,7 +218,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         exchange = null;
         closed = true;
         releasePipelined();
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(response).addListener(written -> LingeringClose.after(ctx.channel()));
     }
 
     @Override

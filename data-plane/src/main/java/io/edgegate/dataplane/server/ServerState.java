@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.accesslog.AccessLog;
 import io.edgegate.dataplane.metrics.RequestMeters;
 import io.edgegate.dataplane.net.ClientAddresses;
 import io.edgegate.dataplane.pipeline.Pipelines;
@@ -14,10 +15,12 @@ import java.util.Optional;
  * reads it once, so it sees one consistent generation from start to end.
  */
 public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings,
-                          Optional<ServerTls> tls, RequestMeters meters) {
+                          Optional<ServerTls> tls, RequestMeters meters, AccessLog accessLog) {
 
-    public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters) {
+    public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
+                                 AccessLog accessLog) {
         return new ServerState(spec, RouteTable.of(spec), pipelines,
-                new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls, meters);
+                new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls, meters,
+                accessLog);
     }
 }

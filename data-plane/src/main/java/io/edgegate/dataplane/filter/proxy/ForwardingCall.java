@@ -65,6 +65,9 @@ final class ForwardingCall implements ProxyCall {
         Upstream server = exchange.server();
         Throwable cause = Causes.unwrap(error);
         count(server, response, cause, System.nanoTime() - sent);
+        if (server != null) {
+            context.put(RequestKeys.UPSTREAM, server.url());
+        }
         boolean clientsFault = cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
                 || cause instanceof RetryingCall.RequestBodyIncomplete;
         if (server == null) {

@@ -1,0 +1,142 @@
+package io.edgegate.dataplane.accesslog;
+
+import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access log: event loops hand records to a bounded, lock-free queue and never wait; a
+ * writer thread of its own formats and writes them. When the queue is full (the disk is slow,
+ * full or blocked) the record is dropped and counted, and requests keep their pace. Successful
+ * requests may be sampled; errors (status 400 and above) are always kept.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
+
+    private final boolean enabled;
+    private final String node;
+    private final AccessLogFormat format;
+    private final AccessLogOutput output;
+    private final int capacity;
+    private final double sample;
+    private final Queue<AccessRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean idle;
+    private volatile boolean closed;
+
+    private AccessLog(boolean enabled, String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
+        this.enabled = enabled;
+        this.node = node;
+        this.format = format;
+        this.output = output;
+        this.capacity = capacity;
+        this.sample = sample;
+        this.writer = new Thread(this::drain, "access-log");
+        this.writer.setDaemon(true);
+    }
+
+    /** No access log. */
+    public static AccessLog off() {
+        return new AccessLog(false, "", AccessLogFormat.JSON, null, 0, 0);
+    }
+
+    /** @param sample the share of successful requests logged (1: all); errors are always logged */
+    public static AccessLog start(String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
+        AccessLog accessLog = new AccessLog(true, node, format, output, capacity, sample);
+        accessLog.writer.start();
+        return accessLog;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** Called on an event loop: never blocks. */
+    public void log(AccessRecord record) {
+        if (!enabled || closed) {
+            return;
+        }
+        if (record.status() < 400 && sample < 1 && ThreadLocalRandom.current().nextDouble() >= sample) {
+            return;
+        }
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            dropped.incrementAndGet();
+            return;
+        }
+        queue.add(record);
+        if (idle) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void drain() {
+        boolean warned = false;
+        while (!closed || !queue.isEmpty()) {
+            AccessRecord record = queue.poll();
+            if (record == null) {
+                flush();
+                idle = true;
+                if (queue.isEmpty() && !closed) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                }
+                idle = false;
+                continue;
+            }
+            queued.decrementAndGet();
+            try {
+                output.write(format.line(node, record));
+                written.incrementAndGet();
+            } catch (IOException | RuntimeException e) {
+                dropped.incrementAndGet();
+                if (!warned) {
+                    log.warn("cannot write the access log ({}); lines are dropped and counted until it works again", e.toString());
+                    warned = true;
+                }
+            }
+        }
+        flush();
+        output.close();
+    }
+
+    private void flush() {
+        try {
+            output.flush();
+        } catch (IOException e) {
+            log.debug("flushing the access log: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!enabled) {
+            return;
+        }
+        closed = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

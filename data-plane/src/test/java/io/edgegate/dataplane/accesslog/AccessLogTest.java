@@ -1,0 +1,143 @@
+package io.edgegate.dataplane.accesslog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The access log: one valid line per request with what an operator looks for, and never a wait for the disk. */
+class AccessLogTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void aThousandRequestsGiveAThousandJsonLinesWithoutTheirQueries() throws Exception {
+        try (EchoBackend app = EchoBackend.start("app")) {
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("logged", port, "logged-proxy"), LocalNode.proxyPipeline("logged-proxy", "roundRobin", app.url()));
+            long before = node.accessLog().written();
+            for (int i = 0; i < 1_000; i++) {
+                int status = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders?page=" + i))
+                        .header("X-Request-Id", "req-" + i).header("User-Agent", "load/1.0").build()).statusCode();
+                assertThat(status).isEqualTo(200);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.accessLog().written() >= before + 1_000);
+
+            List<JsonNode> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(node.accessLogFile())) {
+                JsonNode parsed = json.readTree(line);
+                if (parsed.get("server").asText().equals("logged")) {
+                    lines.add(parsed);
+                }
+            }
+            assertThat(lines).hasSize(1_000);
+            Set<String> ids = new HashSet<>();
+            for (JsonNode line : lines) {
+                assertThat(line.get("status").asInt()).isEqualTo(200);
+                assertThat(line.get("path").asText()).isEqualTo("/orders");
+                assertThat(line.get("method").asText()).isEqualTo("GET");
+                assertThat(line.get("backend").asText()).isEqualTo("logged-proxy");
+                assertThat(line.get("upstream").asText()).isEqualTo(app.url());
+                assertThat(line.get("clientIp").asText()).isEqualTo("127.0.0.1");
+                assertThat(line.get("userAgent").asText()).isEqualTo("load/1.0");
+                assertThat(line.get("node").asText()).isEqualTo("local");
+                assertThat(line.get("durationMs").asDouble()).isNotNegative();
+                ids.add(line.get("requestId").asText());
+            }
+            assertThat(ids).hasSize(1_000).contains("req-0", "req-999");
+        }
+    }
+
+    @Test
+    void aRefusedRequestNamesTheFilterAndResultThatEndedIt() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(LocalNode.server("refusing", port, "jwt-demo"), LocalNode.example("filters/validator-jwt.yaml", "http://127.0.0.1:1"));
+        long before = node.accessLog().written();
+        assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/private?token=abc"))
+                .header("X-Client", "web").build()).statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > before);
+        JsonNode line = null;
+        for (String text : Files.readAllLines(node.accessLogFile())) {
+            JsonNode parsed = json.readTree(text);
+            if (parsed.get("server").asText().equals("refusing")) {
+                line = parsed;
+            }
+        }
+        assertThat(line).isNotNull();
+        assertThat(line.get("status").asInt()).isEqualTo(401);
+        assertThat(line.get("filter").asText()).isEqualTo("validator");
+        assertThat(line.get("result").asText()).isEqualTo("invalid");
+        assertThat(line.get("path").asText()).isEqualTo("/private");
+        assertThat(line.toString()).doesNotContain("token=abc");
+    }
+
+    @Test
+    void aLogFileNobodyReadsNeverHoldsUpTheCallerAndItsLinesAreCountedAsDropped(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("blocked.log");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor(5, TimeUnit.SECONDS) && mkfifo.exitValue() == 0).as("mkfifo").isTrue();
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(fifo, 1 << 20, 1), 100, 1);
+        try {
+            // The writer thread is stuck opening the FIFO; every call here must still return at once.
+            for (int i = 0; i < 10_000; i++) {
+                accessLog.log(record(200, "/x"));
+            }
+            // Kept: the queue's 100 and the one the writer holds while it waits for the FIFO.
+            assertThat(accessLog.dropped()).isGreaterThanOrEqualTo(10_000 - 101);
+            assertThat(accessLog.written()).isZero();
+        } finally {
+            // Let the writer go: a reader opens the FIFO.
+            try (var reader = Files.newInputStream(fifo)) {
+                accessLog.close();
+            }
+        }
+    }
+
+    @Test
+    void theFileIsRotatedBySizeKeepingAsManyOldOnesAsAsked(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLogOutput output = AccessLogOutput.file(file, 1_000, 2);
+        for (int i = 0; i < 100; i++) {
+            output.write("line " + i + " " + "x".repeat(40));
+        }
+        output.close();
+        assertThat(dir.resolve("access.log")).exists();
+        assertThat(dir.resolve("access.log.1")).exists();
+        assertThat(dir.resolve("access.log.2")).exists();
+        assertThat(dir.resolve("access.log.3")).doesNotExist();
+        assertThat(Files.size(file)).isLessThanOrEqualTo(1_000);
+        assertThat(Files.readAllLines(file).get(Files.readAllLines(file).size() - 1)).startsWith("line 99 ");
+    }
+
+    @Test
+    void combinedIsNginxsFormat() {
+        String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
+                404, "", "", "", 0, 0, "curl/8 \"x\"", ""));
+        assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 - \"-\" \"curl/8 \\\"x\\\"\"");
+    }
+
+    private static AccessRecord record(int status, String path) {
+        return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
+                "", "", "", 1_000, 0, "", "");
+    }
+}
