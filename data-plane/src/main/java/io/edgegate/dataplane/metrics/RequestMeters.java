@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An HTTPServer's request meters: requests by backend (the pipeline, or {@code none} when no route
@@ -45,9 +44,12 @@ public final class RequestMeters {
 
         private final String backend;
         private final Timer duration;
-        private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(600);
+        private final CodeCounters byCode;
 
         Route(String backend) {
+            this.byCode = new CodeCounters(code -> Counter.builder("edgegate.http.requests")
+                    .description("Requests by server, backend and status code")
+                    .tags("server", server, "backend", backend, "code", code).register(registry));
             this.backend = backend;
             this.duration = Timer.builder("edgegate.http.request.duration")
                     .description("Time from a request's head to its response's head")
@@ -58,15 +60,7 @@ public final class RequestMeters {
 
         void record(int code, long nanos) {
             duration.record(nanos, TimeUnit.NANOSECONDS);
-            int index = code >= 100 && code < 600 ? code : 0;
-            Counter counter = byCode.get(index);
-            if (counter == null) {
-                counter = Counter.builder("edgegate.http.requests").description("Requests by server, backend and status code")
-                        .tags("server", server, "backend", backend, "code", index == 0 ? "other" : Integer.toString(index))
-                        .register(registry);
-                byCode.set(index, counter);
-            }
-            counter.increment();
+            byCode.increment(code);
         }
     }
 }

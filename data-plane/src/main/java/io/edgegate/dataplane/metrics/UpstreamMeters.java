@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.net.ssl.SSLException;
 
 /**
@@ -69,11 +68,14 @@ public final class UpstreamMeters {
 
         private final String upstream;
         private final Timer duration;
-        private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(600);
+        private final CodeCounters byCode;
         private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
 
         Server(String upstream) {
             this.upstream = upstream;
+            this.byCode = new CodeCounters(code -> Counter.builder("edgegate.upstream.requests")
+                    .description("Upstream answers by server and status code")
+                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "code", code).register(registry));
             this.duration = Timer.builder("edgegate.upstream.request.duration")
                     .description("Time from sending to an upstream server to its answer's head (or the failure)")
                     .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream)
@@ -82,16 +84,7 @@ public final class UpstreamMeters {
 
         void answered(int code, long nanos) {
             duration.record(nanos, TimeUnit.NANOSECONDS);
-            int index = code >= 100 && code < 600 ? code : 0;
-            Counter counter = byCode.get(index);
-            if (counter == null) {
-                counter = Counter.builder("edgegate.upstream.requests").description("Upstream answers by server and status code")
-                        .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream,
-                                "code", index == 0 ? "other" : Integer.toString(index))
-                        .register(registry);
-                byCode.set(index, counter);
-            }
-            counter.increment();
+            byCode.increment(code);
         }
 
         void failed(String kind, long nanos) {
