@@ -182,7 +182,7 @@ public final class ControlPlane implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
-                .addService(new DiscoveryApi(cache, members, counters))
+                .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied))
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, security.insecure()))
                 .addService(new TokenApi(tokens))
                 // Data planes ping idle streams so dead peers are noticed; allow it.

@@ -48,12 +48,15 @@ class AdminListenerTest {
                             .containsPattern("edgegate_cluster_nodes\\{[^}]*state=\"ready\"[^}]*} 1\\.0")
                             .containsPattern("edgegate_api_calls_total\\{[^}]*code=\"OK\"[^}]*method=\"edgegate.v1.ObjectService/Apply\"[^}]*} 1\\.0")
                             .containsPattern("edgegate_control_plane_insecure\\{[^}]*} 1\\.0")
+                            .containsPattern("edgegate_discovery_streams\\{[^}]*} 1\\.0")
+                            .containsPattern("edgegate_config_propagation_seconds_count\\{[^}]*} 1\\b")
                             .contains("jvm_memory_used_bytes");
                 });
 
                 node.close();
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(adminPort, "/metrics").body())
-                        .containsPattern("edgegate_cluster_nodes\\{[^}]*state=\"disconnected\"[^}]*} 1\\.0"));
+                        .containsPattern("edgegate_cluster_nodes\\{[^}]*state=\"disconnected\"[^}]*} 1\\.0")
+                        .containsPattern("edgegate_discovery_streams\\{[^}]*} 0\\.0"));
                 ClusterServiceGrpc.newBlockingStub(channel).forgetMember(ForgetMemberRequest.newBuilder().setNodeId("node-m").build());
                 await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(adminPort, "/metrics").body())
                         .as("a forgotten node's series are gone").doesNotContain("node-m"));

@@ -111,7 +111,7 @@ public final class DataPlane implements AutoCloseable {
                 .build();
         LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
         ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler,
-                controlChannels(config, scheduler));
+                controlChannels(config, scheduler, metrics));
         ConfigSource source = new ConfigSource();
 
         AdminServer admin = null;
@@ -130,13 +130,14 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /** TLS to the control plane with this node's certificate, re-read when its files change; a bad file fails the start. */
-    private static ControlChannels controlChannels(DataPlaneConfig config, ScheduledExecutorService scheduler) {
+    private static ControlChannels controlChannels(DataPlaneConfig config, ScheduledExecutorService scheduler, NodeMetrics metrics) {
         if (config.controlTls().isEmpty()) {
             log.warn("INSECURE: --insecure: the config stream is plaintext and the control plane cannot tell this node from an impostor");
             return ControlChannels.plaintext();
         }
         ReloadingTls tls = new ReloadingTls(config.controlTls().get(), java.time.Clock.systemUTC());
         scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
+        metrics.watchCertificate(() -> tls.certificate().map(c -> c.getNotAfter().getTime() / 1000.0).orElse(Double.NaN));
         return new ControlChannels(Optional.of(tls), config.controlPlaneName());
     }
 

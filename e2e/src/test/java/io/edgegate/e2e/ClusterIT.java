@@ -94,6 +94,11 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.metrics(node))
                 .containsPattern("edgegate_node_applied_revision\\{[^}]*} " + revision + "\\.0")
                 .containsPattern("edgegate_node_control_plane_connected\\{[^}]*} 1\\.0"));
+        java.util.regex.Matcher expiry = java.util.regex.Pattern.compile("edgegate_node_certificate_expiry_seconds\\{[^}]*} (\\S+)")
+                .matcher(metrics);
+        assertThat(expiry.find()).as("the node's certificate expiry").isTrue();
+        assertThat(Double.parseDouble(expiry.group(1))).as("a year's certificate made by egctl pki")
+                .isGreaterThan(java.time.Instant.now().plus(java.time.Duration.ofDays(300)).getEpochSecond());
     }
 
     private static double requests200(String metrics) {

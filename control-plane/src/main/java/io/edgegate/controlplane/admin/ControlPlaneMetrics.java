@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,12 +35,21 @@ public final class ControlPlaneMetrics implements AutoCloseable {
     private final MultiGauge nodesByState;
     private final MultiGauge appliedRevision;
     private final MultiGauge lastSeen;
+    private final Timer propagation;
+    private final String replica;
+    private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
 
     public ControlPlaneMetrics(String replica, ConfigCache cache, ClusterView view, SecurityCounters security, boolean insecure) {
         this.metrics = new Metrics(List.of(Tag.of("control_plane", replica)), MAX_SERIES_PER_METRIC);
         this.cache = cache;
         this.view = view;
+        this.replica = replica;
         MeterRegistry registry = metrics.registry();
+        propagation = Timer.builder("edgegate.config.propagation")
+                .description("From this replica seeing a config revision to a node confirming it applied it")
+                .serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(registry);
+        Gauge.builder("edgegate.discovery.streams", streams, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Data-plane config streams connected to this replica").register(registry);
         Gauge.builder("edgegate.store.revision", cache, c -> c.isReady() ? c.current().revision() : 0)
                 .description("The config revision this replica serves").register(registry);
         Gauge.builder("edgegate.control.plane.insecure", () -> insecure ? 1 : 0).strongReference(true)
@@ -63,6 +73,15 @@ public final class ControlPlaneMetrics implements AutoCloseable {
         return metrics.registry();
     }
 
+    /** A node applied a revision: how long it took from this replica seeing it (revisions of an earlier epoch are not timed). */
+    public void nodeApplied(String nodeId, String epoch, long revision) {
+        if (!cache.isReady() || !epoch.equals(cache.current().epoch().id())) {
+            return;
+        }
+        cache.seenAt(revision).ifPresent(seen -> propagation.record(Math.max(0, System.currentTimeMillis() - seen),
+                java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+
     /** Reads the node states now, then renders every metric. */
     public String scrape() {
         if (cache.isReady()) {
@@ -70,8 +89,12 @@ public final class ControlPlaneMetrics implements AutoCloseable {
             Map<MemberState, Integer> counts = new EnumMap<>(MemberState.class);
             List<MultiGauge.Row<?>> revisions = new ArrayList<>();
             List<MultiGauge.Row<?>> seen = new ArrayList<>();
+            int connectedHere = 0;
             for (Member member : members) {
                 counts.merge(member.getState(), 1, Integer::sum);
+                if (member.getConnected() && member.getControlPlane().equals(replica)) {
+                    connectedHere++;
+                }
                 Tags node = Tags.of("node_id", member.getNodeId());
                 revisions.add(MultiGauge.Row.of(node, member.getAppliedRevision()));
                 seen.add(MultiGauge.Row.of(node, member.getLastSeenMillis() / 1000.0));
@@ -80,6 +103,7 @@ public final class ControlPlaneMetrics implements AutoCloseable {
             for (MemberState state : List.of(MemberState.READY, MemberState.BEHIND, MemberState.REJECTED, MemberState.DISCONNECTED)) {
                 states.add(MultiGauge.Row.of(Tags.of("state", state.name().toLowerCase(Locale.ROOT)), counts.getOrDefault(state, 0)));
             }
+            streams.set(connectedHere);
             nodesByState.register(states, true);
             appliedRevision.register(revisions, true);
             lastSeen.register(seen, true);

@@ -20,11 +20,13 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     private final MemberRegistry members;
     private final ConfigDelta.Memo deltas = new ConfigDelta.Memo();
     private final SecurityCounters counters;
+    private final AckObserver acks;
 
-    public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters) {
+    public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters, AckObserver acks) {
         this.cache = cache;
         this.members = members;
         this.counters = counters;
+        this.acks = acks;
     }
 
     @Override
@@ -32,7 +34,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
         ServerCallStreamObserver<ConfigUpdate> out = (ServerCallStreamObserver<ConfigUpdate>) responses;
         // Set by CallAuthorization from the stream's client certificate; absent on an insecure control plane.
         Optional<NodeCertificate> certifiedNode = Optional.ofNullable(CallAuthorization.CERTIFIED_NODE.get());
-        NodeSession session = new NodeSession(out, cache, members, deltas, certifiedNode, counters);
+        NodeSession session = new NodeSession(out, cache, members, deltas, certifiedNode, counters, acks);
         out.setOnReadyHandler(session::sendLatest);
         out.setOnCancelHandler(session::closed);
         return session;

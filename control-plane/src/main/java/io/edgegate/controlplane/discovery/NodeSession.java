@@ -46,9 +46,11 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
 
     private final Optional<NodeCertificate> certifiedNode;
     private final SecurityCounters counters;
+    private final AckObserver acks;
 
     NodeSession(ServerCallStreamObserver<ConfigUpdate> out, ConfigCache cache, MemberRegistry members, ConfigDelta.Memo deltas,
-                Optional<NodeCertificate> certifiedNode, SecurityCounters counters) {
+                Optional<NodeCertificate> certifiedNode, SecurityCounters counters, AckObserver acks) {
+        this.acks = acks;
         this.certifiedNode = certifiedNode;
         this.counters = counters;
         this.out = out;
@@ -111,6 +113,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         }
         if (ack.getError().isEmpty()) {
             members.applied(id, this, ack.getEpoch(), ack.getRevision());
+            acks.applied(id, ack.getEpoch(), ack.getRevision());
         } else {
             log.warn("node {} rejected revision {} of epoch {}: {}", id, ack.getRevision(), ack.getEpoch(), ack.getError());
             members.rejected(id, this, ack.getEpoch(), ack.getRevision(), ack.getError());

@@ -66,6 +66,14 @@ public final class NodeMetrics implements AutoCloseable {
                 .tag("outcome", "dropped").register(metrics.registry());
     }
 
+    /** When this node's certificate (its identity to the control plane) expires, as Unix time: alert before it does. */
+    public void watchCertificate(java.util.function.DoubleSupplier notAfterSeconds) {
+        Gauge.builder("edgegate.node.certificate.expiry", notAfterSeconds, java.util.function.DoubleSupplier::getAsDouble)
+                .strongReference(true).baseUnit("seconds")
+                .description("When the node's control-channel certificate expires (Unix time; re-read when its file changes)")
+                .register(metrics.registry());
+    }
+
     public void applied() {
         applied.increment();
     }
