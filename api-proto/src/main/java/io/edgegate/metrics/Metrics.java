@@ -15,7 +15,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,18 @@ public final class Metrics implements AutoCloseable {
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The distinct series refused (up to a bound; past it, every refusal counts). */
+    private final Set<Meter.Id> refused = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
     private final Map<String, AtomicInteger> seriesByName = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics(List<Tag> commonTags, int maxSeriesPerMetric) {
-        registry.config().commonTags(commonTags).meterFilter(new SeriesCap(maxSeriesPerMetric));
+        // Counted from what the registry really adds and removes (a sweep, or a MultiGauge replacing its rows):
+        // a filter may be asked more than once about one series.
+        registry.config().commonTags(commonTags).meterFilter(new SeriesCap(maxSeriesPerMetric))
+                .onMeterAdded(meter -> seriesByName.computeIfAbsent(meter.getId().getName(), n -> new AtomicInteger()).incrementAndGet())
+                .onMeterRemoved(meter -> seriesByName.computeIfAbsent(meter.getId().getName(), n -> new AtomicInteger()).decrementAndGet());
         FunctionCounter.builder("edgegate.metrics.series.dropped", dropped, AtomicLong::get)
                 .description("Series refused because their metric already had the most it may have").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -54,7 +61,10 @@ public final class Metrics implements AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+        // The allocator channels use by default (Netty 4.2: the adaptive one), not a pool nothing uses.
+        if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+            new NettyAllocatorMetrics(provider).bindTo(registry);
+        }
     }
 
     public MeterRegistry registry() {
@@ -72,7 +82,6 @@ public final class Metrics implements AutoCloseable {
             String value = meter.getId().getTag(tagKey);
             if (value != null && !existing.contains(value)) {
                 registry.remove(meter);
-                seriesByName.getOrDefault(meter.getId().getName(), new AtomicInteger()).decrementAndGet();
             }
         }
     }
@@ -94,10 +103,11 @@ public final class Metrics implements AutoCloseable {
 
         @Override
         public MeterFilterReply accept(Meter.Id id) {
-            AtomicInteger count = seriesByName.computeIfAbsent(id.getName(), name -> new AtomicInteger());
-            if (count.incrementAndGet() > max) {
-                count.decrementAndGet();
-                dropped.incrementAndGet();
+            AtomicInteger count = seriesByName.get(id.getName());
+            if (count != null && count.get() >= max) {
+                if (refused.size() >= 100_000 || refused.add(id)) {
+                    dropped.incrementAndGet();
+                }
                 return MeterFilterReply.DENY;
             }
             return MeterFilterReply.NEUTRAL;

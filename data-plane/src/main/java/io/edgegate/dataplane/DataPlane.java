@@ -186,11 +186,12 @@ public final class DataPlane implements AutoCloseable {
             admin.close();
         }
         metrics.close();
-        accessLog.close();
         updater.shutdown();
         fileIo.shutdownNow();
         resolver.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // After the event loops: the last requests' lines are written, not lost.
+        accessLog.close();
     }
 }

@@ -113,7 +113,10 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         }
         if (ack.getError().isEmpty()) {
             members.applied(id, this, ack.getEpoch(), ack.getRevision());
-            acks.applied(id, ack.getEpoch(), ack.getRevision());
+            if (!ack.getEpoch().equals(helloEpoch) || ack.getRevision() > helloRevision) {
+                // A revision the node already ran before it (re)connected is no propagation to time.
+                acks.applied(id, ack.getEpoch(), ack.getRevision());
+            }
         } else {
             log.warn("node {} rejected revision {} of epoch {}: {}", id, ack.getRevision(), ack.getEpoch(), ack.getError());
             members.rejected(id, this, ack.getEpoch(), ack.getRevision(), ack.getError());

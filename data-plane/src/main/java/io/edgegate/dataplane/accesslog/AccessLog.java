@@ -33,6 +33,7 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean idle;
+    private final java.util.concurrent.atomic.AtomicBoolean idleFlag = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     private AccessLog(boolean enabled, String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
@@ -62,21 +63,30 @@ public final class AccessLog implements AutoCloseable {
         return enabled;
     }
 
-    /** Called on an event loop: never blocks. */
-    public void log(AccessRecord record) {
+    /**
+     * Whether a request of this status is logged: on, sampled in and room in the queue (the place is
+     * then taken). Asked before the record is made, so a sampled-out or dropped request costs nothing.
+     */
+    public boolean admit(int status) {
         if (!enabled || closed) {
-            return;
+            return false;
         }
-        if (record.status() < 400 && sample < 1 && ThreadLocalRandom.current().nextDouble() >= sample) {
-            return;
+        if (status < 400 && sample < 1 && ThreadLocalRandom.current().nextDouble() >= sample) {
+            return false;
         }
         if (queued.incrementAndGet() > capacity) {
             queued.decrementAndGet();
             dropped.incrementAndGet();
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /** Called on an event loop after {@link #admit} said yes: never blocks. */
+    public void log(AccessRecord record) {
         queue.add(record);
-        if (idle) {
+        // Only the caller that finds the writer idle wakes it: one unpark, not one per request.
+        if (idle && idleFlag.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
     }
@@ -95,11 +105,13 @@ public final class AccessLog implements AutoCloseable {
             AccessRecord record = queue.poll();
             if (record == null) {
                 flush();
+                idleFlag.set(true);
                 idle = true;
                 if (queue.isEmpty() && !closed) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 }
                 idle = false;
+                idleFlag.set(false);
                 continue;
             }
             queued.decrementAndGet();

@@ -61,10 +61,17 @@ public interface AccessLogOutput {
             this.keep = keep;
         }
 
+        private boolean regular;
+
         @Override
         public void write(String line) throws IOException {
-            long bytes = line.length() + 1L;
-            if (writer != null && size + bytes > maxBytes && Files.isRegularFile(file)) {
+            long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
+            if (writer != null && regular && !Files.exists(file)) {
+                // Moved or deleted by someone else (a logrotate without copytruncate): start a new file.
+                writer.close();
+                writer = null;
+            }
+            if (writer != null && regular && size + bytes > maxBytes) {
                 rotate();
             }
             if (writer == null) {
@@ -82,7 +89,8 @@ public interface AccessLogOutput {
             }
             writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 64 * 1024);
-            size = Files.isRegularFile(file) ? Files.size(file) : 0;
+            regular = Files.isRegularFile(file);
+            size = regular ? Files.size(file) : 0;
         }
 
         private void rotate() throws IOException {

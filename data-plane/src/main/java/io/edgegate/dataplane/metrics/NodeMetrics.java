@@ -84,13 +84,14 @@ public final class NodeMetrics implements AutoCloseable {
 
     /** After an apply: the series of servers and pipelines no longer in the config go. */
     public void keepOnly(Set<String> serverNames, Set<String> pipelineNames) {
-        servers.keySet().retainAll(serverNames);
-        servers.values().forEach(meters -> meters.keepOnly(pipelineNames));
+        // Series first, then the caches: a request finishing in between re-makes (and keeps) a live meter.
         metrics.removeUnless("server", serverNames);
         Set<String> backends = new java.util.HashSet<>(pipelineNames);
         backends.add(RequestMeters.NO_BACKEND);
         metrics.removeUnless("backend", backends);
         metrics.removeUnless("pipeline", pipelineNames);
+        servers.keySet().retainAll(serverNames);
+        servers.values().forEach(meters -> meters.keepOnly(pipelineNames));
     }
 
     @Override

@@ -27,6 +27,17 @@ public final class RequestMeters {
         this.server = server;
     }
 
+    /**
+     * Makes the meters of every backend the server's routes name, when a config is applied: the
+     * request path then only looks them up (no registration, and no registry lock, on an event loop).
+     */
+    public void prepare(java.util.Set<String> backends) {
+        routes.computeIfAbsent(NO_BACKEND, Route::new);
+        for (String backend : backends) {
+            routes.computeIfAbsent(backend, Route::new);
+        }
+    }
+
     public void record(String backend, int code, long nanos) {
         Route route = routes.get(backend);
         if (route == null) {

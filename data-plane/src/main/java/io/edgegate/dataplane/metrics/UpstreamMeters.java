@@ -35,8 +35,9 @@ public final class UpstreamMeters {
         server(upstream).answered(code, nanos);
     }
 
-    public void failed(String upstream, Throwable cause, long nanos) {
-        server(upstream).failed(kind(cause), nanos);
+    /** @param kind connect, timeout, reset, tls or other ({@link #kind(Throwable)}) */
+    public void failed(String upstream, String kind, long nanos) {
+        server(upstream).failed(kind, nanos);
     }
 
     private Server server(String upstream) {
@@ -45,7 +46,7 @@ public final class UpstreamMeters {
     }
 
     /** What kind of failure: the ones operators tell apart when an upstream misbehaves. */
-    static String kind(Throwable cause) {
+    public static String kind(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return "connect";
@@ -89,6 +90,11 @@ public final class UpstreamMeters {
 
         void failed(String kind, long nanos) {
             duration.record(nanos, TimeUnit.NANOSECONDS);
+            Counter known = byKind.get(kind);
+            if (known != null) {
+                known.increment();
+                return;
+            }
             byKind.computeIfAbsent(kind, k -> Counter.builder("edgegate.upstream.errors")
                     .description("Upstream exchanges that failed, by server and kind")
                     .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "kind", k).register(registry)).increment();

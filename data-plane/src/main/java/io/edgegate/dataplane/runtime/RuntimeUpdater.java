@@ -158,11 +158,25 @@ public final class RuntimeUpdater {
         listeners.closeGone(bound);
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
                 config.pipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
+        config.servers().forEach(server -> metrics.server(server.name()).prepare(backendsOf(server)));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);
         log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
                 epoch.isEmpty() ? "none" : epoch, config.servers().size(), config.pipelines().size(), config.customData().size(),
                 config.registries().size());
+    }
+
+    /** Every pipeline an HTTPServer's routes can send a request to. */
+    private static Set<String> backendsOf(HttpServerSpec server) {
+        Set<String> backends = new HashSet<>();
+        for (var rule : server.rules()) {
+            for (var path : rule.paths()) {
+                backends.add(path.backend());
+                path.headers().forEach(h -> h.backend().ifPresent(backends::add));
+                path.queries().forEach(q -> q.backend().ifPresent(backends::add));
+            }
+        }
+        return backends;
     }
 
     /** TLS contexts by server name, reusing the running ones; a certificate that cannot be loaded rejects the config. */

@@ -75,6 +75,16 @@ final class Exchange {
         return exchange;
     }
 
+    /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */
+    static void refusedOnHead(ServerState state, HttpRequest head, Channel channel, boolean http2, int status) {
+        Exchange refused = new Exchange(state, RequestMeters.NO_BACKEND, head, channel, http2);
+        long nanos = System.nanoTime() - refused.startNanos;
+        state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
+        if (state.accessLog().admit(status)) {
+            state.accessLog().log(refused.record(status, nanos));
+        }
+    }
+
     /** Completes on the connection's event loop with the response to write; never fails. */
     CompletableFuture<Response> response() {
         return response;
@@ -114,7 +124,7 @@ final class Exchange {
         long nanos = System.nanoTime() - startNanos;
         int status = answer.head().status().code();
         state.meters().record(backend, status, nanos);
-        if (state.accessLog().enabled()) {
+        if (state.accessLog().admit(status)) {
             state.accessLog().log(record(status, nanos));
         }
         response.complete(answer);

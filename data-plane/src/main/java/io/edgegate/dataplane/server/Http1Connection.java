@@ -99,15 +99,17 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     private void start(HttpRequest request) {
         headerTimeout.headReceived();
+        ServerState current = state.get();
         Optional<RequestChecks.Refusal> refusal = RequestChecks.check(request);
         if (refusal.isPresent()) {
+            Exchange.refusedOnHead(current, request, ctx.channel(), false, refusal.get().status().code());
             refuse(refusal.get().status(), refusal.get().reason());
             return;
         }
-        ServerState current = state.get();
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
                 bodyLength(request));
         if (outcome instanceof Admission.Refused refused) {
+            Exchange.refusedOnHead(current, request, ctx.channel(), false, refused.status().code());
             refuse(refused.status(), refused.reason());
             return;
         }
@@ -218,7 +220,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         exchange = null;
         closed = true;
         releasePipelined();
-        ctx.writeAndFlush(response).addListener(written -> LingeringClose.after(ctx.channel()));
+        ctx.writeAndFlush(response).addListener(written -> {
+            if (written.isSuccess()) {
+                LingeringClose.after(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        });
     }
 
     @Override

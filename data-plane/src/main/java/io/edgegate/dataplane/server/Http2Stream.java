@@ -62,6 +62,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
         java.util.Optional<RequestChecks.Refusal> refusal = RequestChecks.checkHttp2(request);
         if (refusal.isPresent()) {
+            Exchange.refusedOnHead(state.get(), request, ctx.channel().parent(), true, refusal.get().status().code());
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refusal.get().status(), refusal.get().reason()))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -73,6 +74,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
                 contentLength);
         if (outcome instanceof Admission.Refused refused) {
+            Exchange.refusedOnHead(current, request, ctx.channel().parent(), true, refused.status().code());
             // Answered, then reset: the body that may still be coming is not wanted.
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refused.status(), refused.reason()))
                     .addListener(ChannelFutureListener.CLOSE);

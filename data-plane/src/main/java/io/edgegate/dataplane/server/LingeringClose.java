@@ -44,8 +44,9 @@ final class LingeringClose {
                 channel.close();
             }
         });
-        channel.eventLoop().schedule(() -> {
+        var timer = channel.eventLoop().schedule(() -> {
             channel.close();
         }, LINGER_SECONDS, TimeUnit.SECONDS);
+        channel.closeFuture().addListener(closed -> timer.cancel(false));
     }
 }

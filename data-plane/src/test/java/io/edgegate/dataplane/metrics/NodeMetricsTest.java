@@ -101,6 +101,21 @@ class NodeMetricsTest {
     }
 
     @Test
+    void aRequestRefusedOnItsHeadIsCountedAndLogged() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(LocalNode.server("strict", port, "nowhere"));
+        long logged = node.accessLog().written();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: a b\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream())).readLine();
+            assertThat(status).startsWith("HTTP/1.1 400");
+        }
+        assertThat(value(node.scrape(), "edgegate_http_requests_total", Map.of("server", "strict", "backend", "none", "code", "400")))
+                .hasValue(1.0);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> node.accessLog().written() > logged);
+    }
+
+    @Test
     void aRequestNoRouteMatchesIsCountedWithoutABackend() throws Exception {
         int port = FreePorts.pick();
         node.apply(LocalNode.server("routed", port, "nowhere"));

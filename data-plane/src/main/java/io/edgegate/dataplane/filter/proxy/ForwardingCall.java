@@ -64,7 +64,7 @@ final class ForwardingCall implements ProxyCall {
         ServerPool pool = exchange.pool();
         Upstream server = exchange.server();
         Throwable cause = Causes.unwrap(error);
-        count(server, response, cause, System.nanoTime() - sent);
+        count(exchange, server, response, cause, System.nanoTime() - sent);
         if (server != null) {
             context.put(RequestKeys.UPSTREAM, server.url());
         }
@@ -90,15 +90,15 @@ final class ForwardingCall implements ProxyCall {
     }
 
     /** Counted against the server that answered or failed, unless the client broke the exchange or no server was left. */
-    private void count(Upstream server, UpstreamResponse response, Throwable cause, long nanos) {
-        if (server == null) {
+    private void count(ProxyExchange exchange, Upstream server, UpstreamResponse response, Throwable cause, long nanos) {
+        if (server == null || exchange.context().isAborted()) {
             return;
         }
         if (cause == null) {
             meters.answered(server.url(), response.head().status().code(), nanos);
         } else if (!(cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
                 || cause instanceof RetryingCall.RequestBodyIncomplete || cause instanceof RetryingCall.NoServerLeft)) {
-            meters.failed(server.url(), cause instanceof ResponseTimeout ? new java.util.concurrent.TimeoutException() : cause, nanos);
+            meters.failed(server.url(), cause instanceof ResponseTimeout ? "timeout" : UpstreamMeters.kind(cause), nanos);
         }
     }
 
