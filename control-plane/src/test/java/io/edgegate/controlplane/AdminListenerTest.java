@@ -49,6 +49,7 @@ class AdminListenerTest {
                             .containsPattern("edgegate_api_calls_total\\{[^}]*code=\"OK\"[^}]*method=\"edgegate.v1.ObjectService/Apply\"[^}]*} 1\\.0")
                             .containsPattern("edgegate_control_plane_insecure\\{[^}]*} 1\\.0")
                             .containsPattern("edgegate_discovery_streams\\{[^}]*} 1\\.0")
+                            .containsPattern("edgegate_store_reachable\\{[^}]*} 1\\.0")
                             .containsPattern("edgegate_config_propagation_seconds_count\\{[^}]*} 1\\b")
                             .contains("jvm_memory_used_bytes");
                 });

@@ -46,6 +46,7 @@ class EtcdOutageTest {
             assertThat(stale.getStale()).isTrue();
             assertThat(stale.getStaleReason()).contains("etcd at").contains("may be stale");
             assertThat(stale.getObjectsList()).extracting(o -> o.getKey().getName()).contains("before");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !cp.controlPlane().cache().storeReachable());
         } finally {
             cp.etcd().restart();
         }
@@ -56,6 +57,7 @@ class EtcdOutageTest {
                 u -> u != null && u.getRevision() >= revision);
         assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("after");
         assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getStale()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> cp.controlPlane().cache().storeReachable());
         node.close();
     }
 }

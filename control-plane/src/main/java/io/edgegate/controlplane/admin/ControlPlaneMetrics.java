@@ -52,6 +52,8 @@ public final class ControlPlaneMetrics implements AutoCloseable {
                 .description("Data-plane config streams connected to this replica").register(registry);
         Gauge.builder("edgegate.store.revision", cache, c -> c.isReady() ? c.current().revision() : 0)
                 .description("The config revision this replica serves").register(registry);
+        Gauge.builder("edgegate.store.reachable", cache, c -> c.storeReachable() ? 1 : 0)
+                .description("1 while the store (etcd) answers this replica").register(registry);
         Gauge.builder("edgegate.control.plane.insecure", () -> insecure ? 1 : 0).strongReference(true)
                 .description("1 when this replica runs with --insecure (no TLS, no tokens)").register(registry);
         nodesByState = MultiGauge.builder("edgegate.cluster.nodes").description("Data-plane nodes by state").register(registry);

@@ -75,6 +75,8 @@ public final class ConfigCache implements AutoCloseable {
      */
     private long headRevision;
     private volatile boolean closed;
+    /** Whether the last load or probe of the store answered (a metric; the cache serves on regardless). */
+    private volatile boolean storeReachable;
 
     public ConfigCache(Store store, ScheduledExecutorService scheduler, Clock clock) {
         this.store = store;
@@ -214,7 +216,17 @@ public final class ConfigCache implements AutoCloseable {
             floor = highestRevision;
             headFloor = headRevision;
         }
-        store.probe().thenAccept(probe -> probed(probe, floor, headFloor));
+        store.probe().whenComplete((probe, error) -> {
+            storeReachable = error == null;
+            if (error == null) {
+                probed(probe, floor, headFloor);
+            }
+        });
+    }
+
+    /** Whether the store answered the last time it was asked (within a second while the cache is ready). */
+    public boolean storeReachable() {
+        return storeReachable;
     }
 
     private void probed(StoreProbe probe, long floor, long headFloor) {
@@ -264,6 +276,7 @@ public final class ConfigCache implements AutoCloseable {
 
     /** A snapshot loaded by a request issued when the highest revision and config head seen were the floors given. */
     private void loaded(StoreSnapshot snapshot, long floor, long headFloor) {
+        storeReachable = true;
         long watchGeneration;
         EpochDecision decision;
         List<CompletableFuture<Epoch>> waiting = List.of();
