@@ -51,10 +51,6 @@ public final class ReloadingTls {
         this.previous = material;
     }
 
-    public TlsFiles files() {
-        return files;
-    }
-
     /** The certificate this process presents, if it has one. */
     public Optional<X509Certificate> certificate() {
         List<X509Certificate> chain = material.loaded.chain();

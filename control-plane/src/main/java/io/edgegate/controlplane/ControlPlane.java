@@ -1,5 +1,6 @@
 package io.edgegate.controlplane;
 
+import io.edgegate.async.Causes;
 import io.edgegate.controlplane.admin.AdminListener;
 import io.edgegate.controlplane.admin.ApiCallMetrics;
 import io.edgegate.controlplane.admin.ControlPlaneMetrics;
@@ -279,10 +280,6 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+        return Causes.root(e).getMessage();
     }
 }

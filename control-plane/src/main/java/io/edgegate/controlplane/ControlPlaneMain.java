@@ -119,7 +119,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
         if (insecure) {
             return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
         }
-        TlsFiles files = tls.files().isPresent() ? tls.files().get() : ownPki(address);
+        Optional<TlsFiles> given = tls.files();
+        TlsFiles files = given.isPresent() ? given.get() : ownPki(address);
         return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit);
     }
 

@@ -105,7 +105,7 @@ class SecureControlPlaneTest {
         assertThatThrownBy(() -> {
             other.authority();
             objects(tls(TlsFiles.trustOnly(other.caCertificate())), adminToken).list(ListRequest.getDefaultInstance());
-        }).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(causes(e)).contains("PKIX path"));
+        }).isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(io.edgegate.async.Causes.chain(e)).contains("PKIX path"));
     }
 
     @Test
@@ -383,11 +383,4 @@ class SecureControlPlaneTest {
                 .withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
-    private static String causes(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            text.append(t).append('\n');
-        }
-        return text.toString();
-    }
 }

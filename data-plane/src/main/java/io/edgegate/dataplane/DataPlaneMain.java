@@ -134,8 +134,9 @@ public final class DataPlaneMain implements Callable<Integer> {
         if (insecure) {
             return Optional.empty();
         }
-        if (tls.files().isPresent()) {
-            return tls.files();
+        Optional<TlsFiles> given = tls.files();
+        if (given.isPresent()) {
+            return given;
         }
         if (pkiDir != null) {
             if (java.nio.file.Files.exists(pkiDir.resolve("ca-key.pem"))) {

@@ -1,5 +1,6 @@
 package io.edgegate.egctl;
 
+import io.edgegate.async.Causes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Locale;
@@ -27,7 +28,7 @@ final class Errors {
     /** Most TLS mistakes surface as "unavailable"; name the one it was. */
     private static String unreachable(StatusRuntimeException e, Connection connection) {
         String server = connection.server();
-        String causes = allCauses(e).toLowerCase(Locale.ROOT);
+        String causes = Causes.chain(e).toLowerCase(Locale.ROOT);
         if (causes.contains("pkix path") || causes.contains("unable to find valid certification path")) {
             return "cannot verify the certificate of the control plane at " + server + ": it is not signed by "
                     + connection.ca().map(ca -> "a CA in " + ca).orElse("a CA this machine trusts")
@@ -46,19 +47,9 @@ final class Errors {
                 + "Set --server or EGCTL_SERVER." + hint;
     }
 
-    private static String allCauses(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            text.append(t).append('\n');
-        }
-        return text.toString();
-    }
 
     private static String rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Causes.root(e);
         String message = t.getMessage();
         return message == null ? t.getClass().getSimpleName() : message;
     }

@@ -162,6 +162,40 @@ class EgctlSecurityTest {
     }
 
     @Test
+    void carelessSettingsGetClearErrorsAndChangeNothing(@TempDir Path work) throws Exception {
+        Path broken = Files.writeString(work.resolve("broken.yaml"), "currentContext: [unclosed\n");
+        Run unreadable = egctl(Map.of("EGCTL_CONFIG", broken.toString()), "", "get", "hp");
+        assertThat(unreadable.exit()).isEqualTo(1);
+        assertThat(unreadable.err()).startsWith("Error: cannot read the egctl config " + broken);
+
+        Path typo = Files.writeString(work.resolve("typo.yaml"), "currentContext: a\ncontexts:\n- {name: a, sever: x}\n");
+        assertThat(egctl(Map.of("EGCTL_CONFIG", typo.toString()), "", "get", "hp").err()).contains("sever");
+
+        Path config = work.resolve("contexts.yaml");
+        Run noServer = egctl(Map.of("EGCTL_CONFIG", config.toString()), "", "config", "set-context", "c");
+        assertThat(noServer.exit()).isEqualTo(1);
+        assertThat(noServer.err()).contains("a context needs --server");
+        assertThat(config).doesNotExist();
+
+        Path empty = Files.writeString(work.resolve("empty.token"), "\n");
+        Map<String, String> env = as(null);
+        Run emptyToken = egctl(env, "", "--token-file", empty.toString(), "get", "hp");
+        assertThat(emptyToken.err()).startsWith("Error: unauthenticated");
+        Run missingFile = egctl(env, "", "--token-file", work.resolve("nope").toString(), "get", "hp");
+        assertThat(missingFile.err()).startsWith("Error: cannot read the token file");
+        Run missingCa = egctl(Map.of("EGCTL_SERVER", server, "EGCTL_CA", work.resolve("nope.pem").toString()), "", "get", "hp");
+        assertThat(missingCa.exit()).isEqualTo(1);
+        assertThat(missingCa.err()).contains("nope.pem");
+
+        Run badRole = egctl(as(adminToken), "", "token", "create", "--role", "root", "--name", "x");
+        assertThat(badRole.err()).contains("unknown role 'root'");
+        Run badName = egctl(as(adminToken), "", "token", "create", "--role", "viewer", "--name", "Bad Name!");
+        assertThat(badName.err()).contains("lower-case letters, digits and '-'");
+        Run badTtl = egctl(as(adminToken), "", "token", "create", "--role", "viewer", "--name", "ttl", "--ttl", "soon");
+        assertThat(badTtl.exit()).isEqualTo(2);
+    }
+
+    @Test
     void aControlPlaneWhoseCertificateIsNotTrustedIsNamedWithTheFix() {
         Run untrusted = egctl(Map.of("EGCTL_SERVER", server, "EGCTL_TOKEN", adminToken), "", "get", "hp");
         assertThat(untrusted.exit()).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.edgegate.controlplane.etcd;
 
+import io.edgegate.async.Causes;
 import io.edgegate.controlplane.store.Store;
 import java.io.IOException;
 import java.time.Duration;
@@ -44,11 +45,7 @@ public final class EtcdAccessCheck {
 
     /** What security check an etcd failure comes from, if it comes from one. */
     static Optional<String> refusal(Throwable error, EtcdAccess access) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            text.append(' ').append(t);
-        }
-        String all = text.toString().toLowerCase(Locale.ROOT);
+        String all = Causes.chain(error).toLowerCase(Locale.ROOT);
         if (all.contains("authentication failed") || all.contains("invalid user id or password") || all.contains("user name not found")) {
             return Optional.of("etcd authentication failed for user '" + access.user().orElse("") + "': wrong user or password "
                     + "(--etcd-user, --etcd-password-file)");

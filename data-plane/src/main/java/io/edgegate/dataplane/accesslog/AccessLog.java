@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -32,8 +33,8 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
-    private volatile boolean idle;
-    private final java.util.concurrent.atomic.AtomicBoolean idleFlag = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Set while the writer waits for work; the one caller that clears it wakes the writer. */
+    private final AtomicBoolean idle = new AtomicBoolean();
     private volatile boolean closed;
 
     private AccessLog(boolean enabled, String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
@@ -59,10 +60,6 @@ public final class AccessLog implements AutoCloseable {
         return accessLog;
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
     /**
      * Whether a request of this status is logged: on, sampled in and room in the queue (the place is
      * then taken). Asked before the record is made, so a sampled-out or dropped request costs nothing.
@@ -86,7 +83,7 @@ public final class AccessLog implements AutoCloseable {
     public void log(AccessRecord record) {
         queue.add(record);
         // Only the caller that finds the writer idle wakes it: one unpark, not one per request.
-        if (idle && idleFlag.compareAndSet(true, false)) {
+        if (idle.get() && idle.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
     }
@@ -105,13 +102,11 @@ public final class AccessLog implements AutoCloseable {
             AccessRecord record = queue.poll();
             if (record == null) {
                 flush();
-                idleFlag.set(true);
-                idle = true;
+                idle.set(true);
                 if (queue.isEmpty() && !closed) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 }
-                idle = false;
-                idleFlag.set(false);
+                idle.set(false);
                 continue;
             }
             queued.decrementAndGet();

@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.agent;
 
 import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.async.Causes;
 import io.edgegate.api.v1.ConfigDiscoveryGrpc;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.Heartbeat;
@@ -181,14 +182,7 @@ public final class ConfigAgent implements AutoCloseable {
     /** The status and, for a failed connection, its root cause: a TLS refusal must be readable in the node's log. */
     private static String describe(Status status) {
         String text = status.getDescription() == null ? status.getCode().toString() : status.getCode() + ": " + status.getDescription();
-        Throwable cause = status.getCause();
-        if (cause == null) {
-            return text;
-        }
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return text + " (" + cause + ")";
+        return status.getCause() == null ? text : text + " (" + Causes.root(status.getCause()) + ")";
     }
 
     /** One attempt at a stream: its own view of the objects, built from a full snapshot and deltas. */
