@@ -21,6 +21,9 @@ import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.tls.ServerTlsFactory;
+import io.edgegate.dataplane.tracing.NodeTracing;
+import io.edgegate.dataplane.tracing.ServerTracings;
+import io.edgegate.dataplane.tracing.Tracing;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamSettings;
@@ -99,9 +102,10 @@ public final class DataPlane implements AutoCloseable {
         NodeMetrics metrics = new NodeMetrics(config.nodeId());
         AccessLog accessLog = config.accessLog().start(config.nodeId());
         metrics.watchAccessLog(accessLog);
+        Tracing nodeTracing = NodeTracing.start(config.nodeId(), config.otlpEndpoint(), config.traceSample(), System.getenv());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
                 new PipelineBuilder(filters, new FilterFailures(), metrics.registry()), listeners, ServerTlsFactory.of(config.tlsProvider()),
-                new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics, accessLog);
+                new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics, accessLog, new ServerTracings(config.nodeId(), nodeTracing));
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()
@@ -124,8 +128,8 @@ public final class DataPlane implements AutoCloseable {
         metrics.watchNode(updater::appliedRevision, agent::connected);
         agent.start();
         scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("data plane {} started ({} transport, {} I/O threads), control planes {}",
-                config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes());
+        log.info("data plane {} started ({} transport, {} I/O threads), control planes {}, {}",
+                config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes(), nodeTracing);
         return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics, accessLog);
     }
 

@@ -12,7 +12,9 @@ import java.util.Optional;
  * servers bind (empty: each server's own address, else all interfaces), the admin port
  * (0: none) and the address it binds (its own: metrics describe the topology and face operators, not clients), its data directory, its event-loop threads and which TLS implementation it uses;
  * its certificate, key and the cluster CA for the control channel (empty only with --insecure)
- * and the name the control plane's certificate must carry when not the address dialled.
+ * and the name the control plane's certificate must carry when not the address dialled; its
+ * access log; where its traces go (else the {@code OTEL_*} environment decides) and the share of
+ * new traces it samples.
  */
 public record DataPlaneConfig(
         String nodeId,
@@ -25,7 +27,9 @@ public record DataPlaneConfig(
         TlsProvider tlsProvider,
         Optional<TlsFiles> controlTls,
         Optional<String> controlPlaneName,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        Optional<String> otlpEndpoint,
+        double traceSample) {
 
     public DataPlaneConfig {
         controlPlanes = List.copyOf(controlPlanes);

@@ -84,6 +84,15 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "Share of successful requests logged; errors (4xx, 5xx) always are (default: ${DEFAULT-VALUE}).")
     private double accessLogSample;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Send traces over OTLP/HTTP to this URL, e.g. http://127.0.0.1:4318/v1/traces (default: none, unless "
+                    + "OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set; OTEL_* variables tune the rest).")
+    private String otlpEndpoint;
+
+    @Option(names = "--trace-sample", defaultValue = "0.01", paramLabel = "FRACTION",
+            description = "Share of new traces sampled; a client's sampling decision is followed (default: ${DEFAULT-VALUE}).")
+    private double traceSample;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DataPlaneMain()).execute(args));
     }
@@ -115,6 +124,9 @@ public final class DataPlaneMain implements Callable<Integer> {
 
     private DataPlaneConfig config() {
         String id = nodeId == null ? defaultNodeId() : nodeId;
+        if (!(traceSample >= 0 && traceSample <= 1)) {
+            throw new IllegalArgumentException("--trace-sample must be a fraction from 0 to 1, got " + traceSample);
+        }
         return new DataPlaneConfig(
                 id,
                 controlPlanes,
@@ -127,7 +139,8 @@ public final class DataPlaneMain implements Callable<Integer> {
                 controlTls(id),
                 Optional.ofNullable(controlPlaneName),
                 AccessLogConfig.parse(accessLog != null ? accessLog : dataDir.resolve("access.log").toString(),
-                        AccessLogFormat.parse(accessLogFormat), accessLogMaxMegabytes * 1024 * 1024, 5, accessLogSample));
+                        AccessLogFormat.parse(accessLogFormat), accessLogMaxMegabytes * 1024 * 1024, 5, accessLogSample),
+                Optional.ofNullable(otlpEndpoint), traceSample);
     }
 
     private Optional<TlsFiles> controlTls(String id) {

@@ -21,6 +21,8 @@ import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.tls.ServerTlsFactory;
 import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.dataplane.tracing.ServerTracings;
+import io.edgegate.dataplane.tracing.Tracing;
 import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamSettings;
@@ -237,7 +239,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                             workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry()),
                     new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
-                    runtime, metrics, accessLog);
+                    runtime, metrics, accessLog, new ServerTracings("local", Tracing.off()));
         }
 
         synchronized void apply(List<StoredObject> objects) throws ConfigRejectedException {

@@ -115,6 +115,25 @@ public final class SpecObject {
         return f.isSet() ? f.asLong(min, max) : defaultValue;
     }
 
+    /** A decimal number from {@code min} to {@code max}, or {@code defaultValue} when the key is absent. */
+    public double number(String key, double defaultValue, double min, double max) {
+        SpecNode f = field(key);
+        if (!f.isSet()) {
+            return defaultValue;
+        }
+        String text = f.asString();
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        f.error("'" + text + "' is not a number from " + min + " to " + max);
+        return defaultValue;
+    }
+
     public boolean bool(String key, boolean defaultValue) {
         SpecNode f = field(key);
         return f.isSet() ? f.asBoolean() : defaultValue;

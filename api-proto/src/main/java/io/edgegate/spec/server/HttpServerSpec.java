@@ -31,6 +31,7 @@ public record HttpServerSpec(
         Optional<IpFilterRules> ipFilter,
         List<String> trustedProxies,
         Optional<ClientLimitsSpec> clientLimits,
+        Optional<TracingSpec> tracing,
         List<RuleSpec> rules) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
@@ -55,7 +56,6 @@ public record HttpServerSpec(
     public static HttpServerSpec decode(String name, SpecObject o) {
         o.unsupported("automatic certificates (ACME) are planned; give certs and keys", "autoCert");
         o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
-        o.unsupported("tracing arrives with observability", "tracing");
         o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
@@ -92,8 +92,9 @@ public record HttpServerSpec(
             }
         }
         Optional<ClientLimitsSpec> clientLimits = o.object("clientLimits").map(ClientLimitsSpec::decode);
+        Optional<TracingSpec> tracing = o.object("tracing").map(TracingSpec::decode);
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, rules);
     }
 }

@@ -23,6 +23,7 @@ public enum AccessLogFormat {
                 json.writeStringField("server", r.server());
                 json.writeStringField("backend", r.backend());
                 json.writeStringField("requestId", r.requestId());
+                json.writeStringField("traceId", r.traceId());
                 json.writeStringField("clientIp", r.clientIp());
                 json.writeStringField("method", r.method());
                 json.writeStringField("host", r.host());

@@ -5,7 +5,7 @@ package io.edgegate.dataplane.accesslog;
  * ready and formatted later on the log's own thread. Path without its query; empty strings for
  * what is unknown (no route, no upstream).
  */
-public record AccessRecord(long epochMillis, String server, String backend, String requestId, String clientIp, String method,
+public record AccessRecord(long epochMillis, String server, String backend, String requestId, String traceId, String clientIp, String method,
                            String host, String path, String protocol, int status, String filter, String result, String upstream,
                            long durationNanos, long requestBytes, String userAgent, String referer) {
 }

@@ -51,6 +51,7 @@ public final class Pipeline {
             if (result.isDone() && !result.isCompletedExceptionally()) {
                 // Synchronous filters continue in this loop: no callback, no allocation.
                 String value = result.join();
+                context.trace().filterResult(step.filterName(), value);
                 if (!step.declares(value)) {
                     fail(step, step.undeclared(value), done);
                     return;
@@ -63,6 +64,7 @@ public final class Pipeline {
                 continue;
             }
             result.whenComplete((value, error) -> {
+                context.trace().filterResult(step.filterName(), error != null ? "failed" : value);
                 if (error != null) {
                     fail(step, error, done);
                 } else if (!step.declares(value)) {

@@ -3,6 +3,7 @@ package io.edgegate.dataplane.pipeline;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.tracing.RequestTrace;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -44,6 +45,7 @@ public final class RequestContext {
     private String answeredBy;
     private boolean aborted;
     private InetAddress client;
+    private RequestTrace trace = RequestTrace.NONE;
     /** Values filters handed on, as key, value, key, value…; allocated when the first is put. */
     private Object[] values;
     private int valueCount;
@@ -102,6 +104,15 @@ public final class RequestContext {
             client = server.clients().clientOf(clientAddress, request.headers());
         }
         return client;
+    }
+
+    /** The request's trace: filters' results become its events, the Proxy's requests its CLIENT spans. */
+    public RequestTrace trace() {
+        return trace;
+    }
+
+    public void traced(RequestTrace requestTrace) {
+        this.trace = requestTrace;
     }
 
     /** The value filters handed on under {@code key}, or the key's value for when none was. */

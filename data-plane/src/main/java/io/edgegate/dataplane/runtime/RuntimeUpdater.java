@@ -16,6 +16,8 @@ import io.edgegate.dataplane.server.ListenerSet;
 import io.edgegate.dataplane.server.ServerState;
 import io.edgegate.dataplane.tls.ServerTls;
 import io.edgegate.dataplane.tls.ServerTlsFactory;
+import io.edgegate.dataplane.tracing.ServerTracings;
+import io.edgegate.dataplane.tracing.Tracing;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.DocumentParser;
@@ -62,16 +64,19 @@ public final class RuntimeUpdater {
 
     private final NodeMetrics metrics;
     private final AccessLog accessLog;
+    private final ServerTracings tracings;
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
                           ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current) {
-        this(parser, decoder, pipelineBuilder, listeners, tls, registryClients, current, new NodeMetrics(""), AccessLog.off());
+        this(parser, decoder, pipelineBuilder, listeners, tls, registryClients, current, new NodeMetrics(""), AccessLog.off(),
+                new ServerTracings("", Tracing.off()));
     }
 
     public RuntimeUpdater(DocumentParser parser, ObjectDecoder decoder, PipelineBuilder pipelineBuilder, ListenerSet listeners,
                           ServerTlsFactory tls, RegistryClients registryClients, CurrentRuntime current, NodeMetrics metrics,
-                          AccessLog accessLog) {
+                          AccessLog accessLog, ServerTracings tracings) {
         this.metrics = metrics;
+        this.tracings = tracings;
         this.accessLog = accessLog;
         this.parser = parser;
         this.decoder = decoder;
@@ -133,16 +138,18 @@ public final class RuntimeUpdater {
         }
         Map<InetSocketAddress, ServerState> servers;
         ListenerSet.Prepared bound;
+        ServerTracings.Prepared tracing = tracings.prepare(config.servers());
         try {
             List<ServerState> states = config.servers().stream()
                     .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),
-                            metrics.server(s.name()), accessLog))
+                            metrics.server(s.name()), accessLog, tracing.of(s.name())))
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);
         } catch (ListenerException | RuntimeException e) {
             next.createdHere().forEach(Filter::close);
             registries.started().forEach(ServiceRegistry::close);
+            tracings.discard(tracing);
             throw new ConfigRejectedException(e.getMessage());
         }
         List<Filter> retired = next.retired();
@@ -156,6 +163,7 @@ public final class RuntimeUpdater {
         current.swap(runtime);
 
         listeners.closeGone(bound);
+        tracings.commit(tracing);
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
                 config.pipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
         config.servers().forEach(server -> metrics.server(server.name()).prepare(backendsOf(server)));
@@ -227,5 +235,6 @@ public final class RuntimeUpdater {
         listeners.closeAll();
         runtime.registries().values().stream().map(RunningRegistry::registry).forEach(ServiceRegistry::close);
         runtime.generation().createdHere().forEach(Filter::close);
+        tracings.shutdown();
     }
 }

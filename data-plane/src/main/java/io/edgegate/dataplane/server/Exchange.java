@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.accesslog.AccessRecord;
 import io.edgegate.dataplane.metrics.RequestMeters;
 import io.edgegate.dataplane.pipeline.RequestKeys;
+import io.edgegate.dataplane.tracing.RequestTrace;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -37,10 +38,12 @@ final class Exchange {
     private final boolean http2;
     /** As the client sent it, before a route's rewrite. */
     private final String uri;
+    private final RequestTrace trace;
     private RequestContext context;
 
-    private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2) {
+    private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2, RequestTrace trace) {
         this.state = state;
+        this.trace = trace;
         this.backend = backend;
         this.head = head;
         this.channel = channel;
@@ -52,7 +55,8 @@ final class Exchange {
     static Exchange start(RouteMatch match, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                           RequestContext.Connection connection) {
         Exchange exchange = new Exchange(state, match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
-                : RequestMeters.NO_BACKEND, head, channel, connection.http2());
+                : RequestMeters.NO_BACKEND, head, channel, connection.http2(),
+                state.tracing().startServer(head, state.spec().name(), connection.scheme(), clientIp(channel), connection.http2()));
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
             case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
@@ -77,7 +81,7 @@ final class Exchange {
 
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */
     static void refusedOnHead(ServerState state, HttpRequest head, Channel channel, boolean http2, int status) {
-        Exchange refused = new Exchange(state, RequestMeters.NO_BACKEND, head, channel, http2);
+        Exchange refused = new Exchange(state, RequestMeters.NO_BACKEND, head, channel, http2, RequestTrace.NONE);
         long nanos = System.nanoTime() - refused.startNanos;
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
         if (state.accessLog().admit(status)) {
@@ -92,6 +96,7 @@ final class Exchange {
 
     /** The client went away: let the pipeline's filters undo what they started. */
     void abort() {
+        trace.abort();
         if (context != null) {
             context.abort();
         }
@@ -100,6 +105,7 @@ final class Exchange {
     private void run(Pipeline pipeline, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                      RequestContext.Connection connection) {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
+        context.traced(trace);
         pipeline.run(context).whenComplete((done, error) -> {
             if (channel.eventLoop().inEventLoop()) {
                 finish(pipeline, error, channel);
@@ -123,6 +129,7 @@ final class Exchange {
     private void complete(Response answer) {
         long nanos = System.nanoTime() - startNanos;
         int status = answer.head().status().code();
+        trace.end(backend, status);
         state.meters().record(backend, status, nanos);
         if (state.accessLog().admit(status)) {
             state.accessLog().log(record(status, nanos));
@@ -134,15 +141,19 @@ final class Exchange {
     private AccessRecord record(int status, long nanos) {
         var headers = head.headers();
         int query = uri.indexOf('?');
-        String client = context != null ? context.clientIp()
-                : channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "";
-        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get("X-Request-Id")), client,
+        String client = context != null ? context.clientIp() : clientIp(channel);
+        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get("X-Request-Id")),
+                trace.traceId(head), client,
                 head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
                 http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,
                 context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
                 context != null ? context.get(RequestKeys.UPSTREAM) : "", nanos,
                 headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
                 or(headers.get(HttpHeaderNames.REFERER)));
+    }
+
+    private static String clientIp(Channel channel) {
+        return channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress() : "";
     }
 
     private static String or(String value) {

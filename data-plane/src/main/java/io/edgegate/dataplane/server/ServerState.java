@@ -7,6 +7,7 @@ import io.edgegate.dataplane.pipeline.Pipelines;
 import io.edgegate.dataplane.pipeline.ServerSettings;
 import io.edgegate.dataplane.route.RouteTable;
 import io.edgegate.dataplane.tls.ServerTls;
+import io.edgegate.dataplane.tracing.Tracing;
 import io.edgegate.spec.server.HttpServerSpec;
 import java.util.Optional;
 
@@ -15,12 +16,13 @@ import java.util.Optional;
  * reads it once, so it sees one consistent generation from start to end.
  */
 public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings,
-                          Optional<ServerTls> tls, RequestMeters meters, AccessLog accessLog) {
+                          Optional<ServerTls> tls, RequestMeters meters, AccessLog accessLog,
+                          Tracing tracing) {
 
     public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
-                                 AccessLog accessLog) {
+                                 AccessLog accessLog, Tracing tracing) {
         return new ServerState(spec, RouteTable.of(spec), pipelines,
                 new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls, meters,
-                accessLog);
+                accessLog, tracing);
     }
 }

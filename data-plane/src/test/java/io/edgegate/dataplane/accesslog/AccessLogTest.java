@@ -133,13 +133,13 @@ class AccessLogTest {
 
     @Test
     void combinedIsNginxsFormat() {
-        String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
+        String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
                 404, "", "", "", 0, 0, "curl/8 \"x\"", ""));
         assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 - \"-\" \"curl/8 \\\"x\\\"\"");
     }
 
     private static AccessRecord record(int status, String path) {
-        return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
+        return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
                 "", "", "", 1_000, 0, "", "");
     }
 }

@@ -52,7 +52,8 @@ final class EmbeddedHttp1 {
                     BuiltInFilters.all(new BuiltInFilters.Needs(null, null, null, null, null, Clock.systemUTC()))),
                     new FilterFailures());
             return ServerState.of(server, builder.build(pipelines, PipelineBuilder.Generation.EMPTY).pipelines(), Optional.empty(),
-                    new NodeMetrics("test").server(server.name()), io.edgegate.dataplane.accesslog.AccessLog.off());
+                    new NodeMetrics("test").server(server.name()), io.edgegate.dataplane.accesslog.AccessLog.off(),
+                    io.edgegate.dataplane.tracing.Tracing.off());
         } catch (Exception e) {
             throw new IllegalStateException("the test's own config must decode", e);
         }

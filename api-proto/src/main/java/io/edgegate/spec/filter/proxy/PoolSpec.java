@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code servers} are the fallback while the registry has none. A pool with a {@code filter}
  * is a candidate: it takes the requests the filter selects. {@code timeout} bounds the wait
  * for a server's answer (its response head): past it the client gets 504 and the upstream
- * connection is closed.
+ * connection is closed. {@code spanName} names the tracing span of each request sent to the
+ * pool (default: the HTTP method, as OpenTelemetry's conventions name client spans).
  */
 public record PoolSpec(
         List<ServerSpec> servers,
@@ -26,11 +27,12 @@ public record PoolSpec(
         Optional<Duration> timeout,
         Optional<HealthCheckSpec> healthCheck,
         PoolResilience resilience,
-        Optional<OutlierDetectionSpec> outlierDetection) {
+        Optional<OutlierDetectionSpec> outlierDetection,
+        Optional<String> spanName) {
 
     static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE,
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -48,11 +50,10 @@ public record PoolSpec(
     /** This pool with its resilience policies resolved against the pipeline's. */
     PoolSpec withResilience(ResiliencePolicies policies) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.resolve(policies), outlierDetection);
+                resilience.resolve(policies), outlierDetection, spanName);
     }
 
     static PoolSpec decode(SpecObject o) {
-        o.unsupported("tracing arrives with observability", "spanName");
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
@@ -65,6 +66,7 @@ public record PoolSpec(
         Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
         PoolResilience resilience = PoolResilience.decode(o);
         Optional<OutlierDetectionSpec> outlierDetection = o.object("outlierDetection").map(OutlierDetectionSpec::decode);
+        Optional<String> spanName = o.optionalString("spanName");
         Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode).or(loadBalance::healthCheck);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
@@ -78,7 +80,7 @@ public record PoolSpec(
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
         PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
-                healthCheck, resilience, outlierDetection);
+                healthCheck, resilience, outlierDetection, spanName);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

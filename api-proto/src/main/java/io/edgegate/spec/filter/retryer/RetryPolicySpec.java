@@ -42,14 +42,14 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
                 yield BackOff.RANDOM;
             }
         };
-        double factor = o.has("randomizationFactor") ? number(o, "randomizationFactor", 0, 1) : 0.5;
+        double factor = o.number("randomizationFactor", 0.5, 0, 1);
         boolean network = o.bool("countingNetworkException", false);
         List<Integer> codes = o.list("failureStatusCodes", n -> n.asInt(100, 599));
         double ratio = 0.2;
         int minPerSecond = 10;
         SpecObject budget = o.object("retryBudget").orElse(null);
         if (budget != null) {
-            ratio = budget.has("retryRatio") ? number(budget, "retryRatio", 0, 10) : ratio;
+            ratio = budget.number("retryRatio", ratio, 0, 10);
             minPerSecond = budget.integer("minRetriesPerSecond", minPerSecond, 0, 1_000_000);
             budget.finish();
         }
@@ -58,19 +58,5 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
         }
         o.finish();
         return new RetryPolicySpec(name, maxAttempts, wait, policy, factor, network, Set.copyOf(codes), ratio, minPerSecond);
-    }
-
-    private static double number(SpecObject o, String key, double min, double max) {
-        String text = o.requiredString(key);
-        try {
-            double value = Double.parseDouble(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        o.error(key, "'" + text + "' is not a number from " + min + " to " + max);
-        return min;
     }
 }

@@ -4,8 +4,11 @@ import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.TeeBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.tracing.UpstreamSpan;
 import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +51,11 @@ final class Mirror {
     }
 
     private void send(RequestContext context, Upstream server, HttpRequest head, BodyStream body) {
-        client.send(context.eventLoop(), server.address(), head, body).whenComplete((response, error) -> {
+        UpstreamSpan span = context.trace().startUpstream(head, pool.spanName(), server.address().host(), server.address().port(),
+                server.url(), true);
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), head, body);
+        span.follow(sent);
+        sent.whenComplete((response, error) -> {
             pool.finished(server, error == null ? response.head() : null);
             if (error != null) {
                 log.debug("mirror to {} failed: {}", server.address(), error.toString());

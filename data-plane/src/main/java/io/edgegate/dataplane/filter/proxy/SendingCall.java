@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.tracing.UpstreamSpan;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.netty.handler.codec.http.HttpRequest;
@@ -21,7 +22,10 @@ final class SendingCall implements UpstreamCall {
         RequestContext context = exchange.context();
         HttpRequest forwarded = ForwardedRequest.build(context, server);
         ResponseCache.addValidators(exchange.cacheLookup(), forwarded.headers());
+        UpstreamSpan span = context.trace().startUpstream(forwarded, exchange.pool().spanName(), server.address().host(),
+                server.address().port(), server.url(), false);
         CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body);
+        span.follow(sent);
         context.onAbort(() -> {
             if (!sent.cancel(false)) {
                 sent.thenAccept(r -> {

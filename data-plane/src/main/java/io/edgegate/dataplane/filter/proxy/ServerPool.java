@@ -151,6 +151,11 @@ final class ServerPool {
         return timeoutNanos;
     }
 
+    /** The name of the tracing span of a request sent to this pool; empty: the method's. */
+    String spanName() {
+        return spec.spanName().orElse("");
+    }
+
     /** The pool's response cache (memoryCache), if it has one. */
     Optional<ResponseCache> cache() {
         return Optional.ofNullable(cache);

@@ -1,0 +1,162 @@
+package io.edgegate.spec.server;
+
+import io.edgegate.spec.codec.SpecObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Easegress's HTTPServer {@code tracing} block: the requests of this server are traced under
+ * {@code serviceName} (with {@code attributes}, or the older {@code tags}), sampled at
+ * {@code sampleRate} (a client's sampled or unsampled trace is followed, OpenTelemetry's
+ * parent-based sampling), and exported over OTLP/HTTP. {@code headerFormat} is the propagation
+ * format read from clients and sent upstream: W3C {@code trace-context} or B3 (single header).
+ *
+ * <p>Easegress's {@code otlp.endpoint} is a {@code host:port} reached over HTTPS unless
+ * {@code insecure}; a full URL is taken as it is, with {@code /v1/traces} added when it has no
+ * path. Exporters EdgeGate cannot speak are refused with the way to reach them over OTLP.
+ */
+public record TracingSpec(String serviceName, Map<String, String> attributes, double sampleRate, URI otlpEndpoint,
+                          boolean gzip, HeaderFormat headerFormat, SpanLimits spanLimits, BatchLimits batchLimits) {
+
+    public enum HeaderFormat { TRACE_CONTEXT, B3 }
+
+    /** OpenTelemetry's span limits; a negative value means no limit. */
+    public record SpanLimits(int attributeValueLengthLimit, int attributeCountLimit, int eventCountLimit, int linkCountLimit,
+                             int attributePerEventCountLimit, int attributePerLinkCountLimit) {
+
+        static final SpanLimits DEFAULT = new SpanLimits(-1, 128, 128, 128, 128, 128);
+    }
+
+    /** The batch span processor's bounds: a full queue drops spans, never blocks a request. */
+    public record BatchLimits(int maxQueueSize, Duration batchTimeout, Duration exportTimeout, int maxExportBatchSize) {
+
+        static final BatchLimits DEFAULT = new BatchLimits(2048, Duration.ofMillis(5000), Duration.ofMillis(30000), 512);
+    }
+
+    private static final String OTLP_INSTEAD = "; export OTLP instead (exporter.otlp with protocol: http), e.g. to an "
+            + "OpenTelemetry Collector that forwards to it";
+
+    public TracingSpec {
+        attributes = Map.copyOf(attributes);
+    }
+
+    static TracingSpec decode(SpecObject o) {
+        String serviceName = o.requiredString("serviceName");
+        Map<String, String> tags = o.stringMap("tags");
+        Map<String, String> attributes = o.stringMap("attributes");
+        if (o.has("tags") && o.has("attributes")) {
+            o.error("tags", "tags and attributes cannot both be set; use attributes");
+        }
+        double sampleRate = o.number("sampleRate", 1, 0, 1);
+        HeaderFormat format = switch (o.string("headerFormat", "trace-context")) {
+            case "trace-context" -> HeaderFormat.TRACE_CONTEXT;
+            case "b3" -> HeaderFormat.B3;
+            default -> {
+                o.error("headerFormat", "must be trace-context or b3");
+                yield HeaderFormat.TRACE_CONTEXT;
+            }
+        };
+        SpanLimits spanLimits = o.object("spanLimits").map(TracingSpec::spanLimits).orElse(SpanLimits.DEFAULT);
+        BatchLimits batchLimits = o.object("batchLimits").map(TracingSpec::batchLimits).orElse(BatchLimits.DEFAULT);
+        o.object("zipkin").ifPresent(z -> {
+            // Easegress v1's block (serverURL, sampleRate, ...): Zipkin's own protocol.
+            o.error("zipkin", "Zipkin's protocol is not exported by EdgeGate" + OTLP_INSTEAD);
+        });
+        URI endpoint = URI.create("http://127.0.0.1:4318/v1/traces");
+        boolean gzip = false;
+        if (!o.has("exporter") && !o.has("zipkin")) {
+            o.error("exporter", "is required (exporter.otlp: protocol, endpoint)");
+        }
+        SpecObject exporter = o.object("exporter").orElse(null);
+        if (exporter != null) {
+            SpecObject otlp = exporter.object("otlp").orElse(null);
+            exporter.object("jaeger").ifPresent(j -> {
+                exporter.error("jaeger", "Jaeger's own protocols are not exported by EdgeGate; Jaeger 1.35 and later take OTLP on port 4318"
+                        + OTLP_INSTEAD);
+            });
+            exporter.object("zipkin").ifPresent(z -> {
+                exporter.error("zipkin", "Zipkin's protocol is not exported by EdgeGate" + OTLP_INSTEAD);
+            });
+            if (otlp == null && !exporter.has("jaeger") && !exporter.has("zipkin")) {
+                exporter.error("exporter cannot be empty (give otlp: protocol, endpoint)");
+            }
+            if (otlp != null) {
+                String protocol = otlp.requiredString("protocol");
+                if (protocol.equals("grpc")) {
+                    otlp.error("protocol", "OTLP over gRPC is not exported by EdgeGate yet; use protocol: http "
+                            + "(a collector's OTLP/HTTP port, 4318)");
+                } else if (!protocol.equals("http") && !protocol.isEmpty()) {
+                    otlp.error("protocol", "must be http or grpc");
+                }
+                boolean insecure = otlp.bool("insecure", false);
+                gzip = switch (otlp.string("compression", "")) {
+                    case "" -> false;
+                    case "gzip" -> true;
+                    default -> {
+                        otlp.error("compression", "must be gzip or empty");
+                        yield false;
+                    }
+                };
+                String given = otlp.requiredString("endpoint");
+                if (!given.isBlank()) {
+                    try {
+                        endpoint = otlpUrl(given, insecure);
+                    } catch (IllegalArgumentException e) {
+                        otlp.error("endpoint", "'" + given + "' is not host:port or an http(s) URL");
+                    }
+                }
+                otlp.finish();
+            }
+            exporter.finish();
+        }
+        o.finish();
+        return new TracingSpec(serviceName, o.has("tags") && !o.has("attributes") ? tags : attributes, sampleRate, endpoint, gzip,
+                format, spanLimits, batchLimits);
+    }
+
+    /** {@code host:port} as Go's OTLP/HTTP exporter reads it (HTTPS unless insecure, path /v1/traces), or a URL as given. */
+    static URI otlpUrl(String endpoint, boolean insecure) {
+        URI uri;
+        if (endpoint.startsWith("http://") || endpoint.startsWith("https://")) {
+            uri = URI.create(endpoint);
+            if (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) {
+                uri = uri.resolve("/v1/traces");
+            }
+        } else {
+            uri = URI.create((insecure ? "http://" : "https://") + endpoint + "/v1/traces");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("no host");
+        }
+        return uri;
+    }
+
+    private static SpanLimits spanLimits(SpecObject o) {
+        SpanLimits d = SpanLimits.DEFAULT;
+        SpanLimits limits = new SpanLimits(
+                o.integer("attributeValueLengthLimit", d.attributeValueLengthLimit(), -1, Integer.MAX_VALUE),
+                o.integer("attributeCountLimit", d.attributeCountLimit(), -1, Integer.MAX_VALUE),
+                o.integer("eventCountLimit", d.eventCountLimit(), -1, Integer.MAX_VALUE),
+                o.integer("linkCountLimit", d.linkCountLimit(), -1, Integer.MAX_VALUE),
+                o.integer("attributePerEventCountLimit", d.attributePerEventCountLimit(), -1, Integer.MAX_VALUE),
+                o.integer("attributePerLinkCountLimit", d.attributePerLinkCountLimit(), -1, Integer.MAX_VALUE));
+        o.finish();
+        return limits;
+    }
+
+    /** Easegress v2 gives the two timeouts in milliseconds. */
+    private static BatchLimits batchLimits(SpecObject o) {
+        BatchLimits d = BatchLimits.DEFAULT;
+        BatchLimits limits = new BatchLimits(
+                o.integer("maxQueueSize", d.maxQueueSize(), 1, 1_000_000),
+                Duration.ofMillis(o.longValue("batchTimeout", d.batchTimeout().toMillis(), 1, 3_600_000)),
+                Duration.ofMillis(o.longValue("exportTimeout", d.exportTimeout().toMillis(), 1, 3_600_000)),
+                o.integer("maxExportBatchSize", d.maxExportBatchSize(), 1, 1_000_000));
+        if (limits.maxExportBatchSize() > limits.maxQueueSize()) {
+            o.error("maxExportBatchSize", "must not exceed maxQueueSize (" + limits.maxQueueSize() + ")");
+        }
+        o.finish();
+        return limits;
+    }
+}

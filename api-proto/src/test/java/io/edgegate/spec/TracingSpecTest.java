@@ -1,0 +1,89 @@
+package io.edgegate.spec;
+
+import static io.edgegate.spec.SpecFixtures.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.server.HttpServerSpec;
+import io.edgegate.spec.server.TracingSpec;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Easegress's HTTPServer tracing block: what it maps to, its defaults, and the exporters we cannot speak. */
+class TracingSpecTest {
+
+    private static HttpServerSpec server(String tracing) throws SpecException {
+        return (HttpServerSpec) decode("kind: HTTPServer\nname: s\nport: 8080\ntracing:\n" + tracing.indent(2) + "rules: []\n").spec();
+    }
+
+    @Test
+    void aMinimalOtlpBlockTakesEasegresssDefaults() throws SpecException {
+        TracingSpec spec = server("""
+                serviceName: gateway
+                exporter:
+                  otlp:
+                    protocol: http
+                    endpoint: collector:4318
+                """).tracing().orElseThrow();
+        assertThat(spec.sampleRate()).isEqualTo(1.0);
+        assertThat(spec.otlpEndpoint()).as("Go's exporter: HTTPS unless insecure").isEqualTo(URI.create("https://collector:4318/v1/traces"));
+        assertThat(spec.headerFormat()).isEqualTo(TracingSpec.HeaderFormat.TRACE_CONTEXT);
+        assertThat(spec.gzip()).isFalse();
+        assertThat(spec.batchLimits().batchTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(spec.batchLimits().maxQueueSize()).isEqualTo(2048);
+        assertThat(spec.spanLimits().attributeCountLimit()).isEqualTo(128);
+    }
+
+    @Test
+    void everyFieldIsMapped() throws SpecException {
+        TracingSpec spec = server("""
+                serviceName: gateway
+                tags: {env: prod}
+                sampleRate: 0.25
+                headerFormat: b3
+                spanLimits: {attributeCountLimit: 10, eventCountLimit: -1}
+                batchLimits: {maxQueueSize: 100, batchTimeout: 200, exportTimeout: 1000, maxExportBatchSize: 50}
+                exporter:
+                  otlp: {protocol: http, endpoint: "collector:4318", insecure: true, compression: gzip}
+                """).tracing().orElseThrow();
+        assertThat(spec.attributes()).containsExactly(java.util.Map.entry("env", "prod"));
+        assertThat(spec.sampleRate()).isEqualTo(0.25);
+        assertThat(spec.headerFormat()).isEqualTo(TracingSpec.HeaderFormat.B3);
+        assertThat(spec.spanLimits().attributeCountLimit()).isEqualTo(10);
+        assertThat(spec.spanLimits().eventCountLimit()).isEqualTo(-1);
+        assertThat(spec.batchLimits()).isEqualTo(new TracingSpec.BatchLimits(100, Duration.ofMillis(200), Duration.ofSeconds(1), 50));
+        assertThat(spec.otlpEndpoint()).isEqualTo(URI.create("http://collector:4318/v1/traces"));
+        assertThat(spec.gzip()).isTrue();
+        assertThat(server("serviceName: g\nexporter: {otlp: {protocol: http, endpoint: 'http://c:4318'}}").tracing().orElseThrow()
+                .otlpEndpoint()).as("a URL without a path gets OTLP's").isEqualTo(URI.create("http://c:4318/v1/traces"));
+        assertThat(server("serviceName: g\nexporter: {otlp: {protocol: http, endpoint: 'http://c:4318/custom/traces'}}").tracing()
+                .orElseThrow().otlpEndpoint()).isEqualTo(URI.create("http://c:4318/custom/traces"));
+    }
+
+    @Test
+    void refusalsSayWhatToWriteInstead() {
+        assertThatThrownBy(() -> server("serviceName: g\n")).hasMessageContaining("tracing.exporter: is required");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {}\n")).hasMessageContaining("exporter cannot be empty");
+        assertThatThrownBy(() -> server("exporter: {otlp: {protocol: http, endpoint: 'c:4318'}}\n"))
+                .hasMessageContaining("tracing.serviceName");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {otlp: {protocol: grpc, endpoint: 'c:4317'}}\n"))
+                .hasMessageContaining("tracing.exporter.otlp.protocol: OTLP over gRPC is not exported by EdgeGate yet; use protocol: http");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {jaeger: {mode: collector, endpoint: 'http://j:14268/api/traces'}}\n"))
+                .hasMessageContaining("tracing.exporter.jaeger: Jaeger's own protocols are not exported")
+                .hasMessageContaining("take OTLP on port 4318");
+        assertThatThrownBy(() -> server("serviceName: g\nzipkin: {serverURL: 'http://z:9411/api/v2/spans', sampleRate: 1}\n"))
+                .hasMessageContaining("tracing.zipkin: Zipkin's protocol is not exported by EdgeGate");
+        assertThatThrownBy(() -> server("serviceName: g\ntags: {a: b}\nattributes: {a: b}\nexporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n"))
+                .hasMessageContaining("tags and attributes cannot both be set");
+        assertThatThrownBy(() -> server("serviceName: g\nsampleRate: 2\nexporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n"))
+                .hasMessageContaining("tracing.sampleRate: '2' is not a number from 0.0 to 1.0");
+        assertThatThrownBy(() -> server("serviceName: g\nheaderFormat: jaeger\nexporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n"))
+                .hasMessageContaining("tracing.headerFormat: must be trace-context or b3");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {otlp: {protocol: http, endpoint: 'c:1', compresion: gzip}}\n"))
+                .hasMessageContaining("compresion");
+        assertThatThrownBy(() -> server("serviceName: g\nbatchLimits: {maxQueueSize: 10, maxExportBatchSize: 20}\n"
+                + "exporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n")).hasMessageContaining("must not exceed maxQueueSize (10)");
+    }
+}

@@ -1,0 +1,107 @@
+package io.edgegate.dataplane.tracing;
+
+import io.netty.handler.codec.http.HttpRequest;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+
+/**
+ * The trace of one request: its SERVER span, the filters' results as events on it, and a CLIENT
+ * span per request sent upstream (each retry and mirror copy), whose context is what the
+ * upstream receives. Lives on the request's event loop. {@link #NONE} is the request of a server
+ * that does not trace: every call returns at once.
+ */
+public final class RequestTrace {
+
+    public static final RequestTrace NONE = new RequestTrace(null, Span.getInvalid());
+
+    private final Tracing tracing;
+    private final Span span;
+    private boolean ended;
+
+    RequestTrace(Tracing tracing, Span span) {
+        this.tracing = tracing;
+        this.span = span;
+    }
+
+    /**
+     * The trace id for the access log: this request's trace, or, when it is not traced here, the
+     * one the client sent in {@code traceparent}; empty when there is none.
+     */
+    public String traceId(HttpRequest head) {
+        if (span.getSpanContext().isValid()) {
+            return span.getSpanContext().getTraceId();
+        }
+        return TraceParent.traceId(head.headers());
+    }
+
+    /** A filter returned {@code result} (empty: it let the request on); an event on a sampled span. */
+    public void filterResult(String filter, String result) {
+        if (span.isRecording()) {
+            span.addEvent(filter, result == null || result.isEmpty() ? Attributes.empty()
+                    : Attributes.of(SemanticKeys.EDGEGATE_RESULT, result));
+        }
+    }
+
+    /**
+     * Starts the CLIENT span of one request to an upstream and writes its context into
+     * {@code forwarded}'s headers, so the upstream's spans are its children. Without tracing the
+     * headers the client sent pass on unchanged.
+     */
+    public UpstreamSpan startUpstream(HttpRequest forwarded, String spanName, String host, int port, String url, boolean mirror) {
+        if (tracing == null) {
+            return UpstreamSpan.NONE;
+        }
+        String method = forwarded.method().name();
+        Span client = tracing.tracer().spanBuilder(spanName.isEmpty() ? method : spanName)
+                .setParent(Context.root().with(span))
+                .setSpanKind(SpanKind.CLIENT)
+                .startSpan();
+        tracing.propagator().inject(Context.root().with(client), forwarded.headers(), HeadersCarrier.INSTANCE);
+        if (!client.isRecording()) {
+            return UpstreamSpan.NONE;
+        }
+        var attributes = Attributes.builder()
+                .put(SemanticKeys.HTTP_REQUEST_METHOD, method)
+                .put(SemanticKeys.SERVER_ADDRESS, host)
+                .put(SemanticKeys.SERVER_PORT, (long) port)
+                .put(SemanticKeys.URL_FULL, url + forwarded.uri());
+        if (mirror) {
+            attributes.put(SemanticKeys.EDGEGATE_MIRROR, true);
+        }
+        client.setAllAttributes(attributes.build());
+        return new UpstreamSpan(client);
+    }
+
+    /** The response head is ready: the span gets its status and ends (5xx marks it an error). */
+    public void end(String pipeline, int status) {
+        if (tracing == null || ended) {
+            return;
+        }
+        ended = true;
+        if (span.isRecording()) {
+            span.setAttribute(SemanticKeys.HTTP_RESPONSE_STATUS_CODE, status);
+            if (!pipeline.isEmpty()) {
+                span.setAttribute(SemanticKeys.EDGEGATE_PIPELINE, pipeline);
+            }
+            if (status >= 500) {
+                span.setStatus(StatusCode.ERROR);
+                span.setAttribute(SemanticKeys.ERROR_TYPE, Integer.toString(status));
+            }
+        }
+        span.end();
+    }
+
+    /** The client went away before its answer: the span ends as an error. */
+    public void abort() {
+        if (tracing == null || ended) {
+            return;
+        }
+        ended = true;
+        span.setStatus(StatusCode.ERROR, "the client went away");
+        span.setAttribute(SemanticKeys.ERROR_TYPE, "client_closed");
+        span.end();
+    }
+}

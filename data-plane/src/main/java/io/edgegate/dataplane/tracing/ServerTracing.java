@@ -1,0 +1,62 @@
+package io.edgegate.dataplane.tracing;
+
+import io.edgegate.spec.server.TracingSpec;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.extension.trace.propagation.B3Propagator;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SpanLimits;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+
+/** The tracing of an HTTPServer's {@code tracing} block (Easegress's format), with a tracer provider of its own. */
+final class ServerTracing {
+
+    private ServerTracing() {
+    }
+
+    static Tracing start(TracingSpec spec, String nodeId) {
+        AttributesBuilder resource = Attributes.builder()
+                .put("service.name", spec.serviceName())
+                .put("service.instance.id", nodeId);
+        spec.attributes().forEach(resource::put);
+        var limits = spec.spanLimits();
+        var batch = spec.batchLimits();
+        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
+                .setEndpoint(spec.otlpEndpoint().toString())
+                .setCompression(spec.gzip() ? "gzip" : "none")
+                .setTimeout(batch.exportTimeout())
+                .build();
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
+                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(spec.sampleRate())))
+                .setSpanLimits(SpanLimits.builder()
+                        .setMaxAttributeValueLength(limits.attributeValueLengthLimit() < 0 ? Integer.MAX_VALUE
+                                : limits.attributeValueLengthLimit())
+                        .setMaxNumberOfAttributes(unlimitedIfNegative(limits.attributeCountLimit()))
+                        .setMaxNumberOfEvents(unlimitedIfNegative(limits.eventCountLimit()))
+                        .setMaxNumberOfLinks(unlimitedIfNegative(limits.linkCountLimit()))
+                        .setMaxNumberOfAttributesPerEvent(unlimitedIfNegative(limits.attributePerEventCountLimit()))
+                        .setMaxNumberOfAttributesPerLink(unlimitedIfNegative(limits.attributePerLinkCountLimit()))
+                        .build())
+                .addSpanProcessor(BatchSpanProcessor.builder(exporter)
+                        .setMaxQueueSize(batch.maxQueueSize())
+                        .setScheduleDelay(batch.batchTimeout())
+                        .setExporterTimeout(batch.exportTimeout())
+                        .setMaxExportBatchSize(batch.maxExportBatchSize())
+                        .build())
+                .build();
+        TextMapPropagator propagator = spec.headerFormat() == TracingSpec.HeaderFormat.B3
+                ? B3Propagator.injectingSingleHeader() : W3CTraceContextPropagator.getInstance();
+        return new Tracing(provider.get("io.edgegate.data-plane"), propagator, provider::shutdown,
+                "tracing of " + spec.serviceName() + " to " + spec.otlpEndpoint());
+    }
+
+    private static int unlimitedIfNegative(int limit) {
+        return limit < 0 ? Integer.MAX_VALUE : limit;
+    }
+}

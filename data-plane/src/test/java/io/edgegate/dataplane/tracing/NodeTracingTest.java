@@ -1,0 +1,65 @@
+package io.edgegate.dataplane.tracing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The node's own tracing: on only when somewhere to send traces is given, configured by OTEL_* and our flags. */
+class NodeTracingTest {
+
+    @Test
+    void offUnlessAnEndpointOrExporterIsGiven() {
+        assertThat(NodeTracing.start("n", Optional.empty(), 0.01, Map.of()).enabled()).isFalse();
+        assertThat(NodeTracing.start("n", Optional.empty(), 0.01, Map.of("OTEL_TRACES_EXPORTER", "none")).enabled()).isFalse();
+        Tracing byEnvironment = NodeTracing.start("n", Optional.empty(), 0.01, Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1"));
+        assertThat(byEnvironment.enabled()).isTrue();
+        byEnvironment.shutdown();
+        assertThat(NodeTracing.start("n", Optional.of("http://127.0.0.1:1/v1/traces"), 0.01, Map.of("OTEL_SDK_DISABLED", "true")).enabled())
+                .isFalse();
+        assertThatThrownBy(() -> NodeTracing.start("n", Optional.empty(), 1.5, Map.of())).hasMessageContaining("from 0 to 1");
+    }
+
+    @Test
+    void theFlagsEndpointGetsTheNodesSpansUnderItsId() throws Exception {
+        try (OtlpReceiver collector = new OtlpReceiver()) {
+            Tracing tracing = NodeTracing.start("node-7", Optional.of(collector.url()), 1, Map.of());
+            HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/pay?card=1");
+            head.headers().set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            RequestTrace trace = tracing.startServer(head, "edge", "http", "10.0.0.9", false);
+            assertThat(trace.traceId(head)).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            trace.filterResult("auth", "");
+            trace.end("payments", 502);
+            tracing.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !collector.spans().isEmpty());
+            OtlpReceiver.ReceivedSpan span = collector.spans().get(0);
+            assertThat(span.parentSpanId()).isEqualTo("b7ad6b7169203331");
+            assertThat(span.name()).isEqualTo("POST edge");
+            assertThat(span.status()).isEqualTo("STATUS_CODE_ERROR");
+            assertThat(span.attributes()).containsEntry("url.path", "/pay").containsEntry("http.response.status_code", "502");
+            assertThat(span.resource()).containsEntry("service.name", "edgegate-data-plane").containsEntry("service.instance.id", "node-7");
+        }
+    }
+
+    @Test
+    void anUntracedRequestStillLogsTheClientsTraceId() {
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        assertThat(RequestTrace.NONE.traceId(head)).isEmpty();
+        head.headers().set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+        assertThat(RequestTrace.NONE.traceId(head)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        head.headers().set("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
+        assertThat(RequestTrace.NONE.traceId(head)).as("all zeros is invalid").isEmpty();
+        head.headers().set("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
+        assertThat(RequestTrace.NONE.traceId(head)).as("upper case is invalid").isEmpty();
+        head.headers().set("traceparent", "garbage");
+        assertThat(RequestTrace.NONE.traceId(head)).isEmpty();
+    }
+}
