@@ -2,6 +2,7 @@ package io.edgegate.dataplane.accesslog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.edgegate.dataplane.pipeline.ResponseFlag;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -33,6 +34,12 @@ public enum AccessLogFormat {
                 json.writeStringField("filter", r.filter());
                 json.writeStringField("result", r.result());
                 json.writeStringField("upstream", r.upstream());
+                if (r.upstreamStatus() > 0) {
+                    json.writeNumberField("upstreamStatus", r.upstreamStatus());
+                } else {
+                    json.writeNullField("upstreamStatus");
+                }
+                json.writeStringField("responseFlags", ResponseFlag.format(r.responseFlags()));
                 json.writeNumberField("durationMs", r.durationNanos() / 1_000_000.0);
                 json.writeNumberField("requestBytes", r.requestBytes());
                 json.writeStringField("userAgent", r.userAgent());

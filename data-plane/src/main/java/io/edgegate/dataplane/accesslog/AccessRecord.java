@@ -7,5 +7,6 @@ package io.edgegate.dataplane.accesslog;
  */
 public record AccessRecord(long epochMillis, String server, String backend, String requestId, String traceId, String clientIp, String method,
                            String host, String path, String protocol, int status, String filter, String result, String upstream,
+                           int upstreamStatus, int responseFlags,
                            long durationNanos, long requestBytes, String userAgent, String referer) {
 }

@@ -52,6 +52,7 @@ public final class Pipeline {
                 // Synchronous filters continue in this loop: no callback, no allocation.
                 String value = result.join();
                 context.trace().filterResult(step.filterName(), value);
+                context.noteResult(value);
                 if (!step.declares(value)) {
                     fail(step, step.undeclared(value), done);
                     return;
@@ -65,6 +66,7 @@ public final class Pipeline {
             }
             result.whenComplete((value, error) -> {
                 context.trace().filterResult(step.filterName(), error != null ? "failed" : value);
+                context.noteResult(value);
                 if (error != null) {
                     fail(step, error, done);
                 } else if (!step.declares(value)) {

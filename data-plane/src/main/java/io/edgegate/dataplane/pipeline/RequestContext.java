@@ -46,6 +46,7 @@ public final class RequestContext {
     private boolean aborted;
     private InetAddress client;
     private RequestTrace trace = RequestTrace.NONE;
+    private int responseFlags;
     /** Values filters handed on, as key, value, key, value…; allocated when the first is put. */
     private Object[] values;
     private int valueCount;
@@ -113,6 +114,23 @@ public final class RequestContext {
 
     public void traced(RequestTrace requestTrace) {
         this.trace = requestTrace;
+    }
+
+    /** Marks why the request ends as it does (for the access log). */
+    public void flag(ResponseFlag flag) {
+        responseFlags |= flag.bit();
+    }
+
+    /** A filter returned {@code result}: the results with a meaning of their own are flagged. */
+    void noteResult(String result) {
+        if (result != null && !result.isEmpty()) {
+            responseFlags |= ResponseFlag.ofResult(result);
+        }
+    }
+
+    /** The {@link ResponseFlag} bits marked so far. */
+    public int responseFlags() {
+        return responseFlags;
     }
 
     /** The value filters handed on under {@code key}, or the key's value for when none was. */

@@ -26,6 +26,9 @@ public final class RequestKeys {
     /** The upstream server (URL) that gave the Proxy's answer: for the access log. */
     public static final ContextKey<String> UPSTREAM = ContextKey.named("upstream", "");
 
+    /** The status the upstream answered with (0: none answered), which filters after the Proxy may change. */
+    public static final ContextKey<Integer> UPSTREAM_STATUS = ContextKey.named("upstreamStatus", 0);
+
     private RequestKeys() {
     }
 }

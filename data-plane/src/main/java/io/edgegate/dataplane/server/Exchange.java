@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.accesslog.AccessRecord;
 import io.edgegate.dataplane.metrics.RequestMeters;
 import io.edgegate.dataplane.pipeline.RequestKeys;
+import io.edgegate.dataplane.pipeline.ResponseFlag;
 import io.edgegate.dataplane.tracing.RequestTrace;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.edgegate.dataplane.pipeline.Pipeline;
@@ -40,6 +41,8 @@ final class Exchange {
     private final String uri;
     private final RequestTrace trace;
     private RequestContext context;
+    /** {@link ResponseFlag} bits of what happened before a pipeline ran (or instead of one). */
+    private int flags;
 
     private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2, RequestTrace trace) {
         this.state = state;
@@ -58,7 +61,7 @@ final class Exchange {
                 : RequestMeters.NO_BACKEND, head, channel, connection.http2(),
                 state.tracing().startServer(head, state.spec().name(), connection.scheme(), clientIp(channel), connection.http2()));
         switch (match.outcome()) {
-            case NOT_FOUND -> exchange.plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
+            case NOT_FOUND -> exchange.flagged(ResponseFlag.NO_ROUTE).plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
             case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
             case BAD_REQUEST -> exchange.plain(channel, HttpResponseStatus.BAD_REQUEST,
                     "the request does not meet the route's header or query conditions");
@@ -82,6 +85,9 @@ final class Exchange {
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */
     static void refusedOnHead(ServerState state, HttpRequest head, Channel channel, boolean http2, int status) {
         Exchange refused = new Exchange(state, RequestMeters.NO_BACKEND, head, channel, http2, RequestTrace.NONE);
+        if (status >= 400 && status < 500) {
+            refused.flags |= ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR.bit();
+        }
         long nanos = System.nanoTime() - refused.startNanos;
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
         if (state.accessLog().admit(status)) {
@@ -96,10 +102,16 @@ final class Exchange {
 
     /** The client went away: let the pipeline's filters undo what they started. */
     void abort() {
+        flags |= ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit();
         trace.abort();
         if (context != null) {
             context.abort();
         }
+    }
+
+    private Exchange flagged(ResponseFlag flag) {
+        flags |= flag.bit();
+        return this;
     }
 
     private void run(Pipeline pipeline, HttpRequest head, BodyStream body, Channel channel, ServerState state,
@@ -147,7 +159,8 @@ final class Exchange {
                 head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
                 http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,
                 context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
-                context != null ? context.get(RequestKeys.UPSTREAM) : "", nanos,
+                context != null ? context.get(RequestKeys.UPSTREAM) : "", context != null ? context.get(RequestKeys.UPSTREAM_STATUS) : 0,
+                flags | (context != null ? context.responseFlags() : 0), nanos,
                 headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
                 or(headers.get(HttpHeaderNames.REFERER)));
     }

@@ -92,6 +92,81 @@ class AccessLogTest {
     }
 
     @Test
+    void responseFlagsAndTheUpstreamsStatusSayWhyARequestEndedAsItDid() throws Exception {
+        try (EchoBackend app = EchoBackend.start("app")) {
+            int port = FreePorts.pick();
+            node.apply("""
+                    kind: HTTPServer
+                    name: flagged
+                    port: %d
+                    rules:
+                    - paths:
+                      - pathPrefix: /api
+                        backend: rate-limited-api
+                      - pathPrefix: /refused
+                        backend: refused-proxy
+                      - pathPrefix: /retried
+                        backend: retried-proxy
+                    """.formatted(port), LocalNode.example("filters/rate-limiter.yaml", app.url()),
+                    LocalNode.proxyPipeline("refused-proxy", "roundRobin", "http://127.0.0.1:" + FreePorts.pick()), """
+                    name: retried-proxy
+                    kind: Pipeline
+                    resilience:
+                    - name: twice
+                      kind: Retry
+                      maxAttempts: 2
+                      waitDuration: 10ms
+                    flow:
+                    - filter: proxy
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                        retryPolicy: twice
+                        failureCodes: [503]
+                    """.formatted(app.url()));
+            long before = node.accessLog().written();
+            assertThat(get(port, "/nowhere", "no-route")).isEqualTo(404);
+            assertThat(get(port, "/refused", "connect-failed")).isEqualTo(502);
+            app.failNext(2, io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE);
+            assertThat(get(port, "/retried", "retries-exhausted")).isEqualTo(503);
+            assertThat(get(port, "/api/ok", "served")).isEqualTo(200);
+            int limited = 0;
+            for (int i = 0; i < 30 && limited == 0; i++) {
+                if (get(port, "/api/" + i, "limited-" + i) == 429) {
+                    limited++;
+                }
+            }
+            assertThat(limited).as("the limiter refused one of 30 requests at once").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() >= before + 5);
+            java.util.Map<String, JsonNode> lines = new java.util.HashMap<>();
+            for (String text : Files.readAllLines(node.accessLogFile())) {
+                JsonNode parsed = json.readTree(text);
+                if (parsed.get("server").asText().equals("flagged")) {
+                    lines.put(parsed.get("requestId").asText(), parsed);
+                }
+            }
+            assertThat(lines.get("no-route").get("responseFlags").asText()).isEqualTo("NR");
+            assertThat(lines.get("connect-failed").get("responseFlags").asText()).isEqualTo("UF");
+            assertThat(lines.get("connect-failed").get("upstreamStatus").isNull()).isTrue();
+            assertThat(lines.get("retries-exhausted").get("responseFlags").asText()).isEqualTo("URX");
+            assertThat(lines.get("retries-exhausted").get("upstreamStatus").asInt()).isEqualTo(503);
+            assertThat(lines.get("served").get("responseFlags").asText()).isEqualTo("-");
+            assertThat(lines.get("served").get("upstreamStatus").asInt()).isEqualTo(200);
+            JsonNode refused = lines.values().stream().filter(l -> l.get("status").asInt() == 429).findFirst().orElseThrow();
+            assertThat(refused.get("responseFlags").asText()).isEqualTo("RL");
+            assertThat(refused.get("upstreamStatus").isNull()).isTrue();
+        }
+    }
+
+    private int get(int port, String path, String requestId) {
+        return node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("X-Request-Id", requestId).build())
+                .statusCode();
+    }
+
+    @Test
     void aLogFileNobodyReadsNeverHoldsUpTheCallerAndItsLinesAreCountedAsDropped(@TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("blocked.log");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
@@ -134,12 +209,12 @@ class AccessLogTest {
     @Test
     void combinedIsNginxsFormat() {
         String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
-                404, "", "", "", 0, 0, "curl/8 \"x\"", ""));
+                404, "", "", "", 0, 0, 0, 0, "curl/8 \"x\"", ""));
         assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 - \"-\" \"curl/8 \\\"x\\\"\"");
     }
 
     private static AccessRecord record(int status, String path) {
         return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
-                "", "", "", 1_000, 0, "", "");
+                "", "", "", 0, 0, 1_000, 0, "", "");
     }
 }

@@ -185,10 +185,10 @@ class TracingTest {
     void theAccessLogCarriesTheTraceIdTheBackendReceived() throws Exception {
         node.apply(tracedServer("sampleRate: 0.01"), pipeline("mainPool:\n      servers:\n      - url: " + app.url()));
         long before = node.accessLog().written();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 1_000; i++) {
             assertThat(get("/logged", Map.of("X-Request-Id", "trace-" + i)).statusCode()).isEqualTo(200);
         }
-        await().atMost(EXPORTED).until(() -> node.accessLog().written() >= before + 200);
+        await().atMost(EXPORTED).until(() -> node.accessLog().written() >= before + 1_000);
         Map<String, String> sentUpstream = new HashMap<>();
         app.received().forEach(r -> sentUpstream.put(r.header("X-Request-Id"), r.header("traceparent").split("-")[1]));
         int matched = 0;
@@ -199,7 +199,7 @@ class TracingTest {
                 matched++;
             }
         }
-        assertThat(matched).isEqualTo(200);
+        assertThat(matched).isEqualTo(1_000);
     }
 
     private String tracedServer(String sampling) {

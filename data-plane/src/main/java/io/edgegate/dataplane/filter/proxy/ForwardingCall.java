@@ -10,6 +10,8 @@ import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.pipeline.ResponseFlag;
+import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,6 +52,7 @@ final class ForwardingCall implements ProxyCall {
         RequestContext context = exchange.context();
         Upstream server = exchange.pool().pick(context);
         if (server == null) {
+            context.flag(ResponseFlag.NO_HEALTHY_UPSTREAM);
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
         }
@@ -81,6 +84,7 @@ final class ForwardingCall implements ProxyCall {
             return refuse(context, server, cause);
         }
         HttpResponse head = response.head();
+        context.put(RequestKeys.UPSTREAM_STATUS, head.status().code());
         if (response.upgraded() == null) {
             HopByHop.strip(head.headers());
         }
@@ -104,10 +108,12 @@ final class ForwardingCall implements ProxyCall {
 
     private String refuse(RequestContext context, Upstream server, Throwable cause) {
         if (cause instanceof RetryingCall.NoServerLeft) {
+            context.flag(ResponseFlag.NO_HEALTHY_UPSTREAM);
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return ProxySpec.RESULT_INTERNAL_ERROR;
         }
         if (cause instanceof ResponseTimeout) {
+            context.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
             context.put(RequestKeys.UPSTREAM_FAILED, true);
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
             return ProxySpec.RESULT_SERVER_ERROR;
@@ -122,6 +128,8 @@ final class ForwardingCall implements ProxyCall {
             return ProxySpec.RESULT_CLIENT_ERROR;
         }
         log.debug("proxy {}: {} failed: {}", proxyName, server.address(), cause.toString());
+        context.flag(cause instanceof UpstreamException u && u.connectFailed() ? ResponseFlag.UPSTREAM_CONNECTION_FAILURE
+                : ResponseFlag.UPSTREAM_CONNECTION_TERMINATION);
         context.put(RequestKeys.UPSTREAM_FAILED, true);
         context.respond(HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
         return ProxySpec.RESULT_SERVER_ERROR;

@@ -6,6 +6,7 @@ import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.ResponseFlag;
 import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.dataplane.upstream.UpstreamException;
@@ -89,6 +90,9 @@ final class RetryingCall implements UpstreamCall {
                     && safeToResend(context, bodyLength, replay != null, cause);
             long wait = retry ? plan.backoffNanos(attemptNumber) : 0;
             if (!retry || System.nanoTime() + wait >= exchange.deadlineNanos() || !plan.takeRetry()) {
+                if (attemptNumber > 1 && attemptNumber == plan.maxAttempts() && (error != null || plan.failed(status))) {
+                    context.flag(ResponseFlag.UPSTREAM_RETRY_LIMIT_EXCEEDED);
+                }
                 if (error != null) {
                     result.completeExceptionally(cause);
                 } else {
