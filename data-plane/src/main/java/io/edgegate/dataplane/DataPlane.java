@@ -104,7 +104,7 @@ public final class DataPlane implements AutoCloseable {
         metrics.watchAccessLog(accessLog);
         Tracing nodeTracing = NodeTracing.start(config.nodeId(), config.otlpEndpoint(), config.traceSample(), System.getenv());
         RuntimeUpdater updater = new RuntimeUpdater(new DocumentParser(), new ObjectDecoder(specKinds),
-                new PipelineBuilder(filters, new FilterFailures(), metrics.registry()), listeners, ServerTlsFactory.of(config.tlsProvider()),
+                new PipelineBuilder(filters, new FilterFailures(), metrics.registry(), metrics.upstreamStates()), listeners, ServerTlsFactory.of(config.tlsProvider()),
                 new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics, accessLog, new ServerTracings(config.nodeId(), nodeTracing));
 
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));

@@ -236,7 +236,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             RegistryView registries = new RegistryView(() -> runtime.get().registries());
             updater = new RuntimeUpdater(parser, decoder,
                     new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,
-                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry()),
+                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry(),
+                            metrics.upstreamStates()),
                     new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
                     runtime, metrics, accessLog, new ServerTracings("local", Tracing.off()));

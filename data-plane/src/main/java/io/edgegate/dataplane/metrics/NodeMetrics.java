@@ -25,6 +25,8 @@ public final class NodeMetrics implements AutoCloseable {
     private final Map<String, RequestMeters> servers = new ConcurrentHashMap<>();
     private final Counter applied;
     private final Counter rejected;
+    private final UpstreamStates upstreamStates;
+    private final io.micrometer.core.instrument.MultiGauge certificateExpiries;
 
     public NodeMetrics(String nodeId) {
         this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC);
@@ -32,13 +34,23 @@ public final class NodeMetrics implements AutoCloseable {
         this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
                 .description("Config revisions this node applied or rejected").register(registry);
         this.rejected = Counter.builder("edgegate.node.config.applies").tag("result", "rejected").register(registry);
+        this.upstreamStates = new UpstreamStates(registry);
+        this.certificateExpiries = io.micrometer.core.instrument.MultiGauge.builder("edgegate.tls.certificate.expiry").baseUnit("seconds")
+                .description("When each certificate an HTTPServer serves expires (Unix time): alert before it does")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
         return metrics.registry();
     }
 
+    /** Where the running Proxies report their pools' servers and circuits. */
+    public UpstreamStates upstreamStates() {
+        return upstreamStates;
+    }
+
     public String scrape() {
+        upstreamStates.refresh();
         return metrics.scrape();
     }
 
@@ -72,6 +84,15 @@ public final class NodeMetrics implements AutoCloseable {
                 .strongReference(true).baseUnit("seconds")
                 .description("When the node's control-channel certificate expires (Unix time; re-read when its file changes)")
                 .register(metrics.registry());
+    }
+
+    /** After an apply: the certificates the servers now serve, by server and certificate name; the others' series go. */
+    public void certificates(Map<String, Map<String, java.time.Instant>> byServer) {
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows = new java.util.ArrayList<>();
+        byServer.forEach((server, certificates) -> certificates.forEach((name, notAfter) -> rows.add(
+                io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("server", server, "certificate", name),
+                        notAfter.getEpochSecond()))));
+        certificateExpiries.register(rows, true);
     }
 
     public void applied() {

@@ -2,11 +2,14 @@ package io.edgegate.dataplane.metrics;
 
 import io.edgegate.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTPServer's request meters: requests by backend (the pipeline, or {@code none} when no route
@@ -21,10 +24,52 @@ public final class RequestMeters {
     private final MeterRegistry registry;
     private final String server;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private final AtomicInteger activeRequests = new AtomicInteger();
+    private final AtomicInteger activeConnections = new AtomicInteger();
+    private final Map<ConnectionRefusal, Counter> refusals = new EnumMap<>(ConnectionRefusal.class);
+
+    /** Why a connection was closed as it was accepted (or before a protocol was agreed). */
+    public enum ConnectionRefusal {
+        MAX_CONNECTIONS("max_connections"), CLIENT_CONNECTIONS("client_connections"), CLIENT_RATE("client_rate"), TLS("tls");
+
+        private final String label;
+
+        ConnectionRefusal(String label) {
+            this.label = label;
+        }
+    }
 
     RequestMeters(MeterRegistry registry, String server) {
         this.registry = registry;
         this.server = server;
+        Gauge.builder("edgegate.http.requests.active", activeRequests, AtomicInteger::get).tags("server", server)
+                .description("Requests of the server waiting for their response head").register(registry);
+        Gauge.builder("edgegate.http.connections.active", activeConnections, AtomicInteger::get).tags("server", server)
+                .description("Client connections open to the server").register(registry);
+        for (ConnectionRefusal reason : ConnectionRefusal.values()) {
+            refusals.put(reason, Counter.builder("edgegate.http.connections.refused").tags("server", server, "reason", reason.label)
+                    .description("Connections closed as they were accepted (limits) or whose TLS handshake failed").register(registry));
+        }
+    }
+
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    public void requestEnded() {
+        activeRequests.decrementAndGet();
+    }
+
+    public void connectionOpened() {
+        activeConnections.incrementAndGet();
+    }
+
+    public void connectionClosed() {
+        activeConnections.decrementAndGet();
+    }
+
+    public void refused(ConnectionRefusal reason) {
+        refusals.get(reason).increment();
     }
 
     /**

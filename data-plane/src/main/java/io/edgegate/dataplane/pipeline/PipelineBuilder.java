@@ -4,6 +4,7 @@ import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FlowStep;
 import io.edgegate.spec.pipeline.PipelineSpec;
 import io.micrometer.core.instrument.Counter;
+import io.edgegate.dataplane.metrics.UpstreamStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ public final class PipelineBuilder {
     private final FilterRegistry registry;
     private final FilterFailures failures;
     private final MeterRegistry meters;
+    private final UpstreamStates upstreamStates;
 
     public PipelineBuilder(FilterRegistry registry, FilterFailures failures) {
         this(registry, failures, new SimpleMeterRegistry());
@@ -32,9 +34,15 @@ public final class PipelineBuilder {
 
     /** @param meters where each step counts its results ({@code edgegate_filter_results_total}) */
     public PipelineBuilder(FilterRegistry registry, FilterFailures failures, MeterRegistry meters) {
+        this(registry, failures, meters, new UpstreamStates(meters));
+    }
+
+    /** @param upstreamStates where Proxies report their pools' servers and circuits */
+    public PipelineBuilder(FilterRegistry registry, FilterFailures failures, MeterRegistry meters, UpstreamStates upstreamStates) {
         this.registry = registry;
         this.failures = failures;
         this.meters = meters;
+        this.upstreamStates = upstreamStates;
     }
 
     public Generation build(List<PipelineSpec> specs, Generation previous) {
@@ -61,7 +69,7 @@ public final class PipelineBuilder {
                         if (old != null && old.spec.equals(filterSpec)) {
                             built = old;
                         } else {
-                            built = new BuiltFilter(filterSpec, registry.create(filterSpec, new FilterScope(spec.name(), meters)));
+                            built = new BuiltFilter(filterSpec, registry.create(filterSpec, new FilterScope(spec.name(), meters, upstreamStates)));
                             created.add(built.filter);
                         }
                         filters.put(key, built);

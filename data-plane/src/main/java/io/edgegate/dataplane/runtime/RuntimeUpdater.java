@@ -167,6 +167,7 @@ public final class RuntimeUpdater {
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
                 config.pipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
         config.servers().forEach(server -> metrics.server(server.name()).prepare(backendsOf(server)));
+        metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);
         log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,

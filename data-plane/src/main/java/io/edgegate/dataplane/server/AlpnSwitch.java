@@ -43,6 +43,7 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        setup.state().meters().refused(io.edgegate.dataplane.metrics.RequestMeters.ConnectionRefusal.TLS);
         ctx.close();
     }
 }

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.metrics.RequestMeters;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.edgegate.spec.server.ClientLimitsSpec;
@@ -29,14 +30,16 @@ final class ClientConnectionLimits extends ChannelInboundHandlerAdapter {
     private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("edgegate.client-limits.refused");
 
     private final Supplier<ClientLimitsSpec> limits;
+    private final Supplier<RequestMeters> meters;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> open = new ConcurrentHashMap<>();
     private volatile Cache<InetAddress, AtomicLong> rates;
     private volatile int ratesSizedFor;
     private final LongAdder refused = new LongAdder();
 
     /** {@code limits} gives the listener's current limits, or null for none. */
-    ClientConnectionLimits(Supplier<ClientLimitsSpec> limits) {
+    ClientConnectionLimits(Supplier<ClientLimitsSpec> limits, Supplier<RequestMeters> meters) {
         this.limits = limits;
+        this.meters = meters;
     }
 
     @Override
@@ -48,14 +51,14 @@ final class ClientConnectionLimits extends ChannelInboundHandlerAdapter {
             return;
         }
         if (spec.newPerSecond() > 0 && !withinRate(client, spec)) {
-            refuse(ctx);
+            refuse(ctx, RequestMeters.ConnectionRefusal.CLIENT_RATE);
             return;
         }
         if (spec.maxConnections() > 0) {
             AtomicInteger count = open.compute(client, (k, v) -> v == null ? new AtomicInteger() : v);
             if (count.incrementAndGet() > spec.maxConnections()) {
                 release(client);
-                refuse(ctx);
+                refuse(ctx, RequestMeters.ConnectionRefusal.CLIENT_CONNECTIONS);
                 return;
             }
             ctx.channel().attr(COUNTED).set(client);
@@ -110,8 +113,9 @@ final class ClientConnectionLimits extends ChannelInboundHandlerAdapter {
         return cache;
     }
 
-    private void refuse(ChannelHandlerContext ctx) {
+    private void refuse(ChannelHandlerContext ctx, RequestMeters.ConnectionRefusal reason) {
         refused.increment();
+        meters.get().refused(reason);
         ctx.channel().attr(REFUSED).set(Boolean.TRUE);
         ctx.close();
     }

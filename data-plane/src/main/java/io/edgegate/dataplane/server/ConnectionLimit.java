@@ -3,32 +3,42 @@ package io.edgegate.dataplane.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.edgegate.dataplane.metrics.RequestMeters;
+import io.netty.util.AttributeKey;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Enforces {@code maxConnections}: a connection over the limit is closed as soon as it is
  * accepted, before any byte of it is read. An admitted one gets its first read here (auto-read
- * is off); the protocol handlers ask for the rest.
+ * is off); the protocol handlers ask for the rest. Open and refused connections are counted
+ * against the server that accepted them.
  */
 @ChannelHandler.Sharable
 final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
-    private final AtomicInteger open = new AtomicInteger();
-    private final IntSupplier limit;
+    /** The meters an admitted connection was counted in: the same ones see it close, whatever config runs then. */
+    private static final AttributeKey<RequestMeters> COUNTED_IN = AttributeKey.valueOf("edgegate.connection-limit.meters");
 
-    ConnectionLimit(IntSupplier limit) {
-        this.limit = limit;
+    private final AtomicInteger open = new AtomicInteger();
+    private final Supplier<ServerState> state;
+
+    ConnectionLimit(Supplier<ServerState> state) {
+        this.state = state;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (open.incrementAndGet() > limit.getAsInt()) {
+        ServerState current = state.get();
+        if (open.incrementAndGet() > current.spec().maxConnections()) {
             open.decrementAndGet();
+            current.meters().refused(RequestMeters.ConnectionRefusal.MAX_CONNECTIONS);
             ctx.pipeline().remove(this);
             ctx.close();
             return;
         }
+        current.meters().connectionOpened();
+        ctx.channel().attr(COUNTED_IN).set(current.meters());
         ctx.fireChannelActive();
         ctx.read();
     }
@@ -36,6 +46,10 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         open.decrementAndGet();
+        RequestMeters meters = ctx.channel().attr(COUNTED_IN).getAndSet(null);
+        if (meters != null) {
+            meters.connectionClosed();
+        }
         ctx.fireChannelInactive();
     }
 }

@@ -28,6 +28,11 @@ final class ConnectionSetup {
     private final HeaderTimeout headerTimeout;
     private final String scheme;
 
+    /** The state new connections and requests are served with now. */
+    ServerState state() {
+        return state.get();
+    }
+
     ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme) {
         this.state = state;
         this.headerTimeout = headerTimeout;

@@ -43,6 +43,8 @@ final class Exchange {
     private RequestContext context;
     /** {@link ResponseFlag} bits of what happened before a pipeline ran (or instead of one). */
     private int flags;
+    /** Counted among the server's active requests until its answer or the client's departure. */
+    private boolean active;
 
     private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2, RequestTrace trace) {
         this.state = state;
@@ -60,6 +62,8 @@ final class Exchange {
         Exchange exchange = new Exchange(state, match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
                 : RequestMeters.NO_BACKEND, head, channel, connection.http2(),
                 state.tracing().startServer(head, state.spec().name(), connection.scheme(), clientIp(channel), connection.http2()));
+        state.meters().requestStarted();
+        exchange.active = true;
         switch (match.outcome()) {
             case NOT_FOUND -> exchange.flagged(ResponseFlag.NO_ROUTE).plain(channel, HttpResponseStatus.NOT_FOUND, "no route matches");
             case FORBIDDEN -> exchange.plain(channel, HttpResponseStatus.FORBIDDEN, "your address may not use this route");
@@ -103,9 +107,17 @@ final class Exchange {
     /** The client went away: let the pipeline's filters undo what they started. */
     void abort() {
         flags |= ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit();
+        ended();
         trace.abort();
         if (context != null) {
             context.abort();
+        }
+    }
+
+    private void ended() {
+        if (active) {
+            active = false;
+            state.meters().requestEnded();
         }
     }
 
@@ -141,6 +153,7 @@ final class Exchange {
     private void complete(Response answer) {
         long nanos = System.nanoTime() - startNanos;
         int status = answer.head().status().code();
+        ended();
         trace.end(backend, status);
         state.meters().record(backend, status, nanos);
         if (state.accessLog().admit(status)) {

@@ -49,8 +49,8 @@ final class HttpListener {
         this.address = address;
         this.running = running;
         this.pinned = pinned;
-        this.limit = new ConnectionLimit(() -> state().spec().maxConnections());
-        this.clientLimits = new ClientConnectionLimits(() -> state().spec().clientLimits().orElse(null));
+        this.limit = new ConnectionLimit(this::state);
+        this.clientLimits = new ClientConnectionLimits(() -> state().spec().clientLimits().orElse(null), () -> state().meters());
     }
 
     /**

@@ -31,9 +31,11 @@ public final class ServerTls {
     private final Map<String, SslContext> exact;
     private final Map<String, SslContext> wildcard;
     private final SslProvider provider;
+    private final Map<String, java.time.Instant> expiries;
 
     private ServerTls(TlsSpec spec, SslContext fallback, Map<String, SslContext> exact, Map<String, SslContext> wildcard,
-                      SslProvider provider) {
+                      SslProvider provider, Map<String, java.time.Instant> expiries) {
+        this.expiries = expiries;
         this.spec = spec;
         this.fallback = fallback;
         this.exact = exact;
@@ -47,8 +49,10 @@ public final class ServerTls {
         Map<String, SslContext> exact = new HashMap<>();
         Map<String, SslContext> wildcard = new HashMap<>();
         SslContext fallback = null;
+        Map<String, java.time.Instant> expiries = new HashMap<>();
         for (CertKeyPair pair : spec.pairs()) {
             List<X509Certificate> chain = Pem.certificates(pair.certificatePem());
+            expiries.put(pair.name(), chain.get(0).getNotAfter().toInstant());
             SslContext context = context(chain, Pem.privateKey(pair.keyPem()), clientCa, provider);
             if (fallback == null) {
                 fallback = context;
@@ -64,7 +68,7 @@ public final class ServerTls {
         if (fallback == null) {
             throw new SSLException("no certificate to serve");
         }
-        return new ServerTls(spec, fallback, Map.copyOf(exact), Map.copyOf(wildcard), provider);
+        return new ServerTls(spec, fallback, Map.copyOf(exact), Map.copyOf(wildcard), provider, Map.copyOf(expiries));
     }
 
     private static SslContext context(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCa,
@@ -82,6 +86,11 @@ public final class ServerTls {
             builder.trustManager(clientCa).clientAuth(ClientAuth.REQUIRE);
         }
         return builder.build();
+    }
+
+    /** When each served certificate (by its name in {@code certs}) expires. */
+    public Map<String, java.time.Instant> expiries() {
+        return expiries;
     }
 
     public TlsSpec spec() {

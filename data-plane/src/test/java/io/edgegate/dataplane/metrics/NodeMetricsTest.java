@@ -1,11 +1,13 @@
 package io.edgegate.dataplane.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +124,89 @@ class NodeMetricsTest {
         assertThat(node.get(port, "/").statusCode()).isEqualTo(503);
         String metrics = node.scrape();
         assertThat(value(metrics, "edgegate_http_requests_total", Map.of("server", "routed", "code", "503"))).hasValue(1.0);
+    }
+
+    @Test
+    void openConnectionsActiveRequestsAndRefusedConnectionsAreGauged() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = FreePorts.pick();
+            node.apply("""
+                    kind: HTTPServer
+                    name: gauged
+                    port: %d
+                    maxConnections: 2
+                    rules:
+                    - paths:
+                      - pathPrefix: /
+                        backend: silent-proxy
+                    """.formatted(port), LocalNode.proxyPipeline("silent-proxy", "roundRobin", "http://127.0.0.1:" + silent.getLocalPort()));
+            Map<String, String> server = Map.of("server", "gauged");
+            try (java.net.Socket first = new java.net.Socket("127.0.0.1", port); java.net.Socket second = new java.net.Socket("127.0.0.1", port)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> value(node.scrape(), "edgegate_http_connections_active", server)
+                        .orElse(-1) == 2);
+                // A request the upstream never answers stays active.
+                first.getOutputStream().write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                await().atMost(Duration.ofSeconds(5)).until(() -> value(node.scrape(), "edgegate_http_requests_active", server)
+                        .orElse(-1) == 1);
+                try (java.net.Socket third = new java.net.Socket("127.0.0.1", port)) {
+                    third.setSoTimeout(5_000);
+                    assertThat(third.getInputStream().read()).as("closed as it was accepted").isEqualTo(-1);
+                }
+                assertThat(value(node.scrape(), "edgegate_http_connections_refused_total",
+                        Map.of("server", "gauged", "reason", "max_connections"))).hasValue(1.0);
+            }
+            // The client left: its request is no longer active, nor are the connections.
+            await().atMost(Duration.ofSeconds(5)).until(() -> value(node.scrape(), "edgegate_http_requests_active", server).orElse(-1) == 0
+                    && value(node.scrape(), "edgegate_http_connections_active", server).orElse(-1) == 0);
+        }
+    }
+
+    @Test
+    void eachUpstreamsPlaceInTheRotationAndEachCircuitsStateAreGaugedAndGoWithTheirProxy() throws Exception {
+        try (EchoBackend up = EchoBackend.start("up")) {
+            String down = "http://127.0.0.1:" + FreePorts.pick();
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("checked", port, "checked-pool"), """
+                    kind: Pipeline
+                    name: checked-pool
+                    resilience:
+                    - name: breaker
+                      kind: CircuitBreaker
+                      slidingWindowSize: 10
+                    flow:
+                    - filter: proxy
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                        - url: %s
+                        circuitBreakerPolicy: breaker
+                        healthCheck:
+                          interval: 200ms
+                          timeout: 200ms
+                          fails: 1
+                          passes: 1
+                    """.formatted(up.url(), down));
+            Map<String, String> pool = Map.of("pipeline", "checked-pool", "proxy", "proxy", "pool", "main");
+            await().atMost(Duration.ofSeconds(10)).until(() -> value(node.scrape(), "edgegate_upstream_up", with(pool, "upstream", down))
+                    .orElse(-1) == 0);
+            String metrics = node.scrape();
+            assertThat(value(metrics, "edgegate_upstream_up", with(pool, "upstream", up.url()))).hasValue(1.0);
+            assertThat(value(metrics, "edgegate_upstream_ejected", with(pool, "upstream", down))).hasValue(0.0);
+            assertThat(value(metrics, "edgegate_upstream_circuit_state", with(pool, "state", "CLOSED"))).hasValue(1.0);
+            assertThat(value(metrics, "edgegate_upstream_circuit_state", with(pool, "state", "OPEN"))).hasValue(0.0);
+
+            node.apply(LocalNode.server("checked", port, "other"), LocalNode.proxyPipeline("other", "roundRobin", up.url()));
+            assertThat(node.scrape()).doesNotContain("pipeline=\"checked-pool\"").doesNotContain(down);
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> labels, String key, String value) {
+        Map<String, String> out = new java.util.HashMap<>(labels);
+        out.put(key, value);
+        return out;
     }
 
     /** The value of the one series of {@code name} whose labels include {@code labels}. */

@@ -120,6 +120,12 @@ class TlsTerminationTest {
         assertThat(presentedSubject(port, "v1.api.example")).contains("CN = *.api.example");
         // An unknown name gets the first certificate, as Go's TLS does.
         assertThat(presentedSubject(port, "unknown.example")).contains("CN = shop.example");
+        // Each served certificate's expiry is a gauge, by server and certificate name.
+        X509Bundle shop = PKI.server("shop.example");
+        node.apply(httpsServer(port, List.of(shop), ""), proxyPipeline("p", "roundRobin", backend.url()));
+        assertThat(gauge("edgegate_tls_certificate_expiry_seconds", "certificate=\"c0\"", "server=\"tls\""))
+                .isEqualTo((double) shop.getCertificate().getNotAfter().toInstant().getEpochSecond());
+        assertThat(node.scrape()).doesNotContain("certificate=\"c1\"");
     }
 
     @Test
@@ -205,8 +211,20 @@ class TlsTerminationTest {
                 "--resolve", resolve, url);
 
         assertThat(without.exitCode()).as(without.toString()).isNotZero();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> gauge("edgegate_http_connections_refused_total", "reason=\"tls\"", "server=\"tls\"") >= 1);
         assertThat(without.stdout()).doesNotContain("200");
         assertThat(with.stdout()).as(with.toString()).endsWith("200 2");
+    }
+
+    /** The value of the series of {@code name} with all of {@code labels} in the node's scrape (NaN when there is none). */
+    private static double gauge(String name, String... labels) {
+        for (String line : node.scrape().split("\n")) {
+            if (line.startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(line::contains)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
     }
 
     private static String exchange(BufferedReader in, OutputStream out) throws Exception {

@@ -65,6 +65,10 @@ final class Mirror {
         });
     }
 
+    ServerPool pool() {
+        return pool;
+    }
+
     void close() {
         pool.close();
     }

@@ -1,8 +1,10 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.metrics.UpstreamMeters;
+import io.edgegate.dataplane.metrics.UpstreamStates;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
+import io.edgegate.dataplane.pipeline.FilterScope;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -28,14 +30,29 @@ final class ProxyFilter implements Filter {
     /** Candidate pools in order, each with the filter that selects its requests. */
     private final List<Candidate> candidates;
     private final Optional<Mirror> mirror;
+    private final UpstreamStates states;
+    private final UpstreamStates.Source reporter;
 
-    ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, UpstreamMeters meters) {
+    ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
+        UpstreamMeters meters = new UpstreamMeters(scope.meters(), scope.pipeline(), spec.name());
         this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), client));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
         this.candidates = spec.candidatePools().stream()
                 .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), calls.through(new ServerPool(p, services))))
                 .toList();
+        this.states = scope.upstreamStates();
+        this.reporter = (servers, circuits) -> report(scope.pipeline(), spec.name(), servers, circuits);
+        states.add(reporter);
+    }
+
+    /** The servers and circuit of each pool, for the gauges: main, candidate-1…, mirror. */
+    private void report(String pipeline, String proxy, List<UpstreamStates.Server> servers, List<UpstreamStates.Circuit> circuits) {
+        main.pool().report(pipeline, proxy, "main", servers, circuits);
+        for (int i = 0; i < candidates.size(); i++) {
+            candidates.get(i).call().pool().report(pipeline, proxy, "candidate-" + (i + 1), servers, circuits);
+        }
+        mirror.ifPresent(m -> m.pool().report(pipeline, proxy, "mirror", servers, circuits));
     }
 
     private record Candidate(PoolSelector selector, PoolCall call) {
@@ -100,6 +117,7 @@ final class ProxyFilter implements Filter {
 
     @Override
     public void close() {
+        states.remove(reporter);
         main.pool().close();
         candidates.forEach(c -> c.call().pool().close());
         mirror.ifPresent(Mirror::close);

@@ -1,6 +1,5 @@
 package io.edgegate.dataplane.filter.proxy;
 
-import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterScope;
 import io.edgegate.dataplane.pipeline.FilterFactory;
@@ -38,6 +37,6 @@ public final class ProxyFilterFactory implements FilterFactory<ProxySpec> {
 
     @Override
     public Filter create(ProxySpec spec, FilterScope scope) {
-        return new ProxyFilter(spec, client, services, new UpstreamMeters(scope.meters(), scope.pipeline(), spec.name()));
+        return new ProxyFilter(spec, client, services, scope);
     }
 }

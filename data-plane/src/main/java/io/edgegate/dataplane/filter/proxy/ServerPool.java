@@ -6,6 +6,7 @@ import io.edgegate.dataplane.resilience.Circuit;
 import io.edgegate.dataplane.resilience.PolicyPlan;
 import io.edgegate.dataplane.resilience.RetryBudget;
 import io.edgegate.dataplane.registry.ServiceInstance;
+import io.edgegate.dataplane.metrics.UpstreamStates;
 import io.edgegate.spec.filter.proxy.PoolResilience;
 import io.edgegate.spec.filter.proxy.PoolSpec;
 import io.edgegate.spec.filter.proxy.ServerSpec;
@@ -217,6 +218,19 @@ final class ServerPool {
                     + " over " + c.calls() + " calls, " + c.shortCircuited() + " short-circuited";
         }
         return line;
+    }
+
+    /** Adds this pool's servers (in the rotation or not) and its circuit to what a scrape shows. */
+    void report(String pipeline, String proxy, String poolName, List<UpstreamStates.Server> servers,
+                List<UpstreamStates.Circuit> circuits) {
+        Members members = current();
+        for (Upstream server : members.servers()) {
+            servers.add(new UpstreamStates.Server(pipeline, proxy, poolName, server.url(), members.healthy(server),
+                    outliers != null && outliers.isEjected(server)));
+        }
+        if (circuit != null) {
+            circuits.add(new UpstreamStates.Circuit(pipeline, proxy, poolName, circuit.state().name()));
+        }
     }
 
     /** In the rotation: not failing its health checks and not ejected as an outlier. */

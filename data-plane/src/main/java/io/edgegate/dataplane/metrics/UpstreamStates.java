@@ -1,0 +1,80 @@
+package io.edgegate.dataplane.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Whether each upstream server is in its pool's rotation and the state of each pool's circuit, as
+ * gauges. The running Proxies report their pools when a scrape asks (their members change with
+ * registries and health checks), and the gauge rows are replaced as a whole: servers, pools and
+ * Proxies that are gone leave no series behind.
+ */
+public final class UpstreamStates {
+
+    /** One upstream server of a pool: in the rotation (health checks), and ejected (outlier detection). */
+    public record Server(String pipeline, String proxy, String pool, String upstream, boolean healthy, boolean ejected) {
+    }
+
+    /** A pool's circuit and its state (CLOSED, OPEN or HALF_OPEN). */
+    public record Circuit(String pipeline, String proxy, String pool, String state) {
+    }
+
+    /** What a running Proxy reports of its pools. */
+    public interface Source {
+        void report(List<Server> servers, List<Circuit> circuits);
+    }
+
+    private static final List<String> CIRCUIT_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN");
+
+    private final Set<Source> sources = ConcurrentHashMap.newKeySet();
+    private final MultiGauge up;
+    private final MultiGauge ejected;
+    private final MultiGauge circuit;
+
+    public UpstreamStates(MeterRegistry registry) {
+        this.up = MultiGauge.builder("edgegate.upstream.up")
+                .description("1 while the upstream server is in its pool's rotation (health checks and outlier detection)")
+                .register(registry);
+        this.ejected = MultiGauge.builder("edgegate.upstream.ejected")
+                .description("1 while outlier detection keeps the upstream server out of its pool's rotation")
+                .register(registry);
+        this.circuit = MultiGauge.builder("edgegate.upstream.circuit.state")
+                .description("1 for the state the pool's circuit is in")
+                .register(registry);
+    }
+
+    public void add(Source source) {
+        sources.add(source);
+    }
+
+    public void remove(Source source) {
+        sources.remove(source);
+    }
+
+    /** Asks every running Proxy for its pools, and makes the gauges say that (only that). */
+    public void refresh() {
+        List<Server> servers = new ArrayList<>();
+        List<Circuit> circuits = new ArrayList<>();
+        sources.forEach(source -> source.report(servers, circuits));
+        up.register(servers.stream().map(s -> MultiGauge.Row.of(tags(s.pipeline(), s.proxy(), s.pool()).and("upstream", s.upstream()),
+                s.healthy() && !s.ejected() ? 1 : 0)).toList(), true);
+        ejected.register(servers.stream().map(s -> MultiGauge.Row.of(tags(s.pipeline(), s.proxy(), s.pool()).and("upstream", s.upstream()),
+                s.ejected() ? 1 : 0)).toList(), true);
+        List<MultiGauge.Row<?>> circuitRows = new ArrayList<>();
+        for (Circuit c : circuits) {
+            for (String state : CIRCUIT_STATES) {
+                circuitRows.add(MultiGauge.Row.of(tags(c.pipeline(), c.proxy(), c.pool()).and("state", state), state.equals(c.state()) ? 1 : 0));
+            }
+        }
+        circuit.register(circuitRows, true);
+    }
+
+    private static Tags tags(String pipeline, String proxy, String pool) {
+        return Tags.of("pipeline", pipeline, "proxy", proxy, "pool", pool);
+    }
+}
