@@ -47,10 +47,12 @@ class PrometheusIT {
             for (String node : cluster.nodeIds()) {
                 nodeTargets.add("'" + cluster.nodeAdmin(node) + "'");
             }
+            Path alerts = ProjectPaths.root().resolve("deploy/prometheus/alerts.yml");
             Path config = Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
                       scrape_interval: 1s
                       evaluation_interval: 1s
+                    rule_files: ['%s']
                     scrape_configs:
                       - job_name: edgegate-nodes
                         static_configs:
@@ -58,7 +60,12 @@ class PrometheusIT {
                       - job_name: edgegate-control-plane
                         static_configs:
                           - targets: ['%s']
-                    """.formatted(String.join(", ", nodeTargets), cluster.controlPlaneAdmin(0)));
+                    """.formatted(alerts, String.join(", ", nodeTargets), cluster.controlPlaneAdmin(0)));
+            for (String node : cluster.nodeIds()) {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(cluster.request(node, examples.port, "/pipeline").statusCode()).isEqualTo(200);
+                }
+            }
             int port = FreePorts.pick();
             try (ManagedProcess prometheus = cluster.launch("prometheus", List.of("prometheus",
                     "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
@@ -76,9 +83,64 @@ class PrometheusIT {
                             .isEqualTo(3.0);
                     assertThat(query(port, "up{job=\"edgegate-nodes\"} == 1")).hasSize(3);
                 });
+                dashboardQueriesWorkAndNameRealMetrics(port);
+                alertRulesAreLoadedAndHealthy(port);
                 assertThat(prometheus.log()).doesNotContain("level=error");
             }
         }
+    }
+
+    /**
+     * Every query of deploy/grafana's dashboard is valid PromQL against real scrapes, and every
+     * metric it names exists there (the two that need a TLS server or a circuit are named as our
+     * unit tests check them).
+     */
+    private void dashboardQueriesWorkAndNameRealMetrics(int port) throws Exception {
+        JsonNode dashboard = json.readTree(ProjectPaths.root().resolve("deploy/grafana/edgegate-dashboard.json").toFile());
+        java.util.Set<String> known = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+            known.clear();
+            json.readTree(get(port, "/api/v1/label/__name__/values")).get("data").forEach(n -> known.add(n.asText()));
+            // Scraped once traffic was counted and the propagation histogram has an observation.
+            assertThat(known).contains("edgegate_upstream_request_duration_seconds_bucket", "edgegate_config_propagation_seconds_bucket",
+                    "edgegate_upstream_up");
+        });
+        java.util.Set<String> conditional = java.util.Set.of("edgegate_tls_certificate_expiry_seconds", "edgegate_upstream_circuit_state",
+                "edgegate_upstream_errors_total");
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(edgegate_[a-z_]+|jvm_[a-z_]+)\\b");
+        int queries = 0;
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                String expr = target.get("expr").asText();
+                query(port, expr.replace("$__rate_interval", "1m").replace("$node", ".*"));
+                java.util.regex.Matcher names = metric.matcher(expr);
+                while (names.find()) {
+                    assertThat(known.contains(names.group(1)) || conditional.contains(names.group(1)))
+                            .as(panel.get("title").asText() + " names " + names.group(1)).isTrue();
+                }
+                queries++;
+            }
+        }
+        assertThat(queries).isGreaterThan(20);
+        assertThat(query(port, "sum(rate(edgegate_http_requests_total{code=\"200\"}[1m]))")).isNotEmpty();
+    }
+
+    /** deploy/prometheus/alerts.yml loads and every rule evaluates without error. */
+    private void alertRulesAreLoadedAndHealthy(int port) throws Exception {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+            JsonNode groups = json.readTree(get(port, "/api/v1/rules")).get("data").get("groups");
+            assertThat(groups).hasSize(1);
+            JsonNode rules = groups.get(0).get("rules");
+            assertThat(rules.size()).isGreaterThanOrEqualTo(9);
+            for (JsonNode rule : rules) {
+                assertThat(rule.get("health").asText()).as(rule.toString()).isEqualTo("ok");
+            }
+        });
+    }
+
+    private String get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** The result vector of an instant PromQL query. */
