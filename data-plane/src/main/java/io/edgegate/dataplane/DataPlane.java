@@ -115,7 +115,7 @@ public final class DataPlane implements AutoCloseable {
                 .build();
         LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
         ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler,
-                controlChannels(config, scheduler, metrics));
+                controlChannels(config, scheduler, metrics), metrics::trafficSinceLastCall);
         ConfigSource source = new ConfigSource();
 
         AdminServer admin = null;

@@ -90,6 +90,44 @@ class PrometheusIT {
         }
     }
 
+    @Test
+    void egctlTopShowsTheNodeUnderLoadAndTheIdleOnes(@TempDir Path dir) throws Exception {
+        Cluster cluster = shared.cluster();
+        try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"))) {
+            EgctlRun applied = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2, 3), "apply", "--wait", "-f", "-");
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            assertThat(EgctlRun.inProcess(cluster.egctl(), examples.applyArgs()).exit()).isZero();
+            String busy = cluster.nodeIds().get(0);
+            cluster.awaitServing(busy);
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.portOpen(busy, examples.port));
+            try (LoadLoop load = LoadLoop.start(List.of(new java.net.InetSocketAddress(cluster.address(busy), examples.port)),
+                    "/pipeline", 2)) {
+                // Heartbeats come every 5 s: within two of them the busy node reports a full window under load.
+                await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    EgctlRun top = EgctlRun.inProcess(cluster.egctl(), "top", "-o", "json");
+                    assertThat(top.exit()).as(top.toString()).isZero();
+                    JsonNode nodes = json.readTree(top.out()).get("nodes");
+                    assertThat(nodes).hasSize(cluster.nodeIds().size());
+                    for (JsonNode node : nodes) {
+                        JsonNode traffic = node.get("traffic");
+                        assertThat(traffic.isNull()).as(node.toString()).isFalse();
+                        if (node.get("node").asText().equals(busy)) {
+                            assertThat(traffic.get("requestsPerSecond").asDouble()).as(node.toString()).isGreaterThan(10);
+                            assertThat(traffic.get("serverErrorRatio").asDouble()).isZero();
+                            assertThat(traffic.get("p99Seconds").asDouble()).isPositive();
+                            assertThat(traffic.get("activeConnections").asLong()).isGreaterThanOrEqualTo(2);
+                        } else {
+                            assertThat(traffic.get("requestsPerSecond").asDouble()).as(node.toString()).isZero();
+                            assertThat(traffic.get("p99Seconds").isNull()).isTrue();
+                        }
+                    }
+                });
+                EgctlRun table = EgctlRun.inProcess(cluster.egctl(), "top");
+                assertThat(table.out()).startsWith("NODE").contains("REQ/S").contains(busy);
+            }
+        }
+    }
+
     /**
      * Every query of deploy/grafana's dashboard is valid PromQL against real scrapes, and every
      * metric it names exists there (the two that need a TLS server or a circuit are named as our

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         description = "Manage EdgeGate objects and follow them to every data-plane node.",
         subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class,
                 DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
-                TokenCommand.class, ConfigCommand.class, PkiCommand.class, CommandLine.HelpCommand.class})
+                TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
 public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";

@@ -2,6 +2,7 @@ package io.edgegate.controlplane.cluster;
 
 import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.ObjectLiveStatus;
+import io.edgegate.api.v1.TrafficSummary;
 import io.edgegate.api.v1.NodeHello;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,15 +66,16 @@ public final class MemberRegistry {
     }
 
     /**
-     * A heartbeat with the node's live state of its objects. It is published (to other replicas,
-     * through etcd) only when the state changed, so an idle node costs no writes.
+     * A heartbeat with the node's live state of its objects and its traffic. It is published (to
+     * other replicas, through etcd) only when the live state changed, so an idle node costs no
+     * writes and traffic alone never causes one: other replicas may hold an older summary.
      */
-    public void seen(String nodeId, Object session, List<ObjectLiveStatus> live) {
+    public void seen(String nodeId, Object session, List<ObjectLiveStatus> live, TrafficSummary traffic) {
         boolean[] changed = new boolean[1];
         update(nodeId, session, m -> {
             long now = clock.millis();
             changed[0] = !m.getLiveList().equals(live);
-            Member.Builder b = m.toBuilder().setLastSeenMillis(now).setLiveAtMillis(now);
+            Member.Builder b = m.toBuilder().setLastSeenMillis(now).setLiveAtMillis(now).setTraffic(traffic).setTrafficAtMillis(now);
             return changed[0] ? b.clearLive().addAllLive(live).build() : b.build();
         }, false);
         if (changed[0]) {

@@ -5,6 +5,7 @@ import io.edgegate.async.Causes;
 import io.edgegate.api.v1.ConfigDiscoveryGrpc;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.Heartbeat;
+import io.edgegate.api.v1.TrafficSummary;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectLiveStatus;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +52,17 @@ public final class ConfigAgent implements AutoCloseable {
     private boolean closed;
 
     private final ControlChannels channelFactory;
+    private final Supplier<TrafficSummary> traffic;
 
     public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, LastGoodConfig lastGood,
                        ScheduledExecutorService scheduler) {
-        this(targets, identity, updater, lastGood, scheduler, ControlChannels.plaintext());
+        this(targets, identity, updater, lastGood, scheduler, ControlChannels.plaintext(), TrafficSummary::getDefaultInstance);
     }
 
+    /** @param traffic the node's traffic since it was last asked, sent with each heartbeat (for egctl top) */
     public ConfigAgent(List<String> targets, NodeHello identity, RuntimeUpdater updater, LastGoodConfig lastGood,
-                       ScheduledExecutorService scheduler, ControlChannels channelFactory) {
+                       ScheduledExecutorService scheduler, ControlChannels channelFactory, Supplier<TrafficSummary> traffic) {
+        this.traffic = traffic;
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("at least one control-plane address is needed");
         }
@@ -151,7 +156,8 @@ public final class ConfigAgent implements AutoCloseable {
             s = stream;
         }
         if (s != null) {
-            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().addAllLive(liveStatus())).build());
+            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().addAllLive(liveStatus()).setTraffic(traffic.get()))
+                    .build());
         }
     }
 

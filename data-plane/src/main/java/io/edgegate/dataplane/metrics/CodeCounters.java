@@ -15,6 +15,18 @@ final class CodeCounters {
         this.make = make;
     }
 
+    /** Requests counted with a code from {@code from} to {@code to}, inclusive. */
+    long sum(int from, int to) {
+        long total = 0;
+        for (int code = from; code <= to; code++) {
+            Counter counter = byCode.get(code);
+            if (counter != null) {
+                total += (long) counter.count();
+            }
+        }
+        return total;
+    }
+
     void increment(int code) {
         int index = code >= 100 && code < 600 ? code : 0;
         Counter counter = byCode.get(index);

@@ -27,6 +27,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final Counter rejected;
     private final UpstreamStates upstreamStates;
     private final io.micrometer.core.instrument.MultiGauge certificateExpiries;
+    private final TrafficWindow traffic = new TrafficWindow();
 
     public NodeMetrics(String nodeId) {
         this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC);
@@ -93,6 +94,13 @@ public final class NodeMetrics implements AutoCloseable {
                 io.micrometer.core.instrument.MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("server", server, "certificate", name),
                         notAfter.getEpochSecond()))));
         certificateExpiries.register(rows, true);
+    }
+
+    /** The node's traffic since the previous call (all servers), for its heartbeat to the control plane. */
+    public io.edgegate.api.v1.TrafficSummary trafficSinceLastCall() {
+        TrafficWindow.Totals totals = new TrafficWindow.Totals();
+        servers.values().forEach(meters -> meters.addTo(totals));
+        return traffic.next(totals, System.nanoTime());
     }
 
     public void applied() {

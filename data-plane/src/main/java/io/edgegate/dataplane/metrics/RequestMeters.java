@@ -91,6 +91,13 @@ public final class RequestMeters {
         route.record(code, nanos);
     }
 
+    /** Adds this server's counts so far to {@code totals}, and its open connections and requests. */
+    void addTo(TrafficWindow.Totals totals) {
+        routes.values().forEach(route -> route.addTo(totals));
+        totals.activeConnections += activeConnections.get();
+        totals.activeRequests += activeRequests.get();
+    }
+
     /** Forgets the meters of backends no longer in the config (their series were removed from the registry). */
     void keepOnly(java.util.Set<String> backends) {
         routes.keySet().removeIf(backend -> !backend.equals(NO_BACKEND) && !backends.contains(backend));
@@ -112,6 +119,15 @@ public final class RequestMeters {
                     .tags("server", server, "backend", backend)
                     .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
                     .register(registry);
+        }
+
+        void addTo(TrafficWindow.Totals totals) {
+            totals.requests += duration.count();
+            totals.serverErrors += byCode.sum(500, 599);
+            io.micrometer.core.instrument.distribution.CountAtBucket[] buckets = duration.takeSnapshot().histogramCounts();
+            for (int i = 0; i < buckets.length && i < totals.buckets.length; i++) {
+                totals.buckets[i] += (long) buckets[i].count();
+            }
         }
 
         void record(int code, long nanos) {
