@@ -4,7 +4,10 @@
 # upstream, one worker per core) and an EdgeGate data plane (one event loop per core, config
 # applied through a real control plane), warms both up, then drives each with wrk (HTTP/1.1
 # keep-alive) and h2load (HTTP/2 cleartext, prior knowledge) and prints requests/s, p99 and the
-# EdgeGate/NGINX ratios. Installs nginx-light, wrk, nghttp2-client and etcd when missing.
+# EdgeGate/NGINX ratios. The EdgeGate under test runs with all three signals on (metrics scraped
+# every 5 s, the JSON access log, tracing at 1 % to an OTLP sink); a second data plane with all
+# three off serves the same config on 127.0.0.2, and a second table compares the two.
+# Installs nginx-light, wrk, nghttp2-client, curl and etcd when missing.
 #
 #   bench/proxy.sh [--duration SECONDS] [--connections N] [--profile]
 #
@@ -27,6 +30,7 @@ missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing ${missing[*]} ..."
   apt-get update -q >/dev/null
@@ -49,23 +53,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 next_port=$((20000 + RANDOM % 20000))
-take_port() { # variable name: set to the next free port (not in a subshell, so the counter moves on)
-  while port_open "$next_port"; do next_port=$((next_port + 1)); done
+take_port() { # variable name: set to the next port free on 127.0.0.1 and 127.0.0.2 (not in a subshell, so the counter moves on)
+  while port_open "$next_port" || port_open "$next_port" 127.0.0.2; do next_port=$((next_port + 1)); done
   printf -v "$1" '%s' "$next_port"
   next_port=$((next_port + 1))
 }
-wait_port() { # port, seconds
+wait_port() { # port, seconds[, address]
   local deadline=$((SECONDS + $2))
-  until port_open "$1"; do
+  until port_open "$1" "${3:-127.0.0.1}"; do
     [ $SECONDS -lt $deadline ] || { echo "nothing listens on port $1; logs in $work" >&2; exit 1; }
     sleep 0.2
   done
 }
 
 take_port upstream_port; take_port nginx_port; take_port nginx_h2_port
-take_port edgegate_port; take_port control_port
+take_port edgegate_port; take_port control_port; take_port admin_port
 
 mkdir -p "$work/www" "$work/upstream" "$work/proxy" "$work/logs"
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$work/www/1k"
@@ -81,7 +85,11 @@ http {
   access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
   client_body_temp_path $work/upstream; proxy_temp_path $work/upstream;
   fastcgi_temp_path $work/upstream; uwsgi_temp_path $work/upstream; scgi_temp_path $work/upstream;
-  server { listen 127.0.0.1:$upstream_port; root $work/www; default_type text/plain; }
+  server {
+    listen 127.0.0.1:$upstream_port; root $work/www; default_type text/plain;
+    # The OTLP sink of the EdgeGate under test: accepts every export, keeps nothing.
+    location = /v1/traces { return 200; }
+  }
 }
 EOF
 sed -i "s|ERRLOG|$work/logs/upstream.err|" "$work/upstream/nginx.conf"
@@ -121,11 +129,19 @@ jvm_opts="-Xms1g -Xmx1g -XX:+UseParallelGC"
 if $profile; then
   jvm_opts="$jvm_opts -XX:StartFlightRecording=filename=$work/edgegate.jfr,settings=profile"
 fi
+# All signals on: metrics (scraped below), the access log (its default file), tracing at 1 %.
 DATA_PLANE_JAVA_OPTS="$jvm_opts" "$root/bin/data-plane" --insecure --node-id bench --control-plane "127.0.0.1:$control_port" \
-  --listen-address 127.0.0.1 --io-threads "$cores" --data-dir "$work/data-plane" \
+  --listen-address 127.0.0.1 --io-threads "$cores" --data-dir "$work/data-plane" --admin-port "$admin_port" \
+  --otlp-endpoint "http://127.0.0.1:$upstream_port/v1/traces" --trace-sample 0.01 \
   >"$work/logs/data-plane.log" 2>&1 &
 data_plane_pid=$!
 pids+=($data_plane_pid)
+# All three off, same config, on 127.0.0.2.
+DATA_PLANE_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" "$root/bin/data-plane" --insecure --node-id bench-quiet \
+  --control-plane "127.0.0.1:$control_port" --listen-address 127.0.0.2 --io-threads "$cores" --data-dir "$work/data-plane-quiet" \
+  --metrics off --access-log off >"$work/logs/data-plane-quiet.log" 2>&1 &
+quiet_pid=$!
+pids+=($quiet_pid)
 
 wait_port "$upstream_port" 10
 wait_port "$nginx_port" 10
@@ -162,6 +178,11 @@ until "$root/bin/egctl" --insecure --server "127.0.0.1:$control_port" apply --wa
   sleep 1
 done
 wait_port "$edgegate_port" 10
+wait_port "$edgegate_port" 10 127.0.0.2
+wait_port "$admin_port" 10
+# A Prometheus-like scrape every 5 s for the whole run.
+(while sleep 5; do curl -s -o /dev/null "http://127.0.0.1:$admin_port/metrics" || true; done) &
+pids+=($!)
 
 # wrk prints latencies as 1.23ms / 456.78us / 1.02s: normalise to milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
@@ -191,6 +212,9 @@ echo "warming up (JIT) ..."
 wrk -t1 -c"$connections" -d10s "http://127.0.0.1:$edgegate_port/1k" >/dev/null
 wrk -t1 -c"$connections" -d5s "http://127.0.0.1:$edgegate_port/16k" >/dev/null
 h2load -t1 -c"$connections" -m10 -D 5 "http://127.0.0.1:$edgegate_port/1k" >/dev/null 2>&1
+wrk -t1 -c"$connections" -d10s "http://127.0.0.2:$edgegate_port/1k" >/dev/null
+wrk -t1 -c"$connections" -d5s "http://127.0.0.2:$edgegate_port/16k" >/dev/null
+h2load -t1 -c"$connections" -m10 -D 5 "http://127.0.0.2:$edgegate_port/1k" >/dev/null 2>&1
 wrk -t1 -c"$connections" -d3s "http://127.0.0.1:$nginx_port/1k" >/dev/null
 
 printf '\n%s cores, %s connections, %ss per run; EdgeGate data plane JVM: %s\n\n' "$cores" "$connections" "$duration" "$jvm_opts"
@@ -207,6 +231,31 @@ report "HTTP/1.1 16 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/16k")" "$(ru
 report "HTTP/2 (h2c) 1 KB" "$(run_h2load "http://127.0.0.1:$edgegate_port/1k")" "$(run_h2load "http://127.0.0.1:$nginx_h2_port/1k")"
 echo
 echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$data_plane_pid/status")"
+
+# The cost of the signals: the same data plane with all three off, in the same run.
+printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of two runs each, alternated):\n\n'
+printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "test" "on r/s" "off r/s" "ratio" "on p99 ms" "off p99 ms" "errors"
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:"
+# Runs alternate on, off, off, on and each side's two results are averaged: on this shared machine the
+# run measured first after another tends to be slower, and a fixed order would charge that to one side.
+mean_of() { # two "rps p99 errors" results -> their mean (errors summed)
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f %.2f %d", (x[1] + y[1]) / 2, (x[2] + y[2]) / 2, x[3] + y[3] }'
+}
+compare() { # name, runner, path
+  local on1 off1 off2 on2
+  on1=$($2 "http://127.0.0.1:$edgegate_port$3"); off1=$($2 "http://127.0.0.2:$edgegate_port$3")
+  off2=$($2 "http://127.0.0.2:$edgegate_port$3"); on2=$($2 "http://127.0.0.1:$edgegate_port$3")
+  report "$1" "$(mean_of "$on1" "$on2")" "$(mean_of "$off1" "$off2")"
+}
+compare "HTTP/1.1 1 KB" run_wrk /1k
+compare "HTTP/1.1 16 KB" run_wrk /16k
+compare "HTTP/2 (h2c) 1 KB" run_h2load /1k
+echo
+curl -s "http://127.0.0.1:$admin_port/metrics" | awk '
+  /^edgegate_http_requests_total/ { requests += $2 }
+  /^edgegate_access_log_lines_total.*outcome="written"/ { written = $2 }
+  /^edgegate_access_log_lines_total.*outcome="dropped"/ { dropped = $2 }
+  END { printf "signals-on node: %d requests counted, %d access-log lines written, %d dropped\n", requests, written, dropped }'
 
 if $profile; then
   jcmd "$data_plane_pid" JFR.dump filename="$work/edgegate.jfr" >/dev/null

@@ -48,6 +48,17 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public Metrics(List<Tag> commonTags, int maxSeriesPerMetric) {
+        this(commonTags, maxSeriesPerMetric, true);
+    }
+
+    /**
+     * @param enabled false: every meter is a no-op and a scrape is empty (to measure what metrics
+     *                cost, or for a node whose metrics nobody reads)
+     */
+    public Metrics(List<Tag> commonTags, int maxSeriesPerMetric, boolean enabled) {
+        if (!enabled) {
+            registry.config().meterFilter(MeterFilter.deny());
+        }
         // Counted from what the registry really adds and removes (a sweep, or a MultiGauge replacing its rows):
         // a filter may be asked more than once about one series.
         registry.config().commonTags(commonTags).meterFilter(new SeriesCap(maxSeriesPerMetric))

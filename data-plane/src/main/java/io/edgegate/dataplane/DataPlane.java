@@ -99,7 +99,7 @@ public final class DataPlane implements AutoCloseable {
         FilterRegistry filters = new FilterRegistry(specKinds, BuiltInFilters.all(
                 new BuiltInFilters.Needs(upstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
-        NodeMetrics metrics = new NodeMetrics(config.nodeId());
+        NodeMetrics metrics = new NodeMetrics(config.nodeId(), config.metrics());
         AccessLog accessLog = config.accessLog().start(config.nodeId());
         metrics.watchAccessLog(accessLog);
         Tracing nodeTracing = NodeTracing.start(config.nodeId(), config.otlpEndpoint(), config.traceSample(), System.getenv());

@@ -14,7 +14,7 @@ import java.util.Optional;
  * its certificate, key and the cluster CA for the control channel (empty only with --insecure)
  * and the name the control plane's certificate must carry when not the address dialled; its
  * access log; where its traces go (else the {@code OTEL_*} environment decides) and the share of
- * new traces it samples.
+ * new traces it samples; whether it keeps metrics at all.
  */
 public record DataPlaneConfig(
         String nodeId,
@@ -29,7 +29,8 @@ public record DataPlaneConfig(
         Optional<String> controlPlaneName,
         AccessLogConfig accessLog,
         Optional<String> otlpEndpoint,
-        double traceSample) {
+        double traceSample,
+        boolean metrics) {
 
     public DataPlaneConfig {
         controlPlanes = List.copyOf(controlPlanes);

@@ -93,6 +93,10 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "Share of new traces sampled; a client's sampling decision is followed (default: ${DEFAULT-VALUE}).")
     private double traceSample;
 
+    @Option(names = "--metrics", defaultValue = "on", paramLabel = "on|off",
+            description = "Keep Prometheus metrics (default: ${DEFAULT-VALUE}); off makes /metrics empty and egctl top blank.")
+    private String metrics;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DataPlaneMain()).execute(args));
     }
@@ -140,7 +144,11 @@ public final class DataPlaneMain implements Callable<Integer> {
                 Optional.ofNullable(controlPlaneName),
                 AccessLogConfig.parse(accessLog != null ? accessLog : dataDir.resolve("access.log").toString(),
                         AccessLogFormat.parse(accessLogFormat), accessLogMaxMegabytes * 1024 * 1024, 5, accessLogSample),
-                Optional.ofNullable(otlpEndpoint), traceSample);
+                Optional.ofNullable(otlpEndpoint), traceSample, switch (metrics) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--metrics must be on or off, got '" + metrics + "'");
+                });
     }
 
     private Optional<TlsFiles> controlTls(String id) {

@@ -22,6 +22,10 @@ public final class AccessLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
 
+    /** While lines come, the writer polls the queue this often; after this many empty polls it sleeps until woken. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int POLLS_BEFORE_SLEEP = 200;
+
     private final boolean enabled;
     private final String node;
     private final AccessLogFormat format;
@@ -98,10 +102,16 @@ public final class AccessLog implements AutoCloseable {
 
     private void drain() {
         boolean warned = false;
+        int emptyPolls = 0;
         while (!closed || !queue.isEmpty()) {
             AccessRecord record = queue.poll();
             if (record == null) {
                 flush();
+                if (++emptyPolls < POLLS_BEFORE_SLEEP) {
+                    // Traffic flows: look again in a millisecond rather than have an event loop wake us per line.
+                    LockSupport.parkNanos(POLL_NANOS);
+                    continue;
+                }
                 idle.set(true);
                 if (queue.isEmpty() && !closed) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
@@ -109,6 +119,7 @@ public final class AccessLog implements AutoCloseable {
                 idle.set(false);
                 continue;
             }
+            emptyPolls = 0;
             queued.decrementAndGet();
             try {
                 output.write(format.line(node, record));

@@ -1,10 +1,6 @@
 package io.edgegate.dataplane.accesslog;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.edgegate.dataplane.pipeline.ResponseFlag;
-import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,38 +12,32 @@ public enum AccessLogFormat {
     JSON {
         @Override
         String line(String node, AccessRecord r) {
-            StringWriter text = new StringWriter(256);
-            try (JsonGenerator json = FACTORY.createGenerator(text)) {
-                json.writeStartObject();
-                json.writeStringField("time", Instant.ofEpochMilli(r.epochMillis()).toString());
-                json.writeStringField("node", node);
-                json.writeStringField("server", r.server());
-                json.writeStringField("backend", r.backend());
-                json.writeStringField("requestId", r.requestId());
-                json.writeStringField("traceId", r.traceId());
-                json.writeStringField("clientIp", r.clientIp());
-                json.writeStringField("method", r.method());
-                json.writeStringField("host", r.host());
-                json.writeStringField("path", r.path());
-                json.writeStringField("protocol", r.protocol());
-                json.writeNumberField("status", r.status());
-                json.writeStringField("filter", r.filter());
-                json.writeStringField("result", r.result());
-                json.writeStringField("upstream", r.upstream());
-                if (r.upstreamStatus() > 0) {
-                    json.writeNumberField("upstreamStatus", r.upstreamStatus());
-                } else {
-                    json.writeNullField("upstreamStatus");
-                }
-                json.writeStringField("responseFlags", ResponseFlag.format(r.responseFlags()));
-                json.writeNumberField("durationMs", r.durationNanos() / 1_000_000.0);
-                json.writeNumberField("requestBytes", r.requestBytes());
-                json.writeStringField("userAgent", r.userAgent());
-                json.writeEndObject();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            JsonLine json = new JsonLine()
+                    .time(K_TIME, r.epochMillis())
+                    .string(K_NODE, node)
+                    .string(K_SERVER, r.server())
+                    .string(K_BACKEND, r.backend())
+                    .string(K_REQUESTID, r.requestId())
+                    .string(K_TRACEID, r.traceId())
+                    .string(K_CLIENTIP, r.clientIp())
+                    .string(K_METHOD, r.method())
+                    .string(K_HOST, r.host())
+                    .string(K_PATH, r.path())
+                    .string(K_PROTOCOL, r.protocol())
+                    .number(K_STATUS, r.status())
+                    .string(K_FILTER, r.filter())
+                    .string(K_RESULT, r.result())
+                    .string(K_UPSTREAM, r.upstream());
+            if (r.upstreamStatus() > 0) {
+                json.number(K_UPSTREAMSTATUS, r.upstreamStatus());
+            } else {
+                json.nullValue(K_UPSTREAMSTATUS);
             }
-            return text.toString();
+            return json.string(K_RESPONSEFLAGS, ResponseFlag.format(r.responseFlags()))
+                    .millis(K_DURATIONMS, r.durationNanos())
+                    .number(K_REQUESTBYTES, r.requestBytes())
+                    .string(K_USERAGENT, r.userAgent())
+                    .end();
         }
     },
 
@@ -61,7 +51,26 @@ public enum AccessLogFormat {
         }
     };
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonLine.Key K_TIME = JsonLine.key("time");
+    private static final JsonLine.Key K_NODE = JsonLine.key("node");
+    private static final JsonLine.Key K_SERVER = JsonLine.key("server");
+    private static final JsonLine.Key K_BACKEND = JsonLine.key("backend");
+    private static final JsonLine.Key K_REQUESTID = JsonLine.key("requestId");
+    private static final JsonLine.Key K_TRACEID = JsonLine.key("traceId");
+    private static final JsonLine.Key K_CLIENTIP = JsonLine.key("clientIp");
+    private static final JsonLine.Key K_METHOD = JsonLine.key("method");
+    private static final JsonLine.Key K_HOST = JsonLine.key("host");
+    private static final JsonLine.Key K_PATH = JsonLine.key("path");
+    private static final JsonLine.Key K_PROTOCOL = JsonLine.key("protocol");
+    private static final JsonLine.Key K_STATUS = JsonLine.key("status");
+    private static final JsonLine.Key K_FILTER = JsonLine.key("filter");
+    private static final JsonLine.Key K_RESULT = JsonLine.key("result");
+    private static final JsonLine.Key K_UPSTREAM = JsonLine.key("upstream");
+    private static final JsonLine.Key K_UPSTREAMSTATUS = JsonLine.key("upstreamStatus");
+    private static final JsonLine.Key K_RESPONSEFLAGS = JsonLine.key("responseFlags");
+    private static final JsonLine.Key K_DURATIONMS = JsonLine.key("durationMs");
+    private static final JsonLine.Key K_REQUESTBYTES = JsonLine.key("requestBytes");
+    private static final JsonLine.Key K_USERAGENT = JsonLine.key("userAgent");
     private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 

@@ -1,10 +1,9 @@
 package io.edgegate.dataplane.accesslog;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +51,10 @@ public interface AccessLogOutput {
         private final Path file;
         private final long maxBytes;
         private final int keep;
-        private Writer writer;
+        private OutputStream stream;
         private long size;
+        /** When to look again whether someone moved the file away (once a second, not a stat per line). */
+        private long checkMovedAtNanos;
 
         RotatingFile(Path file, long maxBytes, int keep) {
             this.file = file;
@@ -65,21 +66,24 @@ public interface AccessLogOutput {
 
         @Override
         public void write(String line) throws IOException {
-            long bytes = line.getBytes(StandardCharsets.UTF_8).length + 1L;
-            if (writer != null && regular && !Files.exists(file)) {
-                // Moved or deleted by someone else (a logrotate without copytruncate): start a new file.
-                writer.close();
-                writer = null;
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            if (stream != null && regular && System.nanoTime() - checkMovedAtNanos > 0) {
+                checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
+                if (!Files.exists(file)) {
+                    // Moved or deleted by someone else (a logrotate without copytruncate): start a new file.
+                    stream.close();
+                    stream = null;
+                }
             }
-            if (writer != null && regular && size + bytes > maxBytes) {
+            if (stream != null && regular && size + bytes.length + 1 > maxBytes) {
                 rotate();
             }
-            if (writer == null) {
+            if (stream == null) {
                 open();
             }
-            writer.write(line);
-            writer.write('\n');
-            size += bytes;
+            stream.write(bytes);
+            stream.write('\n');
+            size += bytes.length + 1;
         }
 
         private void open() throws IOException {
@@ -87,15 +91,16 @@ public interface AccessLogOutput {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            writer = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE), StandardCharsets.UTF_8), 64 * 1024);
+            stream = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
             regular = Files.isRegularFile(file);
+            checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
             size = regular ? Files.size(file) : 0;
         }
 
         private void rotate() throws IOException {
-            writer.close();
-            writer = null;
+            stream.close();
+            stream = null;
             Files.deleteIfExists(numbered(keep));
             for (int i = keep - 1; i >= 1; i--) {
                 if (Files.exists(numbered(i))) {
@@ -111,16 +116,16 @@ public interface AccessLogOutput {
 
         @Override
         public void flush() throws IOException {
-            if (writer != null) {
-                writer.flush();
+            if (stream != null) {
+                stream.flush();
             }
         }
 
         @Override
         public void close() {
             try {
-                if (writer != null) {
-                    writer.close();
+                if (stream != null) {
+                    stream.close();
                 }
             } catch (IOException e) {
                 // Closing at shutdown: nothing left to tell.

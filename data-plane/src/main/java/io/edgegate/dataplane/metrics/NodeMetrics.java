@@ -30,7 +30,12 @@ public final class NodeMetrics implements AutoCloseable {
     private final TrafficWindow traffic = new TrafficWindow();
 
     public NodeMetrics(String nodeId) {
-        this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC);
+        this(nodeId, true);
+    }
+
+    /** @param enabled false: meters record nothing, /metrics is empty and egctl top shows no traffic */
+    public NodeMetrics(String nodeId, boolean enabled) {
+        this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC, enabled);
         MeterRegistry registry = metrics.registry();
         this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
                 .description("Config revisions this node applied or rejected").register(registry);

@@ -138,7 +138,14 @@ public final class RuntimeUpdater {
         }
         Map<InetSocketAddress, ServerState> servers;
         ListenerSet.Prepared bound;
-        ServerTracings.Prepared tracing = tracings.prepare(config.servers());
+        ServerTracings.Prepared tracing;
+        try {
+            tracing = tracings.prepare(config.servers());
+        } catch (RuntimeException e) {
+            next.createdHere().forEach(Filter::close);
+            registries.started().forEach(ServiceRegistry::close);
+            throw new ConfigRejectedException("cannot start tracing: " + e.getMessage());
+        }
         try {
             List<ServerState> states = config.servers().stream()
                     .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The node's own tracing, for servers without a {@code tracing} block: OpenTelemetry's SDK
  * configured from the standard {@code OTEL_*} environment variables (and system properties),
  * with EdgeGate's defaults under them — parent-based sampling of {@code --trace-sample} of new
- * traces, OTLP over HTTP, W3C trace context and baggage. It is on when an OTLP endpoint is given
+ * traces, OTLP over HTTP, W3C trace context. It is on when an OTLP endpoint is given
  * ({@code --otlp-endpoint}, which wins, or {@code OTEL_EXPORTER_OTLP[_TRACES]_ENDPOINT}) or
  * {@code OTEL_TRACES_EXPORTER} names an exporter; {@code OTEL_SDK_DISABLED=true} turns it off.
  */
@@ -39,7 +39,8 @@ public final class NodeTracing {
         defaults.put("otel.traces.sampler", "parentbased_traceidratio");
         defaults.put("otel.traces.sampler.arg", Double.toString(sample));
         defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
-        defaults.put("otel.propagators", "tracecontext,baggage");
+        // Baggage passes upstream as a header like any other; re-injecting it would only cost.
+        defaults.put("otel.propagators", "tracecontext");
         // Only traces: metrics are scraped from /metrics and logs are files.
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");

@@ -54,6 +54,12 @@ public final class RequestTrace {
         if (tracing == null) {
             return UpstreamSpan.NONE;
         }
+        if (!span.isRecording()) {
+            // Not sampled here, so no child of it is either (parent-based sampling): the upstream gets
+            // the request's own context, and no span is made per attempt.
+            tracing.propagator().inject(Context.root().with(span), forwarded.headers(), HeadersCarrier.INSTANCE);
+            return UpstreamSpan.NONE;
+        }
         String method = forwarded.method().name();
         Span client = tracing.tracer().spanBuilder(spanName.isEmpty() ? method : spanName)
                 .setParent(Context.root().with(span))

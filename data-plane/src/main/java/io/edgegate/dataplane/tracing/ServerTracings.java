@@ -26,14 +26,22 @@ public final class ServerTracings {
         this.node = node;
     }
 
-    /** The next config's tracings, reusing running ones; nothing is retired until {@link #commit}. */
+    /**
+     * The next config's tracings, reusing running ones; nothing is retired until {@link #commit}.
+     * If one cannot be started, those started here stop and the failure is thrown.
+     */
     public Prepared prepare(List<HttpServerSpec> servers) {
         Map<TracingSpec, Tracing> next = new HashMap<>();
         Map<String, Tracing> byServer = new HashMap<>();
-        for (HttpServerSpec server : servers) {
-            Tracing tracing = server.tracing().map(spec -> next.computeIfAbsent(spec,
-                    s -> running.containsKey(s) ? running.get(s) : ServerTracing.start(s, nodeId))).orElse(node);
-            byServer.put(server.name(), tracing);
+        try {
+            for (HttpServerSpec server : servers) {
+                Tracing tracing = server.tracing().map(spec -> next.computeIfAbsent(spec,
+                        s -> running.containsKey(s) ? running.get(s) : ServerTracing.start(s, nodeId))).orElse(node);
+                byServer.put(server.name(), tracing);
+            }
+        } catch (RuntimeException e) {
+            discard(new Prepared(next, byServer));
+            throw e;
         }
         return new Prepared(Map.copyOf(next), Map.copyOf(byServer));
     }
