@@ -82,6 +82,11 @@ public final class Metrics implements AutoCloseable {
         return registry;
     }
 
+    /** Counts series refused by a metric kept outside the registry (its own cap was reached). */
+    public void countDropped(long series) {
+        dropped.addAndGet(series);
+    }
+
     /** The Prometheus text exposition (version 0.0.4). Call it off the traffic event loops. */
     public String scrape() {
         return registry.scrape();

@@ -103,6 +103,8 @@ public final class AccessLog implements AutoCloseable {
     private void drain() {
         boolean warned = false;
         int emptyPolls = 0;
+        // One builder for every line: formatting allocates nothing it keeps.
+        StringBuilder line = new StringBuilder(1024);
         while (!closed || !queue.isEmpty()) {
             AccessRecord record = queue.poll();
             if (record == null) {
@@ -122,7 +124,9 @@ public final class AccessLog implements AutoCloseable {
             emptyPolls = 0;
             queued.decrementAndGet();
             try {
-                output.write(format.line(node, record));
+                line.setLength(0);
+                format.append(line, node, record);
+                output.write(line);
                 written.incrementAndGet();
             } catch (IOException | RuntimeException e) {
                 dropped.incrementAndGet();

@@ -11,8 +11,8 @@ public enum AccessLogFormat {
 
     JSON {
         @Override
-        String line(String node, AccessRecord r) {
-            JsonLine json = new JsonLine()
+        void append(StringBuilder out, String node, AccessRecord r) {
+            JsonLine json = new JsonLine(out)
                     .time(K_TIME, r.epochMillis())
                     .string(K_NODE, node)
                     .string(K_SERVER, r.server())
@@ -33,21 +33,21 @@ public enum AccessLogFormat {
             } else {
                 json.nullValue(K_UPSTREAMSTATUS);
             }
-            return json.string(K_RESPONSEFLAGS, ResponseFlag.format(r.responseFlags()))
+            json.string(K_RESPONSEFLAGS, ResponseFlag.format(r.responseFlags()))
                     .millis(K_DURATIONMS, r.durationNanos())
                     .number(K_REQUESTBYTES, r.requestBytes())
                     .string(K_USERAGENT, r.userAgent())
-                    .end();
+                    .close();
         }
     },
 
     /** {@code $remote_addr - - [$time_local] "$request" $status - "$http_referer" "$http_user_agent"} (no body size: it is logged at the head). */
     COMBINED {
         @Override
-        String line(String node, AccessRecord r) {
-            return r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
+        void append(StringBuilder out, String node, AccessRecord r) {
+            out.append(r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
                     + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " - \""
-                    + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"";
+                    + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
         }
     };
 
@@ -74,7 +74,15 @@ public enum AccessLogFormat {
     private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    abstract String line(String node, AccessRecord record);
+    /** Appends {@code record}'s line (without its newline) to {@code out}. */
+    abstract void append(StringBuilder out, String node, AccessRecord record);
+
+    /** The line of {@code record}, as a string of its own. */
+    String line(String node, AccessRecord record) {
+        StringBuilder out = new StringBuilder(256);
+        append(out, node, record);
+        return out.toString();
+    }
 
     private static String quoted(String value) {
         return value.isEmpty() ? "-" : value.replace("\\", "\\\\").replace("\"", "\\\"");

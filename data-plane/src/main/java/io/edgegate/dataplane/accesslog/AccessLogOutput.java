@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +12,8 @@ import java.nio.file.StandardOpenOption;
 /** Where access-log lines go: only ever called from the log's own writer thread. */
 public interface AccessLogOutput {
 
-    void write(String line) throws IOException;
+    /** Writes {@code line} and a newline; {@code line} may be reused by the caller once this returns. */
+    void write(CharSequence line) throws IOException;
 
     void flush() throws IOException;
 
@@ -24,8 +24,8 @@ public interface AccessLogOutput {
         PrintStream out = System.out;
         return new AccessLogOutput() {
             @Override
-            public void write(String line) {
-                out.println(line);
+            public void write(CharSequence line) {
+                out.append(line).append('\n');
             }
 
             @Override
@@ -53,6 +53,8 @@ public interface AccessLogOutput {
         private final int keep;
         private OutputStream stream;
         private long size;
+        /** A line encoded as UTF-8, reused from line to line. */
+        private byte[] encoded = new byte[1024];
         /** When to look again whether someone moved the file away (once a second, not a stat per line). */
         private long checkMovedAtNanos;
 
@@ -65,8 +67,8 @@ public interface AccessLogOutput {
         private boolean regular;
 
         @Override
-        public void write(String line) throws IOException {
-            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        public void write(CharSequence line) throws IOException {
+            int length = encode(line);
             if (stream != null && regular && System.nanoTime() - checkMovedAtNanos > 0) {
                 checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
                 if (!Files.exists(file)) {
@@ -75,15 +77,49 @@ public interface AccessLogOutput {
                     stream = null;
                 }
             }
-            if (stream != null && regular && size + bytes.length + 1 > maxBytes) {
+            if (stream != null && regular && size + length > maxBytes) {
                 rotate();
             }
             if (stream == null) {
                 open();
             }
-            stream.write(bytes);
-            stream.write('\n');
-            size += bytes.length + 1;
+            stream.write(encoded, 0, length);
+            size += length;
+        }
+
+        /** UTF-8 of {@code line} and a newline into {@link #encoded}; its length. */
+        private int encode(CharSequence line) {
+            int n = 0;
+            int last = line.length() - 1;
+            for (int i = 0; i <= last; i++) {
+                if (encoded.length - n < 4) {
+                    encoded = java.util.Arrays.copyOf(encoded, encoded.length * 2);
+                }
+                char c = line.charAt(i);
+                if (c < 0x80) {
+                    encoded[n++] = (byte) c;
+                } else if (c < 0x800) {
+                    encoded[n++] = (byte) (0xC0 | (c >> 6));
+                    encoded[n++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i < last && Character.isLowSurrogate(line.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, line.charAt(++i));
+                    encoded[n++] = (byte) (0xF0 | (cp >> 18));
+                    encoded[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    encoded[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    encoded[n++] = (byte) (0x80 | (cp & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    encoded[n++] = '?';
+                } else {
+                    encoded[n++] = (byte) (0xE0 | (c >> 12));
+                    encoded[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    encoded[n++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            if (encoded.length == n) {
+                encoded = java.util.Arrays.copyOf(encoded, n + 1);
+            }
+            encoded[n++] = '\n';
+            return n;
         }
 
         private void open() throws IOException {

@@ -1,9 +1,9 @@
 package io.edgegate.dataplane.accesslog;
 
 /**
- * Builds one JSON object on a line by appending to a StringBuilder: the access log's writer formats
- * tens of thousands of lines a second on a core the proxy also needs, so no generator object,
- * writer or date formatter per line. Strings are escaped as RFC 8259 asks.
+ * Builds one JSON object on a line by appending to a StringBuilder the caller reuses: the access
+ * log's writer formats tens of thousands of lines a second on a core the proxy also needs, so no
+ * generator, writer, buffer or date formatter per line. Strings are escaped as RFC 8259 asks.
  */
 final class JsonLine {
 
@@ -22,11 +22,18 @@ final class JsonLine {
         return new Key(name);
     }
 
-    private final StringBuilder out = new StringBuilder(384);
+    private final StringBuilder out;
     private boolean first = true;
 
-    JsonLine() {
+    /** Starts an object at the end of {@code out}. */
+    JsonLine(StringBuilder out) {
+        this.out = out;
         out.append('{');
+    }
+
+    /** A line of its own (tests). */
+    JsonLine() {
+        this(new StringBuilder());
     }
 
     JsonLine string(Key name, String value) {
@@ -97,8 +104,14 @@ final class JsonLine {
         return c >= 0x20 && c != '"' && c != '\\';
     }
 
+    /** Closes the object; the line is in the builder. */
+    void close() {
+        out.append('}');
+    }
+
     String end() {
-        return out.append('}').toString();
+        close();
+        return out.toString();
     }
 
     private StringBuilder two(long value) {

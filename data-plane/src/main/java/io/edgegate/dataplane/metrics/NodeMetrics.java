@@ -28,6 +28,10 @@ public final class NodeMetrics implements AutoCloseable {
     private final UpstreamStates upstreamStates;
     private final io.micrometer.core.instrument.MultiGauge certificateExpiries;
     private final TrafficWindow traffic = new TrafficWindow();
+    /** The two latency histograms every request records into: kept outside Micrometer, striped (see LatencyHistogram). */
+    private final HistogramFamily requestDurations;
+    private final HistogramFamily upstreamDurations;
+    private final Map<String, String> commonLabels;
 
     public NodeMetrics(String nodeId) {
         this(nodeId, true);
@@ -36,11 +40,17 @@ public final class NodeMetrics implements AutoCloseable {
     /** @param enabled false: meters record nothing, /metrics is empty and egctl top shows no traffic */
     public NodeMetrics(String nodeId, boolean enabled) {
         this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC, enabled);
+        this.commonLabels = Map.of("node", nodeId);
+        int cap = enabled ? MAX_SERIES_PER_METRIC : 0;
+        this.requestDurations = new HistogramFamily("edgegate_http_request_duration_seconds",
+                "Time from a request's head to its response's head", List.of("server", "backend"), cap,
+                enabled ? metrics::countDropped : n -> { });
+        this.upstreamDurations = UpstreamStates.upstreamDurations(cap, enabled ? metrics::countDropped : n -> { });
         MeterRegistry registry = metrics.registry();
         this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
                 .description("Config revisions this node applied or rejected").register(registry);
         this.rejected = Counter.builder("edgegate.node.config.applies").tag("result", "rejected").register(registry);
-        this.upstreamStates = new UpstreamStates(registry);
+        this.upstreamStates = new UpstreamStates(registry, upstreamDurations);
         this.certificateExpiries = io.micrometer.core.instrument.MultiGauge.builder("edgegate.tls.certificate.expiry").baseUnit("seconds")
                 .description("When each certificate an HTTPServer serves expires (Unix time): alert before it does")
                 .register(registry);
@@ -57,12 +67,15 @@ public final class NodeMetrics implements AutoCloseable {
 
     public String scrape() {
         upstreamStates.refresh();
-        return metrics.scrape();
+        StringBuilder text = new StringBuilder(metrics.scrape());
+        requestDurations.render(text, commonLabels);
+        upstreamDurations.render(text, commonLabels);
+        return text.toString();
     }
 
     /** The request meters of an HTTPServer (the same across config versions, so counts carry on). */
     public RequestMeters server(String name) {
-        return servers.computeIfAbsent(name, n -> new RequestMeters(metrics.registry(), n));
+        return servers.computeIfAbsent(name, n -> new RequestMeters(metrics.registry(), n, requestDurations));
     }
 
     /** Gauges of what the node runs and whether its control plane is connected. */
@@ -124,6 +137,9 @@ public final class NodeMetrics implements AutoCloseable {
         backends.add(RequestMeters.NO_BACKEND);
         metrics.removeUnless("backend", backends);
         metrics.removeUnless("pipeline", pipelineNames);
+        requestDurations.removeUnless("server", serverNames);
+        requestDurations.removeUnless("backend", backends);
+        upstreamDurations.removeUnless("pipeline", pipelineNames);
         servers.keySet().retainAll(serverNames);
         servers.values().forEach(meters -> meters.keepOnly(pipelineNames));
     }

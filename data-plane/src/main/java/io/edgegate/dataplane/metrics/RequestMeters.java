@@ -1,15 +1,12 @@
 package io.edgegate.dataplane.metrics;
 
-import io.edgegate.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTPServer's request meters: requests by backend (the pipeline, or {@code none} when no route
@@ -24,8 +21,9 @@ public final class RequestMeters {
     private final MeterRegistry registry;
     private final String server;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
-    private final AtomicInteger activeRequests = new AtomicInteger();
-    private final AtomicInteger activeConnections = new AtomicInteger();
+    // Striped: every request of every event loop changes them, and one shared counter would bounce between cores.
+    private final LongAdder activeRequests = new LongAdder();
+    private final LongAdder activeConnections = new LongAdder();
     private final Map<ConnectionRefusal, Counter> refusals = new EnumMap<>(ConnectionRefusal.class);
 
     /** Why a connection was closed as it was accepted (or before a protocol was agreed). */
@@ -39,12 +37,15 @@ public final class RequestMeters {
         }
     }
 
-    RequestMeters(MeterRegistry registry, String server) {
+    private final HistogramFamily durations;
+
+    RequestMeters(MeterRegistry registry, String server, HistogramFamily durations) {
         this.registry = registry;
         this.server = server;
-        Gauge.builder("edgegate.http.requests.active", activeRequests, AtomicInteger::get).tags("server", server)
+        this.durations = durations;
+        Gauge.builder("edgegate.http.requests.active", activeRequests, LongAdder::sum).tags("server", server)
                 .description("Requests of the server waiting for their response head").register(registry);
-        Gauge.builder("edgegate.http.connections.active", activeConnections, AtomicInteger::get).tags("server", server)
+        Gauge.builder("edgegate.http.connections.active", activeConnections, LongAdder::sum).tags("server", server)
                 .description("Client connections open to the server").register(registry);
         for (ConnectionRefusal reason : ConnectionRefusal.values()) {
             refusals.put(reason, Counter.builder("edgegate.http.connections.refused").tags("server", server, "reason", reason.label)
@@ -53,19 +54,19 @@ public final class RequestMeters {
     }
 
     public void requestStarted() {
-        activeRequests.incrementAndGet();
+        activeRequests.increment();
     }
 
     public void requestEnded() {
-        activeRequests.decrementAndGet();
+        activeRequests.decrement();
     }
 
     public void connectionOpened() {
-        activeConnections.incrementAndGet();
+        activeConnections.increment();
     }
 
     public void connectionClosed() {
-        activeConnections.decrementAndGet();
+        activeConnections.decrement();
     }
 
     public void refused(ConnectionRefusal reason) {
@@ -94,8 +95,8 @@ public final class RequestMeters {
     /** Adds this server's counts so far to {@code totals}, and its open connections and requests. */
     void addTo(TrafficWindow.Totals totals) {
         routes.values().forEach(route -> route.addTo(totals));
-        totals.activeConnections += activeConnections.get();
-        totals.activeRequests += activeRequests.get();
+        totals.activeConnections += activeConnections.sum();
+        totals.activeRequests += activeRequests.sum();
     }
 
     /** Forgets the meters of backends no longer in the config (their series were removed from the registry). */
@@ -106,7 +107,8 @@ public final class RequestMeters {
     private final class Route {
 
         private final String backend;
-        private final Timer duration;
+        /** Null when the family is full (or metrics are off): nothing is recorded then. */
+        private final LatencyHistogram duration;
         private final CodeCounters byCode;
 
         Route(String backend) {
@@ -114,24 +116,25 @@ public final class RequestMeters {
                     .description("Requests by server, backend and status code")
                     .tags("server", server, "backend", backend, "code", code).register(registry));
             this.backend = backend;
-            this.duration = Timer.builder("edgegate.http.request.duration")
-                    .description("Time from a request's head to its response's head")
-                    .tags("server", server, "backend", backend)
-                    .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-                    .register(registry);
+            this.duration = durations.series(server, backend);
         }
 
         void addTo(TrafficWindow.Totals totals) {
-            totals.requests += duration.count();
+            if (duration == null) {
+                return;
+            }
+            long[] cumulative = duration.cumulativeCounts();
+            totals.requests += cumulative[cumulative.length - 1];
             totals.serverErrors += byCode.sum(500, 599);
-            io.micrometer.core.instrument.distribution.CountAtBucket[] buckets = duration.takeSnapshot().histogramCounts();
-            for (int i = 0; i < buckets.length && i < totals.buckets.length; i++) {
-                totals.buckets[i] += (long) buckets[i].count();
+            for (int i = 0; i < totals.buckets.length; i++) {
+                totals.buckets[i] += cumulative[i];
             }
         }
 
         void record(int code, long nanos) {
-            duration.record(nanos, TimeUnit.NANOSECONDS);
+            if (duration != null) {
+                duration.record(nanos);
+            }
             byCode.increment(code);
         }
     }

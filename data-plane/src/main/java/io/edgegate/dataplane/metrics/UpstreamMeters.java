@@ -1,15 +1,12 @@
 package io.edgegate.dataplane.metrics;
 
-import io.edgegate.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
@@ -24,11 +21,18 @@ public final class UpstreamMeters {
     private final String pipeline;
     private final String proxy;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
+    private final HistogramFamily durations;
 
+    /** Meters of a Proxy outside a node (its own latency series, never scraped). */
     public UpstreamMeters(MeterRegistry registry, String pipeline, String proxy) {
+        this(registry, pipeline, proxy, UpstreamStates.upstreamDurations(10_000));
+    }
+
+    UpstreamMeters(MeterRegistry registry, String pipeline, String proxy, HistogramFamily durations) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.proxy = proxy;
+        this.durations = durations;
     }
 
     public void answered(String upstream, int code, long nanos) {
@@ -68,7 +72,8 @@ public final class UpstreamMeters {
     private final class Server {
 
         private final String upstream;
-        private final Timer duration;
+        /** Null when the family is full (or metrics are off). */
+        private final LatencyHistogram duration;
         private final CodeCounters byCode;
         private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
 
@@ -77,19 +82,20 @@ public final class UpstreamMeters {
             this.byCode = new CodeCounters(code -> Counter.builder("edgegate.upstream.requests")
                     .description("Upstream answers by server and status code")
                     .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "code", code).register(registry));
-            this.duration = Timer.builder("edgegate.upstream.request.duration")
-                    .description("Time from sending to an upstream server to its answer's head (or the failure)")
-                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream)
-                    .serviceLevelObjectives(Metrics.LATENCY_BUCKETS).register(registry);
+            this.duration = durations.series(pipeline, proxy, upstream);
         }
 
         void answered(int code, long nanos) {
-            duration.record(nanos, TimeUnit.NANOSECONDS);
+            if (duration != null) {
+                duration.record(nanos);
+            }
             byCode.increment(code);
         }
 
         void failed(String kind, long nanos) {
-            duration.record(nanos, TimeUnit.NANOSECONDS);
+            if (duration != null) {
+                duration.record(nanos);
+            }
             Counter known = byKind.get(kind);
             if (known != null) {
                 known.increment();

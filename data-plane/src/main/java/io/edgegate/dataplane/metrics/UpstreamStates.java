@@ -32,11 +32,20 @@ public final class UpstreamStates {
     private static final List<String> CIRCUIT_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN");
 
     private final Set<Source> sources = ConcurrentHashMap.newKeySet();
+    private final MeterRegistry registry;
+    private final HistogramFamily durations;
     private final MultiGauge up;
     private final MultiGauge ejected;
     private final MultiGauge circuit;
 
+    /** States of Proxies outside a node (tests, tools): their latencies go to a family of their own. */
     public UpstreamStates(MeterRegistry registry) {
+        this(registry, upstreamDurations(10_000));
+    }
+
+    UpstreamStates(MeterRegistry registry, HistogramFamily durations) {
+        this.registry = registry;
+        this.durations = durations;
         this.up = MultiGauge.builder("edgegate.upstream.up")
                 .description("1 while the upstream server is in its pool's rotation (health checks and outlier detection)")
                 .register(registry);
@@ -46,6 +55,21 @@ public final class UpstreamStates {
         this.circuit = MultiGauge.builder("edgegate.upstream.circuit.state")
                 .description("1 for the state the pool's circuit is in")
                 .register(registry);
+    }
+
+    /** The meters of one Proxy: answers and errors by upstream server, and their latency. */
+    public UpstreamMeters meters(String pipeline, String proxy) {
+        return new UpstreamMeters(registry, pipeline, proxy, durations);
+    }
+
+    static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped) {
+        return new HistogramFamily("edgegate_upstream_request_duration_seconds",
+                "Time from sending to an upstream server to its answer's head (or the failure)",
+                List.of("pipeline", "proxy", "upstream"), maxSeries, dropped);
+    }
+
+    static HistogramFamily upstreamDurations(int maxSeries) {
+        return upstreamDurations(maxSeries, n -> { });
     }
 
     public void add(Source source) {

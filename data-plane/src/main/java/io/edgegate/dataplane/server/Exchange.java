@@ -61,7 +61,7 @@ final class Exchange {
                           RequestContext.Connection connection) {
         Exchange exchange = new Exchange(state, match.outcome() == RouteMatch.Outcome.MATCHED ? match.backend()
                 : RequestMeters.NO_BACKEND, head, channel, connection.http2(),
-                state.tracing().startServer(head, state.spec().name(), connection.scheme(), clientIp(channel), connection.http2()));
+                state.tracing().startServer(head, state.spec().name(), connection.scheme(), channel.remoteAddress(), connection.http2()));
         state.meters().requestStarted();
         exchange.active = true;
         switch (match.outcome()) {

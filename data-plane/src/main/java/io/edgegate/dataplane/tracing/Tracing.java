@@ -8,6 +8,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +46,7 @@ public final class Tracing {
      * Starts the SERVER span of a request: its parent is the trace the client sent (if any), so a
      * client's unsampled trace stays unsampled here.
      */
-    public RequestTrace startServer(HttpRequest head, String server, String scheme, String clientIp, boolean http2) {
+    public RequestTrace startServer(HttpRequest head, String server, String scheme, SocketAddress client, boolean http2) {
         if (tracer == null) {
             return RequestTrace.NONE;
         }
@@ -63,7 +65,8 @@ public final class Tracing {
                     .put(SemanticKeys.URL_PATH, query < 0 ? uri : uri.substring(0, query))
                     .put(SemanticKeys.URL_SCHEME, scheme)
                     .put(SemanticKeys.SERVER_ADDRESS, host == null ? "" : hostOnly(host))
-                    .put(SemanticKeys.CLIENT_ADDRESS, clientIp)
+                    .put(SemanticKeys.CLIENT_ADDRESS, client instanceof InetSocketAddress a && a.getAddress() != null
+                            ? a.getAddress().getHostAddress() : String.valueOf(client))
                     .put(SemanticKeys.NETWORK_PROTOCOL_VERSION, http2 ? "2" : head.protocolVersion().minorVersion() == 0 ? "1.0" : "1.1")
                     .put(SemanticKeys.EDGEGATE_SERVER, server)
                     .build());

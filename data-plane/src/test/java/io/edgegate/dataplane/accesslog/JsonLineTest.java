@@ -43,6 +43,21 @@ class JsonLineTest {
         assertThat(json.readTree(new JsonLine().millis(JsonLine.key("d"), 5_000).end()).get("d").asText()).isEqualTo("0.005");
     }
 
+    @Test
+    void theFileGetsEachLineAsUtf8WhateverItsCharacters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("access.log");
+        AccessLogOutput output = AccessLogOutput.file(file, 1 << 20, 1);
+        StringBuilder reused = new StringBuilder();
+        String[] lines = {"plain ascii", "caf\u00e9 \u2713 \ud83d\ude00 end", "x".repeat(3_000), "lone \ud83d surrogate"};
+        for (String line : lines) {
+            reused.setLength(0);
+            output.write(reused.append(line));
+        }
+        output.close();
+        assertThat(java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8))
+                .containsExactly(lines[0], lines[1], lines[2], "lone ? surrogate");
+    }
+
     private String time(long millis) {
         try {
             return json.readTree(new JsonLine().time(JsonLine.key("t"), millis).end()).get("t").asText();

@@ -34,7 +34,7 @@ class NodeTracingTest {
             Tracing tracing = NodeTracing.start("node-7", Optional.of(collector.url()), 1, Map.of());
             HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/pay?card=1");
             head.headers().set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-            RequestTrace trace = tracing.startServer(head, "edge", "http", "10.0.0.9", false);
+            RequestTrace trace = tracing.startServer(head, "edge", "http", new java.net.InetSocketAddress("10.0.0.9", 5000), false);
             assertThat(trace.traceId(head)).isEqualTo("0af7651916cd43dd8448eb211c80319c");
             trace.filterResult("auth", "");
             trace.end("payments", 502);
@@ -44,7 +44,8 @@ class NodeTracingTest {
             assertThat(span.parentSpanId()).isEqualTo("b7ad6b7169203331");
             assertThat(span.name()).isEqualTo("POST edge");
             assertThat(span.status()).isEqualTo("STATUS_CODE_ERROR");
-            assertThat(span.attributes()).containsEntry("url.path", "/pay").containsEntry("http.response.status_code", "502");
+            assertThat(span.attributes()).containsEntry("url.path", "/pay").containsEntry("http.response.status_code", "502")
+                    .containsEntry("client.address", "10.0.0.9");
             assertThat(span.resource()).containsEntry("service.name", "edgegate-data-plane").containsEntry("service.instance.id", "node-7");
         }
     }

@@ -34,7 +34,7 @@ final class ProxyFilter implements Filter {
     private final UpstreamStates.Source reporter;
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
-        UpstreamMeters meters = new UpstreamMeters(scope.meters(), scope.pipeline(), spec.name());
+        UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name());
         this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), client));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
