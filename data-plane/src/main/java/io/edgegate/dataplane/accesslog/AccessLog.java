@@ -103,8 +103,8 @@ public final class AccessLog implements AutoCloseable {
     private void drain() {
         boolean warned = false;
         int emptyPolls = 0;
-        // One builder for every line: formatting allocates nothing it keeps.
-        StringBuilder line = new StringBuilder(1024);
+        // One buffer for every line: formatting allocates nothing it keeps.
+        LineBuffer line = new LineBuffer(1024);
         while (!closed || !queue.isEmpty()) {
             AccessRecord record = queue.poll();
             if (record == null) {
@@ -124,9 +124,10 @@ public final class AccessLog implements AutoCloseable {
             emptyPolls = 0;
             queued.decrementAndGet();
             try {
-                line.setLength(0);
+                line.reset();
                 format.append(line, node, record);
-                output.write(line);
+                line.put('\n');
+                output.writeLine(line.bytes(), line.length());
                 written.incrementAndGet();
             } catch (IOException | RuntimeException e) {
                 dropped.incrementAndGet();

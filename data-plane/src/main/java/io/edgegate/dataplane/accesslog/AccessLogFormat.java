@@ -11,7 +11,7 @@ public enum AccessLogFormat {
 
     JSON {
         @Override
-        void append(StringBuilder out, String node, AccessRecord r) {
+        void append(LineBuffer out, String node, AccessRecord r) {
             JsonLine json = new JsonLine(out)
                     .time(K_TIME, r.epochMillis())
                     .string(K_NODE, node)
@@ -44,8 +44,8 @@ public enum AccessLogFormat {
     /** {@code $remote_addr - - [$time_local] "$request" $status - "$http_referer" "$http_user_agent"} (no body size: it is logged at the head). */
     COMBINED {
         @Override
-        void append(StringBuilder out, String node, AccessRecord r) {
-            out.append(r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
+        void append(LineBuffer out, String node, AccessRecord r) {
+            out.utf8(r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
                     + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " - \""
                     + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
         }
@@ -74,14 +74,14 @@ public enum AccessLogFormat {
     private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
-    /** Appends {@code record}'s line (without its newline) to {@code out}. */
-    abstract void append(StringBuilder out, String node, AccessRecord record);
+    /** Appends {@code record}'s line (without its newline) to {@code out}, as UTF-8. */
+    abstract void append(LineBuffer out, String node, AccessRecord record);
 
     /** The line of {@code record}, as a string of its own. */
     String line(String node, AccessRecord record) {
-        StringBuilder out = new StringBuilder(256);
+        LineBuffer out = new LineBuffer(256);
         append(out, node, record);
-        return out.toString();
+        return new String(out.bytes(), 0, out.length(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String quoted(String value) {

@@ -12,8 +12,15 @@ import java.nio.file.StandardOpenOption;
 /** Where access-log lines go: only ever called from the log's own writer thread. */
 public interface AccessLogOutput {
 
-    /** Writes {@code line} and a newline; {@code line} may be reused by the caller once this returns. */
-    void write(CharSequence line) throws IOException;
+    /** Writes one line: {@code length} bytes of UTF-8 ending in a newline, which the caller reuses once this returns. */
+    void writeLine(byte[] bytes, int length) throws IOException;
+
+    /** Writes {@code line} and a newline. */
+    default void write(CharSequence line) throws IOException {
+        LineBuffer buffer = new LineBuffer(line.length() + 16);
+        buffer.utf8(line).put('\n');
+        writeLine(buffer.bytes(), buffer.length());
+    }
 
     void flush() throws IOException;
 
@@ -24,8 +31,8 @@ public interface AccessLogOutput {
         PrintStream out = System.out;
         return new AccessLogOutput() {
             @Override
-            public void write(CharSequence line) {
-                out.append(line).append('\n');
+            public void writeLine(byte[] bytes, int length) {
+                out.write(bytes, 0, length);
             }
 
             @Override
@@ -53,8 +60,6 @@ public interface AccessLogOutput {
         private final int keep;
         private OutputStream stream;
         private long size;
-        /** A line encoded as UTF-8, reused from line to line. */
-        private byte[] encoded = new byte[1024];
         /** When to look again whether someone moved the file away (once a second, not a stat per line). */
         private long checkMovedAtNanos;
 
@@ -67,8 +72,7 @@ public interface AccessLogOutput {
         private boolean regular;
 
         @Override
-        public void write(CharSequence line) throws IOException {
-            int length = encode(line);
+        public void writeLine(byte[] bytes, int length) throws IOException {
             if (stream != null && regular && System.nanoTime() - checkMovedAtNanos > 0) {
                 checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
                 if (!Files.exists(file)) {
@@ -83,43 +87,8 @@ public interface AccessLogOutput {
             if (stream == null) {
                 open();
             }
-            stream.write(encoded, 0, length);
+            stream.write(bytes, 0, length);
             size += length;
-        }
-
-        /** UTF-8 of {@code line} and a newline into {@link #encoded}; its length. */
-        private int encode(CharSequence line) {
-            int n = 0;
-            int last = line.length() - 1;
-            for (int i = 0; i <= last; i++) {
-                if (encoded.length - n < 4) {
-                    encoded = java.util.Arrays.copyOf(encoded, encoded.length * 2);
-                }
-                char c = line.charAt(i);
-                if (c < 0x80) {
-                    encoded[n++] = (byte) c;
-                } else if (c < 0x800) {
-                    encoded[n++] = (byte) (0xC0 | (c >> 6));
-                    encoded[n++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i < last && Character.isLowSurrogate(line.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, line.charAt(++i));
-                    encoded[n++] = (byte) (0xF0 | (cp >> 18));
-                    encoded[n++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    encoded[n++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    encoded[n++] = (byte) (0x80 | (cp & 0x3F));
-                } else if (Character.isSurrogate(c)) {
-                    encoded[n++] = '?';
-                } else {
-                    encoded[n++] = (byte) (0xE0 | (c >> 12));
-                    encoded[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    encoded[n++] = (byte) (0x80 | (c & 0x3F));
-                }
-            }
-            if (encoded.length == n) {
-                encoded = java.util.Arrays.copyOf(encoded, n + 1);
-            }
-            encoded[n++] = '\n';
-            return n;
         }
 
         private void open() throws IOException {

@@ -1,13 +1,13 @@
 package io.edgegate.dataplane.accesslog;
 
 /**
- * Builds one JSON object on a line by appending to a StringBuilder the caller reuses: the access
- * log's writer formats tens of thousands of lines a second on a core the proxy also needs, so no
- * generator, writer, buffer or date formatter per line. Strings are escaped as RFC 8259 asks.
+ * Builds one JSON object on a line, as UTF-8, in a buffer the caller reuses: the access log's
+ * writer formats tens of thousands of lines a second on a core the proxy also needs, so no
+ * generator, writer, string or date formatter per line. Strings are escaped as RFC 8259 asks.
  */
 final class JsonLine {
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final String HEX = "0123456789abcdef";
 
     /** A field's name, quoted once: {@code "server":}. */
     static final class Key {
@@ -22,31 +22,31 @@ final class JsonLine {
         return new Key(name);
     }
 
-    private final StringBuilder out;
+    private final LineBuffer out;
     private boolean first = true;
 
     /** Starts an object at the end of {@code out}. */
-    JsonLine(StringBuilder out) {
+    JsonLine(LineBuffer out) {
         this.out = out;
-        out.append('{');
+        out.put('{');
     }
 
     /** A line of its own (tests). */
     JsonLine() {
-        this(new StringBuilder());
+        this(new LineBuffer(256));
     }
 
     JsonLine string(Key name, String value) {
         name(name);
-        out.append('"');
+        out.put('"');
         escape(value);
-        out.append('"');
+        out.put('"');
         return this;
     }
 
     JsonLine number(Key name, long value) {
         name(name);
-        out.append(value);
+        out.number(value);
         return this;
     }
 
@@ -54,28 +54,22 @@ final class JsonLine {
     JsonLine millis(Key name, long nanos) {
         name(name);
         long micros = nanos / 1_000;
-        out.append(micros / 1_000).append('.');
+        out.number(micros / 1_000).put('.');
         long fraction = micros % 1_000;
-        if (fraction < 100) {
-            out.append('0');
-        }
-        if (fraction < 10) {
-            out.append('0');
-        }
-        out.append(fraction);
+        out.put((char) ('0' + fraction / 100)).put((char) ('0' + fraction / 10 % 10)).put((char) ('0' + fraction % 10));
         return this;
     }
 
     JsonLine nullValue(Key name) {
         name(name);
-        out.append("null");
+        out.ascii("null");
         return this;
     }
 
     /** UTC, ISO 8601 with milliseconds: 2026-11-30T00:58:12.345Z. */
     JsonLine time(Key name, long epochMillis) {
         name(name);
-        out.append('"');
+        out.put('"');
         long days = Math.floorDiv(epochMillis, 86_400_000L);
         long millisOfDay = Math.floorMod(epochMillis, 86_400_000L);
         // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
@@ -88,71 +82,71 @@ final class JsonLine {
         long day = dayOfYear - (153 * mp + 2) / 5 + 1;
         long month = mp < 10 ? mp + 3 : mp - 9;
         long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        out.append(year).append('-');
-        two(month).append('-');
-        two(day).append('T');
-        two(millisOfDay / 3_600_000).append(':');
-        two(millisOfDay / 60_000 % 60).append(':');
-        two(millisOfDay / 1_000 % 60).append('.');
+        out.number(year).put('-');
+        two(month).put('-');
+        two(day).put('T');
+        two(millisOfDay / 3_600_000).put(':');
+        two(millisOfDay / 60_000 % 60).put(':');
+        two(millisOfDay / 1_000 % 60).put('.');
         long millis = millisOfDay % 1_000;
-        out.append((char) ('0' + millis / 100)).append((char) ('0' + millis / 10 % 10)).append((char) ('0' + millis % 10));
-        out.append("Z\"");
+        out.put((char) ('0' + millis / 100)).put((char) ('0' + millis / 10 % 10)).put((char) ('0' + millis % 10));
+        out.ascii("Z\"");
         return this;
     }
 
-    private static boolean needsNoEscape(char c) {
-        return c >= 0x20 && c != '"' && c != '\\';
-    }
-
-    /** Closes the object; the line is in the builder. */
+    /** Closes the object; the line is in the buffer. */
     void close() {
-        out.append('}');
+        out.put('}');
     }
 
+    /** Closes the object and gives the line as a string (tests). */
     String end() {
         close();
-        return out.toString();
+        return new String(out.bytes(), 0, out.length(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private StringBuilder two(long value) {
-        return out.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    private LineBuffer two(long value) {
+        return out.put((char) ('0' + value / 10)).put((char) ('0' + value % 10));
     }
 
     private void name(Key name) {
         if (!first) {
-            out.append(',');
+            out.put(',');
         }
         first = false;
-        out.append(name.quoted);
+        out.ascii(name.quoted);
     }
 
     private void escape(String value) {
         int plain = 0;
-        while (plain < value.length() && needsNoEscape(value.charAt(plain))) {
+        while (plain < value.length() && isPlain(value.charAt(plain))) {
             plain++;
         }
-        if (plain == value.length()) {
-            // Nearly always: copied whole, not char by char.
-            out.append(value);
-            return;
-        }
-        out.append(value, 0, plain);
+        // Nearly always the whole value: one bulk copy.
+        out.copyLatin1(value, 0, plain);
         for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
+                case '"' -> out.ascii("\\\"");
+                case '\\' -> out.ascii("\\\\");
+                case '\n' -> out.ascii("\\n");
+                case '\r' -> out.ascii("\\r");
+                case '\t' -> out.ascii("\\t");
                 default -> {
                     if (c < 0x20) {
-                        out.append("\\u00").append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                        out.ascii("\\u00").put(HEX.charAt((c >> 4) & 0xF)).put(HEX.charAt(c & 0xF));
+                    } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                        out.codePoint(Character.toCodePoint(c, value.charAt(++i)));
                     } else {
-                        out.append(c);
+                        out.utf8(c);
                     }
                 }
             }
         }
+    }
+
+    /** ASCII that JSON takes as it is. */
+    private static boolean isPlain(char c) {
+        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
     }
 }
