@@ -203,6 +203,41 @@ class NodeMetricsTest {
         }
     }
 
+    @Test
+    void everyAttemptOfARetriedRequestIsCountedAgainstItsServer() throws Exception {
+        try (EchoBackend flaky = EchoBackend.start("flaky")) {
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("retried", port, "retried-pool"), """
+                    kind: Pipeline
+                    name: retried-pool
+                    resilience:
+                    - name: thrice
+                      kind: Retry
+                      maxAttempts: 3
+                      waitDuration: 10ms
+                    flow:
+                    - filter: proxy
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                        retryPolicy: thrice
+                        failureCodes: [503]
+                    """.formatted(flaky.url()));
+            flaky.failNext(2, io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE);
+            assertThat(node.get(port, "/twice-refused").statusCode()).isEqualTo(200);
+            String metrics = node.scrape();
+            Map<String, String> upstream = Map.of("pipeline", "retried-pool", "proxy", "proxy", "upstream", flaky.url());
+            // The client saw one 200; the server answered three times, and each answer is its own.
+            assertThat(value(metrics, "edgegate_upstream_requests_total", with(upstream, "code", "503"))).hasValue(2.0);
+            assertThat(value(metrics, "edgegate_upstream_requests_total", with(upstream, "code", "200"))).hasValue(1.0);
+            assertThat(value(metrics, "edgegate_upstream_request_duration_seconds_count", upstream)).hasValue(3.0);
+            assertThat(value(metrics, "edgegate_http_requests_total", Map.of("server", "retried", "code", "200"))).hasValue(1.0);
+        }
+    }
+
     private static Map<String, String> with(Map<String, String> labels, String key, String value) {
         Map<String, String> out = new java.util.HashMap<>(labels);
         out.put(key, value);

@@ -66,7 +66,7 @@ final class ProxyFilter implements Filter {
     private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters) {
 
         PoolCall through(ServerPool pool) {
-            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client)));
+            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client)), meters);
             if (mirror.isPresent()) {
                 attempts = new MirroringCall(mirror.get(), attempts);
             }

@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.ResponseFlag;
 import io.edgegate.dataplane.pipeline.RequestKeys;
@@ -33,11 +34,18 @@ final class RetryingCall implements UpstreamCall {
 
     private final Function<RequestContext, RetryPlan> plans;
     private final UpstreamCall next;
+    /** Where each attempt that is retried is counted (the last one is counted with the Proxy's answer). */
+    private final UpstreamMeters meters;
 
     /** {@code plans} gives a request's retry plan ({@link RetryPlan#NONE}: one attempt). */
     RetryingCall(Function<RequestContext, RetryPlan> plans, UpstreamCall next) {
+        this(plans, next, new UpstreamMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "", ""));
+    }
+
+    RetryingCall(Function<RequestContext, RetryPlan> plans, UpstreamCall next, UpstreamMeters meters) {
         this.plans = plans;
         this.next = next;
+        this.meters = meters;
     }
 
     /** The pool's own plan (v2 retryPolicy, each request counted for its budget), else a Retryer's on the request. */
@@ -82,6 +90,7 @@ final class RetryingCall implements UpstreamCall {
         RequestContext context = exchange.context();
         BodyStream sent = replay != null ? new FixedBody(replay.retainedDuplicate())
                 : attemptNumber == 1 ? body : BodyStream.EMPTY;
+        long sentAt = System.nanoTime();
         next.send(exchange, server, sent).whenComplete((response, error) -> {
             Throwable cause = Causes.unwrap(error);
             int status = response != null ? response.head().status().code() : 0;
@@ -101,8 +110,13 @@ final class RetryingCall implements UpstreamCall {
                 return;
             }
             exchange.pool().finished(server, response == null ? null : response.head());
+            // The server's answer (or failure) counts, though the client never sees it.
             if (response != null) {
+                meters.answered(server.url(), status, System.nanoTime() - sentAt);
                 response.body().discard();
+            } else {
+                meters.failed(server.url(), cause instanceof ResponseTimeout ? "timeout" : UpstreamMeters.kind(cause),
+                        System.nanoTime() - sentAt);
             }
             context.eventLoop().schedule(() -> {
                 Upstream again = exchange.pool().pick(context);
