@@ -294,6 +294,29 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                 """.formatted(name, port, pipeline);
     }
 
+    /** A v2 pipeline whose Proxy tries {@code url} up to {@code maxAttempts} times while it answers 503. */
+    public static String retriedPipeline(String name, int maxAttempts, String url) {
+        return """
+                name: %s
+                kind: Pipeline
+                resilience:
+                - name: retry
+                  kind: Retry
+                  maxAttempts: %d
+                  waitDuration: 10ms
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - url: %s
+                    retryPolicy: retry
+                    failureCodes: [503]
+                """.formatted(name, maxAttempts, url);
+    }
+
     /** A v1 pipeline whose Proxy balances over {@code urls} with {@code policy}. */
     public static String proxyPipeline(String name, String policy, String... urls) {
         StringBuilder servers = new StringBuilder();

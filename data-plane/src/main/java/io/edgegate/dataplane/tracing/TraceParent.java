@@ -14,10 +14,14 @@ final class TraceParent {
     private TraceParent() {
     }
 
-    /** The trace id, or empty when the header is absent or malformed (or all zeros, which W3C declares invalid). */
+    /**
+     * The trace id, or empty when the header is absent or malformed as W3C reads it: version ff,
+     * version 00 with anything after its 55 characters, or an all-zero trace id.
+     */
     static String traceId(HttpHeaders headers) {
         String value = headers.get("traceparent");
-        if (value == null || value.length() < 55 || value.charAt(2) != '-' || value.charAt(TRACE_ID_END) != '-') {
+        if (value == null || value.length() < 55 || value.charAt(2) != '-' || value.charAt(TRACE_ID_END) != '-'
+                || value.startsWith("ff") || (value.startsWith("00") && value.length() != 55)) {
             return "";
         }
         boolean zero = true;

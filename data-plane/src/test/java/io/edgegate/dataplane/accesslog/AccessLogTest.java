@@ -108,25 +108,8 @@ class AccessLogTest {
                       - pathPrefix: /retried
                         backend: retried-proxy
                     """.formatted(port), LocalNode.example("filters/rate-limiter.yaml", app.url()),
-                    LocalNode.proxyPipeline("refused-proxy", "roundRobin", "http://127.0.0.1:" + FreePorts.pick()), """
-                    name: retried-proxy
-                    kind: Pipeline
-                    resilience:
-                    - name: twice
-                      kind: Retry
-                      maxAttempts: 2
-                      waitDuration: 10ms
-                    flow:
-                    - filter: proxy
-                    filters:
-                    - name: proxy
-                      kind: Proxy
-                      pools:
-                      - servers:
-                        - url: %s
-                        retryPolicy: twice
-                        failureCodes: [503]
-                    """.formatted(app.url()));
+                    LocalNode.proxyPipeline("refused-proxy", "roundRobin", "http://127.0.0.1:" + FreePorts.pick()),
+                    LocalNode.retriedPipeline("retried-proxy", 2, app.url()));
             long before = node.accessLog().written();
             assertThat(get(port, "/nowhere", "no-route")).isEqualTo(404);
             assertThat(get(port, "/refused", "connect-failed")).isEqualTo(502);

@@ -207,25 +207,7 @@ class NodeMetricsTest {
     void everyAttemptOfARetriedRequestIsCountedAgainstItsServer() throws Exception {
         try (EchoBackend flaky = EchoBackend.start("flaky")) {
             int port = FreePorts.pick();
-            node.apply(LocalNode.server("retried", port, "retried-pool"), """
-                    kind: Pipeline
-                    name: retried-pool
-                    resilience:
-                    - name: thrice
-                      kind: Retry
-                      maxAttempts: 3
-                      waitDuration: 10ms
-                    flow:
-                    - filter: proxy
-                    filters:
-                    - name: proxy
-                      kind: Proxy
-                      pools:
-                      - servers:
-                        - url: %s
-                        retryPolicy: thrice
-                        failureCodes: [503]
-                    """.formatted(flaky.url()));
+            node.apply(LocalNode.server("retried", port, "retried-pool"), LocalNode.retriedPipeline("retried-pool", 3, flaky.url()));
             flaky.failNext(2, io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE);
             assertThat(node.get(port, "/twice-refused").statusCode()).isEqualTo(200);
             String metrics = node.scrape();

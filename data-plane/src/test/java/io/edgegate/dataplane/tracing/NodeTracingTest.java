@@ -60,6 +60,12 @@ class NodeTracingTest {
         assertThat(RequestTrace.NONE.traceId(head)).as("all zeros is invalid").isEmpty();
         head.headers().set("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
         assertThat(RequestTrace.NONE.traceId(head)).as("upper case is invalid").isEmpty();
+        head.headers().set("traceparent", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(RequestTrace.NONE.traceId(head)).as("version ff is invalid").isEmpty();
+        head.headers().set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
+        assertThat(RequestTrace.NONE.traceId(head)).as("version 00 is exactly 55 characters").isEmpty();
+        head.headers().set("traceparent", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
+        assertThat(RequestTrace.NONE.traceId(head)).as("a later version may carry more").isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         head.headers().set("traceparent", "garbage");
         assertThat(RequestTrace.NONE.traceId(head)).isEmpty();
     }

@@ -100,6 +100,25 @@ class TracingTest {
     }
 
     @Test
+    void aMalformedOrHostileTraceparentStartsATraceOfOurOwn() throws Exception {
+        node.apply(tracedServer("sampleRate: 1"), pipeline("mainPool:\n      servers:\n      - url: " + app.url()));
+        List<String> hostile = List.of("garbage", "00-" + "0".repeat(32) + "-" + randomHex(16) + "-01",
+                "ff-" + randomHex(32) + "-" + randomHex(16) + "-01", "00-" + randomHex(32).toUpperCase() + "-" + randomHex(16) + "-01",
+                "00-" + randomHex(32) + "-" + randomHex(16) + "-01-" + "x".repeat(4_000));
+        for (String value : hostile) {
+            assertThat(get("/h", Map.of("traceparent", value, "tracestate", "k=" + "v".repeat(2_000))).statusCode()).isEqualTo(200);
+        }
+        assertThat(app.received()).hasSize(hostile.size());
+        for (int i = 0; i < hostile.size(); i++) {
+            String sent = app.received().get(i).header("traceparent");
+            assertThat(sent).as("replaced: " + hostile.get(i)).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+            String trace = sent.split("-")[1];
+            assertThat(hostile.get(i)).doesNotContain(trace);
+            assertThat(only(awaitSpans(trace, 2), "SPAN_KIND_SERVER").parentSpanId()).as("a root of its own").isEmpty();
+        }
+    }
+
+    @Test
     void sampleRateZeroTracesNothingButStillSendsAContextUpstream() throws Exception {
         node.apply(tracedServer("sampleRate: 0"), pipeline("mainPool:\n      servers:\n      - url: " + app.url()));
         for (int i = 0; i < 20; i++) {
