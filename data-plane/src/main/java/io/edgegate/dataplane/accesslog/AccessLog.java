@@ -1,30 +1,42 @@
 package io.edgegate.dataplane.accesslog;
 
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access log: event loops hand records to a bounded, lock-free queue and never wait; a
- * writer thread of its own formats and writes them. When the queue is full (the disk is slow,
- * full or blocked) the record is dropped and counted, and requests keep their pace. Successful
- * requests may be sampled; errors (status 400 and above) are always kept.
+ * The access log. Each event loop formats its lines itself, while the request's data is still in
+ * its cache, into a chunk of its own, and hands the chunk to a writer thread when it is full or a
+ * few milliseconds after its first line: no lock, atomic or queue operation per line, and the
+ * writer does one write per chunk. The queue of chunks is bounded in lines; when it is full (the
+ * disk is slow, full or blocked) new lines are dropped and counted, and requests keep their pace.
+ * Successful requests may be sampled; errors (status 400 and above) are always kept.
+ *
+ * <p>Lines of one event loop stay in order; lines of two loops interleave by chunk, as the
+ * per-worker buffers of NGINX's {@code access_log ... buffer=} do.
  */
 public final class AccessLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
 
-    /** While lines come, the writer polls the queue this often; after this many empty polls it sleeps until woken. */
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final int POLLS_BEFORE_SLEEP = 200;
+    /** The longest a line waits on its event loop before it is handed to the writer. */
+    private static final long FLUSH_MILLIS = 5;
+    /** Emptied chunks kept for reuse rather than allocated anew. */
+    private static final int SPARE_CHUNKS = 16;
 
     private final boolean enabled;
     private final String node;
@@ -32,14 +44,22 @@ public final class AccessLog implements AutoCloseable {
     private final AccessLogOutput output;
     private final int capacity;
     private final double sample;
-    private final Queue<AccessRecord> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
+    private final FastThreadLocal<LoopBatch> batches = new FastThreadLocal<>();
+    /** Every loop's batch, for close to hand over what is left. */
+    private final Set<LoopBatch> allBatches = ConcurrentHashMap.newKeySet();
+    private final Queue<LineChunk> chunks = new ConcurrentLinkedQueue<>();
+    private final Queue<LineChunk> spare = new ConcurrentLinkedQueue<>();
+    /** Lines in chunks handed to the writer and not written yet: the bound on the queue. */
+    private final AtomicInteger queuedLines = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
+    private final LongAdder dropped = new LongAdder();
     private final Thread writer;
     /** Set while the writer waits for work; the one caller that clears it wakes the writer. */
     private final AtomicBoolean idle = new AtomicBoolean();
+    /** No new lines are admitted. */
     private volatile boolean closed;
+    /** Every line is handed over: the writer writes what is queued and stops. */
+    private volatile boolean finishing;
 
     private AccessLog(boolean enabled, String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
         this.enabled = enabled;
@@ -57,38 +77,68 @@ public final class AccessLog implements AutoCloseable {
         return new AccessLog(false, "", AccessLogFormat.JSON, null, 0, 0);
     }
 
-    /** @param sample the share of successful requests logged (1: all); errors are always logged */
+    /**
+     * @param capacity lines queued for the writer at most (a whole chunk is taken when none is queued)
+     * @param sample the share of successful requests logged (1: all); errors are always logged
+     */
     public static AccessLog start(String node, AccessLogFormat format, AccessLogOutput output, int capacity, double sample) {
         AccessLog accessLog = new AccessLog(true, node, format, output, capacity, sample);
         accessLog.writer.start();
         return accessLog;
     }
 
-    /**
-     * Whether a request of this status is logged: on, sampled in and room in the queue (the place is
-     * then taken). Asked before the record is made, so a sampled-out or dropped request costs nothing.
-     */
+    /** Whether a request of this status is logged: on and sampled in. Asked before the record is made. */
     public boolean admit(int status) {
         if (!enabled || closed) {
             return false;
         }
-        if (status < 400 && sample < 1 && ThreadLocalRandom.current().nextDouble() >= sample) {
-            return false;
-        }
-        if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
-            dropped.incrementAndGet();
-            return false;
-        }
-        return true;
+        return status >= 400 || sample >= 1 || ThreadLocalRandom.current().nextDouble() < sample;
     }
 
-    /** Called on an event loop after {@link #admit} said yes: never blocks. */
+    /**
+     * Logs a request answered on {@code loop}, from that loop: formatted now into the loop's chunk.
+     * Never blocks. Called from any other thread, it is handed over at once.
+     */
+    public void log(AccessRecord record, EventExecutor loop) {
+        if (!loop.inEventLoop()) {
+            log(record);
+            return;
+        }
+        LoopBatch batch = batches.get();
+        if (batch == null || batch.loop != loop) {
+            batch = new LoopBatch(loop);
+            batches.set(batch);
+            allBatches.add(batch);
+        }
+        LineBuffer line = batch.line;
+        if (!formatted(line, record)) {
+            return;
+        }
+        LineChunk chunk = batch.chunk;
+        if (chunk != null && !chunk.fits(line.length())) {
+            if (!handOver(chunk, false)) {
+                // The writer is behind: this line goes, the full chunk waits for room.
+                dropped.increment();
+                return;
+            }
+            chunk = batch.chunk = null;
+        }
+        if (chunk == null) {
+            chunk = batch.chunk = newChunk(line.length());
+            scheduleFlush(batch);
+        }
+        chunk.add(line.bytes(), line.length());
+    }
+
+    /** Logs a request from a thread that is no event loop: its line is handed to the writer at once. */
     public void log(AccessRecord record) {
-        queue.add(record);
-        // Only the caller that finds the writer idle wakes it: one unpark, not one per request.
-        if (idle.get() && idle.compareAndSet(true, false)) {
-            LockSupport.unpark(writer);
+        LineBuffer line = new LineBuffer(512);
+        if (formatted(line, record)) {
+            LineChunk chunk = new LineChunk(line.length());
+            chunk.add(line.bytes(), line.length());
+            if (!handOver(chunk, false)) {
+                dropped.increment();
+            }
         }
     }
 
@@ -97,51 +147,110 @@ public final class AccessLog implements AutoCloseable {
     }
 
     public long dropped() {
-        return dropped.get();
+        return dropped.sum();
+    }
+
+    private boolean formatted(LineBuffer line, AccessRecord record) {
+        try {
+            line.reset();
+            format.append(line, node, record);
+            line.put('\n');
+            return true;
+        } catch (RuntimeException e) {
+            dropped.increment();
+            log.warn("cannot format an access-log line: {}", e.toString());
+            return false;
+        }
+    }
+
+    private LineChunk newChunk(int lineLength) {
+        if (lineLength > LineChunk.SIZE) {
+            return new LineChunk(lineLength);
+        }
+        LineChunk reused = spare.poll();
+        return reused != null ? reused : new LineChunk(LineChunk.SIZE);
+    }
+
+    private void scheduleFlush(LoopBatch batch) {
+        if (batch.flushScheduled) {
+            return;
+        }
+        batch.flushScheduled = true;
+        try {
+            batch.loop.schedule(() -> flushBatch(batch), FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // The loop is shutting down: close hands its lines over.
+            batch.flushScheduled = false;
+        }
+    }
+
+    /** On the batch's loop: hands its part-filled chunk over, or tries again shortly when the queue is full. */
+    private void flushBatch(LoopBatch batch) {
+        batch.flushScheduled = false;
+        LineChunk chunk = batch.chunk;
+        if (chunk == null || chunk.isEmpty()) {
+            return;
+        }
+        if (handOver(chunk, closed)) {
+            batch.chunk = null;
+        } else {
+            scheduleFlush(batch);
+        }
+    }
+
+    /** Queues {@code chunk} for the writer unless that would pass the capacity (a chunk always fits an empty queue). */
+    private boolean handOver(LineChunk chunk, boolean evenWhenFull) {
+        int lines = chunk.lines();
+        int before = queuedLines.getAndAdd(lines);
+        if (!evenWhenFull && before > 0 && before + lines > capacity) {
+            queuedLines.addAndGet(-lines);
+            return false;
+        }
+        chunks.add(chunk);
+        // Only the caller that finds the writer idle wakes it: one unpark, not one per chunk.
+        if (idle.get() && idle.compareAndSet(true, false)) {
+            LockSupport.unpark(writer);
+        }
+        return true;
     }
 
     private void drain() {
         boolean warned = false;
-        int emptyPolls = 0;
-        // One buffer for every line: formatting allocates nothing it keeps.
-        LineBuffer line = new LineBuffer(1024);
-        while (!closed || !queue.isEmpty()) {
-            AccessRecord record = queue.poll();
-            if (record == null) {
-                flush();
-                if (++emptyPolls < POLLS_BEFORE_SLEEP) {
-                    // Traffic flows: look again in a millisecond rather than have an event loop wake us per line.
-                    LockSupport.parkNanos(POLL_NANOS);
-                    continue;
+        while (true) {
+            LineChunk chunk = chunks.poll();
+            if (chunk == null) {
+                flushOutput();
+                if (finishing && chunks.isEmpty()) {
+                    break;
                 }
                 idle.set(true);
-                if (queue.isEmpty() && !closed) {
+                if (chunks.isEmpty() && !finishing) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
                 }
                 idle.set(false);
                 continue;
             }
-            emptyPolls = 0;
-            queued.decrementAndGet();
             try {
-                line.reset();
-                format.append(line, node, record);
-                line.put('\n');
-                output.writeLine(line.bytes(), line.length());
-                written.incrementAndGet();
+                output.write(chunk.bytes(), chunk.length());
+                written.addAndGet(chunk.lines());
             } catch (IOException | RuntimeException e) {
-                dropped.incrementAndGet();
+                dropped.add(chunk.lines());
                 if (!warned) {
                     log.warn("cannot write the access log ({}); lines are dropped and counted until it works again", e.toString());
                     warned = true;
                 }
             }
+            queuedLines.addAndGet(-chunk.lines());
+            if (chunk.reusable() && spare.size() < SPARE_CHUNKS) {
+                chunk.clear();
+                spare.add(chunk);
+            }
         }
-        flush();
+        flushOutput();
         output.close();
     }
 
-    private void flush() {
+    private void flushOutput() {
         try {
             output.flush();
         } catch (IOException e) {
@@ -149,15 +258,44 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
+    /** Hands over every loop's pending lines (after the loops have stopped, or on them), writes them and stops the writer. */
     @Override
     public void close() {
         if (!enabled) {
             return;
         }
         closed = true;
+        for (LoopBatch batch : allBatches) {
+            handOverAtClose(batch);
+        }
+        finishing = true;
         LockSupport.unpark(writer);
         try {
             writer.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handOverAtClose(LoopBatch batch) {
+        EventExecutor loop = batch.loop;
+        try {
+            if (loop.inEventLoop() || loop.awaitTermination(0, TimeUnit.MILLISECONDS)) {
+                flushBatch(batch);
+            } else if (!loop.isShuttingDown()) {
+                loop.submit(() -> flushBatch(batch)).await(1, TimeUnit.SECONDS);
+            } else if (loop.awaitTermination(1, TimeUnit.SECONDS)) {
+                flushBatch(batch);
+            }
+        } catch (RejectedExecutionException e) {
+            // It began shutting down meanwhile: once it has stopped its batch is ours.
+            try {
+                if (loop.awaitTermination(1, TimeUnit.SECONDS)) {
+                    flushBatch(batch);
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -12,14 +12,14 @@ import java.nio.file.StandardOpenOption;
 /** Where access-log lines go: only ever called from the log's own writer thread. */
 public interface AccessLogOutput {
 
-    /** Writes one line: {@code length} bytes of UTF-8 ending in a newline, which the caller reuses once this returns. */
-    void writeLine(byte[] bytes, int length) throws IOException;
+    /** Writes whole lines: {@code length} bytes of UTF-8, each line ending in a newline; the caller reuses the array once this returns. */
+    void write(byte[] bytes, int length) throws IOException;
 
     /** Writes {@code line} and a newline. */
     default void write(CharSequence line) throws IOException {
         LineBuffer buffer = new LineBuffer(line.length() + 16);
         buffer.utf8(line).put('\n');
-        writeLine(buffer.bytes(), buffer.length());
+        write(buffer.bytes(), buffer.length());
     }
 
     void flush() throws IOException;
@@ -31,7 +31,7 @@ public interface AccessLogOutput {
         PrintStream out = System.out;
         return new AccessLogOutput() {
             @Override
-            public void writeLine(byte[] bytes, int length) {
+            public void write(byte[] bytes, int length) {
                 out.write(bytes, 0, length);
             }
 
@@ -72,7 +72,7 @@ public interface AccessLogOutput {
         private boolean regular;
 
         @Override
-        public void writeLine(byte[] bytes, int length) throws IOException {
+        public void write(byte[] bytes, int length) throws IOException {
             if (stream != null && regular && System.nanoTime() - checkMovedAtNanos > 0) {
                 checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
                 if (!Files.exists(file)) {
@@ -81,13 +81,32 @@ public interface AccessLogOutput {
                     stream = null;
                 }
             }
-            if (stream != null && regular && size + length > maxBytes) {
+            if (stream == null) {
+                open();
+            }
+            if (regular && size + length > maxBytes) {
+                // Rotate between two lines, so no file passes its size (unless one line alone does).
+                for (int from = 0; from < length; ) {
+                    int end = from;
+                    while (end < length && bytes[end++] != '\n') {
+                        // up to and including the newline
+                    }
+                    append(bytes, from, end - from);
+                    from = end;
+                }
+                return;
+            }
+            append(bytes, 0, length);
+        }
+
+        private void append(byte[] bytes, int from, int length) throws IOException {
+            if (stream != null && regular && size > 0 && size + length > maxBytes) {
                 rotate();
             }
             if (stream == null) {
                 open();
             }
-            stream.write(bytes, 0, length);
+            stream.write(bytes, from, length);
             size += length;
         }
 

@@ -14,6 +14,7 @@ import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.route.RouteMatch;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.netty.channel.Channel;
+import io.netty.util.AsciiString;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class Exchange {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    /** Its hash computed once, not per request. */
+    private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
 
     private final CompletableFuture<Response> response = new CompletableFuture<>();
     private final long startNanos = System.nanoTime();
@@ -95,7 +98,7 @@ final class Exchange {
         long nanos = System.nanoTime() - refused.startNanos;
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(refused.record(status, nanos));
+            state.accessLog().log(refused.record(status, nanos), channel.eventLoop());
         }
     }
 
@@ -157,17 +160,17 @@ final class Exchange {
         trace.end(backend, status);
         state.meters().record(backend, status, nanos);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(record(status, nanos));
+            state.accessLog().log(record(status, nanos), channel.eventLoop());
         }
         response.complete(answer);
     }
 
-    /** The request as the access log tells it (captured here, formatted on the log's thread). */
+    /** The request as the access log tells it. */
     private AccessRecord record(int status, long nanos) {
         var headers = head.headers();
         int query = uri.indexOf('?');
         String client = context != null ? context.clientIp() : clientIp(channel);
-        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get("X-Request-Id")),
+        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get(X_REQUEST_ID)),
                 trace.traceId(head), client,
                 head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
                 http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,

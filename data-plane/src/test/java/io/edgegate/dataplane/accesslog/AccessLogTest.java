@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -171,6 +174,91 @@ class AccessLogTest {
                 accessLog.close();
             }
         }
+    }
+
+    @Test
+    void linesOfEventLoopsReachTheFileWithinMillisecondsAndInTheirLoopsOrder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);
+        EventLoopGroup loops = new DefaultEventLoopGroup(2);
+        try {
+            List<EventLoop> both = List.of(loops.next(), loops.next());
+            // A trickle: one line per loop, far from filling a chunk, still arrives on its own.
+            for (EventLoop loop : both) {
+                loop.submit(() -> accessLog.log(record(200, "/trickle"), loop)).sync();
+            }
+            await().atMost(Duration.ofSeconds(2)).until(() -> accessLog.written() == 2);
+            assertThat(Files.readAllLines(file)).hasSize(2).allMatch(line -> line.contains("\"path\":\"/trickle\""));
+
+            // A flood over several chunks from both loops: every line whole, each loop's in its order.
+            for (int l = 0; l < 2; l++) {
+                EventLoop loop = both.get(l);
+                String prefix = "/loop" + l + "/";
+                loop.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        accessLog.log(record(200, prefix + i), loop);
+                    }
+                }).sync();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.written() == 4_002);
+            List<String> lines = Files.readAllLines(file);
+            assertThat(lines).hasSize(4_002);
+            for (int l = 0; l < 2; l++) {
+                String prefix = "/loop" + l + "/";
+                List<Integer> order = new ArrayList<>();
+                for (String line : lines) {
+                    String path = json.readTree(line).get("path").asText();
+                    if (path.startsWith(prefix)) {
+                        order.add(Integer.parseInt(path.substring(prefix.length())));
+                    }
+                }
+                assertThat(order).hasSize(2_000).isSorted();
+            }
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+            accessLog.close();
+        }
+    }
+
+    @Test
+    void closingHandsOverTheLinesALoopStillHeld(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);
+        EventLoopGroup loops = new DefaultEventLoopGroup(1);
+        EventLoop loop = loops.next();
+        loop.submit(() -> {
+            for (int i = 0; i < 10; i++) {
+                accessLog.log(record(200, "/last/" + i), loop);
+            }
+        }).sync();
+        // The loop stops before its chunk's hand-over was due, as a node's loops do at shutdown.
+        loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        accessLog.close();
+        assertThat(Files.readAllLines(file)).hasSize(10);
+        assertThat(accessLog.written()).isEqualTo(10);
+    }
+
+    @Test
+    void aWriteOfManyLinesIsRotatedBetweenTwoLines(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLogOutput output = AccessLogOutput.file(file, 1_000, 3);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            lines.append("line ").append(i).append(' ').append("x".repeat(90)).append('\n');
+        }
+        byte[] bytes = lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        output.write(bytes, bytes.length);
+        output.write(bytes, bytes.length);
+        output.close();
+        List<String> all = new ArrayList<>();
+        for (String name : List.of("access.log.3", "access.log.2", "access.log.1", "access.log")) {
+            Path part = dir.resolve(name);
+            assertThat(Files.size(part)).as(name).isLessThanOrEqualTo(1_000);
+            List<String> partLines = Files.readAllLines(part);
+            assertThat(partLines).as(name).allMatch(line -> line.matches("line \\d+ x{90}"));
+            all.addAll(partLines);
+        }
+        assertThat(all.get(all.size() - 1)).startsWith("line 29 ");
     }
 
     @Test
