@@ -36,7 +36,10 @@ public final class NodeTracing {
         defaults.put("otel.resource.attributes", "service.instance.id=" + nodeId);
         // The node id is the instance id: the SDK's random one would only be replaced (with a warning).
         defaults.put("otel.java.disabled.resource.providers", "io.opentelemetry.sdk.autoconfigure.ServiceInstanceIdResourceProvider");
-        defaults.put("otel.traces.sampler", "parentbased_traceidratio");
+        // Unless the operator chose a sampler or propagators, new traces are sampled by Tracing (TraceIdRatioBased's
+        // rule, without an SDK span for the unsampled ones) and the SDK takes every root it is given.
+        boolean ownSampling = !operatorConfigures(environment);
+        defaults.put("otel.traces.sampler", ownSampling ? "parentbased_always_on" : "parentbased_traceidratio");
         defaults.put("otel.traces.sampler.arg", Double.toString(sample));
         defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
         // Baggage passes upstream as a header like any other; re-injecting it would only cost.
@@ -62,7 +65,20 @@ public final class NodeTracing {
             throw new IllegalArgumentException("tracing: " + e.getMessage(), e);
         }
         return new Tracing(sdk.getTracer("io.edgegate.data-plane"), sdk.getPropagators().getTextMapPropagator(),
-                () -> sdk.getSdkTracerProvider().shutdown(), "node tracing to " + endpoint.orElse("the OTEL_* endpoint"));
+                () -> sdk.getSdkTracerProvider().shutdown(), "node tracing to " + endpoint.orElse("the OTEL_* endpoint"),
+                ownSampling, sample);
+    }
+
+    /** Whether the sampler, the propagators or a whole configuration file come from the operator's OTEL_* settings. */
+    private static boolean operatorConfigures(Map<String, String> environment) {
+        for (String key : new String[] {"OTEL_TRACES_SAMPLER", "OTEL_TRACES_SAMPLER_ARG", "OTEL_PROPAGATORS", "OTEL_CONFIG_FILE",
+                "OTEL_EXPERIMENTAL_CONFIG_FILE"}) {
+            String property = key.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+            if (environment.containsKey(key) || System.getProperty(property) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean wanted(Optional<String> endpoint, Map<String, String> environment) {

@@ -3,8 +3,13 @@ package io.edgegate.dataplane.tracing;
 import io.netty.handler.codec.http.HttpRequest;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 
 /**
@@ -16,14 +21,40 @@ import io.opentelemetry.context.Context;
 public final class RequestTrace {
 
     public static final RequestTrace NONE = new RequestTrace(null, Span.getInvalid());
+    /** As the SDK flags the new traces it makes: not sampled, and the trace id is random (W3C Trace Context level 2). */
+    private static final TraceFlags NEW_UNSAMPLED = TraceFlags.builder().setRandomTraceId(true).build();
 
     private final Tracing tracing;
-    private final Span span;
+    /** Null for an unsampled new trace until its context is needed (most requests never need more than its ids). */
+    private Span span;
+    private final long traceHigh;
+    private final long traceLow;
+    private final long spanId;
     private boolean ended;
 
     RequestTrace(Tracing tracing, Span span) {
+        this(tracing, span, 0, 0, 0);
+    }
+
+    private RequestTrace(Tracing tracing, Span span, long traceHigh, long traceLow, long spanId) {
         this.tracing = tracing;
         this.span = span;
+        this.traceHigh = traceHigh;
+        this.traceLow = traceLow;
+        this.spanId = spanId;
+    }
+
+    /** A new trace not sampled here: only its ids, made into a context when the access log or an upstream asks. */
+    static RequestTrace unsampledRoot(Tracing tracing, long traceHigh, long traceLow, long spanId) {
+        return new RequestTrace(tracing, null, traceHigh, traceLow, spanId == 0 ? 1 : spanId);
+    }
+
+    private Span span() {
+        if (span == null) {
+            span = Span.wrap(SpanContext.create(TraceId.fromLongs(traceHigh, traceLow), SpanId.fromLong(spanId),
+                    NEW_UNSAMPLED, TraceState.getDefault()));
+        }
+        return span;
     }
 
     /**
@@ -31,7 +62,7 @@ public final class RequestTrace {
      * one the client sent in {@code traceparent}; empty when there is none.
      */
     public String traceId(HttpRequest head) {
-        if (span.getSpanContext().isValid()) {
+        if (span().getSpanContext().isValid()) {
             return span.getSpanContext().getTraceId();
         }
         return TraceParent.traceId(head.headers());
@@ -39,7 +70,7 @@ public final class RequestTrace {
 
     /** A filter returned {@code result} (empty: it let the request on); an event on a sampled span. */
     public void filterResult(String filter, String result) {
-        if (span.isRecording()) {
+        if (span != null && span.isRecording()) {
             span.addEvent(filter, result == null || result.isEmpty() ? Attributes.empty()
                     : Attributes.of(SemanticKeys.EDGEGATE_RESULT, result));
         }
@@ -54,7 +85,7 @@ public final class RequestTrace {
         if (tracing == null) {
             return UpstreamSpan.NONE;
         }
-        if (!span.isRecording()) {
+        if (!span().isRecording()) {
             // Not sampled here, so no child of it is either (parent-based sampling): the upstream gets
             // the request's own context, and no span is made per attempt.
             tracing.propagator().inject(Context.root().with(span), forwarded.headers(), HeadersCarrier.INSTANCE);
@@ -83,7 +114,7 @@ public final class RequestTrace {
 
     /** The response head is ready: the span gets its status and ends (5xx marks it an error). */
     public void end(String pipeline, int status) {
-        if (tracing == null || ended) {
+        if (tracing == null || ended || span == null) {
             return;
         }
         ended = true;
@@ -102,7 +133,7 @@ public final class RequestTrace {
 
     /** The client went away before its answer: the span ends as an error. */
     public void abort() {
-        if (tracing == null || ended) {
+        if (tracing == null || ended || span == null) {
             return;
         }
         ended = true;

@@ -33,7 +33,8 @@ final class ServerTracing {
                 .build();
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
-                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(spec.sampleRate())))
+                // New traces are sampled by Tracing (TraceIdRatioBased's rule, without an SDK span for the rest).
+                .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
                 .setSpanLimits(SpanLimits.builder()
                         .setMaxAttributeValueLength(limits.attributeValueLengthLimit() < 0 ? Integer.MAX_VALUE
                                 : limits.attributeValueLengthLimit())
@@ -53,7 +54,7 @@ final class ServerTracing {
         TextMapPropagator propagator = spec.headerFormat() == TracingSpec.HeaderFormat.B3
                 ? B3Propagator.injectingSingleHeader() : W3CTraceContextPropagator.getInstance();
         return new Tracing(provider.get("io.edgegate.data-plane"), propagator, provider::shutdown,
-                "tracing of " + spec.serviceName() + " to " + spec.otlpEndpoint());
+                "tracing of " + spec.serviceName() + " to " + spec.otlpEndpoint(), true, spec.sampleRate());
     }
 
     private static int unlimitedIfNegative(int limit) {

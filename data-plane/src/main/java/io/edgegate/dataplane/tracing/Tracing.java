@@ -1,6 +1,8 @@
 package io.edgegate.dataplane.tracing;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -10,6 +12,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -26,12 +29,35 @@ public final class Tracing {
     private final TextMapPropagator propagator;
     private final Supplier<CompletableResultCode> shutdown;
     private final String description;
+    /** Whether new traces are sampled here (the tracer's own sampler then takes every root it is given). */
+    private final boolean samplesRoots;
+    /** {@code TraceIdRatioBased}'s rule: a new trace is sampled when |the low 64 bits of its id| are below this. */
+    private final long rootIdUpperBound;
+    /** The headers the propagator reads: a request with none of them starts a new trace without parsing. */
+    private final AsciiString[] contextHeaders;
 
+    /** Tracing whose sampler and propagator the SDK was configured with by someone else (the {@code OTEL_*} variables). */
     Tracing(Tracer tracer, TextMapPropagator propagator, Supplier<CompletableResultCode> shutdown, String description) {
+        this(tracer, propagator, shutdown, description, false, 0);
+    }
+
+    /**
+     * @param samplesRoots   true when the tracer samples every root span and parents as {@code ParentBased} does, and
+     *                       {@code propagator} reads only its {@link TextMapPropagator#fields()}: new traces are then
+     *                       sampled here, by {@code rootSampleRatio} as {@code TraceIdRatioBased} does, and an
+     *                       unsampled one costs no SDK span
+     */
+    Tracing(Tracer tracer, TextMapPropagator propagator, Supplier<CompletableResultCode> shutdown, String description,
+            boolean samplesRoots, double rootSampleRatio) {
         this.tracer = tracer;
         this.propagator = propagator;
         this.shutdown = shutdown;
         this.description = description;
+        this.samplesRoots = samplesRoots;
+        this.rootIdUpperBound = rootSampleRatio <= 0 ? Long.MIN_VALUE : rootSampleRatio >= 1 ? Long.MAX_VALUE
+                : (long) (rootSampleRatio * Long.MAX_VALUE);
+        // As AsciiStrings their hashes are computed once, not per lookup.
+        this.contextHeaders = propagator.fields().stream().map(AsciiString::cached).toArray(AsciiString[]::new);
     }
 
     public static Tracing off() {
@@ -50,7 +76,17 @@ public final class Tracing {
         if (tracer == null) {
             return RequestTrace.NONE;
         }
-        Context parent = propagator.extract(Context.root(), head.headers(), HeadersCarrier.INSTANCE);
+        Context parent = samplesRoots && !carriesContext(head.headers()) ? Context.root()
+                : propagator.extract(Context.root(), head.headers(), HeadersCarrier.INSTANCE);
+        if (samplesRoots && !Span.fromContext(parent).getSpanContext().isValid()) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            long high = random.nextLong();
+            long low = random.nextLong();
+            if (!sampledRoot(low)) {
+                // Not sampled (most requests): ids for the access log and the upstream, and no span object.
+                return RequestTrace.unsampledRoot(this, high, high == 0 && low == 0 ? 1 : low, random.nextLong());
+            }
+        }
         String method = head.method().name();
         Span span = tracer.spanBuilder(method + " " + server)
                 .setParent(parent)
@@ -76,6 +112,19 @@ public final class Tracing {
             }
         }
         return new RequestTrace(this, span);
+    }
+
+    private boolean sampledRoot(long lowTraceIdBits) {
+        return rootIdUpperBound == Long.MAX_VALUE || Math.abs(lowTraceIdBits) < rootIdUpperBound;
+    }
+
+    private boolean carriesContext(HttpHeaders headers) {
+        for (AsciiString name : contextHeaders) {
+            if (headers.contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     Tracer tracer() {

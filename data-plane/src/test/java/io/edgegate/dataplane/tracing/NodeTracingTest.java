@@ -51,6 +51,36 @@ class NodeTracingTest {
     }
 
     @Test
+    void newTracesAreSampledAtTheFlagsRateUnlessTheOperatorChoseASampler() throws Exception {
+        try (OtlpReceiver collector = new OtlpReceiver()) {
+            Tracing none = NodeTracing.start("n", Optional.of(collector.url()), 0, Map.of());
+            Tracing all = NodeTracing.start("n", Optional.of(collector.url()), 1, Map.of());
+            // OTEL_TRACES_SAMPLER=always_off, as the SDK reads it; the environment map only tells that it is set.
+            System.setProperty("otel.traces.sampler", "always_off");
+            Tracing operators;
+            try {
+                operators = NodeTracing.start("n", Optional.of(collector.url()), 1, Map.of());
+            } finally {
+                System.clearProperty("otel.traces.sampler");
+            }
+            for (Tracing tracing : java.util.List.of(none, all, operators)) {
+                HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+                RequestTrace trace = tracing.startServer(head, "edge", "http", new java.net.InetSocketAddress("10.0.0.9", 5000), false);
+                HttpRequest upstream = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+                trace.startUpstream(upstream, "", "10.0.0.1", 80, "http://10.0.0.1", false);
+                trace.end("p", 200);
+                String[] sent = upstream.headers().get("traceparent").split("-");
+                assertThat(sent[1]).as("the access log's id is the upstream's").isEqualTo(trace.traceId(head));
+                assertThat(sent[3]).isEqualTo(tracing == all ? "03" : "02");
+                tracing.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            // The one sampled SERVER span (its CLIENT span never got an answer, so it was not ended).
+            await().atMost(Duration.ofSeconds(10)).until(() -> !collector.spans().isEmpty());
+            assertThat(collector.spans()).hasSize(1).allSatisfy(span -> assertThat(span.kind()).isEqualTo("SPAN_KIND_SERVER"));
+        }
+    }
+
+    @Test
     void anUntracedRequestStillLogsTheClientsTraceId() {
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         assertThat(RequestTrace.NONE.traceId(head)).isEmpty();

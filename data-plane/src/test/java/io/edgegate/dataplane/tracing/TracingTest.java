@@ -136,6 +136,32 @@ class TracingTest {
     }
 
     @Test
+    void aSampleRateSamplesThatShareOfNewTracesAndMalformedHeadersDoNotRaiseIt() throws Exception {
+        node.apply(tracedServer("sampleRate: 0.5"), pipeline("mainPool:\n      servers:\n      - url: " + app.url()));
+        for (int i = 0; i < 400; i++) {
+            // A quarter carry a traceparent no one could continue: they are new traces like the rest.
+            Map<String, String> headers = i % 4 == 0 ? Map.of("traceparent", "00-garbage-" + i + "-01") : Map.of();
+            assertThat(get("/r", headers).statusCode()).isEqualTo(200);
+        }
+        List<String> sampledTraces = new java.util.ArrayList<>();
+        int sampledWithGarbage = 0;
+        for (int i = 0; i < app.received().size(); i++) {
+            String[] parent = app.received().get(i).header("traceparent").split("-");
+            assertThat(Integer.parseInt(parent[3], 16) & 2).as("a random trace id, flagged as W3C level 2 says").isEqualTo(2);
+            if (sampled(parent[3])) {
+                sampledTraces.add(parent[1]);
+                sampledWithGarbage += i % 4 == 0 ? 1 : 0;
+            }
+        }
+        // Binomial: of 300 plain requests 150 expected (standard deviation 8.7), of the 100 others 50 (5).
+        assertThat(sampledTraces.size() - sampledWithGarbage).isBetween(106, 194);
+        assertThat(sampledWithGarbage).as("a malformed traceparent is sampled like no traceparent").isBetween(25, 75);
+        await().atMost(EXPORTED).until(() -> collector.spans().size() >= 2 * sampledTraces.size());
+        assertThat(collector.spans()).hasSize(2 * sampledTraces.size())
+                .allSatisfy(span -> assertThat(sampledTraces).contains(span.traceId()));
+    }
+
+    @Test
     void everyRetryAndTheMirrorCopyIsAClientSpanOfTheRequest() throws Exception {
         try (EchoBackend shadow = EchoBackend.start("shadow")) {
             node.apply(tracedServer("sampleRate: 1"), """
