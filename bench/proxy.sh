@@ -246,10 +246,18 @@ printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "
 mean_of() { # two "rps p99 errors" results -> their mean (errors summed)
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f %.2f %d", (x[1] + y[1]) / 2, (x[2] + y[2]) / 2, x[3] + y[3] }'
 }
+# Each measured run follows 3 s of the same load on the same node, unmeasured: when a node's load starts after
+# it sat idle, the JIT throws away and recompiles hot code (seen with -XX:+PrintCompilation), costing that run
+# up to 2 us of compiler time per request, and which side a run boundary hits is luck.
+settled() { # runner, url -> the runner's result after 3 s of the same load
+  if [ "$1" = run_wrk ]; then wrk -t1 -c"$connections" -d3s "$2" >/dev/null
+  else h2load -t1 -c"$connections" -m10 -D 3 "$2" >/dev/null 2>&1; fi
+  $1 "$2"
+}
 compare() { # name, runner, path
   local on1 off1 off2 on2
-  on1=$($2 "http://127.0.0.1:$edgegate_port$3"); off1=$($2 "http://127.0.0.2:$edgegate_port$3")
-  off2=$($2 "http://127.0.0.2:$edgegate_port$3"); on2=$($2 "http://127.0.0.1:$edgegate_port$3")
+  on1=$(settled "$2" "http://127.0.0.1:$edgegate_port$3"); off1=$(settled "$2" "http://127.0.0.2:$edgegate_port$3")
+  off2=$(settled "$2" "http://127.0.0.2:$edgegate_port$3"); on2=$(settled "$2" "http://127.0.0.1:$edgegate_port$3")
   report "$1" "$(mean_of "$on1" "$on2")" "$(mean_of "$off1" "$off2")"
 }
 compare "HTTP/1.1 1 KB" run_wrk /1k

@@ -9,12 +9,14 @@ final class JsonLine {
 
     private static final String HEX = "0123456789abcdef";
 
-    /** A field's name, quoted once: {@code "server":}. */
+    /** A field's name, quoted and encoded once: {@code "server":}, and {@code ,"server":} for every field but the first. */
     static final class Key {
-        private final String quoted;
+        private final byte[] first;
+        private final byte[] next;
 
         private Key(String name) {
-            this.quoted = "\"" + name + "\":";
+            this.first = ("\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            this.next = (",\"" + name + "\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
@@ -110,11 +112,8 @@ final class JsonLine {
     }
 
     private void name(Key name) {
-        if (!first) {
-            out.put(',');
-        }
+        out.put(first ? name.first : name.next);
         first = false;
-        out.ascii(name.quoted);
     }
 
     private void escape(String value) {

@@ -34,7 +34,15 @@ final class LineBuffer {
         return this;
     }
 
-    /** ASCII text known to need no escaping (field names, constants). */
+    /** Bytes encoded beforehand (field names). */
+    LineBuffer put(byte[] encoded) {
+        room(encoded.length);
+        System.arraycopy(encoded, 0, bytes, length, encoded.length);
+        length += encoded.length;
+        return this;
+    }
+
+    /** ASCII text known to need no escaping (constants). */
     LineBuffer ascii(String text) {
         room(text.length());
         copyLatin1(text, 0, text.length());

@@ -32,6 +32,7 @@ public final class RequestContext {
     private BodyStream requestBody;
     private final Channel channel;
     private final InetSocketAddress clientAddress;
+    private String clientIp;
     private final ServerSettings server;
     private final Connection connection;
     private final List<Runnable> abortHooks = new ArrayList<>(1);
@@ -165,7 +166,11 @@ public final class RequestContext {
 
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */
     public String clientIp() {
-        return clientAddress.getAddress() == null ? clientAddress.getHostString() : clientAddress.getAddress().getHostAddress();
+        // Formatted once per request: the forwarded headers and the access log both ask.
+        if (clientIp == null) {
+            clientIp = clientAddress.getAddress() == null ? clientAddress.getHostString() : clientAddress.getAddress().getHostAddress();
+        }
+        return clientIp;
     }
 
     public ServerSettings server() {
