@@ -74,6 +74,10 @@ public final class ObjectDecoder {
 
     static String unknownKind(String kindName) {
         String known = String.join(", ", ObjectKind.kindNames());
+        Optional<String> notYet = NotSupportedYet.objectKind(kindName);
+        if (notYet.isPresent()) {
+            return "kind '" + kindName + "' is not supported by EdgeGate yet: " + notYet.get() + " (known kinds: " + known + ")";
+        }
         return KeySuggestions.closest(kindName, ObjectKind.kindNames())
                 .map(s -> "unknown kind '" + kindName + "' (did you mean '" + s + "'? known kinds: " + known + ")")
                 .orElseGet(() -> "unknown kind '" + kindName + "' (known kinds: " + known + ")");

@@ -20,7 +20,12 @@ final class Errors {
             case DEADLINE_EXCEEDED -> "the control plane at " + server + " did not answer in time";
             case UNAUTHENTICATED -> "unauthenticated: " + description;
             case PERMISSION_DENIED -> "permission denied: " + description;
-            case INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED -> description;
+            case INVALID_ARGUMENT -> description.contains("unknown field '")
+                    // Easegress ignores fields it does not know; we refuse them, and say how to migrate.
+                    ? description + "\n(Easegress ignores fields it does not know: --validate=warn applies the object without "
+                            + "them and lists each one)"
+                    : description;
+            case NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED, RESOURCE_EXHAUSTED -> description;
             default -> status.getCode() + ": " + description;
         };
     }

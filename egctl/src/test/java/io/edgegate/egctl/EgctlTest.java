@@ -121,11 +121,18 @@ class EgctlTest {
         Run yaml = egctlWithInput("kind: HTTPPipeline\nname: bad\nfilters: [", "apply", "-f", "-");
         Run kind = egctlWithInput("kind: Nope\nname: x\n", "apply", "-f", "-");
         Run missingFile = egctl("apply", "-f", dir.resolve("nowhere.yaml").toString());
+        Run unknownField = egctlWithInput("kind: HTTPServer\nname: s\nport: 10080\nhttp3: false\ntimeOut: 5s\n", "apply", "-f", "-");
+        Run notYet = egctlWithInput("kind: MQTTProxy\nname: m\n", "apply", "-f", "-");
 
         assertThat(yaml.exit()).isEqualTo(1);
         assertThat(yaml.err()).startsWith("Error: <stdin>, document 1: invalid YAML at line 3, column 11");
         assertThat(kind.exit()).isEqualTo(1);
         assertThat(kind.err()).contains("unknown kind 'Nope'").contains("HTTPServer, HTTPPipeline, Pipeline");
+        assertThat(unknownField.exit()).isEqualTo(1);
+        assertThat(unknownField.err()).contains("timeOut: unknown field 'timeOut'")
+                .contains("(Easegress ignores fields it does not know: --validate=warn applies the object without them");
+        assertThat(notYet.err()).contains("kind 'MQTTProxy' is not supported by EdgeGate yet: MQTT is not an HTTP protocol")
+                .doesNotContain("--validate=warn");
         assertThat(missingFile.exit()).isEqualTo(1);
         assertThat(missingFile.err()).startsWith("Error: ").contains("nowhere.yaml");
     }

@@ -9,14 +9,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns the text of one document (YAML, or JSON, which YAML reads too) into a tree, and
  * trees back into canonical JSON or YAML. Duplicate keys are errors, not "last one wins".
  */
 public final class DocumentParser {
+
+    private static final int MAX_ESCAPES_RESOLVED = 10_000;
 
     private final ObjectMapper yaml;
     private final ObjectMapper json;
@@ -26,17 +30,30 @@ public final class DocumentParser {
                 .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                 .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                // key: with no value is null, as YAML (and Go) read it; '' stays an empty string.
+                .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                 .build();
         this.yaml = YAMLMapper.builder(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
         this.json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     public ObjectNode parse(SourceDocument document) throws SpecException {
-        JsonNode tree;
-        try {
-            tree = yaml.readTree(document.text());
-        } catch (JsonProcessingException e) {
-            throw new SpecException("", "invalid YAML" + where(e.getLocation(), document) + ": " + reason(e.getOriginalMessage()));
+        JsonNode tree = null;
+        String text = document.text();
+        // Each round resolves one YAML 1.2 "\/" escape SnakeYAML (YAML 1.1) refused; the bound only stops a runaway.
+        for (int round = 0; tree == null; round++) {
+            try {
+                tree = yaml.readTree(text);
+                if (tree == null) {
+                    throw new SpecException("", "the document is empty");
+                }
+            } catch (JsonProcessingException e) {
+                Optional<String> resolved = round < MAX_ESCAPES_RESOLVED ? Yaml12Escapes.withEscapedSlashResolved(text, e) : Optional.empty();
+                if (resolved.isEmpty()) {
+                    throw new SpecException("", "invalid YAML" + where(e.getLocation(), document) + ": " + reason(e.getOriginalMessage()));
+                }
+                text = resolved.get();
+            }
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new SpecException("", "the document is empty");

@@ -54,10 +54,16 @@ public final class SpecNode {
         return SpecObject.broken(path, context);
     }
 
-    /** Scalars are accepted as text (YAML users write {@code value: 123} unquoted). */
+    /**
+     * Scalars are accepted as text (YAML users write {@code value: 123} unquoted); an empty value
+     * ({@code X-Debug:} in a map, {@code -} in a list) is the empty string, as Go reads it into a string.
+     */
     public String asString() {
         if (value.isTextual()) {
             return value.textValue();
+        }
+        if (value.isNull()) {
+            return "";
         }
         if (value.isNumber() || value.isBoolean()) {
             return value.asText();

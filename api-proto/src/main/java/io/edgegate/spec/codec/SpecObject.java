@@ -65,6 +65,11 @@ public final class SpecObject {
         context.error(DecodeContext.child(path, key), message);
     }
 
+    /** Legal but unwise: the object is applied and the operator is told. */
+    public void warning(String key, String message) {
+        context.warning(DecodeContext.child(path, key), message);
+    }
+
     /** An error about this mapping as a whole. */
     public void error(String message) {
         context.error(path, message);

@@ -24,12 +24,6 @@ import java.util.Set;
 /** The registry of filter kinds, keyed by kind. Registration is explicit and a duplicate kind fails at once. */
 public final class FilterSpecKinds {
 
-    /** Easegress filter kinds EdgeGate does not have yet: named as such rather than as typos. */
-    private static final Set<String> NOT_YET = Set.of("Fallback",
-            "WebSocketProxy", "APIAggregator", "Bridge", "RequestBuilder", "ResponseBuilder", "OIDCAdaptor",
-            "OPAFilter", "DataBuilder", "Kafka", "MQTTClient", "HeaderToJSON", "HeaderLookup", "CertExtractor",
-            "GRPCProxy", "Simulator");
-
     private final Map<String, FilterSpecKind> kinds;
 
     public FilterSpecKinds(List<FilterSpecKind> kinds) {
@@ -62,8 +56,9 @@ public final class FilterSpecKinds {
     /** Why {@code kind} cannot be used, in words a person can act on. */
     public String unknownKindMessage(String kind) {
         String known = String.join(", ", kinds.keySet().stream().sorted().toList());
-        if (NOT_YET.contains(kind)) {
-            return "filter kind '" + kind + "' is not supported by EdgeGate yet (available: " + known + ")";
+        Optional<String> notYet = io.edgegate.spec.NotSupportedYet.filterKind(kind);
+        if (notYet.isPresent()) {
+            return "filter kind '" + kind + "' is not supported by EdgeGate yet: " + notYet.get() + " (available: " + known + ")";
         }
         return KeySuggestions.closest(kind, kinds.keySet())
                 .map(s -> "unknown filter kind '" + kind + "' (did you mean '" + s + "'?)")

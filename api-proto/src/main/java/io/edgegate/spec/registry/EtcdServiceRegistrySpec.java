@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Service instances in an etcd of the user's (Easegress's format): key
- * {@code <prefix><serviceName>/<instanceID>}, value the instance as JSON. Every data-plane
+ * {@code <prefix><serviceName>/<instanceID>}, value the instance as JSON. Endpoints are URLs;
+ * {@code host:port} alone means {@code http://host:port}, as etcd's Go client reads it. Every data-plane
  * node watches the prefix itself. After {@code cacheTimeout} without reaching etcd, pools fall
  * back to their static servers.
  */
@@ -26,19 +27,22 @@ public record EtcdServiceRegistrySpec(String name, List<String> endpoints, Strin
     }
 
     public static EtcdServiceRegistrySpec decode(String name, SpecObject o) {
-        List<String> endpoints = o.stringList("endpoints");
-        if (endpoints.isEmpty()) {
+        List<String> endpoints = new java.util.ArrayList<>();
+        if (o.stringList("endpoints").isEmpty()) {
             o.error("endpoints", "is required: etcd client URLs, e.g. http://127.0.0.1:2379");
         }
-        for (String endpoint : endpoints) {
+        for (String endpoint : o.stringList("endpoints")) {
+            // As etcd's Go client (and so Easegress) reads it: host:port alone is plain http.
+            String url = endpoint.contains("://") ? endpoint : "http://" + endpoint;
             try {
-                URI uri = new URI(endpoint);
+                URI uri = new URI(url);
                 if (uri.getHost() == null || uri.getPort() < 0 || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                    o.error("endpoints", "'" + endpoint + "' is not an etcd URL like http://127.0.0.1:2379");
+                    o.error("endpoints", "'" + endpoint + "' is not an etcd endpoint like 127.0.0.1:2379 or https://etcd-1:2379");
                 }
-            } catch (java.net.URISyntaxException | NullPointerException e) {
-                o.error("endpoints", "'" + endpoint + "' is not an etcd URL like http://127.0.0.1:2379");
+            } catch (java.net.URISyntaxException e) {
+                o.error("endpoints", "'" + endpoint + "' is not an etcd endpoint like 127.0.0.1:2379 or https://etcd-1:2379");
             }
+            endpoints.add(url);
         }
         String prefix = o.string("prefix", "/services/");
         if (!prefix.startsWith("/") || !prefix.endsWith("/")) {

@@ -35,4 +35,33 @@ class DocumentParserTest {
         assertThat(tree.get("kind").asText()).isEqualTo("Pipeline");
         assertThat(parser.toYaml(tree)).isEqualTo("name: a\nkind: Pipeline\n");
     }
+
+    @Test
+    void yaml12sEscapedSlashIsASlashInDoubleQuotesOnly() throws SpecException {
+        String text = """
+                url: "http:\\/\\/example.com\\/a\\/b"
+                emoji: "\uD83D\uDE00 \\/x"
+                kept: "a\\\\/b"
+                plain: ^\\/api
+                single: '\\/api'
+                # a comment with "\\/" in it
+                """;
+        var tree = parser.parse(new SourceDocument("f.yaml", 1, 1, text));
+        assertThat(tree.get("url").asText()).isEqualTo("http://example.com/a/b");
+        assertThat(tree.get("emoji").asText()).isEqualTo("\uD83D\uDE00 /x");
+        assertThat(tree.get("kept").asText()).as("an escaped backslash, then a slash").isEqualTo("a\\/b");
+        assertThat(tree.get("plain").asText()).isEqualTo("^\\/api");
+        assertThat(tree.get("single").asText()).isEqualTo("\\/api");
+        assertThatThrownBy(() -> parser.parse(new SourceDocument("f.yaml", 1, 1, "a: \"\\q\"\n")))
+                .hasMessageContaining("found unknown escape character q");
+    }
+
+    @Test
+    void aKeyWithoutAValueIsNullAndAQuotedEmptyStringIsEmpty() throws SpecException {
+        var tree = parser.parse(new SourceDocument("f.yaml", 1, 1, "a:\nb: ''\nc:\n  -\n  - x\n"));
+        assertThat(tree.get("a").isNull()).isTrue();
+        assertThat(tree.get("b").asText()).isEmpty();
+        assertThat(tree.get("b").isTextual()).isTrue();
+        assertThat(tree.get("c").get(0).isNull()).isTrue();
+    }
 }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code pools} without a {@code filter}; both forms are accepted in both kinds. Candidate
  * pools (v1 {@code candidatePools}, v2 the {@code pools} with a {@code filter}) are tried in
  * order and the first whose filter selects the request takes it; {@code mirrorPool} gets a
- * copy of every request, whose answer is ignored. EdgeGate
+ * copy of each request its {@code filter} selects (Easegress requires the filter; without one
+ * every request is copied), whose answer is ignored. EdgeGate
  * adds {@code upstreamHeader}: a response header, off by default, that names the server
  * that answered (for debugging; it reveals internal addresses to clients).
  */
@@ -63,7 +64,6 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         upstreamHeader.filter(h -> !HEADER_NAME.matcher(h).matches())
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
-        mirror.filter(m -> m.filter().isPresent()).ifPresent(m -> o.error("mirrorPool.filter", "a mirror pool takes every request: drop its filter"));
         mirror.filter(m -> m.resilience().retryPolicy().isPresent() || m.resilience().circuitBreakerPolicy().isPresent())
                 .ifPresent(m -> o.error("mirrorPool", "a mirror's answers are ignored, so retryPolicy and circuitBreakerPolicy do not apply to it"));
         boolean hasMain = o.has("mainPool");

@@ -30,8 +30,13 @@ public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<St
             String hex = o.requiredString("secret");
             try {
                 byte[] bytes = HexFormat.of().parseHex(hex);
-                if (bytes.length < 16) {
-                    o.error("secret", "is " + bytes.length + " bytes; use at least 16 (32 for HS256)");
+                // Easegress takes any key; RFC 7518 asks for one as long as the hash (32 bytes for HS256).
+                int wanted = Integer.parseInt(algorithm.substring(2)) / 8;
+                if (bytes.length == 0) {
+                    o.error("secret", "is empty: give the key as hex, e.g. 6d7973656372657431323334353637383930");
+                } else if (bytes.length < wanted) {
+                    o.warning("secret", "is " + bytes.length + " bytes, short enough to be guessed offline from one token; "
+                            + "RFC 7518 asks for at least " + wanted + " for " + algorithm);
                 }
                 secret = Optional.of(hex);
             } catch (IllegalArgumentException e) {

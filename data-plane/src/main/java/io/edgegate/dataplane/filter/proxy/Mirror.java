@@ -8,12 +8,14 @@ import io.edgegate.dataplane.tracing.UpstreamSpan;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a copy of each request to the mirror pool and ignores the answer, so a new version
+ * Sends a copy of each request its filter selects (every request without one) to the mirror
+ * pool and ignores the answer, so a new version
  * sees real traffic without affecting a single client. The copy's body is taken from the
  * body as the main request streams it (up to {@link #MAX_BODY} bytes; larger requests are
  * not mirrored) and sent once complete.
@@ -24,15 +26,20 @@ final class Mirror {
     private static final Logger log = LoggerFactory.getLogger(Mirror.class);
 
     private final ServerPool pool;
+    private final Optional<PoolSelector> selector;
     private final UpstreamClient client;
 
-    Mirror(ServerPool pool, UpstreamClient client) {
+    Mirror(ServerPool pool, Optional<PoolSelector> selector, UpstreamClient client) {
         this.pool = pool;
+        this.selector = selector;
         this.client = client;
     }
 
     /** Starts mirroring {@code context}'s request with {@code body}; returns the body the main request must read from now on. */
     BodyStream mirror(RequestContext context, BodyStream body) {
+        if (selector.isPresent() && !selector.get().selects(context)) {
+            return body;
+        }
         Upstream server = pool.pick(context);
         if (server == null) {
             return body;

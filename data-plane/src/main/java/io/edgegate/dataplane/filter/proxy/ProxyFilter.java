@@ -35,7 +35,7 @@ final class ProxyFilter implements Filter {
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
         UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name());
-        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), client));
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), p.filter().map(PoolSelector::new), client));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
         this.candidates = spec.candidatePools().stream()

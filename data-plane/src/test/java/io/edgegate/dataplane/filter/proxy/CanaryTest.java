@@ -120,6 +120,36 @@ class CanaryTest {
     }
 
     @Test
+    void aMirrorPoolsFilterChoosesWhichRequestsAreCopiedAsEasegressRequires() throws Exception {
+        node.apply(server("s", PORT, "p"), """
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers: [{url: %s}]
+                  mirrorPool:
+                    filter:
+                      headers:
+                        X-Mirror:
+                          exact: "yes"
+                    servers: [{url: %s}]
+                """.formatted(stable.url(), mirror.url()));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/unselected-" + i)).build()).statusCode())
+                    .isEqualTo(200);
+            assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/selected-" + i))
+                    .header("X-Mirror", "yes").build()).statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> mirror.received().stream().filter(r -> r.uri().startsWith("/selected-")).count() == 5);
+        assertThat(mirror.received()).noneMatch(r -> r.uri().startsWith("/unselected-"));
+    }
+
+    @Test
     void aMirrorThatIsDownChangesNothingForClients() throws Exception {
         int deadPort = FreePorts.pick();
         node.apply(server("s", PORT, "p"), """

@@ -1,0 +1,132 @@
+package io.edgegate.spec;
+
+import static io.edgegate.spec.SpecFixtures.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.spec.codec.SpecProblem;
+import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
+import org.junit.jupiter.api.Test;
+
+/** Inputs Easegress accepts that we used to refuse: the same YAML now means the same thing here. */
+class EasegressAgreementTest {
+
+    @Test
+    void etcdEndpointsWithoutASchemeArePlainHttpAsEtcdsGoClientReadsThem() throws Exception {
+        EtcdServiceRegistrySpec spec = (EtcdServiceRegistrySpec) decode("""
+                name: registry
+                kind: EtcdServiceRegistry
+                endpoints: [127.0.0.1:2379, "https://etcd-2:2379"]
+                """).spec();
+        assertThat(spec.endpoints()).containsExactly("http://127.0.0.1:2379", "https://etcd-2:2379");
+        assertThatThrownBy(() -> decode("""
+                name: registry
+                kind: EtcdServiceRegistry
+                endpoints: [etcd-1]
+                """)).hasMessageContaining("'etcd-1' is not an etcd endpoint like 127.0.0.1:2379");
+    }
+
+    @Test
+    void emptyValuesAreEmptyAsGoReadsThemNotErrors() throws Exception {
+        PipelineSpec pipeline = (PipelineSpec) decode("""
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: adaptor
+                filters:
+                - name: adaptor
+                  kind: RequestAdaptor
+                  header:
+                    del:
+                    set:
+                    add:
+                      X-Empty:
+                """).spec();
+        RequestAdaptorSpec adaptor = (RequestAdaptorSpec) pipeline.filters().get(0);
+        assertThat(adaptor.header().del()).isEmpty();
+        assertThat(adaptor.header().set()).isEmpty();
+        assertThat(adaptor.header().add()).containsOnlyKeys("X-Empty");
+        assertThat(adaptor.header().add().get("X-Empty").source()).isEmpty();
+    }
+
+    @Test
+    void aJsonEscapedSlashIsASlashAsInYaml12() throws Exception {
+        PipelineSpec pipeline = (PipelineSpec) decode("""
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: adaptor
+                filters:
+                - name: adaptor
+                  kind: RequestAdaptor
+                  header:
+                    set:
+                      X-Path: "\\/api\\/v2"
+                """).spec();
+        RequestAdaptorSpec adaptor = (RequestAdaptorSpec) pipeline.filters().get(0);
+        assertThat(adaptor.header().set().get("X-Path").source()).isEqualTo("/api/v2");
+    }
+
+    @Test
+    void aShortJwtSecretIsAppliedWithAWarningAndAnEmptyOneIsRefused() throws Exception {
+        String validator = """
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: jwt
+                filters:
+                - name: jwt
+                  kind: Validator
+                  jwt:
+                    algorithm: HS256
+                    secret: "%s"
+                """;
+        DecodedObject weak = decode(validator.formatted("3132333435363738"));
+        assertThat(weak.warnings()).extracting(SpecProblem::toString)
+                .containsExactly("filters[0].jwt.secret: is 8 bytes, short enough to be guessed offline from one token; "
+                        + "RFC 7518 asks for at least 32 for HS256");
+        assertThat(decode(validator.formatted("31".repeat(32))).warnings()).isEmpty();
+        assertThatThrownBy(() -> decode(validator.formatted(""))).hasMessageContaining("secret: is empty");
+    }
+
+    @Test
+    void aMirrorPoolTakesTheFilterEasegressRequires() throws Exception {
+        PipelineSpec pipeline = (PipelineSpec) decode("""
+                name: p
+                kind: HTTPPipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  mainPool:
+                    servers: [{url: "http://127.0.0.1:9095"}]
+                  mirrorPool:
+                    filter:
+                      headers:
+                        X-Mirror:
+                          exact: "yes"
+                    servers: [{url: "http://127.0.0.1:9096"}]
+                """).spec();
+        ProxySpec proxy = (ProxySpec) pipeline.filters().get(0);
+        assertThat(proxy.mirrorPool().orElseThrow().filter()).isPresent();
+    }
+
+    @Test
+    void easegressKindsWeDoNotHaveAreRefusedByNameWithTheReasonTheReadmeGives() throws Exception {
+        assertThatThrownBy(() -> decode("name: g\nkind: GRPCServer\nport: 8080\n"))
+                .hasMessageContaining("kind 'GRPCServer' is not supported by EdgeGate yet: EdgeGate's listeners speak HTTP/1.1 and HTTP/2");
+        assertThatThrownBy(() -> decode("name: p\nkind: Pipeline\nflow: [{filter: w}]\nfilters:\n- name: w\n  kind: WasmHost\n"))
+                .hasMessageContaining("filter kind 'WasmHost' is not supported by EdgeGate yet: no WebAssembly runtime is built");
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(NotSupportedYet.objectKinds());
+        all.putAll(NotSupportedYet.filterKinds());
+        all.forEach((kind, reason) -> assertThat(readme).as(kind).contains("| `" + kind + "` | "
+                + (NotSupportedYet.objectKinds().containsKey(kind) ? "object" : "filter") + " | " + reason + " |"));
+        long rows = readme.lines().filter(line -> line.matches("\\| `\\w+` \\| (object|filter) \\| .*")).count();
+        assertThat(rows).as("no README row without its entry").isEqualTo(all.size());
+    }
+}
