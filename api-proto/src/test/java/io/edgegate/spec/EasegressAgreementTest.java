@@ -129,4 +129,36 @@ class EasegressAgreementTest {
         long rows = readme.lines().filter(line -> line.matches("\\| `\\w+` \\| (object|filter) \\| .*")).count();
         assertThat(rows).as("no README row without its entry").isEqualTo(all.size());
     }
+
+    @Test
+    void aHealthCheckTakesEasegresssHttpProbeFields() throws Exception {
+        String pipeline = """
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers: [{url: "http://127.0.0.1:9095"}]
+                    healthCheck:
+                      %s
+                """;
+        ProxySpec proxy = (ProxySpec) ((PipelineSpec) decode(pipeline.formatted(
+                "{method: HEAD, port: 8081, headers: {Host: h}, match: {headers: [{name: X-Up, value: \"1\"}]}}")).spec())
+                .filters().get(0);
+        var check = proxy.mainPool().healthCheck().orElseThrow();
+        assertThat(check.http()).as("HTTP fields make an HTTP probe, of the server's root").isTrue();
+        assertThat(check.uri()).contains("/");
+        assertThat(check.method()).isEqualTo("HEAD");
+        assertThat(check.port()).isEqualTo(8081);
+        assertThat(check.headerMatches()).containsExactly(new io.edgegate.spec.filter.proxy.HealthCheckSpec.HeaderMatch("X-Up", "1", false));
+        ProxySpec tcp = (ProxySpec) ((PipelineSpec) decode(pipeline.formatted("{interval: 2s}")).spec()).filters().get(0);
+        assertThat(tcp.mainPool().healthCheck().orElseThrow().http()).isFalse();
+        assertThatThrownBy(() -> decode(pipeline.formatted("{username: probe}"))).hasMessageContaining("healthCheck.password: is required with username");
+        assertThatThrownBy(() -> decode(pipeline.formatted("{method: FETCH}"))).hasMessageContaining("'FETCH' is not an HTTP method");
+        assertThatThrownBy(() -> decode(pipeline.formatted("{match: {headers: [{name: X, value: a, type: glob}]}}")))
+                .hasMessageContaining("'glob' is not a header match (expected exact or regexp)");
+    }
 }

@@ -5,18 +5,37 @@ import io.edgegate.spec.server.Regexps;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Active health checks of a pool's servers: every {@code interval} each server is probed —
- * {@code GET uri} when a uri is given, else a TCP connect — and must answer within
- * {@code timeout}. {@code fails} failed probes in a row take a server out of the rotation,
- * {@code passes} good ones in a row bring it back. An HTTP probe passes when its status is in
- * one of {@code match.statusCodes} (ranges, default 200–399) and, if given, its body matches
- * {@code match.body}.
+ * Active health checks of a pool's servers (Easegress's {@code healthCheck}): every
+ * {@code interval} each server is probed and must answer within {@code timeout}; {@code fails}
+ * failed probes in a row take a server out of the rotation, {@code passes} good ones in a row
+ * bring it back. A probe is a TCP connect unless one of the HTTP fields is given: then it is an
+ * HTTP request — {@code method} (GET) {@code uri} (the server's root) with {@code headers}
+ * ({@code Host} among them replaces the server's), {@code body}, and Basic {@code username} /
+ * {@code password} — that passes when its status is in one of {@code match.statusCodes} (ranges,
+ * default 200–399), each of {@code match.headers} holds (its first value equal to, or for
+ * {@code type: regexp} found by, {@code value}) and, if given, {@code match.body} is found in the
+ * body. {@code port} probes that port of each server's host instead of the server's own.
  */
 public record HealthCheckSpec(Duration interval, Duration timeout, int fails, int passes, Optional<String> uri,
-                              List<StatusRange> statusCodes, Optional<BodyMatch> body) {
+                              List<StatusRange> statusCodes, Optional<BodyMatch> body, int port, String method,
+                              Map<String, String> headers, String requestBody, Optional<Credentials> basicAuth,
+                              List<HeaderMatch> headerMatches) {
+
+    /** HTTP methods a probe may use (Go's net/http names). */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE");
+
+    public record Credentials(String username, String password) {
+    }
+
+    /** A response header the probe's answer must carry: its first value equal to {@code value}, or a regexp found in it. */
+    public record HeaderMatch(String name, String value, boolean regexp) {
+    }
 
     public record StatusRange(int from, int to) {
         boolean contains(int status) {
@@ -30,6 +49,13 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
 
     public HealthCheckSpec {
         statusCodes = List.copyOf(statusCodes);
+        headers = Map.copyOf(headers);
+        headerMatches = List.copyOf(headerMatches);
+    }
+
+    /** Whether probes are HTTP requests rather than TCP connects. */
+    public boolean http() {
+        return uri.isPresent();
     }
 
     public boolean statusPasses(int status) {
@@ -47,8 +73,27 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
                 o.error("uri", "'" + u + "' must be a path starting with /");
             }
         });
+        int port = o.integer("port", 0, 0, 65_535);
+        String method = o.string("method", "GET");
+        if (!METHODS.contains(method)) {
+            o.error("method", "'" + method + "' is not an HTTP method (expected one of " + String.join(", ", new TreeSet<>(METHODS)) + ")");
+        }
+        Map<String, String> headers = o.stringMap("headers");
+        String requestBody = o.string("body", "");
+        String username = o.string("username", "");
+        String password = o.string("password", "");
+        if (username.isEmpty() != password.isEmpty()) {
+            o.error(username.isEmpty() ? "username" : "password", "is required with " + (username.isEmpty() ? "password" : "username"));
+        }
+        Optional<Credentials> basicAuth = username.isEmpty() ? Optional.empty() : Optional.of(new Credentials(username, password));
+        boolean httpFields = o.has("method") || !headers.isEmpty() || !requestBody.isEmpty() || basicAuth.isPresent() || o.has("match");
+        if (uri.isEmpty() && httpFields) {
+            // As Easegress: the HTTP fields make the probe an HTTP request, to the server's own URL.
+            uri = Optional.of("/");
+        }
         List<StatusRange> codes = List.of(new StatusRange(200, 399));
         Optional<BodyMatch> body = Optional.empty();
+        List<HeaderMatch> headerMatches = List.of();
         SpecObject match = o.object("match").orElse(null);
         if (match != null) {
             List<StatusRange> given = match.list("statusCodes", n -> {
@@ -60,6 +105,20 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
                 return new StatusRange(pair.get(0), pair.get(1));
             });
             codes = given.isEmpty() ? codes : given;
+            headerMatches = match.list("headers", n -> {
+                SpecObject h = n.asObject();
+                String name = h.requiredString("name");
+                String value = h.string("value", "");
+                String type = h.string("type", "exact").toLowerCase(Locale.ROOT);
+                if (!type.equals("exact") && !type.equals("regexp")) {
+                    h.error("type", "'" + type + "' is not a header match (expected exact or regexp)");
+                }
+                if (type.equals("regexp")) {
+                    Regexps.check(value, h, "value");
+                }
+                h.finish();
+                return new HeaderMatch(name, value, type.equals("regexp"));
+            });
             body = match.object("body").map(b -> {
                 String value = b.requiredString("value");
                 String type = b.string("type", "contains").toLowerCase(Locale.ROOT);
@@ -73,9 +132,6 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
                 return new BodyMatch(value, type.equals("regexp"));
             });
             match.finish();
-            if (uri.isEmpty()) {
-                o.error("match", "needs a uri: a TCP check has no status or body");
-            }
         }
         if (interval.compareTo(Duration.ofMillis(100)) < 0) {
             o.error("interval", "must be at least 100ms");
@@ -84,6 +140,7 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
             o.error("timeout", "must be positive");
         }
         o.finish();
-        return new HealthCheckSpec(interval, timeout, fails, passes, uri, codes, body);
+        return new HealthCheckSpec(interval, timeout, fails, passes, uri, codes, body, port, method, headers, requestBody, basicAuth,
+                headerMatches);
     }
 }

@@ -2,17 +2,22 @@ package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.upstream.UpstreamAddress;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.HealthCheckSpec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,10 @@ final class HealthChecker implements AutoCloseable {
     private final UpstreamClient client;
     private final EventLoop loop;
     private final Pattern bodyPattern;
+    /** Per {@code match.headers} entry: its pattern, or null for an exact match. */
+    private final List<Pattern> headerPatterns;
+    private final byte[] requestBody;
+    private final String authorization;
     /** 1: out of the rotation. */
     private final AtomicIntegerArray down;
     private final int[] failsInRow;
@@ -55,6 +64,10 @@ final class HealthChecker implements AutoCloseable {
         this.client = client;
         this.loop = loop;
         this.bodyPattern = spec.body().filter(HealthCheckSpec.BodyMatch::regexp).map(b -> Pattern.compile(b.value())).orElse(null);
+        this.headerPatterns = spec.headerMatches().stream().map(m -> m.regexp() ? Pattern.compile(m.value()) : null).toList();
+        this.requestBody = spec.requestBody().getBytes(StandardCharsets.UTF_8);
+        this.authorization = spec.basicAuth().map(c -> "Basic " + Base64.getEncoder()
+                .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))).orElse(null);
         this.down = new AtomicIntegerArray(servers.size());
         this.failsInRow = new int[servers.size()];
         this.passesInRow = new int[servers.size()];
@@ -81,21 +94,27 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private CompletableFuture<Boolean> probe(Upstream server) {
-        CompletableFuture<Boolean> verdict = spec.uri().isEmpty()
-                ? client.probeConnect(loop, server.address())
-                : httpProbe(server);
+        UpstreamAddress address = spec.port() > 0
+                ? new UpstreamAddress(server.address().host(), spec.port(), server.address().tls()) : server.address();
+        CompletableFuture<Boolean> verdict = spec.http() ? httpProbe(server, address) : client.probeConnect(loop, address);
         var timer = loop.schedule(() -> verdict.complete(false), spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
         verdict.whenComplete((ok, error) -> timer.cancel(false));
         return verdict;
     }
 
-    private CompletableFuture<Boolean> httpProbe(Upstream server) {
-        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, spec.uri().orElseThrow());
-        head.headers().set(HttpHeaderNames.HOST, server.authority())
+    private CompletableFuture<Boolean> httpProbe(Upstream server, UpstreamAddress address) {
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(spec.method()), spec.uri().orElseThrow());
+        head.headers().set(HttpHeaderNames.HOST, spec.port() > 0 ? hostPort(address) : server.authority())
                 .set(HttpHeaderNames.USER_AGENT, "EdgeGate-HealthCheck")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, requestBody.length);
+        if (authorization != null) {
+            head.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
+        // The operator's headers last: a Host among them is the one sent.
+        spec.headers().forEach(head.headers()::set);
         CompletableFuture<Boolean> verdict = new CompletableFuture<>();
-        var sent = client.send(loop, server.address(), head, BodyStream.EMPTY);
+        BodyStream body = requestBody.length == 0 ? BodyStream.EMPTY : new FixedBody(Unpooled.wrappedBuffer(requestBody));
+        var sent = client.send(loop, address, head, body);
         // A probe that times out fails its exchange, which closes the connection it was using.
         verdict.whenComplete((ok, error) -> sent.completeExceptionally(new IllegalStateException("health probe ended")));
         sent.whenComplete((response, error) -> {
@@ -103,19 +122,37 @@ final class HealthChecker implements AutoCloseable {
                 verdict.complete(false);
                 return;
             }
-            boolean statusOk = spec.statusPasses(response.head().status().code());
+            boolean headOk = spec.statusPasses(response.head().status().code()) && headersMatch(response.head().headers());
             BodyCollector.collect(response.body(), io.netty.buffer.ByteBufAllocator.DEFAULT, MAX_BODY)
-                    .whenComplete((ByteBuf body, Throwable failed) -> {
+                    .whenComplete((ByteBuf received, Throwable failed) -> {
                         try {
-                            verdict.complete(failed == null && statusOk && bodyMatches(body));
+                            verdict.complete(failed == null && headOk && bodyMatches(received));
                         } finally {
-                            if (body != null) {
-                                body.release();
+                            if (received != null) {
+                                received.release();
                             }
                         }
                     });
         });
         return verdict;
+    }
+
+    private static String hostPort(UpstreamAddress address) {
+        return (address.host().indexOf(':') >= 0 ? "[" + address.host() + "]" : address.host()) + ":" + address.port();
+    }
+
+    /** Each expected header's first value (empty when absent, as Go's Header.Get) equals its value or holds its regexp. */
+    private boolean headersMatch(HttpHeaders headers) {
+        for (int i = 0; i < headerPatterns.size(); i++) {
+            HealthCheckSpec.HeaderMatch expected = spec.headerMatches().get(i);
+            String value = headers.get(expected.name());
+            value = value == null ? "" : value;
+            Pattern pattern = headerPatterns.get(i);
+            if (pattern != null ? !pattern.matcher(value).find() : !value.equals(expected.value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean bodyMatches(ByteBuf body) {

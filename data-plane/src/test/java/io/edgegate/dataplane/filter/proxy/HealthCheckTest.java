@@ -77,6 +77,80 @@ class HealthCheckTest {
         }
     }
 
+    @Test
+    void easegressHttpProbeFieldsShapeTheRequestAndItsHeadersMustMatch() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b")) {
+            node.apply(server("s", port, "probed"), """
+                    name: probed
+                    kind: Pipeline
+                    flow:
+                    - filter: proxy
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                        - url: %s
+                        healthCheck:
+                          interval: 200ms
+                          timeout: 1s
+                          uri: /status?deep=1
+                          method: POST
+                          headers:
+                            X-Probe: "yes"
+                            Host: health.internal
+                          body: '{"deep": true}'
+                          username: probe
+                          password: s3cret
+                          match:
+                            statusCodes: [[200, 299]]
+                            headers:
+                            - name: X-Echo-Backend
+                              value: "^a$"
+                              type: regexp
+                    """.formatted(a.url(), b.url()));
+            // b answers its probes with 200 but the wrong X-Echo-Backend: it leaves the rotation.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> servedBy(port, 4).equals(Set.of("a")));
+            assertThat(servedBy(port, 20)).containsExactly("a");
+            EchoBackend.ReceivedRequest probe = a.received().stream().filter(r -> r.uri().startsWith("/status")).findFirst().orElseThrow();
+            assertThat(probe.method()).isEqualTo("POST");
+            assertThat(probe.uri()).isEqualTo("/status?deep=1");
+            assertThat(probe.header("X-Probe")).isEqualTo("yes");
+            assertThat(probe.header("Host")).isEqualTo("health.internal");
+            assertThat(probe.header("Authorization")).isEqualTo("Basic cHJvYmU6czNjcmV0");
+            assertThat(probe.body()).isEqualTo("{\"deep\": true}");
+        }
+    }
+
+    @Test
+    void aProbePortOtherThanTheServersIsTheOneChecked() throws Exception {
+        int port = FreePorts.pick();
+        int closed = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a")) {
+            node.apply(server("s", port, "port-probed"), """
+                    name: port-probed
+                    kind: Pipeline
+                    flow:
+                    - filter: proxy
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                        healthCheck:
+                          interval: 200ms
+                          timeout: 1s
+                          port: %d
+                    """.formatted(a.url(), closed));
+            // The server itself is up, but nothing listens on the probe's port: it leaves the rotation.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> node.get(port, "/work").statusCode() == 503);
+        }
+    }
+
     private static long workRequests(List<EchoBackend> servers) {
         return servers.stream().flatMap(s -> s.received().stream()).filter(r -> r.uri().equals("/work")).count();
     }
