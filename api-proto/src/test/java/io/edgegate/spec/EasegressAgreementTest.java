@@ -161,4 +161,34 @@ class EasegressAgreementTest {
         assertThatThrownBy(() -> decode(pipeline.formatted("{match: {headers: [{name: X, value: a, type: glob}]}}")))
                 .hasMessageContaining("'glob' is not a header match (expected exact or regexp)");
     }
+
+    @Test
+    void aProxysIdleConnectionBoundsAreGosTransportFields() throws Exception {
+        String pipeline = """
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  %s
+                  pools:
+                  - servers: [{url: "http://127.0.0.1:9095"}]
+                """;
+        java.util.function.Function<String, Integer> perServer = fields -> {
+            try {
+                return ((ProxySpec) ((PipelineSpec) decode(pipeline.formatted(fields)).spec()).filters().get(0)).idle().perServer();
+            } catch (io.edgegate.spec.codec.SpecException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(perServer.apply("")).as("Easegress's default").isEqualTo(1024);
+        assertThat(perServer.apply("maxIdleConnsPerHost: 16")).isEqualTo(16);
+        assertThat(perServer.apply("maxIdleConnsPerHost: 0")).as("Go's DefaultMaxIdleConnsPerHost").isEqualTo(2);
+        assertThat(perServer.apply("maxIdleConns: 4\n  maxIdleConnsPerHost: 100"))
+                .as("the total bounds each server too").isEqualTo(4);
+        assertThat(perServer.apply("maxIdleConns: 0")).as("0 is no limit").isEqualTo(1024);
+        assertThatThrownBy(() -> decode(pipeline.formatted("maxIdleConnsPerHost: -1"))).hasMessageContaining("maxIdleConnsPerHost");
+    }
 }

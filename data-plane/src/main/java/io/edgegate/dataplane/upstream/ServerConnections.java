@@ -11,11 +11,6 @@ import java.util.ArrayDeque;
 final class ServerConnections {
 
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    private final int maxIdle;
-
-    ServerConnections(int maxIdle) {
-        this.maxIdle = maxIdle;
-    }
 
     /** An open idle connection, or null. */
     Channel poll() {
@@ -28,8 +23,8 @@ final class ServerConnections {
         return null;
     }
 
-    /** Keeps the connection for reuse, or closes it if enough are kept already. */
-    void release(Channel channel) {
+    /** Keeps the connection for reuse, or closes it if {@code maxIdle} are kept already (the bound of the proxy that used it). */
+    void release(Channel channel, int maxIdle) {
         if (!channel.isActive()) {
             return;
         }

@@ -88,6 +88,15 @@ public final class UpstreamClient {
      * had been taken yet.
      */
     public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body) {
+        return send(loop, address, head, body, settings.maxIdlePerServer());
+    }
+
+    /**
+     * As {@link #send(EventLoop, UpstreamAddress, HttpRequest, BodyStream)}; when the exchange ends and its
+     * connection could be kept, it is kept only if fewer than {@code maxIdle} are idle to that server on this loop.
+     */
+    public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
+                                                    int maxIdle) {
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         if (needsHttp2(head)) {
             if (!loop.inEventLoop()) {
@@ -98,9 +107,9 @@ public final class UpstreamClient {
             return result;
         }
         if (!loop.inEventLoop()) {
-            loop.execute(() -> attempt(loop, address, head, body, result, true));
+            loop.execute(() -> attempt(loop, address, head, body, result, true, maxIdle));
         } else {
-            attempt(loop, address, head, body, result, true);
+            attempt(loop, address, head, body, result, true, maxIdle);
         }
         return result;
     }
@@ -175,11 +184,11 @@ public final class UpstreamClient {
     }
 
     private void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                         CompletableFuture<UpstreamResponse> result, boolean mayReuse) {
-        ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections(settings.maxIdlePerServer()));
+                         CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
+        ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
-            exchange(idle, connections, head, body, result, true, loop, address);
+            exchange(idle, connections, head, body, result, true, loop, address, maxIdle);
             return;
         }
         connect(loop, address).addListener((ChannelFuture connected) -> {
@@ -192,12 +201,13 @@ public final class UpstreamClient {
             }
             Channel channel = connected.channel();
             channel.closeFuture().addListener(f -> connections.forget(channel));
-            exchange(channel, connections, head, body, result, false, loop, address);
+            exchange(channel, connections, head, body, result, false, loop, address, maxIdle);
         });
     }
 
     private void exchange(Channel channel, ServerConnections connections, HttpRequest head, BodyStream body,
-                          CompletableFuture<UpstreamResponse> result, boolean reused, EventLoop loop, UpstreamAddress address) {
+                          CompletableFuture<UpstreamResponse> result, boolean reused, EventLoop loop, UpstreamAddress address,
+                          int maxIdle) {
         channel.config().setAutoRead(false);
         UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
         boolean upgrade = head.headers().contains(HttpHeaderNames.UPGRADE);
@@ -226,7 +236,7 @@ public final class UpstreamClient {
                 channel.close();
                 if (reused && attemptBody.replayable()) {
                     attemptBody.discard();
-                    attempt(loop, address, head, body, result, false);
+                    attempt(loop, address, head, body, result, false, maxIdle);
                 } else {
                     body.discard();
                     result.completeExceptionally(error);
@@ -244,7 +254,7 @@ public final class UpstreamClient {
                     // A pooled connection keeps a read outstanding, so a server closing it is noticed
                     // while it waits (and the read interest is not cleared and re-armed per request).
                     channel.read();
-                    connections.release(channel);
+                    connections.release(channel, maxIdle);
                 } else {
                     if (failed != null) {
                         body.discard();

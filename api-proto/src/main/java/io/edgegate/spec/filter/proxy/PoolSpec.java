@@ -55,7 +55,7 @@ public record PoolSpec(
 
     static PoolSpec decode(SpecObject o) {
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
-        o.unsupported("idle upstream connections are kept up to 1024 per server and event loop", "maxIdleConnsPerHost");
+        o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);

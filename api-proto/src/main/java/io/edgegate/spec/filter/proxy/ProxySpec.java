@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * that answered (for debugging; it reveals internal addresses to clients).
  */
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
-                        Optional<CompressionSpec> compression, Optional<String> upstreamHeader) implements FilterSpec {
+                        Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle)
+        implements FilterSpec {
 
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
@@ -50,14 +51,13 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     @Override
     public ProxySpec withResilience(ResiliencePolicies policies) {
         return new ProxySpec(name, mainPool.withResilience(policies), candidatePools.stream().map(p -> p.withResilience(policies)).toList(),
-                mirrorPool, compression, upstreamHeader);
+                mirrorPool, compression, upstreamHeader, idle);
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
         Optional<CompressionSpec> compression = o.object("compression").map(CompressionSpec::decode);
         o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
-        o.unsupported("idle upstream connections are kept up to 1024 per server and event loop",
-                "maxIdleConns", "maxIdleConnsPerHost");
+        IdleConnectionsSpec idle = IdleConnectionsSpec.decode(o);
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
         Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
@@ -70,7 +70,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {
             o.error("set either mainPool (HTTPPipeline form) or pools (Pipeline form), not both");
-            return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader);
+            return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader, idle);
         }
         if (hasMain) {
             PoolSpec main = PoolSpec.decode(o.object("mainPool").orElseThrow());
@@ -83,7 +83,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                     o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
                 }
             }
-            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader);
+            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader, idle);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -93,13 +93,13 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
             }
             if (!pools.isEmpty()) {
                 return new ProxySpec(name, mains.isEmpty() ? pools.get(0) : mains.get(0),
-                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader);
+                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader, idle);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",
                 "a Proxy needs a pool of servers (" + (pipelineKind == ObjectKind.PIPELINE
                         ? "pools: [{servers: [{url: http://host:port}]}]"
                         : "mainPool: {servers: [{url: http://host:port}]}") + ")");
-        return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader);
+        return new ProxySpec(name, PoolSpec.EMPTY, List.of(), mirror, compression, upstreamHeader, idle);
     }
 }

@@ -28,11 +28,13 @@ final class Mirror {
     private final ServerPool pool;
     private final Optional<PoolSelector> selector;
     private final UpstreamClient client;
+    private final int maxIdlePerServer;
 
-    Mirror(ServerPool pool, Optional<PoolSelector> selector, UpstreamClient client) {
+    Mirror(ServerPool pool, Optional<PoolSelector> selector, UpstreamClient client, int maxIdlePerServer) {
         this.pool = pool;
         this.selector = selector;
         this.client = client;
+        this.maxIdlePerServer = maxIdlePerServer;
     }
 
     /** Starts mirroring {@code context}'s request with {@code body}; returns the body the main request must read from now on. */
@@ -60,7 +62,7 @@ final class Mirror {
     private void send(RequestContext context, Upstream server, HttpRequest head, BodyStream body) {
         UpstreamSpan span = context.trace().startUpstream(head, pool.spanName(), server.address().host(), server.address().port(),
                 server.url(), true);
-        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), head, body);
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), head, body, maxIdlePerServer);
         span.follow(sent);
         sent.whenComplete((response, error) -> {
             pool.finished(server, error == null ? response.head() : null);

@@ -35,7 +35,8 @@ final class ProxyFilter implements Filter {
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
         UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name());
-        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), p.filter().map(PoolSelector::new), client));
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), p.filter().map(PoolSelector::new), client,
+                spec.idle().perServer()));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
         this.candidates = spec.candidatePools().stream()
@@ -66,7 +67,7 @@ final class ProxyFilter implements Filter {
     private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters) {
 
         PoolCall through(ServerPool pool) {
-            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client)), meters);
+            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client, spec.idle().perServer())), meters);
             if (mirror.isPresent()) {
                 attempts = new MirroringCall(mirror.get(), attempts);
             }

@@ -12,9 +12,12 @@ import java.util.concurrent.CompletableFuture;
 final class SendingCall implements UpstreamCall {
 
     private final UpstreamClient client;
+    /** Idle connections kept per server and event loop when an exchange gives its connection back. */
+    private final int maxIdlePerServer;
 
-    SendingCall(UpstreamClient client) {
+    SendingCall(UpstreamClient client, int maxIdlePerServer) {
         this.client = client;
+        this.maxIdlePerServer = maxIdlePerServer;
     }
 
     @Override
@@ -24,7 +27,7 @@ final class SendingCall implements UpstreamCall {
         ResponseCache.addValidators(exchange.cacheLookup(), forwarded.headers());
         UpstreamSpan span = context.trace().startUpstream(forwarded, exchange.pool().spanName(), server.address().host(),
                 server.address().port(), server.url(), false);
-        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body);
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body, maxIdlePerServer);
         span.follow(sent);
         context.onAbort(() -> {
             if (!sent.cancel(false)) {
