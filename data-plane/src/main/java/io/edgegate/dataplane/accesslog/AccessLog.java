@@ -35,6 +35,10 @@ public final class AccessLog implements AutoCloseable {
 
     /** The longest a line waits on its event loop before it is handed to the writer. */
     private static final long FLUSH_MILLIS = 5;
+    /** While chunks come, the writer looks for more this often; after this many empty looks it sleeps until woken. */
+    private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int POLLS_BEFORE_IDLE = 200;
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Emptied chunks kept for reuse rather than allocated anew. */
     private static final int SPARE_CHUNKS = 16;
 
@@ -54,7 +58,7 @@ public final class AccessLog implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
     private final Thread writer;
-    /** Set while the writer waits for work; the one caller that clears it wakes the writer. */
+    /** Set while the writer sleeps after a quiet spell; the one caller that clears it wakes the writer. */
     private final AtomicBoolean idle = new AtomicBoolean();
     /** No new lines are admitted. */
     private volatile boolean closed;
@@ -207,7 +211,7 @@ public final class AccessLog implements AutoCloseable {
             return false;
         }
         chunks.add(chunk);
-        // Only the caller that finds the writer idle wakes it: one unpark, not one per chunk.
+        // Only a writer asleep after a quiet second is woken, by the one caller that finds it so.
         if (idle.get() && idle.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
@@ -216,6 +220,7 @@ public final class AccessLog implements AutoCloseable {
 
     private void drain() {
         boolean warned = false;
+        int emptyPolls = 0;
         while (true) {
             LineChunk chunk = chunks.poll();
             if (chunk == null) {
@@ -223,13 +228,20 @@ public final class AccessLog implements AutoCloseable {
                 if (finishing && chunks.isEmpty()) {
                     break;
                 }
+                if (++emptyPolls < POLLS_BEFORE_IDLE) {
+                    // Lines flow: look again shortly rather than have an event loop wake us (a syscall and a context
+                    // switch on a loop) for every chunk.
+                    LockSupport.parkNanos(BUSY_POLL_NANOS);
+                    continue;
+                }
                 idle.set(true);
                 if (chunks.isEmpty() && !finishing) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
                 idle.set(false);
                 continue;
             }
+            emptyPolls = 0;
             try {
                 output.write(chunk.bytes(), chunk.length());
                 written.addAndGet(chunk.lines());

@@ -1,9 +1,9 @@
 package io.edgegate.dataplane.accesslog;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,7 +58,9 @@ public interface AccessLogOutput {
         private final Path file;
         private final long maxBytes;
         private final int keep;
-        private OutputStream stream;
+        private FileChannel stream;
+        /** Bytes go to the file from here: a heap array would be copied once more, into memory the JDK allocates per write. */
+        private final ByteBuffer direct = ByteBuffer.allocateDirect(64 * 1024);
         private long size;
         /** When to look again whether someone moved the file away (once a second, not a stat per line). */
         private long checkMovedAtNanos;
@@ -106,7 +108,15 @@ public interface AccessLogOutput {
             if (stream == null) {
                 open();
             }
-            stream.write(bytes, from, length);
+            for (int done = 0; done < length; ) {
+                int piece = Math.min(direct.capacity(), length - done);
+                direct.clear();
+                direct.put(bytes, from + done, piece).flip();
+                while (direct.hasRemaining()) {
+                    stream.write(direct);
+                }
+                done += piece;
+            }
             size += length;
         }
 
@@ -115,8 +125,7 @@ public interface AccessLogOutput {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            stream = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
+            stream = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
             regular = Files.isRegularFile(file);
             checkMovedAtNanos = System.nanoTime() + 1_000_000_000L;
             size = regular ? Files.size(file) : 0;
@@ -138,11 +147,9 @@ public interface AccessLogOutput {
             return file.resolveSibling(file.getFileName() + "." + n);
         }
 
+        /** Every write already went to the file (the kernel's page cache); nothing is held here. */
         @Override
-        public void flush() throws IOException {
-            if (stream != null) {
-                stream.flush();
-            }
+        public void flush() {
         }
 
         @Override
