@@ -191,4 +191,25 @@ class EasegressAgreementTest {
         assertThat(perServer.apply("maxIdleConns: 0")).as("0 is no limit").isEqualTo(1024);
         assertThatThrownBy(() -> decode(pipeline.formatted("maxIdleConnsPerHost: -1"))).hasMessageContaining("maxIdleConnsPerHost");
     }
+
+    @Test
+    void routerKindOrderedIsOursAndRadixTreeIsRefusedWithTheWayAround() throws Exception {
+        String server = "name: s\nkind: HTTPServer\nport: 10080\nrouterKind: %s\nrules: []\n";
+        decode(server.formatted("Ordered"));
+        assertThatThrownBy(() -> decode(server.formatted("RadixTree")))
+                .hasMessageContaining("routerKind: 'RadixTree' is not supported by EdgeGate yet: rules are matched in order");
+        assertThatThrownBy(() -> decode(server.formatted("Trie"))).hasMessageContaining("'Trie' is not a router kind");
+        decode("""
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: proxy
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers: [{url: "http://127.0.0.1:9095"}]
+                    setUpstreamHost: true
+                """);
+    }
 }

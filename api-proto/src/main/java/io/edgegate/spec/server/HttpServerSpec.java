@@ -57,6 +57,15 @@ public record HttpServerSpec(
         o.unsupported("automatic certificates (ACME) are planned; give certs and keys", "autoCert");
         o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
         o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
+        // Easegress's default router matches rules and paths in order, as ours does; its RadixTree
+        // (path parameters such as /users/{id}, most specific first) is not built.
+        String routerKind = o.string("routerKind", "Ordered");
+        if (routerKind.equals("RadixTree")) {
+            o.error("routerKind", "'RadixTree' is not supported by EdgeGate yet: rules are matched in order (Ordered); "
+                    + "write a path parameter as pathRegexp with a named group");
+        } else if (!routerKind.isEmpty() && !routerKind.equals("Ordered")) {
+            o.error("routerKind", "'" + routerKind + "' is not a router kind (expected Ordered)");
+        }
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
         address.filter(a -> !IpLiterals.isIpLiteral(a))

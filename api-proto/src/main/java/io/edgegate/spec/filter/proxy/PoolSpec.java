@@ -57,6 +57,9 @@ public record PoolSpec(
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
+        // Easegress's setUpstreamHost sends the server's host unless a server keeps the client's: what this proxy
+        // always does (NGINX's proxy_set_header Host $proxy_host), so the field is read and asks for nothing more.
+        o.bool("setUpstreamHost", false);
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
