@@ -46,6 +46,19 @@ final class JsonLine {
         return this;
     }
 
+    /**
+     * A value known to need no escaping — printable ASCII without quotes or backslashes, such as
+     * object names (the spec allows letters, digits, '.', '_' and '-') and hex ids — copied without
+     * being scanned.
+     */
+    JsonLine plain(Key name, String value) {
+        name(name);
+        out.put('"');
+        out.copyLatin1(value, 0, value.length());
+        out.put('"');
+        return this;
+    }
+
     JsonLine number(Key name, long value) {
         name(name);
         out.number(value);

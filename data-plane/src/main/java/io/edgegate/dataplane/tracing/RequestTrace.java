@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.tracing;
 
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -30,6 +31,8 @@ public final class RequestTrace {
     private final long traceHigh;
     private final long traceLow;
     private final long spanId;
+    /** An unsampled new trace's W3C header, made once (retries and the mirror send the same). */
+    private AsciiString traceparent;
     private boolean ended;
 
     RequestTrace(Tracing tracing, Span span) {
@@ -49,6 +52,13 @@ public final class RequestTrace {
         return new RequestTrace(tracing, null, traceHigh, traceLow, spanId == 0 ? 1 : spanId);
     }
 
+    private AsciiString traceparent() {
+        if (traceparent == null) {
+            traceparent = W3cTraceParent.unsampled(traceHigh, traceLow, spanId);
+        }
+        return traceparent;
+    }
+
     private Span span() {
         if (span == null) {
             span = Span.wrap(SpanContext.create(TraceId.fromLongs(traceHigh, traceLow), SpanId.fromLong(spanId),
@@ -62,6 +72,9 @@ public final class RequestTrace {
      * one the client sent in {@code traceparent}; empty when there is none.
      */
     public String traceId(HttpRequest head) {
+        if (span == null && tracing.injectsW3cOnly()) {
+            return W3cTraceParent.traceId(traceparent());
+        }
         if (span().getSpanContext().isValid()) {
             return span.getSpanContext().getTraceId();
         }
@@ -83,6 +96,11 @@ public final class RequestTrace {
      */
     public UpstreamSpan startUpstream(HttpRequest forwarded, String spanName, String host, int port, String url, boolean mirror) {
         if (tracing == null) {
+            return UpstreamSpan.NONE;
+        }
+        if (span == null && tracing.injectsW3cOnly()) {
+            // A new trace not sampled here: its header straight from its ids.
+            forwarded.headers().set(W3cTraceParent.NAME, traceparent());
             return UpstreamSpan.NONE;
         }
         if (!span().isRecording()) {

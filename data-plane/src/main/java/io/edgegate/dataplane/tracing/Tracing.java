@@ -7,6 +7,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -35,6 +36,8 @@ public final class Tracing {
     private final long rootIdUpperBound;
     /** The headers the propagator reads: a request with none of them starts a new trace without parsing. */
     private final AsciiString[] contextHeaders;
+    /** The propagator writes W3C's traceparent (and tracestate) only: an unsampled new trace's header can be written directly. */
+    private final boolean w3cOnly;
 
     /** Tracing whose sampler and propagator the SDK was configured with by someone else (the {@code OTEL_*} variables). */
     Tracing(Tracer tracer, TextMapPropagator propagator, Supplier<CompletableResultCode> shutdown, String description) {
@@ -58,6 +61,7 @@ public final class Tracing {
                 : (long) (rootSampleRatio * Long.MAX_VALUE);
         // As AsciiStrings their hashes are computed once, not per lookup.
         this.contextHeaders = propagator.fields().stream().map(AsciiString::cached).toArray(AsciiString[]::new);
+        this.w3cOnly = propagator == W3CTraceContextPropagator.getInstance();
     }
 
     public static Tracing off() {
@@ -129,6 +133,10 @@ public final class Tracing {
 
     Tracer tracer() {
         return tracer;
+    }
+
+    boolean injectsW3cOnly() {
+        return w3cOnly;
     }
 
     TextMapPropagator propagator() {

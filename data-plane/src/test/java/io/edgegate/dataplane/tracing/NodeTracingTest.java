@@ -63,6 +63,7 @@ class NodeTracingTest {
             } finally {
                 System.clearProperty("otel.traces.sampler");
             }
+            assertThat(none.injectsW3cOnly()).as("the default propagator: unsampled headers are written directly").isTrue();
             for (Tracing tracing : java.util.List.of(none, all, operators)) {
                 HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
                 RequestTrace trace = tracing.startServer(head, "edge", "http", new java.net.InetSocketAddress("10.0.0.9", 5000), false);
@@ -78,6 +79,13 @@ class NodeTracingTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !collector.spans().isEmpty());
             assertThat(collector.spans()).hasSize(1).allSatisfy(span -> assertThat(span.kind()).isEqualTo("SPAN_KIND_SERVER"));
         }
+    }
+
+    @Test
+    void anUnsampledNewTracesHeaderIsW3csFormOfItsIds() {
+        var header = W3cTraceParent.unsampled(0x0123456789abcdefL, 0xfedcba9876543210L, 1);
+        assertThat(header.toString()).isEqualTo("00-0123456789abcdeffedcba9876543210-0000000000000001-02");
+        assertThat(W3cTraceParent.traceId(header)).isEqualTo("0123456789abcdeffedcba9876543210");
     }
 
     @Test
