@@ -132,39 +132,47 @@ class EasegressAgreementTest {
 
     @Test
     void aHealthCheckTakesEasegresssHttpProbeFields() throws Exception {
-        String pipeline = """
-                name: p
-                kind: Pipeline
-                flow:
-                - filter: proxy
-                filters:
-                - name: proxy
-                  kind: Proxy
-                  pools:
-                  - servers: [{url: "http://127.0.0.1:9095"}]
-                    healthCheck:
-                      %s
-                """;
-        ProxySpec proxy = (ProxySpec) ((PipelineSpec) decode(pipeline.formatted(
-                "{method: HEAD, port: 8081, headers: {Host: h}, match: {headers: [{name: X-Up, value: \"1\"}]}}")).spec())
-                .filters().get(0);
+        ProxySpec proxy = proxy(proxyPipeline("", "healthCheck: "
+                + "{method: HEAD, port: 8081, headers: {Host: h}, match: {headers: [{name: X-Up, value: \"1\"}]}}"));
         var check = proxy.mainPool().healthCheck().orElseThrow();
         assertThat(check.http()).as("HTTP fields make an HTTP probe, of the server's root").isTrue();
         assertThat(check.uri()).contains("/");
         assertThat(check.method()).isEqualTo("HEAD");
         assertThat(check.port()).isEqualTo(8081);
         assertThat(check.headerMatches()).containsExactly(new io.edgegate.spec.filter.proxy.HealthCheckSpec.HeaderMatch("X-Up", "1", false));
-        ProxySpec tcp = (ProxySpec) ((PipelineSpec) decode(pipeline.formatted("{interval: 2s}")).spec()).filters().get(0);
-        assertThat(tcp.mainPool().healthCheck().orElseThrow().http()).isFalse();
-        assertThatThrownBy(() -> decode(pipeline.formatted("{username: probe}"))).hasMessageContaining("healthCheck.password: is required with username");
-        assertThatThrownBy(() -> decode(pipeline.formatted("{method: FETCH}"))).hasMessageContaining("'FETCH' is not an HTTP method");
-        assertThatThrownBy(() -> decode(pipeline.formatted("{match: {headers: [{name: X, value: a, type: glob}]}}")))
+        assertThat(proxy(proxyPipeline("", "healthCheck: {interval: 2s}")).mainPool().healthCheck().orElseThrow().http()).isFalse();
+        assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {username: probe}")))
+                .hasMessageContaining("healthCheck.password: is required with username");
+        assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {method: FETCH}"))).hasMessageContaining("'FETCH' is not an HTTP method");
+        assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {match: {headers: [{name: X, value: a, type: glob}]}}")))
                 .hasMessageContaining("'glob' is not a header match (expected exact or regexp)");
     }
 
     @Test
     void aProxysIdleConnectionBoundsAreGosTransportFields() throws Exception {
-        String pipeline = """
+        java.util.function.Function<String, Integer> perServer = fields -> proxy(proxyPipeline(fields, "")).idle().perServer();
+        assertThat(perServer.apply("")).as("Easegress's default").isEqualTo(1024);
+        assertThat(perServer.apply("maxIdleConnsPerHost: 16")).isEqualTo(16);
+        assertThat(perServer.apply("maxIdleConnsPerHost: 0")).as("Go's DefaultMaxIdleConnsPerHost").isEqualTo(2);
+        assertThat(perServer.apply("maxIdleConns: 4\nmaxIdleConnsPerHost: 100"))
+                .as("the total bounds each server too").isEqualTo(4);
+        assertThat(perServer.apply("maxIdleConns: 0")).as("0 is no limit").isEqualTo(1024);
+        assertThatThrownBy(() -> decode(proxyPipeline("maxIdleConnsPerHost: -1", ""))).hasMessageContaining("maxIdleConnsPerHost");
+    }
+
+    @Test
+    void routerKindOrderedIsOursAndRadixTreeIsRefusedWithTheWayAround() throws Exception {
+        String server = "name: s\nkind: HTTPServer\nport: 10080\nrouterKind: %s\nrules: []\n";
+        decode(server.formatted("Ordered"));
+        assertThatThrownBy(() -> decode(server.formatted("RadixTree")))
+                .hasMessageContaining("routerKind: 'RadixTree' is not supported by EdgeGate yet: rules are matched in order");
+        assertThatThrownBy(() -> decode(server.formatted("Trie"))).hasMessageContaining("'Trie' is not a router kind");
+        decode(proxyPipeline("", "setUpstreamHost: true"));
+    }
+
+    /** A v2 pipeline of one Proxy with one pool, the given fields added to the Proxy and to its pool. */
+    private static String proxyPipeline(String proxyFields, String poolFields) {
+        return """
                 name: p
                 kind: Pipeline
                 flow:
@@ -175,41 +183,15 @@ class EasegressAgreementTest {
                   %s
                   pools:
                   - servers: [{url: "http://127.0.0.1:9095"}]
-                """;
-        java.util.function.Function<String, Integer> perServer = fields -> {
-            try {
-                return ((ProxySpec) ((PipelineSpec) decode(pipeline.formatted(fields)).spec()).filters().get(0)).idle().perServer();
-            } catch (io.edgegate.spec.codec.SpecException e) {
-                throw new AssertionError(e);
-            }
-        };
-        assertThat(perServer.apply("")).as("Easegress's default").isEqualTo(1024);
-        assertThat(perServer.apply("maxIdleConnsPerHost: 16")).isEqualTo(16);
-        assertThat(perServer.apply("maxIdleConnsPerHost: 0")).as("Go's DefaultMaxIdleConnsPerHost").isEqualTo(2);
-        assertThat(perServer.apply("maxIdleConns: 4\n  maxIdleConnsPerHost: 100"))
-                .as("the total bounds each server too").isEqualTo(4);
-        assertThat(perServer.apply("maxIdleConns: 0")).as("0 is no limit").isEqualTo(1024);
-        assertThatThrownBy(() -> decode(pipeline.formatted("maxIdleConnsPerHost: -1"))).hasMessageContaining("maxIdleConnsPerHost");
+                    %s
+                """.formatted(proxyFields.replace("\n", "\n  "), poolFields);
     }
 
-    @Test
-    void routerKindOrderedIsOursAndRadixTreeIsRefusedWithTheWayAround() throws Exception {
-        String server = "name: s\nkind: HTTPServer\nport: 10080\nrouterKind: %s\nrules: []\n";
-        decode(server.formatted("Ordered"));
-        assertThatThrownBy(() -> decode(server.formatted("RadixTree")))
-                .hasMessageContaining("routerKind: 'RadixTree' is not supported by EdgeGate yet: rules are matched in order");
-        assertThatThrownBy(() -> decode(server.formatted("Trie"))).hasMessageContaining("'Trie' is not a router kind");
-        decode("""
-                name: p
-                kind: Pipeline
-                flow:
-                - filter: proxy
-                filters:
-                - name: proxy
-                  kind: Proxy
-                  pools:
-                  - servers: [{url: "http://127.0.0.1:9095"}]
-                    setUpstreamHost: true
-                """);
+    private static ProxySpec proxy(String pipeline) {
+        try {
+            return (ProxySpec) ((PipelineSpec) decode(pipeline).spec()).filters().get(0);
+        } catch (io.edgegate.spec.codec.SpecException e) {
+            throw new AssertionError(e.getMessage(), e);
+        }
     }
 }
