@@ -170,6 +170,17 @@ class EasegressAgreementTest {
         decode(proxyPipeline("", "setUpstreamHost: true"));
     }
 
+    @Test
+    void aResponseAdaptorTakesGzipCompressOrDecompressAsEasegressDoes() throws Exception {
+        String adaptor = "name: p\nkind: Pipeline\nflow: [{filter: a}]\nfilters:\n- name: a\n  kind: ResponseAdaptor\n  %s\n";
+        assertThat(((io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec) ((PipelineSpec) decode(adaptor.formatted("compress: gzip")).spec())
+                .filters().get(0)).compressGzip()).isTrue();
+        assertThatThrownBy(() -> decode(adaptor.formatted("compress: br"))).hasMessageContaining("compress: 'br' is not supported (expected gzip");
+        assertThatThrownBy(() -> decode(adaptor.formatted("compress: gzip\n  decompress: gzip"))).hasMessageContaining("set compress or decompress, not both");
+        assertThatThrownBy(() -> decode(adaptor.formatted("decompress: gzip\n  body: hi")))
+                .hasMessageContaining("a body given here is not compressed: drop decompress");
+    }
+
     /** A v2 pipeline of one Proxy with one pool, the given fields added to the Proxy and to its pool. */
     private static String proxyPipeline(String proxyFields, String poolFields) {
         return """

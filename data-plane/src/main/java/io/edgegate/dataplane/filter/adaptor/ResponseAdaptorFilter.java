@@ -1,12 +1,18 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.compression.JdkZlibDecoder;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +26,8 @@ import java.util.concurrent.CompletionStage;
 final class ResponseAdaptorFilter implements Filter {
 
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
+    /** The most one compressed chunk may inflate to (the decoder refuses more, ending the body with an error). */
+    private static final int MAX_DECODED_CHUNK = 4 * 1024 * 1024;
 
     private final ResponseAdaptorSpec spec;
 
@@ -50,6 +58,29 @@ final class ResponseAdaptorFilter implements Filter {
             response.body().discard();
             context.reviseResponse(new Response(head, new FixedBody(Unpooled.wrappedBuffer(body))));
         });
+        if (spec.compressGzip() || spec.decompressGzip()) {
+            Response response = context.response();
+            if (response != null && response.tunnel() == null) {
+                recode(context, response);
+            }
+        }
         return DONE;
+    }
+
+    /** Easegress's compress (unless some Content-Encoding is gzip already) or decompress (when it is exactly gzip). */
+    private void recode(RequestContext context, Response response) {
+        HttpHeaders headers = response.head().headers();
+        if (spec.compressGzip() && headers.getAll(HttpHeaderNames.CONTENT_ENCODING).stream().noneMatch(e -> e.contains("gzip"))) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+            context.reviseResponse(new Response(response.head(),
+                    CodedBody.encoded(response.body(), ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP))));
+        } else if (spec.decompressGzip() && "gzip".equals(headers.get(HttpHeaderNames.CONTENT_ENCODING))) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.remove(HttpHeaderNames.CONTENT_ENCODING);
+            // Bounded like the request side's decoding: a small answer must not inflate without end.
+            context.reviseResponse(new Response(response.head(), CodedBody.decoded(response.body(),
+                    new JdkZlibDecoder(ZlibWrapper.GZIP, MAX_DECODED_CHUNK))));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.spec.filter.proxy.CompressionSpec;
 import io.netty.handler.codec.compression.Brotli;
 import io.netty.handler.codec.compression.BrotliEncoder;
@@ -52,7 +53,7 @@ final class ResponseCompression {
         }
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.set(HttpHeaderNames.CONTENT_ENCODING, encoding);
-        return new CompressedBody(body, encoding.equals("br")
+        return CodedBody.encoded(body, encoding.equals("br")
                 ? new BrotliEncoder(StandardCompressionOptions.brotli())
                 : ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP, GZIP_LEVEL));
     }

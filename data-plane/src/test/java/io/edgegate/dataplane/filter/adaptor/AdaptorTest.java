@@ -118,4 +118,91 @@ class AdaptorTest {
             assertThat(app.received()).hasSize(1);
         }
     }
+
+    @Test
+    void aResponseAdaptorGzipsAnAnswerAndAnotherGunzipsItAsItStreams() throws Exception {
+        int port = FreePorts.pick();
+        String text = "hello, ".repeat(2_000);
+        node.apply(server("s", port, "recode"), """
+                name: recode
+                kind: Pipeline
+                flow:
+                - filter: mock
+                  jumpIf: {mocked: compress}
+                - filter: compress
+                - filter: decompress
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - match: {pathPrefix: /}
+                    code: 200
+                    body: "%s"
+                - name: compress
+                  kind: ResponseAdaptor
+                  compress: gzip
+                - name: decompress
+                  kind: ResponseAdaptor
+                  decompress: gzip
+                """.formatted(text));
+        // Both adaptors: gzip, then gunzip again — the client gets the text back, with no encoding left.
+        HttpResponse<String> plain = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/both")).build());
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(plain.body()).isEqualTo(text);
+
+        node.apply(server("s", port, "recode"), """
+                name: recode
+                kind: Pipeline
+                flow:
+                - filter: mock
+                  jumpIf: {mocked: compress}
+                - filter: compress
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - match: {pathPrefix: /}
+                    code: 200
+                    body: "%s"
+                - name: compress
+                  kind: ResponseAdaptor
+                  compress: gzip
+                """.formatted(text));
+        HttpResponse<byte[]> gzipped = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/gz")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        assertThat(gzipped.body().length).as("compressed").isLessThan(text.length() / 10);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void aBrokenGzipAnswerIsCutRatherThanPassedOnAsIfWhole() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "broken"), """
+                name: broken
+                kind: Pipeline
+                flow:
+                - filter: mock
+                  jumpIf: {mocked: decompress}
+                - filter: decompress
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - match: {pathPrefix: /}
+                    code: 200
+                    headers:
+                      Content-Encoding: gzip
+                    body: "this is not gzip at all"
+                - name: decompress
+                  kind: ResponseAdaptor
+                  decompress: gzip
+                """);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> java.net.http.HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
+    }
 }

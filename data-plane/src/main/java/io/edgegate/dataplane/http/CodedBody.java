@@ -1,7 +1,5 @@
-package io.edgegate.dataplane.filter.proxy;
+package io.edgegate.dataplane.http;
 
-import io.edgegate.dataplane.http.BodyReceiver;
-import io.edgegate.dataplane.http.BodyStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -10,21 +8,35 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayDeque;
 
 /**
- * A body compressed as it streams: each chunk pulled from the source goes through the
- * encoder, and what the encoder has produced is handed on; the encoder is finished at the
- * end. Memory stays at one chunk plus the encoder's window.
+ * A body compressed or decompressed as it streams: each chunk pulled from the source goes
+ * through the codec, and what it has produced is handed on; the codec is finished at the end.
+ * Memory stays at one chunk plus the codec's window. Input the codec cannot read (a broken gzip
+ * stream) ends the body with that error.
  */
-final class CompressedBody implements BodyStream {
+public final class CodedBody implements BodyStream {
 
     private final BodyStream source;
     private final EmbeddedChannel encoder;
+    /** Decoders read inbound bytes, encoders write outbound ones. */
+    private final boolean decoding;
     private final ArrayDeque<ByteBuf> ready = new ArrayDeque<>();
     private HttpHeaders trailers;
     private boolean released;
 
-    CompressedBody(BodyStream source, ChannelHandler encoder) {
+    private CodedBody(BodyStream source, ChannelHandler codec, boolean decoding) {
         this.source = source;
-        this.encoder = new EmbeddedChannel(encoder);
+        this.encoder = new EmbeddedChannel(codec);
+        this.decoding = decoding;
+    }
+
+    /** {@code source} through an outbound encoder (e.g. a gzip {@code ZlibEncoder}). */
+    public static CodedBody encoded(BodyStream source, ChannelHandler encoder) {
+        return new CodedBody(source, encoder, false);
+    }
+
+    /** {@code source} through an inbound decoder (e.g. a gzip {@code JdkZlibDecoder}). */
+    public static CodedBody decoded(BodyStream source, ChannelHandler decoder) {
+        return new CodedBody(source, decoder, true);
     }
 
     @Override
@@ -40,7 +52,17 @@ final class CompressedBody implements BodyStream {
         source.pull(new BodyReceiver() {
             @Override
             public void onChunk(ByteBuf chunk) {
-                encoder.writeOutbound(chunk);
+                try {
+                    if (decoding) {
+                        encoder.writeInbound(chunk);
+                    } else {
+                        encoder.writeOutbound(chunk);
+                    }
+                } catch (RuntimeException e) {
+                    discard();
+                    receiver.onError(e);
+                    return;
+                }
                 drain();
                 // The encoder may hold small input back; then the next piece is asked for.
                 pull(receiver);
@@ -48,7 +70,13 @@ final class CompressedBody implements BodyStream {
 
             @Override
             public void onEnd(HttpHeaders end) {
-                encoder.finish();
+                try {
+                    encoder.finish();
+                } catch (RuntimeException e) {
+                    discard();
+                    receiver.onError(e);
+                    return;
+                }
                 drain();
                 trailers = end == null ? EmptyHttpHeaders.INSTANCE : end;
                 release();
@@ -65,7 +93,7 @@ final class CompressedBody implements BodyStream {
 
     private void drain() {
         ByteBuf out;
-        while ((out = encoder.readOutbound()) != null) {
+        while ((out = decoding ? encoder.readInbound() : encoder.readOutbound()) != null) {
             if (out.isReadable()) {
                 ready.add(out);
             } else {
@@ -87,7 +115,11 @@ final class CompressedBody implements BodyStream {
     private void release() {
         if (!released) {
             released = true;
-            encoder.finishAndReleaseAll();
+            try {
+                encoder.finishAndReleaseAll();
+            } catch (RuntimeException e) {
+                // The codec's failure was already handed to the receiver; its buffers are released all the same.
+            }
         }
     }
 
