@@ -32,9 +32,7 @@ public final class NotSupportedYet {
         kinds.put("GlobalFilter", "filters run before and after every pipeline of a server are planned next (issue 17)");
         kinds.put("GRPCServer", "EdgeGate's listeners speak HTTP/1.1 and HTTP/2; a gRPC traffic gate is not built");
         kinds.put("MQTTProxy", "MQTT is not an HTTP protocol; no MQTT listener is built");
-        kinds.put("ConsulServiceRegistry", "only ZooKeeper and etcd registries are built");
-        kinds.put("EurekaServiceRegistry", "only ZooKeeper and etcd registries are built");
-        kinds.put("NacosServiceRegistry", "only ZooKeeper and etcd registries are built");
+        all(kinds, "only ZooKeeper and etcd registries are built", "ConsulServiceRegistry", "EurekaServiceRegistry", "NacosServiceRegistry");
         kinds.put("AutoCertManager", "certificates come from files or Secrets; no ACME client is built");
         kinds.put("IngressController", "no Kubernetes controller is built; run the data planes behind a Service");
         kinds.put("GatewayController", "no Kubernetes Gateway API controller is built");
@@ -48,26 +46,25 @@ public final class NotSupportedYet {
 
     public static Map<String, String> filterKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
-        for (String v2 : new String[] {"RequestBuilder", "ResponseBuilder", "ResultBuilder", "DataBuilder"}) {
-            kinds.put(v2, "needs Easegress v2's namespaces and Go templates, planned next (issue 17)");
-        }
-        for (String planned : new String[] {"Fallback", "APIAggregator", "WebSocketProxy", "RemoteFilter", "RedirectorV2",
-                "HeaderLookup", "HeaderToJSON", "CertExtractor", "GRPCProxy", "SimpleHTTPProxy", "OIDCAdaptor"}) {
-            kinds.put(planned, "planned next (issue 17)");
-        }
+        all(kinds, "needs Easegress v2's namespaces and Go templates, planned next (issue 17)",
+                "RequestBuilder", "ResponseBuilder", "ResultBuilder", "DataBuilder");
+        all(kinds, "planned next (issue 17)", "Fallback", "APIAggregator", "WebSocketProxy", "RemoteFilter", "RedirectorV2",
+                "HeaderLookup", "HeaderToJSON", "CertExtractor", "GRPCProxy", "SimpleHTTPProxy", "OIDCAdaptor");
         kinds.put("Bridge", "Easegress v1's pipeline-to-pipeline call; route to the other pipeline instead");
         kinds.put("Kafka", "Kafka is not an HTTP protocol; no Kafka client is built");
-        kinds.put("KafkaMQTT", "MQTT is not built");
-        kinds.put("MQTTClientAuth", "MQTT is not built");
-        kinds.put("TopicMapper", "MQTT is not built");
-        kinds.put("ConnectControl", "MQTT is not built");
+        all(kinds, "MQTT is not built", "KafkaMQTT", "MQTTClientAuth", "TopicMapper", "ConnectControl");
         kinds.put("WasmHost", "no WebAssembly runtime is built");
         kinds.put("OPAFilter", "no Open Policy Agent engine is built");
         kinds.put("WAF", "no web application firewall is built");
-        kinds.put("AIGatewayProxy", "no AI gateway is built");
-        kinds.put("SemanticCache", "no AI gateway is built");
+        all(kinds, "no AI gateway is built", "AIGatewayProxy", "SemanticCache");
         kinds.put("MeshAdaptor", "no service mesh is built");
         kinds.put("FileServer", "Easegress's file server is not built; EdgeGate's StaticFile filter serves a directory");
         return java.util.Collections.unmodifiableMap(kinds);
+    }
+
+    private static void all(Map<String, String> kinds, String reason, String... names) {
+        for (String name : names) {
+            kinds.put(name, reason);
+        }
     }
 }

@@ -62,6 +62,18 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
         return statusCodes.stream().anyMatch(r -> r.contains(status));
     }
 
+    /** A match's {@code type}: {@code plain} (the default) or {@code regexp}, whose value must then compile. */
+    private static boolean isRegexp(SpecObject match, String what, String plain, String value) {
+        String type = match.string("type", plain).toLowerCase(Locale.ROOT);
+        if (!type.equals(plain) && !type.equals("regexp")) {
+            match.error("type", "'" + type + "' is not a " + what + " match (expected " + plain + " or regexp)");
+        }
+        if (type.equals("regexp")) {
+            Regexps.check(value, match, "value");
+        }
+        return type.equals("regexp");
+    }
+
     static HealthCheckSpec decode(SpecObject o) {
         Duration interval = o.duration("interval", Duration.ofSeconds(5));
         Duration timeout = o.duration("timeout", Duration.ofSeconds(3));
@@ -109,27 +121,15 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
                 SpecObject h = n.asObject();
                 String name = h.requiredString("name");
                 String value = h.string("value", "");
-                String type = h.string("type", "exact").toLowerCase(Locale.ROOT);
-                if (!type.equals("exact") && !type.equals("regexp")) {
-                    h.error("type", "'" + type + "' is not a header match (expected exact or regexp)");
-                }
-                if (type.equals("regexp")) {
-                    Regexps.check(value, h, "value");
-                }
+                boolean regexp = isRegexp(h, "header", "exact", value);
                 h.finish();
-                return new HeaderMatch(name, value, type.equals("regexp"));
+                return new HeaderMatch(name, value, regexp);
             });
             body = match.object("body").map(b -> {
                 String value = b.requiredString("value");
-                String type = b.string("type", "contains").toLowerCase(Locale.ROOT);
-                if (!type.equals("contains") && !type.equals("regexp")) {
-                    b.error("type", "'" + type + "' is not a body match (expected contains or regexp)");
-                }
-                if (type.equals("regexp")) {
-                    Regexps.check(value, b, "value");
-                }
+                boolean regexp = isRegexp(b, "body", "contains", value);
                 b.finish();
-                return new BodyMatch(value, type.equals("regexp"));
+                return new BodyMatch(value, regexp);
             });
             match.finish();
         }
