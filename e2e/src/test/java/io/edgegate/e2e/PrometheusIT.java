@@ -160,7 +160,9 @@ class PrometheusIT {
             }
         }
         assertThat(queries).isGreaterThan(20);
-        assertThat(query(port, "sum(rate(edgegate_http_requests_total{code=\"200\"}[1m]))")).isNotEmpty();
+        // rate() needs two scrapes of the counter: wait for the second rather than assume it came.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                assertThat(query(port, "sum(rate(edgegate_http_requests_total{code=\"200\"}[1m]))")).isNotEmpty());
     }
 
     /** deploy/prometheus/alerts.yml loads and every rule evaluates without error. */
