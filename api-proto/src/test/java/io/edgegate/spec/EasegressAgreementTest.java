@@ -179,6 +179,11 @@ class EasegressAgreementTest {
         assertThatThrownBy(() -> decode(adaptor.formatted("compress: gzip\n  decompress: gzip"))).hasMessageContaining("set compress or decompress, not both");
         assertThatThrownBy(() -> decode(adaptor.formatted("decompress: gzip\n  body: hi")))
                 .hasMessageContaining("a body given here is not compressed: drop decompress");
+        String request = adaptor.replace("ResponseAdaptor", "RequestAdaptor");
+        assertThat(((io.edgegate.spec.filter.adaptor.RequestAdaptorSpec) ((PipelineSpec) decode(request.formatted("compress: gzip")).spec())
+                .filters().get(0)).compressGzip()).isTrue();
+        assertThatThrownBy(() -> decode(request.formatted("compress: zstd"))).hasMessageContaining("compress: 'zstd' is not supported");
+        assertThatThrownBy(() -> decode(request.formatted("compress: gzip\n  decompress: gzip"))).hasMessageContaining("not both");
     }
 
     /** A v2 pipeline of one Proxy with one pool, the given fields added to the Proxy and to its pool. */

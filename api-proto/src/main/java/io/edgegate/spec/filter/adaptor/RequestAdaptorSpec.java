@@ -16,7 +16,8 @@ import java.util.Set;
  * the next filters a gzip-encoded body decoded (at most 16 MB decoded).
  */
 public record RequestAdaptorSpec(String name, Optional<String> method, Optional<RequestTemplate> host, PathChange path,
-                                 HeaderChanges header, Optional<RequestTemplate> body, boolean decompressGzip) implements FilterSpec {
+                                 HeaderChanges header, Optional<RequestTemplate> body, boolean decompressGzip,
+                                 boolean compressGzip) implements FilterSpec {
 
     public static final String KIND = "RequestAdaptor";
     /** Easegress's results for a body that could not be read or decoded (end the flow on them with jumpIf). */
@@ -32,10 +33,16 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
     }
 
     static RequestAdaptorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("compressing request bodies is planned; the Proxy compresses answers", "compress");
         String decompress = o.string("decompress", "");
         if (!decompress.isEmpty() && !decompress.equals("gzip")) {
             o.error("decompress", "'" + decompress + "' is not supported (expected gzip)");
+        }
+        String compress = o.string("compress", "");
+        if (!compress.isEmpty() && !compress.equals("gzip")) {
+            o.error("compress", "'" + compress + "' is not supported (expected gzip)");
+        }
+        if (!compress.isEmpty() && !decompress.isEmpty()) {
+            o.error("compress", "set compress or decompress, not both");
         }
         Optional<String> method = o.optionalString("method").filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(Locale.ROOT));
         method.filter(m -> !METHODS.contains(m)).ifPresent(m -> o.error("method", "'" + m + "' is not an HTTP method"));
@@ -43,6 +50,6 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
         PathChange path = PathChange.optional(o);
         HeaderChanges header = HeaderChanges.optional(o);
         Optional<RequestTemplate> body = Templates.optional(o, "body");
-        return new RequestAdaptorSpec(name, method, host, path, header, body, decompress.equals("gzip"));
+        return new RequestAdaptorSpec(name, method, host, path, header, body, decompress.equals("gzip"), compress.equals("gzip"));
     }
 }

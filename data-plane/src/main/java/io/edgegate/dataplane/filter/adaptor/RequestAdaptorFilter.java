@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -9,7 +10,10 @@ import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +62,26 @@ final class RequestAdaptorFilter implements Filter {
             context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(body)));
             request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
             request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            return DONE;
-        }
-        if (spec.decompressGzip() && request.headers().containsValue(HttpHeaderNames.CONTENT_ENCODING, "gzip", true)) {
+        } else if (spec.decompressGzip() && request.headers().containsValue(HttpHeaderNames.CONTENT_ENCODING, "gzip", true)) {
             return GzipRequestBody.decode(context);
         }
+        if (spec.compressGzip()) {
+            compress(context, request);
+        }
         return DONE;
+    }
+
+    /**
+     * Easegress's compress: a body with no Content-Encoding yet is gzipped as it streams upstream
+     * (sent chunked). A request without a body is left without one.
+     */
+    private static void compress(RequestContext context, HttpRequest request) {
+        if (request.headers().contains(HttpHeaderNames.CONTENT_ENCODING) || context.requestBody().contentLength() == 0) {
+            return;
+        }
+        context.replaceRequestBody(CodedBody.encoded(context.requestBody(), ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP)));
+        request.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        request.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
     }
 
     private String adapt(PathChange change, String path) {

@@ -120,6 +120,66 @@ class AdaptorTest {
     }
 
     @Test
+    void aRequestAdaptorGzipsABodyThatHasNoEncodingYet() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            // deflate gzips the body, inflate (tested above) must read it back: what the backend gets is the original.
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: deflate
+                    - filter: inflate
+                      jumpIf: {decompressFailed: END, readBodyFailed: END}
+                    - filter: proxy
+                    filters:
+                    - name: deflate
+                      kind: RequestAdaptor
+                      compress: gzip
+                    - name: inflate
+                      kind: RequestAdaptor
+                      decompress: gzip
+                    - name: proxy
+                      kind: Proxy
+                      mainPool: {servers: [{url: %s}]}
+                    """.formatted(app.url()));
+            String order = "{\"order\": 12, \"note\": \"" + "x".repeat(10_000) + "\"}";
+            assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+                    .POST(HttpRequest.BodyPublishers.ofString(order)).build()).statusCode()).isEqualTo(200);
+            assertThat(app.received().get(0).body()).isEqualTo(order);
+
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: deflate
+                    - filter: proxy
+                    filters:
+                    - name: deflate
+                      kind: RequestAdaptor
+                      compress: gzip
+                    - name: proxy
+                      kind: Proxy
+                      mainPool: {servers: [{url: %s}]}
+                    """.formatted(app.url()));
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/packed")).POST(HttpRequest.BodyPublishers.ofString(order))
+                    .build());
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/encoded")).header("Content-Encoding", "br")
+                    .POST(HttpRequest.BodyPublishers.ofString("already encoded")).build());
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/empty")).build());
+            EchoBackend.ReceivedRequest packed = app.received().get(1);
+            assertThat(packed.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(packed.body().length()).as("gzipped").isLessThan(order.length() / 10);
+            EchoBackend.ReceivedRequest encoded = app.received().get(2);
+            assertThat(encoded.header("Content-Encoding")).as("an encoded body is left alone").isEqualTo("br");
+            assertThat(encoded.body()).isEqualTo("already encoded");
+            EchoBackend.ReceivedRequest empty = app.received().get(3);
+            assertThat(empty.header("Content-Encoding")).as("no body, nothing to compress").isNull();
+            assertThat(empty.body()).isEmpty();
+        }
+    }
+
+    @Test
     void aResponseAdaptorGzipsAnAnswerAndAnotherGunzipsItAsItStreams() throws Exception {
         int port = FreePorts.pick();
         String text = "hello, ".repeat(2_000);
