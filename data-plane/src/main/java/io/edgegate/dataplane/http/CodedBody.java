@@ -2,6 +2,8 @@ package io.edgegate.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.compression.ZlibDecoder;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,32 +17,63 @@ import java.util.ArrayDeque;
  */
 public final class CodedBody implements BodyStream {
 
+    /** 2 KB of deflate input inflates to at most ~2 MB: under the bound a decoder may be given (4 MB). */
+    private static final int DECODE_SLICE_BYTES = 2 * 1024;
+
     private final BodyStream source;
     private final EmbeddedChannel encoder;
     /** Decoders read inbound bytes, encoders write outbound ones. */
     private final boolean decoding;
+    /** The decoder when decoding, to tell a whole compressed stream from a cut one; null when encoding. */
+    private final ZlibDecoder decoder;
     private final ArrayDeque<ByteBuf> ready = new ArrayDeque<>();
+    /** The source's chunk being fed to the codec, a slice at a time; null between chunks. */
+    private ByteBuf pending;
+    private final int sliceBytes;
     private HttpHeaders trailers;
     private boolean released;
 
-    private CodedBody(BodyStream source, ChannelHandler codec, boolean decoding) {
+    private CodedBody(BodyStream source, ChannelHandler codec, ZlibDecoder decoder) {
         this.source = source;
         this.encoder = new EmbeddedChannel(codec);
-        this.decoding = decoding;
+        this.decoder = decoder;
+        this.decoding = decoder != null;
+        this.sliceBytes = decoder != null ? DECODE_SLICE_BYTES : Integer.MAX_VALUE;
     }
 
     /** {@code source} through an outbound encoder (e.g. a gzip {@code ZlibEncoder}). */
     public static CodedBody encoded(BodyStream source, ChannelHandler encoder) {
-        return new CodedBody(source, encoder, false);
+        return new CodedBody(source, encoder, null);
     }
 
-    /** {@code source} through an inbound decoder (e.g. a gzip {@code JdkZlibDecoder}). */
-    public static CodedBody decoded(BodyStream source, ChannelHandler decoder) {
-        return new CodedBody(source, decoder, true);
+    /** {@code source} through an inbound zlib/gzip decoder; a source that ends before the compressed stream does is an error. */
+    public static CodedBody decoded(BodyStream source, ZlibDecoder decoder) {
+        return new CodedBody(source, decoder, decoder);
     }
 
     @Override
     public void pull(BodyReceiver receiver) {
+        while (ready.isEmpty() && trailers == null && pending != null) {
+            // A decoder gets its input a slice at a time, so what one slice inflates to stays bounded
+            // (deflate expands at most ~1032:1) and is handed on before the next slice is read.
+            ByteBuf slice = pending.readRetainedSlice(Math.min(sliceBytes, pending.readableBytes()));
+            if (!pending.isReadable()) {
+                pending.release();
+                pending = null;
+            }
+            try {
+                if (decoding) {
+                    encoder.writeInbound(slice);
+                } else {
+                    encoder.writeOutbound(slice);
+                }
+            } catch (RuntimeException e) {
+                discard();
+                receiver.onError(e);
+                return;
+            }
+            drain();
+        }
         if (!ready.isEmpty()) {
             receiver.onChunk(ready.poll());
             return;
@@ -52,25 +85,18 @@ public final class CodedBody implements BodyStream {
         source.pull(new BodyReceiver() {
             @Override
             public void onChunk(ByteBuf chunk) {
-                try {
-                    if (decoding) {
-                        encoder.writeInbound(chunk);
-                    } else {
-                        encoder.writeOutbound(chunk);
-                    }
-                } catch (RuntimeException e) {
-                    discard();
-                    receiver.onError(e);
-                    return;
-                }
-                drain();
-                // The encoder may hold small input back; then the next piece is asked for.
+                pending = chunk;
+                // The codec may hold small input back; then the next piece is asked for.
                 pull(receiver);
             }
 
             @Override
             public void onEnd(HttpHeaders end) {
                 try {
+                    if (decoding && !decoder.isClosed()) {
+                        // Cut short: handing on what was inflated as if it were all would hide the loss.
+                        throw new DecompressionException("the compressed body ended before its compressed stream did");
+                    }
                     encoder.finish();
                 } catch (RuntimeException e) {
                     discard();
@@ -107,6 +133,10 @@ public final class CodedBody implements BodyStream {
         ByteBuf chunk;
         while ((chunk = ready.poll()) != null) {
             chunk.release();
+        }
+        if (pending != null) {
+            pending.release();
+            pending = null;
         }
         release();
         source.discard();

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionStage;
 final class ResponseAdaptorFilter implements Filter {
 
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
-    /** The most one compressed chunk may inflate to (the decoder refuses more, ending the body with an error). */
+    /** The most one decode step may inflate to: CodedBody feeds 2 KB slices, which inflate to ~2 MB at most. */
     private static final int MAX_DECODED_CHUNK = 4 * 1024 * 1024;
 
     private final ResponseAdaptorSpec spec;
