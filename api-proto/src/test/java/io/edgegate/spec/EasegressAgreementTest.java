@@ -144,6 +144,9 @@ class EasegressAgreementTest {
         assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {username: probe}")))
                 .hasMessageContaining("healthCheck.password: is required with username");
         assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {method: FETCH}"))).hasMessageContaining("'FETCH' is not an HTTP method");
+        assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {headers: {\"Bad Name\": x}}"))).hasMessageContaining("'Bad Name' is not a header name");
+        assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {headers: {X-A: \"a\\r\\nX-Injected: 1\"}}")))
+                .hasMessageContaining("healthCheck.headers.X-A: a header value may not hold control characters");
         assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {match: {headers: [{name: X, value: a, type: glob}]}}")))
                 .hasMessageContaining("'glob' is not a header match (expected exact or regexp)");
     }

@@ -221,6 +221,28 @@ class AccessLogTest {
     }
 
     @Test
+    void aLineLargerThanAChunkIsWrittenWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);
+        EventLoopGroup loops = new DefaultEventLoopGroup(1);
+        EventLoop loop = loops.next();
+        String agent = "\"agent\\" + "a".repeat(200_000);
+        loop.submit(() -> {
+            accessLog.log(record(200, "/before"), loop);
+            accessLog.log(new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", "/huge", "HTTP/1.1", 200,
+                    "", "", "", 0, 0, 1_000, 0, agent, ""), loop);
+            accessLog.log(record(200, "/after"), loop);
+        }).sync();
+        await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.written() == 3);
+        loops.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        accessLog.close();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(3);
+        assertThat(json.readTree(lines.get(1)).get("userAgent").asText()).isEqualTo(agent);
+        assertThat(json.readTree(lines.get(2)).get("path").asText()).isEqualTo("/after");
+    }
+
+    @Test
     void closingHandsOverTheLinesALoopStillHeld(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);

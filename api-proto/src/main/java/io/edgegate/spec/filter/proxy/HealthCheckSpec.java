@@ -1,5 +1,6 @@
 package io.edgegate.spec.filter.proxy;
 
+import io.edgegate.spec.HttpTokens;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.server.Regexps;
 import java.time.Duration;
@@ -91,6 +92,14 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
             o.error("method", "'" + method + "' is not an HTTP method (expected one of " + String.join(", ", new TreeSet<>(METHODS)) + ")");
         }
         Map<String, String> headers = o.stringMap("headers");
+        headers.forEach((header, value) -> {
+            // Checked here: a probe that cannot be built would stop the checks of the pool at run time.
+            if (!HttpTokens.isHeaderName(header)) {
+                o.error("headers", "'" + header + "' is not a header name");
+            } else if (!HttpTokens.isHeaderValue(value)) {
+                o.error("headers." + header, "a header value may not hold control characters (CR, LF…)");
+            }
+        });
         String requestBody = o.string("body", "");
         String username = o.string("username", "");
         String password = o.string("password", "");

@@ -8,7 +8,6 @@ import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The Proxy filter: sends the request to a server of its pool. v1 ({@code HTTPPipeline})
@@ -24,8 +23,6 @@ import java.util.regex.Pattern;
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
                         Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle)
         implements FilterSpec {
-
-    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     public static final String KIND = "Proxy";
     public static final String RESULT_INTERNAL_ERROR = "internalError";
@@ -61,7 +58,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
         Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
-        upstreamHeader.filter(h -> !HEADER_NAME.matcher(h).matches())
+        upstreamHeader.filter(h -> !io.edgegate.spec.HttpTokens.isHeaderName(h))
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
         mirror.filter(m -> m.resilience().retryPolicy().isPresent() || m.resilience().circuitBreakerPolicy().isPresent())

@@ -88,7 +88,15 @@ final class HealthChecker implements AutoCloseable {
             if (!probing[i]) {
                 probing[i] = true;
                 int server = i;
-                probe(servers.get(i)).whenComplete((ok, error) -> loop.execute(() -> record(server, error == null && ok)));
+                CompletableFuture<Boolean> verdict;
+                try {
+                    verdict = probe(servers.get(i));
+                } catch (RuntimeException e) {
+                    // A probe that cannot even be sent fails; an exception here would end every later round.
+                    log.warn("health check of {} could not be sent: {}", servers.get(i).url(), e.toString());
+                    verdict = CompletableFuture.completedFuture(false);
+                }
+                verdict.whenComplete((ok, error) -> loop.execute(() -> record(server, error == null && ok)));
             }
         }
     }
