@@ -46,8 +46,6 @@ public final class NotSupportedYet {
 
     public static Map<String, String> filterKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
-        all(kinds, "needs Easegress v2's namespaces and Go templates, planned next (issue 17)",
-                "RequestBuilder", "ResponseBuilder", "ResultBuilder", "DataBuilder");
         all(kinds, "planned next (issue 17)", "Fallback", "APIAggregator", "WebSocketProxy", "RemoteFilter", "RedirectorV2",
                 "HeaderLookup", "HeaderToJSON", "CertExtractor", "GRPCProxy", "SimpleHTTPProxy", "OIDCAdaptor");
         kinds.put("Bridge", "Easegress v1's pipeline-to-pipeline call; route to the other pipeline instead");

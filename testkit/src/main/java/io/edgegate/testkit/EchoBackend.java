@@ -53,6 +53,8 @@ public final class EchoBackend implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile HttpResponseStatus forcedStatus;
+    /** Set: every answer has this body (and JSON's content type), as a service with a fixed answer. */
+    private volatile String fixedJson;
     private volatile HttpResponseStatus failureStatus = HttpResponseStatus.SERVICE_UNAVAILABLE;
     private final java.util.concurrent.atomic.AtomicInteger failuresLeft = new java.util.concurrent.atomic.AtomicInteger();
     private final io.netty.handler.ssl.SslContext tls;
@@ -112,6 +114,11 @@ public final class EchoBackend implements AutoCloseable {
     }
 
     /** Answers every request with {@code status} from now on (a failing backend); null answers normally again. */
+    /** Answers every request with {@code json} as an application/json body. */
+    public void answerJson(String json) {
+        fixedJson = json;
+    }
+
     public void answerWith(HttpResponseStatus status) {
         forcedStatus = status;
     }
@@ -241,7 +248,8 @@ public final class EchoBackend implements AutoCloseable {
             var query = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters();
             // "?pad=N" adds N bytes of text, for answers big enough to compress or cache.
             int pad = Integer.parseInt(query.getOrDefault("pad", List.of("0")).get(0));
-            String text = name + "\n" + request.method() + " " + request.uri() + "\n"
+            String json = fixedJson;
+            String text = json != null ? json : name + "\n" + request.method() + " " + request.uri() + "\n"
                     + "the quick brown fox jumps over the lazy dog ".repeat(pad / 44 + 1).substring(0, pad);
             // "?redirect=/path" answers 302 to that path on this backend's own address, as naive apps do.
             HttpResponseStatus status = query.containsKey("redirect") ? HttpResponseStatus.FOUND : HttpResponseStatus.OK;
@@ -278,7 +286,8 @@ public final class EchoBackend implements AutoCloseable {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, cookie + "; Path=/");
             }
             response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, query.getOrDefault("type", List.of(HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")).get(0))
+                    .set(HttpHeaderNames.CONTENT_TYPE, json != null ? "application/json"
+                            : query.getOrDefault("type", List.of(HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")).get(0))
                     .set(NAME_HEADER, name)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
             boolean keepAlive = HttpUtil.isKeepAlive(request);

@@ -46,6 +46,38 @@ public final class SpecNode {
         context.error(path, message);
     }
 
+    /**
+     * The value as plain Java data for templates: maps (keys in document order), lists, strings,
+     * booleans, null, and numbers as Double, since Easegress reads such data through JSON into
+     * Go's float64.
+     */
+    public Object asPlainValue() {
+        return plain(value);
+    }
+
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return java.util.Collections.unmodifiableMap(map);
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(element -> list.add(plain(element)));
+            return java.util.Collections.unmodifiableList(list);
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        return node.asText();
+    }
+
     public SpecObject asObject() {
         if (value instanceof ObjectNode object) {
             return new SpecObject(object, path, context);

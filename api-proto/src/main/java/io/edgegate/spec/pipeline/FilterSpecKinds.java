@@ -5,6 +5,10 @@ import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
+import io.edgegate.spec.filter.databuilder.DataBuilderSpec;
+import io.edgegate.spec.filter.requestbuilder.RequestBuilderSpec;
+import io.edgegate.spec.filter.responsebuilder.ResponseBuilderSpec;
+import io.edgegate.spec.filter.resultbuilder.ResultBuilderSpec;
 import io.edgegate.spec.filter.ipfilter.IpFilterSpec;
 import io.edgegate.spec.filter.mock.MockSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -42,7 +46,8 @@ public final class FilterSpecKinds {
                 IpFilterSpec.SPEC_KIND, MockSpec.SPEC_KIND, CorsAdaptorSpec.SPEC_KIND,
                 RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
                 RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
-                TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND));
+                TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND,
+                RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -17,12 +17,22 @@ import java.util.Optional;
  * {@code Pipeline} (v2) share this model; the kind records which format it came from.
  * Without a {@code flow}, the filters run in the order they are listed.
  */
-public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, List<FilterSpec> filters)
+public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, List<FilterSpec> filters, Map<String, Object> data)
         implements ObjectSpec {
 
     public PipelineSpec {
         flow = List.copyOf(flow);
         filters = List.copyOf(filters);
+        data = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(data));
+    }
+
+    public PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, List<FilterSpec> filters) {
+        this(name, kind, flow, filters, Map.of());
+    }
+
+    /** Whether a step works in a namespace other than DEFAULT (Easegress v2). */
+    public boolean usesNamespaces() {
+        return flow.stream().anyMatch(step -> !step.namespace().isEmpty());
     }
 
     public Optional<FilterSpec> filter(String filterName) {
@@ -60,13 +70,28 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
                 o.error("filters[" + i + "]", e.getMessage());
             }
         }
-        return new PipelineSpec(name, kind, flow, filters);
+        Map<String, Object> data = Map.of();
+        if (o.has("data")) {
+            o.object("data");
+            Object plain = o.field("data").asPlainValue();
+            if (plain instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> values = (Map<String, Object>) map;
+                data = values;
+            }
+        }
+        return new PipelineSpec(name, kind, flow, filters, data);
     }
 
     private static void checkFlow(SpecObject o, List<FlowStep> flow, Map<String, Declared> byName) {
         Map<String, Integer> position = new HashMap<>();
+        Map<String, Integer> uses = new HashMap<>();
         for (int i = 0; i < flow.size(); i++) {
-            position.putIfAbsent(flow.get(i).filter(), i);
+            position.putIfAbsent(flow.get(i).id(), i);
+            uses.merge(flow.get(i).id(), 1, Integer::sum);
+            if (flow.get(i).alias().equals(FlowStep.END)) {
+                o.error("flow[" + i + "].alias", "END ends the flow and cannot be an alias");
+            }
         }
         for (int i = 0; i < flow.size(); i++) {
             FlowStep step = flow.get(i);
@@ -92,12 +117,15 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
                     continue;
                 }
                 Integer targetAt = position.get(target);
-                if (targetAt == null) {
+                if (targetAt != null && uses.get(target) > 1) {
+                    o.error(at + ".jumpIf." + result, "jump target '" + target + "' names " + uses.get(target)
+                            + " steps of the flow; give each an alias of its own");
+                } else if (targetAt == null) {
                     o.error(at + ".jumpIf." + result, "jump target '" + target + "' is not a step of the flow "
                             + "(expected: a filter name from the flow, or END)");
                 } else if (targetAt <= i) {
                     o.error(at + ".jumpIf." + result, "jump target '" + target
-                            + "' must come after '" + step.filter() + "' in the flow (a backward jump would loop)");
+                            + "' must come after '" + step.id() + "' in the flow (a backward jump would loop)");
                 }
             }
         }

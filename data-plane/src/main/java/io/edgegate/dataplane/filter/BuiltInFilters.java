@@ -5,6 +5,10 @@ import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.databuilder.DataBuilderFilterFactory;
+import io.edgegate.dataplane.filter.requestbuilder.RequestBuilderFilterFactory;
+import io.edgegate.dataplane.filter.responsebuilder.ResponseBuilderFilterFactory;
+import io.edgegate.dataplane.filter.resultbuilder.ResultBuilderFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
@@ -60,6 +64,10 @@ public final class BuiltInFilters {
                 new RateLimiterFilterFactory(),
                 new TimeLimiterFilterFactory(),
                 new CircuitBreakerFilterFactory(),
-                new RetryerFilterFactory());
+                new RetryerFilterFactory(),
+                new RequestBuilderFilterFactory(),
+                new ResponseBuilderFilterFactory(),
+                new ResultBuilderFilterFactory(),
+                new DataBuilderFilterFactory());
     }
 }

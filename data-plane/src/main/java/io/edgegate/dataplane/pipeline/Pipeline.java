@@ -19,10 +19,20 @@ public final class Pipeline {
 
     private final String name;
     private final Step[] steps;
+    /** The pipeline's {@code data}, which templates see as {@code .data.PIPELINE}; null when it has none. */
+    private final Map<String, Object> data;
+    /** Whether a step names a namespace: only then does the engine switch namespaces per step. */
+    private final boolean namespaced;
 
     Pipeline(String name, List<Step> steps) {
+        this(name, steps, Map.of());
+    }
+
+    Pipeline(String name, List<Step> steps, Map<String, Object> data) {
         this.name = name;
         this.steps = steps.toArray(Step[]::new);
+        this.data = data.isEmpty() ? null : data;
+        this.namespaced = steps.stream().anyMatch(step -> !step.namespace().isEmpty());
     }
 
     public String name() {
@@ -32,6 +42,9 @@ public final class Pipeline {
     /** Completes when the flow ended; fails with {@link FilterFailure} if a filter threw or failed. */
     public CompletableFuture<Void> run(RequestContext context) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (data != null) {
+            context.putData("PIPELINE", data);
+        }
         runFrom(0, context, done);
         return done;
     }
@@ -42,6 +55,9 @@ public final class Pipeline {
             Step step = steps[at];
             CompletableFuture<String> result;
             try {
+                if (namespaced) {
+                    context.useNamespace(step.namespace());
+                }
                 context.enterStep(step.filterName());
                 result = step.filter().handle(context).toCompletableFuture();
             } catch (RuntimeException e) {
@@ -96,9 +112,15 @@ public final class Pipeline {
      * results its kind declares, the counter of its failures and one counter per declared result.
      */
     record Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, Set<String> results,
-                FilterFailures.Counter failures, Map<String, io.micrometer.core.instrument.Counter> resultCounters) {
+                FilterFailures.Counter failures, Map<String, io.micrometer.core.instrument.Counter> resultCounters,
+                String namespace) {
 
         static final int END = Integer.MAX_VALUE;
+
+        Step(String filterName, Filter filter, int nextIndex, Map<String, Integer> jumps, Set<String> results,
+             FilterFailures.Counter failures, Map<String, io.micrometer.core.instrument.Counter> resultCounters) {
+            this(filterName, filter, nextIndex, jumps, results, failures, resultCounters, "");
+        }
 
         /**
          * Whether the filter may return {@code result}: success, or one its kind declares. The one
@@ -138,13 +160,13 @@ public final class Pipeline {
         }
     }
 
-    /** Targets of a flow, resolved: step index by filter name (first occurrence), END past the last. */
+    /** Targets of a flow, resolved: step index by alias or filter name (first occurrence), END past the last. */
     static int resolve(String target, List<FlowStep> flow) {
         if (FlowStep.END.equals(target)) {
             return Step.END;
         }
         for (int i = 0; i < flow.size(); i++) {
-            if (flow.get(i).filter().equals(target)) {
+            if (flow.get(i).id().equals(target)) {
                 return i;
             }
         }

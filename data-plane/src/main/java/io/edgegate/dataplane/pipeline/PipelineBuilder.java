@@ -78,10 +78,10 @@ public final class PipelineBuilder {
                     step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
                     int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
                     Set<String> results = registry.results(filterSpec.kind());
-                    steps.add(new Pipeline.Step(filterSpec.name(), built.filter, next, Map.copyOf(jumps),
-                            results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results)));
+                    steps.add(new Pipeline.Step(step.id(), built.filter, next, Map.copyOf(jumps),
+                            results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results), step.namespace()));
                 }
-                pipelines.put(spec.name(), new Pipeline(spec.name(), steps));
+                pipelines.put(spec.name(), new Pipeline(spec.name(), steps, spec.data()));
             }
         } catch (RuntimeException e) {
             // Nothing of a failed build goes into service; close what it created.

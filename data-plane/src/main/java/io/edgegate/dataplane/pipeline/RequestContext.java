@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +29,9 @@ import java.util.function.Consumer;
  */
 public final class RequestContext {
 
-    private final HttpRequest request;
+    /** DEFAULT's request: the client's, unless a RequestBuilder in DEFAULT made another. */
+    private HttpRequest request;
+    private final HttpRequest clientRequest;
     private BodyStream requestBody;
     private final Channel channel;
     private final InetSocketAddress clientAddress;
@@ -51,6 +54,15 @@ public final class RequestContext {
     /** Values filters handed on, as key, value, key, value…; allocated when the first is put. */
     private Object[] values;
     private int valueCount;
+    /** The step's namespace; empty for DEFAULT (Easegress v2). */
+    private String namespace = "";
+    /** The other namespaces; null until a step names one. */
+    private Namespaces namespaces;
+    /** DEFAULT's request and response bodies once a builder read them whole. */
+    private byte[] requestBytes;
+    private byte[] responseBytes;
+    /** What templates see as {@code .data}; null until a pipeline or DataBuilder puts something. */
+    private Map<String, Object> data;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -59,6 +71,7 @@ public final class RequestContext {
     public RequestContext(HttpRequest request, BodyStream requestBody, Channel channel, InetSocketAddress clientAddress,
                           ServerSettings server, Connection connection) {
         this.request = request;
+        this.clientRequest = request;
         this.requestBody = requestBody;
         this.channel = channel;
         this.clientAddress = clientAddress;
@@ -66,22 +79,249 @@ public final class RequestContext {
         this.connection = connection;
     }
 
-    /** The request head; filters may change its method, URI and headers before it is proxied. */
+    /**
+     * The request head of the step's namespace; filters may change its method, URI and headers
+     * before it is proxied. A namespace no RequestBuilder has made a request for has none: the
+     * filter fails, and the flow says which namespace.
+     */
     public HttpRequest request() {
-        return request;
+        if (namespace.isEmpty()) {
+            return request;
+        }
+        Namespaces.Space space = namespaces.existing(namespace);
+        if (space == null || space.request == null) {
+            throw new IllegalStateException("namespace '" + namespace + "' has no request: make one with a RequestBuilder "
+                    + "(template or sourceNamespace) before this step");
+        }
+        return space.request;
     }
 
-    /** The request body; consumed at most once (the Proxy streams it upstream). */
+    /** The request body of the step's namespace; consumed at most once (the Proxy streams it upstream). */
     public BodyStream requestBody() {
-        return requestBody;
+        if (namespace.isEmpty()) {
+            return requestBody;
+        }
+        request();
+        return namespaces.existing(namespace).takeRequestBody();
     }
 
     /**
-     * Gives the request a new body (e.g. an adaptor's). The caller discards the old one first;
-     * the connection still drains what the client sends of it.
+     * Gives the step's request a new body (e.g. an adaptor's). The caller discards the old one
+     * first; the connection still drains what the client sends of it.
      */
     public void replaceRequestBody(BodyStream body) {
-        this.requestBody = body;
+        if (namespace.isEmpty()) {
+            this.requestBody = body;
+            this.requestBytes = null;
+        } else {
+            Namespaces.Space space = namespaces.space(namespace);
+            space.requestBody = body;
+            space.requestBytes = null;
+        }
+    }
+
+    /** The namespace the current step works in: {@code DEFAULT} or the name its flow step gives. */
+    public String namespace() {
+        return namespace.isEmpty() ? io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE : namespace;
+    }
+
+    /** The engine runs the next step in {@code name} (empty: DEFAULT). */
+    void useNamespace(String name) {
+        if (!name.isEmpty() && namespaces == null) {
+            namespaces = new Namespaces();
+        }
+        namespace = name;
+    }
+
+    /** DEFAULT, then every other namespace that has a request or a response, in the order they were made. */
+    public List<String> namespaceNames() {
+        List<String> names = new ArrayList<>();
+        names.add(io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE);
+        if (namespaces != null) {
+            namespaces.all().forEach((name, space) -> {
+                if (space.request != null || space.response != null) {
+                    names.add(name);
+                }
+            });
+        }
+        return names;
+    }
+
+    private static boolean isDefault(String name) {
+        return name.isEmpty() || name.equals(io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE);
+    }
+
+    private Namespaces.Space spaceOf(String name) {
+        return namespaces == null ? null : namespaces.existing(name);
+    }
+
+    /** The request of namespace {@code name}, or null. */
+    public HttpRequest requestOf(String name) {
+        if (isDefault(name)) {
+            return request;
+        }
+        Namespaces.Space space = spaceOf(name);
+        return space == null ? null : space.request;
+    }
+
+    /** The response of namespace {@code name}, or null. */
+    public Response responseOf(String name) {
+        if (isDefault(name)) {
+            return response;
+        }
+        Namespaces.Space space = spaceOf(name);
+        return space == null ? null : space.response;
+    }
+
+    /** The request body of {@code name} if it was read whole, else null. */
+    public byte[] requestBytesOf(String name) {
+        if (isDefault(name)) {
+            return requestBytes;
+        }
+        Namespaces.Space space = spaceOf(name);
+        return space == null ? null : space.requestBytes;
+    }
+
+    /** The response body of {@code name} if it was read whole, else null. */
+    public byte[] responseBytesOf(String name) {
+        if (isDefault(name)) {
+            return responseBytes;
+        }
+        Namespaces.Space space = spaceOf(name);
+        return space == null ? null : space.responseBytes;
+    }
+
+    /** Takes the request body of {@code name} to read it whole; {@link #keepRequestBytes} puts it back. */
+    public BodyStream takeRequestBodyOf(String name) {
+        if (isDefault(name)) {
+            BodyStream body = requestBody;
+            requestBody = BodyStream.EMPTY;
+            return body;
+        }
+        Namespaces.Space space = spaceOf(name);
+        BodyStream body = space.requestBody;
+        space.requestBody = BodyStream.EMPTY;
+        return body;
+    }
+
+    /** Puts back a request body taken with {@link #takeRequestBodyOf} that was not read after all. */
+    public void replaceRequestBodyOf(String name, BodyStream body) {
+        if (isDefault(name)) {
+            requestBody = body;
+        } else {
+            namespaces.space(name).requestBody = body;
+        }
+    }
+
+    /** A request body read whole: kept as bytes, and replayed to whoever sends the request. */
+    public void keepRequestBytes(String name, byte[] bytes) {
+        if (isDefault(name)) {
+            requestBytes = bytes;
+            requestBody = new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+        } else {
+            namespaces.space(name).requestBytes = bytes;
+        }
+    }
+
+    /** A response body read whole: kept as bytes, and still written to the client if it is DEFAULT's. */
+    public void keepResponseBytes(String name, byte[] bytes) {
+        if (isDefault(name)) {
+            responseBytes = bytes;
+            response = new Response(response.head(), new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+        } else {
+            Namespaces.Space space = namespaces.space(name);
+            space.responseBytes = bytes;
+            space.response = new Response(space.response.head(), new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+        }
+    }
+
+    /** A RequestBuilder's request becomes the step namespace's request (DEFAULT's too: the Proxy then sends it). */
+    public void buildRequest(HttpRequest head, byte[] body) {
+        if (namespace.isEmpty()) {
+            requestBody.discard();
+            request = head;
+            keepRequestBytes("", body);
+        } else {
+            Namespaces.Space space = namespaces.space(namespace);
+            space.requestBody.discard();
+            space.requestBody = BodyStream.EMPTY;
+            space.request = head;
+            space.requestBytes = body;
+        }
+    }
+
+    /** The step's namespace gets the request of {@code source} (its body must have been read whole). */
+    public void copyRequest(String source) {
+        HttpRequest head = requestOf(source);
+        if (head == null || isDefault(source) && namespace.isEmpty() || source.equals(namespace)) {
+            return;
+        }
+        byte[] body = requestBytesOf(source);
+        buildRequest(copyOf(head), body == null ? new byte[0] : body);
+    }
+
+    private static HttpRequest copyOf(HttpRequest head) {
+        HttpRequest copy = new io.netty.handler.codec.http.DefaultHttpRequest(head.protocolVersion(), head.method(), head.uri());
+        copy.headers().set(head.headers());
+        return copy;
+    }
+
+    /** A ResponseBuilder's response replaces the step namespace's response, as Easegress sets an output response. */
+    public void buildResponse(HttpResponse head, byte[] body) {
+        Response built = new Response(head, new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(body)));
+        if (namespace.isEmpty()) {
+            if (response != null) {
+                response.body().discard();
+            }
+            response = built;
+            responseBytes = body;
+            answerReplaceable = false;
+            answeredBy = step;
+        } else {
+            Namespaces.Space space = namespaces.space(namespace);
+            if (space.response != null) {
+                space.response.body().discard();
+            }
+            space.response = built;
+            space.responseBytes = body;
+        }
+    }
+
+    /** The step's namespace gets the response of {@code source} (its body must have been read whole). */
+    public void copyResponse(String source) {
+        Response from = responseOf(source);
+        if (from == null || isDefault(source) && namespace.isEmpty() || source.equals(namespace)) {
+            return;
+        }
+        byte[] body = responseBytesOf(source);
+        HttpResponse head = new DefaultHttpResponse(from.head().protocolVersion(), from.head().status());
+        head.headers().set(from.head().headers());
+        buildResponse(head, body == null ? new byte[0] : body);
+    }
+
+    /**
+     * Answers the client with {@code status} unless DEFAULT already has an answer: what a step
+     * that failed in another namespace leaves the client with.
+     */
+    public void answerIfUnanswered(HttpResponseStatus status, String message) {
+        if (response == null) {
+            FullHttpResponse full = PlainResponses.of(alloc(), status, message);
+            response = new Response(new DefaultHttpResponse(full.protocolVersion(), full.status(), full.headers()),
+                    new FixedBody(full.content()));
+            answeredBy = step;
+        }
+    }
+
+    /** What templates see as {@code .data}: the pipeline's {@code data} as PIPELINE, and what DataBuilders made. */
+    public Map<String, Object> data() {
+        return data == null ? Map.of() : data;
+    }
+
+    public void putData(String key, Object value) {
+        if (data == null) {
+            data = new java.util.LinkedHashMap<>();
+        }
+        data.put(key, value);
     }
 
     public EventLoop eventLoop() {
@@ -103,7 +343,7 @@ public final class RequestContext {
      */
     public InetAddress client() {
         if (client == null) {
-            client = server.clients().clientOf(clientAddress, request.headers());
+            client = server.clients().clientOf(clientAddress, clientRequest.headers());
         }
         return client;
     }
@@ -187,11 +427,22 @@ public final class RequestContext {
      * failure is counted), unless the flow jumped from the earlier answer to this filter.
      */
     public void respond(Response newResponse) {
+        if (!namespace.isEmpty()) {
+            // Another namespace's response is a result to build from, not the client's answer: no second-answer rule.
+            Namespaces.Space space = namespaces.space(namespace);
+            if (space.response != null && space.response.body() != newResponse.body()) {
+                space.response.body().discard();
+            }
+            space.response = newResponse;
+            space.responseBytes = null;
+            return;
+        }
         ensureUnanswered();
         if (response != null && response.body() != newResponse.body()) {
             response.body().discard();
         }
         response = newResponse;
+        responseBytes = null;
         answerReplaceable = false;
         answeredBy = step;
     }
@@ -202,7 +453,7 @@ public final class RequestContext {
      * answer (the Proxy, before it sends the request upstream).
      */
     public void ensureUnanswered() {
-        if (response != null && !answerReplaceable) {
+        if (namespace.isEmpty() && response != null && !answerReplaceable) {
             throw new SecondAnswerException(answeredBy, step);
         }
     }
@@ -212,10 +463,20 @@ public final class RequestContext {
      * e.g. by a ResponseAdaptor); not a second answer. Whoever revises owns the old body.
      */
     public void reviseResponse(Response revised) {
+        if (!namespace.isEmpty()) {
+            Namespaces.Space space = namespaces.space(namespace);
+            if (space.response == null) {
+                throw new IllegalStateException("no response to revise in namespace '" + namespace + "'");
+            }
+            space.response = revised;
+            space.responseBytes = null;
+            return;
+        }
         if (response == null) {
             throw new IllegalStateException("no answer to revise");
         }
         response = revised;
+        responseBytes = null;
     }
 
     /** The flow jumped on a result of the step that answered: the step it jumped to may answer instead. */
@@ -257,8 +518,12 @@ public final class RequestContext {
         respond(PlainResponses.of(alloc(), status, message));
     }
 
-    /** The response, if a filter has set one. */
+    /** The response of the step's namespace, if a filter has set one. */
     public Response response() {
+        if (!namespace.isEmpty()) {
+            Namespaces.Space space = namespaces.existing(namespace);
+            return space == null ? null : space.response;
+        }
         return response;
     }
 
@@ -278,6 +543,9 @@ public final class RequestContext {
      * answers 200 with an empty body, as Easegress does.
      */
     public Response takeResponse() {
+        if (namespaces != null) {
+            namespaces.discardAll();
+        }
         Response out = response;
         response = null;
         if (out == null) {
@@ -308,6 +576,9 @@ public final class RequestContext {
             return;
         }
         aborted = true;
+        if (namespaces != null) {
+            namespaces.discardAll();
+        }
         abortHooks.forEach(Runnable::run);
         abortHooks.clear();
         if (response != null) {
