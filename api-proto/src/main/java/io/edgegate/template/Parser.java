@@ -71,6 +71,7 @@ final class Parser {
         variables.add("$");
         Object[] listAndStop = itemList();
         Stop stop = (Stop) listAndStop[1];
+        requireEnd(stop, "define", Pos.of(name));
         if (stop.type() != Type.END) {
             throw error(stop.pos(), "unexpected {{else}} in define clause");
         }
@@ -146,6 +147,7 @@ final class Parser {
         }
         ListNode elseList = null;
         Stop stop = (Stop) listAndStop[1];
+        requireEnd(stop, context, Pos.of(keyword));
         if (stop.type() == Type.ELSE) {
             Type following = peekNonSpace().type();
             if (kind == Branch.Kind.IF && following == Type.IF || kind == Branch.Kind.WITH && following == Type.WITH) {
@@ -155,6 +157,7 @@ final class Parser {
             } else {
                 Object[] elseAndStop = itemList();
                 Stop end = (Stop) elseAndStop[1];
+                requireEnd(end, context, Pos.of(keyword));
                 if (end.type() != Type.END) {
                     throw error(end.pos(), "expected end; found {{else}}");
                 }
@@ -187,6 +190,7 @@ final class Parser {
         Object[] listAndStop = itemList();
         variables.clear();
         variables.addAll(saved);
+        requireEnd((Stop) listAndStop[1], "block", Pos.of(keyword));
         if (((Stop) listAndStop[1]).type() != Type.END) {
             throw error(Pos.of(keyword), "unexpected {{else}} in block clause");
         }
@@ -211,8 +215,14 @@ final class Parser {
             }
             nodes.add((Node) item);
         }
-        Token eof = peek();
-        throw error(Pos.of(eof), "unexpected EOF");
+        return new Object[] {new ListNode(nodes), new Stop(Type.EOF, Pos.of(peek()))};
+    }
+
+    /** An {{end}} that never came: said where the unclosed action is, not only where the text ends. */
+    private static void requireEnd(Stop stop, String what, Pos opened) {
+        if (stop.type() == Type.EOF) {
+            throw error(opened, "unexpected EOF: {{" + what + "}} has no {{end}}");
+        }
     }
 
     private Pipe pipeline(String context, Type end) {

@@ -226,7 +226,7 @@ final class SprigFunctions {
             }
         }));
         f.add(of("sha256sum", 1, a -> sha256(Args.string(a, 0))));
-        f.add(of("uuidv4", 0, a -> UUID.randomUUID().toString()));
+        f.add(of("uuidv4", 0, a -> uuidV4()));
         // Regular expressions (Java's syntax, which agrees with Go's RE2 for the common forms).
         f.add(of("regexMatch", 2, a -> regex(Args.string(a, 0)).matcher(Args.string(a, 1)).find()));
         f.add(of("regexFind", 2, a -> {
@@ -239,6 +239,14 @@ final class SprigFunctions {
         f.add(of("kindIs", 2, a -> kind(Args.any(a, 1)).equals(Args.string(a, 0))));
         f.add(of("kindOf", 1, a -> kind(Args.any(a, 0))));
         return f;
+    }
+
+    /** A random (version 4) UUID from ThreadLocalRandom: templates run on event loops, where SecureRandom may block. */
+    private static String uuidV4() {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private static String kind(Object v) {

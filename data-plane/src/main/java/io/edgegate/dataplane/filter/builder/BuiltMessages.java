@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Requests and responses made from a builder's rendered YAML, with Easegress's rules: a
@@ -79,7 +78,9 @@ public final class BuiltMessages {
         byte[] body = RenderedYaml.string(info, "body").getBytes(StandardCharsets.UTF_8);
         Map<String, Object> form = RenderedYaml.mappingOrEmpty(info, "formData");
         if (body.length == 0 && !form.isEmpty()) {
-            String boundary = UUID.randomUUID().toString().replace("-", "");
+            // Not UUID.randomUUID: SecureRandom may block, and this runs on an event loop.
+            String boundary = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                    + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
             body = multipart(form, boundary);
             head.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/form-data; boundary=" + boundary);
         }

@@ -1,0 +1,60 @@
+package io.edgegate.dataplane.filter.databuilder;
+
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The pipeline's data and what DataBuilders store reach later templates as .data. */
+class DataBuilderTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    @Test
+    void pipelineDataAndBuiltDataAreSeenByLaterTemplates() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), """
+                name: p
+                kind: Pipeline
+                data:
+                  greeting: hello
+                  limits: {count: 3}
+                  languages:
+                    en: {text: Hello}
+                    fr: {text: Bonjour}
+                flow:
+                - filter: user
+                - filter: reply
+                filters:
+                - name: user
+                  kind: DataBuilder
+                  dataKey: user
+                  template: |
+                    name: {{.req.URL.Query.Get "name" | default "nobody"}}
+                    visits: {{add 1 2}}
+                - name: reply
+                  kind: ResponseBuilder
+                  template: |
+                    headers:
+                      Content-Type: [text/plain]
+                    body: >-
+                      {{.data.PIPELINE.greeting}} {{.data.user.name}}, visit {{.data.user.visits}} of {{.data.PIPELINE.limits.count}},
+                      {{(get .data.PIPELINE.languages (.req.Header.Get "Accept-Language")).text | default "?"}}
+                """);
+
+        HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?name=ada"))
+                .header("Accept-Language", "fr").build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        // Numbers reach templates as Easegress's float64: 3 prints as 3.
+        assertThat(response.body()).isEqualTo("hello ada, visit 3 of 3, Bonjour");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
+    }
+}

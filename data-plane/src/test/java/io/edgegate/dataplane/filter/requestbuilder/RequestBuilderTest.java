@@ -1,0 +1,194 @@
+package io.edgegate.dataplane.filter.requestbuilder;
+
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** RequestBuilder templates through a real listener: what the backend received, and what a failing template leaves the client with. */
+class RequestBuilderTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static String pipeline(String builder, String jumpIf, EchoBackend app) {
+        return """
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: build
+                  namespace: api%s
+                - filter: proxy
+                  namespace: api
+                - filter: answer
+                filters:
+                - name: build
+                  kind: RequestBuilder
+                %s
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - url: %s
+                - name: answer
+                  kind: ResponseBuilder
+                  sourceNamespace: api
+                - name: fallback
+                  kind: ResponseBuilder
+                  template: |
+                    statusCode: 503
+                    body: try again later
+                """.formatted(jumpIf, builder.stripTrailing().lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse(""),
+                app.url());
+    }
+
+    @Test
+    void aTemplateMakesTheRequestFromTheClientsOne() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), pipeline("""
+                    template: |
+                      method: put
+                      url: /users/{{.requests.DEFAULT.JSONBody.id}}?source={{.requests.DEFAULT.URL.Query.Get "from" | urlquery}}
+                      headers:
+                        X-Trace:
+                        - {{.requests.DEFAULT.Header.Get "x-trace"}}
+                        X-Agent: [{{header .requests.DEFAULT.Header "User-Agent" | quote}}]
+                      body: '{"name": "{{.requests.DEFAULT.JSONBody.name | upper}}", "method": "{{.req.Method}}"}'
+                    """, "", app));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/import?from=a%20b"))
+                    .header("X-Trace", "t-1").header("User-Agent", "tester/2")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\": 42, \"name\": \"ada\"}")).build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            assertThat(received.method()).isEqualTo("PUT");
+            assertThat(received.uri()).isEqualTo("/users/42?source=a+b");
+            assertThat(received.header("X-Trace")).isEqualTo("t-1");
+            assertThat(received.header("X-Agent")).isEqualTo("tester/2");
+            assertThat(received.body()).isEqualTo("{\"name\": \"ADA\", \"method\": \"POST\"}");
+            assertThat(received.header("Content-Length")).isEqualTo(Integer.toString(received.body().length()));
+            // The ResponseBuilder copied the api namespace's answer to the client.
+            assertThat(response.body()).startsWith("app\nPUT /users/42?source=a+b");
+        }
+    }
+
+    @Test
+    void formDataBecomesAMultipartBody() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), pipeline("""
+                    template: |
+                      method: POST
+                      url: /upload
+                      formData:
+                        note:
+                          value: hello
+                        file:
+                          fileName: a.txt
+                          value: file contents
+                    """, "", app));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            String boundary = received.header("Content-Type").replaceFirst("^multipart/form-data; boundary=", "");
+            assertThat(received.body()).isEqualTo("--" + boundary + "\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n"
+                    + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n"
+                    + "Content-Type: application/octet-stream\r\n\r\nfile contents\r\n--" + boundary + "--\r\n");
+        }
+    }
+
+    @Test
+    void aTemplateThatFailsReturnsBuildErrAnswers500AndSendsNothing() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            // index of a header the client did not send: Go's "index of untyped nil" at run time.
+            node.apply(server("s", port, "p"), pipeline("""
+                    template: |
+                      url: /{{index .requests.DEFAULT.Header "X-Missing" 0}}
+                    """, "", app));
+            HttpResponse<String> failed = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+
+            node.apply(server("s", port, "p"), pipeline("""
+                    template: |
+                      method: FETCH
+                    """, "\n  jumpIf: {buildErr: fallback}", app).replace("- filter: answer", "- filter: answer\n- filter: fallback"));
+            HttpResponse<String> fellBack = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(fellBack.statusCode()).isEqualTo(503);
+            assertThat(fellBack.body()).isEqualTo("try again later");
+            assertThat(app.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void aProxyInANamespaceWithoutARequestFailsTheRequest() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: Pipeline
+                    flow:
+                    - filter: proxy
+                      namespace: nowhere
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(app.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void inDefaultTheBuiltRequestIsWhatTheProxySends() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: Pipeline
+                    flow:
+                    - filter: build
+                    - filter: proxy
+                    filters:
+                    - name: build
+                      kind: RequestBuilder
+                      leftDelim: '[['
+                      rightDelim: ']]'
+                      template: |
+                        method: DELETE
+                        url: /items/[[.req.URL.Path | trimPrefix "/api/"]]
+                        body: 'kept {{ as text }}'
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/7")).build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(app.received().get(0).method()).isEqualTo("DELETE");
+            assertThat(app.received().get(0).uri()).isEqualTo("/items/7");
+            assertThat(app.received().get(0).body()).isEqualTo("kept {{ as text }}");
+        }
+    }
+}
