@@ -100,6 +100,33 @@ class ApiAggregationTest {
     }
 
     @Test
+    void theExampleMergesWhatAnsweredAndAnswers503WhenNothingDid() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend demo1 = EchoBackend.start("demo1"); EchoBackend demo2 = EchoBackend.start("demo2");
+             EchoBackend demo3 = EchoBackend.start("demo3")) {
+            demo1.answerJson("{\"mega\":\"ease\",\"nested\":{\"a\":1}}");
+            demo2.answerJson("{\"hello\":\"world\",\"nested\":{\"b\":2}}");
+            demo3.answerJson("{\"hello\":\"new world\"}");
+            node.apply(server("server-demo", port, "pipeline-api"),
+                    io.edgegate.dataplane.LocalNode.example("filters/api-aggregation.yaml", demo1.url(), demo2.url(), demo3.url()));
+
+            HttpResponse<String> all = get(port);
+            demo1.answerWith(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            HttpResponse<String> withoutDemo1 = get(port);
+            demo2.answerWith(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            demo3.answerWith(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            HttpResponse<String> none = get(port);
+
+            assertThat(all.statusCode()).isEqualTo(200);
+            assertThat(all.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(all.body()).isEqualTo("{\"hello\":\"new world\",\"mega\":\"ease\",\"nested\":{\"a\":1,\"b\":2}}\n");
+            assertThat(withoutDemo1.body()).isEqualTo("{\"hello\":\"new world\",\"nested\":{\"b\":2}}\n");
+            assertThat(none.statusCode()).isEqualTo(503);
+            assertThat(none.body()).isEqualTo("{}\n");
+        }
+    }
+
+    @Test
     void bodiesAreListedAndAFailedServiceIsLeftOutWhenTheFlowJumpsPastIt() throws Exception {
         int port = FreePorts.pick();
         String template = """

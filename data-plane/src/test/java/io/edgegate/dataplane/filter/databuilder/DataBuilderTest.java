@@ -57,4 +57,17 @@ class DataBuilderTest {
         assertThat(response.body()).isEqualTo("hello ada, visit 3 of 3, Bonjour");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
     }
+
+    @Test
+    void theExampleGreetsInTheClientsLanguage() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "greetings"), io.edgegate.dataplane.LocalNode.example("filters/data-builder.yaml"));
+
+        HttpResponse<String> french = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?name=ada"))
+                .header("Accept-Language", "fr").build());
+        HttpResponse<String> unknown = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+
+        assertThat(french.body()).isEqualTo("Bonjour ada");
+        assertThat(unknown.body()).isEqualTo("Hi nobody");
+    }
 }

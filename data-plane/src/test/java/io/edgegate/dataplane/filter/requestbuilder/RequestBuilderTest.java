@@ -82,6 +82,27 @@ class RequestBuilderTest {
     }
 
     @Test
+    void theExampleSendsTheBuiltRequestAndAnswersWithItsResponse() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "request-builder"), io.edgegate.dataplane.LocalNode.example("filters/request-builder.yaml", app.url()));
+
+            HttpResponse<String> built = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/import?from=web"))
+                    .header("X-Trace", "t-9").POST(HttpRequest.BodyPublishers.ofString("{\"id\": 7, \"name\": \"grace\"}")).build());
+            // No JSON body: JSONBody fails at run time (EOF), the flow jumps to "sorry".
+            HttpResponse<String> notBuilt = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/import")).build());
+
+            assertThat(built.statusCode()).isEqualTo(200);
+            assertThat(built.body()).startsWith("app\nPUT /users/7?source=web");
+            assertThat(app.received().get(0).header("X-Trace")).isEqualTo("t-9");
+            assertThat(app.received().get(0).body()).isEqualTo("{\"name\": \"GRACE\"}");
+            assertThat(notBuilt.statusCode()).isEqualTo(503);
+            assertThat(notBuilt.body()).isEqualTo("the request could not be built");
+            assertThat(app.received()).hasSize(1);
+        }
+    }
+
+    @Test
     void formDataBecomesAMultipartBody() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {

@@ -66,6 +66,18 @@ class ResultBuilderTest {
         }
     }
 
+    @Test
+    void theExampleRoutesByTier() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend gold = EchoBackend.start("gold"); EchoBackend standard = EchoBackend.start("standard")) {
+            node.apply(server("s", port, "tiers"), io.edgegate.dataplane.LocalNode.example("filters/result-builder.yaml", gold.url(), standard.url()));
+
+            assertThat(tier(port, "gold").headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("gold");
+            assertThat(tier(port, null).headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("standard");
+            assertThat(tier(port, "bronze").body()).isEqualTo("unknown tier bronze");
+        }
+    }
+
     private static HttpResponse<String> tier(int port, String tier) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"));
         if (tier != null) {
