@@ -121,6 +121,14 @@ class BuilderSpecTest {
                 - filter: tier
                   jumpIf: {buildErr: END, nope: END}
                 """))).hasMessageContaining("never returns 'nope'");
+        // Easegress's "": target jumps on success.
+        PipelineSpec onSuccess = (PipelineSpec) decode(pipeline(filters, """
+                - filter: tier
+                  jumpIf: {"": second}
+                - filter: copy
+                  alias: second
+                """)).spec();
+        assertThat(onSuccess.flow().get(0).jumpIf()).containsEntry("", "second");
     }
 
     @Test

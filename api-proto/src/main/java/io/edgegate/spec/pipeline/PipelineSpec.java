@@ -108,7 +108,8 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
             for (Map.Entry<String, String> jump : step.jumpIf().entrySet()) {
                 String result = jump.getKey();
                 String target = jump.getValue();
-                if (d.kind != null && !d.kind.results().contains(result)) {
+                // An empty result (success) may jump too, as in Easegress: "": target skips the steps between.
+                if (d.kind != null && !result.isEmpty() && !d.kind.results().contains(result)) {
                     o.error(at + ".jumpIf." + result, "filter '" + d.name + "' (" + d.kind.kind()
                             + ") never returns '" + result + "' (its results: "
                             + String.join(", ", d.kind.results().stream().sorted().toList()) + ")");

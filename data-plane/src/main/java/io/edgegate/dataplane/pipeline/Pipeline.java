@@ -148,7 +148,9 @@ public final class Pipeline {
         /** Where the flow goes on {@code result}: on, to a jump target, or to the end. */
         int next(String result, RequestContext context) {
             if (result == null || result.isEmpty()) {
-                return nextIndex;
+                // Success goes on, or where a jumpIf of the empty result sends it (Easegress's "": target).
+                Integer onSuccess = jumps.isEmpty() ? null : jumps.get("");
+                return onSuccess == null ? nextIndex : onSuccess;
             }
             Integer target = jumps.get(result);
             if (target == null || target == END) {

@@ -186,6 +186,19 @@ class PipelineTest {
     }
 
     @Test
+    void aJumpOnTheEmptyResultSendsSuccessElsewhereAsInEasegress() {
+        PipelineSpec spec = pipeline(List.of(
+                        new FlowStep("a", Map.of("", "c")),
+                        new FlowStep("b", Map.of()),
+                        new FlowStep("c", Map.of())),
+                new MarkSpec("a", "", false), new MarkSpec("b", "", false), new MarkSpec("c", "", false));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("a", "c");
+    }
+
+    @Test
     void endAsAStepEndsTheFlow() {
         PipelineSpec spec = pipeline(List.of(new FlowStep("a", Map.of()), new FlowStep(FlowStep.END, Map.of()),
                 new FlowStep("b", Map.of())), new MarkSpec("a", "", false), new MarkSpec("b", "", false));
