@@ -1,7 +1,9 @@
 package io.edgegate.spec.filter.adaptor;
 
 import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.builder.BuilderTemplate;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.Locale;
@@ -17,14 +19,16 @@ import java.util.Set;
  */
 public record RequestAdaptorSpec(String name, Optional<String> method, Optional<RequestTemplate> host, PathChange path,
                                  HeaderChanges header, Optional<RequestTemplate> body, boolean decompressGzip,
-                                 boolean compressGzip) implements FilterSpec {
+                                 boolean compressGzip, BuilderTemplate template) implements FilterSpec {
 
     public static final String KIND = "RequestAdaptor";
     /** Easegress's results for a body that could not be read or decoded (end the flow on them with jumpIf). */
     public static final String RESULT_DECOMPRESS_FAILED = "decompressFailed";
     public static final String RESULT_READ_BODY_FAILED = "readBodyFailed";
+    /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
+    public static final String RESULT_BUILD_ERR = "buildErr";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED), RequestAdaptorSpec::decode);
+            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED, RESULT_BUILD_ERR), RequestAdaptorSpec::decode);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
     @Override
@@ -44,12 +48,34 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
         if (!compress.isEmpty() && !decompress.isEmpty()) {
             o.error("compress", "set compress or decompress, not both");
         }
+        BuilderTemplate template = BuilderTemplate.decode(o);
+        RequestAdaptorSpec changes = changes(name, o);
+        return new RequestAdaptorSpec(name, changes.method, changes.host, changes.path, changes.header, changes.body,
+                decompress.equals("gzip"), compress.equals("gzip"), template);
+    }
+
+    /** The fields an adaptor changes the request with, which a {@code template} may also render. */
+    private static RequestAdaptorSpec changes(String name, SpecObject o) {
         Optional<String> method = o.optionalString("method").filter(m -> !m.isEmpty()).map(m -> m.toUpperCase(Locale.ROOT));
         method.filter(m -> !METHODS.contains(m)).ifPresent(m -> o.error("method", "'" + m + "' is not an HTTP method"));
         Optional<RequestTemplate> host = Templates.optional(o, "host");
         PathChange path = PathChange.optional(o);
         HeaderChanges header = HeaderChanges.optional(o);
         Optional<RequestTemplate> body = Templates.optional(o, "body");
-        return new RequestAdaptorSpec(name, method, host, path, header, body, decompress.equals("gzip"), compress.equals("gzip"));
+        return new RequestAdaptorSpec(name, method, host, path, header, body, false, false, null);
+    }
+
+    /**
+     * This adaptor with what its template rendered (YAML with {@code method}, {@code host},
+     * {@code path}, {@code header}, {@code body}): a rendered field replaces the static one, as in
+     * Easegress.
+     *
+     * @throws SpecException when the rendered text is not such YAML
+     */
+    public RequestAdaptorSpec withRendered(String rendered) throws SpecException {
+        RequestAdaptorSpec t = Rendered.decode(rendered, o -> changes(name, o));
+        return new RequestAdaptorSpec(name, t.method.or(() -> method), t.host.or(() -> host), t.path.isNone() ? path : t.path,
+                t.header.equals(HeaderChanges.NONE) ? header : t.header, t.body.isPresent() ? t.body : body,
+                decompressGzip, compressGzip, null);
     }
 }

@@ -1,7 +1,9 @@
 package io.edgegate.spec.filter.adaptor;
 
 import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.builder.BuilderTemplate;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.Optional;
@@ -15,10 +17,12 @@ import java.util.Set;
  * {@link RequestTemplate}s of the request that was answered.
  */
 public record ResponseAdaptorSpec(String name, HeaderChanges header, Optional<RequestTemplate> body, boolean compressGzip,
-                                  boolean decompressGzip) implements FilterSpec {
+                                  boolean decompressGzip, BuilderTemplate template) implements FilterSpec {
 
     public static final String KIND = "ResponseAdaptor";
-    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(), ResponseAdaptorSpec::decode);
+    /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
+    public static final String RESULT_BUILD_ERR = "buildErr";
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_BUILD_ERR), ResponseAdaptorSpec::decode);
 
     @Override
     public String kind() {
@@ -40,6 +44,15 @@ public record ResponseAdaptorSpec(String name, HeaderChanges header, Optional<Re
         if (body.isPresent() && !decompress.isEmpty()) {
             o.error("decompress", "a body given here is not compressed: drop decompress");
         }
-        return new ResponseAdaptorSpec(name, HeaderChanges.optional(o), body, compress.equals("gzip"), decompress.equals("gzip"));
+        BuilderTemplate template = BuilderTemplate.decode(o);
+        return new ResponseAdaptorSpec(name, HeaderChanges.optional(o), body, compress.equals("gzip"), decompress.equals("gzip"), template);
+    }
+
+    /** This adaptor with what its template rendered ({@code header}, {@code body}); rendered fields replace static ones. */
+    public ResponseAdaptorSpec withRendered(String rendered) throws SpecException {
+        ResponseAdaptorSpec t = Rendered.decode(rendered,
+                o -> new ResponseAdaptorSpec(name, HeaderChanges.optional(o), Templates.optional(o, "body"), false, false, null));
+        return new ResponseAdaptorSpec(name, t.header.equals(HeaderChanges.NONE) ? header : t.header,
+                t.body.isPresent() ? t.body : body, compressGzip, decompressGzip, null);
     }
 }

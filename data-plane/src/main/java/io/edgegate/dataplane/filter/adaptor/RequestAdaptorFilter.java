@@ -27,19 +27,45 @@ final class RequestAdaptorFilter implements Filter {
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
 
     private final RequestAdaptorSpec spec;
-    private final HttpMethod method;
-    private final Pattern pathRegexp;
-    private final RewriteTemplate pathReplacement;
+    private final Changes changes;
+    /** Easegress v2's template, rendered per request into changes that replace the static ones; null without one. */
+    private final io.edgegate.dataplane.filter.builder.BuilderRun template;
+
+    /** An adaptor's changes with its method and path regexp made ready once. */
+    private record Changes(RequestAdaptorSpec spec, HttpMethod method, Pattern pathRegexp, RewriteTemplate pathReplacement) {
+        static Changes of(RequestAdaptorSpec spec) {
+            return new Changes(spec, spec.method().map(HttpMethod::valueOf).orElse(null),
+                    spec.path().regexp().map(Regexps::compile).orElse(null),
+                    spec.path().regexpReplacement().map(RewriteTemplate::parse).orElse(null));
+        }
+    }
 
     RequestAdaptorFilter(RequestAdaptorSpec spec) {
         this.spec = spec;
-        this.method = spec.method().map(HttpMethod::valueOf).orElse(null);
-        this.pathRegexp = spec.path().regexp().map(Regexps::compile).orElse(null);
-        this.pathReplacement = spec.path().regexpReplacement().map(RewriteTemplate::parse).orElse(null);
+        this.changes = Changes.of(spec);
+        this.template = spec.template() == null ? null
+                : new io.edgegate.dataplane.filter.builder.BuilderRun(RequestAdaptorSpec.KIND, spec.name(), spec.template());
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        if (template == null) {
+            return apply(changes, context);
+        }
+        return template.runAsync(context, rendered -> {
+            RequestAdaptorSpec merged;
+            try {
+                merged = spec.withRendered(rendered);
+            } catch (io.edgegate.spec.codec.SpecException | IllegalArgumentException e) {
+                throw new io.edgegate.dataplane.filter.builder.BuiltMessages.BuildException(e.getMessage());
+            }
+            return apply(Changes.of(merged), context);
+        });
+    }
+
+    private CompletionStage<String> apply(Changes changes, RequestContext context) {
+        RequestAdaptorSpec spec = changes.spec();
+        HttpMethod method = changes.method();
         HttpRequest request = context.request();
         // Every value is read from the request as it arrived here, before any change below.
         String host = spec.host().map(h -> TemplateRenderer.render(h, context, request)).orElse(null);
@@ -54,7 +80,7 @@ final class RequestAdaptorFilter implements Filter {
         }
         if (!spec.path().isNone()) {
             String path = RequestTarget.path(request.uri());
-            request.setUri(RequestTarget.withPath(request.uri(), adapt(spec.path(), path)));
+            request.setUri(RequestTarget.withPath(request.uri(), adapt(changes, spec.path(), path)));
         }
         headers.applyTo(request.headers());
         if (body != null) {
@@ -84,7 +110,7 @@ final class RequestAdaptorFilter implements Filter {
         request.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
     }
 
-    private String adapt(PathChange change, String path) {
+    private static String adapt(Changes changes, PathChange change, String path) {
         if (change.replace().isPresent()) {
             return change.replace().get();
         }
@@ -96,6 +122,6 @@ final class RequestAdaptorFilter implements Filter {
             String trimmed = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
             return trimmed.startsWith("/") ? trimmed : "/" + trimmed;
         }
-        return pathReplacement.replaceAll(pathRegexp, path);
+        return changes.pathReplacement().replaceAll(changes.pathRegexp(), path);
     }
 }

@@ -30,13 +30,32 @@ final class ResponseAdaptorFilter implements Filter {
     private static final int MAX_DECODED_CHUNK = 4 * 1024 * 1024;
 
     private final ResponseAdaptorSpec spec;
+    /** Easegress v2's template, rendered per request into a header and body that replace the static ones; null without one. */
+    private final io.edgegate.dataplane.filter.builder.BuilderRun template;
 
     ResponseAdaptorFilter(ResponseAdaptorSpec spec) {
         this.spec = spec;
+        this.template = spec.template() == null ? null
+                : new io.edgegate.dataplane.filter.builder.BuilderRun(ResponseAdaptorSpec.KIND, spec.name(), spec.template());
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        if (template == null) {
+            return apply(spec, context);
+        }
+        return template.runAsync(context, rendered -> {
+            ResponseAdaptorSpec merged;
+            try {
+                merged = spec.withRendered(rendered);
+            } catch (io.edgegate.spec.codec.SpecException | IllegalArgumentException e) {
+                throw new io.edgegate.dataplane.filter.builder.BuiltMessages.BuildException(e.getMessage());
+            }
+            return apply(merged, context);
+        });
+    }
+
+    private CompletionStage<String> apply(ResponseAdaptorSpec spec, RequestContext context) {
         HttpRequest request = context.request();
         HeaderEditor headers = HeaderEditor.render(spec.header(), context, request);
         Response current = context.response();

@@ -40,28 +40,34 @@ public final class BuilderRun {
 
     /** Renders and applies {@code apply} to the text; its result is the filter's. */
     public CompletionStage<String> run(RequestContext context, Function<String, String> apply) {
+        return runAsync(context, rendered -> CompletableFuture.completedFuture(apply.apply(rendered)));
+    }
+
+    /** As {@link #run}, for work on the text that may itself complete later. */
+    public CompletionStage<String> runAsync(RequestContext context, Function<String, CompletionStage<String>> apply) {
         if (!readsBodies) {
-            return CompletableFuture.completedFuture(render(context, apply));
+            return render(context, apply);
         }
-        return BuilderData.readBodies(context).handle((ready, error) -> {
+        return BuilderData.readBodies(context).handle((ready, error) -> error).thenCompose(error -> {
             if (error != null) {
-                return failed(context, "cannot read a body: " + io.edgegate.async.Causes.unwrap(error).getMessage());
+                return CompletableFuture.completedFuture(
+                        failed(context, "cannot read a body: " + io.edgegate.async.Causes.unwrap(error).getMessage()));
             }
             return render(context, apply);
         });
     }
 
-    private String render(RequestContext context, Function<String, String> apply) {
+    private CompletionStage<String> render(RequestContext context, Function<String, CompletionStage<String>> apply) {
         String rendered;
         try {
             rendered = template.execute(BuilderData.of(context));
         } catch (TemplateException e) {
-            return failed(context, "template: " + e.getMessage());
+            return CompletableFuture.completedFuture(failed(context, "template: " + e.getMessage()));
         }
         try {
             return apply.apply(rendered);
         } catch (BuiltMessages.BuildException e) {
-            return failed(context, e.getMessage());
+            return CompletableFuture.completedFuture(failed(context, e.getMessage()));
         }
     }
 

@@ -40,6 +40,54 @@ class AdaptorTest {
     }
 
     @Test
+    void easegressV2TemplatesRenderTheChangesAndReplaceTheStaticOnes() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "adaptor-templates"), example("filters/adaptor-templates.yaml", app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items"))
+                    .header("X-Version", "2").POST(HttpRequest.BodyPublishers.ofString("payload")).build());
+
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            // The rendered method and header replace the static ones; the static del is replaced by the rendered header.
+            assertThat(received.method()).isEqualTo("POST");
+            assertThat(received.uri()).isEqualTo("/v2/items");
+            assertThat(received.header("X-Original-Host")).isEqualTo("127.0.0.1:" + port);
+            assertThat(received.header("X-Version")).isEqualTo("2");
+            assertThat(response.body()).isEqualTo("upstream said 200: app | POST /v2/items");
+            assertThat(response.headers().firstValue("X-Static")).hasValue("kept");
+        }
+    }
+
+    @Test
+    void aTemplateRenderingNoAdaptorReturnsBuildErr() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: Pipeline
+                    flow:
+                    - filter: adapt
+                    - filter: proxy
+                    filters:
+                    - kind: RequestAdaptor
+                      name: adapt
+                      template: |
+                        method: {{.req.Header.Get "X-Method"}}
+                        colour: blue
+                    - name: proxy
+                      kind: Proxy
+                      pools: [{servers: [{url: %s}]}]
+                    """.formatted(app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(app.received()).isEmpty();
+        }
+    }
+
+    @Test
     void methodHostPathRegexpAndBodyCanBeReplaced() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
