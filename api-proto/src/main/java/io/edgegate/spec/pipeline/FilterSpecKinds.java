@@ -19,6 +19,7 @@ import io.edgegate.spec.filter.retryer.RetryerSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
+import io.edgegate.spec.filter.websocketproxy.WebSocketProxySpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class FilterSpecKinds {
                 RequestAdaptorSpec.SPEC_KIND, ResponseAdaptorSpec.SPEC_KIND, ValidatorSpec.SPEC_KIND,
                 RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
                 TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND,
-                RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND));
+                RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND,
+                WebSocketProxySpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

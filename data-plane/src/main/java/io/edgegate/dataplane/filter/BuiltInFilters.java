@@ -19,6 +19,7 @@ import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
 import io.edgegate.dataplane.filter.timelimiter.TimeLimiterFilterFactory;
 import io.edgegate.dataplane.filter.validator.ValidatorFilterFactory;
+import io.edgegate.dataplane.filter.websocketproxy.WebSocketProxyFilterFactory;
 import io.edgegate.dataplane.pipeline.FilterFactory;
 import io.edgegate.dataplane.registry.RegistryView;
 import io.edgegate.dataplane.upstream.UpstreamClient;
@@ -50,8 +51,10 @@ public final class BuiltInFilters {
     }
 
     public static List<FilterFactory<?>> all(Needs needs) {
+        ProxyFilterFactory proxies = new ProxyFilterFactory(needs.upstream(), needs.workers(), needs.registries());
         return List.of(
-                new ProxyFilterFactory(needs.upstream(), needs.workers(), needs.registries()),
+                proxies,
+                new WebSocketProxyFilterFactory(proxies),
                 new StaticFileFilterFactory(needs.blocking()),
                 new RedirectorFilterFactory(),
                 new IpFilterFilterFactory(),

@@ -34,6 +34,13 @@ final class Tunnel {
             }
             Relay toUpstream = new Relay(up);
             Relay toClient = new Relay(down);
+            io.edgegate.dataplane.pipeline.TunnelLimits limits = response.limits();
+            if (limits.fromClient() >= 0) {
+                down.pipeline().addLast("message-limit", new WebSocketMessageLimit(limits.fromClient(), down, up));
+            }
+            if (limits.fromServer() >= 0) {
+                up.pipeline().addLast("message-limit", new WebSocketMessageLimit(limits.fromServer(), down, up));
+            }
             switchToBytes(down.pipeline(), toUpstream, List.of(ConnectionSetup.HTTP1, HttpListener.IDLE,
                     HttpListener.HEADER_TIMEOUT, ConnectionSetup.CODEC));
             switchToBytes(up.pipeline(), toClient, UpstreamPipeline.HTTP_HANDLERS);

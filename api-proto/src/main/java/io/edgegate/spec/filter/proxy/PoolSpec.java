@@ -30,7 +30,7 @@ public record PoolSpec(
         Optional<OutlierDetectionSpec> outlierDetection,
         Optional<String> spanName) {
 
-    static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
+    public static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE,
             Optional.empty(), Optional.empty());
 
@@ -54,9 +54,14 @@ public record PoolSpec(
     }
 
     static PoolSpec decode(SpecObject o) {
+        return decode(o, false);
+    }
+
+    /** A pool of a Proxy, or with {@code webSocket} of a WebSocketProxy (ws:// and wss:// servers). */
+    public static PoolSpec decode(SpecObject o, boolean webSocket) {
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
-        List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject()));
+        List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
         // Easegress's setUpstreamHost sends the server's host unless a server keeps the client's: what this proxy
         // always does (NGINX's proxy_set_header Host $proxy_host), so the field is read and asks for nothing more.
         o.bool("setUpstreamHost", false);

@@ -39,9 +39,26 @@ public record ServerSpec(String url, List<String> tags, int weight, boolean keep
     }
 
     static ServerSpec decode(SpecObject o) {
-        String url = o.requiredString("url");
+        return decode(o, false);
+    }
+
+    /**
+     * @param webSocket a WebSocketProxy's server: {@code ws://} or {@code wss://}, kept as the
+     *                  {@code http://} or {@code https://} its handshake is sent to
+     */
+    static ServerSpec decode(SpecObject o, boolean webSocket) {
+        String written = o.requiredString("url");
+        String url = written;
+        if (webSocket && !written.isEmpty()) {
+            if (written.startsWith("ws://") || written.startsWith("wss://")) {
+                url = "http" + written.substring(2);
+            } else {
+                o.error("url", "'" + written + "' is not a WebSocket URL (expected: ws://host:port or wss://host:port)");
+            }
+        }
         if (!url.isEmpty()) {
-            checkUrl(url).ifPresent(problem -> o.error("url", "'" + url + "' " + problem));
+            String checked = url;
+            checkUrl(url).ifPresent(problem -> o.error("url", "'" + checked + "' " + problem));
         }
         List<String> tags = o.stringList("tags");
         int weight = o.integer("weight", DEFAULT_WEIGHT, 0, 10_000);

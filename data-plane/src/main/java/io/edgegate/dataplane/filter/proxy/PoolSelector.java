@@ -12,14 +12,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /** A candidate pool's filter, compiled: whether it takes a request (see {@link PoolFilterSpec}). */
-final class PoolSelector {
+public final class PoolSelector {
 
     private final Map<String, StringMatcher> headers;
     private final boolean allHeaders;
     private final List<UrlMatcher> urls;
     private final PoolFilterSpec.Share share;
 
-    PoolSelector(PoolFilterSpec spec) {
+    public PoolSelector(PoolFilterSpec spec) {
         this.headers = spec.headers().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())));
         this.allHeaders = spec.matchAllHeaders();
@@ -27,7 +27,7 @@ final class PoolSelector {
         this.share = spec.share().orElse(null);
     }
 
-    boolean selects(RequestContext context) {
+    public boolean selects(RequestContext context) {
         return headersMatch(context.request().headers()) && urlsMatch(context) && inShare(context);
     }
 

@@ -1,0 +1,102 @@
+package io.edgegate.dataplane.filter.websocketproxy;
+
+import io.edgegate.dataplane.filter.proxy.PoolSelector;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.pipeline.TunnelLimits;
+import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.edgegate.spec.filter.websocketproxy.WebSocketProxySpec;
+import io.edgegate.spec.filter.websocketproxy.WebSocketProxySpec.PoolOptions;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Proxies WebSocket handshakes to the chosen pool with a Proxy, then holds the tunnel to the
+ * pool's message limits. A request that is no WebSocket handshake is answered 400, and a
+ * cross-origin handshake whose Origin no {@code originPatterns} entry matches 403, both
+ * {@code clientError}, as Easegress's accept step refuses them.
+ */
+final class WebSocketProxyFilter implements Filter {
+
+    private final Filter proxy;
+    private final PoolOptions mainOptions;
+    private final List<PoolSelector> selectors;
+    private final List<PoolOptions> candidateOptions;
+
+    WebSocketProxyFilter(WebSocketProxySpec spec, Filter proxy) {
+        this.proxy = proxy;
+        this.mainOptions = spec.mainOptions();
+        this.selectors = spec.proxy().candidatePools().stream().map(p -> new PoolSelector(p.filter().orElseThrow())).toList();
+        this.candidateOptions = spec.candidateOptions();
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        HttpHeaders headers = context.request().headers();
+        if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            context.respond(HttpResponseStatus.BAD_REQUEST, "WebSocket protocol violation: expected a WebSocket handshake");
+            return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
+        }
+        PoolOptions options = optionsFor(context);
+        if (!originAllowed(headers, options)) {
+            context.respond(HttpResponseStatus.FORBIDDEN, "request Origin not authorized");
+            return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
+        }
+        TunnelLimits limits = new TunnelLimits(options.clientMaxMsgSize(), options.serverMaxMsgSize());
+        return proxy.handle(context).thenApply(result -> {
+            Response response = context.response();
+            if (response != null && response.tunnel() != null && !limits.isNone()) {
+                context.reviseResponse(response.withLimits(limits));
+            }
+            return result;
+        });
+    }
+
+    private PoolOptions optionsFor(RequestContext context) {
+        for (int i = 0; i < selectors.size(); i++) {
+            if (selectors.get(i).selects(context)) {
+                return candidateOptions.get(i);
+            }
+        }
+        return mainOptions;
+    }
+
+    /** A same-origin handshake, or one without Origin, is let in; another origin must match a pattern. */
+    private static boolean originAllowed(HttpHeaders headers, PoolOptions options) {
+        String origin = headers.get(HttpHeaderNames.ORIGIN);
+        if (origin == null) {
+            return true;
+        }
+        String originHost;
+        try {
+            originHost = URI.create(origin).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (originHost == null) {
+            return false;
+        }
+        if (originHost.equalsIgnoreCase(headers.get(HttpHeaderNames.HOST, ""))) {
+            return true;
+        }
+        return options.allowsOrigin(originHost);
+    }
+
+    @Override
+    public List<String> status() {
+        return proxy.status();
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+    }
+}

@@ -1,0 +1,155 @@
+package io.edgegate.dataplane.filter.websocketproxy;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.StreamingBackend;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** WebSocketProxy through a real listener to a real WebSocket echo server: relaying, message limits, origins. */
+class WebSocketProxyTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static StreamingBackend echo;
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void backend() {
+        echo = StreamingBackend.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        echo.close();
+    }
+
+    /** What one connection saw: the first reply, or how it closed. */
+    private static final class Seen implements WebSocket.Listener {
+        final CompletableFuture<String> reply = new CompletableFuture<>();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                reply.complete(text.toString());
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+
+    private static int serve(String pipeline) throws Exception {
+        int port = FreePorts.pick();
+        String wsEcho = echo.url().replace("http://", "ws://");
+        node.apply(server("s", port, "websocket-pipeline"), pipeline.replace("ws://127.0.0.1:9095", wsEcho));
+        return port;
+    }
+
+    private static WebSocket connect(int port, Seen seen, String origin) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        return builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), seen).get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void messagesAreRelayedBothWays() throws Exception {
+        int port = serve(example("filters/websocket.yaml"));
+        Seen seen = new Seen();
+        WebSocket socket = connect(port, seen, null);
+
+        socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+
+        assertThat(seen.reply.get(5, TimeUnit.SECONDS)).isEqualTo("echo: hello");
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMessageOverTheClientLimitClosesWith1009AndASmallerOneInPiecesPasses() throws Exception {
+        int port = serve(example("filters/websocket.yaml").replace("serverMaxMsgSize: 32769", "serverMaxMsgSize: -1"));
+        Seen fine = new Seen();
+        WebSocket pieces = connect(port, fine, null);
+        // One message of 30,000 bytes in three frames: under the limit (the echo answers its first frame).
+        pieces.sendText("a".repeat(10_000), false).get(5, TimeUnit.SECONDS);
+        pieces.sendText("b".repeat(10_000), false).get(5, TimeUnit.SECONDS);
+        pieces.sendText("c".repeat(10_000), true).get(5, TimeUnit.SECONDS);
+        assertThat(fine.reply.get(5, TimeUnit.SECONDS)).hasSize(10_006).startsWith("echo: aaa");
+        assertThat(fine.closed).isNotDone();
+
+        // Two frames of 20,000: each is under the limit, the message they make is not.
+        Seen tooBig = new Seen();
+        WebSocket big = connect(port, tooBig, null);
+        big.sendText("x".repeat(20_000), false).get(5, TimeUnit.SECONDS);
+        big.sendText("y".repeat(20_000), true).get(5, TimeUnit.SECONDS);
+
+        assertThat(tooBig.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+
+    @Test
+    void aMessageOverTheServerLimitClosesWith1009() throws Exception {
+        int port = serve(example("filters/websocket.yaml").replace("clientMaxMsgSize: 32769", "clientMaxMsgSize: -1")
+                .replace("serverMaxMsgSize: 32769", "serverMaxMsgSize: 100"));
+        Seen seen = new Seen();
+        WebSocket socket = connect(port, seen, null);
+
+        // 96 bytes reach the server; its answer, "echo: " and the 96, is 102.
+        socket.sendText("z".repeat(96), true).get(5, TimeUnit.SECONDS);
+
+        assertThat(seen.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+        assertThat(seen.reply).isNotCompleted();
+    }
+
+    @Test
+    void aPlainRequestIs400AndAForeignOriginIs403() throws Exception {
+        int port = serve(example("filters/websocket.yaml"));
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Throwable foreign = null;
+        try {
+            connect(port, new Seen(), "https://evil.test");
+        } catch (ExecutionException e) {
+            foreign = e.getCause();
+        }
+        Seen allowed = new Seen();
+        WebSocket fromApp = connect(port, allowed, "https://app.example.com");
+        fromApp.sendText("hi", true).get(5, TimeUnit.SECONDS);
+
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(foreign).isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) foreign).getResponse().statusCode()).isEqualTo(403);
+        assertThat(allowed.reply.get(5, TimeUnit.SECONDS)).isEqualTo("echo: hi");
+    }
+}
