@@ -6,6 +6,7 @@ import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.databuilder.DataBuilderFilterFactory;
+import io.edgegate.dataplane.filter.fallback.FallbackFilterFactory;
 import io.edgegate.dataplane.filter.requestbuilder.RequestBuilderFilterFactory;
 import io.edgegate.dataplane.filter.responsebuilder.ResponseBuilderFilterFactory;
 import io.edgegate.dataplane.filter.resultbuilder.ResultBuilderFilterFactory;
@@ -71,6 +72,7 @@ public final class BuiltInFilters {
                 new RequestBuilderFilterFactory(),
                 new ResponseBuilderFilterFactory(),
                 new ResultBuilderFilterFactory(),
-                new DataBuilderFilterFactory());
+                new DataBuilderFilterFactory(),
+                new FallbackFilterFactory());
     }
 }

@@ -56,7 +56,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
         IdleConnectionsSpec idle = IdleConnectionsSpec.decode(o);
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
-        o.unsupported("use jumpIf to a Fallback filter when that kind arrives", "fallback");
+        o.unsupported("the v1 Proxy's own fallback is not built: send its failures to a Fallback filter with jumpIf (serverError: fallback)", "fallback");
         Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
         upstreamHeader.filter(h -> !io.edgegate.spec.HttpTokens.isHeaderName(h))
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
