@@ -10,9 +10,14 @@ import java.util.Map;
  * them, byte slices in base64, and {@code <}, {@code >}, {@code &} escaped unless asked not to
  * (sprig's {@code toRawJson}).
  */
-final class GoJson {
+public final class GoJson {
 
     private GoJson() {
+    }
+
+    /** Go's json.Marshal of template data (HTML characters escaped, as Go's default encoder does). */
+    public static String marshal(Object value) {
+        return encode(value, true, "");
     }
 
     static String encode(Object value, boolean escapeHtml, String indent) {

@@ -7,6 +7,8 @@ import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.databuilder.DataBuilderSpec;
 import io.edgegate.spec.filter.fallback.FallbackSpec;
+import io.edgegate.spec.filter.headerlookup.HeaderLookupSpec;
+import io.edgegate.spec.filter.headertojson.HeaderToJsonSpec;
 import io.edgegate.spec.filter.requestbuilder.RequestBuilderSpec;
 import io.edgegate.spec.filter.responsebuilder.ResponseBuilderSpec;
 import io.edgegate.spec.filter.resultbuilder.ResultBuilderSpec;
@@ -50,7 +52,7 @@ public final class FilterSpecKinds {
                 RequestFilterSpec.SPEC_KIND, RateLimiterSpec.SPEC_KIND,
                 TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND,
                 RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND,
-                WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND));
+                WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND, HeaderLookupSpec.SPEC_KIND, HeaderToJsonSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -7,6 +7,8 @@ import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.databuilder.DataBuilderFilterFactory;
 import io.edgegate.dataplane.filter.fallback.FallbackFilterFactory;
+import io.edgegate.dataplane.filter.headerlookup.HeaderLookupFilterFactory;
+import io.edgegate.dataplane.filter.headertojson.HeaderToJsonFilterFactory;
 import io.edgegate.dataplane.filter.requestbuilder.RequestBuilderFilterFactory;
 import io.edgegate.dataplane.filter.responsebuilder.ResponseBuilderFilterFactory;
 import io.edgegate.dataplane.filter.resultbuilder.ResultBuilderFilterFactory;
@@ -73,6 +75,8 @@ public final class BuiltInFilters {
                 new ResponseBuilderFilterFactory(),
                 new ResultBuilderFilterFactory(),
                 new DataBuilderFilterFactory(),
-                new FallbackFilterFactory());
+                new FallbackFilterFactory(),
+                new HeaderLookupFilterFactory(needs.customData()),
+                new HeaderToJsonFilterFactory());
     }
 }

@@ -1,0 +1,147 @@
+package io.edgegate.dataplane.filter.headertojson;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgegate.dataplane.http.BodyCollector;
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.pipeline.Filter;
+import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.spec.filter.headertojson.HeaderToJsonSpec;
+import io.edgegate.template.GoJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Puts request headers into the JSON body. The body is read whole (it is rewritten), only when
+ * one of the headers is present; the JSON is written as Easegress writes it (Go's encoder: keys
+ * sorted, numbers as float64).
+ */
+final class HeaderToJsonFilter implements Filter {
+
+    private static final long BODY_LIMIT = 4L * 1024 * 1024;
+    private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HeaderToJsonSpec spec;
+
+    HeaderToJsonFilter(HeaderToJsonSpec spec) {
+        this.spec = spec;
+    }
+
+    @Override
+    public CompletionStage<String> handle(RequestContext context) {
+        HttpRequest request = context.request();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (HeaderToJsonSpec.Mapping mapping : spec.headerMap()) {
+            String value = request.headers().get(mapping.header());
+            if (value != null && !value.isEmpty()) {
+                fields.put(mapping.json(), value);
+            }
+        }
+        if (fields.isEmpty()) {
+            return DONE;
+        }
+        BodyStream body = context.requestBody();
+        if (body.contentLength() > BODY_LIMIT) {
+            return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR);
+        }
+        return BodyCollector.collect(body, context.alloc(), BODY_LIMIT).handle((buf, error) -> {
+            if (error != null) {
+                return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR).join();
+            }
+            byte[] bytes = bytes(buf);
+            Object merged;
+            try {
+                merged = merged(bytes, fields);
+            } catch (IOException | IllegalArgumentException e) {
+                context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(bytes)));
+                return refuse(context, HttpResponseStatus.BAD_REQUEST, HeaderToJsonSpec.RESULT_JSON_ERROR).join();
+            }
+            byte[] json = GoJson.marshal(merged).getBytes(StandardCharsets.UTF_8);
+            context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(json)));
+            request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+            return SUCCESS;
+        });
+    }
+
+    private static CompletableFuture<String> refuse(RequestContext context, HttpResponseStatus status, String result) {
+        context.respond(status, status == HttpResponseStatus.BAD_REQUEST
+                ? "the request body is not a JSON object or array" : "the request body could not be read (at most 4 MB)");
+        return CompletableFuture.completedFuture(result);
+    }
+
+    private static byte[] bytes(ByteBuf buf) {
+        try {
+            return ByteBufUtil.getBytes(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** The body with the fields merged in: Easegress decides by the first byte that is not blank. */
+    private static Object merged(byte[] body, Map<String, Object> fields) throws IOException {
+        int first = 0;
+        while (first < body.length && (body[first] == ' ' || body[first] == '\n' || body[first] == '\t' || body[first] == '\r')) {
+            first++;
+        }
+        if (first == body.length) {
+            return fields;
+        }
+        JsonNode tree = JSON.readTree(body);
+        if (body[first] == '{' && tree.isObject()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> object = (Map<String, Object>) plain(tree);
+            object.putAll(fields);
+            return object;
+        }
+        if (body[first] == '[' && tree.isArray()) {
+            List<Object> out = new ArrayList<>();
+            for (JsonNode element : tree) {
+                if (!element.isObject()) {
+                    throw new IllegalArgumentException("an array element is not an object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> object = (Map<String, Object>) plain(element);
+                object.putAll(fields);
+                out.add(object);
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("not a JSON object or array");
+    }
+
+    /** JSON as Go decodes it into interface{}: numbers become float64. */
+    private static Object plain(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(e -> list.add(plain(e)));
+            return list;
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.isNull() ? null : node.asText();
+    }
+}
