@@ -190,6 +190,20 @@ class EasegressAgreementTest {
     }
 
     /** A v2 pipeline of one Proxy with one pool, the given fields added to the Proxy and to its pool. */
+    @Test
+    void redirectorV2IsCheckedAsEasegressChecksIt() {
+        String pipeline = "name: p\nkind: Pipeline\nflow:\n- filter: r\nfilters:\n- name: r\n  kind: RedirectorV2\n";
+        assertThatThrownBy(() -> decode(pipeline + "  scheme: ftp\n  statusCode: 305\n"))
+                .hasMessageContaining("scheme: invalid scheme of Redirector, only support http and https")
+                .hasMessageContaining("statusCode: invalid status code of Redirector");
+        assertThatThrownBy(() -> decode(pipeline + "  path: {type: ReplacePrefixMatch}\n"))
+                .hasMessageContaining("replacePrefixMatch can't be empty");
+        assertThatThrownBy(() -> decode(pipeline + "  path: {type: Regex, replaceFullPath: /x}\n"))
+                .hasMessageContaining("only support ReplaceFullPath and ReplacePrefixMatch");
+        assertThatThrownBy(() -> decode(pipeline + "  port: 8443\n"))
+                .hasMessageContaining("'port' is not supported by EdgeGate yet (Easegress ignores it too");
+    }
+
     private static String proxyPipeline(String proxyFields, String poolFields) {
         return """
                 name: p

@@ -17,6 +17,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
+import io.edgegate.dataplane.filter.redirectorv2.RedirectorV2FilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
@@ -77,6 +78,7 @@ public final class BuiltInFilters {
                 new DataBuilderFilterFactory(),
                 new FallbackFilterFactory(),
                 new HeaderLookupFilterFactory(needs.customData()),
-                new HeaderToJsonFilterFactory());
+                new HeaderToJsonFilterFactory(),
+                new RedirectorV2FilterFactory());
     }
 }

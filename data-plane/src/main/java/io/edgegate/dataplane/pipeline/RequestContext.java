@@ -63,6 +63,8 @@ public final class RequestContext {
     private byte[] responseBytes;
     /** What templates see as {@code .data}; null until a pipeline or DataBuilder puts something. */
     private Map<String, Object> data;
+    /** The pathPrefix of the route that matched (RedirectorV2 replaces it); empty for other routes. */
+    private String routePathPrefix = "";
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -346,6 +348,15 @@ public final class RequestContext {
             client = server.clients().clientOf(clientAddress, clientRequest.headers());
         }
         return client;
+    }
+
+    /** The pathPrefix of the HTTPServer path that routed this request, or empty when it matched otherwise. */
+    public String routePathPrefix() {
+        return routePathPrefix;
+    }
+
+    public void routed(String pathPrefix) {
+        this.routePathPrefix = pathPrefix;
     }
 
     /** The request's trace: filters' results become its events, the Proxy's requests its CLIENT spans. */

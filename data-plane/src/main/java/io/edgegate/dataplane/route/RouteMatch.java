@@ -43,6 +43,11 @@ public final class RouteMatch {
         return clientMaxBodySize.orElse(serverLimit);
     }
 
+    /** The matched path's pathPrefix, or empty when it is not a prefix route. */
+    public String pathPrefix() {
+        return path != null && path.kind() == PathMatcher.Kind.PREFIX ? path.literal() : "";
+    }
+
     /** Whether the matched path has a rewriteTarget. */
     public boolean rewrites() {
         return path != null && path.rewrites();

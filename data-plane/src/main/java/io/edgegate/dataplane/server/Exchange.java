@@ -82,7 +82,7 @@ final class Exchange {
                     if (match.rewrites()) {
                         head.setUri(RequestTarget.withPath(head.uri(), match.rewrite(RequestTarget.path(head.uri()))));
                     }
-                    exchange.run(pipeline, head, body, channel, state, connection);
+                    exchange.run(pipeline, head, body, channel, state, connection, match.pathPrefix());
                 }
             }
         }
@@ -130,8 +130,9 @@ final class Exchange {
     }
 
     private void run(Pipeline pipeline, HttpRequest head, BodyStream body, Channel channel, ServerState state,
-                     RequestContext.Connection connection) {
+                     RequestContext.Connection connection, String routePathPrefix) {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
+        context.routed(routePathPrefix);
         context.traced(trace);
         pipeline.run(context).whenComplete((done, error) -> {
             if (channel.eventLoop().inEventLoop()) {
