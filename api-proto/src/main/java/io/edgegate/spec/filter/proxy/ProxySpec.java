@@ -21,8 +21,20 @@ import java.util.Set;
  * that answered (for debugging; it reveals internal addresses to clients).
  */
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
-                        Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle)
+                        Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle,
+                        int maxRedirection)
         implements FilterSpec {
+
+    /**
+     * A Proxy that does not follow redirects: the upstream's 3xx goes to the client, as NGINX
+     * passes it (Easegress, through Go's HTTP client, follows up to 10 unless maxRedirection says).
+     */
+    public static final int NO_REDIRECTS = 0;
+
+    public ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
+                     Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle) {
+        this(name, mainPool, candidatePools, mirrorPool, compression, upstreamHeader, idle, NO_REDIRECTS);
+    }
 
     public static final String KIND = "Proxy";
     public static final String RESULT_INTERNAL_ERROR = "internalError";
@@ -48,13 +60,15 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     @Override
     public ProxySpec withResilience(ResiliencePolicies policies) {
         return new ProxySpec(name, mainPool.withResilience(policies), candidatePools.stream().map(p -> p.withResilience(policies)).toList(),
-                mirrorPool, compression, upstreamHeader, idle);
+                mirrorPool, compression, upstreamHeader, idle, maxRedirection);
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
         Optional<CompressionSpec> compression = o.object("compression").map(CompressionSpec::decode);
         o.unsupported("upstream client certificates and a CA to verify upstreams against are planned; https servers are not verified, as with NGINX's default", "mtls");
         IdleConnectionsSpec idle = IdleConnectionsSpec.decode(o);
+        // Easegress's maxRedirection: redirects the upstream answers are followed, up to this many (0 or less: none).
+        int maxRedirection = Math.max(NO_REDIRECTS, o.integer("maxRedirection", NO_REDIRECTS, Integer.MIN_VALUE, 100));
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("the v1 Proxy's own fallback is not built: send its failures to a Fallback filter with jumpIf (serverError: fallback)", "fallback");
         Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
@@ -80,7 +94,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                     o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
                 }
             }
-            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader, idle);
+            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader, idle, maxRedirection);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -90,7 +104,8 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
             }
             if (!pools.isEmpty()) {
                 return new ProxySpec(name, mains.isEmpty() ? pools.get(0) : mains.get(0),
-                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader, idle);
+                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader, idle,
+                        maxRedirection);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",

@@ -67,7 +67,9 @@ final class ProxyFilter implements Filter {
     private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters) {
 
         PoolCall through(ServerPool pool) {
-            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(new SendingCall(client, spec.idle().perServer())), meters);
+            SendingCall sending = new SendingCall(client, spec.idle().perServer());
+            UpstreamCall once = spec.maxRedirection() > 0 ? new RedirectingCall(spec.maxRedirection(), sending) : sending;
+            UpstreamCall attempts = new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(once), meters);
             if (mirror.isPresent()) {
                 attempts = new MirroringCall(mirror.get(), attempts);
             }

@@ -22,9 +22,14 @@ final class SendingCall implements UpstreamCall {
 
     @Override
     public CompletableFuture<UpstreamResponse> send(ProxyExchange exchange, Upstream server, BodyStream body) {
-        RequestContext context = exchange.context();
-        HttpRequest forwarded = ForwardedRequest.build(context, server);
+        HttpRequest forwarded = ForwardedRequest.build(exchange.context(), server);
         ResponseCache.addValidators(exchange.cacheLookup(), forwarded.headers());
+        return send(exchange, server, forwarded, body);
+    }
+
+    /** Sends {@code forwarded} as it is (a redirect's follow-up, made from the first request). */
+    CompletableFuture<UpstreamResponse> send(ProxyExchange exchange, Upstream server, HttpRequest forwarded, BodyStream body) {
+        RequestContext context = exchange.context();
         UpstreamSpan span = context.trace().startUpstream(forwarded, exchange.pool().spanName(), server.address().host(),
                 server.address().port(), server.url(), false);
         CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body, maxIdlePerServer);
