@@ -4,6 +4,7 @@ import io.edgegate.spec.Names;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.filter.ipfilter.IpFilterRules;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,7 +30,8 @@ public record PathSpec(
         boolean matchAllQuery,
         OptionalLong clientMaxBodySize,
         Optional<IpFilterRules> ipFilter,
-        String backend) {
+        String backend,
+        Map<String, String> setHeaders) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -38,6 +40,7 @@ public record PathSpec(
         methods = List.copyOf(methods);
         headers = List.copyOf(headers);
         queries = List.copyOf(queries);
+        setHeaders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(setHeaders));
     }
 
     static PathSpec decode(SpecObject o) {
@@ -68,9 +71,20 @@ public record PathSpec(
         long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
         Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
         String backend = Names.read(o, "backend");
+        // Easegress's setHeaders: request headers set when this path matches, with NGINX-style variables
+        // ($request_method, ${arg_page:1}…); an empty value removes the header.
+        Map<String, String> setHeaders = new java.util.LinkedHashMap<>(o.stringMap("setHeaders"));
+        setHeaders.forEach((name, value) -> {
+            if (!io.edgegate.spec.HttpTokens.isHeaderName(name)) {
+                o.error("setHeaders." + name, "'" + name + "' is not a header name");
+            } else if (!io.edgegate.spec.HttpTokens.isHeaderValue(value)) {
+                o.error("setHeaders." + name, "the value holds characters a header cannot carry");
+            }
+        });
         o.finish();
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
-                queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend);
+                queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend,
+                setHeaders);
     }
 
     private static void checkRewrite(SpecObject o, String target, int pathsSet, Optional<Pattern> regexp) {

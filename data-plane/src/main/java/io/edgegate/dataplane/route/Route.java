@@ -36,7 +36,8 @@ final class Route {
 
     private static RouteMatch[] matchesByHeader(PathSpec spec, PathMatcher path) {
         List<ValueMatchSpec> headers = spec.headers();
-        RouteMatch plain = new RouteMatch(RouteMatch.Outcome.MATCHED, spec.backend(), path, spec.clientMaxBodySize());
+        HeaderSetters setHeaders = HeaderSetters.of(spec.setHeaders());
+        RouteMatch plain = new RouteMatch(RouteMatch.Outcome.MATCHED, spec.backend(), path, spec.clientMaxBodySize(), setHeaders);
         if (headers.isEmpty()) {
             return new RouteMatch[] {plain};
         }
@@ -44,14 +45,14 @@ final class Route {
         if (spec.matchAllHeader()) {
             // Every condition held: the first one naming a backend takes the request.
             RouteMatch chosen = headers.stream().filter(h -> h.backend().isPresent()).findFirst()
-                    .map(h -> new RouteMatch(RouteMatch.Outcome.MATCHED, h.backend().get(), path, spec.clientMaxBodySize()))
+                    .map(h -> new RouteMatch(RouteMatch.Outcome.MATCHED, h.backend().get(), path, spec.clientMaxBodySize(), setHeaders))
                     .orElse(plain);
             java.util.Arrays.fill(byHeader, chosen);
             return byHeader;
         }
         for (int i = 0; i < byHeader.length; i++) {
             byHeader[i] = headers.get(i).backend()
-                    .map(b -> new RouteMatch(RouteMatch.Outcome.MATCHED, b, path, spec.clientMaxBodySize()))
+                    .map(b -> new RouteMatch(RouteMatch.Outcome.MATCHED, b, path, spec.clientMaxBodySize(), setHeaders))
                     .orElse(plain);
         }
         return byHeader;

@@ -21,12 +21,23 @@ public final class RouteMatch {
     private final String backend;
     private final PathMatcher path;
     private final OptionalLong clientMaxBodySize;
+    private final HeaderSetters setHeaders;
 
     RouteMatch(Outcome outcome, String backend, PathMatcher path, OptionalLong clientMaxBodySize) {
+        this(outcome, backend, path, clientMaxBodySize, null);
+    }
+
+    RouteMatch(Outcome outcome, String backend, PathMatcher path, OptionalLong clientMaxBodySize, HeaderSetters setHeaders) {
         this.outcome = outcome;
         this.backend = backend;
         this.path = path;
         this.clientMaxBodySize = clientMaxBodySize;
+        this.setHeaders = setHeaders;
+    }
+
+    /** The headers this route sets on the request (Easegress's setHeaders), or null. */
+    public HeaderSetters setHeaders() {
+        return setHeaders;
     }
 
     public Outcome outcome() {

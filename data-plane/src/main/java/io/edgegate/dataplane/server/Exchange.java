@@ -79,6 +79,9 @@ final class Exchange {
                 if (pipeline == null) {
                     exchange.plain(channel, HttpResponseStatus.SERVICE_UNAVAILABLE, "pipeline " + match.backend() + " is not available");
                 } else {
+                    if (match.setHeaders() != null) {
+                        match.setHeaders().apply(head, connection.scheme(), clientIp(channel));
+                    }
                     if (match.rewrites()) {
                         head.setUri(RequestTarget.withPath(head.uri(), match.rewrite(RequestTarget.path(head.uri()))));
                     }
