@@ -29,7 +29,6 @@ public final class NotSupportedYet {
 
     public static Map<String, String> objectKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
-        kinds.put("GlobalFilter", "filters run before and after every pipeline of a server are planned next (issue 17)");
         kinds.put("GRPCServer", "EdgeGate's listeners speak HTTP/1.1 and HTTP/2; a gRPC traffic gate is not built");
         kinds.put("MQTTProxy", "MQTT is not an HTTP protocol; no MQTT listener is built");
         all(kinds, "only ZooKeeper and etcd registries are built", "ConsulServiceRegistry", "EurekaServiceRegistry", "NacosServiceRegistry");

@@ -10,6 +10,8 @@ public enum ObjectKind {
     HTTP_SERVER("HTTPServer", List.of("hs", "httpserver", "httpservers"), "a listener and its routing rules"),
     HTTP_PIPELINE("HTTPPipeline", List.of("hp", "httppipeline", "httppipelines"), "v1 pipeline: flow + filters"),
     PIPELINE("Pipeline", List.of("pl", "pipeline", "pipelines"), "v2 pipeline: filters + flow"),
+    GLOBAL_FILTER("GlobalFilter", List.of("gf", "globalfilter", "globalfilters"),
+            "pipelines run before and after the pipeline of every request of the servers naming it"),
     CUSTOM_DATA("CustomData", List.of("cd", "customdata"), "records filters read at run time (e.g. basicAuth users)"),
     ZOOKEEPER_SERVICE_REGISTRY("ZookeeperServiceRegistry", List.of("zksr", "zookeeperserviceregistry"),
             "service instances in ZooKeeper, for Proxy pools"),

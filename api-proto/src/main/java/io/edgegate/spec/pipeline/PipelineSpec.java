@@ -40,6 +40,14 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
     }
 
     public static PipelineSpec decode(String name, ObjectKind kind, SpecObject o, FilterSpecKinds kinds) {
+        return decode(name, kind, o, kinds, false);
+    }
+
+    /**
+     * @param embedded a pipeline inside another object (a GlobalFilter's): its unknown keys are
+     *                 reported here, as the object's own
+     */
+    public static PipelineSpec decode(String name, ObjectKind kind, SpecObject o, FilterSpecKinds kinds, boolean embedded) {
         ResiliencePolicies resilience = ResiliencePolicies.decode(o);
         List<Declared> declared = o.list("filters", n -> Declared.decode(n, kind, kinds));
         if (!o.has("filters") || declared.isEmpty()) {
@@ -79,6 +87,9 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
                 Map<String, Object> values = (Map<String, Object>) map;
                 data = values;
             }
+        }
+        if (embedded) {
+            o.finish();
         }
         return new PipelineSpec(name, kind, flow, filters, data);
     }

@@ -32,7 +32,8 @@ public record HttpServerSpec(
         List<String> trustedProxies,
         Optional<ClientLimitsSpec> clientLimits,
         Optional<TracingSpec> tracing,
-        List<RuleSpec> rules) implements ObjectSpec {
+        List<RuleSpec> rules,
+        Optional<String> globalFilter) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS = 10240;
@@ -56,7 +57,8 @@ public record HttpServerSpec(
     public static HttpServerSpec decode(String name, SpecObject o) {
         o.unsupported("automatic certificates (ACME) are planned; give certs and keys", "autoCert");
         o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
-        o.unsupported("a pipeline that runs before routing is planned", "globalFilter");
+        // Easegress's globalFilter: a GlobalFilter object whose pipelines run before and after each request's pipeline.
+        Optional<String> globalFilter = o.optionalString("globalFilter").filter(g -> !g.isEmpty());
         // Easegress's default router matches rules and paths in order, as ours does; its RadixTree
         // (path parameters such as /users/{id}, most specific first) is not built.
         String routerKind = o.string("routerKind", "Ordered");
@@ -104,6 +106,7 @@ public record HttpServerSpec(
         Optional<TracingSpec> tracing = o.object("tracing").map(TracingSpec::decode);
         List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, rules);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, rules,
+                globalFilter);
     }
 }

@@ -36,8 +36,16 @@ public final class SecretFields {
             List.of("filters", "*", "jwt", "secret"),
             List.of("filters", "*", "signature", "accessKeys", "*"),
             List.of("filters", "*", "signature", "accessKeySecret"));
+    /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
+    private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
+            .flatMap(path -> java.util.stream.Stream.of("beforePipeline", "afterPipeline").map(p -> {
+                List<String> nested = new java.util.ArrayList<>(List.of(p));
+                nested.addAll(path);
+                return List.copyOf(nested);
+            })).toList();
     private static final Map<ObjectKind, List<List<String>>> FIXED = Map.of(
-            ObjectKind.HTTP_SERVER, SERVER, ObjectKind.HTTP_PIPELINE, PIPELINE, ObjectKind.PIPELINE, PIPELINE);
+            ObjectKind.HTTP_SERVER, SERVER, ObjectKind.HTTP_PIPELINE, PIPELINE, ObjectKind.PIPELINE, PIPELINE,
+            ObjectKind.GLOBAL_FILTER, GLOBAL_FILTER);
 
     private final Optional<SecretKeySpec> key;
 

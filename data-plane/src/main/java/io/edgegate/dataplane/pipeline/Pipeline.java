@@ -45,8 +45,18 @@ public final class Pipeline {
         if (data != null) {
             context.putData("PIPELINE", data);
         }
+        context.flowEndedOnResult(false);
         runFrom(0, context, done);
         return done;
+    }
+
+    /**
+     * As {@link #run}, completing with whether the flow ended on END (a result no jumpIf took, a
+     * jump to END, or an END step) rather than by running past its last step: what a GlobalFilter
+     * decides by.
+     */
+    public CompletableFuture<Boolean> runToEnd(RequestContext context) {
+        return run(context).thenApply(done -> context.flowEndedOnResult());
     }
 
     private void runFrom(int index, RequestContext context, CompletableFuture<Void> done) {
@@ -75,8 +85,11 @@ public final class Pipeline {
                 }
                 step.count(value);
                 at = step.next(value, context);
-                if (at == Step.END && value != null && !value.isEmpty()) {
-                    context.endedBy(step.filterName(), value);
+                if (at == Step.END) {
+                    context.flowEndedOnResult(true);
+                    if (value != null && !value.isEmpty()) {
+                        context.endedBy(step.filterName(), value);
+                    }
                 }
                 continue;
             }
@@ -90,8 +103,11 @@ public final class Pipeline {
                 } else {
                     step.count(value);
                     int next = step.next(value, context);
-                    if (next == Step.END && value != null && !value.isEmpty()) {
-                        context.endedBy(step.filterName(), value);
+                    if (next == Step.END) {
+                        context.flowEndedOnResult(true);
+                        if (value != null && !value.isEmpty()) {
+                            context.endedBy(step.filterName(), value);
+                        }
                     }
                     runFrom(next, context, done);
                 }

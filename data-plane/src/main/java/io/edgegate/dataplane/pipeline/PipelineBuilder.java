@@ -76,7 +76,8 @@ public final class PipelineBuilder {
                     }
                     Map<String, Integer> jumps = new HashMap<>();
                     step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
-                    int next = i + 1 < flow.size() ? i + 1 : Pipeline.Step.END;
+                    // Past the last step is flow.size(), not END: running off the end is not ending on a result.
+                    int next = i + 1;
                     Set<String> results = registry.results(filterSpec.kind());
                     steps.add(new Pipeline.Step(step.id(), built.filter, next, Map.copyOf(jumps),
                             results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results), step.namespace()));

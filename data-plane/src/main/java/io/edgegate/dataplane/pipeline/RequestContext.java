@@ -65,6 +65,8 @@ public final class RequestContext {
     private Map<String, Object> data;
     /** The pathPrefix of the route that matched (RedirectorV2 replaces it); empty for other routes. */
     private String routePathPrefix = "";
+    /** The last flow run ended on END rather than past its last step (GlobalFilter decides by it). */
+    private boolean flowEndedOnResult;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -350,6 +352,14 @@ public final class RequestContext {
         return client;
     }
 
+    void flowEndedOnResult(boolean ended) {
+        flowEndedOnResult = ended;
+    }
+
+    boolean flowEndedOnResult() {
+        return flowEndedOnResult;
+    }
+
     /** The pathPrefix of the HTTPServer path that routed this request, or empty when it matched otherwise. */
     public String routePathPrefix() {
         return routePathPrefix;
@@ -490,8 +500,11 @@ public final class RequestContext {
         responseBytes = null;
     }
 
-    /** The flow jumped on a result of the step that answered: the step it jumped to may answer instead. */
-    void answerMayBeReplaced() {
+    /**
+     * The flow jumped on a result of the step that answered (or a GlobalFilter falls through to
+     * the next pipeline): what comes next may answer instead.
+     */
+    public void answerMayBeReplaced() {
         answerReplaceable = true;
     }
 

@@ -8,6 +8,7 @@ import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.customdata.CustomDataSpec;
+import io.edgegate.spec.globalfilter.GlobalFilterSpec;
 import io.edgegate.spec.pipeline.PipelineSpec;
 import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
 import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
@@ -19,7 +20,21 @@ import java.util.List;
 
 /** A config's objects decoded and sorted by what they become: listeners, pipelines, custom data, registries. */
 record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines, List<CustomDataSpec> customData,
-                     List<ObjectSpec> registries) {
+                     List<ObjectSpec> registries, List<GlobalFilterSpec> globalFilters) {
+
+    /** The pipelines to build: the config's own, and the before and after pipelines of its GlobalFilters. */
+    List<PipelineSpec> allPipelines() {
+        List<PipelineSpec> all = new ArrayList<>(pipelines);
+        globalFilters.forEach(g -> {
+            g.beforePipeline().ifPresent(all::add);
+            g.afterPipeline().ifPresent(all::add);
+        });
+        return all;
+    }
+
+    java.util.Optional<GlobalFilterSpec> globalFilter(String name) {
+        return globalFilters.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
 
     /** Decodes every object; any that does not decode rejects the whole config, naming each. */
     static ConfigObjects decode(DocumentParser parser, ObjectDecoder decoder, Collection<StoredObject> objects)
@@ -28,6 +43,7 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
         List<PipelineSpec> pipelines = new ArrayList<>();
         List<CustomDataSpec> data = new ArrayList<>();
         List<ObjectSpec> registries = new ArrayList<>();
+        List<GlobalFilterSpec> globalFilters = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (StoredObject object : objects) {
             try {
@@ -37,6 +53,8 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
                     servers.add(server);
                 } else if (spec instanceof PipelineSpec pipeline) {
                     pipelines.add(pipeline);
+                } else if (spec instanceof GlobalFilterSpec globalFilter) {
+                    globalFilters.add(globalFilter);
                 } else if (spec instanceof CustomDataSpec records) {
                     data.add(records);
                 } else if (spec instanceof ZookeeperServiceRegistrySpec || spec instanceof EtcdServiceRegistrySpec) {
@@ -50,6 +68,7 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
             throw new ConfigRejectedException(String.join("; ", errors));
         }
         servers.sort(Comparator.comparing(HttpServerSpec::name));
-        return new ConfigObjects(List.copyOf(servers), List.copyOf(pipelines), List.copyOf(data), List.copyOf(registries));
+        return new ConfigObjects(List.copyOf(servers), List.copyOf(pipelines), List.copyOf(data), List.copyOf(registries),
+                List.copyOf(globalFilters));
     }
 }

@@ -125,7 +125,7 @@ public final class RuntimeUpdater {
         Map<String, ServerTls> tlsByServer = buildTls(config.servers(), previous.tls());
         Generation next;
         try {
-            next = pipelineBuilder.build(config.pipelines(), previous.generation());
+            next = pipelineBuilder.build(config.allPipelines(), previous.generation());
         } catch (RuntimeException e) {
             throw new ConfigRejectedException("cannot build pipelines: " + e.getMessage());
         }
@@ -149,7 +149,7 @@ public final class RuntimeUpdater {
         try {
             List<ServerState> states = config.servers().stream()
                     .map(s -> ServerState.of(s, next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),
-                            metrics.server(s.name()), accessLog, tracing.of(s.name())))
+                            metrics.server(s.name()), accessLog, tracing.of(s.name()), s.globalFilter().flatMap(config::globalFilter)))
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);
@@ -172,7 +172,7 @@ public final class RuntimeUpdater {
         listeners.closeGone(bound);
         tracings.commit(tracing);
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
-                config.pipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
+                config.allPipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
         config.servers().forEach(server -> metrics.server(server.name()).prepare(backendsOf(server)));
         metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
         retired.forEach(Filter::close);

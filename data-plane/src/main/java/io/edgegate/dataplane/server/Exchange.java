@@ -137,7 +137,8 @@ final class Exchange {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
         context.routed(routePathPrefix);
         context.traced(trace);
-        pipeline.run(context).whenComplete((done, error) -> {
+        CompletableFuture<Void> flow = state.globalFlow() == null ? pipeline.run(context) : state.globalFlow().run(pipeline, context);
+        flow.whenComplete((done, error) -> {
             if (channel.eventLoop().inEventLoop()) {
                 finish(pipeline, error, channel);
             } else {

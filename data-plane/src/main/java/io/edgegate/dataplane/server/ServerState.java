@@ -8,6 +8,7 @@ import io.edgegate.dataplane.pipeline.ServerSettings;
 import io.edgegate.dataplane.route.RouteTable;
 import io.edgegate.dataplane.tls.ServerTls;
 import io.edgegate.dataplane.tracing.Tracing;
+import io.edgegate.spec.globalfilter.GlobalFilterSpec;
 import io.edgegate.spec.server.HttpServerSpec;
 import java.util.Optional;
 
@@ -17,12 +18,18 @@ import java.util.Optional;
  */
 public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, ServerSettings settings,
                           Optional<ServerTls> tls, RequestMeters meters, AccessLog accessLog,
-                          Tracing tracing) {
+                          Tracing tracing, GlobalFlow globalFlow) {
 
     public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
                                  AccessLog accessLog, Tracing tracing) {
+        return of(spec, pipelines, tls, meters, accessLog, tracing, Optional.empty());
+    }
+
+    /** @param globalFilter the GlobalFilter the server names, when the config has it */
+    public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
+                                 AccessLog accessLog, Tracing tracing, Optional<GlobalFilterSpec> globalFilter) {
         return new ServerState(spec, RouteTable.of(spec), pipelines,
                 new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls, meters,
-                accessLog, tracing);
+                accessLog, tracing, globalFilter.map(g -> GlobalFlow.of(g, pipelines)).orElse(null));
     }
 }

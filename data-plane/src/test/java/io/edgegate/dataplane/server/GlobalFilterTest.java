@@ -1,0 +1,84 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.example;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.EchoBackend;
+import io.edgegate.testkit.FreePorts;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A server's GlobalFilter: its before pipeline can stop a request; its after pipeline changes every answer. */
+class GlobalFilterTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static String server(int port) {
+        return """
+                kind: HTTPServer
+                name: s
+                port: %d
+                globalFilter: global-filter-example
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: pipeline-reverse-proxy
+                """.formatted(port);
+    }
+
+    private static HttpResponse<String> get(int port, String apiKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"));
+        if (apiKey != null) {
+            request.header("X-Api-Key", apiKey);
+        }
+        return node.send(request.build());
+    }
+
+    @Test
+    void beforeRefusesAndAfterStampsAsEasegressRunsThem() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server(port), example("global-filter.yaml"), example("pipeline-reverse-proxy.yaml", app.url(), app.url(), app.url()));
+
+            HttpResponse<String> allowed = get(port, "abcd1234");
+            HttpResponse<String> refused = get(port, null);
+
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.body()).startsWith("app\nGET /orders");
+            assertThat(allowed.headers().firstValue("X-Served-By")).hasValue("edgegate");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("X-Served-By")).isEmpty();
+            assertThat(app.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void fallthroughRunsTheRestAfterARefusal() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server(port), example("global-filter.yaml").replace("beforePipeline: false", "beforePipeline: true"),
+                    example("pipeline-reverse-proxy.yaml", app.url(), app.url(), app.url()));
+
+            HttpResponse<String> refusedButFallenThrough = get(port, null);
+
+            assertThat(refusedButFallenThrough.statusCode()).isEqualTo(200);
+            assertThat(refusedButFallenThrough.headers().firstValue("X-Served-By")).hasValue("edgegate");
+            assertThat(app.received()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aServerNamingNoSuchGlobalFilterServesWithoutOne() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server(port), example("pipeline-reverse-proxy.yaml", app.url(), app.url(), app.url()));
+
+            assertThat(get(port, null).statusCode()).isEqualTo(200);
+        }
+    }
+}
