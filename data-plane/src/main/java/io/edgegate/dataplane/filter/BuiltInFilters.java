@@ -18,6 +18,7 @@ import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.redirectorv2.RedirectorV2FilterFactory;
+import io.edgegate.dataplane.filter.remotefilter.RemoteFilterFilterFactory;
 import io.edgegate.dataplane.filter.requestfilter.RequestFilterFilterFactory;
 import io.edgegate.dataplane.filter.retryer.RetryerFilterFactory;
 import io.edgegate.dataplane.filter.staticfile.StaticFileFilterFactory;
@@ -79,6 +80,7 @@ public final class BuiltInFilters {
                 new FallbackFilterFactory(),
                 new HeaderLookupFilterFactory(needs.customData()),
                 new HeaderToJsonFilterFactory(),
-                new RedirectorV2FilterFactory());
+                new RedirectorV2FilterFactory(),
+                new RemoteFilterFilterFactory(needs.upstream()));
     }
 }
