@@ -15,6 +15,7 @@ import io.edgegate.dataplane.filter.resultbuilder.ResultBuilderFilterFactory;
 import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
+import io.edgegate.dataplane.filter.proxy.SimpleHttpProxyFilterFactory;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.redirectorv2.RedirectorV2FilterFactory;
@@ -81,6 +82,7 @@ public final class BuiltInFilters {
                 new HeaderLookupFilterFactory(needs.customData()),
                 new HeaderToJsonFilterFactory(),
                 new RedirectorV2FilterFactory(),
-                new RemoteFilterFilterFactory(needs.upstream()));
+                new RemoteFilterFilterFactory(needs.upstream()),
+                new SimpleHttpProxyFilterFactory(needs.upstream()));
     }
 }
