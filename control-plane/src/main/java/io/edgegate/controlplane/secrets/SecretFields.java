@@ -35,7 +35,10 @@ public final class SecretFields {
     private static final List<List<String>> PIPELINE = List.of(
             List.of("filters", "*", "jwt", "secret"),
             List.of("filters", "*", "signature", "accessKeys", "*"),
-            List.of("filters", "*", "signature", "accessKeySecret"));
+            List.of("filters", "*", "signature", "accessKeySecret"),
+            List.of("filters", "*", "oauth2", "jwt", "secret"),
+            List.of("filters", "*", "oauth2", "tokenIntrospect", "clientSecret"),
+            List.of("filters", "*", "oauth2", "tokenIntrospect", "basicAuth"));
     /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
     private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
             .flatMap(path -> java.util.stream.Stream.of("beforePipeline", "afterPipeline").map(p -> {

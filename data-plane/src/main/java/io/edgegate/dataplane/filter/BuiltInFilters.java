@@ -68,7 +68,7 @@ public final class BuiltInFilters {
                 new CorsAdaptorFilterFactory(),
                 new RequestAdaptorFilterFactory(),
                 new ResponseAdaptorFilterFactory(),
-                new ValidatorFilterFactory(needs.clock(), needs.blocking(), needs.customData()),
+                new ValidatorFilterFactory(needs.clock(), needs.blocking(), needs.customData(), needs.upstream()),
                 new RequestFilterFilterFactory(),
                 new RateLimiterFilterFactory(),
                 new TimeLimiterFilterFactory(),

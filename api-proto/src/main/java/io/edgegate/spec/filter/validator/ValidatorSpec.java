@@ -16,7 +16,8 @@ import java.util.Set;
  * {@code invalid}.
  */
 public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Optional<JwtSpec> jwt,
-                            Optional<SignatureSpec> signature, Optional<BasicAuthSpec> basicAuth) implements FilterSpec {
+                            Optional<SignatureSpec> signature, Optional<BasicAuthSpec> basicAuth, Optional<OAuth2Spec> oauth2)
+        implements FilterSpec {
 
     public static final String KIND = "Validator";
     public static final String RESULT_INVALID = "invalid";
@@ -32,7 +33,6 @@ public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Op
     }
 
     static ValidatorSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        o.unsupported("OAuth2 token introspection is planned", "oauth2");
         Map<String, HeaderRuleSpec> headers = new LinkedHashMap<>();
         o.object("headers").ifPresent(h -> {
             for (String key : h.keys()) {
@@ -42,9 +42,10 @@ public record ValidatorSpec(String name, Map<String, HeaderRuleSpec> headers, Op
         Optional<JwtSpec> jwt = o.object("jwt").map(JwtSpec::decode);
         Optional<SignatureSpec> signature = o.object("signature").map(SignatureSpec::decode);
         Optional<BasicAuthSpec> basicAuth = o.object("basicAuth").map(BasicAuthSpec::decode);
-        if (headers.isEmpty() && jwt.isEmpty() && signature.isEmpty() && basicAuth.isEmpty()) {
-            o.error("a Validator needs something to check: headers, jwt, signature or basicAuth");
+        Optional<OAuth2Spec> oauth2 = o.object("oauth2").map(OAuth2Spec::decode);
+        if (headers.isEmpty() && jwt.isEmpty() && signature.isEmpty() && basicAuth.isEmpty() && oauth2.isEmpty()) {
+            o.error("a Validator needs something to check: headers, jwt, signature, basicAuth or oauth2");
         }
-        return new ValidatorSpec(name, headers, jwt, signature, basicAuth);
+        return new ValidatorSpec(name, headers, jwt, signature, basicAuth, oauth2);
     }
 }

@@ -56,8 +56,14 @@ final class ValidatorFilter implements Filter {
     private final Clock clock;
     private final Credentials passwords;
     private final Executor blocking;
+    private final OAuth2Check oauth2;
 
     ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData) {
+        this(spec, clock, blocking, customData, null);
+    }
+
+    ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData,
+                    io.edgegate.dataplane.upstream.UpstreamClient upstream) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);
@@ -66,6 +72,7 @@ final class ValidatorFilter implements Filter {
         this.clock = clock;
         this.passwords = spec.basicAuth().map(b -> Credentials.of(b, customData)).orElse(null);
         this.blocking = blocking;
+        this.oauth2 = spec.oauth2().map(o -> new OAuth2Check(o, upstream, clock)).orElse(null);
     }
 
     private static HeaderRule rule(Map.Entry<String, HeaderRuleSpec> entry) {
@@ -83,10 +90,19 @@ final class ValidatorFilter implements Filter {
         }
         if (jwt != null) {
             CompletionStage<String> token = checkToken(context, headers);
-            if (token != PASS || (signature == null && passwords == null)) {
+            if (token != PASS || (signature == null && passwords == null && oauth2 == null)) {
                 return token;
             }
         }
+        if (oauth2 != null) {
+            return checkOAuth2(context, headers).thenCompose(result -> result.equals(SUCCESS) ? rest(context, headers)
+                    : CompletableFuture.completedFuture(result));
+        }
+        return rest(context, headers);
+    }
+
+    /** The checks after the token: Basic credentials, then the signature. */
+    private CompletionStage<String> rest(RequestContext context, HttpHeaders headers) {
         if (passwords != null) {
             return checkBasic(context, headers).thenCompose(result ->
                     result.equals(SUCCESS) && signature != null ? checkSignature(context) : CompletableFuture.completedFuture(result));
@@ -200,6 +216,26 @@ final class ValidatorFilter implements Filter {
         }
         context.put(RequestKeys.JWT_CLAIMS, Map.copyOf(result.claims()));
         return PASS;
+    }
+
+    /** Easegress's oauth2: a Bearer token, valid by introspection or as a JWT; its subject and scope go upstream. */
+    private CompletionStage<String> checkOAuth2(RequestContext context, HttpHeaders headers) {
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null || !authorization.startsWith("Bearer ") || authorization.substring(7).isBlank()) {
+            return refuse(context, HttpResponseStatus.UNAUTHORIZED, REALM, "a Bearer token is required");
+        }
+        return oauth2.check(context, authorization.substring(7).trim()).thenCompose(outcome -> {
+            if (!outcome.valid()) {
+                return refuse(context, HttpResponseStatus.UNAUTHORIZED, REALM + ", error=\"invalid_token\"", outcome.reason());
+            }
+            if (!outcome.subject().isEmpty()) {
+                headers.set("X-Authenticated-Userid", outcome.subject());
+            }
+            if (!outcome.scope().isEmpty()) {
+                headers.set("X-Authenticated-Scope", outcome.scope());
+            }
+            return PASS;
+        });
     }
 
     private static String cookie(HttpHeaders headers, String name) {

@@ -13,15 +13,23 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
     private final Clock clock;
     private final Executor blocking;
     private final CustomDataView customData;
+    private final io.edgegate.dataplane.upstream.UpstreamClient upstream;
 
     /**
      * {@code blocking} runs the slow checks (bcrypt), never on an event loop; {@code customData}
      * holds the users of basicAuth in mode ETCD.
      */
     public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData) {
+        this(clock, blocking, customData, null);
+    }
+
+    /** @param upstream what oauth2 introspects tokens over (the node's upstream connections) */
+    public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData,
+                                  io.edgegate.dataplane.upstream.UpstreamClient upstream) {
         this.clock = clock;
         this.blocking = blocking;
         this.customData = customData;
+        this.upstream = upstream;
     }
 
     @Override
@@ -36,6 +44,6 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     @Override
     public Filter create(ValidatorSpec spec) {
-        return new ValidatorFilter(spec, clock, blocking, customData);
+        return new ValidatorFilter(spec, clock, blocking, customData, upstream);
     }
 }
