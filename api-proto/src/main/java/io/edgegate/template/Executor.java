@@ -20,8 +20,9 @@ import java.util.Map;
 final class Executor {
 
     static final int MAX_DEPTH = 100;
-    private static final int MAX_OUTPUT = 16 * 1024 * 1024;
-    private static final long MAX_STEPS = 10_000_000;
+    /** Templates run on event loops: their output and work are bounded so one cannot stall a loop for long. */
+    private static final int MAX_OUTPUT = 8 * 1024 * 1024;
+    private static final long MAX_STEPS = 1_000_000;
     /** No value from a previous command: the first command of a pipeline. */
     private static final Object NO_FINAL = new Object();
 

@@ -30,7 +30,13 @@ public final class Template {
     /** Parses {@code source}; empty delimiters mean the defaults, as in Go's {@code Delims}. */
     public static Template parse(String source, String leftDelim, String rightDelim, Functions functions) {
         Parser parser = new Parser(new Lexer(source, leftDelim, rightDelim).lex(), functions::has);
-        ListNode root = parser.parse();
+        ListNode root;
+        try {
+            root = parser.parse();
+        } catch (StackOverflowError e) {
+            // Thousands of nested parentheses or ifs: refused, never a dead decoding thread.
+            throw new TemplateException(1, 1, "the template nests too deeply");
+        }
         return new Template(root, new LinkedHashMap<>(parser.definitions()), functions);
     }
 

@@ -211,6 +211,8 @@ class TemplateTest {
         assertThatThrownBy(() -> run("{{panic \"stop\"}}", null)).hasMessageContaining("error calling panic: stop");
         assertThatThrownBy(() -> run("{{upper 3}}", null)).hasMessageContaining("wrong type for value; expected string; got int");
         assertThatThrownBy(() -> run("{{range 100000000}}{{end}}", null)).hasMessageContaining("steps");
+        assertThatThrownBy(() -> Template.parse("{{" + "(".repeat(100_000) + "1" + ")".repeat(100_000) + "}}", Functions.go()))
+                .isInstanceOf(TemplateException.class).hasMessageContaining("nests too deeply");
     }
 
     @Test
