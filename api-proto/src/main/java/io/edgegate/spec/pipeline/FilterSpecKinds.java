@@ -3,6 +3,7 @@ package io.edgegate.spec.pipeline;
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
+import io.edgegate.spec.filter.apiaggregator.ApiAggregatorSpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.databuilder.DataBuilderSpec;
@@ -56,7 +57,8 @@ public final class FilterSpecKinds {
                 TimeLimiterSpec.SPEC_KIND, CircuitBreakerSpec.SPEC_KIND, RetryerSpec.SPEC_KIND,
                 RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND,
                 WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND, HeaderLookupSpec.SPEC_KIND, HeaderToJsonSpec.SPEC_KIND,
-                RedirectorV2Spec.SPEC_KIND, RemoteFilterSpec.SPEC_KIND, SimpleHttpProxySpec.SPEC_KIND));
+                RedirectorV2Spec.SPEC_KIND, RemoteFilterSpec.SPEC_KIND, SimpleHttpProxySpec.SPEC_KIND,
+                ApiAggregatorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

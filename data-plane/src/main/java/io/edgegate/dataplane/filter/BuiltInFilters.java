@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter;
 
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.apiaggregator.ApiAggregatorFilterFactory;
 import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
@@ -83,6 +84,7 @@ public final class BuiltInFilters {
                 new HeaderToJsonFilterFactory(),
                 new RedirectorV2FilterFactory(),
                 new RemoteFilterFilterFactory(needs.upstream()),
-                new SimpleHttpProxyFilterFactory(needs.upstream()));
+                new SimpleHttpProxyFilterFactory(needs.upstream()),
+                new ApiAggregatorFilterFactory());
     }
 }

@@ -67,6 +67,10 @@ public final class RequestContext {
     private String routePathPrefix = "";
     /** The last flow run ended on END rather than past its last step (GlobalFilter decides by it). */
     private boolean flowEndedOnResult;
+    /** The config's pipelines, for filters that call other pipelines (APIAggregator); null outside a server. */
+    private Pipelines pipelines;
+    /** How many pipeline calls deep this request is (an aggregator calling an aggregator…). */
+    private int callDepth;
 
     /** How the client reached us: scheme and protocol of the downstream connection. */
     public record Connection(String scheme, boolean http2) {
@@ -350,6 +354,33 @@ public final class RequestContext {
             client = server.clients().clientOf(clientAddress, clientRequest.headers());
         }
         return client;
+    }
+
+    /** The pipelines of the config generation serving this request. */
+    public void pipelines(Pipelines generation) {
+        this.pipelines = generation;
+    }
+
+    /** The pipeline called {@code name} in this request's config, or null. */
+    public Pipeline pipeline(String name) {
+        return pipelines == null ? null : pipelines.get(name);
+    }
+
+    /** How many pipeline calls deep this request is: 0 for a client's request. */
+    public int callDepth() {
+        return callDepth;
+    }
+
+    /**
+     * A request of this one's client, connection and config for another pipeline to handle (an
+     * APIAggregator's call), one call deeper.
+     */
+    public RequestContext subRequest(HttpRequest head, BodyStream body) {
+        RequestContext sub = new RequestContext(head, body, channel, clientAddress, server, connection);
+        sub.pipelines = pipelines;
+        sub.callDepth = callDepth + 1;
+        sub.trace = trace;
+        return sub;
     }
 
     void flowEndedOnResult(boolean ended) {

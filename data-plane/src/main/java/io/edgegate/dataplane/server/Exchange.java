@@ -136,6 +136,7 @@ final class Exchange {
                      RequestContext.Connection connection, String routePathPrefix) {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
         context.routed(routePathPrefix);
+        context.pipelines(state.pipelines());
         context.traced(trace);
         CompletableFuture<Void> flow = state.globalFlow() == null ? pipeline.run(context) : state.globalFlow().run(pipeline, context);
         flow.whenComplete((done, error) -> {

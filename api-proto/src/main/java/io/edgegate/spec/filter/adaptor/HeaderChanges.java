@@ -17,7 +17,7 @@ public record HeaderChanges(List<String> del, Map<String, RequestTemplate> set, 
         add = Map.copyOf(add);
     }
 
-    static HeaderChanges optional(SpecObject parent) {
+    public static HeaderChanges optional(SpecObject parent) {
         Optional<SpecObject> o = parent.object("header");
         if (o.isEmpty()) {
             return NONE;

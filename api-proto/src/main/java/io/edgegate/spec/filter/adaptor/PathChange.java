@@ -17,7 +17,7 @@ public record PathChange(Optional<String> replace, Optional<String> addPrefix, O
     public static final PathChange NONE = new PathChange(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty());
 
-    static PathChange optional(SpecObject parent) {
+    public static PathChange optional(SpecObject parent) {
         Optional<SpecObject> o = parent.object("path");
         if (o.isEmpty()) {
             return NONE;

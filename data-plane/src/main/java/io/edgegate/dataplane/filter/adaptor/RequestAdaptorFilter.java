@@ -5,10 +5,7 @@ import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.route.RequestTarget;
-import io.edgegate.spec.filter.adaptor.PathChange;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
-import io.edgegate.spec.server.Regexps;
-import io.edgegate.spec.server.RewriteTemplate;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
@@ -19,7 +16,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /** Rewrites the request's method, Host, path, headers and body before the next filter sees it. */
 final class RequestAdaptorFilter implements Filter {
@@ -31,12 +27,10 @@ final class RequestAdaptorFilter implements Filter {
     /** Easegress v2's template, rendered per request into changes that replace the static ones; null without one. */
     private final io.edgegate.dataplane.filter.builder.BuilderRun template;
 
-    /** An adaptor's changes with its method and path regexp made ready once. */
-    private record Changes(RequestAdaptorSpec spec, HttpMethod method, Pattern pathRegexp, RewriteTemplate pathReplacement) {
+    /** An adaptor's changes with its method and path change made ready once. */
+    private record Changes(RequestAdaptorSpec spec, HttpMethod method, PathAdapter path) {
         static Changes of(RequestAdaptorSpec spec) {
-            return new Changes(spec, spec.method().map(HttpMethod::valueOf).orElse(null),
-                    spec.path().regexp().map(Regexps::compile).orElse(null),
-                    spec.path().regexpReplacement().map(RewriteTemplate::parse).orElse(null));
+            return new Changes(spec, spec.method().map(HttpMethod::valueOf).orElse(null), new PathAdapter(spec.path()));
         }
     }
 
@@ -80,7 +74,7 @@ final class RequestAdaptorFilter implements Filter {
         }
         if (!spec.path().isNone()) {
             String path = RequestTarget.path(request.uri());
-            request.setUri(RequestTarget.withPath(request.uri(), adapt(changes, spec.path(), path)));
+            request.setUri(RequestTarget.withPath(request.uri(), changes.path().adapt(path)));
         }
         headers.applyTo(request.headers());
         if (body != null) {
@@ -108,20 +102,5 @@ final class RequestAdaptorFilter implements Filter {
         context.replaceRequestBody(CodedBody.encoded(context.requestBody(), ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP)));
         request.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         request.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
-    }
-
-    private static String adapt(Changes changes, PathChange change, String path) {
-        if (change.replace().isPresent()) {
-            return change.replace().get();
-        }
-        if (change.addPrefix().isPresent()) {
-            return change.addPrefix().get() + path;
-        }
-        if (change.trimPrefix().isPresent()) {
-            String prefix = change.trimPrefix().get();
-            String trimmed = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
-            return trimmed.startsWith("/") ? trimmed : "/" + trimmed;
-        }
-        return changes.pathReplacement().replaceAll(changes.pathRegexp(), path);
     }
 }
