@@ -4,6 +4,7 @@ import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 import io.edgegate.spec.filter.apiaggregator.ApiAggregatorSpec;
+import io.edgegate.spec.filter.certextractor.CertExtractorSpec;
 import io.edgegate.spec.filter.circuitbreaker.CircuitBreakerSpec;
 import io.edgegate.spec.filter.cors.CorsAdaptorSpec;
 import io.edgegate.spec.filter.databuilder.DataBuilderSpec;
@@ -58,7 +59,7 @@ public final class FilterSpecKinds {
                 RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND,
                 WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND, HeaderLookupSpec.SPEC_KIND, HeaderToJsonSpec.SPEC_KIND,
                 RedirectorV2Spec.SPEC_KIND, RemoteFilterSpec.SPEC_KIND, SimpleHttpProxySpec.SPEC_KIND,
-                ApiAggregatorSpec.SPEC_KIND));
+                ApiAggregatorSpec.SPEC_KIND, CertExtractorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -4,6 +4,7 @@ import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.filter.adaptor.RequestAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.apiaggregator.ApiAggregatorFilterFactory;
 import io.edgegate.dataplane.filter.adaptor.ResponseAdaptorFilterFactory;
+import io.edgegate.dataplane.filter.certextractor.CertExtractorFilterFactory;
 import io.edgegate.dataplane.filter.circuitbreaker.CircuitBreakerFilterFactory;
 import io.edgegate.dataplane.filter.cors.CorsAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.databuilder.DataBuilderFilterFactory;
@@ -85,6 +86,7 @@ public final class BuiltInFilters {
                 new RedirectorV2FilterFactory(),
                 new RemoteFilterFilterFactory(needs.upstream()),
                 new SimpleHttpProxyFilterFactory(needs.upstream()),
-                new ApiAggregatorFilterFactory());
+                new ApiAggregatorFilterFactory(),
+                new CertExtractorFilterFactory());
     }
 }

@@ -356,6 +356,24 @@ public final class RequestContext {
         return client;
     }
 
+    /**
+     * The certificates the client presented over TLS (its own first), or none: a cleartext
+     * connection, or TLS without a client certificate. On HTTP/2 the TLS is the parent connection's.
+     */
+    public java.security.cert.Certificate[] peerCertificates() {
+        for (Channel c = channel; c != null; c = c.parent()) {
+            io.netty.handler.ssl.SslHandler tls = c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (tls != null) {
+                try {
+                    return tls.engine().getSession().getPeerCertificates();
+                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                    return new java.security.cert.Certificate[0];
+                }
+            }
+        }
+        return new java.security.cert.Certificate[0];
+    }
+
     /** The pipelines of the config generation serving this request. */
     public void pipelines(Pipelines generation) {
         this.pipelines = generation;

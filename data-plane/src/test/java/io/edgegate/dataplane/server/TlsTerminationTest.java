@@ -217,6 +217,28 @@ class TlsTerminationTest {
         assertThat(with.stdout()).as(with.toString()).endsWith("200 2");
     }
 
+    @Test
+    void certExtractorSendsTheClientCertificatesNamesUpstream() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.server("mtls.example")), "caCertBase64: " + TestPki.base64(PKI.caPem()) + "\n")
+                        .replace("backend: p", "backend: cert-extractor"),
+                io.edgegate.dataplane.LocalNode.example("filters/cert-extractor.yaml", backend.url()));
+        X509Bundle client = PKI.client("alice-laptop");
+        Path cert = dir.resolve("alice.pem");
+        Path key = dir.resolve("alice-key.pem");
+        Files.writeString(cert, client.getCertificatePEM());
+        Files.writeString(key, client.getPrivateKeyPEM());
+        int before = backend.received().size();
+
+        ExternalCommand.Result with = curl("--cacert", caFile().toString(), "--cert", cert.toString(), "--key", key.toString(),
+                "--resolve", "mtls.example:" + port + ":127.0.0.1", "https://mtls.example:" + port + "/who");
+
+        assertThat(with.stdout()).as(with.toString()).endsWith("200 2");
+        EchoBackend.ReceivedRequest received = backend.received().get(before);
+        assertThat(received.header("X-Client-CN")).isEqualTo("alice-laptop");
+        assertThat(received.header("tls-issuer-CommonName")).isEqualTo("edgegate-test-ca");
+    }
+
     /** The value of the series of {@code name} with all of {@code labels} in the node's scrape (NaN when there is none). */
     private static double gauge(String name, String... labels) {
         for (String line : node.scrape().split("\n")) {
