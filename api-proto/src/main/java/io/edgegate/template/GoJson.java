@@ -15,6 +15,41 @@ public final class GoJson {
     private GoJson() {
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * JSON as Go's json.Unmarshal reads it into interface{}: objects (keys in document order),
+     * arrays, strings, booleans, null, and every number a float64.
+     *
+     * @throws java.io.IOException when it is not JSON
+     */
+    public static Object unmarshal(byte[] json) throws java.io.IOException {
+        return plain(READER.readTree(json));
+    }
+
+    private static Object plain(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isObject()) {
+            Map<String, Object> map = new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new java.util.ArrayList<>();
+            node.forEach(e -> list.add(plain(e)));
+            return list;
+        }
+        if (node.isNumber()) {
+            return node.doubleValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        return node.asText();
+    }
+
     /** Go's json.Marshal of template data (HTML characters escaped, as Go's default encoder does). */
     public static String marshal(Object value) {
         return encode(value, true, "");

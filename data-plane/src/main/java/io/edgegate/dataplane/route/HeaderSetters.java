@@ -6,12 +6,10 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +109,7 @@ public final class HeaderSetters {
             case "host", "hostname", "server_name" -> RequestTarget.host(headers.get(HttpHeaderNames.HOST));
             case "http_host" -> headers.get(HttpHeaderNames.HOST, "");
             case "remote_addr" -> clientIp;
-            case "remote_user" -> basicUser(headers.get(HttpHeaderNames.AUTHORIZATION));
+            case "remote_user" -> io.edgegate.dataplane.http.BasicAuthorization.username(headers.get(HttpHeaderNames.AUTHORIZATION));
             case "proxy_add_x_forwarded_for" -> {
                 String previous = headers.get("X-Forwarded-For", "");
                 yield previous.isEmpty() ? clientIp : previous + ", " + clientIp;
@@ -147,18 +145,5 @@ public final class HeaderSetters {
             }
         }
         return "";
-    }
-
-    private static String basicUser(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return "";
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? "" : decoded.substring(0, colon);
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
     }
 }

@@ -33,6 +33,23 @@ public record BuilderTemplate(String source, String leftDelim, String rightDelim
         return template;
     }
 
+    /** What a Request or ResponseBuilder copies from ({@code sourceNamespace}) or renders ({@code template}): one of the two. */
+    public record Source(String sourceNamespace, BuilderTemplate template) {
+    }
+
+    /** Reads {@code sourceNamespace} or {@code template} (exactly one) and {@code protocol}, as Easegress checks them. */
+    public static Source sourceOrTemplate(SpecObject o) {
+        String source = o.string("sourceNamespace", "");
+        BuilderTemplate template = decode(o);
+        checkProtocol(o);
+        if (source.isEmpty() && template == null) {
+            o.error("sourceNamespace or template must be specified");
+        } else if (!source.isEmpty() && template != null) {
+            o.error("sourceNamespace and template cannot be specified at the same time");
+        }
+        return new Source(source, template);
+    }
+
     /** Easegress builds HTTP requests and responses only; other protocols are refused by name. */
     public static void checkProtocol(SpecObject o) {
         String protocol = o.string("protocol", "http");

@@ -25,14 +25,7 @@ public record RequestBuilderSpec(String name, String sourceNamespace, BuilderTem
     }
 
     static RequestBuilderSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        String source = o.string("sourceNamespace", "");
-        BuilderTemplate template = BuilderTemplate.decode(o);
-        BuilderTemplate.checkProtocol(o);
-        if (source.isEmpty() && template == null) {
-            o.error("sourceNamespace or template must be specified");
-        } else if (!source.isEmpty() && template != null) {
-            o.error("sourceNamespace and template cannot be specified at the same time");
-        }
-        return new RequestBuilderSpec(name, source, template);
+        BuilderTemplate.Source source = BuilderTemplate.sourceOrTemplate(o);
+        return new RequestBuilderSpec(name, source.sourceNamespace(), source.template());
     }
 }

@@ -1,7 +1,5 @@
 package io.edgegate.dataplane.filter.apiaggregator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgegate.dataplane.filter.adaptor.PathAdapter;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
@@ -43,7 +41,6 @@ final class ApiAggregatorFilter implements Filter {
 
     /** An aggregator calling pipelines that aggregate: deep enough to stop a pipeline that calls itself. */
     private static final int MAX_DEPTH = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiAggregatorSpec spec;
     private final List<PathAdapter> paths;
@@ -164,32 +161,10 @@ final class ApiAggregatorFilter implements Filter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> object(byte[] body) throws IOException {
-        JsonNode tree = JSON.readTree(body);
-        if (tree == null || !tree.isObject()) {
+        if (!(GoJson.unmarshal(body) instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("not a JSON object");
         }
-        return (Map<String, Object>) plain(tree);
-    }
-
-    /** JSON as Go reads it into interface{}: numbers are float64. */
-    private static Object plain(JsonNode node) {
-        if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>();
-            node.forEach(e -> list.add(plain(e)));
-            return list;
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        return node.isNull() ? null : node.asText();
+        return (Map<String, Object>) map;
     }
 
     /** A failure's answer: the status, and which pipeline failed (X-EG-Aggregator), as Easegress tells it. */

@@ -4,8 +4,6 @@ import io.edgegate.template.BasicAuthCarrier;
 import io.edgegate.template.TemplateObject;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -68,17 +66,7 @@ final class RequestView implements TemplateObject, BasicAuthCarrier {
 
     @Override
     public String basicAuthUsername() {
-        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
-        if (authorization.length() < 6 || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return "";
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            return colon < 0 ? "" : decoded.substring(0, colon);
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
+        return io.edgegate.dataplane.http.BasicAuthorization.username(request.headers().get(HttpHeaderNames.AUTHORIZATION));
     }
 
     @Override

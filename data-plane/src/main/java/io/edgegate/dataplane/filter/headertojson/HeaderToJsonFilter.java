@@ -1,7 +1,5 @@
 package io.edgegate.dataplane.filter.headertojson;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
@@ -33,7 +31,6 @@ final class HeaderToJsonFilter implements Filter {
 
     private static final long BODY_LIMIT = 4L * 1024 * 1024;
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HeaderToJsonSpec spec;
 
@@ -101,47 +98,26 @@ final class HeaderToJsonFilter implements Filter {
         if (first == body.length) {
             return fields;
         }
-        JsonNode tree = JSON.readTree(body);
-        if (body[first] == '{' && tree.isObject()) {
+        Object tree = GoJson.unmarshal(body);
+        if (body[first] == '{' && tree instanceof Map<?, ?> map) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> object = (Map<String, Object>) plain(tree);
+            Map<String, Object> object = (Map<String, Object>) map;
             object.putAll(fields);
             return object;
         }
-        if (body[first] == '[' && tree.isArray()) {
+        if (body[first] == '[' && tree instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
-            for (JsonNode element : tree) {
-                if (!element.isObject()) {
+            for (Object element : list) {
+                if (!(element instanceof Map<?, ?> map)) {
                     throw new IllegalArgumentException("an array element is not an object");
                 }
                 @SuppressWarnings("unchecked")
-                Map<String, Object> object = (Map<String, Object>) plain(element);
+                Map<String, Object> object = (Map<String, Object>) map;
                 object.putAll(fields);
                 out.add(object);
             }
             return out;
         }
         throw new IllegalArgumentException("not a JSON object or array");
-    }
-
-    /** JSON as Go decodes it into interface{}: numbers become float64. */
-    private static Object plain(JsonNode node) {
-        if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
-            return map;
-        }
-        if (node.isArray()) {
-            List<Object> list = new ArrayList<>();
-            node.forEach(e -> list.add(plain(e)));
-            return list;
-        }
-        if (node.isNumber()) {
-            return node.doubleValue();
-        }
-        if (node.isBoolean()) {
-            return node.booleanValue();
-        }
-        return node.isNull() ? null : node.asText();
     }
 }
