@@ -204,6 +204,19 @@ class EasegressAgreementTest {
                 .hasMessageContaining("'port' is not supported by EdgeGate yet (Easegress ignores it too");
     }
 
+    @Test
+    void aV1ProxysFallbackNeedsItsFailureCodes() {
+        assertThatThrownBy(() -> decode("""
+                name: p
+                kind: HTTPPipeline
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  fallback: {forCodes: true, mockCode: 200}
+                  mainPool: {servers: [{url: "http://127.0.0.1:9095"}]}
+                """)).hasMessageContaining("fallback: fallback needs failureCodes");
+    }
+
     private static String proxyPipeline(String proxyFields, String poolFields) {
         return """
                 name: p

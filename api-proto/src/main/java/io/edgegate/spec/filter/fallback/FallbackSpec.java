@@ -31,6 +31,11 @@ public record FallbackSpec(String name, int mockCode, Map<String, String> mockHe
     }
 
     static FallbackSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
+        return decodeMock(name, o);
+    }
+
+    /** The mock answer's fields (mockCode, mockHeaders, mockBody), also a v1 Proxy's fallback. */
+    public static FallbackSpec decodeMock(String name, SpecObject o) {
         int code = o.requiredInt("mockCode", 100, 599);
         Map<String, String> headers = o.stringMap("mockHeaders");
         headers.forEach((header, value) -> {

@@ -31,6 +31,11 @@ public record PoolResilience(Optional<String> retryPolicy, Optional<String> circ
         return new PoolResilience(retry, breaker, Set.copyOf(codes), Optional.empty(), Optional.empty());
     }
 
+    /** These with {@code codes} as the failure codes when none of their own are given (a v1 Proxy's failureCodes). */
+    PoolResilience withDefaultFailureCodes(Set<Integer> codes) {
+        return failureCodes.isEmpty() ? new PoolResilience(retryPolicy, circuitBreakerPolicy, codes, retry, circuitBreaker) : this;
+    }
+
     /** With the named policies looked up; a name the pipeline lacks is refused. */
     PoolResilience resolve(ResiliencePolicies policies) {
         Optional<RetryPolicySpec> r = retryPolicy.map(name -> found(policies.retries().get(name), name, "Retry", policies.retries().keySet()));

@@ -47,6 +47,12 @@ public record PoolSpec(
         return servers.stream().filter(s -> s.tags().stream().anyMatch(serverTags::contains)).toList();
     }
 
+    /** This pool with the Proxy's own failureCodes (Easegress v1) unless it names its own. */
+    PoolSpec withDefaultFailureCodes(java.util.Set<Integer> codes) {
+        return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
+                resilience.withDefaultFailureCodes(codes), outlierDetection, spanName);
+    }
+
     /** This pool with its resilience policies resolved against the pipeline's. */
     PoolSpec withResilience(ResiliencePolicies policies) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
                         Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle,
-                        int maxRedirection)
+                        int maxRedirection, Optional<io.edgegate.spec.filter.fallback.FallbackSpec> fallback)
         implements FilterSpec {
 
     /**
@@ -33,7 +33,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
 
     public ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
                      Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle) {
-        this(name, mainPool, candidatePools, mirrorPool, compression, upstreamHeader, idle, NO_REDIRECTS);
+        this(name, mainPool, candidatePools, mirrorPool, compression, upstreamHeader, idle, NO_REDIRECTS, Optional.empty());
     }
 
     public static final String KIND = "Proxy";
@@ -43,9 +43,12 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     public static final String RESULT_FAILURE_CODE = "failureCode";
     /** A pool's circuit is open: 503 without calling a server. */
     public static final String RESULT_SHORT_CIRCUITED = "shortCircuited";
+    /** Easegress v1: a failure code was answered with the Proxy's own fallback. */
+    public static final String RESULT_FALLBACK = "fallback";
 
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE, RESULT_SHORT_CIRCUITED),
+            Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE, RESULT_SHORT_CIRCUITED,
+                    RESULT_FALLBACK),
             ProxySpec::decode);
 
     public ProxySpec {
@@ -60,7 +63,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     @Override
     public ProxySpec withResilience(ResiliencePolicies policies) {
         return new ProxySpec(name, mainPool.withResilience(policies), candidatePools.stream().map(p -> p.withResilience(policies)).toList(),
-                mirrorPool, compression, upstreamHeader, idle, maxRedirection);
+                mirrorPool, compression, upstreamHeader, idle, maxRedirection, fallback);
     }
 
     static ProxySpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
@@ -70,8 +73,17 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         // Easegress's maxRedirection: redirects the upstream answers are followed, up to this many (0 or less: none).
         int maxRedirection = Math.max(NO_REDIRECTS, o.integer("maxRedirection", NO_REDIRECTS, Integer.MIN_VALUE, 100));
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
-        o.unsupported("the v1 Proxy's own fallback is not built: send its failures to a Fallback filter with jumpIf (serverError: fallback)", "fallback");
-        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
+        // Easegress v1: failureCodes of the whole Proxy (each pool's own come first) and a fallback for them.
+        Set<Integer> failureCodes = Set.copyOf(o.list("failureCodes", n -> n.asInt(100, 599)));
+        Optional<io.edgegate.spec.filter.fallback.FallbackSpec> fallback = o.object("fallback").flatMap(f -> {
+            boolean forCodes = f.bool("forCodes", false);
+            io.edgegate.spec.filter.fallback.FallbackSpec mock = io.edgegate.spec.filter.fallback.FallbackSpec.decodeMock(name, f);
+            f.finish();
+            return forCodes ? Optional.of(mock) : Optional.empty();
+        });
+        if (o.has("fallback") && failureCodes.isEmpty()) {
+            o.error("fallback", "fallback needs failureCodes");
+        }        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
         upstreamHeader.filter(h -> !io.edgegate.spec.HttpTokens.isHeaderName(h))
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
@@ -94,7 +106,9 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                     o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
                 }
             }
-            return new ProxySpec(name, main, candidates, mirror, compression, upstreamHeader, idle, maxRedirection);
+            return new ProxySpec(name, main.withDefaultFailureCodes(failureCodes),
+                    candidates.stream().map(c -> c.withDefaultFailureCodes(failureCodes)).toList(), mirror, compression, upstreamHeader, idle,
+                    maxRedirection, fallback);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -103,9 +117,9 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                 o.error("pools", "exactly one pool must have no filter (the main pool); found " + mains.size());
             }
             if (!pools.isEmpty()) {
-                return new ProxySpec(name, mains.isEmpty() ? pools.get(0) : mains.get(0),
-                        pools.stream().filter(p -> p.filter().isPresent()).toList(), mirror, compression, upstreamHeader, idle,
-                        maxRedirection);
+                return new ProxySpec(name, (mains.isEmpty() ? pools.get(0) : mains.get(0)).withDefaultFailureCodes(failureCodes),
+                        pools.stream().filter(p -> p.filter().isPresent()).map(p -> p.withDefaultFailureCodes(failureCodes)).toList(),
+                        mirror, compression, upstreamHeader, idle, maxRedirection, fallback);
             }
         }
         o.error(pipelineKind == ObjectKind.PIPELINE ? "pools" : "mainPool",

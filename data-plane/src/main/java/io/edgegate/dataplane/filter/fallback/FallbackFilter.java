@@ -19,7 +19,7 @@ import java.util.concurrent.CompletionStage;
  * Replaces the answer so far with the mock one, keeping the answer's other headers (as Easegress
  * changes the response in place); with no answer yet it makes one. The body is encoded once.
  */
-final class FallbackFilter implements Filter {
+public final class FallbackFilter implements Filter {
 
     private static final CompletableFuture<String> FALLBACK = CompletableFuture.completedFuture(FallbackSpec.RESULT_FALLBACK);
 
@@ -27,7 +27,7 @@ final class FallbackFilter implements Filter {
     private final byte[] body;
     private final HttpResponseStatus status;
 
-    FallbackFilter(FallbackSpec spec) {
+    public FallbackFilter(FallbackSpec spec) {
         this.spec = spec;
         this.body = spec.mockBody().getBytes(StandardCharsets.UTF_8);
         this.status = HttpResponseStatus.valueOf(spec.mockCode());

@@ -29,6 +29,8 @@ final class ProxyFilter implements Filter {
     private final PoolCall main;
     /** Candidate pools in order, each with the filter that selects its requests. */
     private final List<Candidate> candidates;
+    /** The v1 Proxy's fallback for failure codes, or null. */
+    private final io.edgegate.dataplane.filter.fallback.FallbackFilter fallback;
     private final Optional<Mirror> mirror;
     private final UpstreamStates states;
     private final UpstreamStates.Source reporter;
@@ -39,6 +41,7 @@ final class ProxyFilter implements Filter {
                 spec.idle().perServer()));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
+        this.fallback = spec.fallback().map(io.edgegate.dataplane.filter.fallback.FallbackFilter::new).orElse(null);
         this.candidates = spec.candidatePools().stream()
                 .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), calls.through(new ServerPool(p, services))))
                 .toList();
@@ -96,7 +99,17 @@ final class ProxyFilter implements Filter {
         // A request another filter answered never goes upstream, whatever the flow says.
         context.ensureUnanswered();
         PoolCall chosen = poolFor(context);
-        return chosen.call().call(new ProxyExchange(context, chosen.pool()));
+        CompletionStage<String> result = chosen.call().call(new ProxyExchange(context, chosen.pool()));
+        return fallback == null ? result : result.thenCompose(r -> fallBack(context, chosen.pool(), r));
+    }
+
+    /** Easegress v1: a failure code the pool answered is replaced by the Proxy's own fallback answer. */
+    private CompletionStage<String> fallBack(RequestContext context, ServerPool pool, String result) {
+        io.edgegate.dataplane.pipeline.Response answer = context.response();
+        if (result.isEmpty() || answer == null || !pool.isFailureCode(answer.head().status().code())) {
+            return java.util.concurrent.CompletableFuture.completedFuture(result);
+        }
+        return fallback.handle(context).thenApply(done -> ProxySpec.RESULT_FALLBACK);
     }
 
     private PoolCall poolFor(RequestContext context) {

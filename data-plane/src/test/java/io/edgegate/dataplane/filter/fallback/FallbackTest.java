@@ -46,4 +46,27 @@ class FallbackTest {
             assertThat(failed.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("app");
         }
     }
+
+    @Test
+    void aV1ProxysOwnFallbackAnswersItsFailureCodes() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "proxy-fallback-v1"), example("filters/proxy-fallback-v1.yaml", app.url()));
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/items")).build();
+
+            HttpResponse<String> fine = node.send(request);
+            app.answerWith(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            HttpResponse<String> failed = node.send(request);
+            app.answerWith(HttpResponseStatus.BAD_GATEWAY);
+            HttpResponse<String> otherFailure = node.send(request);
+
+            assertThat(fine.statusCode()).isEqualTo(200);
+            assertThat(fine.body()).startsWith("app\nGET /items");
+            assertThat(failed.statusCode()).isEqualTo(200);
+            assertThat(failed.body()).isEqualTo("{\"message\": \"The service is busy, please try later.\"}");
+            assertThat(failed.headers().firstValue("Content-Type")).hasValue("application/json");
+            // 502 is not one of the failure codes: it reaches the client as it is.
+            assertThat(otherFailure.statusCode()).isEqualTo(502);
+        }
+    }
 }
