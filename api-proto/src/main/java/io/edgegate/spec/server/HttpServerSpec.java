@@ -36,6 +36,39 @@ public record HttpServerSpec(
         Optional<String> globalFilter) implements ObjectSpec {
 
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * The pipeline a path's backendPool runs as on a node: a Proxy of that pool, named after the
+     * server and the path (a '/' no user's pipeline name can hold).
+     */
+    public static String poolBackendName(String server, int rule, int path) {
+        return server + "/rules[" + rule + "].paths[" + path + "]";
+    }
+
+    /** The backendPool paths of this server: the pipeline each becomes, and its pool. */
+    public java.util.Map<String, io.edgegate.spec.filter.proxy.PoolSpec> backendPools() {
+        java.util.Map<String, io.edgegate.spec.filter.proxy.PoolSpec> pools = new java.util.LinkedHashMap<>();
+        for (RuleSpec rule : rules) {
+            for (PathSpec path : rule.paths()) {
+                path.backendPool().ifPresent(pool -> pools.put(path.backend(), pool));
+            }
+        }
+        return pools;
+    }
+
+    private static List<RuleSpec> withPoolBackends(String server, List<RuleSpec> rules) {
+        List<RuleSpec> out = new java.util.ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            RuleSpec rule = rules.get(i);
+            List<PathSpec> paths = new java.util.ArrayList<>();
+            for (int j = 0; j < rule.paths().size(); j++) {
+                PathSpec path = rule.paths().get(j);
+                paths.add(path.backendPool().isPresent() ? path.withBackend(poolBackendName(server, i, j)) : path);
+            }
+            out.add(new RuleSpec(rule.host(), rule.hostRegexp(), rule.hosts(), rule.ipFilter(), paths));
+        }
+        return out;
+    }
     public static final int DEFAULT_MAX_CONNECTIONS = 10240;
     public static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 4L * 1024 * 1024;
     /** A client gets this long to send a request head (slowloris protection); Go's ReadHeaderTimeout. */
@@ -104,7 +137,7 @@ public record HttpServerSpec(
         }
         Optional<ClientLimitsSpec> clientLimits = o.object("clientLimits").map(ClientLimitsSpec::decode);
         Optional<TracingSpec> tracing = o.object("tracing").map(TracingSpec::decode);
-        List<RuleSpec> rules = o.list("rules", n -> RuleSpec.decode(n.asObject()));
+        List<RuleSpec> rules = withPoolBackends(name, o.list("rules", n -> RuleSpec.decode(n.asObject())));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
                 clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, rules,
                 globalFilter);

@@ -31,7 +31,8 @@ public record PathSpec(
         OptionalLong clientMaxBodySize,
         Optional<IpFilterRules> ipFilter,
         String backend,
-        Map<String, String> setHeaders) {
+        Map<String, String> setHeaders,
+        Optional<io.edgegate.spec.filter.proxy.PoolSpec> backendPool) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -41,6 +42,12 @@ public record PathSpec(
         headers = List.copyOf(headers);
         queries = List.copyOf(queries);
         setHeaders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(setHeaders));
+    }
+
+    /** This path sending to {@code pipeline} (the one a backendPool becomes on a node). */
+    PathSpec withBackend(String pipeline) {
+        return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader, queries, matchAllQuery,
+                clientMaxBodySize, ipFilter, pipeline, setHeaders, backendPool);
     }
 
     static PathSpec decode(SpecObject o) {
@@ -70,7 +77,15 @@ public record PathSpec(
         boolean matchAllQuery = o.bool("matchAllQuery", false);
         long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
         Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
-        String backend = Names.read(o, "backend");
+        // Easegress's backendPool: the path proxies to this pool itself, without a pipeline of its own.
+        Optional<io.edgegate.spec.filter.proxy.PoolSpec> backendPool = o.object("backendPool")
+                .map(io.edgegate.spec.filter.proxy.PoolSpec::decode);
+        String backend = backendPool.isPresent() && !o.has("backend") ? "" : Names.read(o, "backend");
+        backendPool.filter(pool -> pool.resilience().retryPolicy().isPresent() || pool.resilience().circuitBreakerPolicy().isPresent())
+                .ifPresent(pool -> o.error("backendPool", "a backendPool has no pipeline whose resilience policies it could name"));
+        if (backendPool.isPresent() && o.has("backend")) {
+            o.error("backendPool", "set backend or backendPool, not both");
+        }
         // Easegress's setHeaders: request headers set when this path matches, with NGINX-style variables
         // ($request_method, ${arg_page:1}…); an empty value removes the header.
         Map<String, String> setHeaders = new java.util.LinkedHashMap<>(o.stringMap("setHeaders"));
@@ -84,7 +99,7 @@ public record PathSpec(
         o.finish();
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
                 queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend,
-                setHeaders);
+                setHeaders, backendPool);
     }
 
     private static void checkRewrite(SpecObject o, String target, int pathsSet, Optional<Pattern> regexp) {

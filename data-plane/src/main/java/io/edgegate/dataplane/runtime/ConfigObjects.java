@@ -22,13 +22,20 @@ import java.util.List;
 record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines, List<CustomDataSpec> customData,
                      List<ObjectSpec> registries, List<GlobalFilterSpec> globalFilters) {
 
-    /** The pipelines to build: the config's own, and the before and after pipelines of its GlobalFilters. */
+    /**
+     * The pipelines to build: the config's own, the before and after pipelines of its
+     * GlobalFilters, and a Proxy pipeline for each path with a backendPool.
+     */
     List<PipelineSpec> allPipelines() {
         List<PipelineSpec> all = new ArrayList<>(pipelines);
         globalFilters.forEach(g -> {
             g.beforePipeline().ifPresent(all::add);
             g.afterPipeline().ifPresent(all::add);
         });
+        servers.forEach(server -> server.backendPools().forEach((name, pool) -> all.add(new PipelineSpec(name,
+                io.edgegate.spec.ObjectKind.PIPELINE, List.of(new io.edgegate.spec.pipeline.FlowStep("proxy", java.util.Map.of())),
+                List.of(new io.edgegate.spec.filter.proxy.ProxySpec("proxy", pool, List.of(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.empty(), io.edgegate.spec.filter.proxy.IdleConnectionsSpec.DEFAULT))))));
         return all;
     }
 

@@ -59,7 +59,7 @@ public record PoolSpec(
                 resilience.resolve(policies), outlierDetection, spanName);
     }
 
-    static PoolSpec decode(SpecObject o) {
+    public static PoolSpec decode(SpecObject o) {
         return decode(o, false);
     }
 
