@@ -5,9 +5,13 @@ import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.filter.ipfilter.Cidr;
 import io.edgegate.spec.filter.ipfilter.IpFilterRules;
+import io.edgegate.spec.filter.proxy.PoolSpec;
 import io.edgegate.spec.server.tls.TlsSpec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,8 +50,8 @@ public record HttpServerSpec(
     }
 
     /** The backendPool paths of this server: the pipeline each becomes, and its pool. */
-    public java.util.Map<String, io.edgegate.spec.filter.proxy.PoolSpec> backendPools() {
-        java.util.Map<String, io.edgegate.spec.filter.proxy.PoolSpec> pools = new java.util.LinkedHashMap<>();
+    public Map<String, PoolSpec> backendPools() {
+        Map<String, PoolSpec> pools = new LinkedHashMap<>();
         for (RuleSpec rule : rules) {
             for (PathSpec path : rule.paths()) {
                 path.backendPool().ifPresent(pool -> pools.put(path.backend(), pool));
@@ -57,10 +61,10 @@ public record HttpServerSpec(
     }
 
     private static List<RuleSpec> withPoolBackends(String server, List<RuleSpec> rules) {
-        List<RuleSpec> out = new java.util.ArrayList<>();
+        List<RuleSpec> out = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             RuleSpec rule = rules.get(i);
-            List<PathSpec> paths = new java.util.ArrayList<>();
+            List<PathSpec> paths = new ArrayList<>();
             for (int j = 0; j < rule.paths().size(); j++) {
                 PathSpec path = rule.paths().get(j);
                 paths.add(path.backendPool().isPresent() ? path.withBackend(poolBackendName(server, i, j)) : path);

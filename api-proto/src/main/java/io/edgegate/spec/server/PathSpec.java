@@ -1,11 +1,13 @@
 package io.edgegate.spec.server;
 
+import io.edgegate.spec.HttpTokens;
 import io.edgegate.spec.Names;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.filter.ipfilter.IpFilterRules;
+import io.edgegate.spec.filter.proxy.PoolSpec;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -32,7 +34,7 @@ public record PathSpec(
         Optional<IpFilterRules> ipFilter,
         String backend,
         Map<String, String> setHeaders,
-        Optional<io.edgegate.spec.filter.proxy.PoolSpec> backendPool) {
+        Optional<PoolSpec> backendPool) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -78,8 +80,8 @@ public record PathSpec(
         long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
         Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
         // Easegress's backendPool: the path proxies to this pool itself, without a pipeline of its own.
-        Optional<io.edgegate.spec.filter.proxy.PoolSpec> backendPool = o.object("backendPool")
-                .map(io.edgegate.spec.filter.proxy.PoolSpec::decode);
+        Optional<PoolSpec> backendPool = o.object("backendPool")
+                .map(PoolSpec::decode);
         String backend = backendPool.isPresent() && !o.has("backend") ? "" : Names.read(o, "backend");
         backendPool.filter(pool -> pool.resilience().retryPolicy().isPresent() || pool.resilience().circuitBreakerPolicy().isPresent())
                 .ifPresent(pool -> o.error("backendPool", "a backendPool has no pipeline whose resilience policies it could name"));
@@ -90,9 +92,9 @@ public record PathSpec(
         // ($request_method, ${arg_page:1}…); an empty value removes the header.
         Map<String, String> setHeaders = new java.util.LinkedHashMap<>(o.stringMap("setHeaders"));
         setHeaders.forEach((name, value) -> {
-            if (!io.edgegate.spec.HttpTokens.isHeaderName(name)) {
+            if (!HttpTokens.isHeaderName(name)) {
                 o.error("setHeaders." + name, "'" + name + "' is not a header name");
-            } else if (!io.edgegate.spec.HttpTokens.isHeaderValue(value)) {
+            } else if (!HttpTokens.isHeaderValue(value)) {
                 o.error("setHeaders." + name, "the value holds characters a header cannot carry");
             }
         });

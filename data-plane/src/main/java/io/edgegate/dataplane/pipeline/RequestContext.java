@@ -4,7 +4,9 @@ import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.tracing.RequestTrace;
+import io.edgegate.spec.pipeline.FlowStep;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -14,12 +16,15 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One request on its way through a pipeline: the client's request head and its body (a
@@ -130,7 +135,7 @@ public final class RequestContext {
 
     /** The namespace the current step works in: {@code DEFAULT} or the name its flow step gives. */
     public String namespace() {
-        return namespace.isEmpty() ? io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE : namespace;
+        return namespace.isEmpty() ? FlowStep.DEFAULT_NAMESPACE : namespace;
     }
 
     /** The engine runs the next step in {@code name} (empty: DEFAULT). */
@@ -144,7 +149,7 @@ public final class RequestContext {
     /** DEFAULT, then every other namespace that has a request or a response, in the order they were made. */
     public List<String> namespaceNames() {
         List<String> names = new ArrayList<>();
-        names.add(io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE);
+        names.add(FlowStep.DEFAULT_NAMESPACE);
         if (namespaces != null) {
             namespaces.all().forEach((name, space) -> {
                 if (space.request != null || space.response != null) {
@@ -156,7 +161,7 @@ public final class RequestContext {
     }
 
     private static boolean isDefault(String name) {
-        return name.isEmpty() || name.equals(io.edgegate.spec.pipeline.FlowStep.DEFAULT_NAMESPACE);
+        return name.isEmpty() || name.equals(FlowStep.DEFAULT_NAMESPACE);
     }
 
     private Namespaces.Space spaceOf(String name) {
@@ -225,7 +230,7 @@ public final class RequestContext {
     public void keepRequestBytes(String name, byte[] bytes) {
         if (isDefault(name)) {
             requestBytes = bytes;
-            requestBody = new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+            requestBody = new FixedBody(Unpooled.wrappedBuffer(bytes));
         } else {
             namespaces.space(name).requestBytes = bytes;
         }
@@ -235,11 +240,11 @@ public final class RequestContext {
     public void keepResponseBytes(String name, byte[] bytes) {
         if (isDefault(name)) {
             responseBytes = bytes;
-            response = new Response(response.head(), new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+            response = new Response(response.head(), new FixedBody(Unpooled.wrappedBuffer(bytes)));
         } else {
             Namespaces.Space space = namespaces.space(name);
             space.responseBytes = bytes;
-            space.response = new Response(space.response.head(), new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(bytes)));
+            space.response = new Response(space.response.head(), new FixedBody(Unpooled.wrappedBuffer(bytes)));
         }
     }
 
@@ -276,7 +281,7 @@ public final class RequestContext {
 
     /** A ResponseBuilder's response replaces the step namespace's response, as Easegress sets an output response. */
     public void buildResponse(HttpResponse head, byte[] body) {
-        Response built = new Response(head, new FixedBody(io.netty.buffer.Unpooled.wrappedBuffer(body)));
+        Response built = new Response(head, new FixedBody(Unpooled.wrappedBuffer(body)));
         if (namespace.isEmpty()) {
             if (response != null) {
                 response.body().discard();
@@ -360,18 +365,18 @@ public final class RequestContext {
      * The certificates the client presented over TLS (its own first), or none: a cleartext
      * connection, or TLS without a client certificate. On HTTP/2 the TLS is the parent connection's.
      */
-    public java.security.cert.Certificate[] peerCertificates() {
+    public Certificate[] peerCertificates() {
         for (Channel c = channel; c != null; c = c.parent()) {
-            io.netty.handler.ssl.SslHandler tls = c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            SslHandler tls = c.pipeline().get(SslHandler.class);
             if (tls != null) {
                 try {
                     return tls.engine().getSession().getPeerCertificates();
-                } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-                    return new java.security.cert.Certificate[0];
+                } catch (SSLPeerUnverifiedException e) {
+                    return new Certificate[0];
                 }
             }
         }
-        return new java.security.cert.Certificate[0];
+        return new Certificate[0];
     }
 
     /** The pipelines of the config generation serving this request. */

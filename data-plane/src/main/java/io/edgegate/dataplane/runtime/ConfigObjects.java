@@ -3,12 +3,16 @@ package io.edgegate.dataplane.runtime;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.customdata.CustomDataSpec;
+import io.edgegate.spec.filter.proxy.IdleConnectionsSpec;
+import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.globalfilter.GlobalFilterSpec;
+import io.edgegate.spec.pipeline.FlowStep;
 import io.edgegate.spec.pipeline.PipelineSpec;
 import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
 import io.edgegate.spec.registry.ZookeeperServiceRegistrySpec;
@@ -17,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** A config's objects decoded and sorted by what they become: listeners, pipelines, custom data, registries. */
 record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines, List<CustomDataSpec> customData,
@@ -33,13 +39,13 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
             g.afterPipeline().ifPresent(all::add);
         });
         servers.forEach(server -> server.backendPools().forEach((name, pool) -> all.add(new PipelineSpec(name,
-                io.edgegate.spec.ObjectKind.PIPELINE, List.of(new io.edgegate.spec.pipeline.FlowStep("proxy", java.util.Map.of())),
-                List.of(new io.edgegate.spec.filter.proxy.ProxySpec("proxy", pool, List.of(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), java.util.Optional.empty(), io.edgegate.spec.filter.proxy.IdleConnectionsSpec.DEFAULT))))));
+                ObjectKind.PIPELINE, List.of(new FlowStep("proxy", Map.of())),
+                List.of(new ProxySpec("proxy", pool, List.of(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), IdleConnectionsSpec.DEFAULT))))));
         return all;
     }
 
-    java.util.Optional<GlobalFilterSpec> globalFilter(String name) {
+    Optional<GlobalFilterSpec> globalFilter(String name) {
         return globalFilters.stream().filter(g -> g.name().equals(name)).findFirst();
     }
 

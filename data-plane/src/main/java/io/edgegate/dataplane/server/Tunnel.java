@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.dataplane.pipeline.TunnelLimits;
 import io.edgegate.dataplane.upstream.UpstreamPipeline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -34,7 +35,7 @@ final class Tunnel {
             }
             Relay toUpstream = new Relay(up);
             Relay toClient = new Relay(down);
-            io.edgegate.dataplane.pipeline.TunnelLimits limits = response.limits();
+            TunnelLimits limits = response.limits();
             if (limits.fromClient() >= 0) {
                 down.pipeline().addLast("message-limit", new WebSocketMessageLimit(limits.fromClient(), down, up));
             }

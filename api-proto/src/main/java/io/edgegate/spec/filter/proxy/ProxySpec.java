@@ -2,6 +2,7 @@ package io.edgegate.spec.filter.proxy;
 
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.filter.fallback.FallbackSpec;
 import io.edgegate.spec.filter.resilience.ResiliencePolicies;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidatePools, Optional<PoolSpec> mirrorPool,
                         Optional<CompressionSpec> compression, Optional<String> upstreamHeader, IdleConnectionsSpec idle,
-                        int maxRedirection, Optional<io.edgegate.spec.filter.fallback.FallbackSpec> fallback)
+                        int maxRedirection, Optional<FallbackSpec> fallback)
         implements FilterSpec {
 
     /**
@@ -75,9 +76,9 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         // Easegress v1: failureCodes of the whole Proxy (each pool's own come first) and a fallback for them.
         Set<Integer> failureCodes = Set.copyOf(o.list("failureCodes", n -> n.asInt(100, 599)));
-        Optional<io.edgegate.spec.filter.fallback.FallbackSpec> fallback = o.object("fallback").flatMap(f -> {
+        Optional<FallbackSpec> fallback = o.object("fallback").flatMap(f -> {
             boolean forCodes = f.bool("forCodes", false);
-            io.edgegate.spec.filter.fallback.FallbackSpec mock = io.edgegate.spec.filter.fallback.FallbackSpec.decodeMock(name, f);
+            FallbackSpec mock = FallbackSpec.decodeMock(name, f);
             f.finish();
             return forCodes ? Optional.of(mock) : Optional.empty();
         });

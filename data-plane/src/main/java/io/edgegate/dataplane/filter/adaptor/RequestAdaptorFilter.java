@@ -1,10 +1,13 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.dataplane.filter.builder.BuilderRun;
+import io.edgegate.dataplane.filter.builder.BuiltMessages;
 import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
@@ -25,7 +28,7 @@ final class RequestAdaptorFilter implements Filter {
     private final RequestAdaptorSpec spec;
     private final Changes changes;
     /** Easegress v2's template, rendered per request into changes that replace the static ones; null without one. */
-    private final io.edgegate.dataplane.filter.builder.BuilderRun template;
+    private final BuilderRun template;
 
     /** An adaptor's changes with its method and path change made ready once. */
     private record Changes(RequestAdaptorSpec spec, HttpMethod method, PathAdapter path) {
@@ -38,7 +41,7 @@ final class RequestAdaptorFilter implements Filter {
         this.spec = spec;
         this.changes = Changes.of(spec);
         this.template = spec.template() == null ? null
-                : new io.edgegate.dataplane.filter.builder.BuilderRun(RequestAdaptorSpec.KIND, spec.name(), spec.template());
+                : new BuilderRun(RequestAdaptorSpec.KIND, spec.name(), spec.template());
     }
 
     @Override
@@ -50,8 +53,8 @@ final class RequestAdaptorFilter implements Filter {
             RequestAdaptorSpec merged;
             try {
                 merged = spec.withRendered(rendered);
-            } catch (io.edgegate.spec.codec.SpecException | IllegalArgumentException e) {
-                throw new io.edgegate.dataplane.filter.builder.BuiltMessages.BuildException(e.getMessage());
+            } catch (SpecException | IllegalArgumentException e) {
+                throw new BuiltMessages.BuildException(e.getMessage());
             }
             return apply(Changes.of(merged), context);
         });

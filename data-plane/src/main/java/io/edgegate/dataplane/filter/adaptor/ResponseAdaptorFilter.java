@@ -1,10 +1,13 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import io.edgegate.dataplane.filter.builder.BuilderRun;
+import io.edgegate.dataplane.filter.builder.BuiltMessages;
 import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.compression.JdkZlibDecoder;
@@ -31,12 +34,12 @@ final class ResponseAdaptorFilter implements Filter {
 
     private final ResponseAdaptorSpec spec;
     /** Easegress v2's template, rendered per request into a header and body that replace the static ones; null without one. */
-    private final io.edgegate.dataplane.filter.builder.BuilderRun template;
+    private final BuilderRun template;
 
     ResponseAdaptorFilter(ResponseAdaptorSpec spec) {
         this.spec = spec;
         this.template = spec.template() == null ? null
-                : new io.edgegate.dataplane.filter.builder.BuilderRun(ResponseAdaptorSpec.KIND, spec.name(), spec.template());
+                : new BuilderRun(ResponseAdaptorSpec.KIND, spec.name(), spec.template());
     }
 
     @Override
@@ -48,8 +51,8 @@ final class ResponseAdaptorFilter implements Filter {
             ResponseAdaptorSpec merged;
             try {
                 merged = spec.withRendered(rendered);
-            } catch (io.edgegate.spec.codec.SpecException | IllegalArgumentException e) {
-                throw new io.edgegate.dataplane.filter.builder.BuiltMessages.BuildException(e.getMessage());
+            } catch (SpecException | IllegalArgumentException e) {
+                throw new BuiltMessages.BuildException(e.getMessage());
             }
             return apply(merged, context);
         });

@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.filter.databuilder;
 
 import io.edgegate.dataplane.filter.builder.BuilderRun;
+import io.edgegate.dataplane.filter.builder.BuilderValues;
 import io.edgegate.dataplane.filter.builder.RenderedYaml;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -24,7 +25,7 @@ final class DataBuilderFilter implements Filter {
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         return run.run(context, rendered -> {
-            context.putData(spec.dataKey(), io.edgegate.dataplane.filter.builder.BuilderValues.fromYaml(RenderedYaml.value(rendered)));
+            context.putData(spec.dataKey(), BuilderValues.fromYaml(RenderedYaml.value(rendered)));
             return SUCCESS;
         });
     }

@@ -1,16 +1,19 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.dataplane.filter.fallback.FallbackFilter;
 import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.metrics.UpstreamStates;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
 import io.edgegate.dataplane.pipeline.FilterScope;
 import io.edgegate.dataplane.pipeline.RequestContext;
+import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,7 +33,7 @@ final class ProxyFilter implements Filter {
     /** Candidate pools in order, each with the filter that selects its requests. */
     private final List<Candidate> candidates;
     /** The v1 Proxy's fallback for failure codes, or null. */
-    private final io.edgegate.dataplane.filter.fallback.FallbackFilter fallback;
+    private final FallbackFilter fallback;
     private final Optional<Mirror> mirror;
     private final UpstreamStates states;
     private final UpstreamStates.Source reporter;
@@ -41,7 +44,7 @@ final class ProxyFilter implements Filter {
                 spec.idle().perServer()));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(new ServerPool(spec.mainPool(), services));
-        this.fallback = spec.fallback().map(io.edgegate.dataplane.filter.fallback.FallbackFilter::new).orElse(null);
+        this.fallback = spec.fallback().map(FallbackFilter::new).orElse(null);
         this.candidates = spec.candidatePools().stream()
                 .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), calls.through(new ServerPool(p, services))))
                 .toList();
@@ -105,9 +108,9 @@ final class ProxyFilter implements Filter {
 
     /** Easegress v1: a failure code the pool answered is replaced by the Proxy's own fallback answer. */
     private CompletionStage<String> fallBack(RequestContext context, ServerPool pool, String result) {
-        io.edgegate.dataplane.pipeline.Response answer = context.response();
+        Response answer = context.response();
         if (result.isEmpty() || answer == null || !pool.isFailureCode(answer.head().status().code())) {
-            return java.util.concurrent.CompletableFuture.completedFuture(result);
+            return CompletableFuture.completedFuture(result);
         }
         return fallback.handle(context).thenApply(done -> ProxySpec.RESULT_FALLBACK);
     }

@@ -9,6 +9,7 @@ import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.route.RequestTarget;
+import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.validator.HeaderRuleSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import io.edgegate.spec.server.Regexps;
@@ -63,7 +64,7 @@ final class ValidatorFilter implements Filter {
     }
 
     ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData,
-                    io.edgegate.dataplane.upstream.UpstreamClient upstream) {
+                    UpstreamClient upstream) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);

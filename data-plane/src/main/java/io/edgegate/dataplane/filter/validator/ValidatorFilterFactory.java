@@ -3,6 +3,7 @@ package io.edgegate.dataplane.filter.validator;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -13,7 +14,7 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
     private final Clock clock;
     private final Executor blocking;
     private final CustomDataView customData;
-    private final io.edgegate.dataplane.upstream.UpstreamClient upstream;
+    private final UpstreamClient upstream;
 
     /**
      * {@code blocking} runs the slow checks (bcrypt), never on an event loop; {@code customData}
@@ -25,7 +26,7 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     /** @param upstream what oauth2 introspects tokens over (the node's upstream connections) */
     public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData,
-                                  io.edgegate.dataplane.upstream.UpstreamClient upstream) {
+                                  UpstreamClient upstream) {
         this.clock = clock;
         this.blocking = blocking;
         this.customData = customData;
