@@ -17,6 +17,17 @@ public final class BodyCollector {
     private BodyCollector() {
     }
 
+    /** As {@link #collect}, copied into a byte array (the buffer released): for bodies kept as data. */
+    public static CompletableFuture<byte[]> collectBytes(BodyStream body, ByteBufAllocator alloc, long limit) {
+        return collect(body, alloc, limit).thenApply(buf -> {
+            try {
+                return io.netty.buffer.ByteBufUtil.getBytes(buf);
+            } finally {
+                buf.release();
+            }
+        });
+    }
+
     public static CompletableFuture<ByteBuf> collect(BodyStream body, ByteBufAllocator alloc, long limit) {
         CompletableFuture<ByteBuf> done = new CompletableFuture<>();
         CompositeByteBuf whole = alloc.compositeBuffer(Integer.MAX_VALUE);

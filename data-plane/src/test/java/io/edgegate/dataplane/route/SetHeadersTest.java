@@ -40,6 +40,13 @@ class SetHeadersTest {
             EchoBackend.ReceivedRequest second = app.received().get(1);
             assertThat(second.header("X-Version")).isEqualTo("v1.0");
             assertThat(second.header("X-Session")).isNull();
+
+            // A decoded query value carrying CR LF never becomes a header (nor splits one).
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x?version=a%0d%0aX-Injected:%201")).build());
+            EchoBackend.ReceivedRequest third = app.received().get(2);
+            assertThat(third.header("X-Version")).isNull();
+            assertThat(third.header("X-Injected")).isNull();
+            assertThat(third.header("X-Method")).isEqualTo("GET");
         }
     }
 }

@@ -11,8 +11,6 @@ import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.apiaggregator.ApiAggregatorSpec;
 import io.edgegate.template.GoJson;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -60,7 +58,7 @@ final class ApiAggregatorFilter implements Filter {
             body.discard();
             return fail(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, null);
         }
-        return BodyCollector.collect(body, context.alloc(), spec.maxBodyBytes()).handle((buf, error) -> error == null ? bytes(buf) : null)
+        return BodyCollector.collectBytes(body, context.alloc(), spec.maxBodyBytes()).handle((bytes, error) -> error == null ? bytes : null)
                 .thenCompose(bytes -> {
                     if (bytes == null) {
                         return fail(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, null);
@@ -111,8 +109,8 @@ final class ApiAggregatorFilter implements Filter {
             }
             return CompletableFuture.completedFuture(null);
         }
-        return BodyCollector.collect(response.body(), call.alloc(), spec.maxBodyBytes())
-                .handle((buf, error) -> error == null ? bytes(buf) : null);
+        return BodyCollector.collectBytes(response.body(), call.alloc(), spec.maxBodyBytes())
+                .handle((bytes, error) -> error == null ? bytes : null);
     }
 
     private static HttpRequest copy(HttpRequest request, ApiAggregatorSpec.Target target, PathAdapter path, int bodyLength) {
@@ -177,11 +175,4 @@ final class ApiAggregatorFilter implements Filter {
         return CompletableFuture.completedFuture(ApiAggregatorSpec.RESULT_FAILED);
     }
 
-    private static byte[] bytes(ByteBuf buf) {
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
 }

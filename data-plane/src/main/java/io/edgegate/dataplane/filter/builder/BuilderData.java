@@ -4,8 +4,6 @@ import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +45,7 @@ public final class BuilderData {
             context.replaceRequestBodyOf(namespace, body);
             return CompletableFuture.completedFuture(null);
         }
-        return BodyCollector.collect(body, context.alloc(), BODY_LIMIT).thenAccept(buf -> context.keepRequestBytes(namespace, bytes(buf)));
+        return BodyCollector.collectBytes(body, context.alloc(), BODY_LIMIT).thenAccept(bytes -> context.keepRequestBytes(namespace, bytes));
     }
 
     /** Reads the response body of {@code namespace} whole (kept and still answered). */
@@ -57,17 +55,10 @@ public final class BuilderData {
                 || response.body().contentLength() > BODY_LIMIT) {
             return CompletableFuture.completedFuture(null);
         }
-        return BodyCollector.collect(response.body(), context.alloc(), BODY_LIMIT)
-                .thenAccept(buf -> context.keepResponseBytes(namespace, bytes(buf)));
+        return BodyCollector.collectBytes(response.body(), context.alloc(), BODY_LIMIT)
+                .thenAccept(bytes -> context.keepResponseBytes(namespace, bytes));
     }
 
-    private static byte[] bytes(ByteBuf buf) {
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
 
     /** The data map a template executes on. */
     public static Map<String, Object> of(RequestContext context) {

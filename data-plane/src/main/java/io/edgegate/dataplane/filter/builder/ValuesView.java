@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.builder;
 
+import io.edgegate.dataplane.http.HeaderKeys;
 import io.edgegate.template.TemplateObject;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class ValuesView extends AbstractMap<String, Object> implements TemplateOb
     static ValuesView headers(Iterable<Map.Entry<String, String>> entries) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : entries) {
-            list(values, canonical(e.getKey())).add(e.getValue());
+            list(values, HeaderKeys.canonical(e.getKey())).add(e.getValue());
         }
         return new ValuesView(values, true);
     }
@@ -40,21 +41,6 @@ final class ValuesView extends AbstractMap<String, Object> implements TemplateOb
     @SuppressWarnings("unchecked")
     private static List<Object> list(Map<String, Object> values, String name) {
         return (List<Object>) values.computeIfAbsent(name, n -> new ArrayList<>());
-    }
-
-    /** Go's textproto.CanonicalMIMEHeaderKey: the first letter and each letter after '-' upper case. */
-    static String canonical(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        boolean upper = true;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == ' ' || c > 0x7F) {
-                return name;
-            }
-            out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
-            upper = c == '-';
-        }
-        return out.toString();
     }
 
     @Override
@@ -81,7 +67,7 @@ final class ValuesView extends AbstractMap<String, Object> implements TemplateOb
         if (args.size() != 1 || !(args.get(0) instanceof String key)) {
             throw new io.edgegate.template.TemplateFunctionException("wrong number or type of args: want one string");
         }
-        return header ? canonical(key) : key;
+        return header ? HeaderKeys.canonical(key) : key;
     }
 
     @Override

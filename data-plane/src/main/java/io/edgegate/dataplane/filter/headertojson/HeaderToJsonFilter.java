@@ -7,8 +7,6 @@ import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.spec.filter.headertojson.HeaderToJsonSpec;
 import io.edgegate.template.GoJson;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -55,11 +53,10 @@ final class HeaderToJsonFilter implements Filter {
         if (body.contentLength() > BODY_LIMIT) {
             return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR);
         }
-        return BodyCollector.collect(body, context.alloc(), BODY_LIMIT).handle((buf, error) -> {
+        return BodyCollector.collectBytes(body, context.alloc(), BODY_LIMIT).handle((bytes, error) -> {
             if (error != null) {
                 return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR).join();
             }
-            byte[] bytes = bytes(buf);
             Object merged;
             try {
                 merged = merged(bytes, fields);
@@ -81,13 +78,6 @@ final class HeaderToJsonFilter implements Filter {
         return CompletableFuture.completedFuture(result);
     }
 
-    private static byte[] bytes(ByteBuf buf) {
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
-    }
 
     /** The body with the fields merged in: Easegress decides by the first byte that is not blank. */
     private static Object merged(byte[] body, Map<String, Object> fields) throws IOException {

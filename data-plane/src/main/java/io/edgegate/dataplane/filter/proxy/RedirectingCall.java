@@ -66,14 +66,9 @@ final class RedirectingCall implements UpstreamCall {
         if (followed >= max) {
             return CompletableFuture.failedFuture(new TooManyRedirects(max));
         }
-        boolean tls = "https".equals(target.getScheme());
-        int port = target.getPort() > 0 ? target.getPort() : tls ? 443 : 80;
-        String authority = target.getPort() > 0 ? target.getHost() + ":" + target.getPort() : target.getHost();
-        String host = target.getHost().startsWith("[") ? target.getHost().substring(1, target.getHost().length() - 1) : target.getHost();
-        Upstream next = new Upstream(new UpstreamAddress(host, port, tls), authority, (tls ? "https://" : "http://") + authority, 1, false);
+        Upstream next = Upstream.of(target);
         HttpMethod nextMethod = sameMethod || method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) ? method : HttpMethod.GET;
-        String nextUri = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
-                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        String nextUri = UpstreamAddress.target(target);
         HttpRequest forwarded = ForwardedRequest.build(exchange.context(), next);
         forwarded.setMethod(nextMethod);
         forwarded.setUri(nextUri);

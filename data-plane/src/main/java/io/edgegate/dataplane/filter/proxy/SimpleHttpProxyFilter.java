@@ -5,7 +5,6 @@ import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.Response;
-import io.edgegate.dataplane.upstream.UpstreamAddress;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -101,12 +100,6 @@ final class SimpleHttpProxyFilter implements Filter {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (parsed.getHost() == null) {
-            return null;
-        }
-        boolean tls = scheme.equals("https");
-        String host = parsed.getHost().startsWith("[") ? parsed.getHost().substring(1, parsed.getHost().length() - 1) : parsed.getHost();
-        int port = parsed.getPort() > 0 ? parsed.getPort() : tls ? 443 : 80;
-        return new Upstream(new UpstreamAddress(host, port, tls), authority, scheme + "://" + authority, 1, false);
+        return parsed.getHost() == null ? null : Upstream.of(parsed);
     }
 }

@@ -9,6 +9,13 @@ import io.edgegate.spec.filter.proxy.ServerSpec;
  */
 record Upstream(UpstreamAddress address, String authority, String url, int weight, boolean keepHost) {
 
+    /** A server found by URL rather than configured (a redirect's Location, a forward proxy's target). */
+    static Upstream of(java.net.URI url) {
+        UpstreamAddress address = UpstreamAddress.of(url);
+        String authority = url.getRawAuthority();
+        return new Upstream(address, authority, (address.tls() ? "https://" : "http://") + authority, 1, false);
+    }
+
     static Upstream of(ServerSpec spec) {
         boolean tls = "https".equals(spec.uri().getScheme());
         return new Upstream(new UpstreamAddress(spec.host(), spec.port(), tls), spec.authority(),

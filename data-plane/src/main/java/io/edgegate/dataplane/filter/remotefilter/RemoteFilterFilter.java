@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.http.HeaderKeys;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
@@ -15,8 +16,6 @@ import io.edgegate.dataplane.upstream.UpstreamAddress;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.remotefilter.RemoteFilterSpec;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -58,11 +57,8 @@ final class RemoteFilterFilter implements Filter {
         this.spec = spec;
         this.client = client;
         URI uri = spec.uri();
-        boolean tls = "https".equals(uri.getScheme());
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        this.address = new UpstreamAddress(host, uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, tls);
-        this.target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        this.address = UpstreamAddress.of(uri);
+        this.target = UpstreamAddress.target(uri);
         this.authority = uri.getRawAuthority();
     }
 
@@ -94,15 +90,7 @@ final class RemoteFilterFilter implements Filter {
             body.discard();
             return CompletableFuture.failedFuture(new IOException("larger than " + MAX_BODY + "B"));
         }
-        return BodyCollector.collect(body, context.alloc(), MAX_BODY).thenApply(RemoteFilterFilter::bytes);
-    }
-
-    private static byte[] bytes(ByteBuf buf) {
-        try {
-            return ByteBufUtil.getBytes(buf);
-        } finally {
-            buf.release();
-        }
+        return BodyCollector.collectBytes(body, context.alloc(), MAX_BODY);
     }
 
     private CompletableFuture<String> call(RequestContext context, byte[] json) {
@@ -121,8 +109,8 @@ final class RemoteFilterFilter implements Filter {
                 answer.body().discard();
                 return CompletableFuture.failedFuture(new IOException("not 2xx status code: " + status));
             }
-            return BodyCollector.collect(answer.body(), context.alloc(), MAX_CONTEXT).thenApply(buf -> {
-                apply(context, bytes(buf));
+            return BodyCollector.collectBytes(answer.body(), context.alloc(), MAX_CONTEXT).thenApply(bytes -> {
+                apply(context, bytes);
                 return status == 205 ? RemoteFilterSpec.RESULT_RESPONSE_ALREADY : SUCCESS;
             });
         });
@@ -162,20 +150,10 @@ final class RemoteFilterFilter implements Filter {
 
     private static void headers(ObjectNode into, HttpHeaders headers) {
         for (Map.Entry<String, String> header : headers) {
-            JsonNode existing = into.get(canonical(header.getKey()));
-            ArrayNode values = existing instanceof ArrayNode a ? a : into.putArray(canonical(header.getKey()));
+            JsonNode existing = into.get(HeaderKeys.canonical(header.getKey()));
+            ArrayNode values = existing instanceof ArrayNode a ? a : into.putArray(HeaderKeys.canonical(header.getKey()));
             values.add(header.getValue());
         }
-    }
-
-    private static String canonical(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        boolean upper = true;
-        for (char c : name.toCharArray()) {
-            out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
-            upper = c == '-';
-        }
-        return out.toString();
     }
 
     /** Takes back what the service answered: the request's method, path, query, headers and body; the response's too. */

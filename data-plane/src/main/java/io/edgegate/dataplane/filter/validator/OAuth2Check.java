@@ -8,7 +8,6 @@ import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.upstream.UpstreamAddress;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.validator.OAuth2Spec;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -64,18 +63,14 @@ final class OAuth2Check {
 
     private CompletableFuture<Outcome> introspect(RequestContext context, OAuth2Spec.Introspection server, String token) {
         URI uri = server.uri();
-        boolean tls = "https".equals(uri.getScheme());
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        UpstreamAddress address = new UpstreamAddress(host, uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80, tls);
+        UpstreamAddress address = UpstreamAddress.of(uri);
         String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         if (!server.clientId().isEmpty()) {
             form += "&client_id=" + URLEncoder.encode(server.clientId(), StandardCharsets.UTF_8)
                     + "&client_secret=" + URLEncoder.encode(server.clientSecret(), StandardCharsets.UTF_8);
         }
         byte[] body = form.getBytes(StandardCharsets.UTF_8);
-        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, target);
+        HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, UpstreamAddress.target(uri));
         post.headers().set(HttpHeaderNames.HOST, uri.getRawAuthority())
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -85,9 +80,9 @@ final class OAuth2Check {
         var sent = client.send(context.eventLoop(), address, post, new FixedBody(Unpooled.wrappedBuffer(body)));
         var timer = context.eventLoop().schedule(() -> sent.completeExceptionally(new java.util.concurrent.TimeoutException()),
                 TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return sent.thenCompose(answer -> BodyCollector.collect(answer.body(), context.alloc(), MAX_ANSWER)).thenApply(buf -> {
+        return sent.thenCompose(answer -> BodyCollector.collectBytes(answer.body(), context.alloc(), MAX_ANSWER)).thenApply(bytes -> {
             try {
-                JsonNode info = JSON.readTree(ByteBufUtil.getBytes(buf));
+                JsonNode info = JSON.readTree(bytes);
                 if (info.hasNonNull("error") && !info.get("error").asText().isEmpty()) {
                     return Outcome.refused(info.get("error").asText() + ": " + info.path("error_description").asText(""));
                 }
@@ -97,8 +92,6 @@ final class OAuth2Check {
                 return new Outcome(true, info.path("sub").asText(""), info.path("scope").asText(""), "");
             } catch (java.io.IOException e) {
                 return Outcome.refused("the introspection answer is not JSON");
-            } finally {
-                buf.release();
             }
         }).handle((outcome, error) -> {
             timer.cancel(false);
