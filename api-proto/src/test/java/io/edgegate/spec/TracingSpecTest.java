@@ -28,9 +28,9 @@ class TracingSpecTest {
                     endpoint: collector:4318
                 """).tracing().orElseThrow();
         assertThat(spec.sampleRate()).isEqualTo(1.0);
-        assertThat(spec.otlpEndpoint()).as("Go's exporter: HTTPS unless insecure").isEqualTo(URI.create("https://collector:4318/v1/traces"));
+        assertThat(spec.exporters()).as("Go's exporter: HTTPS unless insecure")
+                .containsExactly(new TracingSpec.OtlpHttp(URI.create("https://collector:4318/v1/traces"), false));
         assertThat(spec.headerFormat()).isEqualTo(TracingSpec.HeaderFormat.TRACE_CONTEXT);
-        assertThat(spec.gzip()).isFalse();
         assertThat(spec.batchLimits().batchTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(spec.batchLimits().maxQueueSize()).isEqualTo(2048);
         assertThat(spec.spanLimits().attributeCountLimit()).isEqualTo(128);
@@ -54,12 +54,35 @@ class TracingSpecTest {
         assertThat(spec.spanLimits().attributeCountLimit()).isEqualTo(10);
         assertThat(spec.spanLimits().eventCountLimit()).isEqualTo(-1);
         assertThat(spec.batchLimits()).isEqualTo(new TracingSpec.BatchLimits(100, Duration.ofMillis(200), Duration.ofSeconds(1), 50));
-        assertThat(spec.otlpEndpoint()).isEqualTo(URI.create("http://collector:4318/v1/traces"));
-        assertThat(spec.gzip()).isTrue();
+        assertThat(spec.exporters()).containsExactly(new TracingSpec.OtlpHttp(URI.create("http://collector:4318/v1/traces"), true));
         assertThat(server("serviceName: g\nexporter: {otlp: {protocol: http, endpoint: 'http://c:4318'}}").tracing().orElseThrow()
-                .otlpEndpoint()).as("a URL without a path gets OTLP's").isEqualTo(URI.create("http://c:4318/v1/traces"));
+                .exporters().get(0).endpoint()).as("a URL without a path gets OTLP's").isEqualTo(URI.create("http://c:4318/v1/traces"));
         assertThat(server("serviceName: g\nexporter: {otlp: {protocol: http, endpoint: 'http://c:4318/custom/traces'}}").tracing()
-                .orElseThrow().otlpEndpoint()).isEqualTo(URI.create("http://c:4318/custom/traces"));
+                .orElseThrow().exporters().get(0).endpoint()).isEqualTo(URI.create("http://c:4318/custom/traces"));
+    }
+
+    @Test
+    void zipkinAsEasegressV1AndV2WriteIt() throws SpecException {
+        TracingSpec v1 = server("""
+                serviceName: g
+                sampleRate: 1
+                headerFormat: trace-context
+                zipkin: {hostport: "0.0.0.0:10080", serverURL: "http://z:9411/api/v2/spans", sampleRate: 0.3, sameSpan: true,
+                         id128Bit: false, disableReport: false}
+                """).tracing().orElseThrow();
+        assertThat(v1.exporters()).containsExactly(new TracingSpec.Zipkin(URI.create("http://z:9411/api/v2/spans")));
+        assertThat(v1.sampleRate()).as("the block's own rate, as Easegress v2 reads it").isEqualTo(0.3);
+        assertThat(v1.headerFormat()).as("B3, as Easegress v2 sends it for this block").isEqualTo(TracingSpec.HeaderFormat.B3);
+
+        TracingSpec v2 = server("""
+                serviceName: g
+                exporter:
+                  zipkin: {endpoint: "http://z:9411/api/v2/spans"}
+                  otlp: {protocol: http, endpoint: "c:4318", insecure: true}
+                """).tracing().orElseThrow();
+        assertThat(v2.exporters()).containsExactly(new TracingSpec.Zipkin(URI.create("http://z:9411/api/v2/spans")),
+                new TracingSpec.OtlpHttp(URI.create("http://c:4318/v1/traces"), false));
+        assertThat(v2.headerFormat()).isEqualTo(TracingSpec.HeaderFormat.TRACE_CONTEXT);
     }
 
     @Test
@@ -73,8 +96,14 @@ class TracingSpecTest {
         assertThatThrownBy(() -> server("serviceName: g\nexporter: {jaeger: {mode: collector, endpoint: 'http://j:14268/api/traces'}}\n"))
                 .hasMessageContaining("tracing.exporter.jaeger: Jaeger's own protocols are not exported")
                 .hasMessageContaining("take OTLP on port 4318");
-        assertThatThrownBy(() -> server("serviceName: g\nzipkin: {serverURL: 'http://z:9411/api/v2/spans', sampleRate: 1}\n"))
-                .hasMessageContaining("tracing.zipkin: Zipkin's protocol is not exported by EdgeGate");
+        assertThatThrownBy(() -> server("serviceName: g\nzipkin: {serverURL: 'z:9411', sampleRate: 1}\n"))
+                .hasMessageContaining("tracing.zipkin.serverURL: 'z:9411' is not an http(s) URL");
+        assertThatThrownBy(() -> server("serviceName: g\nzipkin: {serverURL: 'http://z:9411/api/v2/spans'}\n"))
+                .hasMessageContaining("tracing.zipkin.sampleRate: is required");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {zipkin: {}}\n"))
+                .hasMessageContaining("tracing.exporter.zipkin.endpoint: is required");
+        assertThatThrownBy(() -> server("serviceName: g\nzipkin: {serverURL: 'http://z/', sampleRate: 1}\n"
+                + "exporter: {zipkin: {endpoint: 'http://z/'}}\n")).hasMessageContaining("exporter and zipkin cannot both be set");
         assertThatThrownBy(() -> server("serviceName: g\ntags: {a: b}\nattributes: {a: b}\nexporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n"))
                 .hasMessageContaining("tags and attributes cannot both be set");
         assertThatThrownBy(() -> server("serviceName: g\nsampleRate: 2\nexporter: {otlp: {protocol: http, endpoint: 'c:1'}}\n"))

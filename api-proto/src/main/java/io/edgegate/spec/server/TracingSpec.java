@@ -3,23 +3,43 @@ package io.edgegate.spec.server;
 import io.edgegate.spec.codec.SpecObject;
 import java.net.URI;
 import java.time.Duration;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Easegress's HTTPServer {@code tracing} block: the requests of this server are traced under
  * {@code serviceName} (with {@code attributes}, or the older {@code tags}), sampled at
  * {@code sampleRate} (a client's sampled or unsampled trace is followed, OpenTelemetry's
- * parent-based sampling), and exported over OTLP/HTTP. {@code headerFormat} is the propagation
- * format read from clients and sent upstream: W3C {@code trace-context} or B3 (single header).
+ * parent-based sampling), and sent to every exporter given: OTLP/HTTP and Zipkin's v2 JSON.
+ * {@code headerFormat} is the propagation format read from clients and sent upstream: W3C
+ * {@code trace-context} or B3 (single header).
  *
  * <p>Easegress's {@code otlp.endpoint} is a {@code host:port} reached over HTTPS unless
  * {@code insecure}; a full URL is taken as it is, with {@code /v1/traces} added when it has no
- * path. Exporters EdgeGate cannot speak are refused with the way to reach them over OTLP.
+ * path. Easegress v1's {@code zipkin} block (its {@code serverURL} and {@code sampleRate}) is read
+ * as Easegress v2 reads it: one Zipkin exporter, B3 propagation. Exporters EdgeGate cannot speak
+ * are refused with the way to reach them.
  */
-public record TracingSpec(String serviceName, Map<String, String> attributes, double sampleRate, URI otlpEndpoint,
-                          boolean gzip, HeaderFormat headerFormat, SpanLimits spanLimits, BatchLimits batchLimits) {
+public record TracingSpec(String serviceName, Map<String, String> attributes, double sampleRate, List<Exporter> exporters,
+                          HeaderFormat headerFormat, SpanLimits spanLimits, BatchLimits batchLimits) {
 
     public enum HeaderFormat { TRACE_CONTEXT, B3 }
+
+    /** Where spans go; each exporter gets a batch processor of its own, as in Easegress. */
+    public sealed interface Exporter permits OtlpHttp, Zipkin {
+        URI endpoint();
+    }
+
+    /** OTLP over HTTP (protobuf), gzip-compressed or not. */
+    public record OtlpHttp(URI endpoint, boolean gzip) implements Exporter {
+    }
+
+    /** Zipkin's v2 JSON API, e.g. {@code http://zipkin:9411/api/v2/spans}. */
+    public record Zipkin(URI endpoint) implements Exporter {
+    }
 
     /** OpenTelemetry's span limits; a negative value means no limit. */
     public record SpanLimits(int attributeValueLengthLimit, int attributeCountLimit, int eventCountLimit, int linkCountLimit,
@@ -39,6 +59,7 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
 
     public TracingSpec {
         attributes = Map.copyOf(attributes);
+        exporters = List.copyOf(exporters);
     }
 
     static TracingSpec decode(SpecObject o) {
@@ -59,60 +80,95 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
         };
         SpanLimits spanLimits = o.object("spanLimits").map(TracingSpec::spanLimits).orElse(SpanLimits.DEFAULT);
         BatchLimits batchLimits = o.object("batchLimits").map(TracingSpec::batchLimits).orElse(BatchLimits.DEFAULT);
-        o.object("zipkin").ifPresent(z -> {
-            // Easegress v1's block (serverURL, sampleRate, ...): Zipkin's own protocol.
-            o.error("zipkin", "Zipkin's protocol is not exported by EdgeGate" + OTLP_INSTEAD);
-        });
-        URI endpoint = URI.create("http://127.0.0.1:4318/v1/traces");
-        boolean gzip = false;
-        if (!o.has("exporter") && !o.has("zipkin")) {
-            o.error("exporter", "is required (exporter.otlp: protocol, endpoint)");
+        List<Exporter> exporters = new ArrayList<>();
+        if (o.has("exporter") && o.has("zipkin")) {
+            o.error("zipkin", "exporter and zipkin cannot both be set; give exporter.zipkin.endpoint instead");
+        } else if (!o.has("exporter") && !o.has("zipkin")) {
+            o.error("exporter", "is required (exporter.otlp: protocol, endpoint, or exporter.zipkin: endpoint)");
+        }
+        SpecObject deprecatedZipkin = o.object("zipkin").orElse(null);
+        if (deprecatedZipkin != null) {
+            // Easegress v1's block: its own sample rate, and B3 headers as Zipkin's tracers send them.
+            zipkinUrl(deprecatedZipkin, "serverURL").ifPresent(url -> exporters.add(new Zipkin(url)));
+            sampleRate = deprecatedZipkin.number("sampleRate", 1, 0, 1);
+            if (!deprecatedZipkin.has("sampleRate")) {
+                deprecatedZipkin.error("sampleRate", "is required (a number from 0.0 to 1.0)");
+            }
+            format = HeaderFormat.B3;
+            // zipkin-go's options, which Easegress v2 accepts and ignores too: ids are 128-bit, spans never shared.
+            deprecatedZipkin.string("hostport", "");
+            deprecatedZipkin.bool("disableReport", false);
+            deprecatedZipkin.bool("sameSpan", false);
+            deprecatedZipkin.bool("id128Bit", false);
+            deprecatedZipkin.finish();
         }
         SpecObject exporter = o.object("exporter").orElse(null);
         if (exporter != null) {
-            SpecObject otlp = exporter.object("otlp").orElse(null);
             exporter.object("jaeger").ifPresent(j -> {
                 exporter.error("jaeger", "Jaeger's own protocols are not exported by EdgeGate; Jaeger 1.35 and later take OTLP on port 4318"
                         + OTLP_INSTEAD);
             });
-            exporter.object("zipkin").ifPresent(z -> {
-                exporter.error("zipkin", "Zipkin's protocol is not exported by EdgeGate" + OTLP_INSTEAD);
+            exporter.object("zipkin").ifPresent(zipkin -> {
+                zipkinUrl(zipkin, "endpoint").ifPresent(url -> exporters.add(new Zipkin(url)));
+                zipkin.finish();
             });
-            if (otlp == null && !exporter.has("jaeger") && !exporter.has("zipkin")) {
-                exporter.error("exporter cannot be empty (give otlp: protocol, endpoint)");
-            }
-            if (otlp != null) {
-                String protocol = otlp.requiredString("protocol");
-                if (protocol.equals("grpc")) {
-                    otlp.error("protocol", "OTLP over gRPC is not exported by EdgeGate yet; use protocol: http "
-                            + "(a collector's OTLP/HTTP port, 4318)");
-                } else if (!protocol.equals("http") && !protocol.isEmpty()) {
-                    otlp.error("protocol", "must be http or grpc");
-                }
-                boolean insecure = otlp.bool("insecure", false);
-                gzip = switch (otlp.string("compression", "")) {
-                    case "" -> false;
-                    case "gzip" -> true;
-                    default -> {
-                        otlp.error("compression", "must be gzip or empty");
-                        yield false;
-                    }
-                };
-                String given = otlp.requiredString("endpoint");
-                if (!given.isBlank()) {
-                    try {
-                        endpoint = otlpUrl(given, insecure);
-                    } catch (IllegalArgumentException e) {
-                        otlp.error("endpoint", "'" + given + "' is not host:port or an http(s) URL");
-                    }
-                }
-                otlp.finish();
+            exporter.object("otlp").ifPresent(otlp -> otlp(otlp).ifPresent(exporters::add));
+            if (!exporter.has("otlp") && !exporter.has("jaeger") && !exporter.has("zipkin")) {
+                exporter.error("exporter cannot be empty (give otlp: protocol, endpoint, or zipkin: endpoint)");
             }
             exporter.finish();
         }
         o.finish();
-        return new TracingSpec(serviceName, o.has("tags") && !o.has("attributes") ? tags : attributes, sampleRate, endpoint, gzip,
+        return new TracingSpec(serviceName, o.has("tags") && !o.has("attributes") ? tags : attributes, sampleRate, exporters,
                 format, spanLimits, batchLimits);
+    }
+
+    private static Optional<Exporter> otlp(SpecObject otlp) {
+        String protocol = otlp.requiredString("protocol");
+        if (protocol.equals("grpc")) {
+            otlp.error("protocol", "OTLP over gRPC is not exported by EdgeGate yet; use protocol: http "
+                    + "(a collector's OTLP/HTTP port, 4318)");
+        } else if (!protocol.equals("http") && !protocol.isEmpty()) {
+            otlp.error("protocol", "must be http or grpc");
+        }
+        boolean insecure = otlp.bool("insecure", false);
+        boolean gzip = switch (otlp.string("compression", "")) {
+            case "" -> false;
+            case "gzip" -> true;
+            default -> {
+                otlp.error("compression", "must be gzip or empty");
+                yield false;
+            }
+        };
+        String given = otlp.requiredString("endpoint");
+        Optional<Exporter> exporter = Optional.empty();
+        if (!given.isBlank()) {
+            try {
+                exporter = Optional.of(new OtlpHttp(otlpUrl(given, insecure), gzip));
+            } catch (IllegalArgumentException e) {
+                otlp.error("endpoint", "'" + given + "' is not host:port or an http(s) URL");
+            }
+        }
+        otlp.finish();
+        return exporter;
+    }
+
+    /** Zipkin's endpoint is a full URL (Easegress: {@code format=url}), e.g. {@code http://zipkin:9411/api/v2/spans}. */
+    private static Optional<URI> zipkinUrl(SpecObject zipkin, String field) {
+        String given = zipkin.requiredString(field);
+        if (given.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            URI url = new URI(given);
+            if ((!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) || url.getHost() == null) {
+                throw new URISyntaxException(given, "not an http(s) URL");
+            }
+            return Optional.of(url);
+        } catch (URISyntaxException e) {
+            zipkin.error(field, "'" + given + "' is not an http(s) URL (Zipkin's is http://host:9411/api/v2/spans)");
+            return Optional.empty();
+        }
     }
 
     /** {@code host:port} as Go's OTLP/HTTP exporter reads it (HTTPS unless insecure, path /v1/traces), or a URL as given. */

@@ -9,6 +9,10 @@ import io.opentelemetry.extension.trace.propagation.B3Propagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.time.Duration;
+import java.util.stream.Collectors;
 import io.opentelemetry.sdk.trace.SpanLimits;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
@@ -26,12 +30,7 @@ final class ServerTracing {
         spec.attributes().forEach(resource::put);
         var limits = spec.spanLimits();
         var batch = spec.batchLimits();
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
-                .setEndpoint(spec.otlpEndpoint().toString())
-                .setCompression(spec.gzip() ? "gzip" : "none")
-                .setTimeout(batch.exportTimeout())
-                .build();
-        SdkTracerProvider provider = SdkTracerProvider.builder()
+        SdkTracerProviderBuilder provider = SdkTracerProvider.builder()
                 .setResource(Resource.getDefault().merge(Resource.create(resource.build())))
                 // New traces are sampled by Tracing (TraceIdRatioBased's rule, without an SDK span for the rest).
                 .setSampler(Sampler.parentBased(Sampler.alwaysOn()))
@@ -43,18 +42,32 @@ final class ServerTracing {
                         .setMaxNumberOfLinks(unlimitedIfNegative(limits.linkCountLimit()))
                         .setMaxNumberOfAttributesPerEvent(unlimitedIfNegative(limits.attributePerEventCountLimit()))
                         .setMaxNumberOfAttributesPerLink(unlimitedIfNegative(limits.attributePerLinkCountLimit()))
-                        .build())
-                .addSpanProcessor(BatchSpanProcessor.builder(exporter)
-                        .setMaxQueueSize(batch.maxQueueSize())
-                        .setScheduleDelay(batch.batchTimeout())
-                        .setExporterTimeout(batch.exportTimeout())
-                        .setMaxExportBatchSize(batch.maxExportBatchSize())
-                        .build())
-                .build();
+                        .build());
+        for (TracingSpec.Exporter exporter : spec.exporters()) {
+            provider.addSpanProcessor(BatchSpanProcessor.builder(exporter(exporter, batch.exportTimeout()))
+                    .setMaxQueueSize(batch.maxQueueSize())
+                    .setScheduleDelay(batch.batchTimeout())
+                    .setExporterTimeout(batch.exportTimeout())
+                    .setMaxExportBatchSize(batch.maxExportBatchSize())
+                    .build());
+        }
+        SdkTracerProvider tracerProvider = provider.build();
         TextMapPropagator propagator = spec.headerFormat() == TracingSpec.HeaderFormat.B3
                 ? B3Propagator.injectingSingleHeader() : W3CTraceContextPropagator.getInstance();
-        return new Tracing(provider.get("io.edgegate.data-plane"), propagator, provider::shutdown,
-                "tracing of " + spec.serviceName() + " to " + spec.otlpEndpoint(), true, spec.sampleRate());
+        String destinations = spec.exporters().stream().map(e -> e.endpoint().toString()).collect(Collectors.joining(" and "));
+        return new Tracing(tracerProvider.get("io.edgegate.data-plane"), propagator, tracerProvider::shutdown,
+                "tracing of " + spec.serviceName() + " to " + destinations, true, spec.sampleRate());
+    }
+
+    private static SpanExporter exporter(TracingSpec.Exporter exporter, Duration timeout) {
+        if (exporter instanceof TracingSpec.OtlpHttp otlp) {
+            return OtlpHttpSpanExporter.builder()
+                    .setEndpoint(otlp.endpoint().toString())
+                    .setCompression(otlp.gzip() ? "gzip" : "none")
+                    .setTimeout(timeout)
+                    .build();
+        }
+        return new ZipkinSpanExporter(exporter.endpoint(), timeout);
     }
 
     private static int unlimitedIfNegative(int limit) {
