@@ -46,6 +46,7 @@ public final class ObjectDecoder {
             }
             context.throwIfErrors();
         }
+        MetaFields.read(root);
         ObjectSpec spec = switch (kind.orElseThrow()) {
             case HTTP_SERVER -> HttpServerSpec.decode(name, root);
             case HTTP_PIPELINE, PIPELINE -> PipelineSpec.decode(name, kind.get(), root, filterKinds);

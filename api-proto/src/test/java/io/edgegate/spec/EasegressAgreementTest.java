@@ -90,6 +90,47 @@ class EasegressAgreementTest {
                         + "RFC 7518 asks for at least 32 for HS256");
         assertThat(decode(validator.formatted("31".repeat(32))).warnings()).isEmpty();
         assertThatThrownBy(() -> decode(validator.formatted(""))).hasMessageContaining("secret: is empty");
+        assertThatThrownBy(() -> decode(validator.formatted("not-hex"))).hasMessageContaining("secret: must be hex");
+    }
+
+    @Test
+    void anOddLengthJwtSecretKeepsTheWholeBytesAsEasegressDoes() throws Exception {
+        // Easegress's documentation writes "6d7973656372657": Go decodes "mysecre" and Easegress drops the error.
+        DecodedObject odd = decode("""
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: jwt
+                filters:
+                - name: jwt
+                  kind: Validator
+                  jwt: {algorithm: HS256, secret: "6d7973656372657"}
+                """);
+        io.edgegate.spec.filter.validator.ValidatorSpec validator = (io.edgegate.spec.filter.validator.ValidatorSpec)
+                ((PipelineSpec) odd.spec()).filters().get(0);
+        assertThat(validator.jwt().orElseThrow().secretHex()).contains("6d797365637265");
+        assertThat(odd.warnings()).extracting(SpecProblem::toString)
+                .contains("filters[0].jwt.secret: has an odd number of hex digits; the last one is ignored, as Easegress ignores it");
+    }
+
+    @Test
+    void easegressMetadataOnObjectsAndFiltersIsAccepted() throws Exception {
+        PipelineSpec pipeline = (PipelineSpec) decode("""
+                name: convert-nginx
+                kind: Pipeline
+                version: "1"
+                labels: {team: edge}
+                createdAt: "2023-01-02T15:04:05Z"
+                flow: []
+                filters:
+                - kind: RequestAdaptor
+                  name: request-adaptor
+                  version: ""
+                  header: {set: {X-Path: apis/v1}}
+                """).spec();
+        assertThat(pipeline.filters()).hasSize(1);
+        assertThatThrownBy(() -> decode("name: p\nkind: Pipeline\nlabels: {a: [1]}\nflow: []\nfilters: []\n"))
+                .hasMessageContaining("labels");
     }
 
     @Test

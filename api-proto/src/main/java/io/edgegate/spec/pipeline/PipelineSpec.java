@@ -158,6 +158,7 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
                 return new Declared(name, null, null);
             }
             int errorsBefore = f.context().errorCount();
+            io.edgegate.spec.MetaFields.read(f);
             FilterSpec spec = kind.get().decoder().decode(name, f, pipelineKind);
             f.finish();
             return new Declared(name, kind.get(), f.context().errorCount() == errorsBefore ? spec : null);

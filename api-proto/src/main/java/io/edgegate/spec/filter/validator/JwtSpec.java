@@ -28,6 +28,11 @@ public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<St
         Optional<String> publicKey = Optional.empty();
         if (HMAC.contains(algorithm)) {
             String hex = o.requiredString("secret");
+            if (hex.length() % 2 == 1 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+                // Go's hex decoding keeps the whole bytes before the odd digit, and Easegress ignores its error.
+                o.warning("secret", "has an odd number of hex digits; the last one is ignored, as Easegress ignores it");
+                hex = hex.substring(0, hex.length() - 1);
+            }
             try {
                 byte[] bytes = HexFormat.of().parseHex(hex);
                 // Easegress takes any key; RFC 7518 asks for one as long as the hash (32 bytes for HS256).
