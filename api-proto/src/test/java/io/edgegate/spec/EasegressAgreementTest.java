@@ -8,6 +8,8 @@ import io.edgegate.spec.codec.SpecProblem;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.edgegate.spec.pipeline.PipelineSpec;
+import io.edgegate.spec.server.RouterKind;
+import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.registry.EtcdServiceRegistrySpec;
 import org.junit.jupiter.api.Test;
 
@@ -205,12 +207,11 @@ class EasegressAgreementTest {
     }
 
     @Test
-    void routerKindOrderedIsOursAndRadixTreeIsRefusedWithTheWayAround() throws Exception {
+    void bothOfEasegresssRouterKindsAreRead() throws Exception {
         String server = "name: s\nkind: HTTPServer\nport: 10080\nrouterKind: %s\nrules: []\n";
-        decode(server.formatted("Ordered"));
-        assertThatThrownBy(() -> decode(server.formatted("RadixTree")))
-                .hasMessageContaining("routerKind: 'RadixTree' is not supported by EdgeGate yet: rules are matched in order");
-        assertThatThrownBy(() -> decode(server.formatted("Trie"))).hasMessageContaining("'Trie' is not a router kind");
+        assertThat(((HttpServerSpec) decode(server.formatted("Ordered")).spec()).routerKind()).isEqualTo(RouterKind.ORDERED);
+        assertThat(((HttpServerSpec) decode(server.formatted("RadixTree")).spec()).routerKind()).isEqualTo(RouterKind.RADIX_TREE);
+        assertThatThrownBy(() -> decode(server.formatted("Trie"))).hasMessageContaining("'Trie' is not a router kind (expected Ordered or RadixTree)");
         decode(proxyPipeline("", "setUpstreamHost: true"));
     }
 

@@ -36,6 +36,7 @@ public record HttpServerSpec(
         List<String> trustedProxies,
         Optional<ClientLimitsSpec> clientLimits,
         Optional<TracingSpec> tracing,
+        RouterKind routerKind,
         List<RuleSpec> rules,
         Optional<String> globalFilter) implements ObjectSpec {
 
@@ -96,15 +97,7 @@ public record HttpServerSpec(
         o.unsupported("HTTP/3 (QUIC) is planned; HTTP/2 is served over TLS and h2c", "http3");
         // Easegress's globalFilter: a GlobalFilter object whose pipelines run before and after each request's pipeline.
         Optional<String> globalFilter = o.optionalString("globalFilter").filter(g -> !g.isEmpty());
-        // Easegress's default router matches rules and paths in order, as ours does; its RadixTree
-        // (path parameters such as /users/{id}, most specific first) is not built.
-        String routerKind = o.string("routerKind", "Ordered");
-        if (routerKind.equals("RadixTree")) {
-            o.error("routerKind", "'RadixTree' is not supported by EdgeGate yet: rules are matched in order (Ordered); "
-                    + "write a path parameter as pathRegexp with a named group");
-        } else if (!routerKind.isEmpty() && !routerKind.equals("Ordered")) {
-            o.error("routerKind", "'" + routerKind + "' is not a router kind (expected Ordered)");
-        }
+        RouterKind routerKind = RouterKind.decode(o);
         int port = o.requiredInt("port", 1, 65535);
         Optional<String> address = o.optionalString("address");
         address.filter(a -> !IpLiterals.isIpLiteral(a))
@@ -141,9 +134,9 @@ public record HttpServerSpec(
         }
         Optional<ClientLimitsSpec> clientLimits = o.object("clientLimits").map(ClientLimitsSpec::decode);
         Optional<TracingSpec> tracing = o.object("tracing").map(TracingSpec::decode);
-        List<RuleSpec> rules = withPoolBackends(name, o.list("rules", n -> RuleSpec.decode(n.asObject())));
+        List<RuleSpec> rules = withPoolBackends(name, o.list("rules", n -> RuleSpec.decode(n.asObject(), routerKind)));
         return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections,
-                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, rules,
-                globalFilter);
+                clientMaxBodySize, xForwardedFor, readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, routerKind,
+                rules, globalFilter);
     }
 }

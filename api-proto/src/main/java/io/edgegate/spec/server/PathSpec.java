@@ -34,7 +34,8 @@ public record PathSpec(
         Optional<IpFilterRules> ipFilter,
         String backend,
         Map<String, String> setHeaders,
-        Optional<PoolSpec> backendPool) {
+        Optional<PoolSpec> backendPool,
+        Optional<PathPattern> pattern) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -49,10 +50,10 @@ public record PathSpec(
     /** This path sending to {@code pipeline} (the one a backendPool becomes on a node). */
     PathSpec withBackend(String pipeline) {
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader, queries, matchAllQuery,
-                clientMaxBodySize, ipFilter, pipeline, setHeaders, backendPool);
+                clientMaxBodySize, ipFilter, pipeline, setHeaders, backendPool, pattern);
     }
 
-    static PathSpec decode(SpecObject o) {
+    static PathSpec decode(SpecObject o, RouterKind router) {
         Optional<String> path = o.optionalString("path").filter(p -> !p.isEmpty());
         Optional<String> pathPrefix = o.optionalString("pathPrefix").filter(p -> !p.isEmpty());
         Optional<String> pathRegexp = o.optionalString("pathRegexp").filter(p -> !p.isEmpty());
@@ -65,7 +66,12 @@ public record PathSpec(
                 .ifPresent(p -> o.error("pathPrefix", "'" + p + "' must start with '/'"));
         Optional<Pattern> compiled = pathRegexp.flatMap(r -> Regexps.check(r, o, "pathRegexp"));
         Optional<String> rewriteTarget = o.optionalString("rewriteTarget").filter(t -> !t.isEmpty());
-        rewriteTarget.ifPresent(target -> checkRewrite(o, target, set, compiled));
+        Optional<PathPattern> pattern = Optional.empty();
+        if (router == RouterKind.RADIX_TREE) {
+            pattern = radixPattern(o, path, pathPrefix, pathRegexp, rewriteTarget);
+        } else {
+            rewriteTarget.ifPresent(target -> checkRewrite(o, target, set, compiled));
+        }
         List<String> methods = o.stringList("methods").stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         for (int i = 0; i < methods.size(); i++) {
             if (!METHODS.contains(methods.get(i))) {
@@ -101,7 +107,40 @@ public record PathSpec(
         o.finish();
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
                 queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend,
-                setHeaders, backendPool);
+                setHeaders, backendPool, pattern);
+    }
+
+    /**
+     * Easegress's RadixTree router reads {@code path} only: a plain one is matched exactly, one
+     * with parameters or a final '*' as a {@link PathPattern}; it ignores pathPrefix and
+     * pathRegexp, which would match nothing there, so they are refused with what to write.
+     */
+    private static Optional<PathPattern> radixPattern(SpecObject o, Optional<String> path, Optional<String> pathPrefix,
+                                                      Optional<String> pathRegexp, Optional<String> rewriteTarget) {
+        pathPrefix.ifPresent(p -> o.error("pathPrefix", "routerKind RadixTree matches path only; write path: "
+                + (p.endsWith("/") ? p : p + "/") + "*"));
+        pathRegexp.ifPresent(r -> o.error("pathRegexp", "routerKind RadixTree matches path only; write the parameter in it, "
+                + "e.g. path: /users/{id:[0-9]+}"));
+        if (path.isEmpty()) {
+            if (pathPrefix.isEmpty() && pathRegexp.isEmpty()) {
+                o.error("path", "is required with routerKind RadixTree (e.g. /users/{id}, or /* for every path)");
+            }
+            return Optional.empty();
+        }
+        if (!PathPattern.isPattern(path.get())) {
+            rewriteTarget.filter(t -> !t.startsWith("/"))
+                    .ifPresent(t -> o.error("rewriteTarget", "'" + t + "' must start with '/'"));
+            return Optional.empty();
+        }
+        try {
+            PathPattern pattern = PathPattern.parse(path.get());
+            rewriteTarget.flatMap(pattern::problemWithRewrite).ifPresent(problem ->
+                    o.error("rewriteTarget", "'" + rewriteTarget.get() + "' " + problem));
+            return Optional.of(pattern);
+        } catch (IllegalArgumentException e) {
+            o.error("path", "'" + path.get() + "' " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static void checkRewrite(SpecObject o, String target, int pathsSet, Optional<Pattern> regexp) {

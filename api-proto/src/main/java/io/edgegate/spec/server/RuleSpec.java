@@ -17,14 +17,14 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
         paths = List.copyOf(paths);
     }
 
-    static RuleSpec decode(SpecObject o) {
+    static RuleSpec decode(SpecObject o, RouterKind router) {
         Optional<String> host = o.optionalString("host").filter(h -> !h.isEmpty());
         host.ifPresent(h -> HostSpec.checkWildcard(h, o, "host"));
         Optional<String> hostRegexp = o.optionalString("hostRegexp").filter(r -> !r.isEmpty());
         hostRegexp.ifPresent(r -> Regexps.check(r, o, "hostRegexp"));
         List<HostSpec> hosts = o.list("hosts", n -> HostSpec.decode(n.asObject()));
         Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
-        List<PathSpec> paths = o.list("paths", n -> PathSpec.decode(n.asObject()));
+        List<PathSpec> paths = o.list("paths", n -> PathSpec.decode(n.asObject(), router));
         if (paths.isEmpty()) {
             o.error("paths", "a rule needs at least one path (use 'pathPrefix: /' to match every path)");
         }

@@ -31,7 +31,7 @@ final class PathIndex {
             switch (route.path.kind()) {
                 case EXACT -> exact.computeIfAbsent(route.path.literal(), p -> new ArrayList<>()).add(route);
                 case PREFIX -> prefixes.add(route);
-                case REGEXP, ANY -> others.add(route);
+                case REGEXP, PATTERN, ANY -> others.add(route);
             }
         }
         Map<String, Route[]> exactIndex = new HashMap<>();

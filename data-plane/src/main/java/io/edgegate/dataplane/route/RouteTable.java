@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.server.PathSpec;
+import io.edgegate.spec.server.RouterKind;
 import io.edgegate.spec.server.RuleSpec;
 import io.edgegate.dataplane.net.ClientAddresses;
 import io.edgegate.dataplane.net.IpAccess;
@@ -18,8 +19,9 @@ import java.util.Map;
 
 /**
  * An HTTPServer's rules, compiled once per config. Rules are tried in order and paths in
- * order within a rule; the first path that matches host, path, method, headers and query
- * wins. Lookup goes straight to the routes of an exact host (or to those that serve any
+ * order within a rule (with routerKind RadixTree: exact paths, then patterns as
+ * {@link RadixOrder} ranks them); the first path that matches host, path, method, headers and
+ * query wins. Lookup goes straight to the routes of an exact host (or to those that serve any
  * host) and, within them, to exact paths by hash and prefixes through a trie, so its cost
  * does not grow with the number of rules on those common cases. When nothing matches the
  * answer is 403 if an IP filter refused the client, else 400 if header or query conditions
@@ -56,7 +58,7 @@ public final class RouteTable {
         for (RuleSpec rule : specs) {
             HostMatcher hosts = HostMatcher.of(rule);
             IpAccess ruleAccess = rule.ipFilter().map(IpAccess::of).orElse(null);
-            for (PathSpec path : rule.paths()) {
+            for (PathSpec path : server.routerKind() == RouterKind.RADIX_TREE ? radixOrder(rule.paths()) : rule.paths()) {
                 Route route = new Route(all.size(), hosts, ruleAccess, path);
                 all.add(route);
                 if (hosts.exactHostsOnly().isEmpty()) {
@@ -76,6 +78,14 @@ public final class RouteTable {
                 : Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
         return new RouteTable(Map.copyOf(byExactHost), PathIndex.of(patternHostRoutes),
                 server.ipFilter().map(IpAccess::of).orElse(null), ClientAddresses.trusting(server.trustedProxies()), cache);
+    }
+
+    /** A RadixTree rule's paths in the order its tree finds them: exact paths first, as written, then the patterns. */
+    private static List<PathSpec> radixOrder(List<PathSpec> paths) {
+        List<PathSpec> ordered = new ArrayList<>(paths.stream().filter(p -> p.pattern().isEmpty()).toList());
+        List<PathSpec> patterned = paths.stream().filter(p -> p.pattern().isPresent()).toList();
+        RadixOrder.of(patterned.stream().map(p -> p.pattern().get()).toList()).forEach(i -> ordered.add(patterned.get(i)));
+        return ordered;
     }
 
     /** Routes a request from {@code peer} by its client address, Host header, path, method, headers and query. */
