@@ -29,7 +29,7 @@ public final class NotSupportedYet {
 
     public static Map<String, String> objectKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
-        kinds.put("GRPCServer", "EdgeGate's listeners speak HTTP/1.1 and HTTP/2; a gRPC traffic gate is not built");
+        kinds.put("GRPCServer", "an HTTPServer serves gRPC itself (HTTP/2 over TLS or h2c): route /package.Service/Method paths to a GRPCProxy pipeline");
         kinds.put("MQTTProxy", "MQTT is not an HTTP protocol; no MQTT listener is built");
         all(kinds, "only ZooKeeper and etcd registries are built", "ConsulServiceRegistry", "EurekaServiceRegistry", "NacosServiceRegistry");
         kinds.put("AutoCertManager", "certificates come from files or Secrets; no ACME client is built");
@@ -46,7 +46,7 @@ public final class NotSupportedYet {
     public static Map<String, String> filterKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
         all(kinds, "planned next (issue 17)",
-                "GRPCProxy", "OIDCAdaptor");
+                "OIDCAdaptor");
         kinds.put("Bridge", "Easegress v1's pipeline-to-pipeline call; route to the other pipeline instead");
         kinds.put("Kafka", "Kafka is not an HTTP protocol; no Kafka client is built");
         all(kinds, "MQTT is not built", "KafkaMQTT", "MQTTClientAuth", "TopicMapper", "ConnectControl");

@@ -161,7 +161,7 @@ class EasegressAgreementTest {
     @Test
     void easegressKindsWeDoNotHaveAreRefusedByNameWithTheReasonTheReadmeGives() throws Exception {
         assertThatThrownBy(() -> decode("name: g\nkind: GRPCServer\nport: 8080\n"))
-                .hasMessageContaining("kind 'GRPCServer' is not supported by EdgeGate yet: EdgeGate's listeners speak HTTP/1.1 and HTTP/2");
+                .hasMessageContaining("kind 'GRPCServer' is not supported by EdgeGate yet: an HTTPServer serves gRPC itself");
         assertThatThrownBy(() -> decode("name: p\nkind: Pipeline\nflow: [{filter: w}]\nfilters:\n- name: w\n  kind: WasmHost\n"))
                 .hasMessageContaining("filter kind 'WasmHost' is not supported by EdgeGate yet: no WebAssembly runtime is built");
         String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
@@ -281,5 +281,38 @@ class EasegressAgreementTest {
         } catch (io.edgegate.spec.codec.SpecException e) {
             throw new AssertionError(e.getMessage(), e);
         }
+    }
+
+    @Test
+    void aGrpcProxyReadsEasegresssPoolsAndRefusesWhatItsPoolsDoNotHave() throws Exception {
+        String grpc = "name: p\nkind: Pipeline\nflow: [{filter: proxy}]\nfilters:\n- name: proxy\n  kind: GRPCProxy\n%s";
+        var spec = (io.edgegate.spec.filter.grpcproxy.GrpcProxySpec) ((PipelineSpec) decode(grpc.formatted("""
+                  timeout: 1s
+                  pools:
+                  - servers: [{url: "http://127.0.0.1:9095"}]
+                  - filter: {methods: [{prefix: /pkg.Svc/}], headers: {x-canary: {exact: "1"}}}
+                    servers: [{url: "http://127.0.0.1:9096"}]
+                """)).spec()).filters().get(0);
+        assertThat(spec.proxy().mainPool().timeout()).contains(java.time.Duration.ofSeconds(1));
+        assertThat(spec.proxy().candidatePools()).hasSize(1);
+        assertThat(spec.proxy().candidatePools().get(0).filter().orElseThrow().urls()).hasSize(1);
+        assertThatThrownBy(() -> decode(grpc.formatted("  pools: [{servers: [{url: 'http://a:1'}]}, {servers: [{url: 'http://b:1'}]}]\n")))
+                .hasMessageContaining("exactly one pool must have no filter (the main pool); found 2");
+        assertThatThrownBy(() -> decode(grpc.formatted("  pools: [{servers: [{url: 'http://a:1'}], healthCheck: {interval: 5s}}]\n")))
+                .hasMessageContaining("healthCheck: is not a field of a GRPCProxy pool");
+        assertThatThrownBy(() -> decode(grpc.formatted("  connectTimeout: 1s\n  pools: [{servers: [{url: 'http://a:1'}]}]\n")))
+                .hasMessageContaining("'connectTimeout' is not supported by EdgeGate yet");
+        assertThatThrownBy(() -> decode(grpc.formatted("  pools: [{servers: [{url: 'http://a:1'}], filter: {urls: [{url: {prefix: /}}]}}]\n")))
+                .hasMessageContaining("unknown field 'urls'");
+        assertThatThrownBy(() -> decode(grpc.formatted("  pools: []\n"))).hasMessageContaining("a GRPCProxy needs a pool of servers");
+    }
+
+    @Test
+    void pathSignerIsIgnoredAsEasegressIgnoresItWithAWarning() throws Exception {
+        DecodedObject decoded = decode("name: p\nkind: Pipeline\nflow: [{filter: a}]\nfilters:\n- name: a\n  kind: RequestAdaptor\n"
+                + "  path:\n    signer:\n      for: aws4\n");
+        assertThat(decoded.warnings()).extracting(SpecProblem::toString)
+                .containsExactly("filters[0].path.signer: is ignored, as Easegress ignores it (its path adaptor has no signer); "
+                        + "sign requests with the RequestAdaptor's sign: {apiProvider: aws4, ...}");
     }
 }

@@ -18,6 +18,7 @@ import io.edgegate.dataplane.filter.ipfilter.IpFilterFilterFactory;
 import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.proxy.SimpleHttpProxyFilterFactory;
+import io.edgegate.dataplane.filter.grpcproxy.GrpcProxyFilterFactory;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.redirectorv2.RedirectorV2FilterFactory;
@@ -63,6 +64,7 @@ public final class BuiltInFilters {
         return List.of(
                 proxies,
                 new WebSocketProxyFilterFactory(proxies),
+                new GrpcProxyFilterFactory(proxies),
                 new StaticFileFilterFactory(needs.blocking()),
                 new RedirectorFilterFactory(),
                 new IpFilterFilterFactory(),

@@ -39,6 +39,14 @@ public record PathChange(Optional<String> replace, Optional<String> addPrefix, O
                     .ifPresent(problem -> r.error("replace", "'" + replaceWith + "' " + problem));
             r.finish();
         }
+        p.object("signer").ifPresent(signer -> {
+            // Easegress's filter reference shows path.signer, but its path adaptor has no such key and
+            // ignores it: accepted as Easegress accepts it, with the way to sign that does work.
+            signer.optionalString("for");
+            signer.finish();
+            p.warning("signer", "is ignored, as Easegress ignores it (its path adaptor has no signer); "
+                    + "sign requests with the RequestAdaptor's sign: {apiProvider: aws4, ...}");
+        });
         p.finish();
         return new PathChange(replace, addPrefix, trimPrefix, regexp, replacement);
     }

@@ -65,6 +65,31 @@ public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean mat
         return new PoolFilterSpec(headers, matchAll, urls, share);
     }
 
+    /**
+     * A GRPCProxy pool's filter: {@code headers} (gRPC metadata), {@code methods} (StringMatchers on
+     * the full method name, which is the request's path) and a share, as Easegress's gRPC matcher.
+     */
+    static PoolFilterSpec decodeGrpc(SpecObject o) {
+        Map<String, StringMatcherSpec> headers = new LinkedHashMap<>();
+        o.object("headers").ifPresent(h -> {
+            for (String key : h.keys()) {
+                headers.put(key, StringMatcherSpec.decode(h.field(key).asObject()));
+            }
+        });
+        boolean matchAll = o.bool("matchAllHeaders", false);
+        List<UrlMatchSpec> methods = o.list("methods", n -> new UrlMatchSpec(List.of(), StringMatcherSpec.decode(n.asObject())));
+        Optional<Share> share = Optional.empty();
+        String policy = o.string("policy", "general");
+        if (!policy.equals("general") && !policy.isEmpty()) {
+            share = share(o, policy, o.integer("permil", 0, 0, 1000), "policy");
+        }
+        if (headers.isEmpty() && methods.isEmpty() && share.isEmpty()) {
+            o.error("a candidate pool's filter needs headers, methods or a share (policy + permil)");
+        }
+        o.finish();
+        return new PoolFilterSpec(headers, matchAll, methods, share);
+    }
+
     private static Optional<Share> share(SpecObject o, String policyName, int permil, String key) {
         SharePolicy policy = switch (policyName) {
             case "random" -> SharePolicy.RANDOM;

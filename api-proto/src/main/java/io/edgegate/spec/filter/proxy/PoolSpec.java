@@ -65,6 +65,27 @@ public record PoolSpec(
 
     /** A pool of a Proxy, or with {@code webSocket} of a WebSocketProxy (ws:// and wss:// servers). */
     public static PoolSpec decode(SpecObject o, boolean webSocket) {
+        return decode(o, webSocket, PoolFilterSpec::decode);
+    }
+
+    /**
+     * A pool of a GRPCProxy: Easegress's gRPC pool has no health checks (HTTP probes do not speak
+     * gRPC), cache, retries or outlier detection, and its filter matches {@code methods}.
+     */
+    public static PoolSpec decodeGrpc(SpecObject o) {
+        List.of("healthCheck", "memoryCache", "retryPolicy", "outlierDetection", "failureCodes").stream().filter(o::has).forEach(key ->
+                o.error(key, "is not a field of a GRPCProxy pool (Easegress's gRPC pools have servers, loadBalance, "
+                        + "serviceRegistry, filter and circuitBreakerPolicy)"));
+        return decode(o, false, PoolFilterSpec::decodeGrpc);
+    }
+
+    /** This pool, waiting at most {@code wait} for a server's answer to start. */
+    public PoolSpec withTimeout(Duration wait) {
+        return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, Optional.of(wait),
+                healthCheck, resilience, outlierDetection, spanName);
+    }
+
+    private static PoolSpec decode(SpecObject o, boolean webSocket, java.util.function.Function<SpecObject, PoolFilterSpec> filters) {
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
@@ -75,7 +96,7 @@ public record PoolSpec(
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
         Optional<String> serviceName = o.optionalString("serviceName");
-        Optional<PoolFilterSpec> filter = o.object("filter").map(PoolFilterSpec::decode);
+        Optional<PoolFilterSpec> filter = o.object("filter").map(filters);
         Optional<MemoryCacheSpec> memoryCache = o.object("memoryCache").map(MemoryCacheSpec::decode);
         Optional<Duration> timeout = o.has("timeout") ? Optional.of(o.duration("timeout", Duration.ZERO)) : Optional.empty();
         PoolResilience resilience = PoolResilience.decode(o);
