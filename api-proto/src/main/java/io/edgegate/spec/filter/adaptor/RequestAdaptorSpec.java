@@ -15,11 +15,12 @@ import java.util.Set;
  * {@code method}, {@code host} (the Host header), {@code path} (see {@link PathChange}),
  * {@code header} ({@code del}, {@code set}, {@code add}) and {@code body} (replaced whole).
  * Header values and the body are {@link RequestTemplate}s. {@code decompress: gzip} hands
- * the next filters a gzip-encoded body decoded (at most 16 MB decoded).
+ * the next filters a gzip-encoded body decoded (at most 16 MB decoded). {@code sign} signs the
+ * request last (see {@link SignSpec}).
  */
 public record RequestAdaptorSpec(String name, Optional<String> method, Optional<RequestTemplate> host, PathChange path,
                                  HeaderChanges header, Optional<RequestTemplate> body, boolean decompressGzip,
-                                 boolean compressGzip, BuilderTemplate template) implements FilterSpec {
+                                 boolean compressGzip, BuilderTemplate template, Optional<SignSpec> sign) implements FilterSpec {
 
     public static final String KIND = "RequestAdaptor";
     /** Easegress's results for a body that could not be read or decoded (end the flow on them with jumpIf). */
@@ -27,8 +28,10 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
     public static final String RESULT_READ_BODY_FAILED = "readBodyFailed";
     /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
     public static final String RESULT_BUILD_ERR = "buildErr";
+    /** Its {@code sign} could not read the body it signs. */
+    public static final String RESULT_SIGN_FAILED = "signFailed";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED, RESULT_BUILD_ERR), RequestAdaptorSpec::decode);
+            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED, RESULT_BUILD_ERR, RESULT_SIGN_FAILED), RequestAdaptorSpec::decode);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
     @Override
@@ -49,9 +52,10 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
             o.error("compress", "set compress or decompress, not both");
         }
         BuilderTemplate template = BuilderTemplate.decode(o);
+        Optional<SignSpec> sign = o.object("sign").map(SignSpec::decode);
         RequestAdaptorSpec changes = changes(name, o);
         return new RequestAdaptorSpec(name, changes.method, changes.host, changes.path, changes.header, changes.body,
-                decompress.equals("gzip"), compress.equals("gzip"), template);
+                decompress.equals("gzip"), compress.equals("gzip"), template, sign);
     }
 
     /** The fields an adaptor changes the request with, which a {@code template} may also render. */
@@ -62,7 +66,7 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
         PathChange path = PathChange.optional(o);
         HeaderChanges header = HeaderChanges.optional(o);
         Optional<RequestTemplate> body = Templates.optional(o, "body");
-        return new RequestAdaptorSpec(name, method, host, path, header, body, false, false, null);
+        return new RequestAdaptorSpec(name, method, host, path, header, body, false, false, null, Optional.empty());
     }
 
     /**
@@ -76,6 +80,6 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
         RequestAdaptorSpec t = Rendered.decode(rendered, o -> changes(name, o));
         return new RequestAdaptorSpec(name, t.method.or(() -> method), t.host.or(() -> host), t.path.isNone() ? path : t.path,
                 t.header.equals(HeaderChanges.NONE) ? header : t.header, t.body.isPresent() ? t.body : body,
-                decompressGzip, compressGzip, null);
+                decompressGzip, compressGzip, null, sign);
     }
 }

@@ -19,6 +19,21 @@ public record SignatureSpec(Map<String, String> accessKeys, Duration ttl, boolea
     public record Literal(String scopeSuffix, String algorithmValue, String date, String contentSha256,
                           String signingKeyPrefix) {
         public static final Literal DEFAULT = new Literal("megaease_request", "ME-HMAC-SHA256", "X-Me-Date", "X-Me-Content-Sha256", "ME");
+        /** Easegress's {@code apiProvider: aws4}: AWS Signature Version 4. */
+        public static final Literal AWS4 = new Literal("aws4_request", "AWS4-HMAC-SHA256", "X-Amz-Date", "X-Amz-Content-Sha256", "AWS4");
+
+        /** A {@code literal} block; names used only by presigned URLs are read so they are not unknown keys. */
+        public static Literal decode(SpecObject l) {
+            Literal d = DEFAULT;
+            Literal read = new Literal(l.string("scopeSuffix", d.scopeSuffix()), l.string("algorithmValue", d.algorithmValue()),
+                    l.string("date", d.date()), l.string("contentSha256", d.contentSha256()),
+                    l.string("signingKeyPrefix", d.signingKeyPrefix()));
+            for (String name : new String[] {"algorithmName", "signedHeaders", "signature", "expires", "credential"}) {
+                l.optionalString(name);
+            }
+            l.finish();
+            return read;
+        }
     }
 
     /** A window against replay when none is configured (Easegress checks none by default). */
@@ -40,18 +55,7 @@ public record SignatureSpec(Map<String, String> accessKeys, Duration ttl, boolea
         o.stringList("ignoredHeaders");
         o.optionalString("accessKeyId");
         o.optionalString("accessKeySecret");
-        Literal literal = o.object("literal").map(l -> {
-            Literal d = Literal.DEFAULT;
-            Literal read = new Literal(l.string("scopeSuffix", d.scopeSuffix()), l.string("algorithmValue", d.algorithmValue()),
-                    l.string("date", d.date()), l.string("contentSha256", d.contentSha256()),
-                    l.string("signingKeyPrefix", d.signingKeyPrefix()));
-            // Names used only when signing or presigning; read so they are not unknown keys.
-            for (String name : new String[] {"algorithmName", "signedHeaders", "signature", "expires", "credential"}) {
-                l.optionalString(name);
-            }
-            l.finish();
-            return read;
-        }).orElse(Literal.DEFAULT);
+        Literal literal = o.object("literal").map(Literal::decode).orElse(Literal.DEFAULT);
         o.finish();
         return new SignatureSpec(keys, ttl, excludeBody, literal);
     }

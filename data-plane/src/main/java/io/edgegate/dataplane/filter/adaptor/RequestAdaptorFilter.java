@@ -29,6 +29,8 @@ final class RequestAdaptorFilter implements Filter {
     private final Changes changes;
     /** Easegress v2's template, rendered per request into changes that replace the static ones; null without one. */
     private final BuilderRun template;
+    /** Signs the request last; null without {@code sign}. */
+    private final RequestSigner signer;
 
     /** An adaptor's changes with its method and path change made ready once. */
     private record Changes(RequestAdaptorSpec spec, HttpMethod method, PathAdapter path) {
@@ -42,10 +44,19 @@ final class RequestAdaptorFilter implements Filter {
         this.changes = Changes.of(spec);
         this.template = spec.template() == null ? null
                 : new BuilderRun(RequestAdaptorSpec.KIND, spec.name(), spec.template());
+        this.signer = spec.sign().map(sign -> new RequestSigner(sign, java.time.Clock.systemUTC())).orElse(null);
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        CompletionStage<String> changed = change(context);
+        if (signer == null) {
+            return changed;
+        }
+        return changed.thenCompose(result -> result.isEmpty() ? signer.sign(context) : CompletableFuture.completedFuture(result));
+    }
+
+    private CompletionStage<String> change(RequestContext context) {
         if (template == null) {
             return apply(changes, context);
         }

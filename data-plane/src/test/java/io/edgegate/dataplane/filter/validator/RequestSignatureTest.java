@@ -61,7 +61,7 @@ class RequestSignatureTest {
 
     @Test
     void queriesAreCanonicalisedAsGoEncodesThem() {
-        assertThat(RequestSignature.canonicalQuery("b=2&a=z&a=o&c=x+y&d=%2F")).isEqualTo("a=o&a=z&b=2&c=x+y&d=%2F");
-        assertThat(RequestSignature.canonicalPath("/a b/c%20d")).isEqualTo("/a%20b/c%2520d");
+        assertThat(io.edgegate.dataplane.http.SignatureV4.canonicalQuery("b=2&a=z&a=o&c=x+y&d=%2F")).isEqualTo("a=o&a=z&b=2&c=x+y&d=%2F");
+        assertThat(io.edgegate.dataplane.http.SignatureV4.canonicalPath("/a b/c%20d")).isEqualTo("/a%20b/c%2520d");
     }
 }

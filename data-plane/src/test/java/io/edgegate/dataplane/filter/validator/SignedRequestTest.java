@@ -38,10 +38,10 @@ class SignedRequestTest {
         String date = time.substring(0, 8);
         String host = "127.0.0.1:" + port;
         String canonical = "POST\n" + path + "\n\nhost:" + host + "\nx-me-date:" + time + "\nx-me-tenant:" + extra + "\n\n"
-                + "host;x-me-date;x-me-tenant\n" + RequestSignature.sha256Hex(signedBody.getBytes(StandardCharsets.UTF_8));
+                + "host;x-me-date;x-me-tenant\n" + io.edgegate.dataplane.http.SignatureV4.sha256Hex(signedBody.getBytes(StandardCharsets.UTF_8));
         String scope = date + "/orders/megaease_request";
         String toSign = "ME-HMAC-SHA256\n" + time + "\n" + scope + "\n"
-                + RequestSignature.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
+                + io.edgegate.dataplane.http.SignatureV4.sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
         byte[] key = hmac(hmac(hmac("MEsecret-of-app-1".getBytes(StandardCharsets.UTF_8), date), "orders"), "megaease_request");
         String signature = HexFormat.of().formatHex(hmac(key, toSign));
         return HttpRequest.newBuilder(URI.create("http://" + host + path))
