@@ -51,6 +51,7 @@ public final class ObjectDecoder {
             case HTTP_SERVER -> HttpServerSpec.decode(name, root);
             case HTTP_PIPELINE, PIPELINE -> PipelineSpec.decode(name, kind.get(), root, filterKinds);
             case CUSTOM_DATA -> CustomDataSpec.decode(name, root);
+            case CUSTOM_DATA_KIND -> io.edgegate.spec.customdata.CustomDataKindSpec.decode(name, root);
             case GLOBAL_FILTER -> io.edgegate.spec.globalfilter.GlobalFilterSpec.decode(name, root, filterKinds);
             case ZOOKEEPER_SERVICE_REGISTRY -> ZookeeperServiceRegistrySpec.decode(name, root);
             case ETCD_SERVICE_REGISTRY -> EtcdServiceRegistrySpec.decode(name, root);

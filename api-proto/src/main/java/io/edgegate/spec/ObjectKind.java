@@ -13,6 +13,8 @@ public enum ObjectKind {
     GLOBAL_FILTER("GlobalFilter", List.of("gf", "globalfilter", "globalfilters"),
             "pipelines run before and after the pipeline of every request of the servers naming it"),
     CUSTOM_DATA("CustomData", List.of("cd", "customdata"), "records filters read at run time (e.g. basicAuth users)"),
+    CUSTOM_DATA_KIND("CustomDataKind", List.of("cdk", "customdatakind", "customdatakinds"),
+            "the id field and JSON schema of the records of the CustomData of the same name"),
     ZOOKEEPER_SERVICE_REGISTRY("ZookeeperServiceRegistry", List.of("zksr", "zookeeperserviceregistry"),
             "service instances in ZooKeeper, for Proxy pools"),
     ETCD_SERVICE_REGISTRY("EtcdServiceRegistry", List.of("etcdsr", "etcdserviceregistry"), "service instances in etcd, for Proxy pools");

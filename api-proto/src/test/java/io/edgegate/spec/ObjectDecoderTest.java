@@ -86,7 +86,7 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode("name: a\nkind: HTTPServr\nport: 80\n"))
                 .hasMessageContaining("kind: unknown kind 'HTTPServr' (did you mean 'HTTPServer'?");
         assertThatThrownBy(() -> decode("name: a\nkind: Deployment\n"))
-                .hasMessageContaining("unknown kind 'Deployment' (known kinds: HTTPServer, HTTPPipeline, Pipeline, GlobalFilter, CustomData, ZookeeperServiceRegistry, EtcdServiceRegistry)");
+                .hasMessageContaining("unknown kind 'Deployment' (known kinds: HTTPServer, HTTPPipeline, Pipeline, GlobalFilter, CustomData, CustomDataKind, ZookeeperServiceRegistry, EtcdServiceRegistry)");
     }
 
     @Test

@@ -10,7 +10,13 @@ import io.edgegate.controlplane.store.ReadResult;
 import io.edgegate.controlplane.store.Store;
 import io.edgegate.controlplane.store.StoreWrite;
 import io.edgegate.controlplane.store.StoredRecord;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.spec.ObjectId;
+import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.customdata.CustomDataKindSpec;
+import io.edgegate.spec.customdata.CustomDataSpec;
+import java.util.HashMap;
+import java.util.Map;
 import io.edgegate.spec.codec.DocumentParser;
 import io.grpc.Status;
 import java.time.Clock;
@@ -34,6 +40,7 @@ final class ObjectWrites {
     private final DocumentParser parser;
     private final Clock clock;
     private final ConfigCache config;
+    private final CustomDataChanges customData;
 
     /**
      * @param config the config data planes are sent: its revision is what an unchanged object is
@@ -46,6 +53,7 @@ final class ObjectWrites {
         this.parser = parser;
         this.clock = clock;
         this.config = config;
+        this.customData = new CustomDataChanges(parser);
     }
 
     CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
@@ -61,15 +69,27 @@ final class ObjectWrites {
             if (id.kind().isPipeline()) {
                 toRead.add(new ObjectId(RequestDecoder.counterpart(id.kind()), id.name()));
             }
+            if (id.kind() == ObjectKind.CUSTOM_DATA) {
+                toRead.add(new ObjectId(ObjectKind.CUSTOM_DATA_KIND, id.name()));
+            }
         }
+        Map<String, CustomDataKindSpec> kindsWritten = new HashMap<>();
+        documents.stream().filter(d -> d.object().spec() instanceof CustomDataKindSpec)
+                .forEach(d -> kindsWritten.put(d.object().id().name(), (CustomDataKindSpec) d.object().spec()));
         return store.read(toRead).thenCompose(current -> {
             List<StoreWrite> writes = new ArrayList<>();
             WriteResponse.Builder response = WriteResponse.newBuilder()
                     .addAllWarnings(RequestDecoder.warnings(documents));
             for (DecodedDocument d : documents) {
                 ObjectId id = d.object().id();
-                String json = parser.toJson(d.object().document());
                 Optional<StoredRecord> existing = current.get(id);
+                ObjectNode document = d.object().document();
+                if (d.object().spec() instanceof CustomDataSpec data) {
+                    Optional<CustomDataKindSpec> kind = Optional.ofNullable(kindsWritten.get(id.name()))
+                            .or(() -> current.get(new ObjectId(ObjectKind.CUSTOM_DATA_KIND, id.name())).map(customData::kindOf));
+                    document = customData.resolve(d.source().label(), data, document, kind, existing);
+                }
+                String json = parser.toJson(document);
                 if (id.kind().isPipeline()) {
                     ObjectId other = new ObjectId(RequestDecoder.counterpart(id.kind()), id.name());
                     if (current.get(other).isPresent()) {

@@ -1,0 +1,110 @@
+package io.edgegate.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgegate.controlplane.store.StoredRecord;
+import io.edgegate.spec.ObjectDecoder;
+import io.edgegate.spec.customdata.CustomDataKindSpec;
+import io.edgegate.spec.customdata.CustomDataSpec;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.ValidationMode;
+import io.edgegate.spec.pipeline.FilterSpecKinds;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a CustomData document stores, given the CustomDataKind of the same name: its records as
+ * given, or — for Easegress's batch form — the stored records with the {@code delete}d ids
+ * removed (all of them with {@code rebuild}) and the {@code list}ed ones put in by id. Records
+ * must meet the kind's schema; Easegress checks a batch's listed records, and so does this (a
+ * whole set of records is checked whole). Nothing is stored if one fails.
+ */
+final class CustomDataChanges {
+
+    private final DocumentParser parser;
+    private final ObjectDecoder decoder = new ObjectDecoder(FilterSpecKinds.builtIn());
+
+    CustomDataChanges(DocumentParser parser) {
+        this.parser = parser;
+    }
+
+    /** The kind stored under {@code record}, for a CustomData of its name. */
+    CustomDataKindSpec kindOf(StoredRecord record) {
+        return (CustomDataKindSpec) decodeStored(record).spec();
+    }
+
+    /** The document to store for {@code document}, a CustomData applied as {@code label} says. */
+    ObjectNode resolve(String label, CustomDataSpec data, ObjectNode document, Optional<CustomDataKindSpec> kind,
+                       Optional<StoredRecord> existing) {
+        if (data.batch().isEmpty()) {
+            kind.ifPresent(k -> check(label, "records", data.records(), k));
+            return document;
+        }
+        CustomDataSpec.Batch batch = data.batch().get();
+        CustomDataKindSpec k = kind.orElseThrow(() -> new ApiException(Status.Code.FAILED_PRECONDITION, label
+                + ": CustomData " + data.name() + " is Easegress's batch form (list, delete, rebuild), which needs the "
+                + "CustomDataKind " + data.name() + " (its idField names each record): apply that first"));
+        check(label, "list", batch.list(), k);
+        Map<String, Map<String, String>> byId = new LinkedHashMap<>();
+        List<String> secretFields = data.secretFields();
+        if (existing.isPresent()) {
+            CustomDataSpec stored = (CustomDataSpec) decodeStored(existing.get()).spec();
+            if (!batch.rebuild()) {
+                stored.records().forEach(r -> byId.put(r.getOrDefault(k.idField(), ""), r));
+            }
+            if (secretFields.isEmpty()) {
+                secretFields = stored.secretFields();
+            }
+        }
+        batch.delete().forEach(byId::remove);
+        batch.list().forEach(r -> byId.put(r.get(k.idField()), r));
+        ObjectNode merged = JsonNodeFactory.instance.objectNode();
+        document.fields().forEachRemaining(field -> {
+            if (!List.of("list", "delete", "rebuild", "records", "secretFields").contains(field.getKey())) {
+                merged.set(field.getKey(), field.getValue());
+            }
+        });
+        ArrayNode records = merged.putArray("records");
+        byId.values().forEach(r -> {
+            ObjectNode record = records.addObject();
+            r.forEach(record::put);
+        });
+        if (!secretFields.isEmpty()) {
+            ArrayNode fields = merged.putArray("secretFields");
+            secretFields.forEach(fields::add);
+        }
+        return merged;
+    }
+
+    private static void check(String label, String field, List<Map<String, String>> records, CustomDataKindSpec kind) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            Map<String, String> record = records.get(i);
+            String id = record.get(kind.idField());
+            if (id == null || id.isEmpty()) {
+                problems.add(label + ": " + field + "[" + i + "]: has no '" + kind.idField() + "', the id field of CustomDataKind "
+                        + kind.name());
+            }
+            int at = i;
+            kind.schema().ifPresent(schema -> schema.problems(record).forEach(p ->
+                    problems.add(label + ": " + field + "[" + at + "]: " + p + " (jsonSchema of CustomDataKind " + kind.name() + ")")));
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", problems));
+        }
+    }
+
+    private io.edgegate.spec.DecodedObject decodeStored(StoredRecord record) {
+        try {
+            return decoder.decode(parser.parseJson(record.json()), ValidationMode.WARN);
+        } catch (SpecException e) {
+            throw new ApiException(Status.Code.INTERNAL, record.id() + " as stored cannot be read: " + e.getMessage());
+        }
+    }
+}
