@@ -45,8 +45,6 @@ public final class NotSupportedYet {
 
     public static Map<String, String> filterKinds() {
         Map<String, String> kinds = new LinkedHashMap<>();
-        all(kinds, "planned next (issue 17)",
-                "OIDCAdaptor");
         kinds.put("Bridge", "Easegress v1's pipeline-to-pipeline call; route to the other pipeline instead");
         kinds.put("Kafka", "Kafka is not an HTTP protocol; no Kafka client is built");
         all(kinds, "MQTT is not built", "KafkaMQTT", "MQTTClientAuth", "TopicMapper", "ConnectControl");

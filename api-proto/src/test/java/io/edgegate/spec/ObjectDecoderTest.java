@@ -93,8 +93,8 @@ class ObjectDecoderTest {
     void unknownFilterKindAndUnsupportedOnesAreTold() {
         String typo = example("pipeline-reverse-proxy.yaml").replace("kind: Proxy", "kind: Proxi");
         assertThatThrownBy(() -> decode(typo)).hasMessageContaining("filters[0].kind: unknown filter kind 'Proxi' (did you mean 'Proxy'?)");
-        String later = "name: p\nkind: HTTPPipeline\nfilters:\n- name: rl\n  kind: OIDCAdaptor\n";
-        assertThatThrownBy(() -> decode(later)).hasMessageContaining("filter kind 'OIDCAdaptor' is not supported by EdgeGate yet");
+        String later = "name: p\nkind: HTTPPipeline\nfilters:\n- name: rl\n  kind: WasmHost\n";
+        assertThatThrownBy(() -> decode(later)).hasMessageContaining("filter kind 'WasmHost' is not supported by EdgeGate yet");
     }
 
     @Test

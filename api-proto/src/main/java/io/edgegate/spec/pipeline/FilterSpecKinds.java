@@ -25,6 +25,7 @@ import io.edgegate.spec.filter.requestfilter.RequestFilterSpec;
 import io.edgegate.spec.filter.retryer.RetryerSpec;
 import io.edgegate.spec.filter.simplehttpproxy.SimpleHttpProxySpec;
 import io.edgegate.spec.filter.grpcproxy.GrpcProxySpec;
+import io.edgegate.spec.filter.oidcadaptor.OidcAdaptorSpec;
 import io.edgegate.spec.filter.staticfile.StaticFileSpec;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
@@ -60,7 +61,8 @@ public final class FilterSpecKinds {
                 RequestBuilderSpec.SPEC_KIND, ResponseBuilderSpec.SPEC_KIND, ResultBuilderSpec.SPEC_KIND, DataBuilderSpec.SPEC_KIND,
                 WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND, HeaderLookupSpec.SPEC_KIND, HeaderToJsonSpec.SPEC_KIND,
                 RedirectorV2Spec.SPEC_KIND, RemoteFilterSpec.SPEC_KIND, SimpleHttpProxySpec.SPEC_KIND,
-                ApiAggregatorSpec.SPEC_KIND, CertExtractorSpec.SPEC_KIND, GrpcProxySpec.SPEC_KIND));
+                ApiAggregatorSpec.SPEC_KIND, CertExtractorSpec.SPEC_KIND, GrpcProxySpec.SPEC_KIND,
+                OidcAdaptorSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

@@ -19,6 +19,7 @@ import io.edgegate.dataplane.filter.mock.MockFilterFactory;
 import io.edgegate.dataplane.filter.proxy.ProxyFilterFactory;
 import io.edgegate.dataplane.filter.proxy.SimpleHttpProxyFilterFactory;
 import io.edgegate.dataplane.filter.grpcproxy.GrpcProxyFilterFactory;
+import io.edgegate.dataplane.filter.oidcadaptor.OidcAdaptorFilterFactory;
 import io.edgegate.dataplane.filter.ratelimiter.RateLimiterFilterFactory;
 import io.edgegate.dataplane.filter.redirector.RedirectorFilterFactory;
 import io.edgegate.dataplane.filter.redirectorv2.RedirectorV2FilterFactory;
@@ -65,6 +66,7 @@ public final class BuiltInFilters {
                 proxies,
                 new WebSocketProxyFilterFactory(proxies),
                 new GrpcProxyFilterFactory(proxies),
+                new OidcAdaptorFilterFactory(needs.upstream(), needs.clock()),
                 new StaticFileFilterFactory(needs.blocking()),
                 new RedirectorFilterFactory(),
                 new IpFilterFilterFactory(),

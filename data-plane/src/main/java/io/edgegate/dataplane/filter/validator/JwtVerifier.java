@@ -1,20 +1,13 @@
 package io.edgegate.dataplane.filter.validator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgegate.spec.filter.validator.JwtSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HashMap;
+import io.edgegate.dataplane.token.CompactJws;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks a compact JWS (RFC 7515/7519): exactly the configured algorithm (never {@code none},
@@ -32,8 +25,6 @@ final class JwtVerifier {
     /** The verdict and, when it passed, the token's top-level text and number claims. */
     record Result(Verdict verdict, Map<String, String> claims) {
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String algorithm;
     private final byte[] secret;
@@ -54,63 +45,27 @@ final class JwtVerifier {
     }
 
     private Verdict verify(String token, Map<String, String> claimValues) {
-        int first = token.indexOf('.');
-        int second = token.indexOf('.', first + 1);
-        if (first <= 0 || second <= first || token.indexOf('.', second + 1) >= 0) {
+        Optional<CompactJws> parsed = CompactJws.parse(token);
+        if (parsed.isEmpty()) {
             return Verdict.MALFORMED;
         }
-        JsonNode header;
-        JsonNode claims;
-        byte[] signature;
-        try {
-            Base64.Decoder base64 = Base64.getUrlDecoder();
-            header = JSON.readTree(base64.decode(token.substring(0, first)));
-            claims = JSON.readTree(base64.decode(token.substring(first + 1, second)));
-            signature = base64.decode(token.substring(second + 1));
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            return Verdict.MALFORMED;
-        }
-        if (header == null || !header.isObject() || claims == null || !claims.isObject()) {
-            return Verdict.MALFORMED;
-        }
-        if (!algorithm.equals(header.path("alg").asText())) {
+        CompactJws jws = parsed.get();
+        if (!algorithm.equals(jws.algorithm())) {
             return Verdict.WRONG_ALGORITHM;
         }
-        byte[] signed = token.substring(0, second).getBytes(StandardCharsets.US_ASCII);
-        if (!signatureHolds(signed, signature)) {
+        boolean holds = secret != null ? jws.signedWithSecret(algorithm, secret) : jws.signedWithKey(algorithm, publicKey);
+        if (!holds) {
             return Verdict.BAD_SIGNATURE;
         }
-        long now = clock.millis() / 1000;
-        if (claims.has("exp") && (!claims.get("exp").isNumber() || now > claims.get("exp").asLong() + CLOCK_SKEW_SECONDS)) {
-            return Verdict.EXPIRED;
+        CompactJws.Time time = jws.time(clock.millis() / 1000, CLOCK_SKEW_SECONDS);
+        if (time != CompactJws.Time.VALID) {
+            return time == CompactJws.Time.EXPIRED ? Verdict.EXPIRED : Verdict.NOT_YET_VALID;
         }
-        if (claims.has("nbf") && (!claims.get("nbf").isNumber() || now + CLOCK_SKEW_SECONDS < claims.get("nbf").asLong())) {
-            return Verdict.NOT_YET_VALID;
-        }
-        claims.fields().forEachRemaining(field -> {
+        jws.claims().fields().forEachRemaining(field -> {
             if (field.getValue().isTextual() || field.getValue().isNumber() || field.getValue().isBoolean()) {
                 claimValues.put(field.getKey(), field.getValue().asText());
             }
         });
         return Verdict.OK;
-    }
-
-    private boolean signatureHolds(byte[] signed, byte[] signature) {
-        String bits = algorithm.substring(2);
-        try {
-            if (secret != null) {
-                Mac mac = Mac.getInstance("HmacSHA" + bits);
-                mac.init(new SecretKeySpec(secret, "HmacSHA" + bits));
-                return MessageDigest.isEqual(mac.doFinal(signed), signature);
-            }
-            // JWS carries ECDSA signatures as R||S (IEEE P1363), which the JDK reads directly.
-            String jca = algorithm.startsWith("RS") ? "SHA" + bits + "withRSA" : "SHA" + bits + "withECDSAinP1363Format";
-            Signature verifier = Signature.getInstance(jca);
-            verifier.initVerify(publicKey);
-            verifier.update(signed);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return false;
-        }
     }
 }

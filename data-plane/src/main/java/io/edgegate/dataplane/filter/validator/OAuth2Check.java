@@ -2,24 +2,17 @@ package io.edgegate.dataplane.filter.validator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgegate.dataplane.http.BodyCollector;
-import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.RequestContext;
-import io.edgegate.dataplane.upstream.UpstreamAddress;
+import io.edgegate.dataplane.upstream.SmallCall;
 import io.edgegate.dataplane.upstream.UpstreamClient;
+import java.util.HashMap;
+import java.util.Map;
 import io.edgegate.spec.filter.validator.OAuth2Spec;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Checks a Validator's {@code oauth2}: the Bearer token introspected at the authorization server
@@ -40,12 +33,12 @@ final class OAuth2Check {
     private static final int MAX_ANSWER = 64 * 1024;
 
     private final OAuth2Spec spec;
-    private final UpstreamClient client;
+    private final SmallCall calls;
     private final JwtVerifier jwt;
 
     OAuth2Check(OAuth2Spec spec, UpstreamClient client, Clock clock) {
         this.spec = spec;
-        this.client = client;
+        this.calls = new SmallCall(client, java.time.Duration.ofSeconds(TIMEOUT_SECONDS), MAX_ANSWER);
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
     }
 
@@ -62,25 +55,19 @@ final class OAuth2Check {
     }
 
     private CompletableFuture<Outcome> introspect(RequestContext context, OAuth2Spec.Introspection server, String token) {
-        URI uri = server.uri();
-        UpstreamAddress address = UpstreamAddress.of(uri);
         String form = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
         if (!server.clientId().isEmpty()) {
             form += "&client_id=" + URLEncoder.encode(server.clientId(), StandardCharsets.UTF_8)
                     + "&client_secret=" + URLEncoder.encode(server.clientSecret(), StandardCharsets.UTF_8);
         }
-        byte[] body = form.getBytes(StandardCharsets.UTF_8);
-        HttpRequest post = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, UpstreamAddress.target(uri));
-        post.headers().set(HttpHeaderNames.HOST, uri.getRawAuthority())
-                .set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        Map<String, String> headers = new HashMap<>();
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
         if (server.clientId().isEmpty() && !server.basicAuth().isEmpty()) {
-            post.headers().set(HttpHeaderNames.AUTHORIZATION, "Basic " + server.basicAuth());
+            headers.put("Authorization", "Basic " + server.basicAuth());
         }
-        var sent = client.send(context.eventLoop(), address, post, new FixedBody(Unpooled.wrappedBuffer(body)));
-        var timer = context.eventLoop().schedule(() -> sent.completeExceptionally(new java.util.concurrent.TimeoutException()),
-                TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return sent.thenCompose(answer -> BodyCollector.collectBytes(answer.body(), context.alloc(), MAX_ANSWER)).thenApply(bytes -> {
+        return calls.send(context.eventLoop(), context.alloc(), HttpMethod.POST, server.uri(), headers,
+                form.getBytes(StandardCharsets.UTF_8)).thenApply(answer -> {
+            byte[] bytes = answer.body();
             try {
                 JsonNode info = JSON.readTree(bytes);
                 if (info.hasNonNull("error") && !info.get("error").asText().isEmpty()) {
@@ -93,9 +80,6 @@ final class OAuth2Check {
             } catch (java.io.IOException e) {
                 return Outcome.refused("the introspection answer is not JSON");
             }
-        }).handle((outcome, error) -> {
-            timer.cancel(false);
-            return error != null ? Outcome.refused("the token could not be introspected") : outcome;
-        });
+        }).handle((outcome, error) -> error != null ? Outcome.refused("the token could not be introspected") : outcome);
     }
 }
