@@ -36,10 +36,12 @@ class IdleConnectionsTest {
             // Easegress's default keeps 1,024 per host: every connection of the burst stays for the next one.
             assertThat(app.openConnections()).isEqualTo(BURST);
 
-            node.apply(server("s", port, "idle"), pipeline(app.url(), "maxIdleConnsPerHost: 1"));
+            node.apply(server("s", port, "idle-connections"), LocalNode.example("filters/idle-connections.yaml", app.url()));
             burst(port);
             // One kept per event loop (the node has two), the rest closed as their exchanges ended.
             await().atMost(Duration.ofSeconds(5)).until(() -> app.openConnections() <= 2);
+            // setUpstreamHost: the server's own host, not the client's.
+            assertThat(app.received().get(app.received().size() - 1).header("Host")).isEqualTo(app.url().substring("http://".length()));
         }
     }
 
