@@ -204,6 +204,26 @@ class NodeMetricsTest {
     }
 
     @Test
+    void aV1CircuitBreakersCircuitsAreGaugedAsPoolsAre() throws Exception {
+        int port = FreePorts.pick();
+        String down = "http://127.0.0.1:" + FreePorts.pick();
+        node.apply(LocalNode.server("broken", port, "circuit-breaker"), LocalNode.example("filters/circuit-breaker.yaml", down));
+        Map<String, String> circuit = Map.of("pipeline", "circuit-breaker", "proxy", "breaker", "pool", "default");
+        assertThat(value(node.scrape(), "edgegate_upstream_circuit_state", with(circuit, "state", "CLOSED"))).hasValue(1.0);
+        for (int i = 0; i < 5; i++) {
+            assertThat(node.get(port, "/orders").statusCode()).isEqualTo(502);
+        }
+        // Half of at least five calls failed: the circuit opened, and the gauge says so.
+        assertThat(node.get(port, "/orders").statusCode()).isEqualTo(503);
+        String metrics = node.scrape();
+        assertThat(value(metrics, "edgegate_upstream_circuit_state", with(circuit, "state", "OPEN"))).hasValue(1.0);
+        assertThat(value(metrics, "edgegate_upstream_circuit_state", with(circuit, "state", "CLOSED"))).hasValue(0.0);
+
+        node.apply(LocalNode.server("broken", port, "other"), LocalNode.proxyPipeline("other", "roundRobin", down));
+        assertThat(node.scrape()).doesNotContain("proxy=\"breaker\"");
+    }
+
+    @Test
     void everyAttemptOfARetriedRequestIsCountedAgainstItsServer() throws Exception {
         try (EchoBackend flaky = EchoBackend.start("flaky")) {
             int port = FreePorts.pick();

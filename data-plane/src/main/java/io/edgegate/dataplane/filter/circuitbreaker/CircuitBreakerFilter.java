@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.circuitbreaker;
 
+import io.edgegate.dataplane.metrics.UpstreamStates;
 import io.edgegate.dataplane.match.UrlPolicies;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -31,6 +32,9 @@ final class CircuitBreakerFilter implements Filter {
     private final Circuit[] circuits;
     private final CircuitBreakerPolicySpec[] policyOfCircuit;
     private final LongSupplier nanoTime;
+    /** Where the circuits' states are reported for the gauges, with what reports them; null outside a node. */
+    private UpstreamStates states;
+    private UpstreamStates.Source reporter;
 
     CircuitBreakerFilter(CircuitBreakerSpec spec, LongSupplier nanoTime) {
         List<CircuitBreakerPolicySpec> policies = spec.policies();
@@ -64,6 +68,33 @@ final class CircuitBreakerFilter implements Filter {
         return PASS;
     }
 
+    /**
+     * Reports each circuit's state at every scrape, as a Proxy reports its pools' circuits: the
+     * filter is the {@code proxy} label and the rule ({@code default}, {@code urls[i]}) the {@code pool}.
+     */
+    void reportTo(UpstreamStates upstreamStates, String pipeline, String filterName) {
+        this.states = upstreamStates;
+        this.reporter = (servers, circuitStates) -> {
+            for (int i = 0; i < circuits.length; i++) {
+                if (circuits[i] != null) {
+                    circuitStates.add(new UpstreamStates.Circuit(pipeline, filterName, ruleName(i), circuits[i].state().name()));
+                }
+            }
+        };
+        upstreamStates.add(reporter);
+    }
+
+    @Override
+    public void close() {
+        if (states != null) {
+            states.remove(reporter);
+        }
+    }
+
+    private String ruleName(int rule) {
+        return rule == circuits.length - 1 ? "default" : "urls[" + rule + "]";
+    }
+
     /** One line per circuit: which rule, its state, failure rate over its window, calls refused. */
     @Override
     public List<String> status() {
@@ -73,7 +104,7 @@ final class CircuitBreakerFilter implements Filter {
                 continue;
             }
             Circuit.Snapshot s = circuits[i].snapshot();
-            String rule = i == circuits.length - 1 ? "default" : "urls[" + i + "]";
+            String rule = ruleName(i);
             String rate = s.failureRatePercent() < 0 ? "failure rate not yet known" : "failure rate " + s.failureRatePercent() + "%";
             lines.add("circuit " + rule + " (policy " + policyOfCircuit[i].name() + "): " + s.state() + ", " + rate + " over "
                     + s.calls() + " calls, " + s.shortCircuited() + " short-circuited");

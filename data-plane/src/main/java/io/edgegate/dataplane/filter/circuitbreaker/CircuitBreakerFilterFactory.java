@@ -21,4 +21,12 @@ public final class CircuitBreakerFilterFactory implements FilterFactory<CircuitB
     public Filter create(CircuitBreakerSpec spec) {
         return new CircuitBreakerFilter(spec, System::nanoTime);
     }
+
+    /** In a pipeline, its circuits' states are the node's {@code edgegate_upstream_circuit_state} gauges too. */
+    @Override
+    public Filter create(CircuitBreakerSpec spec, io.edgegate.dataplane.pipeline.FilterScope scope) {
+        CircuitBreakerFilter filter = new CircuitBreakerFilter(spec, System::nanoTime);
+        filter.reportTo(scope.upstreamStates(), scope.pipeline(), spec.name());
+        return filter;
+    }
 }
