@@ -37,17 +37,19 @@ public enum AccessLogFormat {
             json.string(K_RESPONSEFLAGS, ResponseFlag.format(r.responseFlags()))
                     .millis(K_DURATIONMS, r.durationNanos())
                     .number(K_REQUESTBYTES, r.requestBytes())
+                    .number(K_RESPONSEBYTES, r.responseBytes())
+                    .millis(K_TOTALMS, r.totalNanos())
                     .string(K_USERAGENT, r.userAgent())
                     .close();
         }
     },
 
-    /** {@code $remote_addr - - [$time_local] "$request" $status - "$http_referer" "$http_user_agent"} (no body size: it is logged at the head). */
+    /** {@code $remote_addr - - [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"}. */
     COMBINED {
         @Override
         void append(LineBuffer out, String node, AccessRecord r) {
             out.utf8(r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
-                    + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " - \""
+                    + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " " + r.responseBytes() + " \""
                     + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
         }
     };
@@ -71,6 +73,8 @@ public enum AccessLogFormat {
     private static final JsonLine.Key K_RESPONSEFLAGS = JsonLine.key("responseFlags");
     private static final JsonLine.Key K_DURATIONMS = JsonLine.key("durationMs");
     private static final JsonLine.Key K_REQUESTBYTES = JsonLine.key("requestBytes");
+    private static final JsonLine.Key K_RESPONSEBYTES = JsonLine.key("responseBytes");
+    private static final JsonLine.Key K_TOTALMS = JsonLine.key("totalMs");
     private static final JsonLine.Key K_USERAGENT = JsonLine.key("userAgent");
     private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);

@@ -21,6 +21,8 @@ public final class BodyPump implements BodyReceiver {
     private final Channel target;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private boolean cancelled;
+    /** Body bytes handed to the target so far. */
+    private long bytes;
 
     private BodyPump(BodyStream source, Channel target) {
         this.source = source;
@@ -36,6 +38,11 @@ public final class BodyPump implements BodyReceiver {
 
     public CompletableFuture<Void> done() {
         return done;
+    }
+
+    /** Body bytes handed to the target so far (all of them once {@link #done()} completes normally). */
+    public long bytes() {
+        return bytes;
     }
 
     /** Stops pulling; the source is discarded. */
@@ -60,6 +67,7 @@ public final class BodyPump implements BodyReceiver {
             fail(new java.nio.channels.ClosedChannelException());
             return;
         }
+        bytes += chunk.readableBytes();
         if (source.isReadyNow() && target.isWritable()) {
             // More is already here: gather it into the same flush.
             target.write(new DefaultHttpContent(chunk)).addListener(f -> {

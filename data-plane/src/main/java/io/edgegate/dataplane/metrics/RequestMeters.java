@@ -92,6 +92,15 @@ public final class RequestMeters {
         route.record(code, nanos);
     }
 
+    /** Counts the body bytes of a request ({@code in}, as its Content-Length said) and of its response ({@code out}, as written). */
+    public void bytes(String backend, long in, long out) {
+        Route route = routes.get(backend);
+        if (route == null) {
+            route = routes.computeIfAbsent(backend, Route::new);
+        }
+        route.bytes(in, out);
+    }
+
     /** Adds this server's counts so far to {@code totals}, and its open connections and requests. */
     void addTo(TrafficWindow.Totals totals) {
         routes.values().forEach(route -> route.addTo(totals));
@@ -110,8 +119,16 @@ public final class RequestMeters {
         /** Null when the family is full (or metrics are off): nothing is recorded then. */
         private final LatencyHistogram duration;
         private final CodeCounters byCode;
+        private final Counter bytesIn;
+        private final Counter bytesOut;
 
         Route(String backend) {
+            this.bytesIn = Counter.builder("edgegate.http.request.bytes").baseUnit("bytes")
+                    .description("Request body bytes by server and backend (as the requests' Content-Length said)")
+                    .tags("server", server, "backend", backend).register(registry);
+            this.bytesOut = Counter.builder("edgegate.http.response.bytes").baseUnit("bytes")
+                    .description("Response body bytes written to clients, by server and backend")
+                    .tags("server", server, "backend", backend).register(registry);
             this.byCode = new CodeCounters(code -> Counter.builder("edgegate.http.requests")
                     .description("Requests by server, backend and status code")
                     .tags("server", server, "backend", backend, "code", code).register(registry));
@@ -128,6 +145,15 @@ public final class RequestMeters {
             totals.serverErrors += byCode.sum(500, 599);
             for (int i = 0; i < totals.buckets.length; i++) {
                 totals.buckets[i] += cumulative[i];
+            }
+        }
+
+        void bytes(long in, long out) {
+            if (in > 0) {
+                bytesIn.increment(in);
+            }
+            if (out > 0) {
+                bytesOut.increment(out);
             }
         }
 

@@ -48,6 +48,9 @@ final class Exchange {
     private int flags;
     /** Counted among the server's active requests until its answer or the client's departure. */
     private boolean active;
+    /** The access-log line of an answered request, logged once its response is written (or the client left). */
+    private AccessRecord pendingLine;
+    private boolean responseWritten;
 
     private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2, RequestTrace trace) {
         this.state = state;
@@ -93,21 +96,44 @@ final class Exchange {
     }
 
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */
-    static void refusedOnHead(ServerState state, HttpRequest head, Channel channel, boolean http2, int status) {
+    static void refusedOnHead(ServerState state, HttpRequest head, Channel channel, boolean http2, int status, long bodyBytes) {
         Exchange refused = new Exchange(state, RequestMeters.NO_BACKEND, head, channel, http2, RequestTrace.NONE);
         if (status >= 400 && status < 500) {
             refused.flags |= ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR.bit();
         }
         long nanos = System.nanoTime() - refused.startNanos;
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
+        state.meters().bytes(RequestMeters.NO_BACKEND, 0, bodyBytes);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(refused.record(status, nanos), channel.eventLoop());
+            state.accessLog().log(refused.record(status, nanos).written(bodyBytes, nanos, 0), channel.eventLoop());
         }
     }
 
     /** Completes on the connection's event loop with the response to write; never fails. */
     CompletableFuture<Response> response() {
         return response;
+    }
+
+    /**
+     * The response went out: {@code bytes} of its body, all of it when {@code whole} (else the client
+     * left or the body broke off). Its access-log line is written now, with the time to the last byte.
+     */
+    void written(long bytes, boolean whole) {
+        if (responseWritten) {
+            return;
+        }
+        responseWritten = true;
+        if (pendingLine != null) {
+            AccessRecord line = pendingLine;
+            pendingLine = null;
+            state.accessLog().log(line.written(bytes, System.nanoTime() - startNanos,
+                    whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit()), channel.eventLoop());
+        }
+        state.meters().bytes(backend, requestBytes(), bytes);
+    }
+
+    private long requestBytes() {
+        return Math.max(0, head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH, 0));
     }
 
     /** The client went away: let the pipeline's filters undo what they started. */
@@ -166,7 +192,7 @@ final class Exchange {
         trace.end(backend, status);
         state.meters().record(backend, status, nanos);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(record(status, nanos), channel.eventLoop());
+            pendingLine = record(status, nanos);
         }
         response.complete(answer);
     }
@@ -184,7 +210,7 @@ final class Exchange {
                 context != null ? context.get(RequestKeys.UPSTREAM) : "", context != null ? context.get(RequestKeys.UPSTREAM_STATUS) : 0,
                 flags | (context != null ? context.responseFlags() : 0), nanos,
                 headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
-                or(headers.get(HttpHeaderNames.REFERER)));
+                or(headers.get(HttpHeaderNames.REFERER)), 0, nanos);
     }
 
     private static String clientIp(Channel channel) {

@@ -102,14 +102,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         ServerState current = state.get();
         Optional<RequestChecks.Refusal> refusal = RequestChecks.check(request);
         if (refusal.isPresent()) {
-            Exchange.refusedOnHead(current, request, ctx.channel(), false, refusal.get().status().code());
+            Exchange.refusedOnHead(current, request, ctx.channel(), false, refusal.get().status().code(),
+                    PlainResponses.bodyLength(refusal.get().status(), refusal.get().reason()));
             refuse(refusal.get().status(), refusal.get().reason());
             return;
         }
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
                 bodyLength(request));
         if (outcome instanceof Admission.Refused refused) {
-            Exchange.refusedOnHead(current, request, ctx.channel(), false, refused.status().code());
+            Exchange.refusedOnHead(current, request, ctx.channel(), false, refused.status().code(),
+                    PlainResponses.bodyLength(refused.status(), refused.reason()));
             refuse(refused.status(), refused.reason());
             return;
         }
@@ -138,9 +140,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private void respond(Exchange started, HttpRequest request, Response response) {
         if (exchange != started || closed) {
             response.body().discard();
+            started.written(0, false);
             return;
         }
         if (response.tunnel() != null) {
+            // The tunnel's bytes are not the response's: the line is written as it opens.
+            started.written(0, true);
             Tunnel.open(ctx, response, started);
             return;
         }
@@ -148,6 +153,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
                 request.protocolVersion(), keepAlive);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, error) -> {
+            started.written(written.bytes().getAsLong(), error == null);
             if (error != null) {
                 log.debug("response to {} not completed: {}", ctx.channel().remoteAddress(), error.toString());
                 started.abort();

@@ -62,7 +62,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
     private void start(ChannelHandlerContext ctx, HttpRequest request) {
         java.util.Optional<RequestChecks.Refusal> refusal = RequestChecks.checkHttp2(request);
         if (refusal.isPresent()) {
-            Exchange.refusedOnHead(state.get(), request, ctx.channel().parent(), true, refusal.get().status().code());
+            Exchange.refusedOnHead(state.get(), request, ctx.channel().parent(), true, refusal.get().status().code(),
+                    PlainResponses.bodyLength(refusal.get().status(), refusal.get().reason()));
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refusal.get().status(), refusal.get().reason()))
                     .addListener(ChannelFutureListener.CLOSE);
             return;
@@ -74,7 +75,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
                 contentLength);
         if (outcome instanceof Admission.Refused refused) {
-            Exchange.refusedOnHead(current, request, ctx.channel().parent(), true, refused.status().code());
+            Exchange.refusedOnHead(current, request, ctx.channel().parent(), true, refused.status().code(),
+                    PlainResponses.bodyLength(refused.status(), refused.reason()));
             // Answered, then reset: the body that may still be coming is not wanted.
             ctx.writeAndFlush(PlainResponses.of(ctx.alloc(), refused.status(), refused.reason()))
                     .addListener(ChannelFutureListener.CLOSE);
@@ -91,10 +93,13 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive() || response.tunnel() != null) {
             // A reset stream, or an upgrade, which HTTP/2 does not have.
             response.body().discard();
+            exchange.written(0, false);
             ctx.close();
             return;
         }
-        ResponseWriter.http2(ctx.channel(), response, request.method()).whenComplete((ok, error) -> {
+        ResponseWriter.Pumped written = ResponseWriter.http2(ctx.channel(), response, request.method());
+        written.done().whenComplete((ok, error) -> {
+            exchange.written(written.bytes().getAsLong(), error == null);
             responseDone = true;
             if (error != null) {
                 log.debug("response on stream {} not completed: {}", ctx.channel(), error.toString());

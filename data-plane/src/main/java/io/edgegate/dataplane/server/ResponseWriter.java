@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /** Writes a response head and streams its body to the client, framed for the client's protocol. */
 final class ResponseWriter {
@@ -28,8 +29,20 @@ final class ResponseWriter {
     private ResponseWriter() {
     }
 
-    /** The result of writing: done, and whether the connection may carry another request. */
-    record Written(CompletableFuture<Void> done, boolean keepAlive) {
+    /** The result of writing: done, whether the connection may carry another request, and the body bytes written. */
+    record Written(CompletableFuture<Void> done, boolean keepAlive, LongSupplier bytes) {
+        static final LongSupplier NONE = () -> 0;
+
+        Written(Pumped pumped, boolean keepAlive) {
+            this(pumped.done(), keepAlive, pumped.bytes());
+        }
+    }
+
+    /** A body being written and how much of it has gone. */
+    record Pumped(CompletableFuture<Void> done, LongSupplier bytes) {
+        static Pumped whole(CompletableFuture<Void> done) {
+            return new Pumped(done, Written.NONE);
+        }
     }
 
     /**
@@ -53,10 +66,12 @@ final class ResponseWriter {
         if (!bodiless && response.body() instanceof ZeroCopyBody file && channel.pipeline().get(SslHandler.class) == null) {
             // Cleartext: the file goes from the page cache to the socket (sendfile), never through the heap.
             channel.write(head);
-            channel.write(file.takeRegion());
+            io.netty.channel.FileRegion region = file.takeRegion();
+            long size = region.count();
+            channel.write(region);
             CompletableFuture<Void> done = new CompletableFuture<>();
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
-            return new Written(done, keep);
+            return new Written(done, keep, () -> size);
         }
         return new Written(writeBody(channel, response, head, bodiless), keep);
     }
@@ -66,24 +81,30 @@ final class ResponseWriter {
      * to be empty goes out as one HEADERS frame that ends the stream (with its trailers after it,
      * if any), which is what gRPC's trailers-only answers must look like.
      */
-    static CompletableFuture<Void> http2(Channel stream, Response response, HttpMethod method) {
+    static Pumped http2(Channel stream, Response response, HttpMethod method) {
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
         if (isBodiless(head, method)) {
             response.body().discard();
-            return writeWhole(stream, head, EmptyHttpHeaders.INSTANCE);
+            return Pumped.whole(writeWhole(stream, head, EmptyHttpHeaders.INSTANCE));
         }
         if (response.body().contentLength() != 0) {
             return writeBody(stream, response, head, false);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        long[] bytes = new long[1];
         response.body().pull(new BodyReceiver() {
             @Override
             public void onChunk(ByteBuf chunk) {
                 // Said to be empty but is not: fall back to head, then body.
+                bytes[0] = chunk.readableBytes();
                 stream.write(head);
                 stream.write(new DefaultHttpContent(chunk));
-                BodyPump.start(response.body(), stream).done().whenComplete((ok, error) -> complete(done, error));
+                BodyPump pump = BodyPump.start(response.body(), stream);
+                pump.done().whenComplete((ok, error) -> {
+                    bytes[0] += pump.bytes();
+                    complete(done, error);
+                });
             }
 
             @Override
@@ -96,7 +117,7 @@ final class ResponseWriter {
                 done.completeExceptionally(cause);
             }
         });
-        return done;
+        return new Pumped(done, () -> bytes[0]);
     }
 
     private static CompletableFuture<Void> writeWhole(Channel stream, HttpResponse head, HttpHeaders trailers) {
@@ -114,21 +135,16 @@ final class ResponseWriter {
         }
     }
 
-    private static CompletableFuture<Void> writeBody(Channel channel, Response response, HttpResponse head, boolean bodiless) {
+    private static Pumped writeBody(Channel channel, Response response, HttpResponse head, boolean bodiless) {
         channel.write(head);
         if (bodiless) {
             response.body().discard();
             CompletableFuture<Void> done = new CompletableFuture<>();
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
-                if (f.isSuccess()) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(f.cause());
-                }
-            });
-            return done;
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
+            return Pumped.whole(done);
         }
-        return BodyPump.start(response.body(), channel).done();
+        BodyPump pump = BodyPump.start(response.body(), channel);
+        return new Pumped(pump.done(), pump::bytes);
     }
 
     private static boolean isBodiless(HttpResponse head, HttpMethod method) {

@@ -39,10 +39,12 @@ class AccessLogTest {
             int port = FreePorts.pick();
             node.apply(LocalNode.server("logged", port, "logged-proxy"), LocalNode.proxyPipeline("logged-proxy", "roundRobin", app.url()));
             long before = node.accessLog().written();
+            java.util.Map<String, Integer> bodySizes = new java.util.HashMap<>();
             for (int i = 0; i < 1_000; i++) {
-                int status = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders?page=" + i))
-                        .header("X-Request-Id", "req-" + i).header("User-Agent", "load/1.0").build()).statusCode();
-                assertThat(status).isEqualTo(200);
+                var answer = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders?page=" + i))
+                        .header("X-Request-Id", "req-" + i).header("User-Agent", "load/1.0").build());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                bodySizes.put("req-" + i, answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> node.accessLog().written() >= before + 1_000);
 
@@ -65,6 +67,9 @@ class AccessLogTest {
                 assertThat(line.get("userAgent").asText()).isEqualTo("load/1.0");
                 assertThat(line.get("node").asText()).isEqualTo("local");
                 assertThat(line.get("durationMs").asDouble()).isNotNegative();
+                // Logged once the body was written: its size, and the time to its last byte.
+                assertThat(line.get("responseBytes").asInt()).isEqualTo(bodySizes.get(line.get("requestId").asText())).isPositive();
+                assertThat(line.get("totalMs").asDouble()).isGreaterThanOrEqualTo(line.get("durationMs").asDouble());
                 ids.add(line.get("requestId").asText());
             }
             assertThat(ids).hasSize(1_000).contains("req-0", "req-999");
@@ -230,7 +235,7 @@ class AccessLogTest {
         loop.submit(() -> {
             accessLog.log(record(200, "/before"), loop);
             accessLog.log(new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", "/huge", "HTTP/1.1", 200,
-                    "", "", "", 0, 0, 1_000, 0, agent, ""), loop);
+                    "", "", "", 0, 0, 1_000, 0, agent, "", 0, 1_000), loop);
             accessLog.log(record(200, "/after"), loop);
         }).sync();
         await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.written() == 3);
@@ -302,12 +307,12 @@ class AccessLogTest {
     @Test
     void combinedIsNginxsFormat() {
         String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
-                404, "", "", "", 0, 0, 0, 0, "curl/8 \"x\"", ""));
-        assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 - \"-\" \"curl/8 \\\"x\\\"\"");
+                404, "", "", "", 0, 0, 0, 0, "curl/8 \"x\"", "", 27, 0));
+        assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 27 \"-\" \"curl/8 \\\"x\\\"\"");
     }
 
     private static AccessRecord record(int status, String path) {
         return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
-                "", "", "", 0, 0, 1_000, 0, "", "");
+                "", "", "", 0, 0, 1_000, 0, "", "", 0, 1_000);
     }
 }

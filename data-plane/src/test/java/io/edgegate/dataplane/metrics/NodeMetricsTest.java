@@ -204,6 +204,26 @@ class NodeMetricsTest {
     }
 
     @Test
+    void bodyBytesInAndOutAreCountedByServerAndBackend() throws Exception {
+        try (EchoBackend app = EchoBackend.start("app")) {
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("sized", port, "sized-pool"), LocalNode.proxyPipeline("sized-pool", "roundRobin", app.url()));
+            long received = 0;
+            for (int i = 0; i < 10; i++) {
+                var answer = node.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/s" + i))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("12345")).build());
+                assertThat(answer.statusCode()).isEqualTo(200);
+                received += answer.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+            long expected = received;
+            Map<String, String> route = Map.of("server", "sized", "backend", "sized-pool");
+            await().atMost(Duration.ofSeconds(5)).until(() -> value(node.scrape(), "edgegate_http_response_bytes_total", route)
+                    .orElse(-1) == expected);
+            assertThat(value(node.scrape(), "edgegate_http_request_bytes_total", route)).hasValue(50.0);
+        }
+    }
+
+    @Test
     void aV1CircuitBreakersCircuitsAreGaugedAsPoolsAre() throws Exception {
         int port = FreePorts.pick();
         String down = "http://127.0.0.1:" + FreePorts.pick();
