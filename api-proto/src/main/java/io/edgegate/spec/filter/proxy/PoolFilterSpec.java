@@ -34,12 +34,7 @@ public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean mat
     }
 
     static PoolFilterSpec decode(SpecObject o) {
-        Map<String, StringMatcherSpec> headers = new LinkedHashMap<>();
-        o.object("headers").ifPresent(h -> {
-            for (String key : h.keys()) {
-                headers.put(key, StringMatcherSpec.decode(h.field(key).asObject()));
-            }
-        });
+        Map<String, StringMatcherSpec> headers = headers(o);
         boolean matchAll = o.bool("matchAllHeaders", false);
         List<UrlMatchSpec> urls = o.list("urls", n -> {
             SpecObject u = n.asObject();
@@ -70,12 +65,7 @@ public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean mat
      * the full method name, which is the request's path) and a share, as Easegress's gRPC matcher.
      */
     static PoolFilterSpec decodeGrpc(SpecObject o) {
-        Map<String, StringMatcherSpec> headers = new LinkedHashMap<>();
-        o.object("headers").ifPresent(h -> {
-            for (String key : h.keys()) {
-                headers.put(key, StringMatcherSpec.decode(h.field(key).asObject()));
-            }
-        });
+        Map<String, StringMatcherSpec> headers = headers(o);
         boolean matchAll = o.bool("matchAllHeaders", false);
         List<UrlMatchSpec> methods = o.list("methods", n -> new UrlMatchSpec(List.of(), StringMatcherSpec.decode(n.asObject())));
         Optional<Share> share = Optional.empty();
@@ -88,6 +78,16 @@ public record PoolFilterSpec(Map<String, StringMatcherSpec> headers, boolean mat
         }
         o.finish();
         return new PoolFilterSpec(headers, matchAll, methods, share);
+    }
+
+    private static Map<String, StringMatcherSpec> headers(SpecObject o) {
+        Map<String, StringMatcherSpec> headers = new LinkedHashMap<>();
+        o.object("headers").ifPresent(h -> {
+            for (String key : h.keys()) {
+                headers.put(key, StringMatcherSpec.decode(h.field(key).asObject()));
+            }
+        });
+        return headers;
     }
 
     private static Optional<Share> share(SpecObject o, String policyName, int permil, String key) {
