@@ -2,6 +2,7 @@ package io.edgegate.controlplane;
 
 import static io.edgegate.controlplane.RunningControlPlane.documents;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ObjectKey;
@@ -43,6 +44,41 @@ class ManagedEtcdTest {
             var stored = withStub(port, stub -> stub.get(GetRequest.newBuilder()
                     .setKey(ObjectKey.newBuilder().setKind("Pipeline").setName("kept")).build()));
             assertThat(stored.getObject().getJson()).contains("\"name\":\"kept\"");
+        }
+    }
+
+    @Test
+    void anObjectOverEtcdsDefaultRequestLimitIsStoredByTheManagedEtcdAndRefusedByNameElsewhere(@TempDir Path dataDir) throws Exception {
+        // A 2 MB CustomData record: over etcd's default 1.5 MiB per request, under the managed etcd's 10 MiB.
+        String big = "name: big\nkind: CustomData\nrecords:\n- name: blob\n  value: " + "x".repeat(2 * 1024 * 1024) + "\n";
+        int port = FreePorts.pick();
+        ControlPlaneConfig managed = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
+                dataDir, "etcd", Duration.ofSeconds(5),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+        try (ControlPlane controlPlane = ControlPlane.start(managed)) {
+            controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+            withStub(port, stub -> stub.apply(documents(big)));
+            var stored = withStub(port, stub -> stub.get(GetRequest.newBuilder()
+                    .setKey(ObjectKey.newBuilder().setKind("CustomData").setName("big")).build()));
+            assertThat(stored.getObject().getJson().length()).isGreaterThan(2 * 1024 * 1024);
+        }
+
+        try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
+            int other = FreePorts.pick();
+            ControlPlaneConfig external = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", other), List.of(etcd.endpoint()),
+                    dataDir.resolve("external"), "etcd", Duration.ofSeconds(5),
+                    io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+            try (ControlPlane controlPlane = ControlPlane.start(external)) {
+                controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> withStub(other, stub -> stub.apply(documents(big))))
+                        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+                            assertThat(e.getStatus().getDescription()).contains("refused the change as too large")
+                                    .contains("--max-request-bytes").doesNotContain("unreachable").endsWith("nothing was changed");
+                        });
+                // Smaller objects still go in.
+                withStub(other, stub -> stub.apply(documents(TestObjects.pipeline("small"))));
+            }
         }
     }
 

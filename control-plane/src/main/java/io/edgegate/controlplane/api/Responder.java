@@ -39,6 +39,9 @@ public final class Responder {
         if (cause instanceof ApiException api) {
             return api.status();
         }
+        if (cause instanceof io.edgegate.controlplane.store.StoreRefusedException refused) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(refused.getMessage() + "; nothing was changed");
+        }
         if (cause instanceof StoreUnavailableException unavailable) {
             return Status.UNAVAILABLE.withDescription(unavailable.getMessage() + "; nothing was changed");
         }

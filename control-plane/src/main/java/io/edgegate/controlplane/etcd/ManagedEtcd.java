@@ -110,6 +110,7 @@ public final class ManagedEtcd implements AutoCloseable {
                 "--listen-peer-urls", peer,
                 "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "edgegate=" + peer,
+                "--max-request-bytes", Integer.toString(io.edgegate.controlplane.store.ManagedEtcdLimits.MAX_REQUEST_BYTES),
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
                 "--logger", "zap",

@@ -103,6 +103,8 @@ public final class EtcdStore implements Store {
                 .retryDelay(100)
                 .retryMaxDelay(300)
                 .retryMaxDuration(Duration.ofSeconds(1))
+                // A whole config is read in one range: allow far more than gRPC's default 4 MiB.
+                .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
     }
 
@@ -299,10 +301,21 @@ public final class EtcdStore implements Store {
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(unavailable(error)));
     }
 
-    private StoreUnavailableException unavailable(Throwable error) {
+    /** Bytes of a request etcd takes by default (its --max-request-bytes). */
+    static final long ETCD_DEFAULT_MAX_REQUEST_BYTES = 1_572_864;
+
+    private RuntimeException unavailable(Throwable error) {
         Throwable cause = Causes.unwrap(error);
-        if (cause instanceof StoreUnavailableException already) {
-            return already;
+        if (cause instanceof StoreUnavailableException || cause instanceof StoreRefusedException) {
+            return (RuntimeException) cause;
+        }
+        String message = String.valueOf(cause.getMessage());
+        if (message.contains("request is too large") || message.contains("grpc: received message larger than max")) {
+            // etcd answered (its own check, or its gRPC server's at --max-request-bytes + 512 KiB): not a lost connection.
+            return new StoreRefusedException(describe() + " refused the change as too large: etcd takes at most its "
+                    + "--max-request-bytes in one request (" + ETCD_DEFAULT_MAX_REQUEST_BYTES + " bytes unless set; the etcd "
+                    + "deploy/local-cluster.sh and --etcd-data-dir start takes " + ManagedEtcdLimits.MAX_REQUEST_BYTES
+                    + "); split the objects into several applies, or raise that limit", cause);
         }
         String why = cause instanceof TimeoutException
                 ? "did not answer within " + requestTimeout.toMillis() + " ms"
