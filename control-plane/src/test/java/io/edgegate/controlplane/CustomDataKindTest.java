@@ -84,6 +84,17 @@ class CustomDataKindTest {
     }
 
     @Test
+    void recordsStoredBeforeTheKindWithoutAnIdAreKept() throws Exception {
+        cp.objects().apply(documents("name: early\nkind: CustomData\nrecords:\n- {field1: a}\n- {field1: b}\n"));
+        cp.objects().apply(documents("name: early\nkind: CustomDataKind\n", "name: early\nkind: CustomData\nlist:\n- {name: c, field1: c}\n"));
+        String stored = cp.objects().get(GetRequest.newBuilder().setKey(ObjectKey.newBuilder().setKind("cd").setName("early")).build())
+                .getObject().getJson();
+        List<String> values = new ArrayList<>();
+        json.readTree(stored).get("records").forEach(r -> values.add(r.get("field1").asText()));
+        assertThat(values).containsExactly("a", "b", "c");
+    }
+
+    @Test
     void theBatchFormNeedsItsKind() {
         assertThatThrownBy(() -> cp.objects().apply(documents("name: nokind\nkind: CustomData\nlist:\n- {name: a}\n")))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

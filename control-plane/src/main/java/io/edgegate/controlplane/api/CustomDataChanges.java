@@ -56,7 +56,12 @@ final class CustomDataChanges {
         if (existing.isPresent()) {
             CustomDataSpec stored = (CustomDataSpec) decodeStored(existing.get()).spec();
             if (!batch.rebuild()) {
-                stored.records().forEach(r -> byId.put(r.getOrDefault(k.idField(), ""), r));
+                List<Map<String, String>> records = stored.records();
+                for (int i = 0; i < records.size(); i++) {
+                    // A record stored without the id field (written before the kind) keeps its place, under no id.
+                    String id = records.get(i).get(k.idField());
+                    byId.put(id == null || id.isEmpty() ? "\u0000" + i : id, records.get(i));
+                }
             }
             if (secretFields.isEmpty()) {
                 secretFields = stored.secretFields();

@@ -38,6 +38,8 @@ final class OidcAdaptorFilter implements Filter {
     static final String USER_INFO = "X-User-Info";
     static final String ORIGIN_URL = "X-Origin-Request-URL";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Set only by this filter: removed from whatever a client sends. */
+    private static final List<String> IDENTITY_HEADERS = List.of(ID_TOKEN, USER_INFO, ORIGIN_URL);
 
     private final OidcAdaptorSpec spec;
     private final SmallCall calls;
@@ -56,7 +58,7 @@ final class OidcAdaptorFilter implements Filter {
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         HttpHeaders headers = context.request().headers();
-        List.of(ID_TOKEN, USER_INFO, ORIGIN_URL).forEach(headers::remove);
+        IDENTITY_HEADERS.forEach(headers::remove);
         if (signedIn(headers)) {
             return CompletableFuture.completedFuture(SUCCESS);
         }
@@ -69,10 +71,9 @@ final class OidcAdaptorFilter implements Filter {
             if (error != null) {
                 return fail(context, HttpResponseStatus.BAD_GATEWAY, "cannot read the OIDC provider's discovery document");
             }
-            String[] nonce = new String[1];
-            String state = states.issue(origin, nonce);
+            SignInState.Issued signIn = states.issue(origin);
             String location = found.authorizationEndpoint() + (found.authorizationEndpoint().getRawQuery() == null ? "?" : "&")
-                    + "client_id=" + form(spec.clientId()) + "&state=" + form(state) + "&nonce=" + nonce[0]
+                    + "client_id=" + form(spec.clientId()) + "&state=" + form(signIn.state()) + "&nonce=" + signIn.nonce()
                     + "&response_type=code&scope=" + form(found.scope()) + "&redirect_uri=" + form(spec.redirectUri());
             FullHttpResponse redirect = new DefaultFullHttpResponse(context.request().protocolVersion(), HttpResponseStatus.FOUND);
             redirect.headers().set(HttpHeaderNames.LOCATION, location).setInt(HttpHeaderNames.CONTENT_LENGTH, 0);

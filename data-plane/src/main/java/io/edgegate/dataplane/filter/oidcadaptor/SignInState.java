@@ -24,6 +24,10 @@ final class SignInState {
     record Contents(String nonce, String originUrl) {
     }
 
+    /** A new sign-in: the state to send the provider and the nonce it holds. */
+    record Issued(String state, String nonce) {
+    }
+
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final Base64.Encoder ENCODE = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODE = Base64.getUrlDecoder();
@@ -39,15 +43,14 @@ final class SignInState {
         this.random = random;
     }
 
-    /** A new state for a sign-in that started at {@code originUrl}, and its nonce. */
-    String issue(String originUrl, String[] nonceOut) {
+    /** A new state for a sign-in that started at {@code originUrl}. */
+    Issued issue(String originUrl) {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         String nonceHex = HexFormat.of().formatHex(nonce);
-        nonceOut[0] = nonceHex;
         long expires = clock.millis() / 1000 + LIFETIME.toSeconds();
         String payload = ENCODE.encodeToString((expires + "|" + nonceHex + "|" + originUrl).getBytes(StandardCharsets.UTF_8));
-        return payload + "." + ENCODE.encodeToString(mac(payload));
+        return new Issued(payload + "." + ENCODE.encodeToString(mac(payload)), nonceHex);
     }
 
     /** What {@code state} carried, when it is one of ours and has not expired. */
