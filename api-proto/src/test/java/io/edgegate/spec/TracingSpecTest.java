@@ -62,6 +62,15 @@ class TracingSpecTest {
     }
 
     @Test
+    void otlpOverGrpcTakesGosHostPortForm() throws SpecException {
+        assertThat(server("serviceName: g\nexporter: {otlp: {protocol: grpc, endpoint: 'c:4317', insecure: true}}\n").tracing()
+                .orElseThrow().exporters()).containsExactly(new TracingSpec.OtlpGrpc(URI.create("http://c:4317"), false));
+        assertThat(server("serviceName: g\nexporter: {otlp: {protocol: grpc, endpoint: 'c', compression: gzip}}\n").tracing()
+                .orElseThrow().exporters()).as("TLS unless insecure; the collector's gRPC port by default")
+                .containsExactly(new TracingSpec.OtlpGrpc(URI.create("https://c:4317"), true));
+    }
+
+    @Test
     void zipkinAsEasegressV1AndV2WriteIt() throws SpecException {
         TracingSpec v1 = server("""
                 serviceName: g
@@ -91,8 +100,8 @@ class TracingSpecTest {
         assertThatThrownBy(() -> server("serviceName: g\nexporter: {}\n")).hasMessageContaining("exporter cannot be empty");
         assertThatThrownBy(() -> server("exporter: {otlp: {protocol: http, endpoint: 'c:4318'}}\n"))
                 .hasMessageContaining("tracing.serviceName");
-        assertThatThrownBy(() -> server("serviceName: g\nexporter: {otlp: {protocol: grpc, endpoint: 'c:4317'}}\n"))
-                .hasMessageContaining("tracing.exporter.otlp.protocol: OTLP over gRPC is not exported by EdgeGate yet; use protocol: http");
+        assertThatThrownBy(() -> server("serviceName: g\nexporter: {otlp: {protocol: quic, endpoint: 'c:4317'}}\n"))
+                .hasMessageContaining("tracing.exporter.otlp.protocol: must be http or grpc");
         assertThatThrownBy(() -> server("serviceName: g\nexporter: {jaeger: {mode: collector, endpoint: 'http://j:14268/api/traces'}}\n"))
                 .hasMessageContaining("tracing.exporter.jaeger: Jaeger's own protocols are not exported")
                 .hasMessageContaining("take OTLP on port 4318");

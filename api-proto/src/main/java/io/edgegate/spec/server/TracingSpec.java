@@ -13,7 +13,7 @@ import java.util.Optional;
  * Easegress's HTTPServer {@code tracing} block: the requests of this server are traced under
  * {@code serviceName} (with {@code attributes}, or the older {@code tags}), sampled at
  * {@code sampleRate} (a client's sampled or unsampled trace is followed, OpenTelemetry's
- * parent-based sampling), and sent to every exporter given: OTLP/HTTP and Zipkin's v2 JSON.
+ * parent-based sampling), and sent to every exporter given: OTLP over HTTP or gRPC, and Zipkin's v2 JSON.
  * {@code headerFormat} is the propagation format read from clients and sent upstream: W3C
  * {@code trace-context} or B3 (single header).
  *
@@ -29,12 +29,16 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
     public enum HeaderFormat { TRACE_CONTEXT, B3 }
 
     /** Where spans go; each exporter gets a batch processor of its own, as in Easegress. */
-    public sealed interface Exporter permits OtlpHttp, Zipkin {
+    public sealed interface Exporter permits OtlpHttp, OtlpGrpc, Zipkin {
         URI endpoint();
     }
 
     /** OTLP over HTTP (protobuf), gzip-compressed or not. */
     public record OtlpHttp(URI endpoint, boolean gzip) implements Exporter {
+    }
+
+    /** OTLP over gRPC: {@code http://host:port} (plaintext, Easegress's {@code insecure}) or {@code https://host:port}. */
+    public record OtlpGrpc(URI endpoint, boolean gzip) implements Exporter {
     }
 
     /** Zipkin's v2 JSON API, e.g. {@code http://zipkin:9411/api/v2/spans}. */
@@ -125,10 +129,7 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
 
     private static Optional<Exporter> otlp(SpecObject otlp) {
         String protocol = otlp.requiredString("protocol");
-        if (protocol.equals("grpc")) {
-            otlp.error("protocol", "OTLP over gRPC is not exported by EdgeGate yet; use protocol: http "
-                    + "(a collector's OTLP/HTTP port, 4318)");
-        } else if (!protocol.equals("http") && !protocol.isEmpty()) {
+        if (!protocol.equals("http") && !protocol.equals("grpc") && !protocol.isEmpty()) {
             otlp.error("protocol", "must be http or grpc");
         }
         boolean insecure = otlp.bool("insecure", false);
@@ -144,7 +145,8 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
         Optional<Exporter> exporter = Optional.empty();
         if (!given.isBlank()) {
             try {
-                exporter = Optional.of(new OtlpHttp(otlpUrl(given, insecure), gzip));
+                exporter = Optional.of(protocol.equals("grpc") ? new OtlpGrpc(grpcTarget(given, insecure), gzip)
+                        : new OtlpHttp(otlpUrl(given, insecure), gzip));
             } catch (IllegalArgumentException e) {
                 otlp.error("endpoint", "'" + given + "' is not host:port or an http(s) URL");
             }
@@ -186,6 +188,17 @@ public record TracingSpec(String serviceName, Map<String, String> attributes, do
             throw new IllegalArgumentException("no host");
         }
         return uri;
+    }
+
+    /** Go's OTLP/gRPC exporter takes {@code host:port} (TLS unless insecure); a URL's scheme says it instead. */
+    static URI grpcTarget(String endpoint, boolean insecure) {
+        URI uri = endpoint.startsWith("http://") || endpoint.startsWith("https://") ? URI.create(endpoint)
+                : URI.create((insecure ? "http://" : "https://") + endpoint);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("no host");
+        }
+        return uri.getPort() < 0 ? URI.create(uri.getScheme() + "://" + uri.getHost() + ":4317") : URI.create(uri.getScheme() + "://"
+                + uri.getHost() + ":" + uri.getPort());
     }
 
     private static SpanLimits spanLimits(SpecObject o) {

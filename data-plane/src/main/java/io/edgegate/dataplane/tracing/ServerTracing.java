@@ -67,6 +67,9 @@ final class ServerTracing {
                     .setTimeout(timeout)
                     .build();
         }
+        if (exporter instanceof TracingSpec.OtlpGrpc grpc) {
+            return new OtlpGrpcExporter(grpc.endpoint(), grpc.gzip(), timeout);
+        }
         return new ZipkinSpanExporter(exporter.endpoint(), timeout);
     }
 
