@@ -22,11 +22,30 @@ import java.util.TreeSet;
  * default 200–399), each of {@code match.headers} holds (its first value equal to, or for
  * {@code type: regexp} found by, {@code value}) and, if given, {@code match.body} is found in the
  * body. {@code port} probes that port of each server's host instead of the server's own.
+ *
+ * <p>A WebSocketProxy pool's check is Easegress's: the HTTP probe's fields in an {@code http}
+ * block, and a {@code ws} block whose probe is a WebSocket handshake ({@code port}, {@code uri},
+ * {@code headers}) that passes when its answer's status is in {@code match.statusCodes} (101 by
+ * default) and {@code match.headers} hold; both must pass when both are given.
  */
 public record HealthCheckSpec(Duration interval, Duration timeout, int fails, int passes, Optional<String> uri,
                               List<StatusRange> statusCodes, Optional<BodyMatch> body, int port, String method,
                               Map<String, String> headers, String requestBody, Optional<Credentials> basicAuth,
-                              List<HeaderMatch> headerMatches) {
+                              List<HeaderMatch> headerMatches, Optional<WebSocketProbe> webSocket) {
+
+    /** Easegress's {@code ws} probe: a handshake to {@code uri} on {@code port} (0: the server's), answered as {@code statusCodes} and {@code headerMatches} say. */
+    public record WebSocketProbe(int port, String uri, Map<String, String> headers, List<StatusRange> statusCodes,
+                                 List<HeaderMatch> headerMatches) {
+        public WebSocketProbe {
+            headers = Map.copyOf(headers);
+            statusCodes = List.copyOf(statusCodes);
+            headerMatches = List.copyOf(headerMatches);
+        }
+
+        public boolean statusPasses(int status) {
+            return statusCodes.stream().anyMatch(r -> r.contains(status));
+        }
+    }
 
     /** HTTP methods a probe may use (Go's net/http names). */
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE");
@@ -76,10 +95,102 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
     }
 
     static HealthCheckSpec decode(SpecObject o) {
+        return decode(o, o, Optional.empty());
+    }
+
+    /** A WebSocketProxy pool's: Easegress's {@code http} and {@code ws} blocks (or our flat HTTP fields). */
+    static HealthCheckSpec decodeWebSocket(SpecObject o) {
+        Optional<WebSocketProbe> ws = o.object("ws").map(HealthCheckSpec::webSocketProbe);
+        return o.object("http").map(http -> decode(o, http, ws)).orElseGet(() -> decode(o, o, ws));
+    }
+
+    private static WebSocketProbe webSocketProbe(SpecObject ws) {
+        int port = ws.integer("port", 0, 0, 65_535);
+        String uri = ws.string("uri", "/");
+        if (!uri.startsWith("/")) {
+            ws.error("uri", "'" + uri + "' must be a path starting with /");
+        }
+        Map<String, String> headers = headers(ws);
+        List<StatusRange> codes = List.of(new StatusRange(101, 101));
+        List<HeaderMatch> headerMatches = List.of();
+        SpecObject match = ws.object("match").orElse(null);
+        if (match != null) {
+            List<StatusRange> given = statusRanges(match);
+            codes = given.isEmpty() ? codes : given;
+            headerMatches = headerMatches(match);
+            match.finish();
+        }
+        ws.finish();
+        return new WebSocketProbe(port, uri, headers, codes, headerMatches);
+    }
+
+    /** Interval, timeout and thresholds from {@code o}; the HTTP probe's fields from {@code http} ({@code o} itself, or its block). */
+    private static HealthCheckSpec decode(SpecObject o, SpecObject http, Optional<WebSocketProbe> webSocket) {
         Duration interval = o.duration("interval", Duration.ofSeconds(5));
         Duration timeout = o.duration("timeout", Duration.ofSeconds(3));
         int fails = o.integer("fails", 1, 1, 100);
         int passes = o.integer("passes", 1, 1, 100);
+        HealthCheckSpec probe = httpFields(http);
+        if (http != o) {
+            http.finish();
+            if (probe.uri().isEmpty()) {
+                // An http block asks for an HTTP probe, to the server's own URL when it names no uri.
+                probe = probe.withUri("/");
+            }
+        }
+        if (interval.compareTo(Duration.ofMillis(100)) < 0) {
+            o.error("interval", "must be at least 100ms");
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            o.error("timeout", "must be positive");
+        }
+        o.finish();
+        return new HealthCheckSpec(interval, timeout, fails, passes, probe.uri, probe.statusCodes, probe.body, probe.port, probe.method,
+                probe.headers, probe.requestBody, probe.basicAuth, probe.headerMatches, webSocket);
+    }
+
+    private HealthCheckSpec withUri(String path) {
+        return new HealthCheckSpec(interval, timeout, fails, passes, Optional.of(path), statusCodes, body, port, method, headers,
+                requestBody, basicAuth, headerMatches, webSocket);
+    }
+
+    private static Map<String, String> headers(SpecObject o) {
+        Map<String, String> headers = o.stringMap("headers");
+        headers.forEach((header, value) -> {
+            // Checked here: a probe that cannot be built would stop the checks of the pool at run time.
+            if (!HttpTokens.isHeaderName(header)) {
+                o.error("headers", "'" + header + "' is not a header name");
+            } else if (!HttpTokens.isHeaderValue(value)) {
+                o.error("headers." + header, "a header value may not hold control characters (CR, LF…)");
+            }
+        });
+        return headers;
+    }
+
+    private static List<StatusRange> statusRanges(SpecObject match) {
+        return match.list("statusCodes", n -> {
+            List<Integer> pair = n.asList(p -> p.asInt(100, 599));
+            if (pair.size() != 2 || pair.get(0) > pair.get(1)) {
+                n.error("expected a range [from, to], e.g. [200, 299]");
+                return new StatusRange(200, 399);
+            }
+            return new StatusRange(pair.get(0), pair.get(1));
+        });
+    }
+
+    private static List<HeaderMatch> headerMatches(SpecObject match) {
+        return match.list("headers", n -> {
+            SpecObject h = n.asObject();
+            String name = h.requiredString("name");
+            String value = h.string("value", "");
+            boolean regexp = isRegexp(h, "header", "exact", value);
+            h.finish();
+            return new HeaderMatch(name, value, regexp);
+        });
+    }
+
+    /** The HTTP probe's fields (interval and the rest are filled by the caller). */
+    private static HealthCheckSpec httpFields(SpecObject o) {
         Optional<String> uri = o.optionalString("uri").or(() -> o.optionalString("path")).filter(u -> !u.isEmpty());
         uri.ifPresent(u -> {
             if (!u.startsWith("/")) {
@@ -91,15 +202,7 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
         if (!METHODS.contains(method)) {
             o.error("method", "'" + method + "' is not an HTTP method (expected one of " + String.join(", ", new TreeSet<>(METHODS)) + ")");
         }
-        Map<String, String> headers = o.stringMap("headers");
-        headers.forEach((header, value) -> {
-            // Checked here: a probe that cannot be built would stop the checks of the pool at run time.
-            if (!HttpTokens.isHeaderName(header)) {
-                o.error("headers", "'" + header + "' is not a header name");
-            } else if (!HttpTokens.isHeaderValue(value)) {
-                o.error("headers." + header, "a header value may not hold control characters (CR, LF…)");
-            }
-        });
+        Map<String, String> headers = headers(o);
         String requestBody = o.string("body", "");
         String username = o.string("username", "");
         String password = o.string("password", "");
@@ -117,23 +220,9 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
         List<HeaderMatch> headerMatches = List.of();
         SpecObject match = o.object("match").orElse(null);
         if (match != null) {
-            List<StatusRange> given = match.list("statusCodes", n -> {
-                List<Integer> pair = n.asList(p -> p.asInt(100, 599));
-                if (pair.size() != 2 || pair.get(0) > pair.get(1)) {
-                    n.error("expected a range [from, to], e.g. [200, 299]");
-                    return new StatusRange(200, 399);
-                }
-                return new StatusRange(pair.get(0), pair.get(1));
-            });
+            List<StatusRange> given = statusRanges(match);
             codes = given.isEmpty() ? codes : given;
-            headerMatches = match.list("headers", n -> {
-                SpecObject h = n.asObject();
-                String name = h.requiredString("name");
-                String value = h.string("value", "");
-                boolean regexp = isRegexp(h, "header", "exact", value);
-                h.finish();
-                return new HeaderMatch(name, value, regexp);
-            });
+            headerMatches = headerMatches(match);
             body = match.object("body").map(b -> {
                 String value = b.requiredString("value");
                 boolean regexp = isRegexp(b, "body", "contains", value);
@@ -142,14 +231,7 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
             });
             match.finish();
         }
-        if (interval.compareTo(Duration.ofMillis(100)) < 0) {
-            o.error("interval", "must be at least 100ms");
-        }
-        if (timeout.isZero() || timeout.isNegative()) {
-            o.error("timeout", "must be positive");
-        }
-        o.finish();
-        return new HealthCheckSpec(interval, timeout, fails, passes, uri, codes, body, port, method, headers, requestBody, basicAuth,
-                headerMatches);
+        return new HealthCheckSpec(Duration.ZERO, Duration.ZERO, 1, 1, uri, codes, body, port, method, headers, requestBody, basicAuth,
+                headerMatches, Optional.empty());
     }
 }

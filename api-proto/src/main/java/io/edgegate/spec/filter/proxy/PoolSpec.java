@@ -102,7 +102,8 @@ public record PoolSpec(
         PoolResilience resilience = PoolResilience.decode(o);
         Optional<OutlierDetectionSpec> outlierDetection = o.object("outlierDetection").map(OutlierDetectionSpec::decode);
         Optional<String> spanName = o.optionalString("spanName");
-        Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode).or(loadBalance::healthCheck);
+        Optional<HealthCheckSpec> healthCheck = o.object("healthCheck")
+                .map(webSocket ? HealthCheckSpec::decodeWebSocket : HealthCheckSpec::decode).or(loadBalance::healthCheck);
         if (timeout.isPresent() && (timeout.get().isZero() || timeout.get().isNegative())) {
             o.error("timeout", "must be positive (how long to wait for the server's answer, e.g. 2s)");
         }

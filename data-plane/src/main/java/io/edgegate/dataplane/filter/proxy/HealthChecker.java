@@ -46,6 +46,8 @@ final class HealthChecker implements AutoCloseable {
     private final Pattern bodyPattern;
     /** Per {@code match.headers} entry: its pattern, or null for an exact match. */
     private final List<Pattern> headerPatterns;
+    /** The same for the WebSocket probe's {@code match.headers}. */
+    private final List<Pattern> webSocketHeaderPatterns;
     private final byte[] requestBody;
     private final String authorization;
     /** 1: out of the rotation. */
@@ -64,7 +66,8 @@ final class HealthChecker implements AutoCloseable {
         this.client = client;
         this.loop = loop;
         this.bodyPattern = spec.body().filter(HealthCheckSpec.BodyMatch::regexp).map(b -> Pattern.compile(b.value())).orElse(null);
-        this.headerPatterns = spec.headerMatches().stream().map(m -> m.regexp() ? Pattern.compile(m.value()) : null).toList();
+        this.headerPatterns = patterns(spec.headerMatches());
+        this.webSocketHeaderPatterns = spec.webSocket().map(ws -> patterns(ws.headerMatches())).orElse(List.of());
         this.requestBody = spec.requestBody().getBytes(StandardCharsets.UTF_8);
         this.authorization = spec.basicAuth().map(c -> "Basic " + Base64.getEncoder()
                 .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))).orElse(null);
@@ -72,6 +75,10 @@ final class HealthChecker implements AutoCloseable {
         this.failsInRow = new int[servers.size()];
         this.passesInRow = new int[servers.size()];
         this.probing = new boolean[servers.size()];
+    }
+
+    private static List<Pattern> patterns(List<HealthCheckSpec.HeaderMatch> matches) {
+        return matches.stream().map(m -> m.regexp() ? Pattern.compile(m.value()) : null).toList();
     }
 
     void start() {
@@ -104,7 +111,18 @@ final class HealthChecker implements AutoCloseable {
     private CompletableFuture<Boolean> probe(Upstream server) {
         UpstreamAddress address = spec.port() > 0
                 ? new UpstreamAddress(server.address().host(), spec.port(), server.address().tls()) : server.address();
-        CompletableFuture<Boolean> verdict = spec.http() ? httpProbe(server, address) : client.probeConnect(loop, address);
+        CompletableFuture<Boolean> verdict;
+        if (spec.webSocket().isEmpty()) {
+            verdict = spec.http() ? httpProbe(server, address) : client.probeConnect(loop, address);
+        } else {
+            // Easegress's WebSocket check: its HTTP probe first when it has one, then the handshake.
+            CompletableFuture<Boolean> both = new CompletableFuture<>();
+            CompletableFuture<Boolean> first = spec.http() ? httpProbe(server, address) : CompletableFuture.completedFuture(true);
+            first.thenCompose(ok -> ok && !both.isDone() ? webSocketProbe(server, spec.webSocket().get(), both)
+                    : CompletableFuture.completedFuture(false))
+                    .whenComplete((ok, error) -> both.complete(error == null && ok));
+            verdict = both;
+        }
         var timer = loop.schedule(() -> verdict.complete(false), spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
         verdict.whenComplete((ok, error) -> timer.cancel(false));
         return verdict;
@@ -145,17 +163,51 @@ final class HealthChecker implements AutoCloseable {
         return verdict;
     }
 
+    /** A WebSocket handshake that passes on the expected status (101) and headers; the connection is closed at once. */
+    private CompletableFuture<Boolean> webSocketProbe(Upstream server, HealthCheckSpec.WebSocketProbe ws, CompletableFuture<Boolean> ended) {
+        UpstreamAddress address = ws.port() > 0
+                ? new UpstreamAddress(server.address().host(), ws.port(), server.address().tls()) : server.address();
+        byte[] key = new byte[16];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(key);
+        HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, ws.uri());
+        head.headers().set(HttpHeaderNames.HOST, ws.port() > 0 ? hostPort(address) : server.authority())
+                .set(HttpHeaderNames.USER_AGENT, "EdgeGate-HealthCheck")
+                .set(HttpHeaderNames.UPGRADE, "websocket")
+                .set(HttpHeaderNames.CONNECTION, "Upgrade")
+                .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13")
+                .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, Base64.getEncoder().encodeToString(key));
+        ws.headers().forEach(head.headers()::set);
+        var sent = client.send(loop, address, head, BodyStream.EMPTY);
+        // A probe that times out ends its exchange, which closes the connection it was using.
+        ended.whenComplete((ok, error) -> sent.completeExceptionally(new IllegalStateException("health probe ended")));
+        return sent.handle((response, error) -> {
+            if (error != null) {
+                return false;
+            }
+            if (response.upgraded() != null) {
+                response.upgraded().close();
+            }
+            response.body().discard();
+            return ws.statusPasses(response.head().status().code())
+                    && headersMatch(ws.headerMatches(), webSocketHeaderPatterns, response.head().headers());
+        });
+    }
+
     private static String hostPort(UpstreamAddress address) {
         return (address.host().indexOf(':') >= 0 ? "[" + address.host() + "]" : address.host()) + ":" + address.port();
     }
 
-    /** Each expected header's first value (empty when absent, as Go's Header.Get) equals its value or holds its regexp. */
     private boolean headersMatch(HttpHeaders headers) {
-        for (int i = 0; i < headerPatterns.size(); i++) {
-            HealthCheckSpec.HeaderMatch expected = spec.headerMatches().get(i);
+        return headersMatch(spec.headerMatches(), headerPatterns, headers);
+    }
+
+    /** Each expected header's first value (empty when absent, as Go's Header.Get) equals its value or holds its regexp. */
+    private static boolean headersMatch(List<HealthCheckSpec.HeaderMatch> matches, List<Pattern> patterns, HttpHeaders headers) {
+        for (int i = 0; i < patterns.size(); i++) {
+            HealthCheckSpec.HeaderMatch expected = matches.get(i);
             String value = headers.get(expected.name());
             value = value == null ? "" : value;
-            Pattern pattern = headerPatterns.get(i);
+            Pattern pattern = patterns.get(i);
             if (pattern != null ? !pattern.matcher(value).find() : !value.equals(expected.value())) {
                 return false;
             }

@@ -85,6 +85,27 @@ class WebSocketProxyTest {
     }
 
     @Test
+    void aServerThatCannotHandshakeIsTakenOutOfTheRotationByTheWsProbe() throws Exception {
+        try (io.edgegate.testkit.EchoBackend plain = io.edgegate.testkit.EchoBackend.start("plain")) {
+            // The plain backend answers HTTP (its http probe passes) but no WebSocket handshake.
+            int port = serve(example("filters/websocket-health-check.yaml").replace("ws://127.0.0.1:9096",
+                    plain.url().replace("http://", "ws://")));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                for (int i = 0; i < 4; i++) {
+                    Seen seen = new Seen();
+                    try {
+                        connect(port, seen, null).sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(plain.received()).extracting(io.edgegate.testkit.EchoBackend.ReceivedRequest::uri).contains("/bytes/1");
+        }
+    }
+
+    @Test
     void messagesAreRelayedBothWays() throws Exception {
         int port = serve(example("filters/websocket.yaml"));
         Seen seen = new Seen();
