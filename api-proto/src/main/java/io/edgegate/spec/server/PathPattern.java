@@ -137,6 +137,11 @@ public final class PathPattern {
         return tokens;
     }
 
+    /** The literal text the pattern starts with (empty when it starts with a parameter): every path it matches starts so. */
+    public String leadingLiteral() {
+        return !tokens.isEmpty() && tokens.get(0) instanceof Literal literal ? literal.text() : "";
+    }
+
     /** The parameter names in order, with {@link #WILDCARD} for a final '*'. */
     public List<String> names() {
         return names;

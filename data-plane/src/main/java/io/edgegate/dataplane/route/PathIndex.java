@@ -7,18 +7,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The routes that may serve one host, indexed by path: exact paths by hash, prefixes in a
- * trie, and only regexp and match-all paths tried one by one.
+ * The routes that may serve one host, indexed by path: exact paths by hash, prefixes and
+ * RadixTree patterns (by their leading literal) in tries, and only regexp and match-all paths
+ * tried one by one.
  */
 final class PathIndex {
 
     private final Map<String, Route[]> exact;
     private final PrefixTrie prefixes;
+    private final PrefixTrie patterns;
     private final Route[] others;
 
-    private PathIndex(Map<String, Route[]> exact, PrefixTrie prefixes, Route[] others) {
+    private PathIndex(Map<String, Route[]> exact, PrefixTrie prefixes, PrefixTrie patterns, Route[] others) {
         this.exact = exact;
         this.prefixes = prefixes;
+        this.patterns = patterns;
         this.others = others;
     }
 
@@ -26,17 +29,19 @@ final class PathIndex {
     static PathIndex of(List<Route> routes) {
         Map<String, List<Route>> exact = new HashMap<>();
         List<Route> prefixes = new ArrayList<>();
+        List<Route> patterns = new ArrayList<>();
         List<Route> others = new ArrayList<>();
         for (Route route : routes) {
             switch (route.path.kind()) {
                 case EXACT -> exact.computeIfAbsent(route.path.literal(), p -> new ArrayList<>()).add(route);
                 case PREFIX -> prefixes.add(route);
-                case REGEXP, PATTERN, ANY -> others.add(route);
+                case PATTERN -> patterns.add(route);
+                case REGEXP, ANY -> others.add(route);
             }
         }
         Map<String, Route[]> exactIndex = new HashMap<>();
         exact.forEach((path, list) -> exactIndex.put(path, sorted(list)));
-        return new PathIndex(Map.copyOf(exactIndex), PrefixTrie.of(prefixes), sorted(others));
+        return new PathIndex(Map.copyOf(exactIndex), PrefixTrie.of(prefixes), PrefixTrie.ofPatterns(patterns), sorted(others));
     }
 
     void scan(Lookup lookup) {
@@ -45,6 +50,7 @@ final class PathIndex {
             lookup.scan(samePath, true);
         }
         prefixes.scan(lookup);
+        patterns.scan(lookup);
         lookup.scan(others, false);
     }
 
