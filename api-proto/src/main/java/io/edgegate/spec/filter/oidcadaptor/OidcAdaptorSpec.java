@@ -64,7 +64,7 @@ public record OidcAdaptorSpec(String name, Optional<String> cookieName, String c
                 o.error("redirectURI", "'" + redirect + "' is neither a URL nor a path starting with '/'");
             }
         }
-        if (discovery.isEmpty() && (authorization.isEmpty() || token.isEmpty())) {
+        if (!o.has("discovery") && (authorization.isEmpty() || token.isEmpty())) {
             o.error("give discovery (the provider's .well-known/openid-configuration), or authorizationEndpoint and tokenEndpoint");
         }
         o.finish();

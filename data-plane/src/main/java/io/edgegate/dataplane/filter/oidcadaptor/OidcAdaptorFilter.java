@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.oidcadaptor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.QueryParameters;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -134,7 +135,9 @@ final class OidcAdaptorFilter implements Filter {
                 headers.set(USER_INFO, base64(user));
                 return SUCCESS;
             });
-        })).exceptionally(error -> fail(context, HttpResponseStatus.INTERNAL_SERVER_ERROR, "fetch OIDC token error: " + rootMessage(error)));
+        })).exceptionally(error -> Causes.root(error) instanceof CodeRefused refused
+                ? fail(context, HttpResponseStatus.UNAUTHORIZED, "oidc callback: " + refused.getMessage())
+                : fail(context, HttpResponseStatus.INTERNAL_SERVER_ERROR, "fetch OIDC token error: " + rootMessage(error)));
     }
 
     /** The code exchanged at the token endpoint, client authenticated both ways Easegress does (form and Basic). */
@@ -144,7 +147,20 @@ final class OidcAdaptorFilter implements Filter {
         String basic = Base64.getEncoder().encodeToString((spec.clientId() + ":" + spec.clientSecret()).getBytes(StandardCharsets.UTF_8));
         return calls.send(context.eventLoop(), context.alloc(), HttpMethod.POST, found.tokenEndpoint(),
                 Map.of("Content-Type", "application/x-www-form-urlencoded", "Accept", "application/json", "Authorization", "Basic " + basic),
-                form.getBytes(StandardCharsets.UTF_8)).thenApply(answer -> parse(answer.body(), "the token endpoint"));
+                form.getBytes(StandardCharsets.UTF_8)).thenApply(answer -> {
+                    JsonNode tokens = parse(answer.body(), "the token endpoint");
+                    if (answer.status() / 100 != 2 || tokens.hasNonNull("error") || tokens.path("access_token").asText("").isEmpty()) {
+                        throw new CodeRefused(tokens.path("error").asText("HTTP " + answer.status()));
+                    }
+                    return tokens;
+                });
+    }
+
+    /** The token endpoint did not take the code (expired, used, or for another client): the user's sign-in, not our failure. */
+    private static final class CodeRefused extends RuntimeException {
+        CodeRefused(String reason) {
+            super("the token endpoint refused the code (" + reason + ")", null, false, false);
+        }
     }
 
     private CompletableFuture<JsonNode> userInfo(RequestContext context, Provider found, String accessToken) {
@@ -192,10 +208,7 @@ final class OidcAdaptorFilter implements Filter {
     }
 
     private static String rootMessage(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause != cause.getCause()) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        Throwable root = Causes.root(error);
+        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

@@ -131,6 +131,9 @@ class OidcAdaptorTest {
         assertThat(get("/oidc/callback?code=other-client&state=" + encoded).statusCode()).isEqualTo(401);
         idp.willIssue("expired", idp.claims("edgegate", nonce).put("exp", System.currentTimeMillis() / 1000 - 3600));
         assertThat(get("/oidc/callback?code=expired&state=" + encoded).statusCode()).isEqualTo(401);
+        HttpResponse<String> used = get("/oidc/callback?code=used-1&state=" + encoded);
+        assertThat(used.statusCode()).isEqualTo(401);
+        assertThat(used.body()).contains("the token endpoint refused the code (invalid_grant)");
         assertThat(app.received()).isEmpty();
 
         // A token signed by another key (same kid) does not verify either.

@@ -103,6 +103,15 @@ final class TestIdentityProvider implements AutoCloseable {
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         tokenRequests.add(new TokenRequest(form, exchange.getRequestHeaders().getFirst("Authorization")));
         String code = form.replaceAll(".*(?:^|&)code=([^&]*).*", "$1");
+        if (code.startsWith("used")) {
+            // As a provider answers a code it already exchanged (RFC 6749 5.2).
+            byte[] refusal = "{\"error\":\"invalid_grant\"}".getBytes(StandardCharsets.UTF_8);
+            try (exchange) {
+                exchange.sendResponseHeaders(400, refusal.length);
+                exchange.getResponseBody().write(refusal);
+            }
+            return;
+        }
         ObjectNode answer = JSON.createObjectNode().put("access_token", "at-" + code).put("token_type", "Bearer");
         ObjectNode claims = claimsByCode.get(code);
         if (issueIdTokens && claims != null) {
