@@ -5,20 +5,24 @@ import io.edgegate.dataplane.runtime.LastGoodConfig;
 /** Where the config this node serves came from, for /healthz: the control plane, or the last-good file. */
 final class ConfigSource {
 
-    private volatile String fromFile;
+    private volatile LastGoodConfig.Saved fromFile;
 
     void fromFile(LastGoodConfig.Saved saved) {
-        fromFile = "last-good file (revision " + saved.revision() + ", saved " + saved.savedAt() + ")";
+        fromFile = saved;
     }
 
-    String describe(boolean connected, long appliedRevision) {
+    /** The file's config is what runs until a control plane's config of another revision replaced it. */
+    String describe(boolean connected, String appliedEpoch, long appliedRevision) {
         if (connected) {
             return "control plane";
         }
         if (appliedRevision == 0) {
             return "none";
         }
-        String file = fromFile;
-        return file != null ? file : "control plane (disconnected; serving the last config it sent)";
+        LastGoodConfig.Saved file = fromFile;
+        if (file != null && file.revision() == appliedRevision && file.epoch().equals(appliedEpoch)) {
+            return "last-good file (revision " + file.revision() + ", saved " + file.savedAt() + ")";
+        }
+        return "control plane (disconnected; serving the last config it sent)";
     }
 }

@@ -35,7 +35,6 @@ import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +51,6 @@ public final class DataPlane implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
     /** How long a starting node waits for a control plane before serving its last-good config. */
-    private static final Duration LAST_GOOD_AFTER = Duration.ofSeconds(1);
     /** Threads for blocking work (StaticFile reads, password hashing), so event loops never wait on it. */
     private static final int FILE_IO_THREADS = 4;
 
@@ -123,11 +121,11 @@ public final class DataPlane implements AutoCloseable {
             InetSocketAddress adminAddress = new InetSocketAddress(config.adminAddress(), config.adminPort());
             admin = AdminServer.start(adminAddress, transport, () -> new AdminServer.NodeStatus(
                     config.nodeId(), updater.appliedEpoch(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
-                    source.describe(agent.connected(), updater.appliedRevision())), metrics::scrape);
+                    source.describe(agent.connected(), updater.appliedEpoch(), updater.appliedRevision())), metrics::scrape);
         }
         metrics.watchNode(updater::appliedRevision, agent::connected);
+        serveLastGood(updater, lastGood, source);
         agent.start();
-        scheduler.schedule(() -> serveLastGoodIfIdle(updater, lastGood, source), LAST_GOOD_AFTER.toMillis(), TimeUnit.MILLISECONDS);
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}, {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes(), nodeTracing);
         return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics, accessLog);
@@ -146,22 +144,21 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /**
-     * If no control plane has delivered a config shortly after start, serve the one saved on
-     * disk; the control plane's snapshot replaces it as soon as one arrives.
+     * Serves the config saved on disk from the first moment, before any control plane is asked:
+     * a restarted node answers traffic at once, as NGINX does with its file, instead of waiting
+     * for a control plane that may be down. The control plane's snapshot replaces it as soon as
+     * one arrives (the node's hello tells the control plane what it runs).
      */
-    private static void serveLastGoodIfIdle(RuntimeUpdater updater, LastGoodConfig lastGood, ConfigSource source) {
-        if (updater.appliedRevision() != 0) {
-            return;
-        }
+    private static void serveLastGood(RuntimeUpdater updater, LastGoodConfig lastGood, ConfigSource source) {
         try {
             Optional<LastGoodConfig.Saved> saved = lastGood.load();
             if (saved.isEmpty()) {
-                log.warn("no control plane has answered yet and there is no last-good config in {}", lastGood.file());
+                log.info("no last-good config in {}: nothing is served until a control plane sends a config", lastGood.file());
                 return;
             }
             if (updater.applyIfNone(saved.get().epoch(), saved.get().revision(), saved.get().objects())) {
                 source.fromFile(saved.get());
-                log.warn("no control plane has answered yet: serving the last-good config (revision {}, saved {}) from {}",
+                log.info("serving the last-good config (revision {}, saved {}) from {} until a control plane sends its own",
                         saved.get().revision(), saved.get().savedAt(), lastGood.file());
             }
         } catch (IOException | ConfigRejectedException e) {

@@ -1,14 +1,16 @@
 package io.edgegate.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.testkit.EchoBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A node that restarts while nothing else runs serves the config it last applied, from disk. */
+/** A node that restarts serves the config it last applied, from disk, until a control plane sends its own. */
 class LastGoodIT {
 
     @Test
@@ -33,6 +35,34 @@ class LastGoodIT {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("backend-2");
             assertThat(cluster.health(node).body()).contains("\"configSource\":\"last-good file (revision");
+        }
+    }
+
+    @Test
+    void aNodeRestartedAfterAChangeServesItsFileFirstThenTheControlPlanesConfig(@TempDir Path dir) throws Exception {
+        try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
+             Cluster cluster = Cluster.start(dir.resolve("cluster"), 1)) {
+            EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            EgctlRun waited = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+            assertThat(waited.exit()).as(waited.toString()).isZero();
+            String node = cluster.nodeIds().get(0);
+            cluster.stopDataPlane(node);
+
+            // Changed while the node is down: its file still sends traffic to backend-2.
+            EgctlRun changed = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(3), "apply", "-f", "-");
+            assertThat(changed.exit()).as(changed.toString()).isZero();
+            cluster.startDataPlane(node);
+            cluster.awaitServing(node);
+
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                var response = cluster.request(node, examples.port, "/pipeline");
+                assertThat(response.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("backend-3");
+                assertThat(cluster.health(node).body()).contains("\"configSource\":\"control plane\"");
+            });
+            assertThat(cluster.allLogs()).contains("serving the last-good config (revision");
+            EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members");
+            assertThat(members.out()).contains(node).contains("Ready");
         }
     }
 }
