@@ -1,0 +1,24 @@
+# Sourced by bin/data-plane and bin/control-plane: the JVM settings of a long-running server that
+# shares its host, so a user need not know them (bench/memory.sh measures them). Options the user
+# gives come after these, so theirs win.
+
+# glibc gives every thread that allocates its own malloc arena, and keeps what the JIT compilers
+# freed in them: two arenas hold the same work in ~30 MB less resident memory.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+
+server_jvm_options() { # the user's options -> the defaults to put before them
+  local options=()
+  # G1 (it kept the most requests/s of the collectors measured with a heap the JVM sizes); when
+  # nothing collected for 30 s, a periodic collection hands unused heap back to the system, so a
+  # node that had a burst of load does not hold its peak for ever. A user's collector replaces it.
+  local option collector=(-XX:+UseG1GC -XX:G1PeriodicGCInterval=30000)
+  for option in "$@"; do
+    case "$option" in -XX:+Use*GC) collector=() ;; esac
+  done
+  options+=("${collector[@]}")
+  # Return freed native memory (the JIT's peaks) to the system every 5 s: JDK 17.0.9 and later.
+  if java -XX:TrimNativeHeapInterval=5000 -version >/dev/null 2>&1; then
+    options+=(-XX:TrimNativeHeapInterval=5000)
+  fi
+  echo "${options[@]}"
+}
