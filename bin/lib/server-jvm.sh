@@ -22,3 +22,12 @@ server_jvm_options() { # the user's options -> the defaults to put before them
   fi
   echo "${options[@]}"
 }
+
+class_data_options() { # jar, archive -> the options that start the JVM from the build's class-data archive
+  # The archive (AppCDS, written by the build's training run) holds the program's classes already
+  # parsed and verified. One older than its jar, or of another JDK, would be refused by the JVM
+  # anyway; that refusal is not worth a warning on every start.
+  if [ -f "$2" ] && [ "$2" -nt "$1" ]; then
+    echo "-XX:SharedArchiveFile=$2 -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+}
