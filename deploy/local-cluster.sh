@@ -109,12 +109,13 @@ up() {
   etcd_client=$(free_port_from 23790)
   etcd_peer=$(free_port_from $((etcd_client + 1)))
   # etcd takes only clients with a certificate of its own CA (pki/etcd): the control plane's, no node's.
-  # It takes requests of up to 10 MiB (etcd's default is 1.5 MiB), as the control plane's own etcd does.
+  # It takes requests of up to 10 MiB and 10,240 operations (etcd's defaults are 1.5 MiB and 128), as the
+  # control plane's own etcd does.
   start etcd etcd --name local --data-dir "$state/etcd" \
     --listen-client-urls "https://127.0.0.1:$etcd_client" --advertise-client-urls "https://127.0.0.1:$etcd_client" \
     --listen-peer-urls "https://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "https://127.0.0.1:$etcd_peer" \
     --initial-cluster "local=https://127.0.0.1:$etcd_peer" --log-level warn --logger zap \
-    --max-request-bytes 10485760 \
+    --max-request-bytes 10485760 --max-txn-ops 10240 \
     --cert-file "$pki/etcd/etcd-server.pem" --key-file "$pki/etcd/etcd-server-key.pem" --trusted-ca-file "$pki/etcd/ca.pem" \
     --client-cert-auth \
     --peer-cert-file "$pki/etcd/etcd-server.pem" --peer-key-file "$pki/etcd/etcd-server-key.pem" \

@@ -82,6 +82,40 @@ class ManagedEtcdTest {
         }
     }
 
+    @Test
+    void anApplyOfMoreObjectsThanEtcdsDefaultTransactionTakesIsStoredByTheManagedEtcdAndRefusedByNameElsewhere(@TempDir Path dataDir)
+            throws Exception {
+        // 150 pipelines in one apply: over etcd's default of 128 operations in a transaction.
+        String[] many = java.util.stream.IntStream.range(0, 150).mapToObj(i -> TestObjects.pipeline("p" + i)).toArray(String[]::new);
+        int port = FreePorts.pick();
+        ControlPlaneConfig managed = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
+                dataDir, "etcd", Duration.ofSeconds(5),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+        try (ControlPlane controlPlane = ControlPlane.start(managed)) {
+            controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+            var applied = withStub(port, stub -> stub.apply(documents(many)));
+            assertThat(applied.getResultsCount()).isEqualTo(150);
+        }
+
+        try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
+            int other = FreePorts.pick();
+            ControlPlaneConfig external = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", other), List.of(etcd.endpoint()),
+                    dataDir.resolve("external"), "etcd", Duration.ofSeconds(5),
+                    io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+            try (ControlPlane controlPlane = ControlPlane.start(external)) {
+                controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> withStub(other, stub -> stub.apply(documents(many))))
+                        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+                            assertThat(e.getStatus().getDescription()).contains("too many operations for one transaction")
+                                    .contains("--max-txn-ops").doesNotContain("unreachable").endsWith("nothing was changed");
+                        });
+                assertThat(withStub(other, stub -> stub.list(io.edgegate.api.v1.ListRequest.newBuilder().build())).getObjectsCount())
+                        .as("nothing of the refused apply was stored").isZero();
+            }
+        }
+    }
+
     private static <T> T withStub(int port, java.util.function.Function<ObjectServiceGrpc.ObjectServiceBlockingStub, T> call)
             throws InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

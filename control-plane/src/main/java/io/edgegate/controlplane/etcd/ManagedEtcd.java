@@ -111,6 +111,7 @@ public final class ManagedEtcd implements AutoCloseable {
                 "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "edgegate=" + peer,
                 "--max-request-bytes", Integer.toString(io.edgegate.controlplane.store.ManagedEtcdLimits.MAX_REQUEST_BYTES),
+                "--max-txn-ops", Integer.toString(io.edgegate.controlplane.store.ManagedEtcdLimits.MAX_TXN_OPS),
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
                 "--logger", "zap",

@@ -317,6 +317,12 @@ public final class EtcdStore implements Store {
                     + "deploy/local-cluster.sh and --etcd-data-dir start takes " + ManagedEtcdLimits.MAX_REQUEST_BYTES
                     + "); split the objects into several applies, or raise that limit", cause);
         }
+        if (message.contains("too many operations in txn request")) {
+            return new StoreRefusedException(describe() + " refused the change as too many operations for one transaction: "
+                    + "etcd takes at most its --max-txn-ops in one (128 unless set; the etcd deploy/local-cluster.sh and "
+                    + "--etcd-data-dir start takes " + ManagedEtcdLimits.MAX_TXN_OPS + "); apply fewer objects at once, "
+                    + "or raise that limit", cause);
+        }
         String why = cause instanceof TimeoutException
                 ? "did not answer within " + requestTimeout.toMillis() + " ms"
                 : "is unreachable (" + cause.getMessage() + ")";
