@@ -26,16 +26,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-missing=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
-command -v wrk >/dev/null 2>&1 || missing+=(wrk)
-command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
-command -v curl >/dev/null 2>&1 || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing ${missing[*]} ..."
-  apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
-fi
+. "$root/bench/lib.sh"
+install_missing nginx:nginx-light wrk:wrk h2load:nghttp2-client curl:curl
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 "$root/deploy/ensure-etcd.sh"
 if [ ! -f "$root/data-plane/target/data-plane.jar" ] || [ ! -f "$root/control-plane/target/control-plane.jar" ] \
@@ -52,21 +44,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
-next_port=$((20000 + RANDOM % 20000))
-take_port() { # variable name: set to the next port free on 127.0.0.1 and 127.0.0.2 (not in a subshell, so the counter moves on)
-  while port_open "$next_port" || port_open "$next_port" 127.0.0.2; do next_port=$((next_port + 1)); done
-  printf -v "$1" '%s' "$next_port"
-  next_port=$((next_port + 1))
-}
-wait_port() { # port, seconds[, address]
-  local deadline=$((SECONDS + $2))
-  until port_open "$1" "${3:-127.0.0.1}"; do
-    [ $SECONDS -lt $deadline ] || { echo "nothing listens on port $1; logs in $work" >&2; exit 1; }
-    sleep 0.2
-  done
-}
 
 take_port upstream_port; take_port nginx_port; take_port nginx_h2_port
 take_port edgegate_port; take_port control_port; take_port admin_port
@@ -184,17 +161,8 @@ wait_port "$admin_port" 10
 (while sleep 5; do curl -s -o /dev/null "http://127.0.0.1:$admin_port/metrics" || true; done) &
 pids+=($!)
 
-# wrk prints latencies as 1.23ms / 456.78us / 1.02s: normalise to milliseconds.
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-
 run_wrk() { # url -> "rps p99ms errors"
-  local out
-  out=$(wrk -t1 -c"$connections" -d"${duration}s" --latency "$1")
-  local rps p99 errors
-  rps=$(echo "$out" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
-  p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" { print $2 }')")
-  errors=$(echo "$out" | awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }')
-  echo "$rps $p99 $errors"
+  wrk -t1 -c"$connections" -d"${duration}s" --latency "$1" | wrk_result
 }
 
 run_h2load() { # url -> "rps p99ms errors"

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# bench/routes: does EdgeGate stay fast with many routes, and how long does changing one take?
+# Starts an upstream (NGINX), a control plane with its managed etcd and one data plane (the
+# proxy bench's JVM flags), then for each route count applies one HTTPServer with that many
+# routes — 80 % exact paths, 19 % path prefixes, 1 % path regexps, spread over ten exact hosts
+# and a rule for any host — sending them to 100 Proxy pipelines, and drives it with wrk, each
+# request to a random route (a Lua script). For the largest count it then changes one route
+# at a time while wrk runs, and reports each change's apply→ACK time and the p99 meanwhile.
+# Installs nginx-light, wrk and etcd when missing.
+#
+#   bench/routes.sh [--routes "1 10000 50000"] [--duration SECONDS] [--changes N]
+set -euo pipefail
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+route_counts="1 10000 50000"
+duration=10
+changes=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --routes) route_counts=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --changes) changes=$2; shift 2 ;;
+    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+
+. "$root/bench/lib.sh"
+install_missing nginx:nginx-light wrk:wrk
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+"$root/deploy/ensure-etcd.sh"
+if [ ! -f "$root/data-plane/target/data-plane.jar" ] || [ ! -f "$root/control-plane/target/control-plane.jar" ] \
+    || [ ! -f "$root/egctl/target/egctl.jar" ]; then
+  (cd "$root" && mvn -B -q -DskipTests package)
+fi
+
+work=$(mktemp -d /tmp/edgegate-routes.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+take_port upstream_port; take_port edgegate_port; take_port control_port
+mkdir -p "$work/www" "$work/upstream" "$work/logs"
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$work/www/index.html"
+chmod 755 "$work" "$work/www" && chmod 644 "$work/www/index.html"
+cat >"$work/upstream/nginx.conf" <<EOF
+pid $work/upstream/nginx.pid; error_log $work/logs/upstream.err warn; events { worker_connections 4096; }
+worker_processes 1;
+http {
+  access_log off; keepalive_requests 1000000;
+  client_body_temp_path $work/upstream; proxy_temp_path $work/upstream;
+  fastcgi_temp_path $work/upstream; uwsgi_temp_path $work/upstream; scgi_temp_path $work/upstream;
+  # Every route's path answers the same 1 KB.
+  server { listen 127.0.0.1:$upstream_port; default_type text/plain; location / { root $work/www; try_files /index.html =404; } }
+}
+EOF
+"$nginx_bin" -c "$work/upstream/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+"$root/bin/control-plane" --insecure --listen "127.0.0.1:$control_port" --data-dir "$work/control-plane" \
+  >"$work/logs/control-plane.log" 2>&1 &
+pids+=($!)
+DATA_PLANE_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" "$root/bin/data-plane" --insecure --node-id routes \
+  --control-plane "127.0.0.1:$control_port" --listen-address 127.0.0.1 --data-dir "$work/data-plane" --admin-port 0 \
+  >"$work/logs/data-plane.log" 2>&1 &
+pids+=($!)
+wait_port "$upstream_port" 10
+wait_port "$control_port" 60
+
+egctl() { "$root/bin/egctl" --insecure --server "127.0.0.1:$control_port" "$@"; }
+
+# The 100 pipelines every route count shares.
+{
+  for p in $(seq 0 99); do
+    printf -- '---\nkind: HTTPPipeline\nname: p%s\nflow:\n- filter: proxy\nfilters:\n- name: proxy\n  kind: Proxy\n' "$p"
+    printf '  mainPool:\n    servers:\n    - url: http://127.0.0.1:%s\n' "$upstream_port"
+  done
+} >"$work/pipelines.yaml"
+deadline=$((SECONDS + 60))
+until egctl apply -f "$work/pipelines.yaml" >"$work/logs/apply.log" 2>&1; do
+  [ $SECONDS -lt $deadline ] || { cat "$work/logs/apply.log" >&2; exit 1; }
+  sleep 1
+done
+
+# Route i: host h(i % 11) (h10 is the rule for any host); kind by i % 100 (0: regexp, 1-19: prefix,
+# else exact). One more exact route, /changing-G, is the one the changes rename; wrk never asks for it.
+server_yaml() { # routes, generation of the changing route -> HTTPServer YAML
+  awk -v n="$1" -v port="$edgegate_port" -v gen="$2" 'BEGIN {
+    printf "kind: HTTPServer\nname: routes\nport: %d\nkeepAliveTimeout: 75s\nmaxConnections: 100000\nrules:\n", port
+    for (h = 0; h < 11; h++) {
+      if (h >= n && h < 10) continue
+      if (h < 10) printf "- host: h%d.bench\n  paths:\n", h; else printf "- paths:\n"
+      for (i = h; i < n; i += 11) {
+        kind = i % 100
+        if (kind == 0) printf "  - pathRegexp: ^/re-%d/[0-9]+$\n", i
+        else if (kind < 20) printf "  - pathPrefix: /pre-%d/\n", i
+        else printf "  - path: /exact-%d\n", i
+        printf "    backend: p%d\n", i % 100
+      }
+      if (h == 10) printf "  - path: /changing-%d\n    backend: p0\n", gen
+    }
+  }'
+}
+wrk_script() { # routes -> a wrk Lua script that sends each request to a random route, with its host
+  cat <<EOF
+local n = $1
+math.randomseed(7)
+request = function()
+  local i = math.random(0, n - 1)
+  local kind = i % 100
+  local path
+  if kind == 0 then path = "/re-" .. i .. "/42"
+  elseif kind < 20 then path = "/pre-" .. i .. "/0/item"
+  else path = "/exact-" .. i end
+  local host = "any.bench"
+  if i % 11 < 10 then host = "h" .. (i % 11) .. ".bench" end
+  return wrk.format("GET", path, {["Host"] = host})
+end
+EOF
+}
+apply_server() { # yaml file -> the node's apply->ACK in ms
+  local out
+  out=$(egctl apply --wait --timeout 60s -f "$1")
+  echo "$out" | awk '/applied in/ { print $(NF - 1) }'
+}
+
+printf '\nOne data plane (%s cores, -Xms1g -Xmx1g -XX:+UseParallelGC), wrk -t1 -c64, %ss per run, 1 KB answers\n\n' "$(nproc)" "$duration"
+printf '| routes | object size | apply→ACK ms | req/s | p99 ms | errors |\n|---:|---:|---:|---:|---:|---:|\n'
+largest=0
+for n in $route_counts; do
+  server_yaml "$n" 0 >"$work/server-$n.yaml"
+  wrk_script "$n" >"$work/wrk-$n.lua"
+  applied=$(apply_server "$work/server-$n.yaml")
+  wait_port "$edgegate_port" 10
+  # Warm the JIT on this table before measuring.
+  wrk -t1 -c64 -d5s -s "$work/wrk-$n.lua" "http://127.0.0.1:$edgegate_port" >/dev/null
+  read -r rps p99 errors <<<"$(wrk -t1 -c64 -d"${duration}s" --latency -s "$work/wrk-$n.lua" "http://127.0.0.1:$edgegate_port" | wrk_result)"
+  printf '| %s | %s KB | %s | %s | %s | %s |\n' "$n" "$(($(wc -c <"$work/server-$n.yaml") / 1024))" "$applied" "$rps" "$p99" "$errors"
+  largest=$n
+done
+
+# Changes of one route among the largest count, under load: one every 2 s.
+printf '\nChanging one route among %s, %s times, one every 2 s, while wrk runs:\n\n' "$largest" "$changes"
+for g in $(seq 1 "$changes"); do server_yaml "$largest" "$g" >"$work/change-$g.yaml"; done
+wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-changes.txt" &
+wrk_pid=$!
+sleep 2
+times=()
+for g in $(seq 1 "$changes"); do
+  started=$SECONDS
+  times+=("$(apply_server "$work/change-$g.yaml")")
+  while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
+done
+wait "$wrk_pid"
+read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-changes.txt")"
+printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
