@@ -180,6 +180,11 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         node.apply(objects);
     }
 
+    /** What the node runs now (for tests of what an apply rebuilt). */
+    public io.edgegate.dataplane.runtime.NodeRuntime runtime() {
+        return node.runtime.get();
+    }
+
     /** The revision the node serves. */
     public long appliedRevision() {
         return node.updater.appliedRevision();

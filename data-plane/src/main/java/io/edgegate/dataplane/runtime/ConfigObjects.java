@@ -1,7 +1,6 @@
 package io.edgegate.dataplane.runtime;
 
 import io.edgegate.api.v1.StoredObject;
-import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
@@ -49,9 +48,12 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
         return globalFilters.stream().filter(g -> g.name().equals(name)).findFirst();
     }
 
-    /** Decodes every object; any that does not decode rejects the whole config, naming each. */
-    static ConfigObjects decode(DocumentParser parser, ObjectDecoder decoder, Collection<StoredObject> objects)
-            throws ConfigRejectedException {
+    /**
+     * Decodes every object (or takes its spec from {@code decoded} when its JSON did not change);
+     * any that does not decode rejects the whole config, naming each.
+     */
+    static ConfigObjects decode(DocumentParser parser, ObjectDecoder decoder, Collection<StoredObject> objects,
+                                SpecCache.Round decoded) throws ConfigRejectedException {
         List<HttpServerSpec> servers = new ArrayList<>();
         List<PipelineSpec> pipelines = new ArrayList<>();
         List<CustomDataSpec> data = new ArrayList<>();
@@ -60,8 +62,7 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
         List<String> errors = new ArrayList<>();
         for (StoredObject object : objects) {
             try {
-                DecodedObject decoded = decoder.decode(parser.parseJson(object.getJson()), ValidationMode.STRICT);
-                ObjectSpec spec = decoded.spec();
+                ObjectSpec spec = decoded.spec(object, json -> decoder.decode(parser.parseJson(json), ValidationMode.STRICT).spec());
                 if (spec instanceof HttpServerSpec server) {
                     servers.add(server);
                 } else if (spec instanceof PipelineSpec pipeline) {

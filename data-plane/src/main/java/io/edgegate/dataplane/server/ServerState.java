@@ -22,13 +22,16 @@ public record ServerState(HttpServerSpec spec, RouteTable routes, Pipelines pipe
 
     public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
                                  AccessLog accessLog, Tracing tracing) {
-        return of(spec, pipelines, tls, meters, accessLog, tracing, Optional.empty());
+        return of(spec, RouteTable.of(spec), pipelines, tls, meters, accessLog, tracing, Optional.empty());
     }
 
-    /** @param globalFilter the GlobalFilter the server names, when the config has it */
-    public static ServerState of(HttpServerSpec spec, Pipelines pipelines, Optional<ServerTls> tls, RequestMeters meters,
-                                 AccessLog accessLog, Tracing tracing, Optional<GlobalFilterSpec> globalFilter) {
-        return new ServerState(spec, RouteTable.of(spec), pipelines,
+    /**
+     * @param routes      the spec's route table ({@link RouteTable#of}), built before or now
+     * @param globalFilter the GlobalFilter the server names, when the config has it
+     */
+    public static ServerState of(HttpServerSpec spec, RouteTable routes, Pipelines pipelines, Optional<ServerTls> tls,
+                                 RequestMeters meters, AccessLog accessLog, Tracing tracing, Optional<GlobalFilterSpec> globalFilter) {
+        return new ServerState(spec, routes, pipelines,
                 new ServerSettings(spec.name(), spec.xForwardedFor(), ClientAddresses.trusting(spec.trustedProxies())), tls, meters,
                 accessLog, tracing, globalFilter.map(g -> GlobalFlow.of(g, pipelines)).orElse(null));
     }
