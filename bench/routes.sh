@@ -5,7 +5,8 @@
 # routes — 80 % exact paths, 19 % path prefixes, 1 % path regexps, spread over ten exact hosts
 # and a rule for any host — sending them to 100 Proxy pipelines, and drives it with wrk, each
 # request to a random route (a Lua script). For the largest count it then changes one route
-# at a time while wrk runs, and reports each change's apply→ACK time and the p99 meanwhile.
+# at a time while wrk runs, and reports each change's apply→ACK time and the p99 meanwhile; then
+# the same for changes of one pipeline next to that server.
 # Installs nginx-light, wrk and etcd when missing.
 #
 #   bench/routes.sh [--routes "1 10000 50000"] [--duration SECONDS] [--changes N]
@@ -154,4 +155,23 @@ for g in $(seq 1 "$changes"); do
 done
 wait "$wrk_pid"
 read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-changes.txt")"
+printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
+
+# Changes of one pipeline next to the largest server: the server's object is not decoded or indexed again.
+printf '\nChanging one pipeline next to %s routes, %s times, one every 2 s, while wrk runs:\n\n' "$largest" "$changes"
+for g in $(seq 1 "$changes"); do
+  printf 'kind: HTTPPipeline\nname: p99\nflow:\n- filter: proxy\nfilters:\n- name: proxy\n  kind: Proxy\n  mainPool:\n' >"$work/pipeline-$g.yaml"
+  printf '    servers:\n    - url: http://127.0.0.1:%s\n    timeout: %ss\n' "$upstream_port" "$((30 + g))" >>"$work/pipeline-$g.yaml"
+done
+wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-pipelines.txt" &
+wrk_pid=$!
+sleep 2
+times=()
+for g in $(seq 1 "$changes"); do
+  started=$SECONDS
+  times+=("$(apply_server "$work/pipeline-$g.yaml")")
+  while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
+done
+wait "$wrk_pid"
+read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-pipelines.txt")"
 printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
