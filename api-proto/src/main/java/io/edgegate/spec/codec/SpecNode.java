@@ -16,21 +16,21 @@ import java.util.function.Function;
 public final class SpecNode {
 
     private final JsonNode value;
-    private final String path;
+    private final NodePath path;
     private final DecodeContext context;
 
-    SpecNode(JsonNode value, String path, DecodeContext context) {
+    SpecNode(JsonNode value, NodePath path, DecodeContext context) {
         this.value = value == null ? MissingNode.getInstance() : value;
         this.path = path;
         this.context = context;
     }
 
     public static SpecNode root(ObjectNode document, DecodeContext context) {
-        return new SpecNode(document, "", context);
+        return new SpecNode(document, NodePath.ROOT, context);
     }
 
     public String path() {
-        return path;
+        return path.toString();
     }
 
     public DecodeContext context() {
@@ -43,7 +43,7 @@ public final class SpecNode {
     }
 
     public void error(String message) {
-        context.error(path, message);
+        context.error(path.toString(), message);
     }
 
     /**
@@ -149,7 +149,7 @@ public final class SpecNode {
         }
         List<T> out = new ArrayList<>(value.size());
         for (int i = 0; i < value.size(); i++) {
-            T decoded = element.apply(new SpecNode(value.get(i), DecodeContext.element(path, i), context));
+            T decoded = element.apply(new SpecNode(value.get(i), path.element(i), context));
             if (decoded != null) {
                 out.add(decoded);
             }

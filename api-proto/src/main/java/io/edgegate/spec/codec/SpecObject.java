@@ -22,17 +22,18 @@ import java.util.function.Function;
 public final class SpecObject {
 
     private final ObjectNode node;
-    private final String path;
+    private final NodePath path;
     private final DecodeContext context;
     private final boolean broken;
-    private final Set<String> known = new LinkedHashSet<>();
+    /** The keys read, in order, with repeats: a list is faster than a set at the ten or so an object has. */
+    private final List<String> known = new ArrayList<>();
     private final Map<String, String> unsupported = new LinkedHashMap<>();
 
-    SpecObject(ObjectNode node, String path, DecodeContext context) {
+    SpecObject(ObjectNode node, NodePath path, DecodeContext context) {
         this(node, path, context, false);
     }
 
-    private SpecObject(ObjectNode node, String path, DecodeContext context, boolean broken) {
+    private SpecObject(ObjectNode node, NodePath path, DecodeContext context, boolean broken) {
         this.node = node;
         this.path = path;
         this.context = context;
@@ -40,12 +41,12 @@ public final class SpecObject {
     }
 
     /** Stands in for a value that was not a mapping; its reads report nothing more. */
-    static SpecObject broken(String path, DecodeContext context) {
+    static SpecObject broken(NodePath path, DecodeContext context) {
         return new SpecObject(JsonNodeFactory.instance.objectNode(), path, context, true);
     }
 
     public String path() {
-        return path;
+        return path.toString();
     }
 
     public DecodeContext context() {
@@ -54,7 +55,7 @@ public final class SpecObject {
 
     public SpecNode field(String key) {
         known.add(key);
-        return new SpecNode(node.get(key), DecodeContext.child(path, key), context);
+        return new SpecNode(node.get(key), path.child(key), context);
     }
 
     public boolean has(String key) {
@@ -62,17 +63,17 @@ public final class SpecObject {
     }
 
     public void error(String key, String message) {
-        context.error(DecodeContext.child(path, key), message);
+        context.error(DecodeContext.child(path.toString(), key), message);
     }
 
     /** Legal but unwise: the object is applied and the operator is told. */
     public void warning(String key, String message) {
-        context.warning(DecodeContext.child(path, key), message);
+        context.warning(DecodeContext.child(path.toString(), key), message);
     }
 
     /** An error about this mapping as a whole. */
     public void error(String message) {
-        context.error(path, message);
+        context.error(path.toString(), message);
     }
 
     public String requiredString(String key) {
@@ -202,7 +203,7 @@ public final class SpecObject {
             if (known.contains(key) || (unsupported.containsKey(key) && isOff(node.get(key)))) {
                 continue;
             }
-            String keyPath = DecodeContext.child(path, key);
+            String keyPath = DecodeContext.child(path.toString(), key);
             String message = unsupported.containsKey(key)
                     ? "'" + key + "' is not supported by EdgeGate yet (" + unsupported.get(key) + ")"
                     : unknownKeyMessage(key);
@@ -222,6 +223,7 @@ public final class SpecObject {
     }
 
     private String unknownKeyMessage(String key) {
+        Set<String> known = new LinkedHashSet<>(this.known);
         Optional<String> suggestion = KeySuggestions.closest(key, known);
         return suggestion.map(s -> "unknown field '" + key + "' (did you mean '" + s + "'?)")
                 .orElseGet(() -> "unknown field '" + key + "' (known fields: " + String.join(", ", known) + ")");
@@ -229,7 +231,7 @@ public final class SpecObject {
 
     private void missing(String key, String expected) {
         if (!broken) {
-            context.error(DecodeContext.child(path, key), "is required (expected: " + expected + ")");
+            context.error(DecodeContext.child(path.toString(), key), "is required (expected: " + expected + ")");
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.edgegate.dataplane.route;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +29,8 @@ final class PathIndex {
 
     /** {@code routes} in table order. */
     static PathIndex of(List<Route> routes) {
-        Map<String, List<Route>> exact = new HashMap<>();
+        // Sized once: an index of 50,000 exact paths otherwise rehashes a dozen times as it fills.
+        Map<String, List<Route>> exact = new HashMap<>(capacityFor(routes.size()));
         List<Route> prefixes = new ArrayList<>();
         List<Route> patterns = new ArrayList<>();
         List<Route> others = new ArrayList<>();
@@ -39,9 +42,15 @@ final class PathIndex {
                 case REGEXP, ANY -> others.add(route);
             }
         }
-        Map<String, Route[]> exactIndex = new HashMap<>();
+        Map<String, Route[]> exactIndex = new HashMap<>(capacityFor(exact.size()));
         exact.forEach((path, list) -> exactIndex.put(path, sorted(list)));
-        return new PathIndex(Map.copyOf(exactIndex), PrefixTrie.of(prefixes), PrefixTrie.ofPatterns(patterns), sorted(others));
+        // Never changed after this: read by every request, so no copy into another map type.
+        return new PathIndex(Collections.unmodifiableMap(exactIndex), PrefixTrie.of(prefixes), PrefixTrie.ofPatterns(patterns),
+                sorted(others));
+    }
+
+    private static int capacityFor(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 
     void scan(Lookup lookup) {
@@ -54,7 +63,13 @@ final class PathIndex {
         lookup.scan(others, false);
     }
 
+    private static final Comparator<Route> TABLE_ORDER = Comparator.comparingInt(r -> r.order);
+
     private static Route[] sorted(List<Route> routes) {
-        return routes.stream().sorted(Comparator.comparingInt(r -> r.order)).toArray(Route[]::new);
+        Route[] array = routes.toArray(new Route[0]);
+        if (array.length > 1) {
+            Arrays.sort(array, TABLE_ORDER);
+        }
+        return array;
     }
 }
