@@ -25,6 +25,8 @@ public final class NodeMetrics implements AutoCloseable {
     private final Map<String, RequestMeters> servers = new ConcurrentHashMap<>();
     private final Counter applied;
     private final Counter rejected;
+    private final io.micrometer.core.instrument.Timer appliedIn;
+    private final io.micrometer.core.instrument.Timer rejectedIn;
     private final UpstreamStates upstreamStates;
     private final io.micrometer.core.instrument.MultiGauge certificateExpiries;
     private final TrafficWindow traffic = new TrafficWindow();
@@ -50,6 +52,8 @@ public final class NodeMetrics implements AutoCloseable {
         this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
                 .description("Config revisions this node applied or rejected").register(registry);
         this.rejected = Counter.builder("edgegate.node.config.applies").tag("result", "rejected").register(registry);
+        this.appliedIn = applyDuration("applied").register(registry);
+        this.rejectedIn = applyDuration("rejected").register(registry);
         this.upstreamStates = new UpstreamStates(registry, upstreamDurations);
         this.certificateExpiries = io.micrometer.core.instrument.MultiGauge.builder("edgegate.tls.certificate.expiry").baseUnit("seconds")
                 .description("When each certificate an HTTPServer serves expires (Unix time): alert before it does")
@@ -121,12 +125,23 @@ public final class NodeMetrics implements AutoCloseable {
         return traffic.next(totals, System.nanoTime());
     }
 
-    public void applied() {
+    /** An apply took {@code nanos} from receiving the config to serving it. */
+    public void applied(long nanos) {
         applied.increment();
+        appliedIn.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    public void rejected() {
+    /** An apply took {@code nanos} to find the config could not be served. */
+    public void rejected(long nanos) {
         rejected.increment();
+        rejectedIn.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private static io.micrometer.core.instrument.Timer.Builder applyDuration(String result) {
+        return io.micrometer.core.instrument.Timer.builder("edgegate.node.config.apply.duration").tag("result", result)
+                .description("Time from receiving a config revision to serving it (decode, build, swap) or refusing it")
+                .serviceLevelObjectives(java.util.stream.Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
+                        .map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new));
     }
 
     /** After an apply: the series of servers and pipelines no longer in the config go. */

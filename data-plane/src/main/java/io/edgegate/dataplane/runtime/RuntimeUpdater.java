@@ -113,16 +113,18 @@ public final class RuntimeUpdater {
 
     /** Makes {@code objects}, the whole config at revision {@code revision} of store epoch {@code epoch}, the running one. */
     public synchronized void apply(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+        long started = System.nanoTime();
         try {
-            applyConfig(epoch, revision, objects);
+            applyConfig(epoch, revision, objects, started);
         } catch (ConfigRejectedException e) {
-            metrics.rejected();
+            metrics.rejected(System.nanoTime() - started);
             throw e;
         }
-        metrics.applied();
+        metrics.applied(System.nanoTime() - started);
     }
 
-    private void applyConfig(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+    private void applyConfig(String epoch, long revision, Collection<StoredObject> objects, long started)
+            throws ConfigRejectedException {
         NodeRuntime previous = current.get();
         SpecCache.Round decoded = specs.round();
         ConfigObjects config = ConfigObjects.decode(parser, decoder, objects, decoded);
@@ -185,9 +187,9 @@ public final class RuntimeUpdater {
         metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);
-        log.info("applied revision {} of epoch {}: {} HTTP servers, {} pipelines, {} custom data, {} service registries", revision,
-                epoch.isEmpty() ? "none" : epoch, config.servers().size(), config.pipelines().size(), config.customData().size(),
-                config.registries().size());
+        log.info("applied revision {} of epoch {} in {} ms: {} HTTP servers, {} pipelines, {} custom data, {} service registries",
+                revision, epoch.isEmpty() ? "none" : epoch, (System.nanoTime() - started) / 1_000_000, config.servers().size(),
+                config.pipelines().size(), config.customData().size(), config.registries().size());
     }
 
     /** Every pipeline an HTTPServer's routes can send a request to. */

@@ -57,6 +57,10 @@ class NodeMetricsTest {
             assertThat(upstreams).isEqualTo(101.0);
             assertThat(metrics).as("never a path or a query").doesNotContain("/item").doesNotContain("/a/path");
             assertThat(value(metrics, "edgegate_node_config_applies_total", Map.of("result", "applied")).orElse(0)).isPositive();
+            assertThat(value(metrics, "edgegate_node_config_apply_duration_seconds_count", Map.of("result", "applied")))
+                    .isEqualTo(value(metrics, "edgegate_node_config_applies_total", Map.of("result", "applied")));
+            assertThat(metrics).as("explicit apply buckets").contains("edgegate_node_config_apply_duration_seconds_bucket")
+                    .contains("le=\"0.05\"");
             assertThat(metrics).contains("jvm_memory_used_bytes").contains("netty_allocator_memory_used");
 
             node.apply(LocalNode.server("metered", port, "another"), LocalNode.proxyPipeline("another", "roundRobin",
