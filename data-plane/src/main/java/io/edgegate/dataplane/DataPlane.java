@@ -105,16 +105,19 @@ public final class DataPlane implements AutoCloseable {
                 new PipelineBuilder(filters, new FilterFailures(), metrics.registry(), metrics.upstreamStates()), listeners, ServerTlsFactory.of(config.tlsProvider()),
                 new RegistryClients(RegistryStarter.of(fileIo)), runtime, metrics, accessLog, new ServerTracings(config.nodeId(), nodeTracing));
 
+        // Traffic first: the saved config is served before the control plane's channel and its TLS are set up.
+        LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
+        ConfigSource source = new ConfigSource();
+        serveLastGood(updater, lastGood, source);
+
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("agent"));
         NodeHello identity = NodeHello.newBuilder()
                 .setNodeId(config.nodeId())
                 .setAddress(config.listenAddress().orElse("0.0.0.0"))
                 .setVersion(io.edgegate.cli.ProductVersion.current())
                 .build();
-        LastGoodConfig lastGood = new LastGoodConfig(config.dataDir());
         ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler,
                 controlChannels(config, scheduler, metrics), metrics::trafficSinceLastCall);
-        ConfigSource source = new ConfigSource();
 
         AdminServer admin = null;
         if (config.adminPort() > 0) {
@@ -124,7 +127,6 @@ public final class DataPlane implements AutoCloseable {
                     source.describe(agent.connected(), updater.appliedEpoch(), updater.appliedRevision())), metrics::scrape);
         }
         metrics.watchNode(updater::appliedRevision, agent::connected);
-        serveLastGood(updater, lastGood, source);
         agent.start();
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}, {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes(), nodeTracing);
