@@ -141,21 +141,24 @@ for n in $route_counts; do
   largest=$n
 done
 
-# Changes of one route among the largest count, under load: one every 2 s.
+changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs; prints what it saw
+  wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-$1.txt" &
+  local wrk_pid=$! times=() g started
+  sleep 2
+  for g in $(seq 1 "$changes"); do
+    started=$SECONDS
+    times+=("$(apply_server "$work/$1-$g.yaml")")
+    while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
+  done
+  wait "$wrk_pid"
+  read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-$1.txt")"
+  printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
+}
+
+# Changes of one route among the largest count.
 printf '\nChanging one route among %s, %s times, one every 2 s, while wrk runs:\n\n' "$largest" "$changes"
 for g in $(seq 1 "$changes"); do server_yaml "$largest" "$g" >"$work/change-$g.yaml"; done
-wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-changes.txt" &
-wrk_pid=$!
-sleep 2
-times=()
-for g in $(seq 1 "$changes"); do
-  started=$SECONDS
-  times+=("$(apply_server "$work/change-$g.yaml")")
-  while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
-done
-wait "$wrk_pid"
-read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-changes.txt")"
-printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
+changes_under_load change
 
 # Changes of one pipeline next to the largest server: the server's object is not decoded or indexed again.
 printf '\nChanging one pipeline next to %s routes, %s times, one every 2 s, while wrk runs:\n\n' "$largest" "$changes"
@@ -163,15 +166,4 @@ for g in $(seq 1 "$changes"); do
   printf 'kind: HTTPPipeline\nname: p99\nflow:\n- filter: proxy\nfilters:\n- name: proxy\n  kind: Proxy\n  mainPool:\n' >"$work/pipeline-$g.yaml"
   printf '    servers:\n    - url: http://127.0.0.1:%s\n    timeout: %ss\n' "$upstream_port" "$((30 + g))" >>"$work/pipeline-$g.yaml"
 done
-wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-pipelines.txt" &
-wrk_pid=$!
-sleep 2
-times=()
-for g in $(seq 1 "$changes"); do
-  started=$SECONDS
-  times+=("$(apply_server "$work/pipeline-$g.yaml")")
-  while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
-done
-wait "$wrk_pid"
-read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-pipelines.txt")"
-printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
+changes_under_load pipeline
