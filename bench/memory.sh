@@ -5,7 +5,8 @@
 # launchers) in a folder of its own, then reports the resident memory (RSS) of each process at
 # idle, of node-1 holding 10,000 idle keep-alive connections (opened from bench/HoldConnections.java,
 # each after one proxied request), and under load (wrk -t2 -c64), and per idle connection; then
-# restarts node-1 with its launcher and reports the time from the launch to its first proxied answer.
+# restarts node-1 with its launcher and reports the time from the launch to its first proxied answer,
+# and its requests/s in four 5 s windows of load from then on (warm-up: the first against the best).
 # Needs the ports the local cluster uses (2381, 9095-9097, 9900-9901, 10080 on 127.0.0.2-4).
 #
 #   bench/memory.sh [--connections N] [--idle SECONDS]
@@ -87,3 +88,9 @@ setsid nohup "$root/bin/data-plane" $(echo "$args" | tr '\n' ' ') >"$EDGEGATE_CL
 echo $! >"$EDGEGATE_CLUSTER_DIR/pids/node-1"
 until answers; do sleep 0.01; done
 printf 'node-1 restarted: first proxied answer %s ms after the launch\n' "$(( ($(date +%s%N) - started) / 1000000 ))"
+windows=()
+for w in 1 2 3 4; do
+  windows+=("$(wrk -t2 -c64 -d5s http://127.0.0.2:10080/pipeline | awk '/^Requests\/sec/ { printf "%.0f", $2 }')")
+done
+printf 'node-1 after the restart, req/s in 5 s windows of load: %s (first / best: %s)\n' "${windows[*]}" \
+  "$(printf '%s\n' "${windows[@]}" | awk 'NR == 1 { first = $1 } $1 > best { best = $1 } END { printf "%.2f", first / best }')"
