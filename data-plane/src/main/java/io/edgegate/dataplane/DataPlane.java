@@ -163,8 +163,9 @@ public final class DataPlane implements AutoCloseable {
                 log.info("serving the last-good config (revision {}, saved {}) from {} until a control plane sends its own",
                         saved.get().revision(), saved.get().savedAt(), lastGood.file());
             }
-        } catch (IOException | ConfigRejectedException e) {
-            log.error("cannot serve the last-good config from {}: {}", lastGood.file(), e.getMessage());
+        } catch (IOException | ConfigRejectedException | RuntimeException e) {
+            // Part of the start now: a damaged file must not keep the node from taking the control plane's config.
+            log.error("cannot serve the last-good config from {}: {}", lastGood.file(), e.toString());
         }
     }
 

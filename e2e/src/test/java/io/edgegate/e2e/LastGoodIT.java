@@ -39,7 +39,7 @@ class LastGoodIT {
     }
 
     @Test
-    void aNodeRestartedAfterAChangeServesItsFileFirstThenTheControlPlanesConfig(@TempDir Path dir) throws Exception {
+    void aNodeRestartedAfterAChangeServesItsFileFirstThenTheControlPlanesConfigAndSurvivesADamagedFile(@TempDir Path dir) throws Exception {
         try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
              Cluster cluster = Cluster.start(dir.resolve("cluster"), 1)) {
             EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
@@ -63,6 +63,16 @@ class LastGoodIT {
             assertThat(cluster.allLogs()).contains("serving the last-good config (revision");
             EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members");
             assertThat(members.out()).contains(node).contains("Ready");
+
+            // The file is read as part of the start now: a damaged one (cut off mid-write) costs the node
+            // its head start, not its start.
+            cluster.stopDataPlane(node);
+            Files.writeString(cluster.dataDir(node).resolve("last-good.json"), "{\"epoch\":\"cut off");
+            cluster.startDataPlane(node);
+            cluster.awaitServing(node);
+            assertThat(cluster.request(node, examples.port, "/pipeline").headers().firstValue(EchoBackend.NAME_HEADER))
+                    .hasValue("backend-3");
+            assertThat(cluster.allLogs()).contains("cannot serve the last-good config from");
         }
     }
 }

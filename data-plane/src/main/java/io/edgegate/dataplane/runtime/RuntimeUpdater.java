@@ -157,8 +157,9 @@ public final class RuntimeUpdater {
         previous.servers().values().forEach(state -> runningRoutes.put(state.spec(), state.routes()));
         try {
             List<ServerState> states = config.servers().stream()
-                    .map(s -> ServerState.of(s, runningRoutes.computeIfAbsent(s, RouteTable::of), next.pipelines(), Optional.ofNullable(tlsByServer.get(s.name())),
-                            metrics.server(s.name()), accessLog, tracing.of(s.name()), s.globalFilter().flatMap(config::globalFilter)))
+                    .map(s -> ServerState.of(s, runningRoutes.computeIfAbsent(s, RouteTable::of), next.pipelines(),
+                            Optional.ofNullable(tlsByServer.get(s.name())), metrics.server(s.name()), accessLog, tracing.of(s.name()),
+                            s.globalFilter().flatMap(config::globalFilter)))
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);
