@@ -24,16 +24,11 @@ done
 install_missing nginx:nginx-light wrk:wrk
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-work=$(mktemp -d /tmp/edgegate-cluster-bench.XXXXXX)
-pids=()
+work_folder cluster-bench
 export EDGEGATE_CLUSTER_DIR="$work/cluster"
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+before_stop() {
   "$root/deploy/local-cluster.sh" down >/dev/null 2>&1 || true
-  wait 2>/dev/null || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
 "$root/deploy/local-cluster.sh" up >"$work/cluster-up.log"
 
 take_port nginx_port

@@ -1,5 +1,5 @@
-# Sourced by the bench scripts: installing what a bench needs, free ports on loopback, and wrk's
-# results as numbers. Expects $work (a scratch folder) and the array pids (processes to stop).
+# Sourced by the bench scripts: installing what a bench needs, a scratch folder whose processes stop
+# with the script, free ports on loopback, and wrk's results as numbers.
 
 install_missing() { # package names whose command is missing: "command:package" ...
   local missing=() pair
@@ -11,6 +11,21 @@ install_missing() { # package names whose command is missing: "command:package" 
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null
   fi
+}
+
+work_folder() { # name: sets $work (a new scratch folder) and pids (processes to stop); both go when the script ends
+  work=$(mktemp -d "/tmp/edgegate-$1.XXXXXX")
+  pids=()
+  trap stop_work EXIT
+}
+before_stop() { # overridden by a bench with more to stop (e.g. a local cluster)
+  :
+}
+stop_work() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  before_stop
+  wait 2>/dev/null || true
+  rm -rf "$work"
 }
 
 port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }

@@ -36,14 +36,7 @@ if [ ! -f "$root/data-plane/target/data-plane.jar" ] || [ ! -f "$root/control-pl
 fi
 
 cores=$(nproc)
-work=$(mktemp -d /tmp/edgegate-bench.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+work_folder bench
 
 take_port upstream_port; take_port nginx_port; take_port nginx_h2_port
 take_port edgegate_port; take_port control_port; take_port admin_port

@@ -33,14 +33,7 @@ if [ ! -f "$root/data-plane/target/data-plane.jar" ] || [ ! -f "$root/control-pl
   (cd "$root" && mvn -B -q -DskipTests package)
 fi
 
-work=$(mktemp -d /tmp/edgegate-routes.XXXXXX)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+work_folder routes
 
 take_port upstream_port; take_port edgegate_port; take_port control_port
 mkdir -p "$work/www" "$work/upstream" "$work/logs"

@@ -28,9 +28,7 @@ class ManagedEtcdTest {
     @Test
     void startsALocalEtcdKeepsItsDataAndStopsIt(@TempDir Path dataDir) throws Exception {
         int port = FreePorts.pick();
-        ControlPlaneConfig config = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
-                dataDir, "etcd", Duration.ofSeconds(5),
-                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+        ControlPlaneConfig config = plaintext(port, List.of(), dataDir);
 
         try (ControlPlane first = ControlPlane.start(config)) {
             first.cache().ready().get(20, TimeUnit.SECONDS);
@@ -52,9 +50,7 @@ class ManagedEtcdTest {
         // A 2 MB CustomData record: over etcd's default 1.5 MiB per request, under the managed etcd's 10 MiB.
         String big = "name: big\nkind: CustomData\nrecords:\n- name: blob\n  value: " + "x".repeat(2 * 1024 * 1024) + "\n";
         int port = FreePorts.pick();
-        ControlPlaneConfig managed = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
-                dataDir, "etcd", Duration.ofSeconds(5),
-                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+        ControlPlaneConfig managed = plaintext(port, List.of(), dataDir);
         try (ControlPlane controlPlane = ControlPlane.start(managed)) {
             controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
             withStub(port, stub -> stub.apply(documents(big)));
@@ -65,17 +61,10 @@ class ManagedEtcdTest {
 
         try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
             int other = FreePorts.pick();
-            ControlPlaneConfig external = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", other), List.of(etcd.endpoint()),
-                    dataDir.resolve("external"), "etcd", Duration.ofSeconds(5),
-                    io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+            ControlPlaneConfig external = plaintext(other, List.of(etcd.endpoint()), dataDir.resolve("external"));
             try (ControlPlane controlPlane = ControlPlane.start(external)) {
                 controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
-                assertThatThrownBy(() -> withStub(other, stub -> stub.apply(documents(big))))
-                        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
-                            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
-                            assertThat(e.getStatus().getDescription()).contains("refused the change as too large")
-                                    .contains("--max-request-bytes").doesNotContain("unreachable").endsWith("nothing was changed");
-                        });
+                assertRefusedByEtcd(other, documents(big), "refused the change as too large", "--max-request-bytes");
                 // Smaller objects still go in.
                 withStub(other, stub -> stub.apply(documents(TestObjects.pipeline("small"))));
             }
@@ -88,9 +77,7 @@ class ManagedEtcdTest {
         // 150 pipelines in one apply: over etcd's default of 128 operations in a transaction.
         String[] many = java.util.stream.IntStream.range(0, 150).mapToObj(i -> TestObjects.pipeline("p" + i)).toArray(String[]::new);
         int port = FreePorts.pick();
-        ControlPlaneConfig managed = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), List.of(),
-                dataDir, "etcd", Duration.ofSeconds(5),
-                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+        ControlPlaneConfig managed = plaintext(port, List.of(), dataDir);
         try (ControlPlane controlPlane = ControlPlane.start(managed)) {
             controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
             var applied = withStub(port, stub -> stub.apply(documents(many)));
@@ -99,21 +86,29 @@ class ManagedEtcdTest {
 
         try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
             int other = FreePorts.pick();
-            ControlPlaneConfig external = new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", other), List.of(etcd.endpoint()),
-                    dataDir.resolve("external"), "etcd", Duration.ofSeconds(5),
-                    io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+            ControlPlaneConfig external = plaintext(other, List.of(etcd.endpoint()), dataDir.resolve("external"));
             try (ControlPlane controlPlane = ControlPlane.start(external)) {
                 controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
-                assertThatThrownBy(() -> withStub(other, stub -> stub.apply(documents(many))))
-                        .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
-                            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
-                            assertThat(e.getStatus().getDescription()).contains("too many operations for one transaction")
-                                    .contains("--max-txn-ops").doesNotContain("unreachable").endsWith("nothing was changed");
-                        });
+                assertRefusedByEtcd(other, documents(many), "too many operations for one transaction", "--max-txn-ops");
                 assertThat(withStub(other, stub -> stub.list(io.edgegate.api.v1.ListRequest.newBuilder().build())).getObjectsCount())
                         .as("nothing of the refused apply was stored").isZero();
             }
         }
+    }
+
+    private static ControlPlaneConfig plaintext(int port, List<String> etcdEndpoints, Path dataDir) {
+        return new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port), etcdEndpoints, dataDir, "etcd", Duration.ofSeconds(5),
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none());
+    }
+
+    /** The apply is refused as etcd's own limit, named with the flag that raises it, and not as etcd being unreachable. */
+    private static void assertRefusedByEtcd(int port, io.edgegate.api.v1.WriteRequest request, String reason, String flag) {
+        assertThatThrownBy(() -> withStub(port, stub -> stub.apply(request)))
+                .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(io.grpc.Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).contains(reason).contains(flag).doesNotContain("unreachable")
+                            .endsWith("nothing was changed");
+                });
     }
 
     private static <T> T withStub(int port, java.util.function.Function<ObjectServiceGrpc.ObjectServiceBlockingStub, T> call)
