@@ -1,6 +1,31 @@
-# Sourced by bin/data-plane and bin/control-plane: the JVM settings of a long-running server that
-# shares its host, so a user need not know them (bench/memory.sh measures them). Options the user
-# gives come after these, so theirs win.
+# Sourced by bin/data-plane, bin/control-plane and bin/egctl: where the program and the Java runtime
+# are, and the JVM settings of a long-running server that shares its host, so a user need not know
+# them (bench/memory.sh measures them). Options the user gives come after these, so theirs win.
+
+# A distribution (deploy/dist.sh) keeps each program in <root>/<program>/ beside a Java runtime of
+# its own in <root>/runtime; a build keeps them in <root>/<program>/target and uses the java on PATH.
+program_jar() { # program name -> its jar
+  if [ -f "$root/$1/$1.jar" ]; then
+    echo "$root/$1/$1.jar"
+  else
+    echo "$root/$1/target/$1.jar"
+  fi
+}
+
+require_jar() { # program name, jar: stops with how to build it when it is missing
+  if [ ! -f "$2" ]; then
+    echo "$1: $2 is missing; build first: (cd $root && mvn -q -DskipTests package)" >&2
+    exit 127
+  fi
+}
+
+java_command() { # the java to run: the distribution's own runtime, else the one on PATH
+  if [ -x "$root/runtime/bin/java" ]; then
+    echo "$root/runtime/bin/java"
+  else
+    command -v java || echo java
+  fi
+}
 
 # glibc gives every thread that allocates its own malloc arena, and keeps what the JIT compilers
 # freed in them: two arenas hold the same work in ~30 MB less resident memory.
@@ -18,15 +43,15 @@ server_jvm_options() { # the user's options -> the defaults to put before them
   options+=("${collector[@]}")
   # Return freed native memory (the JIT's peaks) to the system every 5 s: JDK 17.0.9+, 21.0.1+ and 22+.
   # The JDK's release file says which one this is; asking a JVM would add ~0.25 s to every start.
-  if trims_native_heap; then
+  if trims_native_heap "$(java_command)"; then
     options+=(-XX:TrimNativeHeapInterval=5000)
   fi
   echo "${options[@]}"
 }
 
-trims_native_heap() { # whether the java on PATH has -XX:TrimNativeHeapInterval
+trims_native_heap() { # java command -> whether that java has -XX:TrimNativeHeapInterval
   local java release version major minor update
-  java=$(readlink -f "$(command -v java)") || return 1
+  java=$(readlink -f "$1") || return 1
   release="$(dirname "$(dirname "$java")")/release"
   [ -f "$release" ] || return 1
   version=$(sed -n 's/^JAVA_VERSION="\(.*\)"$/\1/p' "$release")

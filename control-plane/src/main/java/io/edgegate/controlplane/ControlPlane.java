@@ -197,7 +197,7 @@ public final class ControlPlane implements AutoCloseable {
             scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
             builder.sslContext(ControlChannelTls.server(tls))
                     .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
-            bootstrapToken(tokens, security.adminTokenFile(), scheduler);
+            bootstrapToken(tokens, security, scheduler);
         }
         // Added last, so it runs first: refused calls are counted too.
         builder.intercept(new ApiCallMetrics(metrics.registry()));
@@ -208,7 +208,7 @@ public final class ControlPlane implements AutoCloseable {
             reloadMembers.run();
             scheduler.execute(() -> redaction.load(redactionKeys, scheduler));
             if (!security.insecure()) {
-                scheduler.execute(() -> bootstrapToken(tokens, security.adminTokenFile(), scheduler));
+                scheduler.execute(() -> bootstrapToken(tokens, security, scheduler));
             }
         };
         cache.subscribe(new EpochFollower(onNewEpoch));
@@ -230,14 +230,24 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Makes the first admin token once the store answers (it may be down when this replica starts). */
-    private static void bootstrapToken(Tokens tokens, java.nio.file.Path file, ScheduledExecutorService scheduler) {
+    /**
+     * Makes sure an admin token works: the one made beforehand when the security names one (its file
+     * is read each time, so a rotated Secret counts), else a new one written to the admin token file.
+     */
+    private static void bootstrapToken(Tokens tokens, ControlPlaneSecurity security, ScheduledExecutorService scheduler) {
         try {
-            tokens.bootstrap(file);
+            if (security.initialAdminToken().isPresent()) {
+                tokens.adopt(java.nio.file.Files.readString(security.initialAdminToken().get()).strip());
+            } else {
+                tokens.bootstrap(security.adminTokenFile());
+            }
         } catch (StoreUnavailableException e) {
             log.warn("cannot check for tokens yet ({}); trying again", e.getMessage());
-            scheduler.schedule(() -> bootstrapToken(tokens, file, scheduler), 2, TimeUnit.SECONDS);
+            scheduler.schedule(() -> bootstrapToken(tokens, security, scheduler), 2, TimeUnit.SECONDS);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write the admin token to " + file, e);
+            throw new java.io.UncheckedIOException(security.initialAdminToken().isPresent()
+                    ? "cannot read the initial admin token " + security.initialAdminToken().get()
+                    : "cannot write the admin token to " + security.adminTokenFile(), e);
         }
     }
 

@@ -70,6 +70,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
             description = "Where the first admin token is written (0600) when no token exists (default: <data-dir>/admin.token).")
     private Path adminTokenFile;
 
+    @Option(names = "--initial-admin-token-file", paramLabel = "FILE",
+            description = "An admin token made beforehand (egt_<name>.<secret>; a Kubernetes Secret, a systemd credential): "
+                    + "when no admin token works it becomes the admin token, and nothing is written to --admin-token-file.")
+    private Path initialAdminTokenFile;
+
     @Option(names = "--api-rate-limit", defaultValue = "100", paramLabel = "N",
             description = "API calls per second one token may make (default: ${DEFAULT-VALUE}).")
     private double apiRateLimit;
@@ -117,11 +122,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
     private ControlPlaneSecurity security(InetSocketAddress address) throws IOException {
         Path tokenFile = adminTokenFile != null ? adminTokenFile : dataDir.resolve("admin.token");
         if (insecure) {
+            if (initialAdminTokenFile != null) {
+                throw new IllegalArgumentException("--initial-admin-token-file needs tokens, which --insecure turns off");
+            }
             return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
         }
         Optional<TlsFiles> given = tls.files();
         TlsFiles files = given.isPresent() ? given.get() : ownPki(address);
-        return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit);
+        return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit, Optional.ofNullable(initialAdminTokenFile));
     }
 
     /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once and reused. */

@@ -30,8 +30,11 @@ final class Cluster implements AutoCloseable {
 
     static final String QUICK_JVM = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
+    /** Where bin/ has the launchers: this checkout, or a distribution made from it. */
+    private final Path root;
     private final Path workDir;
     private final Map<String, String> jvm;
+    private final List<String> controlPlaneArgs;
     private final EtcdProcess etcd;
     /** When set, control planes reach etcd through it, so a test can cut them off while etcd runs on. */
     private TcpRelay etcdRelay;
@@ -43,7 +46,13 @@ final class Cluster implements AutoCloseable {
     private final PkiDirectory pki;
 
     private Cluster(Path workDir, String dataPlaneJvm) {
+        this(ProjectPaths.root(), workDir, dataPlaneJvm, List.of());
+    }
+
+    private Cluster(Path root, Path workDir, String dataPlaneJvm, List<String> controlPlaneArgs) {
+        this.root = root;
         this.workDir = workDir;
+        this.controlPlaneArgs = controlPlaneArgs;
         // Secure as a real cluster: the control planes serve TLS with tokens, each node has its own certificate.
         this.pki = new PkiDirectory(workDir.resolve("pki"));
         try {
@@ -72,6 +81,14 @@ final class Cluster implements AutoCloseable {
     /** As above, with the data planes' JVM options (e.g. a small heap to prove bounded memory). */
     static Cluster start(Path workDir, int controlPlanes, int dataPlanes, String dataPlaneJvm) {
         return start(new Cluster(workDir, dataPlaneJvm), controlPlanes, dataPlanes);
+    }
+
+    /**
+     * One control plane (given {@code controlPlaneArgs} besides the usual ones) and data planes, run
+     * by the launchers under {@code root}: a distribution's, with its own Java runtime.
+     */
+    static Cluster startFrom(Path root, Path workDir, int dataPlanes, List<String> controlPlaneArgs) {
+        return start(new Cluster(root, workDir, QUICK_JVM, controlPlaneArgs), 1, dataPlanes);
     }
 
     /** One control plane that reaches etcd through a relay the test can cut ({@link #etcdRelay()}), and data planes. */
@@ -158,8 +175,8 @@ final class Cluster implements AutoCloseable {
 
     void startControlPlane(int index) {
         ControlPlaneProcess cp = controlPlanes.get(index);
-        cp.process = ManagedProcess.start(cp.name, workDir, jvm, List.of(
-                ProjectPaths.bin("control-plane").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                root.resolve("bin/control-plane").toString(),
                 "--listen", server(index),
                 "--etcd-endpoints", etcdRelay != null ? "https://127.0.0.1:" + etcdRelay.port() : etcd.endpoint(),
                 "--etcd-ca", pki.etcd().caCertificate().toString(),
@@ -170,6 +187,8 @@ final class Cluster implements AutoCloseable {
                 "--tls-ca", pki.caCertificate().toString(),
                 "--admin-token-file", adminTokenFile().toString(),
                 "--admin-listen", "127.0.0.1:" + cp.adminPort));
+        command.addAll(controlPlaneArgs);
+        cp.process = ManagedProcess.start(cp.name, workDir, jvm, command);
         await().atMost(Duration.ofSeconds(30)).until(() -> accepts("127.0.0.1", cp.port) || !cp.process.isAlive());
         if (!cp.process.isAlive()) {
             throw new IllegalStateException(cp.name + " exited:\n" + cp.process.log());
@@ -202,7 +221,7 @@ final class Cluster implements AutoCloseable {
             }
         }
         node.process = ManagedProcess.start(nodeId, workDir, jvm, List.of(
-                ProjectPaths.bin("data-plane").toString(),
+                root.resolve("bin/data-plane").toString(),
                 "--node-id", nodeId,
                 "--control-plane", node.controlPlanes,
                 "--listen-address", node.address,

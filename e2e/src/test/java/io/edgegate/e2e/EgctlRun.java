@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +52,13 @@ record EgctlRun(int exit, String out, String err) {
 
     /** bin/egctl with this shell's environment plus {@code environment}, and none of the machine's EGCTL_ settings. */
     static EgctlRun launcherWith(Map<String, String> environment, String... args) {
+        return launcherWith(ProjectPaths.bin("egctl"), environment, args);
+    }
+
+    /** The egctl launcher at {@code egctl} (a distribution's), as {@link #launcherWith(Map, String...)}. */
+    static EgctlRun launcherWith(Path egctl, Map<String, String> environment, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ProjectPaths.bin("egctl").toString());
+        command.add(egctl.toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("EGCTL_") || name.startsWith("EDGEGATE_"));

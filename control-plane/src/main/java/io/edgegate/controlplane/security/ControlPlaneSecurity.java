@@ -8,9 +8,15 @@ import java.util.Optional;
 /**
  * How a control plane guards its port: its TLS files (absent only with {@code --insecure}, which
  * also turns tokens off), the trust domain node certificates name, where the first admin token is
- * written, and how many calls per second one token may make.
+ * written (or, when {@code initialAdminToken} names a file, the token made beforehand that becomes
+ * the admin token instead), and how many calls per second one token may make.
  */
-public record ControlPlaneSecurity(Optional<TlsFiles> tls, String trustDomain, Path adminTokenFile, double callsPerSecondPerToken) {
+public record ControlPlaneSecurity(Optional<TlsFiles> tls, String trustDomain, Path adminTokenFile, double callsPerSecondPerToken,
+                                   Optional<Path> initialAdminToken) {
+
+    public ControlPlaneSecurity(Optional<TlsFiles> tls, String trustDomain, Path adminTokenFile, double callsPerSecondPerToken) {
+        this(tls, trustDomain, adminTokenFile, callsPerSecondPerToken, Optional.empty());
+    }
 
     public static final double DEFAULT_CALLS_PER_SECOND = 100;
 

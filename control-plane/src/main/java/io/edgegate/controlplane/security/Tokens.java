@@ -37,6 +37,8 @@ public final class Tokens {
     public static final String BOOTSTRAP_NAME = "bootstrap-admin";
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_REMEMBERED = 10_000;
+    /** 128 bits in base64: a token made by hand must not be guessable. */
+    private static final int MIN_SECRET_CHARS = 22;
 
     private final TokenStore store;
     private final Clock clock;
@@ -153,7 +155,7 @@ public final class Tokens {
      */
     public void bootstrap(Path file) throws IOException {
         long now = clock.millis();
-        if (store.list().stream().anyMatch(t -> t.role() == Role.ADMIN && !t.expiredAt(now))) {
+        if (anAdminTokenWorks(now)) {
             return;
         }
         Path target = file.toAbsolutePath();
@@ -174,6 +176,38 @@ public final class Tokens {
             throw e;
         }
         log.info("no admin token worked: wrote a new one ({}) to {} (egctl reads it with --token-file or EGCTL_TOKEN)", name, target);
+    }
+
+    /**
+     * When no admin token works, makes {@code token} — one made beforehand, e.g. held in a
+     * Kubernetes Secret or a systemd credential — the admin token: only its hash is stored, and
+     * nothing is written. Of several replicas starting together one stores it.
+     *
+     * @throws IllegalArgumentException when {@code token} is not of the form {@code egt_<name>.<secret>}
+     */
+    public void adopt(String token) {
+        int dot = token.lastIndexOf('.');
+        String name = token.startsWith(PREFIX) && dot > PREFIX.length() ? token.substring(PREFIX.length(), dot) : "";
+        String secret = dot >= 0 ? token.substring(dot + 1) : "";
+        if (!NAME.matcher(name).matches() || secret.length() < MIN_SECRET_CHARS) {
+            throw new IllegalArgumentException("the initial admin token is not of the form " + PREFIX
+                    + "<name>.<secret> with a name of lower-case letters, digits and '-' and a secret of at least "
+                    + MIN_SECRET_CHARS + " characters");
+        }
+        long now = clock.millis();
+        if (anAdminTokenWorks(now)) {
+            return;
+        }
+        if (store.create(new TokenRecord(name, Role.ADMIN, sha256(secret), now, 0))) {
+            remembered.remove(name);
+            log.info("no admin token worked: the initial admin token '{}' is the admin token now", name);
+        } else if (store.find(name).filter(t -> t.secretSha256().equals(sha256(secret))).isEmpty()) {
+            log.warn("no admin token works, and the initial admin token cannot be stored: another token is named '{}'", name);
+        }
+    }
+
+    private boolean anAdminTokenWorks(long now) {
+        return store.list().stream().anyMatch(t -> t.role() == Role.ADMIN && !t.expiredAt(now));
     }
 
     static String sha256(String text) {

@@ -99,6 +99,34 @@ class TokensTest {
     }
 
     @Test
+    void anAdminTokenMadeBeforehandBecomesTheAdminTokenOnlyWhileNoAdminTokenWorks() throws Exception {
+        String preset = "egt_k8s-admin.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA";
+        tokens.adopt(preset);
+        assertThat(tokens.authenticate(preset)).map(Caller::role).contains(Role.ADMIN);
+        assertThat(tokens.authenticate("egt_k8s-admin.somethingElseOfTheSameLength00")).isEmpty();
+        assertThat(Files.list(dir)).as("nothing is written").isEmpty();
+
+        // Another admin token works: a second replica adopting the same (or another) token stores nothing.
+        tokens.adopt("egt_other-admin.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA");
+        assertThat(tokens.list()).extracting(TokenRecord::name).containsExactly("k8s-admin");
+
+        // Every admin token revoked: the one made beforehand comes back (a restore of an empty store does the same).
+        tokens.revoke("k8s-admin");
+        tokens.adopt(preset);
+        assertThat(tokens.authenticate(preset)).map(Caller::role).contains(Role.ADMIN);
+    }
+
+    @Test
+    void anAdminTokenMadeBeforehandThatIsNoTokenIsRefused() {
+        for (String bad : List.of("", "k8s-admin.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA", "egt_K8S.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA",
+                "egt_k8s-admin.short", "egt_.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA")) {
+            assertThatThrownBy(() -> tokens.adopt(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the initial admin token is not of the form egt_<name>.<secret>");
+        }
+        assertThat(tokens.list()).isEmpty();
+    }
+
+    @Test
     void aTokenFileThatCannotBeWrittenLeavesNoTokenBehind() throws Exception {
         Path blocker = Files.writeString(dir.resolve("not-a-directory"), "");
         assertThatThrownBy(() -> tokens.bootstrap(blocker.resolve("admin.token"))).isInstanceOf(IOException.class);
