@@ -30,6 +30,11 @@ public record Transport(
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
                     EpollSocketChannel.class, EpollDatagramChannel.class);
         }
+        if (System.getProperty("os.name", "").startsWith("Linux")) {
+            // On Linux NIO costs throughput: say why, or a broken image would be slow without a word.
+            org.slf4j.LoggerFactory.getLogger(Transport.class).warn("native epoll is unavailable ({}); using NIO",
+                    String.valueOf(Epoll.unavailabilityCause()));
+        }
         return nio();
     }
 
