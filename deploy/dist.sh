@@ -56,9 +56,13 @@ modules=$modules,jdk.jfr,jdk.management,jdk.management.jfr,jdk.naming.dns,jdk.un
 "$java_home/bin/jlink" --module-path "$java_home/jmods" --add-modules "$modules" \
   --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive --output "$dist/runtime" >&2
 
-# The data plane's class-data archive, made by its own runtime (an archive fits only the JVM that wrote it).
+# The class-data archives of the data plane and egctl, made by this runtime (an archive fits only the
+# JVM that wrote it), egctl's with its launcher's flags.
 EDGEGATE_LOG_LEVEL=ERROR "$dist/runtime/bin/java" -XX:ArchiveClassesAtExit="$dist/data-plane/data-plane.jsa" \
   -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$dist/data-plane/data-plane.jar" io.edgegate.dataplane.ClassDataTraining >&2
+EGCTL_LOG_LEVEL=ERROR "$dist/runtime/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k \
+  -XX:ArchiveClassesAtExit="$dist/egctl/egctl.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
+  -cp "$dist/egctl/egctl.jar" io.edgegate.egctl.ClassDataTraining >&2
 
 # The programs share most libraries (Netty, gRPC, Jackson): one copy on disk and in the tarball.
 for program in control-plane egctl; do

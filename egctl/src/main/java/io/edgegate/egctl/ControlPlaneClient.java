@@ -14,10 +14,21 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 /** A connection to one control plane for the length of one command: TLS (unless --insecure), the token on every call. */
 final class ControlPlaneClient implements AutoCloseable {
@@ -26,11 +37,32 @@ final class ControlPlaneClient implements AutoCloseable {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final Connection connection;
-    private final ManagedChannel managed;
+    /** gRPC over Netty, made on first use: a command that only reads may never need it. */
+    private ManagedChannel managed;
+    private final QuickReadChannel quick;
     private final Channel channel;
 
     ControlPlaneClient(Connection connection) {
         this.connection = connection;
+        Optional<SSLContext> quickTls = connection.insecure() ? Optional.empty() : quickTls(connection.ca());
+        Channel transport;
+        if (quickTls.isPresent()) {
+            quick = new QuickReadChannel(connection.server(), quickTls.get(), this::managed);
+            transport = quick;
+        } else {
+            quick = null;
+            // Plaintext (the JDK's client speaks HTTP/2 only over TLS), or a CA the JDK cannot read: Netty says what is wrong.
+            transport = managed();
+        }
+        Metadata headers = new Metadata();
+        connection.token().ifPresent(token -> headers.put(AUTHORIZATION, "Bearer " + token));
+        this.channel = ClientInterceptors.intercept(transport, MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private synchronized ManagedChannel managed() {
+        if (managed != null) {
+            return managed;
+        }
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(connection.server()).maxInboundMessageSize(64 * 1024 * 1024);
         if (connection.insecure()) {
             builder.usePlaintext();
@@ -48,10 +80,35 @@ final class ControlPlaneClient implements AutoCloseable {
                 throw new CommandFailure("cannot set up TLS: " + e.getMessage());
             }
         }
-        this.managed = builder.build();
-        Metadata headers = new Metadata();
-        connection.token().ifPresent(token -> headers.put(AUTHORIZATION, "Bearer " + token));
-        this.channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers));
+        managed = builder.build();
+        return managed;
+    }
+
+    /** The JDK's TLS trusting the CA bundle (or the system's store): empty when the JDK cannot read the bundle. */
+    private static Optional<SSLContext> quickTls(Optional<Path> ca) {
+        try {
+            if (ca.isEmpty()) {
+                return Optional.of(SSLContext.getDefault());
+            }
+            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+            trusted.load(null, null);
+            try (InputStream in = Files.newInputStream(ca.get())) {
+                int i = 0;
+                for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    trusted.setCertificateEntry("ca-" + i++, certificate);
+                }
+                if (i == 0) {
+                    return Optional.empty();
+                }
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return Optional.of(tls);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     <T> T objects(Function<ObjectServiceGrpc.ObjectServiceBlockingStub, T> call) {
@@ -80,7 +137,13 @@ final class ControlPlaneClient implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (quick != null) {
+            quick.close();
+        }
+        if (managed == null) {
+            return;
+        }
         managed.shutdownNow();
         try {
             managed.awaitTermination(2, TimeUnit.SECONDS);

@@ -1,6 +1,9 @@
 package io.edgegate.egctl;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,13 +14,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code egctl}: the command line of EdgeGate, kubectl-like, over the control plane's gRPC API. */
 @Command(name = "egctl", mixinStandardHelpOptions = true, versionProvider = Egctl.Version.class,
-        description = "Manage EdgeGate objects and follow them to every data-plane node.",
-        subcommands = {ApplyCommand.class, CreateCommand.class, GetCommand.class, DescribeCommand.class,
-                DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
-                TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CommandLine.HelpCommand.class})
+        description = "Manage EdgeGate objects and follow them to every data-plane node.")
 public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";
+    /** In the order help lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, CreateCommand.class, GetCommand.class,
+            DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
+            TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CommandLine.HelpCommand.class);
+    /** The global options that take a value, which may come before the subcommand's name. */
+    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--server", "--token", "--token-file", "--ca", "--context",
+            "--config", "-o", "--output");
 
     private final Terminal terminal;
 
@@ -65,8 +72,13 @@ public final class Egctl implements Callable<Integer> {
 
     /** Runs one egctl command line and returns its exit status: 0 done, 1 failed, 2 usage error. */
     public static int run(String[] args, Terminal terminal) {
-        CommandLine commandLine = new CommandLine(new Egctl(terminal))
-                .setCaseInsensitiveEnumValuesAllowed(true)
+        CommandLine commandLine = new CommandLine(new Egctl(terminal));
+        // picocli reads a command's whole model when it is added: only the one named is, unless help needs them all.
+        Optional<Class<?>> named = subcommandNamed(args);
+        for (Class<?> subcommand : named.map(List::<Class<?>>of).orElse(SUBCOMMANDS)) {
+            commandLine.addSubcommand(subcommand);
+        }
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(terminal.out())
                 .setErr(terminal.err())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -81,6 +93,26 @@ public final class Egctl implements Callable<Integer> {
         terminal.out().flush();
         terminal.err().flush();
         return status;
+    }
+
+    /** The subcommand the first word that is no option (or an option's value) names, unless that is help. */
+    private static Optional<Class<?>> subcommandNamed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (OPTIONS_WITH_VALUES.contains(arg)) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                for (Class<?> subcommand : SUBCOMMANDS) {
+                    Command command = subcommand.getAnnotation(Command.class);
+                    if (subcommand != CommandLine.HelpCommand.class
+                            && (command.name().equals(arg) || List.of(command.aliases()).contains(arg))) {
+                        return Optional.of(subcommand);
+                    }
+                }
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
