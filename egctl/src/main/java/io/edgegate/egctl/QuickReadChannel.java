@@ -39,6 +39,7 @@ import javax.net.ssl.SSLContext;
 final class QuickReadChannel extends Channel {
 
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    private static final java.util.regex.Pattern CLIENT_NUMBER = java.util.regex.Pattern.compile("HttpClientImpl@\\p{XDigit}+\\((\\d+)\\)$");
 
     private final String authority;
     private final HttpClient http;
@@ -67,7 +68,10 @@ final class QuickReadChannel extends Channel {
     /**
      * Stops the HTTP client's selector thread. While it waits in epoll it counts as running native
      * code, and the JVM's exit waits 0.3 s for such threads. JDK 21's client closes; JDK 17's has no
-     * close, but its selector thread ends when interrupted.
+     * close, but its selector thread ends when interrupted. That thread is found by the name JDK 17
+     * gives it, from the client's number in its toString ("...HttpClientImpl@1b2c3d(7)" runs
+     * "HttpClient-7-SelectorManager"): only this client's, never another one's in the same JVM.
+     * Named otherwise, nothing is interrupted and the exit just takes longer.
      */
     void close() {
         if (http instanceof AutoCloseable closeable) {
@@ -78,11 +82,15 @@ final class QuickReadChannel extends Channel {
             }
             return;
         }
+        java.util.regex.Matcher number = CLIENT_NUMBER.matcher(http.toString());
+        if (!number.find()) {
+            return;
+        }
+        String selector = "HttpClient-" + number.group(1) + "-SelectorManager";
         Thread[] threads = new Thread[Thread.activeCount() + 8];
         int count = Thread.currentThread().getThreadGroup().enumerate(threads);
         for (int i = 0; i < count; i++) {
-            String name = threads[i].getName();
-            if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) {
+            if (threads[i].getName().equals(selector)) {
                 threads[i].interrupt();
             }
         }

@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +92,9 @@ class QuickReadChannelTest {
 
     @Test
     void readsGoOverTheJdkClientAndWritesOverGrpc() {
+        // Another HTTP client in the same JVM (an embedding program's, a test's) must outlive egctl's.
+        java.net.http.HttpClient other = java.net.http.HttpClient.newHttpClient();
+        Set<String> selectorsBefore = selectorThreads();
         try (ControlPlaneClient client = client(pki.caCertificate())) {
             ListMembersResponse members = client.cluster(stub -> stub.listMembers(ListMembersRequest.getDefaultInstance()));
             assertThat(members.getMembersList()).extracting(Member::getNodeId).containsExactly("node-1");
@@ -100,9 +105,14 @@ class QuickReadChannelTest {
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0)).startsWith("ListMembers Java-http-client/").endsWith(" Bearer egt_test.secret");
         assertThat(calls.get(1)).startsWith("Apply grpc-java-netty/").endsWith(" Bearer egt_test.secret");
-        // Closed, the client leaves no selector thread behind for the JVM's exit to wait for.
-        await().atMost(Duration.ofSeconds(2)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().endsWith("-SelectorManager")));
+        // Closed, the client leaves no selector thread behind for the JVM's exit to wait for, and stops no other.
+        await().atMost(Duration.ofSeconds(2)).until(() -> selectorThreads().equals(selectorsBefore));
+        assertThat(other.toString()).isNotEmpty();
+    }
+
+    private static Set<String> selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.endsWith("-SelectorManager")).collect(Collectors.toSet());
     }
 
     @Test
