@@ -19,9 +19,10 @@ public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";
     /** In the order help lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, CreateCommand.class, GetCommand.class,
+    private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, DiffCommand.class, CreateCommand.class, GetCommand.class,
             DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
-            TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CommandLine.HelpCommand.class);
+            TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CompletionCommand.class,
+            CommandLine.HelpCommand.class);
     /** The global options that take a value, which may come before the subcommand's name. */
     private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--server", "--token", "--token-file", "--ca", "--context",
             "--config", "-o", "--output");
@@ -72,12 +73,8 @@ public final class Egctl implements Callable<Integer> {
 
     /** Runs one egctl command line and returns its exit status: 0 done, 1 failed, 2 usage error. */
     public static int run(String[] args, Terminal terminal) {
-        CommandLine commandLine = new CommandLine(new Egctl(terminal));
         // picocli reads a command's whole model when it is added: only the one named is, unless help needs them all.
-        Optional<Class<?>> named = subcommandNamed(args);
-        for (Class<?> subcommand : named.map(List::<Class<?>>of).orElse(SUBCOMMANDS)) {
-            commandLine.addSubcommand(subcommand);
-        }
+        CommandLine commandLine = commandLine(terminal, subcommandNamed(args).map(List::<Class<?>>of).orElse(SUBCOMMANDS));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true)
                 .setOut(terminal.out())
                 .setErr(terminal.err())
@@ -93,6 +90,17 @@ public final class Egctl implements Callable<Integer> {
         terminal.out().flush();
         terminal.err().flush();
         return status;
+    }
+
+    /** egctl with every subcommand (for completion scripts, which describe them all). */
+    static CommandLine fullCommandLine(Terminal terminal) {
+        return commandLine(terminal, SUBCOMMANDS);
+    }
+
+    private static CommandLine commandLine(Terminal terminal, List<Class<?>> subcommands) {
+        CommandLine commandLine = new CommandLine(new Egctl(terminal));
+        subcommands.forEach(commandLine::addSubcommand);
+        return commandLine;
     }
 
     /** The subcommand the first word that is no option (or an option's value) names, unless that is help. */

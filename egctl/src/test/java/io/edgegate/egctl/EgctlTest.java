@@ -104,6 +104,47 @@ class EgctlTest {
     }
 
     @Test
+    void diffShowsWhatAnApplyWouldChangeWithoutChangingItAndNeverASecret() {
+        String pipeline = """
+                kind: HTTPPipeline
+                name: demo
+                filters:
+                - name: auth
+                  kind: Validator
+                  jwt:
+                    algorithm: HS256
+                    secret: 0123456789abcdef0123456789abcdef
+                - name: proxy
+                  kind: Proxy
+                  mainPool:
+                    servers: [{url: 'http://127.0.0.1:9095'}]
+                """;
+        Run created = egctlWithInput(pipeline, "diff", "-f", "-");
+        assertThat(created.exit()).as(created.toString()).isEqualTo(DiffCommand.DIFFERENT);
+        assertThat(created.out()).startsWith("--- HTTPPipeline/demo (not stored)\n+++ HTTPPipeline/demo (after apply)\n@@ -0,0 +1,")
+                .contains("+name: demo").doesNotContain("0123456789abcdef").contains("<redacted");
+        assertThat(egctl("get", "hp").out()).as("a diff writes nothing").doesNotContain("demo");
+
+        assertThat(egctlWithInput(pipeline, "apply", "-f", "-").exit()).isZero();
+        Run same = egctlWithInput(pipeline, "diff", "-f", "-");
+        assertThat(same.exit()).as(same.toString()).isEqualTo(DiffCommand.SAME);
+        assertThat(same.out()).isEmpty();
+
+        Run changed = egctlWithInput(pipeline.replace("9095", "9096").replace("0123456789abcdef0123", "fedcba9876543210fedc"),
+                "diff", "-f", "-");
+        assertThat(changed.exit()).as(changed.toString()).isEqualTo(DiffCommand.DIFFERENT);
+        assertThat(changed.out()).startsWith("--- HTTPPipeline/demo (stored)\n+++ HTTPPipeline/demo (after apply)\n@@ ")
+                .containsPattern("(?m)^-.*9095").containsPattern("(?m)^\\+.*9096")
+                .containsPattern("(?m)^-\\s+secret: \"<redacted").containsPattern("(?m)^\\+\\s+secret: \"<redacted")
+                .doesNotContain("fedcba9876543210").doesNotContain("0123456789abcdef");
+        assertThat(egctl("get", "hp", "demo", "-o", "yaml").out()).contains("9095").doesNotContain("9096");
+
+        Run invalid = egctlWithInput("kind: HTTPPipeline\nname: bad\nfilters: [", "diff", "-f", "-");
+        assertThat(invalid.exit()).isEqualTo(DiffCommand.TROUBLE);
+        assertThat(invalid.err()).startsWith("Error: ");
+    }
+
+    @Test
     void aFileWithOneBadDocumentWritesNoneOfThem() throws Exception {
         Path file = dir.resolve("objects.yaml");
         Files.writeString(file, TestDocuments.PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");

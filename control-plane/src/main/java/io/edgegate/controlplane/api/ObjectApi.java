@@ -59,7 +59,7 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
                 ? CompletableFuture.completedFuture(Map.of())
                 : reads.storedTrees(withMarkers);
         return stored.thenCompose(trees -> writes.write(decoder.decode(request.getDocumentsList(), mode(request), trees),
-                createOnly, request.getDryRun()));
+                createOnly, request.getDryRun())).thenApply(response -> request.getDryRun() ? reads.redacted(response) : response);
     }
 
     @Override

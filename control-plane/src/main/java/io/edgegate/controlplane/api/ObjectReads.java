@@ -1,7 +1,9 @@
 package io.edgegate.controlplane.api;
 
 import io.edgegate.async.Causes;
+import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.StoredObject;
+import io.edgegate.api.v1.WriteResponse;
 import io.edgegate.controlplane.ProtoMapping;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.config.ConfigSnapshot;
@@ -79,6 +81,21 @@ public final class ObjectReads {
             }
             return trees;
         });
+    }
+
+    /** A dry run's response with the documents it carries redacted as {@link #get} shows them (never their secrets). */
+    WriteResponse redacted(WriteResponse response) {
+        WriteResponse.Builder out = response.toBuilder();
+        for (ObjectResult.Builder result : out.getResultsBuilderList()) {
+            Optional<ObjectKind> kind = ObjectKind.byKindName(result.getKey().getKind());
+            if (kind.isPresent() && !result.getJson().isEmpty()) {
+                result.setJson(parser.toJson(redaction.fields().redact(kind.get(), tree(result.getJson()))));
+            }
+            if (kind.isPresent() && !result.getStoredJson().isEmpty()) {
+                result.setStoredJson(parser.toJson(redaction.fields().redact(kind.get(), tree(result.getStoredJson()))));
+            }
+        }
+        return out.build();
     }
 
     private StoredObject visible(StoredObject object, boolean showSecrets) {

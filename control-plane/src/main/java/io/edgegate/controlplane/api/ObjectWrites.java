@@ -112,7 +112,12 @@ final class ObjectWrites {
                     action = Action.CONFIGURED;
                     writes.add(new StoreWrite.Put(id, json, existing.get().modRevision()));
                 }
-                response.addResults(ObjectResult.newBuilder().setKey(ProtoMapping.key(id)).setAction(action));
+                ObjectResult.Builder result = ObjectResult.newBuilder().setKey(ProtoMapping.key(id)).setAction(action);
+                if (dryRun) {
+                    result.setJson(json);
+                    existing.ifPresent(stored -> result.setStoredJson(stored.json()));
+                }
+                response.addResults(result);
             }
             boolean changes = writes.stream().anyMatch(w -> !(w instanceof StoreWrite.Absent));
             if (dryRun || !changes) {
