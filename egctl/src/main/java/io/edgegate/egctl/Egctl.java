@@ -19,7 +19,7 @@ public final class Egctl implements Callable<Integer> {
 
     static final String DEFAULT_SERVER = "127.0.0.1:2381";
     /** In the order help lists them. */
-    private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, DiffCommand.class, CreateCommand.class, GetCommand.class,
+    private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, DiffCommand.class, CreateCommand.class, EditCommand.class, GetCommand.class,
             DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
             TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CompletionCommand.class,
             CommandLine.HelpCommand.class);

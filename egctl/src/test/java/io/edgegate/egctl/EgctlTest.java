@@ -145,6 +145,49 @@ class EgctlTest {
     }
 
     @Test
+    void editAppliesWhatTheEditorSavedReopensOnARefusalAndCancelsAnUnchangedFile() throws Exception {
+        assertThat(egctlWithInput(TestDocuments.PIPELINE, "apply", "-f", "-").exit()).isZero();
+        Map<String, String> env = new java.util.HashMap<>(secure);
+
+        // An editor that changes the port: applied.
+        env.put("EDITOR", editor("sed -i 's/9095/9096/' \"$1\""));
+        Run edited = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(edited.exit()).as(edited.toString()).isZero();
+        assertThat(edited.out()).isEqualTo("HTTPPipeline/demo configured\n");
+        assertThat(egctl("get", "hp", "demo", "-o", "yaml").out()).contains("9096");
+
+        // Saved unchanged: nothing is written.
+        env.put("EDITOR", "true");
+        Run unchanged = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(unchanged.out()).isEqualTo("Edit cancelled, no changes made.\n");
+
+        // First a bad edit, refused: the editor opens again with the reason on top, and the fix is applied.
+        env.put("EDITOR", editor("if grep -q '^# Error:' \"$1\"; then grep '^# Error:' \"$1\" > " + dir.resolve("reason")
+                + "; sed -i 's/poolz:/mainPool:/; s/9096/9097/' \"$1\"; else sed -i 's/mainPool:/poolz:/' \"$1\"; fi"));
+        Run fixed = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(fixed.exit()).as(fixed.toString()).isZero();
+        assertThat(Files.readString(dir.resolve("reason"))).contains("poolz");
+        assertThat(egctl("get", "hp", "demo", "-o", "yaml").out()).contains("9097");
+
+        // Renaming is refused, and saving the refused edit again unchanged gives up, keeping the edit in a file.
+        env.put("EDITOR", editor("sed -i 's/^name: demo$/name: other/' \"$1\""));
+        Run renamed = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(renamed.exit()).isEqualTo(1);
+        assertThat(renamed.err()).startsWith("Error: the edit was refused and saved again unchanged; it is kept in ");
+        Path kept = Path.of(renamed.err().strip().replaceAll(".* it is kept in ", ""));
+        assertThat(Files.readString(kept)).contains("# Error: the kind and name cannot be edited").contains("name: other");
+        assertThat(egctl("get", "hp").out()).doesNotContain("other");
+        Files.delete(kept);
+    }
+
+    /** An EDITOR that runs {@code script} on the file it is given as $1. */
+    private String editor(String script) throws java.io.IOException {
+        Path file = Files.writeString(dir.resolve("editor-" + System.nanoTime() + ".sh"), "#!/bin/sh\n" + script + "\n");
+        assertThat(file.toFile().setExecutable(true)).isTrue();
+        return file.toString();
+    }
+
+    @Test
     void aFileWithOneBadDocumentWritesNoneOfThem() throws Exception {
         Path file = dir.resolve("objects.yaml");
         Files.writeString(file, TestDocuments.PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");
