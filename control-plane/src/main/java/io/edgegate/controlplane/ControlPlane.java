@@ -67,6 +67,12 @@ public final class ControlPlane implements AutoCloseable {
     static final Duration MEMBER_RETENTION = Duration.ofHours(24);
     /** The largest API request: an apply of many objects fits, a runaway client does not (gRPC names the limit when it refuses). */
     static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /**
+     * A connection silent this long is pinged; unanswered for {@link #KEEPALIVE_TIMEOUT}, it is closed (its node
+     * Disconnected). 10 s is the least gRPC takes.
+     */
+    static final java.time.Duration KEEPALIVE_TIME = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration KEEPALIVE_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     private final List<AutoCloseable> resources;
     private final ConfigCache cache;
@@ -189,6 +195,11 @@ public final class ControlPlane implements AutoCloseable {
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
+                // And this side pings a connection that went quiet: a node behind a link that drops packets
+                // silently keeps its stream open here until then, and would be listed as connected (and Ready)
+                // while it hears nothing. Nodes send a heartbeat every 5 s, so a healthy one is never pinged.
+                .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxInboundMessageSize(MAX_REQUEST_BYTES);
         if (security.insecure()) {
             log.warn("INSECURE: --insecure turns TLS and tokens off; anyone who reaches {} can read every secret and change every route", self);

@@ -211,6 +211,17 @@ final class Cluster implements AutoCloseable {
         addDataPlane(nodeId, address, List.of(0));
     }
 
+    /** Registers and starts a data plane that reaches the first control plane only through {@code relay}. */
+    void addDataPlaneThrough(String nodeId, String address, TcpRelay relay) {
+        nodes.put(nodeId, new Node(nodeId, address, FreePorts.pick(address), "127.0.0.1:" + relay.port()));
+        startDataPlane(nodeId);
+    }
+
+    /** The first control plane's gRPC port, for a relay in front of it. */
+    int controlPlanePort() {
+        return controlPlanes.get(0).port;
+    }
+
     void startDataPlane(String nodeId) {
         Node node = nodes.get(nodeId);
         if (!java.nio.file.Files.exists(pki.nodeBundle(nodeId))) {

@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on a free loopback port to a target, that a test can cut (every connection closed
  * and new ones refused) and mend: a network partition between one process and another, for
- * example a control plane and its etcd, while both keep running.
+ * example a control plane and its etcd, while both keep running. Or stall: connections stay open
+ * and new ones are taken, but nothing gets through either way — a link that drops packets
+ * silently, which neither side hears about unless it asks.
  */
 public final class TcpRelay implements AutoCloseable {
 
@@ -22,6 +24,9 @@ public final class TcpRelay implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean cut;
+    private volatile boolean stalled;
+    /** Connections that lived through a stall: their bytes were lost, so they end when it does. */
+    private final List<Socket> broken = new CopyOnWriteArrayList<>();
 
     private TcpRelay(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -55,12 +60,34 @@ public final class TcpRelay implements AutoCloseable {
         cut = false;
     }
 
+    /** From now on every byte either way is dropped, and new connections are taken but go nowhere. */
+    public void stall() {
+        broken.addAll(open);
+        stalled = true;
+    }
+
+    /**
+     * The link is back. Connections that lived through the stall lost bytes, so they are closed (as the
+     * peer that gave up on them answers a late packet with a reset); new ones get through again.
+     */
+    public void heal() {
+        stalled = false;
+        broken.forEach(TcpRelay::closeQuietly);
+        open.removeAll(broken);
+        broken.clear();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
                 if (cut) {
                     closeQuietly(client);
+                    continue;
+                }
+                if (stalled) {
+                    broken.add(client);
+                    swallow(client);
                     continue;
                 }
                 Socket upstream = new Socket();
@@ -90,6 +117,9 @@ public final class TcpRelay implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) > 0) {
+                    if (stalled) {
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -102,6 +132,25 @@ public final class TcpRelay implements AutoCloseable {
                 open.remove(to);
             }
         }, "tcp-relay-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Reads and drops whatever a connection taken during a stall sends, until it closes. */
+    private void swallow(Socket socket) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = socket.getInputStream()) {
+                while (in.read(buffer) > 0) {
+                    // dropped
+                }
+            } catch (IOException e) {
+                // closed
+            } finally {
+                closeQuietly(socket);
+                broken.remove(socket);
+            }
+        }, "tcp-relay-stalled");
         t.setDaemon(true);
         t.start();
     }
