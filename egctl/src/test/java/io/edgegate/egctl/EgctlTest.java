@@ -188,6 +188,27 @@ class EgctlTest {
     }
 
     @Test
+    void getWatchPrintsTheTableAgainUnderEachChangeOfItsKind() throws Exception {
+        StringWriter out = new StringWriter();
+        Terminal terminal = new Terminal(new PrintWriter(out), new PrintWriter(new StringWriter()), new ByteArrayInputStream(new byte[0]), secure);
+        java.util.concurrent.CompletableFuture<Integer> watching = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Egctl.run(new String[] {"get", "hp", "-w", "--timeout", "5s"}, terminal));
+        // Objects are applied until the watch, which opens its stream after its first table, reports one.
+        java.util.concurrent.atomic.AtomicInteger applied = new java.util.concurrent.atomic.AtomicInteger();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(4)).pollInterval(java.time.Duration.ofMillis(300)).until(() -> {
+            String name = "watched-" + applied.incrementAndGet();
+            assertThat(egctlWithInput(TestDocuments.PIPELINE.replace("name: demo", "name: " + name), "apply", "-f", "-").exit()).isZero();
+            return out.toString().contains("--- ");
+        });
+        assertThat(watching.get(10, TimeUnit.SECONDS)).isZero();
+        String printed = out.toString();
+        assertThat(printed).containsPattern("\\n--- \\S+  revision \\d+  HTTPPipeline/watched-\\d+ created\\nKIND +NAME +REVISION +SUMMARY\\n");
+        String lastTable = printed.substring(printed.lastIndexOf("--- "));
+        String lastName = lastTable.replaceAll("(?s)^--- \\S+  revision \\d+  HTTPPipeline/(watched-\\d+) created.*", "$1");
+        assertThat(lastTable).containsPattern("(?m)^HTTPPipeline +" + lastName + " ");
+    }
+
+    @Test
     void aFileWithOneBadDocumentWritesNoneOfThem() throws Exception {
         Path file = dir.resolve("objects.yaml");
         Files.writeString(file, TestDocuments.PIPELINE + "---\nkind: HTTPPipeline\nname: broken\nfilters:\n- name: p\n  kind: Proxy\n");
