@@ -2,7 +2,6 @@ package io.edgegate.egctl;
 
 import io.edgegate.api.v1.Action;
 import io.edgegate.api.v1.ObjectResult;
-import io.edgegate.api.v1.ValidationMode;
 import io.edgegate.api.v1.WriteRequest;
 import io.edgegate.api.v1.WriteResponse;
 import io.edgegate.spec.codec.DocumentParser;
@@ -11,7 +10,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -31,13 +30,8 @@ final class DiffCommand implements Callable<Integer> {
     @ParentCommand
     Egctl root;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
-            description = "A YAML/JSON file, a directory of them, or - for standard input. Repeatable.")
-    List<String> files;
-
-    @Option(names = "--validate", paramLabel = "MODE", defaultValue = "strict",
-            description = "strict: refuse unknown fields; warn: report them and compare without them (default: ${DEFAULT-VALUE}).")
-    WriteCommand.Validation validate;
+    @Mixin
+    DocumentInput input;
 
     private final DocumentParser parser = new DocumentParser();
 
@@ -45,11 +39,7 @@ final class DiffCommand implements Callable<Integer> {
     public Integer call() {
         Terminal terminal = root.terminal();
         try {
-            WriteRequest request = WriteRequest.newBuilder()
-                    .addAllDocuments(DocumentSources.read(files, terminal))
-                    .setValidation(validate == WriteCommand.Validation.warn ? ValidationMode.WARN : ValidationMode.STRICT)
-                    .setDryRun(true)
-                    .build();
+            WriteRequest request = input.request(terminal).setDryRun(true).build();
             WriteResponse response;
             try (ControlPlaneClient client = root.connect()) {
                 response = client.objects(stub -> stub.apply(request));

@@ -2,30 +2,22 @@ package io.edgegate.egctl;
 
 import io.edgegate.cli.DurationConverter;
 import io.edgegate.api.v1.ObjectResult;
-import io.edgegate.api.v1.ValidationMode;
 import io.edgegate.api.v1.WriteRequest;
 import io.edgegate.api.v1.WriteResponse;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** What apply and create share: read documents, send them in one request, report each object. */
 abstract class WriteCommand implements Callable<Integer> {
 
-    enum Validation { strict, warn }
-
     @ParentCommand
     Egctl root;
 
-    @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE",
-            description = "A YAML/JSON file, a directory of them, or - for standard input. Repeatable.")
-    List<String> files;
-
-    @Option(names = "--validate", paramLabel = "MODE", defaultValue = "strict",
-            description = "strict: refuse unknown fields; warn: report them and apply without them (default: ${DEFAULT-VALUE}).")
-    Validation validate;
+    @Mixin
+    DocumentInput input;
 
     @Option(names = "--dry-run", description = "Validate and report what would change, without writing.")
     boolean dryRun;
@@ -43,11 +35,7 @@ abstract class WriteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Terminal terminal = root.terminal();
-        WriteRequest request = WriteRequest.newBuilder()
-                .addAllDocuments(DocumentSources.read(files, terminal))
-                .setValidation(validate == Validation.warn ? ValidationMode.WARN : ValidationMode.STRICT)
-                .setDryRun(dryRun)
-                .build();
+        WriteRequest request = input.request(terminal).setDryRun(dryRun).build();
         try (ControlPlaneClient client = root.connect()) {
             WriteResponse response = send(client, request);
             response.getWarningsList().forEach(w -> terminal.err().println("Warning: " + w));
