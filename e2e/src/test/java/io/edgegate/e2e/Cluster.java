@@ -35,6 +35,8 @@ final class Cluster implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> jvm;
     private final List<String> controlPlaneArgs;
+    /** Where control planes listen: loopback, or every address for data planes in other network namespaces. */
+    private final String listenHost;
     private final EtcdProcess etcd;
     /** When set, control planes reach etcd through it, so a test can cut them off while etcd runs on. */
     private TcpRelay etcdRelay;
@@ -46,11 +48,16 @@ final class Cluster implements AutoCloseable {
     private final PkiDirectory pki;
 
     private Cluster(Path workDir, String dataPlaneJvm) {
-        this(ProjectPaths.root(), workDir, dataPlaneJvm, List.of());
+        this(ProjectPaths.root(), workDir, dataPlaneJvm, List.of(), "127.0.0.1");
     }
 
     private Cluster(Path root, Path workDir, String dataPlaneJvm, List<String> controlPlaneArgs) {
+        this(root, workDir, dataPlaneJvm, controlPlaneArgs, "127.0.0.1");
+    }
+
+    private Cluster(Path root, Path workDir, String dataPlaneJvm, List<String> controlPlaneArgs, String listenHost) {
         this.root = root;
+        this.listenHost = listenHost;
         this.workDir = workDir;
         this.controlPlaneArgs = controlPlaneArgs;
         // Secure as a real cluster: the control planes serve TLS with tokens, each node has its own certificate.
@@ -89,6 +96,11 @@ final class Cluster implements AutoCloseable {
      */
     static Cluster startFrom(Path root, Path workDir, int dataPlanes, List<String> controlPlaneArgs) {
         return start(new Cluster(root, workDir, QUICK_JVM, controlPlaneArgs), 1, dataPlanes);
+    }
+
+    /** One control plane listening on every address (egctl still reaches it on 127.0.0.1), no data planes yet. */
+    static Cluster startListeningEverywhere(Path workDir) {
+        return start(new Cluster(ProjectPaths.root(), workDir, QUICK_JVM, List.of(), "0.0.0.0"), 1, 0);
     }
 
     /** One control plane that reaches etcd through a relay the test can cut ({@link #etcdRelay()}), and data planes. */
@@ -177,7 +189,7 @@ final class Cluster implements AutoCloseable {
         ControlPlaneProcess cp = controlPlanes.get(index);
         List<String> command = new ArrayList<>(List.of(
                 root.resolve("bin/control-plane").toString(),
-                "--listen", server(index),
+                "--listen", listenHost + ":" + controlPlanes.get(index).port,
                 "--etcd-endpoints", etcdRelay != null ? "https://127.0.0.1:" + etcdRelay.port() : etcd.endpoint(),
                 "--etcd-ca", pki.etcd().caCertificate().toString(),
                 "--etcd-cert", pki.etcd().certificate("etcd-client").toString(),
@@ -231,7 +243,7 @@ final class Cluster implements AutoCloseable {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        node.process = ManagedProcess.start(nodeId, workDir, jvm, List.of(
+        List<String> command = new ArrayList<>(List.of(
                 root.resolve("bin/data-plane").toString(),
                 "--node-id", nodeId,
                 "--control-plane", node.controlPlanes,
@@ -240,6 +252,21 @@ final class Cluster implements AutoCloseable {
                 "--admin-address", node.address,
                 "--data-dir", dataDir(nodeId).toString(),
                 "--pki-dir", pki.nodeBundle(nodeId).toString()));
+        command.addAll(node.extraArgs);
+        List<String> wrapped = new ArrayList<>(node.wrapper);
+        wrapped.addAll(command);
+        node.process = ManagedProcess.start(nodeId, workDir, jvm, wrapped);
+    }
+
+    /**
+     * Registers and starts a data plane inside {@code host}'s namespace: it reaches the control plane
+     * over {@code control} only, and serves (and is checked) on {@code traffic}'s address there.
+     * The control plane must listen on every address ({@link #startListeningEverywhere}).
+     */
+    void addDataPlaneIn(NetnsHost host, String nodeId, NetnsHost.Link control, NetnsHost.Link traffic) {
+        nodes.put(nodeId, new Node(nodeId, traffic.namespaceAddress(), FreePorts.pick(), control.hostAddress() + ":" + controlPlanePort(),
+                host.inside(List.of()), List.of("--control-plane-name", "localhost")));
+        startDataPlane(nodeId);
     }
 
     /** Stops a node and forgets it. */
@@ -405,13 +432,22 @@ final class Cluster implements AutoCloseable {
         final String address;
         final int adminPort;
         final String controlPlanes;
+        /** What the data plane's command runs in (a network namespace), and flags it takes besides the usual ones. */
+        final List<String> wrapper;
+        final List<String> extraArgs;
         ManagedProcess process;
 
         Node(String id, String address, int adminPort, String controlPlanes) {
+            this(id, address, adminPort, controlPlanes, List.of(), List.of());
+        }
+
+        Node(String id, String address, int adminPort, String controlPlanes, List<String> wrapper, List<String> extraArgs) {
             this.id = id;
             this.address = address;
             this.adminPort = adminPort;
             this.controlPlanes = controlPlanes;
+            this.wrapper = wrapper;
+            this.extraArgs = extraArgs;
         }
     }
 }

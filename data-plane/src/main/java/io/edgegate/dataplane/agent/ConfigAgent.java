@@ -45,7 +45,8 @@ public final class ConfigAgent implements AutoCloseable {
     private final RuntimeUpdater updater;
     private final LastGoodConfig lastGood;
     private final ScheduledExecutorService scheduler;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(3));
+    /** At most 2 s between attempts: a node cut off converges within ~3 s of its link coming back (LinkFaultsIT). */
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
     private final List<ManagedChannel> channels = new ArrayList<>();
     private Stream stream;
     private int next;
