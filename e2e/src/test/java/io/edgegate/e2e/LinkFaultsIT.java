@@ -40,7 +40,8 @@ class LinkFaultsIT {
             assertThat(EgctlRun.inProcess(cluster.egctl(), examples.applyArgs()).exit()).isZero();
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.request(NODE, examples.port, "/pipeline").statusCode() == 200);
 
-            try (LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress("127.0.0.2", examples.port)), "/pipeline", 2)) {
+            LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress("127.0.0.2", examples.port)), "/pipeline", 2);
+            try {
                 link.stall();
                 long stalledAt = System.nanoTime();
                 // The control plane pings a connection 10 s quiet (nodes send a heartbeat every 5 s) and gives up 3 s later.
@@ -66,10 +67,11 @@ class LinkFaultsIT {
                 });
                 System.out.println("caught up with revision " + revision + " " + (System.nanoTime() - healedAt) / 1_000_000
                         + " ms after the link healed");
+            } finally {
                 load.close();
-                assertThat(load.failed()).as("the node kept serving its config: " + load).isZero();
-                assertThat(load.succeeded()).isPositive();
             }
+            assertThat(load.failed()).as("the node kept serving its config: " + load).isZero();
+            assertThat(load.succeeded()).isPositive();
         }
     }
 
@@ -104,7 +106,8 @@ class LinkFaultsIT {
                 assertThat(EgctlRun.inProcess(cluster.egctl(), "apply", "-f", objects.toString()).exit()).isZero();
                 await().atMost(Duration.ofSeconds(10)).until(() -> cluster.request(NODE, port, "/").statusCode() == 200);
 
-                try (LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress(traffic.namespaceAddress(), port)), "/", 2)) {
+                LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress(traffic.namespaceAddress(), port)), "/", 2);
+                try {
                     host.down(control);
                     long cutAt = System.nanoTime();
                     await().atMost(Duration.ofSeconds(16)).pollInterval(Duration.ofMillis(250))
@@ -125,10 +128,11 @@ class LinkFaultsIT {
                     });
                     System.out.println("caught up with revision " + revision + " " + (System.nanoTime() - healedAt) / 1_000_000
                             + " ms after the link came back");
+                } finally {
                     load.close();
-                    assertThat(load.failed()).as("the node kept serving: " + load).isZero();
-                    assertThat(load.succeeded()).isPositive();
                 }
+                assertThat(load.failed()).as("the node kept serving: " + load).isZero();
+                assertThat(load.succeeded()).isPositive();
             }
         }
     }
