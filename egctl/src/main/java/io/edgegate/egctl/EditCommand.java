@@ -61,7 +61,13 @@ final class EditCommand implements Callable<Integer> {
             String previousAttempt = null;
             while (true) {
                 Files.writeString(file, shown);
-                runEditor(file);
+                try {
+                    runEditor(file);
+                } catch (CommandFailure failed) {
+                    // Nothing was applied; an edit of the object's text alone is not worth keeping over that message.
+                    Files.deleteIfExists(file);
+                    throw failed;
+                }
                 String edited = withoutComments(Files.readString(file, StandardCharsets.UTF_8));
                 if (edited.isBlank() || edited.equals(withoutComments(original))) {
                     Files.deleteIfExists(file);
@@ -73,6 +79,7 @@ final class EditCommand implements Callable<Integer> {
                     throw new CommandFailure("the edit was refused and saved again unchanged; it is kept in " + file);
                 }
                 try {
+                    oneDocument(file, edited);
                     sameObject(file, edited);
                     WriteResponse response = client.objects(stub -> stub.apply(WriteRequest.newBuilder()
                             .addDocuments(Document.newBuilder().setSource(file.toString()).setIndex(1).setFirstLine(1).setText(edited))
@@ -90,6 +97,13 @@ final class EditCommand implements Callable<Integer> {
                             .collect(Collectors.joining("\n", "", "\n")) + edited;
                 }
             }
+        }
+    }
+
+    /** Refuses an edit that adds documents: the control plane would read the first and drop the others without a word. */
+    private static void oneDocument(Path file, String edited) {
+        if (io.edgegate.spec.codec.DocumentSplitter.split(file.toString(), edited).size() != 1) {
+            throw new CommandFailure("an edit holds one object; apply the others with 'egctl apply -f'");
         }
     }
 
@@ -129,8 +143,12 @@ final class EditCommand implements Callable<Integer> {
         }
         try {
             Process process = new ProcessBuilder("sh", "-c", editor + " \"$1\"", "egctl-edit", file.toString()).inheritIO().start();
-            if (!process.waitFor(1, TimeUnit.DAYS) || process.exitValue() != 0) {
-                throw new CommandFailure("the editor (" + editor + ") failed; the object is unchanged" + " (exit " + process.exitValue() + ")");
+            if (!process.waitFor(1, TimeUnit.DAYS)) {
+                process.destroyForcibly();
+                throw new CommandFailure("the editor (" + editor + ") did not finish in a day; the object is unchanged");
+            }
+            if (process.exitValue() != 0) {
+                throw new CommandFailure("the editor (" + editor + ") failed (exit " + process.exitValue() + "); the object is unchanged");
             }
         } catch (IOException e) {
             throw new CommandFailure("cannot start the editor (" + editor + "): " + e.getMessage());

@@ -180,6 +180,11 @@ final class QuickReadChannel extends Channel {
             }
             var status = response.headers().firstValue("grpc-status");
             if (status.isPresent()) {
+                if (!status.get().trim().matches("\\d{1,2}")) {
+                    // Not a status gRPC sends: let its own transport say what this is.
+                    again();
+                    return;
+                }
                 Status sent = Status.fromCodeValue(Integer.parseInt(status.get().trim()))
                         .withDescription(response.headers().firstValue("grpc-message").map(QuickCall::percentDecoded).orElse(null));
                 listener.onClose(sent, new Metadata());

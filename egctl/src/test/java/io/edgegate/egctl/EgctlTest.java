@@ -178,6 +178,22 @@ class EgctlTest {
         assertThat(Files.readString(kept)).contains("# Error: the kind and name cannot be edited").contains("name: other");
         assertThat(egctl("get", "hp").out()).doesNotContain("other");
         Files.delete(kept);
+
+        // A second document added to the edit is refused, not dropped without a word.
+        env.put("EDITOR", editor("grep -q '^# Error:' \"$1\" || printf -- '---\\nkind: HTTPPipeline\\nname: second\\n' >> \"$1\""));
+        Run twoObjects = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(twoObjects.exit()).isEqualTo(1);
+        Path keptTwo = Path.of(twoObjects.err().strip().replaceAll(".* it is kept in ", ""));
+        assertThat(Files.readString(keptTwo)).contains("# Error: an edit holds one object");
+        assertThat(egctl("get", "hp").out()).doesNotContain("second");
+        Files.delete(keptTwo);
+
+        // An editor that fails changes nothing.
+        env.put("EDITOR", "false");
+        Run failed = egctlWithInput("", env, "edit", "hp", "demo");
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.err()).isEqualTo("Error: the editor (false) failed (exit 1); the object is unchanged\n");
+        assertThat(egctl("get", "hp", "demo", "-o", "yaml").out()).contains("9097");
     }
 
     /** An EDITOR that runs {@code script} on the file it is given as $1. */
