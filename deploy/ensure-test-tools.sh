@@ -2,7 +2,8 @@
 # Makes sure the programs the tests drive are installed, installing Debian's packages for the
 # missing ones: etcd (the store), curl with HTTP/2 and openssl (real TLS/HTTP/2 clients),
 # prometheus (a real server scrapes the cluster's /metrics), systemd's systemd-analyze (checks
-# the units in deploy/systemd) and iproute2's ip (hosts of their own in network namespaces).
+# the units in deploy/systemd), iproute2's ip (hosts of their own in network namespaces) and
+# chromium with its chromedriver (a headless browser drives the cluster console).
 set -euo pipefail
 missing=()
 command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
@@ -11,6 +12,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} (Debian packages) for the tests ..." >&2
 install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
@@ -22,6 +25,6 @@ else
   echo "cannot install ${missing[*]}: run as root or install them yourself" >&2
   exit 1
 fi
-for tool in etcd curl openssl prometheus systemd-analyze ip; do
+for tool in etcd curl openssl prometheus systemd-analyze ip chromium chromedriver; do
   command -v "$tool" >/dev/null 2>&1 || { echo "$tool is still missing after installing its package" >&2; exit 1; }
 done

@@ -7,7 +7,9 @@ import io.edgegate.controlplane.admin.ControlPlaneMetrics;
 import io.edgegate.controlplane.api.ObjectApi;
 import io.edgegate.controlplane.api.ObjectReads;
 import io.edgegate.controlplane.cluster.ClusterApi;
+import io.edgegate.controlplane.cluster.ClusterOverview;
 import io.edgegate.controlplane.cluster.ClusterView;
+import io.edgegate.controlplane.console.Console;
 import io.edgegate.controlplane.cluster.MemberBackend;
 import io.edgegate.controlplane.cluster.MemberPublisher;
 import io.edgegate.controlplane.cluster.MemberRegistry;
@@ -185,12 +187,13 @@ public final class ControlPlane implements AutoCloseable {
         Tokens tokens = new Tokens(tokenStore, clock);
         SecurityCounters counters = new SecurityCounters();
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(self, cache, view, counters, security.insecure());
+        ClusterOverview overview = new ClusterOverview(view, cache, security.insecure());
         resources.add(metrics);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
                 .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied))
-                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, security.insecure()))
+                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview))
                 .addService(new TokenApi(tokens))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -230,9 +233,16 @@ public final class ControlPlane implements AutoCloseable {
             throw new IOException("cannot listen on " + self + ": " + rootMessage(e), e);
         }
         if (adminListen.isPresent()) {
-            AdminListener admin = AdminListener.start(adminListen.get(), cache::isReady, metrics::scrape);
+            Console console = Console.start(view, cache, overview, security.insecure() ? Optional.empty() : Optional.of(tokens), clock);
+            AdminListener admin;
+            try {
+                admin = AdminListener.start(adminListen.get(), cache::isReady, metrics::scrape, List.of(console));
+            } catch (IOException | RuntimeException e) {
+                console.close();
+                throw e;
+            }
             resources.add(admin);
-            log.info("admin listener (/healthz, /metrics) on {}:{}", adminListen.get().getHostString(), admin.port());
+            log.info("admin listener (/healthz, /metrics, the console at /ui/) on {}:{}", adminListen.get().getHostString(), admin.port());
         }
         cache.start();
         publisher.start();

@@ -7,11 +7,6 @@ import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.ListMembersResponse;
 import io.edgegate.api.v1.Member;
-import io.edgegate.api.v1.MemberState;
-import io.edgegate.api.v1.NodeObjectStatus;
-import io.edgegate.api.v1.ObjectKey;
-import io.edgegate.api.v1.ObjectLiveStatus;
-import io.edgegate.spec.ObjectKind;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.api.v1.WaitEvent;
 import io.edgegate.api.v1.WaitRequest;
@@ -27,10 +22,8 @@ import io.edgegate.api.v1.ForgetMemberResponse;
 import io.edgegate.api.v1.StoreEpoch;
 import io.edgegate.controlplane.api.ApiException;
 import io.edgegate.controlplane.config.ConfigCache;
-import io.edgegate.controlplane.config.ConfigSnapshot;
 import io.edgegate.controlplane.store.Epoch;
 import io.grpc.Status;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -50,11 +43,11 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     private final ObjectReads reads;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final boolean insecure;
+    private final ClusterOverview overview;
 
     public ClusterApi(ClusterView view, MemberRegistry local, MemberBackend backend, ConfigCache cache, ObjectReads reads,
-                      ScheduledExecutorService scheduler, Clock clock, boolean insecure) {
-        this.insecure = insecure;
+                      ScheduledExecutorService scheduler, Clock clock, ClusterOverview overview) {
+        this.overview = overview;
         this.view = view;
         this.local = local;
         this.backend = backend;
@@ -66,14 +59,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
 
     @Override
     public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> response) {
-        ConfigSnapshot store = cache.current();
-        List<Member> members = view.members(store);
-        response.onNext(ListMembersResponse.newBuilder()
-                .setRevision(store.revision())
-                .setEpoch(epoch(store.epoch(), members.stream().anyMatch(m -> MemberStates.isHeld(m, store.epoch()))))
-                .addAllMembers(members)
-                .setInsecure(insecure)
-                .build());
+        response.onNext(overview.members());
         response.onCompleted();
     }
 
@@ -122,44 +108,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
             StoredObject object = read.value();
             DescribeResponse.Builder out = DescribeResponse.newBuilder().setObject(object);
             read.staleReason().ifPresent(reason -> out.setStale(true).setStaleReason(reason));
-            ConfigSnapshot store = cache.current();
-            for (Member m : view.members(store)) {
-                out.addNodes(status(m, object.getKey(), store.epoch(), object.getRevision()));
-            }
-            return out.build();
+            return out.addAllNodes(overview.statuses(object.getKey(), object.getRevision())).build();
         }));
-    }
-
-    /** HTTPPipeline and Pipeline share one namespace, so a pipeline is known by its name alone. */
-    private static boolean sameObject(ObjectKey a, ObjectKey b) {
-        if (!a.getName().equals(b.getName())) {
-            return false;
-        }
-        boolean pipelines = ObjectKind.byKindName(a.getKind()).map(ObjectKind::isPipeline).orElse(false)
-                && ObjectKind.byKindName(b.getKind()).map(ObjectKind::isPipeline).orElse(false);
-        return pipelines || a.getKind().equals(b.getKind());
-    }
-
-    /** Whether a node runs this version of the object: it applied a revision of the store's epoch at or after the object's. */
-    private static NodeObjectStatus status(Member m, ObjectKey key, Epoch epoch, long objectRevision) {
-        NodeObjectStatus.Builder s = NodeObjectStatus.newBuilder()
-                .setNodeId(m.getNodeId()).setState(m.getState()).setAppliedRevision(m.getAppliedRevision());
-        if (m.getState() == MemberState.DISCONNECTED) {
-            s.setStatus("unknown");
-        } else if (MemberStates.runs(m, epoch.id(), objectRevision)) {
-            s.setStatus("applied");
-        } else if (m.getRejectedEpoch().equals(epoch.id()) && m.getRejectedRevision() >= objectRevision && !m.getLastError().isEmpty()) {
-            s.setStatus("rejected").setError(m.getLastError());
-        } else if (MemberStates.isHeld(m, epoch)) {
-            s.setStatus("held").setError(m.getStateReason());
-        } else {
-            s.setStatus("pending");
-        }
-        for (ObjectLiveStatus live : m.getLiveList()) {
-            if (sameObject(live.getKey(), key) && m.getState() != MemberState.DISCONNECTED) {
-                s.addAllLive(live.getLinesList()).setLiveAtMillis(m.getLiveAtMillis());
-            }
-        }
-        return s.build();
     }
 }
