@@ -201,7 +201,10 @@ function onEvent(event) {
 
 function revisionEntry(revision) {
   if (!view.revisions.has(revision)) {
-    view.revisions.set(revision, { revision, objects: [], acks: new Map(), rejected: new Map() });
+    // The nodes expected to apply it are those connected when it was first seen: a node that dies later does not rewrite history.
+    const members = view.snapshot ? view.snapshot.cluster.members || [] : [];
+    const expected = members.filter((m) => m.connected).map((m) => m.nodeId);
+    view.revisions.set(revision, { revision, expected, objects: [], acks: new Map(), rejected: new Map() });
     const kept = [...view.revisions.keys()].sort((a, b) => b - a).slice(REVISIONS_SHOWN);
     kept.forEach((old) => view.revisions.delete(old));
   }
@@ -237,7 +240,12 @@ function sparkline(points) {
   svg.setAttribute('class', 'spark');
   svg.setAttribute('width', '90');
   svg.setAttribute('height', '20');
-  const max = Math.max(1, ...points.map((p) => p.rps));
+  const peak = Math.max(...points.map((p) => p.rps));
+  const max = Math.max(1, peak);
+  svg.dataset.peak = peak;
+  const title = document.createElementNS(ns, 'title');
+  title.textContent = 'last ' + points.length + ' summaries, peak ' + peak.toFixed(1) + ' req/s';
+  svg.appendChild(title);
   const line = document.createElementNS(ns, 'polyline');
   const step = points.length > 1 ? 88 / (points.length - 1) : 0;
   line.setAttribute('points', points.map((p, i) => (1 + i * step).toFixed(1) + ',' + (19 - (p.rps / max) * 18).toFixed(1)).join(' '));
@@ -307,13 +315,13 @@ function renderObjects(objects, memberCount) {
 function renderRevisions(members) {
   const list = $('revisions');
   list.replaceChildren();
-  const connected = members.filter((m) => m.connected);
   const epoch = clusterEpoch();
+  const applied = new Map(members.filter((m) => !epoch || m.appliedEpoch === epoch).map((m) => [m.nodeId, num(m.appliedRevision)]));
   const revisions = [...view.revisions.values()].sort((a, b) => b.revision - a.revision);
   for (const r of revisions) {
-    const applied = connected.filter((m) => (!epoch || m.appliedEpoch === epoch) && num(m.appliedRevision) >= r.revision).length;
+    const done = r.expected.filter((node) => r.acks.has(node) || (applied.get(node) || 0) >= r.revision).length;
     const delays = [...r.acks.values()].filter((d) => d >= 0);
-    let text = 'revision ' + r.revision + ': ' + applied + '/' + connected.length + ' applied';
+    let text = 'revision ' + r.revision + ': ' + done + '/' + r.expected.length + ' applied';
     if (delays.length) text += ', slowest ' + Math.max(...delays) + ' ms';
     if (r.rejected.size) text += ', ' + r.rejected.size + ' rejected (' + [...r.rejected.keys()].join(', ') + ')';
     if (r.objects.length) text += ' — ' + r.objects.slice(0, 3).join(', ') + (r.objects.length > 3 ? ', …' : '');
