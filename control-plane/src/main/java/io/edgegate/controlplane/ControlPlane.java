@@ -34,6 +34,7 @@ import io.edgegate.controlplane.security.MemoryTokenStore;
 import io.edgegate.controlplane.security.SecurityCounters;
 import io.edgegate.controlplane.security.TokenApi;
 import io.edgegate.controlplane.security.TokenStore;
+import io.edgegate.controlplane.security.TokenSessions;
 import io.edgegate.controlplane.security.Tokens;
 import io.edgegate.security.ControlChannelTls;
 import io.edgegate.security.ReloadingTls;
@@ -233,7 +234,8 @@ public final class ControlPlane implements AutoCloseable {
             throw new IOException("cannot listen on " + self + ": " + rootMessage(e), e);
         }
         if (adminListen.isPresent()) {
-            Console console = Console.start(view, cache, overview, security.insecure() ? Optional.empty() : Optional.of(tokens), clock);
+            Optional<TokenSessions> sessions = security.insecure() ? Optional.empty() : Optional.of(new TokenSessions(tokens, clock));
+            Console console = Console.start(view, cache, overview, sessions, clock);
             AdminListener admin;
             try {
                 admin = AdminListener.start(adminListen.get(), cache::isReady, metrics::scrape, List.of(console));

@@ -8,7 +8,7 @@ import io.edgegate.controlplane.cluster.ClusterOverview;
 import io.edgegate.controlplane.cluster.ClusterView;
 import io.edgegate.controlplane.config.ConfigCache;
 import io.edgegate.controlplane.security.Caller;
-import io.edgegate.controlplane.security.Tokens;
+import io.edgegate.controlplane.security.TokenSessions;
 import io.edgegate.controlplane.store.StoreUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +53,7 @@ public final class Console implements AdminPages {
     }
 
     /** Starts recording the cluster's events for consoles; {@code tokens} empty for an insecure control plane. */
-    public static Console start(ClusterView view, ConfigCache cache, ClusterOverview overview, Optional<Tokens> tokens, Clock clock) {
+    public static Console start(ClusterView view, ConfigCache cache, ClusterOverview overview, Optional<TokenSessions> tokens, Clock clock) {
         ConsoleViews views = new ConsoleViews(overview);
         EventJournal journal = new EventJournal(JOURNAL_EVENTS);
         ClusterChanges changes = new ClusterChanges(view, cache, event -> journal.append(views.event(event.setAtMillis(clock.millis()).build())));
@@ -162,16 +162,16 @@ public final class Console implements AdminPages {
         String token = formField(new String(body, StandardCharsets.UTF_8), "token").orElse("");
         String from = exchange.getRemoteAddress().getAddress().getHostAddress();
         ConsoleSessions.Login outcome = sessions.login(token);
-        if (outcome instanceof ConsoleSessions.Login.Started started) {
-            log.info("console login as token {} ({}) from {}", started.caller().name(), started.caller().role().label(), from);
-            exchange.getResponseHeaders().add("Set-Cookie", cookie(exchange, started.sessionId(), ConsoleSessions.LIFETIME.toSeconds()));
-            answer(exchange, 200, "application/json", "{\"name\":" + ConsoleViews.quote(started.caller().name())
-                    + ",\"role\":" + ConsoleViews.quote(started.caller().role().label()) + "}");
-        } else if (outcome instanceof ConsoleSessions.Login.Refused refused) {
-            log.warn("console login refused from {}: {}", from, refused.reason());
-            answer(exchange, 401, "application/json", error(refused.reason()));
+        if (outcome.session().isPresent()) {
+            TokenSessions.Session session = outcome.session().get();
+            log.info("console login as token {} ({}) from {}", session.caller().name(), session.caller().role().label(), from);
+            long maxAge = Math.max(0, (session.expiresAtMillis() - System.currentTimeMillis()) / 1000);
+            exchange.getResponseHeaders().add("Set-Cookie", cookie(exchange, session.value(), maxAge));
+            answer(exchange, 200, "application/json", "{\"name\":" + ConsoleViews.quote(session.caller().name())
+                    + ",\"role\":" + ConsoleViews.quote(session.caller().role().label()) + "}");
         } else {
-            answer(exchange, 503, "application/json", error("too many console sessions; try again once some have expired"));
+            log.warn("console login refused from {}: {}", from, outcome.refusal());
+            answer(exchange, 401, "application/json", error(outcome.refusal()));
         }
     }
 

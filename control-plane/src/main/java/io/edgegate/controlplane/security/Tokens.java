@@ -128,6 +128,11 @@ public final class Tokens {
         return Optional.of(new Caller(name, record.get().role()));
     }
 
+    /** The stored record of a token name, through the same short-lived cache as {@link #authenticate}. */
+    Optional<TokenRecord> record(String name) {
+        return NAME.matcher(name).matches() ? lookup(name) : Optional.empty();
+    }
+
     private Optional<TokenRecord> lookup(String name) {
         long now = nanoTime.getAsLong();
         Lookup last = remembered.get(name);
