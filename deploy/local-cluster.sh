@@ -173,6 +173,7 @@ up() {
   echo "egctl uses $state/egctl.yaml (CA and admin token; bin/egctl finds it by itself)."
   echo "Metrics (Prometheus): http://$cp_admin/metrics and http://127.0.0.2:$admin_port/metrics (each node on its address);"
   echo "  prometheus --config.file=deploy/prometheus/local-cluster.yml scrapes them."
+  echo "Cluster console:   http://$cp_admin/ui/ (log in with a token: bin/egctl token create --role viewer --name \$USER)"
   echo "Watch the nodes:   bin/egctl get members"
   echo "See the objects:   bin/egctl get httppipelines -o yaml"
   echo "Stop everything:   deploy/local-cluster.sh down"
