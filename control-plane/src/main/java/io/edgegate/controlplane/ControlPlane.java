@@ -193,7 +193,7 @@ public final class ControlPlane implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
-                .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied))
+                .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied, scheduler))
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview))
                 .addService(new TokenApi(tokens))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
@@ -201,7 +201,7 @@ public final class ControlPlane implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 // And this side pings a connection that went quiet: a node behind a link that drops packets
                 // silently keeps its stream open here until then, and would be listed as connected (and Ready)
-                // while it hears nothing. Nodes send a heartbeat every 5 s, so a healthy one is never pinged.
+                // while it hears nothing. Nodes send a heartbeat every 2 s, so a healthy one is never pinged (and a silent one is closed sooner: NodeSession).
                 .keepAliveTime(KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxInboundMessageSize(MAX_REQUEST_BYTES);

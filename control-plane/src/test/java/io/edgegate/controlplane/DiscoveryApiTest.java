@@ -57,6 +57,41 @@ class DiscoveryApiTest {
         awaitMember("node-1", MemberState.DISCONNECTED, third);
     }
 
+    @Test
+    void aStreamSilentForThreeHeartbeatsIsClosedAndItsNodeListedDisconnected() throws Exception {
+        // 300 ms heartbeats: silent for 3 of them and the 1 s of slack, the stream is closed.
+        TestNode silent = TestNode.connectPromisingHeartbeats(cp.discovery(), "silent-node", 300);
+        TestNode talking = TestNode.connectPromisingHeartbeats(cp.discovery(), "talking-node", 300);
+        TestNode quiet = TestNode.connect(cp.discovery(), "no-heartbeats-promised");
+        silent.next();
+        talking.next();
+        quiet.next();
+        long start = System.nanoTime();
+        java.util.concurrent.ScheduledExecutorService beats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            beats.scheduleAtFixedRate(talking::heartbeat, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+            io.grpc.Status closed = silent.error();
+            long afterMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(closed.getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+            assertThat(closed.getDescription()).contains("from a node that sends a heartbeat every 300 ms");
+            assertThat(afterMillis).isBetween(1_900L, 5_000L);
+            await().atMost(Duration.ofSeconds(5)).until(() -> state("silent-node") == MemberState.DISCONNECTED);
+
+            // Twice the silence limit later: the node that keeps its promise and the one that made none stay.
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() ->
+                    state("talking-node") != MemberState.DISCONNECTED && state("no-heartbeats-promised") != MemberState.DISCONNECTED);
+        } finally {
+            beats.shutdownNow();
+            talking.close();
+            quiet.close();
+        }
+    }
+
+    private static MemberState state(String nodeId) {
+        return cp.cluster().listMembers(ListMembersRequest.getDefaultInstance()).getMembersList().stream()
+                .filter(m -> m.getNodeId().equals(nodeId)).map(Member::getState).findFirst().orElseThrow();
+    }
+
     private static Member awaitMember(String nodeId, MemberState state, long applied) {
         return await().atMost(Duration.ofSeconds(5)).until(() -> cp.cluster().listMembers(ListMembersRequest.getDefaultInstance())
                 .getMembersList().stream()

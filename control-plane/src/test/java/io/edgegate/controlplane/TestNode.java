@@ -45,13 +45,26 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
 
     private static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, boolean paused, String epoch,
                                     long revision) {
+        return connect(stub, NodeHello.newBuilder().setNodeId(id).setAddress("127.0.0.2").setVersion("test")
+                .setAppliedEpoch(epoch).setAppliedRevision(revision).build(), paused);
+    }
+
+    /** A node that promises a heartbeat every {@code millis} (and sends one only when told to). */
+    static TestNode connectPromisingHeartbeats(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, long millis) {
+        return connect(stub, NodeHello.newBuilder().setNodeId(id).setAddress("127.0.0.2").setVersion("test")
+                .setHeartbeatMillis(millis).build(), false);
+    }
+
+    private static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, NodeHello hello, boolean paused) {
         TestNode node = new TestNode(paused);
-        node.epoch = epoch;
+        node.epoch = hello.getAppliedEpoch();
         stub.stream(node);
-        node.out.onNext(NodeMessage.newBuilder().setHello(NodeHello.newBuilder()
-                .setNodeId(id).setAddress("127.0.0.2").setVersion("test").setAppliedEpoch(epoch).setAppliedRevision(revision))
-                .build());
+        node.out.onNext(NodeMessage.newBuilder().setHello(hello).build());
         return node;
+    }
+
+    synchronized void heartbeat() {
+        out.onNext(NodeMessage.newBuilder().setHeartbeat(io.edgegate.api.v1.Heartbeat.getDefaultInstance()).build());
     }
 
     @Override

@@ -166,7 +166,7 @@ class DoorIT {
         assertThat(cluster.request(tripped, examples.port, "/orders").statusCode()).isEqualTo(503);
         failing.answerWith(null);
 
-        // Nodes report their live state with each heartbeat (every 5 s).
+        // Nodes report their live state with each heartbeat (every 2 s).
         String[] out = new String[1];
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(() -> {
             out[0] = EgctlRun.inProcess(cluster.egctl(), "describe", "hp", "circuit-breaker").out();

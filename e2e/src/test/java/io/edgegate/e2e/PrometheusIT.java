@@ -102,7 +102,7 @@ class PrometheusIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> cluster.portOpen(busy, examples.port));
             try (LoadLoop load = LoadLoop.start(List.of(new java.net.InetSocketAddress(cluster.address(busy), examples.port)),
                     "/pipeline", 2)) {
-                // Heartbeats come every 5 s: within two of them the busy node reports a full window under load.
+                // Heartbeats come every 2 s: within two of them the busy node reports a full window under load.
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     EgctlRun top = EgctlRun.inProcess(cluster.egctl(), "top", "-o", "json");
                     assertThat(top.exit()).as(top.toString()).isZero();

@@ -11,9 +11,13 @@ import io.edgegate.controlplane.security.NodeCertificate;
 import io.edgegate.controlplane.security.SecurityCounters;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.grpc.stub.StreamObserver;
 
-/** Accepts data-plane streams; each becomes a {@link NodeSession}. */
+/** Accepts data-plane streams; each becomes a {@link NodeSession}, and a stream that falls silent is closed. */
 public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplBase {
 
     private final ConfigCache cache;
@@ -21,12 +25,21 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     private final ConfigDelta.Memo deltas = new ConfigDelta.Memo();
     private final SecurityCounters counters;
     private final AckObserver acks;
+    private final Set<NodeSession> sessions = ConcurrentHashMap.newKeySet();
 
-    public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters, AckObserver acks) {
+    /** {@code scheduler} looks for silent streams twice a second. */
+    public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters, AckObserver acks,
+                        ScheduledExecutorService scheduler) {
         this.cache = cache;
         this.members = members;
         this.counters = counters;
         this.acks = acks;
+        scheduler.scheduleWithFixedDelay(this::closeSilentStreams, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void closeSilentStreams() {
+        long now = System.nanoTime();
+        sessions.removeIf(session -> session.closeIfSilent(now));
     }
 
     @Override
@@ -37,6 +50,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
         NodeSession session = new NodeSession(out, cache, members, deltas, certifiedNode, counters, acks);
         out.setOnReadyHandler(session::sendLatest);
         out.setOnCancelHandler(session::closed);
+        sessions.add(session);
         return session;
     }
 }

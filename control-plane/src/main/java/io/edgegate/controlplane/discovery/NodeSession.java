@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigSnapshot> {
 
     private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
+    static final int SILENT_HEARTBEATS = 3;
+    static final long SILENCE_SLACK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
     private final ServerCallStreamObserver<ConfigUpdate> out;
     private final ConfigCache cache;
@@ -43,6 +45,9 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     private long helloRevision;
     private ConfigSnapshot sent;
     private boolean closed;
+    /** From the hello: how often the node promised a heartbeat (0: it sends none, so silence means nothing). */
+    private volatile long heartbeatNanos;
+    private volatile long lastMessageNanos = System.nanoTime();
 
     private final Optional<NodeCertificate> certifiedNode;
     private final SecurityCounters counters;
@@ -61,6 +66,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
 
     @Override
     public void onNext(NodeMessage message) {
+        lastMessageNanos = System.nanoTime();
         switch (message.getBodyCase()) {
             case HELLO -> hello(message.getHello());
             case ACK -> ack(message.getAck());
@@ -94,6 +100,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
                 return;
             }
             nodeId = hello.getNodeId();
+            heartbeatNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, hello.getHeartbeatMillis()));
             helloEpoch = hello.getAppliedEpoch();
             helloRevision = hello.getAppliedRevision();
         }
@@ -188,6 +195,32 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         if (id != null) {
             members.disconnected(id, this);
         }
+    }
+
+    /**
+     * Closes the stream of a node that promised heartbeats and sent nothing for {@link #SILENT_HEARTBEATS}
+     * of them and a second more: its link drops packets silently (a partition, a half-dead connection),
+     * and TCP or keepalives would take far longer to say so. A node that is only slow reconnects and
+     * is sent the latest config again.
+     */
+    boolean closeIfSilent(long nowNanos) {
+        long every = heartbeatNanos;
+        if (every == 0 || isClosed()) {
+            return isClosed();
+        }
+        long silent = nowNanos - lastMessageNanos;
+        if (silent <= SILENT_HEARTBEATS * every + SILENCE_SLACK_NANOS) {
+            return false;
+        }
+        String description = "no message for " + silent / 1_000_000 + " ms from a node that sends a heartbeat every "
+                + every / 1_000_000 + " ms: the link is down or drops packets; closing its stream";
+        log.warn("node {}: {}", nodeId(), description);
+        fail(Status.UNAVAILABLE.withDescription(description));
+        return true;
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
     }
 
     private void fail(Status status) {

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** Announced in the hello: the control plane closes a stream silent for three of them, so a partition shows in seconds. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
     private final List<String> targets;
     private final NodeHello identity;
@@ -215,7 +216,7 @@ public final class ConfigAgent implements AutoCloseable {
          * not take that config away by mistake (e.g. with a store that came back empty).
          */
         private NodeHello held() {
-            NodeHello.Builder hello = identity.toBuilder();
+            NodeHello.Builder hello = identity.toBuilder().setHeartbeatMillis(HEARTBEAT.toMillis());
             if (updater.appliedRevision() != 0) {
                 return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision()).build();
             }
