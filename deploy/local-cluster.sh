@@ -6,12 +6,21 @@
 # port with TLS and tokens, a certificate per node, and an egctl config with an admin token
 # that bin/egctl finds by itself.
 #
-#   deploy/local-cluster.sh up [--data-planes N] [--no-examples]
+#   deploy/local-cluster.sh up [--data-planes N] [--no-examples] [--hosts]
+#   deploy/local-cluster.sh partition NODE | heal NODE     (with --hosts)
 #   deploy/local-cluster.sh status
 #   deploy/local-cluster.sh down [--purge]
 #
+# --hosts runs each data plane as a host of its own: a Linux network namespace with two links,
+# one to a "control" bridge where the control plane listens (10.77.1.1) and one to a "traffic"
+# bridge where clients and the echo backends are (10.77.0.1); node-i is 10.77.0.(10+i) for
+# traffic and 10.77.1.(10+i) for control. `partition node-2` takes node-2's control link down
+# (it keeps serving its clients and upstreams), `heal node-2` brings it back. Needs root (or
+# CAP_NET_ADMIN) and iproute2; `down` removes the namespaces and bridges.
+#
 # Environment: EDGEGATE_CLUSTER_DIR (state, default .local-cluster), EDGEGATE_CONTROL_PLANE_PORT
-# (default 2381) and EDGEGATE_ADMIN_PORT (the nodes' admin port, default 9901).
+# (default 2381), EDGEGATE_ADMIN_PORT (the nodes' admin port, default 9901) and, with --hosts,
+# EDGEGATE_HOSTS_NET (the first two octets of its subnets, default 10.77).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -23,6 +32,9 @@ cp_port="${EDGEGATE_CONTROL_PLANE_PORT:-2381}"
 cp_listen="127.0.0.1:$cp_port"
 admin_port="${EDGEGATE_ADMIN_PORT:-9901}"
 echo_ports=(9095 9096 9097)
+hosts_net="${EDGEGATE_HOSTS_NET:-10.77}"
+# Interface names are at most 15 characters: a short tag of the state folder keeps two clusters apart.
+tag=$(printf '%s' "$state" | sha256sum | cut -c1-4)
 
 usage() {
   awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
@@ -77,12 +89,76 @@ build_if_needed() {
   fi
 }
 
+# The --hosts network: bridges, and per node a namespace with a control and a traffic link.
+hosts_file() { echo "$state/hosts"; }
+using_hosts() { [ -f "$(hosts_file)" ]; }
+namespace_of() { echo "eg$tag-$1"; }                  # node-2 -> eg1a2b-node-2
+control_link_of() { echo "egc$tag${1#node-}"; }       # the control link's end on this side
+traffic_address_of() { echo "$hosts_net.0.$((10 + ${1#node-}))"; }
+
+hosts_network_up() { # data planes
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "--hosts makes network namespaces and bridges: run it as root (or with CAP_NET_ADMIN)" >&2
+    exit 1
+  fi
+  command -v ip >/dev/null || { echo "--hosts needs iproute2's ip" >&2; exit 1; }
+  hosts_network_down
+  local bridge net
+  for net in 0 1; do
+    bridge="eg$( [ $net -eq 0 ] && echo t || echo c )$tag"
+    ip link add "$bridge" type bridge
+    ip addr add "$hosts_net.$net.1/24" dev "$bridge"
+    ip link set "$bridge" up
+    echo "bridge $bridge" >>"$(hosts_file)"
+  done
+  local i ns
+  for i in $(seq 1 "$1"); do
+    ns=$(namespace_of "node-$i")
+    ip netns add "$ns"
+    echo "netns $ns" >>"$(hosts_file)"
+    ip -n "$ns" link set lo up
+    for net in 0 1; do
+      local side="eg$( [ $net -eq 0 ] && echo t || echo c )$tag$i" inside="$( [ $net -eq 0 ] && echo eth0 || echo ctl0 )"
+      ip link add "$side" type veth peer name "$inside" netns "$ns"
+      ip link set "$side" master "eg$( [ $net -eq 0 ] && echo t || echo c )$tag" up
+      ip -n "$ns" addr add "$hosts_net.$net.$((10 + i))/24" dev "$inside"
+      ip -n "$ns" link set "$inside" up
+    done
+  done
+}
+
+hosts_network_down() {
+  [ -f "$(hosts_file)" ] || return 0
+  local kind name
+  # Namespaces first: their links (and the ends on this side) go with them.
+  while read -r kind name; do
+    [ "$kind" = netns ] && ip netns delete "$name" 2>/dev/null || true
+  done <"$(hosts_file)"
+  while read -r kind name; do
+    [ "$kind" = bridge ] && ip link delete "$name" 2>/dev/null || true
+  done <"$(hosts_file)"
+  rm -f "$(hosts_file)"
+}
+
+control_link() { # up|down node
+  local node=${2:?name a node, e.g. node-2}
+  using_hosts || { echo "partition and heal need a cluster started with 'up --hosts'" >&2; exit 1; }
+  ip netns list | grep -q "^$(namespace_of "$node")\b" || { echo "no host for $node in this cluster" >&2; exit 1; }
+  ip link set "$(control_link_of "$node")" "$1"
+  if [ "$1" = down ]; then
+    echo "$node is cut off from the control plane (its clients and upstreams still reach it); 'heal $node' ends it"
+  else
+    echo "$node's control link is back; it reconnects within 2 s"
+  fi
+}
+
 up() {
-  local data_planes=3 examples=1
+  local data_planes=3 examples=1 hosts=0
   while [ $# -gt 0 ]; do
     case "$1" in
       --data-planes) data_planes=${2:?--data-planes needs a number}; shift 2 ;;
       --no-examples) examples=0; shift ;;
+      --hosts) hosts=1; shift ;;
       *) usage ;;
     esac
   done
@@ -96,12 +172,21 @@ up() {
   chmod 700 "$state"
   mkdir -p "$logs" "$pids"
 
+  # Where nodes reach the control plane, clients reach nodes, and nodes reach the backends.
+  local backend_host=127.0.0.1 cp_host=127.0.0.1
+  if [ $hosts -eq 1 ]; then
+    hosts_network_up "$data_planes"
+    backend_host="$hosts_net.0.1"
+    cp_host="$hosts_net.1.1"
+    cp_listen="$cp_host:$cp_port"
+  fi
+
   local pki="$state/pki" i nodes=""
   for i in $(seq 1 "$data_planes"); do nodes="$nodes${nodes:+,}node-$i"; done
   # One tool for every certificate: the CA is made once and kept; the leaves are (re)issued.
-  "$root/bin/egctl" pki init --dir "$pki" --host 127.0.0.1,localhost --nodes "$nodes" >/dev/null
+  "$root/bin/egctl" pki init --dir "$pki" --host "127.0.0.1,localhost,$cp_host" --nodes "$nodes" >/dev/null
 
-  if port_open 127.0.0.1 "$cp_port"; then
+  if port_open "$cp_host" "$cp_port"; then
     echo "$cp_listen is in use (another control plane?); stop it first" >&2
     exit 1
   fi
@@ -131,47 +216,69 @@ up() {
     --etcd-ca "$pki/etcd/ca.pem" --etcd-cert "$pki/etcd/etcd-client.pem" --etcd-key "$pki/etcd/etcd-client-key.pem" \
     --tls-cert "$pki/control-plane.pem" --tls-key "$pki/control-plane-key.pem" --tls-ca "$pki/ca.pem" \
     --admin-token-file "$state/admin.token"
-  wait_for "the control plane" 30 port_open 127.0.0.1 "$cp_port"
+  wait_for "the control plane" 30 port_open "$cp_host" "$cp_port"
   wait_for "the admin token" 30 test -s "$state/admin.token"
   "$root/bin/egctl" --config "$state/egctl.yaml" config set-context local --server "$cp_listen" \
     --ca "$pki/ca.pem" --token-file "$state/admin.token" --use >/dev/null
 
   if [ $examples -eq 1 ]; then
+    local backends=()
     for port in "${echo_ports[@]}"; do
-      if port_open 127.0.0.1 "$port"; then
-        echo "127.0.0.1:$port is in use; the example backends need 9095-9097 (or use --no-examples)" >&2
+      if port_open "$backend_host" "$port"; then
+        echo "$backend_host:$port is in use; the example backends need 9095-9097 (or use --no-examples)" >&2
         down
         exit 1
       fi
+      backends+=("$backend_host:$port")
     done
-    start echo-backends java -cp "$root/testkit/target/testkit.jar" io.edgegate.testkit.EchoBackends "${echo_ports[@]}"
+    start echo-backends java -cp "$root/testkit/target/testkit.jar" io.edgegate.testkit.EchoBackends "${backends[@]}"
   fi
 
-  local i address
+  local i address addresses=() inside=()
   for i in $(seq 1 "$data_planes"); do
     address="127.0.0.$((i + 1))"
-    start "node-$i" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
+    inside=()
+    if [ $hosts -eq 1 ]; then
+      address=$(traffic_address_of "node-$i")
+      inside=(ip netns exec "$(namespace_of "node-$i")")
+    fi
+    addresses+=("$address")
+    start "node-$i" "${inside[@]}" "$root/bin/data-plane" --node-id "node-$i" --control-plane "$cp_listen" \
       --listen-address "$address" --admin-port "$admin_port" --admin-address "$address" --data-dir "$state/node-$i" --pki-dir "$pki/nodes/node-$i"
   done
   for i in $(seq 1 "$data_planes"); do
-    wait_for "node-$i" 60 node_ready "127.0.0.$((i + 1))"
+    wait_for "node-$i" 60 node_ready "${addresses[$((i - 1))]}"
   done
 
   if [ $examples -eq 1 ]; then
-    wait_for "the echo backends" 20 port_open 127.0.0.1 9097
-    EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$root/examples/"
+    wait_for "the echo backends" 20 port_open "$backend_host" 9097
+    if [ $hosts -eq 1 ]; then
+      # The nodes reach the backends over their traffic link, not on their own loopback.
+      local objects="$state/examples"
+      mkdir -p "$objects"
+      for f in "$root"/examples/*.yaml; do
+        sed "s|127\.0\.0\.1:909|$backend_host:909|g" "$f" >"$objects/$(basename "$f")"
+      done
+      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$objects/"
+    else
+      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$root/examples/"
+    fi
   fi
 
   echo
   echo "EdgeGate is running: etcd, a control plane on $cp_listen and $data_planes data planes (logs: $logs)."
   if [ $examples -eq 1 ]; then
     echo "Send traffic through any node; each answer names the echo backend that served it:"
-    for i in $(seq 1 "$data_planes"); do
-      echo "  curl http://127.0.0.$((i + 1)):10080/pipeline"
+    for address in "${addresses[@]}"; do
+      echo "  curl http://$address:10080/pipeline"
     done
   fi
+  if [ $hosts -eq 1 ]; then
+    echo "Each node is a host of its own (network namespaces $(namespace_of node-1) ...): 'deploy/local-cluster.sh partition node-2'"
+    echo "  cuts node-2 off from the control plane, 'heal node-2' ends it."
+  fi
   echo "egctl uses $state/egctl.yaml (CA and admin token; bin/egctl finds it by itself)."
-  echo "Metrics (Prometheus): http://$cp_admin/metrics and http://127.0.0.2:$admin_port/metrics (each node on its address);"
+  echo "Metrics (Prometheus): http://$cp_admin/metrics and http://${addresses[0]}:$admin_port/metrics (each node on its address);"
   echo "  prometheus --config.file=deploy/prometheus/local-cluster.yml scrapes them."
   echo "Cluster console:   http://$cp_admin/ui/ (log in with a token: bin/egctl token create --role viewer --name \$USER)"
   echo "Watch the nodes:   bin/egctl get members"
@@ -218,6 +325,7 @@ down() {
       rm -f "$pids/$f"
     done
   fi
+  hosts_network_down
   if [ $purge -eq 1 ]; then
     rm -rf "$state"
     echo "removed $state"
@@ -228,5 +336,7 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   down) shift; down "$@" ;;
   status) status ;;
+  partition) control_link down "${2:-}" ;;
+  heal) control_link up "${2:-}" ;;
   *) usage ;;
 esac

@@ -87,6 +87,79 @@ class LocalClusterIT {
         assertThat(state).doesNotExist();
     }
 
+    /**
+     * {@code up --hosts}: each node a host of its own (a network namespace with a control and a traffic
+     * link). A node cut off from the control plane for 10 s under load keeps serving, is listed
+     * Disconnected within that time, and runs the latest revision within 5 s of healing; {@code down}
+     * leaves no namespace or bridge behind.
+     */
+    @Test
+    void withHostsEachNodeIsAHostOfItsOwnAndAPartitionIsShownAndHeals(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("cluster");
+        String net = "10." + java.util.concurrent.ThreadLocalRandom.current().nextInt(60, 100);
+        Map<String, String> env = Map.of(
+                "EDGEGATE_CLUSTER_DIR", state.toString(),
+                "EDGEGATE_CONTROL_PLANE_PORT", String.valueOf(FreePorts.pick()),
+                "EDGEGATE_HOSTS_NET", net);
+        Map<String, String> egctl = Map.of("EGCTL_CONFIG", state.resolve("egctl.yaml").toString());
+        String far = net + ".0.12";
+        try {
+            Result up = script(env, dir.resolve("up.log"), "up", "--hosts", "--data-planes", "2");
+            assertThat(up.exit()).as(up.output()).isZero();
+            assertThat(up.output()).contains("curl http://" + far + ":10080/pipeline");
+            assertThat(namespacesTagged(namespaces(), tag(state))).hasSize(2);
+            EgctlRun members = EgctlRun.withEnvironment(egctl, "get", "members");
+            assertThat(members.out()).containsPattern("node-1\\s+" + net.replace(".", "\\.") + "\\.0\\.11\\s+Ready")
+                    .containsPattern("node-2\\s+" + net.replace(".", "\\.") + "\\.0\\.12\\s+Ready");
+
+            try (LoadLoop load = LoadLoop.start(List.of(new java.net.InetSocketAddress(far, 10080)), "/pipeline", 2)) {
+                await().atMost(Duration.ofSeconds(5)).until(() -> load.succeeded() > 0);
+                Result cut = script(env, dir.resolve("partition.log"), "partition", "node-2");
+                assertThat(cut.exit()).as(cut.output()).isZero();
+                long cutAt = System.nanoTime();
+                await().atMost(Duration.ofSeconds(9)).pollInterval(Duration.ofMillis(250)).until(() ->
+                        EgctlRun.withEnvironment(egctl, "get", "members").out().matches("(?s).*node-2\\s+\\S+\\s+Disconnected.*"));
+                Path extra = Files.writeString(dir.resolve("extra.yaml"),
+                        "kind: HTTPPipeline\nname: while-cut-off\nfilters:\n  - name: mock\n    kind: Mock\n    rules:\n      - code: 204\n");
+                EgctlRun changed = EgctlRun.withEnvironment(egctl, "apply", "-f", extra.toString());
+                assertThat(changed.exit()).as(changed.toString()).isZero();
+                long left = Duration.ofSeconds(10).toNanos() - (System.nanoTime() - cutAt);
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.sleep(left); // the partition lasts 10 s
+                }
+                assertThat(EgctlRun.withEnvironment(egctl, "get", "members").out()).containsPattern("node-2\\s+\\S+\\s+Disconnected");
+
+                Result healed = script(env, dir.resolve("heal.log"), "heal", "node-2");
+                assertThat(healed.exit()).as(healed.output()).isZero();
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
+                        EgctlRun.withEnvironment(egctl, "get", "members").out().matches("(?s).*node-2\\s+\\S+\\s+Ready\\s+.*"));
+                assertThat(load.failed()).as("node-2 kept serving: " + load).isZero();
+            }
+        } finally {
+            Result down = script(env, dir.resolve("down.log"), "down", "--purge");
+            assertThat(down.exit()).as(down.output()).isZero();
+        }
+        assertThat(namespacesTagged(namespaces(), tag(state))).isEmpty();
+        assertThat(state).doesNotExist();
+    }
+
+    private static String namespaces() throws IOException, InterruptedException {
+        Process list = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+        String listed = new String(list.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        list.waitFor();
+        return listed;
+    }
+
+    /** The script names its namespaces eg<first 4 hex digits of the state folder's SHA-256>-node-N. */
+    private static String tag(Path state) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(state.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 4);
+    }
+
+    private static List<String> namespacesTagged(String listed, String tag) {
+        return listed.lines().filter(line -> line.startsWith("eg" + tag + "-")).toList();
+    }
+
     private record Result(int exit, String output) {
     }
 
