@@ -215,7 +215,15 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         String description = "no message for " + silent / 1_000_000 + " ms from a node that sends a heartbeat every "
                 + every / 1_000_000 + " ms: the link is down or drops packets; closing its stream";
         log.warn("node {}: {}", nodeId(), description);
-        fail(Status.UNAVAILABLE.withDescription(description));
+        closed();
+        // Under the lock sendLatest holds while it writes: a stream observer takes one caller at a time.
+        synchronized (this) {
+            try {
+                out.onError(Status.UNAVAILABLE.withDescription(description).asRuntimeException());
+            } catch (RuntimeException e) {
+                log.debug("failing a silent stream", e);
+            }
+        }
         return true;
     }
 
