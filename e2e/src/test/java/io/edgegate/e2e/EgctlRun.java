@@ -55,17 +55,28 @@ record EgctlRun(int exit, String out, String err) {
         return launcherWith(ProjectPaths.bin("egctl"), environment, args);
     }
 
-    /** The egctl launcher at {@code egctl} (a distribution's), as {@link #launcherWith(Map, String...)}. */
+    /**
+     * The egctl launcher at {@code egctl} (a distribution's), as {@link #launcherWith(Map, String...)}. Each call
+     * runs on its own JVM, unless {@code environment} sets EGCTL_DAEMON: a test leaves no daemon behind by accident.
+     */
     static EgctlRun launcherWith(Path egctl, Map<String, String> environment, String... args) {
+        return launcherIn(egctl, Path.of("").toAbsolutePath(), environment, "", args);
+    }
+
+    /** As above, started in {@code directory} with {@code stdin} on its standard input. */
+    static EgctlRun launcherIn(Path egctl, Path directory, Map<String, String> environment, String stdin, String... args) {
         List<String> command = new ArrayList<>();
         command.add(egctl.toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("EGCTL_") || name.startsWith("EDGEGATE_"));
         builder.environment().putAll(environment);
+        builder.environment().putIfAbsent("EGCTL_DAEMON", "off");
         try {
             Process process = builder.start();
-            process.getOutputStream().close();
+            try (var in = process.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

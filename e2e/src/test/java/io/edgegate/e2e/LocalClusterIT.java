@@ -169,6 +169,8 @@ class LocalClusterIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(name -> name.startsWith("EGCTL_") || name.startsWith("EDGEGATE_"));
         builder.environment().putAll(env);
+        // The script's own egctl calls would leave egctl's daemon running after the test.
+        builder.environment().put("EGCTL_DAEMON", "off");
         Process process = builder.start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();

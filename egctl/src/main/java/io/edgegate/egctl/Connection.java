@@ -16,8 +16,9 @@ record Connection(String server, Optional<Path> ca, Optional<String> token, bool
     record Flags(String server, Path ca, String token, Path tokenFile, boolean insecure, String context, Path config) {
     }
 
-    static Connection resolve(Flags flags, Map<String, String> env) {
-        EgctlConfig config = EgctlConfig.read(EgctlConfig.location(Optional.ofNullable(flags.config()), env));
+    static Connection resolve(Flags flags, Terminal terminal) {
+        Map<String, String> env = terminal.env();
+        EgctlConfig config = EgctlConfig.read(EgctlConfig.location(Optional.ofNullable(flags.config()), terminal));
         Optional<EgctlConfig.Context> context = flags.context() != null
                 ? Optional.of(config.context(flags.context()).orElseThrow(() -> new CommandFailure("no context named '"
                         + flags.context() + "' (egctl config get-contexts lists them)")))
@@ -25,7 +26,7 @@ record Connection(String server, Optional<Path> ca, Optional<String> token, bool
         String server = first(flags.server(), env.get("EGCTL_SERVER"), context.map(EgctlConfig.Context::server).orElse(null))
                 .orElse(Egctl.DEFAULT_SERVER);
         Optional<Path> ca = first(flags.ca() == null ? null : flags.ca().toString(), env.get("EGCTL_CA"),
-                context.map(EgctlConfig.Context::ca).orElse(null)).map(Path::of);
+                context.map(EgctlConfig.Context::ca).orElse(null)).map(terminal::resolve);
         Optional<String> token = flags.token() != null ? Optional.of(flags.token())
                 : flags.tokenFile() != null ? Optional.of(readToken(flags.tokenFile()))
                 : first(env.get("EGCTL_TOKEN")).or(() -> context.flatMap(Connection::contextToken));

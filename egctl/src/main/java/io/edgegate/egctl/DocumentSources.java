@@ -27,7 +27,7 @@ final class DocumentSources {
             if (source.equals("-")) {
                 documents.addAll(split("<stdin>", readStdin(terminal)));
             } else {
-                for (Path file : files(Path.of(source))) {
+                for (Path file : files(terminal.resolve(source))) {
                     documents.addAll(split(file.toString(), readFile(file)));
                 }
             }

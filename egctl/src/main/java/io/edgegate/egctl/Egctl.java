@@ -22,7 +22,7 @@ public final class Egctl implements Callable<Integer> {
     private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, DiffCommand.class, CreateCommand.class, EditCommand.class, GetCommand.class,
             DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
             TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CompletionCommand.class,
-            CommandLine.HelpCommand.class);
+            DaemonCommand.class, CommandLine.HelpCommand.class);
     /** The global options that take a value, which may come before the subcommand's name. */
     private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--server", "--token", "--token-file", "--ca", "--context",
             "--config", "-o", "--output");
@@ -100,6 +100,8 @@ public final class Egctl implements Callable<Integer> {
     private static CommandLine commandLine(Terminal terminal, List<Class<?>> subcommands) {
         CommandLine commandLine = new CommandLine(new Egctl(terminal));
         subcommands.forEach(commandLine::addSubcommand);
+        // Relative paths start where the command was started (egctl's daemon runs elsewhere); after the subcommands, so they have it too.
+        commandLine.registerConverter(java.nio.file.Path.class, terminal::resolve);
         return commandLine;
     }
 
@@ -138,7 +140,7 @@ public final class Egctl implements Callable<Integer> {
     }
 
     ControlPlaneClient connect() {
-        return new ControlPlaneClient(Connection.resolve(flags(), terminal.env()));
+        return new ControlPlaneClient(Connection.resolve(flags(), terminal));
     }
 
     Connection.Flags flags() {
@@ -146,7 +148,7 @@ public final class Egctl implements Callable<Integer> {
     }
 
     java.nio.file.Path configFile() {
-        return EgctlConfig.location(java.util.Optional.ofNullable(config), terminal.env());
+        return EgctlConfig.location(java.util.Optional.ofNullable(config), terminal);
     }
 
     /** The version recorded in the jar's manifest at build time. */

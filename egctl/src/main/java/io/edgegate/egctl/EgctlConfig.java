@@ -38,13 +38,14 @@ record EgctlConfig(String currentContext, List<Context> contexts) {
         contexts = contexts == null ? List.of() : List.copyOf(contexts);
     }
 
-    static Path location(Optional<Path> flag, Map<String, String> env) {
+    static Path location(Optional<Path> flag, Terminal terminal) {
         if (flag.isPresent()) {
             return flag.get();
         }
+        Map<String, String> env = terminal.env();
         String fromEnv = env.get("EGCTL_CONFIG");
         if (fromEnv != null && !fromEnv.isBlank()) {
-            return Path.of(fromEnv);
+            return terminal.resolve(fromEnv);
         }
         return Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".config", "edgegate", "egctl.yaml");
     }

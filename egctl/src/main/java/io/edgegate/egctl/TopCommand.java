@@ -17,11 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * Each node's traffic as it reported it with its last heartbeat (every 5 s): requests per second,
+ * Each node's traffic as it reported it with its last heartbeat (every 2 s): requests per second,
  * the share of 5xx answers, p99 to the response head, open connections and requests in flight.
  */
 @Command(name = "top", mixinStandardHelpOptions = true,
-        description = {"Show each node's traffic over its last heartbeat window (5 s): requests/s, 5xx share, p99, connections.",
+        description = {"Show each node's traffic over its last heartbeat window (2 s): requests/s, 5xx share, p99, connections.",
             "p99 is the upper bound of the latency bucket holding it (1, 2, 5, 10, 25, 50, 100, 250, 500 ms, 1, 2.5, 5, 10 s)."})
 final class TopCommand implements Callable<Integer> {
 

@@ -23,7 +23,7 @@ class CompletionCommandTest {
     void bashCompletesCommandsOptionsAndTheirValues() throws Exception {
         Path script = Files.writeString(dir.resolve("egctl.bash"), egctl("completion", "bash"));
         assertThat(complete(script, "egctl g")).isEqualTo("get");
-        assertThat(complete(script, "egctl d")).isEqualTo("diff describe delete");
+        assertThat(complete(script, "egctl d")).isEqualTo("diff describe delete daemon");
         assertThat(complete(script, "egctl get --ou")).isEqualTo("--output");
         assertThat(complete(script, "egctl get -o ")).isEqualTo("table yaml json");
         assertThat(complete(script, "egctl completion ")).isEqualTo("bash zsh");

@@ -1,0 +1,82 @@
+package io.edgegate.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/egctl's daemon as a user meets it: the first call runs on its own JVM and leaves a warm egctl
+ * behind; later calls are answered by it with the same output, exit status, standard error, standard
+ * input and relative paths as egctl started where the user stands; {@code egctl daemon stop} ends it.
+ */
+class EgctlDaemonIT {
+
+    @RegisterExtension
+    static final SharedCluster shared = new SharedCluster();
+
+    @Test
+    void laterCallsAreAnsweredByTheWarmEgctlAsIfRunHere(@TempDir Path dir) throws Exception {
+        Cluster cluster = shared.cluster();
+        Map<String, String> env = new HashMap<>(cluster.egctl().environment(dir.resolve("no-config.yaml")));
+        env.put("EGCTL_DAEMON", "on");
+        // A daemon of this test's own: the user's (or another test's) is neither used nor stopped.
+        env.put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("runtime")).toString());
+        Path state = dir.resolve("runtime/edgegate/egctl-daemon");
+        Path egctl = ProjectPaths.bin("egctl");
+        Path work = Files.createDirectories(dir.resolve("work"));
+        try {
+            EgctlRun first = EgctlRun.launcherIn(egctl, work, env, "", "get", "members");
+            assertThat(first.exit()).as(first.toString()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(state));
+            assertThat(Files.getPosixFilePermissions(state)).extracting(Object::toString)
+                    .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+
+            // A JVM that cannot start proves the answer came from the daemon, not from a JVM started for the call.
+            Map<String, String> noJvm = new HashMap<>(env);
+            noJvm.put("EGCTL_JAVA_OPTS", "-XX:+NoSuchOptionAnywhere");
+            EgctlRun members = EgctlRun.launcherIn(egctl, work, noJvm, "", "get", "members");
+            assertThat(members.exit()).as(members.toString()).isZero();
+            assertThat(members.out().replaceAll("\\d+s ago", "Ns ago")).isEqualTo(first.out().replaceAll("\\d+s ago", "Ns ago"));
+            assertThat(members.out()).containsPattern("node-1\\s+\\S+\\s+Ready");
+
+            // Standard input and a path relative to where the user stands.
+            String pipeline = "kind: HTTPPipeline\nname: from-the-daemon\nfilters:\n  - name: mock\n    kind: Mock\n    rules:\n      - code: 204\n";
+            EgctlRun fromStdin = EgctlRun.launcherIn(egctl, work, noJvm, pipeline, "apply", "-f", "-");
+            assertThat(fromStdin.exit()).as(fromStdin.toString()).isZero();
+            assertThat(fromStdin.out()).isEqualTo("HTTPPipeline/from-the-daemon created\n");
+            Files.writeString(work.resolve("relative.yaml"), pipeline.replace("code: 204", "code: 202"));
+            EgctlRun relative = EgctlRun.launcherIn(egctl, work, noJvm, "", "apply", "-f", "relative.yaml");
+            assertThat(relative.out()).as(relative.toString()).isEqualTo("HTTPPipeline/from-the-daemon configured\n");
+
+            // A failure: its status and its message on standard error, nothing on standard output.
+            EgctlRun missing = EgctlRun.launcherIn(egctl, work, noJvm, "", "get", "hp", "not-there");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.out()).isEmpty();
+            assertThat(missing.err()).isEqualTo("Error: HTTPPipeline/not-there not found\n");
+
+            // Commands that need the user's terminal never go to the daemon.
+            EgctlRun watch = EgctlRun.launcherIn(egctl, work, noJvm, "", "watch", "--timeout", "1s");
+            assertThat(watch.exit()).isNotZero();
+            assertThat(watch.err()).contains("NoSuchOptionAnywhere");
+
+            EgctlRun deleted = EgctlRun.launcherIn(egctl, work, noJvm, "", "delete", "hp", "from-the-daemon");
+            assertThat(deleted.exit()).as(deleted.toString()).isZero();
+        } finally {
+            EgctlRun stopped = EgctlRun.launcherIn(egctl, work, env, "", "daemon", "stop");
+            assertThat(stopped.out()).as(stopped.toString()).startsWith("stopped (pid ");
+        }
+        Map<String, String> noJvm = new HashMap<>(env);
+        noJvm.put("EGCTL_JAVA_OPTS", "-XX:+NoSuchOptionAnywhere");
+        assertThat(EgctlRun.launcherIn(egctl, work, noJvm, "", "get", "members").exit()).as("no daemon answers any more").isNotZero();
+        // That call's attempt to start a new one failed as its own JVM did (the same options).
+        assertThat(EgctlRun.launcherIn(egctl, work, env, "", "daemon", "status").out()).isEqualTo("not running\n");
+    }
+}
