@@ -84,6 +84,32 @@ class ObjectApiTest {
     }
 
     @Test
+    void aWriteExpectingTheRevisionItReadIsRefusedOnceTheObjectChanged() {
+        cp.objects().apply(documents(PIPELINE));
+        long read = cp.objects().get(GetRequest.newBuilder().setKey(key("hp", "pl")).build()).getObject().getRevision();
+        io.edgegate.api.v1.ObjectRevision expectation = io.edgegate.api.v1.ObjectRevision.newBuilder()
+                .setKey(key("hp", "pl")).setRevision(read).build();
+
+        // Someone else's change lands first: the write made from the old read is refused, whole.
+        cp.objects().apply(documents(PIPELINE.replace("9095", "9096")));
+        assertThatThrownBy(() -> cp.objects().apply(documents(PIPELINE.replace("9095", "9097"), SERVER).toBuilder()
+                .addExpectedRevisions(expectation).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+                    assertThat(e.getStatus().getDescription()).startsWith("HTTPPipeline/pl changed since it was read at revision " + read)
+                            .endsWith("; nothing was written");
+                });
+        assertThat(cp.objects().get(GetRequest.newBuilder().setKey(key("hp", "pl")).build()).getObject().getJson()).contains("9096");
+        assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getObjectsList()).hasSize(1);
+
+        // From a fresh read it goes through.
+        long fresh = cp.objects().get(GetRequest.newBuilder().setKey(key("hp", "pl")).build()).getObject().getRevision();
+        WriteResponse written = cp.objects().apply(documents(PIPELINE.replace("9095", "9097")).toBuilder()
+                .addExpectedRevisions(expectation.toBuilder().setRevision(fresh)).build());
+        assertThat(written.getResults(0).getAction()).isEqualTo(Action.CONFIGURED);
+    }
+
+    @Test
     void createRefusesExistingObjects() {
         cp.objects().create(documents(PIPELINE));
         assertThatThrownBy(() -> cp.objects().create(documents(PIPELINE)))

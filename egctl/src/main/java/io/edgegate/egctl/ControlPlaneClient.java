@@ -132,7 +132,7 @@ final class ControlPlaneClient implements AutoCloseable {
         try {
             return call.get();
         } catch (StatusRuntimeException e) {
-            throw new CommandFailure(Errors.describe(e, connection));
+            throw new CommandFailure(Errors.describe(e, connection), e.getStatus().getCode());
         }
     }
 

@@ -3,6 +3,8 @@ package io.edgegate.egctl;
 import io.edgegate.api.v1.Document;
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectRevision;
+import io.edgegate.api.v1.StoredObject;
 import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.ValidationMode;
 import io.edgegate.api.v1.WriteRequest;
@@ -53,9 +55,11 @@ final class EditCommand implements Callable<Integer> {
         Terminal terminal = root.terminal();
         String kindName = Kinds.resolve(kind);
         try (ControlPlaneClient client = root.connect()) {
-            String stored = client.objects(stub -> stub.get(GetRequest.newBuilder()
-                    .setKey(ObjectKey.newBuilder().setKind(kindName).setName(name)).build())).getObject().getJson();
-            String original = yaml(stored);
+            ObjectKey key = ObjectKey.newBuilder().setKind(kindName).setName(name).build();
+            StoredObject read = client.objects(stub -> stub.get(GetRequest.newBuilder().setKey(key).build())).getObject();
+            // Written only if nobody changed it meanwhile, as kubectl edit does: an edit of an old version must not undo theirs.
+            ObjectRevision readAt = ObjectRevision.newBuilder().setKey(read.getKey()).setRevision(read.getRevision()).build();
+            String original = yaml(read.getJson());
             Path file = Files.createTempFile("egctl-edit-" + kindName.toLowerCase(Locale.ROOT) + "-", ".yaml");
             String shown = HEADER + original;
             String previousAttempt = null;
@@ -83,7 +87,7 @@ final class EditCommand implements Callable<Integer> {
                     sameObject(file, edited);
                     WriteResponse response = client.objects(stub -> stub.apply(WriteRequest.newBuilder()
                             .addDocuments(Document.newBuilder().setSource(file.toString()).setIndex(1).setFirstLine(1).setText(edited))
-                            .setValidation(ValidationMode.STRICT).build()));
+                            .setValidation(ValidationMode.STRICT).addExpectedRevisions(readAt).build()));
                     Files.deleteIfExists(file);
                     for (ObjectResult result : response.getResultsList()) {
                         terminal.out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " "
@@ -92,6 +96,11 @@ final class EditCommand implements Callable<Integer> {
                     terminal.out().flush();
                     return 0;
                 } catch (CommandFailure refused) {
+                    if (refused.code() == io.grpc.Status.Code.ABORTED) {
+                        // Reopening would not help: the edit is of a version that is gone. Keep it for the user.
+                        throw new CommandFailure(refused.getMessage() + "; the edit is kept in " + file
+                                + " (egctl edit again, or apply it with egctl apply -f)");
+                    }
                     previousAttempt = edited;
                     shown = HEADER + refused.getMessage().lines().map(line -> "# Error: " + line)
                             .collect(Collectors.joining("\n", "", "\n")) + edited;

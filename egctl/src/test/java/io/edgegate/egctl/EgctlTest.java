@@ -196,6 +196,31 @@ class EgctlTest {
         assertThat(egctl("get", "hp", "demo", "-o", "yaml").out()).contains("9097");
     }
 
+    @Test
+    void anEditOfAVersionSomeoneElseChangedMeanwhileIsNotWrittenAndIsKept() throws Exception {
+        assertThat(egctlWithInput(TestDocuments.PIPELINE.replace("name: demo", "name: contested"), "apply", "-f", "-").exit()).isZero();
+        Map<String, String> env = new java.util.HashMap<>(secure);
+        Path opened = dir.resolve("opened");
+        Path go = dir.resolve("go");
+        // The editor opens, waits until the test changed the object, then saves its own change.
+        env.put("EDITOR", editor("touch " + opened + "; while [ ! -f " + go + " ]; do sleep 0.05; done; sed -i 's/9095/9096/' \"$1\""));
+        java.util.concurrent.CompletableFuture<Run> editing =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> egctlWithInput("", env, "edit", "hp", "contested"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> Files.exists(opened));
+        Run theirs = egctlWithInput(TestDocuments.PIPELINE.replace("name: demo", "name: contested").replace("9095", "9099"), "apply", "-f", "-");
+        assertThat(theirs.exit()).as(theirs.toString()).isZero();
+        Files.createFile(go);
+
+        Run mine = editing.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(mine.exit()).isEqualTo(1);
+        assertThat(mine.err()).startsWith("Error: HTTPPipeline/contested changed since it was read at revision ")
+                .contains("; nothing was written; the edit is kept in ");
+        assertThat(egctl("get", "hp", "contested", "-o", "yaml").out()).as("their change stands").contains("9099").doesNotContain("9096");
+        Path kept = Path.of(mine.err().strip().replaceAll(".* the edit is kept in (\\S+) .*", "$1"));
+        assertThat(Files.readString(kept)).contains("9096");
+        Files.delete(kept);
+    }
+
     /** An EDITOR that runs {@code script} on the file it is given as $1. */
     private String editor(String script) throws java.io.IOException {
         Path file = Files.writeString(dir.resolve("editor-" + System.nanoTime() + ".sh"), "#!/bin/sh\n" + script + "\n");

@@ -58,8 +58,10 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
         CompletableFuture<Map<ObjectId, ObjectNode>> stored = withMarkers.isEmpty()
                 ? CompletableFuture.completedFuture(Map.of())
                 : reads.storedTrees(withMarkers);
+        Map<ObjectId, Long> expected = new java.util.HashMap<>();
+        request.getExpectedRevisionsList().forEach(e -> expected.put(id(e.getKey()), e.getRevision()));
         return stored.thenCompose(trees -> writes.write(decoder.decode(request.getDocumentsList(), mode(request), trees),
-                createOnly, request.getDryRun())).thenApply(response -> request.getDryRun() ? reads.redacted(response) : response);
+                createOnly, request.getDryRun(), expected)).thenApply(response -> request.getDryRun() ? reads.redacted(response) : response);
     }
 
     @Override

@@ -56,12 +56,14 @@ final class ObjectWrites {
         this.customData = new CustomDataChanges(parser);
     }
 
-    CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun) {
-        return attemptWrite(documents, createOnly, dryRun, 1);
+    /** {@code expected}: objects that must still be at these revisions (their modification revisions), or nothing is written. */
+    CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun,
+                                           Map<ObjectId, Long> expected) {
+        return attemptWrite(documents, createOnly, dryRun, expected, 1);
     }
 
     private CompletableFuture<WriteResponse> attemptWrite(List<DecodedDocument> documents, boolean createOnly,
-                                                          boolean dryRun, int attempt) {
+                                                          boolean dryRun, Map<ObjectId, Long> expected, int attempt) {
         Set<ObjectId> toRead = new LinkedHashSet<>();
         for (DecodedDocument d : documents) {
             ObjectId id = d.object().id();
@@ -73,6 +75,7 @@ final class ObjectWrites {
                 toRead.add(new ObjectId(ObjectKind.CUSTOM_DATA_KIND, id.name()));
             }
         }
+        toRead.addAll(expected.keySet());
         Map<String, CustomDataKindSpec> kindsWritten = new HashMap<>();
         documents.stream().filter(d -> d.object().spec() instanceof CustomDataKindSpec)
                 .forEach(d -> kindsWritten.put(d.object().id().name(), (CustomDataKindSpec) d.object().spec()));
@@ -80,6 +83,7 @@ final class ObjectWrites {
             List<StoreWrite> writes = new ArrayList<>();
             WriteResponse.Builder response = WriteResponse.newBuilder()
                     .addAllWarnings(RequestDecoder.warnings(documents));
+            unchangedSinceRead(expected, current);
             for (DecodedDocument d : documents) {
                 ObjectId id = d.object().id();
                 Optional<StoredRecord> existing = current.get(id);
@@ -137,9 +141,24 @@ final class ObjectWrites {
                     return config.epochOfWrite(outcome.revision(), floor).thenApply(epoch -> response.setRevision(outcome.revision())
                             .setEpoch(epoch.id()).setCommittedAtMillis(committedAt).build());
                 }
-                return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, attempt + 1));
+                return retry(attempt, () -> attemptWrite(documents, createOnly, dryRun, expected, attempt + 1));
             });
         });
+    }
+
+    /**
+     * Refuses a write planned on a read that is out of date. The plan's guards are these same
+     * revisions, so an object changed between this check and the write fails the transaction too,
+     * and the retry stops here.
+     */
+    private static void unchangedSinceRead(Map<ObjectId, Long> expected, ReadResult current) {
+        for (Map.Entry<ObjectId, Long> e : expected.entrySet()) {
+            long now = current.get(e.getKey()).map(StoredRecord::modRevision).orElse(0L);
+            if (now != e.getValue()) {
+                throw new ApiException(Status.Code.ABORTED, e.getKey() + " changed since it was read at revision " + e.getValue()
+                        + (now == 0 ? " (it was deleted)" : " (it is at revision " + now + " now)") + "; nothing was written");
+            }
+        }
     }
 
     CompletableFuture<DeleteResponse> delete(List<ObjectId> ids) {
