@@ -16,7 +16,21 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing ${missing[*]} (Debian packages) for the tests ..." >&2
-install() { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+# chromium is installed with what its libraries recommend (fonts, the GPU and D-Bus helpers), as the
+# console test was run with; the others without.
+install() {
+  local browser=() other=() package
+  for package in "$@"; do
+    case "$package" in chromium*) browser+=("$package") ;; *) other+=("$package") ;; esac
+  done
+  apt-get update -qq
+  if [ ${#other[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${other[@]}" >/dev/null
+  fi
+  if [ ${#browser[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${browser[@]}" >/dev/null
+  fi
+}
 if [ "$(id -u)" -eq 0 ]; then
   install "${missing[@]}"
 elif command -v sudo >/dev/null 2>&1; then
