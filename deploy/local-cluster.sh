@@ -106,16 +106,17 @@ hosts_network_up() { # data planes
   local bridge net
   for net in 0 1; do
     bridge="eg$( [ $net -eq 0 ] && echo t || echo c )$tag"
+    # Written down before it exists, so a failure half-way still leaves it for 'down' to remove.
+    echo "bridge $bridge" >>"$(hosts_file)"
     ip link add "$bridge" type bridge
     ip addr add "$hosts_net.$net.1/24" dev "$bridge"
     ip link set "$bridge" up
-    echo "bridge $bridge" >>"$(hosts_file)"
   done
   local i ns
   for i in $(seq 1 "$1"); do
     ns=$(namespace_of "node-$i")
-    ip netns add "$ns"
     echo "netns $ns" >>"$(hosts_file)"
+    ip netns add "$ns"
     ip -n "$ns" link set lo up
     for net in 0 1; do
       local side="eg$( [ $net -eq 0 ] && echo t || echo c )$tag$i" inside="$( [ $net -eq 0 ] && echo eth0 || echo ctl0 )"
@@ -129,21 +130,34 @@ hosts_network_up() { # data planes
 
 hosts_network_down() {
   [ -f "$(hosts_file)" ] || return 0
-  local kind name
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "this cluster's nodes run in network namespaces (up --hosts): run 'down' as root to remove them" >&2
+    exit 1
+  fi
+  local kind name left=0 present
+  present=$(ip netns list 2>/dev/null || true)
   # Namespaces first: their links (and the ends on this side) go with them.
   while read -r kind name; do
-    [ "$kind" = netns ] && ip netns delete "$name" 2>/dev/null || true
+    if [ "$kind" = netns ] && grep -q "^$name\b" <<<"$present"; then
+      ip netns delete "$name" || left=1
+    fi
   done <"$(hosts_file)"
   while read -r kind name; do
-    [ "$kind" = bridge ] && ip link delete "$name" 2>/dev/null || true
+    if [ "$kind" = bridge ] && ip link show "$name" >/dev/null 2>&1; then
+      ip link delete "$name" || left=1
+    fi
   done <"$(hosts_file)"
+  if [ $left -eq 1 ]; then
+    echo "some namespaces or bridges could not be removed; they are listed in $(hosts_file)" >&2
+    return 1
+  fi
   rm -f "$(hosts_file)"
 }
 
 control_link() { # up|down node
   local node=${2:?name a node, e.g. node-2}
   using_hosts || { echo "partition and heal need a cluster started with 'up --hosts'" >&2; exit 1; }
-  ip netns list | grep -q "^$(namespace_of "$node")\b" || { echo "no host for $node in this cluster" >&2; exit 1; }
+  grep -q "^$(namespace_of "$node")\b" <<<"$(ip netns list)" || { echo "no host for $node in this cluster" >&2; exit 1; }
   ip link set "$(control_link_of "$node")" "$1"
   if [ "$1" = down ]; then
     echo "$node is cut off from the control plane (its clients and upstreams still reach it); 'heal $node' ends it"

@@ -22,6 +22,54 @@ class EgctlDaemonIT {
     @RegisterExtension
     static final SharedCluster shared = new SharedCluster();
 
+    /**
+     * Whatever listens on the port a state file names (another user's program on a port a daemon left)
+     * must prove it holds the cookie before the launcher sends it a token: here it cannot, gets the nonce
+     * line only, and the call runs on its own JVM.
+     */
+    @Test
+    void aListenerThatCannotProveTheCookieGetsNoSecret(@TempDir Path dir) throws Exception {
+        Cluster cluster = shared.cluster();
+        Map<String, String> env = new HashMap<>(cluster.egctl().environment(dir.resolve("no-config.yaml")));
+        env.put("EGCTL_DAEMON", "on");
+        env.put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("runtime")).toString());
+        Path jar = ProjectPaths.root().resolve("egctl/target/egctl.jar");
+        String version = Files.getLastModifiedTime(jar).toMillis() / 1000 + "-" + Files.size(jar);
+        Path work = Files.createDirectories(dir.resolve("work"));
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Path state = Files.createDirectories(dir.resolve("runtime/edgegate")).resolve("egctl-daemon");
+            Files.writeString(state, impostor.getLocalPort() + " cookie-it-never-had " + version + " " + ProcessHandle.current().pid() + "\n");
+            java.util.concurrent.CompletableFuture<String> heard = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket caller = impostor.accept()) {
+                    caller.setSoTimeout(10_000);
+                    java.io.InputStream in = caller.getInputStream();
+                    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                    int b;
+                    while ((b = in.read()) != '\n' && b >= 0) {
+                        got.write(b);
+                    }
+                    caller.getOutputStream().write("not-the-proof\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    caller.getOutputStream().flush();
+                    // Whatever else comes before the launcher hangs up.
+                    got.write(in.readAllBytes());
+                    return got.toString(java.nio.charset.StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            EgctlRun members = EgctlRun.launcherIn(ProjectPaths.bin("egctl"), work, env, "", "get", "members");
+            assertThat(members.exit()).as(members.toString()).isZero();
+            assertThat(members.out()).containsPattern("node-1\\s+\\S+\\s+Ready");
+            String sent = heard.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(sent).as("only a nonce").matches("\\d+").doesNotContain(env.get("EGCTL_TOKEN"));
+        } finally {
+            // The launcher found no daemon it could trust and started one: stop it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> EgctlRun.launcherIn(ProjectPaths.bin("egctl"), work, env, "", "daemon", "status")
+                    .out().startsWith("running"));
+            EgctlRun.launcherIn(ProjectPaths.bin("egctl"), work, env, "", "daemon", "stop");
+        }
+    }
+
     @Test
     void laterCallsAreAnsweredByTheWarmEgctlAsIfRunHere(@TempDir Path dir) throws Exception {
         Cluster cluster = shared.cluster();

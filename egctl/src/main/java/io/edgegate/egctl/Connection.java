@@ -29,16 +29,16 @@ record Connection(String server, Optional<Path> ca, Optional<String> token, bool
                 context.map(EgctlConfig.Context::ca).orElse(null)).map(terminal::resolve);
         Optional<String> token = flags.token() != null ? Optional.of(flags.token())
                 : flags.tokenFile() != null ? Optional.of(readToken(flags.tokenFile()))
-                : first(env.get("EGCTL_TOKEN")).or(() -> context.flatMap(Connection::contextToken));
+                : first(env.get("EGCTL_TOKEN")).or(() -> context.flatMap(c -> contextToken(c, terminal)));
         boolean insecure = flags.insecure() || context.map(c -> Boolean.TRUE.equals(c.insecure())).orElse(false);
         return new Connection(server, ca, token, insecure);
     }
 
-    private static Optional<String> contextToken(EgctlConfig.Context context) {
+    private static Optional<String> contextToken(EgctlConfig.Context context, Terminal terminal) {
         if (context.token() != null) {
             return Optional.of(context.token());
         }
-        return Optional.ofNullable(context.tokenFile()).map(file -> readToken(Path.of(file)));
+        return Optional.ofNullable(context.tokenFile()).map(file -> readToken(terminal.resolve(file)));
     }
 
     static String readToken(Path file) {

@@ -116,7 +116,9 @@ public final class Console implements AdminPages {
                 }
             }
             case "logout" -> {
-                if (method.equals("POST")) {
+                if (method.equals("POST") && !sameOrigin(exchange)) {
+                    answer(exchange, 403, "application/json", error("a logout from another site's page is refused"));
+                } else if (method.equals("POST")) {
                     sessionId(exchange).ifPresent(sessions::logout);
                     exchange.getResponseHeaders().add("Set-Cookie", cookie(exchange, "", 0));
                     answer(exchange, 204, "text/plain", "");

@@ -59,15 +59,30 @@ public final class ConsoleSessions {
         return sessions.get().check(session.get());
     }
 
-    public synchronized void logout(String session) {
-        long now = clock.millis();
-        loggedOut.values().removeIf(expires -> expires <= now);
-        if (loggedOut.size() < MAX_LOGGED_OUT) {
-            loggedOut.put(session, now + LIFETIME.toMillis());
+    /** Only a session that is valid is remembered, and only by its hash: junk cookies cannot fill the list. */
+    public void logout(String session) {
+        if (sessions.isEmpty() || sessions.get().check(session).isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            long now = clock.millis();
+            loggedOut.values().removeIf(expires -> expires <= now);
+            if (loggedOut.size() < MAX_LOGGED_OUT) {
+                loggedOut.put(hash(session), now + LIFETIME.toMillis());
+            }
         }
     }
 
     private synchronized boolean wasLoggedOut(String session) {
-        return loggedOut.containsKey(session);
+        return !loggedOut.isEmpty() && loggedOut.containsKey(hash(session));
+    }
+
+    private static String hash(String session) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(session.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 }

@@ -39,7 +39,15 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
 
     private void closeSilentStreams() {
         long now = System.nanoTime();
-        sessions.removeIf(session -> session.closeIfSilent(now));
+        // A session that fails here is dropped from the watch; the others, and later sweeps, go on.
+        sessions.removeIf(session -> {
+            try {
+                return session.closeIfSilent(now);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DiscoveryApi.class).warn("closing a silent stream failed", e);
+                return true;
+            }
+        });
     }
 
     @Override

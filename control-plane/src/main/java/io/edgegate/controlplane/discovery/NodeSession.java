@@ -175,10 +175,12 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     public void onCompleted() {
         log.info("node {} closed its stream", nodeId());
         closed();
-        try {
-            out.onCompleted();
-        } catch (RuntimeException e) {
-            log.debug("completing stream", e);
+        synchronized (this) {
+            try {
+                out.onCompleted();
+            } catch (RuntimeException e) {
+                log.debug("completing stream", e);
+            }
         }
     }
 
@@ -215,15 +217,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         String description = "no message for " + silent / 1_000_000 + " ms from a node that sends a heartbeat every "
                 + every / 1_000_000 + " ms: the link is down or drops packets; closing its stream";
         log.warn("node {}: {}", nodeId(), description);
-        closed();
-        // Under the lock sendLatest holds while it writes: a stream observer takes one caller at a time.
-        synchronized (this) {
-            try {
-                out.onError(Status.UNAVAILABLE.withDescription(description).asRuntimeException());
-            } catch (RuntimeException e) {
-                log.debug("failing a silent stream", e);
-            }
-        }
+        fail(Status.UNAVAILABLE.withDescription(description));
         return true;
     }
 
@@ -233,10 +227,13 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
 
     private void fail(Status status) {
         closed();
-        try {
-            out.onError(status.asRuntimeException());
-        } catch (RuntimeException e) {
-            log.debug("failing stream", e);
+        // One caller at a time on the stream observer: sendLatest and the silence watchdog hold this lock too.
+        synchronized (this) {
+            try {
+                out.onError(status.asRuntimeException());
+            } catch (RuntimeException e) {
+                log.debug("failing stream", e);
+            }
         }
     }
 

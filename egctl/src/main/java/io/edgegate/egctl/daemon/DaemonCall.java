@@ -22,15 +22,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One command line from the launcher: the request is NUL-separated fields (cookie, version, working
- * directory, the files for standard error, the exit status and standard input, then the
- * environment and the arguments, each list after its length). Standard output goes back over the
- * connection as it is written; standard error and the exit status go to the launcher's files.
+ * One command line from the launcher. First the daemon proves it holds the cookie: the launcher
+ * sends a nonce line and gets back the SHA-256 of "cookie:nonce" in hex — only then does it send
+ * anything secret (another user's program on a port this daemon left would not know it). Then the
+ * request: NUL-separated fields (cookie, version, working directory, the files for standard error,
+ * the exit status and standard input, then the environment and the arguments, each list after its
+ * length). The daemon answers "ok" once it takes the call — from then on the launcher never runs
+ * the command itself, so nothing runs twice — then standard output as it is written; standard
+ * error and the exit status go to the launcher's files, the status before the connection closes.
  */
 final class DaemonCall implements Runnable {
 
     /** Larger requests are not the launcher's. */
     private static final int MAX_REQUEST_BYTES = 1 << 20;
+    /** A launcher sends its nonce and request at once; a connection that does not is closed. */
+    private static final int REQUEST_TIMEOUT_MILLIS = 5_000;
 
     private final Socket socket;
     private final String cookie;
@@ -53,14 +59,21 @@ final class DaemonCall implements Runnable {
     @Override
     public void run() {
         try (socket) {
+            socket.setSoTimeout(REQUEST_TIMEOUT_MILLIS);
             InputStream in = new BufferedInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            String nonce = new Fields(in, (byte) '\n', 256).next();
+            out.write((proof(cookie, nonce) + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
             Request request = Request.read(in);
             if (!MessageDigest.isEqual(request.cookie.getBytes(StandardCharsets.US_ASCII), cookie.getBytes(StandardCharsets.US_ASCII))
                     || !request.version.equals(version)) {
-                // Not for this daemon: the launcher finds no exit status and runs egctl itself.
+                // Not for this daemon: the launcher gets no "ok" and runs egctl itself.
                 return;
             }
-            OutputStream out = socket.getOutputStream();
+            out.write("ok\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(0);
             PrintWriter stdout = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             int status;
             try (Writer errFile = Files.newBufferedWriter(request.errFile, StandardCharsets.UTF_8);
@@ -72,7 +85,17 @@ final class DaemonCall implements Runnable {
             // Before the connection closes: the launcher reads the status once its output has ended.
             Files.writeString(request.statusFile, status + "\n", StandardCharsets.US_ASCII);
         } catch (IOException | RuntimeException e) {
-            // The launcher sees no exit status and runs egctl itself.
+            // Before "ok" the launcher runs egctl itself; after it, it reports that the call ended without a status.
+        }
+    }
+
+    /** What the launcher computes with sha256sum: the hex SHA-256 of "cookie:nonce". */
+    static String proof(String cookie, String nonce) {
+        try {
+            byte[] sum = MessageDigest.getInstance("SHA-256").digest((cookie + ":" + nonce).getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sum);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 
@@ -80,7 +103,7 @@ final class DaemonCall implements Runnable {
                            Map<String, String> env, List<String> args) {
 
         static Request read(InputStream in) throws IOException {
-            Fields fields = new Fields(in);
+            Fields fields = new Fields(in, (byte) 0, MAX_REQUEST_BYTES);
             String cookie = fields.next();
             String version = fields.next();
             Path cwd = Path.of(fields.next());
@@ -106,23 +129,27 @@ final class DaemonCall implements Runnable {
         }
     }
 
-    /** NUL-terminated UTF-8 fields. */
+    /** UTF-8 fields, each ended by {@code end}, at most {@code limit} bytes in all. */
     private static final class Fields {
         private final InputStream in;
+        private final byte end;
+        private final int limit;
         private int total;
 
-        Fields(InputStream in) {
+        Fields(InputStream in, byte end, int limit) {
             this.in = in;
+            this.end = end;
+            this.limit = limit;
         }
 
         String next() throws IOException {
             ByteArrayOutputStream field = new ByteArrayOutputStream();
             int b;
-            while ((b = in.read()) != 0) {
+            while ((b = in.read()) != end) {
                 if (b < 0) {
                     throw new IOException("the request ended early");
                 }
-                if (++total > MAX_REQUEST_BYTES) {
+                if (++total > limit) {
                     throw new IOException("the request is too large");
                 }
                 field.write(b);

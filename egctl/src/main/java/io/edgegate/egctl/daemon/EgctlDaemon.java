@@ -13,17 +13,20 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A warm egctl for one user: {@code bin/egctl} hands it a command line instead of starting a JVM
  * for each call (JVM start and class loading are most of an egctl call). It listens on a loopback
- * port of its own and takes only callers that show the cookie in its state file, which only its
- * user can read; it exits after {@link #IDLE} without calls, when egctl's jar changes (the
- * launcher starts another) or when another daemon took its place. {@code EGCTL_DAEMON=off} keeps
- * the launcher from using it.
+ * port of its own; a launcher first makes it prove it knows the cookie in its state file (which
+ * only its user can read) and only then sends the call with that cookie (see {@link DaemonCall}).
+ * It exits after {@link #IDLE} without calls, when egctl's jar changes (the launcher starts
+ * another) or when another daemon took its place, after the calls it runs have ended, and removes
+ * its state file. {@code EGCTL_DAEMON=off} keeps the launcher from using it.
  *
  * <p>Usage: {@code EgctlDaemon STATE_FILE VERSION}; the state file gets "port cookie version pid".
  */
@@ -31,27 +34,31 @@ public final class EgctlDaemon {
 
     static final Duration IDLE = Duration.ofMinutes(15);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
-    /** Calls run at once; more wait for a thread. */
-    private static final int THREADS = 8;
+    /** Calls at once; a connection beyond them is closed at once, and its launcher runs egctl itself. */
+    private static final int MAX_CALLS = 32;
+    /** How long the calls under way may take to end once the daemon is to exit. */
+    private static final Duration LAST_CALLS = Duration.ofMinutes(10);
 
     private final ServerSocket server;
     private final String cookie;
     private final String version;
-    private final ExecutorService calls;
+    private final ThreadPoolExecutor calls;
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile long lastCallEndedNanos = System.nanoTime();
 
     private EgctlDaemon(ServerSocket server, String cookie, String version) {
         this.server = server;
         this.cookie = cookie;
         this.version = version;
         AtomicInteger threads = new AtomicInteger();
-        this.calls = Executors.newFixedThreadPool(THREADS, r -> {
+        this.calls = new ThreadPoolExecutor(0, MAX_CALLS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "egctl-call-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length != 2) {
             System.err.println("usage: EgctlDaemon STATE_FILE VERSION");
             System.exit(2);
@@ -61,15 +68,11 @@ public final class EgctlDaemon {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         EgctlDaemon daemon = new EgctlDaemon(server, HexFormat.of().formatHex(secret), args[1]);
-        daemon.warmUp();
+        DaemonCall.warmUp();
         daemon.publish(state);
         daemon.serve(state);
+        daemon.finish(state);
         System.exit(0);
-    }
-
-    /** Loads what every call needs before the first one comes (the launcher's first call ran without the daemon). */
-    private void warmUp() {
-        DaemonCall.warmUp();
     }
 
     /** Writes "port cookie version pid" where only this user can read it, replacing the file in one step. */
@@ -78,35 +81,63 @@ public final class EgctlDaemon {
         Path pending = state.resolveSibling(state.getFileName() + ".pending-" + ProcessHandle.current().pid());
         Files.writeString(pending, "", StandardCharsets.US_ASCII);
         Files.setPosixFilePermissions(pending, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(pending, server.getLocalPort() + " " + cookie + " " + version + " " + ProcessHandle.current().pid() + "\n",
-                StandardCharsets.US_ASCII);
+        Files.writeString(pending, published(), StandardCharsets.US_ASCII);
         Files.move(pending, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.deleteIfExists(new DaemonState(state).startingMark());
+    }
+
+    private String published() {
+        return server.getLocalPort() + " " + cookie + " " + version + " " + ProcessHandle.current().pid() + "\n";
     }
 
     /** Until idle for {@link #IDLE}, replaced by another daemon in the state file, or its jar changed (a new build). */
     private void serve(Path state) throws IOException {
         server.setSoTimeout((int) CHECK_EVERY.toMillis());
-        long lastCall = System.nanoTime();
         while (true) {
             Socket socket;
             try {
                 socket = server.accept();
             } catch (SocketTimeoutException quiet) {
-                if (System.nanoTime() - lastCall > IDLE.toNanos() || !stillWanted(state)) {
+                boolean idle = running.get() == 0 && System.nanoTime() - lastCallEndedNanos > IDLE.toNanos();
+                if (idle || !stillWanted(state)) {
                     return;
                 }
                 continue;
             }
-            lastCall = System.nanoTime();
-            calls.execute(new DaemonCall(socket, cookie, version));
+            running.incrementAndGet();
+            try {
+                calls.execute(() -> {
+                    try {
+                        new DaemonCall(socket, cookie, version).run();
+                    } finally {
+                        lastCallEndedNanos = System.nanoTime();
+                        running.decrementAndGet();
+                    }
+                });
+            } catch (RejectedExecutionException busy) {
+                running.decrementAndGet();
+                socket.close();
+            }
+        }
+    }
+
+    /** Lets the calls under way end, then removes the state file if it still names this daemon. */
+    private void finish(Path state) throws IOException, InterruptedException {
+        server.close();
+        calls.shutdown();
+        calls.awaitTermination(LAST_CALLS.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            if (Files.readString(state, StandardCharsets.US_ASCII).equals(published())) {
+                Files.delete(state);
+            }
+        } catch (IOException e) {
+            // Gone already, or another daemon's now.
         }
     }
 
     private boolean stillWanted(Path state) {
         try {
-            String published = Files.readString(state, StandardCharsets.US_ASCII);
-            return published.startsWith(server.getLocalPort() + " " + cookie + " ") && version.equals(jarVersion());
+            return Files.readString(state, StandardCharsets.US_ASCII).equals(published()) && version.equals(jarVersion());
         } catch (IOException e) {
             return false;
         }

@@ -130,18 +130,9 @@ function follow(eventId) {
   });
   source.addEventListener('reset', () => scheduleRefresh());
   source.addEventListener('logout', () => showLogin('The session ended (the token was revoked or expired).'));
-  source.addEventListener('error', async () => {
-    setLive('reconnecting…', 'down');
-    if (source.readyState === EventSource.CLOSED) {
-      // The browser gave up (e.g. a 401): find out why, and follow again from the view if still logged in.
-      try {
-        await call('session');
-        const snapshot = await refresh();
-        if (snapshot && view.events === source) follow(snapshot.eventId);
-      } catch (error) {
-        // showLogin ran, or the control plane is down: the poll keeps trying.
-      }
-    }
+  source.addEventListener('error', () => {
+    // The browser reconnects by itself (with Last-Event-ID) unless the stream was refused; then the poll follows again.
+    setLive(source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…', 'down');
   });
 }
 
@@ -158,6 +149,10 @@ async function refresh() {
     const snapshot = await call('cluster');
     view.snapshot = snapshot;
     render(snapshot);
+    if (view.pollTimer && (!view.events || view.events.readyState === EventSource.CLOSED)) {
+      // A stream the browser gave up on (refused, or the control plane was away): follow again from this view.
+      follow(snapshot.eventId);
+    }
     return snapshot;
   } catch (error) {
     if (error.message !== 'not logged in') setLive('control plane unreachable', 'down');
