@@ -102,6 +102,11 @@ class ObjectApiTest {
         assertThat(cp.objects().get(GetRequest.newBuilder().setKey(key("hp", "pl")).build()).getObject().getJson()).contains("9096");
         assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getObjectsList()).hasSize(1);
 
+        // An expectation about an object the request does not write is refused: only written objects are guarded.
+        assertThatThrownBy(() -> cp.objects().apply(documents(SERVER).toBuilder().addExpectedRevisions(expectation).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+
         // From a fresh read it goes through.
         long fresh = cp.objects().get(GetRequest.newBuilder().setKey(key("hp", "pl")).build()).getObject().getRevision();
         WriteResponse written = cp.objects().apply(documents(PIPELINE.replace("9095", "9097")).toBuilder()

@@ -16,6 +16,7 @@ import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.customdata.CustomDataKindSpec;
 import io.edgegate.spec.customdata.CustomDataSpec;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import io.edgegate.spec.codec.DocumentParser;
 import io.grpc.Status;
@@ -59,6 +60,15 @@ final class ObjectWrites {
     /** {@code expected}: objects that must still be at these revisions (their modification revisions), or nothing is written. */
     CompletableFuture<WriteResponse> write(List<DecodedDocument> documents, boolean createOnly, boolean dryRun,
                                            Map<ObjectId, Long> expected) {
+        Set<ObjectId> written = new HashSet<>();
+        documents.forEach(d -> written.add(d.object().id()));
+        for (ObjectId id : expected.keySet()) {
+            if (!written.contains(id)) {
+                // Only what is written is guarded in the transaction; a revision of anything else could change meanwhile.
+                throw new ApiException(Status.Code.INVALID_ARGUMENT, "an expected revision names " + id
+                        + ", which this request does not write; expected revisions may only name objects it writes");
+            }
+        }
         return attemptWrite(documents, createOnly, dryRun, expected, 1);
     }
 
