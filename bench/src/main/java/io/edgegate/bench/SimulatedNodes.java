@@ -83,7 +83,9 @@ final class SimulatedNodes implements AutoCloseable {
                 first = false;
                 synced.incrementAndGet();
             }
-            out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setRevision(update.getRevision())).build());
+            // An ACK names the revision's epoch, as a data plane's does: without it the node runs "an earlier history".
+            out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder()
+                    .setEpoch(update.getEpoch()).setRevision(update.getRevision())).build());
         }
 
         @Override
