@@ -33,6 +33,9 @@ cp_listen="127.0.0.1:$cp_port"
 admin_port="${EDGEGATE_ADMIN_PORT:-9901}"
 echo_ports=(9095 9096 9097)
 hosts_net="${EDGEGATE_HOSTS_NET:-10.77}"
+# This script's own egctl calls run on their own JVM: a daemon starting now would take CPU from the
+# cluster coming up; the user's first egctl call starts it.
+export EGCTL_DAEMON=off
 # Interface names are at most 15 characters: a short tag of the state folder keeps two clusters apart.
 tag=$(printf '%s' "$state" | sha256sum | cut -c1-4)
 
