@@ -28,10 +28,15 @@ final class ConsoleClient {
     static ConsoleClient loggedIn(Cluster cluster, String viewerName) throws Exception {
         EgctlRun created = EgctlRun.inProcess(cluster.egctl(), "token", "create", "--role", "viewer", "--name", viewerName);
         assertThat(created.exit()).as(created.toString()).isZero();
-        String base = "http://" + cluster.controlPlaneAdmin(0) + "/ui/api/";
+        return loggedIn(cluster.controlPlaneAdmin(0), created.out().strip());
+    }
+
+    /** The console at {@code admin} (host:port of a control plane's admin listener), logged in with {@code token}. */
+    static ConsoleClient loggedIn(String admin, String token) throws Exception {
+        String base = "http://" + admin + "/ui/api/";
         HttpResponse<String> login = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(created.out().strip(), StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
         String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();

@@ -112,6 +112,11 @@ class LocalClusterIT {
             assertThat(members.out()).containsPattern("node-1\\s+" + net.replace(".", "\\.") + "\\.0\\.11\\s+Ready")
                     .containsPattern("node-2\\s+" + net.replace(".", "\\.") + "\\.0\\.12\\s+Ready");
 
+            java.util.regex.Matcher consoleUrl = java.util.regex.Pattern.compile("Cluster console: +http://(\\S+)/ui/").matcher(up.output());
+            assertThat(consoleUrl.find()).as(up.output()).isTrue();
+            EgctlRun viewer = EgctlRun.withEnvironment(egctl, "token", "create", "--role", "viewer", "--name", "hosts-viewer");
+            assertThat(viewer.exit()).as(viewer.toString()).isZero();
+            ConsoleClient console = ConsoleClient.loggedIn(consoleUrl.group(1), viewer.out().strip());
             try (LoadLoop load = LoadLoop.start(List.of(new java.net.InetSocketAddress(far, 10080)), "/pipeline", 2)) {
                 await().atMost(Duration.ofSeconds(5)).until(() -> load.succeeded() > 0);
                 Result cut = script(env, dir.resolve("partition.log"), "partition", "node-2");
@@ -128,11 +133,13 @@ class LocalClusterIT {
                     TimeUnit.NANOSECONDS.sleep(left); // the partition lasts 10 s
                 }
                 assertThat(EgctlRun.withEnvironment(egctl, "get", "members").out()).containsPattern("node-2\\s+\\S+\\s+Disconnected");
+                assertThat(console.node("node-2").path("state").asText()).isEqualTo("DISCONNECTED");
 
                 Result healed = script(env, dir.resolve("heal.log"), "heal", "node-2");
                 assertThat(healed.exit()).as(healed.output()).isZero();
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() ->
                         EgctlRun.withEnvironment(egctl, "get", "members").out().matches("(?s).*node-2\\s+\\S+\\s+Ready\\s+.*"));
+                assertThat(console.node("node-2").path("state").asText()).isEqualTo("READY");
                 assertThat(load.failed()).as("node-2 kept serving: " + load).isZero();
             }
         } finally {
