@@ -2,6 +2,7 @@ package io.edgegate.controlplane.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.edgegate.api.v1.ClusterEvent;
 import io.edgegate.controlplane.admin.AdminPages;
 import io.edgegate.controlplane.cluster.ClusterChanges;
 import io.edgegate.controlplane.cluster.ClusterOverview;
@@ -40,12 +41,12 @@ public final class Console implements AdminPages {
 
     private final ConsoleSessions sessions;
     private final ConsoleViews views;
-    private final EventJournal journal;
+    private final EventJournal<ClusterEvent> journal;
     private final ClusterChanges changes;
     private final ConsoleAssets assets = new ConsoleAssets();
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
 
-    private Console(ConsoleSessions sessions, ConsoleViews views, EventJournal journal, ClusterChanges changes) {
+    private Console(ConsoleSessions sessions, ConsoleViews views, EventJournal<ClusterEvent> journal, ClusterChanges changes) {
         this.sessions = sessions;
         this.views = views;
         this.journal = journal;
@@ -55,8 +56,9 @@ public final class Console implements AdminPages {
     /** Starts recording the cluster's events for consoles; {@code tokens} empty for an insecure control plane. */
     public static Console start(ClusterView view, ConfigCache cache, ClusterOverview overview, Optional<TokenSessions> tokens, Clock clock) {
         ConsoleViews views = new ConsoleViews(overview);
-        EventJournal journal = new EventJournal(JOURNAL_EVENTS);
-        ClusterChanges changes = new ClusterChanges(view, cache, event -> journal.append(views.event(event.setAtMillis(clock.millis()).build())));
+        EventJournal<ClusterEvent> journal = new EventJournal<>(JOURNAL_EVENTS);
+        // Kept as messages: JSON is written by the streams' threads, never by the thread that tells of config changes.
+        ClusterChanges changes = new ClusterChanges(view, cache, event -> journal.append(event.setAtMillis(clock.millis()).build()));
         changes.start();
         return new Console(new ConsoleSessions(tokens, clock), views, journal, changes);
     }
@@ -194,7 +196,7 @@ public final class Console implements AdminPages {
             out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (true) {
-                EventJournal.Batch batch = journal.after(last, KEEP_ALIVE_MILLIS);
+                EventJournal.Batch<ClusterEvent> batch = journal.after(last, KEEP_ALIVE_MILLIS);
                 if (journal.closed()) {
                     return;
                 }
@@ -202,8 +204,8 @@ public final class Console implements AdminPages {
                 if (batch.reset()) {
                     text.append("id: ").append(batch.lastId()).append("\nevent: reset\ndata: {}\n\n");
                 }
-                for (EventJournal.Entry entry : batch.events()) {
-                    text.append("id: ").append(entry.id()).append("\nevent: cluster\ndata: ").append(entry.json()).append("\n\n");
+                for (EventJournal.Entry<ClusterEvent> entry : batch.events()) {
+                    text.append("id: ").append(entry.id()).append("\nevent: cluster\ndata: ").append(views.event(entry.value())).append("\n\n");
                 }
                 if (text.isEmpty()) {
                     text.append(": keep-alive\n\n");

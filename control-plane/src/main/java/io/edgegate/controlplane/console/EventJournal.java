@@ -14,22 +14,22 @@ import java.util.Optional;
  * number. A client whose last id is of another journal, or older than what is kept, is told to
  * reload the whole view instead.
  */
-public final class EventJournal {
+public final class EventJournal<T> {
 
-    /** One event as sent: its id and its JSON. */
-    public record Entry(String id, String json) {
+    /** One event and its id. */
+    public record Entry<T>(String id, T value) {
     }
 
     /**
      * What a client gets after its last id: the events since, or {@code reset} when it must reload
      * (then {@code events} is empty and {@code lastId} is where to follow from).
      */
-    public record Batch(List<Entry> events, boolean reset, String lastId) {
+    public record Batch<T>(List<Entry<T>> events, boolean reset, String lastId) {
     }
 
     private final String journalId;
     private final int capacity;
-    private final Deque<Entry> entries = new ArrayDeque<>();
+    private final Deque<Entry<T>> entries = new ArrayDeque<>();
     private long lastSequence;
     private boolean closed;
 
@@ -40,9 +40,9 @@ public final class EventJournal {
         this.capacity = capacity;
     }
 
-    public synchronized void append(String json) {
+    public synchronized void append(T value) {
         lastSequence++;
-        entries.addLast(new Entry(journalId + "." + lastSequence, json));
+        entries.addLast(new Entry<>(journalId + "." + lastSequence, value));
         if (entries.size() > capacity) {
             entries.removeFirst();
         }
@@ -57,30 +57,30 @@ public final class EventJournal {
      * The events after {@code lastId}, waiting up to {@code waitMillis} for one when there are none
      * yet; empty when the wait ends without any, or the journal is closed.
      */
-    public synchronized Batch after(String lastId, long waitMillis) throws InterruptedException {
+    public synchronized Batch<T> after(String lastId, long waitMillis) throws InterruptedException {
         Optional<Long> sequence = sequenceOf(lastId);
         if (sequence.isEmpty() || sequence.get() > lastSequence || lost(sequence.get())) {
-            return new Batch(List.of(), true, lastId());
+            return new Batch<>(List.of(), true, lastId());
         }
         long deadline = System.nanoTime() + waitMillis * 1_000_000;
         while (!closed && lastSequence == sequence.get()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return new Batch(List.of(), false, lastId);
+                return new Batch<>(List.of(), false, lastId);
             }
             wait(Math.max(1, left / 1_000_000));
         }
         if (lost(sequence.get())) {
-            return new Batch(List.of(), true, lastId());
+            return new Batch<>(List.of(), true, lastId());
         }
-        List<Entry> since = new ArrayList<>();
+        List<Entry<T>> since = new ArrayList<>();
         long skip = sequence.get() - (lastSequence - entries.size());
-        for (Entry entry : entries) {
+        for (Entry<T> entry : entries) {
             if (skip-- <= 0) {
                 since.add(entry);
             }
         }
-        return new Batch(since, false, since.isEmpty() ? lastId : since.get(since.size() - 1).id());
+        return new Batch<>(since, false, since.isEmpty() ? lastId : since.get(since.size() - 1).id());
     }
 
     public synchronized boolean closed() {
