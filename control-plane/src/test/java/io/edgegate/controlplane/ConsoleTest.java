@@ -119,6 +119,14 @@ class ConsoleTest {
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
             assertThat(login(adminPort, token, "http://evil.example").statusCode()).as("another site's page").isEqualTo(403);
+            // What a careless or hostile client sends: nothing, a token that is no token, no field, a huge form.
+            for (String body : List.of("", "token=", "token=%zz", "name=x", "token=" + "a".repeat(9_000))) {
+                HttpResponse<String> odd = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ui/api/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(odd.statusCode()).as(body.length() > 40 ? "a huge form" : body).isIn(401, 413);
+                assertThat(odd.headers().firstValue("Set-Cookie")).isEmpty();
+            }
             assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ui/api/login")).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
 

@@ -1,11 +1,10 @@
 package io.edgegate.controlplane.admin;
 
-import com.sun.net.httpserver.HttpExchange;
+import static io.edgegate.controlplane.admin.AdminResponses.answer;
+
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import io.edgegate.controlplane.console.Console;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -66,15 +65,6 @@ public final class AdminListener implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
-    }
-
-    private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

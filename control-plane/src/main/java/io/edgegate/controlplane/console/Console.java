@@ -1,5 +1,7 @@
 package io.edgegate.controlplane.console;
 
+import static io.edgegate.controlplane.admin.AdminResponses.answer;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.edgegate.api.v1.ClusterEvent;
@@ -286,21 +288,6 @@ public final class Console implements AdminPages {
     private static void notAllowed(HttpExchange exchange, String allowed) throws IOException {
         exchange.getResponseHeaders().set("Allow", allowed);
         answer(exchange, 405, "application/json", error("use " + allowed));
-    }
-
-    private static void answer(HttpExchange exchange, int status, String type, String body) throws IOException {
-        answer(exchange, status, type, body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void answer(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 
     @Override

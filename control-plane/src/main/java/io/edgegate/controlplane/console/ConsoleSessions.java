@@ -68,21 +68,12 @@ public final class ConsoleSessions {
             long now = clock.millis();
             loggedOut.values().removeIf(expires -> expires <= now);
             if (loggedOut.size() < MAX_LOGGED_OUT) {
-                loggedOut.put(hash(session), now + LIFETIME.toMillis());
+                loggedOut.put(TokenSessions.fingerprint(session), now + LIFETIME.toMillis());
             }
         }
     }
 
     private synchronized boolean wasLoggedOut(String session) {
-        return !loggedOut.isEmpty() && loggedOut.containsKey(hash(session));
-    }
-
-    private static String hash(String session) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(session.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return !loggedOut.isEmpty() && loggedOut.containsKey(TokenSessions.fingerprint(session));
     }
 }

@@ -78,6 +78,11 @@ public final class TokenSessions {
         return Optional.of(new Caller(record.get().name(), record.get().role()));
     }
 
+    /** A fixed-length stand-in for a session, to remember it by (e.g. as logged out) without keeping it. */
+    public static String fingerprint(String session) {
+        return Tokens.sha256(session);
+    }
+
     private static String mac(TokenRecord record, long expiresSeconds) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
