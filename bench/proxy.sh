@@ -185,7 +185,11 @@ report() { # name, edgegate result, nginx result
   read -r e_rps e_p99 e_err <<<"$2"
   read -r n_rps n_p99 n_err <<<"$3"
   ratio=$(awk -v a="$e_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
-  printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))"
+  if [ -n "${4:-}" ]; then
+    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))" "$4"
+  else
+    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))"
+  fi
 }
 report "HTTP/1.1 1 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/1k")" "$(run_wrk "http://127.0.0.1:$nginx_port/1k")"
 report "HTTP/1.1 16 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/16k")" "$(run_wrk "http://127.0.0.1:$nginx_port/16k")"
@@ -199,13 +203,18 @@ echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "
 wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/1k" >/dev/null
 wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/16k" >/dev/null
 h2load -t1 -c"$connections" -m10 -D "$duration" "http://127.0.0.2:$edgegate_port/1k" >/dev/null 2>&1
-printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of two runs each, alternated):\n\n'
-printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "test" "on r/s" "off r/s" "ratio" "on p99 ms" "off p99 ms" "errors"
-printf '|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:"
-# Runs alternate on, off, off, on and each side's two results are averaged: on this shared machine the
-# run measured first after another tends to be slower, and a fixed order would charge that to one side.
-mean_of() { # two "rps p99 errors" results -> their mean (errors summed)
-  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f %.2f %d", (x[1] + y[1]) / 2, (x[2] + y[2]) / 2, x[3] + y[3] }'
+printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of three runs each, alternated):\n\n'
+printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "test" "on r/s" "off r/s" "ratio" "on p99 ms" "off p99 ms" "errors" "pairs' ratios"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:" "------------------:"
+# Runs alternate on, off, off, on, on, off and each side's three results are averaged: on this shared machine the
+# run measured first after another tends to be slower, and a fixed order would charge that to one side. The
+# ratio of each pair (on/off, in the order run) shows the spread a single comparison has here.
+mean_of() { # three "rps p99 errors" results -> their mean (errors summed)
+  awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { split(a, x, " "); split(b, y, " "); split(c, z, " ")
+    printf "%.0f %.2f %d", (x[1] + y[1] + z[1]) / 3, (x[2] + y[2] + z[2]) / 3, x[3] + y[3] + z[3] }'
+}
+pair_ratio() { # on result, off result -> on/off requests/s
+  awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); if (y[1] > 0) printf "%.2f", x[1] / y[1]; else print "-" }'
 }
 # Each measured run follows 3 s of the same load on the same node, unmeasured: when a node's load starts after
 # it sat idle, the JIT throws away and recompiles hot code (seen with -XX:+PrintCompilation), costing that run
@@ -216,10 +225,12 @@ settled() { # runner, url -> the runner's result after 3 s of the same load
   $1 "$2"
 }
 compare() { # name, runner, path
-  local on1 off1 off2 on2
-  on1=$(settled "$2" "http://127.0.0.1:$edgegate_port$3"); off1=$(settled "$2" "http://127.0.0.2:$edgegate_port$3")
-  off2=$(settled "$2" "http://127.0.0.2:$edgegate_port$3"); on2=$(settled "$2" "http://127.0.0.1:$edgegate_port$3")
-  report "$1" "$(mean_of "$on1" "$on2")" "$(mean_of "$off1" "$off2")"
+  local on1 off1 off2 on2 on3 off3 on="http://127.0.0.1:$edgegate_port$3" off="http://127.0.0.2:$edgegate_port$3"
+  on1=$(settled "$2" "$on"); off1=$(settled "$2" "$off")
+  off2=$(settled "$2" "$off"); on2=$(settled "$2" "$on")
+  on3=$(settled "$2" "$on"); off3=$(settled "$2" "$off")
+  report "$1" "$(mean_of "$on1" "$on2" "$on3")" "$(mean_of "$off1" "$off2" "$off3")" \
+    "$(pair_ratio "$on1" "$off1") $(pair_ratio "$on2" "$off2") $(pair_ratio "$on3" "$off3")"
 }
 compare "HTTP/1.1 1 KB" run_wrk /1k
 compare "HTTP/1.1 16 KB" run_wrk /16k

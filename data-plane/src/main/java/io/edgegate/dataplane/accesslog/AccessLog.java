@@ -3,9 +3,11 @@ package io.edgegate.dataplane.accesslog;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
+import java.util.Deque;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,7 +54,8 @@ public final class AccessLog implements AutoCloseable {
     /** Every loop's batch, for close to hand over what is left. */
     private final Set<LoopBatch> allBatches = ConcurrentHashMap.newKeySet();
     private final Queue<LineChunk> chunks = new ConcurrentLinkedQueue<>();
-    private final Queue<LineChunk> spare = new ConcurrentLinkedQueue<>();
+    /** Last in, first out: the chunk written out most recently is the likeliest to be still in a cache. */
+    private final Deque<LineChunk> spare = new ConcurrentLinkedDeque<>();
     /** Lines in chunks handed to the writer and not written yet: the bound on the queue. */
     private final AtomicInteger queuedLines = new AtomicInteger();
     private final AtomicLong written = new AtomicLong();
@@ -60,6 +63,8 @@ public final class AccessLog implements AutoCloseable {
     private final Thread writer;
     /** Set while the writer sleeps after a quiet spell; the one caller that clears it wakes the writer. */
     private final AtomicBoolean idle = new AtomicBoolean();
+    /** A failed write was reported (once: the dropped-line counter tells the rest). Writer thread only. */
+    private boolean warnedWriteFailure;
     /** No new lines are admitted. */
     private volatile boolean closed;
     /** Every line is handed over: the writer writes what is queued and stops. */
@@ -110,12 +115,12 @@ public final class AccessLog implements AutoCloseable {
         }
         LoopBatch batch = batches.get();
         if (batch == null || batch.loop != loop) {
-            batch = new LoopBatch(loop);
+            batch = new LoopBatch(loop, format.formatter(node));
             batches.set(batch);
             allBatches.add(batch);
         }
         LineBuffer line = batch.line;
-        if (!formatted(line, record)) {
+        if (!formatted(batch.formatter, line, record)) {
             return;
         }
         LineChunk chunk = batch.chunk;
@@ -137,7 +142,7 @@ public final class AccessLog implements AutoCloseable {
     /** Logs a request from a thread that is no event loop: its line is handed to the writer at once. */
     public void log(AccessRecord record) {
         LineBuffer line = new LineBuffer(512);
-        if (formatted(line, record)) {
+        if (formatted(format.formatter(node), line, record)) {
             LineChunk chunk = new LineChunk(line.length());
             chunk.add(line.bytes(), line.length());
             if (!handOver(chunk, false)) {
@@ -154,10 +159,10 @@ public final class AccessLog implements AutoCloseable {
         return dropped.sum();
     }
 
-    private boolean formatted(LineBuffer line, AccessRecord record) {
+    private boolean formatted(LineFormatter formatter, LineBuffer line, AccessRecord record) {
         try {
             line.reset();
-            format.append(line, node, record);
+            formatter.append(line, record);
             line.put('\n');
             return true;
         } catch (RuntimeException e) {
@@ -218,48 +223,61 @@ public final class AccessLog implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The writer's loop. Its work is in methods of their own: a loop that parks between chunks
+     * runs too few iterations for the JIT to compile it in place, and would stay interpreted.
+     */
     private void drain() {
-        boolean warned = false;
         int emptyPolls = 0;
         while (true) {
             LineChunk chunk = chunks.poll();
-            if (chunk == null) {
-                flushOutput();
-                if (finishing && chunks.isEmpty()) {
-                    break;
-                }
-                if (++emptyPolls < POLLS_BEFORE_IDLE) {
-                    // Lines flow: look again shortly rather than have an event loop wake us (a syscall and a context
-                    // switch on a loop) for every chunk.
-                    LockSupport.parkNanos(BUSY_POLL_NANOS);
-                    continue;
-                }
-                idle.set(true);
-                if (chunks.isEmpty() && !finishing) {
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
-                }
-                idle.set(false);
+            if (chunk != null) {
+                emptyPolls = 0;
+                write(chunk);
                 continue;
             }
-            emptyPolls = 0;
-            try {
-                output.write(chunk.bytes(), chunk.length());
-                written.addAndGet(chunk.lines());
-            } catch (IOException | RuntimeException e) {
-                dropped.add(chunk.lines());
-                if (!warned) {
-                    log.warn("cannot write the access log ({}); lines are dropped and counted until it works again", e.toString());
-                    warned = true;
-                }
+            flushOutput();
+            if (finishing && chunks.isEmpty()) {
+                break;
             }
-            queuedLines.addAndGet(-chunk.lines());
-            if (chunk.reusable() && spare.size() < SPARE_CHUNKS) {
-                chunk.clear();
-                spare.add(chunk);
-            }
+            emptyPolls = awaitChunks(emptyPolls);
         }
         flushOutput();
         output.close();
+    }
+
+    private void write(LineChunk chunk) {
+        try {
+            output.write(chunk.bytes(), chunk.length());
+            written.addAndGet(chunk.lines());
+        } catch (IOException | RuntimeException e) {
+            dropped.add(chunk.lines());
+            if (!warnedWriteFailure) {
+                log.warn("cannot write the access log ({}); lines are dropped and counted until it works again", e.toString());
+                warnedWriteFailure = true;
+            }
+        }
+        queuedLines.addAndGet(-chunk.lines());
+        if (chunk.reusable() && spare.size() < SPARE_CHUNKS) {
+            chunk.clear();
+            spare.push(chunk);
+        }
+    }
+
+    /** Waits a little for chunks after {@code emptyPolls} empty looks; gives the new count. */
+    private int awaitChunks(int emptyPolls) {
+        if (emptyPolls + 1 < POLLS_BEFORE_IDLE) {
+            // Lines flow: look again shortly rather than have an event loop wake us (a syscall and a context
+            // switch on a loop) for every chunk.
+            LockSupport.parkNanos(BUSY_POLL_NANOS);
+            return emptyPolls + 1;
+        }
+        idle.set(true);
+        if (chunks.isEmpty() && !finishing) {
+            LockSupport.parkNanos(IDLE_PARK_NANOS);
+        }
+        idle.set(false);
+        return emptyPolls + 1;
     }
 
     private void flushOutput() {

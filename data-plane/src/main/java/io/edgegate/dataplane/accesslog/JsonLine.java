@@ -85,27 +85,24 @@ final class JsonLine {
     JsonLine time(Key name, long epochMillis) {
         name(name);
         out.put('"');
-        long days = Math.floorDiv(epochMillis, 86_400_000L);
-        long millisOfDay = Math.floorMod(epochMillis, 86_400_000L);
-        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-        long z = days + 719_468;
-        long era = Math.floorDiv(z, 146_097);
-        long dayOfEra = z - era * 146_097;
-        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long mp = (5 * dayOfYear + 2) / 153;
-        long day = dayOfYear - (153 * mp + 2) / 5 + 1;
-        long month = mp < 10 ? mp + 3 : mp - 9;
-        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        out.number(year).put('-');
-        two(month).put('-');
-        two(day).put('T');
-        two(millisOfDay / 3_600_000).put(':');
-        two(millisOfDay / 60_000 % 60).put(':');
-        two(millisOfDay / 1_000 % 60).put('.');
-        long millis = millisOfDay % 1_000;
-        out.put((char) ('0' + millis / 100)).put((char) ('0' + millis / 10 % 10)).put((char) ('0' + millis % 10));
-        out.ascii("Z\"");
+        IsoTime.format(out, epochMillis);
+        out.put('"');
+        return this;
+    }
+
+    /** As {@link #time(Key, long)}, through a clock that remembers the text of its last second. */
+    JsonLine time(Key name, long epochMillis, IsoTime clock) {
+        name(name);
+        out.put('"');
+        clock.append(out, epochMillis);
+        out.put('"');
+        return this;
+    }
+
+    /** Bytes that are already JSON (a run of fields, its leading comma included), after at least one field. */
+    JsonLine fields(byte[] encoded) {
+        out.put(encoded);
+        first = false;
         return this;
     }
 
@@ -118,10 +115,6 @@ final class JsonLine {
     String end() {
         close();
         return new String(out.bytes(), 0, out.length(), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private LineBuffer two(long value) {
-        return out.put((char) ('0' + value / 10)).put((char) ('0' + value % 10));
     }
 
     private void name(Key name) {

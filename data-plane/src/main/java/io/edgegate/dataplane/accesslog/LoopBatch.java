@@ -10,6 +10,8 @@ import io.netty.util.concurrent.EventExecutor;
 final class LoopBatch {
 
     final EventExecutor loop;
+    /** Formats this loop's lines, keeping what they share. */
+    final LineFormatter formatter;
     /** The line being formatted, reused from line to line. */
     final LineBuffer line = new LineBuffer(1024);
     /** Lines waiting for the writer; null until the next line comes. */
@@ -17,7 +19,8 @@ final class LoopBatch {
     /** A hand-over of a part-filled chunk is scheduled on the loop (lines never wait longer than that). */
     boolean flushScheduled;
 
-    LoopBatch(EventExecutor loop) {
+    LoopBatch(EventExecutor loop, LineFormatter formatter) {
         this.loop = loop;
+        this.formatter = formatter;
     }
 }
