@@ -185,10 +185,11 @@ report() { # name, edgegate result, nginx result
   read -r e_rps e_p99 e_err <<<"$2"
   read -r n_rps n_p99 n_err <<<"$3"
   ratio=$(awk -v a="$e_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+  # Errors of each side, first column's first: which server failed requests matters more than how many.
   if [ -n "${4:-}" ]; then
-    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))" "$4"
+    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err" "$4"
   else
-    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$((e_err + n_err))"
+    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err"
   fi
 }
 report "HTTP/1.1 1 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/1k")" "$(run_wrk "http://127.0.0.1:$nginx_port/1k")"
