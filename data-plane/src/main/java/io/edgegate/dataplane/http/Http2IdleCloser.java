@@ -4,12 +4,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.timeout.IdleStateEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Closes an HTTP/2 connection (client or server side) that carried no stream for the idle
  * timeout of the {@code IdleStateHandler} before it; a connection with open streams stays.
  */
 public class Http2IdleCloser extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(Http2IdleCloser.class);
 
     private final Http2FrameCodec codec;
 
@@ -30,6 +34,10 @@ public class Http2IdleCloser extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Every stream the connection carries fails with it: a peer that went away, mostly (at debug, as the
+        // HTTP/1.1 side logs it), and the one trace of why when it is something else.
+        log.debug("HTTP/2 connection {} closed with {} open streams: {}", ctx.channel().remoteAddress(),
+                codec.connection().numActiveStreams(), cause.toString());
         ctx.close();
     }
 }
