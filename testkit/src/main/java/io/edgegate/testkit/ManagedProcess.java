@@ -60,13 +60,18 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** SIGKILL: no shutdown hooks, no goodbyes. */
     public void kill() {
+        List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         await();
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
     @Override
     public void close() {
+        // Taken first: a child that changed user (chroot --userspec) lost unshare's parent-death signal and
+        // would outlive it, reparented where descendants() no longer finds it, holding ports for later tests.
+        List<ProcessHandle> descendants = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -74,6 +79,19 @@ public final class ManagedProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (ProcessHandle left : descendants) {
+            left.destroy();
+        }
+        for (ProcessHandle left : descendants) {
+            try {
+                left.onExit().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                left.destroyForcibly();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                left.destroyForcibly();
+            }
         }
         await();
     }
