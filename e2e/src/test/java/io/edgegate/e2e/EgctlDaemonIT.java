@@ -29,10 +29,7 @@ class EgctlDaemonIT {
      */
     @Test
     void aListenerThatCannotProveTheCookieGetsNoSecret(@TempDir Path dir) throws Exception {
-        Cluster cluster = shared.cluster();
-        Map<String, String> env = new HashMap<>(cluster.egctl().environment(dir.resolve("no-config.yaml")));
-        env.put("EGCTL_DAEMON", "on");
-        env.put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("runtime")).toString());
+        Map<String, String> env = daemonEnvironment(dir);
         Path jar = ProjectPaths.root().resolve("egctl/target/egctl.jar");
         String version = Files.getLastModifiedTime(jar).toMillis() / 1000 + "-" + Files.size(jar);
         Path work = Files.createDirectories(dir.resolve("work"));
@@ -72,11 +69,7 @@ class EgctlDaemonIT {
 
     @Test
     void laterCallsAreAnsweredByTheWarmEgctlAsIfRunHere(@TempDir Path dir) throws Exception {
-        Cluster cluster = shared.cluster();
-        Map<String, String> env = new HashMap<>(cluster.egctl().environment(dir.resolve("no-config.yaml")));
-        env.put("EGCTL_DAEMON", "on");
-        // A daemon of this test's own: the user's (or another test's) is neither used nor stopped.
-        env.put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("runtime")).toString());
+        Map<String, String> env = daemonEnvironment(dir);
         Path state = dir.resolve("runtime/edgegate/egctl-daemon");
         Path egctl = ProjectPaths.bin("egctl");
         Path work = Files.createDirectories(dir.resolve("work"));
@@ -126,5 +119,13 @@ class EgctlDaemonIT {
         assertThat(EgctlRun.launcherIn(egctl, work, noJvm, "", "get", "members").exit()).as("no daemon answers any more").isNotZero();
         // That call's attempt to start a new one failed as its own JVM did (the same options).
         assertThat(EgctlRun.launcherIn(egctl, work, env, "", "daemon", "status").out()).isEqualTo("not running\n");
+    }
+
+    /** egctl's environment for the shared cluster, with a daemon of this test's own: the user's (or another test's) is neither used nor stopped. */
+    private static Map<String, String> daemonEnvironment(Path dir) throws java.io.IOException {
+        Map<String, String> env = new HashMap<>(shared.cluster().egctl().environment(dir.resolve("no-config.yaml")));
+        env.put("EGCTL_DAEMON", "on");
+        env.put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("runtime")).toString());
+        return env;
     }
 }

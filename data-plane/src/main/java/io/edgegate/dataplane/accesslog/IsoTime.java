@@ -14,7 +14,7 @@ final class IsoTime {
 
     void append(LineBuffer out, long epochMillis) {
         long thisSecond = Math.floorDiv(epochMillis, 1_000L);
-        if (thisSecond != second || !fitsFourDigitYear(thisSecond)) {
+        if (thisSecond != second) {
             if (!fitsFourDigitYear(thisSecond)) {
                 // Years before 1000 or past 9999 have another width: written in full, never cached.
                 format(out, epochMillis);
