@@ -76,6 +76,11 @@ until egctl apply -f "$work/pipelines.yaml" >"$work/logs/apply.log" 2>&1; do
   [ $SECONDS -lt $deadline ] || { cat "$work/logs/apply.log" >&2; exit 1; }
   sleep 1
 done
+# The first server's apply→ACK needs the node on the stream: an apply before it connects has no node to wait for.
+until grep -q "connected to control plane" "$work/logs/data-plane.log"; do
+  [ $SECONDS -lt $deadline ] || { echo "the data plane did not connect to the control plane" >&2; exit 1; }
+  sleep 0.2
+done
 
 # Route i: host h(i % 11) (h10 is the rule for any host); kind by i % 100 (0: regexp, 1-19: prefix,
 # else exact). One more exact route, /changing-G, is the one the changes rename; wrk never asks for it.
