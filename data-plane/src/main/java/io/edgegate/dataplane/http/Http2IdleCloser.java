@@ -2,6 +2,7 @@ package io.edgegate.dataplane.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -38,6 +39,11 @@ public class Http2IdleCloser extends ChannelInboundHandlerAdapter {
         // HTTP/1.1 side logs it), and the one trace of why when it is something else.
         log.debug("HTTP/2 connection {} closed with {} open streams: {}", ctx.channel().remoteAddress(),
                 codec.connection().numActiveStreams(), cause.toString());
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A protocol error the codec found (a flood, a bad frame): it sends GOAWAY with that error's code and
+            // closes the connection itself. Closing here first would tell the peer NO_ERROR instead.
+            return;
+        }
         ctx.close();
     }
 }
