@@ -45,6 +45,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closed;
     private boolean upgrading;
+    /** Whether the channel turned writable since the last idle event: a response still stuck behind a client that reads nothing did not. */
+    private boolean writableSinceIdleCheck;
 
     Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
         this.state = state;
@@ -236,6 +238,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writableSinceIdleCheck |= ctx.channel().isWritable();
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         if (body != null) {
@@ -259,7 +267,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
                 // A client that stopped sending its body: we waited for it the whole idle time.
                 log.debug("closing {}: request body stalled", ctx.channel().remoteAddress());
                 ctx.close();
+            } else if (!ctx.channel().isWritable() && !writableSinceIdleCheck) {
+                // A client that stopped reading its response (a slow-read attack, or one gone without a word): it
+                // did not take enough for the channel to turn writable for a whole idle time (NGINX: send_timeout).
+                log.debug("closing {}: the client reads nothing of its response", ctx.channel().remoteAddress());
+                ctx.close();
             }
+            writableSinceIdleCheck = false;
         } else if (event == DrainEvent.INSTANCE) {
             draining = true;
             if (exchange == null) {

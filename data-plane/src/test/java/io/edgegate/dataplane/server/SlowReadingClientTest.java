@@ -1,0 +1,109 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static io.edgegate.dataplane.LocalNode.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.StreamingBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * An HTTP/1.1 client that asks for a large download and then reads nothing holds the exchange,
+ * its upstream connection and buffers until the server gives up on it: after the idle time
+ * (keepAliveTimeout, 1 s here) without the response moving. A client that reads slowly keeps
+ * its download.
+ */
+class SlowReadingClientTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static StreamingBackend upstream;
+    private int port;
+
+    @BeforeAll
+    static void backend() {
+        upstream = StreamingBackend.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    @BeforeEach
+    void serve() throws Exception {
+        port = FreePorts.pick();
+        node.apply(server("slow", port, "downloads").replace("xForwardedFor: true", "keepAliveTimeout: 1s"),
+                proxyPipeline("downloads", "roundRobin", upstream.url()));
+    }
+
+    @Test
+    void aClientThatReadsNothingOfItsDownloadIsClosedAfterTheIdleTime() throws Exception {
+        long size = 256L << 20;
+        try (Socket client = new Socket()) {
+            // A small window, so the node's buffers fill within a few megabytes.
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            client.getOutputStream().write(("GET /bytes/" + size + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+            // Reads nothing: the node closes the connection after an idle time or two.
+            await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
+            assertThat(readAll(client.getInputStream(), 0)).as("bytes the client could still read").isLessThan(size);
+        }
+    }
+
+    @Test
+    void aClientThatReadsSlowlyGetsAllOfItsDownload() throws Exception {
+        long size = 48L << 20;
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write(("GET /bytes/" + size + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // About 12 MB/s, so the download spans several idle times with the node's buffers full; once it is
+            // whole, the connection closes as any idle keep-alive connection does.
+            long read = readAll(client.getInputStream(), 5);
+            assertThat(read).as("bytes read: the head and the whole body").isGreaterThan(size);
+        }
+    }
+
+    /** Reads until the server closes the connection, pausing {@code pauseMillis} after each 64 KB (a slow reader): the bytes read. */
+    private static long readAll(InputStream in, long pauseMillis) throws IOException, InterruptedException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        long sincePause = 0;
+        int n;
+        try {
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+                sincePause += n;
+                if (pauseMillis > 0 && sincePause >= buffer.length) {
+                    sincePause = 0;
+                    Thread.sleep(pauseMillis);
+                }
+            }
+        } catch (java.net.SocketException reset) {
+            // The server reset the connection with bytes still unread: what was read counts.
+        }
+        return total;
+    }
+
+    private double activeConnections() {
+        return node.scrape().lines()
+                .filter(line -> line.startsWith("edgegate_http_connections_active{") && line.contains("server=\"slow\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+}
