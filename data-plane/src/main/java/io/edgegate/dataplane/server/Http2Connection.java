@@ -19,12 +19,15 @@ import org.slf4j.LoggerFactory;
  * opened it: a slow-read attack, or a client that stopped reading) has those streams reset, as
  * NGINX's {@code send_timeout} closes such a connection: they would otherwise hold their upstream
  * exchanges and buffers for as long as the client likes. The connection, then idle, closes later.
+ * A client that does not even read the socket has the connection closed.
  */
 final class Http2Connection extends Http2IdleCloser {
 
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
 
     private final Http2FrameCodec codec;
+    /** Whether the channel turned writable since the last idle event (see Http1Connection). */
+    private boolean writableSinceIdleCheck;
 
     Http2Connection(Http2FrameCodec codec) {
         super(codec);
@@ -39,9 +42,24 @@ final class Http2Connection extends Http2IdleCloser {
             return;
         }
         if (event instanceof IdleStateEvent) {
+            boolean readsNothing = !ctx.channel().isWritable() && !writableSinceIdleCheck;
+            writableSinceIdleCheck = false;
+            if (readsNothing) {
+                // Not even the socket drains (as HTTP/1.1 judges it): closed past the codec, whose GOAWAY could
+                // never be written to this client.
+                log.debug("closing HTTP/2 connection {}: the client reads nothing", ctx.channel().remoteAddress());
+                ctx.pipeline().firstContext().close();
+                return;
+            }
             resetStreamsStalledByTheClient(ctx);
         }
         super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        writableSinceIdleCheck |= ctx.channel().isWritable();
+        ctx.fireChannelWritabilityChanged();
     }
 
     private void resetStreamsStalledByTheClient(ChannelHandlerContext ctx) {

@@ -83,7 +83,7 @@ class Http2HostileClientTest {
                     ByteArrayOutputStream batch = new ByteArrayOutputStream();
                     for (int i = 0; i < 500; i++, stream += 2) {
                         batch.writeBytes(RawHttp2Client.encode(HEADERS, END_HEADERS | END_STREAM, stream, RawHttp2Client.request("/reset")));
-                        batch.writeBytes(RawHttp2Client.encode(RST_STREAM, 0, stream, RawHttp2Client.errorCode(CANCEL)));
+                        batch.writeBytes(RawHttp2Client.encode(RST_STREAM, 0, stream, RawHttp2Client.int32(CANCEL)));
                     }
                     client.write(batch.toByteArray());
                 }

@@ -53,9 +53,16 @@ final class RawHttp2Client implements AutoCloseable {
     private final List<Frame> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    /** Connects, sends the preface and {@code settings} (pairs of identifier and value); reads the server's frames when {@code reading}. */
+    /**
+     * Connects, sends the preface and {@code settings} (pairs of identifier and value); reads the
+     * server's frames when {@code reading}, else reads nothing through a small receive window, so
+     * the server's buffers fill as they would for a client that stopped reading.
+     */
     RawHttp2Client(int port, boolean reading, int... settings) throws IOException {
         socket = new Socket();
+        if (!reading) {
+            socket.setReceiveBufferSize(4096);
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         out = socket.getOutputStream();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
@@ -194,9 +201,10 @@ final class RawHttp2Client implements AutoCloseable {
         block.write(value);
     }
 
-    static byte[] errorCode(int code) {
+    /** A 32-bit payload: a RST_STREAM's error code, a WINDOW_UPDATE's increment. */
+    static byte[] int32(int value) {
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        writeInt(payload, code);
+        writeInt(payload, value);
         return payload.toByteArray();
     }
 

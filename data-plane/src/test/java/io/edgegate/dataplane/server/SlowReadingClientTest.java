@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * An HTTP/1.1 client that asks for a large download and then reads nothing holds the exchange,
- * its upstream connection and buffers until the server gives up on it: after the idle time
- * (keepAliveTimeout, 1 s here) without the response moving. A client that reads slowly keeps
- * its download.
+ * A client that asks for a large download and then reads nothing (HTTP/1.1, or HTTP/2 with its
+ * windows wide open) holds the exchange, its upstream connection and buffers until the server
+ * gives up on it: after the idle time (keepAliveTimeout, 1 s here) without the response moving.
+ * A client that reads slowly keeps its download. (HTTP/2's zero window: Http2HostileClientTest.)
  */
 class SlowReadingClientTest {
 
@@ -76,6 +76,18 @@ class SlowReadingClientTest {
             // whole, the connection closes as any idle keep-alive connection does.
             long read = readAll(client.getInputStream(), 5);
             assertThat(read).as("bytes read: the head and the whole body").isGreaterThan(size);
+        }
+    }
+
+    @Test
+    void anHttp2ClientThatReadsNothingIsClosedAfterTheIdleTime() throws Exception {
+        // Windows wide open, so only the socket holds the download back.
+        try (RawHttp2Client client = new RawHttp2Client(port, false, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)) {
+            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(Integer.MAX_VALUE - 65_535));
+            client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
+                    RawHttp2Client.request("/bytes/" + (256L << 20)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
         }
     }
 
