@@ -12,9 +12,11 @@ import static io.edgegate.dataplane.server.RawHttp2Client.ENHANCE_YOUR_CALM;
 import static io.edgegate.dataplane.server.RawHttp2Client.GOAWAY;
 import static io.edgegate.dataplane.server.RawHttp2Client.HEADERS;
 import static io.edgegate.dataplane.server.RawHttp2Client.PING;
+import static io.edgegate.dataplane.server.RawHttp2Client.REFUSED_STREAM;
 import static io.edgegate.dataplane.server.RawHttp2Client.RST_STREAM;
 import static io.edgegate.dataplane.server.RawHttp2Client.SETTINGS;
 import static io.edgegate.dataplane.server.RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE;
+import static io.edgegate.dataplane.server.RawHttp2Client.SETTINGS_MAX_CONCURRENT_STREAMS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * HTTP/2 clients that attack the protocol rather than send bad requests, each written frame by
  * frame: rapid resets (CVE-2023-44487), CONTINUATION floods, an HPACK bomb, PING and SETTINGS
- * floods from a client that reads nothing, and a window that never opens. Each is cut off with
+ * floods from a client that reads nothing, a window that never opens, and more streams than the
+ * server allows. Each is cut off with
  * bounded work on the node, reaches the upstream no more than it should, and leaves the server
  * serving everyone else.
  */
@@ -99,6 +102,7 @@ class Http2HostileClientTest {
     void aHeaderBlockContinuedWithoutEndIsCutOff() throws Exception {
         int before = upstream.requestCount();
         try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+            client.awaitSettingsAcknowledged();
             client.frame(HEADERS, END_STREAM, 1, RawHttp2Client.request("/flood"));
             // 1 KB header fields without end: 64 MB of them unless the server stops reading them.
             byte[] continued = RawHttp2Client.repeated(RawHttp2Client.encode(CONTINUATION, 0, 1,
@@ -115,6 +119,7 @@ class Http2HostileClientTest {
     void emptyContinuationFramesWithoutEndAreCutOff() throws Exception {
         int before = upstream.requestCount();
         try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+            client.awaitSettingsAcknowledged();
             client.frame(HEADERS, END_STREAM, 1, RawHttp2Client.request("/flood"));
             // Frames that add nothing to the block cost the server a frame each: 10 million of them unless it stops.
             byte[] empty = RawHttp2Client.repeated(RawHttp2Client.encode(CONTINUATION, 0, 1, new byte[0]), 1_000);
@@ -182,6 +187,27 @@ class Http2HostileClientTest {
             assertThat(client.received(DATA, 1)).as("data sent past a zero window").isEmpty();
             // The connection, without streams, is then closed as any idle one.
             assertThat(client.closedByServerWithin(5)).as("the idle connection is closed").isTrue();
+        }
+    }
+
+    @Test
+    void streamsBeyondTheAdvertisedLimitAreRefused() throws Exception {
+        int limit = ConnectionSetup.MAX_CONCURRENT_STREAMS;
+        try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(SETTINGS, 0).isEmpty());
+            assertThat(RawHttp2Client.setting(client.received(SETTINGS, 0).get(0), SETTINGS_MAX_CONCURRENT_STREAMS))
+                    .as("the limit the server advertises").hasValue(limit);
+            // Requests whose bodies never come keep their streams open: one more than the limit.
+            ByteArrayOutputStream opened = new ByteArrayOutputStream();
+            for (int i = 0; i <= limit; i++) {
+                opened.writeBytes(RawHttp2Client.encode(HEADERS, END_HEADERS, 2 * i + 1, RawHttp2Client.request("/open-" + i)));
+            }
+            client.write(opened.toByteArray());
+            int beyond = 2 * limit + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> !client.received(RST_STREAM, beyond).isEmpty());
+            assertThat(client.received(RST_STREAM, beyond).get(0).errorCode()).isEqualTo(REFUSED_STREAM);
+            assertThat(client.received(RST_STREAM, 1)).as("a stream within the limit").isEmpty();
+            assertThat(client.received(GOAWAY, 0)).as("the connection serves on").isEmpty();
         }
     }
 

@@ -33,7 +33,9 @@ final class RawHttp2Client implements AutoCloseable {
     static final int END_STREAM = 0x1;
     static final int ACK = 0x1;
     static final int END_HEADERS = 0x4;
+    static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
     static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+    static final int REFUSED_STREAM = 0x7;
     static final int ENHANCE_YOUR_CALM = 0xb;
     static final int CANCEL = 0x8;
 
@@ -52,6 +54,7 @@ final class RawHttp2Client implements AutoCloseable {
     private final OutputStream out;
     private final List<Frame> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch settingsAcknowledged = new CountDownLatch(1);
 
     /**
      * Connects, sends the preface and {@code settings} (pairs of identifier and value); reads the
@@ -93,6 +96,7 @@ final class RawHttp2Client implements AutoCloseable {
                 received.add(new Frame(type, flags, stream, payload));
                 if (type == SETTINGS && (flags & ACK) == 0) {
                     frame(SETTINGS, ACK, 0, new byte[0]);
+                    settingsAcknowledged.countDown();
                 }
             }
         } catch (EOFException | java.net.SocketException e) {
@@ -141,6 +145,17 @@ final class RawHttp2Client implements AutoCloseable {
             frames.writeBytes(frame);
         }
         return frames.toByteArray();
+    }
+
+    /** The value of setting {@code id} in a SETTINGS frame, if it names one. */
+    static java.util.OptionalInt setting(Frame settings, int id) {
+        byte[] p = settings.payload();
+        for (int at = 0; at + 6 <= p.length; at += 6) {
+            if ((((p[at] & 0xff) << 8) | (p[at + 1] & 0xff)) == id) {
+                return java.util.OptionalInt.of(((p[at + 2] & 0xff) << 24) | ((p[at + 3] & 0xff) << 16) | ((p[at + 4] & 0xff) << 8) | (p[at + 5] & 0xff));
+            }
+        }
+        return java.util.OptionalInt.empty();
     }
 
     /** A GET's header block for {@code path}: the four pseudo-headers as literals, never indexed, then {@code more}. */
@@ -213,6 +228,16 @@ final class RawHttp2Client implements AutoCloseable {
         out.write(value >>> 16);
         out.write(value >>> 8);
         out.write(value);
+    }
+
+    /**
+     * Waits until the server's SETTINGS are acknowledged (only when reading): a test that then sends
+     * a header block in pieces knows no acknowledgement will land between them, which the protocol forbids.
+     */
+    void awaitSettingsAcknowledged() throws InterruptedException {
+        if (!settingsAcknowledged.await(5, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the server sent no SETTINGS within 5 s");
+        }
     }
 
     /** Whether the server closed the connection within {@code seconds} (only when reading). */
