@@ -269,6 +269,7 @@ up() {
 
   if [ $examples -eq 1 ]; then
     wait_for "the echo backends" 20 port_open "$backend_host" 9097
+    # --wait: 'up' returns once every node runs the examples, so the curl lines it prints answer at once.
     if [ $hosts -eq 1 ]; then
       # The nodes reach the backends over their traffic link, not on their own loopback.
       local objects="$state/examples"
@@ -276,9 +277,9 @@ up() {
       for f in "$root"/examples/*.yaml; do
         sed "s|127\.0\.0\.1:909|$backend_host:909|g" "$f" >"$objects/$(basename "$f")"
       done
-      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$objects/"
+      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply --wait --timeout 60s -f "$objects/"
     else
-      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply -f "$root/examples/"
+      EGCTL_CONFIG="$state/egctl.yaml" "$root/bin/egctl" apply --wait --timeout 60s -f "$root/examples/"
     fi
   fi
 
