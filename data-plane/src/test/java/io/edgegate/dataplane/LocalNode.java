@@ -151,6 +151,14 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         return node.metrics.scrape();
     }
 
+    /** The value of a gauge or counter of one HTTPServer in {@link #scrape()}, or -1 when it has no such series. */
+    public double serverMetric(String name, String server) {
+        return scrape().lines()
+                .filter(line -> line.startsWith(name + "{") && line.contains("server=\"" + server + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
     /** The node's count of filter failures, per filter and of second answers. */
     public FilterFailures failures() {
         return node.failures;

@@ -113,9 +113,6 @@ class SlowReadingClientTest {
     }
 
     private double activeConnections() {
-        return node.scrape().lines()
-                .filter(line -> line.startsWith("edgegate_http_connections_active{") && line.contains("server=\"slow\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .findFirst().orElse(-1);
+        return node.serverMetric("edgegate_http_connections_active", "slow");
     }
 }
