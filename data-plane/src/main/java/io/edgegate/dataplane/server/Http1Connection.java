@@ -45,8 +45,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closed;
     private boolean upgrading;
-    /** Whether the channel turned writable since the last idle event: a response still stuck behind a client that reads nothing did not. */
-    private boolean writableSinceIdleCheck;
+    private final SendStall sendStall = new SendStall();
 
     Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
         this.state = state;
@@ -239,7 +238,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        writableSinceIdleCheck |= ctx.channel().isWritable();
+        sendStall.writabilityChanged(ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -267,13 +266,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
                 // A client that stopped sending its body: we waited for it the whole idle time.
                 log.debug("closing {}: request body stalled", ctx.channel().remoteAddress());
                 ctx.close();
-            } else if (!ctx.channel().isWritable() && !writableSinceIdleCheck) {
+            } else if (sendStall.stalledAt(ctx.channel().isWritable())) {
                 // A client that stopped reading its response (a slow-read attack, or one gone without a word): it
-                // did not take enough for the channel to turn writable for a whole idle time (NGINX: send_timeout).
+                // took nothing for a whole idle time (NGINX's send_timeout judges the same).
                 log.debug("closing {}: the client reads nothing of its response", ctx.channel().remoteAddress());
                 ctx.close();
             }
-            writableSinceIdleCheck = false;
         } else if (event == DrainEvent.INSTANCE) {
             draining = true;
             if (exchange == null) {

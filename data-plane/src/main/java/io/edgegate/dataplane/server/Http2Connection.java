@@ -7,27 +7,30 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connection-wide events of a server HTTP/2 connection: closed when idle with no stream open, or
- * gone away when the listener drains. A client that sent nothing for the whole idle time while
- * response data waits only for its flow-control window (it advertised a zero window and never
- * opened it: a slow-read attack, or a client that stopped reading) has those streams reset, as
- * NGINX's {@code send_timeout} closes such a connection: they would otherwise hold their upstream
- * exchanges and buffers for as long as the client likes. The connection, then idle, closes later.
- * A client that does not even read the socket has the connection closed.
+ * gone away when the listener drains. A stream whose response waited only for the client's
+ * flow-control window at two idle events in a row, with nothing from the client between (it
+ * advertised a zero window and never opened it: a slow-read attack, or a client that stopped
+ * reading), is reset, as NGINX's {@code send_timeout} closes such a connection: it would otherwise
+ * hold its upstream exchange and buffers for as long as the client likes. The connection, then
+ * idle, closes later. A client that takes nothing from the socket for an idle time
+ * ({@link SendStall}) has the connection closed.
  */
 final class Http2Connection extends Http2IdleCloser {
 
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
 
     private final Http2FrameCodec codec;
-    /** Whether the channel turned writable since the last idle event (see Http1Connection). */
-    private boolean writableSinceIdleCheck;
+    private final SendStall sendStall = new SendStall();
+    /** Streams held by the client's window at the last idle event, with no frame from it since: reset if still held at the next. */
+    private Set<Integer> heldAtLastCheck = Set.of();
 
     Http2Connection(Http2FrameCodec codec) {
         super(codec);
@@ -42,9 +45,7 @@ final class Http2Connection extends Http2IdleCloser {
             return;
         }
         if (event instanceof IdleStateEvent) {
-            boolean readsNothing = !ctx.channel().isWritable() && !writableSinceIdleCheck;
-            writableSinceIdleCheck = false;
-            if (readsNothing) {
+            if (sendStall.stalledAt(ctx.channel().isWritable())) {
                 // Not even the socket drains (as HTTP/1.1 judges it): closed past the codec, whose GOAWAY could
                 // never be written to this client.
                 log.debug("closing HTTP/2 connection {}: the client reads nothing", ctx.channel().remoteAddress());
@@ -58,19 +59,26 @@ final class Http2Connection extends Http2IdleCloser {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        writableSinceIdleCheck |= ctx.channel().isWritable();
+        sendStall.writabilityChanged(ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // The client sent something (a WINDOW_UPDATE, maybe): its held streams start their wait again.
+        heldAtLastCheck = Set.of();
+        ctx.fireChannelReadComplete();
     }
 
     private void resetStreamsStalledByTheClient(ChannelHandlerContext ctx) {
         var connection = codec.connection();
         Http2RemoteFlowController flow = connection.remote().flowController();
         boolean connectionWindowShut = flow.windowSize(connection.connectionStream()) <= 0;
-        List<Integer> stalled = new ArrayList<>();
+        Set<Integer> held = new HashSet<>();
         try {
             connection.forEachActiveStream(stream -> {
                 if (flow.hasFlowControlled(stream) && (connectionWindowShut || flow.windowSize(stream) <= 0)) {
-                    stalled.add(stream.id());
+                    held.add(stream.id());
                 }
                 return true;
             });
@@ -78,10 +86,13 @@ final class Http2Connection extends Http2IdleCloser {
             // Only a visitor throws it, and this one does not.
             throw new IllegalStateException(visitorFailed);
         }
+        // Held now and at the last idle event, with nothing from the client between: held a whole idle time.
+        List<Integer> stalled = held.stream().filter(heldAtLastCheck::contains).toList();
+        heldAtLastCheck = held;
         if (stalled.isEmpty()) {
             return;
         }
-        log.debug("HTTP/2 connection {}: resetting {} streams whose response the client's window held for the whole idle time",
+        log.debug("HTTP/2 connection {}: resetting {} streams whose response the client's window held for a whole idle time",
                 ctx.channel().remoteAddress(), stalled.size());
         ChannelHandlerContext codecContext = ctx.pipeline().context(codec);
         for (int id : stalled) {

@@ -91,6 +91,30 @@ class SlowReadingClientTest {
         }
     }
 
+    @Test
+    void anHttp2ClientThatPausesLessThanTwoIdleTimesKeepsItsStream() throws Exception {
+        node.apply(server("slow", port, "downloads").replace("xForwardedFor: true", "keepAliveTimeout: 2s"),
+                proxyPipeline("downloads", "roundRobin", upstream.url()));
+        int window = 16_384;
+        int size = 65_536;
+        try (RawHttp2Client client = new RawHttp2Client(port, true, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, window)) {
+            client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
+                    RawHttp2Client.request("/bytes/" + size));
+            await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == window);
+            // The window is used up and the client says nothing for 3 s: one idle event (2 s) finds the stream
+            // held, the next would reset it, but the client opens its window before that.
+            Thread.sleep(3_000);
+            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 1, RawHttp2Client.int32(size));
+            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(size));
+            await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == size);
+            assertThat(client.received(RawHttp2Client.RST_STREAM, 1)).as("resets of the paused stream").isEmpty();
+        }
+    }
+
+    private static long dataBytes(RawHttp2Client client) {
+        return client.received(RawHttp2Client.DATA, 1).stream().mapToLong(frame -> frame.payload().length).sum();
+    }
+
     /** Reads until the server closes the connection, pausing {@code pauseMillis} after each 64 KB (a slow reader): the bytes read. */
     private static long readAll(InputStream in, long pauseMillis) throws IOException, InterruptedException {
         byte[] buffer = new byte[64 * 1024];
