@@ -22,6 +22,11 @@ public class Http2IdleCloser extends ChannelInboundHandlerAdapter {
         this.codec = codec;
     }
 
+    /** The connection's codec: its streams, windows and flow control. */
+    protected Http2FrameCodec codec() {
+        return codec;
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof IdleStateEvent) {

@@ -27,14 +27,12 @@ final class Http2Connection extends Http2IdleCloser {
 
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
 
-    private final Http2FrameCodec codec;
     private final SendStall sendStall = new SendStall();
     /** Streams held by the client's window at the last idle event, with no frame from it since: reset if still held at the next. */
     private Set<Integer> heldAtLastCheck = Set.of();
 
     Http2Connection(Http2FrameCodec codec) {
         super(codec);
-        this.codec = codec;
     }
 
     @Override
@@ -71,6 +69,7 @@ final class Http2Connection extends Http2IdleCloser {
     }
 
     private void resetStreamsStalledByTheClient(ChannelHandlerContext ctx) {
+        Http2FrameCodec codec = codec();
         var connection = codec.connection();
         Http2RemoteFlowController flow = connection.remote().flowController();
         boolean connectionWindowShut = flow.windowSize(connection.connectionStream()) <= 0;

@@ -245,10 +245,6 @@ final class RawHttp2Client implements AutoCloseable {
         return closed.await(seconds, TimeUnit.SECONDS);
     }
 
-    List<Frame> received() {
-        return received;
-    }
-
     /** The frames received so far of {@code type} on {@code stream}. */
     List<Frame> received(int type, int stream) {
         return received.stream().filter(f -> f.type() == type && f.stream() == stream).toList();
