@@ -1,13 +1,24 @@
 package io.edgegate.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Ports the operating system says are free right now; tests never assume a fixed port. */
+/**
+ * Ports free right now; tests never assume a fixed port. They come from below the kernel's
+ * ephemeral range: a port the kernel hands out for binding to 0 is one it may also give the next
+ * outgoing connection (or one still in TIME_WAIT), and a test that opens hundreds of upstream
+ * connections then made another test's listener fail with "Address already in use".
+ */
 public final class FreePorts {
+
+    /** Where picked ports start; the ephemeral range is read from the kernel and ports stop below it. */
+    private static final int LOWEST = 10_000;
+    private static final int EPHEMERAL_START = ephemeralStart();
 
     private FreePorts() {
     }
@@ -17,12 +28,24 @@ public final class FreePorts {
     }
 
     public static int pick(String host) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on " + host, e);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = LOWEST + random.nextInt(EPHEMERAL_START - LOWEST);
+            if (isFreeOnAll(port, host)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port on " + host + " below " + EPHEMERAL_START);
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default, 32768, where it cannot be read). */
+    private static int ephemeralStart() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int start = Integer.parseInt(range.split("\\s+")[0]);
+            return start > LOWEST + 1_000 ? start : 32_768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
         }
     }
 
@@ -40,6 +63,8 @@ public final class FreePorts {
     private static boolean isFreeOnAll(int port, String... hosts) {
         for (String host : hosts) {
             try (ServerSocket socket = new ServerSocket()) {
+                // Strict: a port some connection still holds in TIME_WAIT is not free for a listener without SO_REUSEADDR.
+                socket.setReuseAddress(false);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             } catch (IOException e) {
                 return false;
