@@ -70,7 +70,7 @@ final class ConnectionSetup {
                                 .addLast(new Http2Stream(state, connection));
                     }
                 }))
-                .addLast(HTTP2_CONNECTION, new Http2Connection(codec));
+                .addLast(HTTP2_CONNECTION, new Http2Connection(codec, state.get().spec().keepAliveTimeout()));
         pipeline.channel().config().setAutoRead(true);
     }
 }

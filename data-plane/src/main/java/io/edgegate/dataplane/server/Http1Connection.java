@@ -45,12 +45,20 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     private boolean draining;
     private boolean closed;
     private boolean upgrading;
-    private final SendStall sendStall = new SendStall();
+    private final SendTimeout sendTimeout;
 
     Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
         this.state = state;
         this.headerTimeout = headerTimeout;
         this.connection = connection;
+        // NGINX's send_timeout, at the idle time: what a client may take to make room for its response.
+        this.sendTimeout = new SendTimeout(state.get().spec().keepAliveTimeout(), Http1Connection::closeStalled);
+    }
+
+    /** A client that stopped reading its response (a slow-read attack, or one gone without a word). */
+    private static void closeStalled(ChannelHandlerContext ctx) {
+        log.debug("closing {}: the client reads nothing of its response", ctx.channel().remoteAddress());
+        ctx.close();
     }
 
     @Override
@@ -150,8 +158,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             Tunnel.open(ctx, response, started);
             return;
         }
-        ResponseWriter.Written written = ResponseWriter.http1(ctx.channel(), response, request.method(),
-                request.protocolVersion(), keepAlive);
+        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, request.method(),
+                request.protocolVersion(), keepAlive, sendTimeout);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, error) -> {
             started.written(written.bytes().getAsLong(), error == null);
@@ -238,7 +246,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        sendStall.writabilityChanged(ctx.channel().isWritable());
+        sendTimeout.writabilityChanged(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -265,11 +273,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             } else if (body != null && body.isWaiting()) {
                 // A client that stopped sending its body: we waited for it the whole idle time.
                 log.debug("closing {}: request body stalled", ctx.channel().remoteAddress());
-                ctx.close();
-            } else if (sendStall.stalledAt(ctx.channel().isWritable())) {
-                // A client that stopped reading its response (a slow-read attack, or one gone without a word): it
-                // took nothing for a whole idle time (NGINX's send_timeout judges the same).
-                log.debug("closing {}: the client reads nothing of its response", ctx.channel().remoteAddress());
                 ctx.close();
             }
         } else if (event == DrainEvent.INSTANCE) {

@@ -6,33 +6,56 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
-import io.netty.handler.timeout.IdleStateEvent;
-import java.util.HashSet;
+import io.netty.handler.codec.http2.Http2Stream;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Connection-wide events of a server HTTP/2 connection: closed when idle with no stream open, or
- * gone away when the listener drains. A stream whose response waited only for the client's
- * flow-control window at two idle events in a row, with nothing from the client between (it
- * advertised a zero window and never opened it: a slow-read attack, or a client that stopped
- * reading), is reset, as NGINX's {@code send_timeout} closes such a connection: it would otherwise
- * hold its upstream exchange and buffers for as long as the client likes. The connection, then
- * idle, closes later. A client that takes nothing from the socket for an idle time
- * ({@link SendStall}) has the connection closed.
+ * gone away when the listener drains. Two send timeouts, as NGINX's {@code send_timeout}, each the
+ * idle time long and blind to whatever else the client sends (PINGs, other streams):
+ * <ul>
+ * <li>a stream whose response waited for a flow-control window the client did not open once in
+ * that time (it advertised a zero window: a slow-read attack, or a client that stopped reading) is
+ * reset, so it no longer holds its upstream exchange and buffers; the connection, then idle,
+ * closes later;</li>
+ * <li>a connection whose socket took too little to become writable once in that time
+ * ({@link SendTimeout}) is closed.</li>
+ * </ul>
  */
 final class Http2Connection extends Http2IdleCloser {
 
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
 
-    private final SendStall sendStall = new SendStall();
-    /** Streams held by the client's window at the last idle event, with no frame from it since: reset if still held at the next. */
-    private Set<Integer> heldAtLastCheck = Set.of();
+    private final SendTimeout sendTimeout;
+    private final WindowUpdates windowUpdates;
+    private final long timeoutNanos;
+    /** A stream's property: when it was first seen held by a window that has not opened since (nanoTime). */
+    private final io.netty.handler.codec.http2.Http2Connection.PropertyKey heldSince;
 
-    Http2Connection(Http2FrameCodec codec) {
+    Http2Connection(Http2FrameCodec codec, Duration timeout) {
         super(codec);
+        this.timeoutNanos = timeout.toNanos();
+        this.sendTimeout = new SendTimeout(timeout, Http2Connection::closeStalled);
+        var connection = codec.connection();
+        this.windowUpdates = new WindowUpdates(codec.decoder().frameListener(), connection);
+        codec.decoder().frameListener(windowUpdates);
+        this.heldSince = connection.newKey();
+    }
+
+    /** Not even the socket drains: closed past the codec, whose GOAWAY could never be written to this client. */
+    private static void closeStalled(ChannelHandlerContext ctx) {
+        log.debug("closing HTTP/2 connection {}: the client reads nothing", ctx.channel().remoteAddress());
+        ctx.pipeline().firstContext().close();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        scheduleHeldStreamCheck(ctx);
     }
 
     @Override
@@ -42,42 +65,48 @@ final class Http2Connection extends Http2IdleCloser {
             ctx.close();
             return;
         }
-        if (event instanceof IdleStateEvent) {
-            if (sendStall.stalledAt(ctx.channel().isWritable())) {
-                // Not even the socket drains (as HTTP/1.1 judges it): closed past the codec, whose GOAWAY could
-                // never be written to this client.
-                log.debug("closing HTTP/2 connection {}: the client reads nothing", ctx.channel().remoteAddress());
-                ctx.pipeline().firstContext().close();
-                return;
-            }
-            resetStreamsStalledByTheClient(ctx);
-        }
         super.userEventTriggered(ctx, event);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        sendStall.writabilityChanged(ctx.channel().isWritable());
+        sendTimeout.writabilityChanged(ctx);
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        // The client sent something (a WINDOW_UPDATE, maybe): its held streams start their wait again.
-        heldAtLastCheck = Set.of();
-        ctx.fireChannelReadComplete();
+    /** Twice per timeout, so a stream is reset between one and one and a half timeouts into its wait. */
+    private void scheduleHeldStreamCheck(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive()) {
+                resetStreamsHeldByTheClient(ctx);
+                scheduleHeldStreamCheck(ctx);
+            }
+        }, timeoutNanos / 2, TimeUnit.NANOSECONDS);
     }
 
-    private void resetStreamsStalledByTheClient(ChannelHandlerContext ctx) {
+    private void resetStreamsHeldByTheClient(ChannelHandlerContext ctx) {
         Http2FrameCodec codec = codec();
         var connection = codec.connection();
         Http2RemoteFlowController flow = connection.remote().flowController();
         boolean connectionWindowShut = flow.windowSize(connection.connectionStream()) <= 0;
-        Set<Integer> held = new HashSet<>();
+        boolean connectionOpened = windowUpdates.takeConnectionOpened();
+        long now = System.nanoTime();
+        List<Http2Stream> stalled = new ArrayList<>();
         try {
             connection.forEachActiveStream(stream -> {
-                if (flow.hasFlowControlled(stream) && (connectionWindowShut || flow.windowSize(stream) <= 0)) {
-                    held.add(stream.id());
+                boolean openedSince = windowUpdates.takeOpened(stream);
+                boolean streamWindowShut = flow.windowSize(stream) <= 0;
+                if (!flow.hasFlowControlled(stream) || !(streamWindowShut || connectionWindowShut)) {
+                    stream.removeProperty(heldSince);
+                    return true;
+                }
+                // Held: by its own window, which only its own WINDOW_UPDATE opens, or else by the connection's.
+                boolean moved = streamWindowShut ? openedSince : connectionOpened;
+                Long since = stream.getProperty(heldSince);
+                if (since == null || moved) {
+                    stream.setProperty(heldSince, now);
+                } else if (now - since >= timeoutNanos) {
+                    stalled.add(stream);
                 }
                 return true;
             });
@@ -85,17 +114,14 @@ final class Http2Connection extends Http2IdleCloser {
             // Only a visitor throws it, and this one does not.
             throw new IllegalStateException(visitorFailed);
         }
-        // Held now and at the last idle event, with nothing from the client between: held a whole idle time.
-        List<Integer> stalled = held.stream().filter(heldAtLastCheck::contains).toList();
-        heldAtLastCheck = held;
         if (stalled.isEmpty()) {
             return;
         }
         log.debug("HTTP/2 connection {}: resetting {} streams whose response the client's window held for a whole idle time",
                 ctx.channel().remoteAddress(), stalled.size());
         ChannelHandlerContext codecContext = ctx.pipeline().context(codec);
-        for (int id : stalled) {
-            codec.resetStream(codecContext, id, Http2Error.CANCEL.code(), codecContext.newPromise());
+        for (Http2Stream stream : stalled) {
+            codec.resetStream(codecContext, stream.id(), Http2Error.CANCEL.code(), codecContext.newPromise());
         }
         codecContext.flush();
     }

@@ -9,6 +9,8 @@ import io.edgegate.dataplane.pipeline.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -49,7 +51,9 @@ final class ResponseWriter {
      * HTTP/1.x: a body of unknown length is sent chunked to HTTP/1.1 clients and delimited by
      * closing the connection for HTTP/1.0 ones.
      */
-    static Written http1(Channel channel, Response response, HttpMethod method, HttpVersion clientVersion, boolean keepAlive) {
+    static Written http1(ChannelHandlerContext ctx, Response response, HttpMethod method, HttpVersion clientVersion, boolean keepAlive,
+                         SendTimeout sendTimeout) {
+        Channel channel = ctx.channel();
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
         boolean bodiless = isBodiless(head, method);
@@ -68,7 +72,9 @@ final class ResponseWriter {
             channel.write(head);
             io.netty.channel.FileRegion region = file.takeRegion();
             long size = region.count();
-            channel.write(region);
+            ChannelProgressivePromise sending = channel.newProgressivePromise();
+            sendTimeout.watchFile(ctx, sending);
+            channel.write(region, sending);
             CompletableFuture<Void> done = new CompletableFuture<>();
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
             return new Written(done, keep, () -> size);

@@ -180,12 +180,27 @@ class Http2HostileClientTest {
         try (RawHttp2Client client = new RawHttp2Client(port, true, SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
             client.frame(HEADERS, END_HEADERS | END_STREAM, 1, RawHttp2Client.request("/never-read"));
             await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(HEADERS, 1).isEmpty());
-            // Nothing from the client for keepAliveTimeout (1 s) while the answer waits for its window: reset.
+            // The answer waits for a window that stays shut for keepAliveTimeout (1 s): reset.
             await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(RST_STREAM, 1).isEmpty());
             assertThat(client.received(RST_STREAM, 1).get(0).errorCode()).isEqualTo(CANCEL);
             assertThat(client.received(DATA, 1)).as("data sent past a zero window").isEmpty();
             // The connection, without streams, is then closed as any idle one.
             assertThat(client.closedByServerWithin(5)).as("the idle connection is closed").isTrue();
+        }
+    }
+
+    @Test
+    void aStreamWhoseWindowNeverOpensIsResetEvenWhileTheClientPings() throws Exception {
+        try (RawHttp2Client client = new RawHttp2Client(port, true, SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            client.frame(HEADERS, END_HEADERS | END_STREAM, 1, RawHttp2Client.request("/never-read"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(HEADERS, 1).isEmpty());
+            // A PING every 100 ms keeps the connection busy, but the window stays shut: reset all the same.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                client.frame(PING, 0, 0, new byte[8]);
+                return !client.received(RST_STREAM, 1).isEmpty();
+            });
+            assertThat(client.received(RST_STREAM, 1).get(0).errorCode()).isEqualTo(CANCEL);
+            assertThat(client.received(DATA, 1)).as("data sent past a zero window").isEmpty();
         }
     }
 

@@ -10,21 +10,28 @@ import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.StreamingBackend;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that asks for a large download and then reads nothing (HTTP/1.1, or HTTP/2 with its
- * windows wide open) holds the exchange, its upstream connection and buffers until the server
- * gives up on it: after the idle time (keepAliveTimeout, 1 s here) without the response moving.
- * A client that reads slowly keeps its download. (HTTP/2's zero window: Http2HostileClientTest.)
+ * A client that asks for a large download and then reads nothing (HTTP/1.1, a file sent with
+ * sendfile, or HTTP/2 with its windows wide open) holds the exchange, its upstream connection and
+ * buffers until the server gives up on it: after the idle time (keepAliveTimeout, 1 s here)
+ * without the response moving, whatever the client sends meanwhile (as NGINX's send_timeout). A
+ * client that reads slowly, or opens its HTTP/2 windows a little at a time, keeps its download.
+ * (HTTP/2's zero window: Http2HostileClientTest.)
  */
 class SlowReadingClientTest {
 
@@ -32,6 +39,8 @@ class SlowReadingClientTest {
     static final LocalNode node = new LocalNode();
 
     private static StreamingBackend upstream;
+    @TempDir
+    static Path files;
     private int port;
 
     @BeforeAll
@@ -92,7 +101,120 @@ class SlowReadingClientTest {
     }
 
     @Test
-    void anHttp2ClientThatPausesLessThanTwoIdleTimesKeepsItsStream() throws Exception {
+    void aClientThatReadsNothingOfAFileSentWithSendfileIsClosedAfterTheIdleTime() throws Exception {
+        serveFile(256L << 20);
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            client.getOutputStream().write("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+            // The file goes from the page cache to the socket, past the channel's buffer: the socket alone holds it back.
+            await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
+        }
+    }
+
+    @Test
+    void aClientThatReadsAFileSentWithSendfileSlowlyGetsAllOfIt() throws Exception {
+        long size = 48L << 20;
+        serveFile(size);
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write("GET /large.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readAll(client.getInputStream(), 5)).as("bytes read: the head and the whole file").isGreaterThan(size);
+        }
+    }
+
+    /** Serves a file of {@code size} zero bytes (sparse: no disk) at /large.bin. */
+    private void serveFile(long size) throws Exception {
+        Path root = Files.createDirectories(files.resolve("www"));
+        try (RandomAccessFile file = new RandomAccessFile(root.resolve("large.bin").toFile(), "rw")) {
+            file.setLength(size);
+        }
+        node.apply(server("slow", port, "files").replace("xForwardedFor: true", "keepAliveTimeout: 1s"), """
+                name: files
+                kind: HTTPPipeline
+                flow:
+                - filter: files
+                filters:
+                - name: files
+                  kind: StaticFile
+                  root: %s
+                """.formatted(root));
+    }
+
+    @Test
+    void aClientThatReadsNothingButKeepsSendingIsClosedAfterTheIdleTime() throws Exception {
+        long size = 256L << 20;
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("GET /bytes/" + size + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+            // A pipelined request head, a byte every 100 ms: the connection never goes quiet, but the response
+            // still moves not at all.
+            out.write("GET /next HTTP/1.1\r\nX-Trickle: ".getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !sent(out, 'a') || activeConnections() == 0);
+            await().atMost(Duration.ofSeconds(2)).until(() -> activeConnections() == 0);
+        }
+    }
+
+    @Test
+    void anHttp2ClientThatReadsNothingButPingsIsClosedAfterTheIdleTime() throws Exception {
+        try (RawHttp2Client client = new RawHttp2Client(port, false, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)) {
+            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(Integer.MAX_VALUE - 65_535));
+            client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
+                    RawHttp2Client.request("/bytes/" + (256L << 20)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+            // A PING every 100 ms: frames keep coming, but the client takes none of what it is sent.
+            await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !pinged(client) || activeConnections() == 0);
+            await().atMost(Duration.ofSeconds(2)).until(() -> activeConnections() == 0);
+        }
+    }
+
+    @Test
+    void anHttp2ClientThatOpensItsStreamWindowSlowlyGetsAllOfItsDownload() throws Exception {
+        int step = 16_384;
+        try (RawHttp2Client client = new RawHttp2Client(port, true, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, step)) {
+            downloadOpeningWindowsSlowly(client, step, 1, 0);
+        }
+    }
+
+    @Test
+    void anHttp2ClientThatOpensItsConnectionWindowSlowlyGetsAllOfItsDownload() throws Exception {
+        // The stream's window is wide; the connection's (64 KB at first) is what holds the response.
+        try (RawHttp2Client client = new RawHttp2Client(port, true, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, 16 << 20)) {
+            downloadOpeningWindowsSlowly(client, 65_535, 0);
+        }
+    }
+
+    /**
+     * Downloads 256 KB, giving the windows of {@code streams} (0: the connection) 16 KB more each
+     * time the response has used up what it had, 250 ms later: the response waits for a window
+     * most of the time, over four idle times (1 s), but it moves.
+     */
+    private static void downloadOpeningWindowsSlowly(RawHttp2Client client, int initial, int... streams) throws Exception {
+        int step = 16_384;
+        int size = 256 * 1024;
+        client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
+                RawHttp2Client.request("/bytes/" + size));
+        for (int given = initial; given < size; given += step) {
+            int expected = given;
+            await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == expected);
+            Thread.sleep(250);
+            for (int stream : streams) {
+                client.frame(RawHttp2Client.WINDOW_UPDATE, 0, stream, RawHttp2Client.int32(step));
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == size);
+        assertThat(client.received(RawHttp2Client.RST_STREAM, 1)).as("resets of the slow stream").isEmpty();
+    }
+
+    @Test
+    void anHttp2ClientThatPausesLessThanTheIdleTimeKeepsItsStream() throws Exception {
         node.apply(server("slow", port, "downloads").replace("xForwardedFor: true", "keepAliveTimeout: 2s"),
                 proxyPipeline("downloads", "roundRobin", upstream.url()));
         int window = 16_384;
@@ -101,13 +223,32 @@ class SlowReadingClientTest {
             client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
                     RawHttp2Client.request("/bytes/" + size));
             await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == window);
-            // The window is used up and the client says nothing for 3 s: one idle event (2 s) finds the stream
-            // held, the next would reset it, but the client opens its window before that.
-            Thread.sleep(3_000);
+            // The window is used up and the client says nothing for 1.4 s of the 2 s it may.
+            Thread.sleep(1_400);
             client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 1, RawHttp2Client.int32(size));
             client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(size));
             await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == size);
             assertThat(client.received(RawHttp2Client.RST_STREAM, 1)).as("resets of the paused stream").isEmpty();
+        }
+    }
+
+    /** Sends one byte; false once the server has closed the connection. */
+    private static boolean sent(OutputStream out, char c) {
+        try {
+            out.write(c);
+            out.flush();
+            return true;
+        } catch (IOException closed) {
+            return false;
+        }
+    }
+
+    private static boolean pinged(RawHttp2Client client) {
+        try {
+            client.frame(RawHttp2Client.PING, 0, 0, new byte[8]);
+            return true;
+        } catch (IOException closed) {
+            return false;
         }
     }
 

@@ -1,0 +1,95 @@
+package io.edgegate.dataplane.server;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * NGINX's {@code send_timeout} for one connection: a response that waits on the client for the
+ * whole timeout — the channel unwritable throughout (the client took too little to bring its
+ * buffer down once), or a file sent with sendfile not moving — is stalled, however busily the
+ * client sends meanwhile (PINGs, a request head a byte at a time). One timer at a time, armed
+ * when the wait begins; writability changes and sendfile's progress only move a timestamp, so
+ * writes cost nothing. Used on the connection's event loop.
+ */
+final class SendTimeout {
+
+    private final long timeoutNanos;
+    private final Consumer<ChannelHandlerContext> onStalled;
+    private boolean unwritable;
+    /** A file region is being sent: the channel's writability does not count it. */
+    private boolean sendingFile;
+    /** When the client last took something while a response waited on it. */
+    private long movedAt;
+    private boolean checkScheduled;
+
+    SendTimeout(Duration timeout, Consumer<ChannelHandlerContext> onStalled) {
+        this.timeoutNanos = timeout.toNanos();
+        this.onStalled = onStalled;
+    }
+
+    void writabilityChanged(ChannelHandlerContext ctx) {
+        boolean wasWaiting = waiting();
+        unwritable = !ctx.channel().isWritable();
+        if (unwritable && !wasWaiting) {
+            startWaiting(ctx);
+        }
+    }
+
+    /**
+     * Watches a file region written with {@code sending}: it passes the channel's buffer, whose
+     * writability never sees it, so its progress is what shows the client reading.
+     */
+    void watchFile(ChannelHandlerContext ctx, ChannelProgressivePromise sending) {
+        boolean wasWaiting = waiting();
+        sendingFile = true;
+        if (!wasWaiting) {
+            startWaiting(ctx);
+        }
+        sending.addListener(new ChannelProgressiveFutureListener() {
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                movedAt = System.nanoTime();
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture future) {
+                sendingFile = false;
+            }
+        });
+    }
+
+    private boolean waiting() {
+        return unwritable || sendingFile;
+    }
+
+    private void startWaiting(ChannelHandlerContext ctx) {
+        movedAt = System.nanoTime();
+        if (!checkScheduled) {
+            schedule(ctx, timeoutNanos);
+        }
+    }
+
+    private void schedule(ChannelHandlerContext ctx, long delayNanos) {
+        checkScheduled = true;
+        ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** At the end of the wait: stalled, or waiting for less long than that (the check comes again), or done. */
+    private void check(ChannelHandlerContext ctx) {
+        checkScheduled = false;
+        if (!waiting() || !ctx.channel().isActive()) {
+            return;
+        }
+        long waited = System.nanoTime() - movedAt;
+        if (waited >= timeoutNanos) {
+            onStalled.accept(ctx);
+        } else {
+            schedule(ctx, timeoutNanos - waited);
+        }
+    }
+}
