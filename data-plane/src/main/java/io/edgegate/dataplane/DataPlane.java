@@ -128,6 +128,9 @@ public final class DataPlane implements AutoCloseable {
         }
         metrics.watchNode(updater::appliedRevision, agent::connected);
         agent.start();
+        // What the first answer need not wait for: made now, while the node already serves.
+        metrics.bindProcessMetrics();
+        upstream.prepareTls();
         log.info("data plane {} started ({} transport, {} I/O threads), control planes {}, {}",
                 config.nodeId(), transport.name(), config.workerThreads(), config.controlPlanes(), nodeTracing);
         return new DataPlane(boss, workers, resolver, scheduler, fileIo, updater, agent, admin, metrics, accessLog);

@@ -232,6 +232,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         private long revision;
 
         Node(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
+            // As DataPlane binds them once it serves.
+            metrics.bindProcessMetrics();
             try {
                 accessLogFile = java.nio.file.Files.createTempFile("edgegate-access-", ".log");
             } catch (java.io.IOException e) {

@@ -41,6 +41,7 @@ public final class ControlPlaneMetrics implements AutoCloseable {
 
     public ControlPlaneMetrics(String replica, ConfigCache cache, ClusterView view, SecurityCounters security, boolean insecure) {
         this.metrics = new Metrics(List.of(Tag.of("control_plane", replica)), MAX_SERIES_PER_METRIC);
+        metrics.bindProcessMetrics();
         this.cache = cache;
         this.view = view;
         this.replica = replica;

@@ -60,6 +60,11 @@ public final class NodeMetrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /** Adds the JVM's, the process's and the allocator's metrics: once the node serves, as they take a while to set up. */
+    public void bindProcessMetrics() {
+        metrics.bindProcessMetrics();
+    }
+
     public MeterRegistry registry() {
         return metrics.registry();
     }

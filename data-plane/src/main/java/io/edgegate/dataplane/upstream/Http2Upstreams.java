@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -35,7 +34,7 @@ final class Http2Upstreams {
     private final Transport transport;
     private final UpstreamSettings settings;
     private final AddressResolverGroup<InetSocketAddress> resolver;
-    private final SslContext tls;
+    private final UpstreamTls tls;
     private final FastThreadLocal<Map<UpstreamAddress, Future<Channel>>> connections = new FastThreadLocal<>() {
         @Override
         protected Map<UpstreamAddress, Future<Channel>> initialValue() {
@@ -44,7 +43,7 @@ final class Http2Upstreams {
     };
 
     Http2Upstreams(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
-                   SslContext tls) {
+                   UpstreamTls tls) {
         this.transport = transport;
         this.settings = settings;
         this.resolver = resolver;
@@ -108,7 +107,7 @@ final class Http2Upstreams {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (address.tls()) {
-                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.newHandler(ch.alloc(), address.host(), address.port()));
+                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.http2().newHandler(ch.alloc(), address.host(), address.port()));
                         }
                         Http2FrameCodec codec = Http2FrameCodecBuilder.forClient().build();
                         ch.pipeline()

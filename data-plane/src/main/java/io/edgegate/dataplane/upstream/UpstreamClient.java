@@ -18,11 +18,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -32,7 +27,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * Sends requests to upstream servers over pooled HTTP/1.1 keep-alive connections and streams
@@ -53,32 +47,28 @@ public final class UpstreamClient {
         }
     };
 
-    /** For https servers. Certificates are not verified, as NGINX's proxy_ssl_verify and Easegress's proxy default. */
-    private final SslContext tls;
+    private final UpstreamTls tls;
     private final Http2Upstreams http2;
 
+    /**
+     * With {@link TlsProvider#OPENSSL} asked for by name, a node where OpenSSL does not load fails
+     * to start; otherwise the TLS contexts are made when first needed (see {@link #prepareTls}).
+     */
     public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
                           TlsProvider tlsProvider) {
         this.transport = transport;
         this.settings = settings;
         this.resolver = resolver;
-        try {
-            this.tls = SslContextBuilder.forClient()
-                    .sslProvider(tlsProvider.netty())
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                    .build();
-            SslContext h2Tls = SslContextBuilder.forClient()
-                    .sslProvider(tlsProvider.netty())
-                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2))
-                    .build();
-            this.http2 = new Http2Upstreams(transport, settings, resolver, h2Tls);
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS to upstreams: " + e.getMessage(), e);
+        if (tlsProvider == TlsProvider.OPENSSL) {
+            tlsProvider.netty();
         }
+        this.tls = new UpstreamTls(tlsProvider);
+        this.http2 = new Http2Upstreams(transport, settings, resolver, tls);
+    }
+
+    /** Makes the TLS contexts for https upstreams now, so the first such request need not wait for them. Blocks. */
+    public void prepareTls() {
+        tls.prepare();
     }
 
     /**
@@ -289,7 +279,7 @@ public final class UpstreamClient {
                     protected void initChannel(Channel ch) {
                         if (address.tls()) {
                             // Host names go out as SNI; IP literals are left out by the engine.
-                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.newHandler(ch.alloc(), address.host(), address.port()));
+                            ch.pipeline().addLast(UpstreamPipeline.TLS, tls.http1().newHandler(ch.alloc(), address.host(), address.port()));
                         }
                         ch.pipeline()
                                 .addLast(UpstreamPipeline.CODEC, new HttpClientCodec())

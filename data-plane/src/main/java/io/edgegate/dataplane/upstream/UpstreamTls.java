@@ -1,0 +1,82 @@
+package io.edgegate.dataplane.upstream;
+
+import io.edgegate.dataplane.tls.TlsProvider;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import javax.net.ssl.SSLException;
+
+/**
+ * The TLS contexts for https upstreams, made when first asked for: loading OpenSSL takes a tenth
+ * of a second or more, which a node serving only cleartext upstreams need not spend before its
+ * first answer. {@link #prepare} makes them ahead of need, off the event loops. Certificates are
+ * not verified, as NGINX's {@code proxy_ssl_verify} and Easegress's proxy default.
+ */
+final class UpstreamTls {
+
+    /** The contexts, and why they could not be made (both null until made). */
+    private record Contexts(SslContext http1, SslContext http2, IllegalStateException failure) {
+    }
+
+    private final TlsProvider provider;
+    private volatile Contexts contexts;
+
+    UpstreamTls(TlsProvider provider) {
+        this.provider = provider;
+    }
+
+    /** HTTP/1.1 over TLS. */
+    SslContext http1() {
+        return contexts().http1();
+    }
+
+    /** TLS that offers HTTP/2 by ALPN. */
+    SslContext http2() {
+        return contexts().http2();
+    }
+
+    /** Makes the contexts now, unless they are made; logs nothing, a failure is reported where they are used. */
+    void prepare() {
+        try {
+            contexts();
+        } catch (IllegalStateException reportedOnUse) {
+            // Every https upstream connection fails with it.
+        }
+    }
+
+    private Contexts contexts() {
+        Contexts made = contexts;
+        if (made == null) {
+            made = make();
+        }
+        if (made.failure() != null) {
+            throw made.failure();
+        }
+        return made;
+    }
+
+    private synchronized Contexts make() {
+        if (contexts != null) {
+            return contexts;
+        }
+        try {
+            contexts = new Contexts(client().build(), client()
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2))
+                    .build(), null);
+        } catch (SSLException | RuntimeException e) {
+            contexts = new Contexts(null, null, new IllegalStateException("cannot set up TLS to upstreams: " + e.getMessage(), e));
+        }
+        return contexts;
+    }
+
+    private SslContextBuilder client() {
+        return SslContextBuilder.forClient()
+                .sslProvider(provider.netty())
+                .trustManager(InsecureTrustManagerFactory.INSTANCE);
+    }
+}
