@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -113,6 +114,8 @@ final class Http2Upstreams {
                         ch.pipeline()
                                 .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(
                                         settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                                // The requests of many client streams sent in one event-loop turn leave in one write.
+                                .addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
                                 .addLast(codec)
                                 // Servers do not open streams towards a proxy (push is off): nothing inbound to handle.
                                 .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()))
