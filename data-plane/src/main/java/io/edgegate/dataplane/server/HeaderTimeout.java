@@ -60,6 +60,16 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
         cancel();
     }
 
+    /**
+     * HTTP/2 takes this handler out once the preface has shown the protocol; the clock those
+     * first bytes started must stop with it, or it would end a busy HTTP/2 connection with an
+     * HTTP/1.1 408 at readHeaderTimeout.
+     */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancel();

@@ -95,6 +95,22 @@ class HostileClientTest {
     }
 
     @Test
+    void anHttp2ConnectionIsNotCutOffByTheHeaderTimeoutOfItsFirstBytes() throws Exception {
+        // h2c with prior knowledge: the preface passes the header clock before the protocol is known. A request
+        // every 200 ms keeps the connection busy past readHeaderTimeout (1 s) and keepAliveTimeout (1 s).
+        try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+            for (int stream = 1; stream <= 25; stream += 2) {
+                int id = stream;
+                client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, id,
+                        RawHttp2Client.request("/x"));
+                await().atMost(Duration.ofSeconds(2)).until(() -> !client.received(RawHttp2Client.HEADERS, id).isEmpty());
+                Thread.sleep(200);
+            }
+            assertThat(client.closedByServerWithin(0)).as("closed by the server").isFalse();
+        }
+    }
+
+    @Test
     void aClientThatStopsSendingItsBodyIsClosed() throws Exception {
         try (RawClient client = new RawClient(port)) {
             client.write("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly part of it");
