@@ -26,28 +26,27 @@ class ConsoleLoggingTest {
     @Test
     void theLevelComesFromEdgegateLogLevel() {
         LoggerContext context = new LoggerContext();
-        System.setProperty("EDGEGATE_LOG_LEVEL", "DEBUG");
-        try {
-            ConsoleLogging logging = new ConsoleLogging();
-            logging.setContext(context);
-            assertThat(logging.configure(context)).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
-        } finally {
-            System.clearProperty("EDGEGATE_LOG_LEVEL");
-        }
+        assertThat(configure(context, "EDGEGATE_LOG_LEVEL", "DEBUG")).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.DEBUG);
     }
 
     @Test
     void aLogbackFileGivenOnTheCommandLineWins() {
         LoggerContext context = new LoggerContext();
-        System.setProperty("logback.configurationFile", "/etc/edgegate/logback.xml");
+        assertThat(configure(context, "logback.configurationFile", "/etc/edgegate/logback.xml"))
+                .isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNull();
+    }
+
+    /** Runs ConsoleLogging on {@code context} with the system property {@code name} set to {@code value}. */
+    private static Configurator.ExecutionStatus configure(LoggerContext context, String name, String value) {
+        System.setProperty(name, value);
         try {
             ConsoleLogging logging = new ConsoleLogging();
             logging.setContext(context);
-            assertThat(logging.configure(context)).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+            return logging.configure(context);
         } finally {
-            System.clearProperty("logback.configurationFile");
+            System.clearProperty(name);
         }
-        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNull();
     }
 }

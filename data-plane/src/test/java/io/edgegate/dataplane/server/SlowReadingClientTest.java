@@ -63,12 +63,7 @@ class SlowReadingClientTest {
     @Test
     void aClientThatReadsNothingOfItsDownloadIsClosedAfterTheIdleTime() throws Exception {
         long size = 256L << 20;
-        try (Socket client = new Socket()) {
-            // A small window, so the node's buffers fill within a few megabytes.
-            client.setReceiveBufferSize(4096);
-            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            client.getOutputStream().write(("GET /bytes/" + size + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        try (Socket client = downloadNobodyReads("/bytes/" + size)) {
             // Reads nothing: the node closes the connection after an idle time or two.
             await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
             assertThat(readAll(client.getInputStream(), 0)).as("bytes the client could still read").isLessThan(size);
@@ -90,12 +85,7 @@ class SlowReadingClientTest {
 
     @Test
     void anHttp2ClientThatReadsNothingIsClosedAfterTheIdleTime() throws Exception {
-        // Windows wide open, so only the socket holds the download back.
-        try (RawHttp2Client client = new RawHttp2Client(port, false, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)) {
-            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(Integer.MAX_VALUE - 65_535));
-            client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
-                    RawHttp2Client.request("/bytes/" + (256L << 20)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        try (RawHttp2Client client = http2DownloadNobodyReads()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
         }
     }
@@ -103,11 +93,7 @@ class SlowReadingClientTest {
     @Test
     void aClientThatReadsNothingOfAFileSentWithSendfileIsClosedAfterTheIdleTime() throws Exception {
         serveFile(256L << 20);
-        try (Socket client = new Socket()) {
-            client.setReceiveBufferSize(4096);
-            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-            client.getOutputStream().write("GET /large.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        try (Socket client = downloadNobodyReads("/large.bin")) {
             // The file goes from the page cache to the socket, past the channel's buffer: the socket alone holds it back.
             await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
         }
@@ -145,13 +131,8 @@ class SlowReadingClientTest {
 
     @Test
     void aClientThatReadsNothingButKeepsSendingIsClosedAfterTheIdleTime() throws Exception {
-        long size = 256L << 20;
-        try (Socket client = new Socket()) {
-            client.setReceiveBufferSize(4096);
-            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        try (Socket client = downloadNobodyReads("/bytes/" + (256L << 20))) {
             OutputStream out = client.getOutputStream();
-            out.write(("GET /bytes/" + size + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
             // A pipelined request head, a byte every 100 ms: the connection never goes quiet, but the response
             // still moves not at all.
             out.write("GET /next HTTP/1.1\r\nX-Trickle: ".getBytes(StandardCharsets.US_ASCII));
@@ -163,11 +144,7 @@ class SlowReadingClientTest {
 
     @Test
     void anHttp2ClientThatReadsNothingButPingsIsClosedAfterTheIdleTime() throws Exception {
-        try (RawHttp2Client client = new RawHttp2Client(port, false, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)) {
-            client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(Integer.MAX_VALUE - 65_535));
-            client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
-                    RawHttp2Client.request("/bytes/" + (256L << 20)));
-            await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        try (RawHttp2Client client = http2DownloadNobodyReads()) {
             // A PING every 100 ms: frames keep coming, but the client takes none of what it is sent.
             await().atMost(Duration.ofSeconds(8)).pollInterval(Duration.ofMillis(100))
                     .until(() -> !pinged(client) || activeConnections() == 0);
@@ -230,6 +207,27 @@ class SlowReadingClientTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> dataBytes(client) == size);
             assertThat(client.received(RawHttp2Client.RST_STREAM, 1)).as("resets of the paused stream").isEmpty();
         }
+    }
+
+    /** A client that asks for {@code path} over HTTP/1.1 and reads nothing, once the node serves it. */
+    private Socket downloadNobodyReads(String path) throws IOException {
+        Socket client = new Socket();
+        // A small window, so the node's buffers fill within a few megabytes.
+        client.setReceiveBufferSize(4096);
+        client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        client.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        return client;
+    }
+
+    /** A client that asks for 256 MB over HTTP/2 and reads nothing; its windows wide open, only the socket holds the download back. */
+    private RawHttp2Client http2DownloadNobodyReads() throws IOException {
+        RawHttp2Client client = new RawHttp2Client(port, false, RawHttp2Client.SETTINGS_INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
+        client.frame(RawHttp2Client.WINDOW_UPDATE, 0, 0, RawHttp2Client.int32(Integer.MAX_VALUE - 65_535));
+        client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS | RawHttp2Client.END_STREAM, 1,
+                RawHttp2Client.request("/bytes/" + (256L << 20)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> activeConnections() == 1);
+        return client;
     }
 
     /** Sends one byte; false once the server has closed the connection. */
