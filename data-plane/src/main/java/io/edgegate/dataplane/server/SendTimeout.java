@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.server;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelProgressiveFuture;
 import io.netty.channel.ChannelProgressiveFutureListener;
 import io.netty.channel.ChannelProgressivePromise;
@@ -10,9 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * NGINX's {@code send_timeout} for one connection: a response that waits on the client for the
- * whole timeout — the channel unwritable throughout (the client took too little to bring its
- * buffer down once), or a file sent with sendfile not moving — is stalled, however busily the
- * client sends meanwhile (PINGs, a request head a byte at a time). One timer at a time, armed
+ * whole timeout without the socket taking a byte of it — the channel unwritable and nothing of
+ * its buffer written, or a file sent with sendfile not moving — is stalled, however busily the client
+ * sends meanwhile (PINGs, a request head a byte at a time). A slow reader of a large buffered
+ * answer keeps it as long as it drains something in each timeout. One timer at a time, armed
  * when the wait begins; writability changes and sendfile's progress only move a timestamp, so
  * writes cost nothing. Used on the connection's event loop.
  */
@@ -25,6 +27,9 @@ final class SendTimeout {
     private boolean sendingFile;
     /** When the client last took something while a response waited on it. */
     private long movedAt;
+    /** The message at the head of the channel's buffer at the last look, and how much of it had gone. */
+    private Object headAtLastLook;
+    private long progressAtLastLook;
     private boolean checkScheduled;
 
     SendTimeout(Duration timeout, Consumer<ChannelHandlerContext> onStalled) {
@@ -69,6 +74,7 @@ final class SendTimeout {
 
     private void startWaiting(ChannelHandlerContext ctx) {
         movedAt = System.nanoTime();
+        lookAtBuffer(ctx);
         if (!checkScheduled) {
             schedule(ctx, timeoutNanos);
         }
@@ -79,11 +85,30 @@ final class SendTimeout {
         ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Whether the socket took something from the channel's buffer since the last look: its head
+     * message is another one, or more of it was written. Writability alone cannot tell: a body
+     * pump that refills the buffer as each write completes keeps it unwritable while it drains.
+     */
+    private boolean lookAtBuffer(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        Object head = buffer == null ? null : buffer.current();
+        long progress = buffer == null ? 0 : buffer.currentProgress();
+        boolean moved = head != headAtLastLook || progress != progressAtLastLook;
+        headAtLastLook = head;
+        progressAtLastLook = progress;
+        return moved;
+    }
+
     /** At the end of the wait: stalled, or waiting for less long than that (the check comes again), or done. */
     private void check(ChannelHandlerContext ctx) {
         checkScheduled = false;
         if (!waiting() || !ctx.channel().isActive()) {
             return;
+        }
+        if (lookAtBuffer(ctx)) {
+            // Still waiting, but the client took part of what waits: it reads, slowly.
+            movedAt = System.nanoTime();
         }
         long waited = System.nanoTime() - movedAt;
         if (waited >= timeoutNanos) {

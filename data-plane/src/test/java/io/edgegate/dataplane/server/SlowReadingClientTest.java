@@ -5,6 +5,8 @@ import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.StreamingBackend;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +91,34 @@ class SlowReadingClientTest {
         try (RawHttp2Client client = http2DownloadNobodyReads()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> activeConnections() == 0);
         }
+    }
+
+    @Test
+    void aClientThatSlowlyReadsALargeAnswerWrittenInOneGoGetsAllOfIt() throws Exception {
+        // A Mock answer of 16 MB goes into the channel as one message: the channel stays unwritable until the client
+        // has read nearly all of it, seconds at this pace, several idle times (1 s). The client keeps taking part of
+        // it, which the send timeout sees: it keeps its answer.
+        int size = 16 << 20;
+        node.applyObjects(List.of(
+                object("HTTPServer", "slow", """
+                        {"kind":"HTTPServer","name":"slow","port":%d,"keepAliveTimeout":"1s",
+                         "rules":[{"paths":[{"pathPrefix":"/","backend":"large"}]}]}""".formatted(port)),
+                object("Pipeline", "large", """
+                        {"kind":"Pipeline","name":"large","flow":[{"filter":"mock"}],
+                         "filters":[{"name":"mock","kind":"Mock","rules":[{"code":200,"body":"%s"}]}]}""".formatted("x".repeat(size)))));
+        try (Socket client = new Socket()) {
+            client.setReceiveBufferSize(4096);
+            client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            client.setSoTimeout(30_000);
+            client.getOutputStream().write("GET /large HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // About 3 MB/s: the kernel's socket buffers (~4 MB) wake the writer each time a third of them is read.
+            assertThat(readAll(client.getInputStream(), 20)).as("bytes read: the head and the whole answer").isGreaterThan(size);
+        }
+    }
+
+    private static StoredObject object(String kind, String name, String json) {
+        return StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind(kind).setName(name)).setJson(json).build();
     }
 
     @Test
