@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * that time (it advertised a zero window: a slow-read attack, or a client that stopped reading) is
  * reset, so it no longer holds its upstream exchange and buffers; the connection, then idle,
  * closes later;</li>
- * <li>a connection whose socket took too little to become writable once in that time
+ * <li>a connection whose socket took nothing of what waits in its buffer in that time
  * ({@link SendTimeout}) is closed.</li>
  * </ul>
  */

@@ -60,6 +60,7 @@ public final class UpstreamClient {
         this.settings = settings;
         this.resolver = resolver;
         if (tlsProvider == TlsProvider.OPENSSL) {
+            // Throws, with the reason, where OpenSSL does not load: asked for by name, it must not fail later.
             tlsProvider.netty();
         }
         this.tls = new UpstreamTls(tlsProvider);

@@ -11,7 +11,8 @@ import javax.net.ssl.SSLException;
 /**
  * The TLS contexts for https upstreams, made when first asked for: loading OpenSSL takes a tenth
  * of a second or more, which a node serving only cleartext upstreams need not spend before its
- * first answer. {@link #prepare} makes them ahead of need, off the event loops. Certificates are
+ * first answer. {@link #prepare} makes them ahead of need, off the event loops; an https request
+ * in the first moments of a node may still wait on an event loop for them, once. Certificates are
  * not verified, as NGINX's {@code proxy_ssl_verify} and Easegress's proxy default.
  */
 final class UpstreamTls {
