@@ -98,6 +98,22 @@ class Http2HostileClientTest {
     }
 
     @Test
+    void resetsUnderTheLimitKeepTheConnection() throws Exception {
+        // 150 of the 200 resets per 30 s the codec allows (each counted once, however its frame listener is decorated).
+        try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int stream = 1; stream < 300; stream += 2) {
+                batch.writeBytes(RawHttp2Client.encode(HEADERS, END_HEADERS | END_STREAM, stream, RawHttp2Client.request("/reset")));
+                batch.writeBytes(RawHttp2Client.encode(RST_STREAM, 0, stream, RawHttp2Client.int32(CANCEL)));
+            }
+            client.write(batch.toByteArray());
+            client.frame(HEADERS, END_HEADERS | END_STREAM, 301, RawHttp2Client.request("/after-the-resets"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(HEADERS, 301).isEmpty());
+            assertThat(client.received(GOAWAY, 0)).as("GOAWAY frames").isEmpty();
+        }
+    }
+
+    @Test
     void aHeaderBlockContinuedWithoutEndIsCutOff() throws Exception {
         int before = upstream.requestCount();
         try (RawHttp2Client client = new RawHttp2Client(port, true)) {
