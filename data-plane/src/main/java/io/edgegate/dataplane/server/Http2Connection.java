@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 final class Http2Connection extends Http2IdleCloser {
 
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+    private static final long MIN_CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SendTimeout sendTimeout;
     private final WindowUpdates windowUpdates;
@@ -74,14 +75,18 @@ final class Http2Connection extends Http2IdleCloser {
         ctx.fireChannelWritabilityChanged();
     }
 
-    /** Twice per timeout, so a stream is reset between one and one and a half timeouts into its wait. */
+    /**
+     * Twice per timeout, so a stream is reset between one and one and a half timeouts into its
+     * wait; at most every 100 ms, so a keepAliveTimeout of a few milliseconds (or "1ns") cannot
+     * make the check spin on the event loop.
+     */
     private void scheduleHeldStreamCheck(ChannelHandlerContext ctx) {
         ctx.executor().schedule(() -> {
             if (ctx.channel().isActive()) {
                 resetStreamsHeldByTheClient(ctx);
                 scheduleHeldStreamCheck(ctx);
             }
-        }, timeoutNanos / 2, TimeUnit.NANOSECONDS);
+        }, Math.max(timeoutNanos / 2, MIN_CHECK_INTERVAL_NANOS), TimeUnit.NANOSECONDS);
     }
 
     private void resetStreamsHeldByTheClient(ChannelHandlerContext ctx) {

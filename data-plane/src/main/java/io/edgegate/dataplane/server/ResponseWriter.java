@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelProgressivePromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -72,9 +71,7 @@ final class ResponseWriter {
             channel.write(head);
             io.netty.channel.FileRegion region = file.takeRegion();
             long size = region.count();
-            ChannelProgressivePromise sending = channel.newProgressivePromise();
-            sendTimeout.watchFile(ctx, sending);
-            channel.write(region, sending);
+            sendTimeout.watchFile(ctx, channel.write(region));
             CompletableFuture<Void> done = new CompletableFuture<>();
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
             return new Written(done, keep, () -> size);

@@ -2,9 +2,7 @@ package io.edgegate.dataplane.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelProgressiveFuture;
-import io.netty.channel.ChannelProgressiveFutureListener;
-import io.netty.channel.ChannelProgressivePromise;
+import io.netty.channel.ChannelFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -15,8 +13,7 @@ import java.util.function.Consumer;
  * its buffer written, or a file sent with sendfile not moving — is stalled, however busily the client
  * sends meanwhile (PINGs, a request head a byte at a time). A slow reader of a large buffered
  * answer keeps it as long as it drains something in each timeout. One timer at a time, armed
- * when the wait begins; writability changes and sendfile's progress only move a timestamp, so
- * writes cost nothing. Used on the connection's event loop.
+ * when the wait begins; writability changes only move a timestamp, so writes cost nothing. Used on the connection's event loop.
  */
 final class SendTimeout {
 
@@ -46,26 +43,17 @@ final class SendTimeout {
     }
 
     /**
-     * Watches a file region written with {@code sending}: it passes the channel's buffer, whose
-     * writability never sees it, so its progress is what shows the client reading.
+     * Watches a file region being written ({@code sending} completes when it is): it passes the
+     * channel's buffer, whose writability never sees it, so the wait lasts as long as the write;
+     * the region's progress at the head of the buffer shows the client reading.
      */
-    void watchFile(ChannelHandlerContext ctx, ChannelProgressivePromise sending) {
+    void watchFile(ChannelHandlerContext ctx, ChannelFuture sending) {
         boolean wasWaiting = waiting();
         sendingFile = true;
         if (!wasWaiting) {
             startWaiting(ctx);
         }
-        sending.addListener(new ChannelProgressiveFutureListener() {
-            @Override
-            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
-                movedAt = System.nanoTime();
-            }
-
-            @Override
-            public void operationComplete(ChannelProgressiveFuture future) {
-                sendingFile = false;
-            }
-        });
+        sending.addListener(written -> sendingFile = false);
     }
 
     private boolean waiting() {
