@@ -1,8 +1,13 @@
 package io.edgegate.spec.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.ObjectSpec;
+import io.edgegate.spec.codec.DecodeContext;
+import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.SpecNode;
 import io.edgegate.spec.codec.SpecObject;
+import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.filter.ipfilter.Cidr;
 import io.edgegate.spec.filter.ipfilter.IpFilterRules;
 import io.edgegate.spec.filter.proxy.PoolSpec;
@@ -64,16 +69,47 @@ public record HttpServerSpec(
     private static List<RuleSpec> withPoolBackends(String server, List<RuleSpec> rules) {
         List<RuleSpec> out = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
-            RuleSpec rule = rules.get(i);
-            List<PathSpec> paths = new ArrayList<>();
-            for (int j = 0; j < rule.paths().size(); j++) {
-                PathSpec path = rule.paths().get(j);
-                paths.add(path.backendPool().isPresent() ? path.withBackend(poolBackendName(server, i, j)) : path);
-            }
-            out.add(new RuleSpec(rule.host(), rule.hostRegexp(), rule.hosts(), rule.ipFilter(), paths));
+            out.add(withPoolBackends(server, i, rules.get(i)));
         }
         return out;
     }
+
+    private static RuleSpec withPoolBackends(String server, int index, RuleSpec rule) {
+        List<PathSpec> paths = new ArrayList<>();
+        for (int j = 0; j < rule.paths().size(); j++) {
+            PathSpec path = rule.paths().get(j);
+            paths.add(path.backendPool().isPresent() ? path.withBackend(poolBackendName(server, index, j)) : path);
+        }
+        return rule.withPaths(paths);
+    }
+
+    /**
+     * Decodes rule {@code index} of server {@code server} alone, as {@link #decode} would have
+     * decoded it in place: for a node that re-decodes only the rules whose text changed. Error
+     * paths are relative to the rule; such a caller decodes the whole object to report them.
+     */
+    public static RuleSpec decodeRule(String server, int index, ObjectNode rule, RouterKind routerKind) throws SpecException {
+        DecodeContext context = new DecodeContext(ValidationMode.STRICT);
+        RuleSpec decoded = RuleSpec.decode(SpecNode.root(rule, context).asObject(), routerKind);
+        context.throwIfErrors();
+        return withPoolBackends(server, index, decoded);
+    }
+
+    /** Decodes path {@code pathIndex} of rule {@code ruleIndex} alone, as {@link #decodeRule} would have decoded it in place. */
+    public static PathSpec decodePath(String server, int ruleIndex, int pathIndex, ObjectNode path, RouterKind routerKind)
+            throws SpecException {
+        DecodeContext context = new DecodeContext(ValidationMode.STRICT);
+        PathSpec decoded = PathSpec.decode(SpecNode.root(path, context).asObject(), routerKind);
+        context.throwIfErrors();
+        return decoded.backendPool().isPresent() ? decoded.withBackend(poolBackendName(server, ruleIndex, pathIndex)) : decoded;
+    }
+
+    /** This server with other rules (decoded by {@link #decodeRule} or taken from a decode of the same server). */
+    public HttpServerSpec withRules(List<RuleSpec> newRules) {
+        return new HttpServerSpec(name, port, address, keepAlive, keepAliveTimeout, maxConnections, clientMaxBodySize, xForwardedFor,
+                readHeaderTimeout, cacheSize, tls, ipFilter, trustedProxies, clientLimits, tracing, routerKind, newRules, globalFilter);
+    }
+
     public static final int DEFAULT_MAX_CONNECTIONS = 10240;
     public static final long DEFAULT_CLIENT_MAX_BODY_SIZE = 4L * 1024 * 1024;
     /** A client gets this long to send a request head (slowloris protection); Go's ReadHeaderTimeout. */

@@ -17,6 +17,11 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
         paths = List.copyOf(paths);
     }
 
+    /** This rule with other paths (decoded alone, for the same places in it). */
+    public RuleSpec withPaths(List<PathSpec> newPaths) {
+        return new RuleSpec(host, hostRegexp, hosts, ipFilter, newPaths);
+    }
+
     static RuleSpec decode(SpecObject o, RouterKind router) {
         Optional<String> host = o.optionalString("host").filter(h -> !h.isEmpty());
         host.ifPresent(h -> HostSpec.checkWildcard(h, o, "host"));

@@ -63,7 +63,7 @@ final class PathIndex {
         lookup.scan(others, false);
     }
 
-    private static final Comparator<Route> TABLE_ORDER = Comparator.comparingInt(r -> r.order);
+    private static final Comparator<Route> TABLE_ORDER = Comparator.comparingLong(r -> r.order);
 
     private static Route[] sorted(List<Route> routes) {
         Route[] array = routes.toArray(new Route[0]);

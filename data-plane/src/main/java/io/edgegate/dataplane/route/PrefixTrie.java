@@ -90,7 +90,7 @@ final class PrefixTrie {
                 built[i++] = entry.getValue().build();
             }
             Route[] sorted = routes.isEmpty() ? NONE
-                    : routes.stream().sorted(Comparator.comparingInt(r -> r.order)).toArray(Route[]::new);
+                    : routes.stream().sorted(Comparator.comparingLong(r -> r.order)).toArray(Route[]::new);
             return new PrefixTrie(keys, built, sorted, matchedByPrefix);
         }
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /** One path of one rule, compiled, with its place in the table's order. */
 final class Route {
 
-    final int order;
+    /** The rule's index in the high 32 bits, the path's place in its rule in the low: a rule unchanged at its index keeps its routes. */
+    final long order;
     final HostMatcher hosts;
     final PathMatcher path;
     private final boolean anyMethod;
@@ -21,7 +22,7 @@ final class Route {
     /** The outcome when matched, by the index of the header condition that decided (or 0). */
     private final RouteMatch[] matches;
 
-    Route(int order, HostMatcher hosts, IpAccess ruleAccess, PathSpec spec) {
+    Route(long order, HostMatcher hosts, IpAccess ruleAccess, PathSpec spec) {
         this.order = order;
         this.hosts = hosts;
         this.ruleAccess = ruleAccess;

@@ -13,26 +13,43 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An HTTPServer's rules, compiled once per config. Rules are tried in order and paths in
  * order within a rule (with routerKind RadixTree: exact paths, then patterns as
  * {@link RadixOrder} ranks them); the first path that matches host, path, method, headers and
- * query wins. Lookup goes straight to the routes of an exact host (or to those that serve any
- * host) and, within them, to exact paths by hash and prefixes through a trie, so its cost
- * does not grow with the number of rules on those common cases. When nothing matches the
- * answer is 403 if an IP filter refused the client, else 400 if header or query conditions
- * failed, 405 if only the method did, else 404.
+ * query wins. Lookup goes to the routes of an exact host, then to those of the rules that serve
+ * any host or a host pattern, and within each to exact paths by hash and prefixes through a
+ * trie, so its cost does not grow with the number of rules on those common cases. When nothing
+ * matches the answer is 403 if an IP filter refused the client, else 400 if header or query
+ * conditions failed, 405 if only the method did, else 404.
+ *
+ * <p>A new version of a server reuses the compiled rules it did not change and the indexes of
+ * the hosts none of its changed rules serve: one route changed among 50,000 re-indexes the
+ * routes of its rule's hosts, not all of them.
  */
 public final class RouteTable {
 
     private record CacheKey(String host, String method, String path) {
     }
 
+    /** One rule's routes, compiled for the place it has in the server's rules. */
+    private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes) {
+        /** Whether the rule is indexed under its exact hosts; otherwise with the routes for any host. */
+        boolean byExactHost() {
+            return !exactHosts.isEmpty();
+        }
+    }
+
+    private final RouterKind routerKind;
+    private final List<CompiledRule> rules;
+    /** The routes of the rules that serve only exact hosts, by host. */
     private final Map<String, PathIndex> byExactHost;
+    /** The routes of the rules that serve every host or a pattern of hosts. */
     private final PathIndex anyHost;
     /** The server's own ipFilter, applied before any rule; null when there is none. */
     private final IpAccess serverAccess;
@@ -40,8 +57,10 @@ public final class RouteTable {
     /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
     private final Cache<CacheKey, RouteMatch> cache;
 
-    private RouteTable(Map<String, PathIndex> byExactHost, PathIndex anyHost, IpAccess serverAccess,
-                       ClientAddresses clients, Cache<CacheKey, RouteMatch> cache) {
+    private RouteTable(RouterKind routerKind, List<CompiledRule> rules, Map<String, PathIndex> byExactHost, PathIndex anyHost,
+                       IpAccess serverAccess, ClientAddresses clients, Cache<CacheKey, RouteMatch> cache) {
+        this.routerKind = routerKind;
+        this.rules = rules;
         this.byExactHost = byExactHost;
         this.anyHost = anyHost;
         this.serverAccess = serverAccess;
@@ -50,34 +69,75 @@ public final class RouteTable {
     }
 
     public static RouteTable of(HttpServerSpec server) {
+        return of(server, null);
+    }
+
+    /**
+     * The table of {@code server}, taking from {@code previous} (the table of an earlier version
+     * of it, or null) the rules that are the same spec at the same index, and the indexes of
+     * the hosts whose rules all stayed.
+     */
+    public static RouteTable of(HttpServerSpec server, RouteTable previous) {
         List<RuleSpec> specs = server.rules();
-        int cacheSize = server.cacheSize();
-        Map<String, List<Route>> exactHostRoutes = new LinkedHashMap<>();
-        List<Route> patternHostRoutes = new ArrayList<>();
-        List<Route> all = new ArrayList<>();
-        for (RuleSpec rule : specs) {
-            HostMatcher hosts = HostMatcher.of(rule);
-            IpAccess ruleAccess = rule.ipFilter().map(IpAccess::of).orElse(null);
-            for (PathSpec path : server.routerKind() == RouterKind.RADIX_TREE ? radixOrder(rule.paths()) : rule.paths()) {
-                Route route = new Route(all.size(), hosts, ruleAccess, path);
-                all.add(route);
-                if (hosts.exactHostsOnly().isEmpty()) {
-                    patternHostRoutes.add(route);
-                } else {
-                    hosts.exactHostsOnly().forEach(h -> exactHostRoutes.computeIfAbsent(h, k -> new ArrayList<>()).add(route));
+        List<CompiledRule> prior = previous != null && previous.routerKind == server.routerKind() ? previous.rules : List.of();
+        List<CompiledRule> compiled = new ArrayList<>(specs.size());
+        Set<String> changedHosts = new HashSet<>();
+        boolean anyHostChanged = prior.isEmpty();
+        for (int i = 0; i < Math.max(specs.size(), prior.size()); i++) {
+            CompiledRule before = i < prior.size() ? prior.get(i) : null;
+            CompiledRule now = i >= specs.size() ? null
+                    : before != null && before.spec() == specs.get(i) ? before : compile(i, specs.get(i), server.routerKind());
+            if (now != null) {
+                compiled.add(now);
+            }
+            if (now != before) {
+                anyHostChanged |= markChanged(before, changedHosts) | markChanged(now, changedHosts);
+            }
+        }
+        Map<String, PathIndex> byExactHost = new HashMap<>(prior.isEmpty() ? Map.of() : previous.byExactHost);
+        Map<String, List<Route>> reindexed = new HashMap<>();
+        List<Route> anyHostRoutes = new ArrayList<>();
+        for (CompiledRule rule : compiled) {
+            if (!rule.byExactHost()) {
+                if (anyHostChanged) {
+                    anyHostRoutes.addAll(rule.routes());
+                }
+                continue;
+            }
+            for (String host : rule.exactHosts()) {
+                if (changedHosts.contains(host)) {
+                    reindexed.computeIfAbsent(host, h -> new ArrayList<>()).addAll(rule.routes());
                 }
             }
         }
-        Map<String, PathIndex> byExactHost = new HashMap<>();
-        exactHostRoutes.forEach((host, routes) -> {
-            List<Route> merged = new ArrayList<>(routes);
-            merged.addAll(patternHostRoutes);
-            byExactHost.put(host, PathIndex.of(merged));
-        });
+        changedHosts.forEach(byExactHost::remove);
+        reindexed.forEach((host, routes) -> byExactHost.put(host, PathIndex.of(routes)));
+        int cacheSize = server.cacheSize();
         Cache<CacheKey, RouteMatch> cache = cacheSize <= 0 ? null
                 : Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
-        return new RouteTable(Map.copyOf(byExactHost), PathIndex.of(patternHostRoutes),
+        return new RouteTable(server.routerKind(), List.copyOf(compiled), Map.copyOf(byExactHost),
+                anyHostChanged ? PathIndex.of(anyHostRoutes) : previous.anyHost,
                 server.ipFilter().map(IpAccess::of).orElse(null), ClientAddresses.trusting(server.trustedProxies()), cache);
+    }
+
+    /** Adds the exact hosts of {@code rule} (or of no rule: null) to {@code hosts}; true when it is one for any host. */
+    private static boolean markChanged(CompiledRule rule, Set<String> hosts) {
+        if (rule == null) {
+            return false;
+        }
+        hosts.addAll(rule.exactHosts());
+        return !rule.byExactHost();
+    }
+
+    private static CompiledRule compile(int index, RuleSpec rule, RouterKind routerKind) {
+        HostMatcher hosts = HostMatcher.of(rule);
+        IpAccess ruleAccess = rule.ipFilter().map(IpAccess::of).orElse(null);
+        List<PathSpec> paths = routerKind == RouterKind.RADIX_TREE ? radixOrder(rule.paths()) : rule.paths();
+        List<Route> routes = new ArrayList<>(paths.size());
+        for (PathSpec path : paths) {
+            routes.add(new Route((long) index << 32 | routes.size(), hosts, ruleAccess, path));
+        }
+        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes));
     }
 
     /** A RadixTree rule's paths in the order its tree finds them: exact paths first, as written, then the patterns. */
@@ -119,7 +179,12 @@ public final class RouteTable {
 
     private Lookup search(String host, String path, HttpRequest request, InetSocketAddress peer) {
         Lookup lookup = new Lookup(host, path, request, peer, clients);
-        byExactHost.getOrDefault(host, anyHost).scan(lookup);
+        PathIndex ownRoutes = byExactHost.get(host);
+        if (ownRoutes != null) {
+            ownRoutes.scan(lookup);
+        }
+        // Routes for any host come after or before the host's own in rule order: the lookup keeps the first.
+        anyHost.scan(lookup);
         return lookup;
     }
 }

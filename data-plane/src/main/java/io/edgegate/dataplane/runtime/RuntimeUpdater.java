@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,12 +151,13 @@ public final class RuntimeUpdater {
             registries.started().forEach(ServiceRegistry::close);
             throw new ConfigRejectedException("cannot start tracing: " + e.getMessage());
         }
-        // A server whose spec was not decoded again keeps its route table (50,000 routes take ~50 ms to index).
-        Map<HttpServerSpec, RouteTable> runningRoutes = new IdentityHashMap<>();
-        previous.servers().values().forEach(state -> runningRoutes.put(state.spec(), state.routes()));
+        // A server whose spec was not decoded again keeps its route table (50,000 routes take ~50 ms to index);
+        // a changed one keeps the compiled rules and host indexes its change did not touch.
+        Map<String, ServerState> running = new HashMap<>();
+        previous.servers().values().forEach(state -> running.put(state.spec().name(), state));
         try {
             List<ServerState> states = config.servers().stream()
-                    .map(s -> ServerState.of(s, runningRoutes.computeIfAbsent(s, RouteTable::of), next.pipelines(),
+                    .map(s -> ServerState.of(s, routesOf(s, running.get(s.name())), next.pipelines(),
                             Optional.ofNullable(tlsByServer.get(s.name())), metrics.server(s.name()), accessLog, tracing.of(s.name()),
                             s.globalFilter().flatMap(config::globalFilter)))
                     .toList();
@@ -191,6 +191,13 @@ public final class RuntimeUpdater {
         log.info("applied revision {} of epoch {} in {} ms: {} HTTP servers, {} pipelines, {} custom data, {} service registries",
                 revision, epoch.isEmpty() ? "none" : epoch, (System.nanoTime() - started) / 1_000_000, config.servers().size(),
                 config.pipelines().size(), config.customData().size(), config.registries().size());
+    }
+
+    private static RouteTable routesOf(HttpServerSpec server, ServerState running) {
+        if (running == null) {
+            return RouteTable.of(server);
+        }
+        return running.spec() == server ? running.routes() : RouteTable.of(server, running.routes());
     }
 
     /** Every pipeline an HTTPServer's routes can send a request to. */

@@ -3,9 +3,15 @@ package io.edgegate.dataplane.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.route.RouteTable;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SourceDocument;
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.testkit.FreePorts;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -83,5 +89,61 @@ class UnchangedObjectsTest {
         node.apply(server("/a"), answering("v4"));
         assertThat(node.get(port, "/a").body()).isEqualTo("v4");
         assertThat(routes()).isSameAs(running);
+    }
+
+    private String twoRules(String hostPath, String anyPath, String serverFields) {
+        return """
+                kind: HTTPServer
+                name: routes
+                port: %d
+                %s
+                rules:
+                - host: 127.0.0.1
+                  paths:
+                  - path: /a1
+                    backend: p
+                  - path: %s
+                    backend: p
+                - paths:
+                  - pathRegexp: %s
+                    backend: p
+                """.formatted(port, serverFields, hostPath, anyPath);
+    }
+
+    private static String json(String yaml) throws SpecException {
+        DocumentParser parser = new DocumentParser();
+        return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
+    }
+
+    private static StoredObject stored(String kind, String name, String json) {
+        return StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind(kind).setName(name)).setJson(json).build();
+    }
+
+    @Test
+    void aChangedRouteIsServedAndABadOneRefusedWithItsPlaceNamed() throws Exception {
+        node.apply(twoRules("/a2", "^/any/[0-9]+$", "keepAlive: true"), answering("v1"));
+        assertThat(node.get(port, "/a2").statusCode()).isEqualTo(200);
+
+        node.apply(twoRules("/a3", "^/any/[0-9]+$", "keepAlive: true"), answering("v1"));
+        assertThat(node.get(port, "/a3").statusCode()).isEqualTo(200);
+        assertThat(node.get(port, "/a2").statusCode()).isEqualTo(404);
+        assertThat(node.get(port, "/a1").statusCode()).isEqualTo(200);
+        assertThat(node.get(port, "/any/7").statusCode()).isEqualTo(200);
+
+        // Decoded alone this path would fail; the refusal still names where it is in the server.
+        String badRegexp = json(twoRules("/a3", "^/any/[0-9]+$", "keepAlive: true")).replace("[0-9]+$", "[0-9+$");
+        assertThatThrownBy(() -> node.applyObjects(List.of(stored("HTTPServer", "routes", badRegexp),
+                stored("HTTPPipeline", "p", json(answering("v1"))))))
+                .isInstanceOf(ConfigRejectedException.class).hasMessageContaining("rules[1].paths[0].pathRegexp");
+        assertThat(node.get(port, "/any/7").statusCode()).isEqualTo(200);
+
+        node.apply(twoRules("/a3", "^/other/[0-9]+$", "keepAlive: true"), answering("v1"));
+        assertThat(node.get(port, "/other/7").statusCode()).isEqualTo(200);
+        assertThat(node.get(port, "/any/7").statusCode()).isEqualTo(404);
+
+        // A change outside the rules, and one of a route, in one apply.
+        node.apply(twoRules("/a4", "^/other/[0-9]+$", "keepAlive: false"), answering("v1"));
+        assertThat(node.get(port, "/a4").statusCode()).isEqualTo(200);
+        assertThat(node.runtime().servers().values().iterator().next().spec().keepAlive()).isFalse();
     }
 }
