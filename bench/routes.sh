@@ -141,7 +141,8 @@ done
 
 changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs; prints what it saw
   wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-$1.txt" &
-  local wrk_pid=$! times=() g started
+  local wrk_pid=$! times=() g started applied_before
+  applied_before=$(grep -c "applied revision" "$work/logs/data-plane.log" || true)
   sleep 2
   for g in $(seq 1 "$changes"); do
     started=$SECONDS
@@ -150,7 +151,12 @@ changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one ever
   done
   wait "$wrk_pid"
   read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-$1.txt")"
-  printf 'apply→ACK ms of each change: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' "${times[*]}" "$rps" "$p99" "$errors"
+  # The node's own apply of each change (decode, route table, listeners; not the last-good save before its ACK).
+  local node_ms
+  node_ms=$(grep "applied revision" "$work/logs/data-plane.log" | tail -n +$((applied_before + 1)) \
+    | sed -n 's/.* in \([0-9]*\) ms:.*/\1/p' | tr '\n' ' ')
+  printf 'apply→ACK ms of each change: %s\nthe node'"'"'s apply, ms: %s\nduring the changes: %s req/s, p99 %s ms, %s errors\n' \
+    "${times[*]}" "$node_ms" "$rps" "$p99" "$errors"
 }
 
 # Changes of one route among the largest count.

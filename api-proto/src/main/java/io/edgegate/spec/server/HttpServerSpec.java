@@ -60,7 +60,9 @@ public record HttpServerSpec(
         Map<String, PoolSpec> pools = new LinkedHashMap<>();
         for (RuleSpec rule : rules) {
             for (PathSpec path : rule.paths()) {
-                path.backendPool().ifPresent(pool -> pools.put(path.backend(), pool));
+                if (path.backendPool().isPresent()) {
+                    pools.put(path.backend(), path.backendPool().get());
+                }
             }
         }
         return pools;

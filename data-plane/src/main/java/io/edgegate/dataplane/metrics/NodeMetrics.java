@@ -149,8 +149,18 @@ public final class NodeMetrics implements AutoCloseable {
                         .map(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new));
     }
 
+    /** The names the last {@link #keepOnly} kept; the updater calls it under its lock. */
+    private Set<String> keptServers = Set.of();
+    private Set<String> keptPipelines = Set.of();
+
     /** After an apply: the series of servers and pipelines no longer in the config go. */
     public void keepOnly(Set<String> serverNames, Set<String> pipelineNames) {
+        // Most applies keep every name (a route or a filter changed): nothing to look for among thousands of series.
+        if (serverNames.equals(keptServers) && pipelineNames.equals(keptPipelines)) {
+            return;
+        }
+        keptServers = Set.copyOf(serverNames);
+        keptPipelines = Set.copyOf(pipelineNames);
         // Series first, then the caches: a request finishing in between re-makes (and keeps) a live meter.
         metrics.removeUnless("server", serverNames);
         Set<String> backends = new java.util.HashSet<>(pipelineNames);

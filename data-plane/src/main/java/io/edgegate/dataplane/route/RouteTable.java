@@ -37,8 +37,8 @@ public final class RouteTable {
     private record CacheKey(String host, String method, String path) {
     }
 
-    /** One rule's routes, compiled for the place it has in the server's rules. */
-    private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes) {
+    /** One rule's routes, compiled for the place it has in the server's rules, and the pipelines they can send to. */
+    private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes, Set<String> backends) {
         /** Whether the rule is indexed under its exact hosts; otherwise with the routes for any host. */
         boolean byExactHost() {
             return !exactHosts.isEmpty();
@@ -47,6 +47,8 @@ public final class RouteTable {
 
     private final RouterKind routerKind;
     private final List<CompiledRule> rules;
+    /** Every pipeline a route can send a request to. */
+    private final Set<String> backends;
     /** The routes of the rules that serve only exact hosts, by host. */
     private final Map<String, PathIndex> byExactHost;
     /** The routes of the rules that serve every host or a pattern of hosts. */
@@ -61,6 +63,9 @@ public final class RouteTable {
                        IpAccess serverAccess, ClientAddresses clients, Cache<CacheKey, RouteMatch> cache) {
         this.routerKind = routerKind;
         this.rules = rules;
+        Set<String> all = new HashSet<>();
+        rules.forEach(rule -> all.addAll(rule.backends()));
+        this.backends = Set.copyOf(all);
         this.byExactHost = byExactHost;
         this.anyHost = anyHost;
         this.serverAccess = serverAccess;
@@ -134,10 +139,14 @@ public final class RouteTable {
         IpAccess ruleAccess = rule.ipFilter().map(IpAccess::of).orElse(null);
         List<PathSpec> paths = routerKind == RouterKind.RADIX_TREE ? radixOrder(rule.paths()) : rule.paths();
         List<Route> routes = new ArrayList<>(paths.size());
+        Set<String> backends = new HashSet<>();
         for (PathSpec path : paths) {
             routes.add(new Route((long) index << 32 | routes.size(), hosts, ruleAccess, path));
+            backends.add(path.backend());
+            path.headers().forEach(h -> h.backend().ifPresent(backends::add));
+            path.queries().forEach(q -> q.backend().ifPresent(backends::add));
         }
-        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes));
+        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes), Set.copyOf(backends));
     }
 
     /** A RadixTree rule's paths in the order its tree finds them: exact paths first, as written, then the patterns. */
@@ -146,6 +155,11 @@ public final class RouteTable {
         List<PathSpec> patterned = paths.stream().filter(p -> p.pattern().isPresent()).toList();
         RadixOrder.of(patterned.stream().map(p -> p.pattern().get()).toList()).forEach(i -> ordered.add(patterned.get(i)));
         return ordered;
+    }
+
+    /** Every pipeline the routes can send a request to (path backends and those of header and query conditions). */
+    public Set<String> backends() {
+        return backends;
     }
 
     /** Routes a request from {@code peer} by its client address, Host header, path, method, headers and query. */

@@ -1,38 +1,60 @@
 package io.edgegate.dataplane.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The last config this node applied, kept in {@code <data-dir>/last-good.json} so a node that
- * restarts while no control plane answers can serve what it served before. Written to a
- * temporary file and renamed over the old one, so a crash mid-write leaves the previous copy
- * intact. It is not fsynced: it sits on the path to every ACK, and after a power loss the
- * control plane, not this file, is the source of truth.
+ * The last config this node applied, kept in {@code <data-dir>} so a node that restarts while
+ * no control plane answers can serve what it served before. {@code last-good.json} names the
+ * store epoch, the revision and the objects; each object's JSON is a file of its own in
+ * {@code last-good/}, written once when the object changes. A change of one route in a server
+ * of megabytes then writes that server and a short list; a change next to it writes a few
+ * hundred bytes. Files are written to a temporary name and renamed, the list last, so a crash
+ * mid-write leaves the previous config whole. Nothing is fsynced: the save sits on the path to
+ * every ACK, and after a power loss the control plane, not these files, is the source of truth.
  */
 public final class LastGoodConfig {
 
     static final String FILE = "last-good.json";
+    static final String OBJECTS = "last-good";
+    private static final Pattern OBJECT_FILE = Pattern.compile("[0-9]+\\.json");
+
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path file;
+    private final Path objectsDir;
     private final ObjectMapper json = new ObjectMapper();
+    /** The file each object of the last save (this very instance) is in: unchanged objects are not written again. */
+    private Map<StoredObject, String> written = new IdentityHashMap<>();
+    /** The number in the next object file's name; above every file there when the first save looks. */
+    private long nextFile = -1;
 
     public LastGoodConfig(Path dataDir) {
         this.file = dataDir.resolve(FILE);
+        this.objectsDir = dataDir.resolve(OBJECTS);
     }
 
     /** A saved config: its store epoch and revision, and its objects. */
@@ -43,42 +65,126 @@ public final class LastGoodConfig {
         return file;
     }
 
-    public void save(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
-        ObjectNode root = json.createObjectNode();
-        root.put("epoch", epoch);
-        root.put("revision", revision);
-        root.put("savedAt", Instant.now().toString());
-        ArrayNode list = root.putArray("objects");
-        for (StoredObject o : objects) {
-            list.addObject()
-                    .put("kind", o.getKey().getKind())
-                    .put("name", o.getKey().getName())
-                    .put("revision", o.getRevision())
-                    .put("json", o.getJson());
+    public synchronized void save(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
+        Files.createDirectories(objectsDir, OWNER_ONLY_DIR);
+        if (nextFile < 0) {
+            nextFile = highestObjectFile() + 1;
         }
-        Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling(FILE + ".tmp");
-        // The config holds private keys and secrets: readable by this node's user only, from the first byte.
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(temp, json.writeValueAsBytes(root));
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Map<StoredObject, String> files = new IdentityHashMap<>();
+        StringBuilder list = new StringBuilder("{\"epoch\":").append(quoted(epoch)).append(",\"revision\":").append(revision)
+                .append(",\"savedAt\":").append(quoted(Instant.now().toString())).append(",\"objects\":[");
+        for (StoredObject o : objects) {
+            String name = written.get(o);
+            if (name == null) {
+                name = (nextFile++) + ".json";
+                writeAtomically(objectsDir.resolve(name), o.getJson().getBytes(StandardCharsets.UTF_8));
+            }
+            files.put(o, name);
+            list.append(files.size() == 1 ? "" : ",").append("{\"kind\":").append(quoted(o.getKey().getKind()))
+                    .append(",\"name\":").append(quoted(o.getKey().getName())).append(",\"revision\":").append(o.getRevision())
+                    .append(",\"file\":").append(quoted(name)).append('}');
+        }
+        writeAtomically(file, list.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        written = files;
+        removeFilesOtherThan(Set.copyOf(files.values()));
     }
 
+    /** Writes {@code bytes} to a temporary file readable by this node's user only (the config holds secrets) and renames it. */
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, OWNER_ONLY);
+        Files.write(temp, bytes);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private long highestObjectFile() throws IOException {
+        try (var names = Files.list(objectsDir)) {
+            return names.map(p -> p.getFileName().toString()).filter(n -> OBJECT_FILE.matcher(n).matches())
+                    .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - ".json".length()))).max().orElse(0);
+        }
+    }
+
+    /** Object files of earlier saves, and any a crash left behind. */
+    private void removeFilesOtherThan(Set<String> kept) throws IOException {
+        try (var paths = Files.list(objectsDir)) {
+            for (Path path : paths.filter(p -> !kept.contains(p.getFileName().toString())).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private String quoted(String value) throws IOException {
+        return json.writeValueAsString(value);
+    }
+
+    /**
+     * The saved config. Objects saved by earlier versions are in the list itself, their JSON as
+     * a string.
+     */
     public Optional<Saved> load() throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        JsonNode root = json.readTree(file.toFile());
-        List<StoredObject> objects = new ArrayList<>();
-        for (JsonNode o : root.path("objects")) {
-            objects.add(StoredObject.newBuilder()
-                    .setKey(ObjectKey.newBuilder().setKind(o.path("kind").asText()).setName(o.path("name").asText()))
-                    .setRevision(o.path("revision").asLong())
-                    .setJson(o.path("json").asText())
-                    .build());
+        try (JsonParser parser = json.getFactory().createParser(file.toFile())) {
+            expect(parser.nextToken(), JsonToken.START_OBJECT);
+            String epoch = "";
+            long revision = 0;
+            String savedAt = "";
+            List<StoredObject> objects = new ArrayList<>();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (field) {
+                    case "epoch" -> epoch = parser.getValueAsString("");
+                    case "revision" -> revision = parser.getValueAsLong();
+                    case "savedAt" -> savedAt = parser.getValueAsString("");
+                    case "objects" -> {
+                        expect(value, JsonToken.START_ARRAY);
+                        while (parser.nextToken() == JsonToken.START_OBJECT) {
+                            objects.add(object(parser, objectsDir));
+                        }
+                        expect(parser.currentToken(), JsonToken.END_ARRAY);
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            expect(parser.currentToken(), JsonToken.END_OBJECT);
+            return Optional.of(new Saved(epoch, revision, objects, savedAt));
         }
-        return Optional.of(new Saved(root.path("epoch").asText(""), root.path("revision").asLong(), objects,
-                root.path("savedAt").asText()));
+    }
+
+    /** One saved object, the parser on its '{': its JSON in a file of {@code objectsDir}, or (as earlier versions saved it) in the list. */
+    private static StoredObject object(JsonParser parser, Path objectsDir) throws IOException {
+        StoredObject.Builder object = StoredObject.newBuilder();
+        ObjectKey.Builder key = ObjectKey.newBuilder();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "kind" -> key.setKind(parser.getValueAsString(""));
+                case "name" -> key.setName(parser.getValueAsString(""));
+                case "revision" -> object.setRevision(parser.getValueAsLong());
+                case "file" -> {
+                    String name = parser.getValueAsString("");
+                    if (!OBJECT_FILE.matcher(name).matches()) {
+                        throw new IOException("not a saved config: object file '" + name + "'");
+                    }
+                    object.setJson(Files.readString(objectsDir.resolve(name)));
+                }
+                case "json" -> {
+                    expect(value, JsonToken.VALUE_STRING);
+                    object.setJson(parser.getText());
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return object.setKey(key).build();
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("not a saved config: expected " + expected + ", found " + actual);
+        }
     }
 }

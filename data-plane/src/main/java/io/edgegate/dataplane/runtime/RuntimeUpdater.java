@@ -128,9 +128,11 @@ public final class RuntimeUpdater {
         SpecCache.Round decoded = specs.round();
         ConfigObjects config = ConfigObjects.decode(parser, decoder, objects, decoded);
         Map<String, ServerTls> tlsByServer = buildTls(config.servers(), previous.tls());
+        // Once per apply: it looks at every path of every server for a backendPool.
+        List<PipelineSpec> allPipelines = config.allPipelines();
         Generation next;
         try {
-            next = pipelineBuilder.build(config.allPipelines(), previous.generation());
+            next = pipelineBuilder.build(allPipelines, previous.generation());
         } catch (RuntimeException e) {
             throw new ConfigRejectedException("cannot build pipelines: " + e.getMessage());
         }
@@ -183,8 +185,8 @@ public final class RuntimeUpdater {
         listeners.closeGone(bound);
         tracings.commit(tracing);
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
-                config.allPipelines().stream().map(PipelineSpec::name).collect(Collectors.toSet()));
-        config.servers().forEach(server -> metrics.server(server.name()).prepare(backendsOf(server)));
+                allPipelines.stream().map(PipelineSpec::name).collect(Collectors.toSet()));
+        servers.values().forEach(state -> metrics.server(state.spec().name()).prepare(state.routes().backends()));
         metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);
@@ -198,19 +200,6 @@ public final class RuntimeUpdater {
             return RouteTable.of(server);
         }
         return running.spec() == server ? running.routes() : RouteTable.of(server, running.routes());
-    }
-
-    /** Every pipeline an HTTPServer's routes can send a request to. */
-    private static Set<String> backendsOf(HttpServerSpec server) {
-        Set<String> backends = new HashSet<>();
-        for (var rule : server.rules()) {
-            for (var path : rule.paths()) {
-                backends.add(path.backend());
-                path.headers().forEach(h -> h.backend().ifPresent(backends::add));
-                path.queries().forEach(q -> q.backend().ifPresent(backends::add));
-            }
-        }
-        return backends;
     }
 
     /** TLS contexts by server name, reusing the running ones; a certificate that cannot be loaded rejects the config. */
