@@ -10,6 +10,9 @@ import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.MemberState;
 import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectPatch;
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.spec.codec.TextChange;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,15 +61,76 @@ class DiscoveryApiTest {
     }
 
     @Test
+    void aLargeObjectChangedInPartReachesANodeThatTakesPatchesAsThatPart() throws Exception {
+        cp.objects().apply(documents(largeServer("/changing-1"))).getRevision();
+        TestNode patched = TestNode.connectTakingPatches(cp.discovery(), "patched");
+        TestNode whole = TestNode.connect(cp.discovery(), "whole");
+        StoredObject before = serverIn(patched.next(), patched);
+        serverIn(whole.next(), whole);
+
+        long changed = cp.objects().apply(documents(largeServer("/changing-2"))).getRevision();
+        ConfigUpdate patchedDelta = nextAt(patched, changed);
+        ConfigUpdate wholeDelta = nextAt(whole, changed);
+
+        assertThat(wholeDelta.getPatchesList()).as("a node that did not say it takes patches").isEmpty();
+        StoredObject after = wholeDelta.getUpserts(0);
+        assertThat(patchedDelta.getUpsertsList()).isEmpty();
+        ObjectPatch patch = patchedDelta.getPatches(0);
+        assertThat(patch.getBaseRevision()).isEqualTo(before.getRevision());
+        assertThat(patch.getRevision()).isEqualTo(after.getRevision());
+        assertThat(patch.getMiddle().length()).as("the changed chars, not the object's %s", after.getJson().length()).isLessThan(10);
+        assertThat(new TextChange(patch.getKeepPrefix(), patch.getKeepSuffix(), patch.getMiddle(), patch.getLength())
+                .applyTo(before.getJson())).isEqualTo(after.getJson());
+
+        // A small object is sent whole to every node.
+        long small = cp.objects().apply(documents(TestObjects.pipeline("small"))).getRevision();
+        assertThat(nextAt(patched, small).getUpsertsList()).extracting(o -> o.getKey().getName()).containsExactly("small");
+        patched.close();
+        whole.close();
+        cp.objects().delete(DeleteRequest.newBuilder().addKeys(ObjectKey.newBuilder().setKind("HTTPServer").setName("large"))
+                .addKeys(ObjectKey.newBuilder().setKind("Pipeline").setName("small")).build());
+    }
+
+    private static ConfigUpdate nextAt(TestNode node, long revision) throws InterruptedException {
+        ConfigUpdate update = node.next();
+        while (update.getRevision() < revision) {
+            update = node.next();
+        }
+        return update;
+    }
+
+    /** The server in the node's snapshot, waiting for the snapshot that has it. */
+    private static StoredObject serverIn(ConfigUpdate snapshot, TestNode node) throws InterruptedException {
+        ConfigUpdate update = snapshot;
+        while (update.getUpsertsList().stream().noneMatch(o -> o.getKey().getKind().equals("HTTPServer"))) {
+            update = node.next();
+        }
+        return update.getUpsertsList().stream().filter(o -> o.getKey().getKind().equals("HTTPServer")).findFirst().orElseThrow();
+    }
+
+    /** An HTTPServer of 1,000 routes (~40 KB stored), one of which changes. */
+    private static String largeServer(String changing) {
+        StringBuilder yaml = new StringBuilder("kind: HTTPServer\nname: large\nport: 10080\nrules:\n- paths:\n");
+        for (int i = 0; i < 1000; i++) {
+            yaml.append("  - path: /exact-").append(i).append("\n    backend: p\n");
+            if (i == 500) {
+                yaml.append("  - path: ").append(changing).append("\n    backend: p\n");
+            }
+        }
+        return yaml.toString();
+    }
+
+    @Test
     void aStreamSilentForThreeHeartbeatsIsClosedAndItsNodeListedDisconnected() throws Exception {
         // 300 ms heartbeats: silent for 3 of them and the 1 s of slack, the stream is closed.
+        // From before the hello: however long the snapshots take to arrive, the silence is counted from it.
+        long start = System.nanoTime();
         TestNode silent = TestNode.connectPromisingHeartbeats(cp.discovery(), "silent-node", 300);
         TestNode talking = TestNode.connectPromisingHeartbeats(cp.discovery(), "talking-node", 300);
         TestNode quiet = TestNode.connect(cp.discovery(), "no-heartbeats-promised");
         silent.next();
         talking.next();
         quiet.next();
-        long start = System.nanoTime();
         java.util.concurrent.ScheduledExecutorService beats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             beats.scheduleAtFixedRate(talking::heartbeat, 0, 300, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -49,6 +49,12 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
                 .setAppliedEpoch(epoch).setAppliedRevision(revision).build(), paused);
     }
 
+    /** A node that says it applies patches of large objects, as data planes of this version do. */
+    static TestNode connectTakingPatches(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id) {
+        return connect(stub, NodeHello.newBuilder().setNodeId(id).setAddress("127.0.0.2").setVersion("test")
+                .setAcceptsPatches(true).build(), false);
+    }
+
     /** A node that promises a heartbeat every {@code millis} (and sends one only when told to). */
     static TestNode connectPromisingHeartbeats(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, String id, long millis) {
         return connect(stub, NodeHello.newBuilder().setNodeId(id).setAddress("127.0.0.2").setVersion("test")

@@ -193,6 +193,11 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         return node.runtime.get();
     }
 
+    /** The node's updater, for a config agent of a test's own. */
+    public RuntimeUpdater updater() {
+        return node.updater;
+    }
+
     /** The revision the node serves. */
     public long appliedRevision() {
         return node.updater.appliedRevision();

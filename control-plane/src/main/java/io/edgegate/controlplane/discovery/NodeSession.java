@@ -43,6 +43,8 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
     /** What the node said it runs when it connected. */
     private String helloEpoch = "";
     private long helloRevision;
+    /** Whether the node applies object patches (a node of an earlier version is sent objects whole). */
+    private boolean acceptsPatches;
     private ConfigSnapshot sent;
     private boolean closed;
     /** From the hello: how often the node promised a heartbeat (0: it sends none, so silence means nothing). */
@@ -103,6 +105,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             heartbeatNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, hello.getHeartbeatMillis()));
             helloEpoch = hello.getAppliedEpoch();
             helloRevision = hello.getAppliedRevision();
+            acceptsPatches = hello.getAcceptsPatches();
         }
         log.info("node {} connected from {} (applied revision {} of epoch {}){}", hello.getNodeId(), hello.getAddress(),
                 hello.getAppliedRevision(), hello.getAppliedEpoch().isEmpty() ? "none" : hello.getAppliedEpoch(),
@@ -155,7 +158,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             // An empty-started epoch does not take a node's routes away unasked (egctl accept-store).
             return;
         }
-        ConfigUpdate update = deltas.update(sent, latest);
+        ConfigUpdate update = deltas.update(sent, latest, acceptsPatches);
         try {
             out.onNext(update);
             sent = latest;

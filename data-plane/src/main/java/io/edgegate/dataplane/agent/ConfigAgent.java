@@ -10,10 +10,12 @@ import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectPatch;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
+import io.edgegate.spec.codec.TextChange;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -216,7 +218,7 @@ public final class ConfigAgent implements AutoCloseable {
          * not take that config away by mistake (e.g. with a store that came back empty).
          */
         private NodeHello held() {
-            NodeHello.Builder hello = identity.toBuilder().setHeartbeatMillis(HEARTBEAT.toMillis());
+            NodeHello.Builder hello = identity.toBuilder().setHeartbeatMillis(HEARTBEAT.toMillis()).setAcceptsPatches(true);
             if (updater.appliedRevision() != 0) {
                 return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision()).build();
             }
@@ -257,6 +259,17 @@ public final class ConfigAgent implements AutoCloseable {
             }
             update.getDeletesList().forEach(objects::remove);
             update.getUpsertsList().forEach(o -> objects.put(o.getKey(), o));
+            for (ObjectPatch patch : update.getPatchesList()) {
+                String refusal = applyPatch(patch);
+                if (refusal != null) {
+                    // This stream's view of the config is not the control plane's: a new stream starts with a full snapshot.
+                    log.error("cannot apply revision {} from {}: {}; reconnecting for a full snapshot", update.getRevision(), target,
+                            refusal);
+                    synced = false;
+                    cancel(refusal);
+                    return;
+                }
+            }
             synced = true;
             backoff.reset();
             ConfigAck.Builder ack = ConfigAck.newBuilder().setEpoch(update.getEpoch()).setRevision(update.getRevision());
@@ -277,6 +290,32 @@ public final class ConfigAgent implements AutoCloseable {
                 ack.setError("internal error: " + e);
             }
             send(NodeMessage.newBuilder().setAck(ack).build());
+        }
+
+        /** Puts the patched object in place of the one it patches; why not when the base is not the one held. */
+        private String applyPatch(ObjectPatch patch) {
+            StoredObject base = objects.get(patch.getKey());
+            if (base == null || base.getRevision() != patch.getBaseRevision()) {
+                return patch.getKey().getKind() + "/" + patch.getKey().getName() + " is patched from revision " + patch.getBaseRevision()
+                        + ", this node holds " + (base == null ? "none" : "revision " + base.getRevision());
+            }
+            try {
+                String json = new TextChange(patch.getKeepPrefix(), patch.getKeepSuffix(), patch.getMiddle(), patch.getLength())
+                        .applyTo(base.getJson());
+                objects.put(patch.getKey(), base.toBuilder().setRevision(patch.getRevision()).setJson(json).build());
+                return null;
+            } catch (IllegalArgumentException e) {
+                return patch.getKey().getKind() + "/" + patch.getKey().getName() + ": " + e.getMessage();
+            }
+        }
+
+        /** Ends this stream from this side; its end is handled as any other (reconnect after a backoff). */
+        private synchronized void cancel(String why) {
+            try {
+                requests.onError(Status.ABORTED.withDescription(why).asRuntimeException());
+            } catch (RuntimeException e) {
+                log.debug("cancelling stream", e);
+            }
         }
 
         /** Written before the ACK: a node that acknowledged a revision can always serve it again after a restart. */

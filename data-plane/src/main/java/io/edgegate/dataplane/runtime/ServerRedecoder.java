@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.spec.codec.SpecException;
+import io.edgegate.spec.codec.TextChange;
 import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.server.PathSpec;
 import io.edgegate.spec.server.RuleSpec;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -133,38 +133,8 @@ final class ServerRedecoder {
     }
 
     private static Change changeBetween(String before, String after) {
-        int prefix = commonPrefix(before, after);
-        int suffix = commonSuffix(before, after, Math.min(before.length(), after.length()) - prefix);
-        return new Change(prefix, before.length() - suffix, after.length() - before.length());
-    }
-
-    /** Compared a block at a time: String.equals is an intrinsic, megabytes take well under a millisecond even cold. */
-    private static final int BLOCK = 8192;
-
-    /** How many chars {@code a} and {@code b} start with in common. */
-    private static int commonPrefix(String a, String b) {
-        int limit = Math.min(a.length(), b.length());
-        int matched = 0;
-        while (matched + BLOCK <= limit && a.substring(matched, matched + BLOCK).equals(b.substring(matched, matched + BLOCK))) {
-            matched += BLOCK;
-        }
-        while (matched < limit && a.charAt(matched) == b.charAt(matched)) {
-            matched++;
-        }
-        return matched;
-    }
-
-    /** How many chars {@code a} and {@code b} end with in common, at most {@code limit}. */
-    private static int commonSuffix(String a, String b, int limit) {
-        int matched = 0;
-        while (matched + BLOCK <= limit && a.substring(a.length() - matched - BLOCK, a.length() - matched)
-                .equals(b.substring(b.length() - matched - BLOCK, b.length() - matched))) {
-            matched += BLOCK;
-        }
-        while (matched < limit && a.charAt(a.length() - 1 - matched) == b.charAt(b.length() - 1 - matched)) {
-            matched++;
-        }
-        return matched;
+        TextChange change = TextChange.between(before, after);
+        return new Change(change.keepPrefix(), change.changedEnd(before), after.length() - before.length());
     }
 
     /**

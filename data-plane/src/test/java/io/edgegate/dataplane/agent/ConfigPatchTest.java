@@ -1,0 +1,182 @@
+package io.edgegate.dataplane.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.api.v1.ConfigAck;
+import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ConfigUpdate;
+import io.edgegate.api.v1.NodeHello;
+import io.edgegate.api.v1.NodeMessage;
+import io.edgegate.api.v1.ObjectKey;
+import io.edgegate.api.v1.ObjectPatch;
+import io.edgegate.api.v1.StoredObject;
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.runtime.LastGoodConfig;
+import io.edgegate.spec.codec.DocumentParser;
+import io.edgegate.spec.codec.SourceDocument;
+import io.edgegate.spec.codec.TextChange;
+import io.edgegate.testkit.FreePorts;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node told of a large object's change as a patch applies it to the object it holds, and
+ * one told to patch a version it does not hold starts over with a full snapshot.
+ */
+class ConfigPatchTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private final int port = FreePorts.pick();
+    private final BlockingQueue<NodeHello> hellos = new LinkedBlockingQueue<>();
+    private final BlockingQueue<ConfigAck> acks = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StreamObserver<ConfigUpdate>> streams = new LinkedBlockingQueue<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private Server controlPlane;
+    private ConfigAgent agent;
+
+    @BeforeEach
+    void start(@TempDir Path dataDir) throws Exception {
+        controlPlane = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new ConfigDiscoveryGrpc.ConfigDiscoveryImplBase() {
+            @Override
+            public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> updates) {
+                return new StreamObserver<>() {
+                    @Override
+                    public void onNext(NodeMessage message) {
+                        if (message.hasHello()) {
+                            hellos.add(message.getHello());
+                            streams.add(updates);
+                        } else if (message.hasAck()) {
+                            acks.add(message.getAck());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        updates.onCompleted();
+                    }
+                };
+            }
+        }).build().start();
+        agent = new ConfigAgent(List.of("127.0.0.1:" + controlPlane.getPort()), NodeHello.newBuilder().setNodeId("patched").build(),
+                node.updater(), new LastGoodConfig(dataDir), scheduler);
+        agent.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        agent.close();
+        controlPlane.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void aPatchOfTheHeldRevisionIsAppliedAndServed() throws Exception {
+        assertThat(next(hellos).getAcceptsPatches()).as("the node says it takes patches").isTrue();
+        StreamObserver<ConfigUpdate> stream = next(streams);
+        String before = server("/changing-1");
+        stream.onNext(snapshot(before));
+        assertThat(next(acks).getError()).isEmpty();
+        assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
+
+        String after = server("/changing-2");
+        stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, after, 1)).build());
+
+        ConfigAck ack = next(acks);
+        assertThat(ack.getRevision()).isEqualTo(2);
+        assertThat(ack.getError()).isEmpty();
+        assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(200);
+        assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(404);
+        assertThat(node.get(port, "/exact-999").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPatchOfARevisionTheNodeDoesNotHoldEndsTheStreamAndTheNodeAsksAgain() throws Exception {
+        next(hellos);
+        StreamObserver<ConfigUpdate> stream = next(streams);
+        String before = server("/changing-1");
+        stream.onNext(snapshot(before));
+        assertThat(next(acks).getRevision()).isEqualTo(1);
+
+        stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, server("/changing-2"), 7)).build());
+
+        NodeHello again = next(hellos);
+        assertThat(again.getAppliedRevision()).as("it still runs what it had").isEqualTo(1);
+        assertThat(acks.poll(200, TimeUnit.MILLISECONDS)).as("no ACK of a revision it could not build").isNull();
+        assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
+        assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(404);
+
+        // A patch whose base is the right revision but not the right text (shorter than what it keeps) is refused too.
+        StreamObserver<ConfigUpdate> second = next(streams);
+        second.onNext(snapshot(before));
+        assertThat(next(acks).getRevision()).isEqualTo(1);
+        second.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(ObjectPatch.newBuilder()
+                .setKey(key()).setRevision(2).setBaseRevision(1).setKeepPrefix(before.length()).setKeepSuffix(10)
+                .setMiddle("").setLength(before.length() + 10)).build());
+        next(hellos);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !streams.isEmpty());
+        assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
+    }
+
+    private ConfigUpdate snapshot(String serverJson) throws Exception {
+        return ConfigUpdate.newBuilder().setEpoch("e").setRevision(1).setFullSnapshot(true)
+                .addUpserts(StoredObject.newBuilder().setKey(key()).setRevision(1).setJson(serverJson))
+                .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPPipeline").setName("p")).setRevision(1)
+                        .setJson(json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")))
+                .build();
+    }
+
+    private static ObjectKey key() {
+        return ObjectKey.newBuilder().setKind("HTTPServer").setName("routes").build();
+    }
+
+    private static ObjectPatch patch(String before, String after, long baseRevision) {
+        TextChange change = TextChange.between(before, after);
+        return ObjectPatch.newBuilder().setKey(key()).setRevision(2).setBaseRevision(baseRevision).setKeepPrefix(change.keepPrefix())
+                .setKeepSuffix(change.keepSuffix()).setMiddle(change.middle()).setLength(change.length()).build();
+    }
+
+    /** A server of 1,000 routes (~40 KB of JSON) and one that changes. */
+    private String server(String changing) throws Exception {
+        StringBuilder yaml = new StringBuilder("kind: HTTPServer\nname: routes\nport: " + port + "\nrules:\n- paths:\n");
+        for (int i = 0; i < 1000; i++) {
+            yaml.append("  - path: /exact-").append(i).append("\n    backend: p\n");
+            if (i == 500) {
+                yaml.append("  - path: ").append(changing).append("\n    backend: p\n");
+            }
+        }
+        return json(yaml.toString());
+    }
+
+    private static String json(String yaml) throws Exception {
+        DocumentParser parser = new DocumentParser();
+        return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
+    }
+
+    private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
+        T value = queue.poll(10, TimeUnit.SECONDS);
+        assertThat(value).as("within 10 s").isNotNull();
+        return value;
+    }
+}
