@@ -5,21 +5,23 @@
 # routes — 80 % exact paths, 19 % path prefixes, 1 % path regexps, spread over ten exact hosts
 # and a rule for any host — sending them to 100 Proxy pipelines, and drives it with wrk, each
 # request to a random route (a Lua script). For the largest count it then changes one route
-# at a time while wrk runs, and reports each change's apply→ACK time and the p99 meanwhile; then
-# the same for changes of one pipeline next to that server.
+# at a time while wrk runs, and reports each change's apply→ACK, the node's apply and the p99
+# (against the same window with no change); then the same for one pipeline next to that server.
 # Installs nginx-light, wrk and etcd when missing.
 #
-#   bench/routes.sh [--routes "1 10000 50000"] [--duration SECONDS] [--changes N]
+#   bench/routes.sh [--routes "1 10000 50000"] [--duration SECONDS] [--changes N] [--format yaml|json]
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 route_counts="1 10000 50000"
 duration=10
 changes=5
+format=yaml
 while [ $# -gt 0 ]; do
   case "$1" in
     --routes) route_counts=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --changes) changes=$2; shift 2 ;;
+    --format) format=$2; shift 2 ;;
     *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
@@ -101,6 +103,33 @@ server_yaml() { # routes, generation of the changing route -> HTTPServer YAML
     }
   }'
 }
+server_json() { # the same server as server_yaml, as JSON (what a script generating routes writes)
+  awk -v n="$1" -v port="$edgegate_port" -v gen="$2" 'BEGIN {
+    printf "{\"kind\":\"HTTPServer\",\"name\":\"routes\",\"port\":%d,\"keepAliveTimeout\":\"75s\",\"maxConnections\":100000,\"rules\":[", port
+    rules = 0
+    for (h = 0; h < 11; h++) {
+      if (h >= n && h < 10) continue
+      printf "%s{", (rules++ ? "," : "")
+      if (h < 10) printf "\"host\":\"h%d.bench\",", h
+      printf "\"paths\":["
+      paths = 0
+      for (i = h; i < n; i += 11) {
+        kind = i % 100
+        printf "%s{", (paths++ ? "," : "")
+        if (kind == 0) printf "\"pathRegexp\":\"^/re-%d/[0-9]+$\"", i
+        else if (kind < 20) printf "\"pathPrefix\":\"/pre-%d/\"", i
+        else printf "\"path\":\"/exact-%d\"", i
+        printf ",\"backend\":\"p%d\"}", i % 100
+      }
+      if (h == 10) printf "%s{\"path\":\"/changing-%d\",\"backend\":\"p0\"}", (paths++ ? "," : ""), gen
+      printf "]}"
+    }
+    printf "]}\n"
+  }'
+}
+server_doc() { # routes, generation -> the server in the chosen --format
+  if [ "$format" = json ]; then server_json "$@"; else server_yaml "$@"; fi
+}
 wrk_script() { # routes -> a wrk Lua script that sends each request to a random route, with its host
   cat <<EOF
 local n = $1
@@ -124,11 +153,11 @@ apply_server() { # yaml file -> the node's apply->ACK in ms
   echo "$out" | awk '/applied in/ { print $(NF - 1) }'
 }
 
-printf '\nOne data plane (%s cores, -Xms1g -Xmx1g -XX:+UseParallelGC), wrk -t1 -c64, %ss per run, 1 KB answers\n\n' "$(nproc)" "$duration"
+printf '\nOne data plane (%s cores, -Xms1g -Xmx1g -XX:+UseParallelGC), wrk -t1 -c64, %ss per run, 1 KB answers, servers written as %s\n\n' "$(nproc)" "$duration" "$format"
 printf '| routes | object size | apply→ACK ms | req/s | p99 ms | errors |\n|---:|---:|---:|---:|---:|---:|\n'
 largest=0
 for n in $route_counts; do
-  server_yaml "$n" 0 >"$work/server-$n.yaml"
+  server_doc "$n" 0 >"$work/server-$n.yaml"
   wrk_script "$n" >"$work/wrk-$n.lua"
   applied=$(apply_server "$work/server-$n.yaml")
   wait_port "$edgegate_port" 10
@@ -139,14 +168,14 @@ for n in $route_counts; do
   largest=$n
 done
 
-changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs; prints what it saw
+changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs (none: no change); prints what it saw
   wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-$1.txt" &
   local wrk_pid=$! times=() g started applied_before
   applied_before=$(grep -c "applied revision" "$work/logs/data-plane.log" || true)
   sleep 2
   for g in $(seq 1 "$changes"); do
     started=$SECONDS
-    times+=("$(apply_server "$work/$1-$g.yaml")")
+    [ "$1" = none ] || times+=("$(apply_server "$work/$1-$g.yaml")")
     while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
   done
   wait "$wrk_pid"
@@ -159,9 +188,13 @@ changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one ever
     "${times[*]}" "$node_ms" "$rps" "$p99" "$errors"
 }
 
+# The same window without a change: what the p99 during changes compares with.
+printf '\nThe same %s s of wrk on %s routes, no change:\n\n' "$((changes * 2 + 4))" "$largest"
+changes_under_load none | tail -1
+
 # Changes of one route among the largest count.
 printf '\nChanging one route among %s, %s times, one every 2 s, while wrk runs:\n\n' "$largest" "$changes"
-for g in $(seq 1 "$changes"); do server_yaml "$largest" "$g" >"$work/change-$g.yaml"; done
+for g in $(seq 1 "$changes"); do server_doc "$largest" "$g" >"$work/change-$g.yaml"; done
 changes_under_load change
 
 # Changes of one pipeline next to the largest server: the server's object is not decoded or indexed again.

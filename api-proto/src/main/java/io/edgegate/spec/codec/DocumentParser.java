@@ -3,8 +3,10 @@ package io.edgegate.spec.codec;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -24,6 +26,7 @@ public final class DocumentParser {
 
     private final ObjectMapper yaml;
     private final ObjectMapper json;
+    private final ObjectReader jsonDocument;
 
     public DocumentParser() {
         YAMLFactory factory = YAMLFactory.builder()
@@ -33,11 +36,19 @@ public final class DocumentParser {
                 // key: with no value is null, as YAML (and Go) read it; '' stays an empty string.
                 .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
                 .build();
-        this.yaml = YAMLMapper.builder(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+        // One document is one node: "{a: 1} {b: 2}" is an error, not its first half.
+        this.yaml = YAMLMapper.builder(factory).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
         this.json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // A document is one value: "{...} more" is not JSON, and goes to the YAML parser to say why.
+        this.jsonDocument = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     public ObjectNode parse(SourceDocument document) throws SpecException {
+        Optional<ObjectNode> generated = asJsonObject(document.text());
+        if (generated.isPresent()) {
+            return generated.get();
+        }
         JsonNode tree = null;
         String text = document.text();
         // Each round resolves one YAML 1.2 "\/" escape SnakeYAML (YAML 1.1) refused; the bound only stops a runaway.
@@ -62,6 +73,27 @@ public final class DocumentParser {
             throw new SpecException("", "a document must be a mapping with 'name' and 'kind', got " + SpecNode.describe(tree));
         }
         return object;
+    }
+
+    /**
+     * A document written as one JSON object, as scripts generate them: JSON is YAML 1.2, and the
+     * JSON parser reads it many times faster than the YAML one (an HTTPServer of 50,000 routes:
+     * ~1 s of CPU less per apply). Anything else, JSON with an error included, is read as YAML,
+     * whose errors are the ones reported.
+     */
+    private Optional<ObjectNode> asJsonObject(String text) {
+        int first = 0;
+        while (first < text.length() && Character.isWhitespace(text.charAt(first))) {
+            first++;
+        }
+        if (first == text.length() || text.charAt(first) != '{') {
+            return Optional.empty();
+        }
+        try {
+            return jsonDocument.readTree(text) instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     /** Parses canonical JSON as stored by the control plane. */

@@ -36,6 +36,41 @@ class DocumentParserTest {
         assertThat(parser.toYaml(tree)).isEqualTo("name: a\nkind: Pipeline\n");
     }
 
+    /** The JSON parser's fast path must read a JSON document exactly as the YAML parser would. */
+    @Test
+    void aJsonDocumentReadsAsTheYamlParserReadsIt() throws Exception {
+        String json = """
+                {"name": "a", "kind": "HTTPServer", "port": 8080, "ratio": 0.5, "big": 12345678901234567890,
+                 "on": true, "none": null, "empty": "", "slash": "a\\/b", "unicode": "caf\\u00e9 \\ud83d\\ude00",
+                 "list": [1, "two", {"three": [3]}], "nested": {"deep": {"deeper": []}}}
+                """;
+        var fast = parser.parse(new SourceDocument("f.json", 1, 1, json));
+        var viaYaml = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(json.replace("\\/", "/"));
+        assertThat(fast).isEqualTo(viaYaml);
+        assertThat(fast.get("slash").asText()).isEqualTo("a/b");
+    }
+
+    @Test
+    void jsonWithAnErrorIsReportedAsTheYamlParserSeesIt() {
+        assertThatThrownBy(() -> parser.parse(new SourceDocument("f.json", 1, 1, "{\"name\": \"a\", \"name\": \"b\"}")))
+                .hasMessageContaining("Duplicate field 'name'");
+        assertThatThrownBy(() -> parser.parse(new SourceDocument("f.json", 1, 1, "{\"name\": \"a\"} {\"name\": \"b\"}")))
+                .isInstanceOf(SpecException.class).hasMessageStartingWith("invalid YAML");
+        // Flow-style YAML that is not JSON still reads as YAML.
+        SpecObjectLike.assertReads(parser, "{name: a, kind: Pipeline}", "a");
+    }
+
+    /** Reads a document and checks its name. */
+    private static final class SpecObjectLike {
+        static void assertReads(DocumentParser parser, String text, String name) {
+            try {
+                assertThat(parser.parse(new SourceDocument("f", 1, 1, text)).get("name").asText()).isEqualTo(name);
+            } catch (SpecException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     @Test
     void yaml12sEscapedSlashIsASlashInDoubleQuotesOnly() throws SpecException {
         String text = """
