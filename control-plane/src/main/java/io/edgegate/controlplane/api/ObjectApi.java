@@ -54,13 +54,14 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
 
     /** Documents with redaction markers are decoded with their stored objects' secrets put back; others as they are. */
     private CompletableFuture<WriteResponse> write(WriteRequest request, boolean createOnly) {
-        List<ObjectId> withMarkers = decoder.holdingMarkers(request.getDocumentsList());
+        List<RequestDecoder.ParsedDocument> parsed = decoder.parse(request.getDocumentsList());
+        List<ObjectId> withMarkers = decoder.holdingMarkers(parsed);
         CompletableFuture<Map<ObjectId, ObjectNode>> stored = withMarkers.isEmpty()
                 ? CompletableFuture.completedFuture(Map.of())
                 : reads.storedTrees(withMarkers);
         Map<ObjectId, Long> expected = new java.util.HashMap<>();
         request.getExpectedRevisionsList().forEach(e -> expected.put(id(e.getKey()), e.getRevision()));
-        return stored.thenCompose(trees -> writes.write(decoder.decode(request.getDocumentsList(), mode(request), trees),
+        return stored.thenCompose(trees -> writes.write(decoder.decode(parsed, mode(request), trees),
                 createOnly, request.getDryRun(), expected)).thenApply(response -> request.getDryRun() ? reads.redacted(response) : response);
     }
 

@@ -36,34 +36,55 @@ final class RequestDecoder {
         this.redaction = redaction;
     }
 
-    List<DecodedDocument> decode(List<Document> documents, ValidationMode mode) {
-        return decode(documents, mode, Map.of());
+    /** One document of a request, parsed once: into its tree, or into why it does not parse. */
+    record ParsedDocument(SourceDocument source, ObjectNode tree, SpecException problem) {
     }
 
     /**
-     * As {@link #decode(List, ValidationMode)}, first putting back the secrets of {@code stored}
-     * objects wherever a document holds their unchanged redaction marker.
+     * The request's documents, each parsed once: whether they hold redaction markers is asked
+     * before they are decoded, and parsing a generated server of megabytes is most of an apply.
      */
-    List<DecodedDocument> decode(List<Document> documents, ValidationMode mode, Map<ObjectId, ObjectNode> stored) {
+    List<ParsedDocument> parse(List<Document> documents) {
         if (documents.isEmpty()) {
             throw new ApiException(Status.Code.INVALID_ARGUMENT, "no documents given");
         }
-        List<String> errors = new ArrayList<>();
-        List<DecodedDocument> decoded = new ArrayList<>();
+        List<ParsedDocument> parsed = new ArrayList<>();
         for (Document document : documents) {
             SourceDocument source = source(document);
             try {
-                ObjectNode tree = parser.parse(source);
+                parsed.add(new ParsedDocument(source, parser.parse(source), null));
+            } catch (SpecException e) {
+                parsed.add(new ParsedDocument(source, null, e));
+            }
+        }
+        return parsed;
+    }
+
+    /**
+     * Decodes the parsed documents, first putting back the secrets of {@code stored} objects
+     * wherever a document holds their unchanged redaction marker. A document's tree is taken
+     * over: decoding may remove its unknown keys (in WARN mode), so it is decoded once.
+     */
+    List<DecodedDocument> decode(List<ParsedDocument> documents, ValidationMode mode, Map<ObjectId, ObjectNode> stored) {
+        List<String> errors = new ArrayList<>();
+        List<DecodedDocument> decoded = new ArrayList<>();
+        for (ParsedDocument document : documents) {
+            SourceDocument source = document.source();
+            try {
+                if (document.problem() != null) {
+                    throw document.problem();
+                }
+                ObjectNode tree = document.tree();
                 List<String> lost = restoreSecrets(tree, stored);
                 if (!lost.isEmpty()) {
-                    errors.add(source.label() + describeIdentity(source) + ": " + String.join(", ", lost)
+                    errors.add(source.label() + describeIdentity(tree) + ": " + String.join(", ", lost)
                             + ": holds a redaction marker that matches no stored secret of this object; write the secret itself");
                     continue;
                 }
                 DecodedObject object = decoder.decode(tree, mode);
                 decoded.add(new DecodedDocument(source, object));
             } catch (SpecException e) {
-                String where = source.label() + describeIdentity(source);
+                String where = source.label() + describeIdentity(document.tree());
                 e.problems().forEach(p -> errors.add(where + ": " + p));
             }
         }
@@ -75,13 +96,15 @@ final class RequestDecoder {
     }
 
     /** The objects whose documents hold redaction markers: their stored secrets are needed to decode them. */
-    List<ObjectId> holdingMarkers(List<Document> documents) {
+    List<ObjectId> holdingMarkers(List<ParsedDocument> documents) {
         List<ObjectId> ids = new ArrayList<>();
-        for (Document document : documents) {
+        for (ParsedDocument document : documents) {
+            if (document.tree() == null) {
+                continue; // Reported by decode, with every other problem.
+            }
             try {
-                ObjectNode tree = parser.parse(source(document));
-                ObjectId id = ObjectDecoder.identify(tree);
-                if (SecretFields.holdsMarkers(id.kind(), tree)) {
+                ObjectId id = ObjectDecoder.identify(document.tree());
+                if (SecretFields.holdsMarkers(id.kind(), document.tree())) {
                     ids.add(id);
                 }
             } catch (SpecException e) {
@@ -154,9 +177,13 @@ final class RequestDecoder {
         return what + "; first in document " + first.source().index();
     }
 
-    private String describeIdentity(SourceDocument source) {
+    /** " (Kind/name)" of a parsed document when it says; "" for one that did not parse or names no valid kind. */
+    private static String describeIdentity(ObjectNode tree) {
+        if (tree == null) {
+            return "";
+        }
         try {
-            return " (" + ObjectDecoder.identify(parser.parse(source)) + ")";
+            return " (" + ObjectDecoder.identify(tree) + ")";
         } catch (SpecException e) {
             return "";
         }
