@@ -145,6 +145,42 @@ class PropagationIT {
         assertThat(cleaned.exit()).isZero();
     }
 
+    /** A change of one route of a large server reaches every node as that change (a patch), and every node serves it. */
+    @Test
+    void aLargeServerChangedInOneRouteIsServedByEveryNodeAfterOneApply() throws Exception {
+        int port = FreePorts.pick();
+        Path before = write("large-1.yaml", largeServer(port, "/changing-1"));
+        EgctlRun created = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", before.toString());
+        assertThat(created.exit()).as(created.toString()).isZero();
+
+        Path after = write("large-2.yaml", largeServer(port, "/changing-2"));
+        EgctlRun changed = EgctlRun.launcher(cluster.egctl(), "apply", "--wait", "-f", after.toString());
+
+        assertThat(changed.exit()).as(changed.toString()).isZero();
+        assertThat(changed.out()).contains("HTTPServer/large configured");
+        for (String node : cluster.nodeIds()) {
+            assertThat(changed.out()).containsPattern(node + "\\s+applied in \\d+ ms");
+            assertThat(cluster.request(node, port, "/changing-2").statusCode()).as(node).isEqualTo(200);
+            assertThat(cluster.request(node, port, "/changing-1").statusCode()).as(node).isEqualTo(404);
+            assertThat(cluster.request(node, port, "/big-1499").statusCode()).as(node).isEqualTo(200);
+        }
+        assertThat(cluster.allLogs()).as("every node applied the patch to what it held").doesNotContain("reconnecting for a full snapshot");
+        EgctlRun cleaned = EgctlRun.inProcess(cluster.egctl(), "delete", "HTTPServer", "large");
+        assertThat(cleaned.exit()).as(cleaned.toString()).isZero();
+    }
+
+    /** An HTTPServer of 1,500 routes (~60 KB stored, above the size sent as a patch) with one that changes. */
+    private static String largeServer(int port, String changing) {
+        StringBuilder yaml = new StringBuilder("kind: HTTPServer\nname: large\nport: " + port + "\nrules:\n- paths:\n");
+        for (int i = 0; i < 1500; i++) {
+            yaml.append("  - path: /big-").append(i).append("\n    backend: pipeline-reverse-proxy\n");
+            if (i == 700) {
+                yaml.append("  - path: ").append(changing).append("\n    backend: pipeline-reverse-proxy\n");
+            }
+        }
+        return yaml.toString();
+    }
+
     @Test
     void aNodeThatCannotBindIsRejectedWhileTheOthersApplyAndKeepsItsOldConfig() throws Exception {
         String victim = cluster.nodeIds().get(1);
