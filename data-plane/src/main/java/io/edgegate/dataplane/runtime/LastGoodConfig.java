@@ -66,7 +66,10 @@ public final class LastGoodConfig {
     }
 
     public synchronized void save(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
-        Files.createDirectories(objectsDir, OWNER_ONLY_DIR);
+        Files.createDirectories(file.getParent());
+        if (!Files.isDirectory(objectsDir)) {
+            Files.createDirectory(objectsDir, OWNER_ONLY_DIR);
+        }
         if (nextFile < 0) {
             nextFile = highestObjectFile() + 1;
         }
@@ -122,7 +125,7 @@ public final class LastGoodConfig {
      * The saved config. Objects saved by earlier versions are in the list itself, their JSON as
      * a string.
      */
-    public Optional<Saved> load() throws IOException {
+    public synchronized Optional<Saved> load() throws IOException {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
