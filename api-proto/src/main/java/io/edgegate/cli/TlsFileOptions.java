@@ -18,6 +18,16 @@ public final class TlsFileOptions {
             description = "CA bundle that verifies the other side (may hold two CAs during a rotation).")
     private Path ca;
 
+    public TlsFileOptions() {
+    }
+
+    /** The options as given on a command line read without picocli (null: not given). */
+    public TlsFileOptions(Path certificate, Path key, Path ca) {
+        this.certificate = certificate;
+        this.key = key;
+        this.ca = ca;
+    }
+
     /** The three files, if given; all three or none. */
     public Optional<TlsFiles> files() {
         if (certificate == null && key == null && ca == null) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /**
  * The build's training run for the launcher's class-data archive (AppCDS). Run once by
@@ -36,11 +35,11 @@ public final class ClassDataTraining {
             int adminPort = freePort();
             int silentControlPlane = freePort();
             Files.writeString(dataDir.resolve("last-good.json"), lastGood(trafficPort, backendPort));
-            Thread node = new Thread(() -> new CommandLine(new DataPlaneMain()).execute(
+            Thread node = new Thread(() -> DataPlaneMain.run(new String[] {
                     "--insecure", "--node-id", "class-data-training",
                     "--control-plane", LOOPBACK + ":" + silentControlPlane,
                     "--listen-address", LOOPBACK, "--admin-address", LOOPBACK, "--admin-port", String.valueOf(adminPort),
-                    "--data-dir", dataDir.toString()), "training-node");
+                    "--data-dir", dataDir.toString()}), "training-node");
             node.setDaemon(true);
             node.start();
             for (int i = 0; i < 50; i++) {

@@ -9,10 +9,15 @@ import io.edgegate.security.TlsFiles;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -22,10 +27,22 @@ import picocli.CommandLine;
         description = "Runs an EdgeGate data-plane node.")
 public final class DataPlaneMain implements Callable<Integer> {
 
+    // The defaults, for picocli's annotations and for the plain reading of a command line alike.
+    static final String DEFAULT_CONTROL_PLANE = "127.0.0.1:2381";
+    static final String DEFAULT_ADMIN_PORT = "0";
+    static final String DEFAULT_ADMIN_ADDRESS = "127.0.0.1";
+    static final String DEFAULT_DATA_DIR = "./edgegate-node";
+    static final String DEFAULT_TLS_PROVIDER = "auto";
+    static final String DEFAULT_ACCESS_LOG_FORMAT = "json";
+    static final String DEFAULT_ACCESS_LOG_MAX_MEGABYTES = "100";
+    static final String DEFAULT_ACCESS_LOG_SAMPLE = "1";
+    static final String DEFAULT_TRACE_SAMPLE = "0.01";
+    static final String DEFAULT_METRICS = "on";
+
     @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in the cluster (default: the host name).")
     private String nodeId;
 
-    @Option(names = "--control-plane", split = ",", defaultValue = "127.0.0.1:2381", paramLabel = "HOST:PORT",
+    @Option(names = "--control-plane", split = ",", defaultValue = DEFAULT_CONTROL_PLANE, paramLabel = "HOST:PORT",
             description = "Control planes to connect to, tried in order (default: ${DEFAULT-VALUE}).")
     private List<String> controlPlanes;
 
@@ -33,15 +50,15 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "Address every HTTPServer of this node binds (default: each server's address, else 0.0.0.0).")
     private String listenAddress;
 
-    @Option(names = "--admin-port", defaultValue = "0", paramLabel = "PORT",
+    @Option(names = "--admin-port", defaultValue = DEFAULT_ADMIN_PORT, paramLabel = "PORT",
             description = "Port of the admin endpoint (/healthz, /metrics); 0 disables it.")
     private int adminPort;
 
-    @Option(names = "--admin-address", defaultValue = "127.0.0.1", paramLabel = "IP",
+    @Option(names = "--admin-address", defaultValue = DEFAULT_ADMIN_ADDRESS, paramLabel = "IP",
             description = "Address the admin endpoint binds (default: ${DEFAULT-VALUE}: metrics must not face clients).")
     private String adminAddress;
 
-    @Option(names = "--data-dir", defaultValue = "./edgegate-node", paramLabel = "DIR",
+    @Option(names = "--data-dir", defaultValue = DEFAULT_DATA_DIR, paramLabel = "DIR",
             description = "Where this node keeps its state (default: ${DEFAULT-VALUE}).")
     private Path dataDir;
 
@@ -49,7 +66,7 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "Event-loop threads (default: the number of CPUs).")
     private int ioThreads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+    @Option(names = "--tls-provider", defaultValue = DEFAULT_TLS_PROVIDER, paramLabel = "auto|openssl|jdk",
             description = "TLS implementation: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
     private String tlsProvider;
 
@@ -72,15 +89,15 @@ public final class DataPlaneMain implements Callable<Integer> {
             description = "One line per request: a file (rotated by size), - for standard output, or off (default: <data-dir>/access.log).")
     private String accessLog;
 
-    @Option(names = "--access-log-format", defaultValue = "json", paramLabel = "json|combined",
+    @Option(names = "--access-log-format", defaultValue = DEFAULT_ACCESS_LOG_FORMAT, paramLabel = "json|combined",
             description = "One JSON object per line, or NGINX's combined format (default: ${DEFAULT-VALUE}).")
     private String accessLogFormat;
 
-    @Option(names = "--access-log-max-megabytes", defaultValue = "100", paramLabel = "N",
+    @Option(names = "--access-log-max-megabytes", defaultValue = DEFAULT_ACCESS_LOG_MAX_MEGABYTES, paramLabel = "N",
             description = "Rotate the file when it would pass this size; 5 old ones are kept (default: ${DEFAULT-VALUE}).")
     private long accessLogMaxMegabytes;
 
-    @Option(names = "--access-log-sample", defaultValue = "1", paramLabel = "FRACTION",
+    @Option(names = "--access-log-sample", defaultValue = DEFAULT_ACCESS_LOG_SAMPLE, paramLabel = "FRACTION",
             description = "Share of successful requests logged; errors (4xx, 5xx) always are (default: ${DEFAULT-VALUE}).")
     private double accessLogSample;
 
@@ -89,16 +106,140 @@ public final class DataPlaneMain implements Callable<Integer> {
                     + "OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER is set; OTEL_* variables tune the rest).")
     private String otlpEndpoint;
 
-    @Option(names = "--trace-sample", defaultValue = "0.01", paramLabel = "FRACTION",
+    @Option(names = "--trace-sample", defaultValue = DEFAULT_TRACE_SAMPLE, paramLabel = "FRACTION",
             description = "Share of new traces sampled; a client's sampling decision is followed (default: ${DEFAULT-VALUE}).")
     private double traceSample;
 
-    @Option(names = "--metrics", defaultValue = "on", paramLabel = "on|off",
+    @Option(names = "--metrics", defaultValue = DEFAULT_METRICS, paramLabel = "on|off",
             description = "Keep Prometheus metrics (default: ${DEFAULT-VALUE}); off makes /metrics empty and egctl top blank.")
     private String metrics;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new DataPlaneMain()).execute(args));
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs a node until it is stopped; its exit status. An ordinary start (known options, each
+     * with a well-formed value) is read here: picocli's loading and reflection are ~0.4 s of a
+     * node's start. Help, the version and anything picocli would refuse go to picocli, which
+     * words them; so does anything this reading is not sure of.
+     */
+    static int run(String[] args) {
+        DataPlaneMain main = new DataPlaneMain();
+        if (!main.readPlainly(args)) {
+            return new CommandLine(main).execute(args);
+        }
+        try {
+            return main.call();
+        } catch (Exception e) {
+            // As picocli reports an exception of the command it ran.
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    /** Fills the options from {@code args} as picocli would; false (nothing to rely on) at the first thing it does not know. */
+    boolean readPlainly(String[] args) {
+        Map<String, String> given = new HashMap<>();
+        List<String> planes = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            int equals = arg.indexOf('=');
+            String name = equals > 0 ? arg.substring(0, equals) : arg;
+            if (name.equals("--insecure")) {
+                if (equals > 0 || given.put(name, "") != null) {
+                    return false;
+                }
+                continue;
+            }
+            if (!PLAIN_VALUED.contains(name)) {
+                return false;
+            }
+            String value;
+            if (equals > 0) {
+                value = arg.substring(equals + 1);
+            } else if (i + 1 < args.length && !looksLikeOption(args[i + 1])) {
+                value = args[++i];
+            } else {
+                return false;
+            }
+            if (value.isEmpty()) {
+                return false;
+            }
+            if (name.equals("--control-plane")) {
+                List<String> parts = List.of(value.split(",", -1));
+                // Quotes and empty parts are split by picocli's own rules.
+                if (value.contains("\"") || parts.contains("")) {
+                    return false;
+                }
+                planes.addAll(parts);
+            } else if (given.put(name, value) != null) {
+                return false;
+            }
+        }
+        try {
+            nodeId = given.get("--node-id");
+            controlPlanes = planes.isEmpty() ? List.of(DEFAULT_CONTROL_PLANE.split(",")) : planes;
+            listenAddress = given.get("--listen-address");
+            adminPort = decimalInt(given.getOrDefault("--admin-port", DEFAULT_ADMIN_PORT));
+            adminAddress = given.getOrDefault("--admin-address", DEFAULT_ADMIN_ADDRESS);
+            dataDir = Path.of(given.getOrDefault("--data-dir", DEFAULT_DATA_DIR));
+            if (given.containsKey("--io-threads")) {
+                ioThreads = decimalInt(given.get("--io-threads"));
+            }
+            tlsProvider = given.getOrDefault("--tls-provider", DEFAULT_TLS_PROVIDER);
+            insecure = given.containsKey("--insecure");
+            tls = new TlsFileOptions(path(given.get("--tls-cert")), path(given.get("--tls-key")), path(given.get("--tls-ca")));
+            pkiDir = path(given.get("--pki-dir"));
+            controlPlaneName = given.get("--control-plane-name");
+            accessLog = given.get("--access-log");
+            accessLogFormat = given.getOrDefault("--access-log-format", DEFAULT_ACCESS_LOG_FORMAT);
+            accessLogMaxMegabytes = decimalLong(given.getOrDefault("--access-log-max-megabytes", DEFAULT_ACCESS_LOG_MAX_MEGABYTES));
+            accessLogSample = plainDouble(given.getOrDefault("--access-log-sample", DEFAULT_ACCESS_LOG_SAMPLE));
+            otlpEndpoint = given.get("--otlp-endpoint");
+            traceSample = plainDouble(given.getOrDefault("--trace-sample", DEFAULT_TRACE_SAMPLE));
+            metrics = given.getOrDefault("--metrics", DEFAULT_METRICS);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The options read plainly, each taking a value (--insecure is the one flag). */
+    static final Set<String> PLAIN_VALUED = Set.of("--node-id", "--control-plane", "--listen-address", "--admin-port",
+            "--admin-address", "--data-dir", "--io-threads", "--tls-provider", "--tls-cert", "--tls-key", "--tls-ca", "--pki-dir",
+            "--control-plane-name", "--access-log", "--access-log-format", "--access-log-max-megabytes", "--access-log-sample",
+            "--otlp-endpoint", "--trace-sample", "--metrics");
+
+    /** What picocli may take for an option rather than a value ("-" alone is standard output, a value). */
+    private static boolean looksLikeOption(String arg) {
+        return arg.startsWith("-") && !arg.equals("-");
+    }
+
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,18}");
+    private static final Pattern PLAIN_FRACTION = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
+
+    /** Only what every reading agrees on: a hexadecimal or signed number is left to picocli. */
+    private static int decimalInt(String value) {
+        return Math.toIntExact(decimalLong(value));
+    }
+
+    private static long decimalLong(String value) {
+        if (!DECIMAL.matcher(value).matches()) {
+            throw new IllegalArgumentException(value);
+        }
+        return Long.parseLong(value);
+    }
+
+    private static double plainDouble(String value) {
+        if (!PLAIN_FRACTION.matcher(value).matches()) {
+            throw new IllegalArgumentException(value);
+        }
+        return Double.parseDouble(value);
+    }
+
+    private static Path path(String value) {
+        return value == null ? null : Path.of(value);
     }
 
     @Override
@@ -126,7 +267,8 @@ public final class DataPlaneMain implements Callable<Integer> {
         return 0;
     }
 
-    private DataPlaneConfig config() {
+    /** The node's config from the options (read by picocli or plainly). */
+    DataPlaneConfig config() {
         String id = nodeId == null ? defaultNodeId() : nodeId;
         if (!(traceSample >= 0 && traceSample <= 1)) {
             throw new IllegalArgumentException("--trace-sample must be a fraction from 0 to 1, got " + traceSample);
