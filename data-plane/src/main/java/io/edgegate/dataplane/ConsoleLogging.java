@@ -28,6 +28,12 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
                 || ConsoleLogging.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        setUp(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The node's console logging, set up on {@code context}. */
+    static void setUp(LoggerContext context) {
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{20} - %msg%n");
@@ -42,7 +48,6 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
         root.setLevel(Level.toLevel(configuredLevel(), Level.INFO));
         root.addAppender(stderr);
         QUIET_LIBRARIES.forEach(name -> context.getLogger(name).setLevel(Level.WARN));
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     private static String configuredLevel() {

@@ -125,6 +125,15 @@ public final class DataPlaneMain implements Callable<Integer> {
      * words them; so does anything this reading is not sure of.
      */
     static int run(String[] args) {
+        if (System.getProperty("slf4j.provider") == null) {
+            // Before anything logs: logging is bound without searching the class path (NodeLogging).
+            System.setProperty("slf4j.provider", NodeLogging.class.getName());
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
+        if (System.getProperty("java.nio.channels.spi.SelectorProvider") == null && System.getProperty("os.name").equals("Linux")) {
+            // The JDK's own default on Linux, named so that it is not first looked for in every jar of the class path.
+            System.setProperty("java.nio.channels.spi.SelectorProvider", "sun.nio.ch.EPollSelectorProvider");
+        }
         DataPlaneMain main = new DataPlaneMain();
         if (!main.readPlainly(args)) {
             return new CommandLine(main).execute(args);
