@@ -43,6 +43,9 @@ for program in "${programs[@]}"; do
   mkdir -p "$dist/$program"
   cp "$root/$program/target/$program.jar" "$dist/$program/"
   cp -r "$root/$program/target/lib" "$dist/$program/lib"
+  if [ -d "$root/$program/target/native" ]; then
+    cp -r "$root/$program/target/native" "$dist/$program/native"
+  fi
 done
 cp -r "$root/examples" "$dist/examples"
 cp -r "$root/deploy/systemd" "$dist/systemd"
