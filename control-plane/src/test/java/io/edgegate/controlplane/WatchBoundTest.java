@@ -70,9 +70,9 @@ class WatchBoundTest {
                     ended.complete(Status.OK);
                 }
             });
-            for (int batch = 0; batch < 10; batch++) {
-                controlPlane.objects().apply(batch(batch, 100));
-            }
+            // One apply of a thousand objects: the burst a reader gets time for. (Ten applies of a hundred could
+            // take longer than that patience on a loaded machine, and the watch was then rightly closed mid-burst.)
+            controlPlane.objects().apply(batch(0, 1_000));
             // The stuck client as the issue meets it: changes keep happening while it reads nothing.
             long stuckSince = System.nanoTime();
             AtomicInteger more = new AtomicInteger();
