@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.status.StatusUtil;
+import ch.qos.logback.core.util.StatusPrinter;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.helpers.BasicMarkerFactory;
@@ -51,8 +53,11 @@ public final class NodeLogging implements SLF4JServiceProvider {
             try {
                 new ContextInitializer(context).autoConfig();
             } catch (JoranException e) {
-                // logback has recorded why in the context's status, which it prints.
                 ConsoleLogging.setUp(context);
+            }
+            // As logback's own binding does: a file with mistakes is reported, not silently half-applied.
+            if (!StatusUtil.contextHasStatusListener(context)) {
+                StatusPrinter.printInCaseOfErrorsOrWarnings(context);
             }
         } else {
             ConsoleLogging.setUp(context);

@@ -28,6 +28,23 @@ class NodeLoggingTest {
     }
 
     @Test
+    void mistakesInTheLogbackFileAreReported(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("logback.xml");
+        Files.writeString(file, "<configuration><appender name=\"X\" class=\"no.such.Appender\"/><root><appender-ref ref=\"X\"/></root></configuration>");
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setProperty("logback.configurationFile", file.toString());
+        // Where logback prints its status (standard output, unless told otherwise).
+        ch.qos.logback.core.util.StatusPrinter.setPrintStream(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            new NodeLogging().initialize();
+        } finally {
+            ch.qos.logback.core.util.StatusPrinter.setPrintStream(System.out);
+            System.clearProperty("logback.configurationFile");
+        }
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("no.such.Appender");
+    }
+
+    @Test
     void aLogbackFileGivenOnTheCommandLineIsRead(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("logback.xml");
         Files.writeString(file, """
