@@ -136,7 +136,8 @@ public final class DataPlaneMain implements Callable<Integer> {
         }
         DataPlaneMain main = new DataPlaneMain();
         if (!main.readPlainly(args)) {
-            return new CommandLine(main).execute(args);
+            // A fresh instance: the plain reading may have set some options before it gave up.
+            return new CommandLine(new DataPlaneMain()).execute(args);
         }
         try {
             return main.call();
