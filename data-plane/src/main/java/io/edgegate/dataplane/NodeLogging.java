@@ -1,6 +1,7 @@
 package io.edgegate.dataplane;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LogbackServiceProvider;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -42,7 +43,7 @@ public final class NodeLogging implements SLF4JServiceProvider {
 
     @Override
     public String getRequestedApiVersion() {
-        return "2.0.99";
+        return LogbackServiceProvider.REQUESTED_API_VERSION;
     }
 
     @Override

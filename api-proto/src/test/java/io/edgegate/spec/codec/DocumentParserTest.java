@@ -57,17 +57,14 @@ class DocumentParserTest {
         assertThatThrownBy(() -> parser.parse(new SourceDocument("f.json", 1, 1, "{\"name\": \"a\"} {\"name\": \"b\"}")))
                 .isInstanceOf(SpecException.class).hasMessageStartingWith("invalid YAML");
         // Flow-style YAML that is not JSON still reads as YAML.
-        SpecObjectLike.assertReads(parser, "{name: a, kind: Pipeline}", "a");
+        assertThat(readName("{name: a, kind: Pipeline}")).isEqualTo("a");
     }
 
-    /** Reads a document and checks its name. */
-    private static final class SpecObjectLike {
-        static void assertReads(DocumentParser parser, String text, String name) {
-            try {
-                assertThat(parser.parse(new SourceDocument("f", 1, 1, text)).get("name").asText()).isEqualTo(name);
-            } catch (SpecException e) {
-                throw new AssertionError(e);
-            }
+    private String readName(String text) {
+        try {
+            return parser.parse(new SourceDocument("f", 1, 1, text)).get("name").asText();
+        } catch (SpecException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -96,7 +96,10 @@ public final class RouteTable {
                 compiled.add(now);
             }
             if (now != before) {
-                anyHostChanged |= markChanged(before, changedHosts) | markChanged(now, changedHosts);
+                // Both: the hosts the rule served before and those it serves now are re-indexed.
+                boolean wasForAnyHost = markChanged(before, changedHosts);
+                boolean isForAnyHost = markChanged(now, changedHosts);
+                anyHostChanged |= wasForAnyHost || isForAnyHost;
             }
         }
         Map<String, PathIndex> byExactHost = new HashMap<>(prior.isEmpty() ? Map.of() : previous.byExactHost);
