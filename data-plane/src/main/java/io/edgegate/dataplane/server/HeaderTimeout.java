@@ -14,20 +14,31 @@ import java.util.concurrent.TimeUnit;
  * first byte of a head and stops when the head is complete; past {@code readHeaderTimeout} the
  * client gets 408 and the connection is closed. Sits before the HTTP decoder, so it sees raw
  * bytes; the connection handler tells it when a head is complete and when the next may begin.
+ *
+ * <p>A head only notes when it began. The connection's one timer is armed by a head that finds
+ * none pending and, when it fires, looks at the head in progress then: expired, or re-armed for
+ * what that head has left, or nothing to watch. A keep-alive connection thus schedules about
+ * once per timeout, not once per request (a task queued and cancelled per request was
+ * measurable on the hot path).
  */
 final class HeaderTimeout extends ChannelInboundHandlerAdapter {
 
     private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 39\r\n\r\n"
             + "408 Request Timeout: headers too slow\n").getBytes(StandardCharsets.US_ASCII);
+    /** {@link #headStartedAt} when no head is in progress. */
+    private static final long NO_HEAD = Long.MIN_VALUE;
 
-    private final long timeoutMillis;
+    private final long timeoutNanos;
     private ChannelHandlerContext ctx;
     private boolean awaitingHead = true;
+    /** When the first byte of the head in progress arrived (the event loop's clock), or {@link #NO_HEAD}. */
+    private long headStartedAt = NO_HEAD;
     private ScheduledFuture<?> timer;
+    private boolean removed;
 
     HeaderTimeout(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }
 
     @Override
@@ -37,27 +48,30 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (awaitingHead && timer == null && msg instanceof ByteBuf buf && buf.isReadable()) {
-            timer = ctx.executor().schedule(this::expired, timeoutMillis, TimeUnit.MILLISECONDS);
+        if (awaitingHead && headStartedAt == NO_HEAD && msg instanceof ByteBuf buf && buf.isReadable()) {
+            headStartedAt = ctx.executor().ticker().nanoTime();
+            if (timer == null) {
+                arm(timeoutNanos);
+            }
         }
         ctx.fireChannelRead(msg);
     }
 
     /** Whether part of a head has arrived and its clock is running: this handler will end it, with a 408. */
     boolean headInProgress() {
-        return awaitingHead && timer != null;
+        return awaitingHead && headStartedAt != NO_HEAD;
     }
 
     /** A complete head was read. */
     void headReceived() {
         awaitingHead = false;
-        cancel();
+        headStartedAt = NO_HEAD;
     }
 
     /** The exchange ended; the next bytes start the next head's clock. */
     void awaitNextHead() {
         awaitingHead = true;
-        cancel();
+        headStartedAt = NO_HEAD;
     }
 
     /**
@@ -67,6 +81,7 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed = true;
         cancel();
     }
 
@@ -76,11 +91,21 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    private void expired() {
+    private void arm(long delayNanos) {
+        timer = ctx.executor().schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check() {
         timer = null;
-        if (awaitingHead && ctx.channel().isActive()) {
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        if (removed || !headInProgress() || !ctx.channel().isActive()) {
+            return;
         }
+        long left = headStartedAt + timeoutNanos - ctx.executor().ticker().nanoTime();
+        if (left > 0) {
+            arm(left);
+            return;
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void cancel() {

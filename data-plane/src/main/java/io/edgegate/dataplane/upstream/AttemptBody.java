@@ -11,12 +11,14 @@ import io.netty.handler.codec.http.HttpHeaders;
  * connection with the same body (a pooled connection the server had just closed). Giving up
  * on an attempt does not discard the body: the client decides whether to retry or discard.
  */
-final class AttemptBody implements BodyStream {
+final class AttemptBody implements BodyStream, BodyReceiver {
 
     private final BodyStream body;
     private boolean consumed;
     private boolean pending;
     private boolean abandoned;
+    /** Who the chunk being pulled goes to; this object stands between, so a pull allocates nothing. */
+    private BodyReceiver receiver;
 
     AttemptBody(BodyStream body) {
         this.body = body;
@@ -34,27 +36,28 @@ final class AttemptBody implements BodyStream {
             return;
         }
         pending = true;
-        body.pull(new BodyReceiver() {
-            @Override
-            public void onChunk(ByteBuf chunk) {
-                pending = false;
-                consumed = true;
-                receiver.onChunk(chunk);
-            }
+        this.receiver = receiver;
+        body.pull(this);
+    }
 
-            @Override
-            public void onEnd(HttpHeaders trailers) {
-                pending = false;
-                receiver.onEnd(trailers);
-            }
+    @Override
+    public void onChunk(ByteBuf chunk) {
+        pending = false;
+        consumed = true;
+        receiver.onChunk(chunk);
+    }
 
-            @Override
-            public void onError(Throwable cause) {
-                pending = false;
-                consumed = true;
-                receiver.onError(cause);
-            }
-        });
+    @Override
+    public void onEnd(HttpHeaders trailers) {
+        pending = false;
+        receiver.onEnd(trailers);
+    }
+
+    @Override
+    public void onError(Throwable cause) {
+        pending = false;
+        consumed = true;
+        receiver.onError(cause);
     }
 
     @Override

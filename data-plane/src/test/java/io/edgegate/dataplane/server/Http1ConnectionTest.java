@@ -89,4 +89,27 @@ class Http1ConnectionTest {
         assertThat(written(channel)).isEmpty();
         assertThat(exchange(channel, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n")).endsWith("second");
     }
+
+    /** The clock armed by an earlier head of the connection neither cuts a later head short nor lets it run on. */
+    @Test
+    void aLaterHeadOnAKeepAliveConnectionHasItsOwnFullTimeout() {
+        channel.freezeTime();
+        assertThat(exchange(channel, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n")).endsWith("first");
+        channel.advanceTimeBy(900, TimeUnit.MILLISECONDS);
+        assertThat(exchange(channel, "GET /b HTTP/1.1\r\nHo")).isEmpty();
+
+        // 1 s after the first head began, 100 ms after the second did.
+        channel.advanceTimeBy(100, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written(channel)).isEmpty();
+        channel.advanceTimeBy(898, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written(channel)).isEmpty();
+        assertThat(channel.isOpen()).isTrue();
+
+        channel.advanceTimeBy(3, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(written(channel)).startsWith("HTTP/1.1 408 Request Timeout\r\n");
+        assertThat(channel.isOpen()).isFalse();
+    }
 }
