@@ -1,8 +1,6 @@
 package io.edgegate.security;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -11,76 +9,62 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes PEM certificates and private keys. Every failure names the file, because an
  * operator with five key files needs to know which one is wrong. Keys are written 0600.
+ *
+ * <p>Reading uses the JDK alone (through {@link io.edgegate.spec.server.tls.Pem}, which also reads
+ * HTTPServer certificates): a data plane reading its node certificate then never loads
+ * BouncyCastle, whose signed jars cost every process that touches them a verified class load
+ * and ~3 MB of heap for their manifests. Only writing ({@link #encode}) goes through it.
  */
 public final class Pem {
+
+    private static final Pattern CERTIFICATE_BLOCK = Pattern.compile(
+            "-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]*-----END CERTIFICATE-----");
 
     private Pem() {
     }
 
-    /** All certificates in a PEM file (a chain, or a CA bundle that may hold two CAs during a rotation). */
+    /**
+     * All certificates in a PEM file (a chain, or a CA bundle that may hold two CAs during a
+     * rotation); other blocks in the file (a key beside its certificate) are passed over.
+     */
     public static List<X509Certificate> readCertificates(Path file) {
-        List<X509Certificate> certificates = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-                if (item instanceof X509CertificateHolder holder) {
-                    certificates.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            throw new TlsFileException(file, "cannot read certificates: " + message(e));
+        StringBuilder blocks = new StringBuilder();
+        Matcher block = CERTIFICATE_BLOCK.matcher(read(file, "certificates"));
+        while (block.find()) {
+            blocks.append(block.group()).append('\n');
         }
-        if (certificates.isEmpty()) {
+        if (blocks.isEmpty()) {
             throw new TlsFileException(file, "holds no PEM certificate");
         }
-        return List.copyOf(certificates);
+        try {
+            return List.copyOf(io.edgegate.spec.server.tls.Pem.certificates(blocks.toString()));
+        } catch (IllegalArgumentException e) {
+            throw new TlsFileException(file, e.getMessage());
+        }
     }
 
-    /** The private key of a PEM file, PKCS#8 or the older RSA/EC forms. */
+    /** The private key of a PEM file: PKCS#8, or the older RSA (PKCS#1) and EC (SEC1) forms; unencrypted. */
     public static PrivateKey readPrivateKey(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser parser = new PEMParser(reader)) {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-                if (item instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
-                if (item instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new TlsFileException(file, "cannot read the private key: " + message(e));
+        try {
+            return io.edgegate.spec.server.tls.Pem.privateKey(read(file, "the private key"));
+        } catch (TlsFileException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new TlsFileException(file, e.getMessage());
         }
-        throw new TlsFileException(file, "holds no unencrypted PEM private key");
     }
 
+    /** Certificates and keys (as PKCS#8 {@code PRIVATE KEY}, which etcd, Netty and OpenSSL all read) as PEM text. */
     public static String encode(Object... items) {
-        StringWriter text = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            for (Object item : items) {
-                // Keys as PKCS#8 ("PRIVATE KEY"), which etcd, Netty and OpenSSL all read.
-                writer.writeObject(item instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : item);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode PEM", e);
-        }
-        return text.toString();
+        return PemWriter.encode(items);
     }
 
     /** Writes a public file (certificates): 0644. */
@@ -114,6 +98,15 @@ public final class Pem {
         }
         // A reader (a node re-reading its certificate) sees the old file or the new one, never half of one.
         Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A PEM file's text; ISO-8859-1 reads any bytes, so a stray comment cannot make a good file unreadable. */
+    private static String read(Path file, String what) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new TlsFileException(file, "cannot read " + what + ": " + message(e));
+        }
     }
 
     private static String message(Exception e) {
