@@ -48,8 +48,14 @@ final class Exchange {
     private int flags;
     /** Counted among the server's active requests until its answer or the client's departure. */
     private boolean active;
-    /** The access-log line of an answered request, logged once its response is written (or the client left). */
-    private AccessRecord pendingLine;
+    /**
+     * An answered request's access-log line is due once its response is written (or the client left):
+     * what only the head's moment knows is kept until then, and the line is made once, whole.
+     */
+    private boolean lineDue;
+    private int lineStatus;
+    private long lineEpochMillis;
+    private long lineHeadNanos;
     private boolean responseWritten;
 
     private Exchange(ServerState state, String backend, HttpRequest head, Channel channel, boolean http2, RequestTrace trace) {
@@ -105,7 +111,7 @@ final class Exchange {
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
         state.meters().bytes(RequestMeters.NO_BACKEND, 0, bodyBytes);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(refused.record(status, nanos).written(bodyBytes, nanos, 0), channel.eventLoop());
+            state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, bodyBytes, nanos, 0), channel.eventLoop());
         }
     }
 
@@ -123,10 +129,9 @@ final class Exchange {
             return;
         }
         responseWritten = true;
-        if (pendingLine != null) {
-            AccessRecord line = pendingLine;
-            pendingLine = null;
-            state.accessLog().log(line.written(bytes, System.nanoTime() - startNanos,
+        if (lineDue) {
+            lineDue = false;
+            state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, bytes, System.nanoTime() - startNanos,
                     whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit()), channel.eventLoop());
         }
         state.meters().bytes(backend, requestBytes(), bytes);
@@ -192,25 +197,31 @@ final class Exchange {
         trace.end(backend, status);
         state.meters().record(backend, status, nanos);
         if (state.accessLog().admit(status)) {
-            pendingLine = record(status, nanos);
+            lineDue = true;
+            lineStatus = status;
+            lineEpochMillis = System.currentTimeMillis();
+            lineHeadNanos = nanos;
         }
         response.complete(answer);
     }
 
-    /** The request as the access log tells it. */
-    private AccessRecord record(int status, long nanos) {
+    /**
+     * The request as the access log tells it: answered with {@code status} {@code nanos} after it began
+     * (at {@code epochMillis}), {@code bytes} of body written by {@code totalNanos}, and {@code moreFlags}.
+     */
+    private AccessRecord record(long epochMillis, int status, long nanos, long bytes, long totalNanos, int moreFlags) {
         var headers = head.headers();
         int query = uri.indexOf('?');
         String client = context != null ? context.clientIp() : clientIp(channel);
-        return new AccessRecord(System.currentTimeMillis(), state.spec().name(), backend, or(headers.get(X_REQUEST_ID)),
+        return new AccessRecord(epochMillis, state.spec().name(), backend, or(headers.get(X_REQUEST_ID)),
                 trace.traceId(head), client,
                 head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
                 http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,
                 context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
                 context != null ? context.get(RequestKeys.UPSTREAM) : "", context != null ? context.get(RequestKeys.UPSTREAM_STATUS) : 0,
-                flags | (context != null ? context.responseFlags() : 0), nanos,
+                flags | (context != null ? context.responseFlags() : 0) | moreFlags, nanos,
                 headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
-                or(headers.get(HttpHeaderNames.REFERER)), 0, nanos);
+                or(headers.get(HttpHeaderNames.REFERER)), bytes, totalNanos);
     }
 
     private static String clientIp(Channel channel) {

@@ -68,7 +68,7 @@ final class ResponseWriter {
         head.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         if (!bodiless && response.body() instanceof ZeroCopyBody file && channel.pipeline().get(SslHandler.class) == null) {
             // Cleartext: the file goes from the page cache to the socket (sendfile), never through the heap.
-            channel.write(head);
+            channel.write(head, channel.voidPromise());
             io.netty.channel.FileRegion region = file.takeRegion();
             long size = region.count();
             sendTimeout.watchFile(ctx, channel.write(region));
@@ -139,7 +139,9 @@ final class ResponseWriter {
     }
 
     private static Pumped writeBody(Channel channel, Response response, HttpResponse head, boolean bodiless) {
-        channel.write(head);
+        // No promise of its own: the body's writes (and the last one) report what becomes of the connection,
+        // and a head that cannot be written fails the channel's pipeline, which closes it.
+        channel.write(head, channel.voidPromise());
         if (bodiless) {
             response.body().discard();
             CompletableFuture<Void> done = new CompletableFuture<>();

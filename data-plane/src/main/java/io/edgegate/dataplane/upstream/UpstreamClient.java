@@ -205,7 +205,8 @@ public final class UpstreamClient {
         CompletableFuture<Void> bodyEnded = new CompletableFuture<>();
         CompletableFuture<HttpResponse> response = handler.begin(() -> bodyEnded.complete(null));
         AttemptBody attemptBody = new AttemptBody(body);
-        channel.write(head);
+        // The body's writes report the exchange's fate; a head that cannot be written fails the handler, which closes.
+        channel.write(head, channel.voidPromise());
         CompletableFuture<Void> sent;
         if (upgrade) {
             body.discard();
