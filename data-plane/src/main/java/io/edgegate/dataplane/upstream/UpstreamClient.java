@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
@@ -174,12 +172,12 @@ public final class UpstreamClient {
         });
     }
 
-    private void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
+    void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
                          CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
         ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
-            exchange(idle, connections, head, body, result, true, loop, address, maxIdle);
+            Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle);
             return;
         }
         connect(loop, address).addListener((ChannelFuture connected) -> {
@@ -192,69 +190,7 @@ public final class UpstreamClient {
             }
             Channel channel = connected.channel();
             channel.closeFuture().addListener(f -> connections.forget(channel));
-            exchange(channel, connections, head, body, result, false, loop, address, maxIdle);
-        });
-    }
-
-    private void exchange(Channel channel, ServerConnections connections, HttpRequest head, BodyStream body,
-                          CompletableFuture<UpstreamResponse> result, boolean reused, EventLoop loop, UpstreamAddress address,
-                          int maxIdle) {
-        channel.config().setAutoRead(false);
-        UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
-        boolean upgrade = head.headers().contains(HttpHeaderNames.UPGRADE);
-        CompletableFuture<Void> bodyEnded = new CompletableFuture<>();
-        CompletableFuture<HttpResponse> response = handler.begin(() -> bodyEnded.complete(null));
-        AttemptBody attemptBody = new AttemptBody(body);
-        // The body's writes report the exchange's fate; a head that cannot be written fails the handler, which closes.
-        channel.write(head, channel.voidPromise());
-        CompletableFuture<Void> sent;
-        if (upgrade) {
-            body.discard();
-            sent = new CompletableFuture<>();
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> sent.complete(null));
-        } else {
-            sent = BodyPump.start(attemptBody, channel).done();
-        }
-        channel.read();
-        abandonWith(channel, sent, response, result);
-        response.whenComplete((responseHead, error) -> {
-            if (result.isDone()) {
-                if (error == null) {
-                    handler.body().discard();
-                }
-                return;
-            }
-            if (error != null) {
-                channel.close();
-                if (reused && attemptBody.replayable()) {
-                    attemptBody.discard();
-                    attempt(loop, address, head, body, result, false, maxIdle);
-                } else {
-                    body.discard();
-                    result.completeExceptionally(error);
-                }
-                return;
-            }
-            if (upgrade && responseHead.status().code() == 101) {
-                result.complete(new UpstreamResponse(responseHead, BodyStream.EMPTY, channel));
-                return;
-            }
-            boolean keepAlive = HttpUtil.isKeepAlive(head) && HttpUtil.isKeepAlive(responseHead);
-            CompletableFuture.allOf(sent, bodyEnded).whenComplete((done, failed) -> {
-                if (failed == null && keepAlive && channel.isActive()) {
-                    handler.idle();
-                    // A pooled connection keeps a read outstanding, so a server closing it is noticed
-                    // while it waits (and the read interest is not cleared and re-armed per request).
-                    channel.read();
-                    connections.release(channel, maxIdle);
-                } else {
-                    if (failed != null) {
-                        body.discard();
-                    }
-                    channel.close();
-                }
-            });
-            result.complete(new UpstreamResponse(responseHead, handler.body(), null));
+            Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle);
         });
     }
 
