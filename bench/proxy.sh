@@ -192,9 +192,19 @@ report() { # name, edgegate result, nginx result
     printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err"
   fi
 }
-report "HTTP/1.1 1 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/1k")" "$(run_wrk "http://127.0.0.1:$nginx_port/1k")"
-report "HTTP/1.1 16 KB" "$(run_wrk "http://127.0.0.1:$edgegate_port/16k")" "$(run_wrk "http://127.0.0.1:$nginx_port/16k")"
-report "HTTP/2 (h2c) 1 KB" "$(run_h2load "http://127.0.0.1:$edgegate_port/1k")" "$(run_h2load "http://127.0.0.1:$nginx_h2_port/1k")"
+# Each measured run, of EdgeGate and of NGINX alike, follows 3 s of the same load on the same server,
+# unmeasured: when a node's load starts after it sat idle, the JIT throws away and recompiles hot code
+# (seen with -XX:+PrintCompilation), costing that run up to 2 us of compiler time per request. On a
+# slow day even that is not enough for the first table: its EdgeGate node served 16k r/s where, minutes
+# later in the second table, the same node served 20k.
+settled() { # runner, url -> the runner's result after 3 s of the same load
+  if [ "$1" = run_wrk ]; then wrk -t1 -c"$connections" -d3s "$2" >/dev/null
+  else h2load -t1 -c"$connections" -m10 -D 3 "$2" >/dev/null 2>&1; fi
+  $1 "$2"
+}
+report "HTTP/1.1 1 KB" "$(settled run_wrk "http://127.0.0.1:$edgegate_port/1k")" "$(settled run_wrk "http://127.0.0.1:$nginx_port/1k")"
+report "HTTP/1.1 16 KB" "$(settled run_wrk "http://127.0.0.1:$edgegate_port/16k")" "$(settled run_wrk "http://127.0.0.1:$nginx_port/16k")"
+report "HTTP/2 (h2c) 1 KB" "$(settled run_h2load "http://127.0.0.1:$edgegate_port/1k")" "$(settled run_h2load "http://127.0.0.1:$nginx_h2_port/1k")"
 echo
 echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$data_plane_pid/status")"
 
@@ -216,14 +226,6 @@ mean_of() { # three "rps p99 errors" results -> their mean (errors summed)
 }
 pair_ratio() { # on result, off result -> on/off requests/s
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); if (y[1] > 0) printf "%.2f", x[1] / y[1]; else print "-" }'
-}
-# Each measured run follows 3 s of the same load on the same node, unmeasured: when a node's load starts after
-# it sat idle, the JIT throws away and recompiles hot code (seen with -XX:+PrintCompilation), costing that run
-# up to 2 us of compiler time per request, and which side a run boundary hits is luck.
-settled() { # runner, url -> the runner's result after 3 s of the same load
-  if [ "$1" = run_wrk ]; then wrk -t1 -c"$connections" -d3s "$2" >/dev/null
-  else h2load -t1 -c"$connections" -m10 -D 3 "$2" >/dev/null 2>&1; fi
-  $1 "$2"
 }
 compare() { # name, runner, path
   local on1 off1 off2 on2 on3 off3 on="http://127.0.0.1:$edgegate_port$3" off="http://127.0.0.2:$edgegate_port$3"
