@@ -53,10 +53,9 @@ public final class Pem {
 
     /** The private key of a PEM file: PKCS#8, or the older RSA (PKCS#1) and EC (SEC1) forms; unencrypted. */
     public static PrivateKey readPrivateKey(Path file) {
+        String text = read(file, "the private key");
         try {
-            return io.edgegate.spec.server.tls.Pem.privateKey(read(file, "the private key"));
-        } catch (TlsFileException e) {
-            throw e;
+            return io.edgegate.spec.server.tls.Pem.privateKey(text);
         } catch (IllegalArgumentException e) {
             throw new TlsFileException(file, e.getMessage());
         }

@@ -35,7 +35,6 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     /** When the first byte of the head in progress arrived (the event loop's clock), or {@link #NO_HEAD}. */
     private long headStartedAt = NO_HEAD;
     private ScheduledFuture<?> timer;
-    private boolean removed;
 
     HeaderTimeout(long timeoutMillis) {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -81,7 +80,6 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        removed = true;
         cancel();
     }
 
@@ -97,7 +95,7 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
 
     private void check() {
         timer = null;
-        if (removed || !headInProgress() || !ctx.channel().isActive()) {
+        if (!headInProgress() || !ctx.channel().isActive()) {
             return;
         }
         long left = headStartedAt + timeoutNanos - ctx.executor().ticker().nanoTime();
