@@ -9,6 +9,7 @@ import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.TcpRelay;
 import java.net.InetSocketAddress;
+import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class LinkFaultsIT {
             cluster.addDataPlaneThrough(NODE, "127.0.0.2", link);
             cluster.awaitServing(NODE);
             assertThat(EgctlRun.inProcess(cluster.egctl(), examples.applyArgs()).exit()).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.request(NODE, examples.port, "/pipeline").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10)).ignoreException(ConnectException.class).until(() -> cluster.request(NODE, examples.port, "/pipeline").statusCode() == 200);
 
             LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress("127.0.0.2", examples.port)), "/pipeline", 2);
             try {
@@ -107,7 +108,7 @@ class LinkFaultsIT {
                               servers: [{url: 'http://%s:%d'}]
                         """.formatted(port, traffic.hostAddress(), backend.port()));
                 assertThat(EgctlRun.inProcess(cluster.egctl(), "apply", "-f", objects.toString()).exit()).isZero();
-                await().atMost(Duration.ofSeconds(10)).until(() -> cluster.request(NODE, port, "/").statusCode() == 200);
+                await().atMost(Duration.ofSeconds(10)).ignoreException(ConnectException.class).until(() -> cluster.request(NODE, port, "/").statusCode() == 200);
 
                 LoadLoop load = LoadLoop.start(List.of(new InetSocketAddress(traffic.namespaceAddress(), port)), "/", 2);
                 try {

@@ -11,6 +11,7 @@ import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.ManagedProcess;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,7 @@ class PackagingIT {
 
             EgctlRun applied = distEgctl(running, examples.applyArgs());
             assertThat(applied.exit()).as(applied.toString()).isZero();
-            await().atMost(Duration.ofSeconds(10)).until(() -> running.request("node-1", examples.port, "/pipeline").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(10)).ignoreException(ConnectException.class).until(() -> running.request("node-1", examples.port, "/pipeline").statusCode() == 200);
             Set<String> served = new HashSet<>();
             for (int i = 0; i < 6; i++) {
                 served.add(running.request("node-1", examples.port, "/pipeline").headers().firstValue(EchoBackend.NAME_HEADER).orElseThrow());
