@@ -182,6 +182,58 @@ class AccessLogTest {
     }
 
     @Test
+    void aFullDiskLosesNoRequestAndEveryLineItCouldNotTakeIsCountedAsDropped() throws Exception {
+        // /dev/full refuses every write with ENOSPC, as a full disk does.
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(Path.of("/dev/full"), 1 << 20, 1), 10_000, 1);
+        try {
+            for (int i = 0; i < 500; i++) {
+                accessLog.log(record(200, "/x"));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.dropped() == 500);
+            assertThat(accessLog.written()).isZero();
+        } finally {
+            accessLog.close();
+        }
+    }
+
+    @Test
+    void aFileMovedAwayGetsTheLinesWrittenForItAndANewFileTakesTheRest(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("access.log");
+        Path moved = dir.resolve("access.log.old");
+        AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);
+        int[] logged = {0};
+        try {
+            for (; logged[0] < 100; logged[0]++) {
+                accessLog.log(record(200, "/before/" + logged[0]));
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> accessLog.written() == 100);
+            // What logrotate does without copytruncate: the file is renamed while the node still writes.
+            Files.move(file, moved);
+            // The node looks once a second whether its file is still there.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                accessLog.log(record(200, "/after/" + logged[0]++));
+                return Files.exists(file);
+            });
+        } finally {
+            accessLog.close();
+        }
+        List<String> before = Files.readAllLines(moved);
+        List<String> after = Files.readAllLines(file);
+        assertThat(before.size() + after.size()).isEqualTo(logged[0]);
+        assertThat(accessLog.written()).isEqualTo(logged[0]);
+        List<String> paths = new ArrayList<>();
+        for (String line : before) {
+            paths.add(json.readTree(line).get("path").asText());
+        }
+        for (String line : after) {
+            paths.add(json.readTree(line).get("path").asText());
+        }
+        assertThat(paths.subList(0, 100)).allMatch(path -> path.startsWith("/before/"));
+        assertThat(paths.get(paths.size() - 1)).isEqualTo("/after/" + (logged[0] - 1));
+        assertThat(after).isNotEmpty().allMatch(line -> line.contains("\"path\":\"/after/"));
+    }
+
+    @Test
     void linesOfEventLoopsReachTheFileWithinMillisecondsAndInTheirLoopsOrder(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("access.log");
         AccessLog accessLog = AccessLog.start("n", AccessLogFormat.JSON, AccessLogOutput.file(file, 1L << 30, 1), 10_000, 1);
