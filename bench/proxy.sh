@@ -9,20 +9,24 @@
 # three off serves the same config on 127.0.0.2, and a second table compares the two.
 # Installs nginx-light, wrk, nghttp2-client, curl and etcd when missing.
 #
-#   bench/proxy.sh [--duration SECONDS] [--connections N] [--profile]
+#   bench/proxy.sh [--duration SECONDS] [--connections N] [--profile] [--aa]
 #
 # --profile records a JFR profile of the data plane and prints its hottest frames.
+# --aa runs the first data plane with the signals off too: the second table then compares two
+# identical nodes, and shows what the comparison reads when there is nothing to find.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 duration=15
 connections=64
 profile=false
+aa=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --profile) profile=true; shift ;;
-    *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --aa) aa=true; shift ;;
+    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -100,9 +104,13 @@ if $profile; then
   jvm_opts="$jvm_opts -XX:StartFlightRecording=filename=$work/edgegate.jfr,settings=profile"
 fi
 # All signals on: metrics (scraped below), the access log (its default file), tracing at 1 %.
+signals=(--otlp-endpoint "http://127.0.0.1:$upstream_port/v1/traces" --trace-sample 0.01)
+if $aa; then
+  signals=(--metrics off --access-log off)
+fi
 DATA_PLANE_JAVA_OPTS="$jvm_opts" "$root/bin/data-plane" --insecure --node-id bench --control-plane "127.0.0.1:$control_port" \
   --listen-address 127.0.0.1 --io-threads "$cores" --data-dir "$work/data-plane" --admin-port "$admin_port" \
-  --otlp-endpoint "http://127.0.0.1:$upstream_port/v1/traces" --trace-sample 0.01 \
+  "${signals[@]}" \
   >"$work/logs/data-plane.log" 2>&1 &
 data_plane_pid=$!
 pids+=($data_plane_pid)
@@ -214,7 +222,11 @@ echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "
 wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/1k" >/dev/null
 wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/16k" >/dev/null
 h2load -t1 -c"$connections" -m10 -D "$duration" "http://127.0.0.2:$edgegate_port/1k" >/dev/null 2>&1
-printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of three runs each, alternated):\n\n'
+if $aa; then
+  printf '\nA/A: two EdgeGate nodes with the signals off, the first against the second (mean of three runs each, alternated):\n\n'
+else
+  printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of three runs each, alternated):\n\n'
+fi
 printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "test" "on r/s" "off r/s" "ratio" "on p99 ms" "off p99 ms" "errors" "pairs' ratios"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:" "------------------:"
 # Runs alternate on, off, off, on, on, off and each side's three results are averaged: on this shared machine the
@@ -239,7 +251,7 @@ compare "HTTP/1.1 1 KB" run_wrk /1k
 compare "HTTP/1.1 16 KB" run_wrk /16k
 compare "HTTP/2 (h2c) 1 KB" run_h2load /1k
 echo
-curl -s "http://127.0.0.1:$admin_port/metrics" | awk '
+$aa || curl -s "http://127.0.0.1:$admin_port/metrics" | awk '
   /^edgegate_http_requests_total/ { requests += $2 }
   /^edgegate_access_log_lines_total.*outcome="written"/ { written = $2 }
   /^edgegate_access_log_lines_total.*outcome="dropped"/ { dropped = $2 }
