@@ -227,7 +227,9 @@ if $aa; then
 else
   printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of three runs each, alternated):\n\n'
 fi
-printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "test" "on r/s" "off r/s" "ratio" "on p99 ms" "off p99 ms" "errors" "pairs' ratios"
+if $aa; then first=first second=second; else first=on second=off; fi
+printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "test" "$first r/s" "$second r/s" "ratio" \
+  "$first p99 ms" "$second p99 ms" "errors" "pairs' ratios"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:" "------------------:"
 # Runs alternate on, off, off, on, on, off and each side's three results are averaged: on this shared machine the
 # run measured first after another tends to be slower, and a fixed order would charge that to one side. The
