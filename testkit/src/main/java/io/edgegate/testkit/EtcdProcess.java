@@ -46,14 +46,45 @@ public final class EtcdProcess implements AutoCloseable {
         return start(List.of(certificate, key, ca));
     }
 
+    /**
+     * A port picked free can be taken before etcd binds it (by another process, or the two picks can
+     * be the same port): etcd then exits at once saying so, and is started again on other ports.
+     */
     private static EtcdProcess start(List<Path> tls) {
+        for (int attempt = 1; ; attempt++) {
+            EtcdProcess etcd = onFreePorts(tls);
+            try {
+                etcd.startProcess();
+                return etcd;
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !etcd.log().contains("address already in use")) {
+                    throw e;
+                }
+                etcd.close();
+            }
+        }
+    }
+
+    private static EtcdProcess onFreePorts(List<Path> tls) {
+        int clientPort = FreePorts.pick();
+        int peerPort = FreePorts.pick();
+        while (peerPort == clientPort) {
+            peerPort = FreePorts.pick();
+        }
         try {
-            Path dir = Files.createTempDirectory("edgegate-etcd-");
-            EtcdProcess etcd = new EtcdProcess(dir, FreePorts.pick(), FreePorts.pick(), tls);
-            etcd.startProcess();
-            return etcd;
+            return new EtcdProcess(Files.createTempDirectory("edgegate-etcd-"), clientPort, peerPort, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What etcd wrote so far (empty when it wrote nothing). */
+    private String log() {
+        try {
+            Path file = dataDir.resolve("etcd.log");
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 
