@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The access log. Each event loop formats its lines itself, while the request's data is still in
  * its cache, into a chunk of its own, and hands the chunk to a writer thread when it is full or a
  * few milliseconds after its first line: no lock, atomic or queue operation per line, and the
- * writer writes all the chunks it finds with one system call. The queue of chunks is bounded in lines; when it is full (the
- * disk is slow, full or blocked) new lines are dropped and counted, and requests keep their pace.
+ * writer writes all the chunks it finds with one system call. The queue of chunks is bounded in
+ * lines; when it is full (the disk is slow, full or blocked) new lines are dropped and counted,
+ * and requests keep their pace.
  * Successful requests may be sampled; errors (status 400 and above) are always kept.
  *
  * <p>Lines of one event loop stay in order; lines of two loops interleave by chunk, as the

@@ -200,6 +200,8 @@ public interface AccessLogOutput {
                 flush();
             } catch (IOException e) {
                 // Closing at shutdown: nothing left to tell.
+            } finally {
+                stream = null;
             }
         }
     }
