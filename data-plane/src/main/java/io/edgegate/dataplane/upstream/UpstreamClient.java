@@ -172,8 +172,12 @@ public final class UpstreamClient {
         });
     }
 
+    /**
+     * One try on a pooled or new connection. {@link Http1Exchange} calls it again, on a new
+     * connection, when a reused one failed before taking any of the body.
+     */
     void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                         CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
+                 CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
         ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
