@@ -254,7 +254,10 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         if (body != null) {
-            body.fail(new ClosedChannelException());
+            if (!body.isComplete()) {
+                // Only a body cut off gets an exception: each fills in a stack trace.
+                body.fail(new ClosedChannelException());
+            }
             // A body that had arrived whole but was never read still holds its chunks.
             body.discard();
         }

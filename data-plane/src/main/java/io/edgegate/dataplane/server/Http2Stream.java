@@ -115,7 +115,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (body != null) {
-            body.fail(new ClosedChannelException());
+            if (!body.isComplete()) {
+                // Made only when a body was cut off: a stack trace per closed stream cost ~2 % of h2c's CPU.
+                body.fail(new ClosedChannelException());
+            }
             // A body that had arrived whole but was never read still holds its chunks.
             body.discard();
         }
