@@ -6,13 +6,14 @@
 # keep-alive) and h2load (HTTP/2 cleartext, prior knowledge) and prints requests/s, p99 and the
 # EdgeGate/NGINX ratios. The EdgeGate under test runs with all three signals on (metrics scraped
 # every 5 s, the JSON access log, tracing at 1 % to an OTLP sink); a second data plane with all
-# three off serves the same config on 127.0.0.2, and a second table compares the two.
+# three off serves the same config on 127.0.0.2, and a second table compares the two: half of its
+# pairs there, half on two new nodes with the addresses swapped.
 # Installs nginx-light, wrk, nghttp2-client, curl and etcd when missing.
 #
 #   bench/proxy.sh [--duration SECONDS] [--connections N] [--profile] [--aa]
 #
-# --profile records a JFR profile of the data plane and prints its hottest frames.
-# --aa runs the first data plane with the signals off too: the second table then compares two
+# --profile records a JFR profile of the first data plane (up to the swap) and prints its hottest frames.
+# --aa runs the signals-on nodes with the signals off too: the second table then compares
 # identical nodes, and shows what the comparison reads when there is nothing to find.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --connections) connections=$2; shift 2 ;;
     --profile) profile=true; shift ;;
     --aa) aa=true; shift ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 
@@ -43,7 +44,7 @@ cores=$(nproc)
 work_folder bench
 
 take_port upstream_port; take_port nginx_port; take_port nginx_h2_port
-take_port edgegate_port; take_port control_port; take_port admin_port
+take_port edgegate_port; take_port control_port; take_port admin_port; take_port quiet_admin_port
 
 mkdir -p "$work/www" "$work/upstream" "$work/proxy" "$work/logs"
 head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 >"$work/www/1k"
@@ -99,27 +100,39 @@ pids+=($!)
 "$root/bin/control-plane" --insecure --listen "127.0.0.1:$control_port" --data-dir "$work/control-plane" \
   >"$work/logs/control-plane.log" 2>&1 &
 pids+=($!)
-jvm_opts="-Xms1g -Xmx1g -XX:+UseParallelGC"
+base_jvm_opts="-Xms1g -Xmx1g -XX:+UseParallelGC"
+jvm_opts=$base_jvm_opts
 if $profile; then
   jvm_opts="$jvm_opts -XX:StartFlightRecording=filename=$work/edgegate.jfr,settings=profile"
 fi
-# All signals on: metrics (scraped below), the access log (its default file), tracing at 1 %.
-signals=(--otlp-endpoint "http://127.0.0.1:$upstream_port/v1/traces" --trace-sample 0.01)
+# All signals on: metrics (scraped below), the access log (its default file), tracing at 1 %. The node
+# with them keeps $admin_port (scraped below) wherever it runs; the other node has its own.
+signals_on=(--otlp-endpoint "http://127.0.0.1:$upstream_port/v1/traces" --trace-sample 0.01)
+signals_off=(--metrics off --access-log off)
 if $aa; then
-  signals=(--metrics off --access-log off)
+  signals_on=("${signals_off[@]}")
 fi
-DATA_PLANE_JAVA_OPTS="$jvm_opts" "$root/bin/data-plane" --insecure --node-id bench --control-plane "127.0.0.1:$control_port" \
-  --listen-address 127.0.0.1 --io-threads "$cores" --data-dir "$work/data-plane" --admin-port "$admin_port" \
-  "${signals[@]}" \
-  >"$work/logs/data-plane.log" 2>&1 &
-data_plane_pid=$!
-pids+=($data_plane_pid)
+start_node() { # role (on|off), address -> starts a data plane; sets on_pid or off_pid
+  local role=$1 address=$2 pid
+  if [ "$role" = on ]; then
+    DATA_PLANE_JAVA_OPTS="$jvm_opts" "$root/bin/data-plane" --insecure --node-id "bench-on-${address}" \
+      --control-plane "127.0.0.1:$control_port" --listen-address "$address" --io-threads "$cores" \
+      --data-dir "$work/data-plane-on-$address" --admin-port "$admin_port" "${signals_on[@]}" \
+      >>"$work/logs/data-plane-on.log" 2>&1 &
+    pid=$!; on_pid=$pid
+  else
+    DATA_PLANE_JAVA_OPTS="$base_jvm_opts" "$root/bin/data-plane" --insecure --node-id "bench-off-${address}" \
+      --control-plane "127.0.0.1:$control_port" --listen-address "$address" --io-threads "$cores" \
+      --data-dir "$work/data-plane-off-$address" --admin-port "$quiet_admin_port" "${signals_off[@]}" \
+      >>"$work/logs/data-plane-off.log" 2>&1 &
+    pid=$!; off_pid=$pid
+  fi
+  pids+=($pid)
+}
+start_node on 127.0.0.1
+data_plane_pid=$on_pid
 # All three off, same config, on 127.0.0.2.
-DATA_PLANE_JAVA_OPTS="-Xms1g -Xmx1g -XX:+UseParallelGC" "$root/bin/data-plane" --insecure --node-id bench-quiet \
-  --control-plane "127.0.0.1:$control_port" --listen-address 127.0.0.2 --io-threads "$cores" --data-dir "$work/data-plane-quiet" \
-  --metrics off --access-log off >"$work/logs/data-plane-quiet.log" 2>&1 &
-quiet_pid=$!
-pids+=($quiet_pid)
+start_node off 127.0.0.2
 
 wait_port "$upstream_port" 10
 wait_port "$nginx_port" 10
@@ -198,7 +211,7 @@ report() { # name, edgegate result, nginx result
   ratio=$(awk -v a="$e_rps" -v b="$n_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
   # Errors of each side, first column's first: which server failed requests matters more than how many.
   if [ -n "${4:-}" ]; then
-    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err" "$4"
+    printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %22s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err" "$4"
   else
     printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s |\n' "$1" "$e_rps" "$n_rps" "$ratio" "$e_p99" "$n_p99" "$e_err/$n_err"
   fi
@@ -219,51 +232,99 @@ report "HTTP/2 (h2c) 1 KB" "$(settled run_h2load "http://127.0.0.1:$edgegate_por
 echo
 echo "data plane RSS at the end: $(awk '/VmRSS/ { printf "%d MB", $2 / 1024 }' "/proc/$data_plane_pid/status")"
 
-# The cost of the signals: the same data plane with all three off, in the same run. The off node first gets
-# the load the on node just had in the table above, so both JITs are as warm (C2 still compiling costs
-# either side up to 3 us per request).
-wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/1k" >/dev/null
-wrk -t1 -c"$connections" -d"${duration}s" "http://127.0.0.2:$edgegate_port/16k" >/dev/null
-h2load -t1 -c"$connections" -m10 -D "$duration" "http://127.0.0.2:$edgegate_port/1k" >/dev/null 2>&1
-if $aa; then
-  printf '\nA/A: two EdgeGate nodes with the signals off, the first against the second (mean of three runs each, alternated):\n\n'
-else
-  printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of three runs each, alternated):\n\n'
-fi
-if $aa; then first=first second=second; else first=on second=off; fi
-printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %16s |\n' "test" "$first r/s" "$second r/s" "ratio" \
-  "$first p99 ms" "$second p99 ms" "errors" "pairs' ratios"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:" "------------------:"
-# Runs alternate on, off, off, on, on, off and each side's three results are averaged: on this shared machine the
-# run measured first after another tends to be slower, and a fixed order would charge that to one side. The
-# ratio of each pair (on/off, in the order run) shows the spread a single comparison has here.
-mean_of() { # three "rps p99 errors" results -> their mean (errors summed)
-  awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { split(a, x, " "); split(b, y, " "); split(c, z, " ")
-    printf "%.0f %.2f %d", (x[1] + y[1] + z[1]) / 3, (x[2] + y[2] + z[2]) / 3, x[3] + y[3] + z[3] }'
+# The cost of the signals: nodes with all three off against nodes with them on, in the same run. Two nodes
+# of the same build read apart by up to 9 % on a mean of three pairs with nothing to tell them apart
+# (bench/README, "A/A"), and there the node on 127.0.0.1 read the faster. So half of the pairs are measured
+# on two new nodes with the roles swapped (the signals on 127.0.0.2): neither an address nor one JVM's
+# compiled code decides the ratio. Within each half, runs alternate (on, off, off, on, then off, on, on,
+# off): on this shared machine the run measured first after another tends to be slower.
+warm_node() { # address: 15 s of each test, so C2 has compiled the paths the pairs measure
+  wrk -t1 -c"$connections" -d15s "http://$1:$edgegate_port/1k" >/dev/null
+  wrk -t1 -c"$connections" -d15s "http://$1:$edgegate_port/16k" >/dev/null
+  h2load -t1 -c"$connections" -m10 -D 15 "http://$1:$edgegate_port/1k" >/dev/null 2>&1
+}
+mean_of() { # "rps p99 errors" results -> their mean (errors summed)
+  printf '%s\n' "$@" | awk '{ rps += $1; p99 += $2; errors += $3; n++ } END { printf "%.0f %.2f %d", rps / n, p99 / n, errors }'
 }
 pair_ratio() { # on result, off result -> on/off requests/s
   awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); if (y[1] > 0) printf "%.2f", x[1] / y[1]; else print "-" }'
 }
-compare() { # name, runner, path
-  local on1 off1 off2 on2 on3 off3 on="http://127.0.0.1:$edgegate_port$3" off="http://127.0.0.2:$edgegate_port$3"
-  on1=$(settled "$2" "$on"); off1=$(settled "$2" "$off")
-  off2=$(settled "$2" "$off"); on2=$(settled "$2" "$on")
-  on3=$(settled "$2" "$on"); off3=$(settled "$2" "$off")
-  report "$1" "$(mean_of "$on1" "$on2" "$on3")" "$(mean_of "$off1" "$off2" "$off3")" \
-    "$(pair_ratio "$on1" "$off1") $(pair_ratio "$on2" "$off2") $(pair_ratio "$on3" "$off3")"
+declare -A on_results off_results pair_ratios
+measure_half() { # on address, off address, role measured first -> two pairs of each test
+  local test runner path on_url off_url first=$3 r1 r2 r3 r4
+  for test in 1k 16k h2c; do
+    case $test in
+      1k) runner=run_wrk path=/1k ;;
+      16k) runner=run_wrk path=/16k ;;
+      h2c) runner=run_h2load path=/1k ;;
+    esac
+    on_url="http://$1:$edgegate_port$path" off_url="http://$2:$edgegate_port$path"
+    if [ "$first" = on ]; then
+      r1=$(settled $runner "$on_url"); r2=$(settled $runner "$off_url")
+      r3=$(settled $runner "$off_url"); r4=$(settled $runner "$on_url")
+    else
+      r2=$(settled $runner "$off_url"); r1=$(settled $runner "$on_url")
+      r4=$(settled $runner "$on_url"); r3=$(settled $runner "$off_url")
+    fi
+    on_results[$test]+="$r1;$r4;" off_results[$test]+="$r2;$r3;"
+    pair_ratios[$test]+="$(pair_ratio "$r1" "$r2") $(pair_ratio "$r4" "$r3") "
+  done
 }
-compare "HTTP/1.1 1 KB" run_wrk /1k
-compare "HTTP/1.1 16 KB" run_wrk /16k
-compare "HTTP/2 (h2c) 1 KB" run_h2load /1k
-echo
-$aa || curl -s "http://127.0.0.1:$admin_port/metrics" | awk '
-  /^edgegate_http_requests_total/ { requests += $2 }
-  /^edgegate_access_log_lines_total.*outcome="written"/ { written = $2 }
-  /^edgegate_access_log_lines_total.*outcome="dropped"/ { dropped = $2 }
-  END { printf "signals-on node: %d requests counted, %d access-log lines written, %d dropped\n", requests, written, dropped }'
-
+signals_summary() { # address of the node with the signals on: what its metrics counted
+  $aa || curl -s "http://127.0.0.1:$admin_port/metrics" | awk -v address="$1" '
+    /^edgegate_http_requests_total/ { requests += $2 }
+    /^edgegate_access_log_lines_total.*outcome="written"/ { written = $2 }
+    /^edgegate_access_log_lines_total.*outcome="dropped"/ { dropped = $2 }
+    END { printf "signals-on node on %s: %d requests counted, %d access-log lines written, %d dropped\n", address, requests, written, dropped }'
+}
 if $profile; then
   jcmd "$data_plane_pid" JFR.dump filename="$work/edgegate.jfr" >/dev/null
+fi
+
+# The off node first gets the load the on node just had in the table above, so both JITs are as warm.
+warm_node 127.0.0.2
+echo
+echo "first half of the pairs: signals on 127.0.0.1, off on 127.0.0.2"
+measure_half 127.0.0.1 127.0.0.2 on
+summaries=$(signals_summary 127.0.0.1)
+echo "second half: two new nodes, signals on 127.0.0.2, off on 127.0.0.1 ..."
+kill "$on_pid" "$off_pid"
+wait "$on_pid" "$off_pid" 2>/dev/null || true
+start_node on 127.0.0.2
+start_node off 127.0.0.1
+wait_port "$edgegate_port" 60 127.0.0.2
+wait_port "$edgegate_port" 60 127.0.0.1
+wait_port "$admin_port" 10
+# The node measured first in this half is warmed last.
+warm_node 127.0.0.2
+warm_node 127.0.0.1
+measure_half 127.0.0.2 127.0.0.1 off
+summaries=$(printf '%s\n%s' "$summaries" "$(signals_summary 127.0.0.2)")
+
+if $aa; then
+  printf '\nA/A: EdgeGate nodes with the signals off; "first" are the nodes in the signals-on role (mean of four runs each):\n\n'
+  first=first second=second
+else
+  printf '\nEdgeGate with metrics, access log and tracing (1 %%) on, against all three off (mean of four runs each):\n\n'
+  first=on second=off
+fi
+printf '| %-22s | %12s | %12s | %6s | %10s | %10s | %6s | %22s |\n' "test" "$first r/s" "$second r/s" "ratio" \
+  "$first p99 ms" "$second p99 ms" "errors" "pairs' ratios"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------------------" "--------------:" "--------------:" "-------:" "-----------:" "-----------:" "-------:" "------------------------:"
+for test in 1k 16k h2c; do
+  case $test in
+    1k) name="HTTP/1.1 1 KB" ;;
+    16k) name="HTTP/1.1 16 KB" ;;
+    h2c) name="HTTP/2 (h2c) 1 KB" ;;
+  esac
+  IFS=';' read -r -a ons <<<"${on_results[$test]%;}"
+  IFS=';' read -r -a offs <<<"${off_results[$test]%;}"
+  report "$name" "$(mean_of "${ons[@]}")" "$(mean_of "${offs[@]}")" "${pair_ratios[$test]% }"
+done
+echo
+$aa || echo "$summaries"
+
+if $profile; then
   cp "$work/edgegate.jfr" "${TMPDIR:-/tmp}/edgegate-bench.jfr"
   echo "profile kept in ${TMPDIR:-/tmp}/edgegate-bench.jfr (open with JDK Mission Control or 'jfr print')"
   echo
