@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
 /**
@@ -95,6 +96,18 @@ public class ChannelBody implements BodyStream {
             deliver();
             broke();
         }
+    }
+
+    /**
+     * The connection (or stream) closed: a body that had not ended fails, and chunks that arrived but
+     * were never read are released. The exception is made only for a body cut off: filling in its
+     * stack trace for every closed HTTP/2 stream cost ~2 % of a node's CPU under h2load.
+     */
+    public void connectionClosed() {
+        if (!isComplete()) {
+            fail(new ClosedChannelException());
+        }
+        discard();
     }
 
     /** Whether the whole body has been received (or the stream failed), so the channel may move on. */

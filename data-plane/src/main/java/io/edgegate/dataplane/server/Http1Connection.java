@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -254,12 +253,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         if (body != null) {
-            if (!body.isComplete()) {
-                // Only a body cut off gets an exception: each fills in a stack trace.
-                body.fail(new ClosedChannelException());
-            }
-            // A body that had arrived whole but was never read still holds its chunks.
-            body.discard();
+            body.connectionClosed();
         }
         if (exchange != null) {
             exchange.abort();

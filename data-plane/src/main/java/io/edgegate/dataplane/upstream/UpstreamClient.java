@@ -11,6 +11,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -231,7 +232,8 @@ public final class UpstreamClient {
                             ch.pipeline().addLast(UpstreamPipeline.TLS, tls.http1().newHandler(ch.alloc(), address.host(), address.port()));
                         }
                         ch.pipeline()
-                                .addLast(UpstreamPipeline.CODEC, new HttpClientCodec(4096, 8192, RESPONSE_CHUNK_BYTES))
+                                .addLast(UpstreamPipeline.CODEC, new HttpClientCodec(
+                                        new HttpDecoderConfig().setMaxChunkSize(RESPONSE_CHUNK_BYTES), false, false))
                                 .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(
                                         settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());

@@ -94,4 +94,41 @@ class ChannelBodyTest {
         assertThat(recorder.error).isInstanceOf(MalformedBodyException.class).hasMessageContaining("chunk size");
         assertThat(body.failed()).isTrue();
     }
+
+    @Test
+    void aConnectionClosedBeforeTheEndFailsTheWaitingReader() {
+        ChannelBody body = new ChannelBody(channel, 10, -1);
+        body.pull(recorder);
+
+        body.connectionClosed();
+
+        assertThat(recorder.answers).containsExactly("error");
+        assertThat(recorder.error).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThat(body.failed()).isTrue();
+    }
+
+    @Test
+    void aConnectionClosedBeforeTheEndReleasesChunksNobodyRead() {
+        ChannelBody body = new ChannelBody(channel, 10, -1);
+        ByteBuf held = Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII);
+        body.offer(new DefaultHttpContent(held));
+
+        body.connectionClosed();
+
+        assertThat(held.refCnt()).isZero();
+        assertThat(body.failed()).isTrue();
+    }
+
+    @Test
+    void aConnectionClosedAfterTheEndLeavesTheBodyEndedNotFailed() {
+        ChannelBody body = new ChannelBody(channel, 5, -1);
+        body.pull(recorder);
+        body.offer(new DefaultLastHttpContent(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII)));
+        body.pull(recorder);
+
+        body.connectionClosed();
+
+        assertThat(recorder.answers).containsExactly("chunk hello", "end");
+        assertThat(body.failed()).isFalse();
+    }
 }
