@@ -1,27 +1,39 @@
 package io.edgegate.dataplane.metrics;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 
-/** One counter per status code, made on a code's first use; counting a code seen before allocates nothing. */
+/**
+ * A counter per status code, counted per thread ({@link PerThreadCounts}) and registered on a code's
+ * first use; counting a code seen before allocates nothing.
+ */
 final class CodeCounters {
 
-    private final AtomicReferenceArray<Counter> byCode = new AtomicReferenceArray<>(600);
-    /** Makes the counter of a code label ("200", or "other" for what is not a status code). */
-    private final Function<String, Counter> make;
+    private final AtomicReferenceArray<PerThreadCounts> byCode = new AtomicReferenceArray<>(600);
+    private final MeterRegistry registry;
+    private final String name;
+    private final String description;
+    private final Tags tags;
+    private final ThreadSlots slots;
 
-    CodeCounters(Function<String, Counter> make) {
-        this.make = make;
+    /** Counters {@code name} with {@code tags} and a {@code code} label ("200", or "other" for what is not a status code). */
+    CodeCounters(MeterRegistry registry, String name, String description, Tags tags, ThreadSlots slots) {
+        this.registry = registry;
+        this.name = name;
+        this.description = description;
+        this.tags = tags;
+        this.slots = slots;
     }
 
     /** Requests counted with a code from {@code from} to {@code to}, inclusive. */
     long sum(int from, int to) {
         long total = 0;
         for (int code = from; code <= to; code++) {
-            Counter counter = byCode.get(code);
-            if (counter != null) {
-                total += (long) counter.count();
+            PerThreadCounts counts = byCode.get(code);
+            if (counts != null) {
+                total += counts.sum(0);
             }
         }
         return total;
@@ -29,11 +41,21 @@ final class CodeCounters {
 
     void increment(int code) {
         int index = code >= 100 && code < 600 ? code : 0;
-        Counter counter = byCode.get(index);
-        if (counter == null) {
-            counter = make.apply(index == 0 ? "other" : Integer.toString(index));
-            byCode.set(index, counter);
+        PerThreadCounts counts = byCode.get(index);
+        if (counts == null) {
+            counts = firstUse(index);
         }
-        counter.increment();
+        counts.add(0, 1);
+    }
+
+    private PerThreadCounts firstUse(int index) {
+        PerThreadCounts made = new PerThreadCounts(slots, 1);
+        if (!byCode.compareAndSet(index, null, made)) {
+            // Another loop counted this code first: its counts are the registered ones.
+            return byCode.get(index);
+        }
+        FunctionCounter.builder(name, made, counts -> counts.sum(0)).description(description)
+                .tags(tags).tag("code", index == 0 ? "other" : Integer.toString(index)).register(registry);
+        return made;
     }
 }

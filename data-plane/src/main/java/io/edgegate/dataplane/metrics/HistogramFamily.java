@@ -23,8 +23,11 @@ final class HistogramFamily {
     private final int maxSeries;
     private final LongConsumer dropped;
     private final Map<List<String>, LatencyHistogram> series = new ConcurrentHashMap<>();
+    /** The recording threads' slots, shared with the meters that sit next to this family's series. */
+    private final ThreadSlots slots;
 
-    HistogramFamily(String name, String help, List<String> labelNames, int maxSeries, LongConsumer dropped) {
+    HistogramFamily(String name, String help, List<String> labelNames, int maxSeries, LongConsumer dropped, ThreadSlots slots) {
+        this.slots = slots;
         this.name = name;
         this.help = help;
         this.labelNames = List.copyOf(labelNames);
@@ -43,7 +46,11 @@ final class HistogramFamily {
             dropped.accept(1);
             return null;
         }
-        return series.computeIfAbsent(key, k -> new LatencyHistogram());
+        return series.computeIfAbsent(key, k -> new LatencyHistogram(slots));
+    }
+
+    ThreadSlots slots() {
+        return slots;
     }
 
     /** Removes the series whose label {@code labelName} is not one of {@code existing}. */

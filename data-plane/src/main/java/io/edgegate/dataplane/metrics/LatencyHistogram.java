@@ -1,26 +1,23 @@
 package io.edgegate.dataplane.metrics;
 
 import io.edgegate.metrics.Metrics;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A latency histogram over {@link Metrics#LATENCY_BUCKETS} whose counts are striped: every event
- * loop records into it on every request, and a shared counter per bucket (as Micrometer's timers
- * keep) makes the cores fight over one cache line — measured here at three times the cost of a
- * record with two event loops. Read (summed) only when scraped.
+ * A latency histogram over {@link Metrics#LATENCY_BUCKETS} whose counts are kept per thread: every
+ * event loop records into it on every request, and a shared counter per bucket (as Micrometer's
+ * timers keep) makes the cores fight over one cache line — measured here at three times the cost
+ * of a record with two event loops. Read (summed) only when scraped.
  */
 final class LatencyHistogram {
 
     private static final long[] BOUNDS_NANOS = bounds();
+    /** Counts per bucket (not cumulative; the last one is past the last bound), then the sum of the nanoseconds. */
+    private static final int SUM = BOUNDS_NANOS.length + 1;
 
-    /** Per bucket, not cumulative; the last one is past the last bound. */
-    private final LongAdder[] counts = new LongAdder[BOUNDS_NANOS.length + 1];
-    private final LongAdder sumNanos = new LongAdder();
+    private final PerThreadCounts counts;
 
-    LatencyHistogram() {
-        for (int i = 0; i < counts.length; i++) {
-            counts[i] = new LongAdder();
-        }
+    LatencyHistogram(ThreadSlots slots) {
+        this.counts = new PerThreadCounts(slots, SUM + 1);
     }
 
     void record(long nanos) {
@@ -28,23 +25,22 @@ final class LatencyHistogram {
         while (bucket < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[bucket]) {
             bucket++;
         }
-        counts[bucket].increment();
-        sumNanos.add(nanos);
+        counts.add(bucket, 1, SUM, nanos);
     }
 
     /** Cumulative counts per bound, then the total: what Prometheus's {@code le} buckets hold. */
     long[] cumulativeCounts() {
-        long[] out = new long[counts.length];
+        long[] out = new long[SUM];
         long running = 0;
-        for (int i = 0; i < counts.length; i++) {
-            running += counts[i].sum();
+        for (int i = 0; i < SUM; i++) {
+            running += counts.sum(i);
             out[i] = running;
         }
         return out;
     }
 
     double sumSeconds() {
-        return sumNanos.sum() / 1e9;
+        return counts.sum(SUM) / 1e9;
     }
 
     /** The bucket bounds in seconds, as the {@code le} labels print them. */

@@ -44,10 +44,11 @@ public final class NodeMetrics implements AutoCloseable {
         this.metrics = new Metrics(List.of(Tag.of("node", nodeId)), MAX_SERIES_PER_METRIC, enabled);
         this.commonLabels = Map.of("node", nodeId);
         int cap = enabled ? MAX_SERIES_PER_METRIC : 0;
+        ThreadSlots slots = ThreadSlots.forNode();
         this.requestDurations = new HistogramFamily("edgegate_http_request_duration_seconds",
                 "Time from a request's head to its response's head", List.of("server", "backend"), cap,
-                enabled ? metrics::countDropped : n -> { });
-        this.upstreamDurations = UpstreamStates.upstreamDurations(cap, enabled ? metrics::countDropped : n -> { });
+                enabled ? metrics::countDropped : n -> { }, slots);
+        this.upstreamDurations = UpstreamStates.upstreamDurations(cap, enabled ? metrics::countDropped : n -> { }, slots);
         MeterRegistry registry = metrics.registry();
         this.applied = Counter.builder("edgegate.node.config.applies").tag("result", "applied")
                 .description("Config revisions this node applied or rejected").register(registry);

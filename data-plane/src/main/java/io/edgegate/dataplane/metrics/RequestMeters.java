@@ -1,12 +1,13 @@
 package io.edgegate.dataplane.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An HTTPServer's request meters: requests by backend (the pipeline, or {@code none} when no route
@@ -21,9 +22,10 @@ public final class RequestMeters {
     private final MeterRegistry registry;
     private final String server;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
-    // Striped: every request of every event loop changes them, and one shared counter would bounce between cores.
-    private final LongAdder activeRequests = new LongAdder();
-    private final LongAdder activeConnections = new LongAdder();
+    /** Open requests and connections, per thread: every request of every event loop changes them (a thread's own count may go below zero). */
+    private final PerThreadCounts active;
+    private static final int REQUESTS = 0;
+    private static final int CONNECTIONS = 1;
     private final Map<ConnectionRefusal, Counter> refusals = new EnumMap<>(ConnectionRefusal.class);
 
     /** Why a connection was closed as it was accepted (or before a protocol was agreed). */
@@ -43,9 +45,10 @@ public final class RequestMeters {
         this.registry = registry;
         this.server = server;
         this.durations = durations;
-        Gauge.builder("edgegate.http.requests.active", activeRequests, LongAdder::sum).tags("server", server)
+        this.active = new PerThreadCounts(durations.slots(), 2);
+        Gauge.builder("edgegate.http.requests.active", active, counts -> counts.sum(REQUESTS)).tags("server", server)
                 .description("Requests of the server waiting for their response head").register(registry);
-        Gauge.builder("edgegate.http.connections.active", activeConnections, LongAdder::sum).tags("server", server)
+        Gauge.builder("edgegate.http.connections.active", active, counts -> counts.sum(CONNECTIONS)).tags("server", server)
                 .description("Client connections open to the server").register(registry);
         for (ConnectionRefusal reason : ConnectionRefusal.values()) {
             refusals.put(reason, Counter.builder("edgegate.http.connections.refused").tags("server", server, "reason", reason.label)
@@ -54,19 +57,19 @@ public final class RequestMeters {
     }
 
     public void requestStarted() {
-        activeRequests.increment();
+        active.add(REQUESTS, 1);
     }
 
     public void requestEnded() {
-        activeRequests.decrement();
+        active.add(REQUESTS, -1);
     }
 
     public void connectionOpened() {
-        activeConnections.increment();
+        active.add(CONNECTIONS, 1);
     }
 
     public void connectionClosed() {
-        activeConnections.decrement();
+        active.add(CONNECTIONS, -1);
     }
 
     public void refused(ConnectionRefusal reason) {
@@ -104,8 +107,8 @@ public final class RequestMeters {
     /** Adds this server's counts so far to {@code totals}, and its open connections and requests. */
     void addTo(TrafficWindow.Totals totals) {
         routes.values().forEach(route -> route.addTo(totals));
-        totals.activeConnections += activeConnections.sum();
-        totals.activeRequests += activeRequests.sum();
+        totals.activeConnections += active.sum(CONNECTIONS);
+        totals.activeRequests += active.sum(REQUESTS);
     }
 
     /** Forgets the meters of backends no longer in the config (their series were removed from the registry). */
@@ -119,19 +122,21 @@ public final class RequestMeters {
         /** Null when the family is full (or metrics are off): nothing is recorded then. */
         private final LatencyHistogram duration;
         private final CodeCounters byCode;
-        private final Counter bytesIn;
-        private final Counter bytesOut;
+        /** Body bytes in ({@link #IN}) and out ({@link #OUT}). */
+        private final PerThreadCounts bytes;
+        private static final int IN = 0;
+        private static final int OUT = 1;
 
         Route(String backend) {
-            this.bytesIn = Counter.builder("edgegate.http.request.bytes").baseUnit("bytes")
+            this.bytes = new PerThreadCounts(durations.slots(), 2);
+            FunctionCounter.builder("edgegate.http.request.bytes", bytes, counts -> counts.sum(IN)).baseUnit("bytes")
                     .description("Request body bytes by server and backend (as the requests' Content-Length said)")
                     .tags("server", server, "backend", backend).register(registry);
-            this.bytesOut = Counter.builder("edgegate.http.response.bytes").baseUnit("bytes")
+            FunctionCounter.builder("edgegate.http.response.bytes", bytes, counts -> counts.sum(OUT)).baseUnit("bytes")
                     .description("Response body bytes written to clients, by server and backend")
                     .tags("server", server, "backend", backend).register(registry);
-            this.byCode = new CodeCounters(code -> Counter.builder("edgegate.http.requests")
-                    .description("Requests by server, backend and status code")
-                    .tags("server", server, "backend", backend, "code", code).register(registry));
+            this.byCode = new CodeCounters(registry, "edgegate.http.requests", "Requests by server, backend and status code",
+                    Tags.of("server", server, "backend", backend), durations.slots());
             this.backend = backend;
             this.duration = durations.series(server, backend);
         }
@@ -149,12 +154,8 @@ public final class RequestMeters {
         }
 
         void bytes(long in, long out) {
-            if (in > 0) {
-                bytesIn.increment(in);
-            }
-            if (out > 0) {
-                bytesOut.increment(out);
-            }
+            // A counter never goes down, whatever a Content-Length said.
+            bytes.add(IN, Math.max(0, in), OUT, Math.max(0, out));
         }
 
         void record(int code, long nanos) {

@@ -2,6 +2,7 @@ package io.edgegate.dataplane.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
@@ -79,9 +80,8 @@ public final class UpstreamMeters {
 
         Server(String upstream) {
             this.upstream = upstream;
-            this.byCode = new CodeCounters(code -> Counter.builder("edgegate.upstream.requests")
-                    .description("Upstream answers by server and status code")
-                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "code", code).register(registry));
+            this.byCode = new CodeCounters(registry, "edgegate.upstream.requests", "Upstream answers by server and status code",
+                    Tags.of("pipeline", pipeline, "proxy", proxy, "upstream", upstream), durations.slots());
             this.duration = durations.series(pipeline, proxy, upstream);
         }
 

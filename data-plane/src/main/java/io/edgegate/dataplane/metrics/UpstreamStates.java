@@ -62,14 +62,15 @@ public final class UpstreamStates {
         return new UpstreamMeters(registry, pipeline, proxy, durations);
     }
 
-    static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped) {
+    static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped, ThreadSlots slots) {
         return new HistogramFamily("edgegate_upstream_request_duration_seconds",
                 "Time from sending to an upstream server to its answer's head (or the failure)",
-                List.of("pipeline", "proxy", "upstream"), maxSeries, dropped);
+                List.of("pipeline", "proxy", "upstream"), maxSeries, dropped, slots);
     }
 
+    /** Latencies of Proxies outside a node, which nothing scrapes: every thread records into one locked set of counts. */
     static HistogramFamily upstreamDurations(int maxSeries) {
-        return upstreamDurations(maxSeries, n -> { });
+        return upstreamDurations(maxSeries, n -> { }, ThreadSlots.NONE);
     }
 
     public void add(Source source) {

@@ -13,7 +13,7 @@ class HistogramFamilyTest {
 
     private final AtomicLong dropped = new AtomicLong();
     private final HistogramFamily family = new HistogramFamily("edgegate_test_seconds", "A test", List.of("server", "backend"), 2,
-            dropped::addAndGet);
+            dropped::addAndGet, new ThreadSlots(4));
 
     @Test
     void bucketsAreCumulativeWithCountAndSumAndLabelsSortedLeLast() {
