@@ -112,6 +112,11 @@ public final class AccessLog implements AutoCloseable {
         return accessLog;
     }
 
+    /** Whether lines show the request's Referer (records may leave it empty otherwise). */
+    public boolean logsReferer() {
+        return enabled && format.logsReferer();
+    }
+
     /** Whether a request of this status is logged: on and sampled in. Asked before the record is made. */
     public boolean admit(int status) {
         if (!enabled || closed) {

@@ -13,6 +13,11 @@ public enum AccessLogFormat {
         LineFormatter formatter(String node) {
             return new JsonAccessLine(node);
         }
+
+        @Override
+        boolean logsReferer() {
+            return false;
+        }
     },
 
     /** {@code $remote_addr - - [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"}. */
@@ -23,6 +28,11 @@ public enum AccessLogFormat {
                     + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " " + r.responseBytes() + " \""
                     + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
         }
+
+        @Override
+        boolean logsReferer() {
+            return true;
+        }
     };
 
     private static final DateTimeFormatter NGINX_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
@@ -30,6 +40,9 @@ public enum AccessLogFormat {
 
     /** A formatter of lines for one event loop (or one caller) of the node {@code node}. */
     abstract LineFormatter formatter(String node);
+
+    /** Whether lines show the Referer: if not, a request's record need not look it up. */
+    abstract boolean logsReferer();
 
     /** The line of {@code record}, as a string of its own. */
     String line(String node, AccessRecord record) {

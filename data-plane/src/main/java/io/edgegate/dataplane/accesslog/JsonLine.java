@@ -59,6 +59,18 @@ final class JsonLine {
         return this;
     }
 
+    /** As {@link #plain(Key, String)}, for text that may be the bytes of a header (an {@link io.netty.util.AsciiString}). */
+    JsonLine plain(Key name, CharSequence value) {
+        if (value instanceof String text) {
+            return plain(name, text);
+        }
+        name(name);
+        out.put('"');
+        out.ascii(value);
+        out.put('"');
+        return this;
+    }
+
     JsonLine number(Key name, long value) {
         name(name);
         out.number(value);

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.accesslog;
 
+import io.netty.util.AsciiString;
 import java.util.Arrays;
 
 /**
@@ -46,6 +47,21 @@ final class LineBuffer {
     LineBuffer ascii(String text) {
         room(text.length());
         copyLatin1(text, 0, text.length());
+        return this;
+    }
+
+    /** ASCII text known to need no escaping: the bytes of an {@link AsciiString} in one copy. */
+    LineBuffer ascii(CharSequence text) {
+        int size = text.length();
+        room(size);
+        if (text instanceof AsciiString bytesOfText) {
+            bytesOfText.copy(0, bytes, length, size);
+            length += size;
+        } else {
+            for (int i = 0; i < size; i++) {
+                bytes[length++] = (byte) text.charAt(i);
+            }
+        }
         return this;
     }
 

@@ -111,7 +111,8 @@ final class Exchange {
         state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
         state.meters().bytes(RequestMeters.NO_BACKEND, 0, bodyBytes);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, bodyBytes, nanos, 0), channel.eventLoop());
+            state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, refused.requestBytes(), bodyBytes, nanos, 0),
+                    channel.eventLoop());
         }
     }
 
@@ -129,12 +130,13 @@ final class Exchange {
             return;
         }
         responseWritten = true;
+        long requestBytes = requestBytes();
         if (lineDue) {
             lineDue = false;
-            state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, bytes, System.nanoTime() - startNanos,
+            state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, requestBytes, bytes, System.nanoTime() - startNanos,
                     whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit()), channel.eventLoop());
         }
-        state.meters().bytes(backend, requestBytes(), bytes);
+        state.meters().bytes(backend, requestBytes, bytes);
     }
 
     private long requestBytes() {
@@ -207,9 +209,10 @@ final class Exchange {
 
     /**
      * The request as the access log tells it: answered with {@code status} {@code nanos} after it began
-     * (at {@code epochMillis}), {@code bytes} of body written by {@code totalNanos}, and {@code moreFlags}.
+     * (at {@code epochMillis}), {@code requestBytes} of body announced, {@code bytes} of body written by {@code totalNanos},
+     * and {@code moreFlags}.
      */
-    private AccessRecord record(long epochMillis, int status, long nanos, long bytes, long totalNanos, int moreFlags) {
+    private AccessRecord record(long epochMillis, int status, long nanos, long requestBytes, long bytes, long totalNanos, int moreFlags) {
         var headers = head.headers();
         int query = uri.indexOf('?');
         String client = context != null ? context.clientIp() : clientIp(channel);
@@ -220,8 +223,8 @@ final class Exchange {
                 context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
                 context != null ? context.get(RequestKeys.UPSTREAM) : "", context != null ? context.get(RequestKeys.UPSTREAM_STATUS) : 0,
                 flags | (context != null ? context.responseFlags() : 0) | moreFlags, nanos,
-                headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0), or(headers.get(HttpHeaderNames.USER_AGENT)),
-                or(headers.get(HttpHeaderNames.REFERER)), bytes, totalNanos);
+                requestBytes, or(headers.get(HttpHeaderNames.USER_AGENT)),
+                state.accessLog().logsReferer() ? or(headers.get(HttpHeaderNames.REFERER)) : "", bytes, totalNanos);
     }
 
     private static String clientIp(Channel channel) {

@@ -69,9 +69,9 @@ public final class RequestTrace {
 
     /**
      * The trace id for the access log: this request's trace, or, when it is not traced here, the
-     * one the client sent in {@code traceparent}; empty when there is none.
+     * one the client sent in {@code traceparent}; empty when there is none. Hex digits only.
      */
-    public String traceId(HttpRequest head) {
+    public CharSequence traceId(HttpRequest head) {
         if (span == null && tracing.injectsW3cOnly()) {
             return W3cTraceParent.traceId(traceparent());
         }

@@ -32,9 +32,9 @@ final class W3cTraceParent {
         return new AsciiString(value, false);
     }
 
-    /** The 32 hex digits of the trace id in {@code traceparent}. */
-    static String traceId(AsciiString traceparent) {
-        return traceparent.toString(TRACE_ID_AT, TRACE_ID_AT + 32);
+    /** The 32 hex digits of the trace id in {@code traceparent}: a view of its bytes, not a copy. */
+    static AsciiString traceId(AsciiString traceparent) {
+        return traceparent.subSequence(TRACE_ID_AT, TRACE_ID_AT + 32, false);
     }
 
     private static void hex(long value, byte[] out, int at) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,16 @@ class JsonAccessLineTest {
         JsonNode line = line(record(0, "a\"b\\c", "new\nline"));
         assertThat(line.get("server").asText()).isEqualTo("a\"b\\c");
         assertThat(line.get("backend").asText()).isEqualTo("new\nline");
+    }
+
+    @Test
+    void aTraceIdThatIsAViewOfTheTraceparentsBytesIsWrittenAsItsDigits() throws Exception {
+        AsciiString traceparent = new AsciiString("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        // The small line buffer grows on the way: the copy must land after what came before, not at the start.
+        JsonNode line = line(new AccessRecord(0, "s", "b", "", traceparent.subSequence(3, 35, false), "10.0.0.1", "GET", "h", "/a",
+                "HTTP/1.1", 200, "proxy", "", "10.0.0.2:80", 200, 0, 1_000_000, 0, "curl", "", 1024, 2_000_000));
+        assertThat(line.get("traceId").asText()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+        assertThat(line.get("clientIp").asText()).isEqualTo("10.0.0.1");
     }
 
     private JsonNode line(AccessRecord record) throws Exception {

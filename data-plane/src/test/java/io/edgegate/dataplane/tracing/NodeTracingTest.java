@@ -35,7 +35,7 @@ class NodeTracingTest {
             HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/pay?card=1");
             head.headers().set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
             RequestTrace trace = tracing.startServer(head, "edge", "http", new java.net.InetSocketAddress("10.0.0.9", 5000), false);
-            assertThat(trace.traceId(head)).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(trace.traceId(head)).hasToString("0af7651916cd43dd8448eb211c80319c");
             trace.filterResult("auth", "");
             trace.end("payments", 502);
             tracing.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -71,7 +71,7 @@ class NodeTracingTest {
                 trace.startUpstream(upstream, "", "10.0.0.1", 80, "http://10.0.0.1", false);
                 trace.end("p", 200);
                 String[] sent = upstream.headers().get("traceparent").split("-");
-                assertThat(sent[1]).as("the access log's id is the upstream's").isEqualTo(trace.traceId(head));
+                assertThat(sent[1]).as("the access log's id is the upstream's").isEqualTo(trace.traceId(head).toString());
                 assertThat(sent[3]).isEqualTo(tracing == all ? "03" : "02");
                 tracing.shutdown().join(10, java.util.concurrent.TimeUnit.SECONDS);
             }
@@ -85,7 +85,7 @@ class NodeTracingTest {
     void anUnsampledNewTracesHeaderIsW3csFormOfItsIds() {
         var header = W3cTraceParent.unsampled(0x0123456789abcdefL, 0xfedcba9876543210L, 1);
         assertThat(header.toString()).isEqualTo("00-0123456789abcdeffedcba9876543210-0000000000000001-02");
-        assertThat(W3cTraceParent.traceId(header)).isEqualTo("0123456789abcdeffedcba9876543210");
+        assertThat((CharSequence) W3cTraceParent.traceId(header)).hasToString("0123456789abcdeffedcba9876543210");
     }
 
     @Test
@@ -93,7 +93,7 @@ class NodeTracingTest {
         HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         assertThat(RequestTrace.NONE.traceId(head)).isEmpty();
         head.headers().set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
-        assertThat(RequestTrace.NONE.traceId(head)).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(RequestTrace.NONE.traceId(head)).hasToString("4bf92f3577b34da6a3ce929d0e0e4736");
         head.headers().set("traceparent", "00-00000000000000000000000000000000-00f067aa0ba902b7-01");
         assertThat(RequestTrace.NONE.traceId(head)).as("all zeros is invalid").isEmpty();
         head.headers().set("traceparent", "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01");
@@ -103,7 +103,7 @@ class NodeTracingTest {
         head.headers().set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
         assertThat(RequestTrace.NONE.traceId(head)).as("version 00 is exactly 55 characters").isEmpty();
         head.headers().set("traceparent", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra");
-        assertThat(RequestTrace.NONE.traceId(head)).as("a later version may carry more").isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(RequestTrace.NONE.traceId(head)).as("a later version may carry more").hasToString("4bf92f3577b34da6a3ce929d0e0e4736");
         head.headers().set("traceparent", "garbage");
         assertThat(RequestTrace.NONE.traceId(head)).isEmpty();
     }
