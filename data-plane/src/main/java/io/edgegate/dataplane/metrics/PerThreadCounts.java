@@ -72,10 +72,6 @@ final class PerThreadCounts {
         return total;
     }
 
-    int width() {
-        return width;
-    }
-
     private long[] row() {
         int slot = slots.current();
         if (slot == ThreadSlots.SHARED) {
