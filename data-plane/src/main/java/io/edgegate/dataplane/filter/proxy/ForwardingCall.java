@@ -17,6 +17,8 @@ import io.edgegate.spec.filter.proxy.ProxySpec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class ForwardingCall implements ProxyCall {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardingCall.class);
+    /** Response headers that may name the upstream server itself. */
+    private static final List<AsciiString> REDIRECT_HEADERS = List.of(HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION);
 
     private final String proxyName;
     private final UpstreamCall upstream;
@@ -135,17 +139,20 @@ final class ForwardingCall implements ProxyCall {
         return ProxySpec.RESULT_SERVER_ERROR;
     }
 
-    /** A redirect that names the upstream server itself is rewritten to the address the client used. */
+    /**
+     * A redirect that names the upstream server itself is rewritten to the address the client used.
+     * The client's Host is looked up only for such a header: nearly no response has one.
+     */
     private static void hideUpstream(HttpResponse head, Upstream server, RequestContext context) {
-        String clientHost = context.request().headers().get(HttpHeaderNames.HOST);
-        if (clientHost == null) {
-            return;
-        }
         String upstreamBase = server.url();
-        for (CharSequence header : new CharSequence[] {HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION}) {
+        for (AsciiString header : REDIRECT_HEADERS) {
             String value = head.headers().get(header);
             if (value != null && value.startsWith(upstreamBase)
                     && (value.length() == upstreamBase.length() || "/?#".indexOf(value.charAt(upstreamBase.length())) >= 0)) {
+                String clientHost = context.request().headers().get(HttpHeaderNames.HOST);
+                if (clientHost == null) {
+                    return;
+                }
                 head.headers().set(header, context.connection().scheme() + "://" + clientHost + value.substring(upstreamBase.length()));
             }
         }
