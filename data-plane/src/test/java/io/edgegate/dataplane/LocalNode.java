@@ -68,6 +68,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
     private final TlsProvider tlsProvider;
     private final UnaryOperator<RegistryStarter> registryStarter;
     private final UnaryOperator<ServerTlsFactory> tlsFactory;
+    private final AccessLogFormat accessLogFormat;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private Node node;
@@ -77,11 +78,16 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
 
     /** The node shared by the run's test classes. */
     public LocalNode() {
-        this(true, TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity());
+        this(true, TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity(), AccessLogFormat.JSON);
     }
 
     public LocalNode(TlsProvider tlsProvider) {
-        this(false, tlsProvider, UnaryOperator.identity(), UnaryOperator.identity());
+        this(false, tlsProvider, UnaryOperator.identity(), UnaryOperator.identity(), AccessLogFormat.JSON);
+    }
+
+    /** A node of its own whose access log writes lines in {@code format}. */
+    public static LocalNode withAccessLog(AccessLogFormat format) {
+        return new LocalNode(false, TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity(), format);
     }
 
     /**
@@ -89,15 +95,16 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
      * real ones: to count them or make them fail.
      */
     public LocalNode(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
-        this(false, tlsProvider, registryStarter, tlsFactory);
+        this(false, tlsProvider, registryStarter, tlsFactory, AccessLogFormat.JSON);
     }
 
     private LocalNode(boolean shared, TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter,
-                      UnaryOperator<ServerTlsFactory> tlsFactory) {
+                      UnaryOperator<ServerTlsFactory> tlsFactory, AccessLogFormat accessLogFormat) {
         this.shared = shared;
         this.tlsProvider = tlsProvider;
         this.registryStarter = registryStarter;
         this.tlsFactory = tlsFactory;
+        this.accessLogFormat = accessLogFormat;
     }
 
     @Override
@@ -106,8 +113,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         blockingMark = EventLoopBlocking.mark();
         node = shared
                 ? context.getRoot().getStore(SHARED).getOrComputeIfAbsent(Node.class,
-                        k -> new Node(TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity()), Node.class)
-                : new Node(tlsProvider, registryStarter, tlsFactory);
+                        k -> new Node(TlsProvider.AUTO, UnaryOperator.identity(), UnaryOperator.identity(), AccessLogFormat.JSON), Node.class)
+                : new Node(tlsProvider, registryStarter, tlsFactory, accessLogFormat);
         secondAnswersBefore = node.failures.secondAnswers();
     }
 
@@ -137,7 +144,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         expectedSecondAnswers = count;
     }
 
-    /** The access log's file (JSON lines of every request this node served in the run) and the log itself. */
+    /** The access log's file (a line for every request this node served in the run) and the log itself. */
     public Path accessLogFile() {
         return node.accessLogFile;
     }
@@ -226,7 +233,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         final FilterFailures failures = new FilterFailures();
         final RuntimeUpdater updater;
         final NodeMetrics metrics = new NodeMetrics("local");
-        /** Every request of the run, one JSON line each, as a node's default access log writes them. */
+        /** Every request of the run, one line each (JSON, as a node's default access log writes them, unless the node asked otherwise). */
         final Path accessLogFile;
         final AccessLog accessLog;
         private final CurrentRuntime runtime = new CurrentRuntime();
@@ -236,7 +243,8 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
         private final DnsAddressResolverGroup resolver;
         private long revision;
 
-        Node(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory) {
+        Node(TlsProvider tlsProvider, UnaryOperator<RegistryStarter> registryStarter, UnaryOperator<ServerTlsFactory> tlsFactory,
+             AccessLogFormat accessLogFormat) {
             // As DataPlane binds them once it serves.
             metrics.bindProcessMetrics();
             try {
@@ -244,7 +252,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            accessLog = AccessLog.start("local", AccessLogFormat.JSON, AccessLogOutput.file(accessLogFile, 1L << 30, 1),
+            accessLog = AccessLog.start("local", accessLogFormat, AccessLogOutput.file(accessLogFile, 1L << 30, 1),
                     AccessLogConfig.DEFAULT_CAPACITY, 1);
             metrics.watchAccessLog(accessLog);
             Transport transport = Transport.detect();
