@@ -49,21 +49,9 @@ final class JsonLine {
     /**
      * A value known to need no escaping — printable ASCII without quotes or backslashes, such as
      * object names (the spec allows letters, digits, '.', '_' and '-') and hex ids — copied without
-     * being scanned.
+     * being scanned (the bytes of a header's {@link io.netty.util.AsciiString} in one copy).
      */
-    JsonLine plain(Key name, String value) {
-        name(name);
-        out.put('"');
-        out.copyLatin1(value, 0, value.length());
-        out.put('"');
-        return this;
-    }
-
-    /** As {@link #plain(Key, String)}, for text that may be the bytes of a header (an {@link io.netty.util.AsciiString}). */
     JsonLine plain(Key name, CharSequence value) {
-        if (value instanceof String text) {
-            return plain(name, text);
-        }
         name(name);
         out.put('"');
         out.ascii(value);

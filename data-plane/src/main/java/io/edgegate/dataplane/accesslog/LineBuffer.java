@@ -50,8 +50,11 @@ final class LineBuffer {
         return this;
     }
 
-    /** ASCII text known to need no escaping: the bytes of an {@link AsciiString} in one copy. */
+    /** ASCII text known to need no escaping: a string's or an {@link AsciiString}'s bytes in one copy. */
     LineBuffer ascii(CharSequence text) {
+        if (text instanceof String string) {
+            return ascii(string);
+        }
         int size = text.length();
         room(size);
         if (text instanceof AsciiString bytesOfText) {

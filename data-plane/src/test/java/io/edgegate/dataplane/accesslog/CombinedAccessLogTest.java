@@ -30,9 +30,13 @@ class CombinedAccessLogTest {
             var referred = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders?page=2"))
                     .header("Referer", "http://shop.example/cart").header("User-Agent", "shopper/2.0").build());
             var plain = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/plain")).build());
+            // A client that tries to end the quoted field early and start one of its own.
+            var hostile = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hostile"))
+                    .header("Referer", "http://evil.example/\" 999 \"x\\").header("User-Agent", "a\"b").build());
             assertThat(referred.statusCode()).isEqualTo(200);
             assertThat(plain.statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> node.accessLog().written() >= before + 2);
+            assertThat(hostile.statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.accessLog().written() >= before + 3);
 
             List<String> lines = Files.readAllLines(node.accessLogFile());
             int referredBytes = referred.body().getBytes(StandardCharsets.UTF_8).length;
@@ -41,6 +45,10 @@ class CombinedAccessLogTest {
                             + referredBytes + " \"http://shop\\.example/cart\" \"shopper/2\\.0\""));
             assertThat(lines).anySatisfy(line -> assertThat(line).matches(
                     "127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /plain HTTP/1\\.1\" 200 \\d+ \"-\" \"[^\"]+\""));
+            // Its quotes and backslashes escaped: the line still has exactly the fields of the format.
+            assertThat(lines).anySatisfy(line -> assertThat(line).endsWith(
+                    "\"GET /hostile HTTP/1.1\" 200 " + hostile.body().getBytes(StandardCharsets.UTF_8).length
+                            + " \"http://evil.example/\\\" 999 \\\"x\\\\\" \"a\\\"b\""));
         }
     }
 }
