@@ -1,36 +1,37 @@
 package io.edgegate.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Moves a body from a {@link BodyStream} into a channel as HTTP content, one chunk at a time:
+ * Moves a body from a {@link BodyStream} into a {@link BodyTarget}, one chunk at a time:
  * the next chunk is pulled only while the target can take more, so a slow receiver slows the
- * sender instead of filling memory. Runs on the target channel's event loop.
+ * sender instead of filling memory. Runs on the target's event loop.
  */
 public final class BodyPump implements BodyReceiver {
 
     private final BodyStream source;
-    private final Channel target;
+    private final BodyTarget target;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private boolean cancelled;
     /** Body bytes handed to the target so far. */
     private long bytes;
 
-    private BodyPump(BodyStream source, Channel target) {
+    private BodyPump(BodyStream source, BodyTarget target) {
         this.source = source;
         this.target = target;
     }
 
     /** Completes when the last content (with any trailers) is written, or fails with the source's or the write's error. */
     public static BodyPump start(BodyStream source, Channel target) {
+        return start(source, BodyTarget.of(target));
+    }
+
+    /** As {@link #start(BodyStream, Channel)}, into any target. */
+    public static BodyPump start(BodyStream source, BodyTarget target) {
         BodyPump pump = new BodyPump(source, target);
         pump.next();
         return pump;
@@ -70,7 +71,7 @@ public final class BodyPump implements BodyReceiver {
         bytes += chunk.readableBytes();
         if (source.isReadyNow() && target.isWritable()) {
             // More is already here: gather it into the same flush.
-            target.write(new DefaultHttpContent(chunk)).addListener(f -> {
+            target.writeChunk(chunk, false).addListener(f -> {
                 if (!f.isSuccess()) {
                     fail(f.cause());
                 }
@@ -78,7 +79,7 @@ public final class BodyPump implements BodyReceiver {
             next();
             return;
         }
-        ChannelFuture written = target.writeAndFlush(new DefaultHttpContent(chunk));
+        ChannelFuture written = target.writeChunk(chunk, true);
         if (target.isWritable()) {
             written.addListener(f -> {
                 if (!f.isSuccess()) {
@@ -103,10 +104,7 @@ public final class BodyPump implements BodyReceiver {
         if (cancelled) {
             return;
         }
-        LastHttpContent last = trailers.isEmpty()
-                ? LastHttpContent.EMPTY_LAST_CONTENT
-                : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
-        target.writeAndFlush(last).addListener(f -> {
+        target.writeEnd(trailers).addListener(f -> {
             if (f.isSuccess()) {
                 done.complete(null);
             } else {

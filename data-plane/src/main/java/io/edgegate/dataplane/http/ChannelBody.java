@@ -43,6 +43,16 @@ public class ChannelBody implements BodyStream {
         this.maxBytes = maxBytes;
     }
 
+    /** For a body whose source is not a channel of its own (an HTTP/2 stream): the subclass says how to read more. */
+    protected ChannelBody(long contentLength, long maxBytes) {
+        this(null, contentLength, maxBytes);
+    }
+
+    /** Asks the source for more: the channel reads, or a stream gives the sender window for what was delivered. */
+    protected void readMore() {
+        channel.read();
+    }
+
     /** Feeds content read from the channel. Called on the channel's event loop. */
     public void offer(HttpContent content) {
         ByteBuf chunk = content.content();
@@ -78,7 +88,7 @@ public class ChannelBody implements BodyStream {
         }
         deliver();
         if (!isComplete() && bufferedBytes < READ_AHEAD_BYTES) {
-            channel.read();
+            readMore();
         }
     }
 
@@ -150,7 +160,7 @@ public class ChannelBody implements BodyStream {
         waiting = receiver;
         deliver();
         if (waiting != null && !isComplete()) {
-            channel.read();
+            readMore();
         }
     }
 
@@ -164,7 +174,7 @@ public class ChannelBody implements BodyStream {
         releaseBuffered();
         if (!isComplete()) {
             // Keep reading so the rest of the body is consumed and dropped.
-            channel.read();
+            readMore();
         }
     }
 
@@ -185,7 +195,7 @@ public class ChannelBody implements BodyStream {
         BodyReceiver receiver = waiting;
         if (receiver == null) {
             if (discarded && !isComplete()) {
-                channel.read();
+                readMore();
             }
             return;
         }

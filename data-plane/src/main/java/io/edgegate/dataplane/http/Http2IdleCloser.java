@@ -3,7 +3,7 @@ package io.edgegate.dataplane.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2CodecUtil;
-import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +16,14 @@ public class Http2IdleCloser extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Http2IdleCloser.class);
 
-    private final Http2FrameCodec codec;
+    private final Http2ConnectionHandler codec;
 
-    public Http2IdleCloser(Http2FrameCodec codec) {
+    public Http2IdleCloser(Http2ConnectionHandler codec) {
         this.codec = codec;
     }
 
-    /** The connection's codec: its streams, windows and flow control. */
-    protected Http2FrameCodec codec() {
+    /** The connection's HTTP/2 handler: its streams, windows and flow control. */
+    protected Http2ConnectionHandler codec() {
         return codec;
     }
 

@@ -1,15 +1,9 @@
 package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.pipeline.RequestContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.Http2FrameCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.util.function.Supplier;
 
@@ -20,7 +14,6 @@ final class ConnectionSetup {
     static final String HTTP1 = "http1";
     static final String HTTP2 = "http2";
     static final String HTTP2_FLUSHES = "http2-flushes";
-    static final String HTTP2_STREAMS = "http2-streams";
     static final String HTTP2_CONNECTION = "http2-connection";
 
     /** Go's default and a common browser expectation. */
@@ -47,8 +40,8 @@ final class ConnectionSetup {
     }
 
     /**
-     * HTTP/2: streams become child channels, each converted to HTTP objects and served like an
-     * HTTP/1 exchange. The connection reads freely; HTTP/2 flow control, released as each
+     * HTTP/2: one handler serves the connection's streams frame by frame, each request served
+     * like an HTTP/1 exchange. The connection reads freely; HTTP/2 flow control, released as each
      * stream's body is consumed, is what holds a fast sender back.
      */
     void http2(ChannelPipeline pipeline) {
@@ -56,26 +49,15 @@ final class ConnectionSetup {
         if (pipeline.get(HttpListener.HEADER_TIMEOUT) != null) {
             pipeline.remove(HttpListener.HEADER_TIMEOUT);
         }
-        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
-                .initialSettings(Http2Settings.defaultSettings()
+        Http2ServerHandler streams = Http2ServerHandler.create(state, new RequestContext.Connection(scheme, true),
+                Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE))
-                .build();
-        RequestContext.Connection connection = new RequestContext.Connection(scheme, true);
+                        .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE));
         // Streams of one connection answered in the same turn of the event loop go out in one write: each
         // stream's flush would otherwise be a syscall of its own (2.0 -> 1.2 writes per request under h2load).
         pipeline.addLast(HTTP2_FLUSHES, new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-                .addLast(HTTP2, codec)
-                .addLast(HTTP2_STREAMS, new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        stream.config().setAutoRead(false);
-                        stream.pipeline()
-                                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                                .addLast(new Http2Stream(state, connection));
-                    }
-                }))
-                .addLast(HTTP2_CONNECTION, new Http2Connection(codec, state.get().spec().keepAliveTimeout()));
+                .addLast(HTTP2, streams)
+                .addLast(HTTP2_CONNECTION, new Http2Connection(streams, state.get().spec().keepAliveTimeout()));
         pipeline.channel().config().setAutoRead(true);
     }
 }

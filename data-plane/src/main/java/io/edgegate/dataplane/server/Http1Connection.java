@@ -6,12 +6,14 @@ import io.edgegate.dataplane.pipeline.Response;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * read when the connection wants a new request head, or when the current request's body is
  * pulled, so an upload goes upstream at the pace the upstream takes it.
  */
-final class Http1Connection extends ChannelInboundHandlerAdapter {
+final class Http1Connection extends ChannelInboundHandlerAdapter implements RequestBody.Source {
 
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
     private static final int MAX_READ_AHEAD_MESSAGES = 8;
@@ -63,6 +65,16 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+    }
+
+    @Override
+    public void readMore() {
+        ctx.channel().read();
+    }
+
+    @Override
+    public void sendContinue() {
+        ctx.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
     }
 
     @Override
@@ -127,7 +139,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
         upgrading = request.headers().contains(HttpHeaderNames.UPGRADE);
         keepAlive = HttpUtil.isKeepAlive(request) && current.spec().keepAlive() && !draining;
         responseDone = false;
-        body = new RequestBody(ctx.channel(), admitted.contentLength(), admitted.bodyLimit(), admitted.expectContinue(),
+        body = new RequestBody(this, admitted.contentLength(), admitted.bodyLimit(), admitted.expectContinue(),
                 this::bodyEnded);
         Exchange started = Exchange.start(admitted.match(), request, body, ctx.channel(), current, connection);
         exchange = started;

@@ -4,7 +4,7 @@ import io.edgegate.dataplane.http.Http2IdleCloser;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.time.Duration;
@@ -38,7 +38,7 @@ final class Http2Connection extends Http2IdleCloser {
     /** A stream's property: when it was first seen held by a window that has not opened since (nanoTime). */
     private final io.netty.handler.codec.http2.Http2Connection.PropertyKey heldSince;
 
-    Http2Connection(Http2FrameCodec codec, Duration timeout) {
+    Http2Connection(Http2ConnectionHandler codec, Duration timeout) {
         super(codec);
         this.timeoutNanos = timeout.toNanos();
         this.sendTimeout = new SendTimeout(timeout, Http2Connection::closeStalled);
@@ -90,7 +90,7 @@ final class Http2Connection extends Http2IdleCloser {
     }
 
     private void resetStreamsHeldByTheClient(ChannelHandlerContext ctx) {
-        Http2FrameCodec codec = codec();
+        Http2ConnectionHandler codec = codec();
         var connection = codec.connection();
         Http2RemoteFlowController flow = connection.remote().flowController();
         boolean connectionWindowShut = flow.windowSize(connection.connectionStream()) <= 0;

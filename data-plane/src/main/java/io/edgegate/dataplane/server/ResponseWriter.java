@@ -7,11 +7,9 @@ import io.edgegate.dataplane.http.ZeroCopyBody;
 import io.netty.handler.ssl.SslHandler;
 import io.edgegate.dataplane.pipeline.Response;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -84,15 +82,17 @@ final class ResponseWriter {
      * to be empty goes out as one HEADERS frame that ends the stream (with its trailers after it,
      * if any), which is what gRPC's trailers-only answers must look like.
      */
-    static Pumped http2(Channel stream, Response response, HttpMethod method) {
+    static Pumped http2(Http2ServerStream stream, Response response, HttpMethod method) {
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
         if (isBodiless(head, method)) {
             response.body().discard();
-            return Pumped.whole(writeWhole(stream, head, EmptyHttpHeaders.INSTANCE));
+            return Pumped.whole(done(stream.writeWhole(head, EmptyHttpHeaders.INSTANCE)));
         }
         if (response.body().contentLength() != 0) {
-            return writeBody(stream, response, head, false);
+            stream.writeHead(head);
+            BodyPump pump = BodyPump.start(response.body(), stream);
+            return new Pumped(pump.done(), pump::bytes);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         long[] bytes = new long[1];
@@ -101,8 +101,8 @@ final class ResponseWriter {
             public void onChunk(ByteBuf chunk) {
                 // Said to be empty but is not: fall back to head, then body.
                 bytes[0] = chunk.readableBytes();
-                stream.write(head);
-                stream.write(new DefaultHttpContent(chunk));
+                stream.writeHead(head);
+                stream.writeChunk(chunk, false);
                 BodyPump pump = BodyPump.start(response.body(), stream);
                 pump.done().whenComplete((ok, error) -> {
                     bytes[0] += pump.bytes();
@@ -112,7 +112,7 @@ final class ResponseWriter {
 
             @Override
             public void onEnd(HttpHeaders trailers) {
-                writeWhole(stream, head, trailers).whenComplete((ok, error) -> complete(done, error));
+                stream.writeWhole(head, trailers).addListener(f -> complete(done, f.cause()));
             }
 
             @Override
@@ -123,10 +123,9 @@ final class ResponseWriter {
         return new Pumped(done, () -> bytes[0]);
     }
 
-    private static CompletableFuture<Void> writeWhole(Channel stream, HttpResponse head, HttpHeaders trailers) {
+    private static CompletableFuture<Void> done(io.netty.channel.ChannelFuture written) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        stream.writeAndFlush(new DefaultFullHttpResponse(head.protocolVersion(), head.status(), Unpooled.EMPTY_BUFFER,
-                head.headers(), trailers)).addListener(f -> complete(done, f.cause()));
+        written.addListener(f -> complete(done, f.cause()));
         return done;
     }
 

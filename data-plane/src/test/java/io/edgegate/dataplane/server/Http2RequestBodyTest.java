@@ -1,0 +1,288 @@
+package io.edgegate.dataplane.server;
+
+import static io.edgegate.dataplane.LocalNode.proxyPipeline;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgegate.dataplane.LocalNode;
+import io.edgegate.testkit.FreePorts;
+import io.edgegate.testkit.StreamingBackend;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Request bodies on HTTP/2: the client may send only what the server's flow-control windows allow,
+ * so every byte of a large upload reaching the upstream, several at once on one connection, shows
+ * that the windows are given back as the bodies are read; a body nobody reads is given back too, or
+ * it would hold the connection's window shut for the streams after it. {@code Expect: 100-continue}
+ * is answered only when the body is wanted.
+ */
+class Http2RequestBodyTest {
+
+    @RegisterExtension
+    static final LocalNode node = new LocalNode();
+
+    private static StreamingBackend upstream;
+    private int port;
+    private Client client;
+
+    @BeforeAll
+    static void backend() {
+        upstream = StreamingBackend.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        upstream.close();
+    }
+
+    @BeforeEach
+    void serve() throws Exception {
+        port = FreePorts.pick();
+        node.apply("""
+                kind: HTTPServer
+                name: uploads
+                port: %d
+                rules:
+                - paths:
+                  - path: /sink
+                    backend: sink
+                  - path: /ignored
+                    backend: ignored
+                """.formatted(port),
+                proxyPipeline("sink", "roundRobin", upstream.url()),
+                """
+                name: ignored
+                kind: HTTPPipeline
+                flow:
+                - filter: mock
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - code: 200
+                    body: not read
+                """);
+        client = new Client(port);
+    }
+
+    @AfterEach
+    void close() {
+        client.close();
+    }
+
+    @Test
+    void uploadsLargerThanTheWindowsReachTheUpstreamWholeSeveralAtOnce() throws Exception {
+        byte[] body = bytes(4 << 20);
+        // Each 64 times the stream's initial window, and together 192 times the connection's.
+        List<Answer> answers = List.of(client.send(1, post("/sink", body.length), body), client.send(3, post("/sink", body.length), body),
+                client.send(5, post("/sink", body.length), body));
+
+        for (Answer answer : answers) {
+            answer.ended().get(30, TimeUnit.SECONDS);
+            assertThat(answer.statuses()).containsExactly("200");
+            assertThat(answer.body()).isEqualTo("bytes=" + body.length + " crc32=" + crc32(body));
+        }
+    }
+
+    @Test
+    void aBodyNobodyReadsDoesNotHoldTheConnectionsWindow() throws Exception {
+        byte[] ignored = bytes(1 << 20);
+        Answer first = client.send(1, post("/ignored", ignored.length), ignored);
+        first.ended().get(10, TimeUnit.SECONDS);
+        assertThat(first.statuses()).containsExactly("200");
+        assertThat(first.body()).isEqualTo("not read");
+
+        // The first body's megabyte is sent only if the server keeps giving its window back, answered or not;
+        // the upload after it needs the connection's window that the first one used.
+        byte[] next = bytes(1 << 20);
+        Answer second = client.send(3, post("/sink", next.length), next);
+        second.ended().get(30, TimeUnit.SECONDS);
+        assertThat(second.body()).isEqualTo("bytes=" + next.length + " crc32=" + crc32(next));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.sent(1));
+    }
+
+    @Test
+    void expectContinueIsAnsweredWhenTheBodyIsWanted() throws Exception {
+        Answer answer = client.send(1, post("/sink", 5).add("expect", "100-continue"), null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> answer.statuses().contains("100"));
+
+        client.data(1, "hello".getBytes(StandardCharsets.US_ASCII));
+
+        answer.ended().get(10, TimeUnit.SECONDS);
+        assertThat(answer.statuses()).containsExactly("100", "200");
+        assertThat(answer.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void expectContinueIsNotAnsweredForARequestRefusedOnItsHead() throws Exception {
+        Answer answer = client.send(1, post("/nowhere", 5).add("expect", "100-continue"), null);
+
+        answer.ended().get(10, TimeUnit.SECONDS);
+        assertThat(answer.statuses()).containsExactly("404");
+        // The body it held back is not wanted: the stream is reset without error, so the client does not send it.
+        assertThat(answer.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+    }
+
+    private static Http2Headers post(String path, int length) {
+        return new DefaultHttp2Headers().method("POST").path(path).scheme("http").authority("uploads.example")
+                .setInt("content-length", length);
+    }
+
+    private static byte[] bytes(int size) {
+        byte[] body = new byte[size];
+        for (int i = 0; i < size; i++) {
+            body[i] = (byte) (i * 7 + i / 4096);
+        }
+        return body;
+    }
+
+    private static String crc32(byte[] body) {
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        return Long.toHexString(crc.getValue());
+    }
+
+    /** What the server answered on one stream. */
+    record Answer(List<String> statuses, ByteArrayOutputStream bytes, CompletableFuture<Void> ended, CompletableFuture<Long> reset) {
+
+        String body() {
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8).strip();
+            }
+        }
+    }
+
+    /** An HTTP/2 client over cleartext (prior knowledge) whose bodies go out as the server's windows allow. */
+    private static final class Client implements AutoCloseable {
+
+        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        private final Map<Integer, Answer> answers = new ConcurrentHashMap<>();
+        private final Map<Integer, CompletableFuture<Void>> bodiesSent = new ConcurrentHashMap<>();
+        private final Http2ConnectionHandler handler;
+        private final Channel channel;
+
+        Client(int port) {
+            handler = new Http2ConnectionHandlerBuilder().server(false).gracefulShutdownTimeoutMillis(0).frameListener(new Http2FrameAdapter() {
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding, boolean endOfStream) {
+                    Answer answer = answers.get(streamId);
+                    if (headers.status() != null) {
+                        answer.statuses().add(headers.status().toString());
+                    }
+                    if (endOfStream) {
+                        answer.ended().complete(null);
+                    }
+                }
+
+                @Override
+                public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                          short weight, boolean exclusive, int padding, boolean endOfStream) {
+                    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+                }
+
+                @Override
+                public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+                    Answer answer = answers.get(streamId);
+                    synchronized (answer.bytes()) {
+                        answer.bytes().writeBytes(io.netty.buffer.ByteBufUtil.getBytes(data));
+                    }
+                    if (endOfStream) {
+                        answer.ended().complete(null);
+                    }
+                    return data.readableBytes() + padding;
+                }
+
+                @Override
+                public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+                    Answer answer = answers.get(streamId);
+                    answer.reset().complete(errorCode);
+                    answer.ended().completeExceptionally(new IllegalStateException("stream reset with " + errorCode));
+                }
+            }).build();
+            channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(handler)
+                    .connect("127.0.0.1", port).syncUninterruptibly().channel();
+        }
+
+        /** Opens stream {@code id} with {@code headers}, and {@code body} after them unless it is null (the stream then stays open). */
+        Answer send(int id, Http2Headers headers, byte[] body) {
+            Answer answer = new Answer(new CopyOnWriteArrayList<>(), new ByteArrayOutputStream(), new CompletableFuture<>(),
+                    new CompletableFuture<>());
+            answers.put(id, answer);
+            onLoop(ctx -> {
+                handler.encoder().writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
+                if (body != null) {
+                    writeBody(ctx, id, body);
+                }
+            });
+            return answer;
+        }
+
+        /** The rest of stream {@code id}: {@code body}, which ends it. */
+        void data(int id, byte[] body) {
+            onLoop(ctx -> writeBody(ctx, id, body));
+        }
+
+        /** Whether the whole body of stream {@code id} went out (the server's windows let it). */
+        boolean sent(int id) {
+            CompletableFuture<Void> sent = bodiesSent.get(id);
+            return sent != null && sent.isDone() && !sent.isCompletedExceptionally();
+        }
+
+        private void writeBody(ChannelHandlerContext ctx, int id, byte[] body) {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            bodiesSent.put(id, sent);
+            // Queued by the flow controller, which sends each part as the server opens the windows.
+            handler.encoder().writeData(ctx, id, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise()).addListener(f -> {
+                if (f.isSuccess()) {
+                    sent.complete(null);
+                } else {
+                    sent.completeExceptionally(f.cause());
+                }
+            });
+        }
+
+        private void onLoop(java.util.function.Consumer<ChannelHandlerContext> write) {
+            channel.eventLoop().submit(() -> {
+                ChannelHandlerContext ctx = channel.pipeline().context(handler);
+                write.accept(ctx);
+                handler.flush(ctx);
+            }).syncUninterruptibly();
+        }
+
+        @Override
+        public void close() {
+            channel.close().syncUninterruptibly();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}
