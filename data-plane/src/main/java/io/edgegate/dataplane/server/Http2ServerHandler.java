@@ -118,8 +118,9 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
             this.state = state;
             this.requests = requests;
             server(true);
-            // As Netty's frame codec: a drained connection closes once its GOAWAY is out and its streams are done.
-            gracefulShutdownTimeoutMillis(0);
+            // A drained connection (its listener closing) says GOAWAY and closes when its last stream is done, as an
+            // HTTP/1.1 connection finishes its request in flight. (Netty's frame codec closed it at once, cutting them.)
+            gracefulShutdownTimeoutMillis(-1);
         }
 
         Builder settings(Http2Settings settings) {

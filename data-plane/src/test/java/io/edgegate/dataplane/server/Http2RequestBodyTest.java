@@ -153,6 +153,22 @@ class Http2RequestBodyTest {
         assertThat(answer.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
     }
 
+    @Test
+    void aRequestInFlightWhenItsListenerDrainsIsAnsweredWhole() throws Exception {
+        Answer answer = client.send(1, post("/sink", 5).add("expect", "100-continue"), null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> answer.statuses().contains("100"));
+
+        // The server goes from the config: its listener closes and its connections drain.
+        node.apply(LocalNode.server("elsewhere", FreePorts.pick(), "sink"), proxyPipeline("sink", "roundRobin", upstream.url()));
+        await().atMost(Duration.ofSeconds(5)).until(client::goneAway);
+        client.data(1, "hello".getBytes(StandardCharsets.US_ASCII));
+
+        answer.ended().get(10, TimeUnit.SECONDS);
+        assertThat(answer.statuses()).containsExactly("100", "200");
+        assertThat(answer.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.isOpen());
+    }
+
     private static Http2Headers post(String path, int length) {
         return new DefaultHttp2Headers().method("POST").path(path).scheme("http").authority("uploads.example")
                 .setInt("content-length", length);
@@ -250,6 +266,15 @@ class Http2RequestBodyTest {
         /** The rest of stream {@code id}: {@code body}, which ends it. */
         void data(int id, byte[] body) {
             onLoop(ctx -> writeBody(ctx, id, body));
+        }
+
+        /** Whether the server said GOAWAY. */
+        boolean goneAway() {
+            return handler.connection().goAwayReceived();
+        }
+
+        boolean isOpen() {
+            return channel.isActive();
         }
 
         /** Whether the whole body of stream {@code id} went out (the server's windows let it). */
