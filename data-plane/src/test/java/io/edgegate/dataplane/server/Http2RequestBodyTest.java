@@ -169,6 +169,34 @@ class Http2RequestBodyTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !client.isOpen());
     }
 
+    @Test
+    void aStreamResetMidUploadIsLoggedAsTheClientsDepartureAndTheConnectionGoesOn() throws Exception {
+        client.send(1, post("/sink", 1 << 20).add("x-request-id", "left-mid-upload"), null);
+        client.data(1, bytes(16 << 10), false);
+        client.reset(1);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> line("left-mid-upload") != null);
+        com.fasterxml.jackson.databind.JsonNode line = line("left-mid-upload");
+        assertThat(line.get("responseFlags").asText()).contains("DC");
+        assertThat(line.get("protocol").asText()).isEqualTo("HTTP/2.0");
+
+        Answer next = client.send(3, post("/sink", 5), "hello".getBytes(StandardCharsets.US_ASCII));
+        next.ended().get(10, TimeUnit.SECONDS);
+        assertThat(next.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The access-log line of the request with {@code requestId}, or null while there is none. */
+    private static com.fasterxml.jackson.databind.JsonNode line(String requestId) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String text : java.nio.file.Files.readAllLines(node.accessLogFile())) {
+            com.fasterxml.jackson.databind.JsonNode parsed = json.readTree(text);
+            if (parsed.get("requestId").asText().equals(requestId)) {
+                return parsed;
+            }
+        }
+        return null;
+    }
+
     private static Http2Headers post(String path, int length) {
         return new DefaultHttp2Headers().method("POST").path(path).scheme("http").authority("uploads.example")
                 .setInt("content-length", length);
@@ -257,7 +285,7 @@ class Http2RequestBodyTest {
             onLoop(ctx -> {
                 handler.encoder().writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
                 if (body != null) {
-                    writeBody(ctx, id, body);
+                    writeBody(ctx, id, body, true);
                 }
             });
             return answer;
@@ -265,7 +293,17 @@ class Http2RequestBodyTest {
 
         /** The rest of stream {@code id}: {@code body}, which ends it. */
         void data(int id, byte[] body) {
-            onLoop(ctx -> writeBody(ctx, id, body));
+            data(id, body, true);
+        }
+
+        /** More of stream {@code id}'s body, the last of it when {@code end}. */
+        void data(int id, byte[] body, boolean end) {
+            onLoop(ctx -> writeBody(ctx, id, body, end));
+        }
+
+        /** Cancels stream {@code id} (RST_STREAM CANCEL). */
+        void reset(int id) {
+            onLoop(ctx -> handler.resetStream(ctx, id, Http2Error.CANCEL.code(), ctx.newPromise()));
         }
 
         /** Whether the server said GOAWAY. */
@@ -283,11 +321,11 @@ class Http2RequestBodyTest {
             return sent != null && sent.isDone() && !sent.isCompletedExceptionally();
         }
 
-        private void writeBody(ChannelHandlerContext ctx, int id, byte[] body) {
+        private void writeBody(ChannelHandlerContext ctx, int id, byte[] body, boolean end) {
             CompletableFuture<Void> sent = new CompletableFuture<>();
             bodiesSent.put(id, sent);
             // Queued by the flow controller, which sends each part as the server opens the windows.
-            handler.encoder().writeData(ctx, id, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise()).addListener(f -> {
+            handler.encoder().writeData(ctx, id, Unpooled.wrappedBuffer(body), 0, end, ctx.newPromise()).addListener(f -> {
                 if (f.isSuccess()) {
                     sent.complete(null);
                 } else {
