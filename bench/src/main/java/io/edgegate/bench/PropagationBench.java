@@ -32,15 +32,13 @@ import java.util.concurrent.TimeUnit;
  * Every apply changes a pipeline; the delay of a node is measured on one machine clock from
  * just before the Apply call to the moment the control plane received that node's ACK.
  *
- * <pre>bench/propagation.sh [--real 3,10] [--simulated 1000,5000] [--applies 30]</pre>
+ * <pre>bench/propagation.sh [--real 3,10] [--simulated 1000,5000] [--applies 30] [--warmup 10]</pre>
  */
 public final class PropagationBench {
 
     private static final Map<String, String> JVM = Map.of(
             "CONTROL_PLANE_JAVA_OPTS", "-Xmx1g",
             "DATA_PLANE_JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k");
-
-    private static final int WARMUP = 10;
 
     private PropagationBench() {
     }
@@ -49,11 +47,13 @@ public final class PropagationBench {
         List<Integer> real = List.of(3, 10);
         List<Integer> simulated = List.of(1000, 5000);
         int applies = 30;
+        int warmup = 10;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--real" -> real = ints(args[i + 1]);
                 case "--simulated" -> simulated = ints(args[i + 1]);
                 case "--applies" -> applies = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -61,14 +61,14 @@ public final class PropagationBench {
         System.out.printf("%-28s %6s %7s %7s %7s | %11s %11s | %s%n", "scenario", "acks", "p50 ms", "p99 ms", "max ms",
                 "commit p50", "fanout p99", "control-plane RSS");
         for (int nodes : real) {
-            run("real data planes: " + nodes, work.resolve("real-" + nodes), nodes, 0, applies);
+            run("real data planes: " + nodes, work.resolve("real-" + nodes), nodes, 0, warmup, applies);
         }
         for (int nodes : simulated) {
-            run("simulated streams: " + nodes, work.resolve("sim-" + nodes), 0, nodes, applies);
+            run("simulated streams: " + nodes, work.resolve("sim-" + nodes), 0, nodes, warmup, applies);
         }
     }
 
-    private static void run(String scenario, Path work, int realNodes, int simulatedNodes, int applies) throws Exception {
+    private static void run(String scenario, Path work, int realNodes, int simulatedNodes, int warmup, int applies) throws Exception {
         Files.createDirectories(work);
         List<ManagedProcess> processes = new ArrayList<>();
         int cpPort = FreePorts.pick();
@@ -91,7 +91,7 @@ public final class PropagationBench {
             try {
                 awaitMembers(channel, realNodes + simulatedNodes, 120);
                 // Unmeasured applies first, so the JVMs have compiled the paths being measured.
-                for (int i = 1; i <= WARMUP; i++) {
+                for (int i = 1; i <= warmup; i++) {
                     awaitAll(channel, apply(channel, pipeline(-i)));
                 }
                 Latencies latencies = new Latencies();

@@ -15,10 +15,12 @@ import java.util.ArrayDeque;
  * pulls, so the sender is held back by TCP (or HTTP/2 flow control) while the consumer is
  * busy. Reading ahead from within a read keeps the socket's read interest set, which spares
  * an epoll_ctl pair per chunk when the consumer keeps up. The channel's handler feeds it with {@link #offer}.
- * Used for request bodies from clients and response bodies from upstreams.
+ * Used for request bodies from clients and response bodies from upstreams. On an HTTP/2 stream served
+ * frame by frame, "reading" is giving the client back the window of what was delivered ({@link #readMore}).
  */
 public class ChannelBody implements BodyStream {
 
+    /** Null when a subclass reads otherwise ({@link #readMore}). */
     private final Channel channel;
     private final long contentLength;
     private final long maxBytes;
