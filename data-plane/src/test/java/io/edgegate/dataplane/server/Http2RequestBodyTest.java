@@ -185,6 +185,30 @@ class Http2RequestBodyTest {
         assertThat(next.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
     }
 
+    @Test
+    void trailersEndARequestBody() throws Exception {
+        Answer trailed = client.send(1, post("/sink", 5), null);
+        client.data(1, "hello".getBytes(StandardCharsets.US_ASCII), false);
+        client.trailers(1, new DefaultHttp2Headers().add("x-checksum", "abc"));
+
+        trailed.ended().get(10, TimeUnit.SECONDS);
+        assertThat(trailed.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void aSecondHeaderBlockThatDoesNotEndTheStreamResetsIt() throws Exception {
+        // Malformed (RFC 9113 §8.1): after the request's headers, only trailers, which end the stream.
+        try (RawHttp2Client raw = new RawHttp2Client(port, true)) {
+            raw.awaitSettingsAcknowledged();
+            raw.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS, 1, RawHttp2Client.request("/sink"));
+            raw.frame(RawHttp2Client.DATA, 0, 1, "he".getBytes(StandardCharsets.US_ASCII));
+            raw.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS, 1, RawHttp2Client.literal("x-more", "1"));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> !raw.received(RawHttp2Client.RST_STREAM, 1).isEmpty());
+            assertThat((long) raw.received(RawHttp2Client.RST_STREAM, 1).get(0).errorCode()).isEqualTo(Http2Error.PROTOCOL_ERROR.code());
+        }
+    }
+
     /** The access-log line of the request with {@code requestId}, or null while there is none. */
     private static com.fasterxml.jackson.databind.JsonNode line(String requestId) throws java.io.IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -299,6 +323,11 @@ class Http2RequestBodyTest {
         /** More of stream {@code id}'s body, the last of it when {@code end}. */
         void data(int id, byte[] body, boolean end) {
             onLoop(ctx -> writeBody(ctx, id, body, end));
+        }
+
+        /** Trailers that end stream {@code id}. */
+        void trailers(int id, Http2Headers trailers) {
+            onLoop(ctx -> handler.encoder().writeHeaders(ctx, id, trailers, 0, true, ctx.newPromise()));
         }
 
         /** Cancels stream {@code id} (RST_STREAM CANCEL). */
