@@ -7,6 +7,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,11 @@ final class Http2Connection extends Http2IdleCloser {
     /** A stream's property: when it was first seen held by a window that has not opened since (nanoTime). */
     private final io.netty.handler.codec.http2.Http2Connection.PropertyKey heldSince;
 
-    Http2Connection(Http2ConnectionHandler codec, Duration timeout) {
+    private final Http2ServerHandler streams;
+
+    Http2Connection(Http2ServerHandler codec, Duration timeout) {
         super(codec);
+        this.streams = codec;
         this.timeoutNanos = timeout.toNanos();
         this.sendTimeout = new SendTimeout(timeout, Http2Connection::closeStalled);
         var connection = codec.connection();
@@ -65,6 +69,11 @@ final class Http2Connection extends Http2IdleCloser {
             // Closing through the codec sends GOAWAY and lets open streams finish.
             ctx.close();
             return;
+        }
+        if (event instanceof IdleStateEvent) {
+            // Nothing came from the client for a whole idle time: a request body it stopped sending is not coming
+            // (as an HTTP/1.1 connection is closed for it). Its stream is reset; a connection left with none closes.
+            streams.resetStreamsWaitingForTheirBody();
         }
         super.userEventTriggered(ctx, event);
     }

@@ -62,6 +62,27 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
         return connection().local().flowController().consumeBytes(stream, bytes);
     }
 
+    /** Resets (CANCEL) each stream whose request body the pipeline waits for and the client does not send. */
+    void resetStreamsWaitingForTheirBody() {
+        java.util.List<Http2ServerStream> stalled = new java.util.ArrayList<>();
+        try {
+            connection().forEachActiveStream(stream -> {
+                Http2ServerStream open = stream.getProperty(served);
+                if (open != null && open.waitsForItsBody()) {
+                    stalled.add(open);
+                }
+                return true;
+            });
+        } catch (io.netty.handler.codec.http2.Http2Exception visitorFailed) {
+            // Only a visitor throws it, and this one does not.
+            throw new IllegalStateException(visitorFailed);
+        }
+        for (Http2ServerStream stream : stalled) {
+            log.debug("HTTP/2 stream {}: request body stalled for an idle time", stream);
+            stream.reset(Http2Error.CANCEL);
+        }
+    }
+
     /** Whether the client's windows and the socket let {@code stream} send more now. */
     boolean isWritable(Http2Stream stream) {
         return connection().remote().flowController().isWritable(stream);

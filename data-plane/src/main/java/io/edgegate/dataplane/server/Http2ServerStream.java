@@ -175,6 +175,16 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         });
     }
 
+    /** Whether something reads the request body and waits for bytes the client has not sent. */
+    boolean waitsForItsBody() {
+        return !closed && body != null && body.isWaiting();
+    }
+
+    @Override
+    public String toString() {
+        return stream.id() + " of " + ctx.channel().remoteAddress();
+    }
+
     /** The stream closed: answered, reset by either side, or gone with its connection. */
     void closed() {
         closed = true;

@@ -209,6 +209,28 @@ class Http2RequestBodyTest {
         }
     }
 
+    @Test
+    void aBodyTheClientStopsSendingIsResetAfterTheIdleTime() throws Exception {
+        node.apply("""
+                kind: HTTPServer
+                name: uploads
+                port: %d
+                keepAliveTimeout: 1s
+                rules:
+                - paths:
+                  - path: /sink
+                    backend: sink
+                """.formatted(port), proxyPipeline("sink", "roundRobin", upstream.url()));
+        try (Client patient = new Client(port)) {
+            Answer stalled = patient.send(1, post("/sink", 1000), null);
+            patient.data(1, bytes(10), false);
+
+            // Nothing more comes: after the idle time (1 s) the stream is reset, as HTTP/1.1 closes its connection.
+            assertThat(stalled.reset().get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.CANCEL.code());
+            assertThat(stalled.statuses()).isEmpty();
+        }
+    }
+
     /** The access-log line of the request with {@code requestId}, or null while there is none. */
     private static com.fasterxml.jackson.databind.JsonNode line(String requestId) throws java.io.IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
