@@ -72,7 +72,8 @@ final class Http2Connection extends Http2IdleCloser {
         }
         if (event instanceof IdleStateEvent) {
             // Nothing came from the client for a whole idle time: a request body it stopped sending is not coming
-            // (as an HTTP/1.1 connection is closed for it). Its stream is reset; a connection left with none closes.
+            // (as an HTTP/1.1 connection is closed for it). Its stream is reset; the connection, once it holds no
+            // stream, closes at a later idle time.
             streams.resetStreamsWaitingForTheirBody();
         }
         super.userEventTriggered(ctx, event);
