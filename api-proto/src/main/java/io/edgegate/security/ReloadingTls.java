@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -127,16 +126,8 @@ public final class ReloadingTls {
                 TrustManagerFactory trustFactory = TrustManagerFactory.getInstance("PKIX");
                 trustFactory.init(trustStore);
                 X509ExtendedTrustManager trust = firstExtended(trustFactory.getTrustManagers());
-                Optional<X509ExtendedKeyManager> keys = Optional.empty();
-                if (loaded.key().isPresent()) {
-                    char[] password = new char[0];
-                    KeyStore keyStore = KeyStore.getInstance("PKCS12");
-                    keyStore.load(null, null);
-                    keyStore.setKeyEntry(alias, loaded.key().get(), password, loaded.chain().toArray(X509Certificate[]::new));
-                    KeyManagerFactory keyFactory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                    keyFactory.init(keyStore, password);
-                    keys = Optional.of((X509ExtendedKeyManager) keyFactory.getKeyManagers()[0]);
-                }
+                Optional<X509ExtendedKeyManager> keys = loaded.key()
+                        .map(key -> new SingleKeyManager(alias, key, loaded.chain()));
                 return new Material(loaded, keys, trust, alias);
             } catch (GeneralSecurityException | java.io.IOException e) {
                 throw new IllegalStateException("cannot build TLS managers: " + e.getMessage(), e);

@@ -31,8 +31,17 @@ public final class TestPki {
 
     /** A server certificate for {@code dnsNames} (the first is the common name), issued by this CA. */
     public X509Bundle server(String... dnsNames) {
+        return server(base(), dnsNames);
+    }
+
+    /** The same with an RSA key, as most certificates operators buy still have. */
+    public X509Bundle serverRsa(String... dnsNames) {
+        return server(base().rsa2048(), dnsNames);
+    }
+
+    private X509Bundle server(CertificateBuilder base, String... dnsNames) {
         try {
-            CertificateBuilder builder = base().subject("CN=" + dnsNames[0])
+            CertificateBuilder builder = base.subject("CN=" + dnsNames[0])
                     .addExtendedKeyUsage(CertificateBuilder.ExtendedKeyUsage.PKIX_KP_SERVER_AUTH);
             // Built by hand: the builder's own SAN helper cannot take wildcard names.
             GeneralName[] names = new GeneralName[dnsNames.length];

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.tls;
 
+import io.edgegate.security.SingleKeyManager;
 import io.edgegate.spec.server.tls.CertKeyPair;
 import io.edgegate.spec.server.tls.Pem;
 import io.edgegate.spec.server.tls.TlsSpec;
@@ -7,15 +8,21 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLException;
 
 /**
@@ -73,7 +80,7 @@ public final class ServerTls {
 
     private static SslContext context(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCa,
                                       SslProvider provider) throws SSLException {
-        SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
+        SslContextBuilder builder = SslContextBuilder.forServer(keyFactory(chain, key, provider))
                 .sslProvider(provider)
                 .protocols("TLSv1.3", "TLSv1.2")
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -86,6 +93,40 @@ public final class ServerTls {
             builder.trustManager(clientCa).clientAuth(ClientAuth.REQUIRE);
         }
         return builder.build();
+    }
+
+    /**
+     * The key as it is: given the key itself, Netty would put it through a PKCS12 store, whose 10,000
+     * rounds of PBKDF2 cost ~0.1-0.2 s per certificate. OpenSSL keeps its native copy of the key
+     * between handshakes only when the factory says it may (Netty's caching factory).
+     */
+    private static KeyManagerFactory keyFactory(List<X509Certificate> chain, PrivateKey key, SslProvider provider) {
+        KeyManagerFactory factory = new OneKey(new SingleKeyManager("served", key, chain));
+        return provider == SslProvider.JDK ? factory : new OpenSslCachingX509KeyManagerFactory(factory);
+    }
+
+    private static final class OneKey extends SimpleKeyManagerFactory {
+
+        private final KeyManager[] managers;
+
+        OneKey(KeyManager manager) {
+            this.managers = new KeyManager[] {manager};
+        }
+
+        @Override
+        protected void engineInit(KeyStore keyStore, char[] password) {
+            // Holds its key already.
+        }
+
+        @Override
+        protected void engineInit(ManagerFactoryParameters parameters) {
+            // Holds its key already.
+        }
+
+        @Override
+        protected KeyManager[] engineGetKeyManagers() {
+            return managers.clone();
+        }
     }
 
     /** When each served certificate (by its name in {@code certs}) expires. */

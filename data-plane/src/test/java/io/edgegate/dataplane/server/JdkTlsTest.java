@@ -49,4 +49,25 @@ class JdkTlsTest {
             assertThat(h1.stdout()).as(h1.toString()).endsWith("200 1.1");
         }
     }
+
+    @Test
+    void anRsaCertificateIsServedOverTls12And13WithTheJdkProvider() throws Exception {
+        TestPki pki = TestPki.create("jdk-rsa-ca");
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, pki.caPem());
+        int port = FreePorts.pick();
+        try (EchoBackend backend = EchoBackend.start("jdk")) {
+            node.apply(httpsServer(port, List.of(pki.serverRsa("rsa.example")), ""),
+                    proxyPipeline("p", "roundRobin", backend.url()));
+
+            String resolve = "rsa.example:" + port + ":127.0.0.1";
+            String url = "https://rsa.example:" + port + "/";
+            ExternalCommand.Result tls12 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve,
+                    "--tlsv1.2", "--tls-max", "1.2", url);
+            ExternalCommand.Result tls13 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve, "--tlsv1.3", url);
+
+            assertThat(tls12.stdout()).as(tls12.toString()).endsWith("200 1.1");
+            assertThat(tls13.stdout()).as(tls13.toString()).endsWith("200 1.1");
+        }
+    }
 }

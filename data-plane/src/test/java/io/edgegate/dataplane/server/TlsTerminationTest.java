@@ -129,6 +129,23 @@ class TlsTerminationTest {
     }
 
     @Test
+    void anRsaCertificateIsServedOverTls12And13() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.serverRsa("rsa.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+        assertThat(curlOverRsa(port, "--tlsv1.2", "--tls-max", "1.2").stdout()).endsWith("200 1.1");
+        assertThat(curlOverRsa(port, "--tlsv1.3").stdout()).endsWith("200 1.1");
+    }
+
+    static ExternalCommand.Result curlOverRsa(int port, String... versions) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--http1.1", "--cacert", caFile().toString(),
+                "--resolve", "rsa.example:" + port + ":127.0.0.1"));
+        args.addAll(List.of(versions));
+        args.add("https://rsa.example:" + port + "/");
+        return curl(args.toArray(String[]::new));
+    }
+
+    @Test
     void curlSpeaksHttp2AndHttp11OverTlsAndTheUpstreamLearnsTheScheme() throws Exception {
         int port = FreePorts.pick();
         node.apply(httpsServer(port, List.of(PKI.server("shop.example")), ""),
