@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgegate.spec.codec.DecodeContext;
+import io.edgegate.spec.codec.DecodeMemo;
 import io.edgegate.spec.customdata.CustomDataSpec;
 import io.edgegate.spec.codec.KeySuggestions;
 import io.edgegate.spec.codec.SpecException;
@@ -35,7 +36,12 @@ public final class ObjectDecoder {
      * {@code document} itself, so the caller stores exactly what was validated.
      */
     public DecodedObject decode(ObjectNode document, ValidationMode mode) throws SpecException {
-        DecodeContext context = new DecodeContext(mode);
+        return decode(document, mode, DecodeMemo.NONE);
+    }
+
+    /** The same, reusing what {@code memo} holds of this object's last decode (and recording this one's in it). */
+    public DecodedObject decode(ObjectNode document, ValidationMode mode, DecodeMemo memo) throws SpecException {
+        DecodeContext context = new DecodeContext(mode, memo);
         SpecObject root = SpecNode.root(document, context).asObject();
         String name = Names.read(root, "name");
         String kindName = root.requiredString("kind");

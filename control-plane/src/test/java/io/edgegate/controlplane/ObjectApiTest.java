@@ -71,6 +71,30 @@ class ObjectApiTest {
     }
 
     @Test
+    void aLargeServerIsCheckedWholeOnEveryApplyThoughItsUnchangedPathsAreNotDecodedAgain() {
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < 1_500; i++) {
+            paths.append("  - path: /route-").append(i).append("\n    backend: pl\n");
+        }
+        String large = "kind: HTTPServer\nname: large\nport: 10090\nrules:\n- paths:\n" + paths;
+        cp.objects().apply(documents(large));
+
+        // Remembered paths must not hide a broken one, nor keep it once it is fixed.
+        String broken = large.replace("path: /route-700\n", "path: route-700\n");
+        assertThatThrownBy(() -> cp.objects().apply(documents(broken)))
+                .hasMessageContaining("rules[0].paths[700].path: 'route-700' must start with '/'");
+        assertThatThrownBy(() -> cp.objects().apply(documents(broken)))
+                .hasMessageContaining("rules[0].paths[700].path: 'route-700' must start with '/'");
+        String stored = cp.objects().get(GetRequest.newBuilder().setKey(key("hs", "large")).build()).getObject().getJson();
+        assertThat(stored).contains("\"/route-700\"").doesNotContain("\"route-700\"");
+
+        WriteResponse changed = cp.objects().apply(documents(large.replace("path: /route-700\n", "path: /renamed-700\n")));
+        assertThat(changed.getResultsList()).extracting(ObjectResult::getAction).containsExactly(Action.CONFIGURED);
+        assertThat(cp.objects().get(GetRequest.newBuilder().setKey(key("hs", "large")).build()).getObject().getJson())
+                .contains("\"/renamed-700\"").doesNotContain("\"/route-700\"");
+    }
+
+    @Test
     void aMultiDocumentApplyIsAllOrNothing() {
         String broken = PIPELINE.replace("http://127.0.0.1:9095", "not a url");
 

@@ -8,9 +8,23 @@ public final class DecodeContext {
 
     private final ValidationMode mode;
     private final List<SpecProblem> problems = new ArrayList<>();
+    private final DecodeMemo memo;
 
     public DecodeContext(ValidationMode mode) {
+        this(mode, DecodeMemo.NONE);
+    }
+
+    public DecodeContext(ValidationMode mode, DecodeMemo memo) {
         this.mode = mode;
+        this.memo = memo;
+    }
+
+    DecodeMemo memo() {
+        return memo;
+    }
+
+    int problemCount() {
+        return problems.size();
     }
 
     public ValidationMode mode() {

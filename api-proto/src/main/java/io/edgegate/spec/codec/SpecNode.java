@@ -37,6 +37,14 @@ public final class SpecNode {
         return context;
     }
 
+    /**
+     * Decoded by {@code decoder}, or taken from the decode memo when the last decode of this object
+     * met the same JSON in the same {@code scope} and found nothing wrong with it.
+     */
+    public <T> T memoized(String scope, Class<T> type, java.util.function.Supplier<T> decoder) {
+        return context.memo().decode(scope, value, type, context, decoder);
+    }
+
     /** Present and not {@code null} (a YAML {@code null} means "not set"). */
     public boolean isSet() {
         return !value.isMissingNode() && !value.isNull();

@@ -29,7 +29,8 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
         hostRegexp.ifPresent(r -> Regexps.check(r, o, "hostRegexp"));
         List<HostSpec> hosts = o.list("hosts", n -> HostSpec.decode(n.asObject()));
         Optional<IpFilterRules> ipFilter = IpFilterRules.optional(o, "ipFilter");
-        List<PathSpec> paths = o.list("paths", n -> PathSpec.decode(n.asObject(), router));
+        String scope = "path/" + router;
+        List<PathSpec> paths = o.list("paths", n -> n.memoized(scope, PathSpec.class, () -> PathSpec.decode(n.asObject(), router)));
         if (paths.isEmpty()) {
             o.error("paths", "a rule needs at least one path (use 'pathPrefix: /' to match every path)");
         }

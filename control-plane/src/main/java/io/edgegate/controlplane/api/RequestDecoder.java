@@ -8,6 +8,7 @@ import io.edgegate.spec.DecodedObject;
 import io.edgegate.spec.ObjectDecoder;
 import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
+import io.edgegate.spec.codec.DecodeMemo;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.spec.codec.SpecException;
@@ -29,6 +30,7 @@ final class RequestDecoder {
     private final DocumentParser parser;
     private final ObjectDecoder decoder;
     private final Redaction redaction;
+    private final DecodeMemos memos = new DecodeMemos();
 
     RequestDecoder(DocumentParser parser, ObjectDecoder decoder, Redaction redaction) {
         this.parser = parser;
@@ -81,8 +83,7 @@ final class RequestDecoder {
                             + ": holds a redaction marker that matches no stored secret of this object; write the secret itself");
                     continue;
                 }
-                DecodedObject object = decoder.decode(tree, mode);
-                decoded.add(new DecodedDocument(source, object));
+                decoded.add(new DecodedDocument(source, decodeRemembering(tree, mode)));
             } catch (SpecException e) {
                 String where = source.label() + describeIdentity(document.tree());
                 e.problems().forEach(p -> errors.add(where + ": " + p));
@@ -93,6 +94,22 @@ final class RequestDecoder {
             throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", errors));
         }
         return decoded;
+    }
+
+    /** Decodes with what the last decode of the same object recorded (kept even when this one fails: it is only a cache). */
+    private DecodedObject decodeRemembering(ObjectNode tree, ValidationMode mode) throws SpecException {
+        ObjectId id;
+        try {
+            id = ObjectDecoder.identify(tree);
+        } catch (SpecException e) {
+            return decoder.decode(tree, mode);
+        }
+        DecodeMemo memo = memos.next(id);
+        try {
+            return decoder.decode(tree, mode, memo);
+        } finally {
+            memos.keep(id, memo);
+        }
     }
 
     /** The objects whose documents hold redaction markers: their stored secrets are needed to decode them. */
