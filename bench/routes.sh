@@ -6,7 +6,8 @@
 # and a rule for any host — sending them to 100 Proxy pipelines, and drives it with wrk, each
 # request to a random route (a Lua script). For the largest count it then changes one route
 # at a time while wrk runs, and reports each change's apply→ACK, the node's apply and the p99
-# (against the same window with no change); then the same for one pipeline next to that server.
+# (against the same window with no change); then the same for one pipeline next to that server; then
+# the no-change and one-route windows again with wrk paced to ~70 % of the node's rate.
 # Installs nginx-light, wrk and etcd when missing.
 #
 #   bench/routes.sh [--routes "1 10000 50000"] [--duration SECONDS] [--changes N] [--format yaml|json]
@@ -168,8 +169,11 @@ for n in $route_counts; do
   largest=$n
 done
 
-changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs (none: no change); prints what it saw
-  wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$work/wrk-$largest.lua" "http://127.0.0.1:$edgegate_port" >"$work/wrk-$1.txt" &
+changes_under_load() { # file prefix [wrk script]: applies $work/<prefix>-1.yaml ... one every 2 s while wrk runs (none: no change); prints what it saw
+  local script=${2:-$work/wrk-$largest.lua}
+  local out
+  out="$work/wrk-$1-$(basename "$script" .lua).txt"
+  wrk -t1 -c64 -d$((changes * 2 + 4))s --latency -s "$script" "http://127.0.0.1:$edgegate_port" >"$out" &
   local wrk_pid=$! times=() g started applied_before
   applied_before=$(grep -c "applied revision" "$work/logs/data-plane.log" || true)
   sleep 2
@@ -179,7 +183,7 @@ changes_under_load() { # file prefix: applies $work/<prefix>-1.yaml ... one ever
     while [ $((SECONDS - started)) -lt 2 ]; do sleep 0.1; done
   done
   wait "$wrk_pid"
-  read -r rps p99 errors <<<"$(wrk_result <"$work/wrk-$1.txt")"
+  read -r rps p99 errors <<<"$(wrk_result <"$out")"
   # The node's own apply of each change (decode, route table, listeners; not the last-good save before its ACK).
   local node_ms
   node_ms=$(grep "applied revision" "$work/logs/data-plane.log" | tail -n +$((applied_before + 1)) \
@@ -204,3 +208,16 @@ for g in $(seq 1 "$changes"); do
   printf '    servers:\n    - url: http://127.0.0.1:%s\n    timeout: %ss\n' "$upstream_port" "$((30 + g))" >>"$work/pipeline-$g.yaml"
 done
 changes_under_load pipeline
+
+# The same two windows with the node below its limit, as a proxy in production runs: each connection
+# waits between requests, for ~70 % of the rate the node reached above without a change. Saturated, any
+# CPU an apply takes (control plane, egctl, etcd, the node's own) comes out of the requests' share of
+# the two cores; here it comes out of the spare.
+read -r steady_rps _ _ <<<"$(wrk_result <"$work/wrk-none-wrk-$largest.txt")"
+pause_ms=$(awk -v r="$steady_rps" 'BEGIN { d = int(64 * 1000 / (0.7 * r)) - 1; print (d < 1 ? 1 : d) }')
+{ wrk_script "$largest"; printf 'delay = function() return %s end\n' "$pause_ms"; } >"$work/paced.lua"
+printf '\nPaced (each connection waits %s ms between its requests), no change:\n\n' "$pause_ms"
+changes_under_load none "$work/paced.lua" | tail -1
+for g in $(seq 1 "$changes"); do server_doc "$largest" "$((changes + g))" >"$work/paced-$g.yaml"; done
+printf '\nPaced, changing one route among %s, %s times, one every 2 s:\n\n' "$largest" "$changes"
+changes_under_load paced "$work/paced.lua"
