@@ -47,8 +47,12 @@ class ManagedEtcdTest {
 
     @Test
     void anObjectOverEtcdsDefaultRequestLimitIsStoredByTheManagedEtcdAndRefusedByNameElsewhere(@TempDir Path dataDir) throws Exception {
-        // A 2 MB CustomData record: over etcd's default 1.5 MiB per request, under the managed etcd's 10 MiB.
-        String big = "name: big\nkind: CustomData\nrecords:\n- name: blob\n  value: " + "x".repeat(2 * 1024 * 1024) + "\n";
+        // A 2.7 MB CustomData record of random text (under the 3 MB a YAML document may hold): ~2.1 MB gzip'd,
+        // over etcd's default 1.5 MiB per request, under the managed etcd's 10 MiB.
+        byte[] noise = new byte[2_700_000 * 3 / 4];
+        new java.util.Random(7).nextBytes(noise);
+        String big = "name: big\nkind: CustomData\nrecords:\n- name: blob\n  value: "
+                + java.util.Base64.getEncoder().encodeToString(noise) + "\n";
         int port = FreePorts.pick();
         ControlPlaneConfig managed = plaintext(port, List.of(), dataDir);
         try (ControlPlane controlPlane = ControlPlane.start(managed)) {
@@ -56,7 +60,7 @@ class ManagedEtcdTest {
             withStub(port, stub -> stub.apply(documents(big)));
             var stored = withStub(port, stub -> stub.get(GetRequest.newBuilder()
                     .setKey(ObjectKey.newBuilder().setKind("CustomData").setName("big")).build()));
-            assertThat(stored.getObject().getJson().length()).isGreaterThan(2 * 1024 * 1024);
+            assertThat(stored.getObject().getJson().length()).isGreaterThan(2_700_000);
         }
 
         try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
@@ -67,6 +71,43 @@ class ManagedEtcdTest {
                 assertRefusedByEtcd(other, documents(big), "refused the change as too large", "--max-request-bytes");
                 // Smaller objects still go in.
                 withStub(other, stub -> stub.apply(documents(TestObjects.pipeline("small"))));
+            }
+        }
+    }
+
+    @Test
+    void aServerOf2MbOfRoutesFitsAnEtcdWithItsDefaultRequestLimit(@TempDir Path dataDir) throws Exception {
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < 40_000; i++) {
+            paths.append("  - path: /route-").append(i).append("\n    backend: p").append(i % 100).append('\n');
+        }
+        String server = "name: routes\nkind: HTTPServer\nport: 10080\nrules:\n- paths:\n" + paths;
+        try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start()) {
+            int port = FreePorts.pick();
+            ControlPlaneConfig external = plaintext(port, List.of(etcd.endpoint()), dataDir);
+            String json;
+            try (ControlPlane controlPlane = ControlPlane.start(external)) {
+                controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+                withStub(port, stub -> stub.apply(documents(server)));
+                json = withStub(port, stub -> stub.get(GetRequest.newBuilder()
+                        .setKey(ObjectKey.newBuilder().setKind("HTTPServer").setName("routes")).build())).getObject().getJson();
+            }
+            assertThat(json.length()).as("over etcd's default 1.5 MiB a request").isGreaterThan(1_572_864);
+            assertThat(json).contains("\"/route-39999\"");
+
+            // etcd holds it gzip'd; a control plane started afresh reads it back whole.
+            try (io.etcd.jetcd.Client direct = io.etcd.jetcd.Client.builder().endpoints(etcd.endpoint()).build()) {
+                byte[] raw = direct.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/edgegate/objects/HTTPServer/routes",
+                        java.nio.charset.StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue().getBytes();
+                assertThat(raw[0]).isEqualTo((byte) 0x1f);
+                assertThat(raw.length).isLessThan(json.length() / 5);
+            }
+            int again = FreePorts.pick();
+            try (ControlPlane controlPlane = ControlPlane.start(plaintext(again, List.of(etcd.endpoint()), dataDir.resolve("again")))) {
+                controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+                assertThat(withStub(again, stub -> stub.get(GetRequest.newBuilder()
+                        .setKey(ObjectKey.newBuilder().setKind("HTTPServer").setName("routes")).build())).getObject().getJson())
+                        .isEqualTo(json);
             }
         }
     }

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link Store} on etcd through jetcd. Objects live under {@code /edgegate/objects/<Kind>/<name>}
- * as canonical JSON; an object's revision is its etcd mod_revision.
+ * as canonical JSON, gzip'd from 64 KiB on ({@link StoredValues}); an object's revision is its etcd
+ * mod_revision.
  */
 public final class EtcdStore implements Store {
 
@@ -202,7 +203,7 @@ public final class EtcdStore implements Store {
                 guards.add(put.expectedModRevision() == 0
                         ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
                         : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(put.expectedModRevision())));
-                ops.add(Op.put(key, bytes(put.json()), PutOption.DEFAULT));
+                ops.add(Op.put(key, StoredValues.encode(put.json()), PutOption.DEFAULT));
             } else if (write instanceof StoreWrite.Delete delete) {
                 guards.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(delete.expectedModRevision())));
                 ops.add(Op.delete(key, DeleteOption.DEFAULT));
@@ -254,7 +255,7 @@ public final class EtcdStore implements Store {
             }
             revision = kv.getModRevision();
             if (event.getEventType() == WatchEvent.EventType.PUT) {
-                puts.add(new StoredRecord(id.get(), kv.getValue().toString(UTF_8), kv.getModRevision(), kv.getCreateRevision()));
+                puts.add(new StoredRecord(id.get(), StoredValues.decode(kv.getValue()), kv.getModRevision(), kv.getCreateRevision()));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 deletes.add(id.get());
             }
@@ -269,7 +270,7 @@ public final class EtcdStore implements Store {
         List<StoredRecord> out = new ArrayList<>(response.getKvs().size());
         for (KeyValue kv : response.getKvs()) {
             parseKey(kv.getKey()).ifPresent(id -> out.add(
-                    new StoredRecord(id, kv.getValue().toString(UTF_8), kv.getModRevision(), kv.getCreateRevision())));
+                    new StoredRecord(id, StoredValues.decode(kv.getValue()), kv.getModRevision(), kv.getCreateRevision())));
         }
         return out;
     }
