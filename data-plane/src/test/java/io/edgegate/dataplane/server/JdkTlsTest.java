@@ -28,11 +28,16 @@ class JdkTlsTest {
     @TempDir
     Path dir;
 
+    private Path caFile(TestPki pki) throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, pki.caPem());
+        return ca;
+    }
+
     @Test
     void sniAndBothProtocolsWorkWithTheJdkProvider() throws Exception {
         TestPki pki = TestPki.create("jdk-test-ca");
-        Path ca = dir.resolve("ca.pem");
-        Files.writeString(ca, pki.caPem());
+        Path ca = caFile(pki);
         int port = FreePorts.pick();
         try (EchoBackend backend = EchoBackend.start("jdk")) {
             node.apply(httpsServer(port, List.of(pki.server("one.example"), pki.server("two.example")), ""),
@@ -53,13 +58,10 @@ class JdkTlsTest {
     @Test
     void anRsaCertificateIsServedOverTls12And13WithTheJdkProvider() throws Exception {
         TestPki pki = TestPki.create("jdk-rsa-ca");
-        Path ca = dir.resolve("ca.pem");
-        Files.writeString(ca, pki.caPem());
+        Path ca = caFile(pki);
         int port = FreePorts.pick();
         try (EchoBackend backend = EchoBackend.start("jdk")) {
-            node.apply(httpsServer(port, List.of(pki.serverRsa("rsa.example")), ""),
-                    proxyPipeline("p", "roundRobin", backend.url()));
-
+            node.apply(httpsServer(port, List.of(pki.serverRsa("rsa.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
             String resolve = "rsa.example:" + port + ":127.0.0.1";
             String url = "https://rsa.example:" + port + "/";
             ExternalCommand.Result tls12 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve,
