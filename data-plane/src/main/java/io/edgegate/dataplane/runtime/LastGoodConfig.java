@@ -6,16 +6,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +42,7 @@ public final class LastGoodConfig {
 
     static final String FILE = "last-good.json";
     static final String OBJECTS = "last-good";
+    private static final int WRITE_SLICE = 64 * 1024;
     private static final Pattern OBJECT_FILE = Pattern.compile("[0-9]+\\.json");
 
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
@@ -50,7 +56,9 @@ public final class LastGoodConfig {
     /** The file each object of the last save (this very instance) is in: unchanged objects are not written again. */
     private Map<StoredObject, String> written = new IdentityHashMap<>();
     /** The number in the next object file's name; above every file there when the first save looks. */
-    private long nextFile = -1;
+    private long nextFile;
+    /** Whether the folder was looked at and cleared of files no save names (once, and again after a failed save). */
+    private boolean swept;
 
     public LastGoodConfig(Path dataDir) {
         this.file = dataDir.resolve(FILE);
@@ -66,12 +74,23 @@ public final class LastGoodConfig {
     }
 
     public synchronized void save(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
-        Files.createDirectories(file.getParent());
-        if (!Files.isDirectory(objectsDir)) {
-            Files.createDirectory(objectsDir, OWNER_ONLY_DIR);
+        try {
+            saveObjects(epoch, revision, objects);
+        } catch (IOException e) {
+            // The folder is only looked at when a save starts afresh: once more, making it again if it went
+            // (removed by hand, a data disk swapped), and clearing what the failure left.
+            swept = false;
+            saveObjects(epoch, revision, objects);
         }
-        if (nextFile < 0) {
-            nextFile = highestObjectFile() + 1;
+    }
+
+    private void saveObjects(String epoch, long revision, Collection<StoredObject> objects) throws IOException {
+        if (!swept) {
+            Files.createDirectories(file.getParent());
+            if (!Files.isDirectory(objectsDir)) {
+                Files.createDirectory(objectsDir, OWNER_ONLY_DIR);
+            }
+            nextFile = Math.max(nextFile, highestObjectFile() + 1);
         }
         Map<StoredObject, String> files = new IdentityHashMap<>();
         StringBuilder list = new StringBuilder("{\"epoch\":").append(quoted(epoch)).append(",\"revision\":").append(revision)
@@ -88,17 +107,49 @@ public final class LastGoodConfig {
                     .append(",\"file\":").append(quoted(name)).append('}');
         }
         writeAtomically(file, list.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+        Set<String> kept = Set.copyOf(files.values());
+        if (swept) {
+            // Only the files of the save before can have fallen out of use: no need to list the folder.
+            for (String name : written.values()) {
+                if (!kept.contains(name)) {
+                    Files.deleteIfExists(objectsDir.resolve(name));
+                }
+            }
+        } else {
+            removeFilesOtherThan(kept);
+            swept = true;
+        }
         written = files;
-        removeFilesOtherThan(Set.copyOf(files.values()));
     }
 
-    /** Writes {@code bytes} to a temporary file readable by this node's user only (the config holds secrets) and renames it. */
+    /**
+     * Writes {@code bytes} to a new temporary file readable by this node's user only (the config
+     * holds secrets) and renames it: one file opened once, where creating it and then writing it
+     * opened it twice, on the path to every ACK.
+     */
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, OWNER_ONLY);
-        Files.write(temp, bytes);
+        try {
+            writeNew(temp, bytes);
+        } catch (FileAlreadyExistsException leftOver) {
+            // Left by a save that failed midway: replaced, never written through (its permissions are not known).
+            Files.delete(temp);
+            writeNew(temp, bytes);
+        }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void writeNew(Path path, byte[] bytes) throws IOException {
+        try (SeekableByteChannel channel = Files.newByteChannel(path, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OWNER_ONLY)) {
+            // In slices: the JDK copies a heap buffer through a direct one of its size, and keeps that per thread.
+            for (int offset = 0; offset < bytes.length; offset += WRITE_SLICE) {
+                ByteBuffer slice = ByteBuffer.wrap(bytes, offset, Math.min(WRITE_SLICE, bytes.length - offset));
+                while (slice.hasRemaining()) {
+                    channel.write(slice);
+                }
+            }
+        }
     }
 
     private long highestObjectFile() throws IOException {

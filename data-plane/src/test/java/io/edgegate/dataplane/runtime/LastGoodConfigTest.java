@@ -65,6 +65,46 @@ class LastGoodConfigTest {
     }
 
     @Test
+    void filesOfEarlierSavesGoAndATemporaryFileLeftBehindIsReplacedNotWrittenThrough(@TempDir Path dir) throws Exception {
+        LastGoodConfig lastGood = new LastGoodConfig(dir);
+        lastGood.save("e", 1, List.of(object("a", "{\"v\":1}"), object("b", "{\"w\":1}")));
+        // What a save cut off midway leaves: a temporary list, readable by anyone.
+        Path leftOver = dir.resolve(LastGoodConfig.FILE + ".tmp");
+        Files.writeString(leftOver, "junk");
+        Files.setPosixFilePermissions(leftOver, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        for (int v = 2; v <= 4; v++) {
+            lastGood.save("e", v, List.of(object("a", "{\"v\":" + v + "}"), object("b", "{\"w\":1}")));
+        }
+
+        assertThat(new LastGoodConfig(dir).load().orElseThrow().objects()).extracting(StoredObject::getJson)
+                .containsExactly("{\"v\":4}", "{\"w\":1}");
+        try (var files = Files.list(dir.resolve("last-good"))) {
+            assertThat(files).as("one file per object of the last save").hasSize(2);
+        }
+        assertThat(leftOver).doesNotExist();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(LastGoodConfig.FILE))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void aSaveAfterTheFolderWasRemovedMakesItAgain(@TempDir Path dir) throws Exception {
+        Path dataDir = dir.resolve("data");
+        LastGoodConfig lastGood = new LastGoodConfig(dataDir);
+        lastGood.save("e", 1, List.of(object("a", "{\"v\":1}")));
+        try (var tree = Files.walk(dataDir)) {
+            for (Path path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+
+        lastGood.save("e", 2, List.of(object("a", "{\"v\":1}"), object("b", "{\"w\":2}")));
+
+        assertThat(new LastGoodConfig(dataDir).load().orElseThrow().objects()).extracting(StoredObject::getJson)
+                .containsExactly("{\"v\":1}", "{\"w\":2}");
+    }
+
+    @Test
     void aListNamingAFileOutsideItsFolderIsRefused(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(LastGoodConfig.FILE), """
                 {"epoch":"e","revision":1,"savedAt":"x","objects":[{"kind":"Pipeline","name":"a","revision":1,"file":"../secret"}]}
