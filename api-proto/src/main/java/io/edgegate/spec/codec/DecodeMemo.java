@@ -17,8 +17,30 @@ public final class DecodeMemo {
     /** Decodes everything. */
     public static final DecodeMemo NONE = new DecodeMemo(Map.of(), false);
 
-    /** A part's JSON in the scope it was decoded in (e.g. a path under a given router). */
-    private record Key(String scope, JsonNode json) {
+    /**
+     * A part's JSON in the scope it was decoded in (e.g. a path under a given router), with its hash
+     * worked out once: a JSON node's hash walks the node, and each kept part is hashed again as it
+     * is handed on to the next memo.
+     */
+    private record Key(String scope, JsonNode json, int hash) {
+
+        static Key of(String scope, JsonNode json) {
+            return new Key(scope, json, 31 * scope.hashCode() + json.hashCode());
+        }
+
+        Key copy() {
+            return new Key(scope, json.deepCopy(), hash);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.hash == hash && key.scope.equals(scope) && key.json.equals(json);
+        }
     }
 
     /**
@@ -30,11 +52,13 @@ public final class DecodeMemo {
 
     private final Map<Key, Kept> previous;
     private final boolean records;
-    private final Map<Key, Kept> next = new HashMap<>();
+    private final Map<Key, Kept> next;
 
     private DecodeMemo(Map<Key, Kept> previous, boolean records) {
         this.previous = previous;
         this.records = records;
+        // Sized for an unchanged object: growing a map of 50,000 parts rehashes it several times.
+        this.next = new HashMap<>(previous.size() * 4 / 3 + 16);
     }
 
     /** A memo for an object decoded for the first time: it records what the decode makes. */
@@ -60,15 +84,19 @@ public final class DecodeMemo {
         if (!records || json == null || !json.isContainerNode()) {
             return decoder.get();
         }
-        Kept before = previous.get(new Key(scope, json));
-        if (before != null && type.isInstance(before.value())) {
+        Key key = Key.of(scope, json);
+        Kept before = previous.get(key);
+        // The class compared, not Class.isInstance: that is a call into the JVM for code the JIT's C1 compiled.
+        if (before != null && before.value().getClass() == type) {
             next.put(before.key(), before);
-            return type.cast(before.value());
+            @SuppressWarnings("unchecked")
+            T kept = (T) before.value();
+            return kept;
         }
         int problems = context.problemCount();
         T decoded = decoder.get();
         if (context.problemCount() == problems) {
-            Key copy = new Key(scope, json.deepCopy());
+            Key copy = key.copy();
             next.put(copy, new Kept(copy, decoded));
         }
         return decoded;

@@ -39,7 +39,8 @@ public final class SpecNode {
 
     /**
      * Decoded by {@code decoder}, or taken from the decode memo when the last decode of this object
-     * met the same JSON in the same {@code scope} and found nothing wrong with it.
+     * met the same JSON in the same {@code scope} and found nothing wrong with it. {@code type} is
+     * the exact class the decoder returns.
      */
     public <T> T memoized(String scope, Class<T> type, java.util.function.Supplier<T> decoder) {
         return context.memo().decode(scope, value, type, context, decoder);
