@@ -44,7 +44,8 @@ public record PathSpec(
         methods = List.copyOf(methods);
         headers = List.copyOf(headers);
         queries = List.copyOf(queries);
-        setHeaders = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(setHeaders));
+        // Most paths set none: one shared empty map, not two objects for each of 50,000 routes.
+        setHeaders = setHeaders.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(setHeaders));
     }
 
     /** This path sending to {@code pipeline} (the one a backendPool becomes on a node). */
