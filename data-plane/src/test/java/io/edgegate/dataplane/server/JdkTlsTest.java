@@ -1,7 +1,7 @@
 package io.edgegate.dataplane.server;
 
 import static io.edgegate.dataplane.LocalNode.proxyPipeline;
-import static io.edgegate.dataplane.server.TlsTerminationTest.curl;
+import static io.edgegate.dataplane.server.TlsTerminationTest.curlHttps;
 import static io.edgegate.dataplane.server.TlsTerminationTest.httpsServer;
 import static io.edgegate.dataplane.server.TlsTerminationTest.presentedSubject;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,11 +44,8 @@ class JdkTlsTest {
                     proxyPipeline("p", "roundRobin", backend.url()));
 
             assertThat(presentedSubject(port, "two.example")).contains("CN = two.example");
-            String resolve = "one.example:" + port + ":127.0.0.1";
-            ExternalCommand.Result h2 = curl("--http2", "--cacert", ca.toString(), "--resolve", resolve,
-                    "https://one.example:" + port + "/");
-            ExternalCommand.Result h1 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve,
-                    "https://one.example:" + port + "/");
+            ExternalCommand.Result h2 = curlHttps(ca, "one.example", port, "--http2");
+            ExternalCommand.Result h1 = curlHttps(ca, "one.example", port, "--http1.1");
 
             assertThat(h2.stdout()).as(h2.toString()).endsWith("200 2");
             assertThat(h1.stdout()).as(h1.toString()).endsWith("200 1.1");
@@ -62,11 +59,8 @@ class JdkTlsTest {
         int port = FreePorts.pick();
         try (EchoBackend backend = EchoBackend.start("jdk")) {
             node.apply(httpsServer(port, List.of(pki.serverRsa("rsa.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
-            String resolve = "rsa.example:" + port + ":127.0.0.1";
-            String url = "https://rsa.example:" + port + "/";
-            ExternalCommand.Result tls12 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve,
-                    "--tlsv1.2", "--tls-max", "1.2", url);
-            ExternalCommand.Result tls13 = curl("--http1.1", "--cacert", ca.toString(), "--resolve", resolve, "--tlsv1.3", url);
+            ExternalCommand.Result tls12 = curlHttps(ca, "rsa.example", port, "--http1.1", "--tlsv1.2", "--tls-max", "1.2");
+            ExternalCommand.Result tls13 = curlHttps(ca, "rsa.example", port, "--http1.1", "--tlsv1.3");
 
             assertThat(tls12.stdout()).as(tls12.toString()).endsWith("200 1.1");
             assertThat(tls13.stdout()).as(tls13.toString()).endsWith("200 1.1");

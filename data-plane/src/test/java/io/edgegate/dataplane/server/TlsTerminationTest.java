@@ -133,15 +133,15 @@ class TlsTerminationTest {
         int port = FreePorts.pick();
         node.apply(httpsServer(port, List.of(PKI.serverRsa("rsa.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
 
-        assertThat(curlOverRsa(port, "--tlsv1.2", "--tls-max", "1.2").stdout()).endsWith("200 1.1");
-        assertThat(curlOverRsa(port, "--tlsv1.3").stdout()).endsWith("200 1.1");
+        assertThat(curlHttps(caFile(), "rsa.example", port, "--http1.1", "--tlsv1.2", "--tls-max", "1.2").stdout()).endsWith("200 1.1");
+        assertThat(curlHttps(caFile(), "rsa.example", port, "--http1.1", "--tlsv1.3").stdout()).endsWith("200 1.1");
     }
 
-    static ExternalCommand.Result curlOverRsa(int port, String... versions) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--http1.1", "--cacert", caFile().toString(),
-                "--resolve", "rsa.example:" + port + ":127.0.0.1"));
-        args.addAll(List.of(versions));
-        args.add("https://rsa.example:" + port + "/");
+    /** curl to https://{@code host}:{@code port}/ on this machine, trusting {@code ca}, with {@code options}. */
+    static ExternalCommand.Result curlHttps(Path ca, String host, int port, String... options) {
+        List<String> args = new ArrayList<>(List.of("--cacert", ca.toString(), "--resolve", host + ":" + port + ":127.0.0.1"));
+        args.addAll(List.of(options));
+        args.add("https://" + host + ":" + port + "/");
         return curl(args.toArray(String[]::new));
     }
 
