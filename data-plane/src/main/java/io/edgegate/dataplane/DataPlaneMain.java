@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -261,18 +262,23 @@ public final class DataPlaneMain implements Callable<Integer> {
             System.err.println("data-plane: " + e.getMessage());
             return 2;
         }
-        DataPlane dataPlane;
+        // The hook is in place before the start: the node serves its last-good config before start
+        // returns, and a stop in that window must close it (a hook added during shutdown is refused).
+        AtomicReference<DataPlane> running = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            DataPlane dataPlane = running.getAndSet(null);
+            if (dataPlane != null) {
+                dataPlane.close();
+            }
+            stopped.countDown();
+        }, "shutdown"));
         try {
-            dataPlane = DataPlane.start(config);
+            running.set(DataPlane.start(config));
         } catch (RuntimeException e) {
             System.err.println("data-plane: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            dataPlane.close();
-            stopped.countDown();
-        }, "shutdown"));
         stopped.await();
         return 0;
     }

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Ports free right now; tests never assume a fixed port. They come from below the kernel's
@@ -19,6 +20,12 @@ public final class FreePorts {
     /** Where picked ports start; the ephemeral range is read from the kernel and ports stop below it. */
     private static final int LOWEST = 10_000;
     private static final int EPHEMERAL_START = ephemeralStart();
+    /**
+     * Picks walk forward from a random start, so a JVM never hands out a port again until it has gone
+     * round the whole range: a port picked but not bound yet (a server a test starts later), or one a
+     * stopped backend will bind again, looks free to a bind check and was picked twice.
+     */
+    private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(EPHEMERAL_START - LOWEST));
 
     private FreePorts() {
     }
@@ -28,9 +35,8 @@ public final class FreePorts {
     }
 
     public static int pick(String host) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = LOWEST + random.nextInt(EPHEMERAL_START - LOWEST);
+            int port = LOWEST + Math.floorMod(NEXT.getAndIncrement(), EPHEMERAL_START - LOWEST);
             if (isFreeOnAll(port, host)) {
                 return port;
             }
