@@ -44,6 +44,7 @@ import io.edgegate.spec.pipeline.FilterSpecKinds;
 import io.etcd.jetcd.Client;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -210,7 +211,9 @@ public final class ControlPlane implements AutoCloseable {
         } else {
             ReloadingTls tls = new ReloadingTls(security.tls().get(), clock);
             scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
-            builder.sslContext(ControlChannelTls.server(tls))
+            SslProvider provider = security.tlsProvider().netty();
+            log.info("the control channel's TLS: {}", provider == SslProvider.OPENSSL ? "OpenSSL (netty-tcnative)" : "the JDK's");
+            builder.sslContext(ControlChannelTls.server(tls, provider))
                     .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
             bootstrapToken(tokens, security, scheduler);
         }

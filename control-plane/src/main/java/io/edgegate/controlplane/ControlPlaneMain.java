@@ -6,6 +6,7 @@ import io.edgegate.controlplane.etcd.EtcdAccess;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
 import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.TlsFiles;
+import io.edgegate.security.TlsProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ public final class ControlPlaneMain implements Callable<Integer> {
 
     @CommandLine.Mixin
     private TlsFileOptions tls = new TlsFileOptions();
+
+    @Option(names = "--tls-provider", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+            description = "TLS implementation of --listen: OpenSSL (BoringSSL, netty-tcnative) when it loads, else the JDK's (default: ${DEFAULT-VALUE}).")
+    private String tlsProvider;
 
     @Option(names = "--pki-dir", paramLabel = "DIR",
             description = "Without --tls-cert (the control plane's certificate; --tls-ca verifies nodes'): a CA and this control plane's certificate are made here on first start "
@@ -127,9 +132,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
             }
             return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
         }
+        TlsProvider provider = TlsProvider.parse(tlsProvider);
         Optional<TlsFiles> given = tls.files();
         TlsFiles files = given.isPresent() ? given.get() : ownPki(address);
-        return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit, Optional.ofNullable(initialAdminTokenFile));
+        return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit, Optional.ofNullable(initialAdminTokenFile),
+                provider);
     }
 
     /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once and reused. */

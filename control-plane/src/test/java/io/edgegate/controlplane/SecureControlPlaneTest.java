@@ -23,6 +23,7 @@ import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.ReloadingTls;
 import io.edgegate.security.TlsFileException;
 import io.edgegate.security.TlsFiles;
+import io.edgegate.security.TlsProvider;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.TestPki;
 import io.grpc.Channel;
@@ -33,6 +34,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.pkitesting.X509Bundle;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -47,6 +49,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The control plane's port as an attacker and as each role meets it: real TLS with certificates
@@ -197,6 +201,33 @@ class SecureControlPlaneTest {
                 .noneMatch(m -> m.getNodeId().equals("node-9"));
     }
 
+    /** OpenSSL and the JDK on either side: the server reads the node's certificate, the client checks the server's name. */
+    @ParameterizedTest(name = "control plane {0}, node {1}")
+    @CsvSource({"OPENSSL, OPENSSL", "OPENSSL, JDK", "JDK, OPENSSL", "JDK, JDK"})
+    void eitherTlsImplementationOnEitherSideKnowsANodeByItsCertificate(TlsProvider server, TlsProvider client) throws Exception {
+        int ownPort = FreePorts.pick();
+        TlsFiles serverFiles = pki.issueServer("control-plane-" + server, List.of("127.0.0.1"));
+        ControlPlaneSecurity security = ControlPlaneSecurity.tls(serverFiles, dir.resolve("tls-" + server + "-" + client + ".token"))
+                .withTlsProvider(server);
+        try (ControlPlane own = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", ownPort), security)) {
+            own.cache().ready().get(10, TimeUnit.SECONDS);
+            ReloadingTls node3 = new ReloadingTls(pki.issueNode("edgegate.local", "node-3"), Clock.systemUTC());
+            ConfigDiscoveryGrpc.ConfigDiscoveryStub asNode3 = ConfigDiscoveryGrpc.newStub(track(NettyChannelBuilder
+                    .forAddress("127.0.0.1", ownPort).sslContext(ControlChannelTls.client(node3, client.netty())).build()));
+
+            assertThat(TestNode.connect(asNode3, "node-1").error()).satisfies(status -> {
+                assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                assertThat(status.getDescription()).contains("names node node-3, not node-1");
+            });
+            assertThat(TestNode.connect(asNode3, "node-3").next().getFullSnapshot()).isTrue();
+
+            ConfigDiscoveryGrpc.ConfigDiscoveryStub expectingAnotherName = ConfigDiscoveryGrpc.newStub(track(NettyChannelBuilder
+                    .forAddress("127.0.0.1", ownPort).overrideAuthority("elsewhere.example")
+                    .sslContext(ControlChannelTls.client(node3, client.netty())).build()));
+            assertThat(TestNode.connect(expectingAnotherName, "node-3").error().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        }
+    }
+
     @Test
     void secretsAreRedactedExceptForAnAdminWhoAsksAndSurviveARoundTrip() throws Exception {
         X509Bundle certificate = TestPki.create("site").server("site.example");
@@ -271,7 +302,7 @@ class SecureControlPlaneTest {
                 ControlPlaneSecurity.tls(own.issueServer("control-plane", List.of("127.0.0.1")), dir.resolve("guessing.token")))) {
             guarded.cache().ready().get(10, TimeUnit.SECONDS);
             ManagedChannel channel = track(NettyChannelBuilder.forAddress("127.0.0.1", guessPort)
-                    .sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(own.caCertificate()), Clock.systemUTC())))
+                    .sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(own.caCertificate()), Clock.systemUTC()), SslProvider.JDK))
                     .build());
             Status last = Status.OK;
             for (int i = 0; i < 40 && last.getCode() != Status.Code.RESOURCE_EXHAUSTED; i++) {
@@ -347,7 +378,7 @@ class SecureControlPlaneTest {
 
     private static ManagedChannel tls(TlsFiles files) {
         return track(NettyChannelBuilder.forAddress("127.0.0.1", port)
-                .sslContext(ControlChannelTls.client(new ReloadingTls(files, Clock.systemUTC()))).build());
+                .sslContext(ControlChannelTls.client(new ReloadingTls(files, Clock.systemUTC()), SslProvider.JDK)).build());
     }
 
     private static ManagedChannel track(ManagedChannel channel) {

@@ -145,7 +145,7 @@ public final class DataPlane implements AutoCloseable {
         ReloadingTls tls = new ReloadingTls(config.controlTls().get(), java.time.Clock.systemUTC());
         scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
         metrics.watchCertificate(() -> tls.certificate().map(c -> c.getNotAfter().getTime() / 1000.0).orElse(Double.NaN));
-        return new ControlChannels(Optional.of(tls), config.controlPlaneName());
+        return new ControlChannels(Optional.of(tls), config.controlPlaneName(), config.tlsProvider().netty());
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.edgegate.dataplane;
 
 import io.edgegate.dataplane.accesslog.AccessLogConfig;
-import io.edgegate.dataplane.tls.TlsProvider;
 import io.edgegate.security.TlsFiles;
+import io.edgegate.security.TlsProvider;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

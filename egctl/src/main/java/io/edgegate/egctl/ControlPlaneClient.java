@@ -14,6 +14,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -68,7 +69,9 @@ final class ControlPlaneClient implements AutoCloseable {
             builder.usePlaintext();
         } else if (connection.ca().isPresent()) {
             try {
-                builder.sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(connection.ca().get()), Clock.systemUTC())));
+                // The JDK's TLS: a command makes one connection, and loading OpenSSL would cost it more than it saves.
+                builder.sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(connection.ca().get()), Clock.systemUTC()),
+                        SslProvider.JDK));
             } catch (IllegalArgumentException e) {
                 throw new CommandFailure("the CA bundle " + e.getMessage());
             }

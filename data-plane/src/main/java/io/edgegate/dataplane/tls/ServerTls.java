@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.tls;
 
 import io.edgegate.security.SingleKeyManager;
+import io.edgegate.security.TlsProvider;
 import io.edgegate.spec.server.tls.CertKeyPair;
 import io.edgegate.spec.server.tls.Pem;
 import io.edgegate.spec.server.tls.TlsSpec;

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.tls;
 
+import io.edgegate.security.TlsProvider;
 import io.edgegate.spec.server.tls.TlsSpec;
 import java.util.Map;
 import javax.net.ssl.SSLException;

@@ -1,6 +1,6 @@
 package io.edgegate.dataplane.upstream;
 
-import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.security.TlsProvider;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;

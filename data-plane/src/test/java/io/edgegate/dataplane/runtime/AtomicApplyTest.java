@@ -8,7 +8,7 @@ import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.registry.ServiceInstance;
 import io.edgegate.dataplane.registry.ServiceRegistry;
-import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.security.TlsProvider;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.TestPki;
 import io.netty.pkitesting.X509Bundle;

@@ -4,7 +4,7 @@ import static io.edgegate.dataplane.LocalNode.proxyPipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.dataplane.LocalNode;
-import io.edgegate.dataplane.tls.TlsProvider;
+import io.edgegate.security.TlsProvider;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.ExternalCommand;
 import io.edgegate.testkit.FreePorts;

@@ -1,10 +1,14 @@
-package io.edgegate.dataplane.tls;
+package io.edgegate.security;
 
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.util.Locale;
 
-/** Which TLS implementation terminates connections: OpenSSL (BoringSSL via netty-tcnative) when it loads, else the JDK's. */
+/**
+ * Which TLS implementation a program uses: OpenSSL (BoringSSL via netty-tcnative) when it loads,
+ * else the JDK's. Data planes terminate client TLS and speak to the control plane with it; the
+ * control plane serves its port with it.
+ */
 public enum TlsProvider {
     AUTO, OPENSSL, JDK;
 
