@@ -9,21 +9,32 @@ import io.edgegate.api.v1.WaitEvent;
 import io.edgegate.api.v1.WaitRequest;
 import io.edgegate.api.v1.WriteRequest;
 import io.edgegate.api.v1.WriteResponse;
+import io.edgegate.security.ControlChannelTls;
+import io.edgegate.security.NodeIdentity;
+import io.edgegate.security.PkiDirectory;
+import io.edgegate.security.ReloadingTls;
+import io.edgegate.security.TlsFiles;
+import io.edgegate.security.TlsProvider;
 import io.edgegate.testkit.EtcdProcess;
 import io.edgegate.testkit.FreePorts;
 import io.edgegate.testkit.ManagedProcess;
 import io.edgegate.testkit.ProjectRoot;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,7 +43,12 @@ import java.util.concurrent.TimeUnit;
  * Every apply changes a pipeline; the delay of a node is measured on one machine clock from
  * just before the Apply call to the moment the control plane received that node's ACK.
  *
- * <pre>bench/propagation.sh [--real 3,10] [--simulated 1000,5000] [--applies 30] [--warmup 10]</pre>
+ * <pre>bench/propagation.sh [--real 3,10] [--simulated 1000,5000] [--applies 30] [--warmup 10] [--tls auto|openssl|jdk]</pre>
+ *
+ * <p>Plaintext ({@code --insecure}) unless {@code --tls} names a TLS implementation: then the
+ * real-node scenarios run as a user's cluster does, with a CA, node certificates and an admin
+ * token, both programs on that {@code --tls-provider}. Simulated streams stay plaintext: the
+ * control plane holds each stream to the node its certificate names, and they share 50 connections.
  */
 public final class PropagationBench {
 
@@ -48,12 +64,14 @@ public final class PropagationBench {
         List<Integer> simulated = List.of(1000, 5000);
         int applies = 30;
         int warmup = 10;
+        Optional<String> tls = Optional.empty();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--real" -> real = ints(args[i + 1]);
                 case "--simulated" -> simulated = ints(args[i + 1]);
                 case "--applies" -> applies = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--tls" -> tls = Optional.of(TlsProvider.parse(args[i + 1]).name().toLowerCase(java.util.Locale.ROOT));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -61,31 +79,42 @@ public final class PropagationBench {
         System.out.printf("%-28s %6s %7s %7s %7s | %11s %11s | %s%n", "scenario", "acks", "p50 ms", "p99 ms", "max ms",
                 "commit p50", "fanout p99", "control-plane RSS");
         for (int nodes : real) {
-            run("real data planes: " + nodes, work.resolve("real-" + nodes), nodes, 0, warmup, applies);
+            String scenario = "real data planes: " + nodes + tls.map(provider -> ", TLS " + provider).orElse("");
+            run(scenario, work.resolve("real-" + nodes), nodes, 0, warmup, applies, tls);
         }
         for (int nodes : simulated) {
-            run("simulated streams: " + nodes, work.resolve("sim-" + nodes), 0, nodes, warmup, applies);
+            run("simulated streams: " + nodes, work.resolve("sim-" + nodes), 0, nodes, warmup, applies, Optional.empty());
         }
     }
 
-    private static void run(String scenario, Path work, int realNodes, int simulatedNodes, int warmup, int applies) throws Exception {
+    private static void run(String scenario, Path work, int realNodes, int simulatedNodes, int warmup, int applies,
+                            Optional<String> tls) throws Exception {
         Files.createDirectories(work);
         List<ManagedProcess> processes = new ArrayList<>();
         int cpPort = FreePorts.pick();
         String server = "127.0.0.1:" + cpPort;
+        PkiDirectory pki = new PkiDirectory(work.resolve("pki"));
+        Path tokenFile = work.resolve("admin.token");
         try (EtcdProcess etcd = EtcdProcess.start()) {
-            ManagedProcess cp = ManagedProcess.start("control-plane", work, JVM, List.of(
-                    ProjectRoot.bin("control-plane").toString(), "--insecure", "--listen", server, "--etcd-endpoints", etcd.endpoint()));
+            List<String> cpCommand = new ArrayList<>(List.of(ProjectRoot.bin("control-plane").toString(), "--listen", server,
+                    "--etcd-endpoints", etcd.endpoint()));
+            cpCommand.addAll(tls.isEmpty() ? List.of("--insecure") : tlsOptions(pki.issueServer("control-plane", List.of("127.0.0.1")),
+                    tls.get(), List.of("--admin-token-file", tokenFile.toString())));
+            ManagedProcess cp = ManagedProcess.start("control-plane", work, JVM, cpCommand);
             processes.add(cp);
             awaitPort("127.0.0.1", cpPort, 30);
-            ManagedChannel channel = NettyChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build();
+            ManagedChannel channel = tls.isEmpty() ? NettyChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(64 << 20).build()
+                    : adminChannel(server, pki, tokenFile);
             int httpPort = FreePorts.pick("127.0.0.2");
             apply(channel, server(httpPort), pipeline(0));
             for (int i = 0; i < realNodes; i++) {
                 String address = "127.0.0." + (2 + i);
-                processes.add(ManagedProcess.start("node-" + i, work, JVM, List.of(ProjectRoot.bin("data-plane").toString(), "--insecure",
+                List<String> nodeCommand = new ArrayList<>(List.of(ProjectRoot.bin("data-plane").toString(),
                         "--node-id", "node-" + i, "--control-plane", server, "--listen-address", address,
-                        "--data-dir", work.resolve("node-" + i).toString(), "--io-threads", "1")));
+                        "--data-dir", work.resolve("node-" + i).toString(), "--io-threads", "1"));
+                nodeCommand.addAll(tls.isEmpty() ? List.of("--insecure")
+                        : tlsOptions(pki.issueNode(NodeIdentity.DEFAULT_TRUST_DOMAIN, "node-" + i), tls.get(), List.of()));
+                processes.add(ManagedProcess.start("node-" + i, work, JVM, nodeCommand));
             }
             SimulatedNodes sims = simulatedNodes > 0 ? new SimulatedNodes(server, simulatedNodes, 50) : null;
             try {
@@ -128,6 +157,31 @@ public final class PropagationBench {
                 processes.get(i).close();
             }
         }
+    }
+
+    /** A program's certificate, key and the cluster CA, the TLS implementation, and {@code more}. */
+    private static List<String> tlsOptions(TlsFiles files, String provider, List<String> more) {
+        List<String> options = new ArrayList<>(List.of("--tls-cert", files.certificate().orElseThrow().toString(),
+                "--tls-key", files.key().orElseThrow().toString(), "--tls-ca", files.ca().toString(), "--tls-provider", provider));
+        options.addAll(more);
+        return options;
+    }
+
+    /** The bench's own channel to a secure control plane: the cluster CA, and the admin token it wrote once it started. */
+    private static ManagedChannel adminChannel(String server, PkiDirectory pki, Path tokenFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(tokenFile) || Files.size(tokenFile) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the control plane wrote no admin token to " + tokenFile);
+            }
+            Thread.sleep(100);
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + Files.readString(tokenFile).strip());
+        return NettyChannelBuilder.forTarget(server).maxInboundMessageSize(64 << 20)
+                .sslContext(ControlChannelTls.client(new ReloadingTls(TlsFiles.trustOnly(pki.caCertificate()), Clock.systemUTC()), SslProvider.JDK))
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .build();
     }
 
     private static void awaitAll(ManagedChannel channel, WriteResponse written) {
