@@ -14,6 +14,10 @@ import java.util.function.Consumer;
  * sends meanwhile (PINGs, a request head a byte at a time). A slow reader of a large buffered
  * answer keeps it as long as it drains something in each timeout. One timer at a time, armed
  * when the wait begins; writability changes only move a timestamp, so writes cost nothing. Used on the connection's event loop.
+ *
+ * <p>Once armed, the wait lasts while anything is left in the channel's buffer, writable or not: a
+ * body pump that waits for its last write to go out stops filling the buffer, and when the socket
+ * took all but that write the channel turns writable again with the write still stuck in it.
  */
 final class SendTimeout {
 
@@ -73,6 +77,12 @@ final class SendTimeout {
         ctx.executor().schedule(() -> check(ctx), delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Bytes wait in the channel's buffer for the socket. */
+    private static boolean holdsUnwritten(ChannelHandlerContext ctx) {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        return buffer != null && buffer.current() != null;
+    }
+
     /**
      * Whether the socket took something from the channel's buffer since the last look: its head
      * message is another one, or more of it was written. Writability alone cannot tell: a body
@@ -91,7 +101,7 @@ final class SendTimeout {
     /** At the end of the wait: stalled, or waiting for less long than that (the check comes again), or done. */
     private void check(ChannelHandlerContext ctx) {
         checkScheduled = false;
-        if (!waiting() || !ctx.channel().isActive()) {
+        if (!(waiting() || holdsUnwritten(ctx)) || !ctx.channel().isActive()) {
             return;
         }
         if (lookAtBuffer(ctx)) {
