@@ -19,6 +19,7 @@ import io.edgegate.api.v1.WhoAmIRequest;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
 import io.edgegate.security.CertificateAuthority;
 import io.edgegate.security.ControlChannelTls;
+import io.edgegate.security.Pem;
 import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.ReloadingTls;
 import io.edgegate.security.TlsFileException;
@@ -40,11 +41,15 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,6 +231,39 @@ class SecureControlPlaneTest {
                     .sslContext(ControlChannelTls.client(node3, client.netty())).build()));
             assertThat(TestNode.connect(expectingAnotherName, "node-3").error().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         }
+    }
+
+    /** Renewed files take effect without a restart whichever implementation serves the port: the next handshake gets them. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"OPENSSL", "JDK"})
+    void aRenewedCertificateServesTheNextConnection(TlsProvider provider) throws Exception {
+        int ownPort = FreePorts.pick();
+        String name = "renewed-" + provider;
+        TlsFiles serverFiles = pki.issueServer(name, List.of("127.0.0.1"));
+        ControlPlaneSecurity security = ControlPlaneSecurity.tls(serverFiles, dir.resolve(name + ".token")).withTlsProvider(provider);
+        try (ControlPlane own = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", ownPort), security)) {
+            String before = servedSerial(ownPort);
+            assertThat(before).isEqualTo(serial(serverFiles));
+
+            pki.issueServer(name, List.of("127.0.0.1"));
+            String renewed = serial(serverFiles);
+            assertThat(renewed).isNotEqualTo(before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> servedSerial(ownPort).equals(renewed));
+        }
+    }
+
+    /** The serial of the certificate the control plane on {@code port} presents to a client that trusts the cluster CA. */
+    private static String servedSerial(int port) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new ReloadingTls(TlsFiles.trustOnly(pki.caCertificate()), Clock.systemUTC()).trustManager()}, null);
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber().toString(16);
+        }
+    }
+
+    private static String serial(TlsFiles files) {
+        return Pem.readCertificates(files.certificate().orElseThrow()).get(0).getSerialNumber().toString(16);
     }
 
     @Test
