@@ -12,9 +12,9 @@ import javax.net.ssl.SSLException;
  * implementation the caller names. Handshakes are few here, but every change and heartbeat is
  * sealed and opened on both sides: the control plane and the nodes use OpenSSL where it loads
  * (with the JDK's engine a change cost the control plane 15–20 % more CPU: that Java code runs
- * too seldom to be compiled well). Keys and trust are read
- * through {@link ReloadingTls} either way, so renewed files serve the next handshake. Clients
- * verify the server's name (HTTPS rules, IP or DNS names).
+ * too seldom to be compiled well). Keys and trust are read through {@link ReloadingTls} either
+ * way, so renewed files serve the next handshake. Clients verify the server's name (HTTPS rules,
+ * IP or DNS names).
  */
 public final class ControlChannelTls {
 

@@ -133,6 +133,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
             return new ControlPlaneSecurity(Optional.empty(), trustDomain, tokenFile, apiRateLimit);
         }
         TlsProvider provider = TlsProvider.parse(tlsProvider);
+        // Refused before anything starts: --tls-provider openssl where netty-tcnative does not load.
+        provider.netty();
         Optional<TlsFiles> given = tls.files();
         TlsFiles files = given.isPresent() ? given.get() : ownPki(address);
         return new ControlPlaneSecurity(Optional.of(files), trustDomain, tokenFile, apiRateLimit, Optional.ofNullable(initialAdminTokenFile),
