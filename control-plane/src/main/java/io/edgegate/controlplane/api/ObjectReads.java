@@ -1,6 +1,7 @@
 package io.edgegate.controlplane.api;
 
 import io.edgegate.async.Causes;
+import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.api.v1.WriteResponse;
@@ -77,7 +78,7 @@ public final class ObjectReads {
         return store.read(ids).thenApply(result -> {
             Map<ObjectId, ObjectNode> trees = new HashMap<>();
             for (ObjectId id : ids) {
-                result.get(id).ifPresent(record -> trees.put(id, tree(record.json())));
+                result.get(id).ifPresent(record -> trees.put(id, tree(id.kind().kindName() + "/" + id.name(), record.json())));
             }
             return trees;
         });
@@ -89,10 +90,10 @@ public final class ObjectReads {
         for (ObjectResult.Builder result : out.getResultsBuilderList()) {
             Optional<ObjectKind> kind = ObjectKind.byKindName(result.getKey().getKind());
             if (kind.isPresent() && !result.getJson().isEmpty()) {
-                result.setJson(parser.toJson(redaction.fields().redact(kind.get(), tree(result.getJson()))));
+                result.setJson(parser.toJson(redaction.fields().redact(kind.get(), tree(named(result.getKey()), result.getJson()))));
             }
             if (kind.isPresent() && !result.getStoredJson().isEmpty()) {
-                result.setStoredJson(parser.toJson(redaction.fields().redact(kind.get(), tree(result.getStoredJson()))));
+                result.setStoredJson(parser.toJson(redaction.fields().redact(kind.get(), tree(named(result.getKey()), result.getStoredJson()))));
             }
         }
         return out.build();
@@ -106,16 +107,22 @@ public final class ObjectReads {
         if (kind.isEmpty()) {
             return object;
         }
-        ObjectNode redacted = redaction.fields().redact(kind.get(), tree(object.getJson()));
+        ObjectNode redacted = redaction.fields().redact(kind.get(), tree(named(object.getKey()), object.getJson()));
         return object.toBuilder().setJson(parser.toJson(redacted)).build();
     }
 
-    private ObjectNode tree(String json) {
+    /** A stored object's tree; one written into etcd by hand as no JSON object is named, with the way out. */
+    private ObjectNode tree(String object, String json) {
         try {
             return parser.parseJson(json);
         } catch (SpecException e) {
-            throw new IllegalStateException("a stored object is not valid JSON: " + e.getMessage(), e);
+            throw new ApiException(Status.Code.FAILED_PRECONDITION, object + " as stored in etcd cannot be read ("
+                    + e.getMessage() + "); replace it with egctl apply or remove it with egctl delete");
         }
+    }
+
+    private static String named(ObjectKey key) {
+        return key.getKind() + "/" + key.getName();
     }
 
     /** A read's answer, and why it may be stale (empty when it came from etcd). */

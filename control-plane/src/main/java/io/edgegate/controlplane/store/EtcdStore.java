@@ -255,7 +255,7 @@ public final class EtcdStore implements Store {
             }
             revision = kv.getModRevision();
             if (event.getEventType() == WatchEvent.EventType.PUT) {
-                puts.add(new StoredRecord(id.get(), StoredValues.decode(kv.getValue()), kv.getModRevision(), kv.getCreateRevision()));
+                puts.add(new StoredRecord(id.get(), json(kv), kv.getModRevision(), kv.getCreateRevision()));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 deletes.add(id.get());
             }
@@ -270,9 +270,25 @@ public final class EtcdStore implements Store {
         List<StoredRecord> out = new ArrayList<>(response.getKvs().size());
         for (KeyValue kv : response.getKvs()) {
             parseKey(kv.getKey()).ifPresent(id -> out.add(
-                    new StoredRecord(id, StoredValues.decode(kv.getValue()), kv.getModRevision(), kv.getCreateRevision())));
+                    new StoredRecord(id, json(kv), kv.getModRevision(), kv.getCreateRevision())));
         }
         return out;
+    }
+
+    /**
+     * An object's JSON; for a value that cannot be read (written around the control plane), its
+     * bytes as text. Nodes then refuse it as they refuse any malformed object and keep what they
+     * run, and the object can still be listed, replaced or deleted. Failing instead would stop the
+     * watch and every later load: one bad key would freeze the whole cluster's config.
+     */
+    private static String json(KeyValue kv) {
+        try {
+            return StoredValues.decode(kv.getValue());
+        } catch (IllegalStateException e) {
+            log.warn("{} in etcd cannot be read ({}); nodes are sent it as it is and refuse it until it is replaced or deleted",
+                    kv.getKey().toString(UTF_8), e.getMessage());
+            return kv.getValue().toString(UTF_8);
+        }
     }
 
     static ByteSequence key(ObjectId id) {
