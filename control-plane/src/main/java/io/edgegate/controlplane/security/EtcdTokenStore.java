@@ -21,11 +21,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Tokens under {@value #PREFIX} in etcd, one key per name: every replica sees a revocation at once. */
 public final class EtcdTokenStore implements TokenStore {
 
     static final String PREFIX = "/edgegate/tokens/";
+    private static final Logger log = LoggerFactory.getLogger(EtcdTokenStore.class);
 
     private final Client client;
     private final Duration timeout;
@@ -48,7 +51,7 @@ public final class EtcdTokenStore implements TokenStore {
     @Override
     public Optional<TokenRecord> find(String name) {
         List<KeyValue> kvs = await(client.getKVClient().get(key(name))).getKvs();
-        return kvs.isEmpty() ? Optional.empty() : Optional.of(read(kvs.get(0)));
+        return kvs.isEmpty() ? Optional.empty() : read(kvs.get(0));
     }
 
     @Override
@@ -56,7 +59,7 @@ public final class EtcdTokenStore implements TokenStore {
         List<TokenRecord> tokens = new ArrayList<>();
         for (KeyValue kv : await(client.getKVClient().get(ByteSequence.from(PREFIX, UTF_8),
                 GetOption.builder().isPrefix(true).build())).getKvs()) {
-            tokens.add(read(kv));
+            read(kv).ifPresent(tokens::add);
         }
         return tokens;
     }
@@ -78,12 +81,22 @@ public final class EtcdTokenStore implements TokenStore {
         }
     }
 
-    private TokenRecord read(KeyValue kv) {
+    /**
+     * A token record; none for one that cannot be read (written around the control plane): it
+     * authenticates nobody, and one bad key must not fail every login, listing or the start.
+     */
+    private Optional<TokenRecord> read(KeyValue kv) {
+        String key = kv.getKey().toString(UTF_8);
         try {
-            return json.readValue(kv.getValue().toString(UTF_8), TokenRecord.class);
+            TokenRecord token = json.readValue(kv.getValue().toString(UTF_8), TokenRecord.class);
+            if (token != null && token.name() != null && token.role() != null && token.secretSha256() != null) {
+                return Optional.of(token);
+            }
+            log.warn("ignoring token record {}: it lacks its name, role or secret hash", key);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable token record " + kv.getKey().toString(UTF_8), e);
+            log.warn("ignoring unreadable token record {}: {}", key, e.getOriginalMessage());
         }
+        return Optional.empty();
     }
 
     private <T> T await(CompletableFuture<T> call) {

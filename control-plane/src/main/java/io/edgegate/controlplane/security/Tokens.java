@@ -171,6 +171,11 @@ public final class Tokens {
         Pem.writeSecret(pending, issued.token() + "\n");
         if (!store.create(issued.record())) {
             Files.deleteIfExists(pending);
+            // Normally another replica starting at the same time stored its own; otherwise the name is held by a record that is no token.
+            if (!anAdminTokenWorks(clock.millis())) {
+                log.warn("no admin token works, and none could be stored under '{}': that key in etcd holds no readable token;"
+                        + " remove it (etcdctl del {}{}) and restart", name, EtcdTokenStore.PREFIX, name);
+            }
             return;
         }
         try {

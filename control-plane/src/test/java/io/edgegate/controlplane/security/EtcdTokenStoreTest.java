@@ -1,0 +1,49 @@
+package io.edgegate.controlplane.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgegate.testkit.EtcdProcess;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Token records in a real etcd, including ones written around the control plane that are no token. */
+class EtcdTokenStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static void putAround(Client direct, String name, String value) throws Exception {
+        direct.getKVClient().put(ByteSequence.from(EtcdTokenStore.PREFIX + name, StandardCharsets.UTF_8),
+                ByteSequence.from(value, StandardCharsets.UTF_8)).get();
+    }
+
+    @Test
+    void recordsThatAreNoTokenAuthenticateNobodyAndNeitherBreakListingNorTheFirstAdminToken() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start(); Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
+            putAround(client, "garbled", "\u001f\u008bnot json");
+            putAround(client, "empty", "{}");
+            putAround(client, "odd-role", "{\"name\":\"odd-role\",\"role\":\"superuser\",\"secretSha256\":\"00\"}");
+            Tokens tokens = new Tokens(new EtcdTokenStore(client, Duration.ofSeconds(5)), Clock.systemUTC());
+
+            Path file = dir.resolve("admin.token");
+            tokens.bootstrap(file);
+            String admin = Files.readString(file).strip();
+            assertThat(tokens.authenticate(admin)).hasValue(new Caller("bootstrap-admin", Role.ADMIN));
+            Tokens.Issued viewer = tokens.create("viewer", Role.VIEWER, Optional.empty());
+
+            assertThat(tokens.list()).extracting(TokenRecord::name).containsExactlyInAnyOrder("bootstrap-admin", "viewer");
+            assertThat(tokens.authenticate(viewer.token())).hasValue(new Caller("viewer", Role.VIEWER));
+            assertThat(tokens.authenticate("egt_empty.abcdefghijklmnopqrstuvwxyz0123456789")).isEmpty();
+            assertThat(tokens.authenticate("egt_garbled.abcdefghijklmnopqrstuvwxyz0123456789")).isEmpty();
+            assertThat(tokens.revoke("garbled")).as("a record that is no token can still be removed").isTrue();
+        }
+    }
+}
