@@ -2,8 +2,6 @@ package io.edgegate.controlplane.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.edgegate.api.v1.Member;
 import io.edgegate.controlplane.cluster.MemberBackend;
 import io.etcd.jetcd.ByteSequence;
@@ -18,6 +16,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,8 +48,6 @@ public final class EtcdMemberBackend implements MemberBackend {
     private final Duration ttl;
     private final Duration timeout;
     private final ScheduledExecutorService scheduler;
-    private final JsonFormat.Printer printer = JsonFormat.printer().omittingInsignificantWhitespace();
-    private final JsonFormat.Parser parser = JsonFormat.parser().ignoringUnknownFields();
     private final List<PrefixFollower> followers = new ArrayList<>();
     private CompletableFuture<Long> lease;
     /** The lease this replica's alive key was last written under. */
@@ -73,7 +70,7 @@ public final class EtcdMemberBackend implements MemberBackend {
         for (int from = 0; from < members.size(); from += OPS_PER_TXN) {
             List<Member> chunk = members.subList(from, Math.min(members.size(), from + OPS_PER_TXN));
             Op[] puts = chunk.stream()
-                    .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(json(m), UTF_8), PutOption.DEFAULT))
+                    .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(MemberRecords.write(m)), PutOption.DEFAULT))
                     .toArray(Op[]::new);
             txns.add(client.getKVClient().txn().Then(puts).commit());
         }
@@ -223,20 +220,10 @@ public final class EtcdMemberBackend implements MemberBackend {
         }
     }
 
-    private String json(Member member) {
-        try {
-            return printer.print(member);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("a Member always prints", e);
-        }
-    }
-
     private Member parse(KeyValue kv) {
         try {
-            Member.Builder builder = Member.newBuilder();
-            parser.merge(kv.getValue().toString(UTF_8), builder);
-            return builder.build();
-        } catch (InvalidProtocolBufferException e) {
+            return MemberRecords.read(kv.getValue().getBytes());
+        } catch (IOException e) {
             log.warn("ignoring unreadable member record {}: {}", kv.getKey().toString(UTF_8), e.getMessage());
             return null;
         }
