@@ -43,11 +43,21 @@ public final class ClusterView implements MemberBackend.MemberListener {
 
     /** Every node, with its state against the store's version, sorted by id. */
     public List<Member> members(ConfigSnapshot store) {
+        List<Member> records = records();
+        List<Member> out = new ArrayList<>(records.size());
+        for (Member m : records) {
+            out.add(MemberStates.withState(m, store));
+        }
+        return out;
+    }
+
+    /** Every node as recorded, sorted by id, without its state: no copy of each record (a wait reads them all per change). */
+    List<Member> records() {
         Set<String> ids = new HashSet<>(shared.keySet());
         local.all().forEach(m -> ids.add(m.getNodeId()));
-        List<Member> out = new ArrayList<>();
+        List<Member> out = new ArrayList<>(ids.size());
         for (String id : ids) {
-            member(id).ifPresent(m -> out.add(MemberStates.withState(m, store)));
+            member(id).ifPresent(out::add);
         }
         out.sort(Comparator.comparing(Member::getNodeId));
         return out;
@@ -55,10 +65,11 @@ public final class ClusterView implements MemberBackend.MemberListener {
 
     public Optional<Member> member(String nodeId) {
         Member mine = local.get(nodeId).orElse(null);
-        Member theirs = liveness(shared.get(nodeId));
         if (mine != null && mine.getConnected()) {
+            // The common case, asked on every ACK: the shared record (and the copy liveness may make of it) is not needed.
             return Optional.of(mine);
         }
+        Member theirs = liveness(shared.get(nodeId));
         if (theirs != null && theirs.getConnected()) {
             return Optional.of(theirs);
         }

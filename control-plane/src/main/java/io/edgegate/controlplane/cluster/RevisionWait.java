@@ -55,7 +55,7 @@ final class RevisionWait implements Consumer<String> {
         view.subscribe(this);
         ConfigSnapshot current = store.get();
         epoch = request.getEpoch().isEmpty() ? current.epoch().id() : request.getEpoch();
-        List<Member> known = view.members(current);
+        List<Member> known = view.records();
         List<String> targets = known.stream().filter(Member::getConnected).map(Member::getNodeId).toList();
         synchronized (this) {
             pending.addAll(targets);
