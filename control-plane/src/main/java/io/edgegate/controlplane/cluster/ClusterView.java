@@ -135,7 +135,11 @@ public final class ClusterView implements MemberBackend.MemberListener {
     @Override
     public void upserted(Member member) {
         shared.put(member.getNodeId(), member);
-        changed(member.getNodeId());
+        // A node connected here is answered from the local registry, which told the listeners already:
+        // its shared record (mostly this replica's own, coming back once per ACK) changes nothing they see.
+        if (!local.get(member.getNodeId()).map(Member::getConnected).orElse(false)) {
+            changed(member.getNodeId());
+        }
     }
 
     @Override

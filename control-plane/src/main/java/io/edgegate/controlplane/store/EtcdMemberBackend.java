@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,6 +57,14 @@ public final class EtcdMemberBackend implements MemberBackend {
     private long generation;
     private CloseableClient keepAlive;
     private volatile boolean closed;
+    /**
+     * The record this replica last wrote for each node: when the watch brings it back (every ACK
+     * of every node comes back once), the Member it was written from is used, not read again.
+     */
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+
+    private record Written(ByteSequence value, Member member) {
+    }
 
     public EtcdMemberBackend(Client client, String self, Duration ttl, Duration timeout, ScheduledExecutorService scheduler) {
         this.client = client;
@@ -69,9 +79,13 @@ public final class EtcdMemberBackend implements MemberBackend {
         List<CompletableFuture<?>> txns = new ArrayList<>();
         for (int from = 0; from < members.size(); from += OPS_PER_TXN) {
             List<Member> chunk = members.subList(from, Math.min(members.size(), from + OPS_PER_TXN));
-            Op[] puts = chunk.stream()
-                    .map(m -> (Op) Op.put(key(m.getNodeId()), ByteSequence.from(MemberRecords.write(m)), PutOption.DEFAULT))
-                    .toArray(Op[]::new);
+            Op[] puts = new Op[chunk.size()];
+            for (int i = 0; i < puts.length; i++) {
+                Member m = chunk.get(i);
+                ByteSequence value = ByteSequence.from(MemberRecords.write(m));
+                written.put(m.getNodeId(), new Written(value, m));
+                puts[i] = Op.put(key(m.getNodeId()), value, PutOption.DEFAULT);
+            }
             txns.add(client.getKVClient().txn().Then(puts).commit());
         }
         return timed(CompletableFuture.allOf(txns.toArray(CompletableFuture[]::new))).thenCompose(ok -> announce());
@@ -79,6 +93,7 @@ public final class EtcdMemberBackend implements MemberBackend {
 
     @Override
     public CompletableFuture<Void> remove(String nodeId) {
+        written.remove(nodeId);
         return timed(client.getKVClient().delete(key(nodeId))).thenApply(r -> null);
     }
 
@@ -221,6 +236,10 @@ public final class EtcdMemberBackend implements MemberBackend {
     }
 
     private Member parse(KeyValue kv) {
+        Written mine = written.get(kv.getKey().toString(UTF_8).substring(PREFIX.length()));
+        if (mine != null && mine.value().equals(kv.getValue())) {
+            return mine.member();
+        }
         try {
             return MemberRecords.read(kv.getValue().getBytes());
         } catch (IOException e) {
