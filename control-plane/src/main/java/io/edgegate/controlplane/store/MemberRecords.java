@@ -140,14 +140,9 @@ final class MemberRecords {
      */
     static Member read(byte[] json) throws IOException {
         try (JsonParser p = JSON.createParser(json)) {
-            expect(p.nextToken(), JsonToken.START_OBJECT);
+            p.nextToken();
             Member.Builder m = Member.newBuilder();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == JsonToken.VALUE_NULL) {
-                    continue;
-                }
+            fields(p, (field, value) -> {
                 switch (field) {
                     case "nodeId", "node_id" -> m.setNodeId(text(p));
                     case "address" -> m.setAddress(text(p));
@@ -176,8 +171,7 @@ final class MemberRecords {
                     case "trafficAtMillis", "traffic_at_millis" -> m.setTrafficAtMillis(int64(p));
                     default -> p.skipChildren();
                 }
-            }
-            expect(p.currentToken(), JsonToken.END_OBJECT);
+            });
             if (p.nextToken() != null) {
                 throw new IOException("text after the record");
             }
@@ -186,29 +180,18 @@ final class MemberRecords {
     }
 
     private static ObjectLiveStatus readLive(JsonParser p) throws IOException {
-        expect(p.currentToken(), JsonToken.START_OBJECT);
         ObjectLiveStatus.Builder live = ObjectLiveStatus.newBuilder();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            JsonToken value = p.nextToken();
-            if (value == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        fields(p, (field, value) -> {
             switch (field) {
                 case "key" -> {
-                    expect(value, JsonToken.START_OBJECT);
                     ObjectKey.Builder key = ObjectKey.newBuilder();
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String keyField = p.currentName();
-                        if (p.nextToken() == JsonToken.VALUE_NULL) {
-                            continue;
-                        }
+                    fields(p, (keyField, keyValue) -> {
                         switch (keyField) {
                             case "kind" -> key.setKind(text(p));
                             case "name" -> key.setName(text(p));
                             default -> p.skipChildren();
                         }
-                    }
+                    });
                     live.setKey(key);
                 }
                 case "lines" -> {
@@ -219,18 +202,13 @@ final class MemberRecords {
                 }
                 default -> p.skipChildren();
             }
-        }
+        });
         return live.build();
     }
 
     private static TrafficSummary readTraffic(JsonParser p) throws IOException {
-        expect(p.currentToken(), JsonToken.START_OBJECT);
         TrafficSummary.Builder t = TrafficSummary.newBuilder();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_NULL) {
-                continue;
-            }
+        fields(p, (field, value) -> {
             switch (field) {
                 case "windowMillis", "window_millis" -> t.setWindowMillis(int64(p));
                 case "requestsPerSecond", "requests_per_second" -> t.setRequestsPerSecond(float64(p));
@@ -240,8 +218,27 @@ final class MemberRecords {
                 case "activeRequests", "active_requests" -> t.setActiveRequests(int64(p));
                 default -> p.skipChildren();
             }
-        }
+        });
         return t.build();
+    }
+
+    /** One field of an object, the parser on its value (never null). */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String field, JsonToken value) throws IOException;
+    }
+
+    /** Reads the object the parser is on, field by field; a null is the default, as protobuf reads it. */
+    private static void fields(JsonParser p, FieldReader reader) throws IOException {
+        expect(p.currentToken(), JsonToken.START_OBJECT);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (value != JsonToken.VALUE_NULL) {
+                reader.read(field, value);
+            }
+        }
+        expect(p.currentToken(), JsonToken.END_OBJECT);
     }
 
     private static String text(JsonParser p) throws IOException {
