@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,9 @@ import java.util.regex.Pattern;
  * store epoch, the revision and the objects; each object's JSON is a file of its own in
  * {@code last-good/}, written once when the object changes. A change of one route in a server
  * of megabytes then writes that server and a short list; a change next to it writes a few
- * hundred bytes. Files are written to a temporary name and renamed, the list last, so a crash
- * mid-write leaves the previous config whole. Nothing is fsynced: the save sits on the path to
+ * hundred bytes. An object's file has a name no earlier save used; the list, written last to a
+ * temporary name and renamed, is what makes it part of a config, so a crash mid-write leaves the
+ * previous config whole. Nothing is fsynced: the save sits on the path to
  * every ACK, and after a power loss the control plane, not these files, is the source of truth.
  */
 public final class LastGoodConfig {
@@ -54,7 +56,7 @@ public final class LastGoodConfig {
     private final Path objectsDir;
     private final ObjectMapper json = new ObjectMapper();
     /** The file each object of the last save (this very instance) is in: unchanged objects are not written again. */
-    private Map<StoredObject, String> written = new IdentityHashMap<>();
+    private Map<StoredObject, Entry> written = new IdentityHashMap<>();
     /** The number in the next object file's name; above every file there when the first save looks. */
     private long nextFile;
     /** Whether the folder was looked at and cleared of files no save names (once, and again after a failed save). */
@@ -63,6 +65,10 @@ public final class LastGoodConfig {
     public LastGoodConfig(Path dataDir) {
         this.file = dataDir.resolve(FILE);
         this.objectsDir = dataDir.resolve(OBJECTS);
+    }
+
+    /** An object's file, and its entry in the list (the same text in every save while the object is unchanged). */
+    private record Entry(String file, String listed) {
     }
 
     /** A saved config: its store epoch and revision, and its objects. */
@@ -92,34 +98,49 @@ public final class LastGoodConfig {
             }
             nextFile = Math.max(nextFile, highestObjectFile() + 1);
         }
-        Map<StoredObject, String> files = new IdentityHashMap<>();
+        Map<StoredObject, Entry> files = new IdentityHashMap<>();
         StringBuilder list = new StringBuilder("{\"epoch\":").append(quoted(epoch)).append(",\"revision\":").append(revision)
                 .append(",\"savedAt\":").append(quoted(Instant.now().toString())).append(",\"objects\":[");
         for (StoredObject o : objects) {
-            String name = written.get(o);
-            if (name == null) {
-                name = (nextFile++) + ".json";
-                writeAtomically(objectsDir.resolve(name), o.getJson().getBytes(StandardCharsets.UTF_8));
+            Entry entry = written.get(o);
+            if (entry == null) {
+                String name = (nextFile++) + ".json";
+                writeObjectFile(objectsDir.resolve(name), o.getJson().getBytes(StandardCharsets.UTF_8));
+                entry = new Entry(name, "{\"kind\":" + quoted(o.getKey().getKind()) + ",\"name\":" + quoted(o.getKey().getName())
+                        + ",\"revision\":" + o.getRevision() + ",\"file\":" + quoted(name) + "}");
             }
-            files.put(o, name);
-            list.append(files.size() == 1 ? "" : ",").append("{\"kind\":").append(quoted(o.getKey().getKind()))
-                    .append(",\"name\":").append(quoted(o.getKey().getName())).append(",\"revision\":").append(o.getRevision())
-                    .append(",\"file\":").append(quoted(name)).append('}');
+            list.append(files.isEmpty() ? "" : ",").append(entry.listed());
+            files.put(o, entry);
         }
         writeAtomically(file, list.append("]}").toString().getBytes(StandardCharsets.UTF_8));
-        Set<String> kept = Set.copyOf(files.values());
         if (swept) {
             // Only the files of the save before can have fallen out of use: no need to list the folder.
-            for (String name : written.values()) {
-                if (!kept.contains(name)) {
-                    Files.deleteIfExists(objectsDir.resolve(name));
+            for (Map.Entry<StoredObject, Entry> before : written.entrySet()) {
+                if (!files.containsKey(before.getKey())) {
+                    Files.deleteIfExists(objectsDir.resolve(before.getValue().file()));
                 }
             }
         } else {
+            Set<String> kept = new HashSet<>();
+            files.values().forEach(e -> kept.add(e.file()));
             removeFilesOtherThan(kept);
             swept = true;
         }
         written = files;
+    }
+
+    /**
+     * An object's file: its name is new (above every file in the folder), so it is written where it
+     * stays, without a temporary file and a rename. Until the list naming it is in place nothing
+     * reads it; one cut off by a crash is named by no list and goes at the next start's first save.
+     */
+    private static void writeObjectFile(Path target, byte[] bytes) throws IOException {
+        try {
+            writeNew(target, bytes);
+        } catch (FileAlreadyExistsException leftOver) {
+            Files.delete(target);
+            writeNew(target, bytes);
+        }
     }
 
     /**

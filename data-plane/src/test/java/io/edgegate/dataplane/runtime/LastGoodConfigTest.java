@@ -88,6 +88,24 @@ class LastGoodConfigTest {
     }
 
     @Test
+    void anObjectFileCutOffByACrashIsNamedByNoListAndGoesAtTheNextStartsFirstSave(@TempDir Path dir) throws Exception {
+        new LastGoodConfig(dir).save("e", 1, List.of(object("a", "{\"v\":1}")));
+        // A crash while writing the next object's file, before the list named it.
+        Path cutOff = dir.resolve("last-good").resolve("99.json");
+        Files.writeString(cutOff, "{\"v\":");
+
+        LastGoodConfig restarted = new LastGoodConfig(dir);
+        assertThat(restarted.load().orElseThrow().objects()).extracting(StoredObject::getJson).containsExactly("{\"v\":1}");
+        restarted.save("e", 2, List.of(object("a", "{\"v\":2}")));
+
+        assertThat(cutOff).as("a file no list names").doesNotExist();
+        assertThat(new LastGoodConfig(dir).load().orElseThrow().objects()).extracting(StoredObject::getJson).containsExactly("{\"v\":2}");
+        try (var files = Files.list(dir.resolve("last-good"))) {
+            assertThat(files).extracting(p -> p.getFileName().toString()).as("a name above the cut-off one").containsExactly("100.json");
+        }
+    }
+
+    @Test
     void aSaveAfterTheFolderWasRemovedMakesItAgain(@TempDir Path dir) throws Exception {
         Path dataDir = dir.resolve("data");
         LastGoodConfig lastGood = new LastGoodConfig(dataDir);
