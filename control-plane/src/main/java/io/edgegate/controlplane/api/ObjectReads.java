@@ -78,7 +78,7 @@ public final class ObjectReads {
         return store.read(ids).thenApply(result -> {
             Map<ObjectId, ObjectNode> trees = new HashMap<>();
             for (ObjectId id : ids) {
-                result.get(id).ifPresent(record -> trees.put(id, tree(id.kind().kindName() + "/" + id.name(), record.json())));
+                result.get(id).ifPresent(record -> trees.put(id, tree(id.toString(), record.json())));
             }
             return trees;
         });

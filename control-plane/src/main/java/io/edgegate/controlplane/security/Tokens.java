@@ -165,18 +165,23 @@ public final class Tokens {
         }
         Path target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
+        String later = BOOTSTRAP_NAME + "-" + now / 1000;
+        String name = store.find(BOOTSTRAP_NAME).isPresent() ? later : BOOTSTRAP_NAME;
+        // The name is taken by another replica starting at the same time, which stored its own admin token,
+        // or by a record that is no token (written around the control plane): then under the other name.
+        if (!storeAdminToken(name, target) && name.equals(BOOTSTRAP_NAME) && !anAdminTokenWorks(clock.millis())) {
+            storeAdminToken(later, target);
+        }
+    }
+
+    /** Writes a new admin token named {@code name} to {@code target} once its record is stored; false when the name is taken. */
+    private boolean storeAdminToken(String name, Path target) throws IOException {
         Path pending = target.resolveSibling(target.getFileName() + ".pending-" + ProcessHandle.current().pid());
-        String name = store.find(BOOTSTRAP_NAME).isPresent() ? BOOTSTRAP_NAME + "-" + now / 1000 : BOOTSTRAP_NAME;
         Issued issued = issue(name, Role.ADMIN, Optional.empty());
         Pem.writeSecret(pending, issued.token() + "\n");
         if (!store.create(issued.record())) {
             Files.deleteIfExists(pending);
-            // Normally another replica starting at the same time stored its own; otherwise the name is held by a record that is no token.
-            if (!anAdminTokenWorks(clock.millis())) {
-                log.warn("no admin token works, and none could be stored under '{}': that key in etcd holds no readable token;"
-                        + " remove it (etcdctl del {}{}) and restart", name, EtcdTokenStore.PREFIX, name);
-            }
-            return;
+            return false;
         }
         try {
             Files.move(pending, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -186,6 +191,7 @@ public final class Tokens {
             throw e;
         }
         log.info("no admin token worked: wrote a new one ({}) to {} (egctl reads it with --token-file or EGCTL_TOKEN)", name, target);
+        return true;
     }
 
     /**

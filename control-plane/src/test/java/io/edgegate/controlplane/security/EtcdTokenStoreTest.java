@@ -46,4 +46,19 @@ class EtcdTokenStoreTest {
             assertThat(tokens.revoke("garbled")).as("a record that is no token can still be removed").isTrue();
         }
     }
+
+    @Test
+    void aRecordThatIsNoTokenUnderTheFirstAdminTokensNameDoesNotLeaveTheClusterWithoutOne() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start(); Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
+            putAround(client, "bootstrap-admin", "not a token");
+            Tokens tokens = new Tokens(new EtcdTokenStore(client, Duration.ofSeconds(5)), Clock.systemUTC());
+
+            Path file = dir.resolve("admin.token");
+            tokens.bootstrap(file);
+
+            String admin = Files.readString(file).strip();
+            assertThat(admin).startsWith("egt_bootstrap-admin-");
+            assertThat(tokens.authenticate(admin).map(Caller::role)).hasValue(Role.ADMIN);
+        }
+    }
 }

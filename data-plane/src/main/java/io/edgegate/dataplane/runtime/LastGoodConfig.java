@@ -56,7 +56,7 @@ public final class LastGoodConfig {
     private final Path objectsDir;
     private final ObjectMapper json = new ObjectMapper();
     /** The file each object of the last save (this very instance) is in: unchanged objects are not written again. */
-    private Map<StoredObject, Entry> written = new IdentityHashMap<>();
+    private Map<StoredObject, ObjectFile> written = new IdentityHashMap<>();
     /** The number in the next object file's name; above every file there when the first save looks. */
     private long nextFile;
     /** Whether the folder was looked at and cleared of files no save names (once, and again after a failed save). */
@@ -68,7 +68,7 @@ public final class LastGoodConfig {
     }
 
     /** An object's file, and its entry in the list (the same text in every save while the object is unchanged). */
-    private record Entry(String file, String listed) {
+    private record ObjectFile(String file, String listed) {
     }
 
     /** A saved config: its store epoch and revision, and its objects. */
@@ -98,15 +98,15 @@ public final class LastGoodConfig {
             }
             nextFile = Math.max(nextFile, highestObjectFile() + 1);
         }
-        Map<StoredObject, Entry> files = new IdentityHashMap<>();
+        Map<StoredObject, ObjectFile> files = new IdentityHashMap<>();
         StringBuilder list = new StringBuilder("{\"epoch\":").append(quoted(epoch)).append(",\"revision\":").append(revision)
                 .append(",\"savedAt\":").append(quoted(Instant.now().toString())).append(",\"objects\":[");
         for (StoredObject o : objects) {
-            Entry entry = written.get(o);
+            ObjectFile entry = written.get(o);
             if (entry == null) {
                 String name = (nextFile++) + ".json";
                 writeObjectFile(objectsDir.resolve(name), o.getJson().getBytes(StandardCharsets.UTF_8));
-                entry = new Entry(name, "{\"kind\":" + quoted(o.getKey().getKind()) + ",\"name\":" + quoted(o.getKey().getName())
+                entry = new ObjectFile(name, "{\"kind\":" + quoted(o.getKey().getKind()) + ",\"name\":" + quoted(o.getKey().getName())
                         + ",\"revision\":" + o.getRevision() + ",\"file\":" + quoted(name) + "}");
             }
             list.append(files.isEmpty() ? "" : ",").append(entry.listed());
@@ -115,7 +115,7 @@ public final class LastGoodConfig {
         writeAtomically(file, list.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         if (swept) {
             // Only the files of the save before can have fallen out of use: no need to list the folder.
-            for (Map.Entry<StoredObject, Entry> before : written.entrySet()) {
+            for (Map.Entry<StoredObject, ObjectFile> before : written.entrySet()) {
                 if (!files.containsKey(before.getKey())) {
                     Files.deleteIfExists(objectsDir.resolve(before.getValue().file()));
                 }
