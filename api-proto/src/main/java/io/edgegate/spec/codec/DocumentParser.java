@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class DocumentParser {
 
+    /** gzip's magic number begins with 0x1f, a control character no JSON document begins with. */
+    private static final char GZIP_FIRST_BYTE = 0x1f;
+
     private static final int MAX_ESCAPES_RESOLVED = 10_000;
 
     private final ObjectMapper yaml;
@@ -98,6 +101,11 @@ public final class DocumentParser {
 
     /** Parses canonical JSON as stored by the control plane. */
     public ObjectNode parseJson(String text) throws SpecException {
+        if (!text.isEmpty() && text.charAt(0) == GZIP_FIRST_BYTE) {
+            // A value the control plane could not inflate reaches us as it is stored; no JSON starts so.
+            throw new SpecException("", "stored object is compressed (gzip) but cannot be inflated: the value in etcd is damaged"
+                    + " or inflates past the limit; replace it with egctl apply or remove it with egctl delete");
+        }
         try {
             JsonNode tree = json.readTree(text);
             if (tree instanceof ObjectNode object) {

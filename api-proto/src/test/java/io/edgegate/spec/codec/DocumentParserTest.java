@@ -3,6 +3,10 @@ package io.edgegate.spec.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 class DocumentParserTest {
@@ -95,5 +99,22 @@ class DocumentParserTest {
         assertThat(tree.get("b").asText()).isEmpty();
         assertThat(tree.get("b").isTextual()).isTrue();
         assertThat(tree.get("c").get(0).isNull()).isTrue();
+    }
+
+    /** A value the control plane could not inflate reaches a node as its bytes, read as text. */
+    @Test
+    void aStoredValueThatIsDamagedGzipIsNamedAsSuch() throws Exception {
+        var out = new ByteArrayOutputStream();
+        try (var gzip = new GZIPOutputStream(out)) {
+            gzip.write("{\"name\": \"a\"}".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] damaged = Arrays.copyOf(out.toByteArray(), 12);
+        String asText = new String(damaged, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> parser.parseJson(asText))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("stored object is compressed (gzip) but cannot be inflated")
+                .hasMessageContaining("egctl delete");
+        assertThatThrownBy(() -> parser.parseJson("{\"name\": "))
+                .hasMessageContaining("stored object is not valid JSON");
     }
 }
