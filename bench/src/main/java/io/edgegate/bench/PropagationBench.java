@@ -52,11 +52,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PropagationBench {
 
+    /** The bench's JVM options; options in the bench's own environment under the same names come after, and win. */
     private static final Map<String, String> JVM = Map.of(
-            "CONTROL_PLANE_JAVA_OPTS", "-Xmx1g",
-            "DATA_PLANE_JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k");
+            "CONTROL_PLANE_JAVA_OPTS", withCallersOptions("CONTROL_PLANE_JAVA_OPTS", "-Xmx1g"),
+            "DATA_PLANE_JAVA_OPTS", withCallersOptions("DATA_PLANE_JAVA_OPTS", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"));
 
     private PropagationBench() {
+    }
+
+    private static String withCallersOptions(String variable, String options) {
+        String callers = System.getenv(variable);
+        return callers == null || callers.isBlank() ? options : options + " " + callers;
     }
 
     public static void main(String[] args) throws Exception {
