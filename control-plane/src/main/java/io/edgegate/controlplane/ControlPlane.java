@@ -18,6 +18,7 @@ import io.edgegate.controlplane.discovery.DiscoveryApi;
 import io.edgegate.controlplane.etcd.ManagedEtcd;
 import io.edgegate.controlplane.store.EtcdMemberBackend;
 import io.edgegate.controlplane.store.EtcdStore;
+import io.edgegate.controlplane.store.HistoryCompactor;
 import io.edgegate.controlplane.store.MemoryMembers;
 import io.edgegate.controlplane.store.MemoryStore;
 import io.edgegate.controlplane.store.Store;
@@ -115,6 +116,7 @@ public final class ControlPlane implements AutoCloseable {
         EtcdAccessCheck.verify(store, access, config.storeTimeout());
         EtcdMemberBackend memberBackend = new EtcdMemberBackend(client, selfOf(config.listen()), MEMBER_LEASE, config.storeTimeout(),
                 scheduler);
+        resources.add(HistoryCompactor.start(client.getKVClient(), config.historyCompaction(), config.storeTimeout(), scheduler));
         return assemble(config.listen(), store, memberBackend, memberBackend::reloadAll, scheduler, resources,
                 config.security(), new EtcdTokenStore(client, config.storeTimeout()), new EtcdRedactionKeyStore(client, config.storeTimeout()),
                 config.adminListen());
@@ -255,7 +257,6 @@ public final class ControlPlane implements AutoCloseable {
         return new ControlPlane(resources, cache, server);
     }
 
-    /** Makes the first admin token once the store answers (it may be down when this replica starts). */
     /**
      * Makes sure an admin token works: the one made beforehand when the security names one (its file
      * is read each time, so a rotated Secret counts), else a new one written to the admin token file.

@@ -44,6 +44,11 @@ public final class ControlPlaneMain implements Callable<Integer> {
             description = "How long a call to etcd may take before it fails (default: ${DEFAULT-VALUE}).")
     private Duration storeTimeout;
 
+    @Option(names = "--etcd-compaction-interval", defaultValue = "5m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Compact etcd's history to what it was this long ago, this often, so it stays within etcd's quota "
+                    + "(default: ${DEFAULT-VALUE}); 0 leaves it to etcd's own --auto-compaction-retention.")
+    private Duration etcdCompactionInterval;
+
     @Option(names = "--admin-listen", paramLabel = "HOST:PORT",
             description = "Serve /healthz and /metrics (Prometheus) here; off without it.")
     private String adminListen;
@@ -113,7 +118,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
             EtcdAccess etcdAccess = new EtcdAccess(Optional.ofNullable(etcdCa), Optional.ofNullable(etcdCert), Optional.ofNullable(etcdKey),
                     Optional.ofNullable(etcdUser), Optional.ofNullable(etcdPasswordFile));
             ControlPlaneConfig config = new ControlPlaneConfig(address, etcdEndpoints, dataDir, etcdBinary, storeTimeout,
-                    security(address), etcdAccess, Optional.ofNullable(adminListen).map(a -> HostPort.parse(a, "--admin-listen")));
+                    security(address), etcdAccess, Optional.ofNullable(adminListen).map(a -> HostPort.parse(a, "--admin-listen")),
+                    etcdCompactionInterval);
             controlPlane = ControlPlane.start(config);
         } catch (Exception e) {
             System.err.println("control-plane: " + e.getMessage());

@@ -29,10 +29,16 @@ final class Replica implements AutoCloseable {
     }
 
     static Replica start(String etcdEndpoint) throws Exception {
+        return start(etcdEndpoint, ControlPlaneConfig.DEFAULT_HISTORY_COMPACTION);
+    }
+
+    /** Compacting etcd's history every {@code historyCompaction} (zero: never). */
+    static Replica start(String etcdEndpoint, Duration historyCompaction) throws Exception {
         int port = FreePorts.pick();
         ControlPlane controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", port),
                 List.of(etcdEndpoint), Path.of("unused"), "etcd", Duration.ofSeconds(2),
-                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none()));
+                io.edgegate.controlplane.security.ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none(),
+                Optional.empty(), historyCompaction));
         controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         return new Replica(controlPlane, channel, "127.0.0.1:" + port);

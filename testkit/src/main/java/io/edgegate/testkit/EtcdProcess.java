@@ -28,31 +28,39 @@ public final class EtcdProcess implements AutoCloseable {
     private final int peerPort;
     /** Certificate, key and CA files when etcd serves TLS and requires client certificates. */
     private final List<Path> tls;
+    /** etcd's options beyond those every test etcd has. */
+    private final List<String> options;
     private Process process;
 
-    private EtcdProcess(Path dataDir, int clientPort, int peerPort, List<Path> tls) {
+    private EtcdProcess(Path dataDir, int clientPort, int peerPort, List<Path> tls, List<String> options) {
         this.dataDir = dataDir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.tls = List.copyOf(tls);
+        this.options = List.copyOf(options);
     }
 
     public static EtcdProcess start() {
-        return start(List.of());
+        return start(List.of(), List.of());
+    }
+
+    /** etcd whose database takes at most {@code bytes} (its --quota-backend-bytes): past it, etcd refuses every write. */
+    public static EtcdProcess startWithQuota(long bytes) {
+        return start(List.of(), List.of("--quota-backend-bytes", Long.toString(bytes)));
     }
 
     /** etcd serving only TLS with this certificate and key, taking only clients with a certificate of this CA. */
     public static EtcdProcess startTls(Path certificate, Path key, Path ca) {
-        return start(List.of(certificate, key, ca));
+        return start(List.of(certificate, key, ca), List.of());
     }
 
     /**
      * A port picked free can be taken before etcd binds it (by another process, or the two picks can
      * be the same port): etcd then exits at once saying so, and is started again on other ports.
      */
-    private static EtcdProcess start(List<Path> tls) {
+    private static EtcdProcess start(List<Path> tls, List<String> options) {
         for (int attempt = 1; ; attempt++) {
-            EtcdProcess etcd = onFreePorts(tls);
+            EtcdProcess etcd = onFreePorts(tls, options);
             try {
                 etcd.startProcess();
                 return etcd;
@@ -65,14 +73,14 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    private static EtcdProcess onFreePorts(List<Path> tls) {
+    private static EtcdProcess onFreePorts(List<Path> tls, List<String> options) {
         int clientPort = FreePorts.pick();
         int peerPort = FreePorts.pick();
         while (peerPort == clientPort) {
             peerPort = FreePorts.pick();
         }
         try {
-            return new EtcdProcess(Files.createTempDirectory("edgegate-etcd-"), clientPort, peerPort, tls);
+            return new EtcdProcess(Files.createTempDirectory("edgegate-etcd-"), clientPort, peerPort, tls, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -183,6 +191,7 @@ public final class EtcdProcess implements AutoCloseable {
                 "--election-timeout", "100",
                 "--logger", "zap",
                 "--log-level", "warn"));
+        command.addAll(options);
         if (!tls.isEmpty()) {
             command.addAll(List.of("--cert-file", tls.get(0).toString(), "--key-file", tls.get(1).toString(),
                     "--trusted-ca-file", tls.get(2).toString(), "--client-cert-auth"));

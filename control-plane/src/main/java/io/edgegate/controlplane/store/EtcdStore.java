@@ -340,6 +340,12 @@ public final class EtcdStore implements Store {
                     + "--etcd-data-dir start takes " + ManagedEtcdLimits.MAX_TXN_OPS + "); apply fewer objects at once, "
                     + "or raise that limit", cause);
         }
+        if (message.contains("database space exceeded")) {
+            // etcd raised its NOSPACE alarm: it takes no write until its space is freed and the alarm cleared by hand.
+            return new StoreRefusedException(describe() + " refused the change: its database is full (its --quota-backend-bytes, "
+                    + "2 GiB unless set). Compact and defragment it (etcdctl compact, etcdctl defrag), then clear its alarm "
+                    + "(etcdctl alarm disarm); control planes compact its history every --etcd-compaction-interval", cause);
+        }
         String why = cause instanceof TimeoutException
                 ? "did not answer within " + requestTimeout.toMillis() + " ms"
                 : "is unreachable (" + cause.getMessage() + ")";
