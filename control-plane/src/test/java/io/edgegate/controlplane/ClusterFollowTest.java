@@ -2,11 +2,15 @@ package io.edgegate.controlplane;
 
 import static io.edgegate.controlplane.RunningControlPlane.documents;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.api.v1.ClusterEvent;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.DescribeResponse;
 import io.edgegate.api.v1.GetRequest;
+import io.edgegate.api.v1.ListMembersRequest;
+import io.edgegate.api.v1.Member;
+import io.edgegate.api.v1.MemberState;
 import io.edgegate.api.v1.NodeObjectStatus;
 import io.edgegate.api.v1.NodeOutcome;
 import io.edgegate.api.v1.ObjectKey;
@@ -16,6 +20,7 @@ import io.edgegate.api.v1.WatchRequest;
 import io.edgegate.api.v1.WriteResponse;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -74,6 +79,48 @@ class ClusterFollowTest {
         for (TestNode n : List.of(good, bad, silent)) {
             n.close();
         }
+    }
+
+    /** A node that runs a revision it could not save says so: the wait, the member list and the console show it until a clean ACK. */
+    @Test
+    void aWarningOfAnAppliedRevisionIsShownUntilTheNextCleanAck() throws Exception {
+        TestNode node = TestNode.connect(cp.discovery(), "warned");
+        node.ack(node.next().getRevision(), "");
+        WriteResponse written = cp.objects().apply(documents(TestObjects.pipeline("warned-of")));
+        Iterator<WaitEvent> events = cp.cluster().waitForRevision(WaitRequest.newBuilder().setRevision(written.getRevision())
+                .setCommittedAtMillis(written.getCommittedAtMillis()).setTimeoutMillis(5000).build());
+        events.next();
+        String warning = "applied, but not saved as the last-good config in /data (IOException: No space left on device)";
+        node.ackWithWarning(node.next().getRevision(), warning);
+
+        NodeOutcome outcome = nextOutcomeOf(events, "warned");
+        assertThat(outcome.getOutcome()).isEqualTo(NodeOutcome.Outcome.APPLIED);
+        assertThat(outcome.getWarning()).isEqualTo(warning);
+        assertThat(outcome.getError()).isEmpty();
+        assertThat(member("warned").getWarning()).isEqualTo(warning);
+        assertThat(member("warned").getState()).isEqualTo(MemberState.READY);
+
+        WriteResponse next = cp.objects().apply(documents(TestObjects.pipeline("saved")));
+        node.ack(node.next().getRevision(), "");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> member("warned").getAppliedRevision() == next.getRevision());
+        assertThat(member("warned").getWarning()).isEmpty();
+        node.close();
+    }
+
+    private static Member member(String nodeId) {
+        return cp.cluster().listMembers(ListMembersRequest.getDefaultInstance()).getMembersList().stream()
+                .filter(m -> m.getNodeId().equals(nodeId)).findFirst().orElseThrow();
+    }
+
+    private static NodeOutcome nextOutcomeOf(Iterator<WaitEvent> events, String nodeId) {
+        while (events.hasNext()) {
+            WaitEvent event = events.next();
+            if (event.hasNode() && event.getNode().getNodeId().equals(nodeId)) {
+                return event.getNode();
+            }
+        }
+        throw new AssertionError("the wait ended without an outcome for " + nodeId);
     }
 
     @Test

@@ -101,6 +101,12 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
                 .build());
     }
 
+    /** An ACK of an applied revision that warns (e.g. the node could not save it to disk). */
+    synchronized void ackWithWarning(long revision, String warning) {
+        out.onNext(NodeMessage.newBuilder().setAck(ConfigAck.newBuilder().setEpoch(epoch).setRevision(revision).setWarning(warning))
+                .build());
+    }
+
     synchronized void close() {
         out.onCompleted();
     }

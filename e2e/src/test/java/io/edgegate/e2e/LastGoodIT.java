@@ -75,4 +75,37 @@ class LastGoodIT {
             assertThat(cluster.allLogs()).contains("cannot serve the last-good config from");
         }
     }
+
+    /** An ACK promises the node could serve the revision again after a restart; one that cannot save it says so. */
+    @Test
+    void aNodeThatCannotSaveWhatItAppliedSaysSoInApplyWaitAndGetMembersUntilItCanAgain(@TempDir Path dir) throws Exception {
+        try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
+             Cluster cluster = Cluster.start(dir.resolve("cluster"), 1)) {
+            EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            String node = cluster.nodeIds().get(0);
+            // The node's folder of saved objects becomes a file, as a disk gone read-only refuses every write.
+            Path objects = cluster.dataDir(node).resolve("last-good");
+            try (var files = Files.walk(objects)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            Files.writeString(objects, "in the way");
+
+            EgctlRun unsaved = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(3), "apply", "--wait", "-f", "-");
+            assertThat(unsaved.exit()).as(unsaved.toString()).isZero();
+            assertThat(unsaved.out()).containsPattern(node + "\\s+applied in \\d+ ms \\(warning: applied, but not saved as the last-good config");
+            assertThat(cluster.request(node, examples.port, "/pipeline").headers().firstValue(EchoBackend.NAME_HEADER))
+                    .hasValue("backend-3");
+            EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members");
+            assertThat(members.out()).contains("Ready").contains("warning: applied, but not saved as the last-good config")
+                    .contains("would serve an older config");
+
+            Files.delete(objects);
+            EgctlRun saved = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+            assertThat(saved.exit()).as(saved.toString()).isZero();
+            assertThat(saved.out()).containsPattern(node + "\\s+applied in \\d+ ms\\n").doesNotContain("warning");
+            assertThat(EgctlRun.inProcess(cluster.egctl(), "get", "members").out()).doesNotContain("warning");
+            assertThat(Files.exists(cluster.dataDir(node).resolve("last-good.json"))).isTrue();
+        }
+    }
 }

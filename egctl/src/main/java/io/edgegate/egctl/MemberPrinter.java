@@ -28,7 +28,9 @@ final class MemberPrinter {
         if (format == OutputFormat.table) {
             Table table = new Table("NODE", "ADDRESS", "STATE", "REVISION", "LAG", "LAST-SEEN", "CONTROL-PLANE", "ERROR");
             for (Member m : response.getMembersList()) {
-                String problem = !m.getLastError().isEmpty() ? m.getLastError() : m.getStateReason();
+                String problem = !m.getLastError().isEmpty() ? m.getLastError()
+                        : !m.getStateReason().isEmpty() ? m.getStateReason()
+                        : m.getWarning().isEmpty() ? "" : "warning: " + m.getWarning();
                 table.row(m.getNodeId(), m.getAddress(), state(m.getState()), m.getAppliedRevision(), lag(m, response),
                         ago(nowMillis - m.getLastSeenMillis()),
                         m.getControlPlane().isEmpty() ? "-" : m.getControlPlane(),
@@ -70,6 +72,7 @@ final class MemberPrinter {
             node.put("lastSeen", Instant.ofEpochMilli(m.getLastSeenMillis()).toString());
             node.put("controlPlane", m.getControlPlane());
             node.put("lastError", m.getLastError());
+            node.put("warning", m.getWarning());
         }
         DocumentParser parser = new DocumentParser();
         out.print(format == OutputFormat.json ? parser.toPrettyJson(root) + "\n" : parser.toYaml(root));

@@ -49,7 +49,8 @@ final class RevisionWaiter {
             NodeOutcome node = event.getNode();
             String name = String.format("  %-" + width + "s  ", node.getNodeId());
             switch (node.getOutcome()) {
-                case APPLIED -> out.println(name + "applied in " + node.getDelayMillis() + " ms");
+                case APPLIED -> out.println(name + "applied in " + node.getDelayMillis() + " ms"
+                        + (node.getWarning().isEmpty() ? "" : " (warning: " + node.getWarning() + ")"));
                 case REJECTED -> {
                     out.println(name + "rejected: " + node.getError());
                     failures.add(node.getNodeId() + " rejected it (" + node.getError() + ")");

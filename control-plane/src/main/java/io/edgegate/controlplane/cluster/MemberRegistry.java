@@ -84,12 +84,17 @@ public final class MemberRegistry {
     }
 
     public void applied(String nodeId, Object session, String epoch, long revision) {
+        applied(nodeId, session, epoch, revision, "");
+    }
+
+    /** {@code warning}: what the node's ACK warned of (empty: nothing), kept with the revision it came with. */
+    public void applied(String nodeId, Object session, String epoch, long revision, String warning) {
         update(nodeId, session, m -> {
             long now = clock.millis();
             Member.Builder b = m.toBuilder().setLastSeenMillis(now);
             // Nodes only move to later epochs; within one, only forward.
             if (!epoch.equals(m.getAppliedEpoch()) || revision >= m.getAppliedRevision()) {
-                b.setAppliedEpoch(epoch).setAppliedRevision(revision).setAppliedAtMillis(now);
+                b.setAppliedEpoch(epoch).setAppliedRevision(revision).setAppliedAtMillis(now).setWarning(warning);
             }
             if (!epoch.equals(m.getRejectedEpoch()) || revision >= m.getRejectedRevision()) {
                 b.setLastError("");

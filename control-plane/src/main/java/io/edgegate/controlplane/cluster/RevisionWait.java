@@ -99,7 +99,7 @@ final class RevisionWait implements Consumer<String> {
         Member m = member.get();
         Epoch storeEpoch = store.get().epoch();
         if (MemberStates.runs(m, epoch, revision)) {
-            report(nodeId, NodeOutcome.Outcome.APPLIED, m.getAppliedRevision(), m.getAppliedAtMillis() - committedAt, "");
+            report(nodeId, NodeOutcome.Outcome.APPLIED, m.getAppliedRevision(), m.getAppliedAtMillis() - committedAt, "", m.getWarning());
         } else if (m.getRejectedEpoch().equals(epoch) && m.getRejectedRevision() >= revision && !m.getLastError().isEmpty()) {
             report(nodeId, NodeOutcome.Outcome.REJECTED, m.getAppliedRevision(), m.getRejectedAtMillis() - committedAt, m.getLastError());
         } else if (m.getConnected() && storeEpoch.id().equals(epoch) && MemberStates.isHeld(m, storeEpoch)) {
@@ -111,10 +111,14 @@ final class RevisionWait implements Consumer<String> {
     }
 
     private void report(String nodeId, NodeOutcome.Outcome outcome, long applied, long delay, String error) {
+        report(nodeId, outcome, applied, delay, error, "");
+    }
+
+    private void report(String nodeId, NodeOutcome.Outcome outcome, long applied, long delay, String error, String warning) {
         pending.remove(nodeId);
         out.onNext(WaitEvent.newBuilder().setNode(NodeOutcome.newBuilder()
                 .setNodeId(nodeId).setOutcome(outcome).setAppliedRevision(applied)
-                .setDelayMillis(Math.max(0, delay)).setError(error)).build());
+                .setDelayMillis(Math.max(0, delay)).setError(error).setWarning(warning)).build());
     }
 
     private synchronized void timedOut() {

@@ -122,7 +122,10 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             return;
         }
         if (ack.getError().isEmpty()) {
-            members.applied(id, this, ack.getEpoch(), ack.getRevision());
+            if (!ack.getWarning().isEmpty()) {
+                log.warn("node {} applied revision {} of epoch {} with a warning: {}", id, ack.getRevision(), ack.getEpoch(), ack.getWarning());
+            }
+            members.applied(id, this, ack.getEpoch(), ack.getRevision(), ack.getWarning());
             if (!ack.getEpoch().equals(helloEpoch) || ack.getRevision() > helloRevision) {
                 // A revision the node already ran before it (re)connected is no propagation to time.
                 acks.applied(id, ack.getEpoch(), ack.getRevision());

@@ -69,6 +69,7 @@ final class MemberRecords {
                 writeTraffic(g, m.getTraffic());
             }
             int64(g, "trafficAtMillis", m.getTrafficAtMillis());
+            string(g, "warning", m.getWarning());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
@@ -169,6 +170,7 @@ final class MemberRecords {
                     case "rejectedEpoch", "rejected_epoch" -> m.setRejectedEpoch(text(p));
                     case "traffic" -> m.setTraffic(readTraffic(p));
                     case "trafficAtMillis", "traffic_at_millis" -> m.setTrafficAtMillis(int64(p));
+                    case "warning" -> m.setWarning(text(p));
                     default -> p.skipChildren();
                 }
             });

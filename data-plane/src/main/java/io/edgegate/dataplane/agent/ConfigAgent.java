@@ -281,7 +281,7 @@ public final class ConfigAgent implements AutoCloseable {
             }
             try {
                 updater.apply(update.getEpoch(), update.getRevision(), objects.values());
-                saveLastGood(update.getEpoch(), update.getRevision());
+                ack.setWarning(saveLastGood(update.getEpoch(), update.getRevision()));
             } catch (ConfigRejectedException e) {
                 log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
                 ack.setError(e.getMessage());
@@ -318,12 +318,21 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
 
-        /** Written before the ACK: a node that acknowledged a revision can always serve it again after a restart. */
-        private void saveLastGood(String epoch, long revision) {
+        /**
+         * Written before the ACK, so a node that acknowledged a revision can serve it again after a restart.
+         * When it cannot be written the revision still runs, and the ACK says what a restart would serve.
+         *
+         * @return the ACK's warning: empty when saved
+         */
+        private String saveLastGood(String epoch, long revision) {
             try {
                 lastGood.save(epoch, revision, objects.values());
+                return "";
             } catch (java.io.IOException e) {
                 log.error("cannot save the last-good config to {}: {}", lastGood.file(), e.toString());
+                return "applied, but not saved as the last-good config in " + lastGood.file().getParent() + " ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + "): restarted without a control plane, "
+                        + "this node would serve an older config";
             }
         }
 

@@ -275,7 +275,7 @@ function renderNodes(members, storeRevision) {
       traffic.textContent = '—';
     }
     row.appendChild(traffic);
-    const error = [m.lastError, m.stateReason].filter((s) => s).join(' · ');
+    const error = [m.lastError, m.stateReason, m.warning ? 'warning: ' + m.warning : ''].filter((s) => s).join(' · ');
     row.appendChild(el('td', error, 'node-error error'));
     row.addEventListener('click', () => {
       view.selected = view.selected === m.nodeId ? null : m.nodeId;
