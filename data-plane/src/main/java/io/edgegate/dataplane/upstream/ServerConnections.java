@@ -6,11 +6,24 @@ import java.util.ArrayDeque;
 /**
  * Idle keep-alive connections to one upstream server, owned by one event loop and touched only
  * from it, so no locking is needed. Most recently used first: hot connections stay warm and
- * the idle timeout retires the rest.
+ * the idle timeout retires the rest. It also counts the connections open or opening to that
+ * server, so its event loop can drop it when there are none: the servers a proxy is sent to can
+ * be any host its clients name, or every address a registry ever listed.
  */
 final class ServerConnections {
 
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private int open;
+
+    /** A connection is being made (counted until it fails or closes). */
+    void opening() {
+        open++;
+    }
+
+    /** A connection that was being made failed or closed; true when none is left. */
+    boolean ended() {
+        return --open == 0;
+    }
 
     /** An open idle connection, or null. */
     Channel poll() {

@@ -186,14 +186,17 @@ public final class UpstreamClient {
      */
     void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
                  CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
-        ServerConnections connections = pools.get().computeIfAbsent(address, a -> new ServerConnections());
+        Map<UpstreamAddress, ServerConnections> loopPools = pools.get();
+        ServerConnections connections = loopPools.computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
             Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle);
             return;
         }
+        connections.opening();
         connect(loop, address).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
+                dropIfUnused(loopPools, address, connections);
                 // Nothing of the body was taken: it stays the caller's, which may still send it elsewhere.
                 Throwable cause = connected.cause();
                 result.completeExceptionally(new UpstreamException("cannot connect to " + address + ": "
@@ -201,9 +204,25 @@ public final class UpstreamClient {
                 return;
             }
             Channel channel = connected.channel();
-            channel.closeFuture().addListener(f -> connections.forget(channel));
+            channel.closeFuture().addListener(f -> {
+                connections.forget(channel);
+                dropIfUnused(loopPools, address, connections);
+            });
             Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle);
         });
+    }
+
+    /** On the loop that owns {@code loopPools}: a server with no connection open or opening is not kept. */
+    private static void dropIfUnused(Map<UpstreamAddress, ServerConnections> loopPools, UpstreamAddress address,
+                                     ServerConnections connections) {
+        if (connections.ended()) {
+            loopPools.remove(address, connections);
+        }
+    }
+
+    /** How many upstream servers the calling event loop keeps connections to (for tests). */
+    int serversPooledOnThisLoop() {
+        return pools.get().size();
     }
 
     /** Whether a TCP connection to {@code address} opens (a health check without HTTP); the connection is closed at once. */
