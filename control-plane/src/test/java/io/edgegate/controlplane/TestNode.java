@@ -69,6 +69,10 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
         return node;
     }
 
+    synchronized void heartbeat(io.edgegate.api.v1.Heartbeat heartbeat) {
+        out.onNext(NodeMessage.newBuilder().setHeartbeat(heartbeat).build());
+    }
+
     synchronized void heartbeat() {
         out.onNext(NodeMessage.newBuilder().setHeartbeat(io.edgegate.api.v1.Heartbeat.getDefaultInstance()).build());
     }

@@ -85,10 +85,12 @@ public final class ClusterChanges {
             return;
         }
         Member now = view.member(nodeId).orElse(null);
-        Member before = members.get(nodeId);
         if (now == null) {
+            // Forgotten (gone past the retention, or deleted): node ids come and go with every rollout.
+            members.remove(nodeId);
             return;
         }
+        Member before = members.get(nodeId);
         members.put(nodeId, now);
         if (before == null || before.getConnected() != now.getConnected()) {
             sink.accept(ClusterEvent.newBuilder().setConnection(NodeConnection.newBuilder()
@@ -104,6 +106,11 @@ public final class ClusterChanges {
         if (rejectedMoved && !now.getLastError().isEmpty()) {
             ack(nodeId, now.getRejectedEpoch(), now.getRejectedRevision(), now.getLastError(), now.getRejectedAtMillis());
         }
+    }
+
+    /** How many nodes this follower holds the last record of (for tests). */
+    synchronized int followedMembers() {
+        return members.size();
     }
 
     private void object(ObjectId id, Action action, long revision) {

@@ -52,7 +52,7 @@ public final class MemberPublisher implements AutoCloseable {
     }
 
     public void start() {
-        local.subscribe(m -> dirty.add(m.getNodeId()));
+        local.subscribeToRecordChanges(m -> dirty.add(m.getNodeId()));
         scheduler.scheduleWithFixedDelay(this::announce, 0, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::flush, flushEvery.toMillis(), flushEvery.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::refresh, refreshEvery.toMillis(), refreshEvery.toMillis(), TimeUnit.MILLISECONDS);

@@ -24,6 +24,7 @@ public final class MemberRegistry {
 
     private final ConcurrentMap<String, Entry> members = new ConcurrentHashMap<>();
     private final List<Consumer<Member>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Member>> recordListeners = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final Duration forgetAfter;
     private final String self;
@@ -39,8 +40,14 @@ public final class MemberRegistry {
         return self;
     }
 
+    /** Told of every change, a node's live state alone included (this replica's own views follow it as it comes). */
     public void subscribe(Consumer<Member> listener) {
         listeners.add(listener);
+    }
+
+    /** Told of the changes a node's shared record must carry at once: all but its live state alone. */
+    public void subscribeToRecordChanges(Consumer<Member> listener) {
+        recordListeners.add(listener);
     }
 
     public void connected(NodeHello hello, Object session) {
@@ -66,9 +73,11 @@ public final class MemberRegistry {
     }
 
     /**
-     * A heartbeat with the node's live state of its objects and its traffic. It is published (to
-     * other replicas, through etcd) only when the live state changed, so an idle node costs no
-     * writes and traffic alone never causes one: other replicas may hold an older summary.
+     * A heartbeat with the node's live state of its objects and its traffic. This replica's views
+     * hear of a changed live state at once; other replicas read it with the node's next refreshed
+     * record (every 10 s, see {@link MemberPublisher}): live states carry counters that move with
+     * traffic (a rate limiter's admitted requests), and publishing each change wrote every busy
+     * node's record to etcd at every heartbeat.
      */
     public void seen(String nodeId, Object session, List<ObjectLiveStatus> live, TrafficSummary traffic) {
         boolean[] changed = new boolean[1];
@@ -79,7 +88,7 @@ public final class MemberRegistry {
             return changed[0] ? b.clearLive().addAllLive(live).build() : b.build();
         }, false);
         if (changed[0]) {
-            get(nodeId).ifPresent(this::notify);
+            get(nodeId).ifPresent(m -> listeners.forEach(listener -> listener.accept(m)));
         }
     }
 
@@ -160,6 +169,9 @@ public final class MemberRegistry {
 
     private void notify(Member member) {
         for (Consumer<Member> listener : listeners) {
+            listener.accept(member);
+        }
+        for (Consumer<Member> listener : recordListeners) {
             listener.accept(member);
         }
     }

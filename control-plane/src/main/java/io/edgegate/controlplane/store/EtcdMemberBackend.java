@@ -132,7 +132,11 @@ public final class EtcdMemberBackend implements MemberBackend {
                         listener.upserted(m);
                     }
                 },
-                nodeId -> listener.removed(nodeId));
+                nodeId -> {
+                    // Deleted by whichever replica's retention came first: this one's copy goes too.
+                    written.remove(nodeId);
+                    listener.removed(nodeId);
+                });
         Set<String> alive = new HashSet<>();
         PrefixFollower replicas = new PrefixFollower(REPLICAS,
                 all -> {
