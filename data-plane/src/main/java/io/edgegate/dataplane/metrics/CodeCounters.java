@@ -1,8 +1,11 @@
 package io.edgegate.dataplane.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -12,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class CodeCounters {
 
     private final AtomicReferenceArray<PerThreadCounts> byCode = new AtomicReferenceArray<>(600);
+    /** The series registered so far, one per code seen. */
+    private final List<Meter> registered = new CopyOnWriteArrayList<>();
     private final MeterRegistry registry;
     private final String name;
     private final String description;
@@ -54,8 +59,13 @@ final class CodeCounters {
             // Another loop counted this code first: its counts are the registered ones.
             return byCode.get(index);
         }
-        FunctionCounter.builder(name, made, counts -> counts.sum(0)).description(description)
-                .tags(tags).tag("code", index == 0 ? "other" : Integer.toString(index)).register(registry);
+        registered.add(FunctionCounter.builder(name, made, counts -> counts.sum(0)).description(description)
+                .tags(tags).tag("code", index == 0 ? "other" : Integer.toString(index)).register(registry));
         return made;
+    }
+
+    /** Removes every code's series from the registry (what counts after that is counted nowhere). */
+    void unregister() {
+        registered.forEach(registry::remove);
     }
 }

@@ -53,6 +53,11 @@ final class HistogramFamily {
         return slots;
     }
 
+    /** Removes the series of these label values, if there is one. */
+    void remove(String... labelValues) {
+        series.remove(List.of(labelValues));
+    }
+
     /** Removes the series whose label {@code labelName} is not one of {@code existing}. */
     void removeUnless(String labelName, Set<String> existing) {
         int index = labelNames.indexOf(labelName);

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -23,17 +25,20 @@ public final class UpstreamMeters {
     private final String proxy;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final HistogramFamily durations;
+    /** The URLs of the servers the Proxy's pools hold now; null: every server's meters are kept. */
+    private final Supplier<Set<String>> inUse;
 
     /** Meters of a Proxy outside a node (its own latency series, never scraped). */
     public UpstreamMeters(MeterRegistry registry, String pipeline, String proxy) {
-        this(registry, pipeline, proxy, UpstreamStates.upstreamDurations(10_000));
+        this(registry, pipeline, proxy, UpstreamStates.upstreamDurations(10_000), null);
     }
 
-    UpstreamMeters(MeterRegistry registry, String pipeline, String proxy, HistogramFamily durations) {
+    UpstreamMeters(MeterRegistry registry, String pipeline, String proxy, HistogramFamily durations, Supplier<Set<String>> inUse) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.proxy = proxy;
         this.durations = durations;
+        this.inUse = inUse;
     }
 
     public void answered(String upstream, int code, long nanos) {
@@ -47,7 +52,26 @@ public final class UpstreamMeters {
 
     private Server server(String upstream) {
         Server server = servers.get(upstream);
-        return server != null ? server : servers.computeIfAbsent(upstream, Server::new);
+        return server != null ? server : firstUse(upstream);
+    }
+
+    /**
+     * A server seen for the first time: a registry changed the pool (or a config did). The series of
+     * servers no pool holds any more go then, or a registry's churn (every address a deployment ever
+     * had) would grow them without end and fill the series cap, leaving new servers unmeasured.
+     */
+    private synchronized Server firstUse(String upstream) {
+        Server known = servers.get(upstream);
+        if (known != null) {
+            return known;
+        }
+        Set<String> current = inUse == null ? null : inUse.get();
+        if (current != null) {
+            servers.values().removeIf(gone -> !current.contains(gone.upstream) && gone.unregister());
+        }
+        Server made = new Server(upstream);
+        servers.put(upstream, made);
+        return made;
     }
 
     /** What kind of failure: the ones operators tell apart when an upstream misbehaves. */
@@ -90,6 +114,14 @@ public final class UpstreamMeters {
                 duration.record(nanos);
             }
             byCode.increment(code);
+        }
+
+        /** Removes this server's series; always true (for removeIf). */
+        boolean unregister() {
+            byCode.unregister();
+            byKind.values().forEach(registry::remove);
+            durations.remove(pipeline, proxy, upstream);
+            return true;
         }
 
         void failed(String kind, long nanos) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Whether each upstream server is in its pool's rotation and the state of each pool's circuit, as
@@ -57,9 +58,12 @@ public final class UpstreamStates {
                 .register(registry);
     }
 
-    /** The meters of one Proxy: answers and errors by upstream server, and their latency. */
-    public UpstreamMeters meters(String pipeline, String proxy) {
-        return new UpstreamMeters(registry, pipeline, proxy, durations);
+    /**
+     * The meters of one Proxy: answers and errors by upstream server, and their latency. The series of
+     * servers not in {@code inUse} (the URLs its pools hold now) go when a new server is first measured.
+     */
+    public UpstreamMeters meters(String pipeline, String proxy, Supplier<Set<String>> inUse) {
+        return new UpstreamMeters(registry, pipeline, proxy, durations, inUse);
     }
 
     static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped, ThreadSlots slots) {

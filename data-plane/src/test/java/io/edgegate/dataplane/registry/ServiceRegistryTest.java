@@ -102,6 +102,35 @@ class ServiceRegistryTest {
         }
     }
 
+    /** A deployment's addresses come and go; the upstream series of ones the registry dropped go too. */
+    @Test
+    void theSeriesOfInstancesTheRegistryDroppedGoWhenNewOnesAreMeasured() throws Exception {
+        int port = FreePorts.pick();
+        try (EtcdProcess etcd = EtcdProcess.start();
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             EchoBackend b = EchoBackend.start("b");
+             Client registrar = Client.builder().endpoints(etcd.endpoint()).build()) {
+            String objects = example("registry/etcd.yaml", fallback.url())
+                    .replace("http://127.0.0.1:2379", etcd.endpoint()).replace("cacheTimeout: 10s", "cacheTimeout: 1s");
+            node.apply(server("s", port, "orders-from-etcd"), objects);
+            ByteSequence keyA = ByteSequence.from("/services/order-service/a", UTF_8);
+            registrar.getKVClient().put(keyA, ByteSequence.from(instance("order-service", "a", a), UTF_8)).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("a")));
+            assertThat(node.scrape()).contains("upstream=\"" + a.url() + "\"");
+
+            // A new deployment: b replaces a.
+            registrar.getKVClient().put(ByteSequence.from("/services/order-service/b", UTF_8),
+                    ByteSequence.from(instance("order-service", "b", b), UTF_8)).get();
+            registrar.getKVClient().delete(keyA).get();
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("b")));
+
+            String metrics = node.scrape();
+            assertThat(metrics).contains("edgegate_upstream_requests_total{").contains("upstream=\"" + b.url() + "\"")
+                    .doesNotContain("upstream=\"" + a.url() + "\"").doesNotContain("upstream=\"" + fallback.url() + "\"");
+        }
+    }
+
     @Test
     void healthChecksFollowTheRegistrysInstances() throws Exception {
         int port = FreePorts.pick();

@@ -11,8 +11,10 @@ import io.edgegate.dataplane.pipeline.Response;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.ProxySpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -39,18 +41,35 @@ final class ProxyFilter implements Filter {
     private final UpstreamStates.Source reporter;
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
-        UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name());
+        ServerPool mainPool = new ServerPool(spec.mainPool(), services);
+        List<ServerPool> candidatePools = spec.candidatePools().stream().map(p -> new ServerPool(p, services)).toList();
         this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), p.filter().map(PoolSelector::new), client,
                 spec.idle().perServer()));
+        List<ServerPool> pools = new ArrayList<>(candidatePools);
+        pools.add(mainPool);
+        mirror.ifPresent(m -> pools.add(m.pool()));
+        UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name(), () -> serverUrls(pools));
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
-        this.main = calls.through(new ServerPool(spec.mainPool(), services));
+        this.main = calls.through(mainPool);
         this.fallback = spec.fallback().map(FallbackFilter::new).orElse(null);
-        this.candidates = spec.candidatePools().stream()
-                .map(p -> new Candidate(new PoolSelector(p.filter().orElseThrow()), calls.through(new ServerPool(p, services))))
-                .toList();
+        List<Candidate> candidateCalls = new ArrayList<>();
+        for (int i = 0; i < candidatePools.size(); i++) {
+            candidateCalls.add(new Candidate(new PoolSelector(spec.candidatePools().get(i).filter().orElseThrow()),
+                    calls.through(candidatePools.get(i))));
+        }
+        this.candidates = List.copyOf(candidateCalls);
         this.states = scope.upstreamStates();
         this.reporter = (servers, circuits) -> report(scope.pipeline(), spec.name(), servers, circuits);
         states.add(reporter);
+    }
+
+    /** The URLs of the servers the pools hold now (a registry's instances change them without an apply). */
+    private static Set<String> serverUrls(List<ServerPool> pools) {
+        Set<String> urls = new HashSet<>();
+        for (ServerPool pool : pools) {
+            pool.addServerUrls(urls);
+        }
+        return urls;
     }
 
     /** The servers and circuit of each pool, for the gauges: main, candidate-1…, mirror. */

@@ -221,6 +221,13 @@ final class ServerPool {
     }
 
     /** Adds this pool's servers (in the rotation or not) and its circuit to what a scrape shows. */
+    /** Adds the URLs of the servers the pool holds now: its registry's instances, or its static servers. */
+    void addServerUrls(Set<String> urls) {
+        for (Upstream server : current().servers()) {
+            urls.add(server.url());
+        }
+    }
+
     void report(String pipeline, String proxy, String poolName, List<UpstreamStates.Server> servers,
                 List<UpstreamStates.Circuit> circuits) {
         Members members = current();
