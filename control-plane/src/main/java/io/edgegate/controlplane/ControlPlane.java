@@ -70,6 +70,8 @@ public final class ControlPlane implements AutoCloseable {
     static final Duration MEMBER_LEASE = Duration.ofSeconds(6);
     /** How long a node that is gone stays listed (as Disconnected) unless an operator forgets it. */
     static final Duration MEMBER_RETENTION = Duration.ofHours(24);
+    /** How long an expired token is still listed (as expired) before it is deleted. */
+    static final Duration EXPIRED_TOKENS_KEPT = Duration.ofHours(24);
     /** The largest API request: an apply of many objects fits, a runaway client does not (gRPC names the limit when it refuses). */
     static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     /**
@@ -218,6 +220,7 @@ public final class ControlPlane implements AutoCloseable {
             builder.sslContext(ControlChannelTls.server(tls, provider))
                     .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
             bootstrapToken(tokens, security, scheduler);
+            scheduler.scheduleWithFixedDelay(() -> removeExpiredTokens(tokens), 1, 60, TimeUnit.MINUTES);
         }
         // Added last, so it runs first: refused calls are counted too.
         builder.intercept(new ApiCallMetrics(metrics.registry()));
@@ -255,6 +258,18 @@ public final class ControlPlane implements AutoCloseable {
         publisher.start();
         log.info("control plane listening on {} (store: {})", self, store.describe());
         return new ControlPlane(resources, cache, server);
+    }
+
+    /** Expired tokens stay listed (as expired) for a day, then go from the store. */
+    private static void removeExpiredTokens(Tokens tokens) {
+        try {
+            List<String> removed = tokens.removeExpired(EXPIRED_TOKENS_KEPT);
+            if (!removed.isEmpty()) {
+                log.info("removed {} token(s) expired more than {} ago: {}", removed.size(), EXPIRED_TOKENS_KEPT, removed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot remove expired tokens (will try again in an hour): {}", e.getMessage());
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -95,6 +96,25 @@ public final class Tokens {
 
     public List<TokenRecord> list() {
         return store.list();
+    }
+
+    /**
+     * Deletes the tokens that expired more than {@code keptAfter} ago: they authenticate no one, and
+     * each would stay in etcd forever (tokens with a ttl are often made under a new name each time).
+     * Until then {@code egctl token list} shows them expired. Every replica may run it; a token
+     * another one deleted first is simply not found.
+     *
+     * @return the names deleted
+     */
+    public List<String> removeExpired(Duration keptAfter) {
+        long before = clock.millis() - keptAfter.toMillis();
+        List<String> removed = new ArrayList<>();
+        for (TokenRecord token : store.list()) {
+            if (token.expiresAtMillis() != 0 && token.expiresAtMillis() < before && revoke(token.name())) {
+                removed.add(token.name());
+            }
+        }
+        return removed;
     }
 
     public boolean revoke(String name) {

@@ -117,6 +117,23 @@ class TokensTest {
     }
 
     @Test
+    void tokensExpiredLongerThanTheyAreKeptAreDeletedOthersStay() {
+        tokens.create("forever", Role.VIEWER, Optional.empty());
+        tokens.create("ci-run-1", Role.OPERATOR, Optional.of(Duration.ofMinutes(10)));
+        millis.addAndGet(Duration.ofHours(20).toMillis());
+        tokens.create("ci-run-2", Role.OPERATOR, Optional.of(Duration.ofMinutes(10)));
+        millis.addAndGet(Duration.ofHours(5).toMillis());
+        Tokens.Issued live = tokens.create("ci-run-3", Role.OPERATOR, Optional.of(Duration.ofHours(1)));
+
+        assertThat(tokens.removeExpired(Duration.ofHours(24))).containsExactly("ci-run-1");
+        assertThat(tokens.list()).extracting(TokenRecord::name).containsExactlyInAnyOrder("forever", "ci-run-2", "ci-run-3");
+        assertThat(tokens.authenticate(live.token())).isPresent();
+        assertThat(tokens.removeExpired(Duration.ofHours(24))).as("nothing more to remove").isEmpty();
+        // The name is free again.
+        tokens.create("ci-run-1", Role.OPERATOR, Optional.of(Duration.ofMinutes(10)));
+    }
+
+    @Test
     void anAdminTokenMadeBeforehandThatIsNoTokenIsRefused() {
         for (String bad : List.of("", "k8s-admin.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA", "egt_K8S.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA",
                 "egt_k8s-admin.short", "egt_.Q2hhbmdlIG1lIGJlZm9yZSB1c2luZyBpdA")) {
