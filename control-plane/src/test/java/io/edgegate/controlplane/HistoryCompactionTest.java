@@ -45,16 +45,6 @@ class HistoryCompactionTest {
         }
     }
 
-    private static ConfigUpdate ackUntil(TestNode node, long revision) throws InterruptedException {
-        while (true) {
-            ConfigUpdate update = node.next();
-            node.ack(update.getRevision(), "");
-            if (update.getRevision() >= revision) {
-                return update;
-            }
-        }
-    }
-
     @Test
     void historyOlderThanAnIntervalIsCompactedAndChangesKeepFlowingInTheSameEpoch() throws Exception {
         try (EtcdProcess etcd = EtcdProcess.start(); Replica cp = Replica.start(etcd.endpoint(), Duration.ofSeconds(1));
@@ -64,7 +54,7 @@ class HistoryCompactionTest {
             for (int i = 0; i < 5; i++) {
                 written = cp.objects().apply(documents(TestObjects.pipeline("p-" + i)));
             }
-            ackUntil(node, written.getRevision());
+            node.ackUntil(written.getRevision());
             long lastWrite = written.getRevision();
 
             await().atMost(Duration.ofSeconds(10)).until(() -> compactedAt(direct, lastWrite - 1));
@@ -72,7 +62,7 @@ class HistoryCompactionTest {
             // Nothing the control plane or its node holds depended on that history.
             WriteResponse next = cp.objects().apply(documents(TestObjects.pipeline("after-compaction")));
             assertThat(next.getEpoch()).isEqualTo(written.getEpoch());
-            ConfigUpdate delta = ackUntil(node, next.getRevision());
+            ConfigUpdate delta = node.ackUntil(next.getRevision());
             assertThat(delta.getFullSnapshot()).as("a change, not the whole store again").isFalse();
             assertThat(delta.getUpsertsList()).extracting(o -> o.getKey().getName()).containsExactly("after-compaction");
             await().atMost(Duration.ofSeconds(5)).until(() -> cp.cluster().listMembers(ListMembersRequest.getDefaultInstance())
@@ -90,12 +80,12 @@ class HistoryCompactionTest {
              Client direct = Client.builder().endpoints(etcd.endpoint()).build()) {
             TestNode node = TestNode.connect(second.discovery(), "node-1");
             WriteResponse written = first.objects().apply(documents(TestObjects.pipeline("one")));
-            ackUntil(node, written.getRevision());
+            node.ackUntil(written.getRevision());
             await().atMost(Duration.ofSeconds(10)).until(() -> compactedAt(direct, written.getRevision()));
 
             for (int round = 0; round < 3; round++) {
                 WriteResponse change = first.objects().apply(documents(TestObjects.pipeline("change-" + round)));
-                ConfigUpdate update = ackUntil(node, change.getRevision());
+                ConfigUpdate update = node.ackUntil(change.getRevision());
                 assertThat(update.getFullSnapshot()).isFalse();
                 await().atMost(Duration.ofSeconds(10)).until(() -> compactedAt(direct, change.getRevision()));
             }

@@ -96,6 +96,17 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
         return update;
     }
 
+    /** Reads updates, acknowledging each as applied, until one at or after {@code revision}; returns that one. */
+    ConfigUpdate ackUntil(long revision) throws InterruptedException {
+        while (true) {
+            ConfigUpdate update = next();
+            ack(update.getRevision(), "");
+            if (update.getRevision() >= revision) {
+                return update;
+            }
+        }
+    }
+
     ConfigUpdate poll(long millis) throws InterruptedException {
         return updates.poll(millis, TimeUnit.MILLISECONDS);
     }

@@ -33,16 +33,6 @@ class UnreadableStoredValueTest {
     private static final String KEY = "/edgegate/objects/Pipeline/damaged";
     private static final byte[] DAMAGED_GZIP = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 'n', 'o', 't', ' ', 'd', 'e', 'f', 'l', 'a', 't', 'e'};
 
-    private static ConfigUpdate ackUntil(TestNode node, long revision) throws InterruptedException {
-        while (true) {
-            ConfigUpdate update = node.next();
-            node.ack(update.getRevision(), "");
-            if (update.getRevision() >= revision) {
-                return update;
-            }
-        }
-    }
-
     private static StoredObject sent(ConfigUpdate update, String name) {
         return update.getUpsertsList().stream().filter(o -> o.getKey().getName().equals(name)).findFirst().orElseThrow();
     }
@@ -62,16 +52,16 @@ class UnreadableStoredValueTest {
              Client direct = Client.builder().endpoints(etcd.endpoint()).build()) {
             WriteResponse first = cp.objects().apply(documents(TestObjects.pipeline("kept")));
             TestNode node = TestNode.connect(cp.discovery(), "node-1");
-            ackUntil(node, first.getRevision());
+            node.ackUntil(first.getRevision());
 
             long damaged = putAround(direct, DAMAGED_GZIP);
-            StoredObject sent = sent(ackUntil(node, damaged), "damaged");
+            StoredObject sent = sent(node.ackUntil(damaged), "damaged");
             assertThat(sent.getRevision()).isEqualTo(damaged);
             assertThatThrownBy(() -> new DocumentParser().parseJson(sent.getJson()))
                     .as("a node refuses it as any malformed object").isInstanceOf(SpecException.class);
 
             WriteResponse later = cp.objects().apply(documents(TestObjects.pipeline("later")));
-            assertThat(ackUntil(node, later.getRevision()).getRevision()).as("later changes still flow").isEqualTo(later.getRevision());
+            assertThat(node.ackUntil(later.getRevision()).getRevision()).as("later changes still flow").isEqualTo(later.getRevision());
             assertThatThrownBy(() -> cp.objects().list(ListRequest.getDefaultInstance()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -88,7 +78,7 @@ class UnreadableStoredValueTest {
             }
 
             WriteResponse repaired = cp.objects().apply(documents(TestObjects.pipeline("damaged")));
-            assertThat(new DocumentParser().parseJson(sent(ackUntil(node, repaired.getRevision()), "damaged").getJson())
+            assertThat(new DocumentParser().parseJson(sent(node.ackUntil(repaired.getRevision()), "damaged").getJson())
                     .get("name").asText()).isEqualTo("damaged");
             assertThat(cp.objects().get(GetRequest.newBuilder().setKey(damagedKey()).build()).getObject().getJson())
                     .contains("\"name\":\"damaged\"");
@@ -109,7 +99,7 @@ class UnreadableStoredValueTest {
              Client direct = Client.builder().endpoints(etcd.endpoint()).build()) {
             TestNode node = TestNode.connect(cp.discovery(), "node-1");
             long planted = putAround(direct, bomb.toByteArray());
-            StoredObject sent = sent(ackUntil(node, planted), "damaged");
+            StoredObject sent = sent(node.ackUntil(planted), "damaged");
             assertThat(sent.getJson().length()).as("not inflated").isLessThan(bomb.size() + 1);
 
             cp.objects().delete(DeleteRequest.newBuilder().addKeys(damagedKey()).build());

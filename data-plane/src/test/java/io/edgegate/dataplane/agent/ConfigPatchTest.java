@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.api.v1.ConfigAck;
-import io.edgegate.api.v1.ConfigDiscoveryGrpc;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.NodeHello;
-import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectPatch;
 import io.edgegate.api.v1.StoredObject;
@@ -17,16 +15,11 @@ import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.spec.codec.TextChange;
 import io.edgegate.testkit.FreePorts;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,41 +38,14 @@ class ConfigPatchTest {
     static final LocalNode node = new LocalNode();
 
     private final int port = FreePorts.pick();
-    private final BlockingQueue<NodeHello> hellos = new LinkedBlockingQueue<>();
-    private final BlockingQueue<ConfigAck> acks = new LinkedBlockingQueue<>();
-    private final BlockingQueue<StreamObserver<ConfigUpdate>> streams = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private Server controlPlane;
+    private FakeControlPlane controlPlane;
     private ConfigAgent agent;
 
     @BeforeEach
     void start(@TempDir Path dataDir) throws Exception {
-        controlPlane = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new ConfigDiscoveryGrpc.ConfigDiscoveryImplBase() {
-            @Override
-            public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> updates) {
-                return new StreamObserver<>() {
-                    @Override
-                    public void onNext(NodeMessage message) {
-                        if (message.hasHello()) {
-                            hellos.add(message.getHello());
-                            streams.add(updates);
-                        } else if (message.hasAck()) {
-                            acks.add(message.getAck());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        updates.onCompleted();
-                    }
-                };
-            }
-        }).build().start();
-        agent = new ConfigAgent(List.of("127.0.0.1:" + controlPlane.getPort()), NodeHello.newBuilder().setNodeId("patched").build(),
+        controlPlane = new FakeControlPlane();
+        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("patched").build(),
                 node.updater(), new LastGoodConfig(dataDir), scheduler);
         agent.start();
     }
@@ -87,23 +53,23 @@ class ConfigPatchTest {
     @AfterEach
     void stop() throws Exception {
         agent.close();
-        controlPlane.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        controlPlane.close();
         scheduler.shutdownNow();
     }
 
     @Test
     void aPatchOfTheHeldRevisionIsAppliedAndServed() throws Exception {
-        assertThat(next(hellos).getAcceptsPatches()).as("the node says it takes patches").isTrue();
-        StreamObserver<ConfigUpdate> stream = next(streams);
+        assertThat(FakeControlPlane.next(controlPlane.hellos).getAcceptsPatches()).as("the node says it takes patches").isTrue();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
         String before = server("/changing-1");
         stream.onNext(snapshot(before));
-        assertThat(next(acks).getError()).isEmpty();
+        assertThat(FakeControlPlane.next(controlPlane.acks).getError()).isEmpty();
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
 
         String after = server("/changing-2");
         stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, after, 1)).build());
 
-        ConfigAck ack = next(acks);
+        ConfigAck ack = FakeControlPlane.next(controlPlane.acks);
         assertThat(ack.getRevision()).isEqualTo(2);
         assertThat(ack.getError()).isEmpty();
         assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(200);
@@ -113,29 +79,29 @@ class ConfigPatchTest {
 
     @Test
     void aPatchOfARevisionTheNodeDoesNotHoldEndsTheStreamAndTheNodeAsksAgain() throws Exception {
-        next(hellos);
-        StreamObserver<ConfigUpdate> stream = next(streams);
+        FakeControlPlane.next(controlPlane.hellos);
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
         String before = server("/changing-1");
         stream.onNext(snapshot(before));
-        assertThat(next(acks).getRevision()).isEqualTo(1);
+        assertThat(FakeControlPlane.next(controlPlane.acks).getRevision()).isEqualTo(1);
 
         stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, server("/changing-2"), 7)).build());
 
-        NodeHello again = next(hellos);
+        NodeHello again = FakeControlPlane.next(controlPlane.hellos);
         assertThat(again.getAppliedRevision()).as("it still runs what it had").isEqualTo(1);
-        assertThat(acks.poll(200, TimeUnit.MILLISECONDS)).as("no ACK of a revision it could not build").isNull();
+        assertThat(controlPlane.acks.poll(200, TimeUnit.MILLISECONDS)).as("no ACK of a revision it could not build").isNull();
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
         assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(404);
 
         // A patch whose base is the right revision but not the right text (shorter than what it keeps) is refused too.
-        StreamObserver<ConfigUpdate> second = next(streams);
+        StreamObserver<ConfigUpdate> second = FakeControlPlane.next(controlPlane.streams);
         second.onNext(snapshot(before));
-        assertThat(next(acks).getRevision()).isEqualTo(1);
+        assertThat(FakeControlPlane.next(controlPlane.acks).getRevision()).isEqualTo(1);
         second.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(ObjectPatch.newBuilder()
                 .setKey(key()).setRevision(2).setBaseRevision(1).setKeepPrefix(before.length()).setKeepSuffix(10)
                 .setMiddle("").setLength(before.length() + 10)).build());
-        next(hellos);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !streams.isEmpty());
+        FakeControlPlane.next(controlPlane.hellos);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !controlPlane.streams.isEmpty());
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
     }
 
@@ -174,9 +140,4 @@ class ConfigPatchTest {
         return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
     }
 
-    private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
-        T value = queue.poll(10, TimeUnit.SECONDS);
-        assertThat(value).as("within 10 s").isNotNull();
-        return value;
-    }
 }

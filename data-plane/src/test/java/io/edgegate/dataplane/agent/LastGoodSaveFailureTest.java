@@ -3,10 +3,8 @@ package io.edgegate.dataplane.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.api.v1.ConfigAck;
-import io.edgegate.api.v1.ConfigDiscoveryGrpc;
 import io.edgegate.api.v1.ConfigUpdate;
 import io.edgegate.api.v1.NodeHello;
-import io.edgegate.api.v1.NodeMessage;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
@@ -14,18 +12,12 @@ import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.spec.codec.DocumentParser;
 import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.testkit.FreePorts;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,48 +34,23 @@ class LastGoodSaveFailureTest {
     static final LocalNode node = new LocalNode();
 
     private final int port = FreePorts.pick();
-    private final BlockingQueue<ConfigAck> acks = new LinkedBlockingQueue<>();
-    private final BlockingQueue<StreamObserver<ConfigUpdate>> streams = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     @TempDir
     Path dataDir;
-    private Server controlPlane;
+    private FakeControlPlane controlPlane;
     private ConfigAgent agent;
 
     @BeforeEach
     void start() throws Exception {
-        controlPlane = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new ConfigDiscoveryGrpc.ConfigDiscoveryImplBase() {
-            @Override
-            public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> updates) {
-                return new StreamObserver<>() {
-                    @Override
-                    public void onNext(NodeMessage message) {
-                        if (message.hasHello()) {
-                            streams.add(updates);
-                        } else if (message.hasAck()) {
-                            acks.add(message.getAck());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        updates.onCompleted();
-                    }
-                };
-            }
-        }).build().start();
-        agent = new ConfigAgent(List.of("127.0.0.1:" + controlPlane.getPort()), NodeHello.newBuilder().setNodeId("unsaved").build(),
+        controlPlane = new FakeControlPlane();
+        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("unsaved").build(),
                 node.updater(), new LastGoodConfig(dataDir), scheduler);
     }
 
     @AfterEach
     void stop() throws Exception {
         agent.close();
-        controlPlane.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        controlPlane.close();
         scheduler.shutdownNow();
     }
 
@@ -93,10 +60,10 @@ class LastGoodSaveFailureTest {
         Path blocker = dataDir.resolve("last-good");
         Files.writeString(blocker, "not a folder");
         agent.start();
-        StreamObserver<ConfigUpdate> stream = next(streams);
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
 
         stream.onNext(update(1, "/first"));
-        ConfigAck unsaved = next(acks);
+        ConfigAck unsaved = FakeControlPlane.next(controlPlane.acks);
         assertThat(unsaved.getError()).as("the revision runs").isEmpty();
         assertThat(unsaved.getWarning()).contains("applied, but not saved as the last-good config in " + dataDir)
                 .contains("would serve an older config");
@@ -104,7 +71,7 @@ class LastGoodSaveFailureTest {
 
         Files.delete(blocker);
         stream.onNext(update(2, "/second"));
-        ConfigAck saved = next(acks);
+        ConfigAck saved = FakeControlPlane.next(controlPlane.acks);
         assertThat(saved.getError()).isEmpty();
         assertThat(saved.getWarning()).isEmpty();
         assertThat(new LastGoodConfig(dataDir).load()).get().extracting(LastGoodConfig.Saved::revision).isEqualTo(2L);
@@ -127,9 +94,4 @@ class LastGoodSaveFailureTest {
         return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
     }
 
-    private static <T> T next(BlockingQueue<T> queue) throws InterruptedException {
-        T value = queue.poll(10, TimeUnit.SECONDS);
-        assertThat(value).as("within 10 s").isNotNull();
-        return value;
-    }
 }
