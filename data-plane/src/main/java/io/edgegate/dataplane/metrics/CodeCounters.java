@@ -17,6 +17,8 @@ final class CodeCounters {
     private final AtomicReferenceArray<PerThreadCounts> byCode = new AtomicReferenceArray<>(600);
     /** The series registered so far, one per code seen. */
     private final List<Meter> registered = new CopyOnWriteArrayList<>();
+    /** Guarded by this. */
+    private boolean unregistered;
     private final MeterRegistry registry;
     private final String name;
     private final String description;
@@ -53,19 +55,26 @@ final class CodeCounters {
         counts.add(0, 1);
     }
 
-    private PerThreadCounts firstUse(int index) {
+    private synchronized PerThreadCounts firstUse(int index) {
         PerThreadCounts made = new PerThreadCounts(slots, 1);
         if (!byCode.compareAndSet(index, null, made)) {
             // Another loop counted this code first: its counts are the registered ones.
             return byCode.get(index);
         }
-        registered.add(FunctionCounter.builder(name, made, counts -> counts.sum(0)).description(description)
-                .tags(tags).tag("code", index == 0 ? "other" : Integer.toString(index)).register(registry));
+        if (!unregistered) {
+            registered.add(FunctionCounter.builder(name, made, counts -> counts.sum(0)).description(description)
+                    .tags(tags).tag("code", index == 0 ? "other" : Integer.toString(index)).register(registry));
+        }
         return made;
     }
 
-    /** Removes every code's series from the registry (what counts after that is counted nowhere). */
-    void unregister() {
+    /**
+     * Removes every code's series from the registry. What counts after that is counted nowhere, and a
+     * code first seen after it registers nothing: a series left behind would be found again, bound to
+     * these counts, by the next meters of the same name and labels.
+     */
+    synchronized void unregister() {
+        unregistered = true;
         registered.forEach(registry::remove);
     }
 }

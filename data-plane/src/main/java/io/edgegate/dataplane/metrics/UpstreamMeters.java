@@ -25,8 +25,8 @@ public final class UpstreamMeters {
     private final String proxy;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final HistogramFamily durations;
-    /** The URLs of the servers the Proxy's pools hold now; null: every server's meters are kept. */
-    private final Supplier<Set<String>> inUse;
+    /** The URLs of the servers the (newest) Proxy's pools hold now; null: every server's meters are kept. */
+    private volatile Supplier<Set<String>> inUse;
 
     /** Meters of a Proxy outside a node (its own latency series, never scraped). */
     public UpstreamMeters(MeterRegistry registry, String pipeline, String proxy) {
@@ -39,6 +39,11 @@ public final class UpstreamMeters {
         this.proxy = proxy;
         this.durations = durations;
         this.inUse = inUse;
+    }
+
+    /** The Proxy was built anew (its spec changed): the servers in use are its pools' now. */
+    void follow(Supplier<Set<String>> newest) {
+        this.inUse = newest;
     }
 
     public void answered(String upstream, int code, long nanos) {
@@ -65,12 +70,13 @@ public final class UpstreamMeters {
         if (known != null) {
             return known;
         }
-        Set<String> current = inUse == null ? null : inUse.get();
+        Supplier<Set<String>> servers = inUse;
+        Set<String> current = servers == null ? null : servers.get();
         if (current != null) {
-            servers.values().removeIf(gone -> !current.contains(gone.upstream) && gone.unregister());
+            this.servers.values().removeIf(gone -> !current.contains(gone.upstream) && gone.unregister());
         }
         Server made = new Server(upstream);
-        servers.put(upstream, made);
+        this.servers.put(upstream, made);
         return made;
     }
 
@@ -101,6 +107,8 @@ public final class UpstreamMeters {
         private final LatencyHistogram duration;
         private final CodeCounters byCode;
         private final Map<String, Counter> byKind = new ConcurrentHashMap<>();
+        /** Set once its series are removed; guarded by this. */
+        private boolean unregistered;
 
         Server(String upstream) {
             this.upstream = upstream;
@@ -116,10 +124,16 @@ public final class UpstreamMeters {
             byCode.increment(code);
         }
 
-        /** Removes this server's series; always true (for removeIf). */
+        /**
+         * Removes this server's series; always true (for removeIf). A thread still holding it may count
+         * once more, into nothing: no series is registered for it after this.
+         */
         boolean unregister() {
             byCode.unregister();
-            byKind.values().forEach(registry::remove);
+            synchronized (this) {
+                unregistered = true;
+                byKind.values().forEach(registry::remove);
+            }
             durations.remove(pipeline, proxy, upstream);
             return true;
         }
@@ -133,9 +147,20 @@ public final class UpstreamMeters {
                 known.increment();
                 return;
             }
-            byKind.computeIfAbsent(kind, k -> Counter.builder("edgegate.upstream.errors")
-                    .description("Upstream exchanges that failed, by server and kind")
-                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "kind", k).register(registry)).increment();
+            firstFailure(kind).increment();
+        }
+
+        /** A kind's counter, registered on its first failure (never after the server's series went: a detached one then). */
+        private synchronized Counter firstFailure(String kind) {
+            Counter known = byKind.get(kind);
+            if (known != null) {
+                return known;
+            }
+            Counter made = unregistered ? new io.micrometer.core.instrument.noop.NoopCounter(null)
+                    : Counter.builder("edgegate.upstream.errors").description("Upstream exchanges that failed, by server and kind")
+                    .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "kind", kind).register(registry);
+            byKind.put(kind, made);
+            return made;
         }
     }
 }

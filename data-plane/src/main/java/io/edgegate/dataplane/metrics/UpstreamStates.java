@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -33,6 +34,8 @@ public final class UpstreamStates {
     private static final List<String> CIRCUIT_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN");
 
     private final Set<Source> sources = ConcurrentHashMap.newKeySet();
+    /** Each Proxy's meters by (pipeline, proxy name). */
+    private final Map<List<String>, UpstreamMeters> byProxy = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final HistogramFamily durations;
     private final MultiGauge up;
@@ -59,11 +62,21 @@ public final class UpstreamStates {
     }
 
     /**
-     * The meters of one Proxy: answers and errors by upstream server, and their latency. The series of
-     * servers not in {@code inUse} (the URLs its pools hold now) go when a new server is first measured.
+     * The meters of one Proxy: answers and errors by upstream server, and their latency. They outlive
+     * the filter: a changed Proxy is a new filter whose counts go on from the old one's, as its series
+     * do. The series of servers not in {@code inUse} (the URLs the newest filter's pools hold now) go
+     * when a new server is first measured.
      */
     public UpstreamMeters meters(String pipeline, String proxy, Supplier<Set<String>> inUse) {
-        return new UpstreamMeters(registry, pipeline, proxy, durations, inUse);
+        UpstreamMeters meters = byProxy.computeIfAbsent(List.of(pipeline, proxy),
+                key -> new UpstreamMeters(registry, pipeline, proxy, durations, inUse));
+        meters.follow(inUse);
+        return meters;
+    }
+
+    /** After an apply: the meters of pipelines no longer in the config go (their series are removed with them). */
+    public void keepOnly(Set<String> pipelineNames) {
+        byProxy.keySet().removeIf(key -> !pipelineNames.contains(key.get(0)));
     }
 
     static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped, ThreadSlots slots) {

@@ -72,6 +72,31 @@ class NodeMetricsTest {
         }
     }
 
+    /** A changed Proxy is a new filter; its server's counts go on from where the old one's stopped. */
+    @Test
+    void anUpstreamServersCountsGoOnAcrossAChangeOfItsProxy() throws Exception {
+        try (EchoBackend backend = EchoBackend.start("kept")) {
+            int port = FreePorts.pick();
+            Map<String, String> upstream = Map.of("pipeline", "changing-proxy", "proxy", "proxy", "upstream", backend.url(), "code", "200");
+            node.apply(LocalNode.server("changing", port, "changing-proxy"), LocalNode.proxyPipeline("changing-proxy", "roundRobin",
+                    backend.url()));
+            for (int i = 0; i < 5; i++) {
+                assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+            }
+            assertThat(value(node.scrape(), "edgegate_upstream_requests_total", upstream)).hasValue(5.0);
+
+            node.apply(LocalNode.server("changing", port, "changing-proxy"), LocalNode.proxyPipeline("changing-proxy", "random",
+                    backend.url()));
+            for (int i = 0; i < 3; i++) {
+                assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+            }
+            String metrics = node.scrape();
+            assertThat(value(metrics, "edgegate_upstream_requests_total", upstream)).hasValue(8.0);
+            assertThat(value(metrics, "edgegate_upstream_request_duration_seconds_count", Map.of("pipeline", "changing-proxy",
+                    "proxy", "proxy", "upstream", backend.url()))).hasValue(8.0);
+        }
+    }
+
     @Test
     void aRateLimitersRefusalsAreCountedAsTheClientSawThem() throws Exception {
         try (EchoBackend app = EchoBackend.start("app")) {
