@@ -11,6 +11,7 @@ import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ListMembersRequest;
 import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.MemberState;
+import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.NodeObjectStatus;
 import io.edgegate.api.v1.NodeOutcome;
 import io.edgegate.api.v1.ObjectKey;
@@ -100,8 +101,16 @@ class ClusterFollowTest {
         assertThat(member("warned").getWarning()).isEqualTo(warning);
         assertThat(member("warned").getState()).isEqualTo(MemberState.READY);
 
+        // Reconnected (a control plane restarted), the node says so in its hello: the warning stays.
+        node.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !member("warned").getConnected());
+        node = TestNode.connect(cp.discovery(), NodeHello.newBuilder().setNodeId("warned").setAddress("127.0.0.2")
+                .setAppliedEpoch(written.getEpoch()).setAppliedRevision(written.getRevision()).setAppliedWarning(warning).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> member("warned").getConnected());
+        assertThat(member("warned").getWarning()).isEqualTo(warning);
+
         WriteResponse next = cp.objects().apply(documents(TestObjects.pipeline("saved")));
-        node.ack(node.next().getRevision(), "");
+        node.ackUntil(next.getRevision());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> member("warned").getAppliedRevision() == next.getRevision());
         assertThat(member("warned").getWarning()).isEmpty();

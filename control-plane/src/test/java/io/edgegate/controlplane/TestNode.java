@@ -61,6 +61,11 @@ final class TestNode implements ClientResponseObserver<NodeMessage, ConfigUpdate
                 .setHeartbeatMillis(millis).build(), false);
     }
 
+    /** A node saying {@code hello} as it is. */
+    static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, NodeHello hello) {
+        return connect(stub, hello, false);
+    }
+
     private static TestNode connect(ConfigDiscoveryGrpc.ConfigDiscoveryStub stub, NodeHello hello, boolean paused) {
         TestNode node = new TestNode(paused);
         node.epoch = hello.getAppliedEpoch();

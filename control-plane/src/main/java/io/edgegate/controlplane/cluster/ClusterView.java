@@ -4,8 +4,10 @@ import io.edgegate.api.v1.Member;
 import io.edgegate.controlplane.config.ConfigSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -123,12 +125,14 @@ public final class ClusterView implements MemberBackend.MemberListener {
 
     @Override
     public void reset(List<Member> members) {
+        Map<String, Member> next = new HashMap<>();
+        members.forEach(m -> next.put(m.getNodeId(), m));
         Set<String> touched = new HashSet<>(shared.keySet());
-        shared.clear();
-        for (Member m : members) {
-            shared.put(m.getNodeId(), m);
-            touched.add(m.getNodeId());
-        }
+        touched.addAll(next.keySet());
+        // Replaced in place, never emptied first: a reader meanwhile (another follower's thread) must not see
+        // a node vanish and come back, which would tell the console and egctl watch it connected anew.
+        shared.putAll(next);
+        shared.keySet().retainAll(next.keySet());
         touched.forEach(this::changed);
     }
 

@@ -62,6 +62,7 @@ public final class MemberRegistry {
                 .setLastSeenMillis(now)
                 .setAppliedRevision(hello.getAppliedRevision())
                 .setAppliedEpoch(hello.getAppliedEpoch())
+                .setWarning(hello.getAppliedWarning())
                 .build();
         members.put(hello.getNodeId(), new Entry(session, member));
         notify(member);

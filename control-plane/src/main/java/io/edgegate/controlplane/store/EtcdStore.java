@@ -344,7 +344,7 @@ public final class EtcdStore implements Store {
             // etcd raised its NOSPACE alarm: it takes no write until its space is freed and the alarm cleared by hand.
             return new StoreRefusedException(describe() + " refused the change: its database is full (its --quota-backend-bytes, "
                     + "2 GiB unless set). Compact and defragment it (etcdctl compact, etcdctl defrag), then clear its alarm "
-                    + "(etcdctl alarm disarm); control planes compact its history every --etcd-compaction-interval", cause);
+                    + "(etcdctl alarm disarm). Control planes compact its history every --etcd-compaction-interval unless it is 0", cause);
         }
         String why = cause instanceof TimeoutException
                 ? "did not answer within " + requestTimeout.toMillis() + " ms"

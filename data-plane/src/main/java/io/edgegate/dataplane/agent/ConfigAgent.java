@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ConfigAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ConfigAgent.class);
+    /** What the last save of the applied config warned of (empty: saved); told again in the hello of every new stream. */
+    private volatile String saveWarning = "";
     /** Announced in the hello: the control plane closes a stream silent for three of them, so a partition shows in seconds. */
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
@@ -220,7 +222,8 @@ public final class ConfigAgent implements AutoCloseable {
         private NodeHello held() {
             NodeHello.Builder hello = identity.toBuilder().setHeartbeatMillis(HEARTBEAT.toMillis()).setAcceptsPatches(true);
             if (updater.appliedRevision() != 0) {
-                return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision()).build();
+                return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision())
+                        .setAppliedWarning(saveWarning).build();
             }
             try {
                 lastGood.load().ifPresent(saved -> hello.setAppliedEpoch(saved.epoch()).setAppliedRevision(saved.revision()));
@@ -327,13 +330,15 @@ public final class ConfigAgent implements AutoCloseable {
         private String saveLastGood(String epoch, long revision) {
             try {
                 lastGood.save(epoch, revision, objects.values());
-                return "";
-            } catch (java.io.IOException e) {
+                saveWarning = "";
+            } catch (java.io.IOException | RuntimeException e) {
+                // Unchecked too (a folder listing fails unchecked): the revision runs, so it is no rejection.
                 log.error("cannot save the last-good config to {}: {}", lastGood.file(), e.toString());
-                return "applied, but not saved as the last-good config in " + lastGood.file().getParent() + " ("
+                saveWarning = "applied, but not saved as the last-good config in " + lastGood.file().getParent() + " ("
                         + e.getClass().getSimpleName() + ": " + e.getMessage() + "): restarted without a control plane, "
                         + "this node would serve an older config";
             }
+            return saveWarning;
         }
 
         @Override

@@ -196,7 +196,12 @@ public final class UpstreamClient {
         connections.opening();
         connect(loop, address).addListener((ChannelFuture connected) -> {
             if (!connected.isSuccess()) {
-                dropIfUnused(loopPools, address, connections);
+                // A socket that could not even be made (too many open files) fails on Netty's global executor, not this loop.
+                if (loop.inEventLoop()) {
+                    dropIfUnused(loopPools, address, connections);
+                } else {
+                    loop.execute(() -> dropIfUnused(loopPools, address, connections));
+                }
                 // Nothing of the body was taken: it stays the caller's, which may still send it elsewhere.
                 Throwable cause = connected.cause();
                 result.completeExceptionally(new UpstreamException("cannot connect to " + address + ": "

@@ -69,6 +69,14 @@ class LastGoodSaveFailureTest {
                 .contains("would serve an older config");
         assertThat(node.get(port, "/first").statusCode()).isEqualTo(200);
 
+        // On a new stream (its control plane restarted, say) the node says so again in its hello.
+        assertThat(FakeControlPlane.next(controlPlane.hellos).getAppliedWarning()).isEmpty();
+        stream.onCompleted();
+        NodeHello again = FakeControlPlane.next(controlPlane.hellos);
+        assertThat(again.getAppliedRevision()).isEqualTo(1);
+        assertThat(again.getAppliedWarning()).isEqualTo(unsaved.getWarning());
+        stream = FakeControlPlane.next(controlPlane.streams);
+
         Files.delete(blocker);
         stream.onNext(update(2, "/second"));
         ConfigAck saved = FakeControlPlane.next(controlPlane.acks);
