@@ -11,6 +11,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
@@ -67,6 +68,16 @@ public final class EtcdTokenStore implements TokenStore {
     @Override
     public boolean delete(String name) {
         return await(client.getKVClient().delete(key(name))).getDeleted() > 0;
+    }
+
+    /** Compares the stored bytes with the record as this class writes it: a record written otherwise is left alone. */
+    @Override
+    public boolean deleteIfUnchanged(TokenRecord token) {
+        ByteSequence key = key(token.name());
+        return await(client.getKVClient().txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(write(token), UTF_8))))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit()).isSucceeded();
     }
 
     private static ByteSequence key(String name) {

@@ -30,4 +30,9 @@ public final class MemoryTokenStore implements TokenStore {
     public boolean delete(String name) {
         return tokens.remove(name) != null;
     }
+
+    @Override
+    public boolean deleteIfUnchanged(TokenRecord token) {
+        return tokens.remove(token.name(), token);
+    }
 }

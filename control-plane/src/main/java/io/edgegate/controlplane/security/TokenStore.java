@@ -15,4 +15,7 @@ public interface TokenStore {
 
     /** False when there was no such token. */
     boolean delete(String name);
+
+    /** Deletes the token only while its record is still {@code token} (one made anew under its name stays); false otherwise. */
+    boolean deleteIfUnchanged(TokenRecord token);
 }

@@ -110,7 +110,9 @@ public final class Tokens {
         long before = clock.millis() - keptAfter.toMillis();
         List<String> removed = new ArrayList<>();
         for (TokenRecord token : store.list()) {
-            if (token.expiresAtMillis() != 0 && token.expiresAtMillis() < before && revoke(token.name())) {
+            // Guarded: a token revoked and made anew under its name since the listing stays.
+            if (token.expiresAtMillis() != 0 && token.expiresAtMillis() < before && store.deleteIfUnchanged(token)) {
+                remembered.remove(token.name());
                 removed.add(token.name());
             }
         }

@@ -61,4 +61,22 @@ class EtcdTokenStoreTest {
             assertThat(tokens.authenticate(admin).map(Caller::role)).hasValue(Role.ADMIN);
         }
     }
+
+    /** Expired tokens are deleted after a listing: one revoked and made anew under its name in between must stay. */
+    @Test
+    void aGuardedDeleteTakesTheListedRecordOnlyNotOneMadeAnewUnderItsName() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start(); Client client = Client.builder().endpoints(etcd.endpoint()).build()) {
+            EtcdTokenStore store = new EtcdTokenStore(client, Duration.ofSeconds(5));
+            TokenRecord listed = new TokenRecord("ci", Role.OPERATOR, "aa", 1_000, 2_000);
+            assertThat(store.create(listed)).isTrue();
+            assertThat(store.delete("ci")).isTrue();
+            TokenRecord remade = new TokenRecord("ci", Role.OPERATOR, "bb", 3_000, 0);
+            assertThat(store.create(remade)).isTrue();
+
+            assertThat(store.deleteIfUnchanged(listed)).isFalse();
+            assertThat(store.find("ci")).hasValue(remade);
+            assertThat(store.deleteIfUnchanged(remade)).isTrue();
+            assertThat(store.find("ci")).isEmpty();
+        }
+    }
 }

@@ -47,6 +47,11 @@ class TokensTest {
             return up().delete(name);
         }
 
+        @Override
+        public boolean deleteIfUnchanged(TokenRecord token) {
+            return up().deleteIfUnchanged(token);
+        }
+
         private TokenStore up() {
             if (storeDown.get()) {
                 throw new StoreUnavailableException("etcd is away", null);
