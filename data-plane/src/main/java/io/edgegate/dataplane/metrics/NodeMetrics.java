@@ -171,7 +171,6 @@ public final class NodeMetrics implements AutoCloseable {
         requestDurations.removeUnless("server", serverNames);
         requestDurations.removeUnless("backend", backends);
         upstreamDurations.removeUnless("pipeline", pipelineNames);
-        upstreamStates.keepOnly(pipelineNames);
         servers.keySet().retainAll(serverNames);
         servers.values().forEach(meters -> meters.keepOnly(pipelineNames));
     }

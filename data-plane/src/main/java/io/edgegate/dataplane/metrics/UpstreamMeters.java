@@ -3,12 +3,15 @@ package io.edgegate.dataplane.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.noop.NoopCounter;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.Locale;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
@@ -25,25 +28,54 @@ public final class UpstreamMeters {
     private final String proxy;
     private final Map<String, Server> servers = new ConcurrentHashMap<>();
     private final HistogramFamily durations;
-    /** The URLs of the servers the (newest) Proxy's pools hold now; null: every server's meters are kept. */
-    private volatile Supplier<Set<String>> inUse;
+    /**
+     * Each live filter of this Proxy (an old one finishing its requests, the new one after a change):
+     * the URLs of the servers its pools hold now. Empty for meters outside a node, which keep every server.
+     */
+    private final Set<Supplier<Set<String>>> users = new CopyOnWriteArraySet<>();
+    /** Set when the last filter of the Proxy closed and its series went; guarded by this. */
+    private boolean removed;
 
     /** Meters of a Proxy outside a node (its own latency series, never scraped). */
     public UpstreamMeters(MeterRegistry registry, String pipeline, String proxy) {
-        this(registry, pipeline, proxy, UpstreamStates.upstreamDurations(10_000), null);
+        this(registry, pipeline, proxy, UpstreamStates.upstreamDurations(10_000));
     }
 
-    UpstreamMeters(MeterRegistry registry, String pipeline, String proxy, HistogramFamily durations, Supplier<Set<String>> inUse) {
+    UpstreamMeters(MeterRegistry registry, String pipeline, String proxy, HistogramFamily durations) {
         this.registry = registry;
         this.pipeline = pipeline;
         this.proxy = proxy;
         this.durations = durations;
-        this.inUse = inUse;
     }
 
-    /** The Proxy was built anew (its spec changed): the servers in use are its pools' now. */
-    void follow(Supplier<Set<String>> newest) {
-        this.inUse = newest;
+    String pipeline() {
+        return pipeline;
+    }
+
+    String proxy() {
+        return proxy;
+    }
+
+    /** A filter of this Proxy went live (built; a rejected build closes it again). */
+    void addUser(Supplier<Set<String>> inUse) {
+        users.add(inUse);
+    }
+
+    /**
+     * A filter of this Proxy closed. When it was the last, the Proxy is gone (deleted or renamed):
+     * its series go, and counts that still come in (its last requests) are counted nowhere.
+     *
+     * @return whether none is left
+     */
+    synchronized boolean removeUser(Supplier<Set<String>> inUse) {
+        users.remove(inUse);
+        if (!users.isEmpty()) {
+            return false;
+        }
+        removed = true;
+        servers.values().forEach(Server::unregister);
+        servers.clear();
+        return true;
     }
 
     public void answered(String upstream, int code, long nanos) {
@@ -70,13 +102,16 @@ public final class UpstreamMeters {
         if (known != null) {
             return known;
         }
-        Supplier<Set<String>> servers = inUse;
-        Set<String> current = servers == null ? null : servers.get();
-        if (current != null) {
-            this.servers.values().removeIf(gone -> !current.contains(gone.upstream) && gone.unregister());
+        if (removed) {
+            return new Server(upstream, false);
         }
-        Server made = new Server(upstream);
-        this.servers.put(upstream, made);
+        if (!users.isEmpty()) {
+            Set<String> current = new HashSet<>();
+            users.forEach(user -> current.addAll(user.get()));
+            servers.values().removeIf(gone -> !current.contains(gone.upstream) && gone.unregister());
+        }
+        Server made = new Server(upstream, true);
+        servers.put(upstream, made);
         return made;
     }
 
@@ -110,11 +145,16 @@ public final class UpstreamMeters {
         /** Set once its series are removed; guarded by this. */
         private boolean unregistered;
 
-        Server(String upstream) {
+        /** {@code registered} false: a server of a removed Proxy, counted nowhere. */
+        Server(String upstream, boolean registered) {
             this.upstream = upstream;
             this.byCode = new CodeCounters(registry, "edgegate.upstream.requests", "Upstream answers by server and status code",
                     Tags.of("pipeline", pipeline, "proxy", proxy, "upstream", upstream), durations.slots());
-            this.duration = durations.series(pipeline, proxy, upstream);
+            this.duration = registered ? durations.series(pipeline, proxy, upstream) : null;
+            if (!registered) {
+                byCode.unregister();
+                unregistered = true;
+            }
         }
 
         void answered(int code, long nanos) {
@@ -156,7 +196,7 @@ public final class UpstreamMeters {
             if (known != null) {
                 return known;
             }
-            Counter made = unregistered ? new io.micrometer.core.instrument.noop.NoopCounter(null)
+            Counter made = unregistered ? new NoopCounter(null)
                     : Counter.builder("edgegate.upstream.errors").description("Upstream exchanges that failed, by server and kind")
                     .tags("pipeline", pipeline, "proxy", proxy, "upstream", upstream, "kind", kind).register(registry);
             byKind.put(kind, made);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +35,8 @@ public final class UpstreamStates {
     private static final List<String> CIRCUIT_STATES = List.of("CLOSED", "OPEN", "HALF_OPEN");
 
     private final Set<Source> sources = ConcurrentHashMap.newKeySet();
-    /** Each Proxy's meters by (pipeline, proxy name). */
-    private final Map<List<String>, UpstreamMeters> byProxy = new ConcurrentHashMap<>();
+    /** Each Proxy's meters by (pipeline, proxy name); guarded by itself. */
+    private final Map<List<String>, UpstreamMeters> byProxy = new HashMap<>();
     private final MeterRegistry registry;
     private final HistogramFamily durations;
     private final MultiGauge up;
@@ -62,21 +63,28 @@ public final class UpstreamStates {
     }
 
     /**
-     * The meters of one Proxy: answers and errors by upstream server, and their latency. They outlive
-     * the filter: a changed Proxy is a new filter whose counts go on from the old one's, as its series
-     * do. The series of servers not in {@code inUse} (the URLs the newest filter's pools hold now) go
-     * when a new server is first measured.
+     * The meters of one Proxy: answers and errors by upstream server, and their latency, shared by its
+     * live filters: a changed Proxy is a new filter whose counts go on from the old one's, as its series
+     * do. {@code inUse} gives the URLs of the servers this filter's pools hold now; the series of servers
+     * no live filter holds go when a new server is first measured. Give them back with {@link #release}
+     * when the filter closes.
      */
     public UpstreamMeters meters(String pipeline, String proxy, Supplier<Set<String>> inUse) {
-        UpstreamMeters meters = byProxy.computeIfAbsent(List.of(pipeline, proxy),
-                key -> new UpstreamMeters(registry, pipeline, proxy, durations, inUse));
-        meters.follow(inUse);
-        return meters;
+        synchronized (byProxy) {
+            UpstreamMeters meters = byProxy.computeIfAbsent(List.of(pipeline, proxy),
+                    key -> new UpstreamMeters(registry, pipeline, proxy, durations));
+            meters.addUser(inUse);
+            return meters;
+        }
     }
 
-    /** After an apply: the meters of pipelines no longer in the config go (their series are removed with them). */
-    public void keepOnly(Set<String> pipelineNames) {
-        byProxy.keySet().removeIf(key -> !pipelineNames.contains(key.get(0)));
+    /** A filter that took {@code meters} closed: when it was the Proxy's last, the Proxy's series go. */
+    public void release(UpstreamMeters meters, Supplier<Set<String>> inUse) {
+        synchronized (byProxy) {
+            if (meters.removeUser(inUse)) {
+                byProxy.remove(List.of(meters.pipeline(), meters.proxy()), meters);
+            }
+        }
     }
 
     static HistogramFamily upstreamDurations(int maxSeries, java.util.function.LongConsumer dropped, ThreadSlots slots) {

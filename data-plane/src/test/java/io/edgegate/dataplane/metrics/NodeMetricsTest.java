@@ -97,6 +97,27 @@ class NodeMetricsTest {
         }
     }
 
+    /** A Proxy renamed in a pipeline that stays is a Proxy gone: its series go with its last filter. */
+    @Test
+    void aRemovedProxysSeriesGoWhileItsPipelineStays() throws Exception {
+        try (EchoBackend backend = EchoBackend.start("renamed")) {
+            int port = FreePorts.pick();
+            String pipeline = LocalNode.proxyPipeline("renaming-proxy", "roundRobin", backend.url());
+            node.apply(LocalNode.server("renaming", port, "renaming-proxy"), pipeline);
+            assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+            assertThat(node.scrape()).contains("proxy=\"proxy\"");
+
+            node.apply(LocalNode.server("renaming", port, "renaming-proxy"),
+                    pipeline.replace("- filter: proxy", "- filter: forward").replace("- name: proxy", "- name: forward"));
+            assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+            String metrics = node.scrape();
+            assertThat(value(metrics, "edgegate_upstream_requests_total",
+                    Map.of("pipeline", "renaming-proxy", "proxy", "forward", "upstream", backend.url(), "code", "200"))).hasValue(1.0);
+            assertThat(metrics).doesNotContain("proxy=\"proxy\",upstream=\"" + backend.url())
+                    .doesNotContain("pipeline=\"renaming-proxy\",proxy=\"proxy\"");
+        }
+    }
+
     @Test
     void aRateLimitersRefusalsAreCountedAsTheClientSawThem() throws Exception {
         try (EchoBackend app = EchoBackend.start("app")) {

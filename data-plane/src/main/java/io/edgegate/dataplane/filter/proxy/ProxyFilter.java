@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * Sends the request to a server of the first candidate pool that selects it, else of the
@@ -39,6 +40,8 @@ final class ProxyFilter implements Filter {
     private final Optional<Mirror> mirror;
     private final UpstreamStates states;
     private final UpstreamStates.Source reporter;
+    private final UpstreamMeters meters;
+    private final Supplier<Set<String>> serversInUse;
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
         ServerPool mainPool = new ServerPool(spec.mainPool(), services);
@@ -48,7 +51,8 @@ final class ProxyFilter implements Filter {
         List<ServerPool> pools = new ArrayList<>(candidatePools);
         pools.add(mainPool);
         mirror.ifPresent(m -> pools.add(m.pool()));
-        UpstreamMeters meters = scope.upstreamStates().meters(scope.pipeline(), spec.name(), () -> serverUrls(pools));
+        this.serversInUse = () -> serverUrls(pools);
+        this.meters = scope.upstreamStates().meters(scope.pipeline(), spec.name(), serversInUse);
         PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
         this.main = calls.through(mainPool);
         this.fallback = spec.fallback().map(FallbackFilter::new).orElse(null);
@@ -156,6 +160,7 @@ final class ProxyFilter implements Filter {
     @Override
     public void close() {
         states.remove(reporter);
+        states.release(meters, serversInUse);
         main.pool().close();
         candidates.forEach(c -> c.call().pool().close());
         mirror.ifPresent(Mirror::close);
