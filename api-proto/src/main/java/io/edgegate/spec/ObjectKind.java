@@ -47,6 +47,30 @@ public enum ObjectKind {
         return this == HTTP_PIPELINE || this == PIPELINE;
     }
 
+    /**
+     * The kind whose objects share this kind's names, if any: the two pipeline kinds (HTTPServer rules
+     * name a backend without its kind) and the two service registry kinds (Proxy pools name a registry
+     * without its kind).
+     */
+    public Optional<ObjectKind> sharesNamesWith() {
+        return switch (this) {
+            case HTTP_PIPELINE -> Optional.of(PIPELINE);
+            case PIPELINE -> Optional.of(HTTP_PIPELINE);
+            case ZOOKEEPER_SERVICE_REGISTRY -> Optional.of(ETCD_SERVICE_REGISTRY);
+            case ETCD_SERVICE_REGISTRY -> Optional.of(ZOOKEEPER_SERVICE_REGISTRY);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Why this kind shares its names (see {@link #sharesNamesWith()}); empty for kinds that do not. */
+    public String sharedNamesReason() {
+        if (isPipeline()) {
+            return "pipelines of both kinds share one namespace, since HTTPServer backends name them without a kind";
+        }
+        return sharesNamesWith().isPresent()
+                ? "service registries of both kinds share one namespace, since Proxy pools name them without a kind" : "";
+    }
+
     /** Exact kind as written in a document. */
     public static Optional<ObjectKind> byKindName(String name) {
         return Arrays.stream(values()).filter(k -> k.kindName.equals(name)).findFirst();

@@ -168,6 +168,23 @@ class ObjectApiTest {
                 });
     }
 
+    /** Proxy pools name a registry without its kind: two registries of one name would be ambiguous (and both run on every node). */
+    @Test
+    void serviceRegistryKindsShareOneNamespace() {
+        String etcd = "kind: EtcdServiceRegistry\nname: services\nendpoints: [http://127.0.0.1:2379]\nprefix: /services/\n";
+        String zookeeper = "kind: ZookeeperServiceRegistry\nname: services\nzkservices: [127.0.0.1:2181]\nprefix: /services\n";
+        assertThatThrownBy(() -> cp.objects().apply(documents(etcd, zookeeper)))
+                .hasMessageContaining("ZookeeperServiceRegistry/services clashes with EtcdServiceRegistry/services")
+                .hasMessageContaining("Proxy pools name them without a kind");
+        cp.objects().apply(documents(etcd));
+        assertThatThrownBy(() -> cp.objects().apply(documents(zookeeper)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription())
+                            .contains("cannot write ZookeeperServiceRegistry/services because EtcdServiceRegistry/services exists");
+                });
+    }
+
     @Test
     void deletingSomethingMissingDeletesNothing() {
         cp.objects().apply(documents(SERVER, PIPELINE));

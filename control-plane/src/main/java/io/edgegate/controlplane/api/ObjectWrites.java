@@ -78,9 +78,7 @@ final class ObjectWrites {
         for (DecodedDocument d : documents) {
             ObjectId id = d.object().id();
             toRead.add(id);
-            if (id.kind().isPipeline()) {
-                toRead.add(new ObjectId(RequestDecoder.counterpart(id.kind()), id.name()));
-            }
+            id.kind().sharesNamesWith().ifPresent(other -> toRead.add(new ObjectId(other, id.name())));
             if (id.kind() == ObjectKind.CUSTOM_DATA) {
                 toRead.add(new ObjectId(ObjectKind.CUSTOM_DATA_KIND, id.name()));
             }
@@ -104,12 +102,11 @@ final class ObjectWrites {
                     document = customData.resolve(d.source().label(), data, document, kind, existing);
                 }
                 String json = parser.toJson(document);
-                if (id.kind().isPipeline()) {
-                    ObjectId other = new ObjectId(RequestDecoder.counterpart(id.kind()), id.name());
+                if (id.kind().sharesNamesWith().isPresent()) {
+                    ObjectId other = new ObjectId(id.kind().sharesNamesWith().get(), id.name());
                     if (current.get(other).isPresent()) {
                         throw new ApiException(Status.Code.FAILED_PRECONDITION, d.source().label() + ": cannot write " + id
-                                + " because " + other + " exists; pipelines of both kinds share one namespace, "
-                                + "since HTTPServer backends name them without a kind (delete " + other + " first)");
+                                + " because " + other + " exists; " + id.kind().sharedNamesReason() + " (delete " + other + " first)");
                     }
                     writes.add(new StoreWrite.Absent(other));
                 }

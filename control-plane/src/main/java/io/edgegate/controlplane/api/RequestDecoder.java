@@ -172,13 +172,14 @@ final class RequestDecoder {
         return out;
     }
 
-    /** Names are unique per kind, and HTTPPipeline and Pipeline share one namespace. */
+    /** Names are unique per kind; the pipeline kinds share one namespace, as the service registry kinds do. */
     private static List<String> duplicates(List<DecodedDocument> decoded) {
         List<String> errors = new ArrayList<>();
         Map<String, DecodedDocument> seen = new HashMap<>();
         for (DecodedDocument d : decoded) {
             ObjectId id = d.object().id();
-            String namespaceKey = (id.kind().isPipeline() ? "pipeline" : id.kind().kindName()) + "/" + id.name();
+            ObjectKind namespace = id.kind().sharesNamesWith().filter(other -> other.ordinal() < id.kind().ordinal()).orElse(id.kind());
+            String namespaceKey = namespace.kindName() + "/" + id.name();
             DecodedDocument first = seen.putIfAbsent(namespaceKey, d);
             if (first != null) {
                 errors.add(d.source().label() + ": " + describeClash(id, first));
@@ -190,7 +191,7 @@ final class RequestDecoder {
     private static String describeClash(ObjectId id, DecodedDocument first) {
         ObjectId other = first.object().id();
         String what = other.kind() == id.kind() ? id + " is defined twice" : id + " clashes with " + other
-                + " (pipelines of both kinds share one namespace)";
+                + " (" + id.kind().sharedNamesReason() + ")";
         return what + "; first in document " + first.source().index();
     }
 
@@ -211,7 +212,5 @@ final class RequestDecoder {
         return new SourceDocument(name, Math.max(1, document.getIndex()), Math.max(1, document.getFirstLine()), document.getText());
     }
 
-    static ObjectKind counterpart(ObjectKind kind) {
-        return kind == ObjectKind.PIPELINE ? ObjectKind.HTTP_PIPELINE : ObjectKind.PIPELINE;
-    }
+
 }

@@ -35,6 +35,13 @@ public final class RegistryClients {
         List<ServiceRegistry> started = new ArrayList<>();
         try {
             for (ObjectSpec spec : specs) {
+                if (next.containsKey(spec.name())) {
+                    // Two kinds of one name (a store from before they shared a namespace): pools could not tell
+                    // them apart, and a client started for the second would be replaced unclosed on every apply.
+                    log.warn("ignoring service registry {} ({}): {} ({}) has its name", spec.name(), spec.kind(), spec.name(),
+                            next.get(spec.name()).spec().kind());
+                    continue;
+                }
                 RunningRegistry old = current.get(spec.name());
                 if (old != null && old.spec().equals(spec)) {
                     next.put(spec.name(), old);
