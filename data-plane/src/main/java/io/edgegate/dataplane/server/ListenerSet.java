@@ -98,9 +98,10 @@ public final class ListenerSet {
      */
     public void commit(Prepared prepared) {
         listeners.forEach((address, listener) -> {
-            if (!prepared.wanted.containsKey(address)) {
-                listener.pin(listener.state());
-            }
+            ServerState wanted = prepared.wanted.get(address);
+            // A kept listener pins the state it is about to serve, not the one it was bound with: that one
+            // (its generation's pipelines, response caches, TLS context) would otherwise be held for its life.
+            listener.pin(wanted != null ? wanted : listener.state());
         });
         listeners.putAll(prepared.bound);
         prepared.bound.keySet().forEach(a -> log.info("listening on {} for HTTPServer {}", describe(a),

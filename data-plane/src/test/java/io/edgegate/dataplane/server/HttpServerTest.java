@@ -4,15 +4,18 @@ import static io.edgegate.dataplane.LocalNode.proxyPipeline;
 import static io.edgegate.dataplane.LocalNode.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,26 @@ class HttpServerTest {
         assertThat(node.get(port, "/nothing").statusCode()).isEqualTo(404);
         assertThat(node.get(port, "/only-post").statusCode()).isEqualTo(405);
         assertThat(node.get(port, "/ghost").statusCode()).isEqualTo(503);
+    }
+
+    /**
+     * A listener kept across applies holds no earlier generation: the one it was bound with (its
+     * pipelines, response caches, TLS context) is collected once the next config serves.
+     */
+    @Test
+    void aKeptListenerLetsTheConfigItWasBoundWithGo() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("kept", port, "first"), proxyPipeline("first", "roundRobin", a.url()));
+        assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+        WeakReference<ServerState> bound = new WeakReference<>(node.runtime().serverAt(new InetSocketAddress("127.0.0.1", port)));
+        assertThat(bound.get()).isNotNull();
+
+        node.apply(server("kept", port, "second"), proxyPipeline("second", "random", a.url()));
+        assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            System.gc();
+            return bound.get() == null;
+        });
     }
 
     @Test
