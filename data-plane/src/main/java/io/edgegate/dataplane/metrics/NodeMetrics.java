@@ -154,6 +154,19 @@ public final class NodeMetrics implements AutoCloseable {
     private Set<String> keptServers = Set.of();
     private Set<String> keptPipelines = Set.of();
 
+    /**
+     * After a rejected apply: the meters it made for servers that never went live go (the next
+     * {@link #keepOnly} with the running names would find nothing changed and keep them).
+     */
+    public void forgetServersOtherThan(Set<String> serverNames) {
+        if (serverNames.containsAll(servers.keySet())) {
+            return;
+        }
+        metrics.removeUnless("server", serverNames);
+        requestDurations.removeUnless("server", serverNames);
+        servers.keySet().retainAll(serverNames);
+    }
+
     /** After an apply: the series of servers and pipelines no longer in the config go. */
     public void keepOnly(Set<String> serverNames, Set<String> pipelineNames) {
         // Most applies keep every name (a route or a filter changed): nothing to look for among thousands of series.

@@ -169,6 +169,7 @@ public final class RuntimeUpdater {
             next.createdHere().forEach(Filter::close);
             registries.started().forEach(ServiceRegistry::close);
             tracings.discard(tracing);
+            metrics.forgetServersOtherThan(running.keySet());
             throw new ConfigRejectedException(e.getMessage());
         }
         List<Filter> retired = next.retired();

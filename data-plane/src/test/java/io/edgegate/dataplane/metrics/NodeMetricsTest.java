@@ -1,9 +1,11 @@
 package io.edgegate.dataplane.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.edgegate.dataplane.LocalNode;
+import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
 import java.net.http.HttpResponse;
@@ -115,6 +117,24 @@ class NodeMetricsTest {
                     Map.of("pipeline", "renaming-proxy", "proxy", "forward", "upstream", backend.url(), "code", "200"))).hasValue(1.0);
             assertThat(metrics).doesNotContain("proxy=\"proxy\",upstream=\"" + backend.url())
                     .doesNotContain("pipeline=\"renaming-proxy\",proxy=\"proxy\"");
+        }
+    }
+
+    /** A server of a rejected apply never went live: it leaves no series behind. */
+    @Test
+    void aServerOfARejectedApplyLeavesNoSeries() throws Exception {
+        try (EchoBackend backend = EchoBackend.start("live")) {
+            int port = FreePorts.pick();
+            String pipeline = LocalNode.proxyPipeline("live-proxy", "roundRobin", backend.url());
+            node.apply(LocalNode.server("live-server", port, "live-proxy"), pipeline);
+            assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+
+            assertThatThrownBy(() -> node.apply(LocalNode.server("live-server", port, "live-proxy"),
+                    LocalNode.server("never-live", port, "live-proxy"), pipeline))
+                    .isInstanceOf(ConfigRejectedException.class).hasMessageContaining("both listen on");
+            assertThat(node.get(port, "/").statusCode()).isEqualTo(200);
+            String metrics = node.scrape();
+            assertThat(metrics).contains("server=\"live-server\"").doesNotContain("server=\"never-live\"");
         }
     }
 
