@@ -46,6 +46,24 @@ class ManagedEtcdTest {
     }
 
     @Test
+    void aLargeEtcdLogOfAnEarlierRunIsMovedAsideAtStart(@TempDir Path dataDir) throws Exception {
+        Path etcdLog = dataDir.resolve("etcd/etcd.log");
+        Files.createDirectories(etcdLog.getParent());
+        String earlier = "{\"level\":\"warn\",\"msg\":\"apply request took too long\"}\n";
+        Files.writeString(etcdLog, earlier.repeat(17 * 1024 * 1024 / earlier.length() + 1));
+        long earlierSize = Files.size(etcdLog);
+        int port = FreePorts.pick();
+
+        try (ControlPlane controlPlane = ControlPlane.start(plaintext(port, List.of(), dataDir))) {
+            controlPlane.cache().ready().get(20, TimeUnit.SECONDS);
+            withStub(port, stub -> stub.apply(documents(TestObjects.pipeline("after-rotation"))));
+
+            assertThat(Files.size(dataDir.resolve("etcd/etcd.log.1"))).isEqualTo(earlierSize);
+            assertThat(Files.size(etcdLog)).as("what this run's etcd wrote").isLessThan(1024 * 1024);
+        }
+    }
+
+    @Test
     void anObjectOverEtcdsDefaultRequestLimitIsStoredByTheManagedEtcdAndRefusedByNameElsewhere(@TempDir Path dataDir) throws Exception {
         // A 2.7 MB CustomData record of random text (under the 3 MB a YAML document may hold): ~2.1 MB gzip'd,
         // over etcd's default 1.5 MiB per request, under the managed etcd's 10 MiB.

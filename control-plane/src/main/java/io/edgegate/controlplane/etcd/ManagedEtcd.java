@@ -27,6 +27,9 @@ public final class ManagedEtcd implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ManagedEtcd.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** etcd's own log is kept to two files of about this size: etcd never rotates it. */
+    private static final long LOG_LIMIT_BYTES = 16L * 1024 * 1024;
+    private static final Duration LOG_CHECK_INTERVAL = Duration.ofMinutes(1);
 
     private final String binary;
     private final Path dir;
@@ -35,6 +38,7 @@ public final class ManagedEtcd implements AutoCloseable {
     private final Thread supervisor;
     /** Present when etcd serves TLS and takes only clients with a certificate of its own small CA. */
     private final Optional<PkiDirectory> pki;
+    private final LogRotation logRotation;
     private volatile Process etcd;
     private volatile Process watchdog;
     private volatile boolean closing;
@@ -45,6 +49,7 @@ public final class ManagedEtcd implements AutoCloseable {
         this.dir = dir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.logRotation = new LogRotation(dir.resolve("etcd.log"), LOG_LIMIT_BYTES);
         this.supervisor = new Thread(this::supervise, "etcd-supervisor");
         this.supervisor.setDaemon(true);
     }
@@ -121,6 +126,7 @@ public final class ManagedEtcd implements AutoCloseable {
                 "--trusted-ca-file", p.caCertificate().toString(), "--client-cert-auth",
                 "--peer-cert-file", p.certificate("etcd-server").toString(), "--peer-key-file", p.key("etcd-server").toString(),
                 "--peer-trusted-ca-file", p.caCertificate().toString(), "--peer-client-cert-auth")));
+        rotateLog();
         try {
             etcd = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -158,7 +164,11 @@ public final class ManagedEtcd implements AutoCloseable {
         long backoffMillis = 500;
         while (!closing) {
             try {
-                int status = etcd.waitFor();
+                Process running = etcd;
+                while (!running.waitFor(LOG_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                    rotateLog();
+                }
+                int status = running.exitValue();
                 if (closing) {
                     return;
                 }
@@ -193,6 +203,16 @@ public final class ManagedEtcd implements AutoCloseable {
         }
         stopWatchdog();
         log.info("stopped local etcd");
+    }
+
+    private void rotateLog() {
+        try {
+            if (logRotation.rotateIfFull()) {
+                log.info("etcd's log passed {} MB: its content is in {}", LOG_LIMIT_BYTES >> 20, logRotation.previous());
+            }
+        } catch (IOException e) {
+            log.warn("cannot rotate etcd's log {}: {}", dir.resolve("etcd.log"), e.toString());
+        }
     }
 
     private void stopWatchdog() {

@@ -63,23 +63,15 @@ public final class HistoryCompactor implements AutoCloseable {
         if (!busy.compareAndSet(false, true)) {
             return;
         }
-        timed(kv.get(ANY_KEY, REVISION_ONLY)).thenCompose(response -> {
-            long now = response.getHeader().getRevision();
-            if (now < compacted) {
-                compacted = 0; // a restored backup: its own history counts from here
-            }
-            long target = seenAtLastTick;
-            seenAtLastTick = now;
-            // Below what was compacted already, or above what the store now holds (its history went back): nothing to do.
-            if (target <= compacted || target > now) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return timed(kv.compact(target)).thenApply(done -> {
-                compacted = target;
-                log.debug("compacted etcd's history up to revision {}", target);
-                return null;
-            });
-        }).whenComplete((ok, error) -> {
+        CompletableFuture<Void> round;
+        try {
+            round = compactOnce();
+        } catch (RuntimeException e) {
+            // A client that throws instead of failing its future (closed, say) must not end the schedule,
+            // which stops for good at the first exception a tick lets out.
+            round = CompletableFuture.failedFuture(e);
+        }
+        round.whenComplete((ok, error) -> {
             busy.set(false);
             if (error == null || alreadyCompacted(error)) {
                 if (failing) {
@@ -90,6 +82,26 @@ public final class HistoryCompactor implements AutoCloseable {
                 log.warn("cannot compact etcd's history (will try again in the next interval): {}", rootMessage(error));
                 failing = true;
             }
+        });
+    }
+
+    private CompletableFuture<Void> compactOnce() {
+        return timed(kv.get(ANY_KEY, REVISION_ONLY)).thenCompose(response -> {
+            long now = response.getHeader().getRevision();
+            if (now < compacted) {
+                compacted = 0; // a restored backup: its own history counts from here
+            }
+            long target = seenAtLastTick;
+            seenAtLastTick = now;
+            // Below what was compacted already, or above what the store now holds (its history went back): nothing to do.
+            if (target <= compacted || target > now) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return timed(kv.compact(target)).thenApply(done -> {
+                compacted = target;
+                log.debug("compacted etcd's history up to revision {}", target);
+                return (Void) null;
+            });
         });
     }
 
