@@ -59,7 +59,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpResponse response) {
-            if (response.status().code() == 100 && head != null && !head.isDone()) {
+            if (isInterim(response.status().code()) && head != null && !head.isDone()) {
+                // 100 Continue, 102 Processing, 103 Early Hints: not the answer. Dropped, as NGINX, Envoy and
+                // Go's client (Easegress) drop them; taken as the answer, the real one would reach the next
+                // request sent on this connection.
                 ReferenceCountUtil.release(msg);
                 ctx.read();
                 return;
@@ -103,6 +106,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (body == null) {
             ctx.close();
         }
+    }
+
+    private static boolean isInterim(int code) {
+        return code >= 100 && code < 200 && code != 101;
     }
 
     @Override

@@ -99,6 +99,21 @@ class StreamingProxyTest {
     }
 
     @Test
+    void interimAnswersOfTheUpstreamAreDroppedAndTheFinalOneServesItsOwnRequest() throws Exception {
+        try (InterimUpstream upstream = new InterimUpstream()) {
+            int port = serve(upstream.url(), "keepAlive: true");
+            try (RawClient client = new RawClient(port)) {
+                for (String path : new String[] {"/first", "/second", "/third"}) {
+                    client.write("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                    String response = client.readResponse();
+                    assertThat(response).as(path).startsWith("HTTP/1.1 200").endsWith("answer to " + path)
+                            .doesNotContain("Early Hints").doesNotContain("Link:");
+                }
+            }
+        }
+    }
+
+    @Test
     void webSocketsAreProxiedBothWays() throws Exception {
         int port = serve(streaming.url(), "keepAlive: true");
         CompletableFuture<String> reply = new CompletableFuture<>();
@@ -129,6 +144,51 @@ class StreamingProxyTest {
         assertThat(seen.header("X-Forwarded-Host")).isEqualTo("127.0.0.1:" + port);
         assertThat(seen.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
         assertThat(seen.header("Forwarded")).isEqualTo("for=127.0.0.1;host=\"127.0.0.1:" + port + "\";proto=http");
+    }
+
+    /** Answers each request with a 102 and a 103 before its 200, on one keep-alive connection. */
+    private static final class InterimUpstream implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+
+        InterimUpstream() throws java.io.IOException {
+            Thread acceptor = new Thread(this::serve, "interim-upstream");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        private void serve() {
+            while (!server.isClosed()) {
+                try (java.net.Socket socket = server.accept()) {
+                    var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                    var out = socket.getOutputStream();
+                    String requestLine;
+                    while ((requestLine = in.readLine()) != null) {
+                        String header;
+                        while ((header = in.readLine()) != null && !header.isEmpty()) {
+                            // the request's headers
+                        }
+                        String body = "answer to " + requestLine.split(" ")[1];
+                        out.write(("HTTP/1.1 102 Processing\r\n\r\n"
+                                + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n").getBytes());
+                        out.flush();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes());
+                        out.flush();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the proxy closed the connection, or this upstream is closing
+                }
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
     }
 
     private static InputStream generated(long size) {
