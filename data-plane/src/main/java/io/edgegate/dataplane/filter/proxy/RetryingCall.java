@@ -92,6 +92,11 @@ final class RetryingCall implements UpstreamCall {
                 : attemptNumber == 1 ? body : BodyStream.EMPTY;
         long sentAt = System.nanoTime();
         next.send(exchange, server, sent).whenComplete((response, error) -> {
+            if (error != null && replay != null) {
+                // An attempt that failed before sending (a refused connect) leaves its copy of the held body
+                // unread, and the body stays the caller's; read or not, nothing of it is needed any more.
+                sent.discard();
+            }
             Throwable cause = Causes.unwrap(error);
             int status = response != null ? response.head().status().code() : 0;
             boolean retry = attemptNumber < plan.maxAttempts() && !context.isAborted()

@@ -38,6 +38,7 @@ class RetryingCallTest {
                     kind: Retry
                     maxAttempts: 3
                     waitDuration: 10ms
+                    countingNetworkException: true
                 flow:
                   - filter: proxy
                 filters:
@@ -91,6 +92,28 @@ class RetryingCallTest {
         assertThat(last.head().status().code()).isEqualTo(200);
         assertThat(attempts).containsExactly("http://10.0.0.1:80 order 7", "http://10.0.0.2:80 order 7", "http://10.0.0.1:80 order 7");
         last.body().discard();
+    }
+
+    @Test
+    void aHeldBodyIsReleasedWhenAttemptsFailBeforeSendingIt() throws Exception {
+        ServerPool pool = pool("retryPolicy: retry3");
+        // As the upstream client does on a refused connect: fails without reading the body, which stays the caller's.
+        UpstreamCall refusedTwice = (exchange, server, body) -> {
+            if (attempts.size() < 2) {
+                attempts.add(server.url() + " refused");
+                return CompletableFuture.failedFuture(new io.edgegate.dataplane.upstream.UpstreamException(
+                        "connection refused", new java.net.ConnectException("refused"), true));
+            }
+            return answering(200).send(exchange, server, body);
+        };
+        ByteBuf original = Unpooled.copiedBuffer("pay 10", StandardCharsets.UTF_8);
+
+        UpstreamResponse last = send(pool, new RetryingCall(RetryingCall.plansOf(pool), refusedTwice),
+                request(channel, HttpMethod.POST, "/", new FixedBody(original)));
+        last.body().discard();
+
+        assertThat(attempts).containsExactly("http://10.0.0.1:80 refused", "http://10.0.0.2:80 refused", "http://10.0.0.1:80 pay 10");
+        assertThat(original.refCnt()).as("the held body, once every attempt is done").isZero();
     }
 
     @Test
