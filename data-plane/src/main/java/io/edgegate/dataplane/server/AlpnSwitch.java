@@ -30,10 +30,13 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
         }
     }
 
-    /** Idle before a protocol was agreed (the handshake timeout normally comes first): closed. */
+    /**
+     * Idle before a protocol was agreed (the handshake timeout normally comes first), or drained before it:
+     * closed, as NGINX closes connections without a request when it reloads.
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
+        if (event instanceof IdleStateEvent || event == DrainEvent.INSTANCE) {
             ctx.close();
             return;
         }

@@ -279,8 +279,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         if (event instanceof IdleStateEvent) {
             if (exchange == null && !headerTimeout.headInProgress()) {
                 ctx.close();
-            } else if (body != null && body.isWaiting()) {
-                // A client that stopped sending its body: we waited for it the whole idle time.
+            } else if (body != null && (body.isWaiting() || responseDone && !body.isComplete())) {
+                // A client that stopped sending its body: we waited for it the whole idle time, whether
+                // a filter was reading it or it was being thrown away after an early answer.
                 log.debug("closing {}: request body stalled", ctx.channel().remoteAddress());
                 ctx.close();
             }
@@ -288,6 +289,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             draining = true;
             if (exchange == null) {
                 ctx.close();
+            } else if (responseDone && body != null && !body.isComplete()) {
+                // Answered; only the rest of a body nobody wants is still coming.
+                LingeringClose.after(ctx.channel());
             }
         } else {
             ctx.fireUserEventTriggered(event);

@@ -44,6 +44,8 @@ final class HttpListener {
     private final ConnectionLimit limit;
     private final ClientConnectionLimits clientLimits;
     private Channel channel;
+    /** Set before the connections are told to drain: one whose set-up runs later closes itself. */
+    private volatile boolean closing;
 
     private HttpListener(InetSocketAddress address, Function<InetSocketAddress, ServerState> running, ServerState pinned) {
         this.address = address;
@@ -100,9 +102,18 @@ final class HttpListener {
 
     /** Stops accepting; open connections finish the request in flight and close. */
     void close() {
+        closing = true;
         if (channel != null) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+        drainConnections();
+    }
+
+    /**
+     * The open connections finish the request in flight and close (HTTP/2: GOAWAY); new ones are
+     * served as before. For a change that connections made earlier cannot follow, such as new TLS settings.
+     */
+    void drainConnections() {
         connections.forEach(c -> c.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
     }
 
@@ -111,6 +122,11 @@ final class HttpListener {
         protected void initChannel(Channel ch) {
             ServerState current = state();
             connections.add(ch);
+            if (closing) {
+                // Accepted just before the listener closed, set up after its connections were told to drain.
+                ch.close();
+                return;
+            }
             long headerMillis = current.spec().readHeaderTimeout().toMillis();
             long idleMillis = current.spec().keepAliveTimeout().toMillis();
             HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis);

@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.transport.Transport;
+import io.edgegate.spec.server.tls.TlsSpec;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -69,6 +70,8 @@ public final class ListenerSet {
 
         private final Map<InetSocketAddress, ServerState> wanted;
         private final Map<InetSocketAddress, HttpListener> bound;
+        /** Kept listeners whose TLS settings admit other connections: theirs were made under the old ones. */
+        private final List<HttpListener> toDrain = new ArrayList<>();
 
         private Prepared(Map<InetSocketAddress, ServerState> wanted, Map<InetSocketAddress, HttpListener> bound) {
             this.wanted = wanted;
@@ -99,6 +102,9 @@ public final class ListenerSet {
     public void commit(Prepared prepared) {
         listeners.forEach((address, listener) -> {
             ServerState wanted = prepared.wanted.get(address);
+            if (wanted != null && admitsOtherConnections(listener.state().spec().tls(), wanted.spec().tls())) {
+                prepared.toDrain.add(listener);
+            }
             // A kept listener pins the state it is about to serve, not the one it was bound with: that one
             // (its generation's pipelines, response caches, TLS context) would otherwise be held for its life.
             listener.pin(wanted != null ? wanted : listener.state());
@@ -108,8 +114,19 @@ public final class ListenerSet {
                 prepared.wanted.get(a).spec().name()));
     }
 
-    /** After the swap: closes the listeners the config in service no longer has. */
+    /**
+     * After the swap: closes the listeners the config in service no longer has, and drains the
+     * connections of those whose TLS settings now admit other connections (HTTPS turned on or off, client
+     * certificates of another CA, or none, required): they finish the request in flight and close, and
+     * clients reconnect under the new settings. A replaced certificate alone keeps them: it says nothing
+     * about who may connect, and renewals come often.
+     */
     public void closeGone(Prepared prepared) {
+        for (HttpListener listener : prepared.toDrain) {
+            listener.drainConnections();
+            log.info("TLS settings of {} changed: its open connections close after their request in flight",
+                    describe(listener.address()));
+        }
         List<InetSocketAddress> gone = new ArrayList<>(listeners.keySet());
         gone.removeAll(prepared.wanted.keySet());
         for (InetSocketAddress address : gone) {
@@ -126,6 +143,11 @@ public final class ListenerSet {
     public void closeAll() {
         listeners.values().forEach(HttpListener::close);
         listeners.clear();
+    }
+
+    private static boolean admitsOtherConnections(Optional<TlsSpec> before, Optional<TlsSpec> after) {
+        return before.isPresent() != after.isPresent()
+                || before.isPresent() && !before.get().clientCaPem().equals(after.get().clientCaPem());
     }
 
     private HttpListener bind(InetSocketAddress address, ServerState state) throws ListenerException {

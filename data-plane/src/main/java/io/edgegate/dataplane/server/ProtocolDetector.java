@@ -22,10 +22,13 @@ final class ProtocolDetector extends ByteToMessageDecoder {
         this.setup = setup;
     }
 
-    /** A connection that stayed silent for the whole idle time never chose a protocol: it is closed. */
+    /**
+     * A connection that stayed silent for the whole idle time never chose a protocol: it is closed; so is
+     * one whose listener drains before it sent anything (it would otherwise be served by a server that is gone).
+     */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
+        if (event instanceof IdleStateEvent || event == DrainEvent.INSTANCE) {
             ctx.close();
             return;
         }

@@ -179,6 +179,34 @@ class HttpServerTest {
     }
 
     @Test
+    void aConnectionThatSentNothingYetIsClosedWithItsServer() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient early = new RawClient(port)) {
+            // Connected, no byte sent: no protocol chosen yet when the server goes away.
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.serverMetric("edgegate_http_connections_active", "s") == 1);
+
+            node.apply(proxyPipeline("p", "roundRobin", a.url()));
+
+            assertThat(early.isClosedByPeer()).as("served by a deleted server otherwise").isTrue();
+        }
+    }
+
+    @Test
+    void aBodyStillComingAfterAnEarlyAnswerIsWaitedForOnlyTheIdleTime() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(server("s", port, "p").replace("xForwardedFor: true", "keepAliveTimeout: 1s\nclientMaxBodySize: -1")
+                .replace("pathPrefix: /", "pathPrefix: /api/"), proxyPipeline("p", "roundRobin", a.url()));
+        try (RawClient stalled = new RawClient(port)) {
+            // No route for this path: answered at once, while the client has sent 10 of its 10,000 bytes.
+            stalled.write("POST /no-route HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n0123456789");
+            assertThat(stalled.readResponse()).startsWith("HTTP/1.1 404");
+
+            assertThat(stalled.isClosedByPeer()).as("closed after the 1 s idle time, within the client's 5 s read timeout").isTrue();
+        }
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         int port = FreePorts.pick();
         node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", a.url()));

@@ -129,6 +129,21 @@ class TlsTerminationTest {
     }
 
     @Test
+    void turningHttpsOnClosesThePlaintextConnectionsOfThePort() throws Exception {
+        int port = FreePorts.pick();
+        String plaintext = httpsServer(port, List.of(), "").replace("https: true\n", "").replace("certs:\nkeys:\n", "");
+        node.apply(plaintext, proxyPipeline("p", "roundRobin", backend.url()));
+        try (RawClient kept = new RawClient(port)) {
+            assertThat(kept.get("/")).startsWith("HTTP/1.1 200");
+
+            node.apply(httpsServer(port, List.of(PKI.server("shop.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+            assertThat(kept.isClosedByPeer()).as("a keep-alive connection made before HTTPS was required").isTrue();
+        }
+        assertThat(curlHttps(caFile(), "shop.example", port, "--http1.1").stdout()).endsWith("200 1.1");
+    }
+
+    @Test
     void anRsaCertificateIsServedOverTls12And13() throws Exception {
         int port = FreePorts.pick();
         node.apply(httpsServer(port, List.of(PKI.serverRsa("rsa.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
