@@ -76,6 +76,35 @@ class LastGoodIT {
         }
     }
 
+    /** A saved config the node cannot serve (its port taken) is not claimed as applied: the node shows Rejected, not Ready. */
+    @Test
+    void aNodeWhoseSavedConfigCannotBeServedIsNotShownReady(@TempDir Path dir) throws Exception {
+        try (ExampleSetup examples = new ExampleSetup(dir.resolve("objects"));
+             Cluster cluster = Cluster.start(dir.resolve("cluster"), 1)) {
+            EgctlRun applied = EgctlRun.inProcess(cluster.egctl(), examples.applyArgs());
+            assertThat(applied.exit()).as(applied.toString()).isZero();
+            EgctlRun waited = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+            assertThat(waited.exit()).as(waited.toString()).isZero();
+            String node = cluster.nodeIds().get(0);
+            cluster.stopDataPlane(node);
+
+            try (java.net.ServerSocket squatter = new java.net.ServerSocket(examples.port, 50,
+                    java.net.InetAddress.getByName(cluster.address(node)))) {
+                cluster.startDataPlane(node);
+
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    String members = EgctlRun.inProcess(cluster.egctl(), "get", "members").out();
+                    assertThat(members).contains(node).contains("Rejected").doesNotContain("Ready");
+                });
+                assertThat(cluster.allLogs()).contains("cannot serve the last-good config from");
+                // The store has not moved: a wait for what it holds must not confirm a node that runs nothing.
+                EgctlRun unchanged = EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(2), "apply", "--wait", "-f", "-");
+                assertThat(unchanged.exit()).as(unchanged.toString()).isNotZero();
+                assertThat(unchanged.out()).doesNotContainPattern(node + "\\s+applied in");
+            }
+        }
+    }
+
     /** An ACK promises the node could serve the revision again after a restart; one that cannot save it says so. */
     @Test
     void aNodeThatCannotSaveWhatItAppliedSaysSoInApplyWaitAndGetMembersUntilItCanAgain(@TempDir Path dir) throws Exception {

@@ -215,20 +215,16 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         /**
-         * The hello says what this node holds: the applied config, or before one was applied since
-         * it started, the last-good one on disk that it is about to serve. A control plane must
-         * not take that config away by mistake (e.g. with a store that came back empty).
+         * The hello says what this node serves: the config it applied, its last-good file included
+         * (served from the start, before any control plane is asked), so that a control plane does not
+         * take it away by mistake (e.g. with a store that came back empty). A file it could not serve
+         * (a port taken, a certificate gone) is not claimed: the node runs nothing, and says so.
          */
         private NodeHello held() {
             NodeHello.Builder hello = identity.toBuilder().setHeartbeatMillis(HEARTBEAT.toMillis()).setAcceptsPatches(true);
             if (updater.appliedRevision() != 0) {
-                return hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision())
-                        .setAppliedWarning(saveWarning).build();
-            }
-            try {
-                lastGood.load().ifPresent(saved -> hello.setAppliedEpoch(saved.epoch()).setAppliedRevision(saved.revision()));
-            } catch (java.io.IOException | RuntimeException e) {
-                log.warn("cannot read the last-good config in {}: {}", lastGood.file(), e.toString());
+                hello.setAppliedEpoch(updater.appliedEpoch()).setAppliedRevision(updater.appliedRevision())
+                        .setAppliedWarning(saveWarning);
             }
             return hello.build();
         }
