@@ -84,7 +84,7 @@ final class Http2Upstreams {
     private Future<Channel> connection(EventLoop loop, UpstreamAddress address) {
         Map<UpstreamAddress, Future<Channel>> byAddress = connections.get();
         Future<Channel> existing = byAddress.get(address);
-        if (existing != null && (!existing.isDone() || (existing.isSuccess() && existing.getNow().isActive()))) {
+        if (existing != null && takesNewStreams(existing)) {
             return existing;
         }
         Promise<Channel> connected = loop.newPromise();
@@ -100,6 +100,22 @@ final class Http2Upstreams {
             connected.setSuccess(f.channel());
         });
         return connected;
+    }
+
+    /**
+     * Whether a connection (or one being made) can carry another request. A server that sent GOAWAY
+     * (gRPC's maximum connection age, a graceful restart) refuses new streams on it while those in flight
+     * finish, and may keep it open a long time: the next request goes on a new connection.
+     */
+    private static boolean takesNewStreams(Future<Channel> connection) {
+        if (!connection.isDone()) {
+            return true;
+        }
+        if (!connection.isSuccess() || !connection.getNow().isActive()) {
+            return false;
+        }
+        Http2FrameCodec codec = connection.getNow().pipeline().get(Http2FrameCodec.class);
+        return codec == null || !codec.connection().goAwayReceived();
     }
 
     private ChannelFuture connect(EventLoop loop, UpstreamAddress address) {

@@ -104,6 +104,92 @@ class GrpcProxyTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     }
 
+    @Test
+    void aServerThatSaidGoAwayGetsTheNextCallOnANewConnection() throws Exception {
+        try (GoAwayAfterEachCall upstream = new GoAwayAfterEachCall()) {
+            int port = FreePorts.pick();
+            node.apply(server("goaway", port, "g"), proxyPipeline("g", "roundRobin", upstream.url()));
+            ManagedChannel client = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                for (int call = 1; call <= 3; call++) {
+                    ListMembersResponse response = ClusterServiceGrpc.newBlockingStub(client).withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .listMembers(ListMembersRequest.getDefaultInstance());
+                    assertThat(response.getMembersList()).as("call " + call).extracting(Member::getNodeId)
+                            .containsExactly("connection-" + call);
+                }
+            } finally {
+                client.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * A gRPC server that answers one call per connection and then says GOAWAY, keeping the connection
+     * open (as grpc-java's maximum connection age does during its grace time): each answer names its connection.
+     */
+    private static final class GoAwayAfterEachCall implements AutoCloseable {
+        private final io.netty.channel.EventLoopGroup group =
+                new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+        private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        private final io.netty.channel.Channel listener;
+
+        GoAwayAfterEachCall() throws InterruptedException {
+            listener = new io.netty.bootstrap.ServerBootstrap().group(group)
+                    .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                    .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.Channel>() {
+                        @Override
+                        protected void initChannel(io.netty.channel.Channel ch) {
+                            String name = "connection-" + connections.incrementAndGet();
+                            ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer().build(),
+                                    new AnswerThenGoAway(name));
+                        }
+                    })
+                    .bind("127.0.0.1", 0).sync().channel();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + ((InetSocketAddress) listener.localAddress()).getPort();
+        }
+
+        @Override
+        public void close() {
+            listener.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private static final class AnswerThenGoAway extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final String connection;
+
+        AnswerThenGoAway(String connection) {
+            this.connection = connection;
+        }
+
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http2.Http2StreamFrame frame && endsStream(frame)) {
+                answer(ctx, frame.stream());
+            }
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+
+        private static boolean endsStream(io.netty.handler.codec.http2.Http2StreamFrame frame) {
+            return frame instanceof io.netty.handler.codec.http2.Http2HeadersFrame headers && headers.isEndStream()
+                    || frame instanceof io.netty.handler.codec.http2.Http2DataFrame data && data.isEndStream();
+        }
+
+        private void answer(io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http2.Http2FrameStream stream) {
+            byte[] message = ListMembersResponse.newBuilder().addMembers(Member.newBuilder().setNodeId(connection)).build().toByteArray();
+            io.netty.buffer.ByteBuf framed = ctx.alloc().buffer().writeByte(0).writeInt(message.length).writeBytes(message);
+            ctx.write(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(new io.netty.handler.codec.http2.DefaultHttp2Headers()
+                    .status("200").set("content-type", "application/grpc")).stream(stream));
+            ctx.write(new io.netty.handler.codec.http2.DefaultHttp2DataFrame(framed).stream(stream));
+            ctx.write(new io.netty.handler.codec.http2.DefaultHttp2HeadersFrame(new io.netty.handler.codec.http2.DefaultHttp2Headers()
+                    .set("grpc-status", "0"), true).stream(stream));
+            ctx.writeAndFlush(new io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame(io.netty.handler.codec.http2.Http2Error.NO_ERROR));
+        }
+    }
+
     private static final class Cluster extends ClusterServiceGrpc.ClusterServiceImplBase {
         @Override
         public void listMembers(ListMembersRequest request, StreamObserver<ListMembersResponse> observer) {
