@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One request on an HTTP/1.1 connection to an upstream server, from its head written to the
@@ -29,6 +30,9 @@ final class Http1Exchange implements Runnable {
     private final CompletableFuture<UpstreamResponse> result;
     private final boolean reused;
     private final int maxIdle;
+    /** How long the answer may take once the request is sent; 0 when the caller times it. */
+    private final long answerTimeoutMillis;
+    private io.netty.util.concurrent.ScheduledFuture<?> answerTimer;
     /** Where a failed first request on a reused connection is sent again, on a new connection. */
     private final UpstreamClient client;
     private final EventLoop loop;
@@ -46,7 +50,7 @@ final class Http1Exchange implements Runnable {
 
     private Http1Exchange(UpstreamClient client, EventLoop loop, UpstreamAddress address, Channel channel,
                           ServerConnections connections, HttpRequest head, BodyStream body,
-                          CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle) {
+                          CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, long answerTimeoutMillis) {
         this.client = client;
         this.loop = loop;
         this.address = address;
@@ -58,14 +62,16 @@ final class Http1Exchange implements Runnable {
         this.result = result;
         this.reused = reused;
         this.maxIdle = maxIdle;
+        this.answerTimeoutMillis = answerTimeoutMillis;
         this.handler = channel.pipeline().get(UpstreamHandler.class);
         this.upgrade = head.headers().contains(HttpHeaderNames.UPGRADE);
     }
 
     static void start(UpstreamClient client, EventLoop loop, UpstreamAddress address, Channel channel,
                       ServerConnections connections, HttpRequest head, BodyStream body,
-                      CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle) {
-        new Http1Exchange(client, loop, address, channel, connections, head, body, result, reused, maxIdle).start();
+                      CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, long answerTimeoutMillis) {
+        new Http1Exchange(client, loop, address, channel, connections, head, body, result, reused, maxIdle, answerTimeoutMillis)
+                .start();
     }
 
     private void start() {
@@ -100,6 +106,8 @@ final class Http1Exchange implements Runnable {
         if (failed != null && !response.isDone()) {
             result.completeExceptionally(Causes.unwrap(failed));
             channel.close();
+        } else if (failed == null && !response.isDone() && answerTimeoutMillis > 0) {
+            answerTimer = loop.schedule(() -> handler.answerTimedOut(answerTimeoutMillis), answerTimeoutMillis, TimeUnit.MILLISECONDS);
         }
         releaseWhenDone();
     }
@@ -111,6 +119,9 @@ final class Http1Exchange implements Runnable {
     }
 
     private void answered(HttpResponse responseHead, Throwable error) {
+        if (answerTimer != null) {
+            answerTimer.cancel(false);
+        }
         if (result.isDone()) {
             if (error == null) {
                 handler.body().discard();
@@ -119,10 +130,11 @@ final class Http1Exchange implements Runnable {
         }
         if (error != null) {
             channel.close();
-            if (reused && attemptBody.replayable()) {
+            // A server that went silent had the request: it is not sent again, whatever the connection.
+            if (reused && attemptBody.replayable() && !(error instanceof UpstreamTimeoutException)) {
                 // Nothing of the body was taken: it goes on a new connection, as it is.
                 attemptBody.discard();
-                client.attempt(loop, address, head, body, result, false, maxIdle);
+                client.attempt(loop, address, head, body, result, false, maxIdle, answerTimeoutMillis);
             } else {
                 body.discard();
                 result.completeExceptionally(error);

@@ -66,7 +66,7 @@ final class Http2Upstreams {
                             ch.config().setAutoRead(false);
                             ch.pipeline()
                                     .addLast(UpstreamPipeline.CODEC, new Http2StreamFrameToHttpObjectCodec(false))
-                                    .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());
+                                    .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler(null));
                         }
                     })
                     .open()

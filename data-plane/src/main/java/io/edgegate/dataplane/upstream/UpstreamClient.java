@@ -88,12 +88,26 @@ public final class UpstreamClient {
         return send(loop, address, head, body, settings.maxIdlePerServer());
     }
 
+    /** How many idle connections to one server each event loop keeps, unless a caller says otherwise. */
+    public int maxIdlePerServer() {
+        return settings.maxIdlePerServer();
+    }
+
+    /** As {@link #send(EventLoop, UpstreamAddress, HttpRequest, BodyStream, int, boolean)}, the answer timed here. */
+    public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
+                                                    int maxIdle) {
+        return send(loop, address, head, body, maxIdle, false);
+    }
+
     /**
      * As {@link #send(EventLoop, UpstreamAddress, HttpRequest, BodyStream)}; when the exchange ends and its
      * connection could be kept, it is kept only if fewer than {@code maxIdle} are idle to that server on this loop.
+     * An HTTP/1 answer that does not start within the settings' answer timeout of the request being sent fails with
+     * {@link UpstreamTimeoutException}, unless {@code callerTimesAnswer} (the caller has a deadline of its own).
      */
     public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                                                    int maxIdle) {
+                                                    int maxIdle, boolean callerTimesAnswer) {
+        long answerTimeoutMillis = callerTimesAnswer ? 0 : settings.answerTimeout().toMillis();
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         if (needsHttp2(head)) {
             if (!loop.inEventLoop()) {
@@ -104,9 +118,9 @@ public final class UpstreamClient {
             return result;
         }
         if (!loop.inEventLoop()) {
-            loop.execute(() -> attempt(loop, address, head, body, result, true, maxIdle));
+            loop.execute(() -> attempt(loop, address, head, body, result, true, maxIdle, answerTimeoutMillis));
         } else {
-            attempt(loop, address, head, body, result, true, maxIdle);
+            attempt(loop, address, head, body, result, true, maxIdle, answerTimeoutMillis);
         }
         return result;
     }
@@ -185,12 +199,12 @@ public final class UpstreamClient {
      * connection, when a reused one failed before taking any of the body.
      */
     void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                 CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle) {
+                 CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle, long answerTimeoutMillis) {
         Map<UpstreamAddress, ServerConnections> loopPools = pools.get();
         ServerConnections connections = loopPools.computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
-            Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle);
+            Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle, answerTimeoutMillis);
             return;
         }
         connections.opening();
@@ -213,7 +227,7 @@ public final class UpstreamClient {
                 connections.forget(channel);
                 dropIfUnused(loopPools, address, connections);
             });
-            Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle);
+            Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle, answerTimeoutMillis);
         });
     }
 
@@ -255,12 +269,12 @@ public final class UpstreamClient {
                             // Host names go out as SNI; IP literals are left out by the engine.
                             ch.pipeline().addLast(UpstreamPipeline.TLS, tls.http1().newHandler(ch.alloc(), address.host(), address.port()));
                         }
+                        IdleStateHandler idle = new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
                         ch.pipeline()
                                 .addLast(UpstreamPipeline.CODEC, new HttpClientCodec(
                                         new HttpDecoderConfig().setMaxChunkSize(RESPONSE_CHUNK_BYTES), false, false))
-                                .addLast(UpstreamPipeline.IDLE, new IdleStateHandler(
-                                        settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler());
+                                .addLast(UpstreamPipeline.IDLE, idle)
+                                .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler(idle));
                     }
                 })
                 .connect(address.unresolved());

@@ -4,7 +4,7 @@ package io.edgegate.dataplane.upstream;
  * An upstream exchange failed. {@link #connectFailed()} tells whether the request never left
  * this node, which is what makes it safe to try elsewhere.
  */
-public final class UpstreamException extends RuntimeException {
+public class UpstreamException extends RuntimeException {
 
     private final boolean connectFailed;
 

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -22,11 +23,17 @@ import java.util.concurrent.CompletableFuture;
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
+    /** The connection's read-idle timer (null on an HTTP/2 stream): also times a body the client waits for. */
+    private final IdleStateHandler idle;
     private CompletableFuture<HttpResponse> head;
     private UpstreamBody body;
     private final ArrayDeque<Object> afterUpgrade = new ArrayDeque<>();
     private boolean upgraded;
     private ChannelHandlerContext ctx;
+
+    UpstreamHandler(IdleStateHandler idle) {
+        this.idle = idle;
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -36,7 +43,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     /** Starts an exchange; {@code onBodyEnd} runs when its response body has been read to the end. */
     CompletableFuture<HttpResponse> begin(Runnable onBodyEnd) {
         head = new CompletableFuture<>();
-        body = new UpstreamBody(ctx.channel(), onBodyEnd);
+        body = new UpstreamBody(ctx.channel(), onBodyEnd, idle);
         upgraded = false;
         return head;
     }
@@ -134,11 +141,28 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof IdleStateEvent && body == null) {
-            ctx.close();
+        if (event instanceof IdleStateEvent) {
+            if (body == null) {
+                ctx.close();
+            } else if (head != null && head.isDone() && body.isWaiting()) {
+                // Nothing of the body for the idle time while the client waited for more (each wait restarts
+                // the timer): the response is cut off, as NGINX's proxy_read_timeout cuts it.
+                body.fail(new UpstreamTimeoutException("upstream sent nothing of its response body for "
+                        + idle.getReaderIdleTimeInMillis() / 1000 + " s"));
+                ctx.close();
+            }
+            // Otherwise the request is still being sent, or the client is not asking for more: not the server's silence.
             return;
         }
         ctx.fireUserEventTriggered(event);
+    }
+
+    /** The request was sent and no answer began within {@code millis}: the exchange fails (a 504 for the client). */
+    void answerTimedOut(long millis) {
+        if (head != null && !head.isDone()) {
+            fail(new UpstreamTimeoutException("upstream sent no answer within " + millis / 1000 + " s of the request"));
+            ctx.close();
+        }
     }
 
     private void fail(UpstreamException error) {
@@ -155,12 +179,23 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
         private final io.netty.channel.Channel channel;
         private final Runnable onEnd;
+        private final IdleStateHandler idle;
         private long length = -1;
 
-        UpstreamBody(io.netty.channel.Channel channel, Runnable onEnd) {
+        UpstreamBody(io.netty.channel.Channel channel, Runnable onEnd, IdleStateHandler idle) {
             super(channel, -1, -1);
             this.channel = channel;
             this.onEnd = onEnd;
+            this.idle = idle;
+        }
+
+        @Override
+        protected void readMore() {
+            if (idle != null) {
+                // The server is timed from when more was asked of it, not from a pause the client took.
+                idle.resetReadTimeout();
+            }
+            super.readMore();
         }
 
         void expectLength(long contentLength) {

@@ -106,8 +106,13 @@ final class ForwardingCall implements ProxyCall {
             meters.answered(server.url(), response.head().status().code(), nanos);
         } else if (!(cause instanceof BodyTooLargeException || cause instanceof MalformedBodyException
                 || cause instanceof RetryingCall.RequestBodyIncomplete || cause instanceof RetryingCall.NoServerLeft)) {
-            meters.failed(server.url(), cause instanceof ResponseTimeout ? "timeout" : UpstreamMeters.kind(cause), nanos);
+            meters.failed(server.url(), timedOut(cause) ? "timeout" : UpstreamMeters.kind(cause), nanos);
         }
+    }
+
+    /** The deadline passed, or the server went silent after the request (no deadline set). */
+    private static boolean timedOut(Throwable cause) {
+        return cause instanceof ResponseTimeout || cause instanceof io.edgegate.dataplane.upstream.UpstreamTimeoutException;
     }
 
     private String refuse(RequestContext context, Upstream server, Throwable cause) {
@@ -116,7 +121,7 @@ final class ForwardingCall implements ProxyCall {
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "no server available");
             return ProxySpec.RESULT_INTERNAL_ERROR;
         }
-        if (cause instanceof ResponseTimeout) {
+        if (timedOut(cause)) {
             context.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
             context.put(RequestKeys.UPSTREAM_FAILED, true);
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");

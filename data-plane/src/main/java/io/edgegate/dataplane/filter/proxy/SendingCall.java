@@ -32,7 +32,8 @@ final class SendingCall implements UpstreamCall {
         RequestContext context = exchange.context();
         UpstreamSpan span = context.trace().startUpstream(forwarded, exchange.pool().spanName(), server.address().host(),
                 server.address().port(), server.url(), false);
-        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body, maxIdlePerServer);
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body, maxIdlePerServer,
+                exchange.deadlineNanos() != Long.MAX_VALUE);
         span.follow(sent);
         context.onAbort(() -> {
             if (!sent.cancel(false)) {

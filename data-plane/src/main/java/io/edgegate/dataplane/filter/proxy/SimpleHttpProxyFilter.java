@@ -43,7 +43,8 @@ final class SimpleHttpProxyFilter implements Filter {
             return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
         }
         HttpRequest forwarded = ForwardedRequest.build(context, target);
-        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), target.address(), forwarded, context.requestBody());
+        CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), target.address(), forwarded, context.requestBody(),
+                client.maxIdlePerServer(), !spec.timeout().isZero());
         context.onAbort(() -> {
             if (!sent.cancel(false)) {
                 sent.thenAccept(r -> r.body().discard());
@@ -57,7 +58,8 @@ final class SimpleHttpProxyFilter implements Filter {
         return sent.handle((response, error) -> {
             context.put(RequestKeys.UPSTREAM, target.url());
             if (error != null) {
-                if (io.edgegate.async.Causes.unwrap(error) instanceof TimeoutException) {
+                Throwable cause = io.edgegate.async.Causes.unwrap(error);
+                if (cause instanceof TimeoutException || cause instanceof io.edgegate.dataplane.upstream.UpstreamTimeoutException) {
                     context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
                     return SimpleHttpProxySpec.RESULT_TIMEOUT;
                 }

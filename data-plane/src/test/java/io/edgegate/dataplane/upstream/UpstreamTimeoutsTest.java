@@ -1,0 +1,150 @@
+package io.edgegate.dataplane.upstream;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgegate.dataplane.http.BodyCollector;
+import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.transport.Transport;
+import io.edgegate.security.TlsProvider;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An upstream that goes silent does not hold a client for ever: no answer within the answer timeout
+ * of the request, or nothing of a body the client waits for within the idle time, fails the exchange
+ * (NGINX's proxy_read_timeout). A client that pauses reading is not the server's silence.
+ */
+class UpstreamTimeoutsTest {
+
+    private static final Duration IDLE = Duration.ofMillis(400);
+    private static final Duration ANSWER = Duration.ofMillis(400);
+
+    private final Transport transport = Transport.detect();
+    private final EventLoopGroup group = transport.newGroup(1, "timeouts-test");
+    private final DnsAddressResolverGroup resolver =
+            new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
+    private final UpstreamClient client = new UpstreamClient(transport,
+            new UpstreamSettings(Duration.ofSeconds(2), IDLE, 16, ANSWER), resolver, TlsProvider.JDK);
+    private final EventLoop loop = group.next();
+
+    @AfterEach
+    void stop() throws Exception {
+        resolver.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private CompletableFuture<UpstreamResponse> get(ScriptedServer server, boolean callerTimesAnswer) {
+        return client.send(loop, new UpstreamAddress("127.0.0.1", server.port(), false),
+                new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/"), BodyStream.EMPTY, 16, callerTimesAnswer);
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsTheExchangeAfterTheAnswerTimeout() throws Exception {
+        try (ScriptedServer silent = new ScriptedServer("")) {
+            CompletableFuture<UpstreamResponse> sent = get(silent, false);
+
+            assertThatThrownBy(() -> sent.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(UpstreamTimeoutException.class).hasMessageContaining("no answer within");
+            assertThat(silent.closedByPeer()).as("its connection is closed, not pooled").isTrue();
+        }
+    }
+
+    @Test
+    void aCallerWithADeadlineOfItsOwnIsNotCutShort() throws Exception {
+        try (ScriptedServer silent = new ScriptedServer("")) {
+            CompletableFuture<UpstreamResponse> sent = get(silent, true);
+
+            // Three answer timeouts later, still waiting: the caller's deadline decides.
+            assertThatThrownBy(() -> sent.get(3 * ANSWER.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            sent.cancel(false);
+        }
+    }
+
+    @Test
+    void aBodyThatStopsComingWhileTheClientWaitsFailsAfterTheIdleTime() throws Exception {
+        try (ScriptedServer stalls = new ScriptedServer("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")) {
+            UpstreamResponse response = get(stalls, false).get(5, TimeUnit.SECONDS);
+            assertThat(response.head().status().code()).isEqualTo(200);
+
+            assertThatThrownBy(() -> BodyCollector.collectBytes(response.body(), ByteBufAllocator.DEFAULT, 1 << 20).get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(UpstreamTimeoutException.class)
+                    .hasMessageContaining("nothing of its response body");
+        }
+    }
+
+    @Test
+    void aClientThatPausesLongerThanTheIdleTimeStillGetsTheWholeBody() throws Exception {
+        String body = "x".repeat(512 * 1024);
+        try (ScriptedServer large = new ScriptedServer("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)) {
+            UpstreamResponse response = get(large, false).get(5, TimeUnit.SECONDS);
+            // The client reads nothing for three idle times: reading stops once 64 KB wait, and the server is held back.
+            Thread.sleep(3 * IDLE.toMillis());
+
+            byte[] read = BodyCollector.collectBytes(response.body(), ByteBufAllocator.DEFAULT, 1 << 20).get(5, TimeUnit.SECONDS);
+            assertThat(read).hasSize(body.length());
+        }
+    }
+
+    /** Reads each request's head, then writes {@code answer} (nothing, when empty) and keeps the connection open. */
+    private static final class ScriptedServer implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final CompletableFuture<Boolean> closedByPeer = new CompletableFuture<>();
+        private final String answer;
+
+        ScriptedServer(String answer) throws IOException {
+            this.answer = answer;
+            Thread thread = new Thread(this::serve, "scripted-upstream");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        boolean closedByPeer() throws Exception {
+            return closedByPeer.get(5, TimeUnit.SECONDS);
+        }
+
+        private void serve() {
+            try (Socket socket = server.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), ISO_8859_1));
+                String line;
+                while ((line = in.readLine()) != null && !line.isEmpty()) {
+                    // the request's head
+                }
+                socket.getOutputStream().write(answer.getBytes(ISO_8859_1));
+                socket.getOutputStream().flush();
+                closedByPeer.complete(in.read() < 0);
+            } catch (IOException e) {
+                closedByPeer.complete(true);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
