@@ -39,6 +39,36 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * etcd's revision also counts member records: a replica that loads the store later (a restart, a lost
+     * watch) must still give the same config the revision the other replicas and the nodes know it by.
+     */
+    @Test
+    void aReplicaStartedLaterGivesTheSameConfigTheSameRevision() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start(); Replica a = Replica.start(etcd.endpoint())) {
+            TestNode node = TestNode.connect(a.discovery(), "node-a");
+            node.ack(node.next().getRevision(), "");
+            long revision = a.objects().apply(documents(TestObjects.pipeline("before-b"))).getRevision();
+            assertThat(node.next().getRevision()).isEqualTo(revision);
+            node.ack(revision, "");
+            // The node's record, written after the change, moves etcd's revision past the config's.
+            await().atMost(Duration.ofSeconds(3)).until(() -> a.member("node-a")
+                    .filter(m -> m.getState() == MemberState.READY && m.getAppliedRevision() == revision).isPresent());
+
+            try (Replica b = Replica.start(etcd.endpoint())) {
+                await().atMost(Duration.ofSeconds(3)).until(() -> b.member("node-a").isPresent());
+                assertThat(b.member("node-a").get().getState()).as("not Behind through the later replica").isEqualTo(MemberState.READY);
+                long unchanged = b.objects().apply(documents(TestObjects.pipeline("before-b"))).getRevision();
+                assertThat(unchanged).as("an unchanged apply through b waits for what the node runs").isEqualTo(revision);
+
+                TestNode second = TestNode.connect(b.discovery(), "node-b");
+                assertThat(second.next().getRevision()).isEqualTo(revision);
+                second.close();
+            }
+            node.close();
+        }
+    }
+
     @Test
     void aStoppedReplicasNodesStayListedAsDisconnectedUntilTheyReconnectElsewhere() throws Exception {
         try (EtcdProcess etcd = EtcdProcess.start(); Replica a = Replica.start(etcd.endpoint())) {

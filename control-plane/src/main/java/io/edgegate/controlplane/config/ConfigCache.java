@@ -304,7 +304,7 @@ public final class ConfigCache implements AutoCloseable {
                     }
                 } else {
                     // Never back in time: a watch event may have been applied while this load was on its way.
-                    if (snapshot.revision() >= previous.revision()) {
+                    if (snapshot.configRevision() >= previous.revision()) {
                         current.set(ConfigSnapshot.of(epoch, snapshot));
                     } else {
                         current.set(new ConfigSnapshot(epoch, previous.revision(), previous.objects()));
@@ -318,13 +318,14 @@ public final class ConfigCache implements AutoCloseable {
                 clusterId = snapshot.clusterId();
                 markerRevision = snapshot.marker().get().modRevision();
                 remember(current.get().revision());
-                watch = store.watch(current.get().revision(), new GenerationListener(watchGeneration));
+                // From what the load read, whose revision may be past the newest config change (member records).
+                watch = store.watch(Math.max(snapshot.revision(), current.get().revision()), new GenerationListener(watchGeneration));
                 reloadPending.set(false);
                 if (newEpoch && previous.epoch() != ConfigSnapshot.NO_EPOCH) {
                     log.warn("THE STORE'S HISTORY CHANGED: epoch {} started ({}); every node is sent a full snapshot of "
-                            + "revision {} ({} objects)", epoch.id(), epoch.reason(), snapshot.revision(), snapshot.objects().size());
+                            + "revision {} ({} objects)", epoch.id(), epoch.reason(), current.get().revision(), snapshot.objects().size());
                 } else {
-                    log.info("config loaded at revision {} of epoch {} ({} objects)", snapshot.revision(), epoch.id(),
+                    log.info("config loaded at revision {} of epoch {} ({} objects)", current.get().revision(), epoch.id(),
                             snapshot.objects().size());
                 }
             }

@@ -30,7 +30,7 @@ public record ConfigSnapshot(Epoch epoch, long revision, Map<ObjectId, StoredObj
         for (StoredRecord record : snapshot.objects()) {
             objects.put(record.id(), ProtoMapping.stored(record));
         }
-        return new ConfigSnapshot(epoch, snapshot.revision(), objects);
+        return new ConfigSnapshot(epoch, snapshot.configRevision(), objects);
     }
 
     public ConfigSnapshot apply(StoreChange change) {
