@@ -70,6 +70,31 @@ class ReplicasTest {
     }
 
     @Test
+    void aNodeForgottenThroughOneReplicaIsGoneFromTheOneItWasConnectedTo() throws Exception {
+        try (EtcdProcess etcd = EtcdProcess.start();
+             Replica a = Replica.start(etcd.endpoint());
+             Replica b = Replica.start(etcd.endpoint())) {
+            TestNode node = TestNode.connect(b.discovery(), "node-gone");
+            node.ack(node.next().getRevision(), "");
+            node.close();
+            await().atMost(Duration.ofSeconds(3)).until(() -> a.member("node-gone")
+                    .filter(m -> m.getState() == MemberState.DISCONNECTED).isPresent());
+
+            a.cluster().forgetMember(io.edgegate.api.v1.ForgetMemberRequest.newBuilder().setNodeId("node-gone").build());
+
+            await().atMost(Duration.ofSeconds(3)).until(() -> b.member("node-gone").isEmpty());
+            assertThat(a.member("node-gone")).isEmpty();
+            // And it stays gone: nothing of it is written back.
+            TestNode other = TestNode.connect(b.discovery(), "node-other");
+            other.ack(other.next().getRevision(), "");
+            await().atMost(Duration.ofSeconds(3)).until(() -> a.member("node-other").isPresent());
+            assertThat(a.member("node-gone")).isEmpty();
+            assertThat(b.member("node-gone")).isEmpty();
+            other.close();
+        }
+    }
+
+    @Test
     void aStoppedReplicasNodesStayListedAsDisconnectedUntilTheyReconnectElsewhere() throws Exception {
         try (EtcdProcess etcd = EtcdProcess.start(); Replica a = Replica.start(etcd.endpoint())) {
             Replica b = Replica.start(etcd.endpoint());

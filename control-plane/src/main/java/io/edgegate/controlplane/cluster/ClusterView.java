@@ -149,6 +149,10 @@ public final class ClusterView implements MemberBackend.MemberListener {
     @Override
     public void removed(String nodeId) {
         shared.remove(nodeId);
+        // Forgotten through another replica (or past its retention): what this one still knows of the node from
+        // its last connection here goes too, or it would stay listed here and fail every wait as "not reached".
+        // A node connected here keeps its entry, and its record comes back with its next change.
+        local.forget(nodeId);
         changed(nodeId);
     }
 
