@@ -186,6 +186,9 @@ function onEvent(event) {
     text = c.nodeId + (c.connected ? ' connected to ' + c.controlPlane : ' disconnected');
   } else if (event.epoch) {
     text = 'the store started a new history (epoch ' + event.epoch.id + '): ' + (event.epoch.reason || '');
+    // Revision numbers start over in a new history: what was applied in the old one says nothing of the new.
+    view.revisions.clear();
+    view.lastAck.clear();
   } else {
     return;
   }
@@ -195,15 +198,18 @@ function onEvent(event) {
 }
 
 function revisionEntry(revision) {
-  if (!view.revisions.has(revision)) {
+  let entry = view.revisions.get(revision);
+  if (!entry) {
     // The nodes expected to apply it are those connected when it was first seen: a node that dies later does not rewrite history.
     const members = view.snapshot ? view.snapshot.cluster.members || [] : [];
     const expected = members.filter((m) => m.connected).map((m) => m.nodeId);
-    view.revisions.set(revision, { revision, expected, objects: [], acks: new Map(), rejected: new Map() });
-    const kept = [...view.revisions.keys()].sort((a, b) => b - a).slice(REVISIONS_SHOWN);
-    kept.forEach((old) => view.revisions.delete(old));
+    entry = { revision, expected, objects: [], acks: new Map(), rejected: new Map() };
+    view.revisions.set(revision, entry);
+    const dropped = [...view.revisions.keys()].sort((a, b) => b - a).slice(REVISIONS_SHOWN);
+    // Only the newest are kept; one dropped at once (older than all kept) is still filled in by its caller, not shown.
+    dropped.forEach((old) => view.revisions.delete(old));
   }
-  return view.revisions.get(revision);
+  return entry;
 }
 
 function render(snapshot) {
