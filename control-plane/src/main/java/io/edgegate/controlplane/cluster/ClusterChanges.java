@@ -98,7 +98,9 @@ public final class ClusterChanges {
         }
         boolean appliedMoved = before == null ? now.getAppliedRevision() > 0
                 : !before.getAppliedEpoch().equals(now.getAppliedEpoch()) || now.getAppliedRevision() > before.getAppliedRevision();
-        if (appliedMoved) {
+        // A revision a node names in its hello was applied before, maybe in another history: its connection
+        // says it came; only an ACK (which has a time) is news of an apply.
+        if (appliedMoved && now.getAppliedAtMillis() > 0) {
             ack(nodeId, now.getAppliedEpoch(), now.getAppliedRevision(), "", now.getAppliedAtMillis());
         }
         boolean rejectedMoved = before == null ? now.getRejectedRevision() > 0

@@ -51,4 +51,27 @@ class ClusterChangesTest {
         changes.close();
         cache.close();
     }
+
+    @Test
+    void aRevisionNamedInAHelloIsAConnectionNotAnApply() throws Exception {
+        MemberRegistry local = new MemberRegistry(Clock.systemUTC(), Duration.ofMinutes(10), "self:1");
+        ClusterView view = new ClusterView(local);
+        ConfigCache cache = new ConfigCache(new MemoryStore(), scheduler, Clock.systemUTC());
+        cache.start();
+        cache.ready().get(5, TimeUnit.SECONDS);
+        List<ClusterEvent.Builder> events = new ArrayList<>();
+        ClusterChanges changes = new ClusterChanges(view, cache, events::add);
+        changes.start();
+        Object session = new Object();
+
+        local.connected(io.edgegate.api.v1.NodeHello.newBuilder().setNodeId("n1").setAppliedEpoch("earlier-history")
+                .setAppliedRevision(57).build(), session);
+        assertThat(events).hasSize(1).allMatch(e -> e.hasConnection() && e.getConnection().getConnected());
+
+        local.applied("n1", session, cache.current().epoch().id(), 58);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).getAck().getRevision()).isEqualTo(58);
+        changes.close();
+        cache.close();
+    }
 }
