@@ -333,6 +333,81 @@ class SecureControlPlaneTest {
     }
 
     @Test
+    void aBatchCannotDropASecretFieldTheStoredRecordsHold() {
+        String operator = create("operator-batch", "operator");
+        objects(operator).apply(RunningControlPlane.documents("""
+                kind: CustomDataKind
+                name: keyholders
+                idField: username
+                """, """
+                kind: CustomData
+                name: keyholders
+                secretFields: [apiKey]
+                records:
+                - {username: alice, apiKey: k-123456}
+                """));
+        String batch = """
+                kind: CustomData
+                name: keyholders
+                secretFields: [nothing]
+                list: [{username: zz-probe}]
+                """;
+
+        String dryRun = objects(operator).apply(RunningControlPlane.documents(batch).toBuilder().setDryRun(true).build())
+                .getResults(0).getJson();
+        assertThat(dryRun).contains("zz-probe").doesNotContain("k-123456");
+        objects(operator).apply(RunningControlPlane.documents(batch));
+        String shown = objects(operator).get(get("CustomData", "keyholders", false)).getObject().getJson();
+        assertThat(shown).contains("zz-probe").contains("alice").doesNotContain("k-123456");
+        assertThat(objects(adminToken).get(get("CustomData", "keyholders", true)).getObject().getJson()).contains("k-123456");
+    }
+
+    @Test
+    void aRedactedSecretIsNotRestoredIntoAnotherKindOfFieldNorSentToANewEndPoint() {
+        String operator = create("operator-marker", "operator");
+        objects(operator).apply(RunningControlPlane.documents("""
+                kind: Pipeline
+                name: guarded
+                flow:
+                - filter: jwt
+                - filter: introspect
+                filters:
+                - name: jwt
+                  kind: Validator
+                  jwt: {algorithm: HS256, secret: 6a7774207369676e696e67206b6579}
+                - name: introspect
+                  kind: Validator
+                  oauth2:
+                    tokenIntrospect: {endPoint: 'https://idp.example/introspect', clientId: gw, clientSecret: idp-secret}
+                """));
+        String shown = objects(operator).get(get("Pipeline", "guarded", false)).getObject().getJson();
+        String jwtMarker = field(shown, "secret");
+        String clientMarker = field(shown, "clientSecret");
+
+        // The JWT key's marker moved into the introspection secret, sent to a server the writer chose.
+        String moved = shown.replace("\"clientSecret\":\"" + clientMarker + "\"", "\"clientSecret\":\"" + jwtMarker + "\"");
+        assertThatThrownBy(() -> objects(operator).apply(RunningControlPlane.documents(moved)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("clientSecret").contains("matches no stored secret"));
+        // The introspection secret kept in place, its endPoint changed: it would be sent to the new one.
+        String redirected = shown.replace("https://idp.example/introspect", "https://attacker.example/introspect");
+        assertThatThrownBy(() -> objects(operator).apply(RunningControlPlane.documents(redirected)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("clientSecret").contains("stays with that endPoint"));
+        // Unchanged, or with the filters reordered, it still round-trips.
+        objects(operator).apply(RunningControlPlane.documents(shown));
+        String stored = objects(adminToken).get(get("Pipeline", "guarded", true)).getObject().getJson();
+        assertThat(stored).contains("idp-secret").contains("https://idp.example/introspect").contains("6a7774207369676e696e67206b6579");
+    }
+
+    /** The value of the first string field {@code name} in {@code json}. */
+    private static String field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);
+        assertThat(m.find()).as(name + " in " + json).isTrue();
+        return m.group(1);
+    }
+
+    @Test
     void repeatedFailedAuthenticationsFromOneAddressAreSlowedDown() throws Exception {
         PkiDirectory own = new PkiDirectory(dir.resolve("guessing"));
         int guessPort = FreePorts.pick();

@@ -80,7 +80,8 @@ final class RequestDecoder {
                 List<String> lost = restoreSecrets(tree, stored);
                 if (!lost.isEmpty()) {
                     errors.add(source.label() + describeIdentity(tree) + ": " + String.join(", ", lost)
-                            + ": holds a redaction marker that matches no stored secret of this object; write the secret itself");
+                            + ": holds a redaction marker that matches no stored secret of this object in that field (a secret stays in its"
+                            + " kind of field, and one sent to an endPoint stays with that endPoint); write the secret itself");
                     continue;
                 }
                 decoded.add(new DecodedDocument(source, decodeRemembering(tree, mode)));

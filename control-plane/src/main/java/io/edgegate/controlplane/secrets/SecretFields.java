@@ -82,21 +82,23 @@ public final class SecretFields {
 
     /**
      * Puts the stored secret back wherever {@code document} holds the marker of one of the stored
-     * object's secrets (wherever it now sits: records may have been reordered). A marker that
-     * matches no stored secret is an error, since the secret was lost in an edit: the fields'
-     * paths are returned.
+     * object's secrets in the same kind of field (wherever it now sits: records and filters may have
+     * been reordered). A marker moved to another kind of field (a JWT key into an introspection
+     * {@code clientSecret}), or a sent secret whose {@code endPoint} changed, is not restored: a
+     * writer who may not read secrets could otherwise have one sent where they can read it. Such a
+     * marker, like one that matches nothing, is an error: the fields' paths are returned.
      */
     public List<String> restore(ObjectKind kind, ObjectNode document, Optional<ObjectNode> stored) {
         Map<String, JsonNode> originals = new java.util.HashMap<>();
         if (key.isPresent()) {
-            stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(marker(value.asText()), value)));
+            stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(holder.slot() + '\n' + marker(value.asText()), value)));
         }
         List<String> unmatched = new ArrayList<>();
         visit(kind, document, (holder, value) -> {
             if (!MARKER.matcher(value.asText()).matches()) {
                 return;
             }
-            JsonNode original = originals.get(value.asText());
+            JsonNode original = originals.get(holder.slot() + '\n' + value.asText());
             if (original != null) {
                 holder.set(original.deepCopy());
             } else {
@@ -137,7 +139,15 @@ public final class SecretFields {
     interface Holder {
         List<String> path();
 
+        /** The kind of field it is (its pattern), and for a secret sent somewhere, where it is sent. */
+        String slot();
+
         void set(JsonNode value);
+    }
+
+    /** Secrets a node sends to a server the object names (token introspection): bound to that server. */
+    private static boolean sent(List<String> pattern) {
+        return pattern.size() >= 2 && pattern.get(pattern.size() - 2).equals("tokenIntrospect");
     }
 
     private static void visit(ObjectKind kind, ObjectNode document, BiConsumer<Holder, JsonNode> action) {
@@ -162,7 +172,8 @@ public final class SecretFields {
                 if (last) {
                     // Any scalar: a numeric access-key secret or PIN is as secret as a text one.
                     if (child.isValueNode() && !child.isNull()) {
-                        action.accept(new FieldHolder(object, name, here), child);
+                        String slot = String.join(".", pattern) + (sent(pattern) ? " to " + object.path("endPoint").asText() : "");
+                        action.accept(new FieldHolder(object, name, here, slot), child);
                     }
                 } else {
                     walk(child, pattern, depth + 1, here, action);
@@ -174,7 +185,7 @@ public final class SecretFields {
                 JsonNode child = array.get(i);
                 if (last) {
                     if (child.isValueNode() && !child.isNull()) {
-                        action.accept(new ElementHolder(array, i, here), child);
+                        action.accept(new ElementHolder(array, i, here, String.join(".", pattern)), child);
                     }
                 } else {
                     walk(child, pattern, depth + 1, here, action);
@@ -189,14 +200,14 @@ public final class SecretFields {
         return longer;
     }
 
-    private record FieldHolder(ObjectNode parent, String name, List<String> path) implements Holder {
+    private record FieldHolder(ObjectNode parent, String name, List<String> path, String slot) implements Holder {
         @Override
         public void set(JsonNode value) {
             parent.set(name, value);
         }
     }
 
-    private record ElementHolder(ArrayNode parent, int index, List<String> path) implements Holder {
+    private record ElementHolder(ArrayNode parent, int index, List<String> path, String slot) implements Holder {
         @Override
         public void set(JsonNode value) {
             parent.set(index, value);
