@@ -40,6 +40,8 @@ final class ValidatorFilter implements Filter {
     private static final CompletableFuture<String> INVALID = CompletableFuture.completedFuture(ValidatorSpec.RESULT_INVALID);
     private static final String REALM = "Bearer realm=\"edgegate\"";
     private static final String BASIC_REALM = "Basic realm=\"edgegate\", charset=\"UTF-8\"";
+    /** Set to the user whose Basic credentials passed (Easegress's name for it), replacing whatever the client sent. */
+    static final String AUTH_USER_HEADER = "X-AUTH-USER";
     /** A signed body is held in memory to be hashed; larger ones are refused with 413. */
     private static final long MAX_SIGNED_BODY = 16L * 1024 * 1024;
 
@@ -141,6 +143,8 @@ final class ValidatorFilter implements Filter {
             boolean ok = passwords.current().accepts(user, password);
             context.eventLoop().execute(() -> {
                 if (ok) {
+                    // As Easegress: the upstream learns who it is, and a client cannot claim to be someone else.
+                    context.request().headers().set(AUTH_USER_HEADER, user);
                     result.complete(SUCCESS);
                 } else {
                     refuse(context, HttpResponseStatus.UNAUTHORIZED, BASIC_REALM, "wrong user or password");

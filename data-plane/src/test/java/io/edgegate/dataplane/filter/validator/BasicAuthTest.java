@@ -62,6 +62,13 @@ class BasicAuthTest {
             assertThat(get.apply(null).statusCode()).isEqualTo(401);
             assertThat(get.apply("Basic not-base64!").statusCode()).isEqualTo(400);
             assertThat(app.received()).hasSize(3);
+            assertThat(app.received().get(2).header("X-AUTH-USER")).as("the upstream learns who passed").isEqualTo("bob");
+
+            // A client cannot claim another user: the header names whoever passed, as Easegress sets it.
+            HttpResponse<String> claimed = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin"))
+                    .header("Authorization", basic("bob", "s3cret")).header("X-AUTH-USER", "alice").build());
+            assertThat(claimed.statusCode()).isEqualTo(200);
+            assertThat(app.received().get(3).header("X-AUTH-USER")).isEqualTo("bob");
         }
     }
 
