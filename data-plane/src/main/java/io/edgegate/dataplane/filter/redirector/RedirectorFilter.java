@@ -47,8 +47,14 @@ final class RedirectorFilter implements Filter {
         if (!match.matcher(subject).find()) {
             return PASS;
         }
-        String replaced = replacement.replaceAll(match, subject);
-        String location = part == RedirectorSpec.MatchPart.PATH ? RequestTarget.withPath(uri, replaced) : replaced;
+        String location = replacement.replaceAll(match, subject);
+        if (location.equals(subject)) {
+            // As Easegress: a replacement that changes nothing is no redirect (a canonical URL sent to itself
+            // would loop), and the next filter or Redirector has the request.
+            return PASS;
+        }
+        // As Easegress, the Location is the replaced part alone: with matchPart path, a query the replacement
+        // wants is written in it (replacement: 'http://example.com/display?user=$1').
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         head.headers().set(HttpHeaderNames.LOCATION, location);
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);

@@ -30,7 +30,7 @@ class RedirectorTest {
     }
 
     @Test
-    void aPathRuleKeepsTheQueryAndOthersPassThrough() throws Exception {
+    void aPathRuleRedirectsToItsReplacementAloneAndOthersPassThrough() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
             node.apply(server("moves", port, "moves"), """
@@ -55,8 +55,53 @@ class RedirectorTest {
                     """.formatted(app.url()));
 
             try (RawClient client = new RawClient(port)) {
-                assertThat(client.get("/old/a/b?x=1")).startsWith("HTTP/1.1 308").contains("location: /new/a/b?x=1");
+                // As Easegress: matchPart path replaces the path, and the Location is that replacement.
+                assertThat(client.get("/old/a/b?x=1")).startsWith("HTTP/1.1 308").contains("location: /new/a/b\r\n");
                 assertThat(client.get("/current")).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: app");
+            }
+        }
+    }
+
+    @Test
+    void aReplacementThatChangesNothingIsNoRedirectSoACanonicalUrlDoesNotLoop() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("canonical", port, "canonical"), """
+                    name: canonical
+                    kind: Pipeline
+                    flow:
+                    - filter: canonical
+                      jumpIf: {redirected: END}
+                    - filter: query
+                      jumpIf: {redirected: END}
+                    - filter: proxy
+                    filters:
+                    - name: canonical
+                      kind: Redirector
+                      matchPart: full
+                      match: '^http://(?:www\\.)?test(.*)$'
+                      replacement: 'http://test$1'
+                    - name: query
+                      kind: Redirector
+                      matchPart: path
+                      match: '^/users/([0-9]+)$'
+                      replacement: 'http://127.0.0.1:%d/display?user=$1'
+                      statusCode: 302
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(port, app.url()));
+
+            try (RawClient client = new RawClient(port)) {
+                client.write("GET /display HTTP/1.1\r\nHost: www.test\r\n\r\n");
+                assertThat(client.readResponse()).startsWith("HTTP/1.1 301").contains("location: http://test/display\r\n");
+                // Already canonical: the first Redirector's replacement is the URL itself, so it passes.
+                assertThat(client.get("/display")).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: app");
+                // The documented Easegress example: the replacement carries its own query, nothing is appended.
+                assertThat(client.get("/users/123?src=a")).startsWith("HTTP/1.1 302")
+                        .contains("location: http://127.0.0.1:" + port + "/display?user=123\r\n");
             }
         }
     }
