@@ -29,17 +29,17 @@ final class MockFilter implements Filter {
                                 MockSpec.Rule rule, byte[] body) {
 
         boolean matches(String requestPath, HttpHeaders requestHeaders) {
-            if (path != null && !path.equals(requestPath)) {
-                return false;
-            }
-            if (pathPrefix != null && !requestPath.startsWith(pathPrefix)) {
+            // As Easegress: the path matches when it is the rule's path or starts with its prefix (either given).
+            boolean pathMatches = path == null && pathPrefix == null || requestPath.equals(path)
+                    || pathPrefix != null && requestPath.startsWith(pathPrefix);
+            if (!pathMatches) {
                 return false;
             }
             if (headers.isEmpty()) {
                 return true;
             }
             for (Map.Entry<String, StringMatcher> header : headers.entrySet()) {
-                boolean holds = header.getValue().matches(requestHeaders.get(header.getKey()));
+                boolean holds = anyValueMatches(header.getValue(), requestHeaders.getAll(header.getKey()));
                 if (holds && !allHeaders) {
                     return true;
                 }
@@ -48,6 +48,19 @@ final class MockFilter implements Filter {
                 }
             }
             return allHeaders;
+        }
+
+        /** A header sent several times matches when one of its values does; one not sent, as an empty value. */
+        private static boolean anyValueMatches(StringMatcher matcher, List<String> values) {
+            if (values.isEmpty()) {
+                return matcher.matches(null);
+            }
+            for (String value : values) {
+                if (matcher.matches(value)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -41,4 +41,44 @@ class MockTest {
             assertThat(app.received()).extracting(EchoBackend.ReceivedRequest::uri).containsExactly("/api/users/1");
         }
     }
+
+    @Test
+    void aRuleMatchesItsPathOrItsPrefixAndAnyValueOfARepeatedHeaderAsEasegressDoes() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "mocks"), """
+                    name: mocks
+                    kind: Pipeline
+                    flow:
+                    - filter: mock
+                      jumpIf: {mocked: END}
+                    - filter: proxy
+                    filters:
+                    - name: mock
+                      kind: Mock
+                      rules:
+                      - match: {path: /health, pathPrefix: /mock/}
+                        code: 200
+                        body: by-path
+                      - match:
+                          headers:
+                            X-Flag: {exact: enabled}
+                        code: 202
+                        body: by-header
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            assertThat(node.get(port, "/health").body()).isEqualTo("by-path");
+            assertThat(node.get(port, "/mock/a").body()).isEqualTo("by-path");
+            assertThat(node.get(port, "/other").headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("app");
+            try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+                client.write("GET /other HTTP/1.1\r\nHost: x\r\nX-Flag: disabled\r\nX-Flag: enabled\r\n\r\n");
+                assertThat(client.readResponse()).startsWith("HTTP/1.1 202").endsWith("by-header");
+            }
+        }
+    }
 }
