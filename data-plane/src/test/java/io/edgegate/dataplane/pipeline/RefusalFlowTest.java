@@ -141,7 +141,7 @@ class RefusalFlowTest {
                       X-Client:
                         values: [web]
                 """;
-        assertRefusal(door, "invalid", () -> to("/account").build(), 401);
+        assertRefusal(door, "invalid", () -> to("/account").build(), 400);
         // A POST refused and sent on by jumpIf to the Proxy arrives whole: a refusal does not eat the body.
         assertTheProxyGetsTheBodyWhole(door, "invalid");
     }
@@ -516,7 +516,7 @@ class RefusalFlowTest {
                 String response = client.readResponse();
                 long took = System.nanoTime() - start;
                 slowest = Math.max(slowest, took);
-                assertThat(response).as("request " + i).startsWith("HTTP/1.1 401 ");
+                assertThat(response).as("request " + i).startsWith("HTTP/1.1 400 ");
                 assertThat(took).as("request " + i + " answered after " + took / 1_000_000 + " ms").isLessThan(1_000_000_000L);
             }
             assertThat(upstream.requestCount()).as("requests that reached the upstream").isEqualTo(before);

@@ -88,7 +88,8 @@ final class ValidatorFilter implements Filter {
         HttpHeaders headers = context.request().headers();
         for (HeaderRule rule : headerRules) {
             if (!rule.holds(headers.get(rule.name()))) {
-                return refuse(context, HttpResponseStatus.UNAUTHORIZED, null, "header " + rule.name() + " is missing or not allowed");
+                // 400 as Easegress answers a failed header check: the request is malformed for this route, not unauthenticated.
+                return refuse(context, HttpResponseStatus.BAD_REQUEST, null, "header " + rule.name() + " is missing or not allowed");
             }
         }
         if (jwt != null) {

@@ -97,7 +97,7 @@ class ValidatorTest {
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"edgegate\"");
         assertThat(basic.statusCode()).isEqualTo(400);
-        assertThat(wrongClient.statusCode()).isEqualTo(401);
+        assertThat(wrongClient.statusCode()).as("a header rule that fails is a bad request, as in Easegress").isEqualTo(400);
     }
 
     @Test
