@@ -163,6 +163,42 @@ class SecureControlPlaneTest {
     }
 
     @Test
+    void aWatchEndsWhenItsTokenIsRevoked() throws Exception {
+        String token = create("watching", "viewer");
+        java.util.concurrent.CompletableFuture<Status> ended = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
+        ClusterServiceGrpc.newStub(withToken(tls(TlsFiles.trustOnly(pki.caCertificate())), token))
+                .watch(io.edgegate.api.v1.WatchRequest.getDefaultInstance(), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.edgegate.api.v1.ClusterEvent event) {
+                        watching.countDown();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.complete(Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.complete(Status.OK);
+                    }
+                });
+        // The watch serves: once it is set up, a change reaches it.
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            objects(adminToken).apply(RunningControlPlane.documents(TestObjects.pipeline("seen-by-watch-" + changes.incrementAndGet())));
+            return watching.await(200, TimeUnit.MILLISECONDS);
+        });
+
+        tokens(adminToken).revoke(RevokeTokenRequest.newBuilder().setName("watching").build());
+
+        Status status = ended.get(5, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(status.getDescription()).contains("revoked or expired");
+    }
+
+    @Test
     void anExpiredTokenIsRefused() {
         String token = tokens(adminToken).create(CreateTokenRequest.newBuilder().setName("brief").setRole("viewer").setTtlMillis(300).build())
                 .getToken();

@@ -99,7 +99,8 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
 
     @Override
     public void watch(WatchRequest request, StreamObserver<ClusterEvent> response) {
-        new ClusterWatch((ServerCallStreamObserver<ClusterEvent>) response, view, cache, clock).start();
+        new ClusterWatch((ServerCallStreamObserver<ClusterEvent>) response, view, cache, clock,
+                io.edgegate.controlplane.security.CallAuthorization.tokenStillValid(), scheduler).start();
     }
 
     @Override

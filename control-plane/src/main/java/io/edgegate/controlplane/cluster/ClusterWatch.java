@@ -20,23 +20,54 @@ final class ClusterWatch {
     static final long PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     static final int HARD_LIMIT = 20_000;
 
+    /** How often the watcher's token is checked again: a revoked one stops the watch within this. */
+    static final java.time.Duration TOKEN_CHECK = java.time.Duration.ofSeconds(1);
+
     private final ServerCallStreamObserver<ClusterEvent> out;
     private final ClusterChanges changes;
     private final Clock clock;
+    private final java.util.function.BooleanSupplier tokenStillValid;
+    private final java.util.concurrent.ScheduledExecutorService scheduler;
+    private java.util.concurrent.ScheduledFuture<?> tokenChecks;
     private volatile boolean closed;
     private int sentWhileNotReady;
     private long notReadySinceNanos;
 
-    ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock) {
+    ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock,
+                 java.util.function.BooleanSupplier tokenStillValid, java.util.concurrent.ScheduledExecutorService scheduler) {
         this.out = out;
         this.changes = new ClusterChanges(view, cache, this::send);
         this.clock = clock;
+        this.tokenStillValid = tokenStillValid;
+        this.scheduler = scheduler;
     }
 
     void start() {
         out.setOnCancelHandler(this::close);
         out.setOnReadyHandler(this::caughtUp);
         changes.start();
+        tokenChecks = scheduler.scheduleWithFixedDelay(this::checkToken, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** A token revoked or expired since the watch began ends it: the stream must not outlive the right to read it. */
+    private void checkToken() {
+        if (closed || tokenStillValid.getAsBoolean()) {
+            return;
+        }
+        end(Status.UNAUTHENTICATED.withDescription("the token of this watch was revoked or expired; it was closed"));
+    }
+
+    private synchronized void end(Status status) {
+        if (closed) {
+            return;
+        }
+        close();
+        try {
+            out.onError(status.asRuntimeException());
+        } catch (RuntimeException e) {
+            // The call ended meanwhile.
+        }
     }
 
     private synchronized void caughtUp() {
@@ -61,14 +92,8 @@ final class ClusterWatch {
             return;
         }
         if (fallenBehind()) {
-            close();
-            try {
-                out.onError(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell " + sentWhileNotReady
-                        + " events behind because the client stopped reading; it was closed (watch again to follow from now)")
-                        .asRuntimeException());
-            } catch (RuntimeException e) {
-                // The call ended meanwhile.
-            }
+            end(Status.RESOURCE_EXHAUSTED.withDescription("this watch fell " + sentWhileNotReady
+                    + " events behind because the client stopped reading; it was closed (watch again to follow from now)"));
             return;
         }
         try {
@@ -81,5 +106,8 @@ final class ClusterWatch {
     private void close() {
         closed = true;
         changes.close();
+        if (tokenChecks != null) {
+            tokenChecks.cancel(false);
+        }
     }
 }

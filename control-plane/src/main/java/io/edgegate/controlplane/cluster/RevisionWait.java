@@ -28,6 +28,9 @@ import java.util.function.Supplier;
  */
 final class RevisionWait implements Consumer<String> {
 
+    /** The longest wait a client may ask for (egctl apply --wait --timeout): a rollout, not a subscription. */
+    static final long MAX_WAIT_MILLIS = java.util.concurrent.TimeUnit.MINUTES.toMillis(10);
+
     private final ServerCallStreamObserver<WaitEvent> out;
     private final ClusterView view;
     private final Supplier<ConfigSnapshot> store;
@@ -74,7 +77,8 @@ final class RevisionWait implements Consumer<String> {
                 finish();
                 return;
             }
-            long millis = request.getTimeoutMillis() > 0 ? request.getTimeoutMillis() : 60_000;
+            // At most MAX_WAIT: a wait is for a rollout, and must not keep a stream (and its token's rights) open for ever.
+            long millis = request.getTimeoutMillis() > 0 ? Math.min(request.getTimeoutMillis(), MAX_WAIT_MILLIS) : 60_000;
             timeout = scheduler.schedule(this::timedOut, millis, TimeUnit.MILLISECONDS);
         }
     }

@@ -27,7 +27,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
     private final AckObserver acks;
     private final Set<NodeSession> sessions = ConcurrentHashMap.newKeySet();
 
-    /** {@code scheduler} looks for silent streams twice a second. */
+    /** {@code scheduler} looks for silent streams, and nodes whose certificate expired, twice a second. */
     public DiscoveryApi(ConfigCache cache, MemberRegistry members, SecurityCounters counters, AckObserver acks,
                         ScheduledExecutorService scheduler) {
         this.cache = cache;
@@ -39,10 +39,11 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
 
     private void closeSilentStreams() {
         long now = System.nanoTime();
+        java.time.Instant wallNow = java.time.Instant.now();
         // A session that fails here is dropped from the watch; the others, and later sweeps, go on.
         sessions.removeIf(session -> {
             try {
-                return session.closeIfSilent(now);
+                return session.closeIfSilent(now) || session.closeIfCertificateExpired(wallNow);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(DiscoveryApi.class).warn("closing a silent stream failed", e);
                 return true;

@@ -227,6 +227,22 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         return true;
     }
 
+    /**
+     * Closes the stream of a node whose certificate expired while it was connected: the certificate was
+     * checked when the stream opened, and every config sent after it may carry private keys. The node
+     * reconnects with the certificate it renewed (its files are re-read), or not at all.
+     */
+    boolean closeIfCertificateExpired(java.time.Instant now) {
+        if (certifiedNode.isEmpty() || isClosed() || !now.isAfter(certifiedNode.get().notAfter())) {
+            return isClosed();
+        }
+        String description = "the node's certificate expired at " + certifiedNode.get().notAfter()
+                + "; closing its stream (it reconnects with a renewed certificate)";
+        log.warn("node {}: {}", nodeId(), description);
+        fail(Status.UNAUTHENTICATED.withDescription(description));
+        return true;
+    }
+
     private synchronized boolean isClosed() {
         return closed;
     }

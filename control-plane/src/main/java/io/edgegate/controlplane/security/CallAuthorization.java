@@ -30,6 +30,8 @@ public final class CallAuthorization implements ServerInterceptor {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     /** The node id a config stream's certificate names. */
     public static final Context.Key<NodeCertificate> CERTIFIED_NODE = Context.key("edgegate-certified-node");
+    /** Whether the token a call came with is still valid now: long-lived streams ask again as they go. */
+    private static final Context.Key<java.util.function.BooleanSupplier> TOKEN_STILL_VALID = Context.key("edgegate-token-still-valid");
     private static final String HOW_TO_GET_ONE = "send a token (--token, EGCTL_TOKEN or an egctl context); an admin makes one with "
             + "'egctl token create --role viewer --name NAME', and the first admin token is in the control plane's admin token file";
 
@@ -86,8 +88,25 @@ public final class CallAuthorization implements ServerInterceptor {
             return refuse(call, Status.RESOURCE_EXHAUSTED.withDescription("token " + caller.get().name() + " made more than "
                     + (long) rateLimit.perSecond() + " calls per second; slow down"), () -> counters.rateLimited());
         }
-        Context context = Context.current().withValue(Caller.KEY, caller.get());
+        String token = header.substring(7).trim();
+        java.util.function.BooleanSupplier stillValid = () -> {
+            try {
+                return tokens.authenticate(token).isPresent();
+            } catch (StoreUnavailableException e) {
+                return true; // etcd unreachable says nothing of the token: a blip must not cut every watch
+            }
+        };
+        Context context = Context.current().withValue(Caller.KEY, caller.get()).withValue(TOKEN_STILL_VALID, stillValid);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /**
+     * For the call this thread serves: whether its token is still valid (revoked or expired since the call
+     * began: false). Calls of a control plane without tokens, and node streams, are always valid here.
+     */
+    public static java.util.function.BooleanSupplier tokenStillValid() {
+        java.util.function.BooleanSupplier check = TOKEN_STILL_VALID.get();
+        return check != null ? check : () -> true;
     }
 
     private <Q, R> ServerCall.Listener<Q> node(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
