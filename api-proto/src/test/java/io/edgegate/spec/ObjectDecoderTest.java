@@ -357,10 +357,14 @@ class ObjectDecoderTest {
     }
 
     @Test
-    void resilienceFiltersCheckTheirPolicyNamesAndReferences() {
+    void resilienceFiltersCheckTheirPolicyNamesAndReferences() throws Exception {
         String limiter = example("filters/rate-limiter.yaml");
         assertThatThrownBy(() -> decode(limiter.replace("policyRef: ten-per-second", "policyRef: ten-per-minute")))
                 .hasMessageContaining("urls[0].policyRef: no policy named 'ten-per-minute' (policies: ten-per-second)");
+        // A url without policyRef takes defaultPolicyRef, as in Easegress; with neither, it guards nothing.
+        assertThatThrownBy(() -> decode(limiter.replace("        policyRef: ten-per-second\n", "")))
+                .hasMessageContaining("urls[0].policyRef: no policyRef, and no defaultPolicyRef to use instead");
+        decode(limiter.replace("        policyRef: ten-per-second\n", "").replace("    urls:\n", "    defaultPolicyRef: ten-per-second\n    urls:\n"));
         assertThatThrownBy(() -> decode(limiter.replace("      - name: ten-per-second\n",
                 "      - name: ten-per-second\n        limitForPeriod: 1\n      - name: ten-per-second\n")))
                 .hasMessageContaining("policy name 'ten-per-second' is used twice");

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The {@code urls} rules of a resilience filter, compiled once per config: which policy (by
- * its index in the filter's policy list) a request uses, first matching rule first, then the
- * default policy.
+ * The {@code urls} rules of a resilience filter, compiled once per config: which rule and policy
+ * (by its index in the filter's policy list) a request uses, first matching rule first. As in
+ * Easegress, a request that matches no rule has none; only a filter without rules applies its
+ * default policy to every request.
  */
 public final class UrlPolicies {
 
@@ -42,6 +43,15 @@ public final class UrlPolicies {
         return rules.length == 0 ? defaultPolicy : policyFor(method, RequestTarget.path(uri));
     }
 
+    /** The policy index of each rule as numbered by {@link #ruleFor} (the last: the default's, or {@link #NONE}). */
+    public int[] policiesByRule() {
+        int[] byRule = new int[ruleCount()];
+        for (int i = 0; i < byRule.length; i++) {
+            byRule[i] = policyOfRule(i);
+        }
+        return byRule;
+    }
+
     /**
      * Which rule this request falls under: its index in {@code urls}, {@link #ruleCount()} - 1
      * for the default policy, or {@link #NONE}. For filters that keep state per rule.
@@ -52,7 +62,7 @@ public final class UrlPolicies {
                 return i;
             }
         }
-        return defaultPolicy == NONE ? NONE : rules.length;
+        return defaultPolicy == NONE || rules.length > 0 ? NONE : rules.length;
     }
 
     /** Rules including the default one (whether or not there is a default policy). */
@@ -72,6 +82,6 @@ public final class UrlPolicies {
                 return rule.policy;
             }
         }
-        return defaultPolicy;
+        return rules.length > 0 ? NONE : defaultPolicy;
     }
 }

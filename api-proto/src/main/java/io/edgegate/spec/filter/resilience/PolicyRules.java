@@ -37,7 +37,7 @@ public record PolicyRules<P>(List<P> policies, Optional<String> defaultPolicyRef
             o.error("policies", "a " + filterKind + " needs at least one policy");
         }
         Optional<String> defaultRef = UrlPolicyRule.defaultPolicyRef(o, names);
-        List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names);
+        List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names, defaultRef);
         if (urls.isEmpty() && defaultRef.isEmpty() && !policies.isEmpty()) {
             o.error("urls", unguarded + ": give urls with a policyRef, or a defaultPolicyRef");
         }

@@ -9,14 +9,16 @@ import java.util.Set;
 /**
  * One {@code urls} entry of the resilience filters (RateLimiter, CircuitBreaker, Retryer):
  * requests with one of {@code methods} (empty: any) whose path matches {@code url} use the
- * policy named {@code policyRef}. The first matching entry wins; requests matching none use
- * {@code defaultPolicyRef}, or pass untouched when there is none.
+ * policy named {@code policyRef}, or {@code defaultPolicyRef} when it names none. As in
+ * Easegress, the first matching entry wins, each entry keeps its own state (a limiter or a
+ * breaker of its own), and requests matching no entry pass untouched. A filter with no
+ * {@code urls} at all applies {@code defaultPolicyRef} to every request (an EdgeGate shorthand).
  */
 public record UrlPolicyRule(UrlMatchSpec match, String policyRef) {
 
-    /** Reads {@code urls} and checks every reference, and {@code defaultPolicyRef}, against {@code policyNames}. */
-    public static List<UrlPolicyRule> decodeAll(SpecObject o, Set<String> policyNames) {
-        return o.list("urls", n -> decode(n.asObject(), policyNames));
+    /** Reads {@code urls} and checks every reference against {@code policyNames}; an entry without one takes {@code defaultRef}. */
+    public static List<UrlPolicyRule> decodeAll(SpecObject o, Set<String> policyNames, Optional<String> defaultRef) {
+        return o.list("urls", n -> decode(n.asObject(), policyNames, defaultRef));
     }
 
     public static Optional<String> defaultPolicyRef(SpecObject o, Set<String> policyNames) {
@@ -25,14 +27,15 @@ public record UrlPolicyRule(UrlMatchSpec match, String policyRef) {
         return ref;
     }
 
-    private static UrlPolicyRule decode(SpecObject u, Set<String> policyNames) {
+    private static UrlPolicyRule decode(SpecObject u, Set<String> policyNames, Optional<String> defaultRef) {
         UrlMatchSpec match = UrlMatchSpec.readFields(u);
-        String ref = u.requiredString("policyRef");
-        if (!ref.isEmpty()) {
-            checkRef(u, "policyRef", ref, policyNames);
+        Optional<String> own = u.optionalString("policyRef").filter(r -> !r.isEmpty());
+        own.ifPresent(r -> checkRef(u, "policyRef", r, policyNames));
+        if (own.isEmpty() && defaultRef.isEmpty()) {
+            u.error("policyRef", "no policyRef, and no defaultPolicyRef to use instead");
         }
         u.finish();
-        return new UrlPolicyRule(match, ref);
+        return new UrlPolicyRule(match, own.or(() -> defaultRef).orElse(""));
     }
 
     private static void checkRef(SpecObject o, String key, String ref, Set<String> policyNames) {

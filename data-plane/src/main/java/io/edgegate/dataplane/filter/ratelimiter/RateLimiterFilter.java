@@ -26,8 +26,11 @@ final class RateLimiterFilter implements Filter {
 
     private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
     private static final CompletableFuture<String> LIMITED = CompletableFuture.completedFuture(RateLimiterSpec.RESULT_RATE_LIMITED);
+    /** Easegress's mark on its 429: clients and dashboards written for it look for it. */
+    static final String LIMITED_HEADER = "X-EG-Rate-Limiter";
 
     private final UrlPolicies urls;
+    /** One bucket per rule, as Easegress makes a limiter per {@code urls} entry (two entries naming one policy do not share). */
     private final PermitBucket[] shared;
     private final PerClientSpec perClient;
     private final List<ClientBuckets> perClientBuckets;
@@ -39,24 +42,27 @@ final class RateLimiterFilter implements Filter {
         List<RateLimitPolicySpec> policies = spec.policies();
         this.urls = UrlPolicies.of(spec.urls(), spec.defaultPolicyRef(), policies.stream().map(RateLimitPolicySpec::name).toList());
         this.perClient = spec.perClient().orElse(null);
+        int[] policyOfRule = urls.policiesByRule();
         if (perClient == null) {
-            this.shared = policies.stream().map(p -> new PermitBucket(p, nanoTime)).toArray(PermitBucket[]::new);
+            this.shared = java.util.Arrays.stream(policyOfRule)
+                    .mapToObj(p -> p == UrlPolicies.NONE ? null : new PermitBucket(policies.get(p), nanoTime)).toArray(PermitBucket[]::new);
             this.perClientBuckets = List.of();
         } else {
             this.shared = null;
-            this.perClientBuckets = policies.stream()
-                    .map(p -> new ClientBuckets(p, perClient.maxClients(), nanoTime)).toList();
+            this.perClientBuckets = java.util.Arrays.stream(policyOfRule)
+                    .mapToObj(p -> p == UrlPolicies.NONE ? null : new ClientBuckets(policies.get(p), perClient.maxClients(), nanoTime))
+                    .toList();
         }
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        int policy = urls.policyForTarget(context.request().method().name(), context.request().uri());
-        if (policy == UrlPolicies.NONE) {
+        int rule = urls.ruleForTarget(context.request().method().name(), context.request().uri());
+        if (rule == UrlPolicies.NONE) {
             return PASS;
         }
-        PermitBucket bucket = perClient == null ? shared[policy]
-                : perClientBuckets.get(policy).bucketFor(clientKey(context));
+        PermitBucket bucket = perClient == null ? shared[rule]
+                : perClientBuckets.get(rule).bucketFor(clientKey(context));
         long wait = bucket.reserve();
         if (wait == 0) {
             admitted.increment();
@@ -73,6 +79,7 @@ final class RateLimiterFilter implements Filter {
         // Whole seconds, rounded up: a client that waits that long finds a permit.
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(bucket.nanosUntilFree() + 999_999_999L));
         response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        response.headers().set(LIMITED_HEADER, "too-many-requests");
         context.respond(response);
         return LIMITED;
     }
@@ -91,7 +98,8 @@ final class RateLimiterFilter implements Filter {
         String line = admitted.sum() + " admitted at once, " + delayed.sum() + " after waiting for a permit, "
                 + rejected.sum() + " refused (429)";
         if (perClient != null) {
-            line += "; " + perClientBuckets.stream().mapToLong(ClientBuckets::size).sum() + " clients tracked";
+            line += "; " + perClientBuckets.stream().filter(java.util.Objects::nonNull).mapToLong(ClientBuckets::size).sum()
+                    + " clients tracked";
         }
         return List.of(line);
     }

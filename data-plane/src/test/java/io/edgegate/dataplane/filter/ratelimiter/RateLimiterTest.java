@@ -41,11 +41,58 @@ class RateLimiterTest {
             assertThat(refused).isNotNull();
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.headers().firstValue("X-EG-Rate-Limiter")).hasValue("too-many-requests");
             assertThat(refused.body()).contains("rate limit exceeded");
             assertThat(app.received()).hasSize(ok);
             // Paths without a policy pass however many there are.
             for (int i = 0; i < 30; i++) {
                 assertThat(node.get(port, "/health").statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    /**
+     * Easegress's own documented layout: a default policy plus urls. Only requests a url matches are
+     * limited, each url by a limiter of its own (two urls naming one policy do not share it), and a url
+     * without policyRef uses the default.
+     */
+    @Test
+    void onlyRequestsAUrlMatchesAreLimitedEachUrlByItsOwnLimiterAsInEasegress() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "limited"), """
+                    name: limited
+                    kind: Pipeline
+                    flow:
+                    - filter: limiter
+                    - filter: proxy
+                    filters:
+                    - name: limiter
+                      kind: RateLimiter
+                      policies:
+                      - name: two-per-minute
+                        timeoutDuration: 0s
+                        limitRefreshPeriod: 60s
+                        limitForPeriod: 2
+                      defaultPolicyRef: two-per-minute
+                      urls:
+                      - url: {prefix: /pets}
+                      - url: {prefix: /orders}
+                        policyRef: two-per-minute
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            for (String path : new String[] {"/pets/1", "/orders/1"}) {
+                assertThat(node.get(port, path).statusCode()).as(path).isEqualTo(200);
+                assertThat(node.get(port, path).statusCode()).as(path).isEqualTo(200);
+                assertThat(node.get(port, path).statusCode()).as(path + ": its own limiter is spent").isEqualTo(429);
+            }
+            for (int i = 0; i < 10; i++) {
+                assertThat(node.get(port, "/health").statusCode()).as("no url matches: never limited").isEqualTo(200);
             }
         }
     }
