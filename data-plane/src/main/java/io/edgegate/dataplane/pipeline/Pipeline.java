@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.pipeline;
 
 import io.edgegate.async.Causes;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.edgegate.spec.pipeline.FlowStep;
 import java.util.List;
 import java.util.Map;
@@ -23,20 +24,31 @@ public final class Pipeline {
     private final Map<String, Object> data;
     /** Whether a step names a namespace: only then does the engine switch namespaces per step. */
     private final boolean namespaced;
+    /** The status of a request whose flow ended with no response set (see {@link #unansweredStatus}). */
+    private final HttpResponseStatus unanswered;
 
     Pipeline(String name, List<Step> steps) {
-        this(name, steps, Map.of());
+        this(name, steps, Map.of(), HttpResponseStatus.OK);
     }
 
-    Pipeline(String name, List<Step> steps, Map<String, Object> data) {
+    Pipeline(String name, List<Step> steps, Map<String, Object> data, HttpResponseStatus unanswered) {
         this.name = name;
         this.steps = steps.toArray(Step[]::new);
         this.data = data.isEmpty() ? null : data;
         this.namespaced = steps.stream().anyMatch(step -> !step.namespace().isEmpty());
+        this.unanswered = unanswered;
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * What a client gets when the flow ended and no filter set a response (a ResultBuilder jumping to
+     * END, say): Easegress v2 (Pipeline) answers 503, its v1 HTTPPipeline 200 with an empty body.
+     */
+    public HttpResponseStatus unansweredStatus() {
+        return unanswered;
     }
 
     /** Completes when the flow ended; fails with {@link FilterFailure} if a filter threw or failed. */

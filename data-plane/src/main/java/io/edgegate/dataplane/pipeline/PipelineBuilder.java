@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.pipeline;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FlowStep;
 import io.edgegate.spec.pipeline.PipelineSpec;
@@ -82,7 +83,9 @@ public final class PipelineBuilder {
                     steps.add(new Pipeline.Step(step.id(), built.filter, next, Map.copyOf(jumps),
                             results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results), step.namespace()));
                 }
-                pipelines.put(spec.name(), new Pipeline(spec.name(), steps, spec.data()));
+                pipelines.put(spec.name(), new Pipeline(spec.name(), steps, spec.data(),
+                        spec.kind() == io.edgegate.spec.ObjectKind.HTTP_PIPELINE ? HttpResponseStatus.OK
+                                : HttpResponseStatus.SERVICE_UNAVAILABLE));
             }
         } catch (RuntimeException e) {
             // Nothing of a failed build goes into service; close what it created.

@@ -616,18 +616,23 @@ public final class RequestContext {
         responseHooks.add(hook);
     }
 
-    /**
-     * Hands the response over to the connection, which writes it. A pipeline that set none
-     * answers 200 with an empty body, as Easegress does.
-     */
+    /** As {@link #takeResponse(HttpResponseStatus)}, a flow that set none answering 200. */
     public Response takeResponse() {
+        return takeResponse(HttpResponseStatus.OK);
+    }
+
+    /**
+     * Hands the response over to the connection, which writes it. A flow that set none answers
+     * {@code whenNone} with an empty body (its pipeline's {@link Pipeline#unansweredStatus}).
+     */
+    public Response takeResponse(HttpResponseStatus whenNone) {
         if (namespaces != null) {
             namespaces.discardAll();
         }
         Response out = response;
         response = null;
         if (out == null) {
-            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, whenNone);
             head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
             out = new Response(head, BodyStream.EMPTY);
         }

@@ -188,7 +188,7 @@ final class Exchange {
             plain(channel, HttpResponseStatus.INTERNAL_SERVER_ERROR, "");
             return;
         }
-        complete(context.takeResponse());
+        complete(context.takeResponse(pipeline.unansweredStatus()));
     }
 
     /** Counted and logged when the response head is ready: by server, backend and code, with the time it took. */

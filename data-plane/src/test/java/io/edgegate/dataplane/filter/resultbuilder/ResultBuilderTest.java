@@ -55,8 +55,9 @@ class ResultBuilderTest {
 
             assertThat(tier(port, "gold").headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("gold");
             assertThat(tier(port, null).headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("standard");
+            // Ended on END with no response set: Easegress v2 answers 503 (its HTTPServer finds no response).
             HttpResponse<String> none = tier(port, "none");
-            assertThat(none.statusCode()).isEqualTo(200);
+            assertThat(none.statusCode()).isEqualTo(503);
             assertThat(none.body()).isEmpty();
             HttpResponse<String> odd = tier(port, "platinum");
             assertThat(odd.statusCode()).isEqualTo(400);
