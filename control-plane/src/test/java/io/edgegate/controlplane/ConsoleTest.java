@@ -165,6 +165,31 @@ class ConsoleTest {
         return m.group(1);
     }
 
+    @Test
+    void guessedTokensAndSessionsFromOneAddressAreSlowedDown(@TempDir Path dir) throws Exception {
+        PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
+        Path tokenFile = dir.resolve("admin.token");
+        int port = FreePorts.pick();
+        int adminPort = FreePorts.pick();
+        try (ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port),
+                ControlPlaneSecurity.tls(pki.issueServer("control-plane", List.of("127.0.0.1")), tokenFile),
+                Optional.of(new InetSocketAddress("127.0.0.1", adminPort)))) {
+            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile));
+            String token = Files.readString(tokenFile).strip();
+
+            HttpResponse<String> last = null;
+            for (int i = 0; i < 60 && (last == null || last.statusCode() != 429); i++) {
+                last = i % 2 == 0 ? login(adminPort, "egt_guess-" + i + ".wrong-secret-wrong-secret-wrong", null)
+                        : get(adminPort, "/ui/api/cluster", "edgegate_console=guess-" + i + ".9999999999.x");
+            }
+            assertThat(last.statusCode()).isEqualTo(429);
+            assertThat(last.body()).contains("too many failed").contains("from 127.0.0.1");
+            // The address waits a moment; then the right token works again.
+            await().atMost(Duration.ofSeconds(5)).until(() -> login(adminPort, token, null).statusCode() == 200);
+        }
+    }
+
     private HttpResponse<String> login(int port, String token, String origin) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ui/api/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

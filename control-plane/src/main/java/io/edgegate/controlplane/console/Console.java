@@ -47,6 +47,9 @@ public final class Console implements AdminPages {
     private final ClusterChanges changes;
     private final ConsoleAssets assets = new ConsoleAssets();
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
+    /** As the gRPC API limits them: a guessed token or session costs an etcd read, and nobody may make thousands. */
+    private final io.edgegate.controlplane.security.FailedAuthentications failures =
+            new io.edgegate.controlplane.security.FailedAuthentications();
 
     private Console(ConsoleSessions sessions, ConsoleViews views, EventJournal<ClusterEvent> journal, ClusterChanges changes) {
         this.sessions = sessions;
@@ -135,8 +138,18 @@ public final class Console implements AdminPages {
                     notAllowed(exchange, "GET");
                     return;
                 }
-                Optional<Caller> caller = sessions.caller(sessionId(exchange));
+                String address = exchange.getRemoteAddress().getAddress().getHostAddress();
+                if (failures.tooMany(address)) {
+                    answer(exchange, 429, "application/json", error("too many failed logins or sessions from " + address
+                            + "; wait a second"));
+                    return;
+                }
+                Optional<String> sessionId = sessionId(exchange);
+                Optional<Caller> caller = sessions.caller(sessionId);
                 if (caller.isEmpty()) {
+                    if (sessionId.isPresent()) {
+                        failures.failed(address); // a session that is not (or no longer) one: a guess, or an old cookie
+                    }
                     answer(exchange, 401, "application/json", error("log in with a token"));
                 } else if (call.equals("session")) {
                     answer(exchange, 200, "application/json", "{\"name\":" + ConsoleViews.quote(caller.get().name())
@@ -167,6 +180,10 @@ public final class Console implements AdminPages {
         }
         String token = formField(new String(body, StandardCharsets.UTF_8), "token").orElse("");
         String from = exchange.getRemoteAddress().getAddress().getHostAddress();
+        if (failures.tooMany(from)) {
+            answer(exchange, 429, "application/json", error("too many failed logins from " + from + "; wait a second"));
+            return;
+        }
         ConsoleSessions.Login outcome = sessions.login(token);
         if (outcome.session().isPresent()) {
             TokenSessions.Session session = outcome.session().get();
@@ -176,6 +193,7 @@ public final class Console implements AdminPages {
             answer(exchange, 200, "application/json", "{\"name\":" + ConsoleViews.quote(session.caller().name())
                     + ",\"role\":" + ConsoleViews.quote(session.caller().role().label()) + "}");
         } else {
+            failures.failed(from);
             log.warn("console login refused from {}: {}", from, outcome.refusal());
             answer(exchange, 401, "application/json", error(outcome.refusal()));
         }
