@@ -192,8 +192,12 @@ final class ValidatorFilter implements Filter {
     }
 
     private CompletionStage<String> checkToken(RequestContext context, HttpHeaders headers) {
-        String token = null;
-        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        // As Easegress: the cookie, when the filter names one and the request has it, before the header.
+        String token = jwtCookie != null ? cookie(headers, jwtCookie) : null;
+        if (token != null && token.isEmpty()) {
+            token = null;
+        }
+        String authorization = token == null ? headers.get(HttpHeaderNames.AUTHORIZATION) : null;
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()
                     || authorization.substring(7).trim().contains(" ")) {
@@ -201,8 +205,6 @@ final class ValidatorFilter implements Filter {
                         REALM + ", error=\"invalid_request\"", "Authorization must be: Bearer <token>");
             }
             token = authorization.substring(7).trim();
-        } else if (jwtCookie != null) {
-            token = cookie(headers, jwtCookie);
         }
         if (token == null) {
             return refuse(context, HttpResponseStatus.UNAUTHORIZED, REALM, "a token is required");

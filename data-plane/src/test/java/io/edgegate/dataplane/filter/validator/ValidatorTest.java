@@ -69,6 +69,14 @@ class ValidatorTest {
         assertThat(received.header("X-User")).isEqualTo("alice");
         assertThat(received.header("Authorization")).isNull();
         assertThat(get("X-Client", "partner-acme", "Cookie", "session=" + token).statusCode()).isEqualTo(200);
+        // As Easegress: the cookie is read first, so another scheme (or a stale token) in Authorization does not matter.
+        String stale = hs256(claims(-60), SECRET);
+        assertThat(get("X-Client", "web", "Cookie", "session=" + token, "Authorization", "Basic YWxpY2U6c2VjcmV0").statusCode())
+                .isEqualTo(200);
+        assertThat(get("X-Client", "web", "Cookie", "session=" + token, "Authorization", "Bearer " + stale).statusCode())
+                .isEqualTo(200);
+        assertThat(get("X-Client", "web", "Cookie", "session=" + stale, "Authorization", "Bearer " + token).statusCode())
+                .as("a stale cookie is the token checked").isEqualTo(401);
     }
 
     @Test
