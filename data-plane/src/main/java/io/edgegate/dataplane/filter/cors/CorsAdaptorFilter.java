@@ -29,6 +29,7 @@ final class CorsAdaptorFilter implements Filter {
 
     private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
     private static final CompletableFuture<String> PREFLIGHTED = CompletableFuture.completedFuture(CorsAdaptorSpec.RESULT_PREFLIGHTED);
+    private static final CompletableFuture<String> REJECTED = CompletableFuture.completedFuture(CorsAdaptorSpec.RESULT_REJECTED);
 
     private final OriginMatcher origins;
     private final Set<String> methods;
@@ -38,6 +39,7 @@ final class CorsAdaptorFilter implements Filter {
     private final String exposed;
     private final int maxAge;
     private final boolean decorateActual;
+    private final boolean rejectsDisallowed;
 
     CorsAdaptorFilter(CorsAdaptorSpec spec) {
         this.origins = new OriginMatcher(spec.allowedOrigins());
@@ -48,6 +50,7 @@ final class CorsAdaptorFilter implements Filter {
         this.exposed = spec.exposedHeaders().isEmpty() ? null : String.join(", ", spec.exposedHeaders());
         this.maxAge = spec.maxAge();
         this.decorateActual = spec.supportCorsRequest();
+        this.rejectsDisallowed = spec.rejectsDisallowed();
     }
 
     @Override
@@ -59,10 +62,26 @@ final class CorsAdaptorFilter implements Filter {
             context.respond(preflight(origin, request), BodyStream.EMPTY);
             return PREFLIGHTED;
         }
-        if (decorateActual && origin != null && origins.allows(origin)) {
+        if (origin == null) {
+            return PASS;
+        }
+        boolean allowed = origins.allows(origin) && allowsMethod(context.request().method());
+        if (allowed && decorateActual) {
             context.beforeResponse(head -> allowOrigin(head.headers(), origin));
+        } else if (!allowed && rejectsDisallowed) {
+            // As Easegress v2: not sent on. The browser would keep the answer from the page anyway; the server
+            // does not run a request the page was not allowed to make.
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().add(HttpHeaderNames.VARY, "Origin").setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            context.respond(head, BodyStream.EMPTY);
+            return REJECTED;
         }
         return PASS;
+    }
+
+    /** As rs/cors (the library Easegress uses) decides for an actual request: OPTIONS always, else the allowed methods. */
+    private boolean allowsMethod(HttpMethod method) {
+        return method.equals(HttpMethod.OPTIONS) || methods.contains(method.name());
     }
 
     private HttpResponse preflight(String origin, HttpHeaders request) {

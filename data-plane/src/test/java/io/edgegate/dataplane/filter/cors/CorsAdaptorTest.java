@@ -8,6 +8,7 @@ import io.edgegate.dataplane.LocalNode;
 import io.edgegate.testkit.EchoBackend;
 import io.edgegate.testkit.FreePorts;
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -78,5 +79,46 @@ class CorsAdaptorTest {
         assertThat(allowed.headers().allValues("Vary")).contains("Origin");
         assertThat(other.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("api");
         assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    /** Easegress v2's CORSAdaptor: actual requests are decorated without asking, and a disallowed one is stopped here. */
+    @Test
+    void inAV2PipelineActualRequestsAreDecoratedAndDisallowedOnesStopHere() throws Exception {
+        int v2Port = FreePorts.pick();
+        node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()), server("v2", v2Port, "cors-v2"), """
+                name: cors-v2
+                kind: Pipeline
+                flow:
+                - filter: cors
+                - filter: proxy
+                filters:
+                - name: cors
+                  kind: CORSAdaptor
+                  allowedOrigins: ['https://app.example.com']
+                  allowedMethods: [GET]
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - url: %s
+                """.formatted(api.url()));
+        int before = api.received().size();
+        java.util.function.BiFunction<String, String, HttpResponse<String>> send = (method, origin) -> node.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + v2Port + "/orders"))
+                        .method(method, HttpRequest.BodyPublishers.noBody()).header("Origin", origin).build());
+
+        HttpResponse<String> allowed = send.apply("GET", "https://app.example.com");
+        assertThat(allowed.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("api");
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+
+        for (HttpResponse<String> rejected : List.of(send.apply("GET", "https://evil.example.net"),
+                send.apply("POST", "https://app.example.com"))) {
+            assertThat(rejected.statusCode()).isEqualTo(200);
+            assertThat(rejected.body()).isEmpty();
+            assertThat(rejected.headers().allValues("Vary")).contains("Origin");
+            assertThat(rejected.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        }
+        assertThat(api.received()).as("only the allowed request was sent on").hasSize(before + 1);
+        node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()));
     }
 }
