@@ -67,10 +67,12 @@ public final class PipelineBuilder {
                     BuiltFilter built = filters.get(key);
                     if (built == null) {
                         BuiltFilter old = previous.filters.get(key);
-                        if (old != null && old.spec.equals(filterSpec)) {
+                        boolean v1 = spec.kind() == io.edgegate.spec.ObjectKind.HTTP_PIPELINE;
+                        if (old != null && old.spec.equals(filterSpec) && old.inV1Pipeline == v1) {
                             built = old;
                         } else {
-                            built = new BuiltFilter(filterSpec, registry.create(filterSpec, new FilterScope(spec.name(), meters, upstreamStates)));
+                            built = new BuiltFilter(filterSpec, registry.create(filterSpec, new FilterScope(spec.name(), meters, upstreamStates,
+                                    v1)), v1);
                             created.add(built.filter);
                         }
                         filters.put(key, built);
@@ -110,7 +112,8 @@ public final class PipelineBuilder {
     record FilterKey(String pipeline, String filter) {
     }
 
-    private record BuiltFilter(FilterSpec spec, Filter filter) {
+    /** {@code inV1Pipeline}: the filter behaves as Easegress v1's (some results differ), so it is not kept across a change of kind. */
+    private record BuiltFilter(FilterSpec spec, Filter filter, boolean inV1Pipeline) {
     }
 
     /** The pipelines and filters of one config generation. */

@@ -46,10 +46,12 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
     public static final String RESULT_SHORT_CIRCUITED = "shortCircuited";
     /** Easegress v1: a failure code was answered with the Proxy's own fallback. */
     public static final String RESULT_FALLBACK = "fallback";
+    /** Easegress v2: no answer within the pool's timeout (a v1 HTTPPipeline's Proxy says serverError, as Easegress v1). */
+    public static final String RESULT_TIMEOUT = "timeout";
 
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
             Set.of(RESULT_INTERNAL_ERROR, RESULT_CLIENT_ERROR, RESULT_SERVER_ERROR, RESULT_FAILURE_CODE, RESULT_SHORT_CIRCUITED,
-                    RESULT_FALLBACK),
+                    RESULT_FALLBACK, RESULT_TIMEOUT),
             ProxySpec::decode);
 
     public ProxySpec {

@@ -46,6 +46,9 @@ final class GrpcProxyFilter implements Filter {
                 context.reviseResponse(new Response(trailersOnly(status, context.request().protocolVersion()),
                         new FixedBody(Unpooled.EMPTY_BUFFER)));
             }
+            if (result.equals(ProxySpec.RESULT_TIMEOUT)) {
+                return ProxySpec.RESULT_SERVER_ERROR; // Easegress's GRPCProxy has no timeout result: a late call is a server error
+            }
             return result.equals(ProxySpec.RESULT_FAILURE_CODE) ? Filter.SUCCESS : result;
         });
     }

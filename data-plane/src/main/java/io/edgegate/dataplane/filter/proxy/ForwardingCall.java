@@ -39,16 +39,20 @@ final class ForwardingCall implements ProxyCall {
     private final UpstreamCall upstream;
     private final FilterResults results;
     private final UpstreamMeters meters;
+    private final String timeoutResult;
 
     ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results) {
-        this(proxyName, upstream, results, new UpstreamMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "", proxyName));
+        this(proxyName, upstream, results, new UpstreamMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "", proxyName),
+                ProxySpec.RESULT_TIMEOUT);
     }
 
-    ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results, UpstreamMeters meters) {
+    /** {@code timeoutResult}: what a timed-out call returns (Easegress v2 says timeout, v1 serverError). */
+    ForwardingCall(String proxyName, UpstreamCall upstream, FilterResults results, UpstreamMeters meters, String timeoutResult) {
         this.proxyName = proxyName;
         this.upstream = upstream;
         this.results = results;
         this.meters = meters;
+        this.timeoutResult = timeoutResult;
     }
 
     @Override
@@ -125,7 +129,7 @@ final class ForwardingCall implements ProxyCall {
             context.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
             context.put(RequestKeys.UPSTREAM_FAILED, true);
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
-            return ProxySpec.RESULT_SERVER_ERROR;
+            return timeoutResult;
         }
         if (cause instanceof BodyTooLargeException) {
             context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());

@@ -53,7 +53,8 @@ final class ProxyFilter implements Filter {
         mirror.ifPresent(m -> pools.add(m.pool()));
         this.serversInUse = () -> serverUrls(pools);
         this.meters = scope.upstreamStates().meters(scope.pipeline(), spec.name(), serversInUse);
-        PoolCalls calls = new PoolCalls(spec, client, mirror, meters);
+        PoolCalls calls = new PoolCalls(spec, client, mirror, meters,
+                scope.inV1Pipeline() ? ProxySpec.RESULT_SERVER_ERROR : ProxySpec.RESULT_TIMEOUT);
         this.main = calls.through(mainPool);
         this.fallback = spec.fallback().map(FallbackFilter::new).orElse(null);
         List<Candidate> candidateCalls = new ArrayList<>();
@@ -93,7 +94,8 @@ final class ProxyFilter implements Filter {
     }
 
     /** Composes the handling of each pool of one Proxy. */
-    private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters) {
+    private record PoolCalls(ProxySpec spec, UpstreamClient client, Optional<Mirror> mirror, UpstreamMeters meters,
+                             String timeoutResult) {
 
         PoolCall through(ServerPool pool) {
             SendingCall sending = new SendingCall(client, spec.idle().perServer());
@@ -103,7 +105,7 @@ final class ProxyFilter implements Filter {
                 attempts = new MirroringCall(mirror.get(), attempts);
             }
             FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
-            ProxyCall call = new ForwardingCall(spec.name(), attempts, results, meters);
+            ProxyCall call = new ForwardingCall(spec.name(), attempts, results, meters, timeoutResult);
             if (pool.circuit().isPresent()) {
                 call = new CircuitCall(pool.circuit().get(), call, results);
             }

@@ -90,7 +90,7 @@ class ForwardingCallTest {
     void eachWayTheCallCanFailHasItsStatusAndResult() {
         assertThat(forward(CompletableFuture.failedFuture(new ResponseTimeout()), context ->
                 assertThat(context.get(RequestKeys.UPSTREAM_FAILED)).isTrue()))
-                .isEqualTo(ProxySpec.RESULT_SERVER_ERROR + " 504");
+                .isEqualTo(ProxySpec.RESULT_TIMEOUT + " 504");
         assertThat(forward(CompletableFuture.failedFuture(new UpstreamException("refused", new ConnectException(), true)), context ->
                 assertThat(context.get(RequestKeys.UPSTREAM_FAILED)).isTrue()))
                 .isEqualTo(ProxySpec.RESULT_SERVER_ERROR + " 502");

@@ -47,6 +47,56 @@ class TimeLimitTest {
         }
     }
 
+    /** Easegress v2 names a timed-out call's result timeout; v1 (HTTPPipeline) said serverError. */
+    @Test
+    void aTimedOutCallsResultIsTimeoutInAV2PipelineAndServerErrorInAV1One() throws Exception {
+        int port = FreePorts.pick();
+        int v1Port = FreePorts.pick();
+        try (EchoBackend slow = EchoBackend.start("slow")) {
+            node.apply(server("s", port, "v2"), server("s1", v1Port, "v1"), """
+                    kind: Pipeline
+                    name: v2
+                    flow:
+                    - filter: proxy
+                      jumpIf: {timeout: late}
+                    - filter: END
+                    - filter: late
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers: [{url: %s}]
+                        timeout: 300ms
+                    - name: late
+                      kind: Mock
+                      rules: [{code: 202, body: too late}]
+                    """.formatted(slow.url()), """
+                    kind: HTTPPipeline
+                    name: v1
+                    flow:
+                    - filter: proxy
+                      jumpIf: {serverError: late}
+                    - filter: END
+                    - filter: late
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers: [{url: %s}]
+                        timeout: 300ms
+                    - name: late
+                      kind: Mock
+                      rules: [{code: 202, body: too late}]
+                    """.formatted(slow.url()));
+
+            for (int p : new int[] {port, v1Port}) {
+                HttpResponse<String> answer = node.get(p, "/work?delay=3000");
+                assertThat(answer.statusCode()).isEqualTo(202);
+                assertThat(answer.body()).isEqualTo("too late");
+            }
+        }
+    }
+
     @Test
     void aTimeLimiterSetsTheLimitPerUrl() throws Exception {
         int port = FreePorts.pick();
