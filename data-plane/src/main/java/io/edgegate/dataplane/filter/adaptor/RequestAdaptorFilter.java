@@ -95,6 +95,8 @@ final class RequestAdaptorFilter implements Filter {
             context.requestBody().discard();
             context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(body)));
             request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+            // As Easegress: the new body is what it says, whatever encoding the client's had.
+            request.headers().remove(HttpHeaderNames.CONTENT_ENCODING);
             request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         } else if (spec.decompressGzip() && request.headers().containsValue(HttpHeaderNames.CONTENT_ENCODING, "gzip", true)) {
             return GzipRequestBody.decode(context);
