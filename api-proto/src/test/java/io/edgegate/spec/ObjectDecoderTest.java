@@ -294,6 +294,29 @@ class ObjectDecoderTest {
                 .hasMessageContaining("flow[0].jumpIf.serverError: jump target 'a' must come after 'a' in the flow");
     }
 
+    /** Results Easegress declares are accepted in jumpIf, so its configs apply as written. */
+    @Test
+    void easegressResultsOfProxyAdaptorsAndCorsAreAcceptedInJumpIf() throws Exception {
+        decode("""
+                name: p
+                kind: Pipeline
+                flow:
+                - filter: cors
+                  jumpIf: {rejected: END}
+                - filter: in
+                  jumpIf: {compressFailed: END, decompressFailed: END}
+                - filter: proxy
+                  jumpIf: {timeout: out}
+                - filter: out
+                  jumpIf: {responseNotFound: END, compressFailed: END, decompressFailed: END}
+                filters:
+                - {name: cors, kind: CORSAdaptor}
+                - {name: in, kind: RequestAdaptor, compress: gzip}
+                - {name: proxy, kind: Proxy, pools: [{servers: [{url: "http://h:1"}]}]}
+                - {name: out, kind: ResponseAdaptor, header: {set: {X-A: b}}}
+                """);
+    }
+
     @Test
     void headerHashNeedsItsKeyAndPolicyMustExist() {
         String noKey = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: headerHash");

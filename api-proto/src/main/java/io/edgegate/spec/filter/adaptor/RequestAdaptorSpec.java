@@ -25,13 +25,19 @@ public record RequestAdaptorSpec(String name, Optional<String> method, Optional<
     public static final String KIND = "RequestAdaptor";
     /** Easegress's results for a body that could not be read or decoded (end the flow on them with jumpIf). */
     public static final String RESULT_DECOMPRESS_FAILED = "decompressFailed";
+    /**
+     * Easegress's, accepted in {@code jumpIf}; never returned here: compression streams as the body goes
+     * upstream, and one that fails cuts the request off.
+     */
+    public static final String RESULT_COMPRESS_FAILED = "compressFailed";
     public static final String RESULT_READ_BODY_FAILED = "readBodyFailed";
     /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
     public static final String RESULT_BUILD_ERR = "buildErr";
     /** Its {@code sign} could not read the body it signs. */
     public static final String RESULT_SIGN_FAILED = "signFailed";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED, RESULT_BUILD_ERR, RESULT_SIGN_FAILED), RequestAdaptorSpec::decode);
+            Set.of(RESULT_DECOMPRESS_FAILED, RESULT_READ_BODY_FAILED, RESULT_BUILD_ERR, RESULT_SIGN_FAILED, RESULT_COMPRESS_FAILED),
+            RequestAdaptorSpec::decode);
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
     @Override

@@ -22,7 +22,16 @@ public record ResponseAdaptorSpec(String name, HeaderChanges header, Optional<Re
     public static final String KIND = "ResponseAdaptor";
     /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
     public static final String RESULT_BUILD_ERR = "buildErr";
-    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_BUILD_ERR), ResponseAdaptorSpec::decode);
+    /**
+     * Easegress's other results, accepted in {@code jumpIf} so its configs apply as written. EdgeGate returns none
+     * of them: before any answer the adaptor edits the answer the flow ends with, and a gzip that breaks mid-body
+     * cuts the response off rather than ending the flow.
+     */
+    public static final Set<String> EASEGRESS_ONLY_RESULTS = Set.of("responseNotFound", "compressFailed", "decompressFailed");
+    public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
+            java.util.stream.Stream.concat(Set.of(RESULT_BUILD_ERR).stream(), EASEGRESS_ONLY_RESULTS.stream())
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+            ResponseAdaptorSpec::decode);
 
     @Override
     public String kind() {
