@@ -79,7 +79,7 @@ public final class BuilderRun {
         return bodyRead.handle((ready, error) -> {
             if (error != null) {
                 log.debug("cannot read the body to copy: {}", error.toString());
-                context.answerIfUnanswered(HttpResponseStatus.INTERNAL_SERVER_ERROR, "");
+                context.answerIfUnanswered(FAILED_STATUS, "");
                 return BUILD_ERR;
             }
             copy.run();
@@ -87,13 +87,16 @@ public final class BuilderRun {
         });
     }
 
+    /** As Easegress v2: its builders set no response on buildErr, and its HTTPServer answers a flow without one 503. */
+    static final HttpResponseStatus FAILED_STATUS = HttpResponseStatus.SERVICE_UNAVAILABLE;
+
     String failed(RequestContext context, String why) {
         long now = System.nanoTime();
         long last = lastLogged.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastLogged.compareAndSet(last, now)) {
             log.warn("{}({}): {}", kind, filter, why);
         }
-        context.answerIfUnanswered(HttpResponseStatus.INTERNAL_SERVER_ERROR, "");
+        context.answerIfUnanswered(FAILED_STATUS, "");
         return BUILD_ERR;
     }
 }

@@ -82,7 +82,7 @@ class AdaptorTest {
 
             HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
 
-            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.statusCode()).isEqualTo(503);
             assertThat(app.received()).isEmpty();
         }
     }
