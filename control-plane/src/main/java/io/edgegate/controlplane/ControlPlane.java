@@ -165,6 +165,21 @@ public final class ControlPlane implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * Where watches check their token again: a check may wait for etcd, and must not hold up the shared
+     * scheduler (reloads, sweeps, wait timeouts) when etcd is slow. One thread; each watch's next check is
+     * scheduled after its last one ends, so a slow etcd delays checks rather than piling them up.
+     */
+    private static ScheduledExecutorService tokenChecks(List<AutoCloseable> resources) {
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "watch-token-checks");
+            t.setDaemon(true);
+            return t;
+        });
+        resources.add(checks::shutdownNow);
+        return checks;
+    }
+
     private static String selfOf(InetSocketAddress listen) {
         return listen.getHostString() + ":" + listen.getPort();
     }
@@ -199,7 +214,8 @@ public final class ControlPlane implements AutoCloseable {
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
                 .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied, scheduler))
-                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview))
+                .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview,
+                        tokenChecks(resources)))
                 .addService(new TokenApi(tokens))
                 // Data planes ping idle streams so dead peers are noticed; allow it.
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)

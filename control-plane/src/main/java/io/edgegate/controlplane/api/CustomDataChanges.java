@@ -63,12 +63,16 @@ final class CustomDataChanges {
                     byId.put(id == null || id.isEmpty() ? "\u0000" + i : id, records.get(i));
                 }
             }
-            // The stored records come along as they are, secrets included: a batch may add secret fields, never
-            // drop one, or a writer who may not read secrets could have the stored ones shown (use the records form,
-            // which carries every value, to make a field public).
-            List<String> union = new ArrayList<>(stored.secretFields());
-            secretFields.stream().filter(f -> !union.contains(f)).forEach(union::add);
-            secretFields = union;
+            // Without rebuild the stored records come along as they are, secrets included: such a batch may add secret
+            // fields, never drop one, or a writer who may not read secrets could have the stored ones shown (a rebuild,
+            // or the records form, which carry every value, can make a field public).
+            if (!batch.rebuild()) {
+                List<String> union = new ArrayList<>(stored.secretFields());
+                secretFields.stream().filter(f -> !union.contains(f)).forEach(union::add);
+                secretFields = union;
+            } else if (secretFields.isEmpty()) {
+                secretFields = stored.secretFields(); // a rebuild carries no stored record, and says nothing of the fields
+            }
         }
         batch.delete().forEach(byId::remove);
         batch.list().forEach(r -> byId.put(r.get(k.idField()), r));

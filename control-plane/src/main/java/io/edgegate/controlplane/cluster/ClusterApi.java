@@ -44,9 +44,12 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
     private final ClusterOverview overview;
+    /** Where watches check their token again (see ClusterWatch): not the shared scheduler, as a check may wait for etcd. */
+    private final ScheduledExecutorService tokenChecks;
 
     public ClusterApi(ClusterView view, MemberRegistry local, MemberBackend backend, ConfigCache cache, ObjectReads reads,
-                      ScheduledExecutorService scheduler, Clock clock, ClusterOverview overview) {
+                      ScheduledExecutorService scheduler, Clock clock, ClusterOverview overview,
+                      ScheduledExecutorService tokenChecks) {
         this.overview = overview;
         this.view = view;
         this.local = local;
@@ -54,6 +57,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
         this.cache = cache;
         this.reads = reads;
         this.scheduler = scheduler;
+        this.tokenChecks = tokenChecks;
         this.clock = clock;
     }
 
@@ -100,7 +104,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     @Override
     public void watch(WatchRequest request, StreamObserver<ClusterEvent> response) {
         new ClusterWatch((ServerCallStreamObserver<ClusterEvent>) response, view, cache, clock,
-                io.edgegate.controlplane.security.CallAuthorization.tokenStillValid(), scheduler).start();
+                io.edgegate.controlplane.security.CallAuthorization.tokenStillValid(), tokenChecks).start();
     }
 
     @Override

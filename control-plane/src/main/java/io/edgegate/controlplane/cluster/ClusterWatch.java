@@ -28,7 +28,7 @@ final class ClusterWatch {
     private final Clock clock;
     private final java.util.function.BooleanSupplier tokenStillValid;
     private final java.util.concurrent.ScheduledExecutorService scheduler;
-    private java.util.concurrent.ScheduledFuture<?> tokenChecks;
+    private volatile java.util.concurrent.ScheduledFuture<?> tokenChecks;
     private volatile boolean closed;
     private int sentWhileNotReady;
     private long notReadySinceNanos;
@@ -45,9 +45,13 @@ final class ClusterWatch {
     void start() {
         out.setOnCancelHandler(this::close);
         out.setOnReadyHandler(this::caughtUp);
-        changes.start();
+        // Scheduled before the first event can close the watch, and cancelled again if one did meanwhile.
         tokenChecks = scheduler.scheduleWithFixedDelay(this::checkToken, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
+        changes.start();
+        if (closed) {
+            tokenChecks.cancel(false);
+        }
     }
 
     /** A token revoked or expired since the watch began ends it: the stream must not outlive the right to read it. */

@@ -26,6 +26,9 @@ final class LingeringClose {
             channel.close();
             return;
         }
+        if (channel.pipeline().get("linger") != null) {
+            return; // lingering already (a second drain, say)
+        }
         // First in the pipeline: raw bytes are dropped before any decoder sees them.
         channel.pipeline().addFirst("linger", new ChannelInboundHandlerAdapter() {
             @Override

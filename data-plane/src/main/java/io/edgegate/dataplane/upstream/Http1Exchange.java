@@ -76,7 +76,7 @@ final class Http1Exchange implements Runnable {
 
     private void start() {
         channel.config().setAutoRead(false);
-        response = handler.begin(this);
+        response = handler.begin(this, this::restartAnswerTimer);
         // The body's writes report the exchange's fate; a head that cannot be written fails the handler, which closes.
         channel.write(head, channel.voidPromise());
         if (upgrade) {
@@ -107,9 +107,20 @@ final class Http1Exchange implements Runnable {
             result.completeExceptionally(Causes.unwrap(failed));
             channel.close();
         } else if (failed == null && !response.isDone() && answerTimeoutMillis > 0) {
-            answerTimer = loop.schedule(() -> handler.answerTimedOut(answerTimeoutMillis), answerTimeoutMillis, TimeUnit.MILLISECONDS);
+            startAnswerTimer();
         }
         releaseWhenDone();
+    }
+
+    private void startAnswerTimer() {
+        answerTimer = loop.schedule(() -> handler.answerTimedOut(answerTimeoutMillis), answerTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** An interim answer (102 Processing as a keep-alive): the time allowed for the answer starts over, as between reads. */
+    private void restartAnswerTimer() {
+        if (answerTimer != null && answerTimer.cancel(false)) {
+            startAnswerTimer();
+        }
     }
 
     private void resultEnded(UpstreamResponse ok, Throwable failed) {

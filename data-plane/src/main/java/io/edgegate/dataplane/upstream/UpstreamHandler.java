@@ -27,6 +27,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final IdleStateHandler idle;
     private CompletableFuture<HttpResponse> head;
     private UpstreamBody body;
+    private Runnable onInterim;
     private final ArrayDeque<Object> afterUpgrade = new ArrayDeque<>();
     private boolean upgraded;
     private ChannelHandlerContext ctx;
@@ -42,6 +43,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Starts an exchange; {@code onBodyEnd} runs when its response body has been read to the end. */
     CompletableFuture<HttpResponse> begin(Runnable onBodyEnd) {
+        return begin(onBodyEnd, null);
+    }
+
+    /** As {@link #begin(Runnable)}; {@code onInterim} runs at each interim answer (102, 103): the server is alive. */
+    CompletableFuture<HttpResponse> begin(Runnable onBodyEnd, Runnable onInterim) {
+        this.onInterim = onInterim;
         head = new CompletableFuture<>();
         body = new UpstreamBody(ctx.channel(), onBodyEnd, idle);
         upgraded = false;
@@ -69,8 +76,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             if (isInterim(response.status().code()) && head != null && !head.isDone()) {
                 // 100 Continue, 102 Processing, 103 Early Hints: not the answer. Dropped, as NGINX, Envoy and
                 // Go's client (Easegress) drop them; taken as the answer, the real one would reach the next
-                // request sent on this connection.
+                // request sent on this connection. A server sending them is alive: its answer is timed anew.
                 ReferenceCountUtil.release(msg);
+                if (onInterim != null) {
+                    onInterim.run();
+                }
                 ctx.read();
                 return;
             }

@@ -95,25 +95,50 @@ class UpstreamTimeoutsTest {
 
     @Test
     void aClientThatPausesLongerThanTheIdleTimeStillGetsTheWholeBody() throws Exception {
-        String body = "x".repeat(512 * 1024);
-        try (ScriptedServer large = new ScriptedServer("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)) {
-            UpstreamResponse response = get(large, false).get(5, TimeUnit.SECONDS);
-            // The client reads nothing for three idle times: reading stops once 64 KB wait, and the server is held back.
-            Thread.sleep(3 * IDLE.toMillis());
+        // The first half is read ahead at once; the second comes a while after the client asks for it again.
+        String half = "x".repeat(1000);
+        long pause = 3 * IDLE.toMillis();
+        try (ScriptedServer halves = new ScriptedServer(new Step(0, "HTTP/1.1 200 OK\r\nContent-Length: 2000\r\n\r\n" + half),
+                new Step(pause + IDLE.toMillis() * 3 / 4, half))) {
+            UpstreamResponse response = get(halves, false).get(5, TimeUnit.SECONDS);
+            // The client takes nothing for three idle times: not the server's silence.
+            Thread.sleep(pause);
 
             byte[] read = BodyCollector.collectBytes(response.body(), ByteBufAllocator.DEFAULT, 1 << 20).get(5, TimeUnit.SECONDS);
-            assertThat(read).hasSize(body.length());
+            assertThat(read).as("the server is timed from when more was asked of it").hasSize(2000);
         }
     }
 
-    /** Reads each request's head, then writes {@code answer} (nothing, when empty) and keeps the connection open. */
+    @Test
+    void interimAnswersKeepASlowServerAlivePastTheAnswerTimeout() throws Exception {
+        long every = ANSWER.toMillis() / 2;
+        try (ScriptedServer working = new ScriptedServer(new Step(every, "HTTP/1.1 102 Processing\r\n\r\n"),
+                new Step(every, "HTTP/1.1 102 Processing\r\n\r\n"), new Step(every, "HTTP/1.1 102 Processing\r\n\r\n"),
+                new Step(every, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone"))) {
+            UpstreamResponse response = get(working, false).get(5, TimeUnit.SECONDS);
+
+            assertThat(response.head().status().code()).as("answered after twice the answer timeout").isEqualTo(200);
+            assertThat(BodyCollector.collectBytes(response.body(), ByteBufAllocator.DEFAULT, 1 << 20).get(5, TimeUnit.SECONDS))
+                    .isEqualTo("done".getBytes(ISO_8859_1));
+        }
+    }
+
+    /** What the server writes, {@code afterMillis} after the step before (or the request). */
+    private record Step(long afterMillis, String text) {
+    }
+
+    /** Reads the request's head, then writes its steps in turn and keeps the connection open. */
     private static final class ScriptedServer implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final CompletableFuture<Boolean> closedByPeer = new CompletableFuture<>();
-        private final String answer;
+        private final Step[] steps;
 
         ScriptedServer(String answer) throws IOException {
-            this.answer = answer;
+            this(new Step(0, answer));
+        }
+
+        ScriptedServer(Step... steps) throws IOException {
+            this.steps = steps;
             Thread thread = new Thread(this::serve, "scripted-upstream");
             thread.setDaemon(true);
             thread.start();
@@ -134,10 +159,13 @@ class UpstreamTimeoutsTest {
                 while ((line = in.readLine()) != null && !line.isEmpty()) {
                     // the request's head
                 }
-                socket.getOutputStream().write(answer.getBytes(ISO_8859_1));
-                socket.getOutputStream().flush();
+                for (Step step : steps) {
+                    Thread.sleep(step.afterMillis());
+                    socket.getOutputStream().write(step.text().getBytes(ISO_8859_1));
+                    socket.getOutputStream().flush();
+                }
                 closedByPeer.complete(in.read() < 0);
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 closedByPeer.complete(true);
             }
         }

@@ -115,7 +115,7 @@ final class ForwardingCall implements ProxyCall {
     }
 
     /** The deadline passed, or the server went silent after the request (no deadline set). */
-    private static boolean timedOut(Throwable cause) {
+    static boolean timedOut(Throwable cause) {
         return cause instanceof ResponseTimeout || cause instanceof io.edgegate.dataplane.upstream.UpstreamTimeoutException;
     }
 
@@ -129,7 +129,9 @@ final class ForwardingCall implements ProxyCall {
             context.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
             context.put(RequestKeys.UPSTREAM_FAILED, true);
             context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
-            return timeoutResult;
+            // Easegress says timeout only when the pool's own deadline passed; a server that went silent with no
+            // deadline set (EdgeGate's 60 s read timeout) is a server error, so fallbacks on serverError still catch it.
+            return cause instanceof ResponseTimeout ? timeoutResult : ProxySpec.RESULT_SERVER_ERROR;
         }
         if (cause instanceof BodyTooLargeException) {
             context.respond(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, cause.getMessage());

@@ -120,7 +120,7 @@ final class RetryingCall implements UpstreamCall {
                 meters.answered(server.url(), status, System.nanoTime() - sentAt);
                 response.body().discard();
             } else {
-                meters.failed(server.url(), cause instanceof ResponseTimeout ? "timeout" : UpstreamMeters.kind(cause),
+                meters.failed(server.url(), ForwardingCall.timedOut(cause) ? "timeout" : UpstreamMeters.kind(cause),
                         System.nanoTime() - sentAt);
             }
             context.eventLoop().schedule(() -> {

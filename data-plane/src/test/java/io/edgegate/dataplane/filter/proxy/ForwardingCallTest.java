@@ -91,6 +91,10 @@ class ForwardingCallTest {
         assertThat(forward(CompletableFuture.failedFuture(new ResponseTimeout()), context ->
                 assertThat(context.get(RequestKeys.UPSTREAM_FAILED)).isTrue()))
                 .isEqualTo(ProxySpec.RESULT_TIMEOUT + " 504");
+        // A server silent with no deadline set: 504 too, but a server error, which fallbacks on serverError catch.
+        assertThat(forward(CompletableFuture.failedFuture(new io.edgegate.dataplane.upstream.UpstreamTimeoutException("silent")),
+                context -> assertThat(context.get(RequestKeys.UPSTREAM_FAILED)).isTrue()))
+                .isEqualTo(ProxySpec.RESULT_SERVER_ERROR + " 504");
         assertThat(forward(CompletableFuture.failedFuture(new UpstreamException("refused", new ConnectException(), true)), context ->
                 assertThat(context.get(RequestKeys.UPSTREAM_FAILED)).isTrue()))
                 .isEqualTo(ProxySpec.RESULT_SERVER_ERROR + " 502");
