@@ -90,16 +90,9 @@ class ConsoleTest {
 
     @Test
     void aTokenIsExchangedForAnHttpOnlyCookieAndNothingIsShownWithout(@TempDir Path dir) throws Exception {
-        PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
-        Path tokenFile = dir.resolve("admin.token");
-        int port = FreePorts.pick();
-        int adminPort = FreePorts.pick();
-        try (ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port),
-                ControlPlaneSecurity.tls(pki.issueServer("control-plane", List.of("127.0.0.1")), tokenFile),
-                Optional.of(new InetSocketAddress("127.0.0.1", adminPort)))) {
-            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile));
-            String token = Files.readString(tokenFile).strip();
+        try (Secured secured = Secured.start(dir)) {
+            int adminPort = secured.adminPort();
+            String token = secured.token();
 
             HttpResponse<String> page = get(adminPort, "/ui/", null);
             assertThat(page.statusCode()).isEqualTo(200);
@@ -167,16 +160,9 @@ class ConsoleTest {
 
     @Test
     void guessedTokensAndSessionsFromOneAddressAreSlowedDown(@TempDir Path dir) throws Exception {
-        PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
-        Path tokenFile = dir.resolve("admin.token");
-        int port = FreePorts.pick();
-        int adminPort = FreePorts.pick();
-        try (ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", port),
-                ControlPlaneSecurity.tls(pki.issueServer("control-plane", List.of("127.0.0.1")), tokenFile),
-                Optional.of(new InetSocketAddress("127.0.0.1", adminPort)))) {
-            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile));
-            String token = Files.readString(tokenFile).strip();
+        try (Secured secured = Secured.start(dir)) {
+            int adminPort = secured.adminPort();
+            String token = secured.token();
 
             HttpResponse<String> last = null;
             for (int i = 0; i < 60 && (last == null || last.statusCode() != 429); i++) {
@@ -187,6 +173,27 @@ class ConsoleTest {
             assertThat(last.body()).contains("too many failed").contains("from 127.0.0.1");
             // The address waits a moment; then the right token works again.
             await().atMost(Duration.ofSeconds(5)).until(() -> login(adminPort, token, null).statusCode() == 200);
+        }
+    }
+
+    /** A control plane with TLS, tokens and its admin listener (the console), and its admin token. */
+    private record Secured(ControlPlane controlPlane, int adminPort, String token) implements AutoCloseable {
+
+        static Secured start(Path dir) throws Exception {
+            PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
+            Path tokenFile = dir.resolve("admin.token");
+            int adminPort = FreePorts.pick();
+            ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                    ControlPlaneSecurity.tls(pki.issueServer("control-plane", List.of("127.0.0.1")), tokenFile),
+                    Optional.of(new InetSocketAddress("127.0.0.1", adminPort)));
+            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(tokenFile));
+            return new Secured(controlPlane, adminPort, Files.readString(tokenFile).strip());
+        }
+
+        @Override
+        public void close() {
+            controlPlane.close();
         }
     }
 

@@ -27,13 +27,18 @@ class ClusterChangesTest {
         scheduler.shutdownNow();
     }
 
+    private ConfigCache startedCache() throws Exception {
+        ConfigCache cache = new ConfigCache(new MemoryStore(), scheduler, Clock.systemUTC());
+        cache.start();
+        cache.ready().get(5, TimeUnit.SECONDS);
+        return cache;
+    }
+
     @Test
     void nodesForgottenByTheClusterAreForgottenHereAndAnnouncedAgainWhenTheyReturn() throws Exception {
         ClusterView view = new ClusterView(new MemberRegistry(Clock.systemUTC(), Duration.ofMinutes(10), "self:1"));
         view.replicas(Set.of("other:1"));
-        ConfigCache cache = new ConfigCache(new MemoryStore(), scheduler, Clock.systemUTC());
-        cache.start();
-        cache.ready().get(5, TimeUnit.SECONDS);
+        ConfigCache cache = startedCache();
         List<ClusterEvent.Builder> events = new ArrayList<>();
         ClusterChanges changes = new ClusterChanges(view, cache, events::add);
         changes.start();
@@ -56,9 +61,7 @@ class ClusterChangesTest {
     void aRevisionNamedInAHelloIsAConnectionNotAnApply() throws Exception {
         MemberRegistry local = new MemberRegistry(Clock.systemUTC(), Duration.ofMinutes(10), "self:1");
         ClusterView view = new ClusterView(local);
-        ConfigCache cache = new ConfigCache(new MemoryStore(), scheduler, Clock.systemUTC());
-        cache.start();
-        cache.ready().get(5, TimeUnit.SECONDS);
+        ConfigCache cache = startedCache();
         List<ClusterEvent.Builder> events = new ArrayList<>();
         ClusterChanges changes = new ClusterChanges(view, cache, events::add);
         changes.start();
