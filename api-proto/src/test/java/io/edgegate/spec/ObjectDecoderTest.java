@@ -384,6 +384,10 @@ class ObjectDecoderTest {
         String limiter = example("filters/rate-limiter.yaml");
         assertThatThrownBy(() -> decode(limiter.replace("policyRef: ten-per-second", "policyRef: ten-per-minute")))
                 .hasMessageContaining("urls[0].policyRef: no policy named 'ten-per-minute' (policies: ten-per-second)");
+        // A duration too long to hold is reported once, with the reason, not also as "too short".
+        assertThatThrownBy(() -> decode(limiter.replace("limitRefreshPeriod: 1s", "limitRefreshPeriod: 9999999999h")))
+                .hasMessageContaining("limitRefreshPeriod: '9999999999h' is too long")
+                .hasMessageNotContaining("must be at least");
         // A url without policyRef takes defaultPolicyRef, as in Easegress; with neither, it guards nothing.
         assertThatThrownBy(() -> decode(limiter.replace("        policyRef: ten-per-second\n", "")))
                 .hasMessageContaining("urls[0].policyRef: no policyRef, and no defaultPolicyRef to use instead");

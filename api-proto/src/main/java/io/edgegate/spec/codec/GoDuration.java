@@ -32,7 +32,12 @@ public final class GoDuration {
         if (at == 0) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (expected: e.g. 500ms, 60s, 1m30s)");
         }
-        return Duration.ofNanos(nanos.longValueExact());
+        // As Go: a fraction of a nanosecond is dropped; past ~292 years there is no duration.
+        BigDecimal whole = nanos.setScale(0, java.math.RoundingMode.DOWN);
+        if (whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long (a duration is at most 2562047h47m16.854775807s)");
+        }
+        return Duration.ofNanos(whole.longValueExact());
     }
 
     private static long unitNanos(String unit) {

@@ -138,16 +138,17 @@ public final class SpecNode {
         return value.booleanValue();
     }
 
-    public Duration asDuration() {
+    /** The duration, or empty when it is none (the error is reported). */
+    public java.util.Optional<Duration> asDuration() {
         if (!value.isTextual()) {
             error("expected a duration such as 500ms, 60s or 1m30s, got " + describe(value));
-            return Duration.ZERO;
+            return java.util.Optional.empty();
         }
         try {
-            return GoDuration.parse(value.textValue());
+            return java.util.Optional.of(GoDuration.parse(value.textValue()));
         } catch (IllegalArgumentException | ArithmeticException e) {
             error(e.getMessage() == null ? "not a duration" : e.getMessage());
-            return Duration.ZERO;
+            return java.util.Optional.empty();
         }
     }
 

@@ -145,9 +145,10 @@ public final class SpecObject {
         return f.isSet() ? f.asBoolean() : defaultValue;
     }
 
+    /** A value that is no duration is reported, and reads as the default: checks of the value then say nothing more. */
     public Duration duration(String key, Duration defaultValue) {
         SpecNode f = field(key);
-        return f.isSet() ? f.asDuration() : defaultValue;
+        return f.isSet() ? f.asDuration().orElse(defaultValue) : defaultValue;
     }
 
     public Optional<SpecObject> object(String key) {

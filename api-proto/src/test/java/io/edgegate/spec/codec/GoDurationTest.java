@@ -21,6 +21,15 @@ class GoDurationTest {
         assertThatThrownBy(() -> GoDuration.parse("10")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> GoDuration.parse("5 s")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> GoDuration.parse("5sx")).hasMessageContaining("is not a duration");
+        // Past what a duration holds: said so, not Java's "Overflow".
+        assertThatThrownBy(() -> GoDuration.parse("9999999999h")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'9999999999h' is too long (a duration is at most 2562047h47m16.854775807s)");
+    }
+
+    @Test
+    void aFractionOfANanosecondIsDroppedAsGoDropsIt() {
+        assertThat(GoDuration.parse("0.5ns")).isEqualTo(Duration.ZERO);
+        assertThat(GoDuration.parse("1.5ns")).isEqualTo(Duration.ofNanos(1));
     }
 
     @Test
