@@ -69,6 +69,9 @@ public final class DocumentParser {
                 text = resolved.get();
             }
         }
+        if (text.indexOf('*') >= 0) {
+            refuseAliases(text, document);
+        }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             throw new SpecException("", "the document is empty");
         }
@@ -138,6 +141,24 @@ public final class DocumentParser {
             return yaml.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * The YAML reader passes an alias ({@code *name}) on as the text of its name instead of the anchored value,
+     * so {@code backend: *api} would silently route to a pipeline named "api". Aliases are refused by name instead
+     * (only texts holding a '*' are looked at again, so most documents are read once).
+     */
+    private void refuseAliases(String text, SourceDocument document) throws SpecException {
+        try (JsonParser parser = yaml.getFactory().createParser(text)) {
+            while (parser.nextToken() != null) {
+                if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
+                    throw new SpecException("", "YAML aliases are not supported" + where(parser.currentLocation(), document)
+                            + " ('*" + parser.getText() + "'): write the value out in full");
+                }
+            }
+        } catch (java.io.IOException e) {
+            // The document was read already: nothing new to say.
         }
     }
 

@@ -28,6 +28,21 @@ class DocumentParserTest {
     }
 
     @Test
+    void aYamlAliasIsRefusedByNameNotReadAsItsName() {
+        String server = "kind: HTTPServer\nname: s\nport: 10080\nrules:\n- paths:\n  - pathPrefix: /a\n    backend: &api pipeline-api\n"
+                + "  - pathPrefix: /b\n    backend: *api\n";
+        assertThatThrownBy(() -> parser.parse(new SourceDocument("f.yaml", 1, 1, server)))
+                .hasMessageContaining("YAML aliases are not supported at line 9")
+                .hasMessageContaining("'*api'");
+    }
+
+    @Test
+    void aStarInAValueIsNoAlias() throws SpecException {
+        assertThat(parser.parse(new SourceDocument("f.yaml", 1, 1, "name: a\nkind: X\nregexp: '^/api/.*'\nglob: a*b\n"))
+                .get("glob").asText()).isEqualTo("a*b");
+    }
+
+    @Test
     void aDocumentMustBeAMapping() {
         assertThatThrownBy(() -> parser.parse(new SourceDocument("f", 1, 1, "- a\n- b\n")))
                 .hasMessageContaining("a document must be a mapping with 'name' and 'kind', got a list");
