@@ -235,6 +235,12 @@ class StoreHistoryIT {
             assertThat(waited.out()).containsPattern("node-5\\s+applied in \\d+ ms").containsPattern("node-1\\s+not reached");
             assertThat(waited.err()).contains("node-1 is not connected");
 
+            // All or nothing: named with a connected node, it is not forgotten either.
+            EgctlRun partly = EgctlRun.inProcess(b, "delete", "member", "node-1", "node-5");
+            assertThat(partly.exit()).as(partly.toString()).isEqualTo(1);
+            assertThat(partly.err()).contains("node node-5 is connected").contains("no member was forgotten");
+            assertThat(EgctlRun.inProcess(b, "get", "members").out()).contains("node-1");
+
             // Forgotten on purpose, it is no longer listed or waited for.
             EgctlRun forgotten = EgctlRun.inProcess(b, "delete", "member", "node-1");
             assertThat(forgotten.exit()).as(forgotten.toString()).isZero();

@@ -58,7 +58,24 @@ final class DeleteCommand implements Callable<Integer> {
 
     private int forgetMembers(List<String> nodeIds) {
         try (ControlPlaneClient client = root.connect()) {
-            for (String nodeId : nodeIds) {
+            // All or nothing, as for objects: every name is checked before any is forgotten.
+            java.util.Map<String, io.edgegate.api.v1.Member> known = new java.util.HashMap<>();
+            client.cluster(stub -> stub.listMembers(io.edgegate.api.v1.ListMembersRequest.getDefaultInstance()))
+                    .getMembersList().forEach(m -> known.put(m.getNodeId(), m));
+            List<String> problems = new java.util.ArrayList<>();
+            for (String nodeId : new java.util.LinkedHashSet<>(nodeIds)) {
+                io.edgegate.api.v1.Member member = known.get(nodeId);
+                if (member == null) {
+                    problems.add("no member named " + nodeId);
+                } else if (member.getConnected()) {
+                    problems.add("node " + nodeId + " is connected to " + member.getControlPlane()
+                            + "; a connected node cannot be forgotten (stop it first)");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new CommandFailure(String.join("; ", problems) + "; no member was forgotten");
+            }
+            for (String nodeId : new java.util.LinkedHashSet<>(nodeIds)) {
                 client.cluster(stub -> stub.forgetMember(ForgetMemberRequest.newBuilder().setNodeId(nodeId).build()));
                 root.terminal().out().println("member " + nodeId + " forgotten");
             }
