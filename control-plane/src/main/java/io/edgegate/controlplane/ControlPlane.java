@@ -78,8 +78,8 @@ public final class ControlPlane implements AutoCloseable {
      * A connection silent this long is pinged; unanswered for {@link #KEEPALIVE_TIMEOUT}, it is closed (its node
      * Disconnected). 10 s is the least gRPC takes.
      */
-    static final java.time.Duration KEEPALIVE_TIME = java.time.Duration.ofSeconds(10);
-    static final java.time.Duration KEEPALIVE_TIMEOUT = java.time.Duration.ofSeconds(3);
+    static final Duration KEEPALIVE_TIME = Duration.ofSeconds(10);
+    static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(3);
 
     private final List<AutoCloseable> resources;
     private final ConfigCache cache;

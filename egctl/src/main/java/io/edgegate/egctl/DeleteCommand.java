@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
         description = {"Delete objects named on the command line (KIND NAME...) or by files (-f). All or nothing.",
@@ -39,7 +44,7 @@ final class DeleteCommand implements Callable<Integer> {
             if (args.size() < 2) {
                 throw new CommandFailure("what to delete? give KIND NAME (e.g. egctl delete hs server-demo) or -f FILE");
             }
-            if (GetCommand.MEMBERS.contains(args.get(0).toLowerCase(java.util.Locale.ROOT))) {
+            if (GetCommand.MEMBERS.contains(args.get(0).toLowerCase(Locale.ROOT))) {
                 return forgetMembers(args.subList(1, args.size()));
             }
             for (String name : args.subList(1, args.size())) {
@@ -59,11 +64,11 @@ final class DeleteCommand implements Callable<Integer> {
     private int forgetMembers(List<String> nodeIds) {
         try (ControlPlaneClient client = root.connect()) {
             // All or nothing, as for objects: every name is checked before any is forgotten.
-            java.util.Map<String, io.edgegate.api.v1.Member> known = new java.util.HashMap<>();
+            Map<String, io.edgegate.api.v1.Member> known = new HashMap<>();
             client.cluster(stub -> stub.listMembers(io.edgegate.api.v1.ListMembersRequest.getDefaultInstance()))
                     .getMembersList().forEach(m -> known.put(m.getNodeId(), m));
-            List<String> problems = new java.util.ArrayList<>();
-            for (String nodeId : new java.util.LinkedHashSet<>(nodeIds)) {
+            List<String> problems = new ArrayList<>();
+            for (String nodeId : new LinkedHashSet<>(nodeIds)) {
                 io.edgegate.api.v1.Member member = known.get(nodeId);
                 if (member == null) {
                     problems.add("no member named " + nodeId);
@@ -75,7 +80,7 @@ final class DeleteCommand implements Callable<Integer> {
             if (!problems.isEmpty()) {
                 throw new CommandFailure(String.join("; ", problems) + "; no member was forgotten");
             }
-            for (String nodeId : new java.util.LinkedHashSet<>(nodeIds)) {
+            for (String nodeId : new LinkedHashSet<>(nodeIds)) {
                 client.cluster(stub -> stub.forgetMember(ForgetMemberRequest.newBuilder().setNodeId(nodeId).build()));
                 root.terminal().out().println("member " + nodeId + " forgotten");
             }

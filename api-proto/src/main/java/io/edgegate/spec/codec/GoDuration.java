@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.math.RoundingMode;
 
 /** Durations written the way Easegress (Go) writes them: {@code 500ms}, {@code 60s}, {@code 1m30s}, {@code 1.5h}. */
 public final class GoDuration {
@@ -33,7 +34,7 @@ public final class GoDuration {
             throw new IllegalArgumentException("'" + text + "' is not a duration (expected: e.g. 500ms, 60s, 1m30s)");
         }
         // As Go: a fraction of a nanosecond is dropped; past ~292 years there is no duration.
-        BigDecimal whole = nanos.setScale(0, java.math.RoundingMode.DOWN);
+        BigDecimal whole = nanos.setScale(0, RoundingMode.DOWN);
         if (whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("'" + text + "' is too long (a duration is at most 2562047h47m16.854775807s)");
         }

@@ -7,6 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A value inside a document, with its path. Conversions record a problem naming the path and
@@ -42,7 +47,7 @@ public final class SpecNode {
      * met the same JSON in the same {@code scope} and found nothing wrong with it. {@code type} is
      * the exact class the decoder returns.
      */
-    public <T> T memoized(String scope, Class<T> type, java.util.function.Supplier<T> decoder) {
+    public <T> T memoized(String scope, Class<T> type, Supplier<T> decoder) {
         return context.memo().decode(scope, value, type, context, decoder);
     }
 
@@ -66,14 +71,14 @@ public final class SpecNode {
 
     private static Object plain(JsonNode node) {
         if (node.isObject()) {
-            java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+            Map<String, Object> map = new LinkedHashMap<>();
             node.fields().forEachRemaining(e -> map.put(e.getKey(), plain(e.getValue())));
-            return java.util.Collections.unmodifiableMap(map);
+            return Collections.unmodifiableMap(map);
         }
         if (node.isArray()) {
             List<Object> list = new ArrayList<>();
             node.forEach(element -> list.add(plain(element)));
-            return java.util.Collections.unmodifiableList(list);
+            return Collections.unmodifiableList(list);
         }
         if (node.isNumber()) {
             return node.doubleValue();
@@ -139,16 +144,16 @@ public final class SpecNode {
     }
 
     /** The duration, or empty when it is none (the error is reported). */
-    public java.util.Optional<Duration> asDuration() {
+    public Optional<Duration> asDuration() {
         if (!value.isTextual()) {
             error("expected a duration such as 500ms, 60s or 1m30s, got " + describe(value));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return java.util.Optional.of(GoDuration.parse(value.textValue()));
+            return Optional.of(GoDuration.parse(value.textValue()));
         } catch (IllegalArgumentException | ArithmeticException e) {
             error(e.getMessage() == null ? "not a duration" : e.getMessage());
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

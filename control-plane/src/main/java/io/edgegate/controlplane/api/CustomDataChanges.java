@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.edgegate.spec.DecodedObject;
 
 /**
  * What a CustomData document stores, given the CustomDataKind of the same name: its records as
@@ -112,7 +113,7 @@ final class CustomDataChanges {
         }
     }
 
-    private io.edgegate.spec.DecodedObject decodeStored(StoredRecord record) {
+    private DecodedObject decodeStored(StoredRecord record) {
         try {
             return decoder.decode(parser.parseJson(record.json()), ValidationMode.WARN);
         } catch (SpecException e) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Validates every document of a request before anything is written. All problems of all
@@ -142,7 +143,7 @@ final class RequestDecoder {
         if (!SecretFields.holdsMarkers(id.kind(), tree)) {
             return List.of();
         }
-        return redaction.fields().restore(id.kind(), tree, java.util.Optional.ofNullable(stored.get(id)));
+        return redaction.fields().restore(id.kind(), tree, Optional.ofNullable(stored.get(id)));
     }
 
     /** The objects named by documents to delete: only their name and kind must be valid. */

@@ -29,6 +29,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
+import io.edgegate.controlplane.security.CallAuthorization;
 
 /**
  * Members, waiting for a revision, watching the cluster, describing an object on every node,
@@ -104,7 +105,7 @@ public final class ClusterApi extends ClusterServiceGrpc.ClusterServiceImplBase 
     @Override
     public void watch(WatchRequest request, StreamObserver<ClusterEvent> response) {
         new ClusterWatch((ServerCallStreamObserver<ClusterEvent>) response, view, cache, clock,
-                io.edgegate.controlplane.security.CallAuthorization.tokenStillValid(), tokenChecks).start();
+                CallAuthorization.tokenStillValid(), tokenChecks).start();
     }
 
     @Override

@@ -5,6 +5,11 @@ import io.edgegate.controlplane.config.ConfigCache;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** {@code egctl watch}: the cluster's changes ({@link ClusterChanges}) on a gRPC stream, with flow control. */
 final class ClusterWatch {
@@ -17,24 +22,24 @@ final class ClusterWatch {
      * waiting events it is closed at once.
      */
     static final int MAX_EVENTS_BEHIND = 256;
-    static final long PATIENCE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(2);
     static final int HARD_LIMIT = 20_000;
 
     /** How often the watcher's token is checked again: a revoked one stops the watch within this. */
-    static final java.time.Duration TOKEN_CHECK = java.time.Duration.ofSeconds(1);
+    static final Duration TOKEN_CHECK = Duration.ofSeconds(1);
 
     private final ServerCallStreamObserver<ClusterEvent> out;
     private final ClusterChanges changes;
     private final Clock clock;
-    private final java.util.function.BooleanSupplier tokenStillValid;
-    private final java.util.concurrent.ScheduledExecutorService scheduler;
-    private volatile java.util.concurrent.ScheduledFuture<?> tokenChecks;
+    private final BooleanSupplier tokenStillValid;
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> tokenChecks;
     private volatile boolean closed;
     private int sentWhileNotReady;
     private long notReadySinceNanos;
 
     ClusterWatch(ServerCallStreamObserver<ClusterEvent> out, ClusterView view, ConfigCache cache, Clock clock,
-                 java.util.function.BooleanSupplier tokenStillValid, java.util.concurrent.ScheduledExecutorService scheduler) {
+                 BooleanSupplier tokenStillValid, ScheduledExecutorService scheduler) {
         this.out = out;
         this.changes = new ClusterChanges(view, cache, this::send);
         this.clock = clock;
@@ -47,7 +52,7 @@ final class ClusterWatch {
         out.setOnReadyHandler(this::caughtUp);
         // Scheduled before the first event can close the watch, and cancelled again if one did meanwhile.
         tokenChecks = scheduler.scheduleWithFixedDelay(this::checkToken, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         changes.start();
         if (closed) {
             tokenChecks.cancel(false);

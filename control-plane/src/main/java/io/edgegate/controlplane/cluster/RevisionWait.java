@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 final class RevisionWait implements Consumer<String> {
 
     /** The longest wait a client may ask for (egctl apply --wait --timeout): a rollout, not a subscription. */
-    static final long MAX_WAIT_MILLIS = java.util.concurrent.TimeUnit.MINUTES.toMillis(10);
+    static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final ServerCallStreamObserver<WaitEvent> out;
     private final ClusterView view;

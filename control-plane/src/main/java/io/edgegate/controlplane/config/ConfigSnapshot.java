@@ -9,6 +9,7 @@ import io.edgegate.controlplane.store.StoredRecord;
 import io.edgegate.spec.ObjectId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The whole configuration at one version (epoch, revision), immutable, in the form it is sent
@@ -21,7 +22,7 @@ public record ConfigSnapshot(Epoch epoch, long revision, Map<ObjectId, StoredObj
     public static final ConfigSnapshot EMPTY = new ConfigSnapshot(NO_EPOCH, 0, Map.of());
 
     public ConfigSnapshot {
-        java.util.Objects.requireNonNull(epoch, "epoch");
+        Objects.requireNonNull(epoch, "epoch");
         objects = Map.copyOf(objects);
     }
 

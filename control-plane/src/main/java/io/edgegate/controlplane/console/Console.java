@@ -24,6 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.controlplane.security.FailedAuthentications;
+import java.util.List;
 
 /**
  * The read-only cluster console under {@code /ui/} on the admin listener: the page, a login that
@@ -48,8 +50,8 @@ public final class Console implements AdminPages {
     private final ConsoleAssets assets = new ConsoleAssets();
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     /** As the gRPC API limits them: a guessed token or session costs an etcd read, and nobody may make thousands. */
-    private final io.edgegate.controlplane.security.FailedAuthentications failures =
-            new io.edgegate.controlplane.security.FailedAuthentications();
+    private final FailedAuthentications failures =
+            new FailedAuthentications();
 
     private Console(ConsoleSessions sessions, ConsoleViews views, EventJournal<ClusterEvent> journal, ClusterChanges changes) {
         this.sessions = sessions;
@@ -270,7 +272,7 @@ public final class Console implements AdminPages {
     }
 
     static Optional<String> sessionId(HttpExchange exchange) {
-        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String part : header.split(";")) {
                 String pair = part.strip();
                 if (pair.startsWith(COOKIE + "=") && pair.length() > COOKIE.length() + 1) {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 
 /** Accepts data-plane streams; each becomes a {@link NodeSession}, and a stream that falls silent is closed. */
 public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplBase {
@@ -39,7 +40,7 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
 
     private void closeSilentStreams() {
         long now = System.nanoTime();
-        java.time.Instant wallNow = java.time.Instant.now();
+        Instant wallNow = Instant.now();
         // A session that fails here is dropped from the watch; the others, and later sweeps, go on.
         sessions.removeIf(session -> {
             try {

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One data plane's stream. After the node's hello it is sent the full snapshot, then, each
@@ -33,7 +35,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
 
     private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
     static final int SILENT_HEARTBEATS = 3;
-    static final long SILENCE_SLACK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final long SILENCE_SLACK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ServerCallStreamObserver<ConfigUpdate> out;
     private final ConfigCache cache;
@@ -102,7 +104,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
                 return;
             }
             nodeId = hello.getNodeId();
-            heartbeatNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Math.max(0, hello.getHeartbeatMillis()));
+            heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, hello.getHeartbeatMillis()));
             helloEpoch = hello.getAppliedEpoch();
             helloRevision = hello.getAppliedRevision();
             acceptsPatches = hello.getAcceptsPatches();
@@ -232,7 +234,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
      * checked when the stream opened, and every config sent after it may carry private keys. The node
      * reconnects with the certificate it renewed (its files are re-read), or not at all.
      */
-    boolean closeIfCertificateExpired(java.time.Instant now) {
+    boolean closeIfCertificateExpired(Instant now) {
         if (certifiedNode.isEmpty() || isClosed() || !now.isAfter(certifiedNode.get().notAfter())) {
             return isClosed();
         }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.controlplane.store.ManagedEtcdLimits;
 
 /**
  * A local single-member etcd that the control plane starts when it is given no
@@ -115,8 +116,8 @@ public final class ManagedEtcd implements AutoCloseable {
                 "--listen-peer-urls", peer,
                 "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "edgegate=" + peer,
-                "--max-request-bytes", Integer.toString(io.edgegate.controlplane.store.ManagedEtcdLimits.MAX_REQUEST_BYTES),
-                "--max-txn-ops", Integer.toString(io.edgegate.controlplane.store.ManagedEtcdLimits.MAX_TXN_OPS),
+                "--max-request-bytes", Integer.toString(ManagedEtcdLimits.MAX_REQUEST_BYTES),
+                "--max-txn-ops", Integer.toString(ManagedEtcdLimits.MAX_TXN_OPS),
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
                 "--logger", "zap",

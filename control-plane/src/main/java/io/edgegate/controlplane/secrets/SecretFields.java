@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
+import java.util.HashMap;
+import java.util.stream.Stream;
 
 /**
  * Which fields of an object hold secrets, and their redaction: private keys of an HTTPServer, a
@@ -41,8 +43,8 @@ public final class SecretFields {
             List.of("filters", "*", "oauth2", "tokenIntrospect", "basicAuth"));
     /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
     private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
-            .flatMap(path -> java.util.stream.Stream.of("beforePipeline", "afterPipeline").map(p -> {
-                List<String> nested = new java.util.ArrayList<>(List.of(p));
+            .flatMap(path -> Stream.of("beforePipeline", "afterPipeline").map(p -> {
+                List<String> nested = new ArrayList<>(List.of(p));
                 nested.addAll(path);
                 return List.copyOf(nested);
             })).toList();
@@ -89,7 +91,7 @@ public final class SecretFields {
      * marker, like one that matches nothing, is an error: the fields' paths are returned.
      */
     public List<String> restore(ObjectKind kind, ObjectNode document, Optional<ObjectNode> stored) {
-        Map<String, JsonNode> originals = new java.util.HashMap<>();
+        Map<String, JsonNode> originals = new HashMap<>();
         if (key.isPresent()) {
             stored.ifPresent(s -> visit(kind, s, (holder, value) -> originals.put(holder.slot() + '\n' + marker(value.asText()), value)));
         }

@@ -18,6 +18,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.BooleanSupplier;
 
 /**
  * Who may call what. A data plane's config stream needs a client certificate of the cluster CA
@@ -31,7 +32,7 @@ public final class CallAuthorization implements ServerInterceptor {
     /** The node id a config stream's certificate names. */
     public static final Context.Key<NodeCertificate> CERTIFIED_NODE = Context.key("edgegate-certified-node");
     /** Whether the token a call came with is still valid now: long-lived streams ask again as they go. */
-    private static final Context.Key<java.util.function.BooleanSupplier> TOKEN_STILL_VALID = Context.key("edgegate-token-still-valid");
+    private static final Context.Key<BooleanSupplier> TOKEN_STILL_VALID = Context.key("edgegate-token-still-valid");
     private static final String HOW_TO_GET_ONE = "send a token (--token, EGCTL_TOKEN or an egctl context); an admin makes one with "
             + "'egctl token create --role viewer --name NAME', and the first admin token is in the control plane's admin token file";
 
@@ -89,7 +90,7 @@ public final class CallAuthorization implements ServerInterceptor {
                     + (long) rateLimit.perSecond() + " calls per second; slow down"), () -> counters.rateLimited());
         }
         String token = header.substring(7).trim();
-        java.util.function.BooleanSupplier stillValid = () -> {
+        BooleanSupplier stillValid = () -> {
             try {
                 return tokens.authenticate(token).isPresent();
             } catch (StoreUnavailableException e) {
@@ -104,8 +105,8 @@ public final class CallAuthorization implements ServerInterceptor {
      * For the call this thread serves: whether its token is still valid (revoked or expired since the call
      * began: false). Calls of a control plane without tokens, and node streams, are always valid here.
      */
-    public static java.util.function.BooleanSupplier tokenStillValid() {
-        java.util.function.BooleanSupplier check = TOKEN_STILL_VALID.get();
+    public static BooleanSupplier tokenStillValid() {
+        BooleanSupplier check = TOKEN_STILL_VALID.get();
         return check != null ? check : () -> true;
     }
 

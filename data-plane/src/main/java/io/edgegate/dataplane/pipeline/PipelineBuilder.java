@@ -15,6 +15,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.edgegate.spec.ObjectKind;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.TreeMap;
 
 /**
  * Builds the pipelines of a new config generation. A filter whose spec did not change is
@@ -67,7 +71,7 @@ public final class PipelineBuilder {
                     BuiltFilter built = filters.get(key);
                     if (built == null) {
                         BuiltFilter old = previous.filters.get(key);
-                        boolean v1 = spec.kind() == io.edgegate.spec.ObjectKind.HTTP_PIPELINE;
+                        boolean v1 = spec.kind() == ObjectKind.HTTP_PIPELINE;
                         if (old != null && old.spec.equals(filterSpec) && old.inV1Pipeline == v1) {
                             built = old;
                         } else {
@@ -86,7 +90,7 @@ public final class PipelineBuilder {
                             results, failures.counterFor(key), resultCounters(spec.name(), filterSpec.name(), results), step.namespace()));
                 }
                 pipelines.put(spec.name(), new Pipeline(spec.name(), steps, spec.data(),
-                        spec.kind() == io.edgegate.spec.ObjectKind.HTTP_PIPELINE ? HttpResponseStatus.OK
+                        spec.kind() == ObjectKind.HTTP_PIPELINE ? HttpResponseStatus.OK
                                 : HttpResponseStatus.SERVICE_UNAVAILABLE));
             }
         } catch (RuntimeException e) {
@@ -142,7 +146,7 @@ public final class PipelineBuilder {
             if (previous == null) {
                 return List.of();
             }
-            Set<Filter> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Filter> kept = Collections.newSetFromMap(new IdentityHashMap<>());
             filters.values().forEach(b -> kept.add(b.filter));
             List<Filter> out = new ArrayList<>();
             Set<Filter> seen = new HashSet<>();
@@ -156,7 +160,7 @@ public final class PipelineBuilder {
 
         /** Filters this generation created itself, to close if it is abandoned before service. */
         public List<Filter> createdHere() {
-            Set<Filter> inherited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            Set<Filter> inherited = Collections.newSetFromMap(new IdentityHashMap<>());
             if (previous != null) {
                 previous.filters.values().forEach(b -> inherited.add(b.filter));
             }
@@ -165,9 +169,9 @@ public final class PipelineBuilder {
 
         /** Each pipeline's filters that report a live state: pipeline name → "filter (Kind): line" lines. */
         public Map<String, List<String>> liveStatus() {
-            Map<String, List<String>> out = new java.util.TreeMap<>();
+            Map<String, List<String>> out = new TreeMap<>();
             filters.entrySet().stream()
-                    .sorted(java.util.Comparator.comparing((Map.Entry<FilterKey, BuiltFilter> e) -> e.getKey().pipeline())
+                    .sorted(Comparator.comparing((Map.Entry<FilterKey, BuiltFilter> e) -> e.getKey().pipeline())
                             .thenComparing(e -> e.getKey().filter()))
                     .forEach(e -> {
                         List<String> lines = new ArrayList<>(e.getValue().filter().status());

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 
 /**
  * One request on its way through a pipeline: the client's request head and its body (a
@@ -332,7 +334,7 @@ public final class RequestContext {
 
     public void putData(String key, Object value) {
         if (data == null) {
-            data = new java.util.LinkedHashMap<>();
+            data = new LinkedHashMap<>();
         }
         data.put(key, value);
     }
@@ -472,7 +474,7 @@ public final class RequestContext {
         if (values == null) {
             values = new Object[8];
         } else if (2 * valueCount == values.length) {
-            values = java.util.Arrays.copyOf(values, values.length * 2);
+            values = Arrays.copyOf(values, values.length * 2);
         }
         values[2 * valueCount] = key;
         values[2 * valueCount + 1] = value;

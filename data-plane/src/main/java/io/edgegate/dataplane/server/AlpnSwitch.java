@@ -6,6 +6,7 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.dataplane.metrics.RequestMeters;
 
 /** After the TLS handshake, serves the protocol the client chose by ALPN: h2, or HTTP/1.1 (also without ALPN). */
 final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
@@ -46,7 +47,7 @@ final class AlpnSwitch extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-        setup.state().meters().refused(io.edgegate.dataplane.metrics.RequestMeters.ConnectionRefusal.TLS);
+        setup.state().meters().refused(RequestMeters.ConnectionRefusal.TLS);
         ctx.close();
     }
 }

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.dataplane.http.FixedBody;
 
 /**
  * One request from routing to the response to write, the same for HTTP/1.1 and HTTP/2: the
@@ -238,6 +239,6 @@ final class Exchange {
     private void plain(Channel channel, HttpResponseStatus status, String message) {
         var full = PlainResponses.of(channel.alloc(), status, message);
         complete(new Response(new io.netty.handler.codec.http.DefaultHttpResponse(full.protocolVersion(),
-                full.status(), full.headers()), new io.edgegate.dataplane.http.FixedBody(full.content())));
+                full.status(), full.headers()), new FixedBody(full.content())));
     }
 }

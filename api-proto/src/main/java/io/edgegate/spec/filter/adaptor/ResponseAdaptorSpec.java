@@ -8,6 +8,8 @@ import io.edgegate.spec.pipeline.FilterSpec;
 import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The ResponseAdaptor filter (Easegress format): changes the answer — {@code header}
@@ -29,8 +31,8 @@ public record ResponseAdaptorSpec(String name, HeaderChanges header, Optional<Re
      */
     public static final Set<String> EASEGRESS_ONLY_RESULTS = Set.of("responseNotFound", "compressFailed", "decompressFailed");
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            java.util.stream.Stream.concat(Set.of(RESULT_BUILD_ERR).stream(), EASEGRESS_ONLY_RESULTS.stream())
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+            Stream.concat(Set.of(RESULT_BUILD_ERR).stream(), EASEGRESS_ONLY_RESULTS.stream())
+                    .collect(Collectors.toUnmodifiableSet()),
             ResponseAdaptorSpec::decode);
 
     @Override

@@ -9,6 +9,7 @@ import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import io.edgegate.spec.HttpTokens;
 
 /**
  * The Proxy filter: sends the request to a server of its pool. v1 ({@code HTTPPipeline})
@@ -87,7 +88,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         if (o.has("fallback") && failureCodes.isEmpty()) {
             o.error("fallback", "fallback needs failureCodes");
         }        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
-        upstreamHeader.filter(h -> !io.edgegate.spec.HttpTokens.isHeaderName(h))
+        upstreamHeader.filter(h -> !HttpTokens.isHeaderName(h))
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
         mirror.filter(m -> m.resilience().retryPolicy().isPresent() || m.resilience().circuitBreakerPolicy().isPresent())

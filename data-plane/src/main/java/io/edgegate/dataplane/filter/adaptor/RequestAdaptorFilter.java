@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.time.Clock;
 
 /** Rewrites the request's method, Host, path, headers and body before the next filter sees it. */
 final class RequestAdaptorFilter implements Filter {
@@ -44,7 +45,7 @@ final class RequestAdaptorFilter implements Filter {
         this.changes = Changes.of(spec);
         this.template = spec.template() == null ? null
                 : new BuilderRun(RequestAdaptorSpec.KIND, spec.name(), spec.template());
-        this.signer = spec.sign().map(sign -> new RequestSigner(sign, java.time.Clock.systemUTC())).orElse(null);
+        this.signer = spec.sign().map(sign -> new RequestSigner(sign, Clock.systemUTC())).orElse(null);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.async.Causes;
 
 /**
  * Runs a builder's template for a request: reads bodies first when the template mentions one,
@@ -51,7 +52,7 @@ public final class BuilderRun {
         return BuilderData.readBodies(context).handle((ready, error) -> error).thenCompose(error -> {
             if (error != null) {
                 return CompletableFuture.completedFuture(
-                        failed(context, "cannot read a body: " + io.edgegate.async.Causes.unwrap(error).getMessage()));
+                        failed(context, "cannot read a body: " + Causes.unwrap(error).getMessage()));
             }
             return render(context, apply);
         });

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Answers requests its rules match with a canned response; others pass on. */
 final class MockFilter implements Filter {
@@ -70,7 +71,7 @@ final class MockFilter implements Filter {
         this.rules = spec.rules().stream().map(r -> new CompiledRule(
                 r.match().path().orElse(null), r.match().pathPrefix().orElse(null),
                 Map.copyOf(r.match().headers().entrySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())))),
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())))),
                 r.match().matchAllHeaders(), r, r.body().getBytes(StandardCharsets.UTF_8))).toList();
     }
 

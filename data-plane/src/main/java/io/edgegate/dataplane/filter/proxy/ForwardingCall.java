@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.edgegate.dataplane.upstream.UpstreamTimeoutException;
 
 /**
  * The core of a Proxy: picks a server of the exchange's pool, sends the request through the
@@ -116,7 +117,7 @@ final class ForwardingCall implements ProxyCall {
 
     /** The deadline passed, or the server went silent after the request (no deadline set). */
     static boolean timedOut(Throwable cause) {
-        return cause instanceof ResponseTimeout || cause instanceof io.edgegate.dataplane.upstream.UpstreamTimeoutException;
+        return cause instanceof ResponseTimeout || cause instanceof UpstreamTimeoutException;
     }
 
     private String refuse(RequestContext context, Upstream server, Throwable cause) {

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.edgegate.async.Causes;
+import io.edgegate.dataplane.upstream.UpstreamTimeoutException;
 
 /**
  * SimpleHTTPProxy: the request goes where its own URL (or Host) says, over the node's upstream
@@ -58,8 +60,8 @@ final class SimpleHttpProxyFilter implements Filter {
         return sent.handle((response, error) -> {
             context.put(RequestKeys.UPSTREAM, target.url());
             if (error != null) {
-                Throwable cause = io.edgegate.async.Causes.unwrap(error);
-                if (cause instanceof TimeoutException || cause instanceof io.edgegate.dataplane.upstream.UpstreamTimeoutException) {
+                Throwable cause = Causes.unwrap(error);
+                if (cause instanceof TimeoutException || cause instanceof UpstreamTimeoutException) {
                     context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
                     return SimpleHttpProxySpec.RESULT_TIMEOUT;
                 }

@@ -17,6 +17,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Admits a request when its policy has a permit now, delays it (without holding the event
@@ -44,12 +46,12 @@ final class RateLimiterFilter implements Filter {
         this.perClient = spec.perClient().orElse(null);
         int[] policyOfRule = urls.policiesByRule();
         if (perClient == null) {
-            this.shared = java.util.Arrays.stream(policyOfRule)
+            this.shared = Arrays.stream(policyOfRule)
                     .mapToObj(p -> p == UrlPolicies.NONE ? null : new PermitBucket(policies.get(p), nanoTime)).toArray(PermitBucket[]::new);
             this.perClientBuckets = List.of();
         } else {
             this.shared = null;
-            this.perClientBuckets = java.util.Arrays.stream(policyOfRule)
+            this.perClientBuckets = Arrays.stream(policyOfRule)
                     .mapToObj(p -> p == UrlPolicies.NONE ? null : new ClientBuckets(policies.get(p), perClient.maxClients(), nanoTime))
                     .toList();
         }
@@ -98,7 +100,7 @@ final class RateLimiterFilter implements Filter {
         String line = admitted.sum() + " admitted at once, " + delayed.sum() + " after waiting for a permit, "
                 + rejected.sum() + " refused (429)";
         if (perClient != null) {
-            line += "; " + perClientBuckets.stream().filter(java.util.Objects::nonNull).mapToLong(ClientBuckets::size).sum()
+            line += "; " + perClientBuckets.stream().filter(Objects::nonNull).mapToLong(ClientBuckets::size).sum()
                     + " clients tracked";
         }
         return List.of(line);

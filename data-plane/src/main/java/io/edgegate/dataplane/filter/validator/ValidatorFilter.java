@@ -32,6 +32,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
+import java.util.Base64;
+import java.util.Optional;
 
 /** Lets a request through only when every configured check holds; otherwise answers 401 or 400 with result {@code invalid}. */
 final class ValidatorFilter implements Filter {
@@ -129,7 +131,7 @@ final class ValidatorFilter implements Filter {
             if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
                 throw new IllegalArgumentException();
             }
-            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 throw new IllegalArgumentException();
@@ -182,7 +184,7 @@ final class ValidatorFilter implements Filter {
         String uri = context.request().uri();
         int query = uri.indexOf('?');
         String path = RequestTarget.path(uri);
-        java.util.Optional<String> refused = signature.verify(context.request().method().name(), path,
+        Optional<String> refused = signature.verify(context.request().method().name(), path,
                 query < 0 ? "" : uri.substring(query + 1), context.request().headers(), body,
                 context.connection().scheme().equals("https"), clock.instant());
         if (refused.isPresent()) {
