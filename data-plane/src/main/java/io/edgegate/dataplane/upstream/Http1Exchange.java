@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One request on an HTTP/1.1 connection to an upstream server, from its head written to the
@@ -30,9 +29,8 @@ final class Http1Exchange implements Runnable {
     private final CompletableFuture<UpstreamResponse> result;
     private final boolean reused;
     private final int maxIdle;
-    /** How long the answer may take once the request is sent; 0 when the caller times it. */
-    private final long answerTimeoutMillis;
-    private io.netty.util.concurrent.ScheduledFuture<?> answerTimer;
+    /** Whether the answer is timed here (the connection's idle time), not by a deadline of the caller's. */
+    private final boolean answerTimedHere;
     /** Where a failed first request on a reused connection is sent again, on a new connection. */
     private final UpstreamClient client;
     private final EventLoop loop;
@@ -50,7 +48,7 @@ final class Http1Exchange implements Runnable {
 
     private Http1Exchange(UpstreamClient client, EventLoop loop, UpstreamAddress address, Channel channel,
                           ServerConnections connections, HttpRequest head, BodyStream body,
-                          CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, long answerTimeoutMillis) {
+                          CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, boolean answerTimedHere) {
         this.client = client;
         this.loop = loop;
         this.address = address;
@@ -62,21 +60,21 @@ final class Http1Exchange implements Runnable {
         this.result = result;
         this.reused = reused;
         this.maxIdle = maxIdle;
-        this.answerTimeoutMillis = answerTimeoutMillis;
+        this.answerTimedHere = answerTimedHere;
         this.handler = channel.pipeline().get(UpstreamHandler.class);
         this.upgrade = head.headers().contains(HttpHeaderNames.UPGRADE);
     }
 
     static void start(UpstreamClient client, EventLoop loop, UpstreamAddress address, Channel channel,
                       ServerConnections connections, HttpRequest head, BodyStream body,
-                      CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, long answerTimeoutMillis) {
-        new Http1Exchange(client, loop, address, channel, connections, head, body, result, reused, maxIdle, answerTimeoutMillis)
+                      CompletableFuture<UpstreamResponse> result, boolean reused, int maxIdle, boolean answerTimedHere) {
+        new Http1Exchange(client, loop, address, channel, connections, head, body, result, reused, maxIdle, answerTimedHere)
                 .start();
     }
 
     private void start() {
         channel.config().setAutoRead(false);
-        response = handler.begin(this, this::restartAnswerTimer);
+        response = handler.begin(this);
         // The body's writes report the exchange's fate; a head that cannot be written fails the handler, which closes.
         channel.write(head, channel.voidPromise());
         if (upgrade) {
@@ -106,21 +104,10 @@ final class Http1Exchange implements Runnable {
         if (failed != null && !response.isDone()) {
             result.completeExceptionally(Causes.unwrap(failed));
             channel.close();
-        } else if (failed == null && !response.isDone() && answerTimeoutMillis > 0) {
-            startAnswerTimer();
+        } else if (failed == null && !response.isDone() && answerTimedHere) {
+            handler.awaitAnswer();
         }
         releaseWhenDone();
-    }
-
-    private void startAnswerTimer() {
-        answerTimer = loop.schedule(() -> handler.answerTimedOut(answerTimeoutMillis), answerTimeoutMillis, TimeUnit.MILLISECONDS);
-    }
-
-    /** An interim answer (102 Processing as a keep-alive): the time allowed for the answer starts over, as between reads. */
-    private void restartAnswerTimer() {
-        if (answerTimer != null && answerTimer.cancel(false)) {
-            startAnswerTimer();
-        }
     }
 
     private void resultEnded(UpstreamResponse ok, Throwable failed) {
@@ -130,9 +117,6 @@ final class Http1Exchange implements Runnable {
     }
 
     private void answered(HttpResponse responseHead, Throwable error) {
-        if (answerTimer != null) {
-            answerTimer.cancel(false);
-        }
         if (result.isDone()) {
             if (error == null) {
                 handler.body().discard();
@@ -145,7 +129,7 @@ final class Http1Exchange implements Runnable {
             if (reused && attemptBody.replayable() && !(error instanceof UpstreamTimeoutException)) {
                 // Nothing of the body was taken: it goes on a new connection, as it is.
                 attemptBody.discard();
-                client.attempt(loop, address, head, body, result, false, maxIdle, answerTimeoutMillis);
+                client.attempt(loop, address, head, body, result, false, maxIdle, answerTimedHere);
             } else {
                 body.discard();
                 result.completeExceptionally(error);

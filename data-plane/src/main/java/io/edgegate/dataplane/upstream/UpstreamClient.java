@@ -102,12 +102,11 @@ public final class UpstreamClient {
     /**
      * As {@link #send(EventLoop, UpstreamAddress, HttpRequest, BodyStream)}; when the exchange ends and its
      * connection could be kept, it is kept only if fewer than {@code maxIdle} are idle to that server on this loop.
-     * An HTTP/1 answer that does not start within the settings' answer timeout of the request being sent fails with
+     * An HTTP/1 answer that does not start within the idle timeout of the request being sent fails with
      * {@link UpstreamTimeoutException}, unless {@code callerTimesAnswer} (the caller has a deadline of its own).
      */
     public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
                                                     int maxIdle, boolean callerTimesAnswer) {
-        long answerTimeoutMillis = callerTimesAnswer ? 0 : settings.answerTimeout().toMillis();
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         if (needsHttp2(head)) {
             if (!loop.inEventLoop()) {
@@ -118,9 +117,9 @@ public final class UpstreamClient {
             return result;
         }
         if (!loop.inEventLoop()) {
-            loop.execute(() -> attempt(loop, address, head, body, result, true, maxIdle, answerTimeoutMillis));
+            loop.execute(() -> attempt(loop, address, head, body, result, true, maxIdle, !callerTimesAnswer));
         } else {
-            attempt(loop, address, head, body, result, true, maxIdle, answerTimeoutMillis);
+            attempt(loop, address, head, body, result, true, maxIdle, !callerTimesAnswer);
         }
         return result;
     }
@@ -199,12 +198,12 @@ public final class UpstreamClient {
      * connection, when a reused one failed before taking any of the body.
      */
     void attempt(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                 CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle, long answerTimeoutMillis) {
+                 CompletableFuture<UpstreamResponse> result, boolean mayReuse, int maxIdle, boolean answerTimedHere) {
         Map<UpstreamAddress, ServerConnections> loopPools = pools.get();
         ServerConnections connections = loopPools.computeIfAbsent(address, a -> new ServerConnections());
         Channel idle = mayReuse ? connections.poll() : null;
         if (idle != null) {
-            Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle, answerTimeoutMillis);
+            Http1Exchange.start(this, loop, address, idle, connections, head, body, result, true, maxIdle, answerTimedHere);
             return;
         }
         connections.opening();
@@ -227,7 +226,7 @@ public final class UpstreamClient {
                 connections.forget(channel);
                 dropIfUnused(loopPools, address, connections);
             });
-            Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle, answerTimeoutMillis);
+            Http1Exchange.start(this, loop, address, channel, connections, head, body, result, false, maxIdle, answerTimedHere);
         });
     }
 

@@ -27,7 +27,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private final IdleStateHandler idle;
     private CompletableFuture<HttpResponse> head;
     private UpstreamBody body;
-    private Runnable onInterim;
+    /** The request was sent and this side times the answer: the idle time without a byte ends it. */
+    private boolean awaitingTimedAnswer;
     private final ArrayDeque<Object> afterUpgrade = new ArrayDeque<>();
     private boolean upgraded;
     private ChannelHandlerContext ctx;
@@ -43,12 +44,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     /** Starts an exchange; {@code onBodyEnd} runs when its response body has been read to the end. */
     CompletableFuture<HttpResponse> begin(Runnable onBodyEnd) {
-        return begin(onBodyEnd, null);
-    }
-
-    /** As {@link #begin(Runnable)}; {@code onInterim} runs at each interim answer (102, 103): the server is alive. */
-    CompletableFuture<HttpResponse> begin(Runnable onBodyEnd, Runnable onInterim) {
-        this.onInterim = onInterim;
+        awaitingTimedAnswer = false;
         head = new CompletableFuture<>();
         body = new UpstreamBody(ctx.channel(), onBodyEnd, idle);
         upgraded = false;
@@ -76,11 +72,8 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
             if (isInterim(response.status().code()) && head != null && !head.isDone()) {
                 // 100 Continue, 102 Processing, 103 Early Hints: not the answer. Dropped, as NGINX, Envoy and
                 // Go's client (Easegress) drop them; taken as the answer, the real one would reach the next
-                // request sent on this connection. A server sending them is alive: its answer is timed anew.
+                // request sent on this connection. A server sending them is alive: as a read, each one restarts the idle timer.
                 ReferenceCountUtil.release(msg);
-                if (onInterim != null) {
-                    onInterim.run();
-                }
                 ctx.read();
                 return;
             }
@@ -154,6 +147,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (event instanceof IdleStateEvent) {
             if (body == null) {
                 ctx.close();
+            } else if (awaitingTimedAnswer && head != null && !head.isDone()) {
+                fail(new UpstreamTimeoutException("upstream sent no answer within " + idle.getReaderIdleTimeInMillis() / 1000
+                        + " s of the request"));
+                ctx.close();
             } else if (head != null && head.isDone() && body.isWaiting()) {
                 // Nothing of the body for the idle time while the client waited for more (each wait restarts
                 // the timer): the response is cut off, as NGINX's proxy_read_timeout cuts it.
@@ -167,11 +164,15 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(event);
     }
 
-    /** The request was sent and no answer began within {@code millis}: the exchange fails (a 504 for the client). */
-    void answerTimedOut(long millis) {
-        if (head != null && !head.isDone()) {
-            fail(new UpstreamTimeoutException("upstream sent no answer within " + millis / 1000 + " s of the request"));
-            ctx.close();
+    /**
+     * The request was sent whole and no deadline of the caller's times its answer: the connection's idle
+     * timer does, from now (a 504 for the client when it runs out). It costs nothing per request: the timer
+     * runs for the connection anyway, and every byte read, interim answers included, restarts it.
+     */
+    void awaitAnswer() {
+        if (idle != null && head != null && !head.isDone()) {
+            awaitingTimedAnswer = true;
+            idle.resetReadTimeout();
         }
     }
 

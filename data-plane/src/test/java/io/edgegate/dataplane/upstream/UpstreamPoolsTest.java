@@ -36,7 +36,7 @@ class UpstreamPoolsTest {
     private final DnsAddressResolverGroup resolver =
             new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
     private final UpstreamClient client = new UpstreamClient(transport,
-            new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 16, Duration.ofSeconds(5)), resolver, TlsProvider.JDK);
+            new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(300), 16), resolver, TlsProvider.JDK);
     private final EventLoop loop = group.next();
 
     @AfterEach

@@ -37,15 +37,16 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamTimeoutsTest {
 
+    /** The idle time: also how long an answer may take to start. */
     private static final Duration IDLE = Duration.ofMillis(400);
-    private static final Duration ANSWER = Duration.ofMillis(400);
+    private static final Duration ANSWER = IDLE;
 
     private final Transport transport = Transport.detect();
     private final EventLoopGroup group = transport.newGroup(1, "timeouts-test");
     private final DnsAddressResolverGroup resolver =
             new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
     private final UpstreamClient client = new UpstreamClient(transport,
-            new UpstreamSettings(Duration.ofSeconds(2), IDLE, 16, ANSWER), resolver, TlsProvider.JDK);
+            new UpstreamSettings(Duration.ofSeconds(2), IDLE, 16), resolver, TlsProvider.JDK);
     private final EventLoop loop = group.next();
 
     @AfterEach
