@@ -70,9 +70,15 @@ public final class UrlPolicies {
         return rules.length + 1;
     }
 
-    /** The policy of rule {@code rule} as numbered by {@link #ruleFor}; {@link #NONE} for an absent default. */
+    /**
+     * The policy of rule {@code rule} as numbered by {@link #ruleFor}; {@link #NONE} for the default's slot
+     * when it is absent or never reached (there are rules), so no limiter or breaker is made for it.
+     */
     public int policyOfRule(int rule) {
-        return rule == rules.length ? defaultPolicy : rules[rule].policy;
+        if (rule == rules.length) {
+            return rules.length > 0 ? NONE : defaultPolicy;
+        }
+        return rules[rule].policy;
     }
 
     /** The index of the policy for this request, or {@link #NONE}. */
