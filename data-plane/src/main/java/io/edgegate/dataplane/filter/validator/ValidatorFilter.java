@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
 import java.util.Base64;
 import java.util.Optional;
 
-/** Lets a request through only when every configured check holds; otherwise answers 401 or 400 with result {@code invalid}. */
+/** Lets a request through only when every configured check holds; otherwise answers 401 (400 for a header rule) with result {@code invalid}. */
 final class ValidatorFilter implements Filter {
 
     private static final CompletableFuture<String> PASS = CompletableFuture.completedFuture(SUCCESS);
@@ -85,6 +85,11 @@ final class ValidatorFilter implements Filter {
                 entry.getValue().regexp().map(Regexps::compile).orElse(null));
     }
 
+    /**
+     * The checks in Easegress's order: header rules, the token, the signature, OAuth2, Basic
+     * credentials. The first that fails answers; the slow ones (a bcrypt, an introspection call)
+     * run only for requests the cheap ones let through.
+     */
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         HttpHeaders headers = context.request().headers();
@@ -96,27 +101,24 @@ final class ValidatorFilter implements Filter {
         }
         if (jwt != null) {
             CompletionStage<String> token = checkToken(context, headers);
-            if (token != PASS || (signature == null && passwords == null && oauth2 == null)) {
+            if (token != PASS) {
                 return token;
             }
         }
-        if (oauth2 != null) {
-            return checkOAuth2(context, headers).thenCompose(result -> result.equals(SUCCESS) ? rest(context, headers)
-                    : CompletableFuture.completedFuture(result));
+        if (signature == null) {
+            return afterSignature(context, headers);
         }
-        return rest(context, headers);
+        return checkSignature(context).thenCompose(result -> result.equals(SUCCESS) ? afterSignature(context, headers)
+                : CompletableFuture.completedFuture(result));
     }
 
-    /** The checks after the token: Basic credentials, then the signature. */
-    private CompletionStage<String> rest(RequestContext context, HttpHeaders headers) {
-        if (passwords != null) {
-            return checkBasic(context, headers).thenCompose(result ->
-                    result.equals(SUCCESS) && signature != null ? checkSignature(context) : CompletableFuture.completedFuture(result));
+    /** The checks after the signature: OAuth2, then Basic credentials. */
+    private CompletionStage<String> afterSignature(RequestContext context, HttpHeaders headers) {
+        if (oauth2 == null) {
+            return passwords == null ? PASS : checkBasic(context, headers);
         }
-        if (signature != null) {
-            return checkSignature(context);
-        }
-        return PASS;
+        return checkOAuth2(context, headers).thenCompose(result -> result.equals(SUCCESS) && passwords != null
+                ? checkBasic(context, headers) : CompletableFuture.completedFuture(result));
     }
 
     /** Basic credentials, checked on the blocking pool (bcrypt is slow on purpose); the answer comes back on the event loop. */
@@ -139,7 +141,8 @@ final class ValidatorFilter implements Filter {
             user = decoded.substring(0, colon);
             password = decoded.substring(colon + 1);
         } catch (IllegalArgumentException e) {
-            return refuse(context, HttpResponseStatus.BAD_REQUEST, BASIC_REALM, "Authorization must be: Basic base64(user:password)");
+            // 401 as Easegress answers any Authorization it cannot use.
+            return refuse(context, HttpResponseStatus.UNAUTHORIZED, BASIC_REALM, "Authorization must be: Basic base64(user:password)");
         }
         CompletableFuture<String> result = new CompletableFuture<>();
         blocking.execute(() -> {
@@ -203,7 +206,8 @@ final class ValidatorFilter implements Filter {
         if (authorization != null) {
             if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.substring(7).isBlank()
                     || authorization.substring(7).trim().contains(" ")) {
-                return refuse(context, HttpResponseStatus.BAD_REQUEST,
+                // 401 as Easegress answers any Authorization it cannot use (RFC 6750's invalid_request names why).
+                return refuse(context, HttpResponseStatus.UNAUTHORIZED,
                         REALM + ", error=\"invalid_request\"", "Authorization must be: Bearer <token>");
             }
             token = authorization.substring(7).trim();

@@ -60,7 +60,8 @@ class BasicAuthTest {
             assertThat(wrong.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"edgegate\", charset=\"UTF-8\"");
             assertThat(get.apply(basic("mallory", "hunter2")).statusCode()).isEqualTo(401);
             assertThat(get.apply(null).statusCode()).isEqualTo(401);
-            assertThat(get.apply("Basic not-base64!").statusCode()).isEqualTo(400);
+            assertThat(get.apply("Basic not-base64!").statusCode()).as("401 as Easegress answers").isEqualTo(401);
+            assertThat(get.apply("Bearer abc").statusCode()).isEqualTo(401);
             assertThat(app.received()).hasSize(3);
             assertThat(app.received().get(2).header("X-AUTH-USER")).as("the upstream learns who passed").isEqualTo("bob");
 
@@ -69,6 +70,47 @@ class BasicAuthTest {
                     .header("Authorization", basic("bob", "s3cret")).header("X-AUTH-USER", "alice").build());
             assertThat(claimed.statusCode()).isEqualTo(200);
             assertThat(app.received().get(3).header("X-AUTH-USER")).isEqualTo("bob");
+        }
+    }
+
+    /**
+     * Easegress checks a signature before Basic credentials: a request that fails both is refused
+     * for its signature, without a password hash being computed for it.
+     */
+    @Test
+    void aSignatureIsCheckedBeforeBasicCredentials() throws Exception {
+        Path users = dir.resolve("users.htpasswd");
+        Files.writeString(users, "alice:" + BCrypt.hashpw("hunter2", BCrypt.gensalt(6)) + "\n");
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "both"), """
+                    kind: HTTPPipeline
+                    name: both
+                    flow:
+                      - filter: check
+                      - filter: proxy
+                    filters:
+                      - name: check
+                        kind: Validator
+                        signature:
+                          accessKeys:
+                            app-1: secret-of-app-1
+                        basicAuth:
+                          mode: FILE
+                          userFile: %s
+                      - name: proxy
+                        kind: Proxy
+                        mainPool:
+                          servers:
+                            - url: %s
+                    """.formatted(users, app.url()));
+
+            HttpResponse<String> refused = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .header("Authorization", basic("alice", "wrong")).build());
+
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("HMAC realm=\"edgegate\"");
+            assertThat(app.received()).isEmpty();
         }
     }
 

@@ -97,14 +97,15 @@ class ValidatorTest {
     }
 
     @Test
-    void missingCredentialsGet401AndMalformedOnes400() throws Exception {
+    void missingOrMalformedCredentialsGet401AndAFailedHeaderRule400() throws Exception {
         HttpResponse<String> missing = get("X-Client", "web");
         HttpResponse<String> basic = get("X-Client", "web", "Authorization", "Basic YWxpY2U6c2VjcmV0");
         HttpResponse<String> wrongClient = get("X-Client", "scraper", "Authorization", "Bearer " + hs256(claims(300), SECRET));
 
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"edgegate\"");
-        assertThat(basic.statusCode()).isEqualTo(400);
+        assertThat(basic.statusCode()).as("an Authorization Easegress cannot use is 401, whatever its scheme").isEqualTo(401);
+        assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"edgegate\", error=\"invalid_request\"");
         assertThat(wrongClient.statusCode()).as("a header rule that fails is a bad request, as in Easegress").isEqualTo(400);
     }
 
