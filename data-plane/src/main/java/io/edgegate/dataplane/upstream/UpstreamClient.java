@@ -102,7 +102,7 @@ public final class UpstreamClient {
     /**
      * As {@link #send(EventLoop, UpstreamAddress, HttpRequest, BodyStream)}; when the exchange ends and its
      * connection could be kept, it is kept only if fewer than {@code maxIdle} are idle to that server on this loop.
-     * An HTTP/1 answer that does not start within the idle timeout of the request being sent fails with
+     * An answer (HTTP/1 or HTTP/2) that does not start within the idle timeout of the request being sent fails with
      * {@link UpstreamTimeoutException}, unless {@code callerTimesAnswer} (the caller has a deadline of its own).
      */
     public CompletableFuture<UpstreamResponse> send(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
@@ -110,9 +110,9 @@ public final class UpstreamClient {
         CompletableFuture<UpstreamResponse> result = new CompletableFuture<>();
         if (needsHttp2(head)) {
             if (!loop.inEventLoop()) {
-                loop.execute(() -> attemptHttp2(loop, address, head, body, result));
+                loop.execute(() -> attemptHttp2(loop, address, head, body, result, !callerTimesAnswer));
             } else {
-                attemptHttp2(loop, address, head, body, result);
+                attemptHttp2(loop, address, head, body, result, !callerTimesAnswer);
             }
             return result;
         }
@@ -131,7 +131,7 @@ public final class UpstreamClient {
     }
 
     private void attemptHttp2(EventLoop loop, UpstreamAddress address, HttpRequest head, BodyStream body,
-                              CompletableFuture<UpstreamResponse> result) {
+                              CompletableFuture<UpstreamResponse> result, boolean answerTimedHere) {
         // gRPC servers may check that the client (here, the proxy) takes trailers.
         head.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         http2.openStream(loop, address).addListener((Future<Http2StreamChannel> opened) -> {
@@ -142,7 +142,7 @@ public final class UpstreamClient {
                         : new UpstreamException("cannot open a stream to " + address + ": " + cause.getMessage(), cause, true));
                 return;
             }
-            exchangeOnStream(opened.getNow(), head, body, result);
+            exchangeOnStream(opened.getNow(), head, body, result, answerTimedHere);
         });
     }
 
@@ -167,15 +167,21 @@ public final class UpstreamClient {
         });
     }
 
-    /** One request on its own HTTP/2 stream: nothing to pool, the stream ends with the exchange. */
+    /**
+     * One request on its own HTTP/2 stream: nothing to pool, the stream ends with the exchange. The
+     * stream's idle timer times its answer and its body as an HTTP/1 connection's times them.
+     */
     private void exchangeOnStream(Http2StreamChannel stream, HttpRequest head, BodyStream body,
-                                  CompletableFuture<UpstreamResponse> result) {
+                                  CompletableFuture<UpstreamResponse> result, boolean answerTimedHere) {
         UpstreamHandler handler = stream.pipeline().get(UpstreamHandler.class);
         CompletableFuture<HttpResponse> response = handler.begin(() -> { });
         stream.write(head);
         CompletableFuture<Void> sent = BodyPump.start(body, stream).done();
         stream.read();
         abandonWith(stream, sent, response, result);
+        if (answerTimedHere) {
+            sent.thenRun(handler::awaitAnswer);
+        }
         response.whenComplete((responseHead, error) -> {
             if (result.isDone()) {
                 if (error == null) {

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
-    /** The connection's read-idle timer (null on an HTTP/2 stream): also times a body the client waits for. */
+    /** The read-idle timer of the connection, or of the HTTP/2 stream: also times the answer and a body the client waits for. */
     private final IdleStateHandler idle;
     private CompletableFuture<HttpResponse> head;
     private UpstreamBody body;
