@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * After a 101 Switching Protocols (WebSocket), the client connection and the upstream
  * connection stop speaking HTTP and relay bytes to each other. Each side stops reading while
- * the other cannot take more, so a slow peer holds back a fast one.
+ * the other cannot take more, so a slow peer holds back a fast one. A tunnel ends when either
+ * side closes, or when its client connection is drained (its server deleted).
  */
 final class Tunnel {
 
@@ -108,6 +109,17 @@ final class Tunnel {
                 peer.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
             ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof DrainEvent) {
+                // The client's server was deleted, or its TLS changed: a tunnel has no request to finish, so it ends
+                // now (the peer with it) rather than keep a route that no longer exists open for ever.
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         @Override

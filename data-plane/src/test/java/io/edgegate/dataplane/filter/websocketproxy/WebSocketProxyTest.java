@@ -117,6 +117,21 @@ class WebSocketProxyTest {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
     }
 
+    /** A deleted server takes its tunnels with it: a WebSocket must not outlive the route that let it in. */
+    @Test
+    void aTunnelClosesWhenItsServerIsDeleted() throws Exception {
+        String pipeline = example("filters/websocket.yaml").replace("ws://127.0.0.1:9095", echo.url().replace("http://", "ws://"));
+        int port = serve(example("filters/websocket.yaml"));
+        Seen seen = new Seen();
+        WebSocket socket = connect(port, seen, null);
+        socket.sendText("hello", true).get(5, TimeUnit.SECONDS);
+        assertThat(seen.reply.get(5, TimeUnit.SECONDS)).isEqualTo("echo: hello");
+
+        node.apply(pipeline);
+
+        assertThat(seen.closed.get(5, TimeUnit.SECONDS)).as("the tunnel ended with its server").isNotNull();
+    }
+
     @Test
     void aMessageOverTheClientLimitClosesWith1009AndASmallerOneInPiecesPasses() throws Exception {
         int port = serve(example("filters/websocket.yaml").replace("serverMaxMsgSize: 32769", "serverMaxMsgSize: -1"));
