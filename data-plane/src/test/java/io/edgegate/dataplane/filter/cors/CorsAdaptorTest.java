@@ -119,6 +119,13 @@ class CorsAdaptorTest {
             assertThat(rejected.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
         assertThat(api.received()).as("only the allowed request was sent on").hasSize(before + 1);
+
+        // No Origin: not a CORS request (a server-to-server call, curl), sent on undecorated whatever its method.
+        HttpResponse<String> sameOrigin = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + v2Port + "/orders"))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(sameOrigin.headers().firstValue(EchoBackend.NAME_HEADER)).hasValue("api");
+        assertThat(sameOrigin.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        assertThat(api.received()).hasSize(before + 2);
         node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()));
     }
 }
