@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -52,13 +53,48 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
         decoder.frameListener(new Frames());
     }
 
+    /**
+     * The connection's receive window, beyond a stream's (64 KB): with only the protocol's 64 KB for the whole
+     * connection, one stream whose body waits for a slow upstream would hold every other stream's body back.
+     * Envoy's default; a client still has at most this much unread per connection.
+     */
+    static final int CONNECTION_WINDOW = 1024 * 1024;
+
+    private boolean windowExpanded;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        expandConnectionWindow(ctx);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx);
+        expandConnectionWindow(ctx);
+    }
+
+    /** Once the preface's SETTINGS went out (the handler sends them as soon as the channel is active). */
+    private void expandConnectionWindow(ChannelHandlerContext ctx) throws Http2Exception {
+        if (windowExpanded || !ctx.channel().isActive()) {
+            return;
+        }
+        windowExpanded = true;
+        Http2Stream connectionStream = connection().connectionStream();
+        int delta = CONNECTION_WINDOW - connection().local().flowController().initialWindowSize(connectionStream);
+        if (delta > 0) {
+            connection().local().flowController().incrementWindowSize(connectionStream, delta);
+            flush(ctx);
+        }
+    }
+
     /** A handler that announces {@code settings} to the client. */
     static Http2ServerHandler create(Supplier<ServerState> state, RequestContext.Connection requests, Http2Settings settings) {
         return new Builder(state, requests).settings(settings).build();
     }
 
     /** Gives the client back {@code bytes} of window on {@code stream}; whether a WINDOW_UPDATE was written. */
-    boolean consumed(Http2Stream stream, int bytes) throws io.netty.handler.codec.http2.Http2Exception {
+    boolean consumed(Http2Stream stream, int bytes) throws Http2Exception {
         return connection().local().flowController().consumeBytes(stream, bytes);
     }
 
@@ -73,7 +109,7 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
                 }
                 return true;
             });
-        } catch (io.netty.handler.codec.http2.Http2Exception visitorFailed) {
+        } catch (Http2Exception visitorFailed) {
             // Only a visitor throws it, and this one does not.
             throw new IllegalStateException(visitorFailed);
         }

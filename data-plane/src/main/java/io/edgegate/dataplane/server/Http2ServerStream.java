@@ -66,6 +66,11 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
 
     /** The request's HEADERS: it is refused, or routed and its pipeline started. */
     void start(Http2Headers headers, boolean endOfStream, ServerState current, RequestContext.Connection connection) {
+        if (headers.scheme() == null || headers.scheme().length() == 0) {
+            // RFC 9113 §8.3.1: every request but CONNECT (refused anyway) carries :scheme.
+            answerAndEnd(PlainResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "the request has no :scheme"));
+            return;
+        }
         HttpRequest request;
         try {
             request = endOfStream
@@ -171,6 +176,11 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             } else {
                 // Answered before the body ended (e.g. 413) the rest is not wanted; a body nobody read still holds its chunks.
                 body.discard();
+                if (!closed && stream.state().remoteSideOpen()) {
+                    // The response is complete and the client is still sending (or stalled): asked to stop without an
+                    // error (RFC 9113 §8.1), or the stream would stay open and hold its connection, and a drain, for ever.
+                    reset(Http2Error.NO_ERROR);
+                }
             }
         });
     }
@@ -313,7 +323,8 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         }
         promise.addListener(written -> {
             if (!closed && stream.state().remoteSideOpen()) {
-                reset(Http2Error.CANCEL);
+                // NO_ERROR: the answer stands (a client may drop the response of a stream reset with an error).
+                reset(Http2Error.NO_ERROR);
             }
         });
     }

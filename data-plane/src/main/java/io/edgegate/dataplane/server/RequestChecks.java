@@ -3,6 +3,7 @@ package io.edgegate.dataplane.server;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -77,8 +78,20 @@ final class RequestChecks {
         if (host.isPresent()) {
             return host;
         }
-        if (!request.uri().startsWith("/") && !request.uri().equals("*")) {
+        String path = request.uri();
+        if (path.equals("*")) {
+            return request.method().equals(HttpMethod.OPTIONS) ? Optional.empty()
+                    : refuse(HttpResponseStatus.BAD_REQUEST, "'*' is a :path for OPTIONS only");
+        }
+        if (!path.startsWith("/")) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "the :path is not a path");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                // HTTP/1.1 ends a request line's target at a space or tab: sent on, the upstream would read another target.
+                return refuse(HttpResponseStatus.BAD_REQUEST, "the :path holds a space or control character");
+            }
         }
         return Optional.empty();
     }

@@ -122,13 +122,13 @@ class Http2RequestBodyTest {
         assertThat(first.statuses()).containsExactly("200");
         assertThat(first.body()).isEqualTo("not read");
 
-        // The first body's megabyte is sent only if the server keeps giving its window back, answered or not;
-        // the upload after it needs the connection's window that the first one used.
+        // Answered, the first stream is told to stop sending (RST_STREAM NO_ERROR); what of its body had come is
+        // given back to the connection's window, which the upload after it needs.
+        assertThat(first.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
         byte[] next = bytes(1 << 20);
         Answer second = client.send(3, post("/sink", next.length), next);
         second.ended().get(30, TimeUnit.SECONDS);
         assertThat(second.body()).isEqualTo("bytes=" + next.length + " crc32=" + crc32(next));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.sent(1));
     }
 
     @Test
@@ -228,6 +228,72 @@ class Http2RequestBodyTest {
             // Nothing more comes: after the idle time (1 s) the stream is reset, as HTTP/1.1 closes its connection.
             assertThat(stalled.reset().get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.CANCEL.code());
             assertThat(stalled.statuses()).isEmpty();
+        }
+    }
+
+    @Test
+    void aStreamAnsweredWhileTheClientStillSendsIsResetWithoutError() throws Exception {
+        Answer answer = client.send(1, post("/ignored", 1000), null);
+        client.data(1, bytes(10), false);
+
+        answer.ended().get(10, TimeUnit.SECONDS);
+        assertThat(answer.statuses()).containsExactly("200");
+        // The rest of the body is not wanted: asked to stop without an error, or the stream would stay open for ever.
+        assertThat(answer.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+    }
+
+    @Test
+    void aRequestRefusedOnItsHeadKeepsItsAnswerAndIsResetWithoutError() throws Exception {
+        Answer refused = client.send(1, new DefaultHttp2Headers().method("POST").path("/sink").authority("uploads.example")
+                .setInt("content-length", 10), null);
+
+        refused.ended().get(10, TimeUnit.SECONDS);
+        assertThat(refused.statuses()).as("no :scheme").containsExactly("400");
+        assertThat(refused.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+    }
+
+    @Test
+    void aPathWithASpaceOrTabAndAStarForGetAreRefused() throws Exception {
+        Answer tab = client.send(1, new DefaultHttp2Headers().method("GET").path("/sink\t/admin").scheme("http")
+                .authority("uploads.example"), null);
+        Answer space = client.send(3, new DefaultHttp2Headers().method("GET").path("/sink /admin").scheme("http")
+                .authority("uploads.example"), null);
+        Answer star = client.send(5, new DefaultHttp2Headers().method("GET").path("*").scheme("http")
+                .authority("uploads.example"), null);
+
+        for (Answer answer : List.of(tab, space, star)) {
+            answer.ended().get(10, TimeUnit.SECONDS);
+            assertThat(answer.statuses()).containsExactly("400");
+        }
+    }
+
+    @Test
+    void aBodyStuckBehindASlowUpstreamDoesNotHoldBackTheBodiesOfOtherStreams() throws Exception {
+        // An upstream that takes connections and reads nothing: the proxy's upload to it stalls once its buffers are full.
+        try (java.net.ServerSocket stuck = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            node.apply("""
+                    kind: HTTPServer
+                    name: uploads
+                    port: %d
+                    clientMaxBodySize: -1
+                    rules:
+                    - paths:
+                      - path: /sink
+                        backend: sink
+                      - path: /stuck
+                        backend: stuck
+                    """.formatted(port), proxyPipeline("sink", "roundRobin", upstream.url()),
+                    proxyPipeline("stuck", "roundRobin", "http://127.0.0.1:" + stuck.getLocalPort()));
+            byte[] large = bytes(32 << 20);
+            client.send(1, post("/stuck", large.length), large);
+            // Stream 1 stops for good (not the moment between two window updates): its window holds bytes the proxy
+            // cannot pass on.
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30)).until(() -> client.window(1) == 0);
+
+            Answer other = client.send(3, post("/sink", 5), "hello".getBytes(StandardCharsets.US_ASCII));
+
+            other.ended().get(10, TimeUnit.SECONDS);
+            assertThat(other.body()).isEqualTo("bytes=5 crc32=" + crc32("hello".getBytes(StandardCharsets.US_ASCII)));
         }
     }
 
@@ -355,6 +421,16 @@ class Http2RequestBodyTest {
         /** Cancels stream {@code id} (RST_STREAM CANCEL). */
         void reset(int id) {
             onLoop(ctx -> handler.resetStream(ctx, id, Http2Error.CANCEL.code(), ctx.newPromise()));
+        }
+
+        /** What the server's window lets stream {@code id} send now (the smaller of the stream's and the connection's). */
+        int window(int id) throws Exception {
+            return channel.eventLoop().submit(() -> {
+                io.netty.handler.codec.http2.Http2Connection connection = handler.connection();
+                io.netty.handler.codec.http2.Http2Stream stream = connection.stream(id);
+                int connectionWindow = connection.remote().flowController().windowSize(connection.connectionStream());
+                return stream == null ? connectionWindow : Math.min(connectionWindow, connection.remote().flowController().windowSize(stream));
+            }).get(5, TimeUnit.SECONDS);
         }
 
         /** Whether the server said GOAWAY. */
