@@ -281,6 +281,11 @@ public final class EchoBackend implements AutoCloseable {
                     response.content().clear();
                 }
             }
+            // "?header=Name:value" adds any header to the answer (Age, Content-Range, Access-Control-Allow-Origin ...).
+            for (String header : query.getOrDefault("header", List.of())) {
+                int colon = header.indexOf(':');
+                response.headers().add(header.substring(0, colon), header.substring(colon + 1));
+            }
             // "?setCookie=name=value" answers with that cookie, as an application starting a session does.
             for (String cookie : query.getOrDefault("setCookie", List.of())) {
                 response.headers().add(HttpHeaderNames.SET_COOKIE, cookie + "; Path=/");

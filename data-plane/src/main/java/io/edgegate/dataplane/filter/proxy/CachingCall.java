@@ -26,12 +26,12 @@ final class CachingCall implements ProxyCall {
     @Override
     public CompletionStage<String> call(ProxyExchange exchange) {
         RequestContext context = exchange.context();
-        ResponseCache.Lookup lookup = cache.lookup(context.request());
+        ResponseCache.Lookup lookup = cache.lookup(context.request(), context.connection().scheme());
         if (lookup == null) {
             return next.call(exchange);
         }
         if (lookup.fresh() != null) {
-            context.respond(lookup.fresh().toResponse(System.nanoTime(), "HIT"));
+            exchange.answeredByCache(lookup.fresh().toResponse(System.nanoTime(), "HIT"));
             return FilterResults.success();
         }
         exchange.consulted(lookup);
@@ -51,7 +51,7 @@ final class CachingCall implements ProxyCall {
             exchange.answerFromCache(cache.revalidated(lookup, answer.head()).toResponse(System.nanoTime(), "REVALIDATED"));
             return Filter.SUCCESS;
         }
-        exchange.revise(cache.storeWhileStreaming(context.request(), answer, context.alloc()));
+        exchange.revise(cache.storeWhileStreaming(context.request(), context.connection().scheme(), answer, context.alloc()));
         return result;
     }
 }

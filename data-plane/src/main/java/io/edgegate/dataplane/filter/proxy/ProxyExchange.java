@@ -18,6 +18,8 @@ final class ProxyExchange {
     private Upstream server;
     private boolean serverPicked;
     private Response upstreamAnswer;
+    /** The cache's answer (a HIT, or an entry a 304 revalidated), while it is the request's. */
+    private Response cachedAnswer;
 
     ProxyExchange(RequestContext context, ServerPool pool) {
         this.context = context;
@@ -88,5 +90,23 @@ final class ProxyExchange {
         upstreamAnswer.body().discard();
         context.reviseResponse(cached);
         upstreamAnswer = null;
+        cachedAnswer = cached;
+    }
+
+    /** The cache answers before any upstream is asked (a fresh entry). */
+    void answeredByCache(Response cached) {
+        context.respond(cached);
+        cachedAnswer = cached;
+    }
+
+    /** The cache's answer as it stands, or null when the request's answer is not the cache's. */
+    Response cachedAnswer() {
+        return cachedAnswer != null && context.response() == cachedAnswer ? cachedAnswer : null;
+    }
+
+    /** Puts a revised form of the cache's answer (compressed) in its place. */
+    void reviseCached(Response revised) {
+        context.reviseResponse(revised);
+        cachedAnswer = revised;
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A pool's memory cache with HTTP's rules (RFC 9111, as a shared cache): answers are keyed by
- * host, target and the request headers their {@code Vary} names; they are fresh for
+ * scheme, host, target and the request headers their {@code Vary} names; they are fresh for
  * {@code s-maxage}, else {@code max-age}, else the configured expiration; a stale entry with a
  * validator is kept a while longer and revalidated with a conditional request. All entries
  * together stay under {@code maxTotalBytes}, least recently used out first.
@@ -39,6 +39,11 @@ final class ResponseCache {
     /** How long a stale entry with a validator is kept for revalidation. */
     private static final long STALE_KEEP_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int ENTRY_OVERHEAD = 512;
+    /** RFC 9111 §1.2.2: the largest delta-seconds a cache need reckon with. */
+    private static final long MAX_DELTA_SECONDS = 2_147_483_648L;
+    /** Header fields a 304 does not replace in the stored answer: its framing and this hop's. */
+    private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "transfer-encoding", "content-encoding",
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "age", STATUS_HEADER.toLowerCase(Locale.ROOT));
 
     /** A stored answer; immutable, shared by every request it answers. */
     record Entry(int status, HttpHeaders headers, byte[] body, long storedNanos, long freshUntilNanos) {
@@ -105,12 +110,12 @@ final class ResponseCache {
     }
 
     /** Null when this request may not be answered from or stored in the cache. */
-    Lookup lookup(HttpRequest request) {
+    Lookup lookup(HttpRequest request, String scheme) {
         HttpHeaders headers = request.headers();
         if (!methods.contains(request.method().name()) || headers.contains(HttpHeaderNames.AUTHORIZATION)) {
             return null;
         }
-        String url = headers.get(HttpHeaderNames.HOST, "") + " " + request.uri();
+        String url = urlOf(request, scheme);
         List<String> vary = varyNames.getIfPresent(url);
         String key = vary == null ? url : keyOf(url, vary, headers);
         Entry entry = entries.getIfPresent(key);
@@ -141,13 +146,28 @@ final class ResponseCache {
         }
     }
 
-    /** The upstream said the stale entry still holds (304): it is fresh again, for the time the 304 allows. */
+    /**
+     * The upstream said the stale entry still holds (304): it is fresh again, for the time the 304 allows,
+     * with the header fields the 304 carries replacing the stored ones (RFC 9111 §4.3.4). A 304 that
+     * forbids storing answers this request and drops the entry.
+     */
     Entry revalidated(Lookup lookup, HttpResponse notModified) {
         long now = System.nanoTime();
         Entry stale = lookup.stale();
+        HttpHeaders updated = new DefaultHttpHeaders().set(stale.headers());
+        for (String name : notModified.headers().names()) {
+            if (!NOT_UPDATED_BY_304.contains(name.toLowerCase(Locale.ROOT))) {
+                updated.set(name, notModified.headers().getAll(name));
+            }
+        }
         long ttl = freshnessNanos(notModified.headers());
-        Entry refreshed = new Entry(stale.status(), stale.headers(), stale.body(), now, now + (ttl < 0 ? 0 : ttl));
-        entries.put(lookup.key(), refreshed);
+        long age = ageNanos(notModified.headers());
+        Entry refreshed = new Entry(stale.status(), updated, stale.body(), now - age, now - age + Math.max(ttl, 0));
+        if (ttl < 0) {
+            entries.invalidate(lookup.key());
+        } else {
+            entries.put(lookup.key(), refreshed);
+        }
         return refreshed;
     }
 
@@ -155,14 +175,14 @@ final class ResponseCache {
      * The answer to send: {@code answer} itself, with its body copied into the cache as it
      * streams when it may be stored. Marks it MISS either way.
      */
-    Response storeWhileStreaming(HttpRequest request, Response answer, ByteBufAllocator alloc) {
+    Response storeWhileStreaming(HttpRequest request, String scheme, Response answer, ByteBufAllocator alloc) {
         HttpResponse head = answer.head();
         head.headers().set(STATUS_HEADER, "MISS");
         HttpHeaders headers = head.headers();
         long length = HttpUtil.getContentLength(head, -1L);
         if (!request.method().name().equals("GET") || !codes.contains(head.status().code())
                 || headers.contains(HttpHeaderNames.SET_COOKIE) || headers.contains(HttpHeaderNames.CONTENT_ENCODING)
-                || length > spec.maxEntryBytes()) {
+                || length > spec.maxEntryBytes() || allowsOneOrigin(headers) || forbidsStoring(request.headers())) {
             return answer;
         }
         long ttl = freshnessNanos(headers);
@@ -170,7 +190,8 @@ final class ResponseCache {
         if (ttl < 0 || vary == null) {
             return answer;
         }
-        String url = request.headers().get(HttpHeaderNames.HOST, "") + " " + request.uri();
+        long age = ageNanos(headers);
+        String url = urlOf(request, scheme);
         String key = keyOf(url, vary, request.headers());
         HttpHeaders stored = new DefaultHttpHeaders().set(headers);
         stored.remove(STATUS_HEADER);
@@ -179,9 +200,10 @@ final class ResponseCache {
         BodyStream copying = new TeeBody(answer.body(), alloc.compositeBuffer(Integer.MAX_VALUE), spec.maxEntryBytes(), whole -> {
             byte[] bytes = ByteBufUtil.getBytes(whole);
             whole.release();
-            long now = System.nanoTime();
+            // Its age when it came (a cache upstream of us may have held it): stored as that much older.
+            long storedAt = System.nanoTime() - age;
             varyNames.put(url, vary);
-            entries.put(key, new Entry(head.status().code(), stored, bytes, now, now + ttl));
+            entries.put(key, new Entry(head.status().code(), stored, bytes, storedAt, storedAt + ttl));
         }, () -> { });
         return new Response(head, copying, null);
     }
@@ -213,12 +235,45 @@ final class ResponseCache {
         return seconds >= 0 ? TimeUnit.SECONDS.toNanos(seconds) : ttl;
     }
 
+    /** Delta-seconds; a value too large for the cache's arithmetic is taken as 2^31 (RFC 9111 §1.2.2), a malformed one as 0. */
     private static long seconds(String text) {
-        try {
-            return Long.parseLong(text.trim().replace("\"", ""));
-        } catch (NumberFormatException e) {
+        String digits = text.trim().replace("\"", "");
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return 0;
         }
+        return digits.length() > 10 ? MAX_DELTA_SECONDS : Math.min(Long.parseLong(digits), MAX_DELTA_SECONDS);
+    }
+
+    /** The answer's {@code Age} (how long caches before this one held it), in nanoseconds. */
+    private static long ageNanos(HttpHeaders headers) {
+        String age = headers.get(HttpHeaderNames.AGE);
+        return age == null ? 0 : TimeUnit.SECONDS.toNanos(seconds(age));
+    }
+
+    /** Scheme, host and target: an answer over https is not served to http requests, nor the other way round. */
+    private static String urlOf(HttpRequest request, String scheme) {
+        return scheme + "://" + request.headers().get(HttpHeaderNames.HOST, "") + " " + request.uri();
+    }
+
+    /**
+     * An answer that lets one origin (not every origin) read it is for that origin's page: served from the
+     * cache to a page of another origin, the browser would block it. Not stored, as Easegress does.
+     */
+    private static boolean allowsOneOrigin(HttpHeaders headers) {
+        String origin = headers.get(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN);
+        return origin != null && !origin.isEmpty() && !origin.equals("*");
+    }
+
+    /** The request's own {@code Cache-Control: no-store} (RFC 9111 §5.2.1.5). */
+    private static boolean forbidsStoring(HttpHeaders request) {
+        for (String value : request.getAll(HttpHeaderNames.CACHE_CONTROL)) {
+            for (String directive : value.split(",")) {
+                if (directive.trim().equalsIgnoreCase("no-store")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The header names the answer varies on, lower-case; null for {@code Vary: *} (never stored). */

@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * Decides whether an answer is compressed and wraps its body: a body that is big enough (or
  * of unknown size), of a type that compresses (text, JSON, JavaScript, XML, SVG, WebAssembly),
- * not already encoded, for a client whose Accept-Encoding takes br or gzip. {@code Vary:
+ * not already encoded, not a range and not marked no-transform, for a client whose Accept-Encoding
+ * takes br or gzip. {@code Vary:
  * Accept-Encoding} is set on every answer of a compressible type, so caches keep the variants
  * apart.
  */
@@ -38,8 +39,10 @@ final class ResponseCompression {
     BodyStream apply(HttpRequest request, HttpResponse head, BodyStream body) {
         HttpHeaders headers = head.headers();
         int status = head.status().code();
-        if (request.method().equals(HttpMethod.HEAD) || status < 200 || status == 204 || status == 304
-                || headers.contains(HttpHeaderNames.CONTENT_ENCODING) || !compressible(headers.get(HttpHeaderNames.CONTENT_TYPE))) {
+        // A range (206) counts bytes of the identity body: compressed, it would no longer match its Content-Range.
+        if (request.method().equals(HttpMethod.HEAD) || status < 200 || status == 204 || status == 206 || status == 304
+                || headers.contains(HttpHeaderNames.CONTENT_RANGE) || headers.contains(HttpHeaderNames.CONTENT_ENCODING)
+                || !compressible(headers.get(HttpHeaderNames.CONTENT_TYPE)) || forbidsTransforming(headers)) {
             return body;
         }
         headers.add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
@@ -47,48 +50,73 @@ final class ResponseCompression {
         if (length >= 0 && length < minLength) {
             return body;
         }
-        String encoding = choose(request.headers().get(HttpHeaderNames.ACCEPT_ENCODING));
+        String encoding = choose(String.join(",", request.headers().getAll(HttpHeaderNames.ACCEPT_ENCODING)));
         if (encoding == null) {
             return body;
         }
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
         headers.set(HttpHeaderNames.CONTENT_ENCODING, encoding);
+        // Other bytes than the identity body's, as NGINX marks them: a strong validator would claim they are the
+        // same, and ranges of the compressed body are not offered.
+        String etag = headers.get(HttpHeaderNames.ETAG);
+        if (etag != null && etag.startsWith("\"")) {
+            headers.set(HttpHeaderNames.ETAG, "W/" + etag);
+        }
+        headers.remove(HttpHeaderNames.ACCEPT_RANGES);
         return CodedBody.encoded(body, encoding.equals("br")
                 ? new BrotliEncoder(StandardCompressionOptions.brotli())
                 : ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP, GZIP_LEVEL));
     }
 
-    /** br when accepted and available, else gzip when accepted; q=0 refuses, * accepts both. */
+    /**
+     * br when accepted and available, else gzip when accepted. q=0 refuses a coding; {@code *} stands for
+     * the codings the header does not name (RFC 9110 §12.5.3), so {@code br;q=0, *} takes gzip, not br.
+     */
     static String choose(String acceptEncoding) {
-        if (acceptEncoding == null) {
+        if (acceptEncoding == null || acceptEncoding.isBlank()) {
             return null;
         }
-        boolean br = false;
-        boolean gzip = false;
+        Boolean br = null;
+        Boolean gzip = null;
+        Boolean any = null;
         for (String entry : acceptEncoding.split(",")) {
             String[] parts = entry.trim().split(";");
             String coding = parts[0].trim().toLowerCase(Locale.ROOT);
-            boolean refused = false;
+            boolean accepted = true;
             for (int i = 1; i < parts.length; i++) {
-                String param = parts[i].trim();
+                String param = parts[i].trim().toLowerCase(Locale.ROOT);
                 if (param.startsWith("q=")) {
                     try {
-                        refused = Double.parseDouble(param.substring(2)) <= 0;
+                        accepted = Double.parseDouble(param.substring(2)) > 0;
                     } catch (NumberFormatException e) {
-                        refused = true;
+                        accepted = false;
                     }
                 }
             }
-            if (refused) {
-                continue;
+            switch (coding) {
+                case "br" -> br = accepted;
+                case "gzip", "x-gzip" -> gzip = gzip == null ? accepted : gzip || accepted;
+                case "*" -> any = accepted;
+                default -> { }
             }
-            br |= coding.equals("br") || coding.equals("*");
-            gzip |= coding.equals("gzip") || coding.equals("x-gzip") || coding.equals("*");
         }
-        if (br && BROTLI) {
+        boolean anyAccepted = Boolean.TRUE.equals(any);
+        if (BROTLI && (br != null ? br : anyAccepted)) {
             return "br";
         }
-        return gzip ? "gzip" : null;
+        return (gzip != null ? gzip : anyAccepted) ? "gzip" : null;
+    }
+
+    /** {@code Cache-Control: no-transform}: the sender forbids intermediaries to change the content (RFC 9110 §7.7). */
+    private static boolean forbidsTransforming(HttpHeaders headers) {
+        for (String value : headers.getAll(HttpHeaderNames.CACHE_CONTROL)) {
+            for (String directive : value.split(",")) {
+                if (directive.trim().equalsIgnoreCase("no-transform")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean compressible(String contentType) {

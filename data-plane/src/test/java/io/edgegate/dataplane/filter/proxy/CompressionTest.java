@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +67,77 @@ class CompressionTest {
         Brotli4jLoader.ensureAvailability();
         assertThat(brotli.headers().firstValue("Content-Encoding")).hasValue("br");
         assertThat(Decoder.decompress(brotli.body()).getDecompressedData()).isEqualTo(original);
+    }
+
+    @Test
+    void rangesNoTransformAndCodingsAStarDoesNotCoverAreLeftAlone() throws Exception {
+        HttpResponse<byte[]> range = get("/file?pad=5000&status=206&header=Content-Range:bytes%200-5047/9000", "gzip");
+        HttpResponse<byte[]> noTransform = get("/page?pad=5000&cacheControl=no-transform", "gzip");
+        HttpResponse<byte[]> star = get("/page?pad=5000", "br;q=0, *");
+        HttpResponse<byte[]> upper = get("/page?pad=5000", "gzip;Q=0");
+
+        assertThat(range.headers().firstValue("Content-Encoding")).as("a range counts identity bytes").isEmpty();
+        assertThat(noTransform.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(star.headers().firstValue("Content-Encoding")).as("'*' stands only for codings not named").hasValue("gzip");
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(star.body())).readAllBytes()).hasSizeGreaterThan(5000);
+        assertThat(upper.headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    @Test
+    void aCompressedAnswerHasAWeakEtagAndNoRanges() {
+        HttpResponse<byte[]> gzip = get("/page?pad=5000&etag=v1&header=Accept-Ranges:bytes", "gzip");
+        HttpResponse<byte[]> identity = get("/page?pad=5000&etag=v1&header=Accept-Ranges:bytes", null);
+
+        assertThat(gzip.headers().firstValue("ETag")).hasValue("W/\"v1\"");
+        assertThat(gzip.headers().firstValue("Accept-Ranges")).isEmpty();
+        assertThat(identity.headers().firstValue("ETag")).hasValue("\"v1\"");
+        assertThat(identity.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+    }
+
+    @Test
+    void answersFromTheCacheAreCompressedToo() throws Exception {
+        int cachedPort = FreePorts.pick();
+        node.apply(server("s", PORT, "compression-demo"), example("filters/compression.yaml", app.url()),
+                server("cached", cachedPort, "cached"), """
+                kind: HTTPPipeline
+                name: cached
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    mainPool:
+                      servers:
+                        - url: %s
+                      memoryCache:
+                        codes: [200]
+                        methods: [GET]
+                        expiration: 30s
+                        maxEntryBytes: 65536
+                    compression:
+                      minLength: 1024
+                """.formatted(app.url()));
+        String path = "/cached?pad=20000&cacheControl=max-age=60";
+        java.util.function.Supplier<HttpResponse<byte[]>> fetch = () -> {
+            try {
+                return java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + cachedPort + path)).header("Accept-Encoding", "gzip").build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        HttpResponse<byte[]> miss = fetch.get();
+        HttpResponse<byte[]> hit = fetch.get();
+
+        assertThat(miss.headers().firstValue("X-Cache")).hasValue("MISS");
+        assertThat(hit.headers().firstValue("X-Cache")).hasValue("HIT");
+        for (HttpResponse<byte[]> answer : List.of(miss, hit)) {
+            assertThat(answer.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            assertThat(answer.headers().allValues("Vary")).anySatisfy(v -> assertThat(v).containsIgnoringCase("accept-encoding"));
+            assertThat(new String(new GZIPInputStream(new ByteArrayInputStream(answer.body())).readAllBytes(), StandardCharsets.UTF_8))
+                    .startsWith("app\nGET /cached");
+        }
+        assertThat(app.received()).filteredOn(r -> r.uri().equals(path)).hasSize(1);
     }
 
     @Test
