@@ -13,16 +13,29 @@ public final class PolicyPlan implements RetryPlan {
     private final long waitNanos;
     private final Set<Integer> failureCodes;
 
+    /** A v1 Retryer's policy: its {@code failureStatusCodes} (none: any 5xx), and unreachable servers with {@code countingNetworkException}. */
     public PolicyPlan(RetryPolicySpec policy, RetryBudget budget) {
-        this(policy, budget, Set.of());
+        this(policy, budget, Set.of(), false);
     }
 
-    /** {@code failureCodes}, when given (a v2 pool's), replace the policy's own failure statuses. */
-    public PolicyPlan(RetryPolicySpec policy, RetryBudget budget, Set<Integer> failureCodes) {
+    /** Whether this is a v2 pool's retryPolicy, which retries as Easegress v2 does. */
+    private final boolean poolPlan;
+
+    private PolicyPlan(RetryPolicySpec policy, RetryBudget budget, Set<Integer> failureCodes, boolean poolPlan) {
         this.policy = policy;
         this.budget = budget;
         this.waitNanos = policy.waitDuration().toNanos();
         this.failureCodes = Set.copyOf(failureCodes);
+        this.poolPlan = poolPlan;
+    }
+
+    /**
+     * A v2 pool's retryPolicy: as Easegress v2, an attempt failed when the server could not be reached, did not
+     * answer in time, or answered one of the pool's {@code failureCodes} (else the policy's own
+     * {@code failureStatusCodes}, when it names any); any other answer, a 5xx too, is the pool's answer.
+     */
+    public static PolicyPlan forPool(RetryPolicySpec policy, RetryBudget budget, Set<Integer> failureCodes) {
+        return new PolicyPlan(policy, budget, failureCodes.isEmpty() ? policy.failureStatusCodes() : failureCodes, true);
     }
 
     /** A request that may be retried: it adds to the budget. */
@@ -37,10 +50,13 @@ public final class PolicyPlan implements RetryPlan {
 
     @Override
     public boolean failed(int status) {
+        if (poolPlan) {
+            return status == 0 || failureCodes.contains(status);
+        }
         if (status == 0) {
             return policy.countingNetworkException();
         }
-        return failureCodes.isEmpty() ? policy.isFailure(status) : failureCodes.contains(status);
+        return policy.isFailure(status);
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.edgegate.dataplane.upstream.UpstreamResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Fails an attempt with {@link ResponseTimeout} when its answer is not there by the exchange's deadline. */
+/** Fails an attempt with {@link ResponseTimeout} when its answer is not there by its deadline (the pool's timeout, the request's limit). */
 final class DeadlineCall implements UpstreamCall {
 
     private final UpstreamCall next;
@@ -16,7 +16,7 @@ final class DeadlineCall implements UpstreamCall {
 
     @Override
     public CompletableFuture<UpstreamResponse> send(ProxyExchange exchange, Upstream server, BodyStream body) {
-        long deadline = exchange.deadlineNanos();
+        long deadline = exchange.attemptDeadlineNanos();
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             body.discard();

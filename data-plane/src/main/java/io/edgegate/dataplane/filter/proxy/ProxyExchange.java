@@ -13,6 +13,7 @@ final class ProxyExchange {
 
     private final RequestContext context;
     private final ServerPool pool;
+    /** The request's own limit (a TimeLimiter's), over all attempts. */
     private final long deadlineNanos;
     private ResponseCache.Lookup cacheLookup = ResponseCache.Lookup.NONE;
     private Upstream server;
@@ -24,9 +25,7 @@ final class ProxyExchange {
     ProxyExchange(RequestContext context, ServerPool pool) {
         this.context = context;
         this.pool = pool;
-        long poolDeadline = pool.timeoutNanos() == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + pool.timeoutNanos();
-        // The earlier of the pool's timeout and the request's own limit (a TimeLimiter's).
-        this.deadlineNanos = Math.min(poolDeadline, context.get(RequestKeys.DEADLINE_NANOS));
+        this.deadlineNanos = context.get(RequestKeys.DEADLINE_NANOS);
     }
 
     RequestContext context() {
@@ -37,9 +36,23 @@ final class ProxyExchange {
         return pool;
     }
 
-    /** When, by {@link System#nanoTime()}, the upstream's answer is due; {@link Long#MAX_VALUE} for never. */
+    /** When, by {@link System#nanoTime()}, the request must have its answer, retries and all; {@link Long#MAX_VALUE} for never. */
     long deadlineNanos() {
         return deadlineNanos;
+    }
+
+    /**
+     * When the answer of an attempt starting now is due: the pool's {@code timeout} counts for each attempt, as
+     * Easegress times each try its retry policy makes, within the request's own limit.
+     */
+    long attemptDeadlineNanos() {
+        long timeout = pool.timeoutNanos();
+        return timeout == Long.MAX_VALUE ? deadlineNanos : Math.min(deadlineNanos, System.nanoTime() + timeout);
+    }
+
+    /** Whether an attempt's answer is timed here (a pool timeout or a request limit), not by the upstream client's idle time. */
+    boolean timed() {
+        return pool.timeoutNanos() != Long.MAX_VALUE || deadlineNanos != Long.MAX_VALUE;
     }
 
     ResponseCache.Lookup cacheLookup() {

@@ -33,7 +33,7 @@ final class SendingCall implements UpstreamCall {
         UpstreamSpan span = context.trace().startUpstream(forwarded, exchange.pool().spanName(), server.address().host(),
                 server.address().port(), server.url(), false);
         CompletableFuture<UpstreamResponse> sent = client.send(context.eventLoop(), server.address(), forwarded, body, maxIdlePerServer,
-                exchange.deadlineNanos() != Long.MAX_VALUE);
+                exchange.timed());
         span.follow(sent);
         context.onAbort(() -> {
             if (!sent.cancel(false)) {

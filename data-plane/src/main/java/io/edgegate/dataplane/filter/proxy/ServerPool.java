@@ -71,7 +71,7 @@ final class ServerPool {
         PoolResilience resilience = spec.resilience();
         this.failureCodes = resilience.failureCodes();
         this.circuit = resilience.circuitBreaker().map(p -> new Circuit(p, System::nanoTime)).orElse(null);
-        this.retry = resilience.retry().map(p -> new PolicyPlan(p,
+        this.retry = resilience.retry().map(p -> PolicyPlan.forPool(p,
                 new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failureCodes)).orElse(null);
     }
 
@@ -85,12 +85,16 @@ final class ServerPool {
         return Optional.ofNullable(retry);
     }
 
-    /** Whether an answer with {@code status} failed for this pool: its failureCodes, else the circuit policy's own codes. */
+    /**
+     * Whether an answer with {@code status} failed for this pool's circuit: as Easegress v2, one of its
+     * failureCodes (else the circuit policy's own {@code failureStatusCodes}, when it names any); other
+     * answers, 5xx too, are answers.
+     */
     boolean isFailure(int status) {
         if (!failureCodes.isEmpty()) {
             return failureCodes.contains(status);
         }
-        return spec.resilience().circuitBreaker().map(p -> p.isFailure(status)).orElse(false);
+        return spec.resilience().circuitBreaker().map(p -> p.failureStatusCodes().contains(status)).orElse(false);
     }
 
     /** Whether the answer's status is one of the pool's failureCodes (the Proxy's result failureCode). */
@@ -98,9 +102,12 @@ final class ServerPool {
         return failureCodes.contains(status);
     }
 
-    /** Whether the pool's circuit counts a server it could not reach (or that was too slow) as a failure. */
+    /**
+     * Whether the pool's circuit counts a server it could not reach (or that was too slow) as a failure: always,
+     * as Easegress v2's circuit counts every call that ended in an error.
+     */
     boolean countsNetworkFailures() {
-        return spec.resilience().circuitBreaker().map(p -> p.countingNetworkException()).orElse(false);
+        return true;
     }
 
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {

@@ -83,6 +83,32 @@ class CircuitCallTest {
         assertThat(pool.status()).contains("circuit OPEN");
     }
 
+    /** As Easegress v2's circuit, which counts every call that ended in an error: no countingNetworkException needed. */
+    @Test
+    void aServerThatCannotBeReachedOpensTheCircuit() {
+        ProxyCall unreachable = new CircuitCall(pool.circuit().orElseThrow(), exchange -> {
+            calls.incrementAndGet();
+            exchange.sendTo(exchange.pool().pick(exchange.context()));
+            exchange.context().put(io.edgegate.dataplane.pipeline.RequestKeys.UPSTREAM_FAILED, true);
+            exchange.context().respond(HttpResponseStatus.BAD_GATEWAY, "connection refused");
+            return CompletableFuture.completedFuture(ProxySpec.RESULT_SERVER_ERROR);
+        }, results);
+        call(unreachable);
+        call(unreachable);
+
+        assertThat(pool.status()).contains("circuit OPEN");
+    }
+
+    @Test
+    void a5xxOutsideTheFailureCodesIsAnAnswerNotAFailure() {
+        ProxyCall serverErrors = new CircuitCall(pool.circuit().orElseThrow(), answering(503), results);
+        for (int i = 0; i < 4; i++) {
+            call(serverErrors);
+        }
+
+        assertThat(pool.status()).contains("circuit CLOSED");
+    }
+
     @Test
     void requestsThatReachedNoServerDoNotCountAgainstIt() {
         ProxyCall noServer = new CircuitCall(pool.circuit().orElseThrow(), answering(0), results);

@@ -38,7 +38,6 @@ class RetryingCallTest {
                     kind: Retry
                     maxAttempts: 3
                     waitDuration: 10ms
-                    countingNetworkException: true
                 flow:
                   - filter: proxy
                 filters:
@@ -91,6 +90,40 @@ class RetryingCallTest {
 
         assertThat(last.head().status().code()).isEqualTo(200);
         assertThat(attempts).containsExactly("http://10.0.0.1:80 order 7", "http://10.0.0.2:80 order 7", "http://10.0.0.1:80 order 7");
+        last.body().discard();
+    }
+
+    /** As Easegress v2: only the pool's failureCodes (and errors) are retried; another 5xx is the pool's answer. */
+    @Test
+    void anAnswerOutsideTheFailureCodesIsNotRetriedEvenA5xx() throws Exception {
+        ServerPool pool = pool("retryPolicy: retry3");
+        UpstreamCall retrying = new RetryingCall(RetryingCall.plansOf(pool), answering(500, 200));
+
+        UpstreamResponse last = send(pool, retrying, request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
+
+        assertThat(last.head().status().code()).isEqualTo(500);
+        assertThat(attempts).hasSize(1);
+        last.body().discard();
+    }
+
+    /** The pool's timeout counts for each attempt (Easegress times each try): one that timed out is retried. */
+    @Test
+    void anAttemptThatTimedOutIsRetriedWithATimeoutOfItsOwn() throws Exception {
+        ServerPool pool = pool("retryPolicy: retry3\n        timeout: 1s");
+        UpstreamCall hangsOnce = (exchange, server, body) -> {
+            if (attempts.isEmpty()) {
+                attempts.add(server.url() + " silent");
+                body.discard();
+                return new CompletableFuture<>();
+            }
+            return answering(200).send(exchange, server, body);
+        };
+
+        UpstreamResponse last = send(pool, new RetryingCall(RetryingCall.plansOf(pool), new DeadlineCall(hangsOnce)),
+                request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
+
+        assertThat(last.head().status().code()).isEqualTo(200);
+        assertThat(attempts).containsExactly("http://10.0.0.1:80 silent", "http://10.0.0.2:80 ");
         last.body().discard();
     }
 
