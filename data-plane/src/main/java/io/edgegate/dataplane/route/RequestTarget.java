@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.route;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Reads what routing needs from a request target and Host header. */
@@ -23,6 +24,69 @@ public final class RequestTarget {
             }
         }
         return uri.substring(start, end);
+    }
+
+    /**
+     * The path as routing sees it, percent-decoded as Easegress (Go's URL.Path) sees it: {@code /%61dmin} is
+     * {@code /admin}, so an encoded path cannot slip past the route meant for it. Bytes are read as UTF-8, raw
+     * ones (a client's unencoded non-ASCII) as the bytes they came as. A path with a broken escape is left as it is.
+     */
+    public static String decodedPath(String rawPath) {
+        if (rawPath.indexOf('%') < 0 && isAscii(rawPath)) {
+            return rawPath;
+        }
+        byte[] bytes = new byte[rawPath.length()];
+        int n = 0;
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < rawPath.length() ? Character.digit(rawPath.charAt(i + 1), 16) : -1;
+                int low = high < 0 ? -1 : Character.digit(rawPath.charAt(i + 2), 16);
+                if (low < 0) {
+                    return rawPath;
+                }
+                bytes[n++] = (byte) (high << 4 | low);
+                i += 2;
+            } else {
+                bytes[n++] = (byte) c;
+            }
+        }
+        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A decoded path made fit for a request line, as Go's URL.EscapedPath makes it: letters, digits,
+     * {@code -._~$&+,/:;=@} stay, everything else goes as UTF-8 percent-escapes.
+     */
+    public static String encodedPath(String path) {
+        StringBuilder out = null;
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            boolean keep = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                    || "-._~$&+,/:;=@".indexOf(b) >= 0;
+            if (keep) {
+                if (out != null) {
+                    out.append((char) b);
+                }
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(bytes.length + 16).append(path, 0, i);
+            }
+            out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        }
+        return out == null ? path : out.toString();
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The request target with its path replaced and its query kept, in origin form. */

@@ -93,13 +93,22 @@ final class Exchange {
                         match.setHeaders().apply(head, connection.scheme(), clientIp(channel));
                     }
                     if (match.rewrites()) {
-                        head.setUri(RequestTarget.withPath(head.uri(), match.rewrite(RequestTarget.path(head.uri()))));
+                        head.setUri(RequestTarget.withPath(head.uri(), rewritten(match, RequestTarget.path(head.uri()))));
                     }
                     exchange.run(pipeline, head, body, channel, state, connection, match.pathPrefix());
                 }
             }
         }
         return exchange;
+    }
+
+    /**
+     * The path to forward after a rewriteTarget. Routing matched the decoded path, so that is what is rewritten; a
+     * path that came encoded goes on encoded again (as Easegress forwards Go's escaped form of the rewritten path).
+     */
+    private static String rewritten(RouteMatch match, String rawPath) {
+        String decoded = RequestTarget.decodedPath(rawPath);
+        return decoded.equals(rawPath) ? match.rewrite(rawPath) : RequestTarget.encodedPath(match.rewrite(decoded));
     }
 
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */

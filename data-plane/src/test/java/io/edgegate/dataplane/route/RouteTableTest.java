@@ -307,6 +307,26 @@ class RouteTableTest {
         assertThat(RequestTarget.withPath("/api/v1/x?y=1", "/x")).isEqualTo("/x?y=1");
     }
 
+    /** As Easegress (Go's URL.Path): routes match the percent-decoded path, so an encoded one cannot slip past its route. */
+    @Test
+    void routesMatchTheDecodedPath() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /admin, backend: guarded}
+                  - {pathPrefix: /api/v1/, backend: api}
+                  - {path: /café, backend: accented}
+                  - {pathPrefix: /, backend: open}
+                """);
+
+        assertThat(route(table, "h", "/%61dmin/users")).isEqualTo("guarded");
+        assertThat(route(table, "h", "/%2561dmin/users")).as("decoded once, as Go decodes").isEqualTo("open");
+        assertThat(route(table, "h", "/api%2Fv1/orders")).isEqualTo("api");
+        assertThat(route(table, "h", "/caf%C3%A9")).isEqualTo("accented");
+        assertThat(route(table, "h", "/caf\u00c3\u00a9")).as("raw UTF-8 bytes, as the decoder hands them over").isEqualTo("accented");
+        assertThat(route(table, "h", "/%zzadmin")).as("a broken escape is routed as it is").isEqualTo("open");
+        assertThat(RequestTarget.encodedPath("/new/a b%/é")).isEqualTo("/new/a%20b%25/%C3%A9");
+    }
+
     @Test
     void aPathMayCarryItsOwnBodyLimit() {
         RouteTable table = table("""
