@@ -3,6 +3,9 @@ package io.edgegate.template;
 import static io.edgegate.template.TemplateFunction.of;
 import static io.edgegate.template.TemplateFunction.variadic;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import io.edgegate.spec.server.RewriteTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The sprig functions (Easegress links slim-sprig) that templates in its documentation and in
@@ -227,14 +228,14 @@ final class SprigFunctions {
         }));
         f.add(of("sha256sum", 1, a -> sha256(Args.string(a, 0))));
         f.add(of("uuidv4", 0, a -> uuidV4()));
-        // Regular expressions (Java's syntax, which agrees with Go's RE2 for the common forms).
+        // Regular expressions in Go's syntax (RE2), replacements expanded as Go's Expand does.
         f.add(of("regexMatch", 2, a -> regex(Args.string(a, 0)).matcher(Args.string(a, 1)).find()));
         f.add(of("regexFind", 2, a -> {
             var m = regex(Args.string(a, 0)).matcher(Args.string(a, 1));
             return m.find() ? m.group() : "";
         }));
-        f.add(of("regexReplaceAll", 3, a -> regex(Args.string(a, 0)).matcher(Args.string(a, 1))
-                .replaceAll(Args.string(a, 2).replaceAll("\\$\\{(\\w+)}", "\\${$1}"))));
+        f.add(of("regexReplaceAll", 3, a -> RewriteTemplate.parse(Args.string(a, 2))
+                .replaceAll(regex(Args.string(a, 0)), Args.string(a, 1))));
         f.add(of("typeOf", 1, a -> GoValues.typeName(Args.any(a, 0))));
         f.add(of("kindIs", 2, a -> kind(Args.any(a, 1)).equals(Args.string(a, 0))));
         f.add(of("kindOf", 1, a -> kind(Args.any(a, 0))));

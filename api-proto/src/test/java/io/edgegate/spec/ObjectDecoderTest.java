@@ -119,6 +119,40 @@ class ObjectDecoderTest {
                         .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[0].methods[0]: 'GETT' is not an HTTP method")));
     }
 
+    /** Regexps are Go's (RE2), as Easegress compiles them: what Go refuses is refused, what Go accepts is accepted. */
+    @Test
+    void regexpsAreCheckedAsGoChecksThem() throws Exception {
+        String refused = """
+                name: s
+                kind: HTTPServer
+                port: 8080
+                rules:
+                - hostRegexp: '^(?=api)'
+                  paths:
+                  - pathRegexp: '^/(a)\\1$'
+                    backend: p
+                  - pathRegexp: '^/x++$'
+                    backend: p
+                """;
+        assertThatThrownBy(() -> decode(refused))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].hostRegexp: '^(?=api)' is not a valid regular expression"))
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[0].pathRegexp"))
+                        .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[1].pathRegexp")));
+        String accepted = """
+                name: s
+                kind: HTTPServer
+                port: 8080
+                rules:
+                - hostRegexp: '^[[:alnum:]-]+\\.example\\.com$'
+                  paths:
+                  - pathRegexp: '^/users/(?P<user_id>[0-9]+)$'
+                    rewriteTarget: '/u/${user_id}'
+                    backend: p
+                """;
+        assertThat(decode(accepted)).isNotNull();
+    }
+
     @Test
     void routingConditionsAndRewritesAreCheckedAtApply() {
         String yaml = """

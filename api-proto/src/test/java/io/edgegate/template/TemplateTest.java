@@ -26,6 +26,17 @@ class TemplateTest {
         return map;
     }
 
+    /** sprig's regexp functions speak Go's RE2 and expand replacements as Go's Expand does. */
+    @Test
+    void regexpFunctionsFollowGo() {
+        assertThat(run("{{regexReplaceAll \"a(x*)b\" \"-ab-axxb-\" \"${1}W\"}}", null)).isEqualTo("-W-xxW-");
+        assertThat(run("{{regexReplaceAll \"a(x*)b\" \"-ab-axxb-\" \"$1W\"}}", null)).as("$1W names group '1W'").isEqualTo("---");
+        assertThat(run("{{regexReplaceAll \"a(?P<n>x*)b\" \"-axb-\" \"[$n]\"}}", null)).isEqualTo("-[x]-");
+        assertThat(run("{{regexMatch \"^[[:alpha:]]+$\" \"abc\"}}", null)).isEqualTo("true");
+        assertThat(run("{{regexFind \"[0-9]+\" \"order 42 of 7\"}}", null)).isEqualTo("42");
+        assertThatThrownBy(() -> run("{{regexMatch \"(?=x)\" \"x\"}}", null)).hasMessageContaining("error parsing regexp");
+    }
+
     /** The pipelines of the package documentation's "Examples" section: each prints "output" quoted. */
     @ParameterizedTest
     @ValueSource(strings = {

@@ -1,12 +1,12 @@
 package io.edgegate.spec.server;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A path of Easegress's {@code RadixTree} router: literal text with parameters {@code {name}}

@@ -1,5 +1,6 @@
 package io.edgegate.spec.server;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.HttpTokens;
 import io.edgegate.spec.Names;
 import io.edgegate.spec.codec.SpecObject;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * One path of a rule: at most one of {@code path} (exact), {@code pathPrefix} and

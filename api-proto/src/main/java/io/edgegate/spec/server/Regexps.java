@@ -1,14 +1,16 @@
 package io.edgegate.spec.server;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.edgegate.spec.codec.SpecObject;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * Regular expressions as Easegress configs write them (Go's RE2 syntax), compiled for Java.
- * Matching is a search, as with Go's {@code MatchString}: anchor with {@code ^...$} to match
- * a whole value. Go's named groups {@code (?P<name>...)} are accepted.
+ * Regular expressions as Easegress configs write them, in Go's RE2 syntax and compiled by RE2/J,
+ * so they mean what they mean in Easegress ({@code [[:alnum:]]}, {@code (?P<name>...)}, {@code (?U)})
+ * and what Go refuses (lookarounds, backreferences) is refused. Matching takes time linear in the
+ * input: a crafted path or header cannot make a regexp backtrack for seconds on an event loop.
+ * Matching is a search, as with Go's {@code MatchString}: anchor with {@code ^...$} to match a whole value.
  */
 public final class Regexps {
 
@@ -17,7 +19,7 @@ public final class Regexps {
 
     /** Compiles a regexp that {@link #check} accepted. */
     public static Pattern compile(String regex) {
-        return Pattern.compile(regex.replace("(?P<", "(?<"));
+        return Pattern.compile(regex);
     }
 
     /** Refuses a regexp that does not compile, at the control plane, with the compiler's reason. */
@@ -25,8 +27,7 @@ public final class Regexps {
         try {
             return Optional.of(compile(regex));
         } catch (PatternSyntaxException e) {
-            o.error(key, "'" + regex + "' is not a valid regular expression: " + e.getDescription()
-                    + " near index " + e.getIndex());
+            o.error(key, "'" + regex + "' is not a valid regular expression: " + e.getDescription());
             return Optional.empty();
         }
     }

@@ -1,12 +1,11 @@
 package io.edgegate.spec.server;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A {@code rewriteTarget} for a {@code pathRegexp}, in Go's template syntax: {@code $1},
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  * {@code ReplaceAllString} does.
  */
 public final class RewriteTemplate {
-
-    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?P?<([A-Za-z][A-Za-z0-9]*)>");
 
     private sealed interface Part permits Literal, Numbered, Named {
     }
@@ -81,12 +78,8 @@ public final class RewriteTemplate {
 
     /** Why this template cannot work with {@code pattern}: a group it names does not exist. */
     public Optional<String> problemWith(Pattern pattern) {
-        int groups = pattern.matcher("").groupCount();
-        Set<String> names = new HashSet<>();
-        Matcher declared = GROUP_NAME.matcher(pattern.pattern());
-        while (declared.find()) {
-            names.add(declared.group(1));
-        }
+        int groups = pattern.groupCount();
+        Set<String> names = pattern.namedGroups().keySet();
         for (Part part : parts) {
             if (part instanceof Numbered n && n.group() > groups) {
                 return Optional.of("refers to group " + n.group() + " but the regexp has " + groups + " group(s)");
@@ -122,9 +115,11 @@ public final class RewriteTemplate {
             if (part instanceof Literal l) {
                 text = l.text();
             } else if (part instanceof Numbered n) {
-                text = m.group(n.group());
+                // As Go's Expand: a group the regexp does not have expands to nothing.
+                text = n.group() <= m.groupCount() ? m.group(n.group()) : null;
             } else {
-                text = m.group(((Named) part).name());
+                String name = ((Named) part).name();
+                text = m.pattern().namedGroups().containsKey(name) ? m.group(name) : null;
             }
             if (text != null) {
                 out.append(text);

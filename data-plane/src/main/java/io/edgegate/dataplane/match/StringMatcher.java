@@ -1,8 +1,8 @@
 package io.edgegate.dataplane.match;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.match.StringMatcherSpec;
 import io.edgegate.spec.server.Regexps;
-import java.util.regex.Pattern;
 
 /** A StringMatcher, compiled once per config. */
 public final class StringMatcher {

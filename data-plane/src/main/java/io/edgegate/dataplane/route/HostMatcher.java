@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.route;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.server.HostSpec;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RuleSpec;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Whether a rule serves a host: any of its host, hostRegexp and hosts entries; a rule with

@@ -1,11 +1,11 @@
 package io.edgegate.dataplane.route;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.server.PathPattern;
 import io.edgegate.spec.server.PathSpec;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The path condition of a route (exact, prefix, regexp, a RadixTree pattern or any) and how its

@@ -1,11 +1,11 @@
 package io.edgegate.dataplane.route;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.ValueMatchSpec;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * A path's header or query conditions. Each reads the first value of its key (empty when

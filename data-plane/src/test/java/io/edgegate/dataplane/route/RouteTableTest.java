@@ -327,6 +327,22 @@ class RouteTableTest {
         assertThat(RequestTarget.encodedPath("/new/a b%/é")).isEqualTo("/new/a%20b%25/%C3%A9");
     }
 
+    /** Go's classes mean what they mean in Easegress, and matching takes linear time whatever the path. */
+    @Test
+    void regexpsAreGosAndCannotBeMadeToBacktrack() {
+        RouteTable table = table("""
+                - hostRegexp: '^[[:alnum:]-]+\\.example\\.com$'
+                  paths:
+                  - {pathRegexp: '^/([a-z0-9]+/?){1,10}$', backend: nested}
+                  - {pathPrefix: /, backend: other}
+                """);
+
+        assertThat(route(table, "api.example.com", "/a/b/c")).isEqualTo("nested");
+        // With a backtracking engine this path takes ~15 s to refuse (2^40 ways to split the a's); RE2 is linear.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertThat(route(table, "api.example.com", "/" + "a".repeat(40) + "!")).isEqualTo("other"));
+    }
+
     @Test
     void aPathMayCarryItsOwnBodyLimit() {
         RouteTable table = table("""

@@ -1,10 +1,10 @@
 package io.edgegate.spec.filter.adaptor;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A RequestAdaptor's {@code path}, one change as Easegress applies them, first set wins:

@@ -8,8 +8,6 @@ import io.edgegate.spec.pipeline.FilterSpecKind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * HeaderLookup (Easegress): the value of header {@code headerKey} (followed by "-" and the
@@ -46,13 +44,7 @@ public record HeaderLookupSpec(String name, String headerKey, String customData,
         // Easegress keeps custom data under /custom-data/<kind>/: the prefix names the CustomData object here.
         String prefix = o.requiredString("etcdPrefix").replaceAll("^/+|/+$", "");
         Optional<String> pathRegExp = o.optionalString("pathRegExp").filter(p -> !p.isEmpty());
-        pathRegExp.ifPresent(p -> {
-            try {
-                Pattern.compile(p);
-            } catch (PatternSyntaxException e) {
-                o.error("pathRegExp", "is not a regular expression: " + e.getDescription());
-            }
-        });
+        pathRegExp.ifPresent(p -> io.edgegate.spec.server.Regexps.check(p, o, "pathRegExp"));
         List<Setter> setters = o.list("headerSetters", n -> {
             SpecObject s = n.asObject();
             String etcdKey = s.requiredString("etcdKey");

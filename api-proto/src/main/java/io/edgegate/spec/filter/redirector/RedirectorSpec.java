@@ -1,5 +1,6 @@
 package io.edgegate.spec.filter.redirector;
 
+import com.google.re2j.Pattern;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.codec.SpecObject;
 import io.edgegate.spec.pipeline.FilterSpec;
@@ -9,7 +10,6 @@ import io.edgegate.spec.server.RewriteTemplate;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The Redirector filter (Easegress format): when {@code match} (a regexp) is found in the

@@ -1,9 +1,9 @@
 package io.edgegate.dataplane.filter.adaptor;
 
+import com.google.re2j.Pattern;
+import io.edgegate.spec.filter.adaptor.PathChange;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
-import io.edgegate.spec.filter.adaptor.PathChange;
-import java.util.regex.Pattern;
 
 /** A {@link PathChange} made ready once (its regexp compiled) and applied to paths as Easegress's path adaptor does. */
 public final class PathAdapter {

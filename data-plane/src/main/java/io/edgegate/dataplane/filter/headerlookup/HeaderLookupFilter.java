@@ -1,5 +1,7 @@
 package io.edgegate.dataplane.filter.headerlookup;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -11,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Sets request headers from the CustomData record the request's header names. Records are read
@@ -31,7 +31,7 @@ final class HeaderLookupFilter implements Filter {
     HeaderLookupFilter(HeaderLookupSpec spec, CustomDataView customData) {
         this.spec = spec;
         this.customData = customData;
-        this.pathRegExp = spec.pathRegExp().map(Pattern::compile).orElse(null);
+        this.pathRegExp = spec.pathRegExp().map(io.edgegate.spec.server.Regexps::compile).orElse(null);
     }
 
     @Override

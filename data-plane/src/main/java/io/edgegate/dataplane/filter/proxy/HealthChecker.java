@@ -1,11 +1,13 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import com.google.re2j.Pattern;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.upstream.UpstreamAddress;
 import io.edgegate.dataplane.upstream.UpstreamClient;
 import io.edgegate.spec.filter.proxy.HealthCheckSpec;
+import io.edgegate.spec.server.Regexps;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -24,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class HealthChecker implements AutoCloseable {
         }
         this.client = client;
         this.loop = loop;
-        this.bodyPattern = spec.body().filter(HealthCheckSpec.BodyMatch::regexp).map(b -> Pattern.compile(b.value())).orElse(null);
+        this.bodyPattern = spec.body().filter(HealthCheckSpec.BodyMatch::regexp).map(b -> Regexps.compile(b.value())).orElse(null);
         this.headerPatterns = patterns(spec.headerMatches());
         this.webSocketHeaderPatterns = spec.webSocket().map(ws -> patterns(ws.headerMatches())).orElse(List.of());
         this.requestBody = spec.requestBody().getBytes(StandardCharsets.UTF_8);
@@ -78,7 +79,7 @@ final class HealthChecker implements AutoCloseable {
     }
 
     private static List<Pattern> patterns(List<HealthCheckSpec.HeaderMatch> matches) {
-        return matches.stream().map(m -> m.regexp() ? Pattern.compile(m.value()) : null).toList();
+        return matches.stream().map(m -> m.regexp() ? Regexps.compile(m.value()) : null).toList();
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.redirector;
 
+import com.google.re2j.Pattern;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -15,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 
 /** Answers a matching request with a redirect to its rewritten URL; lets others pass. */
 final class RedirectorFilter implements Filter {

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.requestfilter;
 
+import com.google.re2j.Pattern;
 import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

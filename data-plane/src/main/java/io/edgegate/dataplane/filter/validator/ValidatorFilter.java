@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.filter.validator;
 
+import com.google.re2j.Pattern;
 import io.edgegate.async.Causes;
 import io.edgegate.dataplane.customdata.CustomDataView;
 import io.edgegate.dataplane.http.BodyCollector;
@@ -25,15 +26,14 @@ import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
-import java.util.Base64;
-import java.util.Optional;
 
 /** Lets a request through only when every configured check holds; otherwise answers 401 (400 for a header rule) with result {@code invalid}. */
 final class ValidatorFilter implements Filter {
