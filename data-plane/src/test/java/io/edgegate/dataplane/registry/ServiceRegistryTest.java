@@ -76,6 +76,36 @@ class ServiceRegistryTest {
         }
     }
 
+    /** As Easegress: instances that carry none of the pool's serverTags leave the static servers serving, not nobody. */
+    @Test
+    void withNoInstanceCarryingThePoolsTagsTheStaticServersServe() throws Exception {
+        int port = FreePorts.pick();
+        try (TestingServer zk = new TestingServer(true);
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             EchoBackend b = EchoBackend.start("b");
+             CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            registrar.start();
+            String objects = example("registry/zookeeper.yaml", fallback.url())
+                    .replace("127.0.0.1:2181", zk.getConnectString()).replace("syncInterval: 10s", "syncInterval: 1s")
+                    .replace("      serviceName: springboot-application-order",
+                            "      serviceName: springboot-application-order\n      serverTags: [v2]");
+            node.apply(server("s", port, "pipeline-reverse-proxy"), objects);
+            String service = "/services/springboot-application-order";
+            registrar.create().creatingParentsIfNeeded().forPath(service + "/b",
+                    instance("springboot-application-order", "b", b).replace("\"v1\"", "\"v2\"").getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 2).equals(Set.of("b")));
+
+            // The v2 instance goes, a v1 one comes (instance() tags it v1): none is for this pool.
+            registrar.create().forPath(service + "/a", instance("springboot-application-order", "a", a).getBytes(UTF_8));
+            registrar.delete().forPath(service + "/b");
+            await().atMost(Duration.ofSeconds(5)).until(() -> !servedBy(port, 2).contains("b"));
+
+            assertThat(servedBy(port, 4)).containsExactly("static");
+            assertThat(a.requestCount()).isZero();
+        }
+    }
+
     @Test
     void etcdInstancesFollowTheWatchAndAnUnreachableEtcdFallsBack() throws Exception {
         int port = FreePorts.pick();

@@ -5,8 +5,9 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * How a pool picks a server: a policy (with {@code headerHashKey} for headerHash and
- * {@code cookieName} for cookieHash), and optionally a sticky session that takes precedence.
+ * How a pool picks a server: a policy (with {@code headerHashKey} for headerHash; cookieHash hashes
+ * the whole Cookie header as Easegress does, or, EdgeGate's addition, the one cookie {@code cookieName}
+ * names), and optionally a sticky session that takes precedence.
  */
 public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerHashKey, Optional<String> cookieName,
                               Optional<StickySessionSpec> stickySession, Optional<HealthCheckSpec> healthCheck) {
@@ -26,10 +27,8 @@ public record LoadBalanceSpec(LoadBalancePolicy policy, Optional<String> headerH
         if (policy.orElse(null) == LoadBalancePolicy.HEADER_HASH && headerHashKey.isEmpty()) {
             o.error("headerHashKey", "is required with policy headerHash (the header whose value picks the server)");
         }
+        // Without it, cookieHash is Easegress's: headerHash over the whole Cookie header.
         Optional<String> cookieName = o.optionalString("cookieName").filter(n -> !n.isEmpty());
-        if (policy.orElse(null) == LoadBalancePolicy.COOKIE_HASH && cookieName.isEmpty()) {
-            o.error("cookieName", "is required with policy cookieHash (the cookie whose value picks the server)");
-        }
         Optional<StickySessionSpec> sticky = o.object("stickySession").map(StickySessionSpec::decode);
         // Easegress has it here; the pool's own healthCheck takes precedence.
         Optional<HealthCheckSpec> healthCheck = o.object("healthCheck").map(HealthCheckSpec::decode);

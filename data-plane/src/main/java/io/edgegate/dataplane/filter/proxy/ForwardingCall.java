@@ -84,7 +84,8 @@ final class ForwardingCall implements ProxyCall {
                 || cause instanceof RetryingCall.RequestBodyIncomplete;
         if (server == null) {
             // A retry found no server left; the last one was already told how its attempt went.
-        } else if (clientsFault) {
+        } else if (clientsFault || context.isAborted()) {
+            // The client broke the exchange off (a bad body, or it went away): the server is not to blame, nor ejected for it.
             pool.abandonedByClient(server);
         } else {
             pool.finished(server, error == null ? response.head() : null);

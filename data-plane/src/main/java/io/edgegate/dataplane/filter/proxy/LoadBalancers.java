@@ -23,7 +23,11 @@ final class LoadBalancers {
             case WEIGHTED_RANDOM -> new WeightedRandom(all);
             case IP_HASH -> context -> all[index(hash(context.client().getHostAddress()), all.length)];
             case COOKIE_HASH -> {
-                String cookie = spec.cookieName().orElseThrow();
+                if (spec.cookieName().isEmpty()) {
+                    // Easegress's cookieHash: headerHash keyed by the whole Cookie header.
+                    yield headerHash(all, "Cookie");
+                }
+                String cookie = spec.cookieName().get();
                 HashRing ring = new HashRing(all);
                 RoundRobin fallback = new RoundRobin(all);
                 yield context -> {
@@ -32,13 +36,15 @@ final class LoadBalancers {
                 };
             }
             case LEAST_REQUESTS -> new LeastRequests(all);
-            case HEADER_HASH -> {
-                String header = spec.headerHashKey().orElseThrow();
-                yield context -> {
-                    String value = context.request().headers().get(header);
-                    return all[index(hash(value == null ? "" : value), all.length)];
-                };
-            }
+            case HEADER_HASH -> headerHash(all, spec.headerHashKey().orElseThrow());
+        };
+    }
+
+    /** The server a hash of one header's value picks (of "" when the request has none), as Easegress's headerHash. */
+    private static LoadBalancer headerHash(Upstream[] all, String header) {
+        return context -> {
+            String value = context.request().headers().get(header);
+            return all[index(hash(value == null ? "" : value), all.length)];
         };
     }
 

@@ -23,8 +23,9 @@ import java.util.Set;
 final class ServerPool {
 
     /** One set of servers with the balancer (and sticky sessions, and health checks) built over it. */
+    /** {@code borrowed}: the static servers' own parts, standing in for a registry list; closing them is not this one's to do. */
     private record Members(List<ServiceInstance> source, List<Upstream> servers, LoadBalancer balancer, StickySessions sticky,
-                           HealthChecker health) {
+                           HealthChecker health, boolean borrowed) {
 
         /** In the rotation as far as health checks go. */
         boolean healthy(Upstream server) {
@@ -32,13 +33,13 @@ final class ServerPool {
         }
 
         void close() {
-            if (health != null) {
+            if (health != null && !borrowed) {
                 health.close();
             }
         }
     }
 
-    private static final Members NONE = new Members(null, List.of(), null, null, null);
+    private static final Members NONE = new Members(null, List.of(), null, null, null, false);
 
     private final PoolSpec spec;
     private final Members staticMembers;
@@ -112,11 +113,11 @@ final class ServerPool {
 
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {
         if (servers.isEmpty()) {
-            return new Members(source, servers, null, null, null);
+            return new Members(source, servers, null, null, null, false);
         }
         return new Members(source, servers, LoadBalancers.create(spec.loadBalance(), servers),
                 spec.loadBalance().stickySession().map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null),
-                spec.healthCheck().map(h -> services.checker(h, servers)).orElse(null));
+                spec.healthCheck().map(h -> services.checker(h, servers)).orElse(null), false);
     }
 
     /** The registry's instances when it has some, else the static servers. */
@@ -142,16 +143,31 @@ final class ServerPool {
             // A retired pool finishing its last requests starts no new health checks.
             return staticMembers;
         }
-        Members built = members(live, live.stream()
+        List<Upstream> tagged = live.stream()
                 .filter(i -> spec.serverTags().isEmpty() || i.tags().stream().anyMatch(spec.serverTags()::contains))
                 .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
-                .toList());
+                .toList();
+        // As Easegress: when no instance carries the tags, the pool's static servers serve (all of them, as Easegress
+        // takes its servers list whole then) rather than nobody.
+        Members built;
+        if (!tagged.isEmpty()) {
+            built = members(live, tagged);
+        } else if (!staticMembers.servers().isEmpty()) {
+            built = staticMembersFor(live);
+        } else {
+            built = members(live, spec.servers().stream().map(Upstream::of).toList());
+        }
         fromRegistry = built;
         last.close();
         if (outliers != null) {
             outliers.retainOnly(java.util.stream.Stream.concat(built.servers().stream(), staticMembers.servers().stream()).toList());
         }
         return built;
+    }
+
+    /** The static servers, standing in for a registry list of {@code source} that offers none of the pool's tags. */
+    private Members staticMembersFor(List<ServiceInstance> source) {
+        return new Members(source, staticMembers.servers(), staticMembers.balancer(), staticMembers.sticky(), staticMembers.health(), true);
     }
 
     /** How long this pool's servers may take to answer (their response head). */
@@ -259,7 +275,7 @@ final class ServerPool {
         fromRegistry.close();
     }
 
-    /** The exchange broke off through the client's fault (a body too large or malformed): the server is not to blame. */
+    /** The exchange broke off through the client's fault (a body too large or malformed, the client gone): the server is not to blame. */
     void abandonedByClient(Upstream server) {
         Members members = current();
         if (members.balancer() != null) {

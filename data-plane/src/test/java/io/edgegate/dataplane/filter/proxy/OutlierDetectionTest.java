@@ -45,4 +45,32 @@ class OutlierDetectionTest {
             });
         }
     }
+
+    /** Clients that give up on a slow server (a timeout of theirs, a closed tab) say nothing about its health. */
+    @Test
+    void clientsGoingAwayDoNotEjectAServer() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b"); EchoBackend c = EchoBackend.start("c")) {
+            node.apply(server("s", port, "outlier-detected"), example("filters/outlier-detection.yaml", a.url(), b.url(), c.url()));
+            int seen = a.requestCount() + b.requestCount() + c.requestCount();
+
+            for (int i = 0; i < 15; i++) {
+                try (java.net.Socket impatient = new java.net.Socket("127.0.0.1", port)) {
+                    impatient.getOutputStream().write(("GET /slow?delay=3000 HTTP/1.1\r\nHost: s\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    impatient.getOutputStream().flush();
+                    int before = seen + i;
+                    // Gone once the upstream has the request, before it answers.
+                    await().atMost(Duration.ofSeconds(5)).until(() -> a.requestCount() + b.requestCount() + c.requestCount() > before);
+                }
+            }
+
+            int[] before = {a.requestCount(), b.requestCount(), c.requestCount()};
+            for (int i = 0; i < 9; i++) {
+                assertThat(node.get(port, "/work").statusCode()).isEqualTo(200);
+            }
+            assertThat(new int[] {a.requestCount() - before[0], b.requestCount() - before[1], c.requestCount() - before[2]})
+                    .as("no server was ejected for the clients that left: each still gets its share").containsOnly(3);
+        }
+    }
 }

@@ -126,6 +126,21 @@ class ProxyFilterTest {
         assertThat(Set.copyOf(serverOf.values())).hasSizeGreaterThan(1);
     }
 
+    /** Easegress's cookieHash has no cookieName: it hashes the whole Cookie header, as headerHash does. */
+    @Test
+    void cookieHashWithoutACookieNameHashesTheWholeCookieHeader() throws Exception {
+        node.apply(server("s", PORT, "p"), stickyPipeline("{policy: cookieHash}"));
+
+        Map<String, String> serverOf = new HashMap<>();
+        for (int round = 0; round < 3; round++) {
+            for (int user = 0; user < 30; user++) {
+                String servedBy = servedBy(getWithCookie("/", "SESSION=user-" + user));
+                assertThat(serverOf.putIfAbsent("user-" + user, servedBy)).isIn(null, servedBy);
+            }
+        }
+        assertThat(Set.copyOf(serverOf.values())).hasSizeGreaterThan(1);
+    }
+
     @Test
     void theStickySessionExampleBindsTheClientToItsServer() throws Exception {
         node.apply(server("s", PORT, "sticky-demo"),
