@@ -183,7 +183,11 @@ class EasegressAgreementTest {
         assertThat(check.method()).isEqualTo("HEAD");
         assertThat(check.port()).isEqualTo(8081);
         assertThat(check.headerMatches()).containsExactly(new io.edgegate.spec.filter.proxy.HealthCheckSpec.HeaderMatch("X-Up", "1", false));
-        assertThat(proxy(proxyPipeline("", "healthCheck: {interval: 2s}")).mainPool().healthCheck().orElseThrow().http()).isFalse();
+        var bare = proxy(proxyPipeline("", "healthCheck: {fails: 2}")).mainPool().healthCheck().orElseThrow();
+        assertThat(bare.http()).as("Easegress's probe is HTTP even without its fields").isTrue();
+        assertThat(bare.uri()).contains("/");
+        assertThat(bare.interval()).as("Easegress's GetInterval default").isEqualTo(java.time.Duration.ofMinutes(1));
+        assertThat(bare.timeout()).isEqualTo(java.time.Duration.ofSeconds(3));
         assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {username: probe}")))
                 .hasMessageContaining("healthCheck.password: is required with username");
         assertThatThrownBy(() -> decode(proxyPipeline("", "healthCheck: {method: FETCH}"))).hasMessageContaining("'FETCH' is not an HTTP method");

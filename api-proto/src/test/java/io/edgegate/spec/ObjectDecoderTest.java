@@ -352,14 +352,15 @@ class ObjectDecoderTest {
     }
 
     @Test
-    void headerHashNeedsItsKeyAndPolicyMustExist() {
+    void headerHashNeedsItsKeyAndPolicyMustExist() throws Exception {
         String noKey = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: headerHash");
         assertThatThrownBy(() -> decode(noKey)).hasMessageContaining("loadBalance.headerHashKey: is required with policy headerHash");
         String badPolicy = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: leastConn");
         assertThatThrownBy(() -> decode(badPolicy))
                 .hasMessageContaining("loadBalance.policy: 'leastConn' is not a load-balancing policy (expected one of: roundRobin, random");
+        // Easegress's cookieHash has no cookieName (it hashes the whole Cookie header).
         String noCookie = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin", "policy: cookieHash");
-        assertThatThrownBy(() -> decode(noCookie)).hasMessageContaining("loadBalance.cookieName: is required with policy cookieHash");
+        assertThat(decode(noCookie)).isNotNull();
         String badSticky = example("pipeline-reverse-proxy.yaml").replace("policy: roundRobin",
                 "policy: roundRobin\n        stickySession: {mode: Forever}");
         assertThatThrownBy(() -> decode(badSticky)).hasMessageContaining("loadBalance.stickySession.mode: 'Forever' is not a sticky-session mode");

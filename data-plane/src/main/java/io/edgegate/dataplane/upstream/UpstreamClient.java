@@ -249,21 +249,6 @@ public final class UpstreamClient {
         return pools.get().size();
     }
 
-    /** Whether a TCP connection to {@code address} opens (a health check without HTTP); the connection is closed at once. */
-    public CompletableFuture<Boolean> probeConnect(EventLoop loop, UpstreamAddress address) {
-        CompletableFuture<Boolean> opened = new CompletableFuture<>();
-        UpstreamBootstrap.on(loop, transport, resolver, settings)
-                .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
-                .connect(address.unresolved())
-                .addListener((ChannelFuture f) -> {
-                    opened.complete(f.isSuccess());
-                    if (f.isSuccess()) {
-                        f.channel().close();
-                    }
-                });
-        return opened;
-    }
-
     private ChannelFuture connect(EventLoop loop, UpstreamAddress address) {
         return UpstreamBootstrap.on(loop, transport, resolver, settings)
                 .option(ChannelOption.AUTO_READ, false)

@@ -15,8 +15,8 @@ import java.util.TreeSet;
  * Active health checks of a pool's servers (Easegress's {@code healthCheck}): every
  * {@code interval} each server is probed and must answer within {@code timeout}; {@code fails}
  * failed probes in a row take a server out of the rotation, {@code passes} good ones in a row
- * bring it back. A probe is a TCP connect unless one of the HTTP fields is given: then it is an
- * HTTP request — {@code method} (GET) {@code uri} (the server's root) with {@code headers}
+ * bring it back; as Easegress's, every minute and within 3 s unless told otherwise. A probe is an
+ * HTTP request — {@code method} (GET) {@code uri} (the server's own URL) with {@code headers}
  * ({@code Host} among them replaces the server's), {@code body}, and Basic {@code username} /
  * {@code password} — that passes when its status is in one of {@code match.statusCodes} (ranges,
  * default 200–399), each of {@code match.headers} holds (its first value equal to, or for
@@ -73,7 +73,7 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
         headerMatches = List.copyOf(headerMatches);
     }
 
-    /** Whether probes are HTTP requests rather than TCP connects. */
+    /** Whether there is an HTTP probe (always for a Proxy pool; a WebSocketProxy pool's may be its handshake alone). */
     public boolean http() {
         return uri.isPresent();
     }
@@ -94,14 +94,20 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
         return type.equals("regexp");
     }
 
+    /** A Proxy pool's: always an HTTP probe, as Easegress's (to the server's own URL when it names no {@code uri}). */
     static HealthCheckSpec decode(SpecObject o) {
-        return decode(o, o, Optional.empty());
+        HealthCheckSpec spec = decode(o, o, Optional.empty());
+        return spec.http() ? spec : spec.withUri("/");
     }
 
-    /** A WebSocketProxy pool's: Easegress's {@code http} and {@code ws} blocks (or our flat HTTP fields). */
+    /** A WebSocketProxy pool's: Easegress's {@code http} and {@code ws} blocks (or our flat HTTP fields); one of them is needed. */
     static HealthCheckSpec decodeWebSocket(SpecObject o) {
         Optional<WebSocketProbe> ws = o.object("ws").map(HealthCheckSpec::webSocketProbe);
-        return o.object("http").map(http -> decode(o, http, ws)).orElseGet(() -> decode(o, o, ws));
+        HealthCheckSpec spec = o.object("http").map(http -> decode(o, http, ws)).orElseGet(() -> decode(o, o, ws));
+        if (!spec.http() && ws.isEmpty()) {
+            o.error("ws", "a WebSocketProxy health check needs an http or a ws probe (as Easegress's)");
+        }
+        return spec;
     }
 
     private static WebSocketProbe webSocketProbe(SpecObject ws) {
@@ -126,7 +132,7 @@ public record HealthCheckSpec(Duration interval, Duration timeout, int fails, in
 
     /** Interval, timeout and thresholds from {@code o}; the HTTP probe's fields from {@code http} ({@code o} itself, or its block). */
     private static HealthCheckSpec decode(SpecObject o, SpecObject http, Optional<WebSocketProbe> webSocket) {
-        Duration interval = o.duration("interval", Duration.ofSeconds(5));
+        Duration interval = o.duration("interval", Duration.ofMinutes(1));
         Duration timeout = o.duration("timeout", Duration.ofSeconds(3));
         int fails = o.integer("fails", 1, 1, 100);
         int passes = o.integer("passes", 1, 1, 100);

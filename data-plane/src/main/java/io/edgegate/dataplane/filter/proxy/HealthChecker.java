@@ -114,7 +114,7 @@ final class HealthChecker implements AutoCloseable {
                 ? new UpstreamAddress(server.address().host(), spec.port(), server.address().tls()) : server.address();
         CompletableFuture<Boolean> verdict;
         if (spec.webSocket().isEmpty()) {
-            verdict = spec.http() ? httpProbe(server, address) : client.probeConnect(loop, address);
+            verdict = httpProbe(server, address);
         } else {
             // Easegress's WebSocket check: its HTTP probe first when it has one, then the handshake.
             CompletableFuture<Boolean> both = new CompletableFuture<>();

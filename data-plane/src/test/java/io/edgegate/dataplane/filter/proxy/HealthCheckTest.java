@@ -59,6 +59,36 @@ class HealthCheckTest {
         }
     }
 
+    /** Easegress's healthCheck is always an HTTP probe: with no uri, a GET of the server's own URL that must answer 200–399. */
+    @Test
+    void withoutAUriTheProbeIsAnHttpGetOfTheServersUrl() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b")) {
+            node.apply(server("s", port, "checked"), """
+                    kind: Pipeline
+                    name: checked
+                    filters:
+                      - name: proxy
+                        kind: Proxy
+                        pools:
+                          - servers: [{url: '%s'}, {url: '%s'}]
+                            healthCheck: {interval: 200ms, fails: 1}
+                    """.formatted(a.url(), b.url()));
+            b.answerWith(HttpResponseStatus.SERVICE_UNAVAILABLE); // up and accepting connections, but failing
+
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                for (int i = 0; i < 4; i++) {
+                    if (node.get(port, "/work").statusCode() != 200) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            assertThat(servedBy(port, 6)).containsExactly("a");
+            assertThat(b.received()).extracting(EchoBackend.ReceivedRequest::uri).contains("/");
+        }
+    }
+
     @Test
     void withEveryServerOutClientsGet503WithoutAServerBeingTried() throws Exception {
         int port = FreePorts.pick();
