@@ -16,15 +16,17 @@ final class HashRing {
     private final Upstream[] owners;
 
     HashRing(Upstream[] servers) {
+        int[] counts = pointCounts(servers);
         int total = 0;
-        for (Upstream server : servers) {
-            total += POINTS_PER_WEIGHT * Math.max(1, server.weight());
+        for (int count : counts) {
+            total += count;
         }
         long[] hashes = new long[total];
         Upstream[] byIndex = new Upstream[total];
         int n = 0;
-        for (Upstream server : servers) {
-            int count = POINTS_PER_WEIGHT * Math.max(1, server.weight());
+        for (int s = 0; s < servers.length; s++) {
+            Upstream server = servers[s];
+            int count = counts[s];
             for (int i = 0; i < count; i++) {
                 hashes[n] = hash64(server.url() + "#" + i);
                 byIndex[n++] = server;
@@ -41,6 +43,24 @@ final class HashRing {
             points[i] = hashes[order[i]];
             owners[i] = byIndex[order[i]];
         }
+    }
+
+    /**
+     * Each server's points, in proportion to its weight, {@value #POINTS_PER_WEIGHT} per server on average: the
+     * ring's size follows the number of servers, not their weights (two servers of weight 10,000 would otherwise
+     * make 3.2 million points, built while a request waits).
+     */
+    private static int[] pointCounts(Upstream[] servers) {
+        long totalWeight = 0;
+        for (Upstream server : servers) {
+            totalWeight += Math.max(0, server.weight());
+        }
+        int[] counts = new int[servers.length];
+        for (int i = 0; i < servers.length; i++) {
+            counts[i] = totalWeight == 0 ? POINTS_PER_WEIGHT
+                    : (int) Math.max(1, Math.round((double) POINTS_PER_WEIGHT * servers.length * Math.max(0, servers[i].weight()) / totalWeight));
+        }
+        return counts;
     }
 
     Upstream serverFor(String key) {

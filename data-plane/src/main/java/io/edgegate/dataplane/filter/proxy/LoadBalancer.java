@@ -7,6 +7,15 @@ interface LoadBalancer {
 
     Upstream pick(RequestContext context);
 
+    /**
+     * What a hash policy picks the server by for this request (the client's address, a header, a cookie), or
+     * null for policies that pick otherwise. When the server it picked is out of the rotation, the same key
+     * picks among the servers that are in, so those clients spread evenly and each stays put.
+     */
+    default String affinityKey(RequestContext context) {
+        return null;
+    }
+
     /** A request went to {@code server} (picked here or bound to it by a sticky session). */
     default void started(Upstream server) {
     }

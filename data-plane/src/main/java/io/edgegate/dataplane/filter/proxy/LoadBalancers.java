@@ -5,9 +5,10 @@ import io.edgegate.spec.filter.proxy.LoadBalanceSpec;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /** The load-balancing policies of Easegress's Proxy, each built once per pool and config. */
 final class LoadBalancers {
@@ -21,7 +22,7 @@ final class LoadBalancers {
             case ROUND_ROBIN -> new RoundRobin(all);
             case RANDOM -> context -> all[ThreadLocalRandom.current().nextInt(all.length)];
             case WEIGHTED_RANDOM -> new WeightedRandom(all);
-            case IP_HASH -> context -> all[index(hash(context.client().getHostAddress()), all.length)];
+            case IP_HASH -> new KeyHash(all, context -> context.client().getHostAddress());
             case COOKIE_HASH -> {
                 if (spec.cookieName().isEmpty()) {
                     // Easegress's cookieHash: headerHash keyed by the whole Cookie header.
@@ -30,9 +31,17 @@ final class LoadBalancers {
                 String cookie = spec.cookieName().get();
                 HashRing ring = new HashRing(all);
                 RoundRobin fallback = new RoundRobin(all);
-                yield context -> {
-                    String value = Cookies.value(context.request().headers(), cookie);
-                    return value == null ? fallback.pick(context) : ring.serverFor(value);
+                yield new LoadBalancer() {
+                    @Override
+                    public Upstream pick(RequestContext context) {
+                        String value = affinityKey(context);
+                        return value == null ? fallback.pick(context) : ring.serverFor(value);
+                    }
+
+                    @Override
+                    public String affinityKey(RequestContext context) {
+                        return Cookies.value(context.request().headers(), cookie);
+                    }
                 };
             }
             case LEAST_REQUESTS -> new LeastRequests(all);
@@ -42,10 +51,49 @@ final class LoadBalancers {
 
     /** The server a hash of one header's value picks (of "" when the request has none), as Easegress's headerHash. */
     private static LoadBalancer headerHash(Upstream[] all, String header) {
-        return context -> {
+        return new KeyHash(all, context -> {
             String value = context.request().headers().get(header);
-            return all[index(hash(value == null ? "" : value), all.length)];
-        };
+            return value == null ? "" : value;
+        });
+    }
+
+    /** The server a hash of the request's key picks. */
+    private static final class KeyHash implements LoadBalancer {
+
+        private final Upstream[] servers;
+        private final Function<RequestContext, String> key;
+
+        KeyHash(Upstream[] servers, Function<RequestContext, String> key) {
+            this.servers = servers;
+            this.key = key;
+        }
+
+        @Override
+        public Upstream pick(RequestContext context) {
+            return servers[index(hash(key.apply(context)), servers.length)];
+        }
+
+        @Override
+        public String affinityKey(RequestContext context) {
+            return key.apply(context);
+        }
+    }
+
+    /**
+     * Of {@code candidates}, the one {@code key} ranks highest (rendezvous hashing): the same on every node, and when
+     * a candidate leaves only the keys it held move, each to where it ranks next.
+     */
+    static Upstream byRank(String key, List<Upstream> candidates) {
+        Upstream best = null;
+        long bestScore = 0;
+        for (Upstream candidate : candidates) {
+            long score = HashRing.hash64(key + "@" + candidate.url());
+            if (best == null || Long.compareUnsigned(score, bestScore) > 0) {
+                best = candidate;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /** Strict rotation across all event loops, so N requests spread exactly evenly over N servers. */

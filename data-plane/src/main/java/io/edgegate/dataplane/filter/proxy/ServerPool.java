@@ -194,7 +194,8 @@ final class ServerPool {
         Upstream bound = members.sticky() == null ? null : members.sticky().boundServer(context);
         Upstream server = bound != null ? bound : members.balancer().pick(context);
         if (!available(members, server)) {
-            server = healthyInstead(members, context);
+            String key = bound != null ? members.sticky().affinityKey(context) : members.balancer().affinityKey(context);
+            server = key != null ? byRankAmongAvailable(members, key) : healthyInstead(members, context);
             if (server == null) {
                 return null;
             }
@@ -205,7 +206,7 @@ final class ServerPool {
 
     /**
      * Another pick from the balancer, a few times (it spreads like the policy), then the first
-     * healthy server in order (hash policies keep answering the same one). Null when none is up:
+     * healthy server in order. Null when none is up:
      * the client gets 503 at once rather than a wait on a dead server.
      */
     private Upstream healthyInstead(Members members, RequestContext context) {
@@ -221,6 +222,17 @@ final class ServerPool {
             }
         }
         return null;
+    }
+
+    /** A hash policy's (or consistent-hash session's) server being out: its key picks among those in the rotation. */
+    private Upstream byRankAmongAvailable(Members members, String key) {
+        List<Upstream> available = new java.util.ArrayList<>(members.servers().size());
+        for (Upstream server : members.servers()) {
+            if (available(members, server)) {
+                available.add(server);
+            }
+        }
+        return available.isEmpty() ? null : LoadBalancers.byRank(key, available);
     }
 
     /** The servers in use now, where they come from and, with health checks, whether each is in the rotation. */

@@ -38,11 +38,19 @@ final class StickySessions {
     /** The server this client is bound to, or null to balance it. */
     Upstream boundServer(RequestContext context) {
         if (ring != null) {
-            String appCookie = Cookies.value(context.request().headers(), spec.appCookieName().orElseThrow());
+            String appCookie = affinityKey(context);
             return appCookie == null ? null : ring.serverFor(appCookie);
         }
         String id = Cookies.value(context.request().headers(), lbCookie);
         return id == null ? null : byId.get(id);
+    }
+
+    /**
+     * CookieConsistentHash's key (the application's cookie), by which a session whose server is out of the
+     * rotation goes to the same other server on every request; null in the other modes, which bind anew.
+     */
+    String affinityKey(RequestContext context) {
+        return ring == null ? null : Cookies.value(context.request().headers(), spec.appCookieName().orElseThrow());
     }
 
     /** Binds the client to {@code server} with the proxy's cookie, when the mode says so. */

@@ -89,6 +89,49 @@ class HealthCheckTest {
         }
     }
 
+    /**
+     * A hash policy whose server is out picks among those in by the same key (as Easegress hashes over its healthy
+     * servers): the clients of the server that left spread over the others, and each keeps to one.
+     */
+    @Test
+    void theClientsOfAHashedServerThatLeftSpreadAndStayPut() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b"); EchoBackend c = EchoBackend.start("c")) {
+            node.apply(server("s", port, "hashed"), """
+                    kind: Pipeline
+                    name: hashed
+                    filters:
+                      - name: proxy
+                        kind: Proxy
+                        pools:
+                          - servers: [{url: '%s'}, {url: '%s'}, {url: '%s'}]
+                            loadBalance: {policy: headerHash, headerHashKey: X-User}
+                            healthCheck: {interval: 200ms, fails: 1}
+                    """.formatted(a.url(), b.url(), c.url()));
+            java.util.function.Function<String, String> servedTo = user -> node.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/work")).header("X-User", user).build())
+                    .headers().firstValue(EchoBackend.NAME_HEADER).orElse("none");
+            java.util.List<String> bsUsers = new java.util.ArrayList<>();
+            for (int user = 0; bsUsers.size() < 12 && user < 500; user++) {
+                if (servedTo.apply("user-" + user).equals("b")) {
+                    bsUsers.add("user-" + user);
+                }
+            }
+            b.answerWith(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> bsUsers.stream().noneMatch(u -> servedTo.apply(u).equals("b")));
+
+            java.util.Map<String, String> movedTo = new java.util.HashMap<>();
+            for (String user : bsUsers) {
+                movedTo.put(user, servedTo.apply(user));
+            }
+            for (String user : bsUsers) {
+                assertThat(servedTo.apply(user)).as(user + " stays on its new server").isEqualTo(movedTo.get(user));
+            }
+            assertThat(Set.copyOf(movedTo.values())).as("b's clients spread over a and c").containsExactlyInAnyOrder("a", "c");
+        }
+    }
+
     @Test
     void withEveryServerOutClientsGet503WithoutAServerBeingTried() throws Exception {
         int port = FreePorts.pick();
