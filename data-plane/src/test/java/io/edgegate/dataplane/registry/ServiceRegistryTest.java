@@ -196,4 +196,46 @@ class ServiceRegistryTest {
             assertThat(b.received()).extracting(EchoBackend.ReceivedRequest::uri).contains("/healthz");
         }
     }
+
+    /** A registry change rebuilds the pool's health checks: a server they had taken out stays out until it passes. */
+    @Test
+    void aServerOutOfTheRotationStaysOutWhenTheInstanceListChanges() throws Exception {
+        int port = FreePorts.pick();
+        try (TestingServer zk = new TestingServer(true);
+             EchoBackend fallback = EchoBackend.start("static");
+             EchoBackend a = EchoBackend.start("a");
+             EchoBackend b = EchoBackend.start("b");
+             EchoBackend c = EchoBackend.start("c");
+             CuratorFramework registrar = CuratorFrameworkFactory.newClient(zk.getConnectString(), new RetryOneTime(100))) {
+            registrar.start();
+            // Three failed probes a second apart take a server out: a new checker that forgot would let it back for seconds.
+            String objects = example("registry/zookeeper.yaml", fallback.url())
+                    .replace("127.0.0.1:2181", zk.getConnectString())
+                    .replace("      loadBalance:", "      healthCheck: {interval: 1s, timeout: 1s, fails: 3, passes: 1, uri: /healthz}\n"
+                            + "      loadBalance:");
+            node.apply(server("s", port, "pipeline-reverse-proxy"), objects);
+            String service = "/services/springboot-application-order";
+            registrar.create().creatingParentsIfNeeded().forPath(service + "/a", instance("springboot-application-order", "a", a).getBytes(UTF_8));
+            registrar.create().forPath(service + "/b", instance("springboot-application-order", "b", b).getBytes(UTF_8));
+            await().atMost(Duration.ofSeconds(5)).until(() -> servedBy(port, 4).equals(Set.of("a", "b")));
+            b.answerWith(io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE);
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                for (int i = 0; i < 4; i++) {
+                    if (node.get(port, "/orders").statusCode() != 200) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+
+            registrar.create().forPath(service + "/c", instance("springboot-application-order", "c", c).getBytes(UTF_8));
+            // The pool takes the new list on its next request.
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.get(port, "/orders").headers()
+                    .firstValue(EchoBackend.NAME_HEADER).orElse("").equals("c"));
+
+            for (int i = 0; i < 12; i++) {
+                assertThat(node.get(port, "/orders").statusCode()).as("b stays out after the change").isEqualTo(200);
+            }
+        }
+    }
 }

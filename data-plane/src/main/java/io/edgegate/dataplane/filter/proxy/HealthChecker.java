@@ -23,6 +23,7 @@ import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -58,7 +59,8 @@ final class HealthChecker implements AutoCloseable {
     private final boolean[] probing;
     private ScheduledFuture<?> schedule;
 
-    HealthChecker(HealthCheckSpec spec, List<Upstream> servers, UpstreamClient client, EventLoop loop) {
+    /** {@code startDown}: URLs of servers an earlier checker of the pool had out of the rotation; they start out. */
+    HealthChecker(HealthCheckSpec spec, List<Upstream> servers, UpstreamClient client, EventLoop loop, Set<String> startDown) {
         this.spec = spec;
         this.servers = servers;
         for (int i = 0; i < servers.size(); i++) {
@@ -73,6 +75,12 @@ final class HealthChecker implements AutoCloseable {
         this.authorization = spec.basicAuth().map(c -> "Basic " + Base64.getEncoder()
                 .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))).orElse(null);
         this.down = new AtomicIntegerArray(servers.size());
+        for (int i = 0; i < servers.size(); i++) {
+            if (startDown.contains(servers.get(i).url())) {
+                // A registry change rebuilds the checker: a dead server must not get traffic until it passes again.
+                down.set(i, 1);
+            }
+        }
         this.failsInRow = new int[servers.size()];
         this.passesInRow = new int[servers.size()];
         this.probing = new boolean[servers.size()];
@@ -84,6 +92,17 @@ final class HealthChecker implements AutoCloseable {
 
     void start() {
         schedule = loop.scheduleAtFixedRate(this::probeAll, 0, spec.interval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The URLs of the servers out of the rotation now. */
+    Set<String> downUrls() {
+        Set<String> urls = new java.util.HashSet<>();
+        for (int i = 0; i < servers.size(); i++) {
+            if (down.get(i) == 1) {
+                urls.add(servers.get(i).url());
+            }
+        }
+        return urls;
     }
 
     boolean isUp(Upstream server) {

@@ -112,12 +112,17 @@ final class ServerPool {
     }
 
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {
+        return members(source, servers, Set.of());
+    }
+
+    /** {@code stillDown}: servers the members before these had out of the rotation (a registry change keeps them out). */
+    private Members members(List<ServiceInstance> source, List<Upstream> servers, Set<String> stillDown) {
         if (servers.isEmpty()) {
             return new Members(source, servers, null, null, null, false);
         }
         return new Members(source, servers, LoadBalancers.create(spec.loadBalance(), servers),
                 spec.loadBalance().stickySession().map(s -> new StickySessions(s, servers.toArray(Upstream[]::new))).orElse(null),
-                spec.healthCheck().map(h -> services.checker(h, servers)).orElse(null), false);
+                spec.healthCheck().map(h -> services.checker(h, servers, stillDown)).orElse(null), false);
     }
 
     /** The registry's instances when it has some, else the static servers. */
@@ -150,12 +155,13 @@ final class ServerPool {
         // As Easegress: when no instance carries the tags, the pool's static servers serve (all of them, as Easegress
         // takes its servers list whole then) rather than nobody.
         Members built;
+        Set<String> stillDown = last.health() == null ? Set.of() : last.health().downUrls();
         if (!tagged.isEmpty()) {
-            built = members(live, tagged);
+            built = members(live, tagged, stillDown);
         } else if (!staticMembers.servers().isEmpty()) {
             built = staticMembersFor(live);
         } else {
-            built = members(live, spec.servers().stream().map(Upstream::of).toList());
+            built = members(live, spec.servers().stream().map(Upstream::of).toList(), stillDown);
         }
         fromRegistry = built;
         last.close();
