@@ -82,6 +82,18 @@ class TlsDecodeTest {
                         .anySatisfy(m -> assertThat(m).startsWith("certs.garbage: is not a valid certificate")));
     }
 
+    /** An Ed25519 pair would pass every check and then fail every handshake on the nodes' OpenSSL: refused with why. */
+    @Test
+    void anEd25519KeyIsRefusedAtApply() throws Exception {
+        io.netty.pkitesting.X509Bundle ed = new io.netty.pkitesting.CertificateBuilder()
+                .algorithm(io.netty.pkitesting.CertificateBuilder.Algorithm.ed25519).subject("CN=ed.example").setIsCertificateAuthority(true)
+                .notBefore(java.time.Instant.now().minusSeconds(60)).notAfter(java.time.Instant.now().plusSeconds(3600))
+                .buildSelfSigned();
+        String yaml = server(Map.of("https", true, "certs", Map.of("ed", ed.getCertificatePEM()), "keys", Map.of("ed", ed.getPrivateKeyPEM())));
+
+        assertThatThrownBy(() -> decode(yaml)).hasMessageContaining("keys.ed: is an Ed25519 key, which the nodes cannot serve");
+    }
+
     @Test
     void httpsNeedsACertificate() {
         assertThatThrownBy(() -> decode(server(Map.of("https", true))))

@@ -116,6 +116,11 @@ public final class DataPlaneMain implements Callable<Integer> {
     private String metrics;
 
     public static void main(String[] args) {
+        // With the JDK's TLS (no OpenSSL here, or --tls-provider jdk), a client could renegotiate at will and make
+        // the node do handshake after handshake; OpenSSL, NGINX and Go refuse it. An operator's -D setting wins.
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
         System.exit(run(args));
     }
 

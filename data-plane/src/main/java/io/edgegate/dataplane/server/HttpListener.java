@@ -34,6 +34,7 @@ final class HttpListener {
     static final String HEADER_TIMEOUT = "header-timeout";
     static final String IDLE = "idle";
     static final String TLS = "tls";
+    static final String PLAIN_HTTP = "plain-http-refusal";
     static final String ALPN = "alpn";
     static final String DETECT = "detect-protocol";
 
@@ -136,7 +137,8 @@ final class HttpListener {
                     .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
             if (current.tls().isPresent()) {
                 ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "https");
-                pipeline.addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
+                pipeline.addLast(PLAIN_HTTP, new PlainHttpOnTlsPort(HttpListener.this::state))
+                        .addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
                         .addLast(HEADER_TIMEOUT, headerTimeout)
                         .addLast(ALPN, new AlpnSwitch(setup));
             } else {

@@ -110,6 +110,20 @@ class TlsTerminationTest {
         assertThat(TlsProvider.AUTO.netty()).isEqualTo(SslProvider.OPENSSL);
     }
 
+    /** Plain HTTP on the HTTPS port is told so, as Go's server (Easegress) and NGINX tell it, not just disconnected. */
+    @Test
+    void plainHttpOnTheHttpsPortIsAnswered400() throws Exception {
+        int port = FreePorts.pick();
+        node.apply(httpsServer(port, List.of(PKI.server("shop.example")), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: shop.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+            assertThat(answer).startsWith("HTTP/1.0 400 Bad Request").contains("Client sent an HTTP request to an HTTPS server.");
+        }
+    }
+
     @Test
     void twoHostnamesOnOnePortGetTheirOwnCertificates() throws Exception {
         int port = FreePorts.pick();
@@ -263,11 +277,12 @@ class TlsTerminationTest {
         int before = backend.received().size();
 
         ExternalCommand.Result with = curl("--cacert", caFile().toString(), "--cert", cert.toString(), "--key", key.toString(),
-                "--resolve", "mtls.example:" + port + ":127.0.0.1", "https://mtls.example:" + port + "/who");
+                "-H", "X-Client-CN: admin", "--resolve", "mtls.example:" + port + ":127.0.0.1", "https://mtls.example:" + port + "/who");
 
         assertThat(with.stdout()).as(with.toString()).endsWith("200 2");
         EchoBackend.ReceivedRequest received = backend.received().get(before);
-        assertThat(received.header("X-Client-CN")).isEqualTo("alice-laptop");
+        assertThat(received.header("X-Client-CN")).as("the certificate's name only, not the one the client claimed")
+                .isEqualTo("alice-laptop");
         assertThat(received.header("tls-issuer-CommonName")).isEqualTo("edgegate-test-ca");
     }
 

@@ -84,6 +84,11 @@ public record TlsSpec(List<CertKeyPair> pairs, Optional<String> clientCaPem) {
             o.error(keyKey, e.getMessage());
             return Optional.empty();
         }
+        if (key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA")) {
+            // OpenSSL, the nodes' TLS engine, finds no key material for it: every handshake would fail.
+            o.error(keyKey, "is an Ed25519 key, which the nodes cannot serve: use an RSA or ECDSA key");
+            return Optional.empty();
+        }
         if (!Pem.pairs(key, chain.get(0))) {
             o.error(keyKey, "is not the key of certificate '" + name + "' ("
                     + chain.get(0).getSubjectX500Principal().getName() + ")");
