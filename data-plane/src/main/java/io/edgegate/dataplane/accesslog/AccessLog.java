@@ -112,6 +112,11 @@ public final class AccessLog implements AutoCloseable {
         return accessLog;
     }
 
+    /** Whether lines are written at all: a request's fields are worth keeping for its line only then. */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** Whether lines show the request's Referer (records may leave it empty otherwise). */
     public boolean logsReferer() {
         return enabled && format.logsReferer();

@@ -25,8 +25,8 @@ public enum AccessLogFormat {
         @Override
         LineFormatter formatter(String node) {
             return (out, r) -> out.utf8(r.clientIp() + " - - [" + NGINX_TIME.format(Instant.ofEpochMilli(r.epochMillis())) + "] \""
-                    + r.method() + " " + r.path() + " " + r.protocol() + "\" " + r.status() + " " + r.responseBytes() + " \""
-                    + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
+                    + escaped(r.method()) + " " + escaped(r.path()) + " " + escaped(r.protocol()) + "\" " + r.status() + " "
+                    + r.responseBytes() + " \"" + quoted(r.referer()) + "\" \"" + quoted(r.userAgent()) + "\"");
         }
 
         @Override
@@ -52,7 +52,29 @@ public enum AccessLogFormat {
     }
 
     private static String quoted(String value) {
-        return value.isEmpty() ? "-" : value.replace("\\", "\\\\").replace("\"", "\\\"");
+        return value.isEmpty() ? "-" : escaped(value);
+    }
+
+    /**
+     * As NGINX's default log escaping: a quote, a backslash, control characters and DEL as {@code \xHH}, so a
+     * client's path or User-Agent cannot close a field early or write terminal escapes into the log.
+     */
+    static String escaped(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean escape = c == '"' || c == '\\' || c < 0x20 || c == 0x7f;
+            if (escape && out == null) {
+                out = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (escape) {
+                out.append("\\x").append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
     }
 
     public static AccessLogFormat parse(String text) {

@@ -87,21 +87,22 @@ public final class RequestMeters {
         }
     }
 
-    public void record(String backend, int code, long nanos) {
+    /**
+     * The meters of {@code backend}, for one request to hold from its start: one that ends after its backend
+     * was deleted counts into meters no longer scraped, rather than bringing the deleted backend's series back.
+     */
+    public BackendMeters backend(String backend) {
         Route route = routes.get(backend);
-        if (route == null) {
-            route = routes.computeIfAbsent(backend, Route::new);
-        }
-        route.record(code, nanos);
+        return route != null ? route : routes.computeIfAbsent(backend, Route::new);
     }
 
-    /** Counts the body bytes of a request ({@code in}, as its Content-Length said) and of its response ({@code out}, as written). */
-    public void bytes(String backend, long in, long out) {
-        Route route = routes.get(backend);
-        if (route == null) {
-            route = routes.computeIfAbsent(backend, Route::new);
-        }
-        route.bytes(in, out);
+    /** What one request counts for its backend: its answer, and the body bytes each way. */
+    public interface BackendMeters {
+
+        void record(int code, long nanos);
+
+        /** The body bytes of a request ({@code in}, as its Content-Length said) and of its response ({@code out}, as written). */
+        void bytes(long in, long out);
     }
 
     /** Adds this server's counts so far to {@code totals}, and its open connections and requests. */
@@ -113,10 +114,19 @@ public final class RequestMeters {
 
     /** Forgets the meters of backends no longer in the config (their series were removed from the registry). */
     void keepOnly(java.util.Set<String> backends) {
-        routes.keySet().removeIf(backend -> !backend.equals(NO_BACKEND) && !backends.contains(backend));
+        routes.entrySet().removeIf(entry -> {
+            boolean gone = !entry.getKey().equals(NO_BACKEND) && !backends.contains(entry.getKey());
+            if (gone) {
+                entry.getValue().retire();
+            }
+            return gone;
+        });
     }
 
-    private final class Route {
+    private final class Route implements BackendMeters {
+
+        /** Its backend left the config: a request still holding it counts nothing (a code's counter would be registered anew). */
+        private volatile boolean retired;
 
         private final String backend;
         /** Null when the family is full (or metrics are off): nothing is recorded then. */
@@ -153,12 +163,24 @@ public final class RequestMeters {
             }
         }
 
-        void bytes(long in, long out) {
+        void retire() {
+            retired = true;
+        }
+
+        @Override
+        public void bytes(long in, long out) {
+            if (retired) {
+                return;
+            }
             // A counter never goes down, whatever a Content-Length said.
             bytes.add(IN, Math.max(0, in), OUT, Math.max(0, out));
         }
 
-        void record(int code, long nanos) {
+        @Override
+        public void record(int code, long nanos) {
+            if (retired) {
+                return;
+            }
             if (duration != null) {
                 duration.record(nanos);
             }

@@ -481,6 +481,12 @@ public final class RequestContext {
         valueCount++;
     }
 
+    /** {@link #client()} as text: the socket peer's IP, or behind a trusted proxy the address it forwarded for. */
+    public String clientText() {
+        InetAddress c = client();
+        return c == clientAddress.getAddress() || c.equals(clientAddress.getAddress()) ? clientIp() : c.getHostAddress();
+    }
+
     /** The socket peer's IP, the hop that {@code X-Forwarded-For} gets appended with. */
     public String clientIp() {
         // Formatted once per request: the forwarded headers and the access log both ask.

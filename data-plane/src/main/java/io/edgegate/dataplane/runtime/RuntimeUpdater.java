@@ -180,6 +180,8 @@ public final class RuntimeUpdater {
 
         // Commit: nothing from here on can fail.
         listeners.commit(bound);
+        // Meters of new backends exist before the first request can reach them: the request path only looks them up.
+        servers.values().forEach(state -> metrics.server(state.spec().name()).prepare(state.routes().backends()));
         current.swap(runtime);
         specs.commit(decoded);
 
@@ -187,7 +189,6 @@ public final class RuntimeUpdater {
         tracings.commit(tracing);
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
                 allPipelines.stream().map(PipelineSpec::name).collect(Collectors.toSet()));
-        servers.values().forEach(state -> metrics.server(state.spec().name()).prepare(state.routes().backends()));
         metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
         retired.forEach(Filter::close);
         registries.retired().forEach(ServiceRegistry::close);

@@ -8,6 +8,7 @@ import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.pipeline.ResponseFlag;
 import io.edgegate.dataplane.tracing.RequestTrace;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
@@ -43,6 +44,18 @@ final class Exchange {
     private final boolean http2;
     /** As the client sent it, before a route's rewrite. */
     private final String uri;
+    /**
+     * What the access log tells of the request, as the client sent it: filters (a RequestAdaptor) change the head
+     * in place on its way upstream, and the line is made at the last byte.
+     */
+    private final String method;
+    private final String host;
+    private final String userAgent;
+    private final String requestId;
+    private final String referer;
+    private final long requestBytes;
+    /** Its backend's meters, taken at its start (see {@link RequestMeters#backend}). */
+    private final RequestMeters.BackendMeters meters;
     private final RequestTrace trace;
     private RequestContext context;
     /** {@link ResponseFlag} bits of what happened before a pipeline ran (or instead of one). */
@@ -67,6 +80,15 @@ final class Exchange {
         this.channel = channel;
         this.http2 = http2;
         this.uri = head.uri();
+        this.meters = state.meters().backend(backend);
+        HttpHeaders headers = head.headers();
+        this.method = head.method().name();
+        this.requestBytes = Math.max(0, headers.getInt(HttpHeaderNames.CONTENT_LENGTH, 0));
+        boolean logged = state.accessLog().enabled();
+        this.host = logged ? or(headers.get(HttpHeaderNames.HOST)) : "";
+        this.userAgent = logged ? or(headers.get(HttpHeaderNames.USER_AGENT)) : "";
+        this.requestId = logged ? or(headers.get(X_REQUEST_ID)) : "";
+        this.referer = state.accessLog().logsReferer() ? or(headers.get(HttpHeaderNames.REFERER)) : "";
     }
 
     /** Starts a request that {@code state}'s routes answered with {@code match}. */
@@ -118,8 +140,8 @@ final class Exchange {
             refused.flags |= ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR.bit();
         }
         long nanos = System.nanoTime() - refused.startNanos;
-        state.meters().record(RequestMeters.NO_BACKEND, status, nanos);
-        state.meters().bytes(RequestMeters.NO_BACKEND, 0, bodyBytes);
+        refused.meters.record(status, nanos);
+        refused.meters.bytes(0, bodyBytes);
         if (state.accessLog().admit(status)) {
             state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, refused.requestBytes(), bodyBytes, nanos, 0),
                     channel.eventLoop());
@@ -146,11 +168,11 @@ final class Exchange {
             state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, requestBytes, bytes, System.nanoTime() - startNanos,
                     whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit()), channel.eventLoop());
         }
-        state.meters().bytes(backend, requestBytes, bytes);
+        meters.bytes(requestBytes, bytes);
     }
 
     private long requestBytes() {
-        return Math.max(0, head.headers().getInt(HttpHeaderNames.CONTENT_LENGTH, 0));
+        return requestBytes;
     }
 
     /** The client went away: let the pipeline's filters undo what they started. */
@@ -207,7 +229,7 @@ final class Exchange {
         int status = answer.head().status().code();
         ended();
         trace.end(backend, status);
-        state.meters().record(backend, status, nanos);
+        meters.record(status, nanos);
         if (state.accessLog().admit(status)) {
             lineDue = true;
             lineStatus = status;
@@ -223,18 +245,17 @@ final class Exchange {
      * and {@code moreFlags}.
      */
     private AccessRecord record(long epochMillis, int status, long nanos, long requestBytes, long bytes, long totalNanos, int moreFlags) {
-        var headers = head.headers();
         int query = uri.indexOf('?');
-        String client = context != null ? context.clientIp() : clientIp(channel);
-        return new AccessRecord(epochMillis, state.spec().name(), backend, or(headers.get(X_REQUEST_ID)),
+        // Behind a trusted proxy, the client it forwarded for, as IP filters see it.
+        String client = context != null ? context.clientText() : clientIp(channel);
+        return new AccessRecord(epochMillis, state.spec().name(), backend, requestId,
                 trace.traceId(head), client,
-                head.method().name(), or(headers.get(HttpHeaderNames.HOST)), query < 0 ? uri : uri.substring(0, query),
+                method, host, query < 0 ? uri : uri.substring(0, query),
                 http2 ? "HTTP/2.0" : head.protocolVersion().text(), status,
                 context != null ? context.endedBy() : "", context != null ? context.endResult() : "",
                 context != null ? context.get(RequestKeys.UPSTREAM) : "", context != null ? context.get(RequestKeys.UPSTREAM_STATUS) : 0,
                 flags | (context != null ? context.responseFlags() : 0) | moreFlags, nanos,
-                requestBytes, or(headers.get(HttpHeaderNames.USER_AGENT)),
-                state.accessLog().logsReferer() ? or(headers.get(HttpHeaderNames.REFERER)) : "", bytes, totalNanos);
+                requestBytes, userAgent, referer, bytes, totalNanos);
     }
 
     private static String clientIp(Channel channel) {

@@ -99,6 +99,60 @@ class AccessLogTest {
         assertThat(line.toString()).doesNotContain("token=abc");
     }
 
+    /**
+     * The line tells the request as the client sent it, whatever filters made of it on its way upstream, and names
+     * the client a trusted proxy forwarded for, as IP filters see it.
+     */
+    @Test
+    void theLineShowsTheClientsRequestAndTheClientBehindATrustedProxy() throws Exception {
+        try (EchoBackend app = EchoBackend.start("app")) {
+            int port = FreePorts.pick();
+            node.apply("""
+                    kind: HTTPServer
+                    name: adapted
+                    port: %d
+                    trustedProxies: [127.0.0.1/32]
+                    rules:
+                    - paths:
+                      - pathPrefix: /
+                        backend: adapting
+                    """.formatted(port), """
+                    kind: HTTPPipeline
+                    name: adapting
+                    flow:
+                    - filter: adapt
+                    - filter: proxy
+                    filters:
+                    - name: adapt
+                      kind: RequestAdaptor
+                      method: POST
+                      host: internal.svc
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers:
+                        - url: %s
+                    """.formatted(app.url()));
+            long before = node.accessLog().written();
+            assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+                    .header("X-Request-Id", "as-sent").header("X-Forwarded-For", "203.0.113.7").build()).statusCode()).isEqualTo(200);
+            assertThat(app.received().get(app.received().size() - 1).method()).as("the adaptor did change it").isEqualTo("POST");
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > before);
+
+            JsonNode line = null;
+            for (String text : Files.readAllLines(node.accessLogFile())) {
+                JsonNode parsed = json.readTree(text);
+                if (parsed.get("requestId").asText().equals("as-sent")) {
+                    line = parsed;
+                }
+            }
+            assertThat(line).isNotNull();
+            assertThat(line.get("method").asText()).isEqualTo("GET");
+            assertThat(line.get("host").asText()).isEqualTo("127.0.0.1:" + port);
+            assertThat(line.get("clientIp").asText()).isEqualTo("203.0.113.7");
+        }
+    }
+
     @Test
     void responseFlagsAndTheUpstreamsStatusSayWhyARequestEndedAsItDid() throws Exception {
         try (EchoBackend app = EchoBackend.start("app")) {
@@ -360,7 +414,7 @@ class AccessLogTest {
     void combinedIsNginxsFormat() {
         String line = AccessLogFormat.COMBINED.line("n", new AccessRecord(0, "s", "b", "", "", "10.0.0.1", "GET", "h", "/a", "HTTP/1.1",
                 404, "", "", "", 0, 0, 0, 0, "curl/8 \"x\"", "", 27, 0));
-        assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 27 \"-\" \"curl/8 \\\"x\\\"\"");
+        assertThat(line).isEqualTo("10.0.0.1 - - [01/Jan/1970:00:00:00 +0000] \"GET /a HTTP/1.1\" 404 27 \"-\" \"curl/8 \\x22x\\x22\"");
     }
 
     private static AccessRecord record(int status, String path) {

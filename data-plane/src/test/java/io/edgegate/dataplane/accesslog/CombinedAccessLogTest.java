@@ -45,10 +45,19 @@ class CombinedAccessLogTest {
                             + referredBytes + " \"http://shop\\.example/cart\" \"shopper/2\\.0\""));
             assertThat(lines).anySatisfy(line -> assertThat(line).matches(
                     "127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /plain HTTP/1\\.1\" 200 \\d+ \"-\" \"[^\"]+\""));
-            // Its quotes and backslashes escaped: the line still has exactly the fields of the format.
+            // Its quotes and backslashes escaped as NGINX escapes them: the line still has exactly the fields of the format.
             assertThat(lines).anySatisfy(line -> assertThat(line).endsWith(
                     "\"GET /hostile HTTP/1.1\" 200 " + hostile.body().getBytes(StandardCharsets.UTF_8).length
-                            + " \"http://evil.example/\\\" 999 \\\"x\\\\\" \"a\\\"b\""));
+                            + " \"http://evil.example/\\x22 999 \\x22x\\x5C\" \"a\\x22b\""));
+
+            // The request line too: a quote or a terminal escape in the path stays inside its field, escaped.
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+                raw.getOutputStream().write("GET /q\"u\u001b[2J HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                raw.getInputStream().readAllBytes();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(node.accessLogFile()).stream()
+                    .anyMatch(line -> line.contains("\"GET /q\\x22u\\x1B[2J HTTP/1.1\" ")));
         }
     }
 }

@@ -74,6 +74,22 @@ class NodeMetricsTest {
         }
     }
 
+    /** A request still in flight when its pipeline is deleted does not bring the pipeline's series back when it ends. */
+    @Test
+    void aRequestEndingAfterItsPipelineWasDeletedLeavesNoSeries() throws Exception {
+        try (EchoBackend slow = EchoBackend.start("slow")) {
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("metered-slow", port, "doomed"), LocalNode.proxyPipeline("doomed", "roundRobin", slow.url()));
+            var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> node.get(port, "/long?delay=1500"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> slow.requestCount() > 0);
+
+            node.apply(LocalNode.server("metered-slow", port, "kept"), LocalNode.proxyPipeline("kept", "roundRobin", slow.url()));
+            assertThat(inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+
+            assertThat(node.scrape()).as("the deleted pipeline stays gone").doesNotContain("backend=\"doomed\"");
+        }
+    }
+
     /** A changed Proxy is a new filter; its server's counts go on from where the old one's stopped. */
     @Test
     void anUpstreamServersCountsGoOnAcrossAChangeOfItsProxy() throws Exception {

@@ -16,17 +16,17 @@ class TrafficWindowTest {
     void aWindowCountsOnlyItsOwnRequests() {
         assertThat(metrics.trafficSinceLastCall().getP99Seconds()).as("no window yet").isEqualTo(-1);
         for (int i = 0; i < 1_000; i++) {
-            server.record("b", 200, TimeUnit.MILLISECONDS.toNanos(3));
+            server.backend("b").record(200, TimeUnit.MILLISECONDS.toNanos(3));
         }
         TrafficSummary first = metrics.trafficSinceLastCall();
         assertThat(first.getRequestsPerSecond()).isPositive();
         assertThat(first.getP99Seconds()).isEqualTo(0.005);
 
         for (int i = 0; i < 97; i++) {
-            server.record("b", 200, TimeUnit.MILLISECONDS.toNanos(1));
+            server.backend("b").record(200, TimeUnit.MILLISECONDS.toNanos(1));
         }
         for (int i = 0; i < 3; i++) {
-            server.record("b", 503, TimeUnit.MILLISECONDS.toNanos(80));
+            server.backend("b").record(503, TimeUnit.MILLISECONDS.toNanos(80));
         }
         TrafficSummary second = metrics.trafficSinceLastCall();
         assertThat(second.getServerErrorRatio()).isEqualTo(0.03);
