@@ -12,7 +12,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.edgegate.dataplane.pipeline.Pipeline;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
+import io.edgegate.async.Causes;
 import io.edgegate.dataplane.route.RouteMatch;
+import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.netty.channel.Channel;
 import io.netty.util.AsciiString;
@@ -158,6 +160,19 @@ final class Exchange {
      * left or the body broke off). Its access-log line is written now, with the time to the last byte.
      */
     void written(long bytes, boolean whole) {
+        finished(bytes, whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit());
+    }
+
+    /**
+     * As {@link #written(long, boolean)}, with why the response stopped short ({@code failure}, null when it went
+     * out whole): an upstream whose body broke off is flagged {@code UC}, not taken for the client leaving ({@code DC}).
+     */
+    void written(long bytes, Throwable failure) {
+        finished(bytes, failure == null ? 0 : Causes.unwrap(failure) instanceof UpstreamException
+                ? ResponseFlag.UPSTREAM_CONNECTION_TERMINATION.bit() : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit());
+    }
+
+    private void finished(long bytes, int cutShort) {
         if (responseWritten) {
             return;
         }
@@ -166,7 +181,7 @@ final class Exchange {
         if (lineDue) {
             lineDue = false;
             state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, requestBytes, bytes, System.nanoTime() - startNanos,
-                    whole ? 0 : ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION.bit()), channel.eventLoop());
+                    cutShort), channel.eventLoop());
         }
         meters.bytes(requestBytes, bytes);
     }

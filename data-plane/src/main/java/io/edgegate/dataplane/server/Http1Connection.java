@@ -173,7 +173,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
                 request.protocolVersion(), keepAlive, sendTimeout);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, error) -> {
-            started.written(written.bytes().getAsLong(), error == null);
+            started.written(written.bytes().getAsLong(), error);
             if (error != null) {
                 log.debug("response to {} not completed: {}", ctx.channel().remoteAddress(), error.toString());
                 started.abort();

@@ -164,7 +164,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         }
         ResponseWriter.Pumped written = ResponseWriter.http2(this, response, method);
         written.done().whenComplete((ok, error) -> {
-            exchange.written(written.bytes().getAsLong(), error == null);
+            exchange.written(written.bytes().getAsLong(), error);
             responseDone = true;
             if (error != null) {
                 log.debug("response on stream {} of {} not completed: {}", stream.id(), ctx.channel().remoteAddress(), error.toString());

@@ -153,6 +153,47 @@ class AccessLogTest {
         }
     }
 
+    /** An upstream whose body breaks off is the upstream's fault (UC), not the client leaving (DC). */
+    @Test
+    void anUpstreamBodyThatBreaksOffIsFlaggedUpstreamNotClient() throws Exception {
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread breaking = new Thread(() -> {
+                try (java.net.Socket socket = upstream.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream()));
+                    while (!in.readLine().isEmpty()) {
+                        // the request's head
+                    }
+                    socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    // the test sees the outcome in the log
+                }
+            });
+            breaking.start();
+            int port = FreePorts.pick();
+            node.apply(LocalNode.server("broken", port, "broken-proxy"),
+                    LocalNode.proxyPipeline("broken-proxy", "roundRobin", "http://127.0.0.1:" + upstream.getLocalPort()));
+            long before = node.accessLog().written();
+            try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+                client.getOutputStream().write("GET /cut HTTP/1.1\r\nHost: h\r\nX-Request-Id: cut-short\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                client.getInputStream().readAllBytes();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > before);
+
+            JsonNode line = null;
+            for (String text : Files.readAllLines(node.accessLogFile())) {
+                JsonNode parsed = json.readTree(text);
+                if (parsed.get("requestId").asText().equals("cut-short")) {
+                    line = parsed;
+                }
+            }
+            assertThat(line).isNotNull();
+            assertThat(line.get("responseFlags").asText()).contains("UC").doesNotContain("DC");
+        }
+    }
+
     @Test
     void responseFlagsAndTheUpstreamsStatusSayWhyARequestEndedAsItDid() throws Exception {
         try (EchoBackend app = EchoBackend.start("app")) {
