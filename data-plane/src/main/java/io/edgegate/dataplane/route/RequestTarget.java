@@ -1,5 +1,8 @@
 package io.edgegate.dataplane.route;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -29,7 +32,8 @@ public final class RequestTarget {
     /**
      * The path as routing sees it, percent-decoded as Easegress (Go's URL.Path) sees it: {@code /%61dmin} is
      * {@code /admin}, so an encoded path cannot slip past the route meant for it. Bytes are read as UTF-8, raw
-     * ones (a client's unencoded non-ASCII) as the bytes they came as. A path with a broken escape is left as it is.
+     * ones (a client's unencoded non-ASCII) as the bytes they came as. A path with a broken escape, or whose bytes are
+     * not UTF-8, is left as it is.
      */
     public static String decodedPath(String rawPath) {
         if (rawPath.indexOf('%') < 0 && isAscii(rawPath)) {
@@ -51,7 +55,13 @@ public final class RequestTarget {
                 bytes[n++] = (byte) c;
             }
         }
-        return new String(bytes, 0, n, StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            // Bytes that are no UTF-8 text cannot name a configured path: routed as sent.
+            return rawPath;
+        }
     }
 
     /**

@@ -64,6 +64,11 @@ public final class RouteMatch {
         return path != null && path.rewrites();
     }
 
+    /** Whether the matched path's condition holds for {@code path} as well (the raw form of the path it matched). */
+    public boolean pathMatches(String path) {
+        return this.path == null || this.path.matches(path);
+    }
+
     /** The path to forward for {@code requestPath}, which this route matched. */
     public String rewrite(String requestPath) {
         return path == null ? requestPath : path.rewrite(requestPath);

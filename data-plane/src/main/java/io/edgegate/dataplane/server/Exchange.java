@@ -127,12 +127,16 @@ final class Exchange {
     }
 
     /**
-     * The path to forward after a rewriteTarget. Routing matched the decoded path, so that is what is rewritten; a
-     * path that came encoded goes on encoded again (as Easegress forwards Go's escaped form of the rewritten path).
+     * The path to forward after a rewriteTarget. The path as sent is rewritten when the route's condition holds for
+     * it too, so its escapes ({@code %2F} in a segment, bytes that are not UTF-8) reach the upstream as they came;
+     * a path that matched only once decoded ({@code /%61dmin} for {@code /admin}) is rewritten decoded and goes on
+     * encoded again, as Easegress forwards Go's escaped form of a rewritten path.
      */
     private static String rewritten(RouteMatch match, String rawPath) {
-        String decoded = RequestTarget.decodedPath(rawPath);
-        return decoded.equals(rawPath) ? match.rewrite(rawPath) : RequestTarget.encodedPath(match.rewrite(decoded));
+        if (match.pathMatches(rawPath)) {
+            return match.rewrite(rawPath);
+        }
+        return RequestTarget.encodedPath(match.rewrite(RequestTarget.decodedPath(rawPath)));
     }
 
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */

@@ -166,7 +166,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         if (response.tunnel() != null) {
             // The tunnel's bytes are not the response's: the line is written as it opens.
             started.written(0, true);
-            Tunnel.open(ctx, response, started);
+            // A drain that comes while it opens (its server deleted) ends it as soon as it is open.
+            Tunnel.open(ctx, response, started, () -> draining);
             return;
         }
         ResponseWriter.Written written = ResponseWriter.http1(ctx, response, request.method(),

@@ -21,6 +21,8 @@ final class PlainHttpOnTlsPort extends ChannelInboundHandlerAdapter {
             + "Connection: close\r\n\r\nClient sent an HTTP request to an HTTPS server.\n").getBytes(StandardCharsets.US_ASCII);
 
     private final Supplier<ServerState> state;
+    /** Answered and closing: whatever else the client sent before the close is dropped. */
+    private boolean refused;
 
     PlainHttpOnTlsPort(Supplier<ServerState> state) {
         this.state = state;
@@ -28,9 +30,14 @@ final class PlainHttpOnTlsPort extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
             byte first = bytes.getByte(bytes.readerIndex());
             if (first >= 'A' && first <= 'Z') {
+                refused = true;
                 ReferenceCountUtil.release(msg);
                 state.get().meters().refused(RequestMeters.ConnectionRefusal.TLS);
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(ANSWER)).addListener(ChannelFutureListener.CLOSE);

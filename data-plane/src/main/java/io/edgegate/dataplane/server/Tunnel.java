@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * After a 101 Switching Protocols (WebSocket), the client connection and the upstream
@@ -23,7 +24,8 @@ final class Tunnel {
     private Tunnel() {
     }
 
-    static void open(ChannelHandlerContext downstreamHandler, Response response, Exchange exchange) {
+    /** {@code drained}: whether the client connection was told to drain while the tunnel was being opened. */
+    static void open(ChannelHandlerContext downstreamHandler, Response response, Exchange exchange, BooleanSupplier drained) {
         Channel down = downstreamHandler.channel();
         Channel up = response.tunnel();
         HttpResponse head = response.head();
@@ -48,6 +50,10 @@ final class Tunnel {
             switchToBytes(up.pipeline(), toClient, UpstreamPipeline.HTTP_HANDLERS);
             toUpstream.peerRelay = toClient;
             toClient.peerRelay = toUpstream;
+            if (drained.getAsBoolean()) {
+                down.close();
+                return;
+            }
             down.config().setAutoRead(true);
             up.config().setAutoRead(true);
         });

@@ -64,12 +64,12 @@ final class Http2Upstreams {
                         @Override
                         protected void initChannel(Http2StreamChannel ch) {
                             ch.config().setAutoRead(false);
-                            // The stream's own read-idle timer: the connection's is kept busy by its other streams.
+                            // The stream's own read-idle timer, for its answer: the connection's is kept busy by its other streams.
                             IdleStateHandler idle = new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
                             ch.pipeline()
                                     .addLast(UpstreamPipeline.CODEC, new Http2StreamFrameToHttpObjectCodec(false))
                                     .addLast(UpstreamPipeline.IDLE, idle)
-                                    .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler(idle));
+                                    .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler(idle, false));
                         }
                     })
                     .open()

@@ -33,8 +33,20 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private boolean upgraded;
     private ChannelHandlerContext ctx;
 
+    /** Whether a body the client waits for is cut after the idle time without a byte (not a gRPC stream's). */
+    private final boolean timesBodies;
+
     UpstreamHandler(IdleStateHandler idle) {
+        this(idle, true);
+    }
+
+    /**
+     * {@code timesBodies} false: an HTTP/2 (gRPC) stream's body may stay silent as long as it likes once it started:
+     * server streams and watches send nothing between events, and HTTP/2 pings keep the connection alive.
+     */
+    UpstreamHandler(IdleStateHandler idle, boolean timesBodies) {
         this.idle = idle;
+        this.timesBodies = timesBodies;
     }
 
     @Override
@@ -151,7 +163,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 fail(new UpstreamTimeoutException("upstream sent no answer within " + idle.getReaderIdleTimeInMillis() / 1000
                         + " s of the request"));
                 ctx.close();
-            } else if (head != null && head.isDone() && body.isWaiting()) {
+            } else if (timesBodies && head != null && head.isDone() && body.isWaiting()) {
                 // Nothing of the body for the idle time while the client waited for more (each wait restarts
                 // the timer): the response is cut off, as NGINX's proxy_read_timeout cuts it.
                 body.fail(new UpstreamTimeoutException("upstream sent nothing of its response body for "

@@ -46,22 +46,25 @@ final class HashRing {
     }
 
     /**
-     * Each server's points, in proportion to its weight, {@value #POINTS_PER_WEIGHT} per server on average: the
-     * ring's size follows the number of servers, not their weights (two servers of weight 10,000 would otherwise
-     * make 3.2 million points, built while a request waits).
+     * Each server's points: {@value #POINTS_PER_WEIGHT} per unit of weight, so a server's share of keys depends on
+     * its own weight only and a server joining or leaving moves no key between the others. Past {@value #MAX_POINTS}
+     * in all (weights in the thousands) every count is scaled down alike: two servers of weight 10,000 would
+     * otherwise make 3.2 million points, built while a request waits.
      */
     private static int[] pointCounts(Upstream[] servers) {
-        long totalWeight = 0;
+        long total = 0;
         for (Upstream server : servers) {
-            totalWeight += Math.max(0, server.weight());
+            total += (long) POINTS_PER_WEIGHT * Math.max(1, server.weight());
         }
+        double scale = total > MAX_POINTS ? (double) MAX_POINTS / total : 1;
         int[] counts = new int[servers.length];
         for (int i = 0; i < servers.length; i++) {
-            counts[i] = totalWeight == 0 ? POINTS_PER_WEIGHT
-                    : (int) Math.max(1, Math.round((double) POINTS_PER_WEIGHT * servers.length * Math.max(0, servers[i].weight()) / totalWeight));
+            counts[i] = (int) Math.max(1, Math.round(POINTS_PER_WEIGHT * Math.max(1, servers[i].weight()) * scale));
         }
         return counts;
     }
+
+    private static final int MAX_POINTS = 160_000;
 
     Upstream serverFor(String key) {
         long h = hash64(key);

@@ -59,7 +59,7 @@ final class ResponseCache {
         Response toResponse(long now, String cacheStatus) {
             HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
             head.headers().set(headers);
-            head.headers().setInt(HttpHeaderNames.AGE, (int) TimeUnit.NANOSECONDS.toSeconds(now - storedNanos));
+            head.headers().setInt(HttpHeaderNames.AGE, (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toSeconds(now - storedNanos)));
             head.headers().set(STATUS_HEADER, cacheStatus);
             head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             return new Response(head, new FixedBody(Unpooled.wrappedBuffer(body)));
@@ -160,7 +160,10 @@ final class ResponseCache {
                 updated.set(name, notModified.headers().getAll(name));
             }
         }
-        long ttl = freshnessNanos(notModified.headers());
+        // The stored answer's own rules as the 304 updated them; a 304 that makes it one client's (a cookie, one
+        // CORS origin) answers this request and leaves the cache, as such an answer is never stored.
+        boolean personal = notModified.headers().contains(HttpHeaderNames.SET_COOKIE) || allowsOneOrigin(updated);
+        long ttl = personal ? -1 : freshnessNanos(updated);
         long age = ageNanos(notModified.headers());
         Entry refreshed = new Entry(stale.status(), updated, stale.body(), now - age, now - age + Math.max(ttl, 0));
         if (ttl < 0) {

@@ -152,8 +152,8 @@ final class ServerPool {
                 .filter(i -> spec.serverTags().isEmpty() || i.tags().stream().anyMatch(spec.serverTags()::contains))
                 .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
                 .toList();
-        // As Easegress: when no instance carries the tags, the pool's static servers serve (all of them, as Easegress
-        // takes its servers list whole then) rather than nobody.
+        // As Easegress: when no instance carries the tags, the pool's static servers serve rather than nobody (those
+        // with the tags when there are such; else all of them, as Easegress takes its servers list whole then).
         Members built;
         Set<String> stillDown = last.health() == null ? Set.of() : last.health().downUrls();
         if (!tagged.isEmpty()) {

@@ -115,4 +115,29 @@ class ResponseCacheTest {
         assertThat(served.head().headers().getInt(HttpHeaderNames.CONTENT_LENGTH)).as("the stored body's length, not the 304's")
                 .isEqualTo("the catalog".length());
     }
+
+    /** A 304 that sets a cookie answers its own request only: the entry is not served to others with that cookie. */
+    @Test
+    void a304CarryingACookieDoesNotGoIntoTheEntry() throws Exception {
+        answer(get("/page"), "http", "Cache-Control", "max-age=0", "ETag", "\"v1\"");
+        ResponseCache.Lookup stale = cache.lookup(get("/page"), "http");
+        HttpResponse notModified = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+        notModified.headers().set("Cache-Control", "max-age=3600").set("Set-Cookie", "SESSION=client-a");
+
+        cache.revalidated(stale, notModified);
+
+        ResponseCache.Lookup after = cache.lookup(get("/page"), "http");
+        assertThat(after == null || (after.fresh() == null && after.stale() == null)).as("the entry left the cache").isTrue();
+    }
+
+    /** A bare 304 keeps the stored answer's own rules: max-age=0 still means ask again next time. */
+    @Test
+    void aBare304KeepsTheStoredFreshnessRules() throws Exception {
+        answer(get("/always-check"), "http", "Cache-Control", "max-age=0", "ETag", "\"v1\"");
+        ResponseCache.Lookup stale = cache.lookup(get("/always-check"), "http");
+        cache.revalidated(stale, new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED));
+
+        assertThat(fresh(get("/always-check"), "http")).isNull();
+        assertThat(cache.lookup(get("/always-check"), "http").stale()).isNotNull();
+    }
 }
