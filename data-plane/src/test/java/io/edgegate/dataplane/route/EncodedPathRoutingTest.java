@@ -75,4 +75,35 @@ class EncodedPathRoutingTest {
                     .containsExactly("/ADMIN", "/files/a%20b", "/new/a%20b%3F", "/new/grp%2Fproj", "/new/caf%E9");
         }
     }
+
+    /** Filters that match paths (Mock rules, a pool's filter, url policies) see the decoded path routing saw. */
+    @Test
+    void filtersMatchTheDecodedPathToo() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(LocalNode.server("s", port, "mocked"), """
+                    kind: HTTPPipeline
+                    name: mocked
+                    flow:
+                    - filter: mock
+                    - filter: proxy
+                    filters:
+                    - name: mock
+                      kind: Mock
+                      rules:
+                      - match: {pathPrefix: /internal/}
+                        code: 403
+                        body: not from outside
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            assertThat(get(port, "/internal/keys")).contains(" 403 ");
+            assertThat(get(port, "/%69nternal/keys")).as("an encoded path meets the same rule").contains(" 403 ");
+            assertThat(app.received()).isEmpty();
+        }
+    }
 }

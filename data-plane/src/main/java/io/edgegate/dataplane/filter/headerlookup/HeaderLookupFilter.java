@@ -42,7 +42,7 @@ final class HeaderLookupFilter implements Filter {
             return DONE;
         }
         if (pathRegExp != null) {
-            Matcher match = pathRegExp.matcher(RequestTarget.path(context.request().uri()));
+            Matcher match = pathRegExp.matcher(RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
             if (match.find() && match.groupCount() >= 1 && match.group(1) != null) {
                 id = id + "-" + match.group(1);
             }

@@ -27,7 +27,7 @@ final class TimeLimiterFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        long due = System.nanoTime() + timeoutFor(context.request().method().name(), RequestTarget.path(context.request().uri()));
+        long due = System.nanoTime() + timeoutFor(context.request().method().name(), RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
         // Several limits on one request: the earliest wins.
         context.put(RequestKeys.DEADLINE_NANOS, Math.min(due, context.get(RequestKeys.DEADLINE_NANOS)));
         return FilterResults.success();
