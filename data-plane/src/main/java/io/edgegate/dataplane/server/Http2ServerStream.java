@@ -68,7 +68,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
     void start(Http2Headers headers, boolean endOfStream, ServerState current, RequestContext.Connection connection) {
         if (headers.scheme() == null || headers.scheme().length() == 0) {
             // RFC 9113 §8.3.1: every request but CONNECT (refused anyway) carries :scheme.
-            answerAndEnd(PlainResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "the request has no :scheme"));
+            refuse(current, standIn(headers), HttpResponseStatus.BAD_REQUEST, "the request has no :scheme");
             return;
         }
         HttpRequest request;
@@ -79,7 +79,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         } catch (Http2Exception | RuntimeException malformed) {
             // A malformed request (e.g. a host that conflicts with :authority): refused as HTTP/1.1 refuses it.
             String reason = malformed.getMessage() == null ? "malformed request" : malformed.getMessage();
-            answerAndEnd(PlainResponses.of(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, reason));
+            refuse(current, standIn(headers), HttpResponseStatus.BAD_REQUEST, reason);
             return;
         }
         if (!endOfStream && !HttpUtil.isContentLengthSet(request)) {
@@ -108,6 +108,25 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         }
         HttpMethod method = request.method();
         started.response().thenAccept(response -> respond(method, response));
+    }
+
+    /**
+     * What the access log and meters can tell of a request that could not be made into one: its method and path
+     * as sent, where they are usable (a refusal is logged and counted as HTTP/1.1's are).
+     */
+    private static HttpRequest standIn(Http2Headers headers) {
+        HttpMethod method;
+        try {
+            method = headers.method() == null ? HttpMethod.GET : HttpMethod.valueOf(headers.method().toString());
+        } catch (IllegalArgumentException notAMethod) {
+            method = HttpMethod.GET;
+        }
+        String path = headers.path() == null || headers.path().length() == 0 ? "/" : headers.path().toString();
+        try {
+            return new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method, path);
+        } catch (IllegalArgumentException unusable) {
+            return new io.netty.handler.codec.http.DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/");
+        }
     }
 
     private void refuse(ServerState current, HttpRequest request, HttpResponseStatus status, String reason) {

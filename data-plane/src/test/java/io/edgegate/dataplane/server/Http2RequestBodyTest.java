@@ -244,12 +244,15 @@ class Http2RequestBodyTest {
 
     @Test
     void aRequestRefusedOnItsHeadKeepsItsAnswerAndIsResetWithoutError() throws Exception {
+        long logged = node.accessLog().written();
         Answer refused = client.send(1, new DefaultHttp2Headers().method("POST").path("/sink").authority("uploads.example")
                 .setInt("content-length", 10), null);
 
         refused.ended().get(10, TimeUnit.SECONDS);
         assertThat(refused.statuses()).as("no :scheme").containsExactly("400");
         assertThat(refused.reset().get(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+        // Logged and counted as an HTTP/1.1 refusal on its head is.
+        await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > logged);
     }
 
     @Test
