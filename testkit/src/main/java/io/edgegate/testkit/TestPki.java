@@ -34,6 +34,11 @@ public final class TestPki {
         return server(base(), dnsNames);
     }
 
+    /** A server certificate for {@code dnsNames} valid from {@code notBefore} to {@code notAfter} (an expired one, say). */
+    public X509Bundle serverValid(Instant notBefore, Instant notAfter, String... dnsNames) {
+        return server(new CertificateBuilder().ecp256().notBefore(notBefore).notAfter(notAfter), dnsNames);
+    }
+
     /** The same with an RSA key, as most certificates operators buy still have. */
     public X509Bundle serverRsa(String... dnsNames) {
         return server(base().rsa2048(), dnsNames);

@@ -54,10 +54,11 @@ public final class ServerTls {
     public static ServerTls build(TlsSpec spec, TlsProvider choice) throws SSLException {
         SslProvider provider = choice.netty();
         List<X509Certificate> clientCa = spec.clientCaPem().map(Pem::certificates).orElse(List.of());
-        Map<String, SslContext> exact = new HashMap<>();
-        Map<String, SslContext> wildcard = new HashMap<>();
+        Map<String, Candidate> exact = new HashMap<>();
+        Map<String, Candidate> wildcard = new HashMap<>();
         SslContext fallback = null;
         Map<String, java.time.Instant> expiries = new HashMap<>();
+        java.time.Instant now = java.time.Instant.now();
         for (CertKeyPair pair : spec.pairs()) {
             List<X509Certificate> chain = Pem.certificates(pair.certificatePem());
             expiries.put(pair.name(), chain.get(0).getNotAfter().toInstant());
@@ -65,18 +66,37 @@ public final class ServerTls {
             if (fallback == null) {
                 fallback = context;
             }
+            Candidate candidate = new Candidate(context, !chain.get(0).getNotBefore().toInstant().isAfter(now),
+                    chain.get(0).getNotAfter().toInstant());
             for (String name : Pem.dnsNames(chain.get(0))) {
-                if (name.startsWith("*.")) {
-                    wildcard.putIfAbsent(name.substring(2), context);
-                } else {
-                    exact.putIfAbsent(name, context);
-                }
+                Map<String, Candidate> names = name.startsWith("*.") ? wildcard : exact;
+                names.merge(name.startsWith("*.") ? name.substring(2) : name, candidate, Candidate::better);
             }
         }
         if (fallback == null) {
             throw new SSLException("no certificate to serve");
         }
-        return new ServerTls(spec, fallback, Map.copyOf(exact), Map.copyOf(wildcard), provider, Map.copyOf(expiries));
+        return new ServerTls(spec, fallback, contexts(exact), contexts(wildcard), provider, Map.copyOf(expiries));
+    }
+
+    /**
+     * A pair that can serve a name. Of two for one name, the one already valid and valid longest serves: a
+     * renewed certificate added beside the old one takes over at once, and an expired one never wins (with one
+     * pair per name, as usual, it is simply that pair).
+     */
+    private record Candidate(SslContext context, boolean started, java.time.Instant notAfter) {
+        static Candidate better(Candidate first, Candidate second) {
+            if (first.started != second.started) {
+                return first.started ? first : second;
+            }
+            return second.notAfter.isAfter(first.notAfter) ? second : first;
+        }
+    }
+
+    private static Map<String, SslContext> contexts(Map<String, Candidate> candidates) {
+        Map<String, SslContext> contexts = new HashMap<>();
+        candidates.forEach((name, candidate) -> contexts.put(name, candidate.context()));
+        return Map.copyOf(contexts);
     }
 
     private static SslContext context(List<X509Certificate> chain, PrivateKey key, List<X509Certificate> clientCa,

@@ -110,6 +110,24 @@ class TlsTerminationTest {
         assertThat(TlsProvider.AUTO.netty()).isEqualTo(SslProvider.OPENSSL);
     }
 
+    /** A renewed certificate added beside the old one for the same name serves at once; an expired one never does. */
+    @Test
+    void ofTwoCertificatesForOneNameTheValidNewerOneServes() throws Exception {
+        int port = FreePorts.pick();
+        java.time.Instant now = java.time.Instant.now();
+        X509Bundle expired = PKI.serverValid(now.minus(java.time.Duration.ofDays(30)), now.minus(java.time.Duration.ofDays(1)), "renew.example");
+        X509Bundle renewed = PKI.serverValid(now.minus(java.time.Duration.ofHours(1)), now.plus(java.time.Duration.ofDays(90)), "renew.example");
+        node.apply(httpsServer(port, List.of(expired, renewed), ""), proxyPipeline("p", "roundRobin", backend.url()));
+
+        ExternalCommand.Result served = ExternalCommand.run(TOOL_TIMEOUT, List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+                "-servername", "renew.example"), "Q\n".getBytes(StandardCharsets.US_ASCII));
+        String notAfter = served.stdout().lines().filter(l -> l.contains("NotAfter")).findFirst().orElse(served.stdout());
+
+        assertThat(notAfter).as(served.toString()).contains(String.valueOf(java.time.ZonedDateTime.ofInstant(
+                renewed.getCertificate().getNotAfter().toInstant(), java.time.ZoneOffset.UTC).getYear()));
+        assertThat(served.stdout()).doesNotContain("certificate has expired");
+    }
+
     /** Plain HTTP on the HTTPS port is told so, as Go's server (Easegress) and NGINX tell it, not just disconnected. */
     @Test
     void plainHttpOnTheHttpsPortIsAnswered400() throws Exception {
