@@ -30,6 +30,8 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     private static final long NO_HEAD = Long.MIN_VALUE;
 
     private final long timeoutNanos;
+    /** Told of each connection a 408 ends (to log and count it, as other refusals on the head are). */
+    private final java.util.function.Consumer<io.netty.channel.Channel> timedOut;
     private ChannelHandlerContext ctx;
     private boolean awaitingHead = true;
     /** When the first byte of the head in progress arrived (the event loop's clock), or {@link #NO_HEAD}. */
@@ -37,7 +39,17 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> timer;
 
     HeaderTimeout(long timeoutMillis) {
+        this(timeoutMillis, channel -> { });
+    }
+
+    HeaderTimeout(long timeoutMillis, java.util.function.Consumer<io.netty.channel.Channel> timedOut) {
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        this.timedOut = timedOut;
+    }
+
+    /** The body of the 408, in bytes (what the access log counts as written). */
+    static int timeoutBodyBytes() {
+        return 39;
     }
 
     @Override
@@ -103,6 +115,7 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
             arm(left);
             return;
         }
+        timedOut.accept(ctx.channel());
         ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }
 

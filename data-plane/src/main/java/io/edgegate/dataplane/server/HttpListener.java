@@ -10,6 +10,9 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -130,7 +133,10 @@ final class HttpListener {
             }
             long headerMillis = current.spec().readHeaderTimeout().toMillis();
             long idleMillis = current.spec().keepAliveTimeout().toMillis();
-            HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis);
+            // A head too slow for readHeaderTimeout is logged and counted as NGINX logs its 408s: no request line ("-").
+            HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis, channel -> Exchange.refusedOnHead(state(),
+                    new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf("-"), "-"), channel, false, 408,
+                    HeaderTimeout.timeoutBodyBytes()));
             // Read idleness is what matters (a silent connection, a body that stopped coming); a
             // timer that also watched writes would hang a listener on every write.
             ChannelPipeline pipeline = ch.pipeline().addLast(CLIENT_LIMITS, clientLimits).addLast(LIMIT, limit)

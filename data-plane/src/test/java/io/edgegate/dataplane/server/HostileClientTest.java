@@ -85,6 +85,7 @@ class HostileClientTest {
 
     @Test
     void aClientSendingItsHeadTooSlowlyGets408AndIsClosed() throws Exception {
+        long logged = node.accessLog().written();
         try (RawClient client = new RawClient(port)) {
             client.write("GET /x HTTP/1.1\r\nHost: x\r\n");
             // No blank line: the head never completes. readHeaderTimeout is 1 s.
@@ -92,6 +93,11 @@ class HostileClientTest {
             assertThat(client.isClosedByPeer()).isTrue();
         }
         assertThat(upstream.received()).noneMatch(r -> r.uri().equals("/x") && r.header("X-Slow") != null);
+        // Logged and counted as NGINX logs its 408s: with no request line.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> node.accessLog().written() > logged);
+        assertThat(java.nio.file.Files.readAllLines(node.accessLogFile())).anySatisfy(line ->
+                assertThat(line).contains("\"status\":408").contains("\"method\":\"-\""));
+        assertThat(node.scrape()).contains("code=\"408\"");
     }
 
     @Test
