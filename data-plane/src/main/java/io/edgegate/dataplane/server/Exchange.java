@@ -149,7 +149,7 @@ final class Exchange {
         refused.meters.record(status, nanos);
         refused.meters.bytes(0, bodyBytes);
         if (state.accessLog().admit(status)) {
-            state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, refused.requestBytes(), bodyBytes, nanos, 0),
+            state.accessLog().log(refused.record(System.currentTimeMillis(), status, nanos, refused.requestBytes, bodyBytes, nanos, 0),
                     channel.eventLoop());
         }
     }
@@ -181,7 +181,6 @@ final class Exchange {
             return;
         }
         responseWritten = true;
-        long requestBytes = requestBytes();
         if (lineDue) {
             lineDue = false;
             state.accessLog().log(record(lineEpochMillis, lineStatus, lineHeadNanos, requestBytes, bytes, System.nanoTime() - startNanos,
@@ -190,9 +189,6 @@ final class Exchange {
         meters.bytes(requestBytes, bytes);
     }
 
-    private long requestBytes() {
-        return requestBytes;
-    }
 
     /** The client went away: let the pipeline's filters undo what they started. */
     void abort() {

@@ -139,13 +139,7 @@ class AccessLogTest {
             assertThat(app.received().get(app.received().size() - 1).method()).as("the adaptor did change it").isEqualTo("POST");
             await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > before);
 
-            JsonNode line = null;
-            for (String text : Files.readAllLines(node.accessLogFile())) {
-                JsonNode parsed = json.readTree(text);
-                if (parsed.get("requestId").asText().equals("as-sent")) {
-                    line = parsed;
-                }
-            }
+            JsonNode line = lineOf("as-sent");
             assertThat(line).isNotNull();
             assertThat(line.get("method").asText()).isEqualTo("GET");
             assertThat(line.get("host").asText()).isEqualTo("127.0.0.1:" + port);
@@ -182,13 +176,7 @@ class AccessLogTest {
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> node.accessLog().written() > before);
 
-            JsonNode line = null;
-            for (String text : Files.readAllLines(node.accessLogFile())) {
-                JsonNode parsed = json.readTree(text);
-                if (parsed.get("requestId").asText().equals("cut-short")) {
-                    line = parsed;
-                }
-            }
+            JsonNode line = lineOf("cut-short");
             assertThat(line).isNotNull();
             assertThat(line.get("responseFlags").asText()).contains("UC").doesNotContain("DC");
         }
@@ -461,5 +449,17 @@ class AccessLogTest {
     private static AccessRecord record(int status, String path) {
         return new AccessRecord(System.currentTimeMillis(), "s", "b", "", "", "127.0.0.1", "GET", "h", path, "HTTP/1.1", status,
                 "", "", "", 0, 0, 1_000, 0, "", "", 0, 1_000);
+    }
+
+    /** The last access-log line of the request with {@code requestId}, or null when there is none. */
+    private JsonNode lineOf(String requestId) throws java.io.IOException {
+        JsonNode line = null;
+        for (String text : Files.readAllLines(node.accessLogFile())) {
+            JsonNode parsed = json.readTree(text);
+            if (parsed.get("requestId").asText().equals(requestId)) {
+                line = parsed;
+            }
+        }
+        return line;
     }
 }

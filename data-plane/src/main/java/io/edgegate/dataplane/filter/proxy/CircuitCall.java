@@ -44,7 +44,8 @@ final class CircuitCall implements ProxyCall {
             return;
         }
         ServerPool pool = exchange.pool();
-        boolean failed = (context.get(RequestKeys.UPSTREAM_FAILED) && pool.countsNetworkFailures()) || pool.isFailure(response.head().status().code());
+        // As Easegress v2's circuit, which counts every call that ended in an error: a server not reached or too slow too.
+        boolean failed = context.get(RequestKeys.UPSTREAM_FAILED) || pool.isFailure(response.head().status().code());
         circuit.record(failed, elapsedNanos);
     }
 }

@@ -103,14 +103,6 @@ final class ServerPool {
         return failureCodes.contains(status);
     }
 
-    /**
-     * Whether the pool's circuit counts a server it could not reach (or that was too slow) as a failure: always,
-     * as Easegress v2's circuit counts every call that ended in an error.
-     */
-    boolean countsNetworkFailures() {
-        return true;
-    }
-
     private Members members(List<ServiceInstance> source, List<Upstream> servers) {
         return members(source, servers, Set.of());
     }

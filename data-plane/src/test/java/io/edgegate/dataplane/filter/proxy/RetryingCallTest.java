@@ -106,6 +106,45 @@ class RetryingCallTest {
         last.body().discard();
     }
 
+    /** The form users write most: a retryPolicy and no failureCodes. As Easegress v2, no answer is retried then, a 5xx neither. */
+    @Test
+    void withoutFailureCodesOnlyUnansweredAttemptsAreRetried() throws Exception {
+        ServerPool pool = mainPool(proxy("""
+                kind: Pipeline
+                name: p
+                resilience:
+                  - {name: retry3, kind: Retry, maxAttempts: 3, waitDuration: 10ms}
+                flow:
+                  - filter: proxy
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    pools:
+                      - servers: [{url: 'http://10.0.0.1:80'}, {url: 'http://10.0.0.2:80'}]
+                        retryPolicy: retry3
+                """));
+        UpstreamResponse answered = send(pool, new RetryingCall(RetryingCall.plansOf(pool), answering(503, 200)),
+                request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
+        assertThat(answered.head().status().code()).isEqualTo(503);
+        assertThat(attempts).hasSize(1);
+        answered.body().discard();
+
+        attempts.clear();
+        UpstreamCall refusedOnce = (exchange, server, body) -> {
+            if (attempts.isEmpty()) {
+                attempts.add(server.url() + " refused");
+                return CompletableFuture.failedFuture(new io.edgegate.dataplane.upstream.UpstreamException(
+                        "connection refused", new java.net.ConnectException("refused"), true));
+            }
+            return answering(200).send(exchange, server, body);
+        };
+        UpstreamResponse retried = send(pool, new RetryingCall(RetryingCall.plansOf(pool), refusedOnce),
+                request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
+        assertThat(retried.head().status().code()).isEqualTo(200);
+        assertThat(attempts).hasSize(2);
+        retried.body().discard();
+    }
+
     /** The pool's timeout counts for each attempt (Easegress times each try): one that timed out is retried. */
     @Test
     void anAttemptThatTimedOutIsRetriedWithATimeoutOfItsOwn() throws Exception {
