@@ -1,6 +1,7 @@
 package io.edgegate.dataplane.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
@@ -19,6 +20,54 @@ public final class HopByHop {
     };
 
     private HopByHop() {
+    }
+
+    /**
+     * Removes from a client's request the headers its {@code Connection} header names, before any filter sees it:
+     * named only when it is forwarded, they would take with them what a filter set under the same name (a
+     * Validator's identity header), or the Host a server keeps. Connection keeps its own tokens; headers that
+     * frame the request stay (it was framed by them already).
+     */
+    public static void dropNamedByConnection(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        boolean named = false;
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (name.isEmpty()) {
+                    continue;
+                }
+                if (isConnectionOption(name)) {
+                    kept.append(kept.length() == 0 ? "" : ", ").append(name);
+                    continue;
+                }
+                named = true;
+                if (!isFraming(name)) {
+                    headers.remove(name);
+                }
+            }
+        }
+        if (!named) {
+            return;
+        }
+        if (kept.length() == 0) {
+            headers.remove(HttpHeaderNames.CONNECTION);
+        } else {
+            headers.set(HttpHeaderNames.CONNECTION, kept.toString());
+        }
+    }
+
+    private static boolean isConnectionOption(String token) {
+        return HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(token) || HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(token)
+                || HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(token);
+    }
+
+    private static boolean isFraming(String name) {
+        return HttpHeaderNames.HOST.contentEqualsIgnoreCase(name) || HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(name)
+                || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
     }
 
     public static void strip(HttpHeaders headers) {

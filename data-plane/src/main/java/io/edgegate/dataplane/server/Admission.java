@@ -2,6 +2,7 @@ package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.route.RouteMatch;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -27,6 +28,16 @@ final class Admission {
     record Admitted(RouteMatch match, long contentLength, long bodyLimit, boolean expectContinue) implements Outcome {
     }
 
+    /**
+     * The Content-Length the client sent, else {@code none}. Not Netty's {@code HttpUtil.getContentLength}: without
+     * the header it answers 8 for a GET carrying Sec-WebSocket-Key1 and Key2 (a 2010 WebSocket draft), a length the
+     * client never declared, which sent upstream would frame the body's other bytes as a request of their own.
+     */
+    static long declaredLength(HttpRequest request, long none) {
+        String value = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return value == null ? none : Long.parseLong(value.trim());
+    }
+
     /** {@code contentLength}: the body's length as the protocol frames it, -1 when unknown. */
     static Outcome admit(HttpRequest request, ServerState state, InetSocketAddress client, long contentLength) {
         RouteMatch match = state.routes().route(request, client);
@@ -35,7 +46,9 @@ final class Admission {
             return new Refused(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
-        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT)) {
+        // An HTTP/1.0 client's 100-continue is ignored, not refused (RFC 9110 §10.1.1; Go's server, so Easegress, too).
+        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT)
+                && !request.headers().containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
             return new Refused(HttpResponseStatus.EXPECTATION_FAILED, "only 100-continue is supported");
         }
         request.headers().remove(HttpHeaderNames.EXPECT);

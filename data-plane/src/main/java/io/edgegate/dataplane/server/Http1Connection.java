@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
@@ -127,6 +128,8 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             refuse(refusal.get().status(), refusal.get().reason());
             return;
         }
+        // Routing and filters see the request as it goes on: without what describes the client's hop alone.
+        HopByHop.dropNamedByConnection(request.headers());
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(),
                 bodyLength(request));
         if (outcome instanceof Admission.Refused refused) {
@@ -154,7 +157,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         if (HttpUtil.isTransferEncodingChunked(request)) {
             return -1;
         }
-        return HttpUtil.getContentLength(request, 0L);
+        return Admission.declaredLength(request, 0L);
     }
 
     private void respond(Exchange started, HttpRequest request, Response response) {

@@ -92,7 +92,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             return;
         }
         // Headers that end the stream carry no body; otherwise the length is known only if the client said it.
-        long contentLength = endOfStream ? 0 : HttpUtil.getContentLength(request, -1L);
+        long contentLength = endOfStream ? 0 : Admission.declaredLength(request, -1L);
         Admission.Outcome outcome = Admission.admit(request, current, (InetSocketAddress) ctx.channel().remoteAddress(), contentLength);
         if (outcome instanceof Admission.Refused refused) {
             // Answered, then reset: the body that may still be coming is not wanted.

@@ -55,6 +55,15 @@ final class RequestChecks {
                 || !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncodings.get(0).trim()))) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "unsupported Transfer-Encoding");
         }
+        if (request.method().equals(HttpMethod.CONNECT)) {
+            // A gateway, not a forward proxy; forwarded, a CONNECT answered 2xx would leave its upstream connection raw bytes.
+            return refuse(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not served");
+        }
+        if (lengths.isEmpty() && isHixie76Handshake(request)) {
+            // Netty's decoder takes the 8 bytes after such a head as its body (a WebSocket draft of 2010); RFC 9112
+            // gives it none. The connection closes: the next request's first bytes may already have been taken.
+            return refuse(HttpResponseStatus.BAD_REQUEST, "draft-76 WebSocket handshakes are not served");
+        }
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "missing Host header");
         }
@@ -62,8 +71,27 @@ final class RequestChecks {
         if (host.isPresent()) {
             return host;
         }
+        if (hasControlCharacter(request.uri())) {
+            // Go's server (Easegress) refuses these too; forwarded, they reach an upstream that may read the target otherwise.
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the request target holds a control character");
+        }
         String target = TargetForm.normalize(request);
         return target == null ? Optional.empty() : refuse(HttpResponseStatus.BAD_REQUEST, target);
+    }
+
+    private static boolean isHixie76Handshake(HttpRequest request) {
+        return request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY1)
+                && request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY2);
+    }
+
+    private static boolean hasControlCharacter(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c < ' ' || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -86,12 +114,9 @@ final class RequestChecks {
         if (!path.startsWith("/")) {
             return refuse(HttpResponseStatus.BAD_REQUEST, "the :path is not a path");
         }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c <= ' ' || c == 0x7f) {
-                // HTTP/1.1 ends a request line's target at a space or tab: sent on, the upstream would read another target.
-                return refuse(HttpResponseStatus.BAD_REQUEST, "the :path holds a space or control character");
-            }
+        if (path.indexOf(' ') >= 0 || hasControlCharacter(path)) {
+            // HTTP/1.1 ends a request line's target at a space or tab: sent on, the upstream would read another target.
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the :path holds a space or control character");
         }
         return Optional.empty();
     }

@@ -3,6 +3,7 @@ package io.edgegate.dataplane.upstream;
 import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyPump;
 import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.IdempotentMethods;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -125,8 +126,10 @@ final class Http1Exchange implements Runnable {
         }
         if (error != null) {
             channel.close();
-            // A server that went silent had the request: it is not sent again, whatever the connection.
-            if (reused && attemptBody.replayable() && !(error instanceof UpstreamTimeoutException)) {
+            // A pooled connection the server closed as the request went out: sent again on a new one, when that is
+            // safe. A server that went silent had the request, and one that is not idempotent may have been acted on.
+            if (reused && attemptBody.replayable() && !(error instanceof UpstreamTimeoutException)
+                    && IdempotentMethods.contains(head.method())) {
                 // Nothing of the body was taken: it goes on a new connection, as it is.
                 attemptBody.discard();
                 client.attempt(loop, address, head, body, result, false, maxIdle, answerTimedHere);
@@ -136,8 +139,17 @@ final class Http1Exchange implements Runnable {
             }
             return;
         }
-        if (upgrade && responseHead.status().code() == 101) {
-            result.complete(new UpstreamResponse(responseHead, BodyStream.EMPTY, channel));
+        if (responseHead.status().code() == 101) {
+            if (upgrade) {
+                result.complete(new UpstreamResponse(responseHead, BodyStream.EMPTY, channel));
+            } else {
+                // Not an answer to this request (Go's ReverseProxy, so Easegress, answers 502 too): relayed, it would
+                // end the client's request without a response of its own.
+                channel.close();
+                body.discard();
+                result.completeExceptionally(new UpstreamException("upstream switched protocols for a request that asked for no upgrade",
+                        null, false));
+            }
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(head) && HttpUtil.isKeepAlive(responseHead);

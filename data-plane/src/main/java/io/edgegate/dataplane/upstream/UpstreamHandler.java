@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -14,6 +16,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -101,6 +104,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
+            if (!isChunkedOrNone(response.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING))) {
+                // "gzip, chunked" is de-chunked by the decoder and would go on still gzip-coded, marked as nothing:
+                // Go's client (Easegress) and NGINX refuse such an answer too.
+                ReferenceCountUtil.release(msg);
+                fail(new UpstreamException("upstream answered with an unsupported Transfer-Encoding", null, false));
+                ctx.close();
+                return;
+            }
             upgraded = response.status().code() == 101;
             if (msg instanceof FullHttpResponse full && !upgraded) {
                 // HTTP/2 headers that end the stream (e.g. a gRPC trailers-only answer): the head goes
@@ -128,6 +139,11 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         if (body == null) {
             ctx.close();
         }
+    }
+
+    private static boolean isChunkedOrNone(List<String> transferEncodings) {
+        return transferEncodings.isEmpty() || (transferEncodings.size() == 1
+                && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(transferEncodings.get(0).trim()));
     }
 
     private static boolean isInterim(int code) {

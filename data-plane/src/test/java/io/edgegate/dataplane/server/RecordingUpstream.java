@@ -11,18 +11,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An upstream that records every byte it receives and never answers: tells whether a proxy
- * forwarded anything at all (an HTTP backend only counts whole requests), and when it closed
- * its connection.
+ * An upstream that records every byte it receives and, unless given answers, never answers: tells
+ * whether a proxy forwarded anything at all (an HTTP backend only counts whole requests), and when
+ * it closed its connection.
  */
 final class RecordingUpstream implements AutoCloseable {
 
+    /** The bytes to write for the n-th request head (from 0) on a connection; null closes the connection. */
+    interface Answers {
+        String answer(int requestOnConnection);
+    }
+
+    private final Answers answers;
     private final ServerSocket server;
     private final StringBuffer received = new StringBuffer();
     private final AtomicInteger closedByPeer = new AtomicInteger();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     RecordingUpstream() throws IOException {
+        this(null);
+    }
+
+    /** Answers each request head (a blank line ends one: bodies sent to it must hold none) as {@code answers} says. */
+    RecordingUpstream(Answers answers) throws IOException {
+        this.answers = answers;
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::accept, "recording-upstream");
         acceptor.setDaemon(true);
@@ -59,10 +71,28 @@ final class RecordingUpstream implements AutoCloseable {
 
     private void read(Socket socket) {
         byte[] buffer = new byte[8192];
+        StringBuilder connection = new StringBuilder();
+        int heads = 0;
         try (InputStream in = socket.getInputStream()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+                String text = new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+                received.append(text);
+                connection.append(text);
+                if (answers == null) {
+                    continue;
+                }
+                int end;
+                while ((end = connection.indexOf("\r\n\r\n")) >= 0) {
+                    connection.delete(0, end + 4);
+                    String answer = answers.answer(heads++);
+                    if (answer == null) {
+                        socket.close();
+                        break;
+                    }
+                    socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                    socket.getOutputStream().flush();
+                }
             }
             closedByPeer.incrementAndGet();
         } catch (IOException e) {

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The request head as it leaves for the upstream: origin-form target, hop-by-hop headers
- * removed (an upgrade keeps its Connection/Upgrade pair), the body framed by its length or
+ * removed (an upgrade without a body keeps its Connection/Upgrade pair), the body framed by its length or
  * chunked, and headers that tell the upstream who asked: X-Forwarded-For (when the server
  * asks for it), X-Forwarded-Proto, X-Forwarded-Host and Forwarded (RFC 7239).
  */
@@ -44,7 +44,10 @@ final class ForwardedRequest {
         HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, in.method(), originForm(in.uri()), CHECKED_ALREADY);
         HttpHeaders headers = out.headers();
         headers.set(in.headers());
-        boolean upgrade = isUpgrade(in);
+        // An upgrade takes effect only after its whole request (RFC 9110 §7.8), and a body sent with one would be
+        // read by an upstream declining it as the start of the next request on the connection: with a body, the
+        // hop is not upgraded (Upgrade is hop-by-hop, so a server may ignore it), the request is forwarded as it is.
+        boolean upgrade = isUpgrade(in) && context.requestBody().contentLength() == 0;
         String upgradeTo = in.headers().get(HttpHeaderNames.UPGRADE);
         HopByHop.strip(headers);
         if (context.connection().http2()) {

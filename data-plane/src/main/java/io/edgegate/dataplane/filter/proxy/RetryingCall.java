@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.BodyCollector;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.FixedBody;
+import io.edgegate.dataplane.http.IdempotentMethods;
 import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.ResponseFlag;
@@ -13,8 +14,6 @@ import io.edgegate.dataplane.pipeline.RetryPlan;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpMethod;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -29,8 +28,6 @@ final class RetryingCall implements UpstreamCall {
 
     /** Request bodies up to this size are held in memory when a retry plan may need to send them again. */
     static final int REPLAY_LIMIT = 64 * 1024;
-    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
 
     private final Function<RequestContext, RetryPlan> plans;
     private final UpstreamCall next;
@@ -140,7 +137,7 @@ final class RetryingCall implements UpstreamCall {
             return false;
         }
         boolean neverSent = cause instanceof UpstreamException u && u.connectFailed();
-        return neverSent || IDEMPOTENT.contains(context.request().method());
+        return neverSent || IdempotentMethods.contains(context.request().method());
     }
 
     /** The client's body broke off before it was whole, so there was nothing to send (the client's fault: 400). */
