@@ -180,8 +180,13 @@ public final class ControlPlane implements AutoCloseable {
         return checks;
     }
 
+    /**
+     * The name this replica goes by in the records it shares: its listen address, or, listening on every address,
+     * this host's name. Two replicas of one Deployment both listen on 0.0.0.0:2381; by that name each took the
+     * other's nodes for leftovers of its own earlier run and wrote them disconnected.
+     */
     private static String selfOf(InetSocketAddress listen) {
-        return listen.getHostString() + ":" + listen.getPort();
+        return ReplicaName.of(listen, ReplicaName::hostName);
     }
 
     /** The config cache, member view and gRPC services over a store and member records; {@code reloadMembers} runs on a new epoch. */
@@ -262,7 +267,9 @@ public final class ControlPlane implements AutoCloseable {
             Console console = Console.start(view, cache, overview, sessions, clock);
             AdminListener admin;
             try {
-                admin = AdminListener.start(adminListen.get(), cache::isReady, metrics::scrape, List.of(console));
+                // Ready while it can serve what it says: a replica cut off from etcd answers from a view that no longer moves.
+                admin = AdminListener.start(adminListen.get(), () -> cache.isReady() && cache.storeReachable(), metrics::scrape,
+                        List.of(console));
             } catch (IOException | RuntimeException e) {
                 console.close();
                 throw e;

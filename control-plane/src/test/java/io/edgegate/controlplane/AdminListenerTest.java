@@ -73,6 +73,27 @@ class AdminListenerTest {
         }
     }
 
+    @Test
+    void healthzSaysNotReadyWhileEtcdIsAway() throws Exception {
+        // A Service (the shipped manifest's readiness probe) then sends nodes and egctl to a replica whose view moves.
+        int adminPort = FreePorts.pick();
+        try (io.edgegate.testkit.EtcdProcess etcd = io.edgegate.testkit.EtcdProcess.start();
+             ControlPlane controlPlane = ControlPlane.start(new ControlPlaneConfig(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                     java.util.List.of(etcd.endpoint()), java.nio.file.Path.of("unused"), "etcd", Duration.ofSeconds(2),
+                     ControlPlaneSecurity.disabled(), io.edgegate.controlplane.etcd.EtcdAccess.none(),
+                     Optional.of(new InetSocketAddress("127.0.0.1", adminPort))))) {
+            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+            assertThat(get(adminPort, "/healthz").statusCode()).isEqualTo(200);
+            etcd.stop();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> get(adminPort, "/healthz").statusCode() == 503);
+            } finally {
+                etcd.restart();
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> get(adminPort, "/healthz").statusCode() == 200);
+        }
+    }
+
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());

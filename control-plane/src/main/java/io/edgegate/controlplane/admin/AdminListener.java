@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The control plane's admin HTTP listener ({@code --admin-listen}): {@code /healthz} (200 once its
- * config view is loaded, 503 before), {@code /metrics} (Prometheus text) and further pages (the
+ * The control plane's admin HTTP listener ({@code --admin-listen}): {@code /healthz} (200 while its
+ * config view is loaded and its store answers, 503 otherwise), {@code /metrics} (Prometheus text) and further pages (the
  * console), on threads of its own: never the gRPC server's.
  */
 public final class AdminListener implements AutoCloseable {
