@@ -39,7 +39,7 @@ class MemberRecordWritesTest {
             try (Watch.Watcher watcher = direct.getWatchClient().watch(ByteSequence.from("/edgegate/members/busy", StandardCharsets.UTF_8),
                     WatchOption.DEFAULT, response -> writes.addAndGet(response.getEvents().size()))) {
                 for (int i = 1; i <= 20; i++) {
-                    node.heartbeat(Heartbeat.newBuilder().addLive(ObjectLiveStatus.newBuilder()
+                    node.heartbeat(Heartbeat.newBuilder().setEpoch(first.getEpoch()).setRevision(first.getRevision()).addLive(ObjectLiveStatus.newBuilder()
                             .setKey(ObjectKey.newBuilder().setKind("HTTPPipeline").setName("limited"))
                             .addLines(i * 100 + " admitted at once, 0 after waiting for a permit, 0 refused (429)")).build());
                     Thread.sleep(100); // heartbeats come apart; the publisher flushes every 100 ms

@@ -1,8 +1,7 @@
 package io.edgegate.controlplane.cluster;
 
 import io.edgegate.api.v1.Member;
-import io.edgegate.api.v1.ObjectLiveStatus;
-import io.edgegate.api.v1.TrafficSummary;
+import io.edgegate.api.v1.Heartbeat;
 import io.edgegate.api.v1.NodeHello;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,13 +79,18 @@ public final class MemberRegistry {
      * traffic (a rate limiter's admitted requests), and publishing each change wrote every busy
      * node's record to etcd at every heartbeat.
      */
-    public void seen(String nodeId, Object session, List<ObjectLiveStatus> live, TrafficSummary traffic) {
+    public void seen(String nodeId, Object session, Heartbeat heartbeat) {
         boolean[] changed = new boolean[1];
         update(nodeId, session, m -> {
             long now = clock.millis();
-            changed[0] = !m.getLiveList().equals(live);
-            Member.Builder b = m.toBuilder().setLastSeenMillis(now).setLiveAtMillis(now).setTraffic(traffic).setTrafficAtMillis(now);
-            return changed[0] ? b.clearLive().addAllLive(live).build() : b.build();
+            Member.Builder b = m.toBuilder().setLastSeenMillis(now).setTraffic(heartbeat.getTraffic()).setTrafficAtMillis(now);
+            // Read before the node's last apply and sent after its ACK: the objects it describes may be gone.
+            if (isEarlier(heartbeat.getEpoch(), heartbeat.getRevision(), m.getAppliedEpoch(), m.getAppliedRevision())) {
+                return b.build();
+            }
+            changed[0] = !m.getLiveList().equals(heartbeat.getLiveList());
+            b.setLiveAtMillis(now).setLiveEpoch(heartbeat.getEpoch()).setLiveRevision(heartbeat.getRevision());
+            return changed[0] ? b.clearLive().addAllLive(heartbeat.getLiveList()).build() : b.build();
         }, false);
         if (changed[0]) {
             get(nodeId).ifPresent(m -> listeners.forEach(listener -> listener.accept(m)));
@@ -105,12 +109,21 @@ public final class MemberRegistry {
             // Nodes only move to later epochs; within one, only forward.
             if (!epoch.equals(m.getAppliedEpoch()) || revision >= m.getAppliedRevision()) {
                 b.setAppliedEpoch(epoch).setAppliedRevision(revision).setAppliedAtMillis(now).setWarning(warning);
+                if (isEarlier(m.getLiveEpoch(), m.getLiveRevision(), epoch, revision)) {
+                    // What the node's objects last said describes the config it ran before: not shown as its state now.
+                    b.clearLive().clearLiveEpoch().clearLiveRevision();
+                }
             }
             if (!epoch.equals(m.getRejectedEpoch()) || revision >= m.getRejectedRevision()) {
                 b.setLastError("");
             }
             return b.build();
         }, true);
+    }
+
+    /** Whether the live state of config (epoch, revision) is of an earlier config than the applied one. */
+    private static boolean isEarlier(String epoch, long revision, String appliedEpoch, long appliedRevision) {
+        return !epoch.equals(appliedEpoch) || revision < appliedRevision;
     }
 
     public void rejected(String nodeId, Object session, String epoch, long revision, String error) {

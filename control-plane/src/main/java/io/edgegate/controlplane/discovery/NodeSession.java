@@ -76,7 +76,7 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
             case ACK -> ack(message.getAck());
             case HEARTBEAT -> {
                 if (nodeId() != null) {
-                    members.seen(nodeId(), this, message.getHeartbeat().getLiveList(), message.getHeartbeat().getTraffic());
+                    members.seen(nodeId(), this, message.getHeartbeat());
                 }
             }
             default -> log.debug("ignoring empty message from {}", nodeId());

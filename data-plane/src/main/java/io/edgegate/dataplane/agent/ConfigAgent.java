@@ -8,12 +8,12 @@ import io.edgegate.api.v1.Heartbeat;
 import io.edgegate.api.v1.TrafficSummary;
 import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.NodeMessage;
-import io.edgegate.api.v1.ObjectLiveStatus;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectPatch;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.runtime.ConfigRejectedException;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
+import io.edgegate.dataplane.runtime.LiveState;
 import io.edgegate.dataplane.runtime.RuntimeUpdater;
 import io.edgegate.spec.codec.TextChange;
 import io.grpc.ManagedChannel;
@@ -162,18 +162,22 @@ public final class ConfigAgent implements AutoCloseable {
             s = stream;
         }
         if (s != null) {
-            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().addAllLive(liveStatus()).setTraffic(traffic.get()))
-                    .build());
+            LiveState live = liveState();
+            s.send(NodeMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().addAllLive(live.objects())
+                    .setEpoch(live.epoch()).setRevision(live.revision()).setTraffic(traffic.get())).build());
         }
     }
 
-    /** A status that cannot be read (a filter failing) must not stop the heartbeat that keeps the node listed. */
-    private List<ObjectLiveStatus> liveStatus() {
+    /**
+     * A status that cannot be read (a filter failing) must not stop the heartbeat that keeps the node listed. The
+     * config it describes goes with it: read before an apply and sent after its ACK, it is an earlier one's.
+     */
+    private LiveState liveState() {
         try {
-            return updater.liveStatus();
+            return updater.liveState();
         } catch (RuntimeException e) {
             log.warn("cannot read the live status: {}", e.toString());
-            return List.of();
+            return new LiveState(updater.appliedEpoch(), updater.appliedRevision(), List.of());
         }
     }
 

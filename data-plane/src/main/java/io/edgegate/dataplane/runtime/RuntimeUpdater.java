@@ -231,9 +231,13 @@ public final class RuntimeUpdater {
         return out;
     }
 
-    /** The live state of the running pipelines' filters and of the service registries. */
-    public List<ObjectLiveStatus> liveStatus() {
+    /** The live state of the running pipelines' filters and of the service registries, with the config they run. */
+    public LiveState liveState() {
         NodeRuntime runtime = current.get();
+        return new LiveState(runtime.epoch(), runtime.revision(), liveStatus(runtime));
+    }
+
+    private static List<ObjectLiveStatus> liveStatus(NodeRuntime runtime) {
         List<ObjectLiveStatus> out = new ArrayList<>();
         Map<String, ObjectKind> kinds = runtime.pipelineKinds();
         runtime.generation().liveStatus().forEach((pipeline, lines) -> out.add(ObjectLiveStatus.newBuilder()
