@@ -27,14 +27,21 @@ abstract class WriteCommand implements Callable<Integer> {
     boolean await;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+            description = "How long --wait waits, up to 10m (default: ${DEFAULT-VALUE}).")
     java.time.Duration timeout;
+
+    /** The control plane holds a wait this long at most: a rollout, not a subscription. */
+    private static final java.time.Duration LONGEST_WAIT = java.time.Duration.ofMinutes(10);
 
     abstract WriteResponse send(ControlPlaneClient client, WriteRequest request);
 
     @Override
     public Integer call() {
         Terminal terminal = root.terminal();
+        if (await && (timeout.isZero() || timeout.isNegative() || timeout.compareTo(LONGEST_WAIT) > 0)) {
+            // Checked before anything is written: the control plane would wait otherwise than the report says.
+            throw new CommandFailure("--timeout must be more than 0 and at most 10m, not " + timeout.toMillis() + " ms; nothing was sent");
+        }
         WriteRequest request = input.request(terminal).setDryRun(dryRun).build();
         try (ControlPlaneClient client = root.connect()) {
             WriteResponse response = send(client, request);

@@ -308,6 +308,17 @@ class EgctlTest {
     }
 
     @Test
+    void aWaitTheControlPlaneWouldNotHoldAsAskedIsRefusedBeforeAnythingIsWritten() {
+        // The control plane turns 0 into 60 s and caps a wait at 10 min: the report named the timeout asked for.
+        for (String timeout : new String[] {"0s", "11m"}) {
+            Run applied = egctlWithInput(TestDocuments.PIPELINE, "apply", "--wait", "--timeout", timeout, "-f", "-");
+            assertThat(applied.exit()).as(timeout).isEqualTo(1);
+            assertThat(applied.err()).as(timeout).contains("--timeout must be more than 0 and at most 10m").contains("nothing was sent");
+        }
+        assertThat(egctl("get", "hp", "demo").exit()).isEqualTo(1);
+    }
+
+    @Test
     void aDryRunWritesNothing() {
         Run dry = egctlWithInput(TestDocuments.PIPELINE, "apply", "--dry-run", "-f", "-");
 
