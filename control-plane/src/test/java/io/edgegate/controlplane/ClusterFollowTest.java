@@ -153,6 +153,40 @@ class ClusterFollowTest {
     }
 
     @Test
+    void anUnchangedApplyIsNotChargedWithALaterRevisionTheNodeRejected() throws Exception {
+        // The node runs "kept" and refused someone else's later change: re-applying "kept" changes nothing it lacks.
+        TestNode node = TestNode.connect(cp.discovery(), "kept-node");
+        long kept = cp.objects().apply(documents(TestObjects.pipeline("kept"))).getRevision();
+        ConfigUpdate update = node.next();
+        while (update.getRevision() < kept) {
+            update = node.next();
+        }
+        node.ack(update.getRevision(), "");
+        long other = cp.objects().apply(documents(TestObjects.pipeline("someone-elses"))).getRevision();
+        update = node.next();
+        while (update.getRevision() < other) {
+            update = node.next();
+        }
+        node.ack(update.getRevision(), "HTTPServer web cannot listen on 127.0.0.3:80: Address already in use");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3))
+                .until(() -> cp.replica().member("kept-node").filter(m -> m.getRejectedRevision() >= other).isPresent());
+
+        WriteResponse unchanged = cp.objects().apply(documents(TestObjects.pipeline("kept")));
+        assertThat(unchanged.getRevision()).as("the revision that carries the object").isEqualTo(kept);
+        Iterator<WaitEvent> events = cp.cluster().waitForRevision(WaitRequest.newBuilder().setRevision(unchanged.getRevision())
+                .setEpoch(unchanged.getEpoch()).setCommittedAtMillis(unchanged.getCommittedAtMillis()).setTimeoutMillis(1500).build());
+        List<NodeOutcome> outcomes = new ArrayList<>();
+        events.forEachRemaining(e -> {
+            if (e.hasNode()) {
+                outcomes.add(e.getNode());
+            }
+        });
+        assertThat(outcomes).filteredOn(o -> o.getNodeId().equals("kept-node")).extracting(NodeOutcome::getOutcome)
+                .containsExactly(NodeOutcome.Outcome.APPLIED);
+        node.close();
+    }
+
+    @Test
     void watchStreamsObjectChangesAndAcknowledgements() throws Exception {
         TestNode node = TestNode.connect(cp.discovery(), "watched");
         node.ack(node.next().getRevision(), "");

@@ -132,11 +132,12 @@ final class ObjectWrites {
             }
             boolean changes = writes.stream().anyMatch(w -> !(w instanceof StoreWrite.Absent));
             if (dryRun || !changes) {
-                // Nothing written: the revision to wait for is the one that already carries these objects.
+                // Nothing written: the revision to wait for is the one that already carries these objects, not the
+                // config's latest, which a node may have refused for another object's sake.
                 long newestObject = current.found().values().stream().mapToLong(StoredRecord::modRevision).max().orElse(0);
                 var snapshot = config.current();
                 return CompletableFuture.completedFuture(response
-                        .setRevision(Math.max(snapshot.revision(), newestObject))
+                        .setRevision(newestObject > 0 ? newestObject : snapshot.revision())
                         .setEpoch(snapshot.epoch().id())
                         .setCommittedAtMillis(clock.millis()).build());
             }
