@@ -164,7 +164,7 @@ final class Http1Exchange implements Runnable {
             return;
         }
         awaitingRelease = false;
-        if (sendFailure == null && keepAlive && channel.isActive()) {
+        if (sendFailure == null && keepAlive && channel.isActive() && !UpstreamHttpCodec.holdsUnreadBytes(channel)) {
             handler.idle();
             // A pooled connection keeps a read outstanding, so a server closing it is noticed
             // while it waits (and the read interest is not cleared and re-armed per request).

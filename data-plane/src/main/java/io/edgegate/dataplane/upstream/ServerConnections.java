@@ -29,9 +29,15 @@ final class ServerConnections {
     Channel poll() {
         Channel channel;
         while ((channel = idle.pollFirst()) != null) {
-            if (channel.isActive()) {
-                return channel;
+            if (!channel.isActive()) {
+                continue;
             }
+            if (UpstreamHttpCodec.holdsUnreadBytes(channel)) {
+                // The server sent more after its answer, while the connection waited: not a place for the next one.
+                channel.close();
+                continue;
+            }
+            return channel;
         }
         return null;
     }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -261,8 +260,8 @@ public final class UpstreamClient {
                         }
                         IdleStateHandler idle = new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS);
                         ch.pipeline()
-                                .addLast(UpstreamPipeline.CODEC, new HttpClientCodec(
-                                        new HttpDecoderConfig().setMaxChunkSize(RESPONSE_CHUNK_BYTES), false, false))
+                                .addLast(UpstreamPipeline.CODEC, new UpstreamHttpCodec(
+                                        new HttpDecoderConfig().setMaxChunkSize(RESPONSE_CHUNK_BYTES)))
                                 .addLast(UpstreamPipeline.IDLE, idle)
                                 .addLast(UpstreamPipeline.HANDLER, new UpstreamHandler(idle));
                     }

@@ -35,8 +35,8 @@ public final class RawClient implements AutoCloseable {
         return readResponse();
     }
 
-    /** Reads one response framed by Content-Length; header names as sent. */
-    public String readResponse() throws IOException {
+    /** Reads one response head, without a body (as answers to HEAD come). */
+    public String readHead() throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
@@ -45,8 +45,14 @@ public final class RawClient implements AutoCloseable {
             }
             head.append((char) c);
         }
+        return head.toString();
+    }
+
+    /** Reads one response framed by Content-Length; header names as sent. */
+    public String readResponse() throws IOException {
+        String head = readHead();
         int length = 0;
-        for (String line : head.toString().split("\r\n")) {
+        for (String line : head.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
                 length = Integer.parseInt(line.substring(15).trim());
             }

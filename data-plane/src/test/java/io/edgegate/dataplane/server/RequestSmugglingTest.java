@@ -194,6 +194,36 @@ class RequestSmugglingTest {
     }
 
     @Test
+    void bytesAnUpstreamSentBeyondItsAnswerDoNotBecomeTheNextRequestsAnswer() throws Exception {
+        // Taken for the start of the next answer on a pooled connection, they made another client's answer a redirect.
+        String poisoned = OK + "HTTP/1.1 302 Found\r\nLocation: https://evil.example/\r\nX-Junk: ";
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        try (RecordingUpstream upstream = new RecordingUpstream(request -> answered.getAndIncrement() == 0 ? poisoned : OK)) {
+            serveThrough(upstream);
+            // One client connection: upstream connections are pooled per event loop.
+            try (RawClient client = new RawClient(port)) {
+                assertThat(client.get("/first")).startsWith("HTTP/1.1 200").endsWith("ok");
+                assertThat(client.get("/second")).startsWith("HTTP/1.1 200").doesNotContain("evil");
+            }
+        }
+    }
+
+    @Test
+    void theBodyOfAnAnswerToHeadIsNotReadAsTheNextAnswer() throws Exception {
+        String headAnswer = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nHello world!";
+        java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+        try (RecordingUpstream upstream = new RecordingUpstream(request -> answered.getAndIncrement() == 0 ? headAnswer : OK)) {
+            serveThrough(upstream);
+            try (RawClient client = new RawClient(port)) {
+                client.write("HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(client.readHead()).startsWith("HTTP/1.1 200");
+                client.write("POST /next HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+                assertThat(client.readResponse()).startsWith("HTTP/1.1 200").endsWith("ok");
+            }
+        }
+    }
+
+    @Test
     void aPostIsNotSentAgainWhenItsPooledConnectionDiesUnderIt() throws Exception {
         // The server read it before closing: sent again, it would be acted on twice. A GET is sent again.
         try (RecordingUpstream upstream = new RecordingUpstream(request -> request == 0 ? OK : null)) {
