@@ -153,6 +153,43 @@ class ClusterFollowTest {
     }
 
     @Test
+    void aNodeWhoseAckWasLostWithItsConnectionIsAppliedWhenItComesBackSayingSo() throws Exception {
+        TestNode node = TestNode.connect(cp.discovery(), "lost-ack");
+        TestNode gone = TestNode.connect(cp.discovery(), "gone-node");
+        node.ack(node.next().getRevision(), "");
+        gone.ack(gone.next().getRevision(), "");
+        WriteResponse written = cp.objects().apply(documents(TestObjects.pipeline("ack-lost")));
+        Iterator<WaitEvent> events = cp.cluster().waitForRevision(WaitRequest.newBuilder().setRevision(written.getRevision())
+                .setEpoch(written.getEpoch()).setCommittedAtMillis(written.getCommittedAtMillis()).setTimeoutMillis(20_000).build());
+        assertThat(events.next().getStarted().getNodeIdsList()).contains("lost-ack", "gone-node");
+
+        ConfigUpdate update = node.next();
+        while (update.getRevision() < written.getRevision()) {
+            update = node.next();
+        }
+        // It applied the change; its connection broke before the ACK went out, and it reconnects saying what it runs.
+        node.close();
+        gone.close();
+        TestNode back = TestNode.connect(cp.discovery(), "lost-ack", written.getEpoch(), update.getRevision());
+
+        long started = System.nanoTime();
+        List<NodeOutcome> outcomes = new ArrayList<>();
+        events.forEachRemaining(e -> {
+            if (e.hasNode()) {
+                outcomes.add(e.getNode());
+            }
+        });
+        assertThat(outcomes).filteredOn(o -> o.getNodeId().equals("lost-ack")).singleElement()
+                .satisfies(o -> assertThat(o.getOutcome()).isEqualTo(NodeOutcome.Outcome.APPLIED))
+                .satisfies(o -> assertThat(o.getDelayMillis()).as("not known: said in a hello").isEqualTo(-1));
+        assertThat(outcomes).filteredOn(o -> o.getNodeId().equals("gone-node")).extracting(NodeOutcome::getOutcome)
+                .containsExactly(NodeOutcome.Outcome.DISCONNECTED);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a node that stays away ends the wait after the grace")
+                .isLessThan(Duration.ofSeconds(15));
+        back.close();
+    }
+
+    @Test
     void anUnchangedApplyIsNotChargedWithALaterRevisionTheNodeRejected() throws Exception {
         // The node runs "kept" and refused someone else's later change: re-applying "kept" changes nothing it lacks.
         TestNode node = TestNode.connect(cp.discovery(), "kept-node");

@@ -49,14 +49,15 @@ final class RevisionWaiter {
             NodeOutcome node = event.getNode();
             String name = String.format("  %-" + width + "s  ", node.getNodeId());
             switch (node.getOutcome()) {
-                case APPLIED -> out.println(name + "applied in " + node.getDelayMillis() + " ms"
+                case APPLIED -> out.println(name + (node.getDelayMillis() < 0 ? "applied (said as it reconnected)"
+                        : "applied in " + node.getDelayMillis() + " ms")
                         + (node.getWarning().isEmpty() ? "" : " (warning: " + node.getWarning() + ")"));
                 case REJECTED -> {
                     out.println(name + "rejected: " + node.getError());
                     failures.add(node.getNodeId() + " rejected it (" + node.getError() + ")");
                 }
                 case DISCONNECTED -> {
-                    out.println(name + "disconnected before applying it");
+                    out.println(name + "disconnected before it said it applied it, and is not back");
                     failures.add(node.getNodeId() + " disconnected");
                 }
                 case NOT_REACHED -> {

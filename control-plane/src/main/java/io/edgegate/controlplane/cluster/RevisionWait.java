@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * Follows one version (epoch, revision) to every node connected when the wait began: reports
- * each node as it applies it (or a later revision of that epoch), rejects it, disconnects, is
+ * each node as it applies it (or a later revision of that epoch), rejects it, disconnects (and is
+ * not back within a few seconds to say it runs it: its ACK may be what was lost), is
  * held on an earlier store history, or fails to answer before the timeout, then ends the
  * stream. Nodes the cluster knows but that are not connected are reported at once as not
  * reached: they cannot apply it now, and saying nothing of them would claim too much.
@@ -30,6 +31,11 @@ final class RevisionWait implements Consumer<String> {
 
     /** The longest wait a client may ask for (egctl apply --wait --timeout): a rollout, not a subscription. */
     static final long MAX_WAIT_MILLIS = TimeUnit.MINUTES.toMillis(10);
+    /**
+     * How long a node that disconnected while it was waited for may take to come back and say what it runs. Its
+     * ACK may have been lost with its connection after it applied the change; nodes reconnect within a second.
+     */
+    static final long RECONNECT_GRACE_MILLIS = 5_000;
 
     private final ServerCallStreamObserver<WaitEvent> out;
     private final ClusterView view;
@@ -39,6 +45,8 @@ final class RevisionWait implements Consumer<String> {
     private final ScheduledExecutorService scheduler;
     private final long committedAt;
     private final Set<String> pending = new LinkedHashSet<>();
+    /** Pending nodes that disconnected, given {@link #RECONNECT_GRACE_MILLIS} to come back. */
+    private final Set<String> away = new java.util.HashSet<>();
     private ScheduledFuture<?> timeout;
     private boolean finished;
 
@@ -102,15 +110,32 @@ final class RevisionWait implements Consumer<String> {
         }
         Member m = member.get();
         Epoch storeEpoch = store.get().epoch();
+        if (m.getConnected()) {
+            away.remove(nodeId);
+        }
         if (MemberStates.runs(m, epoch, revision)) {
-            report(nodeId, NodeOutcome.Outcome.APPLIED, m.getAppliedRevision(), m.getAppliedAtMillis() - committedAt, "", m.getWarning());
+            // Said in a hello (it reconnected), not an ACK: when it applied it is not known.
+            long delay = m.getAppliedAtMillis() == 0 ? -1 : Math.max(0, m.getAppliedAtMillis() - committedAt);
+            report(nodeId, NodeOutcome.Outcome.APPLIED, m.getAppliedRevision(), delay, "", m.getWarning());
         } else if (m.getRejectedEpoch().equals(epoch) && m.getRejectedRevision() >= revision && !m.getLastError().isEmpty()) {
-            report(nodeId, NodeOutcome.Outcome.REJECTED, m.getAppliedRevision(), m.getRejectedAtMillis() - committedAt, m.getLastError());
+            report(nodeId, NodeOutcome.Outcome.REJECTED, m.getAppliedRevision(), Math.max(0, m.getRejectedAtMillis() - committedAt),
+                    m.getLastError());
         } else if (m.getConnected() && storeEpoch.id().equals(epoch) && MemberStates.isHeld(m, storeEpoch)) {
             report(nodeId, NodeOutcome.Outcome.HELD, m.getAppliedRevision(), 0, "held on its config of an earlier store "
                     + "history (epoch " + storeEpoch.id() + " started with an empty store); run 'egctl accept-store'");
-        } else if (!m.getConnected()) {
-            report(nodeId, NodeOutcome.Outcome.DISCONNECTED, m.getAppliedRevision(), 0, "");
+        } else if (!m.getConnected() && away.add(nodeId)) {
+            scheduler.schedule(() -> stillAway(nodeId), RECONNECT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void stillAway(String nodeId) {
+        if (finished || !away.contains(nodeId) || !pending.contains(nodeId)) {
+            return;
+        }
+        long applied = view.member(nodeId).map(Member::getAppliedRevision).orElse(0L);
+        report(nodeId, NodeOutcome.Outcome.DISCONNECTED, applied, 0, "");
+        if (pending.isEmpty()) {
+            finish();
         }
     }
 
@@ -122,7 +147,7 @@ final class RevisionWait implements Consumer<String> {
         pending.remove(nodeId);
         out.onNext(WaitEvent.newBuilder().setNode(NodeOutcome.newBuilder()
                 .setNodeId(nodeId).setOutcome(outcome).setAppliedRevision(applied)
-                .setDelayMillis(Math.max(0, delay)).setError(error).setWarning(warning)).build());
+                .setDelayMillis(delay).setError(error).setWarning(warning)).build());
     }
 
     private synchronized void timedOut() {
@@ -131,7 +156,7 @@ final class RevisionWait implements Consumer<String> {
         }
         for (String node : List.copyOf(pending)) {
             long applied = view.member(node).map(Member::getAppliedRevision).orElse(0L);
-            report(node, NodeOutcome.Outcome.TIMED_OUT, applied, 0, "");
+            report(node, away.contains(node) ? NodeOutcome.Outcome.DISCONNECTED : NodeOutcome.Outcome.TIMED_OUT, applied, 0, "");
         }
         finish();
     }
