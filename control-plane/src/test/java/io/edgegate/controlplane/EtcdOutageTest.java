@@ -47,6 +47,9 @@ class EtcdOutageTest {
             assertThat(stale.getStaleReason()).contains("etcd at").contains("may be stale");
             assertThat(stale.getObjectsList()).extracting(o -> o.getKey().getName()).contains("before");
             await().atMost(Duration.ofSeconds(5)).until(() -> !cp.controlPlane().cache().storeReachable());
+            io.edgegate.api.v1.ListMembersResponse members = cp.cluster().listMembers(io.edgegate.api.v1.ListMembersRequest.getDefaultInstance());
+            assertThat(members.getStale()).as("get members through a replica cut off from etcd").isTrue();
+            assertThat(members.getStaleReason()).contains("does not reach etcd");
         } finally {
             cp.etcd().restart();
         }
@@ -58,6 +61,7 @@ class EtcdOutageTest {
         assertThat(update.getUpsertsList()).extracting(o -> o.getKey().getName()).contains("after");
         assertThat(cp.objects().list(ListRequest.getDefaultInstance()).getStale()).isFalse();
         await().atMost(Duration.ofSeconds(5)).until(() -> cp.controlPlane().cache().storeReachable());
+        assertThat(cp.cluster().listMembers(io.edgegate.api.v1.ListMembersRequest.getDefaultInstance()).getStale()).isFalse();
         node.close();
     }
 }

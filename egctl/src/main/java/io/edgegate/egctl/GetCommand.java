@@ -100,6 +100,7 @@ final class GetCommand implements Callable<Integer> {
                 root.terminal().err().println("Warning: this control plane runs with --insecure: no TLS, no tokens; "
                         + "anyone who reaches it controls the cluster");
             }
+            warnIfStale(members.getStale(), members.getStaleReason());
             new MemberPrinter(root.terminal().out(), root.output()).print(members, System.currentTimeMillis());
             return;
         }

@@ -35,12 +35,17 @@ public final class ClusterOverview {
     public ListMembersResponse members() {
         ConfigSnapshot store = cache.current();
         List<Member> members = view.members(store);
-        return ListMembersResponse.newBuilder()
+        ListMembersResponse.Builder out = ListMembersResponse.newBuilder()
                 .setRevision(store.revision())
                 .setEpoch(ClusterApi.epoch(store.epoch(), members.stream().anyMatch(m -> MemberStates.isHeld(m, store.epoch()))))
                 .addAllMembers(members)
-                .setInsecure(insecure)
-                .build();
+                .setInsecure(insecure);
+        if (!cache.storeReachable()) {
+            // Its own nodes are shown as they are; the rest of the cluster as it was when etcd last answered.
+            out.setStale(true).setStaleReason("this control plane does not reach etcd: nodes of other replicas and changes made "
+                    + "through them since are not shown, and its nodes wait at revision " + store.revision());
+        }
+        return out.build();
     }
 
     /** Every stored object (kind, then name) with each node's status of its current version; specs are not included. */
