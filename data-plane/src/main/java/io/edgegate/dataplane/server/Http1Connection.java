@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -144,9 +145,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         responseDone = false;
         body = new RequestBody(this, admitted.contentLength(), admitted.bodyLimit(), admitted.expectContinue(),
                 this::bodyEnded);
+        // The answer is framed for the request the client sent: a filter may change the method of the one sent on
+        // (a GET sent upstream as HEAD), and the client still reads a GET's answer.
+        HttpMethod method = request.method();
+        HttpVersion version = request.protocolVersion();
         Exchange started = Exchange.start(admitted.match(), request, body, ctx.channel(), current, connection);
         exchange = started;
-        started.response().thenAccept(response -> respond(started, request, response));
+        started.response().thenAccept(response -> respond(started, method, version, response));
     }
 
     /**
@@ -160,7 +165,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         return Admission.declaredLength(request, 0L);
     }
 
-    private void respond(Exchange started, HttpRequest request, Response response) {
+    private void respond(Exchange started, HttpMethod method, HttpVersion version, Response response) {
         if (exchange != started || closed) {
             response.body().discard();
             started.written(0, false);
@@ -173,8 +178,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             Tunnel.open(ctx, response, started, () -> draining);
             return;
         }
-        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, request.method(),
-                request.protocolVersion(), keepAlive, sendTimeout);
+        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive, sendTimeout);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, error) -> {
             started.written(written.bytes().getAsLong(), error);

@@ -74,7 +74,22 @@ final class ResponseWriter {
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
             return new Written(done, keep, () -> size);
         }
-        return new Written(writeBody(channel, response, head, bodiless), keep);
+        Pumped pumped = writeBody(channel, response, head, bodiless);
+        long declared = bodiless ? -1 : HttpUtil.getContentLength(head, -1L);
+        return new Written(declared < 0 ? pumped.done() : framedBy(declared, pumped), keep, pumped.bytes());
+    }
+
+    /**
+     * A body that did not match its Content-Length (an answer to a HEAD sent on for a GET, a filter that changed the
+     * body but not its length) leaves the client reading the next answer as its rest: the write fails, so the
+     * connection closes, as Go's server closes it.
+     */
+    private static CompletableFuture<Void> framedBy(long declared, Pumped pumped) {
+        return pumped.done().thenCompose(ok -> {
+            long sent = pumped.bytes().getAsLong();
+            return sent == declared ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(
+                    new IllegalStateException("the answer's body had " + sent + " bytes, its Content-Length said " + declared));
+        });
     }
 
     /**

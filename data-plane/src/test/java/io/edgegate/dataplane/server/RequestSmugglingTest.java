@@ -224,6 +224,37 @@ class RequestSmugglingTest {
     }
 
     @Test
+    void aGetSentUpstreamAsHeadIsNotAnsweredAsAHead() throws Exception {
+        // Framed as a HEAD's, the answer's Content-Length promised a body that never came: the client read the next
+        // answer as that body.
+        try (RecordingUpstream upstream = new RecordingUpstream(request -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: HTTPPipeline
+                    flow:
+                    - filter: adaptor
+                    - filter: proxy
+                    filters:
+                    - name: adaptor
+                      kind: RequestAdaptor
+                      method: HEAD
+                    - name: proxy
+                      kind: Proxy
+                      mainPool:
+                        servers:
+                        - url: %s
+                    """.formatted(upstream.url()));
+            try (RawClient client = new RawClient(port)) {
+                client.write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(client.readHead()).startsWith("HTTP/1.1 200");
+                client.write("GET /y HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(client.isClosedByPeer()).as("the promised body cannot come: the connection ends").isTrue();
+            }
+            assertThat(received(upstream)).startsWith("head /x ");
+        }
+    }
+
+    @Test
     void aPostIsNotSentAgainWhenItsPooledConnectionDiesUnderIt() throws Exception {
         // The server read it before closing: sent again, it would be acted on twice. A GET is sent again.
         try (RecordingUpstream upstream = new RecordingUpstream(request -> request == 0 ? OK : null)) {
