@@ -208,6 +208,16 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void replacingEveryMatchSkipsAnEmptyMatchRightAfterAnother() {
+        // Go's ReplaceAllString, Easegress's Redirector test: "(.*)" on "/foo/bar" with "$1/123" gives one "/123".
+        io.edgegate.spec.server.RewriteTemplate template = io.edgegate.spec.server.RewriteTemplate.parse("$1/123");
+        assertThat(template.replaceAll(io.edgegate.spec.server.Regexps.compile("(.*)"), "/foo/bar")).isEqualTo("/foo/bar/123");
+        assertThat(template.replaceAll(io.edgegate.spec.server.Regexps.compile(".*"), "")).isEqualTo("/123");
+        assertThat(io.edgegate.spec.server.RewriteTemplate.parse("-").replaceAll(io.edgegate.spec.server.Regexps.compile("x*"), "abc"))
+                .as("empty matches between characters still count").isEqualTo("-a-b-c-");
+    }
+
+    @Test
     void staticFileNeedsAnAbsoluteRootAndPlainIndexNames() {
         String yaml = """
                 name: files

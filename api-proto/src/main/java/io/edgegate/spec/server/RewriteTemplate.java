@@ -100,10 +100,17 @@ public final class RewriteTemplate {
         }
         StringBuilder out = new StringBuilder(input.length() + 16);
         int last = 0;
+        boolean matched = false;
         do {
+            // As Go's ReplaceAll: an empty match right where the previous match ended is not a match ("(.*)" on
+            // "/a" replaces once, not twice).
+            if (matched && m.start() == m.end() && m.start() == last) {
+                continue;
+            }
             out.append(input, last, m.start());
             expandInto(m, out);
             last = m.end();
+            matched = true;
         } while (m.find());
         out.append(input, last, input.length());
         return out.toString();
