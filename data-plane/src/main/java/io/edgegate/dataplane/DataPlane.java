@@ -90,7 +90,7 @@ public final class DataPlane implements AutoCloseable {
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
         CurrentRuntime runtime = new CurrentRuntime();
-        CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
+        CustomDataView customData = new CustomDataView(() -> runtime.get().customData(), () -> runtime.get().customDataIdFields());
         // Blocking work off the event loops: files, bcrypt, the etcd registries' checks.
         ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(FILE_IO_THREADS, daemonThreads("blocking"));
         RegistryView registries = new RegistryView(() -> runtime.get().registries());

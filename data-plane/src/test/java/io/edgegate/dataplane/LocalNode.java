@@ -260,7 +260,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             workers = transport.newGroup(2, "test-io");
             resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
             UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
-            CustomDataView customData = new CustomDataView(() -> runtime.get().customData());
+            CustomDataView customData = new CustomDataView(() -> runtime.get().customData(), () -> runtime.get().customDataIdFields());
             RegistryView registries = new RegistryView(() -> runtime.get().registries());
             updater = new RuntimeUpdater(parser, decoder,
                     new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,

@@ -12,10 +12,21 @@ import java.util.function.Supplier;
  */
 public final class CustomDataView {
 
-    private final Supplier<Map<String, CustomDataSpec>> byName;
+    /** Easegress's id field of a CustomData whose CustomDataKind names none (or is not in the config). */
+    public static final String DEFAULT_ID_FIELD = "name";
 
-    public CustomDataView(Supplier<Map<String, CustomDataSpec>> byName) {
+    private final Supplier<Map<String, CustomDataSpec>> byName;
+    private final Supplier<Map<String, String>> idFields;
+
+    /** {@code idFields}: the idField of each CustomDataKind of the running config. */
+    public CustomDataView(Supplier<Map<String, CustomDataSpec>> byName, Supplier<Map<String, String>> idFields) {
         this.byName = byName;
+        this.idFields = idFields;
+    }
+
+    /** The field that names each record of {@code name}'s data, as its CustomDataKind says. */
+    public String idField(String name) {
+        return idFields.get().getOrDefault(name, DEFAULT_ID_FIELD);
     }
 
     public Optional<CustomDataSpec> get(String name) {

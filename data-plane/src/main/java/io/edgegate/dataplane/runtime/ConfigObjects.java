@@ -25,7 +25,7 @@ import java.util.Optional;
 
 /** A config's objects decoded and sorted by what they become: listeners, pipelines, custom data, registries. */
 record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines, List<CustomDataSpec> customData,
-                     List<ObjectSpec> registries, List<GlobalFilterSpec> globalFilters) {
+                     List<ObjectSpec> registries, List<GlobalFilterSpec> globalFilters, Map<String, String> customDataIdFields) {
 
     /**
      * The pipelines to build: the config's own, the before and after pipelines of its
@@ -60,6 +60,7 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
         List<ObjectSpec> registries = new ArrayList<>();
         List<GlobalFilterSpec> globalFilters = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        Map<String, String> idFields = new java.util.HashMap<>();
         for (StoredObject object : objects) {
             try {
                 ObjectSpec spec = decoded.spec(object, json -> decoder.decode(parser.parseJson(json), ValidationMode.STRICT).spec());
@@ -71,6 +72,8 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
                     globalFilters.add(globalFilter);
                 } else if (spec instanceof CustomDataSpec records) {
                     data.add(records);
+                } else if (spec instanceof io.edgegate.spec.customdata.CustomDataKindSpec kind) {
+                    idFields.put(kind.name(), kind.idField());
                 } else if (spec instanceof ZookeeperServiceRegistrySpec || spec instanceof EtcdServiceRegistrySpec) {
                     registries.add(spec);
                 }
@@ -83,6 +86,6 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
         }
         servers.sort(Comparator.comparing(HttpServerSpec::name));
         return new ConfigObjects(List.copyOf(servers), List.copyOf(pipelines), List.copyOf(data), List.copyOf(registries),
-                List.copyOf(globalFilters));
+                List.copyOf(globalFilters), Map.copyOf(idFields));
     }
 }

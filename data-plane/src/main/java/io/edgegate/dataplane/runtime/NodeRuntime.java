@@ -19,10 +19,11 @@ import java.util.Map;
  */
 public record NodeRuntime(String epoch, long revision, Map<InetSocketAddress, ServerState> servers, Generation generation,
                           Map<String, CustomDataSpec> customData, Map<String, RunningRegistry> registries,
-                          Map<TlsSpec, ServerTls> tls, Map<String, ObjectKind> pipelineKinds) {
+                          Map<TlsSpec, ServerTls> tls, Map<String, ObjectKind> pipelineKinds,
+                          Map<String, String> customDataIdFields) {
 
     public static final NodeRuntime EMPTY = new NodeRuntime("", 0, Map.of(), Generation.EMPTY, Map.of(), Map.of(), Map.of(),
-            Map.of());
+            Map.of(), Map.of());
 
     public NodeRuntime {
         servers = Map.copyOf(servers);
@@ -30,6 +31,7 @@ public record NodeRuntime(String epoch, long revision, Map<InetSocketAddress, Se
         registries = Map.copyOf(registries);
         tls = Map.copyOf(tls);
         pipelineKinds = Map.copyOf(pipelineKinds);
+        customDataIdFields = Map.copyOf(customDataIdFields);
     }
 
     /** The state the listener on {@code address} serves, or null if this config has none there. */

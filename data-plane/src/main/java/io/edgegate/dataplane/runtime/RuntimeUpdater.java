@@ -176,7 +176,8 @@ public final class RuntimeUpdater {
         NodeRuntime runtime = new NodeRuntime(epoch, revision, servers, next.detached(),
                 config.customData().stream().collect(Collectors.toMap(CustomDataSpec::name, Function.identity())),
                 registries.running(), tlsOf(config.servers(), tlsByServer),
-                config.pipelines().stream().collect(Collectors.toMap(PipelineSpec::name, PipelineSpec::kind)));
+                config.pipelines().stream().collect(Collectors.toMap(PipelineSpec::name, PipelineSpec::kind)),
+                config.customDataIdFields());
 
         // Commit: nothing from here on can fail.
         listeners.commit(bound);

@@ -21,8 +21,6 @@ import java.util.concurrent.CompletionStage;
 final class HeaderLookupFilter implements Filter {
 
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
-    /** Easegress's default id field of custom data. */
-    private static final String ID_FIELD = "name";
 
     private final HeaderLookupSpec spec;
     private final CustomDataView customData;
@@ -65,6 +63,8 @@ final class HeaderLookupFilter implements Filter {
         if (data.isEmpty()) {
             return Optional.empty();
         }
-        return data.get().records().stream().filter(r -> id.equals(r.get(ID_FIELD))).findFirst();
+        // The record whose id (its CustomDataKind's idField, "name" by default) is the header's value, as Easegress keys it.
+        String idField = customData.idField(spec.customData());
+        return data.get().records().stream().filter(r -> id.equals(r.get(idField))).findFirst();
     }
 }

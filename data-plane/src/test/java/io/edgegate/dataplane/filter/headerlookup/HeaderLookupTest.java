@@ -55,6 +55,23 @@ class HeaderLookupTest {
         }
     }
 
+    @Test
+    void recordsAreNamedByTheIdFieldTheirKindGives() throws Exception {
+        // Easegress keys each record by its CustomDataKind's idField: with "idField: key", X-Client names the key.
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            String example = example("filters/header-lookup.yaml", app.url())
+                    .replace("  - name: client1\n", "  - key: c1\n    name: not-the-id\n");
+            node.apply(server("s", port, "header-lookup"), "kind: CustomDataKind\nname: client-info\nidField: key\n---\n" + example);
+
+            send(port, "c1");
+            send(port, "not-the-id");
+
+            assertThat(app.received().get(0).header("X-Id")).isEqualTo("123");
+            assertThat(app.received().get(1).header("X-Id")).isNull();
+        }
+    }
+
     private static void send(int port, String client) {
         send(port, client, "/");
     }
