@@ -30,7 +30,8 @@ final class OriginMatcher {
             return true;
         }
         for (String[] parts : wildcards) {
-            if (o.length() > parts[0].length() + parts[1].length() && o.startsWith(parts[0]) && o.endsWith(parts[1])) {
+            // As rs/cors (Easegress): the wildcard may stand for nothing, so "http://localhost*" lets in http://localhost.
+            if (o.length() >= parts[0].length() + parts[1].length() && o.startsWith(parts[0]) && o.endsWith(parts[1])) {
                 return true;
             }
         }
