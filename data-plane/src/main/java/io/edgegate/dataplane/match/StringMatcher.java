@@ -24,6 +24,11 @@ public final class StringMatcher {
                 spec.regex().map(Regexps::compile).orElse(null), spec.empty());
     }
 
+    /** Whether this matcher is {@code empty: true}. */
+    public boolean matchesEmpty() {
+        return empty;
+    }
+
     /** {@code value} null (absent) counts as empty. */
     public boolean matches(String value) {
         String v = value == null ? "" : value;

@@ -51,10 +51,13 @@ final class MockFilter implements Filter {
             return allHeaders;
         }
 
-        /** A header sent several times matches when one of its values does; one not sent, as an empty value. */
+        /**
+         * As Easegress's Mock: a header not sent matches only {@code empty: true}; one sent does not match
+         * {@code empty: true} (even sent empty), and matches when one of its values does.
+         */
         private static boolean anyValueMatches(StringMatcher matcher, List<String> values) {
-            if (values.isEmpty()) {
-                return matcher.matches(null);
+            if (values.isEmpty() || matcher.matchesEmpty()) {
+                return values.isEmpty() && matcher.matchesEmpty();
             }
             for (String value : values) {
                 if (matcher.matches(value)) {

@@ -81,4 +81,48 @@ class MockTest {
             }
         }
     }
+
+    @Test
+    void aHeaderNotSentMatchesOnlyEmptyAndOneSentEmptyDoesNotAsEasegressDoes() throws Exception {
+        // A "header present" rule (regex .*) mocked every request; "empty: true" matched a header sent empty.
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "mocks"), """
+                    name: mocks
+                    kind: Pipeline
+                    flow:
+                    - filter: mock
+                      jumpIf: {mocked: END}
+                    - filter: proxy
+                    filters:
+                    - name: mock
+                      kind: Mock
+                      rules:
+                      - match:
+                          headers:
+                            X-Mock: {regex: ".*"}
+                        code: 200
+                        body: present
+                      - match:
+                          headers:
+                            X-Absent: {empty: true}
+                        code: 200
+                        body: absent
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+                client.write("GET /a HTTP/1.1\r\nHost: x\r\nX-Mock: \r\n\r\n");
+                assertThat(client.readResponse()).endsWith("present");
+                client.write("GET /b HTTP/1.1\r\nHost: x\r\nX-Absent: \r\n\r\n");
+                assertThat(client.readResponse()).as("sent, though empty: not absent").contains(EchoBackend.NAME_HEADER);
+                client.write("GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(client.readResponse()).endsWith("absent");
+            }
+        }
+    }
 }
