@@ -208,6 +208,8 @@ public final class ConfigAgent implements AutoCloseable {
         private final Map<ObjectKey, StoredObject> objects = new HashMap<>();
         private StreamObserver<NodeMessage> requests;
         private volatile boolean synced;
+        /** The epoch of the last full snapshot on this stream: the objects held are a whole config of it, deltas and all. */
+        private String snapshotEpoch = "";
 
         Stream(String target) {
             this.target = target;
@@ -253,6 +255,7 @@ public final class ConfigAgent implements AutoCloseable {
         public void onNext(ConfigUpdate update) {
             if (update.getFullSnapshot()) {
                 objects.clear();
+                snapshotEpoch = update.getEpoch();
                 if (!synced) {
                     log.info("connected to control plane {}", target);
                 }
@@ -276,7 +279,10 @@ public final class ConfigAgent implements AutoCloseable {
             synced = true;
             backoff.reset();
             ConfigAck.Builder ack = ConfigAck.newBuilder().setEpoch(update.getEpoch()).setRevision(update.getRevision());
-            String refusal = EpochRule.refusal(updater.appliedEpoch(), update.getEpoch(), update.getFullSnapshot());
+            // A delta of the epoch whose snapshot this stream holds completes a whole config of it, as a snapshot does:
+            // a node that could not apply the snapshot (a port briefly taken) takes the change that follows it.
+            String refusal = EpochRule.refusal(updater.appliedEpoch(), update.getEpoch(),
+                    update.getFullSnapshot() || update.getEpoch().equals(snapshotEpoch));
             if (refusal != null) {
                 log.error("rejected revision {} of epoch {}: {}", update.getRevision(), update.getEpoch(), refusal);
                 send(NodeMessage.newBuilder().setAck(ack.setError(refusal)).build());

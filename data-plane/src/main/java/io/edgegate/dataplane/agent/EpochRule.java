@@ -11,8 +11,11 @@ final class EpochRule {
     private EpochRule() {
     }
 
-    /** Why the update is refused, or null when it is taken. */
-    static String refusal(String runs, String offered, boolean fullSnapshot) {
+    /**
+     * Why the update is refused, or null when it is taken. {@code whole}: the update gives a whole config of its epoch
+     * (a full snapshot, or a delta on a stream that holds a full snapshot of that epoch).
+     */
+    static String refusal(String runs, String offered, boolean whole) {
         if (runs.isEmpty() || runs.equals(offered)) {
             return null;
         }
@@ -20,6 +23,6 @@ final class EpochRule {
             return "epoch " + (offered.isEmpty() ? "none" : offered) + " is older than the epoch this node runs (" + runs
                     + "): a control plane on an earlier history of the store?";
         }
-        return fullSnapshot ? null : "a partial update of epoch " + offered + " while this node runs epoch " + runs;
+        return whole ? null : "a partial update of epoch " + offered + " while this node runs epoch " + runs;
     }
 }
