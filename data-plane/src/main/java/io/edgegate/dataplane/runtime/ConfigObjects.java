@@ -81,6 +81,15 @@ record ConfigObjects(List<HttpServerSpec> servers, List<PipelineSpec> pipelines,
                 errors.add(object.getKey().getKind() + "/" + object.getKey().getName() + ": " + e.getMessage());
             }
         }
+        Map<String, PipelineSpec> byName = new java.util.HashMap<>();
+        for (PipelineSpec pipeline : pipelines) {
+            PipelineSpec other = byName.putIfAbsent(pipeline.name(), pipeline);
+            if (other != null) {
+                // The API refuses this; a store written to by hand (etcdctl, a migration) may still hold it.
+                errors.add(other.kind().kindName() + "/" + other.name() + " and " + pipeline.kind().kindName() + "/" + pipeline.name()
+                        + ": two pipelines of one name (delete one)");
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ConfigRejectedException(String.join("; ", errors));
         }

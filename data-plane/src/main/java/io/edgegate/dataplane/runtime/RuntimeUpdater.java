@@ -144,7 +144,8 @@ public final class RuntimeUpdater {
             throw new ConfigRejectedException("cannot start a service registry client: " + e.getMessage());
         }
         Map<InetSocketAddress, ServerState> servers;
-        ListenerSet.Prepared bound;
+        ListenerSet.Prepared bound = null;
+        NodeRuntime runtime;
         ServerTracings.Prepared tracing;
         try {
             tracing = tracings.prepare(config.servers());
@@ -165,7 +166,16 @@ public final class RuntimeUpdater {
                     .toList();
             servers = listeners.byAddress(states);
             bound = listeners.prepare(servers);
+            runtime = new NodeRuntime(epoch, revision, servers, next.detached(),
+                    config.customData().stream().collect(Collectors.toMap(CustomDataSpec::name, Function.identity())),
+                    registries.running(), tlsOf(config.servers(), tlsByServer),
+                    config.pipelines().stream().collect(Collectors.toMap(PipelineSpec::name, PipelineSpec::kind)),
+                    config.customDataIdFields());
         } catch (ListenerException | RuntimeException e) {
+            // Nothing of it serves: a port it bound would answer with this refused config.
+            if (bound != null) {
+                listeners.abandon(bound);
+            }
             next.createdHere().forEach(Filter::close);
             registries.started().forEach(ServiceRegistry::close);
             tracings.discard(tracing);
@@ -173,11 +183,6 @@ public final class RuntimeUpdater {
             throw new ConfigRejectedException(e.getMessage());
         }
         List<Filter> retired = next.retired();
-        NodeRuntime runtime = new NodeRuntime(epoch, revision, servers, next.detached(),
-                config.customData().stream().collect(Collectors.toMap(CustomDataSpec::name, Function.identity())),
-                registries.running(), tlsOf(config.servers(), tlsByServer),
-                config.pipelines().stream().collect(Collectors.toMap(PipelineSpec::name, PipelineSpec::kind)),
-                config.customDataIdFields());
 
         // Commit: nothing from here on can fail.
         listeners.commit(bound);
@@ -191,11 +196,20 @@ public final class RuntimeUpdater {
         metrics.keepOnly(config.servers().stream().map(HttpServerSpec::name).collect(Collectors.toSet()),
                 allPipelines.stream().map(PipelineSpec::name).collect(Collectors.toSet()));
         metrics.certificates(tlsByServer.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().expiries())));
-        retired.forEach(Filter::close);
-        registries.retired().forEach(ServiceRegistry::close);
+        // The config is in service: what it retired is closed one by one, and one that fails to close stops no other.
+        retired.forEach(filter -> closeRetired(filter::close, "filter " + filter));
+        registries.retired().forEach(registry -> closeRetired(registry::close, "service registry client " + registry));
         log.info("applied revision {} of epoch {} in {} ms: {} HTTP servers, {} pipelines, {} custom data, {} service registries",
                 revision, epoch.isEmpty() ? "none" : epoch, (System.nanoTime() - started) / 1_000_000, config.servers().size(),
                 config.pipelines().size(), config.customData().size(), config.registries().size());
+    }
+
+    private static void closeRetired(Runnable close, String what) {
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            log.warn("could not close the retired {}: {}", what, e.toString());
+        }
     }
 
     private static RouteTable routesOf(HttpServerSpec server, ServerState running) {

@@ -233,6 +233,21 @@ class AtomicApplyTest {
     }
 
     @Test
+    void twoPipelinesOfOneNameWrittenIntoTheStoreByHand() {
+        // Only possible by writing to etcd directly; the config built further than it should and left a port bound.
+        assertRejectedWithoutTrace("two pipelines of one name", """
+                kind: Pipeline
+                name: p
+                filters:
+                - name: answer
+                  kind: Mock
+                  rules:
+                  - code: 200
+                    body: other
+                """);
+    }
+
+    @Test
     void twoServersOnOnePort() {
         assertRejectedWithoutTrace("both listen on", server("twin", newPort, "p"));
     }
