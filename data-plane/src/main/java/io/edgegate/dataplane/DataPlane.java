@@ -53,6 +53,11 @@ public final class DataPlane implements AutoCloseable {
     /** How long a starting node waits for a control plane before serving its last-good config. */
     /** Threads for blocking work (StaticFile reads, password hashing), so event loops never wait on it. */
     private static final int FILE_IO_THREADS = 4;
+    /**
+     * How long a stopping node lets open connections finish their requests: within Kubernetes' default 30 s grace
+     * (the manifest's preStop takes 5 of them) and systemd's 90 s.
+     */
+    static final java.time.Duration SHUTDOWN_DRAIN = java.time.Duration.ofSeconds(20);
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -193,7 +198,7 @@ public final class DataPlane implements AutoCloseable {
             admin.close();
         }
         metrics.close();
-        updater.shutdown();
+        updater.shutdown(SHUTDOWN_DRAIN);
         fileIo.shutdownNow();
         resolver.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -283,7 +283,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             } catch (java.io.IOException e) {
                 // A temp file: the OS cleans up.
             }
-            updater.shutdown();
+            updater.shutdown(java.time.Duration.ofSeconds(1));
             fileIo.shutdownNow();
             resolver.close();
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -27,6 +27,7 @@ import io.edgegate.spec.pipeline.PipelineSpec;
 import io.edgegate.spec.server.HttpServerSpec;
 import io.edgegate.spec.server.tls.TlsSpec;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -266,9 +267,15 @@ public final class RuntimeUpdater {
         return out;
     }
 
-    public synchronized void shutdown() {
+    /**
+     * Stops serving: no port accepts, open connections finish their requests (at most {@code grace}), then what the
+     * running config holds is closed: its requests in flight needed its filters, registries and tracing to the end.
+     */
+    public synchronized void shutdown(Duration grace) {
         NodeRuntime runtime = current.swap(NodeRuntime.EMPTY);
-        listeners.closeAll();
+        if (!listeners.closeAll(grace)) {
+            log.warn("connections still open after {} s of draining are cut off", grace.toSeconds());
+        }
         runtime.registries().values().stream().map(RunningRegistry::registry).forEach(ServiceRegistry::close);
         runtime.generation().createdHere().forEach(Filter::close);
         tracings.shutdown();

@@ -104,6 +104,11 @@ final class HttpListener {
         pinned = state;
     }
 
+    /** Whether a connection it accepted is still open. */
+    boolean hasConnections() {
+        return !connections.isEmpty();
+    }
+
     /** Stops accepting; open connections finish the request in flight and close. */
     void close() {
         closing = true;

@@ -4,6 +4,7 @@ import io.edgegate.dataplane.transport.Transport;
 import io.edgegate.spec.server.tls.TlsSpec;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -140,9 +141,29 @@ public final class ListenerSet {
         prepared.bound.values().forEach(HttpListener::close);
     }
 
-    public void closeAll() {
-        listeners.values().forEach(HttpListener::close);
+    /**
+     * Stops accepting on every port and lets the open connections finish what they are doing, with the config they
+     * run (a stream opened just before its client heard of the drain included), for at most {@code grace}; whether
+     * they all ended within it. As NGINX's graceful stop: a stop does not cut requests off.
+     */
+    public boolean closeAll(Duration grace) {
+        List<HttpListener> closing = new ArrayList<>(listeners.values());
         listeners.clear();
+        closing.forEach(listener -> listener.pin(listener.state()));
+        closing.forEach(HttpListener::close);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (closing.stream().anyMatch(HttpListener::hasConnections)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean admitsOtherConnections(Optional<TlsSpec> before, Optional<TlsSpec> after) {
