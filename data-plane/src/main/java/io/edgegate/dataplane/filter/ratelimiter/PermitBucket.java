@@ -7,8 +7,9 @@ import java.util.function.LongSupplier;
 /**
  * {@code limit} permits per period, lock-free: the current cycle and the permits left in it
  * share one {@code long} updated by compare-and-set, so taking a permit costs a clock read and
- * a CAS, with no allocation. A request may reserve a permit of a later cycle when it is due
- * within the policy's timeout; permits then go negative and later cycles refill them.
+ * a CAS, with no allocation. As Easegress counts: a request may reserve a permit of one of the
+ * next ⌊timeout / period⌋ cycles (and waits for it); permits then go negative and later cycles
+ * refill them.
  */
 final class PermitBucket {
 
@@ -21,7 +22,8 @@ final class PermitBucket {
 
     private final long periodNanos;
     private final int limit;
-    private final long timeoutNanos;
+    /** Permits that may be taken from the start of a cycle, reserved ones of later cycles included. */
+    private final long maxTaken;
     private final LongSupplier nanoTime;
     private final long origin;
     private final AtomicLong state;
@@ -29,7 +31,7 @@ final class PermitBucket {
     PermitBucket(RateLimitPolicySpec policy, LongSupplier nanoTime) {
         this.periodNanos = policy.limitRefreshPeriod().toNanos();
         this.limit = policy.limitForPeriod();
-        this.timeoutNanos = policy.timeoutDuration().toNanos();
+        this.maxTaken = (long) limit * (policy.timeoutDuration().toNanos() / periodNanos + 1);
         this.nanoTime = nanoTime;
         this.origin = nanoTime.getAsLong();
         this.state = new AtomicLong(pack(0, limit));
@@ -47,10 +49,11 @@ final class PermitBucket {
                 permits = Math.min(permits + (cycle - stateCycle) * limit, limit);
                 stateCycle = cycle;
             }
-            long wait = permits > 0 ? 0 : waitFor(permits, stateCycle, now);
-            if (wait > timeoutNanos || permits - 1 < MIN_PERMITS) {
+            // Easegress refuses once the permits of this cycle and of the cycles the timeout reaches are taken.
+            if (limit - permits >= maxTaken || permits - 1 < MIN_PERMITS) {
                 return REFUSED;
             }
+            long wait = permits > 0 ? 0 : waitFor(permits, stateCycle, now);
             if (state.compareAndSet(s, pack(stateCycle, permits - 1))) {
                 return wait;
             }

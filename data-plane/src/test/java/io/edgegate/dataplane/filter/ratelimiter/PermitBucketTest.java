@@ -49,20 +49,34 @@ class PermitBucketTest {
     }
 
     @Test
-    void aRequestWaitsForAPermitDueWithinTheTimeout() {
-        PermitBucket bucket = bucket(2, Duration.ofSeconds(1), Duration.ofMillis(100));
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isZero();
-        assertThat(bucket.reserve()).isEqualTo(PermitBucket.REFUSED); // the next cycle is 1s away
+    void aTimeoutShorterThanThePeriodReservesNothingAsEasegressCounts() {
+        // The repository's example (10 per 1s, timeout 100ms): the 11th request at 950 ms is refused, not kept 50 ms.
+        PermitBucket bucket = bucket(10, Duration.ofSeconds(1), Duration.ofMillis(100));
+        for (int i = 0; i < 10; i++) {
+            assertThat(bucket.reserve()).isZero();
+        }
         advance(Duration.ofMillis(950));
-        assertThat(bucket.reserve()).isEqualTo(Duration.ofMillis(50).toNanos());
-        assertThat(bucket.reserve()).isEqualTo(Duration.ofMillis(50).toNanos());
-        // Both permits of the next cycle are taken, so the one after is 1.05s away.
         assertThat(bucket.reserve()).isEqualTo(PermitBucket.REFUSED);
         advance(Duration.ofMillis(50));
+        assertThat(bucket.reserve()).isZero();
+    }
+
+    @Test
+    void aRequestReservesAPermitOfACycleTheTimeoutReaches() {
+        // Easegress: limit × (⌊timeout/period⌋ + 1) permits from the start of a cycle, the later ones waited for.
+        PermitBucket bucket = bucket(2, Duration.ofSeconds(1), Duration.ofMillis(1500));
+        assertThat(bucket.reserve()).isZero();
+        assertThat(bucket.reserve()).isZero();
+        assertThat(bucket.reserve()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(bucket.reserve()).isEqualTo(Duration.ofSeconds(1).toNanos());
         assertThat(bucket.reserve()).isEqualTo(PermitBucket.REFUSED);
         advance(Duration.ofMillis(950));
-        assertThat(bucket.reserve()).isEqualTo(Duration.ofMillis(50).toNanos());
+        assertThat(bucket.reserve()).isEqualTo(PermitBucket.REFUSED);
+        advance(Duration.ofMillis(50));
+        // The next cycle's two permits are the ones reserved; the two after it may be.
+        assertThat(bucket.reserve()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(bucket.reserve()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(bucket.reserve()).isEqualTo(PermitBucket.REFUSED);
     }
 
     @Test
