@@ -16,7 +16,7 @@ import java.util.Set;
  * part of the request URL named by {@code matchPart} ({@code uri}: path and query, the
  * default; {@code path}; {@code full}: scheme, host, path and query), the client is
  * redirected to that part with every match replaced by {@code replacement} ({@code $1},
- * {@code ${name}}), with {@code statusCode} 301 (default), 302, 303, 307 or 308.
+ * {@code ${name}}), with {@code statusCode} 301 (default), 302, 303, 304 (Easegress takes it), 307 or 308.
  * A redirected request returns the result {@code redirected} (end the flow with
  * {@code jumpIf: {redirected: END}} when other filters follow); one that does not match
  * passes on unchanged.
@@ -25,7 +25,7 @@ public record RedirectorSpec(String name, String match, MatchPart matchPart, Str
         implements FilterSpec {
 
     public static final String KIND = "Redirector";
-    private static final Set<Integer> STATUSES = Set.of(301, 302, 303, 307, 308);
+    private static final Set<Integer> STATUSES = Set.of(301, 302, 303, 304, 307, 308);
 
     public static final String RESULT_REDIRECTED = "redirected";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, Set.of(RESULT_REDIRECTED), RedirectorSpec::decode);
@@ -56,7 +56,7 @@ public record RedirectorSpec(String name, String match, MatchPart matchPart, Str
                 .ifPresent(problem -> o.error("replacement", "'" + replacement + "' " + problem)));
         int status = o.integer("statusCode", 301, 100, 599);
         if (!STATUSES.contains(status)) {
-            o.error("statusCode", status + " is not a redirect status (expected 301, 302, 303, 307 or 308)");
+            o.error("statusCode", status + " is not a redirect status (expected 301, 302, 303, 304, 307 or 308)");
         }
         return new RedirectorSpec(name, match, part, replacement, status);
     }

@@ -1,13 +1,14 @@
 package io.edgegate.dataplane.filter.redirector;
 
 import com.google.re2j.Pattern;
-import io.edgegate.dataplane.http.BodyStream;
+import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.redirector.RedirectorSpec;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,12 +28,15 @@ final class RedirectorFilter implements Filter {
     private final RewriteTemplate replacement;
     private final RedirectorSpec.MatchPart part;
     private final HttpResponseStatus status;
+    /** Shared by every answer, read only. */
+    private final byte[] body;
 
     RedirectorFilter(RedirectorSpec spec) {
         this.match = Regexps.compile(spec.match());
         this.replacement = RewriteTemplate.parse(spec.replacement());
         this.part = spec.matchPart();
         this.status = HttpResponseStatus.valueOf(spec.statusCode());
+        this.body = status.reasonPhrase().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Override
@@ -55,10 +59,12 @@ final class RedirectorFilter implements Filter {
         }
         // As Easegress, the Location is the replaced part alone: with matchPart path, a query the replacement
         // wants is written in it (replacement: 'http://example.com/display?user=$1').
+        // The status's reason phrase as the body, as Easegress answers ("Moved Permanently").
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         head.headers().set(HttpHeaderNames.LOCATION, location);
-        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        context.respond(head, BodyStream.EMPTY);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        context.respond(head, new FixedBody(Unpooled.wrappedBuffer(body)));
         return REDIRECTED;
     }
 }

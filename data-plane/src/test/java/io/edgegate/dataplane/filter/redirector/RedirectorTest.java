@@ -25,7 +25,8 @@ class RedirectorTest {
             client.write("GET /cart?item=7 HTTP/1.1\r\nHost: shop.example:" + port + "\r\n\r\n");
             assertThat(client.readResponse())
                     .startsWith("HTTP/1.1 301")
-                    .contains("location: https://shop.example/cart?item=7");
+                    .contains("location: https://shop.example/cart?item=7")
+                    .as("Easegress's body: the reason phrase").endsWith("\r\n\r\nMoved Permanently");
         }
     }
 
