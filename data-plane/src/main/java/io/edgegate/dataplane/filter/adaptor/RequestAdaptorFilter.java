@@ -88,8 +88,12 @@ final class RequestAdaptorFilter implements Filter {
             request.headers().set(HttpHeaderNames.HOST, host);
         }
         if (!spec.path().isNone()) {
-            String path = RequestTarget.path(request.uri());
-            request.setUri(RequestTarget.withPath(request.uri(), changes.path().adapt(path)));
+            // As Easegress: the decoded path (Go's URL.Path) is adapted, so /%61pi/v1 loses an /api/v1 prefix too, and
+            // goes on escaped as Go escapes it; a path without escapes is its own decoded form.
+            String raw = RequestTarget.path(request.uri());
+            String decoded = RequestTarget.decodedPath(raw);
+            String adapted = raw.equals(decoded) ? changes.path().adapt(raw) : RequestTarget.encodedPath(changes.path().adapt(decoded));
+            request.setUri(RequestTarget.withPath(request.uri(), adapted));
         }
         headers.applyTo(request.headers());
         if (body != null) {

@@ -40,6 +40,21 @@ class AdaptorTest {
     }
 
     @Test
+    void aPathIsAdaptedAsDecodedAsEasegressAdaptsGosUrlPath() throws Exception {
+        // Routing matched /%61pi/v1 as /api/v1, and the trimPrefix missed it: the upstream got /%61pi/v1/users/42.
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "adaptor-demo"), example("filters/adaptors.yaml", app.url()));
+
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/%61pi/v1/users/42?full=1")).build());
+            node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/caf%C3%A9%20menu")).build());
+
+            assertThat(app.received().get(0).uri()).isEqualTo("/users/42?full=1");
+            assertThat(app.received().get(1).uri()).as("escaped again as Go escapes a path").isEqualTo("/caf%C3%A9%20menu");
+        }
+    }
+
+    @Test
     void easegressV2TemplatesRenderTheChangesAndReplaceTheStaticOnes() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
