@@ -267,8 +267,9 @@ public final class ControlPlane implements AutoCloseable {
             Console console = Console.start(view, cache, overview, sessions, clock);
             AdminListener admin;
             try {
-                // Ready while it can serve what it says: a replica cut off from etcd answers from a view that no longer moves.
-                admin = AdminListener.start(adminListen.get(), () -> cache.isReady() && cache.storeReachable(), metrics::scrape,
+                // Ready once its config view is loaded, and while etcd is away too: nodes and egctl still get that view
+                // (marked stale), where a Service with no ready replica would give them nothing. /healthz says which.
+                admin = AdminListener.start(adminListen.get(), cache::isReady, cache::storeReachable, metrics::scrape,
                         List.of(console));
             } catch (IOException | RuntimeException e) {
                 console.close();

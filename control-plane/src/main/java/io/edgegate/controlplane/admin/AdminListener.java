@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The control plane's admin HTTP listener ({@code --admin-listen}): {@code /healthz} (200 while its
- * config view is loaded and its store answers, 503 otherwise), {@code /metrics} (Prometheus text) and further pages (the
+ * The control plane's admin HTTP listener ({@code --admin-listen}): {@code /healthz} (200 once its
+ * config view is loaded, 503 before; its body says whether etcd answers), {@code /metrics} (Prometheus text) and further pages (the
  * console), on threads of its own: never the gRPC server's.
  */
 public final class AdminListener implements AutoCloseable {
@@ -35,7 +35,8 @@ public final class AdminListener implements AutoCloseable {
         this.pages = pages;
     }
 
-    public static AdminListener start(InetSocketAddress address, BooleanSupplier healthy, Supplier<String> metrics,
+    public static AdminListener start(InetSocketAddress address, BooleanSupplier healthy, BooleanSupplier storeReachable,
+                                      Supplier<String> metrics,
                                       List<AdminPages> pages) throws IOException {
         HttpServer server;
         try {
@@ -54,7 +55,8 @@ public final class AdminListener implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/healthz", exchange -> {
             boolean ok = healthy.getAsBoolean();
-            answer(exchange, ok ? 200 : 503, "application/json", "{\"ready\":" + ok + "}\n");
+            answer(exchange, ok ? 200 : 503, "application/json",
+                    "{\"ready\":" + ok + ",\"storeReachable\":" + storeReachable.getAsBoolean() + "}\n");
         });
         server.createContext("/metrics", exchange -> answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
         server.createContext("/", exchange -> answer(exchange, 404, "text/plain", "not found\n"));

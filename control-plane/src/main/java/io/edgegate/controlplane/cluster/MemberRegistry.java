@@ -84,8 +84,10 @@ public final class MemberRegistry {
         update(nodeId, session, m -> {
             long now = clock.millis();
             Member.Builder b = m.toBuilder().setLastSeenMillis(now).setTraffic(heartbeat.getTraffic()).setTrafficAtMillis(now);
-            // Read before the node's last apply and sent after its ACK: the objects it describes may be gone.
-            if (isEarlier(heartbeat.getEpoch(), heartbeat.getRevision(), m.getAppliedEpoch(), m.getAppliedRevision())) {
+            // Read before the node's last apply and sent after its ACK: the objects it describes may be gone. (A node
+            // of an earlier version says no config: its live state is taken as it comes, as before.)
+            boolean saysConfig = !heartbeat.getEpoch().isEmpty() || heartbeat.getRevision() != 0;
+            if (saysConfig && isEarlier(heartbeat.getEpoch(), heartbeat.getRevision(), m.getAppliedEpoch(), m.getAppliedRevision())) {
                 return b.build();
             }
             changed[0] = !m.getLiveList().equals(heartbeat.getLiveList());
@@ -109,7 +111,8 @@ public final class MemberRegistry {
             // Nodes only move to later epochs; within one, only forward.
             if (!epoch.equals(m.getAppliedEpoch()) || revision >= m.getAppliedRevision()) {
                 b.setAppliedEpoch(epoch).setAppliedRevision(revision).setAppliedAtMillis(now).setWarning(warning);
-                if (isEarlier(m.getLiveEpoch(), m.getLiveRevision(), epoch, revision)) {
+                boolean liveSaysConfig = !m.getLiveEpoch().isEmpty() || m.getLiveRevision() != 0;
+                if (liveSaysConfig && isEarlier(m.getLiveEpoch(), m.getLiveRevision(), epoch, revision)) {
                     // What the node's objects last said describes the config it ran before: not shown as its state now.
                     b.clearLive().clearLiveEpoch().clearLiveRevision();
                 }

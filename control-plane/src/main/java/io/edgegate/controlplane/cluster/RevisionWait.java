@@ -45,8 +45,9 @@ final class RevisionWait implements Consumer<String> {
     private final ScheduledExecutorService scheduler;
     private final long committedAt;
     private final Set<String> pending = new LinkedHashSet<>();
-    /** Pending nodes that disconnected, given {@link #RECONNECT_GRACE_MILLIS} to come back. */
-    private final Set<String> away = new java.util.HashSet<>();
+    /** Pending nodes that disconnected, given {@link #RECONNECT_GRACE_MILLIS} to come back: the count of their departures. */
+    private final java.util.Map<String, Integer> away = new java.util.HashMap<>();
+    private int departures;
     private ScheduledFuture<?> timeout;
     private boolean finished;
 
@@ -72,11 +73,11 @@ final class RevisionWait implements Consumer<String> {
             pending.addAll(targets);
             out.onNext(WaitEvent.newBuilder().setStarted(WaitStarted.newBuilder()
                     .setRevision(request.getRevision()).addAllNodeIds(targets)).build());
-            for (Member away : known.stream().filter(m -> !m.getConnected()).toList()) {
+            for (Member absent : known.stream().filter(m -> !m.getConnected()).toList()) {
                 out.onNext(WaitEvent.newBuilder().setNode(NodeOutcome.newBuilder()
-                        .setNodeId(away.getNodeId()).setOutcome(NodeOutcome.Outcome.NOT_REACHED)
-                        .setAppliedRevision(away.getAppliedRevision()).setAppliedEpoch(away.getAppliedEpoch())
-                        .setLastSeenMillis(away.getLastSeenMillis())).build());
+                        .setNodeId(absent.getNodeId()).setOutcome(NodeOutcome.Outcome.NOT_REACHED)
+                        .setAppliedRevision(absent.getAppliedRevision()).setAppliedEpoch(absent.getAppliedEpoch())
+                        .setLastSeenMillis(absent.getLastSeenMillis())).build());
             }
             for (String node : targets) {
                 evaluate(node);
@@ -123,13 +124,16 @@ final class RevisionWait implements Consumer<String> {
         } else if (m.getConnected() && storeEpoch.id().equals(epoch) && MemberStates.isHeld(m, storeEpoch)) {
             report(nodeId, NodeOutcome.Outcome.HELD, m.getAppliedRevision(), 0, "held on its config of an earlier store "
                     + "history (epoch " + storeEpoch.id() + " started with an empty store); run 'egctl accept-store'");
-        } else if (!m.getConnected() && away.add(nodeId)) {
-            scheduler.schedule(() -> stillAway(nodeId), RECONNECT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } else if (!m.getConnected() && !away.containsKey(nodeId)) {
+            int departure = ++departures;
+            away.put(nodeId, departure);
+            scheduler.schedule(() -> stillAway(nodeId, departure), RECONNECT_GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
-    private synchronized void stillAway(String nodeId) {
-        if (finished || !away.contains(nodeId) || !pending.contains(nodeId)) {
+    /** The grace of one departure ended: a node that came back and left again meanwhile has its own. */
+    private synchronized void stillAway(String nodeId, int departure) {
+        if (finished || !Integer.valueOf(departure).equals(away.get(nodeId)) || !pending.contains(nodeId)) {
             return;
         }
         long applied = view.member(nodeId).map(Member::getAppliedRevision).orElse(0L);
@@ -156,7 +160,7 @@ final class RevisionWait implements Consumer<String> {
         }
         for (String node : List.copyOf(pending)) {
             long applied = view.member(node).map(Member::getAppliedRevision).orElse(0L);
-            report(node, away.contains(node) ? NodeOutcome.Outcome.DISCONNECTED : NodeOutcome.Outcome.TIMED_OUT, applied, 0, "");
+            report(node, away.containsKey(node) ? NodeOutcome.Outcome.DISCONNECTED : NodeOutcome.Outcome.TIMED_OUT, applied, 0, "");
         }
         finish();
     }

@@ -62,6 +62,8 @@ public final class RuntimeUpdater {
     private final ServerTlsFactory tls;
     private final RegistryClients registryClients;
     private final CurrentRuntime current;
+    /** Set by {@link #shutdown}: no config is applied after it. */
+    private boolean stopped;
     private final Set<String> loggedProvider = new HashSet<>();
     private final SpecCache specs = new SpecCache();
 
@@ -113,6 +115,10 @@ public final class RuntimeUpdater {
 
     /** Makes {@code objects}, the whole config at revision {@code revision} of store epoch {@code epoch}, the running one. */
     public synchronized void apply(String epoch, long revision, Collection<StoredObject> objects) throws ConfigRejectedException {
+        if (stopped) {
+            // An update that arrived as the node stopped must not bind its ports again.
+            throw new ConfigRejectedException("the node is stopping");
+        }
         long started = System.nanoTime();
         try {
             applyConfig(epoch, revision, objects, started);
@@ -272,10 +278,13 @@ public final class RuntimeUpdater {
      * running config holds is closed: its requests in flight needed its filters, registries and tracing to the end.
      */
     public synchronized void shutdown(Duration grace) {
-        NodeRuntime runtime = current.swap(NodeRuntime.EMPTY);
+        stopped = true;
+        // The running config stays while its connections drain: their requests still read its custom data and
+        // registries (a pool's instances) through the node's one runtime reference.
         if (!listeners.closeAll(grace)) {
             log.warn("connections still open after {} s of draining are cut off", grace.toSeconds());
         }
+        NodeRuntime runtime = current.swap(NodeRuntime.EMPTY);
         runtime.registries().values().stream().map(RunningRegistry::registry).forEach(ServiceRegistry::close);
         runtime.generation().createdHere().forEach(Filter::close);
         tracings.shutdown();

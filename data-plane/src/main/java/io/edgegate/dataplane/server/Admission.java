@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 
 /**
@@ -47,8 +48,9 @@ final class Admission {
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);
         // An HTTP/1.0 client's 100-continue is ignored, not refused (RFC 9110 §10.1.1; Go's server, so Easegress, too).
-        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT)
-                && !request.headers().containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true)) {
+        boolean ignored = request.protocolVersion().equals(HttpVersion.HTTP_1_0)
+                && request.headers().containsValue(HttpHeaderNames.EXPECT, HttpHeaderValues.CONTINUE, true);
+        if (!expectContinue && request.headers().contains(HttpHeaderNames.EXPECT) && !ignored) {
             return new Refused(HttpResponseStatus.EXPECTATION_FAILED, "only 100-continue is supported");
         }
         request.headers().remove(HttpHeaderNames.EXPECT);

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -172,17 +173,26 @@ public final class ListenerSet {
     }
 
     private HttpListener bind(InetSocketAddress address, ServerState state) throws ListenerException {
+        CompletableFuture<HttpListener> binding = HttpListener.bind(address, running, state, transport, boss, workers);
         try {
-            return HttpListener.bind(address, running, state, transport, boss, workers).get(10, TimeUnit.SECONDS);
+            return binding.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new ListenerException("HTTPServer " + state.spec().name() + " cannot listen on " + describe(address)
                     + ": " + e.getCause().getMessage());
         } catch (TimeoutException e) {
+            abandonLate(binding);
             throw new ListenerException("HTTPServer " + state.spec().name() + " timed out binding " + describe(address));
         } catch (InterruptedException e) {
+            abandonLate(binding);
             Thread.currentThread().interrupt();
             throw new ListenerException("interrupted while binding " + describe(address));
         }
+    }
+
+    /** A bind given up on may still succeed: its listener is closed then, or it would serve outside every config. */
+    private static void abandonLate(CompletableFuture<HttpListener> binding) {
+        // Not on the event loop that completes the bind: closing waits for the channel to close.
+        binding.thenAcceptAsync(HttpListener::close);
     }
 
     private InetSocketAddress addressOf(ServerState state) {

@@ -53,6 +53,7 @@ final class ResponseWriter {
         Channel channel = ctx.channel();
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
+        dropUnreadableLength(head);
         boolean bodiless = isBodiless(head, method);
         boolean keep = keepAlive;
         if (!bodiless && !HttpUtil.isContentLengthSet(head)) {
@@ -164,6 +165,22 @@ final class ResponseWriter {
         }
         BodyPump pump = BodyPump.start(response.body(), channel);
         return new Pumped(pump.done(), pump::bytes);
+    }
+
+    /** A Content-Length a filter set that is no number frames nothing: the body goes chunked (or to the close). */
+    private static void dropUnreadableLength(HttpResponse head) {
+        String length = head.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (length == null) {
+            return;
+        }
+        try {
+            if (Long.parseLong(length.trim()) >= 0) {
+                return;
+            }
+        } catch (NumberFormatException notANumber) {
+            // Dropped below.
+        }
+        head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
     }
 
     private static boolean isBodiless(HttpResponse head, HttpMethod method) {

@@ -62,8 +62,32 @@ final class UpstreamHttpCodec extends CombinedChannelDuplexHandler<UpstreamHttpC
             this.unanswered = unanswered;
         }
 
+        /** Inside an answer: its head was decoded and its last content not yet. */
+        private boolean inAnswer;
+        /** Bytes came while no request waited for an answer: whatever they are, the connection is out of step. */
+        private boolean stray;
+
         boolean holdsUnreadBytes() {
-            return actualReadableBytes() > 0;
+            return stray || actualReadableBytes() > 0;
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, io.netty.buffer.ByteBuf buffer, List<Object> out) throws Exception {
+            if (!inAnswer && unanswered.isEmpty() && buffer.isReadable()) {
+                // Whole lines of them would be taken into a next answer's head, leaving no unread byte to see.
+                stray = true;
+            }
+            int from = out.size();
+            super.decode(ctx, buffer, out);
+            for (int i = from; i < out.size(); i++) {
+                Object message = out.get(i);
+                if (message instanceof HttpResponse) {
+                    inAnswer = true;
+                }
+                if (message instanceof io.netty.handler.codec.http.LastHttpContent) {
+                    inAnswer = false;
+                }
+            }
         }
 
         @Override

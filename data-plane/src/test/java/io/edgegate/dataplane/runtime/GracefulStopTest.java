@@ -21,8 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** A node told to stop (SIGTERM) stops accepting and lets the requests in flight finish, as NGINX's graceful stop. */
 class GracefulStopTest {
 
+    /** A node of its own: it is stopped. */
     @RegisterExtension
-    static final LocalNode node = new LocalNode();
+    static final LocalNode node = new LocalNode(io.edgegate.security.TlsProvider.AUTO);
 
     @Test
     void aRequestInFlightWhenTheNodeStopsIsAnsweredWhole() throws Exception {

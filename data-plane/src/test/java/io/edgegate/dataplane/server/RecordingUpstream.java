@@ -23,6 +23,8 @@ final class RecordingUpstream implements AutoCloseable {
     }
 
     private final Answers answers;
+    /** Told of each connection's output as it is accepted, to write on it outside any answer. */
+    private final java.util.function.Consumer<java.io.OutputStream> accepted;
     private final ServerSocket server;
     private final StringBuffer received = new StringBuffer();
     private final AtomicInteger closedByPeer = new AtomicInteger();
@@ -34,7 +36,12 @@ final class RecordingUpstream implements AutoCloseable {
 
     /** Answers each request head (a blank line ends one: bodies sent to it must hold none) as {@code answers} says. */
     RecordingUpstream(Answers answers) throws IOException {
+        this(answers, out -> { });
+    }
+
+    RecordingUpstream(Answers answers, java.util.function.Consumer<java.io.OutputStream> accepted) throws IOException {
         this.answers = answers;
+        this.accepted = accepted;
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         Thread acceptor = new Thread(this::accept, "recording-upstream");
         acceptor.setDaemon(true);
@@ -60,6 +67,7 @@ final class RecordingUpstream implements AutoCloseable {
             try {
                 Socket socket = server.accept();
                 sockets.add(socket);
+                accepted.accept(socket.getOutputStream());
                 Thread reader = new Thread(() -> read(socket), "recording-upstream-reader");
                 reader.setDaemon(true);
                 reader.start();
