@@ -180,7 +180,11 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
         }
         ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive, sendTimeout);
         keepAlive = written.keepAlive();
-        written.done().whenComplete((ok, error) -> {
+        written.done().whenComplete((ok, writeError) -> {
+            Throwable error = writeError == null && written.framingBroken()
+                    ? new IllegalStateException("the answer's body had " + written.bytes().getAsLong() + " bytes, its Content-Length said "
+                            + written.declaredLength())
+                    : writeError;
             started.written(written.bytes().getAsLong(), error);
             if (error != null) {
                 log.debug("response to {} not completed: {}", ctx.channel().remoteAddress(), error.toString());

@@ -29,11 +29,17 @@ final class ResponseWriter {
     }
 
     /** The result of writing: done, whether the connection may carry another request, and the body bytes written. */
-    record Written(CompletableFuture<Void> done, boolean keepAlive, LongSupplier bytes) {
+    /**
+     * {@code declaredLength}: the body's Content-Length, -1 when it has none (or none counts: HEAD, 204, 304, a file
+     * sent whole). A body that did not match it (an answer to a HEAD sent on for a GET, a filter that changed the
+     * body but not its length) leaves the client reading the next answer as its rest: see {@link #framingBroken}.
+     */
+    record Written(CompletableFuture<Void> done, boolean keepAlive, LongSupplier bytes, long declaredLength) {
         static final LongSupplier NONE = () -> 0;
 
-        Written(Pumped pumped, boolean keepAlive) {
-            this(pumped.done(), keepAlive, pumped.bytes());
+        /** Whether the body sent broke the framing its head promised: the connection must close, as Go's server closes it. */
+        boolean framingBroken() {
+            return declaredLength >= 0 && bytes.getAsLong() != declaredLength;
         }
     }
 
@@ -73,24 +79,11 @@ final class ResponseWriter {
             sendTimeout.watchFile(ctx, channel.write(region));
             CompletableFuture<Void> done = new CompletableFuture<>();
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> complete(done, f.cause()));
-            return new Written(done, keep, () -> size);
+            return new Written(done, keep, () -> size, -1);
         }
-        Pumped pumped = writeBody(channel, response, head, bodiless);
         long declared = bodiless ? -1 : HttpUtil.getContentLength(head, -1L);
-        return new Written(declared < 0 ? pumped.done() : framedBy(declared, pumped), keep, pumped.bytes());
-    }
-
-    /**
-     * A body that did not match its Content-Length (an answer to a HEAD sent on for a GET, a filter that changed the
-     * body but not its length) leaves the client reading the next answer as its rest: the write fails, so the
-     * connection closes, as Go's server closes it.
-     */
-    private static CompletableFuture<Void> framedBy(long declared, Pumped pumped) {
-        return pumped.done().thenCompose(ok -> {
-            long sent = pumped.bytes().getAsLong();
-            return sent == declared ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(
-                    new IllegalStateException("the answer's body had " + sent + " bytes, its Content-Length said " + declared));
-        });
+        Pumped pumped = writeBody(channel, response, head, bodiless);
+        return new Written(pumped.done(), keep, pumped.bytes(), declared);
     }
 
     /**
