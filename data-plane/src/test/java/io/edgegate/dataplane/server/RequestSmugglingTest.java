@@ -42,6 +42,25 @@ class RequestSmugglingTest {
         node.apply(server("s", port, "p"), proxyPipeline("p", "roundRobin", upstream.url()));
     }
 
+    /** A pipeline whose RequestAdaptor ({@code adaptorFields}: YAML lines indented by two spaces) comes before the Proxy. */
+    private void serveAdaptedThrough(RecordingUpstream upstream, String adaptorFields) throws Exception {
+        node.apply(server("s", port, "p"), """
+                name: p
+                kind: HTTPPipeline
+                flow:
+                - filter: adaptor
+                - filter: proxy
+                filters:
+                - name: adaptor
+                  kind: RequestAdaptor
+                %s- name: proxy
+                  kind: Proxy
+                  mainPool:
+                    servers:
+                    - url: %s
+                """.formatted(adaptorFields, upstream.url()));
+    }
+
     private String received(RecordingUpstream upstream) {
         return upstream.received().toLowerCase(Locale.ROOT);
     }
@@ -167,24 +186,11 @@ class RequestSmugglingTest {
     @Test
     void headersTheClientNamesInConnectionDoNotTakeAFiltersHeaderWithThem() throws Exception {
         try (RecordingUpstream upstream = new RecordingUpstream(request -> OK)) {
-            node.apply(server("s", port, "p"), """
-                    name: p
-                    kind: HTTPPipeline
-                    flow:
-                    - filter: adaptor
-                    - filter: proxy
-                    filters:
-                    - name: adaptor
-                      kind: RequestAdaptor
+            serveAdaptedThrough(upstream, """
                       header:
                         set:
                           X-User: from-the-filter
-                    - name: proxy
-                      kind: Proxy
-                      mainPool:
-                        servers:
-                        - url: %s
-                    """.formatted(upstream.url()));
+                    """);
             try (RawClient client = new RawClient(port)) {
                 client.write("GET /who HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, X-User, X-Hop\r\nX-Hop: 1\r\nX-User: mallory\r\n\r\n");
                 assertThat(client.readResponse()).startsWith("HTTP/1.1 200");
@@ -250,22 +256,9 @@ class RequestSmugglingTest {
         // Framed as a HEAD's, the answer's Content-Length promised a body that never came: the client read the next
         // answer as that body.
         try (RecordingUpstream upstream = new RecordingUpstream(request -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")) {
-            node.apply(server("s", port, "p"), """
-                    name: p
-                    kind: HTTPPipeline
-                    flow:
-                    - filter: adaptor
-                    - filter: proxy
-                    filters:
-                    - name: adaptor
-                      kind: RequestAdaptor
+            serveAdaptedThrough(upstream, """
                       method: HEAD
-                    - name: proxy
-                      kind: Proxy
-                      mainPool:
-                        servers:
-                        - url: %s
-                    """.formatted(upstream.url()));
+                    """);
             try (RawClient client = new RawClient(port)) {
                 client.write("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
                 assertThat(client.readHead()).startsWith("HTTP/1.1 200");
