@@ -11,8 +11,6 @@ import io.edgegate.api.v1.ObjectPatch;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
-import io.edgegate.spec.codec.DocumentParser;
-import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.spec.codec.TextChange;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
@@ -109,7 +107,7 @@ class ConfigPatchTest {
         return ConfigUpdate.newBuilder().setEpoch("e").setRevision(1).setFullSnapshot(true)
                 .addUpserts(StoredObject.newBuilder().setKey(key()).setRevision(1).setJson(serverJson))
                 .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPPipeline").setName("p")).setRevision(1)
-                        .setJson(json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")))
+                        .setJson(FakeControlPlane.json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")))
                 .build();
     }
 
@@ -132,12 +130,8 @@ class ConfigPatchTest {
                 yaml.append("  - path: ").append(changing).append("\n    backend: p\n");
             }
         }
-        return json(yaml.toString());
+        return FakeControlPlane.json(yaml.toString());
     }
 
-    private static String json(String yaml) throws Exception {
-        DocumentParser parser = new DocumentParser();
-        return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
-    }
 
 }

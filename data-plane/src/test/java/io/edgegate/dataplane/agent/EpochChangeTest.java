@@ -9,8 +9,6 @@ import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
-import io.edgegate.spec.codec.DocumentParser;
-import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
@@ -76,18 +74,14 @@ class EpochChangeTest {
         ConfigUpdate.Builder update = ConfigUpdate.newBuilder().setEpoch(epoch).setRevision(revision).setFullSnapshot(full)
                 .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPServer").setName("server"))
                         .setRevision(revision)
-                        .setJson(json("kind: HTTPServer\nname: server\nport: " + port + "\nrules:\n- paths:\n  - path: " + path
+                        .setJson(FakeControlPlane.json("kind: HTTPServer\nname: server\nport: " + port + "\nrules:\n- paths:\n  - path: " + path
                                 + "\n    backend: p\n")));
         if (full) {
             update.addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPPipeline").setName("p"))
                     .setRevision(1)
-                    .setJson(json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")));
+                    .setJson(FakeControlPlane.json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")));
         }
         return update.build();
     }
 
-    private static String json(String yaml) throws Exception {
-        DocumentParser parser = new DocumentParser();
-        return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
-    }
 }

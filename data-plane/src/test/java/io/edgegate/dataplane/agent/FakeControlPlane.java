@@ -66,4 +66,10 @@ final class FakeControlPlane implements AutoCloseable {
     public void close() throws InterruptedException {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
+
+    /** An object's stored JSON, from the YAML an operator writes. */
+    static String json(String yaml) throws Exception {
+        io.edgegate.spec.codec.DocumentParser parser = new io.edgegate.spec.codec.DocumentParser();
+        return parser.toJson(parser.parse(new io.edgegate.spec.codec.SourceDocument("test", 0, 1, yaml)));
+    }
 }

@@ -9,8 +9,6 @@ import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
 import io.edgegate.dataplane.runtime.LastGoodConfig;
-import io.edgegate.spec.codec.DocumentParser;
-import io.edgegate.spec.codec.SourceDocument;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
@@ -90,16 +88,12 @@ class LastGoodSaveFailureTest {
         return ConfigUpdate.newBuilder().setEpoch("e").setRevision(revision).setFullSnapshot(true)
                 .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPServer").setName("server"))
                         .setRevision(revision)
-                        .setJson(json("kind: HTTPServer\nname: server\nport: " + port + "\nrules:\n- paths:\n  - path: " + path
+                        .setJson(FakeControlPlane.json("kind: HTTPServer\nname: server\nport: " + port + "\nrules:\n- paths:\n  - path: " + path
                                 + "\n    backend: p\n")))
                 .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPPipeline").setName("p")).setRevision(1)
-                        .setJson(json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")))
+                        .setJson(FakeControlPlane.json("kind: HTTPPipeline\nname: p\nfilters:\n- name: answer\n  kind: Mock\n  rules:\n  - code: 200\n")))
                 .build();
     }
 
-    private static String json(String yaml) throws Exception {
-        DocumentParser parser = new DocumentParser();
-        return parser.toJson(parser.parse(new SourceDocument("test", 0, 1, yaml)));
-    }
 
 }
