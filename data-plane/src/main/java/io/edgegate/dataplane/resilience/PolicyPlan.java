@@ -31,11 +31,11 @@ public final class PolicyPlan implements RetryPlan {
 
     /**
      * A v2 pool's retryPolicy: as Easegress v2, an attempt failed when the server could not be reached, did not
-     * answer in time, or answered one of the pool's {@code failureCodes} (else the policy's own
-     * {@code failureStatusCodes}, when it names any); any other answer, a 5xx too, is the pool's answer.
+     * answer in time, or answered one of {@code failureCodes} (the pool's: its own, else the policy's
+     * {@code failureStatusCodes}, else any 5xx); any other answer is the pool's answer.
      */
     public static PolicyPlan forPool(RetryPolicySpec policy, RetryBudget budget, Set<Integer> failureCodes) {
-        return new PolicyPlan(policy, budget, failureCodes.isEmpty() ? policy.failureStatusCodes() : failureCodes, true);
+        return new PolicyPlan(policy, budget, failureCodes, true);
     }
 
     /** A request that may be retried: it adds to the budget. */

@@ -44,9 +44,9 @@ final class ProxyFilter implements Filter {
     private final Supplier<Set<String>> serversInUse;
 
     ProxyFilter(ProxySpec spec, UpstreamClient client, PoolServices services, FilterScope scope) {
-        ServerPool mainPool = new ServerPool(spec.mainPool(), services);
-        List<ServerPool> candidatePools = spec.candidatePools().stream().map(p -> new ServerPool(p, services)).toList();
-        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services), p.filter().map(PoolSelector::new), client,
+        ServerPool mainPool = new ServerPool(spec.mainPool(), services, scope.inV1Pipeline());
+        List<ServerPool> candidatePools = spec.candidatePools().stream().map(p -> new ServerPool(p, services, scope.inV1Pipeline())).toList();
+        this.mirror = spec.mirrorPool().map(p -> new Mirror(new ServerPool(p, services, scope.inV1Pipeline()), p.filter().map(PoolSelector::new), client,
                 spec.idle().perServer()));
         List<ServerPool> pools = new ArrayList<>(candidatePools);
         pools.add(mainPool);

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The servers a pool may use, with its balancer. A pool that names a service registry follows
@@ -40,6 +42,8 @@ final class ServerPool {
     }
 
     private static final Members NONE = new Members(null, List.of(), null, null, null, false);
+    /** Easegress v2's failure codes of a pool that lists none ("5xx if it isn't assigned any value"). */
+    private static final Set<Integer> SERVER_ERRORS = IntStream.rangeClosed(500, 599).boxed().collect(Collectors.toUnmodifiableSet());
 
     private final PoolSpec spec;
     private final Members staticMembers;
@@ -55,13 +59,19 @@ final class ServerPool {
     private final Circuit circuit;
     /** Null unless the pool names a retryPolicy. */
     private final PolicyPlan retry;
+    /** The statuses that fail: the pool's failureCodes; without any, every 5xx in a v2 pipeline (Easegress v2) and none in v1. */
     private final Set<Integer> failureCodes;
+    /** Whether the pool lists failureCodes of its own, which win over a policy's failureStatusCodes. */
+    private final boolean failureCodesGiven;
     /** The members last built from the registry, reused while its instance list is the same object. */
     private volatile Members fromRegistry = NONE;
     private boolean closed;
 
-    /** {@code services} runs the pool's health checks and holds its registry, when it has them. */
-    ServerPool(PoolSpec spec, PoolServices services) {
+    /**
+     * {@code services} runs the pool's health checks and holds its registry, when it has them;
+     * {@code inV1Pipeline}: a v1 Proxy's pool, whose answers fail only with the codes it lists.
+     */
+    ServerPool(PoolSpec spec, PoolServices services, boolean inV1Pipeline) {
         this.spec = spec;
         this.services = services;
         this.staticMembers = members(null, spec.selectedServers().stream().map(Upstream::of).toList());
@@ -70,10 +80,11 @@ final class ServerPool {
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
         this.outliers = spec.outlierDetection().map(o -> new OutlierDetector(o, System::nanoTime)).orElse(null);
         PoolResilience resilience = spec.resilience();
-        this.failureCodes = resilience.failureCodes();
+        this.failureCodesGiven = !resilience.failureCodes().isEmpty();
+        this.failureCodes = failureCodesGiven || inV1Pipeline ? resilience.failureCodes() : SERVER_ERRORS;
         this.circuit = resilience.circuitBreaker().map(p -> new Circuit(p, System::nanoTime)).orElse(null);
         this.retry = resilience.retry().map(p -> PolicyPlan.forPool(p,
-                new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failureCodes)).orElse(null);
+                new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failing(p.failureStatusCodes()))).orElse(null);
     }
 
     /** The pool's circuit (v2 circuitBreakerPolicy), if it names one. */
@@ -87,18 +98,19 @@ final class ServerPool {
     }
 
     /**
-     * Whether an answer with {@code status} failed for this pool's circuit: as Easegress v2, one of its
-     * failureCodes (else the circuit policy's own {@code failureStatusCodes}, when it names any); other
-     * answers, 5xx too, are answers.
+     * Whether an answer with {@code status} failed for this pool's circuit: one of its failureCodes, else
+     * of the circuit policy's own {@code failureStatusCodes} when it names any, else (v2) a 5xx.
      */
     boolean isFailure(int status) {
-        if (!failureCodes.isEmpty()) {
-            return failureCodes.contains(status);
-        }
-        return spec.resilience().circuitBreaker().map(p -> p.failureStatusCodes().contains(status)).orElse(false);
+        return spec.resilience().circuitBreaker().map(p -> failing(p.failureStatusCodes())).orElse(failureCodes).contains(status);
     }
 
-    /** Whether the answer's status is one of the pool's failureCodes (the Proxy's result failureCode). */
+    /** The statuses that fail for a policy with {@code policyCodes}: the pool's own codes win over the policy's. */
+    private Set<Integer> failing(Set<Integer> policyCodes) {
+        return failureCodesGiven || policyCodes.isEmpty() ? failureCodes : policyCodes;
+    }
+
+    /** Whether the answer's status fails for the pool (the Proxy's result failureCode). */
     boolean isFailureCode(int status) {
         return failureCodes.contains(status);
     }

@@ -109,6 +109,39 @@ class CircuitCallTest {
         assertThat(pool.status()).contains("circuit CLOSED");
     }
 
+    /** As Easegress v2: a pool that lists no failureCodes counts every 5xx against its circuit, and no 4xx. */
+    @Test
+    void withoutFailureCodesEvery5xxCounts() throws Exception {
+        ServerPool plain = mainPool(proxy("""
+                kind: Pipeline
+                name: p
+                resilience:
+                  - {name: cb, kind: CircuitBreaker, slidingWindowType: COUNT_BASED, slidingWindowSize: 2, minimumNumberOfCalls: 2,
+                     failureRateThreshold: 50, waitDurationInOpenState: 1m}
+                flow:
+                  - filter: proxy
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    pools:
+                      - servers: [{url: 'http://10.0.0.1:80'}]
+                        circuitBreakerPolicy: cb
+                """));
+        for (int i = 0; i < 4; i++) {
+            RequestContext context = request(channel, HttpMethod.GET, "/", BodyStream.EMPTY);
+            new CircuitCall(plain.circuit().orElseThrow(), answering(404), results).call(new ProxyExchange(context, plain))
+                    .toCompletableFuture().join();
+        }
+        assertThat(plain.status()).contains("circuit CLOSED");
+
+        for (int i = 0; i < 2; i++) {
+            RequestContext context = request(channel, HttpMethod.GET, "/", BodyStream.EMPTY);
+            new CircuitCall(plain.circuit().orElseThrow(), answering(503), results).call(new ProxyExchange(context, plain))
+                    .toCompletableFuture().join();
+        }
+        assertThat(plain.status()).contains("circuit OPEN");
+    }
+
     @Test
     void requestsThatReachedNoServerDoNotCountAgainstIt() {
         ProxyCall noServer = new CircuitCall(pool.circuit().orElseThrow(), answering(0), results);

@@ -42,7 +42,7 @@ final class ProxyParts {
 
     /** The main pool of {@code spec}: static servers, no health checks or registry (so the pool needs no node services). */
     static ServerPool mainPool(ProxySpec spec) {
-        return new ServerPool(spec.mainPool(), new PoolServices(null, null, null));
+        return new ServerPool(spec.mainPool(), new PoolServices(null, null, null), false);
     }
 
     static RequestContext request(EmbeddedChannel channel, HttpMethod method, String uri, BodyStream body) {

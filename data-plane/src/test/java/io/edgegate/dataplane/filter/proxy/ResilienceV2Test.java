@@ -51,4 +51,52 @@ class ResilienceV2Test {
             }
         }
     }
+
+    /**
+     * As Easegress v2, a pool that lists no failureCodes fails on every 5xx: retried, counted by its circuit, and
+     * the Proxy's result failureCode, which ends the flow unless a jumpIf takes it (a 4xx is an answer).
+     */
+    @Test
+    void withoutFailureCodesEvery5xxFailsAndEndsTheFlow() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "plain"), """
+                    kind: Pipeline
+                    name: plain
+                    resilience:
+                      - {name: retry2, kind: Retry, maxAttempts: 2, waitDuration: 10ms}
+                    flow:
+                      - filter: proxy
+                      - filter: adaptor
+                    filters:
+                      - name: proxy
+                        kind: Proxy
+                        pools:
+                          - servers: [{url: '%s'}]
+                            retryPolicy: retry2
+                      - name: adaptor
+                        kind: ResponseAdaptor
+                        header:
+                          set: {X-Adapted: "yes"}
+                    """.formatted(app.url()));
+
+            app.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            HttpResponse<String> retried = node.get(port, "/orders");
+            assertThat(retried.statusCode()).as("the 503 retried").isEqualTo(200);
+            assertThat(retried.headers().firstValue("X-Adapted")).hasValue("yes");
+            assertThat(app.requestCount()).isEqualTo(2);
+
+            app.answerWith(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            HttpResponse<String> failed = node.get(port, "/orders");
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.headers().firstValue("X-Adapted")).as("failureCode ended the flow").isEmpty();
+            assertThat(app.requestCount()).as("tried twice").isEqualTo(4);
+
+            app.answerWith(HttpResponseStatus.NOT_FOUND);
+            HttpResponse<String> notFound = node.get(port, "/orders");
+            assertThat(notFound.statusCode()).isEqualTo(404);
+            assertThat(notFound.headers().firstValue("X-Adapted")).as("a 4xx is an answer").hasValue("yes");
+            assertThat(app.requestCount()).as("and not retried").isEqualTo(5);
+        }
+    }
 }

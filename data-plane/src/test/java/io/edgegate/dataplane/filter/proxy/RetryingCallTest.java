@@ -106,9 +106,9 @@ class RetryingCallTest {
         last.body().discard();
     }
 
-    /** The form users write most: a retryPolicy and no failureCodes. As Easegress v2, no answer is retried then, a 5xx neither. */
+    /** The form users write most: a retryPolicy and no failureCodes. As Easegress v2, every 5xx fails then, and no other answer. */
     @Test
-    void withoutFailureCodesOnlyUnansweredAttemptsAreRetried() throws Exception {
+    void withoutFailureCodesEvery5xxIsRetried() throws Exception {
         ServerPool pool = mainPool(proxy("""
                 kind: Pipeline
                 name: p
@@ -123,11 +123,18 @@ class RetryingCallTest {
                       - servers: [{url: 'http://10.0.0.1:80'}, {url: 'http://10.0.0.2:80'}]
                         retryPolicy: retry3
                 """));
-        UpstreamResponse answered = send(pool, new RetryingCall(RetryingCall.plansOf(pool), answering(503, 200)),
+        UpstreamResponse answered = send(pool, new RetryingCall(RetryingCall.plansOf(pool), answering(503, 500, 200)),
                 request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
-        assertThat(answered.head().status().code()).isEqualTo(503);
-        assertThat(attempts).hasSize(1);
+        assertThat(answered.head().status().code()).isEqualTo(200);
+        assertThat(attempts).hasSize(3);
         answered.body().discard();
+
+        attempts.clear();
+        UpstreamResponse notFound = send(pool, new RetryingCall(RetryingCall.plansOf(pool), answering(404, 200)),
+                request(channel, HttpMethod.GET, "/", BodyStream.EMPTY));
+        assertThat(notFound.head().status().code()).isEqualTo(404);
+        assertThat(attempts).hasSize(1);
+        notFound.body().discard();
 
         attempts.clear();
         UpstreamCall refusedOnce = (exchange, server, body) -> {
