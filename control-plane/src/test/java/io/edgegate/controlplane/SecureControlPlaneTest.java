@@ -436,6 +436,99 @@ class SecureControlPlaneTest {
         assertThat(stored).contains("idp-secret").contains("https://idp.example/introspect").contains("6a7774207369676e696e67206b6579");
     }
 
+    /** Secrets a node uses beyond the Validator's: an OIDC client secret, signing keys, a health check's password. */
+    @Test
+    void oidcSigningAndHealthCheckSecretsAreRedactedAndStayWithTheServersTheyAreSentTo() {
+        String operator = create("operator-more", "operator");
+        objects(adminToken).apply(RunningControlPlane.documents("""
+                kind: Pipeline
+                name: more-secrets
+                flow:
+                - filter: oidc
+                - filter: sign
+                - filter: proxy
+                filters:
+                - name: oidc
+                  kind: OIDCAdaptor
+                  clientId: gw
+                  clientSecret: oidc-client-secret
+                  discovery: https://idp.example/.well-known/openid-configuration
+                  redirectURI: /oidc/callback
+                - name: sign
+                  kind: RequestAdaptor
+                  sign: {apiProvider: aws4, accessKeyId: AKID, accessKeySecret: sign-key-secret, scopes: [us-east-2, s3]}
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers: [{url: 'http://10.0.0.1:8080'}]
+                    healthCheck: {interval: 10s, uri: /health, username: probe, password: probe-password}
+                """));
+        String shown = objects(operator).get(get("Pipeline", "more-secrets", false)).getObject().getJson();
+        assertThat(shown).doesNotContain("oidc-client-secret").doesNotContain("sign-key-secret").doesNotContain("probe-password")
+                .contains("AKID").contains("probe");
+        assertThat(field(shown, "password")).matches("<redacted, sha256:[0-9a-f]{16}>");
+
+        // The password kept, the pool's server changed: the probe would carry it to the new server.
+        String redirected = shown.replace("http://10.0.0.1:8080", "http://203.0.113.7:8080");
+        assertThatThrownBy(() -> objects(operator).apply(RunningControlPlane.documents(redirected)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("healthCheck.password").contains("matches no stored secret"));
+        // Likewise the client secret with another provider.
+        String otherProvider = shown.replace("https://idp.example/", "https://attacker.example/");
+        assertThatThrownBy(() -> objects(operator).apply(RunningControlPlane.documents(otherProvider)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
+                        .contains("clientSecret").contains("matches no stored secret"));
+
+        objects(operator).apply(RunningControlPlane.documents(shown.replace("10s", "20s")));
+        String stored = objects(adminToken).get(get("Pipeline", "more-secrets", true)).getObject().getJson();
+        assertThat(stored).contains("oidc-client-secret").contains("sign-key-secret").contains("probe-password").contains("20s");
+    }
+
+    /** A writer who may not read a stored secret cannot test guesses about it with a schema of their own. */
+    @Test
+    void aStoredSecretIsNotCheckedAgainstASchemaTheWriterSends() {
+        String operator = create("operator-schema", "operator");
+        objects(adminToken).apply(RunningControlPlane.documents("""
+                kind: CustomData
+                name: vault
+                records:
+                - {username: alice, password: hunter2-secret}
+                """));
+        String shown = objects(operator).get(get("CustomData", "vault", false)).getObject().getJson();
+        for (String property : List.of("{type: string, pattern: '^h'}", "{type: string, pattern: '^x'}", "{type: integer}",
+                "{type: string, maxLength: 3}")) {
+            ApplyOutcome outcome = dryRun(operator, vaultKind(property), shown);
+            assertThat(outcome.message()).doesNotContain("hunter2");
+            assertThat(outcome.refused()).as(property + " tells nothing of the stored password").isFalse();
+        }
+        // A new value is checked, and no message repeats it either.
+        ApplyOutcome fresh = dryRun(operator, vaultKind("{type: integer}"), """
+                {"kind": "CustomData", "name": "vault", "records": [{"username": "alice", "password": "new-guess"}]}""");
+        assertThat(fresh.refused()).isTrue();
+        assertThat(fresh.message()).contains("'password' must be a integer").doesNotContain("new-guess");
+    }
+
+    private static String vaultKind(String passwordProperty) {
+        return """
+                kind: CustomDataKind
+                name: vault
+                idField: username
+                jsonSchema: {type: object, properties: {password: %s}}
+                """.formatted(passwordProperty);
+    }
+
+    private record ApplyOutcome(boolean refused, String message) {
+    }
+
+    private ApplyOutcome dryRun(String token, String kindDocument, String dataDocument) {
+        try {
+            objects(token).apply(RunningControlPlane.documents(kindDocument, dataDocument).toBuilder().setDryRun(true).build());
+            return new ApplyOutcome(false, "");
+        } catch (StatusRuntimeException e) {
+            return new ApplyOutcome(true, String.valueOf(e.getStatus().getDescription()));
+        }
+    }
+
     /** The value of the first string field {@code name} in {@code json}. */
     private static String field(String json, String name) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":\"([^\"]*)\"").matcher(json);

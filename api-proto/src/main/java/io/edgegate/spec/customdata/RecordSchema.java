@@ -86,6 +86,15 @@ public record RecordSchema(Map<String, Property> properties, List<String> requir
 
     /** What is wrong with {@code record}, one line per problem; empty when it conforms. */
     public List<String> problems(Map<String, String> record) {
+        return problems(record, Set.of(), Set.of());
+    }
+
+    /**
+     * What is wrong with {@code record}: no line repeats the value of a {@code secret} field, and the values of
+     * {@code unchecked} fields are not checked at all (a stored secret put back for a writer who may not read it:
+     * checking it against a schema they wrote would answer their guesses about it).
+     */
+    public List<String> problems(Map<String, String> record, Set<String> secret, Set<String> unchecked) {
         List<String> problems = new ArrayList<>();
         for (String name : required) {
             if (!record.containsKey(name)) {
@@ -100,16 +109,19 @@ public record RecordSchema(Map<String, Property> properties, List<String> requir
                 }
                 continue;
             }
-            check(field.getKey(), field.getValue(), property).ifPresent(problems::add);
+            if (!unchecked.contains(field.getKey())) {
+                check(field.getKey(), field.getValue(), property, secret.contains(field.getKey())).ifPresent(problems::add);
+            }
         }
         return problems;
     }
 
-    private static Optional<String> check(String name, String value, Property p) {
+    private static Optional<String> check(String name, String value, Property p, boolean secret) {
+        String got = secret ? "" : ", got '" + value + "'";
         switch (p.type()) {
             case "boolean" -> {
                 if (!value.equals("true") && !value.equals("false")) {
-                    return Optional.of("'" + name + "' must be a boolean, got '" + value + "'");
+                    return Optional.of("'" + name + "' must be a boolean" + got);
                 }
             }
             case "number", "integer" -> {
@@ -117,10 +129,10 @@ public record RecordSchema(Map<String, Property> properties, List<String> requir
                 try {
                     number = new BigDecimal(value);
                 } catch (NumberFormatException e) {
-                    return Optional.of("'" + name + "' must be a " + p.type() + ", got '" + value + "'");
+                    return Optional.of("'" + name + "' must be a " + p.type() + got);
                 }
                 if (p.type().equals("integer") && number.stripTrailingZeros().scale() > 0) {
-                    return Optional.of("'" + name + "' must be an integer, got '" + value + "'");
+                    return Optional.of("'" + name + "' must be an integer" + got);
                 }
                 if (p.minimum() != null && number.compareTo(p.minimum()) < 0) {
                     return Optional.of("'" + name + "' must be at least " + p.minimum().stripTrailingZeros().toPlainString());

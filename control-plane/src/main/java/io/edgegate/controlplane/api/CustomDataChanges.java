@@ -13,6 +13,9 @@ import io.edgegate.spec.codec.ValidationMode;
 import io.edgegate.spec.pipeline.FilterSpecKinds;
 import io.grpc.Status;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,21 +46,22 @@ final class CustomDataChanges {
     /** The document to store for {@code document}, a CustomData applied as {@code label} says. */
     ObjectNode resolve(String label, CustomDataSpec data, ObjectNode document, Optional<CustomDataKindSpec> kind,
                        Optional<StoredRecord> existing) {
+        Optional<CustomDataSpec> stored = existing.map(e -> (CustomDataSpec) decodeStored(e).spec());
+        Secrets secrets = Secrets.of(data, stored);
         if (data.batch().isEmpty()) {
-            kind.ifPresent(k -> check(label, "records", data.records(), k));
+            kind.ifPresent(k -> check(label, "records", data.records(), k, secrets));
             return document;
         }
         CustomDataSpec.Batch batch = data.batch().get();
         CustomDataKindSpec k = kind.orElseThrow(() -> new ApiException(Status.Code.FAILED_PRECONDITION, label
                 + ": CustomData " + data.name() + " is Easegress's batch form (list, delete, rebuild), which needs the "
                 + "CustomDataKind " + data.name() + " (its idField names each record): apply that first"));
-        check(label, "list", batch.list(), k);
+        check(label, "list", batch.list(), k, secrets);
         Map<String, Map<String, String>> byId = new LinkedHashMap<>();
         List<String> secretFields = data.secretFields();
-        if (existing.isPresent()) {
-            CustomDataSpec stored = (CustomDataSpec) decodeStored(existing.get()).spec();
+        if (stored.isPresent()) {
             if (!batch.rebuild()) {
-                List<Map<String, String>> records = stored.records();
+                List<Map<String, String>> records = stored.get().records();
                 for (int i = 0; i < records.size(); i++) {
                     // A record stored without the id field (written before the kind) keeps its place, under no id.
                     String id = records.get(i).get(k.idField());
@@ -68,11 +72,11 @@ final class CustomDataChanges {
             // fields, never drop one, or a writer who may not read secrets could have the stored ones shown (a rebuild,
             // or the records form, which carry every value, can make a field public).
             if (!batch.rebuild()) {
-                List<String> union = new ArrayList<>(stored.secretFields());
+                List<String> union = new ArrayList<>(stored.get().secretFields());
                 secretFields.stream().filter(f -> !union.contains(f)).forEach(union::add);
                 secretFields = union;
             } else if (secretFields.isEmpty()) {
-                secretFields = stored.secretFields(); // a rebuild carries no stored record, and says nothing of the fields
+                secretFields = stored.get().secretFields(); // a rebuild carries no stored record, and says nothing of the fields
             }
         }
         batch.delete().forEach(byId::remove);
@@ -95,7 +99,38 @@ final class CustomDataChanges {
         return merged;
     }
 
-    private static void check(String label, String field, List<Map<String, String>> records, CustomDataKindSpec kind) {
+    /**
+     * The secret fields of a CustomData being written ({@code password} and its own and the stored object's
+     * {@code secretFields}) and the values the stored object holds in its secret fields.
+     */
+    private record Secrets(Set<String> fields, Set<String> storedValues) {
+
+        static Secrets of(CustomDataSpec data, Optional<CustomDataSpec> stored) {
+            Set<String> fields = new HashSet<>(data.secretFields());
+            fields.add("password");
+            Set<String> values = new HashSet<>();
+            stored.ifPresent(s -> {
+                Set<String> storedFields = new HashSet<>(s.secretFields());
+                storedFields.add("password");
+                fields.addAll(storedFields);
+                s.records().forEach(r -> storedFields.stream().map(r::get).filter(v -> v != null).forEach(values::add));
+            });
+            return new Secrets(Set.copyOf(fields), Set.copyOf(values));
+        }
+
+        /** The secret fields of {@code record} that hold a stored secret: put back from its marker, or written as it was. */
+        Set<String> storedIn(Map<String, String> record) {
+            return fields.stream().filter(f -> storedValues.contains(record.get(f))).collect(Collectors.toSet());
+        }
+    }
+
+    /**
+     * Records against the kind's schema. A stored secret put back in place of its marker is not checked: it met the
+     * schema it was written under, and checking it against one the writer sends (who may not read it) would answer
+     * their guesses; no message repeats a secret field's value.
+     */
+    private static void check(String label, String field, List<Map<String, String>> records, CustomDataKindSpec kind,
+                              Secrets secrets) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             Map<String, String> record = records.get(i);
@@ -105,7 +140,7 @@ final class CustomDataChanges {
                         + kind.name());
             }
             int at = i;
-            kind.schema().ifPresent(schema -> schema.problems(record).forEach(p ->
+            kind.schema().ifPresent(schema -> schema.problems(record, secrets.fields(), secrets.storedIn(record)).forEach(p ->
                     problems.add(label + ": " + field + "[" + at + "]: " + p + " (jsonSchema of CustomDataKind " + kind.name() + ")")));
         }
         if (!problems.isEmpty()) {

@@ -82,7 +82,7 @@ final class RequestDecoder {
                 if (!lost.isEmpty()) {
                     errors.add(source.label() + describeIdentity(tree) + ": " + String.join(", ", lost)
                             + ": holds a redaction marker that matches no stored secret of this object in that field (a secret stays in its"
-                            + " kind of field, and one sent to an endPoint stays with that endPoint); write the secret itself");
+                            + " kind of field, and one a node sends somewhere stays with that endPoint, OIDC provider or pool of servers); write the secret itself");
                     continue;
                 }
                 decoded.add(new DecodedDocument(source, decodeRemembering(tree, mode)));

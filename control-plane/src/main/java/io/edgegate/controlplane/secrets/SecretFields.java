@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * Which fields of an object hold secrets, and their redaction: private keys of an HTTPServer, a
- * Validator's JWT secret and signature keys, CustomData passwords and the fields a CustomData
- * lists in {@code secretFields}. A redacted value reads {@code <redacted, sha256:…>}: 64 bits of
+ * Validator's JWT secret, signature keys and introspection credentials, an OIDCAdaptor's client
+ * secret, a RequestAdaptor's signing keys, a health check's password, CustomData passwords and
+ * the fields a CustomData lists in {@code secretFields}. A redacted value reads {@code <redacted, sha256:…>}: 64 bits of
  * an HMAC-SHA256 under the cluster's redaction key, enough to see that a value changed but no
  * help in testing guesses without that key. Applying a document that still holds the marker of a
  * stored value keeps that value, so {@code get -o yaml | edit | apply} works without ever
@@ -40,7 +41,13 @@ public final class SecretFields {
             List.of("filters", "*", "signature", "accessKeySecret"),
             List.of("filters", "*", "oauth2", "jwt", "secret"),
             List.of("filters", "*", "oauth2", "tokenIntrospect", "clientSecret"),
-            List.of("filters", "*", "oauth2", "tokenIntrospect", "basicAuth"));
+            List.of("filters", "*", "oauth2", "tokenIntrospect", "basicAuth"),
+            List.of("filters", "*", "clientSecret"),
+            List.of("filters", "*", "sign", "accessKeySecret"),
+            List.of("filters", "*", "sign", "accessKeys", "*"),
+            // A pool's health check, wherever the pool sits (pools, mainPool, candidatePools, mirrorPool) and in its loadBalance.
+            List.of("filters", "*", "**", "healthCheck", "password"),
+            List.of("filters", "*", "**", "healthCheck", "http", "password"));
     /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
     private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
             .flatMap(path -> Stream.of("beforePipeline", "afterPipeline").map(p -> {
@@ -147,20 +154,57 @@ public final class SecretFields {
         void set(JsonNode value);
     }
 
-    /** Secrets a node sends to a server the object names (token introspection): bound to that server. */
-    private static boolean sent(List<String> pattern) {
-        return pattern.size() >= 2 && pattern.get(pattern.size() - 2).equals("tokenIntrospect");
+    /**
+     * Where a node sends the secret of {@code pattern}, held by {@code parent} under {@code ancestors}: token
+     * introspection's endPoint, an OIDC provider, a health-checked pool's servers; null for a secret that is never
+     * sent (keys that sign or verify). A marker stays bound to that place.
+     */
+    private static String destination(List<String> pattern, List<JsonNode> ancestors, ObjectNode parent) {
+        if (pattern.contains("tokenIntrospect")) {
+            return parent.path("endPoint").asText();
+        }
+        if (pattern.contains("healthCheck")) {
+            for (int i = ancestors.size() - 1; i >= 0; i--) {
+                JsonNode pool = ancestors.get(i);
+                if (pool.has("servers") || pool.has("serviceName")) {
+                    List<String> places = new ArrayList<>();
+                    pool.path("servers").forEach(server -> places.add(server.path("url").asText()));
+                    places.add(pool.path("serviceRegistry").asText() + "/" + pool.path("serviceName").asText());
+                    return String.join(" ", places);
+                }
+            }
+            return "";
+        }
+        if (pattern.get(pattern.size() - 1).equals("clientSecret")) {
+            return parent.path("discovery").asText() + " " + parent.path("tokenEndpoint").asText();
+        }
+        return null;
     }
 
     private static void visit(ObjectKind kind, ObjectNode document, BiConsumer<Holder, JsonNode> action) {
         for (List<String> pattern : paths(kind, document)) {
-            walk(document, pattern, 0, new ArrayList<>(), action);
+            walk(document, pattern, 0, new ArrayList<>(), List.of(), action);
         }
     }
 
-    private static void walk(JsonNode node, List<String> pattern, int depth, List<String> path, BiConsumer<Holder, JsonNode> action) {
+    /** {@code **} in a pattern stands for any number of steps (none too). */
+    private static void walk(JsonNode node, List<String> pattern, int depth, List<String> path, List<JsonNode> ancestors,
+                             BiConsumer<Holder, JsonNode> action) {
         String step = pattern.get(depth);
+        if (step.equals("**")) {
+            walk(node, pattern, depth + 1, path, ancestors, action);
+            List<JsonNode> here = append(ancestors, node);
+            if (node instanceof ObjectNode object) {
+                object.fields().forEachRemaining(f -> walk(f.getValue(), pattern, depth, append(path, f.getKey()), here, action));
+            } else if (node instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    walk(array.get(i), pattern, depth, append(path, String.valueOf(i)), here, action);
+                }
+            }
+            return;
+        }
         boolean last = depth == pattern.size() - 1;
+        List<JsonNode> below = append(ancestors, node);
         if (node instanceof ObjectNode object) {
             List<String> names = new ArrayList<>();
             if (step.equals("*")) {
@@ -174,11 +218,12 @@ public final class SecretFields {
                 if (last) {
                     // Any scalar: a numeric access-key secret or PIN is as secret as a text one.
                     if (child.isValueNode() && !child.isNull()) {
-                        String slot = String.join(".", pattern) + (sent(pattern) ? " to " + object.path("endPoint").asText() : "");
+                        String sentTo = destination(pattern, ancestors, object);
+                        String slot = String.join(".", pattern) + (sentTo != null ? " to " + sentTo : "");
                         action.accept(new FieldHolder(object, name, here, slot), child);
                     }
                 } else {
-                    walk(child, pattern, depth + 1, here, action);
+                    walk(child, pattern, depth + 1, here, below, action);
                 }
             }
         } else if (node instanceof ArrayNode array && step.equals("*")) {
@@ -190,14 +235,14 @@ public final class SecretFields {
                         action.accept(new ElementHolder(array, i, here, String.join(".", pattern)), child);
                     }
                 } else {
-                    walk(child, pattern, depth + 1, here, action);
+                    walk(child, pattern, depth + 1, here, below, action);
                 }
             }
         }
     }
 
-    private static List<String> append(List<String> path, String step) {
-        List<String> longer = new ArrayList<>(path);
+    private static <T> List<T> append(List<T> path, T step) {
+        List<T> longer = new ArrayList<>(path);
         longer.add(step);
         return longer;
     }
