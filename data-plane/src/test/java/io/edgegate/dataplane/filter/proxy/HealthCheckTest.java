@@ -89,6 +89,29 @@ class HealthCheckTest {
         }
     }
 
+    /** As Easegress, a probe without match.body passes on its status: a page larger than any body the probe would hold too. */
+    @Test
+    void aLargePageAnsweringTheProbePassesWithoutABodyMatch() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b")) {
+            a.answerJson("\"" + "x".repeat(200_000) + "\"");
+            node.apply(server("s", port, "checked-large"), """
+                    kind: Pipeline
+                    name: checked-large
+                    filters:
+                      - name: proxy
+                        kind: Proxy
+                        pools:
+                          - servers: [{url: '%s'}, {url: '%s'}]
+                            healthCheck: {interval: 100ms, fails: 1}
+                    """.formatted(a.url(), b.url()));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.received().stream()
+                    .filter(r -> "EdgeGate-HealthCheck".equals(r.header("User-Agent"))).count() >= 3);
+            assertThat(servedBy(port, 6)).containsExactlyInAnyOrder("a", "b");
+        }
+    }
+
     /**
      * A hash policy whose server is out picks among those in by the same key (as Easegress hashes over its healthy
      * servers): the clients of the server that left spread over the others, and each keeps to one.
