@@ -15,6 +15,8 @@ import java.util.Optional;
  * for a server's answer (its response head): past it the client gets 504 and the upstream
  * connection is closed. {@code spanName} names the tracing span of each request sent to the
  * pool (default: the HTTP method, as OpenTelemetry's conventions name client spans).
+ * {@code setUpstreamHost}: servers given by IP address receive the server's host too (by default
+ * they receive the client's, as in Easegress).
  */
 public record PoolSpec(
         List<ServerSpec> servers,
@@ -28,11 +30,12 @@ public record PoolSpec(
         Optional<HealthCheckSpec> healthCheck,
         PoolResilience resilience,
         Optional<OutlierDetectionSpec> outlierDetection,
-        Optional<String> spanName) {
+        Optional<String> spanName,
+        boolean setUpstreamHost) {
 
     public static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE,
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), false);
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -50,13 +53,13 @@ public record PoolSpec(
     /** This pool with the Proxy's own failureCodes (Easegress v1) unless it names its own. */
     PoolSpec withDefaultFailureCodes(java.util.Set<Integer> codes) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.withDefaultFailureCodes(codes), outlierDetection, spanName);
+                resilience.withDefaultFailureCodes(codes), outlierDetection, spanName, setUpstreamHost);
     }
 
     /** This pool with its resilience policies resolved against the pipeline's. */
     PoolSpec withResilience(ResiliencePolicies policies) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.resolve(policies), outlierDetection, spanName);
+                resilience.resolve(policies), outlierDetection, spanName, setUpstreamHost);
     }
 
     public static PoolSpec decode(SpecObject o) {
@@ -82,16 +85,14 @@ public record PoolSpec(
     /** This pool, waiting at most {@code wait} for a server's answer to start. */
     public PoolSpec withTimeout(Duration wait) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, Optional.of(wait),
-                healthCheck, resilience, outlierDetection, spanName);
+                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost);
     }
 
     private static PoolSpec decode(SpecObject o, boolean webSocket, java.util.function.Function<SpecObject, PoolFilterSpec> filters) {
         o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
-        // Easegress's setUpstreamHost sends the server's host unless a server keeps the client's: what this proxy
-        // always does (NGINX's proxy_set_header Host $proxy_host), so the field is read and asks for nothing more.
-        o.bool("setUpstreamHost", false);
+        boolean setUpstreamHost = o.bool("setUpstreamHost", false);
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");
@@ -116,7 +117,7 @@ public record PoolSpec(
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
         PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
-                healthCheck, resilience, outlierDetection, spanName);
+                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

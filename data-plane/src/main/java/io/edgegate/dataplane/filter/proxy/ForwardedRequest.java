@@ -67,7 +67,7 @@ final class ForwardedRequest {
             headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
         }
         String clientHost = in.headers().get(HttpHeaderNames.HOST);
-        if (!server.keepHost() || clientHost == null) {
+        if (!server.sendsClientHost() || clientHost == null) {
             headers.set(HttpHeaderNames.HOST, server.authority());
         }
         String clientIp = context.clientIp();

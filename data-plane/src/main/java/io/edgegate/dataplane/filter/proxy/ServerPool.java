@@ -74,7 +74,7 @@ final class ServerPool {
     ServerPool(PoolSpec spec, PoolServices services, boolean inV1Pipeline) {
         this.spec = spec;
         this.services = services;
-        this.staticMembers = members(null, spec.selectedServers().stream().map(Upstream::of).toList());
+        this.staticMembers = members(null, spec.selectedServers().stream().map(s -> Upstream.of(s, spec.setUpstreamHost())).toList());
         this.registries = spec.serviceRegistry().isPresent() ? services.registries() : null;
         this.cache = spec.memoryCache().map(ResponseCache::new).orElse(null);
         this.timeoutNanos = spec.timeout().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
@@ -154,7 +154,7 @@ final class ServerPool {
         }
         List<Upstream> tagged = live.stream()
                 .filter(i -> spec.serverTags().isEmpty() || i.tags().stream().anyMatch(spec.serverTags()::contains))
-                .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false)))
+                .map(i -> Upstream.of(new ServerSpec(i.url(), i.tags(), i.weight(), false), spec.setUpstreamHost()))
                 .toList();
         // As Easegress: when no instance carries the tags, the pool's static servers serve rather than nobody (those
         // with the tags when there are such; else all of them, as Easegress takes its servers list whole then).
@@ -165,7 +165,7 @@ final class ServerPool {
         } else if (!staticMembers.servers().isEmpty()) {
             built = staticMembersFor(live);
         } else {
-            built = members(live, spec.servers().stream().map(Upstream::of).toList(), stillDown);
+            built = members(live, spec.servers().stream().map(s -> Upstream.of(s, spec.setUpstreamHost())).toList(), stillDown);
         }
         fromRegistry = built;
         last.close();

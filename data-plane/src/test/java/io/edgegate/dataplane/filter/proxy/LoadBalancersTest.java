@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class LoadBalancersTest {
 
     private static Upstream server(String url, int weight) {
-        return Upstream.of(new ServerSpec(url, List.of(), weight, false));
+        return Upstream.of(new ServerSpec(url, List.of(), weight, false), false);
     }
 
     private static LoadBalanceSpec policy(LoadBalancePolicy policy) {

@@ -242,8 +242,30 @@ class ProxyFilterTest {
         assertThat(seen.body()).isEqualTo("hello body");
         assertThat(seen.header("X-Custom")).isEqualTo("kept");
         assertThat(seen.header("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
-        assertThat(seen.header("Host")).isEqualTo("127.0.0.1:" + a.port());
+        assertThat(seen.header("Host")).as("a server given by IP address gets the client's Host, as in Easegress")
+                .isEqualTo("127.0.0.1:" + PORT);
         assertThat(response.headers().firstValue("Connection")).hasValue("keep-alive");
+    }
+
+    /** A pool's setUpstreamHost sends the server's own host to servers given by address, unless a server keeps the client's. */
+    @Test
+    void setUpstreamHostSendsTheServersHostUnlessTheServerKeepsTheClients() throws Exception {
+        node.apply(server("s", PORT, "p"), """
+                kind: Pipeline
+                name: p
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    pools:
+                      - servers: [{url: '%s'}, {url: '%s', keepHost: true}]
+                        setUpstreamHost: true
+                """.formatted(a.url(), b.url()));
+        for (int i = 0; i < 4; i++) {
+            assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/h")).build()).statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(a.received().get(a.received().size() - 1).header("Host")).isEqualTo("127.0.0.1:" + a.port());
+        assertThat(b.received().get(b.received().size() - 1).header("Host")).isEqualTo("127.0.0.1:" + PORT);
     }
 
     @Test
