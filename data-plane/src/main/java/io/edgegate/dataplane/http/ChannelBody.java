@@ -172,11 +172,17 @@ public class ChannelBody implements BodyStream {
             return;
         }
         discarded = true;
+        BodyReceiver abandoned = waiting;
         waiting = null;
         releaseBuffered();
         if (!isComplete()) {
             // Keep reading so the rest of the body is consumed and dropped.
             readMore();
+            if (abandoned != null) {
+                // Its one answer: a consumer left waiting (an upstream still sending a request the upstream has
+                // answered) would never finish, and its connection would be neither pooled nor closed.
+                abandoned.onError(new IllegalStateException("the body was discarded before it was read"));
+            }
         }
     }
 
