@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * <li>a connection whose socket took nothing of what waits in its buffer in that time
  * ({@link SendTimeout}) is closed.</li>
  * </ul>
+ * And a stream whose request body the client left unsent for that time, though it could send, is reset
+ * (NGINX's {@code client_body_timeout}), whatever else the connection carries.
  */
 final class Http2Connection extends Http2IdleCloser {
 
@@ -94,6 +96,7 @@ final class Http2Connection extends Http2IdleCloser {
         ctx.executor().schedule(() -> {
             if (ctx.channel().isActive()) {
                 resetStreamsHeldByTheClient(ctx);
+                streams.resetStreamsWhoseBodyStalled(System.nanoTime(), timeoutNanos);
                 scheduleHeldStreamCheck(ctx);
             }
         }, Math.max(timeoutNanos / 2, MIN_CHECK_INTERVAL_NANOS), TimeUnit.NANOSECONDS);

@@ -100,11 +100,20 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
 
     /** Resets (CANCEL) each stream whose request body the pipeline waits for and the client does not send. */
     void resetStreamsWaitingForTheirBody() {
+        resetStalled(Http2ServerStream::waitsForItsBody);
+    }
+
+    /** Resets streams whose request body the client has not moved for {@code timeoutNanos} as of {@code now}. */
+    void resetStreamsWhoseBodyStalled(long now, long timeoutNanos) {
+        resetStalled(stream -> stream.bodyStalled(now, timeoutNanos));
+    }
+
+    private void resetStalled(java.util.function.Predicate<Http2ServerStream> stalledBody) {
         java.util.List<Http2ServerStream> stalled = new java.util.ArrayList<>();
         try {
             connection().forEachActiveStream(stream -> {
                 Http2ServerStream open = stream.getProperty(served);
-                if (open != null && open.waitsForItsBody()) {
+                if (open != null && stalledBody.test(open)) {
                     stalled.add(open);
                 }
                 return true;

@@ -53,6 +53,8 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
     private RequestBody body;
     /** Bytes of DATA handed to the body whose window the client has not been given back yet. */
     private int unconsumed;
+    /** When the client last sent body bytes or was given window (or 100 Continue) to send more: nanoTime. */
+    private long bodyMovedAt = System.nanoTime();
     private boolean closed;
     /** The frame that ends the response went to the encoder: the stream closing after it is no departure. */
     private boolean endWritten;
@@ -131,7 +133,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
 
     private void refuse(ServerState current, HttpRequest request, HttpResponseStatus status, String reason) {
         Exchange.refusedOnHead(current, request, ctx.channel(), true, status.code(), PlainResponses.bodyLength(status, reason));
-        answerAndEnd(PlainResponses.of(ctx.alloc(), status, reason));
+        answerAndEnd(PlainResponses.of(ctx.alloc(), status, reason), HttpMethod.HEAD.equals(request.method()));
     }
 
     /**
@@ -144,6 +146,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             return bytes;
         }
         unconsumed += bytes;
+        bodyMovedAt = System.nanoTime();
         data.retain();
         body.offer(endOfStream ? new DefaultLastHttpContent(data) : new DefaultHttpContent(data));
         if (body.isDiscarded() || body.failed()) {
@@ -209,6 +212,14 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         return !closed && body != null && body.isWaiting();
     }
 
+    /**
+     * Whether it waits for body bytes the client has not sent for {@code timeoutNanos} since it last sent some or
+     * was let send more (NGINX's client_body_timeout, per stream: whatever else the connection carries).
+     */
+    boolean bodyStalled(long now, long timeoutNanos) {
+        return waitsForItsBody() && now - bodyMovedAt >= timeoutNanos;
+    }
+
     @Override
     public String toString() {
         return stream.id() + " of " + ctx.channel().remoteAddress();
@@ -236,6 +247,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         }
         int bytes = unconsumed;
         unconsumed = 0;
+        bodyMovedAt = System.nanoTime();
         try {
             if (handler.consumed(stream, bytes)) {
                 handler.flush(ctx);
@@ -252,6 +264,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             ctx.executor().execute(this::sendContinue);
             return;
         }
+        bodyMovedAt = System.nanoTime();
         writeHeaders(CONTINUE, false, true, ctx.newPromise());
     }
 
@@ -328,12 +341,15 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
         }
     }
 
-    /** A response of the stream's own (a refusal), then a reset if the client is still sending: its body is not wanted. */
-    private void answerAndEnd(FullHttpResponse answer) {
+    /**
+     * A response of the stream's own (a refusal), then a reset if the client is still sending: its body is not wanted.
+     * {@code toHead}: the answer to a HEAD, which carries no content (RFC 9110 §9.3.2).
+     */
+    private void answerAndEnd(FullHttpResponse answer, boolean toHead) {
         ChannelPromise promise = ctx.newPromise();
         ByteBuf content = answer.content();
         Http2Headers headers = HttpConversionUtil.toHttp2Headers(answer, true);
-        if (content.isReadable()) {
+        if (content.isReadable() && !toHead) {
             writeHeaders(headers, false, false, ctx.newPromise());
             writeData(content, true, true, promise);
         } else {

@@ -231,6 +231,33 @@ class Http2RequestBodyTest {
         }
     }
 
+    /** The idle time counts per stream: PINGs (or other streams) keep the connection busy, not a body the client stopped. */
+    @Test
+    void aBodyTheClientStopsSendingIsResetWhileTheConnectionPings() throws Exception {
+        node.apply("""
+                kind: HTTPServer
+                name: uploads
+                port: %d
+                keepAliveTimeout: 1s
+                rules:
+                - paths:
+                  - path: /sink
+                    backend: sink
+                """.formatted(port), proxyPipeline("sink", "roundRobin", upstream.url()));
+        try (Client pinging = new Client(port)) {
+            Answer stalled = pinging.send(1, post("/sink", 1000), null);
+            pinging.data(1, bytes(10), false);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!stalled.reset().isDone() && System.nanoTime() < deadline) {
+                pinging.ping();
+                Thread.sleep(200); // the traffic itself: a PING every 200 ms, well within the idle time
+            }
+            assertThat(stalled.reset().getNow(-1L)).isEqualTo(Http2Error.CANCEL.code());
+            assertThat(pinging.isOpen()).isTrue();
+        }
+    }
+
     @Test
     void aStreamAnsweredWhileTheClientStillSendsIsResetWithoutError() throws Exception {
         Answer answer = client.send(1, post("/ignored", 1000), null);
@@ -419,6 +446,11 @@ class Http2RequestBodyTest {
         /** Trailers that end stream {@code id}. */
         void trailers(int id, Http2Headers trailers) {
             onLoop(ctx -> handler.encoder().writeHeaders(ctx, id, trailers, 0, true, ctx.newPromise()));
+        }
+
+        /** A PING: traffic on the connection that moves no stream. */
+        void ping() {
+            onLoop(ctx -> handler.encoder().writePing(ctx, false, System.nanoTime(), ctx.newPromise()));
         }
 
         /** Cancels stream {@code id} (RST_STREAM CANCEL). */

@@ -123,6 +123,16 @@ class Http2StreamTest {
         assertThat(answers.get(good)).isEqualTo("200 second");
     }
 
+    /** A HEAD refused on its head gets the refusal's status and no content (RFC 9110 §9.3.2), as over HTTP/1.1. */
+    @Test
+    void aHeadRefusedOnItsHeadIsAnsweredWithoutContent() {
+        int head = request("HEAD", "/a", "bad host", null);
+
+        carry();
+
+        assertThat(answers.get(head)).isEqualTo("400 ");
+    }
+
     @Test
     void aBodyAnnouncedOverTheServersLimitIsRefusedWith413() {
         int big = request("POST", "/a", "shop.example", "12345678901234567");
