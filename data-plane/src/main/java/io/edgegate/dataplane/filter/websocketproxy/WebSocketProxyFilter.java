@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionStage;
  * Proxies WebSocket handshakes to the chosen pool with a Proxy, then holds the tunnel to the
  * pool's message limits. A request that is no WebSocket handshake is answered 400, and a
  * cross-origin handshake whose Origin no {@code originPatterns} entry matches 403, both
- * {@code clientError}, as Easegress's accept step refuses them.
+ * {@code clientError}, as Easegress's accept step refuses them. Extensions (compression) are not
+ * offered upstream, so the limits hold for messages as they are read.
  */
 final class WebSocketProxyFilter implements Filter {
 
@@ -51,6 +52,9 @@ final class WebSocketProxyFilter implements Filter {
             return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
         }
         TunnelLimits limits = new TunnelLimits(options.clientMaxMsgSize(), options.serverMaxMsgSize());
+        // No extension is negotiated, as Easegress dials without compression: the message limits count frame
+        // payloads, and a permessage-deflate frame of a kilobyte can inflate to megabytes past them.
+        headers.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         return proxy.handle(context).thenApply(result -> {
             Response response = context.response();
             if (response != null && response.tunnel() != null && !limits.isNone()) {

@@ -188,4 +188,41 @@ class WebSocketProxyTest {
         assertThat(((WebSocketHandshakeException) foreign).getResponse().statusCode()).isEqualTo(403);
         assertThat(allowed.reply.get(5, TimeUnit.SECONDS)).isEqualTo("echo: hi");
     }
+
+    /**
+     * As Easegress, which dials without compression: a client's permessage-deflate offer is not passed on, so the
+     * message limits count what the messages hold, not their compressed frames.
+     */
+    @Test
+    void compressionIsNotOfferedUpstream() throws Exception {
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> handshake = CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket accepted = upstream.accept()) {
+                    accepted.setSoTimeout(5_000);
+                    java.io.InputStream in = accepted.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        int c = in.read();
+                        if (c < 0) {
+                            break;
+                        }
+                        head.append((char) c);
+                    }
+                    return head.toString();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            int port = FreePorts.pick();
+            node.apply(server("s", port, "websocket-pipeline"),
+                    example("filters/websocket.yaml").replace("ws://127.0.0.1:9095", "ws://127.0.0.1:" + upstream.getLocalPort()));
+            try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+                client.write("GET /ws HTTP/1.1\r\nHost: a.example\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n");
+                String forwarded = handshake.get(10, TimeUnit.SECONDS).toLowerCase(java.util.Locale.ROOT);
+                assertThat(forwarded).contains("upgrade: websocket").doesNotContain("sec-websocket-extensions");
+            }
+        }
+    }
 }
