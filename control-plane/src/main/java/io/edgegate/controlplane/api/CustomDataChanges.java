@@ -120,7 +120,7 @@ final class CustomDataChanges {
 
         /** The secret fields of {@code record} that hold a stored secret: put back from its marker, or written as it was. */
         Set<String> storedIn(Map<String, String> record) {
-            return fields.stream().filter(f -> storedValues.contains(record.get(f))).collect(Collectors.toSet());
+            return fields.stream().filter(f -> record.get(f) != null && storedValues.contains(record.get(f))).collect(Collectors.toSet());
         }
     }
 
