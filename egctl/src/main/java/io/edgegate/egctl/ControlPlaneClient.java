@@ -56,7 +56,10 @@ final class ControlPlaneClient implements AutoCloseable {
             transport = managed();
         }
         Metadata headers = new Metadata();
-        connection.token().ifPresent(token -> headers.put(AUTHORIZATION, "Bearer " + token));
+        if (!connection.insecure()) {
+            // Over plaintext a token would cross the wire in clear, to a control plane (--insecure) that checks none.
+            connection.token().ifPresent(token -> headers.put(AUTHORIZATION, "Bearer " + token));
+        }
         this.channel = ClientInterceptors.intercept(transport, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 

@@ -48,7 +48,7 @@ public final class Egctl implements Callable<Integer> {
     private Path ca;
 
     @Option(names = "--insecure", scope = ScopeType.INHERIT,
-            description = "Plaintext, for a control plane started with --insecure.")
+            description = "Plaintext, for a control plane started with --insecure (no token is sent: it checks none).")
     private boolean insecure;
 
     @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",

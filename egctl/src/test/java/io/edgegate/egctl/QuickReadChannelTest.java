@@ -150,6 +150,28 @@ class QuickReadChannelTest {
         assertThat(calls).isEmpty();
     }
 
+    /** A plaintext control plane checks no token (its --insecure turns tokens off): one sent would only cross the wire in clear. */
+    @Test
+    void noTokenIsSentOverPlaintext() throws Exception {
+        ServerInterceptor record = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                calls.add(call.getMethodDescriptor().getBareMethodName() + " "
+                        + headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER)));
+                return next.startCall(call, headers);
+            }
+        };
+        Server plaintext = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(ServerInterceptors.intercept(new Cluster(), record)).build().start();
+        try (ControlPlaneClient client = new ControlPlaneClient(new Connection("127.0.0.1:" + plaintext.getPort(), Optional.empty(),
+                Optional.of("egt_test.secret"), true))) {
+            client.cluster(stub -> stub.listMembers(ListMembersRequest.getDefaultInstance()));
+        } finally {
+            plaintext.shutdownNow();
+        }
+        assertThat(calls).containsExactly("ListMembers null");
+    }
+
     private ControlPlaneClient client(Path ca) {
         return new ControlPlaneClient(new Connection("127.0.0.1:" + server.getPort(), Optional.of(ca), Optional.of("egt_test.secret"), false));
     }
