@@ -11,8 +11,9 @@ import java.util.Set;
 
 /**
  * The v1 TimeLimiter filter: limits how long the filters after it may wait for an upstream
- * answer — the first matching {@code urls} entry's {@code timeoutDuration}, else
- * {@code defaultTimeoutDuration} (500ms). Past it the Proxy answers 504 and closes the
+ * answer — the first matching {@code urls} entry's {@code timeoutDuration}, or
+ * {@code defaultTimeoutDuration} (500ms) for an entry without one; requests no entry selects
+ * have no limit, as in Easegress. Past it the Proxy answers 504 and closes the
  * upstream connection. The result {@code timeout} is declared so Easegress flows that name it
  * apply; the 504 itself comes from the Proxy (its {@code serverError}).
  */

@@ -9,25 +9,32 @@ import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import java.util.concurrent.CompletionStage;
 
-/** Sets the request's time limit for the upstream answer; the Proxy enforces it. */
+/**
+ * Sets the time limit for the upstream answer of a request its {@code urls} select; the Proxy enforces it.
+ * Requests no rule selects go on without a limit of its, as in Easegress.
+ */
 final class TimeLimiterFilter implements Filter {
 
     private record Rule(UrlMatcher match, long timeoutNanos) {
     }
 
+    private static final long NO_LIMIT = -1;
+
     private final Rule[] rules;
-    private final long defaultNanos;
 
     TimeLimiterFilter(TimeLimiterSpec spec) {
         this.rules = spec.urls().stream()
                 .map(u -> new Rule(UrlMatcher.of(u.match()), u.timeoutDuration().toNanos()))
                 .toArray(Rule[]::new);
-        this.defaultNanos = spec.defaultTimeoutDuration().toNanos();
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        long due = System.nanoTime() + timeoutFor(context.request().method().name(), RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
+        long timeout = timeoutFor(context.request().method().name(), RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
+        if (timeout == NO_LIMIT) {
+            return FilterResults.success();
+        }
+        long due = System.nanoTime() + timeout;
         // Several limits on one request: the earliest wins.
         context.put(RequestKeys.DEADLINE_NANOS, Math.min(due, context.get(RequestKeys.DEADLINE_NANOS)));
         return FilterResults.success();
@@ -39,6 +46,6 @@ final class TimeLimiterFilter implements Filter {
                 return rule.timeoutNanos();
             }
         }
-        return defaultNanos;
+        return NO_LIMIT;
     }
 }

@@ -110,6 +110,8 @@ class TimeLimitTest {
             // /reports may take 3s.
             assertThat(node.get(port, "/reports/daily?delay=1000").statusCode()).isEqualTo(200);
             assertThat(node.get(port, "/api?delay=10").statusCode()).isEqualTo(200);
+            // As Easegress, a request no rule selects has no limit: not even defaultTimeoutDuration.
+            assertThat(node.get(port, "/other?delay=1000").statusCode()).isEqualTo(200);
         }
     }
 
