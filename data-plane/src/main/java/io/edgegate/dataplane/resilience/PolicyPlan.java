@@ -62,7 +62,7 @@ public final class PolicyPlan implements RetryPlan {
     @Override
     public long backoffNanos(int retry) {
         double base = policy.backOffPolicy() == RetryPolicySpec.BackOff.EXPONENTIAL
-                ? waitNanos * Math.pow(2, retry - 1) : waitNanos;
+                ? waitNanos * Math.pow(1.5, retry - 1) : waitNanos; // as Easegress: ×1.5 per retry
         double spread = policy.randomizationFactor() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
         return (long) (base * (1 + spread));
     }

@@ -59,7 +59,8 @@ public record CircuitBreakerPolicySpec(
         int minimumCalls = o.integer("minimumNumberOfCalls", 100, 1, Integer.MAX_VALUE);
         Duration maxHalfOpen = o.duration("maxWaitDurationInHalfOpenState", Duration.ZERO);
         Duration openWait = o.duration("waitDurationInOpenState", Duration.ofSeconds(60));
-        boolean network = o.bool("countingNetworkException", false);
+        // Easegress v1's name, and the one its first drafts had.
+        boolean network = o.bool("countingNetworkError", false) | o.bool("countingNetworkException", false);
         List<Integer> codes = o.list("failureStatusCodes", n -> n.asInt(100, 599));
         if (slowCall.isZero() || slowCall.isNegative()) {
             o.error("slowCallDurationThreshold", "must be positive");

@@ -8,10 +8,11 @@ import java.util.Set;
 
 /**
  * How the Proxy retries (Easegress fields and defaults): up to {@code maxAttempts} attempts in
- * all, {@code waitDuration} apart — growing ×2 per retry with EXPONENTIAL — each wait spread by
- * ± {@code randomizationFactor}. An attempt failed when its status is one of
- * {@code failureStatusCodes} (none given: any 5xx) or, with {@code countingNetworkException},
- * when the server could not be reached or answer in time. {@code retryBudget} (EdgeGate's) caps
+ * all, {@code waitDuration} apart — growing ×1.5 per retry with EXPONENTIAL — each wait spread by
+ * ± {@code randomizationFactor} (0 by default). An attempt failed when its status is one of
+ * {@code failureStatusCodes} (none given: any 5xx) or, with {@code countingNetworkError}
+ * (Easegress v1's name; {@code countingNetworkException} is read too), when the server could not be
+ * reached or answer in time. {@code retryBudget} (EdgeGate's) caps
  * retries at {@code retryRatio} of requests plus {@code minRetriesPerSecond}, so retries
  * cannot multiply the load on a struggling service.
  */
@@ -42,8 +43,8 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
                 yield BackOff.RANDOM;
             }
         };
-        double factor = o.number("randomizationFactor", 0.5, 0, 1);
-        boolean network = o.bool("countingNetworkException", false);
+        double factor = o.number("randomizationFactor", 0, 0, 1);
+        boolean network = o.bool("countingNetworkError", false) | o.bool("countingNetworkException", false);
         List<Integer> codes = o.list("failureStatusCodes", n -> n.asInt(100, 599));
         double ratio = 0.2;
         int minPerSecond = 10;

@@ -106,6 +106,28 @@ class RetryingCallTest {
         last.body().discard();
     }
 
+    /** As Easegress's Retry: EXPONENTIAL waits grow ×1.5 per retry, and without randomizationFactor they are exact. */
+    @Test
+    void exponentialWaitsGrowByHalfAndAreExactWithoutARandomizationFactor() throws Exception {
+        ServerPool pool = mainPool(proxy("""
+                kind: Pipeline
+                name: p
+                resilience:
+                  - {name: retry5, kind: Retry, maxAttempts: 5, waitDuration: 1s, backOffPolicy: EXPONENTIAL}
+                flow:
+                  - filter: proxy
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    pools:
+                      - servers: [{url: 'http://10.0.0.1:80'}]
+                        retryPolicy: retry5
+                """));
+        var plan = pool.retry().orElseThrow();
+        assertThat(List.of(plan.backoffNanos(1), plan.backoffNanos(2), plan.backoffNanos(3)))
+                .containsExactly(1_000_000_000L, 1_500_000_000L, 2_250_000_000L);
+    }
+
     /** The form users write most: a retryPolicy and no failureCodes. As Easegress v2, every 5xx fails then, and no other answer. */
     @Test
     void withoutFailureCodesEvery5xxIsRetried() throws Exception {
