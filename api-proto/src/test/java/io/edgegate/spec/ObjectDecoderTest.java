@@ -445,4 +445,43 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode(example("filters/retryer.yaml").replace("backOffPolicy: RANDOM", "backOffPolicy: LINEAR")))
                 .hasMessageContaining("'LINEAR' is not a back-off policy (expected RANDOM or EXPONENTIAL)");
     }
+
+    /** Easegress v1's countingNetworkError (the examples' key) and the earlier countingNetworkException both count. */
+    @Test
+    void countingNetworkErrorIsEasegressV1sKeyAndTheOlderNameIsReadToo() throws Exception {
+        String retryer = example("filters/retryer.yaml");
+        PipelineSpec pipeline = (PipelineSpec) decode(retryer).spec();
+        var retry = (io.edgegate.spec.filter.retryer.RetryerSpec) pipeline.filter("retry").orElseThrow();
+        assertThat(retry.policies().get(0).countingNetworkException()).isTrue();
+
+        PipelineSpec older = (PipelineSpec) decode(retryer.replace("countingNetworkError", "countingNetworkException")).spec();
+        var olderRetry = (io.edgegate.spec.filter.retryer.RetryerSpec) older.filter("retry").orElseThrow();
+        assertThat(olderRetry.policies().get(0).countingNetworkException()).isTrue();
+
+        PipelineSpec without = (PipelineSpec) decode(retryer.replace("        countingNetworkError: true\n", "")
+                .replace("        randomizationFactor: 0.5\n", "")).spec();
+        var plain = ((io.edgegate.spec.filter.retryer.RetryerSpec) without.filter("retry").orElseThrow()).policies().get(0);
+        assertThat(plain.countingNetworkException()).isFalse();
+        assertThat(plain.randomizationFactor()).as("Easegress's default").isZero();
+    }
+
+    /** Easegress joins an etcd registry's prefix and keys as paths: written without its last slash, it is the same prefix. */
+    @Test
+    void anEtcdRegistryPrefixWithoutItsLastSlashIsTheSamePrefix() throws Exception {
+        var registry = (io.edgegate.spec.registry.EtcdServiceRegistrySpec) decode(
+                "kind: EtcdServiceRegistry\nname: services\nendpoints: [http://127.0.0.1:2379]\nprefix: /services\n").spec();
+        assertThat(registry.prefix()).isEqualTo("/services/");
+        assertThatThrownBy(() -> decode("kind: EtcdServiceRegistry\nname: services\nendpoints: [http://127.0.0.1:2379]\nprefix: services/\n"))
+                .hasMessageContaining("must start with /");
+    }
+
+    /** Easegress tells users to set serverMaxBodySize to -1 for large answers: it is what streaming already does. */
+    @Test
+    void serverMaxBodySizeOfMinusOneIsTakenAndALimitIsRefused() throws Exception {
+        String pipeline = "kind: Pipeline\nname: p\nfilters:\n- name: proxy\n  kind: Proxy\n  serverMaxBodySize: %s\n"
+                + "  pools:\n  - servers: [{url: 'http://10.0.0.1:80'}]\n    serverMaxBodySize: %s\n";
+        assertThat(decode(pipeline.formatted("-1", "-1")).spec()).isInstanceOf(PipelineSpec.class);
+        assertThatThrownBy(() -> decode(pipeline.formatted("-1", "1048576")))
+                .hasMessageContaining("serverMaxBodySize: responses stream without a size limit");
+    }
 }

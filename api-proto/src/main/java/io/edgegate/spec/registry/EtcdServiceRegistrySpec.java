@@ -45,8 +45,10 @@ public record EtcdServiceRegistrySpec(String name, List<String> endpoints, Strin
             endpoints.add(url);
         }
         String prefix = o.string("prefix", "/services/");
-        if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
-            o.error("prefix", "'" + prefix + "' must start and end with /, e.g. /services/");
+        if (!prefix.startsWith("/")) {
+            o.error("prefix", "'" + prefix + "' must start with /, e.g. /services/");
+        } else if (!prefix.endsWith("/")) {
+            prefix += "/"; // Easegress joins the prefix and the key as paths: /services and /services/ are one
         }
         Duration cacheTimeout = o.duration("cacheTimeout", Duration.ofSeconds(60));
         if (cacheTimeout.isZero() || cacheTimeout.isNegative()) {

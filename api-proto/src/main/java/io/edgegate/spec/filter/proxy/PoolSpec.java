@@ -89,7 +89,7 @@ public record PoolSpec(
     }
 
     private static PoolSpec decode(SpecObject o, boolean webSocket, java.util.function.Function<SpecObject, PoolFilterSpec> filters) {
-        o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
+        ServerBodyLimit.decode(o);
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
         boolean setUpstreamHost = o.bool("setUpstreamHost", false);

@@ -76,7 +76,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         IdleConnectionsSpec idle = IdleConnectionsSpec.decode(o);
         // Easegress's maxRedirection: redirects the upstream answers are followed, up to this many (0 or less: none).
         int maxRedirection = Math.max(NO_REDIRECTS, o.integer("maxRedirection", NO_REDIRECTS, Integer.MIN_VALUE, 100));
-        o.unsupported("responses stream without a size limit; a limit for filters that read whole responses arrives with them", "serverMaxBodySize");
+        ServerBodyLimit.decode(o);
         // Easegress v1: failureCodes of the whole Proxy (each pool's own come first) and a fallback for them.
         Set<Integer> failureCodes = Set.copyOf(o.list("failureCodes", n -> n.asInt(100, 599)));
         Optional<FallbackSpec> fallback = o.object("fallback").flatMap(f -> {
