@@ -393,6 +393,8 @@ class RefusalFlowTest {
                       - name: limit
                         kind: TimeLimiter
                         defaultTimeoutDuration: 100ms
+                        urls:
+                          - url: {prefix: /report}
                       - name: slow-proxy
                         kind: Proxy
                         mainPool:
