@@ -215,10 +215,11 @@ public final class ControlPlane implements AutoCloseable {
         ControlPlaneMetrics metrics = new ControlPlaneMetrics(self, cache, view, counters, security.insecure());
         ClusterOverview overview = new ClusterOverview(view, cache, security.insecure());
         resources.add(metrics);
+        DiscoveryApi discovery = new DiscoveryApi(cache, members, counters, metrics::nodeApplied, scheduler);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
                         redaction))
-                .addService(new DiscoveryApi(cache, members, counters, metrics::nodeApplied, scheduler))
+                .addService(discovery)
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview,
                         tokenChecks(resources)))
                 .addService(new TokenApi(tokens))
@@ -235,6 +236,8 @@ public final class ControlPlane implements AutoCloseable {
             log.warn("INSECURE: --insecure turns TLS and tokens off; anyone who reaches {} can read every secret and change every route", self);
         } else {
             ReloadingTls tls = new ReloadingTls(security.tls().get(), clock);
+            // A node whose CA left the bundle is cut off now, not when its stream next reconnects.
+            tls.onChange(() -> discovery.closeUntrusted(chain -> trusts(tls, chain)));
             scheduler.scheduleWithFixedDelay(tls::refresh, 1, 1, TimeUnit.SECONDS);
             SslProvider provider = security.tlsProvider().netty();
             log.info("the control channel's TLS: {}", provider == SslProvider.OPENSSL ? "OpenSSL (netty-tcnative)" : "the JDK's");
@@ -293,6 +296,17 @@ public final class ControlPlane implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("cannot remove expired tokens (will try again in an hour): {}", e.getMessage());
+        }
+    }
+
+    /** Whether the CAs {@code tls} trusts now sign {@code chain}, a node's client certificate chain. */
+    private static boolean trusts(ReloadingTls tls, java.util.List<java.security.cert.X509Certificate> chain) {
+        try {
+            tls.trustManager().checkClientTrusted(chain.toArray(java.security.cert.X509Certificate[]::new),
+                    chain.get(0).getPublicKey().getAlgorithm());
+            return true;
+        } catch (java.security.cert.CertificateException e) {
+            return false;
         }
     }
 

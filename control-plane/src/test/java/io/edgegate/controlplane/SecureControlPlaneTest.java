@@ -269,6 +269,30 @@ class SecureControlPlaneTest {
         }
     }
 
+    /** A node whose CA leaves the control plane's bundle is cut off at the reload, not when its stream next reconnects. */
+    @Test
+    void aNodeWhoseCaLeavesTheBundleIsCutOff() throws Exception {
+        PkiDirectory rotating = new PkiDirectory(dir.resolve("rotating-ca"));
+        TlsFiles serverFiles = rotating.issueServer("control-plane", List.of("127.0.0.1"));
+        int ownPort = FreePorts.pick();
+        try (ControlPlane own = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", ownPort),
+                ControlPlaneSecurity.tls(serverFiles, dir.resolve("rotating.token")))) {
+            own.cache().ready().get(10, TimeUnit.SECONDS);
+            ReloadingTls node5 = new ReloadingTls(rotating.issueNode("edgegate.local", "node-5"), Clock.systemUTC());
+            TestNode connected = TestNode.connect(ConfigDiscoveryGrpc.newStub(track(NettyChannelBuilder.forAddress("127.0.0.1", ownPort)
+                    .sslContext(ControlChannelTls.client(node5, SslProvider.JDK)).build())), "node-5");
+            assertThat(connected.next().getFullSnapshot()).isTrue();
+
+            PkiDirectory replacement = new PkiDirectory(dir.resolve("replacement-ca"));
+            replacement.authority();
+            Files.copy(replacement.caCertificate(), serverFiles.ca(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+            Status ended = connected.error();
+            assertThat(ended.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(ended.getDescription()).contains("no longer signed by a CA the control plane trusts");
+        }
+    }
+
     /** Renewed files take effect without a restart whichever implementation serves the port: the next handshake gets them. */
     @ParameterizedTest(name = "{0}")
     @CsvSource({"OPENSSL", "JDK"})

@@ -52,6 +52,18 @@ public final class DiscoveryApi extends ConfigDiscoveryGrpc.ConfigDiscoveryImplB
         });
     }
 
+    /** Closes the streams of nodes whose certificate chain is no longer {@code trusted} (the trusted CAs changed). */
+    public void closeUntrusted(java.util.function.Predicate<java.util.List<java.security.cert.X509Certificate>> trusted) {
+        sessions.removeIf(session -> {
+            try {
+                return session.closeIfNoLongerTrusted(trusted);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DiscoveryApi.class).warn("closing an untrusted stream failed", e);
+                return true;
+            }
+        });
+    }
+
     @Override
     public StreamObserver<NodeMessage> stream(StreamObserver<ConfigUpdate> responses) {
         ServerCallStreamObserver<ConfigUpdate> out = (ServerCallStreamObserver<ConfigUpdate>) responses;

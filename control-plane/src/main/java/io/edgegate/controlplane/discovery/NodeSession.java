@@ -245,6 +245,21 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         return true;
     }
 
+    /**
+     * Closes the stream if the node's certificate chain is no longer {@code trusted} (its CA left the control
+     * plane's bundle): the stream was checked when it opened, and would otherwise go on receiving every config.
+     */
+    boolean closeIfNoLongerTrusted(java.util.function.Predicate<java.util.List<java.security.cert.X509Certificate>> trusted) {
+        if (certifiedNode.isEmpty() || isClosed() || trusted.test(certifiedNode.get().chain())) {
+            return isClosed();
+        }
+        String description = "the node's certificate (serial " + certifiedNode.get().serial()
+                + ") is no longer signed by a CA the control plane trusts; closing its stream";
+        log.warn("node {}: {}", nodeId(), description);
+        fail(Status.UNAUTHENTICATED.withDescription(description));
+        return true;
+    }
+
     private synchronized boolean isClosed() {
         return closed;
     }

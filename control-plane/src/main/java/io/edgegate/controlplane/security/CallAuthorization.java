@@ -14,6 +14,8 @@ import io.grpc.Status;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -111,7 +113,8 @@ public final class CallAuthorization implements ServerInterceptor {
     }
 
     private <Q, R> ServerCall.Listener<Q> node(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Optional<X509Certificate> certificate = peerCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        List<X509Certificate> chain = peerChain(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+        Optional<X509Certificate> certificate = chain.stream().findFirst();
         Optional<String> nodeId = certificate.flatMap(c -> NodeIdentity.nodeIdOf(c, trustDomain));
         if (nodeId.isEmpty()) {
             log.warn("refused a config stream from {}: no node certificate of trust domain {}",
@@ -120,7 +123,7 @@ public final class CallAuthorization implements ServerInterceptor {
                     + "cluster CA naming it (" + NodeIdentity.uri(trustDomain, "<node-id>") + ")"), counters::refusedNode);
         }
         NodeCertificate named = new NodeCertificate(nodeId.get(), certificate.get().getSerialNumber().toString(16),
-                certificate.get().getNotAfter().toInstant());
+                certificate.get().getNotAfter().toInstant(), chain);
         Context context = Context.current().withValue(CERTIFIED_NODE, named);
         return Contexts.interceptCall(context, call, headers, next);
     }
@@ -130,15 +133,22 @@ public final class CallAuthorization implements ServerInterceptor {
         return remote instanceof java.net.InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 
-    private static Optional<X509Certificate> peerCertificate(SSLSession session) {
+    /** The client's certificate chain, its own first; empty without one. */
+    private static List<X509Certificate> peerChain(SSLSession session) {
         if (session == null) {
-            return Optional.empty();
+            return List.of();
         }
         try {
-            Certificate[] chain = session.getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? Optional.of(x509) : Optional.empty();
+            List<X509Certificate> chain = new ArrayList<>();
+            for (Certificate certificate : session.getPeerCertificates()) {
+                if (!(certificate instanceof X509Certificate x509)) {
+                    return List.of();
+                }
+                chain.add(x509);
+            }
+            return chain;
         } catch (SSLPeerUnverifiedException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 
