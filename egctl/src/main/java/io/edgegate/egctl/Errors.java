@@ -34,6 +34,11 @@ final class Errors {
     private static String unreachable(StatusRuntimeException e, Connection connection) {
         String server = connection.server();
         String causes = Causes.chain(e).toLowerCase(Locale.ROOT);
+        if (causes.contains("certificateexpiredexception")) {
+            // The JDK says "PKIX path validation failed" for an expired certificate too: the CA is not what is wrong.
+            return "the certificate of the control plane at " + server + " has expired (" + rootCause(e) + "); renew it, "
+                    + "or restart a control plane that makes its own (it renews it as it starts)";
+        }
         if (causes.contains("pkix path") || causes.contains("unable to find valid certification path")) {
             return "cannot verify the certificate of the control plane at " + server + ": it is not signed by "
                     + connection.ca().map(ca -> "a CA in " + ca).orElse("a CA this machine trusts")

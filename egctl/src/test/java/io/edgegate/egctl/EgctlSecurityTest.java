@@ -206,6 +206,28 @@ class EgctlSecurityTest {
         assertThat(plaintext.err()).contains(server).contains("drop --insecure");
     }
 
+    /** The JDK calls an expired certificate a failed "PKIX path validation" too: the message names the expiry, not the CA. */
+    @Test
+    void aControlPlaneWhoseCertificateExpiredIsToldSo() throws Exception {
+        TestPki ca = TestPki.create("expiring");
+        java.time.Instant now = java.time.Instant.now();
+        X509Bundle expired = ca.serverValid(now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), "localhost");
+        Path certificate = Files.writeString(state.resolve("expired.pem"), expired.getCertificatePEM());
+        Path key = Files.writeString(state.resolve("expired-key.pem"), expired.getPrivateKeyPEM());
+        Path caFile = Files.writeString(state.resolve("expiring-ca.pem"), ca.caPem());
+        io.grpc.Server tls = io.grpc.netty.NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .sslContext(io.grpc.netty.GrpcSslContexts.forServer(certificate.toFile(), key.toFile()).build()).build().start();
+        try {
+            Run refused = egctl(Map.of("EGCTL_SERVER", "localhost:" + tls.getPort(), "EGCTL_CA", caFile.toString(),
+                    "EGCTL_TOKEN", adminToken), "", "get", "hp");
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("the certificate of the control plane at localhost:" + tls.getPort() + " has expired")
+                    .doesNotContain("not signed by");
+        } finally {
+            tls.shutdownNow();
+        }
+    }
+
     @Test
     void secretsAreRedactedInYamlAndAGetEditApplyRoundTripKeepsThem() {
         X509Bundle certificate = TestPki.create("site").server("shop.example");
