@@ -7,18 +7,26 @@ import java.util.function.LongSupplier;
 /**
  * One circuit: CLOSED lets calls through and watches their failure and slow-call rates; past a
  * threshold it OPENs and refuses calls for {@code waitDurationInOpenState}; then HALF_OPEN lets
- * a few trial calls through, whose rates decide between CLOSED and OPEN again. Calls from all
- * event loops meet here, so the short critical sections are synchronized.
+ * a few trial calls through, whose rates decide between CLOSED and OPEN again, as Easegress's
+ * circuit breaker does: once as many trials as the smaller of {@code minimumNumberOfCalls} and
+ * {@code permittedNumberOfCallsInHalfOpenState} have ended, and only the outcomes of calls let
+ * through in the same state count (a call started before the circuit opened says nothing of the
+ * trials). Calls from all event loops meet here, so the short critical sections are synchronized.
  */
 public final class Circuit {
 
     public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    /** What {@link #tryAcquire} answers for a call the circuit refuses. */
+    public static final long REFUSED = -1;
 
     private final CircuitBreakerPolicySpec policy;
     private final LongSupplier nanoTime;
     private final OutcomeWindow window;
     private final int minimumCalls;
     private State state = State.CLOSED;
+    /** Counts the state changes: a permit names the state it was given in. */
+    private long generation;
     private long changedAt;
     private int trialPermits;
     private int trialCalls;
@@ -38,29 +46,42 @@ public final class Circuit {
         this.changedAt = nanoTime.getAsLong();
     }
 
-    /** Whether a call may go ahead now; a refused call is counted as short-circuited. */
-    public synchronized boolean tryAcquire() {
+    /**
+     * A permit for a call to go ahead now, to be given back to {@link #record} or {@link #release}; or
+     * {@link #REFUSED}, and the call is counted as short-circuited.
+     */
+    public synchronized long tryAcquire() {
         long now = nanoTime.getAsLong();
         if (state == State.OPEN && now - changedAt >= policy.waitDurationInOpenState().toNanos()) {
             halfOpen(now);
         }
-        if (state == State.HALF_OPEN && !policy.maxWaitDurationInHalfOpenState().isZero()
-                && now - changedAt >= policy.maxWaitDurationInHalfOpenState().toNanos()) {
-            open(now);
-        }
         boolean allowed = switch (state) {
             case CLOSED -> true;
             case OPEN -> false;
-            case HALF_OPEN -> trialPermits > 0 && trialPermits-- > 0;
+            case HALF_OPEN -> {
+                if (trialPermits > 0) {
+                    trialPermits--;
+                    yield true;
+                }
+                // As Easegress: only once every trial permit is out does a half-open state that lasted too long reopen.
+                if (!policy.maxWaitDurationInHalfOpenState().isZero() && now - changedAt > policy.maxWaitDurationInHalfOpenState().toNanos()) {
+                    open(now);
+                }
+                yield false;
+            }
         };
         if (!allowed) {
             shortCircuited++;
+            return REFUSED;
         }
-        return allowed;
+        return generation;
     }
 
-    /** The outcome of a call {@link #tryAcquire} let through, {@code elapsedNanos} after it started. */
-    public synchronized void record(boolean failure, long elapsedNanos) {
+    /** The outcome of a call {@link #tryAcquire} let through with {@code permit}, {@code elapsedNanos} after it started. */
+    public synchronized void record(long permit, boolean failure, long elapsedNanos) {
+        if (permit != generation) {
+            return; // let through in an earlier state: it says nothing of this one
+        }
         long now = nanoTime.getAsLong();
         boolean slowCall = elapsedNanos >= policy.slowCallDurationThreshold().toNanos();
         switch (state) {
@@ -75,7 +96,7 @@ public final class Circuit {
                 trialCalls++;
                 trialFailures += failure ? 1 : 0;
                 trialSlow += slowCall ? 1 : 0;
-                if (trialCalls >= policy.permittedNumberOfCallsInHalfOpenState()) {
+                if (trialCalls >= Math.min(policy.minimumNumberOfCalls(), policy.permittedNumberOfCallsInHalfOpenState())) {
                     if (exceeds(trialCalls, trialFailures, trialSlow)) {
                         open(now);
                     } else {
@@ -84,14 +105,14 @@ public final class Circuit {
                 }
             }
             case OPEN -> {
-                // A call that started before the circuit opened: it has nothing more to say.
+                // Not reached: a permit of the open state's generation is never given.
             }
         }
     }
 
-    /** A call let through ended without an outcome (the client went away): its trial permit returns. */
-    public synchronized void release() {
-        if (state == State.HALF_OPEN) {
+    /** A call let through with {@code permit} ended without an outcome (the client went away): its trial permit returns. */
+    public synchronized void release(long permit) {
+        if (permit == generation && state == State.HALF_OPEN) {
             trialPermits++;
         }
     }
@@ -103,11 +124,13 @@ public final class Circuit {
 
     private void open(long now) {
         state = State.OPEN;
+        generation++;
         changedAt = now;
     }
 
     private void halfOpen(long now) {
         state = State.HALF_OPEN;
+        generation++;
         changedAt = now;
         trialPermits = policy.permittedNumberOfCallsInHalfOpenState();
         trialCalls = 0;
@@ -117,6 +140,7 @@ public final class Circuit {
 
     private void close(long now) {
         state = State.CLOSED;
+        generation++;
         changedAt = now;
         window.reset();
     }

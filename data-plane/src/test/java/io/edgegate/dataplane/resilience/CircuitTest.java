@@ -22,8 +22,9 @@ class CircuitTest {
     }
 
     private void call(Circuit circuit, boolean failure) {
-        assertThat(circuit.tryAcquire()).isTrue();
-        circuit.record(failure, 10 * MS);
+        long permit = circuit.tryAcquire();
+        assertThat(permit).isNotEqualTo(Circuit.REFUSED);
+        circuit.record(permit, failure, 10 * MS);
     }
 
     @Test
@@ -35,7 +36,7 @@ class CircuitTest {
         assertThat(circuit.state()).isEqualTo(State.CLOSED); // 3 calls: below the minimum
         call(circuit, false);
         assertThat(circuit.state()).isEqualTo(State.OPEN); // 3 of 4 failed
-        assertThat(circuit.tryAcquire()).isFalse();
+        assertThat(circuit.tryAcquire()).isEqualTo(Circuit.REFUSED);
         assertThat(circuit.snapshot().shortCircuited()).isEqualTo(1);
     }
 
@@ -75,13 +76,14 @@ class CircuitTest {
         call(circuit, true);
         assertThat(circuit.state()).isEqualTo(State.OPEN);
         now.addAndGet(4999 * MS);
-        assertThat(circuit.tryAcquire()).isFalse();
+        assertThat(circuit.tryAcquire()).isEqualTo(Circuit.REFUSED);
         now.addAndGet(MS);
         call(circuit, true);
         assertThat(circuit.state()).isEqualTo(State.HALF_OPEN);
-        assertThat(circuit.tryAcquire()).isTrue(); // the second and last trial
-        assertThat(circuit.tryAcquire()).isFalse();
-        circuit.record(false, MS);
+        long last = circuit.tryAcquire(); // the second and last trial
+        assertThat(last).isNotEqualTo(Circuit.REFUSED);
+        assertThat(circuit.tryAcquire()).isEqualTo(Circuit.REFUSED);
+        circuit.record(last, false, MS);
         assertThat(circuit.state()).isEqualTo(State.OPEN); // 1 of 2 trials failed: 50%
 
         now.addAndGet(5000 * MS);
@@ -95,10 +97,8 @@ class CircuitTest {
     @Test
     void slowCallsOpenTheCircuitToo() {
         Circuit circuit = circuit(WindowType.COUNT_BASED, 4, 2, Duration.ZERO);
-        assertThat(circuit.tryAcquire()).isTrue();
-        circuit.record(false, 1500 * MS);
-        assertThat(circuit.tryAcquire()).isTrue();
-        circuit.record(false, 1000 * MS);
+        circuit.record(circuit.tryAcquire(), false, 1500 * MS);
+        circuit.record(circuit.tryAcquire(), false, 1000 * MS);
         assertThat(circuit.state()).isEqualTo(State.OPEN); // 100% of calls slower than 1s
     }
 
@@ -108,12 +108,49 @@ class CircuitTest {
         call(circuit, true);
         call(circuit, true);
         now.addAndGet(5000 * MS);
-        assertThat(circuit.tryAcquire()).isTrue();
-        assertThat(circuit.tryAcquire()).isTrue();
-        circuit.release();
-        assertThat(circuit.tryAcquire()).isTrue();
-        now.addAndGet(2000 * MS);
-        assertThat(circuit.tryAcquire()).isFalse();
+        long abandoned = circuit.tryAcquire();
+        assertThat(abandoned).isNotEqualTo(Circuit.REFUSED);
+        assertThat(circuit.tryAcquire()).isNotEqualTo(Circuit.REFUSED);
+        circuit.release(abandoned);
+        assertThat(circuit.tryAcquire()).isNotEqualTo(Circuit.REFUSED);
+        now.addAndGet(2001 * MS);
+        assertThat(circuit.tryAcquire()).isEqualTo(Circuit.REFUSED);
         assertThat(circuit.state()).isEqualTo(State.OPEN);
+    }
+
+    /** As Easegress: a half-open circuit past its longest wait reopens only once every trial permit was handed out. */
+    @Test
+    void aSlowHalfOpenStateStillLetsItsTrialsThrough() {
+        Circuit circuit = circuit(WindowType.COUNT_BASED, 2, 2, Duration.ofSeconds(2));
+        call(circuit, true);
+        call(circuit, true);
+        now.addAndGet(5000 * MS);
+        call(circuit, false);
+        now.addAndGet(3000 * MS); // past the longest wait, with one trial permit left
+        call(circuit, false);
+        assertThat(circuit.state()).isEqualTo(State.CLOSED);
+    }
+
+    /**
+     * As Easegress: the trials decide once as many as the smaller of minimumNumberOfCalls and the permitted trials
+     * have ended, and a call let through before the circuit opened does not count among them.
+     */
+    @Test
+    void trialsDecideAtTheSmallerMinimumAndACallFromAnEarlierStateDoesNotCount() {
+        Circuit circuit = new Circuit(new CircuitBreakerPolicySpec("p", WindowType.COUNT_BASED, 50, 100, Duration.ofSeconds(1), 4, 10,
+                2, Duration.ZERO, Duration.ofSeconds(5), false, Set.of()), now::get);
+        long beforeOpening = circuit.tryAcquire();
+        call(circuit, true);
+        call(circuit, true);
+        assertThat(circuit.state()).isEqualTo(State.OPEN);
+        now.addAndGet(5000 * MS);
+        long trial = circuit.tryAcquire();
+        assertThat(circuit.state()).isEqualTo(State.HALF_OPEN);
+
+        circuit.record(beforeOpening, true, 10 * MS); // a slow call of the closed state, ending now
+        assertThat(circuit.state()).isEqualTo(State.HALF_OPEN);
+        circuit.record(trial, false, 10 * MS);
+        call(circuit, false);
+        assertThat(circuit.state()).as("2 good trials of the 10 permitted: minimumNumberOfCalls is 2").isEqualTo(State.CLOSED);
     }
 }

@@ -58,11 +58,12 @@ final class CircuitBreakerFilter implements Filter {
             return PASS;
         }
         Circuit circuit = circuits[rule];
-        if (!circuit.tryAcquire()) {
+        long permit = circuit.tryAcquire();
+        if (permit == Circuit.REFUSED) {
             context.respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
             return SHORT_CIRCUITED;
         }
-        Call call = new Call(circuit, policyOfCircuit[rule], context, nanoTime);
+        Call call = new Call(circuit, permit, policyOfCircuit[rule], context, nanoTime);
         context.beforeResponse(call);
         context.onAbort(call::abandoned);
         return PASS;
@@ -116,14 +117,16 @@ final class CircuitBreakerFilter implements Filter {
     private static final class Call implements Consumer<HttpResponse> {
 
         private final Circuit circuit;
+        private final long permit;
         private final CircuitBreakerPolicySpec policy;
         private final RequestContext context;
         private final LongSupplier nanoTime;
         private final long started;
         private boolean reported;
 
-        Call(Circuit circuit, CircuitBreakerPolicySpec policy, RequestContext context, LongSupplier nanoTime) {
+        Call(Circuit circuit, long permit, CircuitBreakerPolicySpec policy, RequestContext context, LongSupplier nanoTime) {
             this.circuit = circuit;
+            this.permit = permit;
             this.policy = policy;
             this.context = context;
             this.nanoTime = nanoTime;
@@ -138,13 +141,13 @@ final class CircuitBreakerFilter implements Filter {
             reported = true;
             boolean failure = policy.isFailure(response.status().code())
                     || (policy.countingNetworkException() && context.get(RequestKeys.UPSTREAM_FAILED));
-            circuit.record(failure, nanoTime.getAsLong() - started);
+            circuit.record(permit, failure, nanoTime.getAsLong() - started);
         }
 
         void abandoned() {
             if (!reported) {
                 reported = true;
-                circuit.release();
+                circuit.release(permit);
             }
         }
     }

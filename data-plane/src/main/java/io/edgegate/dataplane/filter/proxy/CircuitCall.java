@@ -27,25 +27,26 @@ final class CircuitCall implements ProxyCall {
 
     @Override
     public CompletionStage<String> call(ProxyExchange exchange) {
-        if (!circuit.tryAcquire()) {
+        long permit = circuit.tryAcquire();
+        if (permit == Circuit.REFUSED) {
             exchange.context().respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "circuit open: the service is failing, try again later");
             return results.of(ProxySpec.RESULT_SHORT_CIRCUITED);
         }
         long started = System.nanoTime();
-        return next.call(exchange).whenComplete((result, error) -> report(exchange, System.nanoTime() - started));
+        return next.call(exchange).whenComplete((result, error) -> report(exchange, permit, System.nanoTime() - started));
     }
 
     /** The answer's status, or the server not reached in time; nothing when no server was tried or the client left. */
-    private void report(ProxyExchange exchange, long elapsedNanos) {
+    private void report(ProxyExchange exchange, long permit, long elapsedNanos) {
         RequestContext context = exchange.context();
         Response response = context.response();
         if (!exchange.serverPicked() || context.isAborted() || response == null) {
-            circuit.release();
+            circuit.release(permit);
             return;
         }
         ServerPool pool = exchange.pool();
         // As Easegress v2's circuit, which counts every call that ended in an error: a server not reached or too slow too.
         boolean failed = context.get(RequestKeys.UPSTREAM_FAILED) || pool.isFailure(response.head().status().code());
-        circuit.record(failed, elapsedNanos);
+        circuit.record(permit, failed, elapsedNanos);
     }
 }
