@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A pool's memory cache with HTTP's rules (RFC 9111, as a shared cache): answers are keyed by
  * scheme, host, target and the request headers their {@code Vary} names; they are fresh for
- * {@code s-maxage}, else {@code max-age}, else the configured expiration; a stale entry with a
+ * {@code s-maxage}, else {@code max-age}, but never longer than the configured expiration (as
+ * Easegress keeps every entry: an operator's bound holds); a stale entry with a
  * validator is kept a while longer and revalidated with a conditional request. All entries
  * together stay under {@code maxTotalBytes}, least recently used out first.
  */
@@ -235,7 +236,7 @@ final class ResponseCache {
             return 0;
         }
         long seconds = sharedMaxAge >= 0 ? sharedMaxAge : maxAge;
-        return seconds >= 0 ? TimeUnit.SECONDS.toNanos(seconds) : ttl;
+        return seconds >= 0 ? Math.min(TimeUnit.SECONDS.toNanos(seconds), ttl) : ttl;
     }
 
     /** Delta-seconds; a value too large for the cache's arithmetic is taken as 2^31 (RFC 9111 §1.2.2), a malformed one as 0. */

@@ -65,9 +65,9 @@ class ResponseCacheTest {
 
     @Test
     void theUpstreamsAgeCountsAgainstFreshness() throws Exception {
-        answer(get("/almost-stale"), "http", "Cache-Control", "max-age=60", "Age", "59");
-        answer(get("/young"), "http", "Cache-Control", "max-age=60", "Age", "5");
-        answer(get("/too-old"), "http", "Cache-Control", "max-age=60", "Age", "61");
+        answer(get("/almost-stale"), "http", "Cache-Control", "max-age=20", "Age", "19");
+        answer(get("/young"), "http", "Cache-Control", "max-age=20", "Age", "5");
+        answer(get("/too-old"), "http", "Cache-Control", "max-age=20", "Age", "21");
 
         ResponseCache.Entry young = fresh(get("/young"), "http");
         assertThat(young).isNotNull();
@@ -75,6 +75,16 @@ class ResponseCacheTest {
         assertThat(served.head().headers().getInt(HttpHeaderNames.AGE)).as("its age includes the upstream's").isBetween(5, 7);
         assertThat(fresh(get("/too-old"), "http")).isNull();
         assertThat(fresh(get("/almost-stale"), "http")).isNotNull();
+    }
+
+    /** The pool's expiration (30 s here) bounds every entry: an upstream's year-long max-age does not outlast it. */
+    @Test
+    void noAnswerStaysFreshLongerThanTheConfiguredExpiration() throws Exception {
+        answer(get("/asset"), "http", "Cache-Control", "max-age=31536000", "Age", "31");
+        answer(get("/recent-asset"), "http", "Cache-Control", "max-age=31536000", "Age", "29");
+
+        assertThat(fresh(get("/asset"), "http")).isNull();
+        assertThat(fresh(get("/recent-asset"), "http")).isNotNull();
     }
 
     @Test
