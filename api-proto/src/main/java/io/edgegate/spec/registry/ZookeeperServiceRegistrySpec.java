@@ -10,8 +10,9 @@ import java.util.List;
  * Service instances in ZooKeeper (Easegress's format): each znode under {@code prefix} holds an
  * instance as JSON; its {@code serviceName} (else the parent znode's name) says which service
  * it belongs to. Every data-plane node watches the tree itself, so a registered instance
- * receives traffic without an apply. {@code conntimeout} bounds connecting; after
- * {@code syncInterval} without a connection, pools fall back to their static servers.
+ * receives traffic without an apply. {@code conntimeout} bounds connecting; without a
+ * connection, pools keep the instances it last listed (as Easegress). {@code syncInterval} is
+ * read for Easegress's sake: watches, not polling, keep the instances current.
  */
 public record ZookeeperServiceRegistrySpec(String name, List<String> zkservices, String prefix, Duration conntimeout,
                                            Duration syncInterval) implements ObjectSpec {

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An EtcdServiceRegistry: loads the prefix, then follows it with a watch from the next
  * revision. A light read every third of {@code cacheTimeout} proves etcd is still there (a
- * quiet watch says nothing); when it has not been reached for {@code cacheTimeout}, pools use
- * their static servers, and the first successful read after that reloads the whole prefix.
+ * quiet watch says nothing); when it has not been reached for {@code cacheTimeout}, the first
+ * successful read after that reloads the whole prefix. Meanwhile pools keep the instances it
+ * last listed, as Easegress does: a registry outage must not empty them.
  */
 final class EtcdRegistry implements ServiceRegistry {
 
@@ -40,6 +41,7 @@ final class EtcdRegistry implements ServiceRegistry {
     private final ScheduledFuture<?> heartbeat;
     private final Map<String, ServiceInstance> byKey = new HashMap<>();
     private volatile InstanceSnapshot snapshot = InstanceSnapshot.EMPTY;
+    private volatile boolean everLoaded;
     /** Last successful contact (System.nanoTime); 0 before the first. */
     private volatile long lastContact;
     private boolean needsReload = true;
@@ -96,6 +98,7 @@ final class EtcdRegistry implements ServiceRegistry {
             instance(key, kv.getValue().toString(UTF_8)).ifPresent(i -> byKey.put(key, i));
         }
         publish();
+        everLoaded = true;
         needsReload = false;
         if (watcher != null) {
             watcher.close();
@@ -143,19 +146,20 @@ final class EtcdRegistry implements ServiceRegistry {
 
     @Override
     public List<ServiceInstance> instancesOf(String service) {
-        long last = lastContact;
-        if (last == 0 || System.nanoTime() - last > staleAfterNanos) {
-            return null;
-        }
         List<ServiceInstance> instances = snapshot.get(service);
         return instances == null || instances.isEmpty() ? null : instances;
+    }
+
+    @Override
+    public boolean loaded() {
+        return everLoaded;
     }
 
     @Override
     public String describe() {
         long last = lastContact;
         boolean reachable = last != 0 && System.nanoTime() - last <= staleAfterNanos;
-        return "etcd " + String.join(",", spec.endpoints()) + spec.prefix() + (reachable ? ": reachable" : ": not reached lately")
+        return "etcd " + String.join(",", spec.endpoints()) + spec.prefix() + (reachable ? ": reachable" : last == 0 ? ": not reached yet" : ": not reached lately (instances as last listed)")
                 + ", " + snapshot.size() + " instances";
     }
 

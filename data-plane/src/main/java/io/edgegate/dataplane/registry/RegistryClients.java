@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Prepares the registry clients of a new config without touching the running ones: unchanged
  * registries keep their client (connection and instances), new or changed ones get a new
- * client. Nothing is closed here: the caller closes the retired clients once the new config
+ * client (a changed one's pools keep the instances the old client listed until the new one has
+ * listed its own). Nothing is closed here: the caller closes the retired clients once the new config
  * serves, or the started ones if it is abandoned.
  */
 public final class RegistryClients {
@@ -49,7 +50,8 @@ public final class RegistryClients {
                     log.info("starting service registry {} ({})", spec.name(), spec.kind());
                     ServiceRegistry client = starter.start(spec);
                     started.add(client);
-                    next.put(spec.name(), new RunningRegistry(spec, client));
+                    // A changed registry: its pools keep the old client's instances until the new one has listed its own.
+                    next.put(spec.name(), new RunningRegistry(spec, old == null ? client : new SucceedingRegistry(client, old.registry())));
                 }
             }
         } catch (RuntimeException e) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A ZookeeperServiceRegistry: a CuratorCache mirrors the znodes under the prefix (ZooKeeper
  * watches, not polling), and every change rebuilds the instance snapshot. Without a connection
- * for longer than {@code syncInterval}, it answers no instances, so pools use static servers.
+ * it keeps answering the instances it last saw, as Easegress does: a registry outage must not take
+ * healthy upstreams out of every pool (health checks and failures still do, server by server).
  */
 final class ZookeeperRegistry implements ServiceRegistry {
 
@@ -26,7 +27,6 @@ final class ZookeeperRegistry implements ServiceRegistry {
     private final ZookeeperServiceRegistrySpec spec;
     private final CuratorFramework client;
     private final CuratorCache cache;
-    private final long staleAfterNanos;
     private volatile InstanceSnapshot snapshot = InstanceSnapshot.EMPTY;
     /** When the connection was lost (System.nanoTime), 0 while connected. */
     private volatile long disconnectedSince = System.nanoTime();
@@ -34,7 +34,6 @@ final class ZookeeperRegistry implements ServiceRegistry {
 
     ZookeeperRegistry(ZookeeperServiceRegistrySpec spec) {
         this.spec = spec;
-        this.staleAfterNanos = spec.syncInterval().toNanos();
         int connectMillis = (int) spec.conntimeout().toMillis();
         this.client = CuratorFrameworkFactory.builder()
                 .connectString(spec.connectString())
@@ -47,8 +46,7 @@ final class ZookeeperRegistry implements ServiceRegistry {
                 disconnectedSince = 0;
             } else if (disconnectedSince == 0) {
                 disconnectedSince = System.nanoTime();
-                log.warn("{}: lost ZooKeeper ({}); pools keep its instances for {} ms, then use their static servers",
-                        spec.name(), state, spec.syncInterval().toMillis());
+                log.warn("{}: lost ZooKeeper ({}); pools keep the instances it last listed until it is back", spec.name(), state);
             }
         });
         this.cache = CuratorCache.build(client, spec.prefix());
@@ -87,17 +85,18 @@ final class ZookeeperRegistry implements ServiceRegistry {
 
     @Override
     public List<ServiceInstance> instancesOf(String service) {
-        long lost = disconnectedSince;
-        if (lost != 0 && System.nanoTime() - lost > staleAfterNanos) {
-            return null;
-        }
         List<ServiceInstance> instances = snapshot.get(service);
         return instances == null || instances.isEmpty() ? null : instances;
     }
 
     @Override
+    public boolean loaded() {
+        return initialized;
+    }
+
+    @Override
     public String describe() {
-        return "ZooKeeper " + spec.connectString() + spec.prefix() + (disconnectedSince == 0 ? ": connected" : ": no connection")
+        return "ZooKeeper " + spec.connectString() + spec.prefix() + (disconnectedSince == 0 ? ": connected" : ": no connection (instances as last listed)")
                 + ", " + snapshot.size() + " instances";
     }
 

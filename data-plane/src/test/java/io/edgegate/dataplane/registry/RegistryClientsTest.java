@@ -14,14 +14,20 @@ import org.junit.jupiter.api.Test;
 /** Which registry clients a config keeps, starts and retires: every client started is either running or closed. */
 class RegistryClientsTest {
 
-    /** A client that only records whether it was closed. */
+    /** A client that records whether it was closed, and lists what the test gives it once it says so. */
     private static final class Client implements ServiceRegistry {
 
         boolean closed;
+        volatile List<ServiceInstance> instances;
 
         @Override
         public List<ServiceInstance> instancesOf(String service) {
-            return null;
+            return instances;
+        }
+
+        @Override
+        public boolean loaded() {
+            return instances != null;
         }
 
         @Override
@@ -56,5 +62,25 @@ class RegistryClientsTest {
         assertThat(started).as("the first of the name, started once and kept").hasSize(1);
         assertThat(running.get("services").spec()).isEqualTo(etcd);
         assertThat(started.get(0).closed).isFalse();
+    }
+
+    /** As Easegress keeps a pool's servers until the new registry's first list: an edit of the registry empties no pool. */
+    @Test
+    void aChangedRegistrysPoolsKeepTheOldInstancesUntilTheNewClientHasListed() {
+        ObjectSpec before = new EtcdServiceRegistrySpec("services", List.of("http://127.0.0.1:2379"), "/services/", Duration.ofSeconds(10));
+        ObjectSpec after = new EtcdServiceRegistrySpec("services", List.of("http://127.0.0.1:2379"), "/services/", Duration.ofSeconds(5));
+        ServiceInstance a = new ServiceInstance("orders", "a", "http", "10.0.0.1", 80, List.of(), 1);
+        ServiceInstance b = new ServiceInstance("orders", "b", "http", "10.0.0.2", 80, List.of(), 1);
+        Map<String, RunningRegistry> running = clients.prepare(List.of(before), Map.of()).running();
+        started.get(0).instances = List.of(a);
+
+        RegistryClients.Prepared edited = clients.prepare(List.of(after), running);
+        edited.retired().forEach(ServiceRegistry::close);
+        ServiceRegistry serving = edited.running().get("services").registry();
+        assertThat(started.get(0).closed).isTrue();
+        assertThat(serving.instancesOf("orders")).as("the new client has listed nothing yet").containsExactly(a);
+
+        started.get(1).instances = List.of(b);
+        assertThat(serving.instancesOf("orders")).containsExactly(b);
     }
 }

@@ -67,6 +67,11 @@ class AtomicApplyTest {
         }
 
         @Override
+        public boolean loaded() {
+            return true;
+        }
+
+        @Override
         public String describe() {
             return name;
         }
