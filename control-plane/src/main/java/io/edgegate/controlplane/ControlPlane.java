@@ -242,7 +242,8 @@ public final class ControlPlane implements AutoCloseable {
             SslProvider provider = security.tlsProvider().netty();
             log.info("the control channel's TLS: {}", provider == SslProvider.OPENSSL ? "OpenSSL (netty-tcnative)" : "the JDK's");
             builder.sslContext(ControlChannelTls.server(tls, provider))
-                    .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters));
+                    .intercept(new CallAuthorization(tokens, security.trustDomain(), security.callsPerSecondPerToken(), counters,
+                            chain -> trusts(tls, chain)));
             bootstrapToken(tokens, security, scheduler);
             scheduler.scheduleWithFixedDelay(() -> removeExpiredTokens(tokens), 1, 60, TimeUnit.MINUTES);
         }

@@ -279,8 +279,9 @@ class SecureControlPlaneTest {
                 ControlPlaneSecurity.tls(serverFiles, dir.resolve("rotating.token")))) {
             own.cache().ready().get(10, TimeUnit.SECONDS);
             ReloadingTls node5 = new ReloadingTls(rotating.issueNode("edgegate.local", "node-5"), Clock.systemUTC());
-            TestNode connected = TestNode.connect(ConfigDiscoveryGrpc.newStub(track(NettyChannelBuilder.forAddress("127.0.0.1", ownPort)
-                    .sslContext(ControlChannelTls.client(node5, SslProvider.JDK)).build())), "node-5");
+            ConfigDiscoveryGrpc.ConfigDiscoveryStub asNode5 = ConfigDiscoveryGrpc.newStub(track(NettyChannelBuilder.forAddress("127.0.0.1", ownPort)
+                    .sslContext(ControlChannelTls.client(node5, SslProvider.JDK)).build()));
+            TestNode connected = TestNode.connect(asNode5, "node-5");
             assertThat(connected.next().getFullSnapshot()).isTrue();
 
             PkiDirectory replacement = new PkiDirectory(dir.resolve("replacement-ca"));
@@ -290,6 +291,10 @@ class SecureControlPlaneTest {
             Status ended = connected.error();
             assertThat(ended.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
             assertThat(ended.getDescription()).contains("no longer signed by a CA the control plane trusts");
+            // Its connection, made under the old CA, is still there: a new stream on it is refused as well.
+            Status again = TestNode.connect(asNode5, "node-5").error();
+            assertThat(again.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+            assertThat(again.getDescription()).contains("no longer signed by a CA the control plane trusts");
         }
     }
 
@@ -486,10 +491,13 @@ class SecureControlPlaneTest {
                   pools:
                   - servers: [{url: 'http://10.0.0.1:8080'}]
                     healthCheck: {interval: 10s, uri: /health, username: probe, password: probe-password}
+                  - servers: [{url: 'http://10.0.0.2:8080'}]
+                    filter: {headers: {X-Canary: {exact: 'yes'}}}
+                    healthCheck: {interval: 10s, uri: /health, headers: {Authorization: Bearer probe-token}}
                 """));
         String shown = objects(operator).get(get("Pipeline", "more-secrets", false)).getObject().getJson();
         assertThat(shown).doesNotContain("oidc-client-secret").doesNotContain("sign-key-secret").doesNotContain("probe-password")
-                .contains("AKID").contains("probe");
+                .doesNotContain("probe-token").contains("AKID").contains("probe");
         assertThat(field(shown, "password")).matches("<redacted, sha256:[0-9a-f]{16}>");
 
         // The password kept, the pool's server changed: the probe would carry it to the new server.
@@ -505,7 +513,8 @@ class SecureControlPlaneTest {
 
         objects(operator).apply(RunningControlPlane.documents(shown.replace("10s", "20s")));
         String stored = objects(adminToken).get(get("Pipeline", "more-secrets", true)).getObject().getJson();
-        assertThat(stored).contains("oidc-client-secret").contains("sign-key-secret").contains("probe-password").contains("20s");
+        assertThat(stored).contains("oidc-client-secret").contains("sign-key-secret").contains("probe-password")
+                .contains("Bearer probe-token").contains("20s");
     }
 
     /** A writer who may not read a stored secret cannot test guesses about it with a schema of their own. */

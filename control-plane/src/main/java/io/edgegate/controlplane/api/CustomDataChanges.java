@@ -46,12 +46,14 @@ final class CustomDataChanges {
     /** The document to store for {@code document}, a CustomData applied as {@code label} says. */
     ObjectNode resolve(String label, CustomDataSpec data, ObjectNode document, Optional<CustomDataKindSpec> kind,
                        Optional<StoredRecord> existing) {
-        Optional<CustomDataSpec> stored = existing.map(e -> (CustomDataSpec) decodeStored(e).spec());
-        Secrets secrets = Secrets.of(data, stored);
         if (data.batch().isEmpty()) {
+            // The records form replaces the stored object whole: one that no longer reads is no reason to refuse it.
+            Secrets secrets = Secrets.of(data, existing.flatMap(this::readableStored));
             kind.ifPresent(k -> check(label, "records", data.records(), k, secrets));
             return document;
         }
+        Optional<CustomDataSpec> stored = existing.map(e -> (CustomDataSpec) decodeStored(e).spec());
+        Secrets secrets = Secrets.of(data, stored);
         CustomDataSpec.Batch batch = data.batch().get();
         CustomDataKindSpec k = kind.orElseThrow(() -> new ApiException(Status.Code.FAILED_PRECONDITION, label
                 + ": CustomData " + data.name() + " is Easegress's batch form (list, delete, rebuild), which needs the "
@@ -125,9 +127,10 @@ final class CustomDataChanges {
     }
 
     /**
-     * Records against the kind's schema. A stored secret put back in place of its marker is not checked: it met the
-     * schema it was written under, and checking it against one the writer sends (who may not read it) would answer
-     * their guesses; no message repeats a secret field's value.
+     * Records against the kind's schema. A secret field holding a stored secret (put back in place of its marker) is
+     * not checked: it met the schema it was written under, and checking it against one the writer sends (who may not
+     * read it) would answer guesses about its content (a pattern, a length). Only whether it equals a stored secret
+     * can be learnt, which its marker tells anyway. No message repeats a secret field's value.
      */
     private static void check(String label, String field, List<Map<String, String>> records, CustomDataKindSpec kind,
                               Secrets secrets) {
@@ -145,6 +148,14 @@ final class CustomDataChanges {
         }
         if (!problems.isEmpty()) {
             throw new ApiException(Status.Code.INVALID_ARGUMENT, String.join("\n", problems));
+        }
+    }
+
+    private Optional<CustomDataSpec> readableStored(StoredRecord record) {
+        try {
+            return Optional.of((CustomDataSpec) decodeStored(record).spec());
+        } catch (ApiException unreadable) {
+            return Optional.empty();
         }
     }
 

@@ -47,7 +47,11 @@ public final class SecretFields {
             List.of("filters", "*", "sign", "accessKeys", "*"),
             // A pool's health check, wherever the pool sits (pools, mainPool, candidatePools, mirrorPool) and in its loadBalance.
             List.of("filters", "*", "**", "healthCheck", "password"),
-            List.of("filters", "*", "**", "healthCheck", "http", "password"));
+            List.of("filters", "*", "**", "healthCheck", "http", "password"),
+            // A probe's credentials given as a header instead.
+            List.of("filters", "*", "**", "healthCheck", "headers", "Authorization"),
+            List.of("filters", "*", "**", "healthCheck", "http", "headers", "Authorization"),
+            List.of("filters", "*", "**", "healthCheck", "ws", "headers", "Authorization"));
     /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
     private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
             .flatMap(path -> Stream.of("beforePipeline", "afterPipeline").map(p -> {

@@ -21,6 +21,7 @@ import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Who may call what. A data plane's config stream needs a client certificate of the cluster CA
@@ -44,14 +45,18 @@ public final class CallAuthorization implements ServerInterceptor {
     /** Failed authentications per client address. */
     private final CallRateLimit failures = new CallRateLimit(FAILURES_PER_SECOND, System::nanoTime);
     private final SecurityCounters counters;
+    /** Whether the CAs trusted now still sign a node's chain: a connection made before they changed opens no stream. */
+    private final Predicate<List<X509Certificate>> stillTrusted;
     private final MethodRoles roles = new MethodRoles();
     private static final double FAILURES_PER_SECOND = 10;
 
-    public CallAuthorization(Tokens tokens, String trustDomain, double callsPerSecondPerToken, SecurityCounters counters) {
+    public CallAuthorization(Tokens tokens, String trustDomain, double callsPerSecondPerToken, SecurityCounters counters,
+                             Predicate<List<X509Certificate>> stillTrusted) {
         this.tokens = tokens;
         this.trustDomain = trustDomain;
         this.rateLimit = new CallRateLimit(callsPerSecondPerToken, System::nanoTime);
         this.counters = counters;
+        this.stillTrusted = stillTrusted;
     }
 
     @Override
@@ -121,6 +126,13 @@ public final class CallAuthorization implements ServerInterceptor {
                     call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), trustDomain);
             return refuse(call, Status.UNAUTHENTICATED.withDescription("a data plane must present a client certificate of the "
                     + "cluster CA naming it (" + NodeIdentity.uri(trustDomain, "<node-id>") + ")"), counters::refusedNode);
+        }
+        if (!stillTrusted.test(chain)) {
+            // The handshake was made under CAs since replaced: the connection stays, its streams do not.
+            log.warn("refused a config stream from {}: node {}'s certificate is no longer signed by a CA the control plane trusts",
+                    call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), nodeId.get());
+            return refuse(call, Status.UNAUTHENTICATED.withDescription("the node's certificate is no longer signed by a CA the "
+                    + "control plane trusts"), counters::refusedNode);
         }
         NodeCertificate named = new NodeCertificate(nodeId.get(), certificate.get().getSerialNumber().toString(16),
                 certificate.get().getNotAfter().toInstant(), chain);
