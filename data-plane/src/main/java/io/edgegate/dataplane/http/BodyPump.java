@@ -121,8 +121,9 @@ public final class BodyPump implements BodyReceiver {
     private void fail(Throwable cause) {
         if (!done.isDone()) {
             cancelled = true;
-            source.discard();
+            // Completed first: discarding a body someone waits on answers that waiter, and the real cause must win.
             done.completeExceptionally(cause);
+            source.discard();
         }
     }
 }

@@ -140,6 +140,11 @@ public class ChannelBody implements BodyStream {
         return received;
     }
 
+    /** Bytes that arrived and wait for the consumer. */
+    public long bufferedBytes() {
+        return bufferedBytes;
+    }
+
     /** Whether a consumer is waiting for bytes that have not arrived yet. */
     public boolean isWaiting() {
         return waiting != null && !isComplete();
@@ -161,7 +166,9 @@ public class ChannelBody implements BodyStream {
         }
         waiting = receiver;
         deliver();
-        if (waiting != null && !isComplete()) {
+        // The consumer took a chunk: read ahead again while less than the read-ahead waits (an HTTP/2 stream gives
+        // back the window of what it delivered), and always when it waits for bytes that have not come.
+        if (!isComplete() && (waiting != null || bufferedBytes < READ_AHEAD_BYTES)) {
             readMore();
         }
     }

@@ -93,6 +93,11 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
         return new Builder(state, requests).settings(settings).build();
     }
 
+    /** Whether the connection's receive window lets the client send DATA now (other streams' unread bodies may fill it). */
+    boolean clientMaySend() {
+        return connection().local().flowController().windowSize(connection().connectionStream()) > 0;
+    }
+
     /** Gives the client back {@code bytes} of window on {@code stream}; whether a WINDOW_UPDATE was written. */
     boolean consumed(Http2Stream stream, int bytes) throws Http2Exception {
         return connection().local().flowController().consumeBytes(stream, bytes);

@@ -58,6 +58,8 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
     private boolean closed;
     /** The frame that ends the response went to the encoder: the stream closing after it is no departure. */
     private boolean endWritten;
+    /** The response has begun: the exchange is under way both ways (a gRPC stream), no stalled upload. */
+    private boolean responding;
     private boolean responseDone;
 
     Http2ServerStream(Http2ServerHandler handler, ChannelHandlerContext ctx, Http2Stream stream) {
@@ -184,6 +186,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             reset(Http2Error.CANCEL);
             return;
         }
+        responding = true;
         ResponseWriter.Pumped written = ResponseWriter.http2(this, response, method);
         written.done().whenComplete((ok, error) -> {
             exchange.written(written.bytes().getAsLong(), error);
@@ -214,10 +217,12 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
 
     /**
      * Whether it waits for body bytes the client has not sent for {@code timeoutNanos} since it last sent some or
-     * was let send more (NGINX's client_body_timeout, per stream: whatever else the connection carries).
+     * was let send more, and could send them (the connection's window is open) — NGINX's client_body_timeout, per
+     * stream, whatever else the connection carries. Not once the response has begun: a gRPC stream whose client
+     * says nothing for a while is no stalled upload.
      */
     boolean bodyStalled(long now, long timeoutNanos) {
-        return waitsForItsBody() && now - bodyMovedAt >= timeoutNanos;
+        return waitsForItsBody() && !responding && now - bodyMovedAt >= timeoutNanos && handler.clientMaySend();
     }
 
     @Override
@@ -242,11 +247,14 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             ctx.executor().execute(this::readMore);
             return;
         }
-        if (unconsumed == 0 || closed) {
+        // Window goes back only for bytes the consumer took: what waits unread keeps holding the client's window,
+        // so a connection's unread request bodies stay within its window (1 MB) however many streams it opens.
+        int unread = body == null ? 0 : (int) Math.min(unconsumed, body.bufferedBytes());
+        int bytes = unconsumed - unread;
+        if (bytes <= 0 || closed) {
             return;
         }
-        int bytes = unconsumed;
-        unconsumed = 0;
+        unconsumed = unread;
         bodyMovedAt = System.nanoTime();
         try {
             if (handler.consumed(stream, bytes)) {

@@ -70,8 +70,39 @@ class EarlyAnswerTest {
         }
     }
 
+    /**
+     * A stream whose response has begun (a gRPC stream the upstream answers as it goes) is no stalled upload: its client
+     * may say nothing for longer than the idle time while the connection carries other frames.
+     */
+    @Test
+    void aStreamWhoseResponseHasBegunOutlivesItsClientsSilence() throws Exception {
+        try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            node.apply(server("s", port, "p").replace("xForwardedFor: true", "keepAliveTimeout: 1s"),
+                    proxyPipeline("p", "roundRobin", "http://127.0.0.1:" + upstream.getLocalPort()));
+            try (RawHttp2Client client = new RawHttp2Client(port, true)) {
+                client.frame(RawHttp2Client.HEADERS, RawHttp2Client.END_HEADERS, 1, RawHttp2Client.request("/watch"));
+                client.frame(RawHttp2Client.DATA, 0, 1, "0123456789".getBytes(StandardCharsets.US_ASCII));
+                try (Socket accepted = upstream.accept()) {
+                    answerAfterTheFirstChunk(accepted, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+                    await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(RawHttp2Client.HEADERS, 1).isEmpty());
+                    long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                    while (System.nanoTime() < until) {
+                        client.frame(RawHttp2Client.PING, 0, 0, new byte[8]);
+                        Thread.sleep(200); // the traffic itself: a PING every 200 ms, the stream silent
+                    }
+                    assertThat(client.received(RawHttp2Client.RST_STREAM, 1)).as("three idle times of the client's silence").isEmpty();
+                }
+            }
+        }
+    }
+
     /** Reads the forwarded head and the first chunk of its body, then answers 401 at once. */
     private static void answerAfterTheFirstChunk(Socket accepted) throws IOException {
+        answerAfterTheFirstChunk(accepted, UNAUTHORIZED);
+    }
+
+    /** Reads the forwarded head and the first chunk of its body, then writes {@code answer}. */
+    private static void answerAfterTheFirstChunk(Socket accepted, String answer) throws IOException {
         accepted.setSoTimeout(5_000);
         InputStream in = accepted.getInputStream();
         StringBuilder seen = new StringBuilder();
@@ -81,7 +112,7 @@ class EarlyAnswerTest {
             seen.append((char) c);
         }
         OutputStream out = accepted.getOutputStream();
-        out.write(UNAUTHORIZED.getBytes(StandardCharsets.US_ASCII));
+        out.write(answer.getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 

@@ -231,6 +231,53 @@ class Http2RequestBodyTest {
         }
     }
 
+    /**
+     * Request bodies nobody reads yet hold the client's window: a connection's unread bytes stay within its window
+     * (1 MB) however many streams carry them, rather than a window plus a read-ahead buffer per stream.
+     */
+    @Test
+    void unreadBodiesOfManyStreamsStayWithinTheConnectionsWindow() throws Exception {
+        node.apply("""
+                kind: HTTPServer
+                name: uploads
+                port: %d
+                clientMaxBodySize: -1
+                rules:
+                - paths:
+                  - path: /later
+                    backend: later
+                """.formatted(port), """
+                name: later
+                kind: HTTPPipeline
+                flow:
+                - filter: mock
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - code: 200
+                    delay: 5s
+                    body: read nothing
+                """);
+        try (Client uploader = new Client(port)) {
+            byte[] body = bytes(128 * 1024);
+            for (int id = 1; id <= 79; id += 2) {
+                uploader.send(id, post("/later", body.length), body);
+            }
+            // What the server's windows let through, once nothing more moves (the mock reads no body for 5 s).
+            await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(100)).until(() -> uploader.window(1) == 0);
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                long now = uploader.written.get();
+                boolean settled = now == last[0];
+                last[0] = now;
+                return settled;
+            });
+            assertThat(uploader.written.get()).as("40 streams of 128 KB: their bodies held to the connection's 1 MB window")
+                    .isLessThan(Http2ServerHandler.CONNECTION_WINDOW + 64 * 1024);
+        }
+    }
+
     /** The idle time counts per stream: PINGs (or other streams) keep the connection busy, not a body the client stopped. */
     @Test
     void aBodyTheClientStopsSendingIsResetWhileTheConnectionPings() throws Exception {
@@ -376,6 +423,8 @@ class Http2RequestBodyTest {
         private final Map<Integer, CompletableFuture<Void>> bodiesSent = new ConcurrentHashMap<>();
         private final Http2ConnectionHandler handler;
         private final Channel channel;
+        /** Bytes the client has written to its socket: frames the server's windows let through. */
+        final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
         Client(int port) {
             handler = new Http2ConnectionHandlerBuilder().server(false).gracefulShutdownTimeoutMillis(0).frameListener(new Http2FrameAdapter() {
@@ -415,8 +464,20 @@ class Http2RequestBodyTest {
                     answer.ended().completeExceptionally(new IllegalStateException("stream reset with " + errorCode));
                 }
             }).build();
-            channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(handler)
-                    .connect("127.0.0.1", port).syncUninterruptibly().channel();
+            channel = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+                        @Override
+                        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                            if (msg instanceof ByteBuf bytes) {
+                                written.addAndGet(bytes.readableBytes());
+                            }
+                            ctx.write(msg, promise);
+                        }
+                    }, handler);
+                }
+            }).connect("127.0.0.1", port).syncUninterruptibly().channel();
         }
 
         /** Opens stream {@code id} with {@code headers}, and {@code body} after them unless it is null (the stream then stays open). */
