@@ -11,8 +11,9 @@ import java.util.List;
  * Service instances in an etcd of the user's (Easegress's format): key
  * {@code <prefix><serviceName>/<instanceID>}, value the instance as JSON. Endpoints are URLs;
  * {@code host:port} alone means {@code http://host:port}, as etcd's Go client reads it. Every data-plane
- * node watches the prefix itself. Without etcd, pools keep the instances it last listed (as
- * Easegress); after {@code cacheTimeout} without reaching it, the prefix is read anew when it is back.
+ * node watches the prefix itself, and reads it every third of {@code cacheTimeout} to see etcd is
+ * there. Without etcd, pools keep the instances it last listed (as Easegress); once it answers
+ * again after a failed read, the prefix is read anew.
  */
 public record EtcdServiceRegistrySpec(String name, List<String> endpoints, String prefix, Duration cacheTimeout)
         implements ObjectSpec {

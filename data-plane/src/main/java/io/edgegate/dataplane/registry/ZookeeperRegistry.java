@@ -52,8 +52,8 @@ final class ZookeeperRegistry implements ServiceRegistry {
         this.cache = CuratorCache.build(client, spec.prefix());
         cache.listenable().addListener(CuratorCacheListener.builder()
                 .forInitialized(() -> {
-                    initialized = true;
                     rebuild();
+                    initialized = true; // after the snapshot: a successor client reads it as soon as this says loaded
                 })
                 .forAll((type, before, after) -> {
                     if (initialized) {

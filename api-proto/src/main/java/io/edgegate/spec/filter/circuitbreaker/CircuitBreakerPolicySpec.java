@@ -11,8 +11,8 @@ import java.util.Set;
  * failure and slow-call rates are taken over the last {@code slidingWindowSize} calls
  * (COUNT_BASED) or seconds (TIME_BASED), once at least {@code minimumNumberOfCalls} are in the
  * window. A call fails when its status is one of {@code failureStatusCodes} (none given: any
- * 5xx) or, with {@code countingNetworkException}, when the server could not be reached or did
- * not answer in time.
+ * 5xx) or, with {@code countingNetworkError} (Easegress v1's key; {@code countingNetworkException}
+ * is read too), when the server could not be reached or did not answer in time.
  */
 public record CircuitBreakerPolicySpec(
         String name,

@@ -92,7 +92,8 @@ public record PoolSpec(
         ServerBodyLimit.decode(o);
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
-        boolean setUpstreamHost = o.bool("setUpstreamHost", false);
+        // Easegress's WebSocket pools read no setUpstreamHost: the handshake carries the client's Host to an address.
+        boolean setUpstreamHost = o.bool("setUpstreamHost", false) && !webSocket;
         List<String> serverTags = o.stringList(o.has("serversTags") && !o.has("serverTags") ? "serversTags" : "serverTags");
         LoadBalanceSpec loadBalance = o.object("loadBalance").map(LoadBalanceSpec::decode).orElse(LoadBalanceSpec.DEFAULT);
         Optional<String> serviceRegistry = o.optionalString("serviceRegistry");

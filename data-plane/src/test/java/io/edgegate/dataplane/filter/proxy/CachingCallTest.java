@@ -1,7 +1,7 @@
 package io.edgegate.dataplane.filter.proxy;
 
 import static io.edgegate.dataplane.filter.proxy.ProxyParts.answer;
-import static io.edgegate.dataplane.filter.proxy.ProxyParts.mainPool;
+import static io.edgegate.dataplane.filter.proxy.ProxyParts.v1MainPool;
 import static io.edgegate.dataplane.filter.proxy.ProxyParts.proxy;
 import static io.edgegate.dataplane.filter.proxy.ProxyParts.request;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +31,7 @@ class CachingCallTest {
     private final List<ResponseCache.Lookup> upstreamCalls = new ArrayList<>();
 
     CachingCallTest() throws Exception {
-        pool = mainPool(proxy("""
+        pool = v1MainPool(proxy("""
                 kind: HTTPPipeline
                 name: p
                 filters:

@@ -40,9 +40,14 @@ final class ProxyParts {
         return (ProxySpec) pipeline.filter("proxy").orElseThrow();
     }
 
-    /** The main pool of {@code spec}: static servers, no health checks or registry (so the pool needs no node services). */
+    /** The main pool of {@code spec}, a v2 Pipeline's Proxy: static servers, no health checks or registry (so the pool needs no node services). */
     static ServerPool mainPool(ProxySpec spec) {
         return new ServerPool(spec.mainPool(), new PoolServices(null, null, null), false);
+    }
+
+    /** The same of a v1 HTTPPipeline's Proxy, whose pools fail only on the codes they list. */
+    static ServerPool v1MainPool(ProxySpec spec) {
+        return new ServerPool(spec.mainPool(), new PoolServices(null, null, null), true);
     }
 
     static RequestContext request(EmbeddedChannel channel, HttpMethod method, String uri, BodyStream body) {

@@ -99,6 +99,12 @@ class RequestBuilderTest {
             assertThat(notBuilt.statusCode()).isEqualTo(503);
             assertThat(notBuilt.body()).isEqualTo("the request could not be built");
             assertThat(app.received()).hasSize(1);
+
+            // A 5xx is the Proxy's failureCode: its jumpIf still takes the backend's answer to the client.
+            app.answerWith(io.netty.handler.codec.http.HttpResponseStatus.BAD_GATEWAY);
+            HttpResponse<String> failed = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/import"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\": 8, \"name\": \"ada\"}")).build());
+            assertThat(failed.statusCode()).isEqualTo(502);
         }
     }
 
