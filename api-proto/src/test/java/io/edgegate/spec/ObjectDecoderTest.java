@@ -484,4 +484,16 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode(pipeline.formatted("-1", "1048576")))
                 .hasMessageContaining("serverMaxBodySize: responses stream without a size limit");
     }
+
+    /** Easegress takes 0 for clientMaxBodySize and keepAliveTimeout, and a rule without paths: so do we, saying what they mean here. */
+    @Test
+    void zeroesAndARuleWithoutPathsThatEasegressTakesAreTaken() throws Exception {
+        DecodedObject decoded = decode("kind: HTTPServer\nname: s\nport: 8080\nclientMaxBodySize: 0\nkeepAliveTimeout: 0s\n"
+                + "rules:\n- host: idle.example.org\n- paths: [{pathPrefix: /, backend: p}]\n");
+        HttpServerSpec server = (HttpServerSpec) decoded.spec();
+        assertThat(server.clientMaxBodySize()).isEqualTo(4L * 1024 * 1024);
+        assertThat(server.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(decoded.warnings()).extracting(SpecProblem::toString).anyMatch(w -> w.contains("keepAliveTimeout: 0 is taken as the default"))
+                .anyMatch(w -> w.contains("rules[0].paths: a rule without paths serves no request"));
+    }
 }

@@ -17,13 +17,12 @@ public record HostSpec(String value, boolean isRegexp) {
         return new HostSpec(value, isRegexp);
     }
 
-    /** Wildcards are a whole leading label ({@code *.example.com}) or a whole trailing one ({@code www.*}). */
+    /** As Easegress, one wildcard, at the start ({@code *.example.com}, {@code *example.com}) or at the end ({@code www.*}). */
     static void checkWildcard(String host, SpecObject o, String key) {
         int stars = host.length() - host.replace("*", "").length();
-        boolean leading = host.startsWith("*.") && host.length() > 2;
-        boolean trailing = host.endsWith(".*") && host.length() > 2;
-        if (stars > 1 || (stars == 1 && !leading && !trailing)) {
-            o.error(key, "'" + host + "' is not a valid host (expected: an exact host, '*.example.com' or 'www.example.*')");
+        if (stars > 1 || (stars == 1 && !host.startsWith("*") && !host.endsWith("*"))) {
+            o.error(key, "'" + host + "' is not a valid host (expected: an exact host, or one '*' at its start or end: "
+                    + "'*.example.com', 'www.example.*')");
         }
     }
 }

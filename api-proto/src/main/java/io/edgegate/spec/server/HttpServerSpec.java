@@ -142,13 +142,18 @@ public record HttpServerSpec(
                 .ifPresent(a -> o.error("address", "'" + a + "' is not an IP address (expected: e.g. 0.0.0.0 or ::1)"));
         boolean keepAlive = o.bool("keepAlive", true);
         Duration keepAliveTimeout = o.duration("keepAliveTimeout", DEFAULT_KEEP_ALIVE_TIMEOUT);
-        if (keepAliveTimeout.isNegative() || keepAliveTimeout.isZero()) {
+        if (keepAliveTimeout.isNegative()) {
             o.error("keepAliveTimeout", "must be positive");
+        } else if (keepAliveTimeout.isZero()) {
+            // Easegress's 0 is Go's "no idle timeout"; here the same time also ends stalled uploads and readers that read nothing.
+            o.warning("keepAliveTimeout", "0 is taken as the default, " + DEFAULT_KEEP_ALIVE_TIMEOUT.toSeconds()
+                    + "s: it also bounds stalled uploads and clients that stop reading");
+            keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
         }
         int maxConnections = o.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, Integer.MAX_VALUE);
         long clientMaxBodySize = o.longValue("clientMaxBodySize", DEFAULT_CLIENT_MAX_BODY_SIZE, -1, Long.MAX_VALUE);
         if (clientMaxBodySize == 0) {
-            o.error("clientMaxBodySize", "must be a size in bytes, or -1 for no limit");
+            clientMaxBodySize = DEFAULT_CLIENT_MAX_BODY_SIZE; // as Easegress: 0 is the default
         }
         boolean xForwardedFor = o.bool("xForwardedFor", false);
         Duration readHeaderTimeout = o.duration("readHeaderTimeout", DEFAULT_READ_HEADER_TIMEOUT);

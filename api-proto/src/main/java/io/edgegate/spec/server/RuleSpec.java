@@ -32,7 +32,7 @@ public record RuleSpec(Optional<String> host, Optional<String> hostRegexp, List<
         String scope = "path/" + router;
         List<PathSpec> paths = o.list("paths", n -> n.memoized(scope, PathSpec.class, () -> PathSpec.decode(n.asObject(), router)));
         if (paths.isEmpty()) {
-            o.error("paths", "a rule needs at least one path (use 'pathPrefix: /' to match every path)");
+            o.warning("paths", "a rule without paths serves no request, as in Easegress (use 'pathPrefix: /' to match every path)");
         }
         o.finish();
         return new RuleSpec(host, hostRegexp, hosts, ipFilter, paths);

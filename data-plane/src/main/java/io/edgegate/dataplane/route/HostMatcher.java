@@ -61,21 +61,23 @@ final class HostMatcher {
         return patterns.isEmpty() ? exact : Set.of();
     }
 
+    /** As Easegress: one {@code *} at the start stands for any beginning ({@code *.example.com}, {@code *example.com}), at the end for any end. */
     private static void add(String host, Set<String> exact, List<Predicate<String>> patterns) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("*.")) {
+        if (h.startsWith("*")) {
             String suffix = h.substring(1);
-            patterns.add(candidate -> candidate.endsWith(suffix) && candidate.length() > suffix.length());
-        } else if (h.endsWith(".*")) {
+            patterns.add(candidate -> candidate.endsWith(suffix));
+        } else if (h.endsWith("*")) {
             String prefix = h.substring(0, h.length() - 1);
-            patterns.add(candidate -> candidate.startsWith(prefix) && candidate.length() > prefix.length());
+            patterns.add(candidate -> candidate.startsWith(prefix));
         } else {
             exact.add(h);
         }
     }
 
+    /** Hosts are matched lower-cased (DNS names know no case): a regexp written with capitals matches them too. */
     private static Predicate<String> regexp(String regex) {
-        Pattern pattern = Regexps.compile(regex);
+        Pattern pattern = Regexps.compile("(?i)" + regex);
         return host -> pattern.matcher(host).find();
     }
 }

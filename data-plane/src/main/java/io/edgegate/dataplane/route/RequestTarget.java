@@ -1,8 +1,5 @@
 package io.edgegate.dataplane.route;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -32,8 +29,9 @@ public final class RequestTarget {
     /**
      * The path as routing sees it, percent-decoded as Easegress (Go's URL.Path) sees it: {@code /%61dmin} is
      * {@code /admin}, so an encoded path cannot slip past the route meant for it. Bytes are read as UTF-8, raw
-     * ones (a client's unencoded non-ASCII) as the bytes they came as. A path with a broken escape, or whose bytes are
-     * not UTF-8, is left as it is.
+     * ones (a client's unencoded non-ASCII) as the bytes they came as, and bytes that are no UTF-8 as U+FFFD (so
+     * {@code /%61dmin/%FF} is still under {@code /admin}). A path with a broken escape, which the server refuses
+     * before routing (as Go's does), is left as it is.
      */
     public static String decodedPath(String rawPath) {
         if (rawPath.indexOf('%') < 0 && isAscii(rawPath)) {
@@ -55,13 +53,18 @@ public final class RequestTarget {
                 bytes[n++] = (byte) c;
             }
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, n)).toString();
-        } catch (CharacterCodingException notUtf8) {
-            // Bytes that are no UTF-8 text cannot name a configured path: routed as sent.
-            return rawPath;
+        return new String(bytes, 0, n, StandardCharsets.UTF_8); // malformed sequences become U+FFFD
+    }
+
+    /** Whether {@code rawPath} has a {@code %} not followed by two hex digits: Go's server answers such a request 400. */
+    public static boolean hasBrokenEscape(String rawPath) {
+        for (int i = rawPath.indexOf('%'); i >= 0; i = rawPath.indexOf('%', i + 1)) {
+            if (i + 2 >= rawPath.length() || Character.digit(rawPath.charAt(i + 1), 16) < 0
+                    || Character.digit(rawPath.charAt(i + 2), 16) < 0) {
+                return true;
+            }
         }
+        return false;
     }
 
     /**

@@ -11,7 +11,8 @@ import java.net.InetSocketAddress;
 
 /**
  * What a request passes after its head was checked, the same for HTTP/1.1 and HTTP/2: it is
- * routed, its announced body must fit the route's limit (413), and of expectations only
+ * routed, its announced body must fit the route's limit (413; a request no pipeline would serve
+ * gets its route's verdict instead, as in Easegress), and of expectations only
  * {@code 100-continue} is served (417). The Expect header is consumed here: it is hop-by-hop.
  */
 final class Admission {
@@ -43,7 +44,9 @@ final class Admission {
     static Outcome admit(HttpRequest request, ServerState state, InetSocketAddress client, long contentLength) {
         RouteMatch match = state.routes().route(request, client);
         long limit = match.clientMaxBodySize(state.spec().clientMaxBodySize());
-        if (limit >= 0 && contentLength > limit) {
+        // As Easegress, the route's verdict (403, 400, 405, 404) and a missing pipeline (503) come before the body's size.
+        boolean served = match.outcome() == RouteMatch.Outcome.MATCHED && state.pipelines().get(match.backend()) != null;
+        if (served && limit >= 0 && contentLength > limit) {
             return new Refused(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);

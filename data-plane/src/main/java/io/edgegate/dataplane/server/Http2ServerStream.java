@@ -86,6 +86,10 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             refuse(current, standIn(headers), HttpResponseStatus.BAD_REQUEST, reason);
             return;
         }
+        // Netty's conversion marks the request with its stream and scheme: neither is the client's, for filters to see,
+        // webhooks to get or the header limit to count.
+        request.headers().remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text())
+                .remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
         if (!endOfStream && !HttpUtil.isContentLengthSet(request)) {
             // What the rest of the server reads as "a body of unknown length follows".
             request.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

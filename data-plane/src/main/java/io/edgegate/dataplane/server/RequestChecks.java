@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.route.RequestTarget;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -75,6 +76,10 @@ final class RequestChecks {
             // Go's server (Easegress) refuses these too; forwarded, they reach an upstream that may read the target otherwise.
             return refuse(HttpResponseStatus.BAD_REQUEST, "the request target holds a control character");
         }
+        if (RequestTarget.hasBrokenEscape(RequestTarget.path(request.uri()))) {
+            // As Go's server (Easegress): a path that does not decode could not be routed as the upstream reads it.
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the path holds a broken percent-escape");
+        }
         String target = TargetForm.normalize(request);
         return target == null ? Optional.empty() : refuse(HttpResponseStatus.BAD_REQUEST, target);
     }
@@ -117,6 +122,9 @@ final class RequestChecks {
         if (path.indexOf(' ') >= 0 || hasControlCharacter(path)) {
             // HTTP/1.1 ends a request line's target at a space or tab: sent on, the upstream would read another target.
             return refuse(HttpResponseStatus.BAD_REQUEST, "the :path holds a space or control character");
+        }
+        if (RequestTarget.hasBrokenEscape(RequestTarget.path(path))) {
+            return refuse(HttpResponseStatus.BAD_REQUEST, "the :path holds a broken percent-escape");
         }
         return Optional.empty();
     }

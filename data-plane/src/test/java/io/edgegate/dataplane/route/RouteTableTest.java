@@ -307,6 +307,27 @@ class RouteTableTest {
         assertThat(RequestTarget.withPath("/api/v1/x?y=1", "/x")).isEqualTo("/x?y=1");
     }
 
+    /** As Easegress: one '*' at a host's start or end is a suffix or prefix, a rule without paths serves nothing. */
+    @Test
+    void hostWildcardsAnywhereAtAnEndCapitalsInARegexpAndARuleWithoutPaths() {
+        RouteTable table = table("""
+                - host: '*example.com'
+                  paths: [{pathPrefix: /, backend: suffix}]
+                - host: 'www*'
+                  paths: [{pathPrefix: /, backend: prefix}]
+                - hostRegexp: '^API\\.shop\\.com$'
+                  paths: [{pathPrefix: /, backend: api}]
+                - host: idle.example.org
+                - paths: [{pathPrefix: /, backend: rest}]
+                """);
+
+        assertThat(route(table, "badexample.com", "/")).isEqualTo("suffix");
+        assertThat(route(table, "example.com", "/")).isEqualTo("suffix");
+        assertThat(route(table, "www2.other.org", "/")).isEqualTo("prefix");
+        assertThat(route(table, "api.shop.com", "/")).as("hosts are matched lower-cased, regexps without case").isEqualTo("api");
+        assertThat(route(table, "idle.example.org", "/")).isEqualTo("rest");
+    }
+
     /** As Easegress (Go's URL.Path): routes match the percent-decoded path, so an encoded one cannot slip past its route. */
     @Test
     void routesMatchTheDecodedPath() {
@@ -323,7 +344,9 @@ class RouteTableTest {
         assertThat(route(table, "h", "/api%2Fv1/orders")).isEqualTo("api");
         assertThat(route(table, "h", "/caf%C3%A9")).isEqualTo("accented");
         assertThat(route(table, "h", "/caf\u00c3\u00a9")).as("raw UTF-8 bytes, as the decoder hands them over").isEqualTo("accented");
-        assertThat(route(table, "h", "/%zzadmin")).as("a broken escape is routed as it is").isEqualTo("open");
+        assertThat(route(table, "h", "/%61dmin/%FF")).as("bytes that are no UTF-8 still decode around them").isEqualTo("guarded");
+        assertThat(route(table, "h", "/%zzadmin")).as("a broken escape (the server refuses it first) is routed as it is")
+                .isEqualTo("open");
         assertThat(RequestTarget.encodedPath("/new/a b%/é")).isEqualTo("/new/a%20b%25/%C3%A9");
     }
 

@@ -63,6 +63,36 @@ class Http1ConnectionTest {
         assertThat(answer).startsWith("HTTP/1.1 413 ");
     }
 
+    /** As Easegress, a request no pipeline would serve gets its route's verdict, not 413, however large its body. */
+    @Test
+    void theRoutesVerdictComesBeforeTheBodysSize() {
+        ServerState state = EmbeddedHttp1.state("""
+                kind: HTTPServer
+                name: s
+                port: 8080
+                clientMaxBodySize: 16
+                rules:
+                - paths:
+                  - {path: /a, methods: [GET], backend: answer}
+                  - {path: /ghost, backend: missing}
+                """, """
+                kind: HTTPPipeline
+                name: answer
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - code: 200
+                    body: first
+                """);
+        String big = " HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\nConnection: close\r\n\r\n12345678901234567";
+        for (String[] request : new String[][] {{"POST /nowhere", "404"}, {"POST /a", "405"}, {"POST /ghost", "503"}, {"GET /a", "413"}}) {
+            EmbeddedChannel fresh = EmbeddedHttp1.connection(state, UnpooledByteBufAllocator.DEFAULT, 1_000);
+            assertThat(exchange(fresh, request[0] + big)).as(request[0]).startsWith("HTTP/1.1 " + request[1] + " ");
+            fresh.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void aHeadThatIsNotCompleteInTimeGets408AndTheConnectionCloses() {
         channel.freezeTime();

@@ -123,6 +123,24 @@ class Http2StreamTest {
         assertThat(answers.get(good)).isEqualTo("200 second");
     }
 
+    /** The header limit counts the client's headers, as over HTTP/1.1: Host and 99 more pass, not the conversion's own marks. */
+    @Test
+    void aRequestOfAHundredHeadersPassesAsOverHttp1() {
+        int id = nextStreamId;
+        nextStreamId += 2;
+        Http2Headers headers = new DefaultHttp2Headers().method("GET").path("/a").scheme("http").authority("shop.example");
+        for (int i = 0; i < 99; i++) {
+            headers.add("x-h" + i, "v");
+        }
+        ChannelHandlerContext ctx = client.pipeline().context(clientHandler);
+        clientHandler.encoder().writeHeaders(ctx, id, headers, 0, true, ctx.newPromise());
+        ctx.flush();
+
+        carry();
+
+        assertThat(answers.get(id)).isEqualTo("200 first");
+    }
+
     /** A HEAD refused on its head gets the refusal's status and no content (RFC 9110 §9.3.2), as over HTTP/1.1. */
     @Test
     void aHeadRefusedOnItsHeadIsAnsweredWithoutContent() {

@@ -25,6 +25,15 @@ class RequestChecksTest {
         return refusal.map(r -> r.status().code() + " " + r.reason()).orElse("accepted");
     }
 
+    /** As Go's server (Easegress): a path with a broken percent-escape is refused, a query with one is the upstream's. */
+    @Test
+    void aBrokenPercentEscapeInThePathIs400() {
+        assertThat(verdict(request(HttpVersion.HTTP_1_1, "/%61dmin/%zz", "Host", "a"))).isEqualTo("400 the path holds a broken percent-escape");
+        assertThat(verdict(request(HttpVersion.HTTP_1_1, "/a%", "Host", "a"))).startsWith("400 ");
+        assertThat(verdict(request(HttpVersion.HTTP_1_1, "/a%2", "Host", "a"))).startsWith("400 ");
+        assertThat(verdict(request(HttpVersion.HTTP_1_1, "/%61dmin/%FF?q=%zz", "Host", "a"))).isEqualTo("accepted");
+    }
+
     @Test
     void aPlainRequestIsAccepted() {
         assertThat(verdict(request(HttpVersion.HTTP_1_1, "/orders", "Host", "shop.example:8080", "Content-Length", "5")))

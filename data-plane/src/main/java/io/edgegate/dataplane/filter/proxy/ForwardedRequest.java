@@ -12,10 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The request head as it leaves for the upstream: origin-form target, hop-by-hop headers
@@ -29,7 +25,6 @@ final class ForwardedRequest {
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
     private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
-    private static final AsciiString HTTP2_EXTENSION_PREFIX = AsciiString.cached("x-http2-");
     /**
      * Every name and value copied here was checked when the client's request was decoded, and
      * the names added are constants: checking them again per request is wasted work.
@@ -50,9 +45,6 @@ final class ForwardedRequest {
         boolean upgrade = isUpgrade(in) && context.requestBody().contentLength() == 0;
         String upgradeTo = in.headers().get(HttpHeaderNames.UPGRADE);
         HopByHop.strip(headers);
-        if (context.connection().http2()) {
-            stripHttp2Extensions(headers);
-        }
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
@@ -95,27 +87,6 @@ final class ForwardedRequest {
     /** RFC 7239 quotes IPv6 addresses, in brackets. */
     private static String forwardedNode(String ip) {
         return ip.contains(":") ? "\"[" + ip + "]\"" : ip;
-    }
-
-    /**
-     * Netty's HTTP/2 to HTTP/1 conversion adds x-http2-* headers for its own use; they are not the
-     * client's. Found by walking the headers once: every HTTP/2 request passes here, and a set of
-     * all names per request was a measurable part of its cost.
-     */
-    private static void stripHttp2Extensions(HttpHeaders headers) {
-        List<CharSequence> found = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (AsciiString.regionMatches(name, true, 0, HTTP2_EXTENSION_PREFIX, 0, HTTP2_EXTENSION_PREFIX.length())) {
-                if (found == null) {
-                    found = new ArrayList<>(4);
-                }
-                found.add(name);
-            }
-        }
-        if (found != null) {
-            found.forEach(headers::remove);
-        }
     }
 
     /** {@code http://host/path?q} (absolute form, as sent to proxies) becomes {@code /path?q}. */
