@@ -69,8 +69,8 @@ final class Route {
         if (dependsOnMoreThanTarget()) {
             lookup.requestDependent = true;
         }
-        if ((ruleAccess != null && !ruleAccess.allows(lookup.client()))
-                || (pathAccess != null && !pathAccess.allows(lookup.client()))) {
+        // Easegress's order: a rule's ipFilter before its paths; a path's own after its method, headers and query.
+        if (ruleAccess != null && !ruleAccess.allows(lookup.client())) {
             lookup.ipDiffered = true;
             return null;
         }
@@ -88,6 +88,10 @@ final class Route {
         }
         if (!queries.isEmpty() && queries.decidingCondition(lookup::query) < 0) {
             lookup.valuesDiffered = true;
+            return null;
+        }
+        if (pathAccess != null && !pathAccess.allows(lookup.client())) {
+            lookup.ipDiffered = true;
             return null;
         }
         return matches[decidingHeader];

@@ -307,6 +307,29 @@ class RouteTableTest {
         assertThat(RequestTarget.withPath("/api/v1/x?y=1", "/x")).isEqualTo("/x?y=1");
     }
 
+    /** As Easegress: a rule's ipFilter is asked before its paths' conditions, a path's own after its method, headers and query. */
+    @Test
+    void aPathsIpFilterComesAfterItsMethodAndHeadersARulesBefore() {
+        RouteTable table = table("""
+                - host: admin.example
+                  ipFilter: {allowIPs: [10.0.0.0/8]}
+                  paths:
+                  - {path: /panel, methods: [GET], backend: panel}
+                - paths:
+                  - {path: /admin, methods: [GET], ipFilter: {allowIPs: [10.0.0.0/8]}, backend: admin}
+                  - path: /keys
+                    headers: [{key: X-Team, values: [ops]}]
+                    ipFilter: {allowIPs: [10.0.0.0/8]}
+                    backend: keys
+                """);
+
+        assertThat(routeMethod(table, "POST", "h", "/admin")).as("the method is wrong before the address").isEqualTo("METHOD_NOT_ALLOWED");
+        assertThat(route(table, "h", "/admin")).isEqualTo("FORBIDDEN");
+        assertThat(route(table, "h", "/keys")).as("the header is missing before the address").isEqualTo("BAD_REQUEST");
+        assertThat(route(table, "h", "/keys", "X-Team", "ops")).isEqualTo("FORBIDDEN");
+        assertThat(routeMethod(table, "POST", "admin.example", "/panel")).as("a rule's filter comes first").isEqualTo("FORBIDDEN");
+    }
+
     /** As Easegress: one '*' at a host's start or end is a suffix or prefix, a rule without paths serves nothing. */
     @Test
     void hostWildcardsAnywhereAtAnEndCapitalsInARegexpAndARuleWithoutPaths() {
