@@ -33,6 +33,8 @@ import io.edgegate.dataplane.http.FixedBody;
  */
 final class Exchange {
 
+    private static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("X-Forwarded-For");
+
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     /** Its hash computed once, not per request. */
     private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
@@ -215,6 +217,12 @@ final class Exchange {
     private void run(Pipeline pipeline, HttpRequest head, BodyStream body, Channel channel, ServerState state,
                      RequestContext.Connection connection, String routePathPrefix) {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
+        if (state.settings().xForwardedFor()) {
+            // As Easegress, on the request itself: filters (a Mock's or a pool's header match, headerHash) see what the upstream gets.
+            String previous = head.headers().get(X_FORWARDED_FOR);
+            String ip = context.clientIp();
+            head.headers().set(X_FORWARDED_FOR, previous == null ? ip : previous + ", " + ip);
+        }
         context.routed(routePathPrefix);
         context.pipelines(state.pipelines());
         context.traced(trace);

@@ -16,12 +16,11 @@ import io.netty.util.AsciiString;
 /**
  * The request head as it leaves for the upstream: origin-form target, hop-by-hop headers
  * removed (an upgrade without a body keeps its Connection/Upgrade pair), the body framed by its length or
- * chunked, and headers that tell the upstream who asked: X-Forwarded-For (when the server
- * asks for it), X-Forwarded-Proto, X-Forwarded-Host and Forwarded (RFC 7239).
+ * chunked, and headers that tell the upstream who asked: X-Forwarded-Proto, X-Forwarded-Host and
+ * Forwarded (RFC 7239); X-Forwarded-For, when the server asks for it, the request carries already.
  */
 final class ForwardedRequest {
 
-    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
     private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
     private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
@@ -63,10 +62,6 @@ final class ForwardedRequest {
             headers.set(HttpHeaderNames.HOST, server.authority());
         }
         String clientIp = context.clientIp();
-        if (context.server().xForwardedFor()) {
-            String previous = in.headers().get(X_FORWARDED_FOR);
-            headers.set(X_FORWARDED_FOR, previous == null ? clientIp : previous + ", " + clientIp);
-        }
         String scheme = context.connection().scheme();
         headers.set(X_FORWARDED_PROTO, scheme);
         if (clientHost != null) {

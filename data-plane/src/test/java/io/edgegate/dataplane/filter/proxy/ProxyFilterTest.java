@@ -247,6 +247,35 @@ class ProxyFilterTest {
         assertThat(response.headers().firstValue("Connection")).hasValue("keep-alive");
     }
 
+    /** As Easegress, the server's X-Forwarded-For is on the request itself: a filter's header match sees it. */
+    @Test
+    void filtersSeeTheXForwardedForTheServerAdds() throws Exception {
+        node.apply(server("s", PORT, "p"), """
+                kind: HTTPPipeline
+                name: p
+                flow:
+                  - filter: mock
+                  - filter: proxy
+                filters:
+                  - name: mock
+                    kind: Mock
+                    rules:
+                      - match:
+                          headers:
+                            X-Forwarded-For: {regex: '^127\\.0\\.0\\.1$'}
+                        code: 200
+                        body: seen
+                  - name: proxy
+                    kind: Proxy
+                    mainPool:
+                      servers: [{url: '%s'}]
+                """.formatted(a.url()));
+
+        HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT + "/x")).build());
+
+        assertThat(response.body()).isEqualTo("seen");
+    }
+
     /** A pool's setUpstreamHost sends the server's own host to servers given by address, unless a server keeps the client's. */
     @Test
     void setUpstreamHostSendsTheServersHostUnlessTheServerKeepsTheClients() throws Exception {
