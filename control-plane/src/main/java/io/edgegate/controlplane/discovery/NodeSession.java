@@ -238,11 +238,8 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         if (certifiedNode.isEmpty() || isClosed() || !now.isAfter(certifiedNode.get().notAfter())) {
             return isClosed();
         }
-        String description = "the node's certificate expired at " + certifiedNode.get().notAfter()
-                + "; closing its stream (it reconnects with a renewed certificate)";
-        log.warn("node {}: {}", nodeId(), description);
-        fail(Status.UNAUTHENTICATED.withDescription(description));
-        return true;
+        return closeUnauthenticated("the node's certificate expired at " + certifiedNode.get().notAfter()
+                + "; closing its stream (it reconnects with a renewed certificate)");
     }
 
     /**
@@ -253,8 +250,11 @@ final class NodeSession implements StreamObserver<NodeMessage>, Consumer<ConfigS
         if (certifiedNode.isEmpty() || isClosed() || trusted.test(certifiedNode.get().chain())) {
             return isClosed();
         }
-        String description = "the node's certificate (serial " + certifiedNode.get().serial()
-                + ") is no longer signed by a CA the control plane trusts; closing its stream";
+        return closeUnauthenticated("the node's certificate (serial " + certifiedNode.get().serial()
+                + ") is no longer signed by a CA the control plane trusts; closing its stream");
+    }
+
+    private boolean closeUnauthenticated(String description) {
         log.warn("node {}: {}", nodeId(), description);
         fail(Status.UNAUTHENTICATED.withDescription(description));
         return true;

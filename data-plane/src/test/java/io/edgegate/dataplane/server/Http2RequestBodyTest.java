@@ -209,8 +209,7 @@ class Http2RequestBodyTest {
         }
     }
 
-    @Test
-    void aBodyTheClientStopsSendingIsResetAfterTheIdleTime() throws Exception {
+    private void serveUploadsWithAnIdleTimeOfOneSecond() throws Exception {
         node.apply("""
                 kind: HTTPServer
                 name: uploads
@@ -221,6 +220,11 @@ class Http2RequestBodyTest {
                   - path: /sink
                     backend: sink
                 """.formatted(port), proxyPipeline("sink", "roundRobin", upstream.url()));
+    }
+
+    @Test
+    void aBodyTheClientStopsSendingIsResetAfterTheIdleTime() throws Exception {
+        serveUploadsWithAnIdleTimeOfOneSecond();
         try (Client patient = new Client(port)) {
             Answer stalled = patient.send(1, post("/sink", 1000), null);
             patient.data(1, bytes(10), false);
@@ -281,16 +285,7 @@ class Http2RequestBodyTest {
     /** The idle time counts per stream: PINGs (or other streams) keep the connection busy, not a body the client stopped. */
     @Test
     void aBodyTheClientStopsSendingIsResetWhileTheConnectionPings() throws Exception {
-        node.apply("""
-                kind: HTTPServer
-                name: uploads
-                port: %d
-                keepAliveTimeout: 1s
-                rules:
-                - paths:
-                  - path: /sink
-                    backend: sink
-                """.formatted(port), proxyPipeline("sink", "roundRobin", upstream.url()));
+        serveUploadsWithAnIdleTimeOfOneSecond();
         try (Client pinging = new Client(port)) {
             Answer stalled = pinging.send(1, post("/sink", 1000), null);
             pinging.data(1, bytes(10), false);
