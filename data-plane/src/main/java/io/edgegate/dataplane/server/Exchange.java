@@ -219,9 +219,11 @@ final class Exchange {
         context = new RequestContext(head, body, channel, (InetSocketAddress) channel.remoteAddress(), state.settings(), connection);
         if (state.settings().xForwardedFor()) {
             // As Easegress, on the request itself: filters (a Mock's or a pool's header match, headerHash) see what the upstream gets.
-            String previous = head.headers().get(X_FORWARDED_FOR);
+            // The client is worked out first (trusted proxies read the lines as the client sent them), and every line is kept.
+            context.client();
+            java.util.List<String> previous = head.headers().getAll(X_FORWARDED_FOR);
             String ip = context.clientIp();
-            head.headers().set(X_FORWARDED_FOR, previous == null ? ip : previous + ", " + ip);
+            head.headers().set(X_FORWARDED_FOR, previous.isEmpty() ? ip : String.join(", ", previous) + ", " + ip);
         }
         context.routed(routePathPrefix);
         context.pipelines(state.pipelines());

@@ -276,6 +276,45 @@ class ProxyFilterTest {
         assertThat(response.body()).isEqualTo("seen");
     }
 
+    /**
+     * Behind a trusted proxy that adds its own X-Forwarded-For line, a line the client forged does not become the client
+     * filters see when the server's own X-Forwarded-For is set on the request.
+     */
+    @Test
+    void aForgedXForwardedForLineDoesNotBecomeTheClientFiltersSee() throws Exception {
+        node.apply("""
+                kind: HTTPServer
+                name: s
+                port: %d
+                xForwardedFor: true
+                trustedProxies: [127.0.0.0/8]
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: p
+                """.formatted(PORT), """
+                kind: HTTPPipeline
+                name: p
+                flow:
+                  - filter: ip
+                  - filter: proxy
+                filters:
+                  - name: ip
+                    kind: IPFilter
+                    blockIPs: [203.0.113.9]
+                  - name: proxy
+                    kind: Proxy
+                    mainPool:
+                      servers: [{url: '%s'}]
+                """.formatted(a.url()));
+        try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(PORT)) {
+            // The forged line first, the trusted proxy's own (naming the real client) after it.
+            client.write("GET /x HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 192.168.1.1\r\nX-Forwarded-For: 203.0.113.9\r\n"
+                    + "Connection: close\r\n\r\n");
+            assertThat(client.readHead()).startsWith("HTTP/1.1 403");
+        }
+    }
+
     /** A pool's setUpstreamHost sends the server's own host to servers given by address, unless a server keeps the client's. */
     @Test
     void setUpstreamHostSendsTheServersHostUnlessTheServerKeepsTheClients() throws Exception {
