@@ -69,6 +69,8 @@ public class ChannelBody implements BodyStream {
             if (content instanceof LastHttpContent) {
                 trailers = EmptyHttpHeaders.INSTANCE;
                 ended();
+            } else if (discarded && failure == null) {
+                readMore(); // drained to its end, so the connection can go on to the next request
             }
             return;
         }
@@ -170,7 +172,13 @@ public class ChannelBody implements BodyStream {
         // back the window of what it delivered), and always when it waits for bytes that have not come.
         if (!isComplete() && (waiting != null || bufferedBytes < READ_AHEAD_BYTES)) {
             readMore();
+        } else if (isComplete()) {
+            taken();
         }
+    }
+
+    /** The consumer took what was left of a body that has ended: nothing more to read, but a window may be owed for it. */
+    protected void taken() {
     }
 
     @Override

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter implements RequestBody.Source {
 
+    /** The most of an unwanted request body read to keep its connection (Go's server: 256 KB). */
+    private static final long MAX_DRAIN_BYTES = 256 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
     private static final int MAX_READ_AHEAD_MESSAGES = 8;
 
@@ -201,6 +204,12 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             if (!body.isComplete()) {
                 if (body.continueWithheld() || !keepAlive) {
                     ctx.close();
+                    return;
+                }
+                if (body.contentLength() - body.received() > MAX_DRAIN_BYTES) {
+                    // Much more is announced than is worth reading for nothing (Go's server drains 256 KB): the
+                    // connection ends instead, once the answer is out.
+                    LingeringClose.after(ctx.channel());
                     return;
                 }
                 body.discard();

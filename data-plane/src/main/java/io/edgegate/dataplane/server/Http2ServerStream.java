@@ -246,6 +246,11 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
     }
 
     @Override
+    public void taken() {
+        readMore(); // gives back the window of what the consumer took; there is nothing more to read
+    }
+
+    @Override
     public void readMore() {
         if (!ctx.executor().inEventLoop()) {
             ctx.executor().execute(this::readMore);

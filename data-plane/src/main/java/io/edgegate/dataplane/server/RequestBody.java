@@ -18,6 +18,10 @@ final class RequestBody extends ChannelBody {
 
         /** Tell the client to send the body it held back for {@code Expect: 100-continue}. */
         void sendContinue();
+
+        /** The consumer took bytes of a body that has ended (an HTTP/2 stream gives their window back). */
+        default void taken() {
+        }
     }
 
     private final Source source;
@@ -49,6 +53,11 @@ final class RequestBody extends ChannelBody {
     /** Whether the client was never told to send a body it announced: then it is not drained, the connection is closed. */
     boolean continueWithheld() {
         return expectContinue;
+    }
+
+    @Override
+    protected void taken() {
+        source.taken();
     }
 
     @Override

@@ -131,4 +131,48 @@ class ChannelBodyTest {
         assertThat(recorder.answers).containsExactly("chunk hello", "end");
         assertThat(body.failed()).isFalse();
     }
+
+    /**
+     * A body that arrived whole before anyone read it says so as its consumer takes it (an HTTP/2 stream gives the
+     * client's window back then), and one discarded while it still comes is read on to its end.
+     */
+    @Test
+    void whatIsTakenOfAnEndedBodyIsToldAndADiscardedOneIsReadToItsEnd() {
+        int[] reads = {0};
+        int[] taken = {0};
+        ChannelBody ended = new ChannelBody(channel, 10, -1) {
+            @Override
+            protected void readMore() {
+                reads[0]++;
+            }
+
+            @Override
+            protected void taken() {
+                taken[0]++;
+            }
+        };
+        ended.offer(chunk("hello"));
+        ended.offer(new DefaultLastHttpContent(Unpooled.copiedBuffer("world", StandardCharsets.US_ASCII)));
+        ended.pull(recorder);
+        ended.pull(recorder);
+        ended.pull(recorder);
+        assertThat(recorder.answers).containsExactly("chunk hello", "chunk world", "end");
+        assertThat(taken[0]).isEqualTo(3);
+
+        reads[0] = 0;
+        ChannelBody discarded = new ChannelBody(channel, 30, -1) {
+            @Override
+            protected void readMore() {
+                reads[0]++;
+            }
+        };
+        discarded.offer(chunk("first"));
+        discarded.discard();
+        int afterDiscard = reads[0];
+        discarded.offer(chunk("second"));
+        discarded.offer(chunk("third"));
+        assertThat(reads[0]).as("each chunk dropped asks for the next").isEqualTo(afterDiscard + 2);
+        discarded.offer(new DefaultLastHttpContent(Unpooled.copiedBuffer("last", StandardCharsets.US_ASCII)));
+        assertThat(discarded.isComplete()).isTrue();
+    }
 }

@@ -96,6 +96,38 @@ class EarlyAnswerTest {
         }
     }
 
+    /**
+     * A body answered before it was read (a Mock) is read on to its end, so the connection serves the next request; one
+     * announcing more than is worth reading for nothing ends its connection once the answer is out.
+     */
+    @Test
+    void anUnwantedBodyIsDrainedWhenSmallAndEndsItsConnectionWhenLarge() throws Exception {
+        node.apply(server("s", port, "mocked"), """
+                kind: HTTPPipeline
+                name: mocked
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - code: 200
+                    body: mocked
+                """);
+        try (RawClient client = new RawClient(port)) {
+            client.write("POST /small HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n0123456789");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 200").endsWith("mocked");
+            String rest = "x".repeat(16 * 1024);
+            for (int sent = 10; sent < 100_000; sent += rest.length()) {
+                client.write(rest.substring(0, Math.min(rest.length(), 100_000 - sent)));
+            }
+            assertThat(client.get("/next")).as("the same connection, after the body").startsWith("HTTP/1.1 200").endsWith("mocked");
+        }
+        try (RawClient client = new RawClient(port)) {
+            client.write("POST /large HTTP/1.1\r\nHost: a\r\nContent-Length: 3000000\r\n\r\n0123456789");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 200").endsWith("mocked");
+            assertThat(client.isClosedByPeer()).isTrue();
+        }
+    }
+
     /** Reads the forwarded head and the first chunk of its body, then answers 401 at once. */
     private static void answerAfterTheFirstChunk(Socket accepted) throws IOException {
         answerAfterTheFirstChunk(accepted, UNAUTHORIZED);
