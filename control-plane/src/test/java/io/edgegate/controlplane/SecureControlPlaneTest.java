@@ -493,7 +493,7 @@ class SecureControlPlaneTest {
                     healthCheck: {interval: 10s, uri: /health, username: probe, password: probe-password}
                   - servers: [{url: 'http://10.0.0.2:8080'}]
                     filter: {headers: {X-Canary: {exact: 'yes'}}}
-                    healthCheck: {interval: 10s, uri: /health, headers: {Authorization: Bearer probe-token}}
+                    healthCheck: {interval: 10s, uri: /health, headers: {authorization: Bearer probe-token}}
                 """));
         String shown = objects(operator).get(get("Pipeline", "more-secrets", false)).getObject().getJson();
         assertThat(shown).doesNotContain("oidc-client-secret").doesNotContain("sign-key-secret").doesNotContain("probe-password")

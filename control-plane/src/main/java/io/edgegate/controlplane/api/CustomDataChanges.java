@@ -1,5 +1,6 @@
 package io.edgegate.controlplane.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -48,12 +49,12 @@ final class CustomDataChanges {
                        Optional<StoredRecord> existing) {
         if (data.batch().isEmpty()) {
             // The records form replaces the stored object whole: one that no longer reads is no reason to refuse it.
-            Secrets secrets = Secrets.of(data, existing.flatMap(this::readableStored));
+            Secrets secrets = Secrets.of(data, existing.flatMap(this::storedTree));
             kind.ifPresent(k -> check(label, "records", data.records(), k, secrets));
             return document;
         }
         Optional<CustomDataSpec> stored = existing.map(e -> (CustomDataSpec) decodeStored(e).spec());
-        Secrets secrets = Secrets.of(data, stored);
+        Secrets secrets = Secrets.of(data, existing.flatMap(this::storedTree));
         CustomDataSpec.Batch batch = data.batch().get();
         CustomDataKindSpec k = kind.orElseThrow(() -> new ApiException(Status.Code.FAILED_PRECONDITION, label
                 + ": CustomData " + data.name() + " is Easegress's batch form (list, delete, rebuild), which needs the "
@@ -107,15 +108,22 @@ final class CustomDataChanges {
      */
     private record Secrets(Set<String> fields, Set<String> storedValues) {
 
-        static Secrets of(CustomDataSpec data, Optional<CustomDataSpec> stored) {
+        /** Read from the stored object as JSON, so one that no longer decodes still has its secrets known. */
+        static Secrets of(CustomDataSpec data, Optional<ObjectNode> stored) {
             Set<String> fields = new HashSet<>(data.secretFields());
             fields.add("password");
             Set<String> values = new HashSet<>();
             stored.ifPresent(s -> {
-                Set<String> storedFields = new HashSet<>(s.secretFields());
+                Set<String> storedFields = new HashSet<>();
                 storedFields.add("password");
+                s.path("secretFields").forEach(f -> storedFields.add(f.asText()));
                 fields.addAll(storedFields);
-                s.records().forEach(r -> storedFields.stream().map(r::get).filter(v -> v != null).forEach(values::add));
+                s.path("records").forEach(r -> storedFields.forEach(f -> {
+                    JsonNode value = r.get(f);
+                    if (value != null && value.isValueNode() && !value.isNull()) {
+                        values.add(value.asText());
+                    }
+                }));
             });
             return new Secrets(Set.copyOf(fields), Set.copyOf(values));
         }
@@ -151,10 +159,10 @@ final class CustomDataChanges {
         }
     }
 
-    private Optional<CustomDataSpec> readableStored(StoredRecord record) {
+    private Optional<ObjectNode> storedTree(StoredRecord record) {
         try {
-            return Optional.of((CustomDataSpec) decodeStored(record).spec());
-        } catch (ApiException unreadable) {
+            return Optional.of(parser.parseJson(record.json()));
+        } catch (SpecException unreadable) {
             return Optional.empty();
         }
     }

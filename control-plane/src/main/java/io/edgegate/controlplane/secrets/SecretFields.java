@@ -48,10 +48,13 @@ public final class SecretFields {
             // A pool's health check, wherever the pool sits (pools, mainPool, candidatePools, mirrorPool) and in its loadBalance.
             List.of("filters", "*", "**", "healthCheck", "password"),
             List.of("filters", "*", "**", "healthCheck", "http", "password"),
-            // A probe's credentials given as a header instead.
-            List.of("filters", "*", "**", "healthCheck", "headers", "Authorization"),
-            List.of("filters", "*", "**", "healthCheck", "http", "headers", "Authorization"),
-            List.of("filters", "*", "**", "healthCheck", "ws", "headers", "Authorization"));
+            // A probe's credentials given as a header instead, however its name is written.
+            List.of("filters", "*", "**", "healthCheck", "headers", "~authorization"),
+            List.of("filters", "*", "**", "healthCheck", "http", "headers", "~authorization"),
+            List.of("filters", "*", "**", "healthCheck", "ws", "headers", "~authorization"),
+            List.of("filters", "*", "**", "healthCheck", "headers", "~proxy-authorization"),
+            List.of("filters", "*", "**", "healthCheck", "http", "headers", "~proxy-authorization"),
+            List.of("filters", "*", "**", "healthCheck", "ws", "headers", "~proxy-authorization"));
     /** A GlobalFilter's two pipelines hold the same secrets as any pipeline. */
     private static final List<List<String>> GLOBAL_FILTER = PIPELINE.stream()
             .flatMap(path -> Stream.of("beforePipeline", "afterPipeline").map(p -> {
@@ -191,7 +194,7 @@ public final class SecretFields {
         }
     }
 
-    /** {@code **} in a pattern stands for any number of steps (none too). */
+    /** {@code **} in a pattern stands for any number of steps (none too), {@code ~name} for a name matched without case. */
     private static void walk(JsonNode node, List<String> pattern, int depth, List<String> path, List<JsonNode> ancestors,
                              BiConsumer<Holder, JsonNode> action) {
         String step = pattern.get(depth);
@@ -213,6 +216,13 @@ public final class SecretFields {
             List<String> names = new ArrayList<>();
             if (step.equals("*")) {
                 object.fieldNames().forEachRemaining(names::add);
+            } else if (step.startsWith("~")) {
+                // A name matched without case (an HTTP header's).
+                object.fieldNames().forEachRemaining(n -> {
+                    if (n.equalsIgnoreCase(step.substring(1))) {
+                        names.add(n);
+                    }
+                });
             } else if (object.has(step)) {
                 names.add(step);
             }
