@@ -45,8 +45,8 @@ final class Admission {
         RouteMatch match = state.routes().route(request, client);
         long limit = match.clientMaxBodySize(state.spec().clientMaxBodySize());
         // As Easegress, the route's verdict (403, 400, 405, 404) and a missing pipeline (503) come before the body's size.
-        boolean served = match.outcome() == RouteMatch.Outcome.MATCHED && state.pipelines().get(match.backend()) != null;
-        if (served && limit >= 0 && contentLength > limit) {
+        if (limit >= 0 && contentLength > limit && match.outcome() == RouteMatch.Outcome.MATCHED
+                && state.pipelines().get(match.backend()) != null) {
             return new Refused(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "body larger than " + limit + " bytes");
         }
         boolean expectContinue = HttpUtil.is100ContinueExpected(request);

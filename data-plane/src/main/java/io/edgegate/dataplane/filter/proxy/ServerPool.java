@@ -63,6 +63,8 @@ final class ServerPool {
     private final Set<Integer> failureCodes;
     /** Whether the pool lists failureCodes of its own, which win over a policy's failureStatusCodes. */
     private final boolean failureCodesGiven;
+    /** The statuses that fail for the pool's circuit, worked out once per config. */
+    private final Set<Integer> circuitFailures;
     /** The members last built from the registry, reused while its instance list is the same object. */
     private volatile Members fromRegistry = NONE;
     private boolean closed;
@@ -83,6 +85,7 @@ final class ServerPool {
         this.failureCodesGiven = !resilience.failureCodes().isEmpty();
         this.failureCodes = failureCodesGiven || inV1Pipeline ? resilience.failureCodes() : SERVER_ERRORS;
         this.circuit = resilience.circuitBreaker().map(p -> new Circuit(p, System::nanoTime)).orElse(null);
+        this.circuitFailures = resilience.circuitBreaker().map(p -> failing(p.failureStatusCodes())).orElse(failureCodes);
         this.retry = resilience.retry().map(p -> PolicyPlan.forPool(p,
                 new RetryBudget(p.retryRatio(), p.minRetriesPerSecond(), System::nanoTime), failing(p.failureStatusCodes()))).orElse(null);
     }
@@ -102,7 +105,7 @@ final class ServerPool {
      * of the circuit policy's own {@code failureStatusCodes} when it names any, else (v2) a 5xx.
      */
     boolean isFailure(int status) {
-        return spec.resilience().circuitBreaker().map(p -> failing(p.failureStatusCodes())).orElse(failureCodes).contains(status);
+        return circuitFailures.contains(status);
     }
 
     /** The statuses that fail for a policy with {@code policyCodes}: the pool's own codes win over the policy's. */
