@@ -27,10 +27,11 @@ public final class RequestMeters {
     private static final int REQUESTS = 0;
     private static final int CONNECTIONS = 1;
     private final Map<ConnectionRefusal, Counter> refusals = new EnumMap<>(ConnectionRefusal.class);
+    private final Counter limitReached;
 
     /** Why a connection was closed as it was accepted (or before a protocol was agreed). */
     public enum ConnectionRefusal {
-        MAX_CONNECTIONS("max_connections"), CLIENT_CONNECTIONS("client_connections"), CLIENT_RATE("client_rate"), TLS("tls");
+        CLIENT_CONNECTIONS("client_connections"), CLIENT_RATE("client_rate"), TLS("tls");
 
         private final String label;
 
@@ -54,6 +55,9 @@ public final class RequestMeters {
             refusals.put(reason, Counter.builder("edgegate.http.connections.refused").tags("server", server, "reason", reason.label)
                     .description("Connections closed as they were accepted (limits) or whose TLS handshake failed").register(registry));
         }
+        limitReached = Counter.builder("edgegate.http.connection.limit.reached").tags("server", server)
+                .description("Times the server reached maxConnections and stopped accepting until a connection closed")
+                .register(registry);
     }
 
     public void requestStarted() {
@@ -70,6 +74,11 @@ public final class RequestMeters {
 
     public void connectionClosed() {
         active.add(CONNECTIONS, -1);
+    }
+
+    /** maxConnections were open: new connections wait in the listen backlog until one closes. */
+    public void connectionLimitReached() {
+        limitReached.increment();
     }
 
     public void refused(ConnectionRefusal reason) {

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.http.ResponseDate;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -22,21 +23,23 @@ final class ConnectionSetup {
     private final Supplier<ServerState> state;
     private final HeaderTimeout headerTimeout;
     private final String scheme;
+    private final ResponseDate date;
 
     /** The state new connections and requests are served with now. */
     ServerState state() {
         return state.get();
     }
 
-    ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme) {
+    ConnectionSetup(Supplier<ServerState> state, HeaderTimeout headerTimeout, String scheme, ResponseDate date) {
         this.state = state;
         this.headerTimeout = headerTimeout;
         this.scheme = scheme;
+        this.date = date;
     }
 
     void http1(ChannelPipeline pipeline) {
         pipeline.addLast(CODEC, new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192))
-                .addLast(HTTP1, new Http1Connection(state, headerTimeout, new RequestContext.Connection(scheme, false)));
+                .addLast(HTTP1, new Http1Connection(state, headerTimeout, new RequestContext.Connection(scheme, false), date));
     }
 
     /**
@@ -52,7 +55,7 @@ final class ConnectionSetup {
         Http2ServerHandler streams = Http2ServerHandler.create(state, new RequestContext.Connection(scheme, true),
                 Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                        .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE));
+                        .maxHeaderListSize(HttpListener.MAX_HEADER_SIZE), date);
         // Streams of one connection answered in the same turn of the event loop go out in one write: each
         // stream's flush would otherwise be a syscall of its own (2.0 -> 1.2 writes per request under h2load).
         pipeline.addLast(HTTP2_FLUSHES, new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))

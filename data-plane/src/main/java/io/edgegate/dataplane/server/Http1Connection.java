@@ -2,6 +2,7 @@ package io.edgegate.dataplane.server;
 
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.http.PlainResponses;
+import io.edgegate.dataplane.http.ResponseDate;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.Response;
 import io.netty.channel.ChannelFutureListener;
@@ -52,11 +53,13 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
     private boolean closed;
     private boolean upgrading;
     private final SendTimeout sendTimeout;
+    private final ResponseDate date;
 
-    Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection) {
+    Http1Connection(Supplier<ServerState> state, HeaderTimeout headerTimeout, RequestContext.Connection connection, ResponseDate date) {
         this.state = state;
         this.headerTimeout = headerTimeout;
         this.connection = connection;
+        this.date = date;
         // NGINX's send_timeout, at the idle time: what a client may take to make room for its response.
         this.sendTimeout = new SendTimeout(state.get().spec().keepAliveTimeout(), Http1Connection::closeStalled);
     }
@@ -181,7 +184,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             Tunnel.open(ctx, response, started, () -> draining);
             return;
         }
-        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive, sendTimeout);
+        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive, sendTimeout, date);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, writeError) -> {
             Throwable error = writeError == null && written.framingBroken()
@@ -264,6 +267,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
     private void refuse(HttpResponseStatus status, String reason) {
         FullHttpResponse response = PlainResponses.of(ctx.alloc(), status, reason);
         response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        date.addIfMissing(response.headers());
         exchange = null;
         closed = true;
         releasePipelined();

@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.http.ResponseDate;
 import io.edgegate.dataplane.pipeline.RequestContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,14 +33,16 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
 
     private final Supplier<ServerState> state;
     private final RequestContext.Connection requests;
+    private final ResponseDate date;
     /** Each stream's {@link Http2ServerStream}, from its first HEADERS frame on. */
     private final Http2Connection.PropertyKey served;
 
     private Http2ServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                               Supplier<ServerState> state, RequestContext.Connection requests) {
+                               Supplier<ServerState> state, RequestContext.Connection requests, ResponseDate date) {
         super(decoder, encoder, settings);
         this.state = state;
         this.requests = requests;
+        this.date = date;
         this.served = connection().newKey();
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
@@ -89,8 +92,14 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
     }
 
     /** A handler that announces {@code settings} to the client. */
-    static Http2ServerHandler create(Supplier<ServerState> state, RequestContext.Connection requests, Http2Settings settings) {
-        return new Builder(state, requests).settings(settings).build();
+    static Http2ServerHandler create(Supplier<ServerState> state, RequestContext.Connection requests, Http2Settings settings,
+                                     ResponseDate date) {
+        return new Builder(state, requests, date).settings(settings).build();
+    }
+
+    /** The Date of answers that have none. */
+    ResponseDate date() {
+        return date;
     }
 
     /** Whether the connection's receive window lets the client send DATA now (other streams' unread bodies may fill it). */
@@ -184,10 +193,12 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
 
         private final Supplier<ServerState> state;
         private final RequestContext.Connection requests;
+        private final ResponseDate date;
 
-        Builder(Supplier<ServerState> state, RequestContext.Connection requests) {
+        Builder(Supplier<ServerState> state, RequestContext.Connection requests, ResponseDate date) {
             this.state = state;
             this.requests = requests;
+            this.date = date;
             server(true);
             // A drained connection (its listener closing) says GOAWAY and closes when its last stream is done, as an
             // HTTP/1.1 connection finishes its request in flight. (Netty's frame codec closed it at once, cutting them.)
@@ -205,7 +216,7 @@ final class Http2ServerHandler extends Http2ConnectionHandler {
 
         @Override
         protected Http2ServerHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
-            return new Http2ServerHandler(decoder, encoder, settings, state, requests);
+            return new Http2ServerHandler(decoder, encoder, settings, state, requests, date);
         }
     }
 }

@@ -191,7 +191,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
             return;
         }
         responding = true;
-        ResponseWriter.Pumped written = ResponseWriter.http2(this, response, method);
+        ResponseWriter.Pumped written = ResponseWriter.http2(this, response, method, handler.date());
         written.done().whenComplete((ok, error) -> {
             exchange.written(written.bytes().getAsLong(), error);
             responseDone = true;
@@ -363,6 +363,7 @@ final class Http2ServerStream implements RequestBody.Source, BodyTarget {
      * {@code toHead}: the answer to a HEAD, which carries no content (RFC 9110 §9.3.2).
      */
     private void answerAndEnd(FullHttpResponse answer, boolean toHead) {
+        handler.date().addIfMissing(answer.headers());
         ChannelPromise promise = ctx.newPromise();
         ByteBuf content = answer.content();
         Http2Headers headers = HttpConversionUtil.toHttp2Headers(answer, true);

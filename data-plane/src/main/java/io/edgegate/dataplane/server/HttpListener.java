@@ -1,5 +1,6 @@
 package io.edgegate.dataplane.server;
 
+import io.edgegate.dataplane.http.ResponseDate;
 import io.edgegate.dataplane.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -47,6 +48,7 @@ final class HttpListener {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ConnectionLimit limit;
     private final ClientConnectionLimits clientLimits;
+    private final ResponseDate date = new ResponseDate();
     private Channel channel;
     /** Set before the connections are told to drain: one whose set-up runs later closes itself. */
     private volatile boolean closing;
@@ -55,7 +57,7 @@ final class HttpListener {
         this.address = address;
         this.running = running;
         this.pinned = pinned;
-        this.limit = new ConnectionLimit(this::state);
+        this.limit = new ConnectionLimit(this::state, this::serve);
         this.clientLimits = new ClientConnectionLimits(() -> state().spec().clientLimits().orElse(null), () -> state().meters());
     }
 
@@ -104,6 +106,11 @@ final class HttpListener {
         pinned = state;
     }
 
+    /** A new config is in service: its maxConnections may let waiting connections in, or stop accepting. */
+    void limitChanged() {
+        limit.limitChanged();
+    }
+
     /** Whether a connection it accepted is still open. */
     boolean hasConnections() {
         return !connections.isEmpty();
@@ -129,34 +136,41 @@ final class HttpListener {
     private final class Initializer extends ChannelInitializer<Channel> {
         @Override
         protected void initChannel(Channel ch) {
-            ServerState current = state();
             connections.add(ch);
             if (closing) {
                 // Accepted just before the listener closed, set up after its connections were told to drain.
                 ch.close();
                 return;
             }
-            long headerMillis = current.spec().readHeaderTimeout().toMillis();
-            long idleMillis = current.spec().keepAliveTimeout().toMillis();
-            // A head too slow for readHeaderTimeout is logged and counted as NGINX logs its 408s: no request line ("-").
-            HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis, channel -> Exchange.refusedOnHead(state(),
-                    new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf("-"), "-"), channel, false, 408,
-                    HeaderTimeout.timeoutBodyBytes()));
-            // Read idleness is what matters (a silent connection, a body that stopped coming); a
-            // timer that also watched writes would hang a listener on every write.
-            ChannelPipeline pipeline = ch.pipeline().addLast(CLIENT_LIMITS, clientLimits).addLast(LIMIT, limit)
-                    .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-            if (current.tls().isPresent()) {
-                ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "https");
-                pipeline.addLast(PLAIN_HTTP, new PlainHttpOnTlsPort(HttpListener.this::state))
-                        .addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
-                        .addLast(HEADER_TIMEOUT, headerTimeout)
-                        .addLast(ALPN, new AlpnSwitch(setup));
-            } else {
-                ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "http");
-                pipeline.addLast(HEADER_TIMEOUT, headerTimeout)
-                        .addLast(DETECT, new ProtocolDetector(setup));
-            }
+            // The rest of the pipeline is made when the connection is admitted (serve): one waiting for a slot
+            // under maxConnections has no timers running and no handshake started, as if still in the backlog.
+            ch.pipeline().addLast(CLIENT_LIMITS, clientLimits).addLast(LIMIT, limit);
+        }
+    }
+
+    /** Sets up an admitted connection for its protocol, with the state in service now. */
+    private void serve(Channel ch) {
+        ServerState current = state();
+        long headerMillis = current.spec().readHeaderTimeout().toMillis();
+        long idleMillis = current.spec().keepAliveTimeout().toMillis();
+        // A head too slow for readHeaderTimeout is logged and counted as NGINX logs its 408s: no request line ("-").
+        HeaderTimeout headerTimeout = new HeaderTimeout(headerMillis, channel -> Exchange.refusedOnHead(state(),
+                new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf("-"), "-"), channel, false, 408,
+                HeaderTimeout.timeoutBodyBytes()));
+        // Read idleness is what matters (a silent connection, a body that stopped coming); a
+        // timer that also watched writes would hang a listener on every write.
+        ChannelPipeline pipeline = ch.pipeline()
+                .addLast(IDLE, new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        if (current.tls().isPresent()) {
+            ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "https", date);
+            pipeline.addLast(PLAIN_HTTP, new PlainHttpOnTlsPort(HttpListener.this::state))
+                    .addLast(TLS, new ServerNameIndication(current.tls().get(), headerMillis))
+                    .addLast(HEADER_TIMEOUT, headerTimeout)
+                    .addLast(ALPN, new AlpnSwitch(setup));
+        } else {
+            ConnectionSetup setup = new ConnectionSetup(HttpListener.this::state, headerTimeout, "http", date);
+            pipeline.addLast(HEADER_TIMEOUT, headerTimeout)
+                    .addLast(DETECT, new ProtocolDetector(setup));
         }
     }
 }

@@ -131,6 +131,12 @@ public final class ListenerSet {
         }
         List<InetSocketAddress> gone = new ArrayList<>(listeners.keySet());
         gone.removeAll(prepared.wanted.keySet());
+        prepared.wanted.keySet().forEach(address -> {
+            HttpListener kept = listeners.get(address);
+            if (kept != null) {
+                kept.limitChanged();
+            }
+        });
         for (InetSocketAddress address : gone) {
             listeners.remove(address).close();
             log.info("closed listener on {}", describe(address));

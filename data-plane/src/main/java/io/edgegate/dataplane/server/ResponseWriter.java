@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.edgegate.dataplane.http.ResponseDate;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -55,10 +56,11 @@ final class ResponseWriter {
      * closing the connection for HTTP/1.0 ones.
      */
     static Written http1(ChannelHandlerContext ctx, Response response, HttpMethod method, HttpVersion clientVersion, boolean keepAlive,
-                         SendTimeout sendTimeout) {
+                         SendTimeout sendTimeout, ResponseDate date) {
         Channel channel = ctx.channel();
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
+        date.addIfMissing(head.headers());
         dropUnreadableLength(head);
         boolean bodiless = isBodiless(head, method);
         boolean keep = keepAlive;
@@ -91,9 +93,10 @@ final class ResponseWriter {
      * to be empty goes out as one HEADERS frame that ends the stream (with its trailers after it,
      * if any), which is what gRPC's trailers-only answers must look like.
      */
-    static Pumped http2(Http2ServerStream stream, Response response, HttpMethod method) {
+    static Pumped http2(Http2ServerStream stream, Response response, HttpMethod method, ResponseDate date) {
         HttpResponse head = response.head();
         HopByHop.strip(head.headers());
+        date.addIfMissing(head.headers());
         if (isBodiless(head, method)) {
             response.body().discard();
             return Pumped.whole(done(stream.writeWhole(head, EmptyHttpHeaders.INSTANCE)));

@@ -94,7 +94,7 @@ final class EmbeddedHttp1 {
         HeaderTimeout headerTimeout = new HeaderTimeout(headerTimeoutMillis);
         channel.pipeline().addLast(headerTimeout,
                 new HttpServerCodec(HttpListener.MAX_INITIAL_LINE, HttpListener.MAX_HEADER_SIZE, 8192),
-                new Http1Connection(() -> state, headerTimeout, new RequestContext.Connection("http", false)));
+                new Http1Connection(() -> state, headerTimeout, new RequestContext.Connection("http", false), new io.edgegate.dataplane.http.ResponseDate()));
         return channel;
     }
 

@@ -28,6 +28,9 @@ class Http2StreamTest {
     private final EmbeddedChannel server = new EmbeddedHttp1.ClientChannel();
     /** Per stream id: the status the server answered and the body so far. */
     private final Map<Integer, String> answers = new HashMap<>();
+    private final Map<Integer, String> dates = new HashMap<>();
+    /** The clock of the answers' Date: 1994-11-06 08:49:37.5 UTC. */
+    private static final long NOW = 784_111_777_500L;
     private final Http2ConnectionHandler clientHandler = new Http2ConnectionHandlerBuilder().server(false)
             .frameListener(new Http2FrameAdapter() {
                 @Override
@@ -35,6 +38,9 @@ class Http2StreamTest {
                                           boolean endOfStream) {
                     if (headers.status() != null) {
                         answers.merge(streamId, headers.status() + " ", String::concat);
+                        if (headers.get("date") != null) {
+                            dates.put(streamId, headers.get("date").toString());
+                        }
                     }
                 }
 
@@ -54,7 +60,7 @@ class Http2StreamTest {
     private int nextStreamId = 1;
 
     Http2StreamTest() {
-        new ConnectionSetup(() -> STATE, new HeaderTimeout(10_000), "http").http2(server.pipeline());
+        new ConnectionSetup(() -> STATE, new HeaderTimeout(10_000), "http", new io.edgegate.dataplane.http.ResponseDate(() -> NOW)).http2(server.pipeline());
         carry();
     }
 
@@ -110,6 +116,20 @@ class Http2StreamTest {
         assertThat(answers.get(a)).isEqualTo("200 first");
         assertThat(answers.get(b)).isEqualTo("200 second");
         assertThat(server.isOpen()).isTrue();
+    }
+
+    /** RFC 9110 §6.6.1: answers made here carry the time they were made, refusals too. */
+    @Test
+    void answersAndRefusalsCarryADate() {
+        int answered = request("GET", "/a", "shop.example", null);
+        int refused = request("GET", "/a", "bad host", null);
+
+        carry();
+
+        assertThat(answers.get(answered)).isEqualTo("200 first");
+        assertThat(answers.get(refused)).startsWith("400 ");
+        assertThat(dates).containsEntry(answered, "Sun, 06 Nov 1994 08:49:37 GMT")
+                .containsEntry(refused, "Sun, 06 Nov 1994 08:49:37 GMT");
     }
 
     @Test

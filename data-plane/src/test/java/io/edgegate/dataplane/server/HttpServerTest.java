@@ -64,6 +64,55 @@ class HttpServerTest {
     }
 
     /**
+     * RFC 9110 §6.6.1, as NGINX and Go's server (Easegress) do: every answer carries a Date — the node's own
+     * answers, refusals and answers that came without one — and one an upstream sent passes unchanged.
+     */
+    @Test
+    void answersCarryADateAndAnUpstreamsOwnIsKept() throws Exception {
+        int port = FreePorts.pick();
+        String routes = """
+                kind: HTTPServer
+                name: s
+                port: %d
+                rules:
+                - paths:
+                  - pathPrefix: /
+                    backend: answers
+                """.formatted(port);
+        String answers = """
+                kind: HTTPPipeline
+                name: answers
+                filters:
+                - name: mock
+                  kind: Mock
+                  rules:
+                  - match: {path: /dated}
+                    code: 200
+                    headers: {Date: "Sun, 06 Nov 1994 08:49:37 GMT"}
+                    body: dated
+                  - match: {pathPrefix: /}
+                    code: 200
+                    body: undated
+                """;
+        node.apply(routes, answers);
+        java.time.Instant before = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        var undated = node.get(port, "/plain");
+        var dated = node.get(port, "/dated");
+
+        java.time.Instant after = java.time.Instant.now();
+        assertThat(undated.body()).isEqualTo("undated");
+        java.time.Instant stamped = java.time.ZonedDateTime.parse(undated.headers().firstValue("date").orElseThrow(),
+                java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        assertThat(stamped).isBetween(before, after);
+        assertThat(dated.headers().allValues("date")).containsExactly("Sun, 06 Nov 1994 08:49:37 GMT");
+        try (RawClient client = new RawClient(port)) {
+            client.write("GET /x HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 400").containsPattern("(?i)\r\ndate: \\w{3}, \\d{2} ");
+        }
+    }
+
+    /**
      * A listener kept across applies holds no earlier generation: the one it was bound with (its
      * pipelines, response caches, TLS context) is collected once the next config serves.
      */
@@ -260,18 +309,33 @@ class HttpServerTest {
         }
     }
 
+    /**
+     * As Easegress's limited listener and NGINX: a connection over maxConnections is not refused, it waits
+     * unread until one closes (or until a config raises the limit), and is then served.
+     */
     @Test
-    void connectionsOverMaxConnectionsAreClosed() throws Exception {
+    void aConnectionOverMaxConnectionsWaitsUntilOneCloses() throws Exception {
         int port = FreePorts.pick();
         node.apply(server("s", port, "p").replace("xForwardedFor: true", "maxConnections: 1"),
                 proxyPipeline("p", "roundRobin", a.url()));
-        try (RawClient first = new RawClient(port)) {
-            // Served first, so it is counted before the second connection arrives.
+        RawClient first = new RawClient(port);
+        // Served first, so it holds the only slot before the second connection arrives.
+        assertThat(first.get("/")).startsWith("HTTP/1.1 200");
+        try (RawClient second = new RawClient(port)) {
+            second.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
+            assertThat(second.silentFor(500)).as("waits while the first is open").isTrue();
             assertThat(first.get("/")).startsWith("HTTP/1.1 200");
-            try (RawClient second = new RawClient(port)) {
-                assertThat(second.isClosedByPeer()).isTrue();
+            first.close();
+            assertThat(second.readResponse()).startsWith("HTTP/1.1 200");
+
+            try (RawClient third = new RawClient(port)) {
+                third.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
+                assertThat(third.silentFor(500)).as("waits while the second is open").isTrue();
+                node.apply(server("s", port, "p").replace("xForwardedFor: true", "maxConnections: 2"),
+                        proxyPipeline("p", "roundRobin", a.url()));
+                assertThat(third.readResponse()).as("let in by the raised limit").startsWith("HTTP/1.1 200");
             }
-            assertThat(first.get("/")).startsWith("HTTP/1.1 200");
+            assertThat(second.get("/")).startsWith("HTTP/1.1 200");
         }
     }
 }

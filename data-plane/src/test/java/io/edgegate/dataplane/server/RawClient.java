@@ -61,6 +61,19 @@ public final class RawClient implements AutoCloseable {
         return head + new String(body, StandardCharsets.UTF_8);
     }
 
+    /** Whether the server sends nothing (and keeps the connection) for {@code millis}. */
+    public boolean silentFor(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            in.read();
+            return false;
+        } catch (java.net.SocketTimeoutException quiet) {
+            return true;
+        } finally {
+            socket.setSoTimeout(5000);
+        }
+    }
+
     public boolean isClosedByPeer() throws IOException {
         try {
             return in.read() < 0;

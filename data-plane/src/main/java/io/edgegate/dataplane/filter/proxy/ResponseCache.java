@@ -197,6 +197,10 @@ final class ResponseCache {
         long age = ageNanos(headers);
         String url = urlOf(request, scheme);
         String key = keyOf(url, vary, request.headers());
+        if (!headers.contains(HttpHeaderNames.DATE)) {
+            // Dated when it came (RFC 9110 §6.6.1), not when each copy is served: Expires and Age stay true of it.
+            headers.set(HttpHeaderNames.DATE, io.netty.handler.codec.DateFormatter.format(new java.util.Date()));
+        }
         HttpHeaders stored = new DefaultHttpHeaders().set(headers);
         stored.remove(STATUS_HEADER);
         stored.remove(HttpHeaderNames.CONTENT_LENGTH);
