@@ -475,14 +475,27 @@ class ObjectDecoderTest {
                 .hasMessageContaining("must start with /");
     }
 
-    /** Easegress tells users to set serverMaxBodySize to -1 for large answers: it is what streaming already does. */
+    /**
+     * serverMaxBodySize as Easegress reads it: -1 and 0 stream (our default), a positive limit is a pool's own or,
+     * when the pool says 0 or nothing, the Proxy's.
+     */
     @Test
-    void serverMaxBodySizeOfMinusOneIsTakenAndALimitIsRefused() throws Exception {
+    void serverMaxBodySizeIsAPoolsOwnOrTheProxys() throws Exception {
         String pipeline = "kind: Pipeline\nname: p\nfilters:\n- name: proxy\n  kind: Proxy\n  serverMaxBodySize: %s\n"
-                + "  pools:\n  - servers: [{url: 'http://10.0.0.1:80'}]\n    serverMaxBodySize: %s\n";
-        assertThat(decode(pipeline.formatted("-1", "-1")).spec()).isInstanceOf(PipelineSpec.class);
-        assertThatThrownBy(() -> decode(pipeline.formatted("-1", "1048576")))
-                .hasMessageContaining("serverMaxBodySize: responses stream without a size limit");
+                + "  pools:\n  - servers: [{url: 'http://10.0.0.1:80'}]\n    serverMaxBodySize: %s\n"
+                + "  - servers: [{url: 'http://10.0.0.2:80'}]\n    filter: {headers: {X-Canary: {exact: 'yes'}}}\n";
+        assertThat(proxyOf(pipeline.formatted("-1", "-1")).mainPool().limitsServerBodies()).isFalse();
+        io.edgegate.spec.filter.proxy.ProxySpec own = proxyOf(pipeline.formatted("-1", "1048576"));
+        assertThat(own.mainPool().serverMaxBodySize()).isEqualTo(1048576);
+        assertThat(own.candidatePools().get(0).limitsServerBodies()).isFalse();
+        io.edgegate.spec.filter.proxy.ProxySpec inherited = proxyOf(pipeline.formatted("2048", "0"));
+        assertThat(inherited.mainPool().serverMaxBodySize()).isEqualTo(2048);
+        assertThat(inherited.candidatePools().get(0).serverMaxBodySize()).isEqualTo(2048);
+        assertThatThrownBy(() -> decode(pipeline.formatted("-2", "0"))).hasMessageContaining("serverMaxBodySize");
+    }
+
+    private io.edgegate.spec.filter.proxy.ProxySpec proxyOf(String yaml) throws Exception {
+        return (io.edgegate.spec.filter.proxy.ProxySpec) ((PipelineSpec) decode(yaml).spec()).filters().get(0);
     }
 
     /** Easegress takes 0 for clientMaxBodySize and keepAliveTimeout, and a rule without paths: so do we, saying what they mean here. */

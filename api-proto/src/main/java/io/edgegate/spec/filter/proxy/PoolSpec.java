@@ -16,7 +16,7 @@ import java.util.Optional;
  * connection is closed. {@code spanName} names the tracing span of each request sent to the
  * pool (default: the HTTP method, as OpenTelemetry's conventions name client spans).
  * {@code setUpstreamHost}: servers given by IP address receive the server's host too (by default
- * they receive the client's, as in Easegress).
+ * they receive the client's, as in Easegress). {@code serverMaxBodySize}: see {@link ServerBodyLimit}.
  */
 public record PoolSpec(
         List<ServerSpec> servers,
@@ -31,11 +31,12 @@ public record PoolSpec(
         PoolResilience resilience,
         Optional<OutlierDetectionSpec> outlierDetection,
         Optional<String> spanName,
-        boolean setUpstreamHost) {
+        boolean setUpstreamHost,
+        long serverMaxBodySize) {
 
     public static final PoolSpec EMPTY = new PoolSpec(List.of(), List.of(), LoadBalanceSpec.DEFAULT, Optional.empty(),
             Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), PoolResilience.NONE,
-            Optional.empty(), Optional.empty(), false);
+            Optional.empty(), Optional.empty(), false, ServerBodyLimit.NONE);
 
     public PoolSpec {
         servers = List.copyOf(servers);
@@ -53,13 +54,13 @@ public record PoolSpec(
     /** This pool with the Proxy's own failureCodes (Easegress v1) unless it names its own. */
     PoolSpec withDefaultFailureCodes(java.util.Set<Integer> codes) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.withDefaultFailureCodes(codes), outlierDetection, spanName, setUpstreamHost);
+                resilience.withDefaultFailureCodes(codes), outlierDetection, spanName, setUpstreamHost, serverMaxBodySize);
     }
 
     /** This pool with its resilience policies resolved against the pipeline's. */
     PoolSpec withResilience(ResiliencePolicies policies) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout, healthCheck,
-                resilience.resolve(policies), outlierDetection, spanName, setUpstreamHost);
+                resilience.resolve(policies), outlierDetection, spanName, setUpstreamHost, serverMaxBodySize);
     }
 
     public static PoolSpec decode(SpecObject o) {
@@ -85,11 +86,25 @@ public record PoolSpec(
     /** This pool, waiting at most {@code wait} for a server's answer to start. */
     public PoolSpec withTimeout(Duration wait) {
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, Optional.of(wait),
-                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost);
+                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost, serverMaxBodySize);
+    }
+
+    /** This pool with the Proxy's serverMaxBodySize unless it sets its own (Easegress: a pool's 0 means the Proxy's). */
+    PoolSpec withDefaultServerMaxBodySize(long proxyLimit) {
+        if (serverMaxBodySize != ServerBodyLimit.NONE || proxyLimit == ServerBodyLimit.NONE) {
+            return this;
+        }
+        return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
+                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost, proxyLimit);
+    }
+
+    /** Whether answers larger than {@link #serverMaxBodySize()} are refused (else they stream without a limit). */
+    public boolean limitsServerBodies() {
+        return serverMaxBodySize > 0;
     }
 
     private static PoolSpec decode(SpecObject o, boolean webSocket, java.util.function.Function<SpecObject, PoolFilterSpec> filters) {
-        ServerBodyLimit.decode(o);
+        long serverMaxBodySize = ServerBodyLimit.decode(o);
         o.unsupported("it is a field of the Proxy, as in Easegress: move it up beside the pools", "maxIdleConnsPerHost");
         List<ServerSpec> servers = o.list("servers", n -> ServerSpec.decode(n.asObject(), webSocket));
         // Easegress's WebSocket pools read no setUpstreamHost: the handshake carries the client's Host to an address.
@@ -118,7 +133,7 @@ public record PoolSpec(
             o.error("serviceRegistry", "is required with serviceName (the registry that lists the service)");
         }
         PoolSpec pool = new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,
-                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost);
+                healthCheck, resilience, outlierDetection, spanName, setUpstreamHost, serverMaxBodySize);
         if (serviceRegistry.isEmpty()) {
             if (servers.isEmpty()) {
                 o.error("servers", "a pool needs at least one server, or a serviceRegistry and serviceName");

@@ -76,7 +76,7 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         IdleConnectionsSpec idle = IdleConnectionsSpec.decode(o);
         // Easegress's maxRedirection: redirects the upstream answers are followed, up to this many (0 or less: none).
         int maxRedirection = Math.max(NO_REDIRECTS, o.integer("maxRedirection", NO_REDIRECTS, Integer.MIN_VALUE, 100));
-        ServerBodyLimit.decode(o);
+        long serverMaxBodySize = ServerBodyLimit.decode(o);
         // Easegress v1: failureCodes of the whole Proxy (each pool's own come first) and a fallback for them.
         Set<Integer> failureCodes = Set.copyOf(o.list("failureCodes", n -> n.asInt(100, 599)));
         Optional<FallbackSpec> fallback = o.object("fallback").flatMap(f -> {
@@ -110,9 +110,9 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                     o.error("candidatePools[" + i + "].filter", "is required: it says which requests this pool takes");
                 }
             }
-            return new ProxySpec(name, main.withDefaultFailureCodes(failureCodes),
-                    candidates.stream().map(c -> c.withDefaultFailureCodes(failureCodes)).toList(), mirror, compression, upstreamHeader, idle,
-                    maxRedirection, fallback);
+            return new ProxySpec(name, main.withDefaultFailureCodes(failureCodes).withDefaultServerMaxBodySize(serverMaxBodySize),
+                    candidates.stream().map(c -> c.withDefaultFailureCodes(failureCodes).withDefaultServerMaxBodySize(serverMaxBodySize))
+                            .toList(), mirror, compression, upstreamHeader, idle, maxRedirection, fallback);
         }
         if (hasPools) {
             List<PoolSpec> pools = o.list("pools", n -> PoolSpec.decode(n.asObject()));
@@ -121,8 +121,10 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
                 o.error("pools", "exactly one pool must have no filter (the main pool); found " + mains.size());
             }
             if (!pools.isEmpty()) {
-                return new ProxySpec(name, (mains.isEmpty() ? pools.get(0) : mains.get(0)).withDefaultFailureCodes(failureCodes),
-                        pools.stream().filter(p -> p.filter().isPresent()).map(p -> p.withDefaultFailureCodes(failureCodes)).toList(),
+                return new ProxySpec(name, (mains.isEmpty() ? pools.get(0) : mains.get(0)).withDefaultFailureCodes(failureCodes)
+                        .withDefaultServerMaxBodySize(serverMaxBodySize),
+                        pools.stream().filter(p -> p.filter().isPresent())
+                                .map(p -> p.withDefaultFailureCodes(failureCodes).withDefaultServerMaxBodySize(serverMaxBodySize)).toList(),
                         mirror, compression, upstreamHeader, idle, maxRedirection, fallback);
             }
         }

@@ -3,18 +3,22 @@ package io.edgegate.spec.filter.proxy;
 import io.edgegate.spec.codec.SpecObject;
 
 /**
- * Easegress's {@code serverMaxBodySize} of a Proxy or a pool: answers here stream without a size limit, which
- * is what Easegress's -1 asks for (its log tells users to set it so), so -1 and 0 (the default) are taken and a
- * positive limit is refused rather than ignored.
+ * Easegress's {@code serverMaxBodySize} of a Proxy or a pool: the largest answer body taken from a
+ * server. -1 and 0 (the default) stream answers without a limit, which is Easegress's -1 (its own
+ * default, 4 MB, refuses larger answers; here they stream). A positive limit is Easegress's: an
+ * answer whose Content-Length is larger is refused with 500 ({@code internalError}), and one
+ * without a length is read whole first, up to the limit, and refused the same way past it.
  */
 final class ServerBodyLimit {
+
+    /** No limit: answers stream. */
+    static final long NONE = 0;
 
     private ServerBodyLimit() {
     }
 
-    static void decode(SpecObject o) {
-        if (o.longValue("serverMaxBodySize", -1, -1, Long.MAX_VALUE) > 0) {
-            o.error("serverMaxBodySize", "responses stream without a size limit; only -1 (no limit, as Easegress's -1) is supported");
-        }
+    static long decode(SpecObject o) {
+        long limit = o.longValue("serverMaxBodySize", NONE, -1, Long.MAX_VALUE);
+        return limit > 0 ? limit : NONE;
     }
 }

@@ -106,6 +106,9 @@ final class ProxyFilter implements Filter {
             }
             FilterResults results = new FilterResults(ProxySpec.SPEC_KIND.results());
             ProxyCall call = new ForwardingCall(spec.name(), attempts, results, meters, timeoutResult);
+            if (pool.serverMaxBodySize() > 0) {
+                call = new BodyLimitCall(pool.serverMaxBodySize(), call, results);
+            }
             if (pool.circuit().isPresent()) {
                 call = new CircuitCall(pool.circuit().get(), call, results);
             }

@@ -193,6 +193,11 @@ final class ServerPool {
         return spec.spanName().orElse("");
     }
 
+    /** The largest answer body this pool takes from a server (Easegress's serverMaxBodySize), or 0: no limit, answers stream. */
+    long serverMaxBodySize() {
+        return spec.serverMaxBodySize();
+    }
+
     /** The pool's response cache (memoryCache), if it has one. */
     Optional<ResponseCache> cache() {
         return Optional.ofNullable(cache);

@@ -53,6 +53,49 @@ class StreamingProxyTest {
         return port;
     }
 
+    /**
+     * A positive serverMaxBodySize, as Easegress: an answer over it is refused with 500 whether its length is
+     * announced or not (one without a length is read whole first, and then carries a Content-Length); a pool's
+     * own limit comes before the Proxy's.
+     */
+    @Test
+    void aPositiveServerMaxBodySizeRefusesLargerAnswers() throws Exception {
+        int port = FreePorts.pick();
+        String pipeline = """
+                name: p
+                kind: Pipeline
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  serverMaxBodySize: 100000
+                  pools:
+                  - servers:
+                    - url: %s
+                    serverMaxBodySize: %d
+                """;
+        node.apply(server("s", port, "p"), pipeline.formatted(streaming.url(), 0));
+
+        for (String query : new String[] {"", "?chunked"}) {
+            HttpResponse<byte[]> small = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bytes/50000" + query))
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(small.statusCode()).isEqualTo(200);
+            assertThat(small.headers().firstValue("content-length")).as("read whole" + query).hasValue("50000");
+            assertThat(small.body()).hasSize(50000);
+            assertThat(small.body()[49999]).isEqualTo(StreamingBackend.byteAt(49999));
+
+            HttpResponse<String> large = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bytes/200000" + query))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(large.statusCode()).as("over the limit" + query).isEqualTo(500);
+            assertThat(large.body()).contains("serverMaxBodySize");
+        }
+
+        node.apply(server("s", port, "p"), pipeline.formatted(streaming.url(), 300000));
+        HttpResponse<byte[]> allowed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/bytes/200000?chunked"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(allowed.statusCode()).as("the pool's own limit").isEqualTo(200);
+        assertThat(allowed.body()).hasSize(200000);
+    }
+
     @Test
     void largeBodiesStreamBothWaysIntact() throws Exception {
         int port = serve(streaming.url(), "clientMaxBodySize: -1");
