@@ -92,6 +92,8 @@ public final class DataPlane implements AutoCloseable {
         DnsAddressResolverGroup resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
                 .datagramChannelType(transport.datagramChannel()));
         UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider());
+        // Identity providers' answers decide who gets in: their certificates are checked, unlike upstreams'.
+        UpstreamClient verifiedUpstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, config.tlsProvider(), true);
 
         FilterSpecKinds specKinds = FilterSpecKinds.builtIn();
         CurrentRuntime runtime = new CurrentRuntime();
@@ -100,7 +102,7 @@ public final class DataPlane implements AutoCloseable {
         ScheduledExecutorService fileIo = Executors.newScheduledThreadPool(FILE_IO_THREADS, daemonThreads("blocking"));
         RegistryView registries = new RegistryView(() -> runtime.get().registries());
         FilterRegistry filters = new FilterRegistry(specKinds, BuiltInFilters.all(
-                new BuiltInFilters.Needs(upstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
+                new BuiltInFilters.Needs(upstream, verifiedUpstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
         ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
         NodeMetrics metrics = new NodeMetrics(config.nodeId(), config.metrics());
         AccessLog accessLog = config.accessLog().start(config.nodeId());

@@ -260,11 +260,12 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
             workers = transport.newGroup(2, "test-io");
             resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(transport.datagramChannel()));
             UpstreamClient upstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider);
+            UpstreamClient verifiedUpstream = new UpstreamClient(transport, UpstreamSettings.DEFAULT, resolver, tlsProvider, true);
             CustomDataView customData = new CustomDataView(() -> runtime.get().customData(), () -> runtime.get().customDataIdFields());
             RegistryView registries = new RegistryView(() -> runtime.get().registries());
             updater = new RuntimeUpdater(parser, decoder,
                     new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,
-                            workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry(),
+                            verifiedUpstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry(),
                             metrics.upstreamStates()),
                     new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),

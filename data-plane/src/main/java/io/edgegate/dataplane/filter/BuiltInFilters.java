@@ -51,12 +51,13 @@ public final class BuiltInFilters {
      * What filters need from the node.
      *
      * @param upstream   the upstream connection pools
+     * @param verifiedUpstream connections whose https servers must prove who they are (identity providers)
      * @param workers    the event loops (health checks run on them)
      * @param registries the service registries of the running config
      * @param blocking   a pool for blocking work (files, bcrypt), never an event loop
      * @param customData the custom data of the running config
      */
-    public record Needs(UpstreamClient upstream, EventLoopGroup workers, RegistryView registries, ScheduledExecutorService blocking,
+    public record Needs(UpstreamClient upstream, UpstreamClient verifiedUpstream, EventLoopGroup workers, RegistryView registries, ScheduledExecutorService blocking,
                         CustomDataView customData, Clock clock) {
     }
 
@@ -66,7 +67,7 @@ public final class BuiltInFilters {
                 proxies,
                 new WebSocketProxyFilterFactory(proxies),
                 new GrpcProxyFilterFactory(proxies),
-                new OidcAdaptorFilterFactory(needs.upstream(), needs.clock()),
+                new OidcAdaptorFilterFactory(needs.verifiedUpstream(), needs.clock()),
                 new StaticFileFilterFactory(needs.blocking()),
                 new RedirectorFilterFactory(),
                 new IpFilterFilterFactory(),
@@ -74,7 +75,8 @@ public final class BuiltInFilters {
                 new CorsAdaptorFilterFactory(),
                 new RequestAdaptorFilterFactory(),
                 new ResponseAdaptorFilterFactory(),
-                new ValidatorFilterFactory(needs.clock(), needs.blocking(), needs.customData(), needs.upstream()),
+                new ValidatorFilterFactory(needs.clock(), needs.blocking(), needs.customData(), needs.upstream(),
+                        needs.verifiedUpstream()),
                 new RequestFilterFilterFactory(),
                 new RateLimiterFilterFactory(),
                 new TimeLimiterFilterFactory(),

@@ -61,6 +61,15 @@ public final class UpstreamClient {
      */
     public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
                           TlsProvider tlsProvider) {
+        this(transport, settings, resolver, tlsProvider, false);
+    }
+
+    /**
+     * {@code verifiesServers}: https servers must show a certificate the JDK's CAs trust for their host name (for
+     * calls to identity providers); otherwise, as a proxy's upstreams, they are not verified.
+     */
+    public UpstreamClient(Transport transport, UpstreamSettings settings, AddressResolverGroup<InetSocketAddress> resolver,
+                          TlsProvider tlsProvider, boolean verifiesServers) {
         this.transport = transport;
         this.settings = settings;
         this.resolver = resolver;
@@ -68,7 +77,7 @@ public final class UpstreamClient {
             // Throws, with the reason, where OpenSSL does not load: asked for by name, it must not fail later.
             tlsProvider.netty();
         }
-        this.tls = new UpstreamTls(tlsProvider);
+        this.tls = new UpstreamTls(tlsProvider, verifiesServers);
         this.http2 = new Http2Upstreams(transport, settings, resolver, tls);
     }
 

@@ -12,8 +12,10 @@ import javax.net.ssl.SSLException;
  * The TLS contexts for https upstreams, made when first asked for: loading OpenSSL takes a tenth
  * of a second or more, which a node serving only cleartext upstreams need not spend before its
  * first answer. {@link #prepare} makes them ahead of need, off the event loops; an https request
- * in the first moments of a node may still wait on an event loop for them, once. Certificates are
- * not verified, as NGINX's {@code proxy_ssl_verify} and Easegress's proxy default.
+ * in the first moments of a node may still wait on an event loop for them, once. An upstream's
+ * certificate is not verified, as NGINX's {@code proxy_ssl_verify} and Easegress's proxy default;
+ * a verifying client (for identity providers, whose answers decide who gets in) checks the chain
+ * against the JDK's trusted CAs and the name against the host.
  */
 final class UpstreamTls {
 
@@ -22,10 +24,12 @@ final class UpstreamTls {
     }
 
     private final TlsProvider provider;
+    private final boolean verifiesServers;
     private volatile Contexts contexts;
 
-    UpstreamTls(TlsProvider provider) {
+    UpstreamTls(TlsProvider provider, boolean verifiesServers) {
         this.provider = provider;
+        this.verifiesServers = verifiesServers;
     }
 
     /** HTTP/1.1 over TLS. */
@@ -76,8 +80,9 @@ final class UpstreamTls {
     }
 
     private SslContextBuilder client() {
-        return SslContextBuilder.forClient()
-                .sslProvider(provider.netty())
-                .trustManager(InsecureTrustManagerFactory.INSTANCE);
+        SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider.netty());
+        // Without a trust manager of its own, the builder trusts the JDK's default CAs.
+        return verifiesServers ? builder.endpointIdentificationAlgorithm("HTTPS")
+                : builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
     }
 }

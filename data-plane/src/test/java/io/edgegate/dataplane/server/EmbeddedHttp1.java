@@ -49,7 +49,7 @@ final class EmbeddedHttp1 {
                         parser.parse(DocumentSplitter.split("test", yaml).get(0)), ValidationMode.STRICT).spec());
             }
             PipelineBuilder builder = new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(),
-                    BuiltInFilters.all(new BuiltInFilters.Needs(null, null, null, null, null, Clock.systemUTC()))),
+                    BuiltInFilters.all(new BuiltInFilters.Needs(null, null, null, null, null, null, Clock.systemUTC()))),
                     new FilterFailures());
             return ServerState.of(server, builder.build(pipelines, PipelineBuilder.Generation.EMPTY).pipelines(), Optional.empty(),
                     new NodeMetrics("test").server(server.name()), io.edgegate.dataplane.accesslog.AccessLog.off(),

@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks a Validator's {@code oauth2}: the Bearer token introspected at the authorization server
- * (over the node's upstream connections, never blocking the event loop; bounded by 5 s), or
+ * (over the node's upstream connections, never blocking the event loop; bounded by 5 s; an https
+ * server's certificate checked unless {@code insecureTls}, as Easegress), or
  * verified as an HMAC-signed JWT. What it finds is the token's subject and scope, or why not.
  */
 final class OAuth2Check {

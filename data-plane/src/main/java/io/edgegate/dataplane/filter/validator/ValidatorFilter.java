@@ -11,6 +11,7 @@ import io.edgegate.dataplane.pipeline.RequestContext;
 import io.edgegate.dataplane.pipeline.RequestKeys;
 import io.edgegate.dataplane.route.RequestTarget;
 import io.edgegate.dataplane.upstream.UpstreamClient;
+import io.edgegate.spec.filter.validator.OAuth2Spec;
 import io.edgegate.spec.filter.validator.HeaderRuleSpec;
 import io.edgegate.spec.filter.validator.ValidatorSpec;
 import io.edgegate.spec.server.Regexps;
@@ -64,11 +65,11 @@ final class ValidatorFilter implements Filter {
     private final OAuth2Check oauth2;
 
     ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData) {
-        this(spec, clock, blocking, customData, null);
+        this(spec, clock, blocking, customData, null, null);
     }
 
     ValidatorFilter(ValidatorSpec spec, Clock clock, Executor blocking, CustomDataView customData,
-                    UpstreamClient upstream) {
+                    UpstreamClient upstream, UpstreamClient verified) {
         this.headerRules = spec.headers().entrySet().stream().map(ValidatorFilter::rule).toList();
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
         this.jwtCookie = spec.jwt().flatMap(j -> j.cookieName()).orElse(null);
@@ -77,7 +78,7 @@ final class ValidatorFilter implements Filter {
         this.clock = clock;
         this.passwords = spec.basicAuth().map(b -> Credentials.of(b, customData)).orElse(null);
         this.blocking = blocking;
-        this.oauth2 = spec.oauth2().map(o -> new OAuth2Check(o, upstream, clock)).orElse(null);
+        this.oauth2 = spec.oauth2().map(o -> new OAuth2Check(o, o.tokenIntrospect().filter(OAuth2Spec.Introspection::insecureTls).isPresent() ? upstream : verified, clock)).orElse(null);
     }
 
     private static HeaderRule rule(Map.Entry<String, HeaderRuleSpec> entry) {

@@ -15,22 +15,27 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
     private final Executor blocking;
     private final CustomDataView customData;
     private final UpstreamClient upstream;
+    private final UpstreamClient verified;
 
     /**
      * {@code blocking} runs the slow checks (bcrypt), never on an event loop; {@code customData}
      * holds the users of basicAuth in mode ETCD.
      */
     public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData) {
-        this(clock, blocking, customData, null);
+        this(clock, blocking, customData, null, null);
     }
 
-    /** @param upstream what oauth2 introspects tokens over (the node's upstream connections) */
+    /**
+     * @param upstream what oauth2 introspects tokens over with {@code insecureTls}
+     * @param verified what it introspects them over otherwise: the server's certificate is checked
+     */
     public ValidatorFilterFactory(Clock clock, Executor blocking, CustomDataView customData,
-                                  UpstreamClient upstream) {
+                                  UpstreamClient upstream, UpstreamClient verified) {
         this.clock = clock;
         this.blocking = blocking;
         this.customData = customData;
         this.upstream = upstream;
+        this.verified = verified;
     }
 
     @Override
@@ -45,6 +50,6 @@ public final class ValidatorFilterFactory implements FilterFactory<ValidatorSpec
 
     @Override
     public Filter create(ValidatorSpec spec) {
-        return new ValidatorFilter(spec, clock, blocking, customData, upstream);
+        return new ValidatorFilter(spec, clock, blocking, customData, upstream, verified);
     }
 }

@@ -120,6 +120,33 @@ class OAuth2ValidatorTest {
         }
     }
 
+    /**
+     * As Easegress (Go's default client): an https introspection endpoint must show a certificate the node trusts,
+     * or the token is refused; insecureTls skips the check. A server able to answer "active" for any token decides
+     * who gets in, so an unverified one must not be asked.
+     */
+    @Test
+    void anIntrospectionServerWhoseCertificateIsNotTrustedIsNotBelieved() throws Exception {
+        int port = FreePorts.pick();
+        io.edgegate.testkit.TestPki pki = io.edgegate.testkit.TestPki.create("impostor-ca");
+        try (EchoBackend app = EchoBackend.start("app"); EchoBackend impostor = EchoBackend.startTls("impostor", pki.server("localhost"))) {
+            impostor.answerJson("{\"active\": true, \"sub\": \"mallory\", \"scope\": \"all\"}");
+            String endPoint = "https://localhost:" + impostor.port() + "/introspect";
+            String pipeline = example("filters/validator-oauth2.yaml", app.url()).replace("http://127.0.0.1:9096/introspect", endPoint);
+            node.apply(server("s", port, "oauth2-api"), pipeline);
+            HttpResponse<String> verified = get(port, "any-token");
+
+            node.apply(server("s", port, "oauth2-api"), pipeline.replace("clientSecret: gateway-secret",
+                    "clientSecret: gateway-secret\n        insecureTls: true"));
+            HttpResponse<String> insecure = get(port, "any-token");
+
+            assertThat(verified.statusCode()).isEqualTo(401);
+            assertThat(insecure.statusCode()).isEqualTo(200);
+            assertThat(app.received()).hasSize(1);
+            assertThat(app.received().get(0).header("X-Authenticated-Userid")).isEqualTo("mallory");
+        }
+    }
+
     private static String jwt(String header, String payload, String secretHex) throws Exception {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String signingInput = b64.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
