@@ -94,7 +94,7 @@ final class CorsAdaptorFilter implements Filter {
                 || (!anyHeader && !requestedHeaders.stream().allMatch(h -> headers.contains(h.toLowerCase(Locale.ROOT))))) {
             return head;
         }
-        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origins.allowsAny() && !credentials ? "*" : origin);
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin(origin));
         out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, method);
         if (!requestedHeaders.isEmpty()) {
             out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, String.join(", ", requestedHeaders));
@@ -109,7 +109,7 @@ final class CorsAdaptorFilter implements Filter {
     }
 
     private void allowOrigin(HttpHeaders out, String origin) {
-        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origins.allowsAny() && !credentials ? "*" : origin);
+        out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allowedOrigin(origin));
         out.add(HttpHeaderNames.VARY, "Origin");
         if (credentials) {
             out.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
@@ -117,6 +117,15 @@ final class CorsAdaptorFilter implements Filter {
         if (exposed != null) {
             out.set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
         }
+    }
+
+    /**
+     * {@code *} when any origin is allowed, with credentials too, as rs/cors (Easegress) answers: browsers then keep a
+     * credentialed answer from the page. Echoing the origin instead would let every site read what a signed-in
+     * user's cookies fetch; a server that wants credentials names its origins.
+     */
+    private String allowedOrigin(String origin) {
+        return origins.allowsAny() ? "*" : origin;
     }
 
     private static List<String> requestedHeaders(HttpHeaders request) {

@@ -82,6 +82,40 @@ class CorsAdaptorTest {
     }
 
     /** Easegress v2's CORSAdaptor: actual requests are decorated without asking, and a disallowed one is stopped here. */
+    /**
+     * Any origin with credentials: answered with {@code *}, as rs/cors (Easegress) does, which browsers refuse for
+     * credentialed requests. An echoed origin would let any site read what a signed-in user's cookies fetch.
+     */
+    @Test
+    void anyOriginWithCredentialsIsAnsweredWithAStarNeverTheCallersOrigin() throws Exception {
+        int anyPort = FreePorts.pick();
+        node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()), server("any", anyPort, "cors-any"), """
+                name: cors-any
+                kind: Pipeline
+                filters:
+                - name: cors
+                  kind: CORSAdaptor
+                  allowedOrigins: ['*']
+                  allowedMethods: [GET]
+                  allowCredentials: true
+                - name: proxy
+                  kind: Proxy
+                  pools:
+                  - servers:
+                    - url: %s
+                """.formatted(api.url()));
+        HttpResponse<String> actual = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + anyPort + "/me"))
+                .header("Origin", "https://evil.example.net").build());
+        HttpResponse<String> preflight = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + anyPort + "/me"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example.net")
+                .header("Access-Control-Request-Method", "GET").build());
+
+        assertThat(actual.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()));
+    }
+
     @Test
     void inAV2PipelineActualRequestsAreDecoratedAndDisallowedOnesStopHere() throws Exception {
         int v2Port = FreePorts.pick();
