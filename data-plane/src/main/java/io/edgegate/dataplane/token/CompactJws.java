@@ -87,6 +87,22 @@ public record CompactJws(JsonNode header, JsonNode claims, byte[] signingInput, 
     }
 
     /** {@code exp} and {@code nbf} against {@code nowSeconds}, tolerating {@code skewSeconds}. */
+    /**
+     * As golang-jwt's MapClaims.Valid (Easegress's Validator): no leeway, the token is expired from its {@code exp}
+     * second on, and neither {@code nbf} nor {@code iat} may be later than now.
+     */
+    public Time timeWithoutLeeway(long nowSeconds) {
+        if (claims.has("exp") && (!claims.get("exp").isNumber() || nowSeconds >= claims.get("exp").asLong())) {
+            return Time.EXPIRED;
+        }
+        for (String notAfterNow : new String[] {"nbf", "iat"}) {
+            if (claims.has(notAfterNow) && (!claims.get(notAfterNow).isNumber() || nowSeconds < claims.get(notAfterNow).asLong())) {
+                return Time.NOT_YET_VALID;
+            }
+        }
+        return Time.VALID;
+    }
+
     public Time time(long nowSeconds, long skewSeconds) {
         if (claims.has("exp") && (!claims.get("exp").isNumber() || nowSeconds > claims.get("exp").asLong() + skewSeconds)) {
             return Time.EXPIRED;

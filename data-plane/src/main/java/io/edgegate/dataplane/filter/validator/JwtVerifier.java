@@ -11,13 +11,10 @@ import java.util.Map;
 
 /**
  * Checks a compact JWS (RFC 7515/7519): exactly the configured algorithm (never {@code none},
- * never a switch between HMAC and public-key algorithms), a valid signature, and {@code exp}
- * and {@code nbf} within a small clock skew.
+ * never a switch between HMAC and public-key algorithms), a valid signature, and {@code exp},
+ * {@code nbf} and {@code iat} without leeway, as Easegress's golang-jwt checks them.
  */
 final class JwtVerifier {
-
-    /** Tolerated difference between our clock and the issuer's. */
-    static final long CLOCK_SKEW_SECONDS = 30;
 
     /** Why a token was refused; {@link #OK} when it passed. */
     enum Verdict { OK, MALFORMED, WRONG_ALGORITHM, BAD_SIGNATURE, EXPIRED, NOT_YET_VALID }
@@ -57,7 +54,7 @@ final class JwtVerifier {
         if (!holds) {
             return Verdict.BAD_SIGNATURE;
         }
-        CompactJws.Time time = jws.time(clock.millis() / 1000, CLOCK_SKEW_SECONDS);
+        CompactJws.Time time = jws.timeWithoutLeeway(clock.millis() / 1000);
         if (time != CompactJws.Time.VALID) {
             return time == CompactJws.Time.EXPIRED ? Verdict.EXPIRED : Verdict.NOT_YET_VALID;
         }

@@ -96,6 +96,21 @@ class ValidatorTest {
         assertThat(app.received()).hasSize(before);
     }
 
+    /** As Easegress's golang-jwt: no leeway on exp or nbf, and a token issued in the future (iat) is not valid yet. */
+    @Test
+    void timesAreCheckedWithoutLeewayAndIatToo() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String justExpired = hs256("{\"sub\":\"alice\",\"exp\":" + (now - 5) + "}", SECRET);
+        String notYet = hs256("{\"sub\":\"alice\",\"nbf\":" + (now + 20) + "}", SECRET);
+        String issuedLater = hs256("{\"sub\":\"alice\",\"iat\":" + (now + 20) + ",\"exp\":" + (now + 300) + "}", SECRET);
+        String issuedBefore = hs256("{\"sub\":\"alice\",\"iat\":" + (now - 20) + ",\"exp\":" + (now + 300) + "}", SECRET);
+
+        assertThat(get("X-Client", "web", "Authorization", "Bearer " + justExpired).statusCode()).as("exp 5 s ago").isEqualTo(401);
+        assertThat(get("X-Client", "web", "Authorization", "Bearer " + notYet).statusCode()).as("nbf in 20 s").isEqualTo(401);
+        assertThat(get("X-Client", "web", "Authorization", "Bearer " + issuedLater).statusCode()).as("iat in 20 s").isEqualTo(401);
+        assertThat(get("X-Client", "web", "Authorization", "Bearer " + issuedBefore).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void missingOrMalformedCredentialsGet401AndAFailedHeaderRule400() throws Exception {
         HttpResponse<String> missing = get("X-Client", "web");
