@@ -53,10 +53,19 @@ public final class Pipeline {
 
     /** Completes when the flow ended; fails with {@link FilterFailure} if a filter threw or failed. */
     public CompletableFuture<Void> run(RequestContext context) {
+        return run(context, data);
+    }
+
+    /**
+     * Runs this flow with {@code pipelineData} as {@code .data.PIPELINE}. Each run starts in DEFAULT: a flow whose
+     * steps name no namespace works there, whatever namespace a pipeline before it (a GlobalFilter's) ended in.
+     */
+    private CompletableFuture<Void> run(RequestContext context, Map<String, Object> pipelineData) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (data != null) {
-            context.putData("PIPELINE", data);
+        if (pipelineData != null) {
+            context.putData("PIPELINE", pipelineData);
         }
+        context.useNamespace("");
         context.flowEndedOnResult(false);
         runFrom(0, context, done);
         return done;
@@ -69,6 +78,14 @@ public final class Pipeline {
      */
     public CompletableFuture<Boolean> runToEnd(RequestContext context) {
         return run(context).thenApply(done -> context.flowEndedOnResult());
+    }
+
+    /**
+     * As {@link #runToEnd}, for a GlobalFilter's before or after pipeline around {@code main}: as Easegress runs
+     * them, within the request's pipeline, whose {@code data} they see as {@code .data.PIPELINE} (not their own).
+     */
+    public CompletableFuture<Boolean> runToEndAround(Pipeline main, RequestContext context) {
+        return run(context, main.data).thenApply(done -> context.flowEndedOnResult());
     }
 
     private void runFrom(int index, RequestContext context, CompletableFuture<Void> done) {

@@ -32,7 +32,7 @@ final class GlobalFlow {
     }
 
     CompletableFuture<Void> run(Pipeline pipeline, RequestContext context) {
-        CompletableFuture<Boolean> first = before == null ? CompletableFuture.completedFuture(false) : before.runToEnd(context);
+        CompletableFuture<Boolean> first = before == null ? CompletableFuture.completedFuture(false) : before.runToEndAround(pipeline, context);
         return first.thenCompose(beforeEnded -> {
             if (beforeEnded && !fallthroughBefore) {
                 return CompletableFuture.completedFuture(true);
@@ -45,7 +45,7 @@ final class GlobalFlow {
                 return CompletableFuture.<Void>completedFuture(null);
             }
             context.answerMayBeReplaced();
-            return after.runToEnd(context).thenApply(e -> (Void) null);
+            return after.runToEndAround(pipeline, context).thenApply(e -> (Void) null);
         });
     }
 }

@@ -72,6 +72,62 @@ class GlobalFilterTest {
         }
     }
 
+    /**
+     * As Easegress runs a GlobalFilter's pipelines, within the request's: a before pipeline working in a namespace of
+     * its own leaves the request's pipeline in DEFAULT (it answered from the namespace before), and it sees the
+     * request's pipeline's data as .data.PIPELINE.
+     */
+    @Test
+    void aBeforePipelinesNamespaceDoesNotCarryOverAndItSeesThePipelinesData() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app"); EchoBackend audit = EchoBackend.start("audit")) {
+            String global = """
+                    kind: GlobalFilter
+                    name: audited
+                    beforePipeline:
+                      flow:
+                      - filter: copy
+                        namespace: audit
+                      - filter: auditProxy
+                        namespace: audit
+                      filters:
+                      - name: copy
+                        kind: RequestBuilder
+                        template: |
+                          method: GET
+                          url: /audit
+                          headers:
+                            X-Tier: ["{{.data.PIPELINE.tier}}"]
+                      - name: auditProxy
+                        kind: Proxy
+                        pools:
+                        - servers:
+                          - url: %s
+                    """.formatted(audit.url());
+            String pipeline = """
+                    kind: Pipeline
+                    name: p
+                    data:
+                      tier: gold
+                    filters:
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url());
+            node.apply(server(port).replace("global-filter-example", "audited").replace("pipeline-reverse-proxy", "p"), global, pipeline);
+
+            HttpResponse<String> answer = get(port, null);
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).startsWith("app\nGET /orders");
+            assertThat(app.received()).hasSize(1);
+            assertThat(audit.received()).hasSize(1);
+            assertThat(audit.received().get(0).header("X-Tier")).isEqualTo("gold");
+        }
+    }
+
     @Test
     void aServerNamingNoSuchGlobalFilterServesWithoutOne() throws Exception {
         int port = FreePorts.pick();
