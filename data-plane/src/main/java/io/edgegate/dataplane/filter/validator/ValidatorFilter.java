@@ -49,8 +49,14 @@ final class ValidatorFilter implements Filter {
     private static final long MAX_SIGNED_BODY = 16L * 1024 * 1024;
 
     private record HeaderRule(String name, Set<String> values, Pattern regexp) {
-        boolean holds(String value) {
-            return value != null && (values.contains(value) || (regexp != null && regexp.matcher(value).find()));
+        /** As Easegress: the rule holds when any of the header's lines is an allowed value or matches the regexp. */
+        boolean holds(HttpHeaders headers) {
+            for (String value : headers.getAll(name)) {
+                if (values.contains(value) || (regexp != null && regexp.matcher(value).find())) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -95,7 +101,7 @@ final class ValidatorFilter implements Filter {
     public CompletionStage<String> handle(RequestContext context) {
         HttpHeaders headers = context.request().headers();
         for (HeaderRule rule : headerRules) {
-            if (!rule.holds(headers.get(rule.name()))) {
+            if (!rule.holds(headers)) {
                 // 400 as Easegress answers a failed header check: the request is malformed for this route, not unauthenticated.
                 return refuse(context, HttpResponseStatus.BAD_REQUEST, null, "header " + rule.name() + " is missing or not allowed");
             }

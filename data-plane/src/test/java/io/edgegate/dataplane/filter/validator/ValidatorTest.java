@@ -122,6 +122,10 @@ class ValidatorTest {
         assertThat(basic.statusCode()).as("an Authorization Easegress cannot use is 401, whatever its scheme").isEqualTo(401);
         assertThat(basic.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"edgegate\", error=\"invalid_request\"");
         assertThat(wrongClient.statusCode()).as("a header rule that fails is a bad request, as in Easegress").isEqualTo(400);
+        // As Easegress: a header sent on two lines passes when either line is allowed.
+        String token = hs256(claims(300), SECRET);
+        assertThat(get("X-Client", "scraper", "X-Client", "web", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(get("X-Client", "scraper", "X-Client", "bot", "Authorization", "Bearer " + token).statusCode()).isEqualTo(400);
     }
 
     @Test
