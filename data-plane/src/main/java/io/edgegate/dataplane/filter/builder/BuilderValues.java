@@ -1,6 +1,6 @@
 package io.edgegate.dataplane.filter.builder;
 
-/** YAML a DataBuilder rendered, as template data: string keys, numbers as floats (Easegress reads it through JSON). */
+/** YAML a DataBuilder rendered, as template data: string keys, integers kept whole (Easegress's yaml.v3 decodes them as int). */
 public final class BuilderValues {
 
     private BuilderValues() {
@@ -8,7 +8,7 @@ public final class BuilderValues {
 
     public static Object fromYaml(Object parsed) {
         try {
-            return BodyValues.plain(parsed, true);
+            return BodyValues.plain(parsed, false);
         } catch (io.edgegate.template.TemplateFunctionException e) {
             throw new BuiltMessages.BuildException(e.getMessage());
         }

@@ -2,24 +2,37 @@ package io.edgegate.dataplane.filter.builder;
 
 import io.edgegate.dataplane.filter.builder.BuiltMessages.BuildException;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A template's output read as YAML, with the strict field types Easegress gets by going
- * through JSON into Go structs: a string field takes a string, a number field an integer;
- * keys it does not know are ignored, as Go's decoder ignores them.
+ * A template's output read as YAML into fields as Easegress's yaml.v3 decoder fills Go structs: a
+ * string field takes any scalar's text, a number field an integer, and lists or objects only
+ * where they belong; keys it does not know are ignored, as Go's decoder ignores them.
  */
 public final class RenderedYaml {
+
+    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("^[-+]?[0-9][0-9_]*$");
 
     private RenderedYaml() {
     }
 
-    /** The output as any YAML value (DataBuilder, ResultBuilder). */
+    /** The output as any YAML value (DataBuilder), scalars typed as yaml.v3 types them. */
     public static Object value(String rendered) {
+        return load(BuilderYaml.typed(), rendered);
+    }
+
+    /** The output as text, as yaml.v3 decodes a scalar into a Go string (ResultBuilder): null is empty. */
+    public static String text(String rendered) {
+        Object value = load(BuilderYaml.text(), rendered);
+        if (value == null || value instanceof String) {
+            return value == null ? "" : (String) value;
+        }
+        throw new BuildException("cannot unmarshal " + kind(value) + " into string");
+    }
+
+    private static Object load(Yaml yaml, String rendered) {
         try {
-            return new Yaml(new SafeConstructor(new LoaderOptions())).load(rendered);
+            return yaml.load(rendered);
         } catch (RuntimeException e) {
             String message = String.valueOf(e.getMessage());
             int newline = message.indexOf('\n');
@@ -30,7 +43,7 @@ public final class RenderedYaml {
     /** The output as a mapping; empty output is an empty mapping. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> mapping(String rendered) {
-        Object value = value(rendered);
+        Object value = load(BuilderYaml.text(), rendered);
         if (value == null) {
             return Map.of();
         }
@@ -56,13 +69,15 @@ public final class RenderedYaml {
         if (value == null) {
             return 0;
         }
-        if (value instanceof Long l) {
-            return l;
+        if (value instanceof String text && INTEGER.matcher(text).matches()) {
+            try {
+                return Long.parseLong(text.replace("_", ""));
+            } catch (NumberFormatException tooLarge) {
+                throw new BuildException(key + ": cannot unmarshal " + text + " into int");
+            }
         }
-        if (value instanceof Double d && d == Math.rint(d)) {
-            return (long) (double) d;
-        }
-        throw new BuildException(key + ": cannot unmarshal " + kind(value) + " into int");
+        throw new BuildException(key + ": cannot unmarshal " + (value instanceof String text ? "!!str `" + text + "`" : kind(value))
+                + " into int");
     }
 
     @SuppressWarnings("unchecked")

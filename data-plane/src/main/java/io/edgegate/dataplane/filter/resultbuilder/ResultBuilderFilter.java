@@ -1,7 +1,6 @@
 package io.edgegate.dataplane.filter.resultbuilder;
 
 import io.edgegate.dataplane.filter.builder.BuilderRun;
-import io.edgegate.dataplane.filter.builder.BuiltMessages;
 import io.edgegate.dataplane.filter.builder.RenderedYaml;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -20,13 +19,8 @@ final class ResultBuilderFilter implements Filter {
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         return run.run(context, rendered -> {
-            Object value = RenderedYaml.value(rendered);
-            if (value == null) {
-                return SUCCESS;
-            }
-            if (!(value instanceof String result)) {
-                throw new BuiltMessages.BuildException("cannot unmarshal " + value.getClass().getSimpleName() + " into string");
-            }
+            // Any scalar's text, as yaml.v3 decodes into a Go string: "1" is the result "1" (unknown), not an error.
+            String result = RenderedYaml.text(rendered);
             if (result.isEmpty()) {
                 return SUCCESS;
             }

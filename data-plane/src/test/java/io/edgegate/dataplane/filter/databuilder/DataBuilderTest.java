@@ -39,6 +39,8 @@ class DataBuilderTest {
                   template: |
                     name: {{.req.URL.Query.Get "name" | default "nobody"}}
                     visits: {{add 1 2}}
+                    id: 1234567
+                    country: NO
                 - name: reply
                   kind: ResponseBuilder
                   template: |
@@ -46,15 +48,15 @@ class DataBuilderTest {
                       Content-Type: [text/plain]
                     body: >-
                       {{.data.PIPELINE.greeting}} {{.data.user.name}}, visit {{.data.user.visits}} of {{.data.PIPELINE.limits.count}},
-                      {{(get .data.PIPELINE.languages (.req.Header.Get "Accept-Language")).text | default "?"}}
+                      {{(get .data.PIPELINE.languages (.req.Header.Get "Accept-Language")).text | default "?"}}, {{.data.user.id}} {{.data.user.country}}
                 """);
 
         HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?name=ada"))
                 .header("Accept-Language", "fr").build());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        // Numbers reach templates as Easegress's float64: 3 prints as 3.
-        assertThat(response.body()).isEqualTo("hello ada, visit 3 of 3, Bonjour");
+        // As Easegress's yaml.v3: built integers stay whole (1234567, not 1.234567e+06) and NO is a string, not false.
+        assertThat(response.body()).isEqualTo("hello ada, visit 3 of 3, Bonjour, 1234567 NO");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");
     }
 

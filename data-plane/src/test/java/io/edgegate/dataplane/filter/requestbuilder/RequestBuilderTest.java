@@ -81,6 +81,37 @@ class RequestBuilderTest {
         }
     }
 
+    /**
+     * As Easegress's yaml.v3 reads a rendered request: a scalar in a string field is its text (a number, yes, 007),
+     * and a URL Go's parser takes with spaces or braces goes out escaped instead of failing the build.
+     */
+    @Test
+    void scalarsAreTheirTextAndAUrlWithSpacesIsEscaped() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), pipeline("""
+                    template: |
+                      url: /files/{{.requests.DEFAULT.URL.Query.Get "name"}}
+                      headers:
+                        X-User-Id: [{{.requests.DEFAULT.JSONBody.userId}}]
+                        X-Flag: [yes]
+                        X-Time: [10:30]
+                      body: 007
+                    """, "", app));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/?name=my%20%7Bfile%7D"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": 42}")).build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            assertThat(received.uri()).isEqualTo("/files/my%20%7Bfile%7D");
+            assertThat(received.header("X-User-Id")).isEqualTo("42");
+            assertThat(received.header("X-Flag")).isEqualTo("yes");
+            assertThat(received.header("X-Time")).isEqualTo("10:30");
+            assertThat(received.body()).isEqualTo("007");
+        }
+    }
+
     @Test
     void theExampleSendsTheBuiltRequestAndAnswersWithItsResponse() throws Exception {
         int port = FreePorts.pick();

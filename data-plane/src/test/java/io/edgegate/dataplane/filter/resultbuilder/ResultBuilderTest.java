@@ -62,6 +62,9 @@ class ResultBuilderTest {
             HttpResponse<String> odd = tier(port, "platinum");
             assertThat(odd.statusCode()).isEqualTo(400);
             assertThat(odd.body()).isEqualTo("unknown tier platinum");
+            // As yaml.v3 reads a scalar into a Go string: 1 and yes are text, so unknown results, not build errors.
+            assertThat(tier(port, "1").body()).isEqualTo("unknown tier 1");
+            assertThat(tier(port, "yes").body()).isEqualTo("unknown tier yes");
             assertThat(gold.received()).hasSize(1);
             assertThat(standard.received()).hasSize(1);
         }
