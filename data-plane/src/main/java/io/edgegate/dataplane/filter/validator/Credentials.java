@@ -5,19 +5,71 @@ import io.edgegate.spec.customdata.CustomDataSpec;
 import io.edgegate.spec.filter.validator.BasicAuthSpec;
 import java.nio.file.Path;
 
-/** Where a basicAuth check finds its users: fixed at apply (a file) or followed as data changes (CustomData). */
+/** Where a basicAuth check finds its users: a file, or CustomData; both followed as they change, as Easegress follows them. */
 interface Credentials {
 
     PasswordTable current();
 
     static Credentials of(BasicAuthSpec spec, CustomDataView data) {
         return switch (spec.mode()) {
-            case FILE -> {
-                PasswordTable table = PasswordTable.readFile(Path.of(spec.userFile().orElseThrow()));
-                yield () -> table;
-            }
+            case FILE -> new FromFile(Path.of(spec.userFile().orElseThrow()));
             case ETCD -> new FromCustomData(spec.customData().orElseThrow(), data);
         };
+    }
+
+    /**
+     * An htpasswd file, read at apply (a bad one refuses the config) and again when it changes: a user taken out of it
+     * is refused from the next check on (within {@link #CHECK_EVERY_NANOS}), as Easegress watches the file. A file
+     * that became unreadable or bad keeps the users it had, with a warning. Called off the event loops.
+     */
+    final class FromFile implements Credentials {
+
+        static final long CHECK_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FromFile.class);
+
+        private record Stamp(java.nio.file.attribute.FileTime modified, long size) {
+        }
+
+        private final Path file;
+        private volatile PasswordTable table;
+        private Stamp stamp;
+        private long checkedAt;
+
+        FromFile(Path file) {
+            this.file = file;
+            this.stamp = stampOf(file);
+            this.table = PasswordTable.readFile(file);
+            this.checkedAt = System.nanoTime();
+        }
+
+        @Override
+        public PasswordTable current() {
+            synchronized (this) {
+                long now = System.nanoTime();
+                if (now - checkedAt >= CHECK_EVERY_NANOS) {
+                    checkedAt = now;
+                    Stamp seen = stampOf(file);
+                    if (!seen.equals(stamp)) {
+                        stamp = seen;
+                        try {
+                            table = PasswordTable.readFile(file);
+                            log.info("basicAuth userFile {} changed: its users were read again", file);
+                        } catch (IllegalArgumentException e) {
+                            log.warn("basicAuth userFile {} changed but cannot be used, its earlier users stay: {}", file, e.getMessage());
+                        }
+                    }
+                }
+            }
+            return table;
+        }
+
+        private static Stamp stampOf(Path file) {
+            try {
+                return new Stamp(java.nio.file.Files.getLastModifiedTime(file), java.nio.file.Files.size(file));
+            } catch (java.io.IOException e) {
+                return new Stamp(null, -1);
+            }
+        }
     }
 
     /**

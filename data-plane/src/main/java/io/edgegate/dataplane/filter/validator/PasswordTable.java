@@ -19,9 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Users and their password hashes: bcrypt ($2a$, $2b$, $2y$) or {SHA} (base64 SHA-1). bcrypt is
- * slow on purpose, so checks run off the event loop (the caller's job) and a successful check is
- * remembered for a few minutes, keyed by a hash of the credentials and the stored hash.
+ * Users and their passwords, in the forms Easegress's htpasswd library reads: bcrypt ($2a$, $2b$,
+ * $2y$), MD5 crypt ($apr1$, htpasswd's default, and $1$), {SHA} (base64 SHA-1), {SSHA} (salted
+ * SHA-1), and anything else as the password itself (plain text, as the library's last resort).
+ * SHA-crypt ($5$, $6$) is refused rather than taken as plain text. bcrypt is slow on purpose, so
+ * checks run off the event loop (the caller's job) and a successful check is remembered for a
+ * few minutes, keyed by a hash of the credentials and the stored hash.
  */
 final class PasswordTable {
 
@@ -53,7 +56,7 @@ final class PasswordTable {
             String hash = colon < 0 ? "" : line.substring(colon + 1);
             if (colon <= 0 || !isSupportedHash(hash)) {
                 throw new IllegalArgumentException(file + " line " + (i + 1)
-                        + ": expected user:hash with a bcrypt ($2a$, $2b$, $2y$) or {SHA} hash");
+                        + ": expected user:password, the password hashed with bcrypt, MD5 ($apr1$), {SHA} or {SSHA}, or plain");
             }
             hashes.put(line.substring(0, colon), hash);
         }
@@ -72,8 +75,8 @@ final class PasswordTable {
             String user = record.getOrDefault("username", record.get("key"));
             String hash = record.get("password");
             if (user == null || user.isEmpty() || hash == null || !isSupportedHash(hash)) {
-                log.warn("CustomData {} record {} ignored: it needs username (or key) and password with a bcrypt "
-                        + "($2a$, $2b$, $2y$) or {SHA} hash", source, i + 1);
+                log.warn("CustomData {} record {} ignored: it needs username (or key) and password (bcrypt, MD5 "
+                        + "($apr1$), {SHA}, {SSHA} or plain)", source, i + 1);
                 continue;
             }
             hashes.put(user, hash);
@@ -86,7 +89,22 @@ final class PasswordTable {
     }
 
     private static boolean isSupportedHash(String hash) {
-        return hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$") || hash.startsWith("{SHA}");
+        if (hash.startsWith("$5$") || hash.startsWith("$6$")) {
+            return false;
+        }
+        if (hash.startsWith("{SHA}") || hash.startsWith("{SSHA}")) {
+            return decodes(hash.substring(hash.indexOf('}') + 1), hash.startsWith("{SHA}") ? 20 : 21);
+        }
+        return !hash.isEmpty();
+    }
+
+    /** Base64 of at least {@code minimum} bytes (a SHA-1 digest, and a salt after it for SSHA). */
+    private static boolean decodes(String base64, int minimum) {
+        try {
+            return Base64.getDecoder().decode(base64).length >= minimum;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Whether {@code password} is {@code user}'s. Slow for bcrypt the first time: call off the event loop. */
@@ -99,22 +117,46 @@ final class PasswordTable {
         if (recentlyAccepted.getIfPresent(key) != null) {
             return true;
         }
-        boolean ok;
-        if (hash.startsWith("{SHA}")) {
-            ok = MessageDigest.isEqual(Base64.getDecoder().decode(hash.substring(5)), digest("SHA-1", password));
-        } else {
-            // $2b$ and $2y$ differ from $2a$ only in name.
-            ok = BCrypt.checkpw(password, "$2a$" + hash.substring(4));
-        }
+        boolean ok = matches(password, hash);
         if (ok) {
             recentlyAccepted.put(key, Boolean.TRUE);
         }
         return ok;
     }
 
+    private static boolean matches(String password, String hash) {
+        if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$")) {
+            // $2b$ and $2y$ differ from $2a$ only in name.
+            try {
+                return BCrypt.checkpw(password, "$2a$" + hash.substring(4));
+            } catch (IllegalArgumentException malformed) {
+                return false;
+            }
+        }
+        if (Md5Crypt.handles(hash)) {
+            return Md5Crypt.matches(password, hash);
+        }
+        if (hash.startsWith("{SHA}")) {
+            return MessageDigest.isEqual(Base64.getDecoder().decode(hash.substring(5)), digest("SHA-1", password));
+        }
+        if (hash.startsWith("{SSHA}")) {
+            byte[] stored = Base64.getDecoder().decode(hash.substring(6));
+            byte[] salt = java.util.Arrays.copyOfRange(stored, 20, stored.length);
+            byte[] pw = password.getBytes(StandardCharsets.UTF_8);
+            byte[] salted = java.util.Arrays.copyOf(pw, pw.length + salt.length);
+            System.arraycopy(salt, 0, salted, pw.length, salt.length);
+            return MessageDigest.isEqual(java.util.Arrays.copyOf(stored, 20), digest("SHA-1", salted));
+        }
+        return MessageDigest.isEqual(hash.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static byte[] digest(String algorithm, String text) {
+        return digest(algorithm, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] digest(String algorithm, byte[] bytes) {
         try {
-            return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance(algorithm).digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -74,6 +74,44 @@ class BasicAuthTest {
     }
 
     /**
+     * The hashes Easegress's htpasswd library reads (htpasswd's default $apr1$ MD5, $1$, {SSHA}, plain text), and the
+     * file followed as it changes: a user taken out of it is refused, one added gets in, without a new apply.
+     */
+    @Test
+    void htpasswdsOwnFormatsPassAndTheFileIsFollowed() throws Exception {
+        Path users = dir.resolve("users.htpasswd");
+        // Made with openssl passwd -apr1 / -1, and Python's sha1(password + salt) + salt for {SSHA}.
+        Files.writeString(users, "alice:$apr1$Zk3aB9xQ$fSbHkLHZAac0FObnbJCQh0\ncarol:$1$saltsalt$Fh19vnKMtsly7quAMJ/jZ/\n"
+                + "dave:{SSHA}PsGS4uWloZppJLWsVH672Y328CJOYUNsNHU=\nerin:plain-words\n");
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "basic-auth-demo"), example("filters/validator-basic-auth.yaml", app.url())
+                    .replace("/etc/edgegate/users.htpasswd", users.toString()));
+            java.util.function.Function<String, Integer> status = auth -> node.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/admin")).header("Authorization", auth).build()).statusCode();
+
+            assertThat(status.apply(basic("alice", "open sesame"))).isEqualTo(200);
+            assertThat(status.apply(basic("alice", "open sesamE"))).isEqualTo(401);
+            assertThat(status.apply(basic("carol", "p@ss"))).isEqualTo(200);
+            assertThat(status.apply(basic("dave", "secret"))).isEqualTo(200);
+            assertThat(status.apply(basic("dave", "secreT"))).isEqualTo(401);
+            assertThat(status.apply(basic("erin", "plain-words"))).isEqualTo(200);
+
+            Files.writeString(users, "erin:plain-words\nfrank:{SHA}" + Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-1").digest("x".getBytes(StandardCharsets.UTF_8))) + "\n");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> status.apply(basic("alice", "open sesame")) == 401);
+            assertThat(status.apply(basic("frank", "x"))).isEqualTo(200);
+            assertThat(status.apply(basic("erin", "plain-words"))).isEqualTo(200);
+
+            // A file gone bad keeps the users it had.
+            Files.writeString(users, "no colon on this line\n");
+            Thread.sleep(Credentials.FromFile.CHECK_EVERY_NANOS / 1_000_000 + 200);
+            assertThat(status.apply(basic("frank", "x"))).isEqualTo(200);
+        }
+    }
+
+    /**
      * Easegress checks a signature before Basic credentials: a request that fails both is refused
      * for its signature, without a password hash being computed for it.
      */
@@ -138,17 +176,19 @@ class BasicAuthTest {
                       - username: carol
                         password: %s
                       - username: dave
-                        password: plain-text-is-refused
+                        password: plain-text-as-easegress-takes-it
+                      - username: erin
                     """.formatted(carol));
 
             assertThat(status.apply(basic("alice", "hunter2"))).isEqualTo(401);
             assertThat(status.apply(basic("carol", "pa55"))).isEqualTo(200);
-            assertThat(status.apply(basic("dave", "plain-text-is-refused"))).isEqualTo(401);
+            assertThat(status.apply(basic("dave", "plain-text-as-easegress-takes-it"))).isEqualTo(200);
+            assertThat(status.apply(basic("erin", ""))).as("a record without a password").isEqualTo(401);
 
             // Without its CustomData nobody gets in, and nothing else breaks.
             node.apply(server("s", port, "basic-auth-etcd-demo"), pipeline);
             assertThat(status.apply(basic("carol", "pa55"))).isEqualTo(401);
-            assertThat(app.received()).hasSize(3);
+            assertThat(app.received()).hasSize(4);
         }
     }
 }
