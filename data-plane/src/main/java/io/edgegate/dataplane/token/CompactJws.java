@@ -70,12 +70,17 @@ public record CompactJws(JsonNode header, JsonNode claims, byte[] signingInput, 
 
     /** Whether {@code key} verifies the signature under {@code algorithm} (RS* or ES*). */
     public boolean signedWithKey(String algorithm, PublicKey key) {
-        if (!RSA.contains(algorithm) && !EC.contains(algorithm)) {
+        String jca;
+        if (algorithm.equals("EdDSA")) {
+            // RFC 8037: an Ed25519 signature over the signing input, as the JDK verifies it.
+            jca = "Ed25519";
+        } else if (RSA.contains(algorithm) || EC.contains(algorithm)) {
+            String bits = algorithm.substring(2);
+            // JWS carries ECDSA signatures as R||S (IEEE P1363), which the JDK reads directly.
+            jca = algorithm.startsWith("RS") ? "SHA" + bits + "withRSA" : "SHA" + bits + "withECDSAinP1363Format";
+        } else {
             return false;
         }
-        String bits = algorithm.substring(2);
-        // JWS carries ECDSA signatures as R||S (IEEE P1363), which the JDK reads directly.
-        String jca = algorithm.startsWith("RS") ? "SHA" + bits + "withRSA" : "SHA" + bits + "withECDSAinP1363Format";
         try {
             Signature verifier = Signature.getInstance(jca);
             verifier.initVerify(key);
@@ -86,7 +91,6 @@ public record CompactJws(JsonNode header, JsonNode claims, byte[] signingInput, 
         }
     }
 
-    /** {@code exp} and {@code nbf} against {@code nowSeconds}, tolerating {@code skewSeconds}. */
     /**
      * As golang-jwt's MapClaims.Valid (Easegress's Validator): no leeway, the token is expired from its {@code exp}
      * second on, and neither {@code nbf} nor {@code iat} may be later than now.
@@ -103,6 +107,7 @@ public record CompactJws(JsonNode header, JsonNode claims, byte[] signingInput, 
         return Time.VALID;
     }
 
+    /** {@code exp} and {@code nbf} against {@code nowSeconds}, tolerating {@code skewSeconds}. */
     public Time time(long nowSeconds, long skewSeconds) {
         if (claims.has("exp") && (!claims.get("exp").isNumber() || nowSeconds > claims.get("exp").asLong() + skewSeconds)) {
             return Time.EXPIRED;

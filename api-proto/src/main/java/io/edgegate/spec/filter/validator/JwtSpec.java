@@ -13,13 +13,20 @@ import java.util.Set;
  * The Validator's {@code jwt}: the token comes from {@code Authorization: Bearer} or the
  * cookie {@code cookieName}; its {@code alg} must be {@code algorithm} (so neither
  * {@code none} nor a key-confusion switch gets through); HS256/384/512 verify with the hex
- * {@code secret}, RS* and ES* with {@code publicKey} (PEM, or base64 or hex of the DER).
+ * {@code secret}, RS*, ES* and EdDSA (Ed25519) with {@code publicKey}: hex of the PEM text, as
+ * Easegress writes it, or PEM, or base64 or hex of the DER.
  */
 public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<String> secretHex, Optional<String> publicKey) {
 
     public static final Set<String> HMAC = Set.of("HS256", "HS384", "HS512");
     public static final Set<String> RSA = Set.of("RS256", "RS384", "RS512");
     public static final Set<String> EC = Set.of("ES256", "ES384", "ES512");
+    public static final String EDDSA = "EdDSA";
+
+    /** The JCA key algorithm of a public-key JWS algorithm. */
+    public static String keyAlgorithm(String algorithm) {
+        return RSA.contains(algorithm) ? "RSA" : EC.contains(algorithm) ? "EC" : "Ed25519";
+    }
 
     static JwtSpec decode(SpecObject o) {
         String algorithm = o.requiredString("algorithm");
@@ -49,11 +56,11 @@ public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<St
                     o.error("secret", "must be hex (as Easegress writes it), e.g. 6d7973656372657431323334353637383930");
                 }
             }
-        } else if (RSA.contains(algorithm) || EC.contains(algorithm)) {
+        } else if (RSA.contains(algorithm) || EC.contains(algorithm) || algorithm.equals(EDDSA)) {
             String key = o.requiredString("publicKey");
             if (!key.isEmpty()) {
                 try {
-                    publicKey(key, RSA.contains(algorithm) ? "RSA" : "EC");
+                    publicKey(key, keyAlgorithm(algorithm));
                     publicKey = Optional.of(key);
                 } catch (IllegalArgumentException e) {
                     o.error("publicKey", e.getMessage());
@@ -61,16 +68,21 @@ public record JwtSpec(String algorithm, Optional<String> cookieName, Optional<St
             }
         } else if (!algorithm.isEmpty()) {
             o.error("algorithm", "'" + algorithm + "' is not supported (expected HS256, HS384, HS512, RS256, RS384, RS512, "
-                    + "ES256, ES384 or ES512)");
+                    + "ES256, ES384, ES512 or EdDSA)");
         }
         o.finish();
         return new JwtSpec(algorithm, cookie, secret, publicKey);
     }
 
-    /** Reads a public key given as PEM, or as base64 or hex of its DER (SubjectPublicKeyInfo). */
+    /** Reads a public key given as hex of its PEM (Easegress's form), as PEM, or as base64 or hex of its DER (SubjectPublicKeyInfo). */
     public static PublicKey publicKey(String text, String keyAlgorithm) {
         byte[] der;
         String t = text.trim();
+        if (t.matches("(?i)2d2d2d2d2d424547494e[0-9a-f]*")) {
+            // "-----BEGIN" in hex: Easegress decodes the hex to PEM text.
+            t = new String(HexFormat.of().parseHex(t.length() % 2 == 0 ? t : t.substring(0, t.length() - 1)),
+                    java.nio.charset.StandardCharsets.US_ASCII).trim();
+        }
         if (t.contains("-----BEGIN")) {
             String body = t.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             der = Base64.getDecoder().decode(body);

@@ -31,7 +31,7 @@ final class JwtVerifier {
     JwtVerifier(JwtSpec spec, Clock clock) {
         this.algorithm = spec.algorithm();
         this.secret = spec.secretHex().map(HexFormat.of()::parseHex).orElse(null);
-        this.publicKey = spec.publicKey().map(k -> JwtSpec.publicKey(k, JwtSpec.RSA.contains(algorithm) ? "RSA" : "EC")).orElse(null);
+        this.publicKey = spec.publicKey().map(k -> JwtSpec.publicKey(k, JwtSpec.keyAlgorithm(algorithm))).orElse(null);
         this.clock = clock;
     }
 

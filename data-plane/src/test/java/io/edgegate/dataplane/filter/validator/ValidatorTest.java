@@ -128,6 +128,46 @@ class ValidatorTest {
         assertThat(get("X-Client", "scraper", "X-Client", "bot", "Authorization", "Bearer " + token).statusCode()).isEqualTo(400);
     }
 
+    /** Easegress writes publicKey as hex of the PEM text, and takes EdDSA (Ed25519) tokens: so do we. */
+    @Test
+    void eddsaTokensVerifyWithAKeyWrittenAsEasegressWritesIt() throws Exception {
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        int port = FreePorts.pick();
+        node.apply(server("s", PORT, "jwt-demo"), example("filters/validator-jwt.yaml", app.url()),
+                server("ed", port, "ed"), """
+                name: ed
+                kind: Pipeline
+                filters:
+                - name: v
+                  kind: Validator
+                  jwt:
+                    algorithm: EdDSA
+                    publicKey: %s
+                - name: proxy
+                  kind: Proxy
+                  pools: [{servers: [{url: %s}]}]
+                """.formatted(java.util.HexFormat.of().formatHex(pem.getBytes(StandardCharsets.US_ASCII)), app.url()));
+        java.util.function.Function<java.security.PrivateKey, String> token = key -> {
+            try {
+                String signed = b64("{\"alg\":\"EdDSA\"}") + "." + b64(claims(300));
+                Signature signer = Signature.getInstance("Ed25519");
+                signer.initSign(key);
+                signer.update(signed.getBytes(StandardCharsets.US_ASCII));
+                return signed + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
+        assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Authorization", "Bearer " + token.apply(keys.getPrivate())).build()).statusCode()).isEqualTo(200);
+        assertThat(node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Authorization", "Bearer " + token.apply(other.getPrivate())).build()).statusCode()).isEqualTo(401);
+    }
+
     @Test
     void es256TokensVerifyWithThePublicKeyAndHmacOnesCannotImpersonateThem() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
