@@ -45,7 +45,8 @@ final class RedirectorFilter implements Filter {
         String uri = RequestTarget.withPath(request.uri(), RequestTarget.path(request.uri()));
         String subject = switch (part) {
             case URI -> uri;
-            case PATH -> RequestTarget.path(uri);
+            // Go's URL.Path, which Easegress matches: decoded (/%6Fld is /old).
+            case PATH -> RequestTarget.decodedPath(RequestTarget.path(uri));
             case FULL -> context.connection().scheme() + "://" + request.headers().get(HttpHeaderNames.HOST, "") + uri;
         };
         if (!match.matcher(subject).find()) {

@@ -58,6 +58,8 @@ class RedirectorTest {
             try (RawClient client = new RawClient(port)) {
                 // As Easegress: matchPart path replaces the path, and the Location is that replacement.
                 assertThat(client.get("/old/a/b?x=1")).startsWith("HTTP/1.1 308").contains("location: /new/a/b\r\n");
+                // Matched decoded, as Go's URL.Path: an escaped path does not slip past the redirect.
+                assertThat(client.get("/%6Fld/a")).startsWith("HTTP/1.1 308").contains("location: /new/a\r\n");
                 assertThat(client.get("/current")).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: app");
             }
         }
