@@ -116,7 +116,18 @@ class BuilderSpecTest {
                   namespace: a
                 - filter: copy
                   namespace: b
-                """))).hasMessageContaining("jump target 'copy' names 2 steps of the flow; give each an alias of its own");
+                """))).hasMessageContaining("jump target 'copy' names 2 steps after it in the flow; give each an alias of its own");
+        // As Easegress: only the steps after the jump count, so a name used before it again is no ambiguity.
+        PipelineSpec reused = (PipelineSpec) decode(pipeline(filters, """
+                - filter: copy
+                  namespace: a
+                - filter: tier
+                  jumpIf: {result0: copy}
+                - filter: END
+                - filter: copy
+                  namespace: b
+                """)).spec();
+        assertThat(reused.flow()).hasSize(4);
         assertThatThrownBy(() -> decode(pipeline(filters, """
                 - filter: tier
                   jumpIf: {buildErr: END, nope: END}

@@ -96,10 +96,8 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
 
     private static void checkFlow(SpecObject o, List<FlowStep> flow, Map<String, Declared> byName) {
         Map<String, Integer> position = new HashMap<>();
-        Map<String, Integer> uses = new HashMap<>();
         for (int i = 0; i < flow.size(); i++) {
             position.putIfAbsent(flow.get(i).id(), i);
-            uses.merge(flow.get(i).id(), 1, Integer::sum);
             if (flow.get(i).alias().equals(FlowStep.END)) {
                 o.error("flow[" + i + "].alias", "END ends the flow and cannot be an alias");
             }
@@ -128,10 +126,14 @@ public record PipelineSpec(String name, ObjectKind kind, List<FlowStep> flow, Li
                 if (target.equals(FlowStep.END)) {
                     continue;
                 }
+                // As Easegress: the target is a step after this one; steps before it may share its name.
+                long after = flow.subList(i + 1, flow.size()).stream().filter(s -> s.id().equals(target)).count();
                 Integer targetAt = position.get(target);
-                if (targetAt != null && uses.get(target) > 1) {
-                    o.error(at + ".jumpIf." + result, "jump target '" + target + "' names " + uses.get(target)
-                            + " steps of the flow; give each an alias of its own");
+                if (after > 1) {
+                    o.error(at + ".jumpIf." + result, "jump target '" + target + "' names " + after
+                            + " steps after it in the flow; give each an alias of its own");
+                } else if (after == 1) {
+                    continue;
                 } else if (targetAt == null) {
                     o.error(at + ".jumpIf." + result, "jump target '" + target + "' is not a step of the flow "
                             + "(expected: a filter name from the flow, or END)");

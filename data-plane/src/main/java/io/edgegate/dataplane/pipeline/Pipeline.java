@@ -208,11 +208,12 @@ public final class Pipeline {
     }
 
     /** Targets of a flow, resolved: step index by alias or filter name (first occurrence), END past the last. */
-    static int resolve(String target, List<FlowStep> flow) {
+    /** The first step after {@code from} whose name or alias is {@code target}, as Easegress skips forward to it. */
+    static int resolve(String target, List<FlowStep> flow, int from) {
         if (FlowStep.END.equals(target)) {
             return Step.END;
         }
-        for (int i = 0; i < flow.size(); i++) {
+        for (int i = from + 1; i < flow.size(); i++) {
             if (flow.get(i).id().equals(target)) {
                 return i;
             }

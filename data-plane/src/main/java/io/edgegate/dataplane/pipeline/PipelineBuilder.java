@@ -82,7 +82,8 @@ public final class PipelineBuilder {
                         filters.put(key, built);
                     }
                     Map<String, Integer> jumps = new HashMap<>();
-                    step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow)));
+                    int at = i;
+                    step.jumpIf().forEach((result, target) -> jumps.put(result, Pipeline.resolve(target, flow, at)));
                     // Past the last step is flow.size(), not END: running off the end is not ending on a result.
                     int next = i + 1;
                     Set<String> results = registry.results(filterSpec.kind());

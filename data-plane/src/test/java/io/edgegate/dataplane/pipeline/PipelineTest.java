@@ -185,6 +185,21 @@ class PipelineTest {
         assertThat(ran).containsExactly("a", "c");
     }
 
+    /** As Easegress: a jump goes to the first step after it with the target's name, even when a step before has it too. */
+    @Test
+    void aJumpGoesForwardToTheStepAfterItOfThatName() {
+        PipelineSpec spec = pipeline(List.of(
+                        new FlowStep("c", Map.of()),
+                        new FlowStep("a", Map.of("skip", "c")),
+                        new FlowStep("b", Map.of()),
+                        new FlowStep("c", Map.of())),
+                new MarkSpec("a", "skip", false), new MarkSpec("b", "", false), new MarkSpec("c", "", false));
+
+        run(builder.build(List.of(spec), PipelineBuilder.Generation.EMPTY));
+
+        assertThat(ran).containsExactly("c", "a", "c");
+    }
+
     @Test
     void aJumpOnTheEmptyResultSendsSuccessElsewhereAsInEasegress() {
         PipelineSpec spec = pipeline(List.of(
