@@ -240,6 +240,8 @@ class TemplateTest {
         assertThat(run("{{host \"example.com:8080\"}} {{port \"[::1]:443\"}} {{host \"nohost\"}}|", null))
                 .isEqualTo("example.com 443 |");
         assertThat(run("{{urlQueryEscape \"a b\"}} {{urlQueryUnescape \"a+b%21\"}}", null)).isEqualTo("a+b a b!");
+        // A character outside the BMP passes through whole.
+        assertThat(run("{{urlQueryUnescape \"smile \uD83D\uDE00+%F0%9F%98%80\"}}", null)).isEqualTo("smile \uD83D\uDE00 \uD83D\uDE00");
         assertThat(run("{{header .h \"content-type\"}}", map("h", map("Content-Type", List.of("text/plain")))))
                 .isEqualTo("text/plain");
     }
