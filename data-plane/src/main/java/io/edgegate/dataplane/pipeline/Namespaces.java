@@ -22,14 +22,26 @@ final class Namespaces {
         byte[] requestBytes;
         Response response;
         byte[] responseBytes;
+        /** The length of a streamed body taken to be sent (-1: unknown): the forwarded head still declares it. */
+        private long takenLength;
 
         BodyStream takeRequestBody() {
             if (requestBytes != null) {
                 return new FixedBody(Unpooled.wrappedBuffer(requestBytes));
             }
             BodyStream body = requestBody;
+            if (body != BodyStream.EMPTY) {
+                takenLength = body.contentLength();
+            }
             requestBody = BodyStream.EMPTY;
             return body;
+        }
+
+        long requestLength() {
+            if (requestBytes != null) {
+                return requestBytes.length;
+            }
+            return requestBody != BodyStream.EMPTY ? requestBody.contentLength() : takenLength;
         }
 
         void discard() {

@@ -111,6 +111,15 @@ public final class RequestContext {
         return space.request;
     }
 
+    /** The length of the step's namespace's request body, -1 when unknown; the body stays where it is. */
+    public long requestBodyLength() {
+        if (namespace.isEmpty()) {
+            return requestBody.contentLength();
+        }
+        request();
+        return namespaces.existing(namespace).requestLength();
+    }
+
     /** The request body of the step's namespace; consumed at most once (the Proxy streams it upstream). */
     public BodyStream requestBody() {
         if (namespace.isEmpty()) {
@@ -265,14 +274,30 @@ public final class RequestContext {
         }
     }
 
-    /** The step's namespace gets the request of {@code source} (its body must have been read whole). */
+    /**
+     * The step's namespace gets the request of {@code source}: a copy of its body when it was read whole, else (a body
+     * too large to hold) the body itself, which {@code source} no longer has, as Easegress shares a stream body.
+     */
     public void copyRequest(String source) {
         HttpRequest head = requestOf(source);
         if (head == null || isDefault(source) && namespace.isEmpty() || source.equals(namespace)) {
             return;
         }
         byte[] body = requestBytesOf(source);
-        buildRequest(copyOf(head), body == null ? new byte[0] : body);
+        if (body != null) {
+            buildRequest(copyOf(head), body);
+            return;
+        }
+        BodyStream stream = takeRequestBodyOf(source);
+        buildRequest(copyOf(head), new byte[0]);
+        if (namespace.isEmpty()) {
+            requestBytes = null;
+            requestBody = stream;
+        } else {
+            Namespaces.Space space = namespaces.space(namespace);
+            space.requestBytes = null;
+            space.requestBody = stream;
+        }
     }
 
     private static HttpRequest copyOf(HttpRequest head) {

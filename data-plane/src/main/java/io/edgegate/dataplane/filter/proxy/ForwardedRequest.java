@@ -41,14 +41,14 @@ final class ForwardedRequest {
         // An upgrade takes effect only after its whole request (RFC 9110 §7.8), and a body sent with one would be
         // read by an upstream declining it as the start of the next request on the connection: with a body, the
         // hop is not upgraded (Upgrade is hop-by-hop, so a server may ignore it), the request is forwarded as it is.
-        boolean upgrade = isUpgrade(in) && context.requestBody().contentLength() == 0;
+        boolean upgrade = isUpgrade(in) && context.requestBodyLength() == 0;
         String upgradeTo = in.headers().get(HttpHeaderNames.UPGRADE);
         HopByHop.strip(headers);
         if (upgrade) {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
             headers.set(HttpHeaderNames.UPGRADE, upgradeTo);
         }
-        long length = context.requestBody().contentLength();
+        long length = context.requestBodyLength();
         if (length < 0) {
             HttpUtil.setTransferEncodingChunked(out, true);
         } else if (length > 0 || in.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
