@@ -491,6 +491,8 @@ class ObjectDecoderTest {
         io.edgegate.spec.filter.proxy.ProxySpec inherited = proxyOf(pipeline.formatted("2048", "0"));
         assertThat(inherited.mainPool().serverMaxBodySize()).isEqualTo(2048);
         assertThat(inherited.candidatePools().get(0).serverMaxBodySize()).isEqualTo(2048);
+        // A pool's -1 streams whatever the Proxy's limit: Easegress inherits only a pool's 0.
+        assertThat(proxyOf(pipeline.formatted("2048", "-1")).mainPool().limitsServerBodies()).isFalse();
         assertThatThrownBy(() -> decode(pipeline.formatted("-2", "0"))).hasMessageContaining("serverMaxBodySize");
     }
 

@@ -207,7 +207,6 @@ public final class Pipeline {
         }
     }
 
-    /** Targets of a flow, resolved: step index by alias or filter name (first occurrence), END past the last. */
     /** The first step after {@code from} whose name or alias is {@code target}, as Easegress skips forward to it. */
     static int resolve(String target, List<FlowStep> flow, int from) {
         if (FlowStep.END.equals(target)) {

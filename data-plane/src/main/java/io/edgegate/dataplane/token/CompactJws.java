@@ -93,18 +93,23 @@ public record CompactJws(JsonNode header, JsonNode claims, byte[] signingInput, 
 
     /**
      * As golang-jwt's MapClaims.Valid (Easegress's Validator): no leeway, the token is expired from its {@code exp}
-     * second on, and neither {@code nbf} nor {@code iat} may be later than now.
+     * second on, and neither {@code nbf} nor {@code iat} may be later than now; a time of 0 counts as absent.
      */
     public Time timeWithoutLeeway(long nowSeconds) {
-        if (claims.has("exp") && (!claims.get("exp").isNumber() || nowSeconds >= claims.get("exp").asLong())) {
+        if (claims.has("exp") && isSet(claims.get("exp")) && (!claims.get("exp").isNumber() || nowSeconds >= claims.get("exp").asLong())) {
             return Time.EXPIRED;
         }
         for (String notAfterNow : new String[] {"nbf", "iat"}) {
-            if (claims.has(notAfterNow) && (!claims.get(notAfterNow).isNumber() || nowSeconds < claims.get(notAfterNow).asLong())) {
+            JsonNode value = claims.get(notAfterNow);
+            if (value != null && isSet(value) && (!value.isNumber() || nowSeconds < value.asLong())) {
                 return Time.NOT_YET_VALID;
             }
         }
         return Time.VALID;
+    }
+
+    private static boolean isSet(JsonNode time) {
+        return !(time.isNumber() && time.asDouble() == 0);
     }
 
     /** {@code exp} and {@code nbf} against {@code nowSeconds}, tolerating {@code skewSeconds}. */

@@ -15,7 +15,8 @@ import javax.net.ssl.SSLException;
  * in the first moments of a node may still wait on an event loop for them, once. An upstream's
  * certificate is not verified, as NGINX's {@code proxy_ssl_verify} and Easegress's proxy default;
  * a verifying client (for identity providers, whose answers decide who gets in) checks the chain
- * against the JDK's trusted CAs and the name against the host.
+ * against the system's CA bundle, as Go does (the JDK's CAs where there is none), and the name
+ * against the host.
  */
 final class UpstreamTls {
 
@@ -81,8 +82,28 @@ final class UpstreamTls {
 
     private SslContextBuilder client() {
         SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider.netty());
-        // Without a trust manager of its own, the builder trusts the JDK's default CAs.
-        return verifiesServers ? builder.endpointIdentificationAlgorithm("HTTPS")
-                : builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        if (!verifiesServers) {
+            return builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        }
+        builder.endpointIdentificationAlgorithm("HTTPS");
+        // The system's CA bundle, as Go (Easegress) trusts it: a CA an operator added with update-ca-certificates counts.
+        // Without one, the builder trusts the JDK's default CAs.
+        java.io.File bundle = systemBundle();
+        return bundle != null ? builder.trustManager(bundle) : builder;
+    }
+
+    /** $SSL_CERT_FILE, else the first CA bundle of the places Go looks on Linux. */
+    private static java.io.File systemBundle() {
+        String chosen = System.getenv("SSL_CERT_FILE");
+        java.util.List<String> places = chosen != null && !chosen.isEmpty() ? java.util.List.of(chosen)
+                : java.util.List.of("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem",
+                        "/etc/pki/tls/cacert.pem", "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/cert.pem");
+        for (String place : places) {
+            java.io.File file = new java.io.File(place);
+            if (file.isFile() && file.canRead()) {
+                return file;
+            }
+        }
+        return null;
     }
 }

@@ -77,7 +77,8 @@ public record PoolSpec(
      * gRPC), cache, retries or outlier detection, and its filter matches {@code methods}.
      */
     public static PoolSpec decodeGrpc(SpecObject o) {
-        List.of("healthCheck", "memoryCache", "retryPolicy", "outlierDetection", "failureCodes").stream().filter(o::has).forEach(key ->
+        List.of("healthCheck", "memoryCache", "retryPolicy", "outlierDetection", "failureCodes", "serverMaxBodySize").stream()
+                .filter(o::has).forEach(key ->
                 o.error(key, "is not a field of a GRPCProxy pool (Easegress's gRPC pools have servers, loadBalance, "
                         + "serviceRegistry, filter and circuitBreakerPolicy)"));
         return decode(o, false, PoolFilterSpec::decodeGrpc);
@@ -89,9 +90,9 @@ public record PoolSpec(
                 healthCheck, resilience, outlierDetection, spanName, setUpstreamHost, serverMaxBodySize);
     }
 
-    /** This pool with the Proxy's serverMaxBodySize unless it sets its own (Easegress: a pool's 0 means the Proxy's). */
+    /** This pool with the Proxy's serverMaxBodySize unless it sets its own (Easegress: a pool's 0 means the Proxy's, -1 streams). */
     PoolSpec withDefaultServerMaxBodySize(long proxyLimit) {
-        if (serverMaxBodySize != ServerBodyLimit.NONE || proxyLimit == ServerBodyLimit.NONE) {
+        if (serverMaxBodySize != ServerBodyLimit.NONE || proxyLimit <= 0) {
             return this;
         }
         return new PoolSpec(servers, serverTags, loadBalance, serviceRegistry, serviceName, filter, memoryCache, timeout,

@@ -11,14 +11,15 @@ import io.edgegate.spec.codec.SpecObject;
  */
 final class ServerBodyLimit {
 
-    /** No limit: answers stream. */
+    /** Not set: a pool takes its Proxy's, and without one answers stream. */
     static final long NONE = 0;
+    /** -1: answers stream, whatever the Proxy's limit (Easegress inherits the Proxy's only for 0). */
+    static final long STREAM = -1;
 
     private ServerBodyLimit() {
     }
 
     static long decode(SpecObject o) {
-        long limit = o.longValue("serverMaxBodySize", NONE, -1, Long.MAX_VALUE);
-        return limit > 0 ? limit : NONE;
+        return o.longValue("serverMaxBodySize", NONE, STREAM, Long.MAX_VALUE);
     }
 }

@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Bodies read as data, as Easegress's {@code JSONBody} and {@code YAMLBody} read them: JSON
@@ -79,7 +76,8 @@ final class BodyValues {
     static Object yaml(byte[] body) {
         Object parsed;
         try {
-            parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            // As Easegress's yaml.v3 reads it: NO is a string, 10:30 is not 630, a date stays text.
+            parsed = BuilderYaml.typed().load(new String(body, java.nio.charset.StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new TemplateFunctionException("yaml: " + firstLine(String.valueOf(e.getMessage())));
         }

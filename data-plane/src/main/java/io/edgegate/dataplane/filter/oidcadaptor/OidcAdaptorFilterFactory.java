@@ -36,6 +36,10 @@ public final class OidcAdaptorFilterFactory implements FilterFactory<OidcAdaptor
 
     @Override
     public Filter create(OidcAdaptorSpec spec) {
+        // Made here, as the config is applied, not on an event loop at the first sign-in.
+        if (client != null) {
+            client.prepareTls();
+        }
         return new OidcAdaptorFilter(spec, new SmallCall(client, TIMEOUT, MAX_ANSWER), clock, seededRandom());
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.CompletionStage;
  * A pool's positive {@code serverMaxBodySize}, as Easegress applies it: an answer whose
  * Content-Length is larger is refused with 500 ({@code internalError}) before any of it is sent;
  * one without a length is read whole first and refused the same way past the limit (so it reaches
- * the client with a Content-Length, not streamed). Only pools with a limit pay for this.
+ * the client with a Content-Length, not streamed; trailers, rare outside gRPC, whose pools take
+ * no limit, are not kept). Only pools with a limit pay for this.
  */
 final class BodyLimitCall implements ProxyCall {
 
@@ -67,10 +68,10 @@ final class BodyLimitCall implements ProxyCall {
             if (cause instanceof BodyTooLargeException) {
                 return tooLarge(exchange.context());
             }
-            // The server broke its answer off while it was read: as a server that broke the exchange.
+            // The server broke its answer off while it was read: 500 internalError, as Easegress answers any failed read.
             exchange.context().put(RequestKeys.UPSTREAM_FAILED, true);
-            replace(exchange.context(), HttpResponseStatus.BAD_GATEWAY, "upstream unavailable");
-            return results.of(ProxySpec.RESULT_SERVER_ERROR);
+            replace(exchange.context(), HttpResponseStatus.INTERNAL_SERVER_ERROR, "the upstream's answer could not be read whole");
+            return results.of(ProxySpec.RESULT_INTERNAL_ERROR);
         }).thenCompose(stage -> stage);
     }
 

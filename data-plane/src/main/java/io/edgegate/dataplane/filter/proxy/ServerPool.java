@@ -193,7 +193,7 @@ final class ServerPool {
         return spec.spanName().orElse("");
     }
 
-    /** The largest answer body this pool takes from a server (Easegress's serverMaxBodySize), or 0: no limit, answers stream. */
+    /** The largest answer body this pool takes from a server (Easegress's serverMaxBodySize); 0 or -1: no limit, answers stream. */
     long serverMaxBodySize() {
         return spec.serverMaxBodySize();
     }

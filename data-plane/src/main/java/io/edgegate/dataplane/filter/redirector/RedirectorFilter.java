@@ -62,10 +62,39 @@ final class RedirectorFilter implements Filter {
         // wants is written in it (replacement: 'http://example.com/display?user=$1').
         // The status's reason phrase as the body, as Easegress answers ("Moved Permanently").
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        head.headers().set(HttpHeaderNames.LOCATION, location);
+        head.headers().set(HttpHeaderNames.LOCATION, escaped(location));
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         context.respond(head, new FixedBody(Unpooled.wrappedBuffer(body)));
         return REDIRECTED;
+    }
+
+    /**
+     * The Location as a header may carry it: what the decoded path matched may hold spaces, controls and non-ASCII
+     * characters, which go out percent-encoded as UTF-8 (Go writes the bytes; a header here holds ASCII only).
+     */
+    private static String escaped(String location) {
+        StringBuilder out = null;
+        for (int i = 0; i < location.length(); i++) {
+            char c = location.charAt(i);
+            boolean plain = c > 0x20 && c < 0x7f;
+            if (plain && out == null) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(location.length() + 16).append(location, 0, i);
+            }
+            if (plain) {
+                out.append(c);
+                continue;
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < location.length() ? i + 2 : i + 1;
+            for (byte b : location.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+            i = end - 1;
+        }
+        return out == null ? location : out.toString();
     }
 }

@@ -40,6 +40,10 @@ final class OAuth2Check {
     OAuth2Check(OAuth2Spec spec, UpstreamClient client, Clock clock) {
         this.spec = spec;
         this.calls = new SmallCall(client, java.time.Duration.ofSeconds(TIMEOUT_SECONDS), MAX_ANSWER);
+        if (client != null && spec.tokenIntrospect().isPresent()) {
+            // Made here, as the config is applied, not on an event loop at the first introspection.
+            client.prepareTls();
+        }
         this.jwt = spec.jwt().map(j -> new JwtVerifier(j, clock)).orElse(null);
     }
 

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Users and their passwords, in the forms Easegress's htpasswd library reads: bcrypt ($2a$, $2b$,
  * $2y$), MD5 crypt ($apr1$, htpasswd's default, and $1$), {SHA} (base64 SHA-1), {SSHA} (salted
- * SHA-1), and anything else as the password itself (plain text, as the library's last resort).
- * SHA-crypt ($5$, $6$) is refused rather than taken as plain text. bcrypt is slow on purpose, so
+ * SHA-1), and anything else as the password itself (plain text, as the library's last resort; a
+ * warning says how many). What looks like another scheme ($5$, $6$, $argon2…, {SMD5}…) is
+ * refused rather than taken as plain text: its hash would be the password. bcrypt is slow on purpose, so
  * checks run off the event loop (the caller's job) and a successful check is remembered for a
  * few minutes, keyed by a hash of the credentials and the stored hash.
  */
@@ -60,6 +61,7 @@ final class PasswordTable {
             }
             hashes.put(line.substring(0, colon), hash);
         }
+        warnOfPlain(file.toString(), hashes);
         return new PasswordTable(Map.copyOf(hashes));
     }
 
@@ -81,7 +83,16 @@ final class PasswordTable {
             }
             hashes.put(user, hash);
         }
+        warnOfPlain("CustomData " + source, hashes);
         return new PasswordTable(Map.copyOf(hashes));
+    }
+
+    private static void warnOfPlain(String source, Map<String, String> hashes) {
+        long plain = hashes.values().stream().filter(PasswordTable::isPlain).count();
+        if (plain > 0) {
+            log.warn("basicAuth {}: {} of {} users have a plain-text password (read as Easegress reads it); hash them with "
+                    + "htpasswd -B", source, plain, hashes.size());
+        }
     }
 
     static PasswordTable empty() {
@@ -89,13 +100,18 @@ final class PasswordTable {
     }
 
     private static boolean isSupportedHash(String hash) {
-        if (hash.startsWith("$5$") || hash.startsWith("$6$")) {
-            return false;
-        }
         if (hash.startsWith("{SHA}") || hash.startsWith("{SSHA}")) {
             return decodes(hash.substring(hash.indexOf('}') + 1), hash.startsWith("{SHA}") ? 20 : 21);
         }
-        return !hash.isEmpty();
+        if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$") || Md5Crypt.handles(hash)) {
+            return true;
+        }
+        // Another scheme's hash taken as a plain password would let anyone who reads it in.
+        return !hash.isEmpty() && !hash.startsWith("$") && !hash.startsWith("{");
+    }
+
+    private static boolean isPlain(String hash) {
+        return !hash.startsWith("$") && !hash.startsWith("{");
     }
 
     /** Base64 of at least {@code minimum} bytes (a SHA-1 digest, and a salt after it for SSHA). */

@@ -81,7 +81,6 @@ class CorsAdaptorTest {
         assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     }
 
-    /** Easegress v2's CORSAdaptor: actual requests are decorated without asking, and a disallowed one is stopped here. */
     /**
      * Any origin with credentials: answered with {@code *}, as rs/cors (Easegress) does, which browsers refuse for
      * credentialed requests. An echoed origin would let any site read what a signed-in user's cookies fetch.
@@ -116,6 +115,7 @@ class CorsAdaptorTest {
         node.apply(server("s", PORT, "cors-demo"), example("filters/cors.yaml", api.url()));
     }
 
+    /** Easegress v2's CORSAdaptor: actual requests are decorated without asking, and a disallowed one is stopped here. */
     @Test
     void inAV2PipelineActualRequestsAreDecoratedAndDisallowedOnesStopHere() throws Exception {
         int v2Port = FreePorts.pick();

@@ -60,6 +60,8 @@ class RedirectorTest {
                 assertThat(client.get("/old/a/b?x=1")).startsWith("HTTP/1.1 308").contains("location: /new/a/b\r\n");
                 // Matched decoded, as Go's URL.Path: an escaped path does not slip past the redirect.
                 assertThat(client.get("/%6Fld/a")).startsWith("HTTP/1.1 308").contains("location: /new/a\r\n");
+                // What the decoded path holds beyond ASCII goes out encoded again, never as raw bytes.
+                assertThat(client.get("/old/caf%C3%A9%20x")).startsWith("HTTP/1.1 308").contains("location: /new/caf%C3%A9%20x\r\n");
                 assertThat(client.get("/current")).startsWith("HTTP/1.1 200").contains("X-Echo-Backend: app");
             }
         }

@@ -104,6 +104,13 @@ class BasicAuthTest {
             assertThat(status.apply(basic("frank", "x"))).isEqualTo(200);
             assertThat(status.apply(basic("erin", "plain-words"))).isEqualTo(200);
 
+            // Another scheme's hash is refused, not read as a plain password that the hash itself would be.
+            Path sha512 = dir.resolve("sha512.htpasswd");
+            Files.writeString(sha512, "mallory:$6$salt$c0ffee\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> node.apply(server("s", port, "basic-auth-demo"),
+                    example("filters/validator-basic-auth.yaml", app.url()).replace("/etc/edgegate/users.htpasswd", sha512.toString())))
+                    .hasMessageContaining("line 1");
+
             // A file gone bad keeps the users it had.
             Files.writeString(users, "no colon on this line\n");
             Thread.sleep(Credentials.FromFile.CHECK_EVERY_NANOS / 1_000_000 + 200);
