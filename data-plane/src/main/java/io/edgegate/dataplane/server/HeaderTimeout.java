@@ -23,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HeaderTimeout extends ChannelInboundHandlerAdapter {
 
-    private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
-            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 39\r\n\r\n"
-            + "408 Request Timeout: headers too slow\n").getBytes(StandardCharsets.US_ASCII);
+    private static final String TIMEOUT_HEAD = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: 39\r\nDate: ";
+    private static final String TIMEOUT_BODY = "\r\n\r\n408 Request Timeout: headers too slow\n";
     /** {@link #headStartedAt} when no head is in progress. */
     private static final long NO_HEAD = Long.MIN_VALUE;
 
@@ -116,7 +116,9 @@ final class HeaderTimeout extends ChannelInboundHandlerAdapter {
             return;
         }
         timedOut.accept(ctx.channel());
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+        // Dated as every answer is (RFC 9110 §6.6.1); made only when a head times out.
+        String answer = TIMEOUT_HEAD + io.netty.handler.codec.DateFormatter.format(new java.util.Date()) + TIMEOUT_BODY;
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(answer.getBytes(StandardCharsets.US_ASCII))).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void cancel() {

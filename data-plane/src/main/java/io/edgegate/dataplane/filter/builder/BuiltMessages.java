@@ -94,31 +94,12 @@ public final class BuiltMessages {
      * as Easegress's Proxy sends the parsed URL escaped. Control characters are refused, as Go refuses them.
      */
     private static String escaped(String url) {
-        StringBuilder out = null;
         for (int i = 0; i < url.length(); i++) {
-            char c = url.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
+            if (url.charAt(i) < 0x20 || url.charAt(i) == 0x7f) {
                 throw new BuildException("failed to create new request: parse \"" + url + "\": net/url: invalid control character in URL");
             }
-            boolean plain = c < 0x7f && " \"<>\\^`{|}".indexOf(c) < 0;
-            if (plain && out == null) {
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(url.length() + 16).append(url, 0, i);
-            }
-            if (plain) {
-                out.append(c);
-                continue;
-            }
-            int end = Character.isHighSurrogate(c) && i + 1 < url.length() ? i + 2 : i + 1;
-            for (byte b : url.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            }
-            i = end - 1;
         }
-        return out == null ? url : out.toString();
+        return io.edgegate.dataplane.http.PercentEncoding.escapeUnsafe(url, "\"<>\\^`{|}");
     }
 
     public static BuiltResponse response(String rendered) {

@@ -41,8 +41,9 @@ final class HeaderLookupFilter implements Filter {
         }
         if (pathRegExp != null) {
             Matcher match = pathRegExp.matcher(RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
-            if (match.find() && match.groupCount() >= 1 && match.group(1) != null) {
-                id = id + "-" + match.group(1);
+            if (match.find() && match.groupCount() >= 1) {
+                // As Easegress (Go's FindStringSubmatch): a group that took no part in the match is empty, the dash stays.
+                id = id + "-" + (match.group(1) == null ? "" : match.group(1));
             }
         }
         Optional<Map<String, String>> record = record(id);

@@ -74,27 +74,6 @@ final class RedirectorFilter implements Filter {
      * characters, which go out percent-encoded as UTF-8 (Go writes the bytes; a header here holds ASCII only).
      */
     private static String escaped(String location) {
-        StringBuilder out = null;
-        for (int i = 0; i < location.length(); i++) {
-            char c = location.charAt(i);
-            boolean plain = c > 0x20 && c < 0x7f;
-            if (plain && out == null) {
-                continue;
-            }
-            if (out == null) {
-                out = new StringBuilder(location.length() + 16).append(location, 0, i);
-            }
-            if (plain) {
-                out.append(c);
-                continue;
-            }
-            int end = Character.isHighSurrogate(c) && i + 1 < location.length() ? i + 2 : i + 1;
-            for (byte b : location.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            }
-            i = end - 1;
-        }
-        return out == null ? location : out.toString();
+        return io.edgegate.dataplane.http.PercentEncoding.escapeUnsafe(location, "");
     }
 }

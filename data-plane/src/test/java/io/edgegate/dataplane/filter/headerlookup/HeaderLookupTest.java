@@ -52,6 +52,13 @@ class HeaderLookupTest {
 
             assertThat(app.received().get(0).header("X-Id")).isEqualTo("456");
             assertThat(app.received().get(1).header("X-Id")).isNull();
+
+            // As Go's FindStringSubmatch: a group that takes no part in the match is empty, and the dash stays.
+            node.apply(server("s", port, "header-lookup"), example("filters/header-lookup.yaml", app.url())
+                    .replace("    headerKey: X-Client\n", "    headerKey: X-Client\n    pathRegExp: \"^/api/(?:([a-z]+)|[0-9]+)\"\n")
+                    .replace("  - name: client2\n", "  - name: \"client2-\"\n"));
+            send(port, "client2", "/api/42");
+            assertThat(app.received().get(2).header("X-Id")).isEqualTo("456");
         }
     }
 
