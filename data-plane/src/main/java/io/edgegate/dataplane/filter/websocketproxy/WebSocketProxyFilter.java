@@ -41,13 +41,12 @@ final class WebSocketProxyFilter implements Filter {
     @Override
     public CompletionStage<String> handle(RequestContext context) {
         HttpHeaders headers = context.request().headers();
-        if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-            context.respond(HttpResponseStatus.BAD_REQUEST, "WebSocket protocol violation: expected a WebSocket handshake");
+        if (!handshakeChecked(context, headers)) {
             return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
         }
         PoolOptions options = optionsFor(context);
-        if (!originAllowed(headers, options)) {
+        // As Easegress's websocket library: insecureSkipVerify turns the origin check off.
+        if (!options.insecureSkipVerify() && !originAllowed(headers, options)) {
             context.respond(HttpResponseStatus.FORBIDDEN, "request Origin not authorized");
             return CompletableFuture.completedFuture(ProxySpec.RESULT_CLIENT_ERROR);
         }
@@ -64,6 +63,47 @@ final class WebSocketProxyFilter implements Filter {
         });
     }
 
+    /**
+     * The handshake checks of the library Easegress accepts clients with, and its answers: no Upgrade or Connection:
+     * upgrade is 426 (saying what to send), another method than GET 405, a version other than 13 or a key that is not
+     * 16 bytes of base64 400. Returns whether the handshake passed; otherwise the answer is set.
+     */
+    private static boolean handshakeChecked(RequestContext context, HttpHeaders headers) {
+        if (!headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+            context.respond(HttpResponseStatus.UPGRADE_REQUIRED, "WebSocket protocol violation: expected a WebSocket handshake "
+                    + "(Connection: Upgrade, Upgrade: websocket)");
+            context.response().head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+                    .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+            return false;
+        }
+        if (!context.request().method().equals(io.netty.handler.codec.http.HttpMethod.GET)) {
+            context.respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "WebSocket protocol violation: handshake request method is not GET but "
+                    + context.request().method());
+            return false;
+        }
+        if (!"13".equals(headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            context.respond(HttpResponseStatus.BAD_REQUEST, "unsupported WebSocket protocol version (only 13 is supported)");
+            context.response().head().headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            return false;
+        }
+        java.util.List<String> keys = headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (keys.size() != 1 || !isKey(keys.get(0).trim())) {
+            context.respond(HttpResponseStatus.BAD_REQUEST, "WebSocket protocol violation: Sec-WebSocket-Key must be one 16 byte "
+                    + "base64 encoded string");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isKey(String key) {
+        try {
+            return java.util.Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private PoolOptions optionsFor(RequestContext context) {
         for (int i = 0; i < selectors.size(); i++) {
             if (selectors.get(i).selects(context)) {
@@ -73,7 +113,10 @@ final class WebSocketProxyFilter implements Filter {
         return mainOptions;
     }
 
-    /** A same-origin handshake, or one without Origin, is let in; another origin must match a pattern. */
+    /**
+     * A same-origin handshake, or one without Origin, is let in; another origin must match a pattern. An origin without
+     * a host ({@code null}, from a sandboxed frame or a file) has an empty one, which {@code *} matches, as in Go.
+     */
     private static boolean originAllowed(HttpHeaders headers, PoolOptions options) {
         String origin = headers.get(HttpHeaderNames.ORIGIN);
         if (origin == null) {
@@ -86,7 +129,7 @@ final class WebSocketProxyFilter implements Filter {
             return false;
         }
         if (originHost == null) {
-            return false;
+            return options.allowsOrigin("");
         }
         if (originHost.equalsIgnoreCase(headers.get(HttpHeaderNames.HOST, ""))) {
             return true;

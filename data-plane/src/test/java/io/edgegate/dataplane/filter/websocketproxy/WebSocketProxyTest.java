@@ -167,8 +167,13 @@ class WebSocketProxyTest {
         assertThat(seen.reply).isNotCompleted();
     }
 
+    /**
+     * The handshake answers of the library Easegress accepts clients with: a plain request 426 (saying what to send),
+     * another method 405, another version 400 (saying 13); a foreign origin 403, unless insecureSkipVerify turns the
+     * check off; an origin without a host ("null") passes only a "*" pattern.
+     */
     @Test
-    void aPlainRequestIs400AndAForeignOriginIs403() throws Exception {
+    void aPlainRequestIs426AndAForeignOriginIs403() throws Exception {
         int port = serve(example("filters/websocket.yaml"));
 
         HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ws")).build(),
@@ -182,11 +187,31 @@ class WebSocketProxyTest {
         Seen allowed = new Seen();
         WebSocket fromApp = connect(port, allowed, "https://app.example.com");
         fromApp.sendText("hi", true).get(5, TimeUnit.SECONDS);
+        String handshake = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+            client.write(handshake.replace("GET", "POST") + "Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n\r\n");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 405");
+        }
+        try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+            client.write(handshake + "Sec-WebSocket-Version: 8\r\n\r\n");
+            assertThat(client.readResponse()).startsWith("HTTP/1.1 400").containsIgnoringCase("sec-websocket-version: 13\r\n");
+        }
+        try (io.edgegate.dataplane.server.RawClient client = new io.edgegate.dataplane.server.RawClient(port)) {
+            client.write(handshake + "Sec-WebSocket-Version: 13\r\nOrigin: null\r\n\r\n");
+            assertThat(client.readResponse()).as("no host, no \"*\" pattern").startsWith("HTTP/1.1 403");
+        }
 
-        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(plain.statusCode()).isEqualTo(426);
+        assertThat(plain.headers().firstValue("Upgrade")).hasValue("websocket");
         assertThat(foreign).isInstanceOf(WebSocketHandshakeException.class);
         assertThat(((WebSocketHandshakeException) foreign).getResponse().statusCode()).isEqualTo(403);
         assertThat(allowed.reply.get(5, TimeUnit.SECONDS)).isEqualTo("echo: hi");
+
+        int open = serve(example("filters/websocket.yaml").replace("originPatterns: [\"*.example.com\"]", "insecureSkipVerify: true"));
+        Seen fromAnywhere = new Seen();
+        connect(open, fromAnywhere, "https://evil.test").sendText("hi", true).get(5, TimeUnit.SECONDS);
+        assertThat(fromAnywhere.reply.get(5, TimeUnit.SECONDS)).as("insecureSkipVerify: no origin check").isEqualTo("echo: hi");
     }
 
     /**
