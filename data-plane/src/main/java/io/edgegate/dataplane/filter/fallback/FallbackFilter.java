@@ -26,11 +26,14 @@ public final class FallbackFilter implements Filter {
     private final FallbackSpec spec;
     private final byte[] body;
     private final HttpResponseStatus status;
+    /** The type Go's server would give the mock body, for an answer that has none. */
+    private final String sniffedType;
 
     public FallbackFilter(FallbackSpec spec) {
         this.spec = spec;
         this.body = spec.mockBody().getBytes(StandardCharsets.UTF_8);
         this.status = HttpResponseStatus.valueOf(spec.mockCode());
+        this.sniffedType = io.edgegate.dataplane.http.ContentSniffer.of(body);
     }
 
     @Override
@@ -46,6 +49,10 @@ public final class FallbackFilter implements Filter {
         }
         head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         spec.mockHeaders().forEach(head.headers()::set);
+        if (sniffedType != null && !head.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            // As Go's server types a body sent without a Content-Type (Easegress answers through it).
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, sniffedType);
+        }
         Response fallback = new Response(head, new FixedBody(Unpooled.wrappedBuffer(body)));
         if (current != null) {
             context.reviseResponse(fallback);

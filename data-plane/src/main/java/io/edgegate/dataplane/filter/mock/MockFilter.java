@@ -27,7 +27,7 @@ final class MockFilter implements Filter {
     private static final CompletableFuture<String> MOCKED = CompletableFuture.completedFuture(MockSpec.RESULT_MOCKED);
 
     private record CompiledRule(String path, String pathPrefix, Map<String, StringMatcher> headers, boolean allHeaders,
-                                MockSpec.Rule rule, byte[] body) {
+                                MockSpec.Rule rule, byte[] body, String sniffedType) {
 
         boolean matches(String requestPath, HttpHeaders requestHeaders) {
             // As Easegress: the path matches when it is the rule's path or starts with its prefix (either given).
@@ -75,7 +75,8 @@ final class MockFilter implements Filter {
                 r.match().path().orElse(null), r.match().pathPrefix().orElse(null),
                 Map.copyOf(r.match().headers().entrySet().stream()
                         .collect(Collectors.toMap(Map.Entry::getKey, e -> StringMatcher.of(e.getValue())))),
-                r.match().matchAllHeaders(), r, r.body().getBytes(StandardCharsets.UTF_8))).toList();
+                r.match().matchAllHeaders(), r, r.body().getBytes(StandardCharsets.UTF_8),
+                io.edgegate.dataplane.http.ContentSniffer.of(r.body().getBytes(StandardCharsets.UTF_8)))).toList();
     }
 
     @Override
@@ -93,6 +94,10 @@ final class MockFilter implements Filter {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(rule.rule().code()), Unpooled.wrappedBuffer(rule.body()));
         rule.rule().headers().forEach((name, value) -> response.headers().set(name, value));
+        if (rule.sniffedType() != null && !response.headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            // As Go's server types a body sent without a Content-Type (Easegress answers through it).
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, rule.sniffedType());
+        }
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, rule.body().length);
         long delay = rule.rule().delay().toMillis();
         if (delay == 0) {

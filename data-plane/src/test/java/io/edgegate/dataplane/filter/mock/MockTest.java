@@ -34,6 +34,8 @@ class MockTest {
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).isEqualTo("ok");
+            // No Content-Type configured: typed as Go's server types the body Easegress sends.
+            assertThat(health.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
             assertThat(user.body()).isEqualTo("{\"id\": 1, \"name\": \"alice\"}");
             assertThat(user.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(tookMillis).isGreaterThanOrEqualTo(100);
