@@ -38,7 +38,8 @@ public final class RouteTable {
     }
 
     /** One rule's routes, compiled for the place it has in the server's rules, and the pipelines they can send to. */
-    private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes, Set<String> backends) {
+    private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes, Set<String> backends, HostMatcher hosts,
+                                IpAccess access) {
         /** Whether the rule is indexed under its exact hosts; otherwise with the routes for any host. */
         boolean byExactHost() {
             return !exactHosts.isEmpty();
@@ -56,6 +57,8 @@ public final class RouteTable {
     /** The server's own ipFilter, applied before any rule; null when there is none. */
     private final IpAccess serverAccess;
     private final ClientAddresses clients;
+    /** The rules with an ipFilter of their own: a client one of them refuses gets 403 where no route matches. */
+    private final List<CompiledRule> guarded;
     /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
     private final Cache<CacheKey, RouteMatch> cache;
 
@@ -68,6 +71,7 @@ public final class RouteTable {
         this.backends = Set.copyOf(all);
         this.byExactHost = byExactHost;
         this.anyHost = anyHost;
+        this.guarded = rules.stream().filter(rule -> rule.access() != null).toList();
         this.serverAccess = serverAccess;
         this.clients = clients;
         this.cache = cache;
@@ -149,7 +153,7 @@ public final class RouteTable {
             path.headers().forEach(h -> h.backend().ifPresent(backends::add));
             path.queries().forEach(q -> q.backend().ifPresent(backends::add));
         }
-        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes), Set.copyOf(backends));
+        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes), Set.copyOf(backends), hosts, ruleAccess);
     }
 
     /** A RadixTree rule's paths in the order its tree finds them: exact paths first, as written, then the patterns. */
@@ -202,6 +206,17 @@ public final class RouteTable {
         }
         // Routes for any host come after or before the host's own in rule order: the lookup keeps the first.
         anyHost.scan(lookup);
+        if (lookup.bestMatch == null && !guarded.isEmpty()) {
+            // As Easegress's router: a rule for the host whose ipFilter refuses the client makes a miss 403, whatever the
+            // path (it checks the rule's filter before its paths).
+            lookup.requestDependent = true;
+            for (CompiledRule rule : guarded) {
+                if (rule.hosts().matches(host) && !rule.access().allows(lookup.client())) {
+                    lookup.ipDiffered = true;
+                    break;
+                }
+            }
+        }
         return lookup;
     }
 }

@@ -328,6 +328,9 @@ class RouteTableTest {
         assertThat(route(table, "h", "/keys")).as("the header is missing before the address").isEqualTo("BAD_REQUEST");
         assertThat(route(table, "h", "/keys", "X-Team", "ops")).isEqualTo("FORBIDDEN");
         assertThat(routeMethod(table, "POST", "admin.example", "/panel")).as("a rule's filter comes first").isEqualTo("FORBIDDEN");
+        // Easegress's router asks a rule's filter for every request to its host: a refused client gets 403 on any path.
+        assertThat(route(table, "admin.example", "/nothing")).isEqualTo("FORBIDDEN");
+        assertThat(route(table, "other.example", "/nothing")).isEqualTo("NOT_FOUND");
     }
 
     /** As Easegress: one '*' at a host's start or end is a suffix or prefix, a rule without paths serves nothing. */
