@@ -57,8 +57,12 @@ public final class RouteTable {
     /** The server's own ipFilter, applied before any rule; null when there is none. */
     private final IpAccess serverAccess;
     private final ClientAddresses clients;
-    /** The rules with an ipFilter of their own: a client one of them refuses gets 403 where no route matches. */
-    private final List<CompiledRule> guarded;
+    /**
+     * The rules with an ipFilter of their own, by exact host, and those for any host or a pattern: a client one of the
+     * host's refuses gets 403 where no route matches. Indexed so a miss (a scan of unknown paths) asks only its host's.
+     */
+    private final Map<String, List<CompiledRule>> guardedByHost;
+    private final List<CompiledRule> guardedAnyHost;
     /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
     private final Cache<CacheKey, RouteMatch> cache;
 
@@ -71,7 +75,21 @@ public final class RouteTable {
         this.backends = Set.copyOf(all);
         this.byExactHost = byExactHost;
         this.anyHost = anyHost;
-        this.guarded = rules.stream().filter(rule -> rule.access() != null).toList();
+        Map<String, List<CompiledRule>> byHost = new HashMap<>();
+        List<CompiledRule> anyHostGuarded = new ArrayList<>();
+        for (CompiledRule rule : rules) {
+            if (rule.access() == null) {
+                continue;
+            }
+            if (rule.byExactHost()) {
+                rule.exactHosts().forEach(h -> byHost.computeIfAbsent(h, k -> new ArrayList<>()).add(rule));
+            } else {
+                anyHostGuarded.add(rule);
+            }
+        }
+        byHost.replaceAll((h, list) -> List.copyOf(list));
+        this.guardedByHost = Map.copyOf(byHost);
+        this.guardedAnyHost = List.copyOf(anyHostGuarded);
         this.serverAccess = serverAccess;
         this.clients = clients;
         this.cache = cache;
@@ -198,6 +216,19 @@ public final class RouteTable {
         return search(host, RequestTarget.decodedPath(RequestTarget.path(request.uri())), request, peer).examined;
     }
 
+    private static void refusedByAGuardedRule(List<CompiledRule> rules, String host, Lookup lookup) {
+        for (CompiledRule rule : rules) {
+            if (lookup.ipDiffered) {
+                return;
+            }
+            if (rule.hosts().matches(host)) {
+                // The outcome now depends on the client, not only on host and path: not cached.
+                lookup.requestDependent = true;
+                lookup.ipDiffered = !rule.access().allows(lookup.client());
+            }
+        }
+    }
+
     private Lookup search(String host, String path, HttpRequest request, InetSocketAddress peer) {
         Lookup lookup = new Lookup(host, path, request, peer, clients);
         PathIndex ownRoutes = byExactHost.get(host);
@@ -206,16 +237,11 @@ public final class RouteTable {
         }
         // Routes for any host come after or before the host's own in rule order: the lookup keeps the first.
         anyHost.scan(lookup);
-        if (lookup.bestMatch == null && !guarded.isEmpty()) {
+        if (lookup.bestMatch == null && !lookup.ipDiffered) {
             // As Easegress's router: a rule for the host whose ipFilter refuses the client makes a miss 403, whatever the
             // path (it checks the rule's filter before its paths).
-            lookup.requestDependent = true;
-            for (CompiledRule rule : guarded) {
-                if (rule.hosts().matches(host) && !rule.access().allows(lookup.client())) {
-                    lookup.ipDiffered = true;
-                    break;
-                }
-            }
+            refusedByAGuardedRule(guardedByHost.getOrDefault(host, List.of()), host, lookup);
+            refusedByAGuardedRule(guardedAnyHost, host, lookup);
         }
         return lookup;
     }

@@ -331,6 +331,18 @@ class RouteTableTest {
         // Easegress's router asks a rule's filter for every request to its host: a refused client gets 403 on any path.
         assertThat(route(table, "admin.example", "/nothing")).isEqualTo("FORBIDDEN");
         assertThat(route(table, "other.example", "/nothing")).isEqualTo("NOT_FOUND");
+        // With a route cache: a miss is the client's, never cached for the next one (a pattern host too).
+        RouteTable cached = table("cacheSize: 100\n", """
+                - host: '*.admin.example'
+                  ipFilter: {allowIPs: [10.0.0.0/8]}
+                  paths: [{path: /panel, backend: panel}]
+                """);
+        java.net.InetSocketAddress inside = new java.net.InetSocketAddress("10.1.2.3", 50000);
+        for (int round = 0; round < 2; round++) {
+            assertThat(cached.route(request("GET", "eu.admin.example", "/nothing"), inside).outcome()).isEqualTo(RouteMatch.Outcome.NOT_FOUND);
+            assertThat(cached.route(request("GET", "eu.admin.example", "/nothing"), PEER).outcome()).isEqualTo(RouteMatch.Outcome.FORBIDDEN);
+        }
+        assertThat(route(cached, "shop.example", "/nothing")).isEqualTo("NOT_FOUND");
     }
 
     /** As Easegress: one '*' at a host's start or end is a suffix or prefix, a rule without paths serves nothing. */
