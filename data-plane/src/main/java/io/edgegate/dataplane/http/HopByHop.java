@@ -70,6 +70,18 @@ public final class HopByHop {
                 || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name);
     }
 
+    /**
+     * As {@link #strip}, for an answer sent on over HTTP/1.1: a 426 keeps its Upgrade, which says what the client must
+     * switch to (RFC 9110 §15.5.22) and is no hop's business.
+     */
+    public static void stripResponse(io.netty.handler.codec.http.HttpResponse head) {
+        String upgrade = head.status().code() == 426 ? head.headers().get(HttpHeaderNames.UPGRADE) : null;
+        strip(head.headers());
+        if (upgrade != null) {
+            head.headers().set(HttpHeaderNames.UPGRADE, upgrade);
+        }
+    }
+
     public static void strip(HttpHeaders headers) {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             for (CharSequence name : FIXED) {

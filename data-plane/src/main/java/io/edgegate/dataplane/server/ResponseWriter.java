@@ -59,9 +59,7 @@ final class ResponseWriter {
                          SendTimeout sendTimeout, ResponseDate date) {
         Channel channel = ctx.channel();
         HttpResponse head = response.head();
-        // A 426 must say which protocol to switch to (RFC 9110 §15.5.22): its Upgrade is the answer, not a hop's.
-        String upgrade = head.status().code() == 426 ? head.headers().get(HttpHeaderNames.UPGRADE) : null;
-        HopByHop.strip(head.headers());
+        HopByHop.stripResponse(head);
         date.addIfMissing(head.headers());
         dropUnreadableLength(head);
         boolean bodiless = isBodiless(head, method);
@@ -75,9 +73,9 @@ final class ResponseWriter {
         }
         head.setProtocolVersion(HttpVersion.HTTP_1_1);
         head.headers().set(HttpHeaderNames.CONNECTION, keep ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-        if (upgrade != null) {
-            head.headers().set(HttpHeaderNames.UPGRADE, upgrade)
-                    .set(HttpHeaderNames.CONNECTION, (keep ? "keep-alive" : "close") + ", upgrade");
+        if (head.headers().contains(HttpHeaderNames.UPGRADE)) {
+            // A 426's Upgrade (the only one left) is named in Connection, as a header of this hop must be.
+            head.headers().set(HttpHeaderNames.CONNECTION, (keep ? "keep-alive" : "close") + ", upgrade");
         }
         if (!bodiless && response.body() instanceof ZeroCopyBody file && channel.pipeline().get(SslHandler.class) == null) {
             // Cleartext: the file goes from the page cache to the socket (sendfile), never through the heap.

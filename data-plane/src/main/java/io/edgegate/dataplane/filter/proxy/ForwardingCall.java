@@ -96,7 +96,7 @@ final class ForwardingCall implements ProxyCall {
         HttpResponse head = response.head();
         context.put(RequestKeys.UPSTREAM_STATUS, head.status().code());
         if (response.upgraded() == null) {
-            HopByHop.strip(head.headers());
+            HopByHop.stripResponse(head);
         }
         hideUpstream(head, server, context);
         exchange.answeredByUpstream(new Response(head, response.body(), response.upgraded()));

@@ -71,7 +71,7 @@ final class SimpleHttpProxyFilter implements Filter {
             }
             context.put(RequestKeys.UPSTREAM_STATUS, response.head().status().code());
             if (response.upgraded() == null) {
-                HopByHop.strip(response.head().headers());
+                HopByHop.stripResponse(response.head());
             }
             context.respond(new Response(response.head(), response.body(), response.upgraded()));
             return SUCCESS;

@@ -61,6 +61,34 @@ class ProxyFilterTest {
         assertThat(order.subList(6, 9)).isEqualTo(order.subList(0, 3));
     }
 
+    /** An upstream's 426 reaches the client with its Upgrade (RFC 9110 §15.5.22), though Upgrade is hop-by-hop elsewhere. */
+    @Test
+    void anUpstreams426KeepsItsUpgradeHeader() throws Exception {
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<Void> answered = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try (java.net.Socket accepted = upstream.accept()) {
+                    java.io.InputStream in = accepted.getInputStream();
+                    StringBuilder head = new StringBuilder();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    accepted.getOutputStream().write(("HTTP/1.1 426 Upgrade Required\r\nUpgrade: TLS/1.2, HTTP/1.1\r\n"
+                            + "Connection: Upgrade\r\nX-Hop: gone\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    accepted.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            node.apply(server("s", PORT, "p"), proxyPipeline("p", "roundRobin", "http://127.0.0.1:" + upstream.getLocalPort()));
+
+            HttpResponse<String> response = node.get(PORT, "/old-protocol");
+
+            answered.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(426);
+            assertThat(response.headers().firstValue("Upgrade")).hasValue("TLS/1.2, HTTP/1.1");
+        }
+    }
+
     @Test
     void httpsUpstreamsAreReachedOverTlsAndKeptAlive() throws Exception {
         io.edgegate.testkit.TestPki pki = io.edgegate.testkit.TestPki.create("upstream-ca");
