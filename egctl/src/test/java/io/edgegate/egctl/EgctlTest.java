@@ -63,7 +63,7 @@ class EgctlTest {
 
     @AfterEach
     void deleteWhatTheTestMade() {
-        for (String kind : List.of("hp", "hs")) {
+        for (String kind : List.of("hp", "hs", "pl")) {
             for (String line : egctl("get", kind).out().lines().skip(1).toList()) {
                 egctl("delete", kind, line.trim().split("\\s+")[1]);
             }
@@ -297,6 +297,118 @@ class EgctlTest {
         assertThat(missing.err()).isEqualTo("Error: HTTPPipeline/missing not found (nothing was deleted)\n");
         assertThat(deleted.exit()).isZero();
         assertThat(deleted.out()).isEqualTo("HTTPPipeline/demo deleted\n");
+    }
+
+    @Test
+    void createHttpProxyMakesAServerAndAPipelinePerRuleAsEasegressDoes() {
+        Run created = egctl("create", "httpproxy", "demo", "--port", "10080",
+                "--rule", "/bar=http://127.0.0.1:8080,http://127.0.0.1:8081",
+                "--rule", "foo.com/prefix*=http://127.0.0.1:8082",
+                "--rule", "foo.com/exact=http://127.0.0.1:8083,",
+                "--rule", "/=http://127.0.0.1:8084");
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(created.out().lines().sorted().toList()).containsExactly("HTTPServer/demo created", "Pipeline/demo-0 created",
+                "Pipeline/demo-1 created", "Pipeline/demo-2 created", "Pipeline/demo-3 created");
+        // Consecutive rules for one host share a server rule; a trailing * makes a prefix of what is before it.
+        assertThat(egctl("get", "hs", "demo", "-o", "yaml").out()).contains("""
+                port: 10080
+                rules:
+                  - paths:
+                      - path: /bar
+                        backend: demo-0
+                  - host: foo.com
+                    paths:
+                      - pathPrefix: /prefix
+                        backend: demo-1
+                      - path: /exact
+                        backend: demo-2
+                  - paths:
+                      - path: /
+                        backend: demo-3
+                """);
+        assertThat(egctl("get", "pl", "demo-0", "-o", "yaml").out()).contains("""
+                filters:
+                  - name: proxy
+                    kind: Proxy
+                    pools:
+                      - servers:
+                          - url: http://127.0.0.1:8080
+                          - url: http://127.0.0.1:8081
+                        loadBalance:
+                          policy: roundRobin
+                """);
+        assertThat(egctl("get", "pl", "demo-2", "-o", "yaml").out()).contains("- url: http://127.0.0.1:8083\n").doesNotContain("url: \"\"");
+    }
+
+    @Test
+    void createHttpProxyWritesNothingWhenOneOfItsNamesIsTaken() {
+        assertThat(egctl("create", "httpproxy", "taken", "--port", "10081", "--rule", "/b=http://127.0.0.1:8080").exit()).isZero();
+        egctl("delete", "hs", "taken");
+
+        // taken-0 is still there: the new server and its second pipeline are not written either.
+        Run again = egctl("create", "httpproxy", "taken", "--port", "10081", "--rule", "/a=http://127.0.0.1:8080",
+                "--rule", "/b=http://127.0.0.1:8081");
+
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("Pipeline/taken-0 already exists");
+        assertThat(egctl("get", "hs", "taken").exit()).isEqualTo(1);
+        assertThat(egctl("get", "pl", "taken-1").exit()).isEqualTo(1);
+    }
+
+    @Test
+    void createHttpProxyRefusesWhatItCannotMakeAndWritesNothing() throws Exception {
+        PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
+        io.edgegate.security.TlsFiles web = pki.issueServer("web", List.of("localhost"));
+        String cert = web.certificate().orElseThrow().toString();
+        String key = web.key().orElseThrow().toString();
+        Map<String[], String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a"}, "--rule /a: should be HOST/PATH=URL[,URL…] with one '='");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://x/?q=1"}, "with one '='");
+        refusals.put(new String[] {"--port", "10082", "--rule", "foo.com=http://127.0.0.1:8080"}, "--rule foo.com=http://127.0.0.1:8080: no path");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=,"}, "--rule /a=,: no endpoint after '='");
+        refusals.put(new String[] {"--port", "0", "--rule", "/a=http://127.0.0.1:8080"}, "--port 0 is not a port (1-65535)");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://127.0.0.1:8080", "--auto-cert"}, "(ACME) are not built");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://127.0.0.1:8080", "--auto-cert-email", "a@b.c"}, "(ACME) are not built");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://127.0.0.1:8080", "--cert-file", cert, "--key-file", key},
+                "--cert-file, --key-file and --ca-cert-file need --tls");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://127.0.0.1:8080", "--tls"}, "--tls needs at least one --cert-file");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=http://127.0.0.1:8080", "--tls", "--cert-file", cert},
+                "come in pairs: got 1 --cert-file and 0 --key-file");
+        refusals.put(new String[] {"--port", "10082", "--rule", "/a=nowhere"}, "nowhere");
+        for (Map.Entry<String[], String> refusal : refusals.entrySet()) {
+            List<String> args = new java.util.ArrayList<>(List.of("create", "httpproxy", "refused"));
+            args.addAll(List.of(refusal.getKey()));
+            Run run = egctl(args.toArray(String[]::new));
+            assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(run.err()).as(String.join(" ", args)).startsWith("Error: ").contains(refusal.getValue());
+        }
+        Run noPort = egctl("create", "httpproxy", "refused", "--rule", "/a=http://127.0.0.1:8080");
+        Run noRule = egctl("create", "httpproxy", "refused", "--port", "10082");
+        Run noName = egctl("create", "httpproxy", "--port", "10082", "--rule", "/a=http://127.0.0.1:8080");
+        assertThat(noPort.exit()).isEqualTo(2);
+        assertThat(noPort.err()).contains("Missing required option: '--port=PORT'");
+        assertThat(noRule.err()).contains("Missing required option: '--rule=HOST/PATH=URL[,URL…]'");
+        assertThat(noName.err()).contains("Missing required parameter: 'NAME'");
+        assertThat(egctl("get", "hs").out()).doesNotContain("refused");
+        assertThat(egctl("get", "pl").out()).doesNotContain("refused");
+    }
+
+    @Test
+    void createHttpProxyWithTlsServesTheGivenCertificate() throws Exception {
+        PkiDirectory pki = new PkiDirectory(dir.resolve("pki"));
+        io.edgegate.security.TlsFiles web = pki.issueServer("web", List.of("localhost"));
+
+        Run created = egctl("create", "httpproxy", "secure", "--port", "10443", "--rule", "/=http://127.0.0.1:8080", "--tls",
+                "--cert-file", web.certificate().orElseThrow().toString(), "--key-file", web.key().orElseThrow().toString(),
+                "--ca-cert-file", pki.caCertificate().toString());
+
+        assertThat(created.exit()).as(created.toString()).isZero();
+        String base64Cert = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(web.certificate().orElseThrow()));
+        String server = egctl("get", "hs", "secure", "-o", "yaml").out();
+        assertThat(server).contains("https: true").contains("caCertBase64: ")
+                .contains("certs:\n  " + web.certificate().orElseThrow().getFileName() + ": " + base64Cert)
+                .contains("keys:\n  " + web.certificate().orElseThrow().getFileName() + ": ");
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.edgegate.egctl;
+
+import io.edgegate.api.v1.ObjectResult;
+import io.edgegate.api.v1.WriteRequest;
+import io.edgegate.api.v1.WriteResponse;
+import io.edgegate.cli.DurationConverter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import picocli.CommandLine.Option;
+
+/** How a write is sent and reported (apply, create, create httpproxy): dry run, waiting for the nodes, one line per object. */
+final class WriteOptions {
+
+    /** The control plane holds a wait this long at most: a rollout, not a subscription. */
+    private static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
+
+    @Option(names = "--dry-run", description = "Validate and report what would change, without writing.")
+    boolean dryRun;
+
+    @Option(names = "--wait", description = "Return once every connected node has applied the change; fail naming "
+            + "the nodes that rejected it or did not answer in time.")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+            description = "How long --wait waits, up to 10m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** Checks the options, builds the request, sends it and reports each object; then waits for the nodes if asked. */
+    int write(Egctl root, Supplier<WriteRequest.Builder> request, BiFunction<ControlPlaneClient, WriteRequest, WriteResponse> send) {
+        Terminal terminal = root.terminal();
+        if (await && (timeout.isZero() || timeout.isNegative() || timeout.compareTo(LONGEST_WAIT) > 0)) {
+            // Checked before anything is written: the control plane would wait otherwise than the report says.
+            throw new CommandFailure("--timeout must be more than 0 and at most 10m, not " + timeout.toMillis() + " ms; nothing was sent");
+        }
+        WriteRequest built = request.get().setDryRun(dryRun).build();
+        try (ControlPlaneClient client = root.connect()) {
+            WriteResponse response = send.apply(client, built);
+            response.getWarningsList().forEach(w -> terminal.err().println("Warning: " + w));
+            String suffix = dryRun ? " (dry run)" : "";
+            for (ObjectResult result : response.getResultsList()) {
+                terminal.out().println(result.getKey().getKind() + "/" + result.getKey().getName() + " "
+                        + result.getAction().name().toLowerCase(Locale.ROOT) + suffix);
+            }
+            terminal.out().flush();
+            if (await && !dryRun) {
+                new RevisionWaiter(terminal.out()).await(client, response, timeout);
+            }
+        }
+        return 0;
+    }
+}
