@@ -32,6 +32,41 @@ class EasegressAgreementTest {
     }
 
     @Test
+    void resilienceFiltersWithAnEmptyUrlsListGuardNothingAsInEasegressWithAWarning() throws Exception {
+        for (String kind : new String[] {"RateLimiter", "CircuitBreaker", "Retryer"}) {
+            DecodedObject decoded = decode("""
+                    name: p
+                    kind: Pipeline
+                    filters:
+                    - name: guard
+                      kind: %s
+                      policies:
+                      - name: only
+                      defaultPolicyRef: only
+                      urls: []
+                    """.formatted(kind));
+            assertThat(decoded.warnings()).as(kind).extracting(SpecProblem::toString).singleElement().asString()
+                    .startsWith("filters[0].urls: no request would be").contains("urls is empty, which Easegress reads as no rules");
+            io.edgegate.spec.pipeline.FilterSpec filter = ((PipelineSpec) decoded.spec()).filters().get(0);
+            assertThat(filter).as(kind).hasFieldOrPropertyWithValue("defaultPolicyRef", java.util.Optional.empty());
+        }
+        // Left out, it is EdgeGate's shorthand: the default policy for every request, without a warning.
+        DecodedObject shorthand = decode("""
+                name: p
+                kind: Pipeline
+                filters:
+                - name: guard
+                  kind: RateLimiter
+                  policies:
+                  - name: only
+                  defaultPolicyRef: only
+                """);
+        assertThat(shorthand.warnings()).isEmpty();
+        assertThat(((PipelineSpec) shorthand.spec()).filters().get(0)).hasFieldOrPropertyWithValue("defaultPolicyRef",
+                java.util.Optional.of("only"));
+    }
+
+    @Test
     void emptyValuesAreEmptyAsGoReadsThemNotErrors() throws Exception {
         PipelineSpec pipeline = (PipelineSpec) decode("""
                 name: p

@@ -38,6 +38,13 @@ public record PolicyRules<P>(List<P> policies, Optional<String> defaultPolicyRef
         }
         Optional<String> defaultRef = UrlPolicyRule.defaultPolicyRef(o, names);
         List<UrlPolicyRule> urls = UrlPolicyRule.decodeAll(o, names, defaultRef);
+        if (urls.isEmpty() && o.has("urls")) {
+            // Easegress applies a policy only to what a urls entry matches: written empty, it guards nothing.
+            // Only leaving urls out is EdgeGate's shorthand for "defaultPolicyRef for every request".
+            o.warning("urls", unguarded + ": urls is empty, which Easegress reads as no rules; leave urls out to apply "
+                    + "defaultPolicyRef to every request");
+            return new PolicyRules<>(policies, Optional.empty(), urls);
+        }
         if (urls.isEmpty() && defaultRef.isEmpty() && !policies.isEmpty()) {
             o.error("urls", unguarded + ": give urls with a policyRef, or a defaultPolicyRef");
         }

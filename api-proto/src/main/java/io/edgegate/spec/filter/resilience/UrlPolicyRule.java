@@ -12,7 +12,7 @@ import java.util.Set;
  * policy named {@code policyRef}, or {@code defaultPolicyRef} when it names none. As in
  * Easegress, the first matching entry wins, each entry keeps its own state (a limiter or a
  * breaker of its own), and requests matching no entry pass untouched. A filter with no
- * {@code urls} at all applies {@code defaultPolicyRef} to every request (an EdgeGate shorthand).
+ * {@code urls} at all applies {@code defaultPolicyRef} to every request (an EdgeGate shorthand); {@code urls: []} written out, none.
  */
 public record UrlPolicyRule(UrlMatchSpec match, String policyRef) {
 

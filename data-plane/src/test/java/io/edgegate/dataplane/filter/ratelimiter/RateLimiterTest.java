@@ -98,6 +98,40 @@ class RateLimiterTest {
     }
 
     @Test
+    void anEmptyUrlsListLimitsNothingAsInEasegress() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "unlimited"), """
+                    name: unlimited
+                    kind: Pipeline
+                    flow:
+                    - filter: limiter
+                    - filter: proxy
+                    filters:
+                    - name: limiter
+                      kind: RateLimiter
+                      policies:
+                      - name: one-per-minute
+                        timeoutDuration: 0s
+                        limitRefreshPeriod: 60s
+                        limitForPeriod: 1
+                      defaultPolicyRef: one-per-minute
+                      urls: []
+                    - name: proxy
+                      kind: Proxy
+                      pools:
+                      - servers:
+                        - url: %s
+                    """.formatted(app.url()));
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(node.get(port, "/pets/" + i).statusCode()).as("request " + i).isEqualTo(200);
+            }
+            assertThat(app.requestCount()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void aNoisyClientIsLimitedWhileAQuietOneIsNeverRefused() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
