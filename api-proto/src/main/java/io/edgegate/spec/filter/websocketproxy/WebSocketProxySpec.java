@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * WebSocketProxy (Easegress v2): WebSocket connections proxied to pools of {@code ws://} or
  * {@code wss://} servers, chosen as a Proxy chooses (a pool's {@code filter}, load balancing,
  * health checks), with Easegress's per-pool {@code clientMaxMsgSize} and
- * {@code serverMaxMsgSize} (bytes of one message, default 32769, -1 for no limit; a larger
+ * {@code serverMaxMsgSize} (bytes of one message, default 32768 as Easegress's, -1 for no limit; a larger
  * message closes the connection with 1009) and {@code originPatterns} (hosts a cross-origin
  * handshake may come from).
  */
@@ -26,8 +26,8 @@ public record WebSocketProxySpec(String name, ProxySpec proxy, PoolOptions mainO
 
     public static final String KIND = "WebSocketProxy";
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND, ProxySpec.SPEC_KIND.results(), WebSocketProxySpec::decode);
-    /** Easegress's default for both message limits. */
-    public static final long DEFAULT_MAX_MESSAGE = 32769;
+    /** Easegress's default for both message limits (its websocket library's read limit): a message of this size passes. */
+    public static final long DEFAULT_MAX_MESSAGE = 32768;
 
     /** What a pool adds for WebSocket: message limits (-1: none) and the origins it accepts. */
     public record PoolOptions(long clientMaxMsgSize, long serverMaxMsgSize, List<String> originPatterns, boolean insecureSkipVerify) {

@@ -45,6 +45,8 @@ class WebSocketProxyTest {
     private static final class Seen implements WebSocket.Listener {
         final CompletableFuture<String> reply = new CompletableFuture<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        /** Every reply, in order. */
+        final java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
         private final StringBuilder text = new StringBuilder();
 
         @Override
@@ -52,6 +54,8 @@ class WebSocketProxyTest {
             text.append(data);
             if (last) {
                 reply.complete(text.toString());
+                replies.add(text.toString());
+                text.setLength(0);
             }
             socket.request(1);
             return null;
@@ -151,6 +155,23 @@ class WebSocketProxyTest {
         big.sendText("y".repeat(20_000), true).get(5, TimeUnit.SECONDS);
 
         assertThat(tooBig.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+
+    @Test
+    void withoutALimitGivenAMessageOf32768BytesPassesAndOneByteMoreClosesWith1009AsInEasegress() throws Exception {
+        int port = serve(example("filters/websocket.yaml").replace("        clientMaxMsgSize: 32769\n", "")
+                .replace("serverMaxMsgSize: 32769", "serverMaxMsgSize: -1"));
+        Seen fits = new Seen();
+        WebSocket socket = connect(port, fits, null);
+        socket.sendText("a".repeat(32_768), true).get(5, TimeUnit.SECONDS);
+        socket.sendText("after", true).get(5, TimeUnit.SECONDS);
+        // The echo answers each message's first frame: the second answer comes only if the whole first message passed.
+        assertThat(fits.replies.poll(5, TimeUnit.SECONDS)).as("first reply").startsWith("echo: aaa");
+        assertThat(fits.replies.poll(5, TimeUnit.SECONDS)).isEqualTo("echo: after");
+
+        Seen over = new Seen();
+        connect(port, over, null).sendText("a".repeat(32_769), true).get(5, TimeUnit.SECONDS);
+        assertThat(over.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
     }
 
     @Test
