@@ -3,6 +3,7 @@ package io.edgegate.controlplane;
 import static io.edgegate.controlplane.RunningControlPlane.documents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ObjectKey;
@@ -43,6 +44,38 @@ class ManagedEtcdTest {
                     .setKey(ObjectKey.newBuilder().setKind("Pipeline").setName("kept")).build()));
             assertThat(stored.getObject().getJson()).contains("\"name\":\"kept\"");
         }
+    }
+
+    /**
+     * Ctrl-C in a terminal and systemd's stop signal the whole process group: etcd exits just as the control plane
+     * closes. A restart already under way started etcd again after the close, and it outlived the control plane.
+     */
+    @Test
+    void anEtcdThatExitsAsTheControlPlaneStopsIsNotStartedAgain(@TempDir Path dataDir) throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(io.edgegate.controlplane.etcd.ManagedEtcd.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events = new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        try {
+            io.edgegate.controlplane.etcd.ManagedEtcd etcd = io.edgegate.controlplane.etcd.ManagedEtcd.start("etcd", dataDir);
+            ProcessHandle first = etcdProcesses(dataDir).get(0);
+            first.destroy();
+            // The supervisor has seen it exit and waits before its restart: the control plane closes now.
+            await().atMost(Duration.ofSeconds(10)).until(() -> List.copyOf(events.list).stream()
+                    .anyMatch(e -> e.getFormattedMessage().contains("restarting")));
+            etcd.close();
+
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> etcdProcesses(dataDir).isEmpty());
+        } finally {
+            logger.detachAppender(events);
+            etcdProcesses(dataDir).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static List<ProcessHandle> etcdProcesses(Path dataDir) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().filter(c -> c.contains("--data-dir " + dataDir)).isPresent())
+                .toList();
     }
 
     @Test

@@ -37,6 +37,8 @@ public final class ManagedEtcd implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final Thread supervisor;
+    /** Held while a restart launches etcd and while close begins: one of them sees the other's effect. */
+    private final Object lifecycle = new Object();
     /** Present when etcd serves TLS and takes only clients with a certificate of its own small CA. */
     private final Optional<PkiDirectory> pki;
     private final LogRotation logRotation;
@@ -176,8 +178,15 @@ public final class ManagedEtcd implements AutoCloseable {
                 log.error("local etcd exited with status {}; restarting in {} ms (log: {})", status, backoffMillis, dir.resolve("etcd.log"));
                 pause(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 30_000);
-                stopWatchdog();
-                launch();
+                // A signal to the whole process group (Ctrl-C, systemd's stop) ends etcd as the control plane closes:
+                // no new etcd once close has begun, or it would outlive the control plane, holding the data and port.
+                synchronized (lifecycle) {
+                    if (closing) {
+                        return;
+                    }
+                    stopWatchdog();
+                    launch();
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (IOException e) {
@@ -189,7 +198,9 @@ public final class ManagedEtcd implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        synchronized (lifecycle) {
+            closing = true;
+        }
         supervisor.interrupt();
         Process p = etcd;
         if (p != null) {
