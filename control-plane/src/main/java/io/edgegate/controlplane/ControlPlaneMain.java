@@ -1,5 +1,7 @@
 package io.edgegate.controlplane;
 
+import io.edgegate.controlplane.admin.AdminListener;
+
 import io.edgegate.cli.DurationConverter;
 import io.edgegate.cli.TlsFileOptions;
 import io.edgegate.controlplane.etcd.EtcdAccess;
@@ -107,6 +109,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
     public static void main(String[] args) {
+        AdminListener.boundRequestTime();
         System.exit(new CommandLine(new ControlPlaneMain()).execute(args));
     }
 

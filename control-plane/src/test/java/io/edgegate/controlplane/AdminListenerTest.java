@@ -96,6 +96,38 @@ class AdminListenerTest {
         }
     }
 
+    /**
+     * The listener reads a request on one of its workers: connections that never finish their head held every worker,
+     * and /healthz (a liveness probe) went unanswered for as long as they stayed. Such a request is cut off after
+     * {@code sun.net.httpserver.maxReqTime} (set by the launcher's main, 2 s in this module's tests).
+     */
+    @Test
+    void connectionsThatNeverFinishTheirRequestAreCutOffAndHealthzAnswers() throws Exception {
+        int adminPort = FreePorts.pick();
+        try (ControlPlane controlPlane = ControlPlane.startInMemory(new InetSocketAddress("127.0.0.1", FreePorts.pick()),
+                ControlPlaneSecurity.disabled(), Optional.of(new InetSocketAddress("127.0.0.1", adminPort)))) {
+            controlPlane.cache().ready().get(10, TimeUnit.SECONDS);
+            java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < io.edgegate.controlplane.admin.AdminListener.WORKERS + 12; i++) {
+                    java.net.Socket socket = new java.net.Socket("127.0.0.1", adminPort);
+                    socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: a\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    slow.add(socket);
+                }
+
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get(adminPort, "/healthz").statusCode() == 200);
+                for (java.net.Socket socket : slow) {
+                    socket.setSoTimeout(20_000);
+                    assertThat(socket.getInputStream().read()).as("the listener closed the unfinished request").isEqualTo(-1);
+                }
+            } finally {
+                for (java.net.Socket socket : slow) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -22,8 +22,17 @@ import java.util.function.Supplier;
  */
 public final class AdminListener implements AutoCloseable {
 
+    /**
+     * The JDK server reads each request on a worker: one whose head or body does not arrive holds its worker, and as
+     * many as there are workers stop every answer, /healthz included. This property of the JDK server cuts such a
+     * request off after its value in seconds; the server reads it once, so it is set before the first one is made
+     * ({@link #boundRequestTime()}). Responses are not bounded: console streams stay open.
+     */
+    public static final String REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+    static final String REQUEST_TIME_SECONDS = "10";
+
     /** Enough for every console stream held open and scrapes beside them; more requests queue. */
-    private static final int THREADS = Console.MAX_STREAMS + 16;
+    public static final int WORKERS = Console.MAX_STREAMS + 16;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -46,7 +55,7 @@ public final class AdminListener implements AutoCloseable {
                     + e.getMessage(), e);
         }
         AtomicInteger threads = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "admin-listener-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -63,6 +72,13 @@ public final class AdminListener implements AutoCloseable {
         pages.forEach(page -> page.register(server));
         server.start();
         return new AdminListener(server, executor, pages);
+    }
+
+    /** Call before any JDK HTTP server exists in the process (the control plane's main does): see {@link #REQUEST_TIME_PROPERTY}. */
+    public static void boundRequestTime() {
+        if (System.getProperty(REQUEST_TIME_PROPERTY) == null) {
+            System.setProperty(REQUEST_TIME_PROPERTY, REQUEST_TIME_SECONDS);
+        }
     }
 
     public int port() {
