@@ -14,15 +14,19 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.Sha2Crypt;
 import org.mindrot.jbcrypt.BCrypt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Users and their passwords, in the forms Easegress's htpasswd library reads: bcrypt ($2a$, $2b$,
- * $2y$), MD5 crypt ($apr1$, htpasswd's default, and $1$), {SHA} (base64 SHA-1), {SSHA} (salted
+ * $2y$), MD5 crypt ($apr1$, htpasswd's default, and $1$), SHA-crypt ($5$, $6$: {@code mkpasswd},
+ * {@code openssl passwd -5/-6}; a {@code rounds=} count is read too, which the library does not),
+ * {SHA} (base64 SHA-1), {SSHA} (salted
  * SHA-1), and anything else as the password itself (plain text, as the library's last resort; a
- * warning says how many). What looks like another scheme ($5$, $6$, $argon2…, {SMD5}…) is
+ * warning says how many). What looks like another scheme ($y$, $argon2…, {SMD5}…) is
  * refused rather than taken as plain text: its hash would be the password. bcrypt is slow on purpose, so
  * checks run off the event loop (the caller's job) and a successful check is remembered for a
  * few minutes, keyed by a hash of the credentials and the stored hash.
@@ -30,6 +34,10 @@ import org.slf4j.LoggerFactory;
 final class PasswordTable {
 
     private static final Logger log = LoggerFactory.getLogger(PasswordTable.class);
+
+    /** $5$ or $6$, an optional rounds count, a salt, and the 43 or 86 characters of the hash. */
+    private static final Pattern SHA_CRYPT = Pattern.compile(
+            "\\$(?:5\\$(?:rounds=[0-9]{1,9}\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{43}|6\\$(?:rounds=[0-9]{1,9}\\$)?[./0-9A-Za-z]{1,16}\\$[./0-9A-Za-z]{86})");
 
     private final Map<String, String> hashes;
     private final Cache<String, Boolean> recentlyAccepted = Caffeine.newBuilder()
@@ -57,7 +65,8 @@ final class PasswordTable {
             String hash = colon < 0 ? "" : line.substring(colon + 1);
             if (colon <= 0 || !isSupportedHash(hash)) {
                 throw new IllegalArgumentException(file + " line " + (i + 1)
-                        + ": expected user:password, the password hashed with bcrypt, MD5 ($apr1$), {SHA} or {SSHA}, or plain");
+                        + ": expected user:password, the password hashed with bcrypt, MD5 ($apr1$), SHA-crypt ($5$, $6$), {SHA} "
+                        + "or {SSHA}, or plain");
             }
             hashes.put(line.substring(0, colon), hash);
         }
@@ -78,7 +87,7 @@ final class PasswordTable {
             String hash = record.get("password");
             if (user == null || user.isEmpty() || hash == null || !isSupportedHash(hash)) {
                 log.warn("CustomData {} record {} ignored: it needs username (or key) and password (bcrypt, MD5 "
-                        + "($apr1$), {SHA}, {SSHA} or plain)", source, i + 1);
+                        + "($apr1$), SHA-crypt ($5$, $6$), {SHA}, {SSHA} or plain)", source, i + 1);
                 continue;
             }
             hashes.put(user, hash);
@@ -105,6 +114,9 @@ final class PasswordTable {
         }
         if (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$") || Md5Crypt.handles(hash)) {
             return true;
+        }
+        if (hash.startsWith("$5$") || hash.startsWith("$6$")) {
+            return SHA_CRYPT.matcher(hash).matches();
         }
         // Another scheme's hash taken as a plain password would let anyone who reads it in.
         return !hash.isEmpty() && !hash.startsWith("$") && !hash.startsWith("{");
@@ -151,6 +163,13 @@ final class PasswordTable {
         }
         if (Md5Crypt.handles(hash)) {
             return Md5Crypt.matches(password, hash);
+        }
+        if (hash.startsWith("$5$") || hash.startsWith("$6$")) {
+            // Its salt setting is all before the last '$'; the result is the whole string, compared whole.
+            String setting = hash.substring(0, hash.lastIndexOf('$'));
+            byte[] key = password.getBytes(StandardCharsets.UTF_8);
+            String computed = hash.startsWith("$5$") ? Sha2Crypt.sha256Crypt(key, setting) : Sha2Crypt.sha512Crypt(key, setting);
+            return MessageDigest.isEqual(computed.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8));
         }
         if (hash.startsWith("{SHA}")) {
             return MessageDigest.isEqual(Base64.getDecoder().decode(hash.substring(5)), digest("SHA-1", password));

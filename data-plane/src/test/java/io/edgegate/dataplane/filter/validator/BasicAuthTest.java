@@ -74,15 +74,19 @@ class BasicAuthTest {
     }
 
     /**
-     * The hashes Easegress's htpasswd library reads (htpasswd's default $apr1$ MD5, $1$, {SSHA}, plain text), and the
+     * The hashes Easegress's htpasswd library reads (htpasswd's default $apr1$ MD5, $1$, SHA-crypt, {SSHA}, plain text), and the
      * file followed as it changes: a user taken out of it is refused, one added gets in, without a new apply.
      */
     @Test
     void htpasswdsOwnFormatsPassAndTheFileIsFollowed() throws Exception {
         Path users = dir.resolve("users.htpasswd");
-        // Made with openssl passwd -apr1 / -1, and Python's sha1(password + salt) + salt for {SSHA}.
+        // Made with openssl passwd -apr1 / -1 / -5 / -6, and Python's sha1(password + salt) + salt for {SSHA}.
         Files.writeString(users, "alice:$apr1$Zk3aB9xQ$fSbHkLHZAac0FObnbJCQh0\ncarol:$1$saltsalt$Fh19vnKMtsly7quAMJ/jZ/\n"
-                + "dave:{SSHA}PsGS4uWloZppJLWsVH672Y328CJOYUNsNHU=\nerin:plain-words\n");
+                + "dave:{SSHA}PsGS4uWloZppJLWsVH672Y328CJOYUNsNHU=\nerin:plain-words\n"
+                + "grace:$5$saltsalt$0IyaXrmV7.sGNS6tirgqHLqX/G.FBvgkYA.lpPdS5sA\n"
+                + "heidi:$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1\n"
+                // Python's crypt.crypt (glibc) with a rounds count:
+                + "ivan:$6$rounds=1000$saltsalt$LAV5VE5Y7w1d73x1mFNspYWUpazfmwv2SoepNXNKJ/otop/Zok96Hr8Q13LEv0DRY/x8v0/crpIjl8NJSAqXV/\n");
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
             node.apply(server("s", port, "basic-auth-demo"), example("filters/validator-basic-auth.yaml", app.url())
@@ -96,6 +100,11 @@ class BasicAuthTest {
             assertThat(status.apply(basic("dave", "secret"))).isEqualTo(200);
             assertThat(status.apply(basic("dave", "secreT"))).isEqualTo(401);
             assertThat(status.apply(basic("erin", "plain-words"))).isEqualTo(200);
+            assertThat(status.apply(basic("grace", "secret"))).isEqualTo(200);
+            assertThat(status.apply(basic("grace", "Secret"))).isEqualTo(401);
+            assertThat(status.apply(basic("heidi", "secret"))).isEqualTo(200);
+            assertThat(status.apply(basic("heidi", "secret "))).isEqualTo(401);
+            assertThat(status.apply(basic("ivan", "secret"))).as("a rounds count, as glibc writes it").isEqualTo(200);
 
             Files.writeString(users, "erin:plain-words\nfrank:{SHA}" + Base64.getEncoder().encodeToString(
                     MessageDigest.getInstance("SHA-1").digest("x".getBytes(StandardCharsets.UTF_8))) + "\n");
@@ -106,7 +115,7 @@ class BasicAuthTest {
 
             // Another scheme's hash is refused, not read as a plain password that the hash itself would be.
             Path sha512 = dir.resolve("sha512.htpasswd");
-            Files.writeString(sha512, "mallory:$6$salt$c0ffee\n");
+            Files.writeString(sha512, "mallory:$y$j9T$salt$c0ffee\n");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> node.apply(server("s", port, "basic-auth-demo"),
                     example("filters/validator-basic-auth.yaml", app.url()).replace("/etc/edgegate/users.htpasswd", sha512.toString())))
                     .hasMessageContaining("line 1");
