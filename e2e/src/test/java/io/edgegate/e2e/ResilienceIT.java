@@ -80,6 +80,9 @@ class ResilienceIT {
                 assertThat(stale.exit()).isZero();
                 assertThat(stale.err()).contains("Warning: etcd at").contains("may be stale");
                 assertThat(stale.out()).contains("pipeline-reverse-proxy");
+                EgctlRun unhealthy = await().atMost(Duration.ofSeconds(10)).until(
+                        () -> EgctlRun.inProcess(cluster.egctl(), "health"), run -> run.exit() == 1);
+                assertThat(unhealthy.err()).contains("the control plane answers but does not reach etcd").contains("cannot take changes");
 
                 long atStop = load.succeeded();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > atStop + 200);
@@ -90,6 +93,9 @@ class ResilienceIT {
                     () -> EgctlRun.withStdin(cluster.egctl(), examples.pipelineOver(1, 2), "apply", "--wait", "-f", "-"),
                     run -> run.exit() == 0);
             assertThat(applied.out()).contains("HTTPPipeline/pipeline-reverse-proxy configured");
+            EgctlRun healthy = EgctlRun.inProcess(cluster.egctl(), "health");
+            assertThat(healthy.exit()).as(healthy.toString()).isZero();
+            assertThat(healthy.out()).isEqualTo("OK\n");
             load.close();
             assertThat(load.failed()).as(load.toString()).isZero();
         }

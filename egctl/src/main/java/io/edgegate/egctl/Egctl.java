@@ -20,7 +20,7 @@ public final class Egctl implements Callable<Integer> {
     static final String DEFAULT_SERVER = "127.0.0.1:2381";
     /** In the order help lists them. */
     private static final List<Class<?>> SUBCOMMANDS = List.of(ApplyCommand.class, DiffCommand.class, CreateCommand.class, EditCommand.class, GetCommand.class,
-            DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class,
+            DescribeCommand.class, DeleteCommand.class, WatchCommand.class, ApiResourcesCommand.class, AcceptStoreCommand.class, HealthCommand.class,
             TokenCommand.class, ConfigCommand.class, PkiCommand.class, TopCommand.class, CompletionCommand.class,
             DaemonCommand.class, CommandLine.HelpCommand.class);
     /** The global options that take a value, which may come before the subcommand's name. */

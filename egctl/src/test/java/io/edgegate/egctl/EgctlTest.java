@@ -474,6 +474,20 @@ class EgctlTest {
     }
 
     @Test
+    void healthSaysOkAsEasegressAndFailsWhenTheControlPlaneDoesNotAnswer() {
+        Run ok = egctl("health");
+        Run json = egctl("health", "-o", "json");
+        String nowhere = "127.0.0.1:" + FreePorts.pick();
+        Run down = egctlWithInput("", Map.of("EGCTL_SERVER", nowhere, "EGCTL_CONFIG", dir.resolve("none.yaml").toString()), "health");
+
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).isEqualTo("OK\n");
+        assertThat(json.out()).isEqualTo("{\"message\": \"OK\"}\n");
+        assertThat(down.exit()).isEqualTo(1);
+        assertThat(down.err()).startsWith("Error: cannot reach the control plane at " + nowhere);
+    }
+
+    @Test
     void anUnreachableControlPlaneIsNamedWithHowToPointElsewhere() {
         String nowhere = "127.0.0.1:" + FreePorts.pick();
 
