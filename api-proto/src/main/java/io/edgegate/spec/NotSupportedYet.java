@@ -53,7 +53,6 @@ public final class NotSupportedYet {
         kinds.put("WAF", "no web application firewall is built");
         all(kinds, "no AI gateway is built", "AIGatewayProxy", "SemanticCache");
         kinds.put("MeshAdaptor", "no service mesh is built");
-        kinds.put("FileServer", "Easegress's file server is not built; EdgeGate's StaticFile filter serves a directory");
         return java.util.Collections.unmodifiableMap(kinds);
     }
 

@@ -62,7 +62,7 @@ public final class FilterSpecKinds {
                 WebSocketProxySpec.SPEC_KIND, FallbackSpec.SPEC_KIND, HeaderLookupSpec.SPEC_KIND, HeaderToJsonSpec.SPEC_KIND,
                 RedirectorV2Spec.SPEC_KIND, RemoteFilterSpec.SPEC_KIND, SimpleHttpProxySpec.SPEC_KIND,
                 ApiAggregatorSpec.SPEC_KIND, CertExtractorSpec.SPEC_KIND, GrpcProxySpec.SPEC_KIND,
-                OidcAdaptorSpec.SPEC_KIND));
+                OidcAdaptorSpec.SPEC_KIND, io.edgegate.spec.filter.fileserver.FileServerSpec.SPEC_KIND));
     }
 
     public Optional<FilterSpecKind> get(String kind) {

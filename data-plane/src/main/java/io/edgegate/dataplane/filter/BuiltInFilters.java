@@ -69,6 +69,7 @@ public final class BuiltInFilters {
                 new GrpcProxyFilterFactory(proxies),
                 new OidcAdaptorFilterFactory(needs.verifiedUpstream(), needs.clock()),
                 new StaticFileFilterFactory(needs.blocking()),
+                new io.edgegate.dataplane.filter.fileserver.FileServerFilterFactory(needs.blocking()),
                 new RedirectorFilterFactory(),
                 new IpFilterFilterFactory(),
                 new MockFilterFactory(),

@@ -1,5 +1,7 @@
 package io.edgegate.dataplane.filter.proxy;
 
+import io.edgegate.dataplane.http.AcceptEncoding;
+
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.CodedBody;
 import io.edgegate.spec.filter.proxy.CompressionSpec;
@@ -73,38 +75,10 @@ final class ResponseCompression {
      * the codings the header does not name (RFC 9110 §12.5.3), so {@code br;q=0, *} takes gzip, not br.
      */
     static String choose(String acceptEncoding) {
-        if (acceptEncoding == null || acceptEncoding.isBlank()) {
-            return null;
-        }
-        Boolean br = null;
-        Boolean gzip = null;
-        Boolean any = null;
-        for (String entry : acceptEncoding.split(",")) {
-            String[] parts = entry.trim().split(";");
-            String coding = parts[0].trim().toLowerCase(Locale.ROOT);
-            boolean accepted = true;
-            for (int i = 1; i < parts.length; i++) {
-                String param = parts[i].trim().toLowerCase(Locale.ROOT);
-                if (param.startsWith("q=")) {
-                    try {
-                        accepted = Double.parseDouble(param.substring(2)) > 0;
-                    } catch (NumberFormatException e) {
-                        accepted = false;
-                    }
-                }
-            }
-            switch (coding) {
-                case "br" -> br = accepted;
-                case "gzip", "x-gzip" -> gzip = gzip == null ? accepted : gzip || accepted;
-                case "*" -> any = accepted;
-                default -> { }
-            }
-        }
-        boolean anyAccepted = Boolean.TRUE.equals(any);
-        if (BROTLI && (br != null ? br : anyAccepted)) {
+        if (BROTLI && AcceptEncoding.accepts(acceptEncoding, "br")) {
             return "br";
         }
-        return (gzip != null ? gzip : anyAccepted) ? "gzip" : null;
+        return AcceptEncoding.accepts(acceptEncoding, "gzip") ? "gzip" : null;
     }
 
     /** {@code Cache-Control: no-transform}: the sender forbids intermediaries to change the content (RFC 9110 §7.7). */

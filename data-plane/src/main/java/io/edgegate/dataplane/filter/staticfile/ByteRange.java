@@ -6,26 +6,26 @@ import java.util.Optional;
  * One byte range of a {@code Range: bytes=...} header, resolved against a file's size. Only a
  * single range is served as 206; a list of ranges gets the whole file, which HTTP allows.
  */
-record ByteRange(long first, long last) {
+public record ByteRange(long first, long last) {
 
     /** What a Range header asks of a file of {@code size} bytes. */
-    sealed interface Request permits Whole, Partial, Unsatisfiable {
+    public sealed interface Request permits Whole, Partial, Unsatisfiable {
     }
 
-    record Whole() implements Request {
+    public record Whole() implements Request {
     }
 
-    record Partial(ByteRange range) implements Request {
+    public record Partial(ByteRange range) implements Request {
     }
 
-    record Unsatisfiable() implements Request {
+    public record Unsatisfiable() implements Request {
     }
 
-    long length() {
+    public long length() {
         return last - first + 1;
     }
 
-    static Request parse(String header, long size) {
+    public static Request parse(String header, long size) {
         if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
             return new Whole();
         }

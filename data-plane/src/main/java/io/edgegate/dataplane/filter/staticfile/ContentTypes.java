@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Content types by file extension, for what web servers commonly serve; anything else is a download. */
-final class ContentTypes {
+public final class ContentTypes {
 
     static final String DEFAULT = "application/octet-stream";
 
@@ -46,7 +46,7 @@ final class ContentTypes {
     private ContentTypes() {
     }
 
-    static String of(String fileName) {
+    public static String of(String fileName) {
         int dot = fileName.lastIndexOf('.');
         if (dot < 0 || dot == fileName.length() - 1) {
             return DEFAULT;

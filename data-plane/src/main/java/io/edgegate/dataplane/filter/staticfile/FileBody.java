@@ -18,7 +18,7 @@ import java.util.concurrent.Executor;
  * on the event loop, and handed to the reader on its loop; or the whole rest goes out as one
  * file region (sendfile) where the connection allows.
  */
-final class FileBody implements ZeroCopyBody {
+public final class FileBody implements ZeroCopyBody {
 
     private static final int CHUNK = 64 * 1024;
 
@@ -31,7 +31,7 @@ final class FileBody implements ZeroCopyBody {
     private long remaining;
     private boolean released;
 
-    FileBody(FileChannel file, long position, long length, Executor io, EventLoop loop, ByteBufAllocator alloc) {
+    public FileBody(FileChannel file, long position, long length, Executor io, EventLoop loop, ByteBufAllocator alloc) {
         this.file = file;
         this.position = position;
         this.length = length;

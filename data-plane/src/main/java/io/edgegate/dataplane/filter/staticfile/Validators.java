@@ -6,13 +6,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Date;
 
 /** HTTP's conditional-request rules (RFC 9110 section 13) for a file with an ETag and a modification time. */
-final class Validators {
+public final class Validators {
 
     private Validators() {
     }
 
     /** Whether the client's copy is current: If-None-Match decides when present, else If-Modified-Since. */
-    static boolean notModified(HttpHeaders request, String etag, long modifiedMillis) {
+    public static boolean notModified(HttpHeaders request, String etag, long modifiedMillis) {
         String ifNoneMatch = request.get(HttpHeaderNames.IF_NONE_MATCH);
         if (ifNoneMatch != null) {
             return matchesAny(ifNoneMatch, etag, true);
@@ -22,7 +22,7 @@ final class Validators {
     }
 
     /** Whether a Range header may be honoured: without If-Range, or when If-Range names the current file. */
-    static boolean rangeApplies(HttpHeaders request, String etag, long modifiedMillis) {
+    public static boolean rangeApplies(HttpHeaders request, String etag, long modifiedMillis) {
         String ifRange = request.get(HttpHeaderNames.IF_RANGE);
         if (ifRange == null) {
             return true;
