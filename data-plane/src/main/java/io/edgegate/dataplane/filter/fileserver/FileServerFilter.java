@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -116,8 +117,17 @@ final class FileServerFilter implements Filter {
         String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
         CompletableFuture<String> result = new CompletableFuture<>();
         io.execute(() -> {
-            Prepared prepared = prepare(path, acceptEncoding);
-            context.eventLoop().execute(() -> result.complete(answer(context, prepared)));
+            Prepared prepared;
+            try {
+                prepared = prepare(path, acceptEncoding);
+            } catch (InvalidPathException e) {
+                // A name no file can have (a NUL decoded from %00).
+                prepared = new Refusal(400, "bad request", FileServerSpec.RESULT_CLIENT_ERROR);
+            } catch (RuntimeException e) {
+                prepared = new Refusal(500, "internal server error", FileServerSpec.RESULT_INTERNAL_ERROR);
+            }
+            Prepared answered = prepared;
+            context.eventLoop().execute(() -> result.complete(answer(context, answered)));
         });
         return result;
     }

@@ -108,6 +108,8 @@ class FileServerTest {
         // As Easegress: the path is cleaned first (its '/' goes), so a directory has no index without tryFiles.
         assertThat(get(port, "/docs/").statusCode()).isEqualTo(404);
         assertThat(text(get(port, "/docs/../a.txt"))).isEqualTo("plain text file");
+        assertThat(get(port, "/a%00.txt").statusCode()).as("a NUL no file name can hold").isEqualTo(400);
+        assertThat(get(port, "/%2e%2e/%2e%2e/etc/passwd").statusCode()).isEqualTo(404);
         HttpResponse<byte[]> missing = get(port, "/missing.txt");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(text(missing)).contains("file not found");
