@@ -9,6 +9,7 @@ import io.edgegate.dataplane.filter.staticfile.Validators;
 import io.edgegate.dataplane.http.AcceptEncoding;
 import io.edgegate.dataplane.http.BodyStream;
 import io.edgegate.dataplane.http.CodedBody;
+import io.edgegate.dataplane.http.ContentSniffer;
 import io.edgegate.dataplane.http.FixedBody;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.RequestContext;
@@ -202,7 +203,7 @@ final class FileServerFilter implements Filter {
             context.respond(head, BodyStream.EMPTY);
             return SUCCESS;
         }
-        headers.set(HttpHeaderNames.CONTENT_TYPE, ContentTypes.of(found.askedName()));
+        headers.set(HttpHeaderNames.CONTENT_TYPE, contentType(found, prepared));
         if (found.coding() != null) {
             headers.set(HttpHeaderNames.CONTENT_ENCODING, found.coding());
         }
@@ -237,6 +238,19 @@ final class FileServerFilter implements Filter {
             context.respond(head, new FileBody(((Large) prepared).channel(), start, length, io, context.eventLoop(), context.alloc()));
         }
         return SUCCESS;
+    }
+
+    /**
+     * By the extension; a small file of a kind the extension does not tell, by its content as Go's server sniffs it (as
+     * Easegress answers it). A precompressed variant's content is compressed: it goes by the extension only.
+     */
+    private static String contentType(FileResolver.Found found, Prepared prepared) {
+        String byName = ContentTypes.of(found.askedName());
+        if (!byName.equals("application/octet-stream") || found.coding() != null || !(prepared instanceof Small small)) {
+            return byName;
+        }
+        String sniffed = ContentSniffer.of(small.file().content());
+        return sniffed != null ? sniffed : byName;
     }
 
     private static String answerWhole(RequestContext context, HttpResponse head, byte[] body) {

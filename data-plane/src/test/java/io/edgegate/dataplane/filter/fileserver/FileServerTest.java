@@ -42,6 +42,7 @@ class FileServerTest {
         root = Files.createDirectories(tmp.resolve("www"));
         Files.writeString(root.resolve("index.html"), "<h1>home</h1>");
         Files.writeString(root.resolve("a.txt"), "plain text file");
+        Files.writeString(root.resolve("README"), "no extension, text inside");
         Files.writeString(root.resolve("site.css"), "body { color: red }");
         Files.createDirectories(root.resolve("docs"));
         Files.writeString(root.resolve("docs/index.txt"), "docs index");
@@ -104,6 +105,9 @@ class FileServerTest {
         assertThat(file.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(file.headers().firstValue("Last-Modified")).isPresent();
         assertThat(file.headers().firstValue("Cache-Control")).isEmpty();
+        assertThat(get(port, "/README").headers().firstValue("Content-Type")).as("sniffed, as Go's server does")
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(get(port, "/big.bin").headers().firstValue("Content-Type")).hasValue("application/octet-stream");
         assertThat(text(get(port, "/"))).isEqualTo("<h1>home</h1>");
         // As Easegress: the path is cleaned first (its '/' goes), so a directory has no index without tryFiles.
         assertThat(get(port, "/docs/").statusCode()).isEqualTo(404);
