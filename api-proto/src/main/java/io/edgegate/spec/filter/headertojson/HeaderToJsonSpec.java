@@ -12,8 +12,9 @@ import java.util.Set;
  * HeaderToJSON (Easegress): request headers named in {@code headerMap} become fields of the
  * JSON body ({@code json} names the field): an empty body becomes an object of them, an object
  * gets them merged in, an array gets them merged into each element. Results:
- * {@code jsonEncodeDecodeErr} (the body is not a JSON object or array, answered 400) and
- * {@code bodyReadErr} (it cannot be read, or is over 4 MB, answered 413).
+ * {@code jsonEncodeDecodeErr} (the body is not a JSON object or array) and {@code bodyReadErr}
+ * (it cannot be read, or is over 4 MB). Neither is answered by the filter, as in Easegress: without
+ * a {@code jumpIf} the flow ends there with the pipeline's empty 503 (200 in a v1 HTTPPipeline).
  */
 public record HeaderToJsonSpec(String name, List<Mapping> headerMap) implements FilterSpec {
 

@@ -10,7 +10,6 @@ import io.edgegate.template.GoJson;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +28,7 @@ final class HeaderToJsonFilter implements Filter {
 
     private static final long BODY_LIMIT = 4L * 1024 * 1024;
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> BODY_READ_ERROR = CompletableFuture.completedFuture(HeaderToJsonSpec.RESULT_BODY_READ_ERROR);
 
     private final HeaderToJsonSpec spec;
 
@@ -50,19 +50,22 @@ final class HeaderToJsonFilter implements Filter {
             return DONE;
         }
         BodyStream body = context.requestBody();
+        // Easegress answers neither failure itself: the flow ends on the result with no response,
+        // which its server sends as an empty 503 (v2 Pipeline; v1 HTTPPipeline's default 200), unless jumpIf goes on.
         if (body.contentLength() > BODY_LIMIT) {
-            return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR);
+            return BODY_READ_ERROR;
         }
         return BodyCollector.collectBytes(body, context.alloc(), BODY_LIMIT).handle((bytes, error) -> {
             if (error != null) {
-                return refuse(context, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, HeaderToJsonSpec.RESULT_BODY_READ_ERROR).join();
+                return HeaderToJsonSpec.RESULT_BODY_READ_ERROR;
             }
             Object merged;
             try {
                 merged = merged(bytes, fields);
             } catch (IOException | IllegalArgumentException e) {
+                // Kept as it came, for a jumpIf that goes on to the backend.
                 context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(bytes)));
-                return refuse(context, HttpResponseStatus.BAD_REQUEST, HeaderToJsonSpec.RESULT_JSON_ERROR).join();
+                return HeaderToJsonSpec.RESULT_JSON_ERROR;
             }
             byte[] json = GoJson.marshal(merged).getBytes(StandardCharsets.UTF_8);
             context.replaceRequestBody(new FixedBody(Unpooled.wrappedBuffer(json)));
@@ -70,12 +73,6 @@ final class HeaderToJsonFilter implements Filter {
             request.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
             return SUCCESS;
         });
-    }
-
-    private static CompletableFuture<String> refuse(RequestContext context, HttpResponseStatus status, String result) {
-        context.respond(status, status == HttpResponseStatus.BAD_REQUEST
-                ? "the request body is not a JSON object or array" : "the request body could not be read (at most 4 MB)");
-        return CompletableFuture.completedFuture(result);
     }
 
 
