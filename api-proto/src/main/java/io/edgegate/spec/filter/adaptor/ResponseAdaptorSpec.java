@@ -24,14 +24,15 @@ public record ResponseAdaptorSpec(String name, HeaderChanges header, Optional<Re
     public static final String KIND = "ResponseAdaptor";
     /** Its Easegress v2 {@code template} failed to render, or rendered no adaptor. */
     public static final String RESULT_BUILD_ERR = "buildErr";
+    /** In a v2 Pipeline: no answer yet in its namespace (the adaptor runs before any Proxy or builder), as in Easegress. */
+    public static final String RESULT_RESPONSE_NOT_FOUND = "responseNotFound";
     /**
-     * Easegress's other results, accepted in {@code jumpIf} so its configs apply as written. EdgeGate returns none
-     * of them: before any answer the adaptor edits the answer the flow ends with, and a gzip that breaks mid-body
-     * cuts the response off rather than ending the flow.
+     * Easegress's gzip results, accepted in {@code jumpIf} so its configs apply as written. EdgeGate returns
+     * neither: a gzip that breaks mid-body cuts the response off rather than ending the flow.
      */
-    public static final Set<String> EASEGRESS_ONLY_RESULTS = Set.of("responseNotFound", "compressFailed", "decompressFailed");
+    public static final Set<String> EASEGRESS_ONLY_RESULTS = Set.of("compressFailed", "decompressFailed");
     public static final FilterSpecKind SPEC_KIND = new FilterSpecKind(KIND,
-            Stream.concat(Set.of(RESULT_BUILD_ERR).stream(), EASEGRESS_ONLY_RESULTS.stream())
+            Stream.concat(Set.of(RESULT_BUILD_ERR, RESULT_RESPONSE_NOT_FOUND).stream(), EASEGRESS_ONLY_RESULTS.stream())
                     .collect(Collectors.toUnmodifiableSet()),
             ResponseAdaptorSpec::decode);
 

@@ -23,27 +23,36 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Changes the answer's headers and body. Placed after the Proxy it edits the answer at
- * hand; placed before, it edits whatever answer the pipeline ends with.
+ * Changes the answer's headers and body. Placed after the Proxy it edits the answer at hand.
+ * Placed before any answer, it ends a v2 Pipeline's flow with {@code responseNotFound} (Easegress
+ * v2 checks for the answer first), while in a v1 HTTPPipeline, where Easegress's context always
+ * holds an answer, it edits whatever answer the pipeline ends with.
  */
 final class ResponseAdaptorFilter implements Filter {
 
     private static final CompletableFuture<String> DONE = CompletableFuture.completedFuture(SUCCESS);
+    private static final CompletableFuture<String> RESPONSE_NOT_FOUND =
+            CompletableFuture.completedFuture(ResponseAdaptorSpec.RESULT_RESPONSE_NOT_FOUND);
     /** The most one decode step may inflate to: CodedBody feeds 2 KB slices, which inflate to ~2 MB at most. */
     private static final int MAX_DECODED_CHUNK = 4 * 1024 * 1024;
 
     private final ResponseAdaptorSpec spec;
     /** Easegress v2's template, rendered per request into a header and body that replace the static ones; null without one. */
     private final BuilderRun template;
+    private final boolean inV1Pipeline;
 
-    ResponseAdaptorFilter(ResponseAdaptorSpec spec) {
+    ResponseAdaptorFilter(ResponseAdaptorSpec spec, boolean inV1Pipeline) {
         this.spec = spec;
+        this.inV1Pipeline = inV1Pipeline;
         this.template = spec.template() == null ? null
                 : new BuilderRun(ResponseAdaptorSpec.KIND, spec.name(), spec.template());
     }
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
+        if (!inV1Pipeline && context.response() == null) {
+            return RESPONSE_NOT_FOUND;
+        }
         if (template == null) {
             return apply(spec, context);
         }

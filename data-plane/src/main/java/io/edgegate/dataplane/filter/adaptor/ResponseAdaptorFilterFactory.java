@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.adaptor;
 
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterFactory;
+import io.edgegate.dataplane.pipeline.FilterScope;
 import io.edgegate.spec.filter.adaptor.ResponseAdaptorSpec;
 
 /** Builds ResponseAdaptor filters. */
@@ -19,6 +20,11 @@ public final class ResponseAdaptorFilterFactory implements FilterFactory<Respons
 
     @Override
     public Filter create(ResponseAdaptorSpec spec) {
-        return new ResponseAdaptorFilter(spec);
+        return new ResponseAdaptorFilter(spec, false);
+    }
+
+    @Override
+    public Filter create(ResponseAdaptorSpec spec, FilterScope scope) {
+        return new ResponseAdaptorFilter(spec, scope.inV1Pipeline());
     }
 }

@@ -75,6 +75,46 @@ class AdaptorTest {
     }
 
     @Test
+    void aResponseAdaptorBeforeAnyAnswerEndsAV2FlowWithResponseNotFoundButEditsTheV1Answer() throws Exception {
+        int v2Port = FreePorts.pick();
+        int v1Port = FreePorts.pick();
+        String flowTail = """
+                filters:
+                - name: stamp
+                  kind: ResponseAdaptor
+                  header: {set: {X-Stamp: early}}
+                - name: proxy
+                  kind: Proxy
+                  pools: [{servers: [{url: %s}]}]
+                """;
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("v2", v2Port, "v2"), server("v1", v1Port, "v1"), """
+                    name: v2
+                    kind: Pipeline
+                    flow:
+                    - filter: stamp
+                      jumpIf: {responseNotFound: END}
+                    - filter: proxy
+                    """ + flowTail.formatted(app.url()), """
+                    name: v1
+                    kind: HTTPPipeline
+                    flow: [{filter: stamp}, {filter: proxy}]
+                    """ + flowTail.formatted(app.url()));
+
+            HttpResponse<String> v2 = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + v2Port + "/")).build());
+            HttpResponse<String> v1 = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + v1Port + "/")).build());
+
+            // Easegress v2 looks for the answer first: none yet, so the flow ends with no answer, an empty 503.
+            assertThat(v2.statusCode()).isEqualTo(503);
+            assertThat(v2.body()).isEmpty();
+            assertThat(v2.headers().firstValue("X-Stamp")).isEmpty();
+            assertThat(v1.statusCode()).isEqualTo(200);
+            assertThat(v1.headers().firstValue("X-Stamp")).hasValue("early");
+            assertThat(app.received()).hasSize(1);
+        }
+    }
+
+    @Test
     void aTemplateRenderingNoAdaptorReturnsBuildErr() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
