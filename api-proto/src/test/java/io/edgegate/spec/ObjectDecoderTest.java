@@ -276,10 +276,9 @@ class ObjectDecoderTest {
         assertThatThrownBy(() -> decode(yaml))
                 .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
                         .contains("filters[0].method: 'FETCH' is not an HTTP method",
-                                "filters[0].path.regexpReplace.replace: '/$2' refers to group 2 but the regexp has 1 group(s)",
-                                "filters[0].header.set.X-A: '{{cookie.session}}' is not a placeholder (expected method, host, path, "
-                                        + "path.N, query.NAME, header.NAME, clientIp or jwt.CLAIM)",
-                                "filters[0].body: '{{' at 0 is not closed with '}}'"));
+                                "filters[0].path.regexpReplace.replace: '/$2' refers to group 2 but the regexp has 1 group(s)")
+                        // Text in braces that names none of our placeholders is literal, as Easegress v2 takes static values.
+                        .noneMatch(problem -> problem.contains("{{")));
     }
 
     @Test

@@ -115,6 +115,37 @@ class AdaptorTest {
     }
 
     @Test
+    void braceTextThatNamesNoPlaceholderIsSentAsWrittenAsEasegressSendsStaticValues() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            node.apply(server("s", port, "p"), """
+                    name: p
+                    kind: Pipeline
+                    flow: [{filter: adapt}, {filter: proxy}]
+                    filters:
+                    - name: adapt
+                      kind: RequestAdaptor
+                      header:
+                        set: {X-Go: '{{.req.Host}}', X-Open: 'a {{ b', X-Mixed: '{{nope}} {{method}}'}
+                      body: '{"greeting": "{{ name }}", "via": "{{header.X-Via}}"}'
+                    - name: proxy
+                      kind: Proxy
+                      pools: [{servers: [{url: %s}]}]
+                    """.formatted(app.url()));
+
+            HttpResponse<String> response = node.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .header("X-Via", "edge").build());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            EchoBackend.ReceivedRequest received = app.received().get(0);
+            assertThat(received.header("X-Go")).isEqualTo("{{.req.Host}}");
+            assertThat(received.header("X-Open")).isEqualTo("a {{ b");
+            assertThat(received.header("X-Mixed")).isEqualTo("{{nope}} GET");
+            assertThat(received.body()).isEqualTo("{\"greeting\": \"{{ name }}\", \"via\": \"edge\"}");
+        }
+    }
+
+    @Test
     void aTemplateRenderingNoAdaptorReturnsBuildErr() throws Exception {
         int port = FreePorts.pick();
         try (EchoBackend app = EchoBackend.start("app")) {
