@@ -104,7 +104,7 @@ public final class BuiltMessages {
 
     public static BuiltResponse response(String rendered) {
         Map<String, Object> info = RenderedYaml.mapping(rendered);
-        long code = RenderedYaml.integer(info, "statusCode");
+        long code = RenderedYaml.integer(rendered, info, "statusCode");
         if (code == 0) {
             code = 200;
         } else if (code < 200 || code >= 600) {

@@ -11,8 +11,6 @@ import org.yaml.snakeyaml.Yaml;
  */
 public final class RenderedYaml {
 
-    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("^[-+]?[0-9][0-9_]*$");
-
     private RenderedYaml() {
     }
 
@@ -64,20 +62,25 @@ public final class RenderedYaml {
         throw new BuildException(key + ": cannot unmarshal " + kind(value) + " into string");
     }
 
-    static long integer(Map<String, Object> info, String key) {
-        Object value = info.get(key);
-        if (value == null) {
+    /**
+     * An int field of the output, as yaml.v3 fills a Go int: a plain integer (decimal, 0x, 0b, 0-octal, with
+     * underscores) or a plain float, truncated; a quoted scalar, a bool or anything else is refused. {@code info}
+     * is the output as read for its text fields; the field is read again, typed, only when it is there.
+     */
+    static long integer(String rendered, Map<String, Object> info, String key) {
+        if (info.get(key) == null) {
             return 0;
         }
-        if (value instanceof String text && INTEGER.matcher(text).matches()) {
-            try {
-                return Long.parseLong(text.replace("_", ""));
-            } catch (NumberFormatException tooLarge) {
-                throw new BuildException(key + ": cannot unmarshal " + text + " into int");
-            }
+        Object value = load(BuilderYaml.typed(), rendered) instanceof Map<?, ?> typed ? typed.get(key) : null;
+        if (value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
         }
-        throw new BuildException(key + ": cannot unmarshal " + (value instanceof String text ? "!!str `" + text + "`" : kind(value))
-                + " into int");
+        if (value instanceof Double d && Double.isFinite(d) && d >= Long.MIN_VALUE && d <= Long.MAX_VALUE) {
+            return (long) d.doubleValue();
+        }
+        String text = String.valueOf(info.get(key));
+        String tag = value instanceof String ? "!!str" : value instanceof Boolean ? "!!bool" : value instanceof Number ? "!!int" : null;
+        throw new BuildException(key + ": cannot unmarshal " + (tag == null ? kind(value) : tag + " `" + text + "`") + " into int");
     }
 
     @SuppressWarnings("unchecked")
