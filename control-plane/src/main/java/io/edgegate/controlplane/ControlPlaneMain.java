@@ -6,6 +6,7 @@ import io.edgegate.cli.DurationConverter;
 import io.edgegate.cli.TlsFileOptions;
 import io.edgegate.controlplane.etcd.EtcdAccess;
 import io.edgegate.controlplane.security.ControlPlaneSecurity;
+import io.edgegate.controlplane.security.OwnServerCertificate;
 import io.edgegate.security.PkiDirectory;
 import io.edgegate.security.TlsFiles;
 import io.edgegate.security.TlsProvider;
@@ -106,7 +107,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
     @Option(names = "--etcd-password-file", paramLabel = "FILE", description = "File holding the etcd user's password.")
     private Path etcdPasswordFile;
 
-    private static final Duration RENEW_BEFORE = Duration.ofDays(30);
+    /** The certificate made for a start without TLS flags; null when the user gave the files, or with --insecure. */
+    private OwnServerCertificate ownCertificate;
 
     public static void main(String[] args) {
         AdminListener.boundRequestTime();
@@ -129,6 +131,9 @@ public final class ControlPlaneMain implements Callable<Integer> {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close, "shutdown"));
+        if (ownCertificate != null) {
+            ownCertificate.keepRenewed();
+        }
         controlPlane.awaitTermination();
         return 0;
     }
@@ -150,22 +155,22 @@ public final class ControlPlaneMain implements Callable<Integer> {
                 provider);
     }
 
-    /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once and reused. */
+    /** Secure with zero flags: a CA and a server certificate under --pki-dir, made once, reused, and renewed while it runs. */
     private TlsFiles ownPki(InetSocketAddress address) throws IOException {
         PkiDirectory pki = new PkiDirectory(pkiDir != null ? pkiDir : dataDir.resolve("pki"));
-        // Made once and reused, and made anew a month before it expires (a restart renews it).
-        if (!pki.needsIssuing("control-plane", RENEW_BEFORE)) {
-            return pki.files("control-plane");
-        }
         List<String> hosts = new ArrayList<>(List.of("127.0.0.1", "localhost", "::1"));
         String host = address.getHostString();
         if (!host.equals("0.0.0.0") && !host.equals("::") && !hosts.contains(host)) {
             hosts.add(host);
         }
         tlsSans.stream().filter(name -> !hosts.contains(name)).forEach(hosts::add);
-        System.err.println("control-plane: made a cluster CA and a certificate for " + String.join(", ", hosts) + " in " + pki.dir()
-                + "; data planes need certificates of it: egctl pki node NODE_ID --dir " + pki.dir());
-        return pki.issueServer("control-plane", hosts);
+        ownCertificate = new OwnServerCertificate(pki, "control-plane", hosts);
+        boolean firstCa = !java.nio.file.Files.exists(pki.caCertificate());
+        if (ownCertificate.renewIfDue()) {
+            System.err.println("control-plane: made " + (firstCa ? "a cluster CA and " : "") + "a certificate for " + String.join(", ", hosts)
+                    + " in " + pki.dir() + "; data planes need certificates of it: egctl pki node NODE_ID --dir " + pki.dir());
+        }
+        return ownCertificate.files();
     }
 
     /** Parses {@code HOST:PORT} (and {@code [v6]:PORT}) without resolving names. */
