@@ -18,15 +18,23 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The node's admin port: {@code GET /healthz} answers 200 with the node's status as JSON once
  * it serves a config (503 before), for load balancers, scripts and tests; {@code GET /metrics}
  * answers the Prometheus text. It runs on an event loop of its own, so a scrape never takes time
- * from traffic.
+ * from traffic. Each connection carries one exchange and has {@link #CONNECTION_DEADLINE} for it,
+ * and at most {@link #MAX_CONNECTIONS} are open at once: the port shares the process's file
+ * descriptors with the traffic listeners, so clients that connect and stay silent must not hold them.
  */
 public final class AdminServer implements AutoCloseable {
+
+    static final Duration CONNECTION_DEADLINE = Duration.ofSeconds(30);
+    static final int MAX_CONNECTIONS = 64;
 
     private final Channel channel;
     private final EventLoopGroup group;
@@ -38,7 +46,14 @@ public final class AdminServer implements AutoCloseable {
 
     public static AdminServer start(InetSocketAddress address, Transport transport, Supplier<NodeStatus> status,
                                     Supplier<String> metrics) {
+        return start(address, transport, status, metrics, CONNECTION_DEADLINE);
+    }
+
+    static AdminServer start(InetSocketAddress address, Transport transport, Supplier<NodeStatus> status,
+                             Supplier<String> metrics, Duration deadline) {
         EventLoopGroup group = transport.newGroup(1, "admin");
+        // One event loop: every connection's open and close runs on it, so a plain count is exact.
+        int[] open = {0};
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -46,6 +61,16 @@ public final class AdminServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (open[0] >= MAX_CONNECTIONS) {
+                                ch.close();
+                                return;
+                            }
+                            open[0]++;
+                            ScheduledFuture<?> expiry = ch.eventLoop().schedule(() -> { ch.close(); }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+                            ch.closeFuture().addListener(closed -> {
+                                open[0]--;
+                                expiry.cancel(false);
+                            });
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Handler(status, metrics));
                         }
                     })
@@ -54,7 +79,7 @@ public final class AdminServer implements AutoCloseable {
                     .channel();
             return new AdminServer(channel, group);
         } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -66,7 +91,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** What /healthz reports. */
