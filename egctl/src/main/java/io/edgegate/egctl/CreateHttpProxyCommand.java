@@ -70,7 +70,11 @@ final class CreateHttpProxyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Egctl root = create.root;
-        return options.write(root, this::request, (client, request) -> client.objects(stub -> stub.create(request)));
+        if (create.input.given()) {
+            throw new CommandFailure("create httpproxy builds its objects from its options and reads no -f files; "
+                    + "create them with egctl create -f alone");
+        }
+        return options.orParent(create.options).write(root, this::request, (client, request) -> client.objects(stub -> stub.create(request)));
     }
 
     private WriteRequest.Builder request() {

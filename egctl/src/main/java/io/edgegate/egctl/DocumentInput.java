@@ -25,6 +25,11 @@ final class DocumentInput {
             description = "strict: refuse unknown fields; warn: report them and go on without them (default: ${DEFAULT-VALUE}).")
     Validation validate;
 
+    /** Whether any file was named (create's subcommand refuses files given to create). */
+    boolean given() {
+        return files != null && !files.isEmpty();
+    }
+
     /** A write of every document read, validated as asked. */
     WriteRequest.Builder request(Terminal terminal) {
         if (files == null || files.isEmpty()) {

@@ -23,13 +23,29 @@ final class WriteOptions {
             + "the nodes that rejected it or did not answer in time.")
     boolean await;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
-            description = "How long --wait waits, up to 10m (default: ${DEFAULT-VALUE}).")
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Null when not given: a subcommand's write takes its parent's (see {@link #orParent}). */
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How long --wait waits, up to 10m (default: 30s).")
     Duration timeout;
+
+    /**
+     * These options with those given to the parent command where these were not: {@code egctl create --dry-run
+     * httpproxy …} is a dry run as much as {@code egctl create httpproxy --dry-run …}.
+     */
+    WriteOptions orParent(WriteOptions parent) {
+        WriteOptions merged = new WriteOptions();
+        merged.dryRun = dryRun || parent.dryRun;
+        merged.await = await || parent.await;
+        merged.timeout = timeout != null ? timeout : parent.timeout;
+        return merged;
+    }
 
     /** Checks the options, builds the request, sends it and reports each object; then waits for the nodes if asked. */
     int write(Egctl root, Supplier<WriteRequest.Builder> request, BiFunction<ControlPlaneClient, WriteRequest, WriteResponse> send) {
         Terminal terminal = root.terminal();
+        Duration timeout = this.timeout != null ? this.timeout : DEFAULT_TIMEOUT;
         if (await && (timeout.isZero() || timeout.isNegative() || timeout.compareTo(LONGEST_WAIT) > 0)) {
             // Checked before anything is written: the control plane would wait otherwise than the report says.
             throw new CommandFailure("--timeout must be more than 0 and at most 10m, not " + timeout.toMillis() + " ms; nothing was sent");

@@ -342,6 +342,28 @@ class EgctlTest {
     }
 
     @Test
+    void createHttpProxyTakesWriteOptionsGivenBeforeItsNameAndRefusesFiles() throws Exception {
+        Path file = dir.resolve("other.yaml");
+        Files.writeString(file, "name: other\nkind: HTTPPipeline\nflow: [{filter: m}]\nfilters: [{name: m, kind: Mock, rules: [{code: 200}]}]\n");
+
+        Run dryRun = egctl("create", "--dry-run", "httpproxy", "dry", "--port", "10083", "--rule", "/a=http://127.0.0.1:8080");
+        Run withFile = egctl("create", "-f", file.toString(), "httpproxy", "filed", "--port", "10084", "--rule", "/a=http://127.0.0.1:8080");
+        Run badTimeout = egctl("create", "--wait", "--timeout", "11m", "httpproxy", "late", "--port", "10085",
+                "--rule", "/a=http://127.0.0.1:8080");
+
+        assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+        assertThat(dryRun.out()).contains("HTTPServer/dry created (dry run)");
+        assertThat(egctl("get", "hs", "dry").exit()).as("a dry run writes nothing").isEqualTo(1);
+        assertThat(withFile.exit()).isEqualTo(1);
+        assertThat(withFile.err()).contains("reads no -f files");
+        assertThat(egctl("get", "hs", "filed").exit()).isEqualTo(1);
+        assertThat(egctl("get", "hp", "other").exit()).isEqualTo(1);
+        assertThat(badTimeout.exit()).isEqualTo(1);
+        assertThat(badTimeout.err()).contains("--timeout must be more than 0 and at most 10m");
+        assertThat(egctl("get", "hs", "late").exit()).isEqualTo(1);
+    }
+
+    @Test
     void createHttpProxyWritesNothingWhenOneOfItsNamesIsTaken() {
         assertThat(egctl("create", "httpproxy", "taken", "--port", "10081", "--rule", "/b=http://127.0.0.1:8080").exit()).isZero();
         egctl("delete", "hs", "taken");
