@@ -4,6 +4,7 @@ import static io.edgegate.spec.SpecFixtures.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgegate.spec.codec.SpecException;
 import io.edgegate.spec.codec.SpecProblem;
 import io.edgegate.spec.filter.adaptor.RequestAdaptorSpec;
 import io.edgegate.spec.filter.proxy.ProxySpec;
@@ -191,6 +192,23 @@ class EasegressAgreementTest {
                 """).spec();
         ProxySpec proxy = (ProxySpec) pipeline.filters().get(0);
         assertThat(proxy.mirrorPool().orElseThrow().filter()).isPresent();
+
+        // Easegress refuses a mirror without one, and one with a memoryCache.
+        assertThatThrownBy(() -> decode("""
+                name: p
+                kind: Pipeline
+                flow: [{filter: proxy}]
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools: [{servers: [{url: "http://127.0.0.1:9095"}]}]
+                  mirrorPool:
+                    servers: [{url: "http://127.0.0.1:9096"}]
+                    memoryCache: {codes: [200], methods: [GET], expiration: 10s, maxEntryBytes: 1024}
+                """)).isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                .contains("filters[0].mirrorPool.filter: is required: it says which requests are copied "
+                                + "(filter: {permil: 1000, policy: random} copies every one)",
+                        "filters[0].mirrorPool.memoryCache: must be empty in mirrorPool"));
     }
 
     @Test

@@ -13,7 +13,10 @@ public final class PolicyPlan implements RetryPlan {
     private final long waitNanos;
     private final Set<Integer> failureCodes;
 
-    /** A v1 Retryer's policy: its {@code failureStatusCodes} (none: any 5xx), and unreachable servers with {@code countingNetworkException}. */
+    /**
+     * A v1 Retryer's policy, as Easegress v1 retries: a status in its {@code failureStatusCodes} (none given: no
+     * status is a failure), and unreachable servers with {@code countingNetworkException}.
+     */
     public PolicyPlan(RetryPolicySpec policy, RetryBudget budget) {
         this(policy, budget, Set.of(), false);
     }
@@ -56,7 +59,7 @@ public final class PolicyPlan implements RetryPlan {
         if (status == 0) {
             return policy.countingNetworkException();
         }
-        return policy.isFailure(status);
+        return policy.failureStatusCodes().contains(status);
     }
 
     @Override

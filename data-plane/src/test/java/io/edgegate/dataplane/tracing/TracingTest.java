@@ -184,6 +184,7 @@ class TracingTest {
                         failureCodes: [503]
                         spanName: orders-upstream
                       mirrorPool:
+                        filter: {permil: 1000, policy: random}
                         servers:
                         - url: %s
                     """.formatted(app.url(), shadow.url()));

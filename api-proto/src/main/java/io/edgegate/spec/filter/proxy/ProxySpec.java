@@ -87,12 +87,17 @@ public record ProxySpec(String name, PoolSpec mainPool, List<PoolSpec> candidate
         });
         if (o.has("fallback") && failureCodes.isEmpty()) {
             o.error("fallback", "fallback needs failureCodes");
-        }        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
+        }
+        Optional<String> upstreamHeader = o.optionalString("upstreamHeader").filter(h -> !h.isEmpty());
         upstreamHeader.filter(h -> !HttpTokens.isHeaderName(h))
                 .ifPresent(h -> o.error("upstreamHeader", "'" + h + "' is not a header name"));
         Optional<PoolSpec> mirror = o.object("mirrorPool").map(PoolSpec::decode);
         mirror.filter(m -> m.resilience().retryPolicy().isPresent() || m.resilience().circuitBreakerPolicy().isPresent())
                 .ifPresent(m -> o.error("mirrorPool", "a mirror's answers are ignored, so retryPolicy and circuitBreakerPolicy do not apply to it"));
+        // As Easegress (v1 and v2) refuses them: a mirror says which requests it copies, and its answers are never served from a cache.
+        mirror.filter(m -> m.filter().isEmpty()).ifPresent(m -> o.error("mirrorPool.filter",
+                "is required: it says which requests are copied (filter: {permil: 1000, policy: random} copies every one)"));
+        mirror.filter(m -> m.memoryCache().isPresent()).ifPresent(m -> o.error("mirrorPool.memoryCache", "must be empty in mirrorPool"));
         boolean hasMain = o.has("mainPool");
         boolean hasPools = o.has("pools");
         if (hasMain && hasPools) {

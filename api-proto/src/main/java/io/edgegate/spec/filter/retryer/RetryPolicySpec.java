@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * How the Proxy retries (Easegress fields and defaults): up to {@code maxAttempts} attempts in
  * all, {@code waitDuration} apart — growing ×1.5 per retry with EXPONENTIAL — each wait spread by
- * ± {@code randomizationFactor} (0 by default). An attempt failed when its status is one of
- * {@code failureStatusCodes} (none given: any 5xx) or, with {@code countingNetworkError}
+ * ± {@code randomizationFactor} (0 by default). In a v1 Retryer an attempt failed when its status
+ * is one of {@code failureStatusCodes} (none given: no status, as Easegress v1) or, with {@code countingNetworkError}
  * (Easegress v1's name; {@code countingNetworkException} is read too), when the server could not be
  * reached or answer in time. {@code retryBudget} (EdgeGate's) caps
  * retries at {@code retryRatio} of requests plus {@code minRetriesPerSecond}, so retries
@@ -24,10 +24,6 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
 
     public RetryPolicySpec {
         failureStatusCodes = Set.copyOf(failureStatusCodes);
-    }
-
-    public boolean isFailure(int status) {
-        return failureStatusCodes.isEmpty() ? status >= 500 : failureStatusCodes.contains(status);
     }
 
     public static RetryPolicySpec decode(SpecObject o) {

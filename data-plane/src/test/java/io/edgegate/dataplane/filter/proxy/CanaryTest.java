@@ -161,6 +161,7 @@ class CanaryTest {
                   mainPool:
                     servers: [{url: %s}]
                   mirrorPool:
+                    filter: {probability: {perMill: 1000, policy: random}}
                     servers: [{url: http://127.0.0.1:%d}]
                 """.formatted(stable.url(), deadPort));
 

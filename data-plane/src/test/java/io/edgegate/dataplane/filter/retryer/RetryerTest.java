@@ -99,4 +99,27 @@ class RetryerTest {
             assertThat(all).hasSize(3).allSatisfy(r -> assertThat(r.body()).isEqualTo(body));
         }
     }
+
+    @Test
+    void withoutFailureStatusCodesNoStatusIsRetriedOnlyAnUnreachableServerAsEasegressV1() throws Exception {
+        int port = FreePorts.pick();
+        String closed = "http://127.0.0.1:" + FreePorts.pick();
+        try (EchoBackend a = EchoBackend.start("a"); EchoBackend b = EchoBackend.start("b")) {
+            String noCodes = example("filters/retryer.yaml", a.url(), b.url()).replace("        failureStatusCodes: [502, 503, 504]\n", "");
+            assertThat(noCodes).doesNotContain("failureStatusCodes");
+            node.apply(server("s", port, "retried"), noCodes);
+
+            a.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            b.failNext(1, HttpResponseStatus.SERVICE_UNAVAILABLE);
+            assertThat(node.get(port, "/orders").statusCode()).as("a 503 is no failure without codes").isEqualTo(503);
+            assertThat(node.get(port, "/orders").statusCode()).isEqualTo(503);
+            assertThat(a.requestCount() + b.requestCount()).as("one attempt each").isEqualTo(2);
+
+            node.apply(server("s", port, "retried"), example("filters/retryer.yaml", closed, b.url())
+                    .replace("        failureStatusCodes: [502, 503, 504]\n", ""));
+            for (int i = 0; i < 4; i++) {
+                assertThat(node.get(port, "/orders").statusCode()).as("countingNetworkError still retries: GET " + i).isEqualTo(200);
+            }
+        }
+    }
 }
