@@ -5,6 +5,7 @@ import io.edgegate.dataplane.http.AcceptEncoding;
 import io.edgegate.spec.filter.fileserver.FileServerSpec;
 import io.edgegate.spec.server.Regexps;
 import io.edgegate.spec.server.RewriteTemplate;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,12 @@ import java.util.Optional;
 /**
  * Finds the file a request names, as Easegress's FileServer does: the path cleaned, rewritten,
  * tried through {@code tryFiles}, an index file for a path ending in '/', a precompressed variant
- * the client accepts before the file itself. Blocking file-system calls: the file-I/O executor's.
+ * the client accepts before the file itself. Two things as its reference page says rather than as
+ * its code does: a directory asked for with its '/' gets its index (the code's cleaning dropped the
+ * '/', so only the root had one), and a {@code tryFiles} of only an error entry answers with it when
+ * the file is missing. A symbolic link is followed only to a file under the root, as the StaticFile
+ * filter does: a link must not publish the rest of the disk. Blocking file-system calls: the
+ * file-I/O executor's.
  */
 final class FileResolver {
 
@@ -26,6 +32,7 @@ final class FileResolver {
      * the file the request named (the variant's without its extension), by which its type and cache rules go.
      */
     record Found(Path file, String coding, String asked) implements Resolution {
+        // file: its links resolved, under the root as configured (which may itself be a link); hidden rules see this path too.
 
         String askedName() {
             return asked.substring(asked.lastIndexOf('/') + 1);
@@ -59,11 +66,15 @@ final class FileResolver {
 
     Resolution resolve(String requestPath, String acceptEncoding) {
         String path = GoPaths.clean(requestPath);
+        if (requestPath.endsWith("/") && !path.endsWith("/")) {
+            path += "/";
+        }
         if (rewrite != null && rewrite.matcher(path).find()) {
             path = rewriteTo.replaceAll(rewrite, path);
         }
         if (tryFiles.isEmpty()) {
-            return lookup(path, acceptEncoding);
+            Resolution found = lookup(path, acceptEncoding);
+            return found == NOT_FOUND && tryError.isPresent() ? new Refused(tryError.get().code(), tryError.get().message()) : found;
         }
         for (String entry : tryFiles) {
             Resolution tried = lookup(entry.replace("{path}", requestPath), acceptEncoding);
@@ -92,17 +103,31 @@ final class FileResolver {
         return found != null ? found : NOT_FOUND;
     }
 
-    /** The precompressed variant the client takes, else the file itself, if it is a regular file. */
+    /** The precompressed variant the client takes, else the file itself, if it is a regular file under the root. */
     private Found file(String path, String acceptEncoding) {
         for (String coding : precompressed) {
             if (AcceptEncoding.accepts(acceptEncoding, coding)) {
-                Path variant = Path.of(path + FileServerSpec.PRECOMPRESSED_EXTENSIONS.get(coding));
-                if (Files.isRegularFile(variant)) {
+                Path variant = underRoot(Path.of(path + FileServerSpec.PRECOMPRESSED_EXTENSIONS.get(coding)));
+                if (variant != null) {
                     return new Found(variant, coding, path);
                 }
             }
         }
-        Path file = Path.of(path);
-        return Files.isRegularFile(file) ? new Found(file, null, path) : null;
+        Path file = underRoot(Path.of(path));
+        return file != null ? new Found(file, null, path) : null;
+    }
+
+    /** The file with its links resolved, under the root, when it is a regular file that stays there; else null. */
+    private Path underRoot(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            Path real = file.toRealPath();
+            Path realRoot = Path.of(root).toRealPath();
+            return real.startsWith(realRoot) ? Path.of(root).resolve(realRoot.relativize(real)) : null;
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
     }
 }

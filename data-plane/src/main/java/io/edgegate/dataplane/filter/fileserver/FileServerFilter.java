@@ -59,8 +59,34 @@ final class FileServerFilter implements Filter {
 
     private static final CompletableFuture<String> CLIENT_ERROR = CompletableFuture.completedFuture(FileServerSpec.RESULT_CLIENT_ERROR);
 
-    /** A small file's content and its ETag, kept while used. */
-    private record SmallFile(byte[] content, String etag) {
+    /** A small file's content and its ETag, kept while used, with its gzip'd form once a client took one. */
+    private static final class SmallFile {
+        private final byte[] content;
+        private final String etag;
+        private volatile byte[] gzipped;
+
+        SmallFile(byte[] content, String etag) {
+            this.content = content;
+            this.etag = etag;
+        }
+
+        byte[] content() {
+            return content;
+        }
+
+        String etag() {
+            return etag;
+        }
+
+        /** Compressed on the file-I/O executor the first time (two racing requests may both compress: the same bytes). */
+        byte[] gzipped() {
+            byte[] done = gzipped;
+            if (done == null) {
+                done = gzip(content);
+                gzipped = done;
+            }
+            return done;
+        }
     }
 
     private record FileKey(Path path, long modifiedMillis, long size) {
@@ -98,7 +124,8 @@ final class FileServerFilter implements Filter {
         this.smallFiles = Caffeine.newBuilder()
                 // Kept in the heap, so never more than a quarter of it, whatever bufferPoolSize says (2 GB by default).
                 .maximumWeight(Math.min(spec.cache().poolBytes(), Runtime.getRuntime().maxMemory() / 4))
-                .<FileKey, SmallFile>weigher((key, file) -> file.content().length)
+                // With compress on, room for the gzip'd copy too (never larger than the file, but for a few bytes).
+                .<FileKey, SmallFile>weigher((key, file) -> spec.compress() ? 2 * file.content().length : file.content().length)
                 .expireAfterAccess(spec.cache().ttl())
                 .executor(Runnable::run)
                 .build();
@@ -116,11 +143,12 @@ final class FileServerFilter implements Filter {
         }
         String path = RequestTarget.decodedPath(RequestTarget.path(request.uri()));
         String acceptEncoding = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        boolean gzipWanted = gzipWanted(request.headers());
         CompletableFuture<String> result = new CompletableFuture<>();
         io.execute(() -> {
             Prepared prepared;
             try {
-                prepared = prepare(path, acceptEncoding);
+                prepared = prepare(path, acceptEncoding, gzipWanted);
             } catch (InvalidPathException e) {
                 // A name no file can have (a NUL decoded from %00).
                 prepared = new Refusal(400, "bad request", FileServerSpec.RESULT_CLIENT_ERROR);
@@ -133,7 +161,13 @@ final class FileServerFilter implements Filter {
         return result;
     }
 
-    private Prepared prepare(String path, String acceptEncoding) {
+    /** Whether the answer is gzip'd here if the file found is not a precompressed variant. */
+    private boolean gzipWanted(HttpHeaders request) {
+        return compress && request.get(HttpHeaderNames.RANGE) == null
+                && AcceptEncoding.accepts(request.get(HttpHeaderNames.ACCEPT_ENCODING), "gzip");
+    }
+
+    private Prepared prepare(String path, String acceptEncoding, boolean gzipWanted) {
         FileResolver.Resolution resolution = resolver.resolve(path, acceptEncoding);
         if (resolution instanceof FileResolver.Refused refused) {
             return new Refusal(refused.status(), refused.message(), FileServerSpec.RESULT_CLIENT_ERROR);
@@ -148,6 +182,10 @@ final class FileServerFilter implements Filter {
             long modified = attributes.lastModifiedTime().toMillis();
             if (attributes.size() <= maxSmallBytes) {
                 SmallFile file = smallFiles.get(new FileKey(found.file(), modified, attributes.size()), key -> read(key.path()));
+                if (gzipWanted && found.coding() == null) {
+                    // Here, not on the event loop: a file of some megabytes takes tens of milliseconds to compress.
+                    file.gzipped();
+                }
                 return new Small(found, file, modified);
             }
             return new Large(found, FileChannel.open(found.file(), StandardOpenOption.READ), attributes.size(), modified);
@@ -185,8 +223,7 @@ final class FileServerFilter implements Filter {
             close(prepared);
             return SUCCESS;
         }
-        boolean gzipHere = compress && found.coding() == null && request.get(HttpHeaderNames.RANGE) == null
-                && AcceptEncoding.accepts(request.get(HttpHeaderNames.ACCEPT_ENCODING), "gzip");
+        boolean gzipHere = found.coding() == null && gzipWanted(request);
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         HttpHeaders headers = head.headers();
         // A body gzip'd here is another representation of the file: its tag is weak.
@@ -209,7 +246,7 @@ final class FileServerFilter implements Filter {
         }
         if (gzipHere) {
             headers.set(HttpHeaderNames.CONTENT_ENCODING, "gzip");
-            return small ? answerWhole(context, head, gzip(((Small) prepared).file().content()))
+            return small ? answerWhole(context, head, ((Small) prepared).file().gzipped())
                     : answerStream(context, head, (Large) prepared);
         }
         headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");

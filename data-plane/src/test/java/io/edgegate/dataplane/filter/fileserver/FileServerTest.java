@@ -59,6 +59,12 @@ class FileServerTest {
         }
         Files.createDirectories(root.resolve("x"));
         Files.writeString(root.resolve("x/lib.js"), "lib");
+        Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(tmp.resolve("outside/secret.txt"), "not to be served");
+        Files.createSymbolicLink(root.resolve("escape.txt"), tmp.resolve("outside/secret.txt"));
+        Files.createSymbolicLink(root.resolve("up"), tmp.resolve("outside"));
+        Files.createSymbolicLink(root.resolve("alias.txt"), root.resolve("a.txt"));
+        Files.createSymbolicLink(root.resolve("pub"), root.resolve(".git"));
         big = new byte[200_000];
         new Random(3).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
@@ -109,8 +115,9 @@ class FileServerTest {
                 .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(get(port, "/big.bin").headers().firstValue("Content-Type")).hasValue("application/octet-stream");
         assertThat(text(get(port, "/"))).isEqualTo("<h1>home</h1>");
-        // As Easegress: the path is cleaned first (its '/' goes), so a directory has no index without tryFiles.
-        assertThat(get(port, "/docs/").statusCode()).isEqualTo(404);
+        // As Easegress's reference page says: a directory asked for with its '/' gets its index (its code only gave the root one).
+        assertThat(text(get(port, "/docs/"))).isEqualTo("docs index");
+        assertThat(get(port, "/docs").statusCode()).isEqualTo(404);
         assertThat(text(get(port, "/docs/../a.txt"))).isEqualTo("plain text file");
         assertThat(get(port, "/a%00.txt").statusCode()).as("a NUL no file name can hold").isEqualTo(400);
         assertThat(get(port, "/%2e%2e/%2e%2e/etc/passwd").statusCode()).isEqualTo(404);
@@ -126,6 +133,26 @@ class FileServerTest {
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
+    void linksAreFollowedOnlyToFilesUnderTheRootAndHiddenRulesSeeWhereTheyLead() throws Exception {
+        int port = serve("hidden: [\".git\"]");
+
+        assertThat(text(get(port, "/alias.txt"))).as("a link inside the root").isEqualTo("plain text file");
+        assertThat(get(port, "/escape.txt").statusCode()).isEqualTo(404);
+        assertThat(get(port, "/up/secret.txt").statusCode()).isEqualTo(404);
+        assertThat(get(port, "/pub/config").statusCode()).as("a link into a hidden directory").isEqualTo(403);
+    }
+
+    @Test
+    void aTryFilesOfOnlyAnErrorEntryAnswersWithItForMissingFiles() throws Exception {
+        int port = serve("tryFiles: [\"=410 gone for good\"]");
+
+        assertThat(text(get(port, "/a.txt"))).isEqualTo("plain text file");
+        HttpResponse<byte[]> missing = get(port, "/missing.txt");
+        assertThat(missing.statusCode()).isEqualTo(410);
+        assertThat(text(missing)).contains("gone for good");
     }
 
     @Test
