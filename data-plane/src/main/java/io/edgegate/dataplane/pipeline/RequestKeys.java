@@ -18,6 +18,12 @@ public final class RequestKeys {
     public static final ContextKey<Long> DEADLINE_NANOS = ContextKey.named("deadlineNanos", Long.MAX_VALUE);
 
     /**
+     * A v1 TimeLimiter's own limit, as {@link #DEADLINE_NANOS}: when it is what passed, the answer is Easegress's
+     * TimeLimiter answer (408 with {@code X-EG-Time-Limiter: timed-out}), not the Proxy's 504.
+     */
+    public static final ContextKey<Long> TIME_LIMITER_DEADLINE_NANOS = ContextKey.named("timeLimiterDeadlineNanos", Long.MAX_VALUE);
+
+    /**
      * The Proxy answered itself because the server could not be reached or was too slow (502/504):
      * circuit breakers that count network failures read it.
      */

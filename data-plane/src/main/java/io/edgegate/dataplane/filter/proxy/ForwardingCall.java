@@ -4,6 +4,7 @@ import io.edgegate.async.Causes;
 import io.edgegate.dataplane.http.BodyTooLargeException;
 import io.edgegate.dataplane.http.HopByHop;
 import io.edgegate.dataplane.http.MalformedBodyException;
+import io.edgegate.dataplane.http.PlainResponses;
 import io.edgegate.dataplane.metrics.UpstreamMeters;
 import io.edgegate.dataplane.pipeline.Filter;
 import io.edgegate.dataplane.pipeline.FilterResults;
@@ -14,6 +15,7 @@ import io.edgegate.dataplane.pipeline.ResponseFlag;
 import io.edgegate.dataplane.upstream.UpstreamException;
 import io.edgegate.dataplane.upstream.UpstreamResponse;
 import io.edgegate.spec.filter.proxy.ProxySpec;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -34,6 +36,7 @@ final class ForwardingCall implements ProxyCall {
 
     private static final Logger log = LoggerFactory.getLogger(ForwardingCall.class);
     /** Response headers that may name the upstream server itself. */
+    private static final AsciiString TIME_LIMITER_HEADER = AsciiString.cached("X-EG-Time-Limiter");
     private static final List<AsciiString> REDIRECT_HEADERS = List.of(HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_LOCATION);
 
     private final String proxyName;
@@ -130,7 +133,14 @@ final class ForwardingCall implements ProxyCall {
         if (timedOut(cause)) {
             context.flag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
             context.put(RequestKeys.UPSTREAM_FAILED, true);
-            context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
+            if (System.nanoTime() >= context.get(RequestKeys.TIME_LIMITER_DEADLINE_NANOS)) {
+                // Easegress's TimeLimiter cancels the request and answers 408 itself, whatever the Proxy made of it.
+                FullHttpResponse limited = PlainResponses.of(context.alloc(), HttpResponseStatus.REQUEST_TIMEOUT, "the time limit passed");
+                limited.headers().set(TIME_LIMITER_HEADER, "timed-out");
+                context.respond(limited);
+            } else {
+                context.respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream did not answer in time");
+            }
             // Easegress says timeout only when the pool's own deadline passed; a server that went silent with no
             // deadline set (EdgeGate's 60 s read timeout) is a server error, so fallbacks on serverError still catch it.
             return cause instanceof ResponseTimeout ? timeoutResult : ProxySpec.RESULT_SERVER_ERROR;

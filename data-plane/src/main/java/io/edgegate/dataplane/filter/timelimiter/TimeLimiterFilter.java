@@ -10,8 +10,9 @@ import io.edgegate.spec.filter.timelimiter.TimeLimiterSpec;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Sets the time limit for the upstream answer of a request its {@code urls} select; the Proxy enforces it.
- * Requests no rule selects go on without a limit of its, as in Easegress.
+ * Sets the time limit for the upstream answer of a request its {@code urls} select; the Proxy enforces it
+ * and, when this limit is what passed, answers as Easegress's TimeLimiter does: 408 with
+ * {@code X-EG-Time-Limiter: timed-out}. Requests no rule selects go on without a limit of its, as in Easegress.
  */
 final class TimeLimiterFilter implements Filter {
 
@@ -37,6 +38,7 @@ final class TimeLimiterFilter implements Filter {
         long due = System.nanoTime() + timeout;
         // Several limits on one request: the earliest wins.
         context.put(RequestKeys.DEADLINE_NANOS, Math.min(due, context.get(RequestKeys.DEADLINE_NANOS)));
+        context.put(RequestKeys.TIME_LIMITER_DEADLINE_NANOS, Math.min(due, context.get(RequestKeys.TIME_LIMITER_DEADLINE_NANOS)));
         return FilterResults.success();
     }
 
