@@ -380,7 +380,7 @@ class RefusalFlowTest {
 
     @Test
     void timeLimiterEndsTheFlowWithTheProxysTimeout() throws Exception {
-        // The time limit is enforced by the Proxy after it: 504 and result serverError, which ends the flow.
+        // The time limit is enforced by the Proxy after it: Easegress's TimeLimiter answer (408) and result serverError, which ends the flow.
         try (EchoBackend slow = EchoBackend.start("slow")) {
             String flow = """
                     kind: HTTPPipeline
@@ -409,7 +409,7 @@ class RefusalFlowTest {
             node.apply(server("s", PORT, "guarded"), flow);
             int before = upstream.requestCount();
 
-            assertThat(send(to("/report?delay=1000").build()).statusCode()).isEqualTo(504);
+            assertThat(send(to("/report?delay=1000").build()).statusCode()).isEqualTo(408);
             assertThat(upstream.requestCount()).isEqualTo(before);
         }
     }
