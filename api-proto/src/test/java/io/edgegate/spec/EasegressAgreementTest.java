@@ -212,6 +212,36 @@ class EasegressAgreementTest {
     }
 
     @Test
+    void aV2RetryWaitingNoTimeWaitsEasegresssDefaultAndAV1RetryerDoesNot() throws Exception {
+        PipelineSpec v2 = (PipelineSpec) decode("""
+                name: p
+                kind: Pipeline
+                resilience:
+                - {name: again, kind: Retry, maxAttempts: 2, waitDuration: 0s}
+                flow: [{filter: proxy}]
+                filters:
+                - name: proxy
+                  kind: Proxy
+                  pools: [{servers: [{url: "http://127.0.0.1:9095"}], retryPolicy: again}]
+                """).spec();
+        PipelineSpec v1 = (PipelineSpec) decode("""
+                name: p
+                kind: HTTPPipeline
+                flow: [{filter: retry}]
+                filters:
+                - name: retry
+                  kind: Retryer
+                  policies: [{name: again, maxAttempts: 2, waitDuration: 0s}]
+                  defaultPolicyRef: again
+                """).spec();
+
+        ProxySpec proxy = (ProxySpec) v2.filters().get(0);
+        assertThat(proxy.mainPool().resilience().retry().orElseThrow().waitDuration()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(((io.edgegate.spec.filter.retryer.RetryerSpec) v1.filters().get(0)).policies().get(0).waitDuration())
+                .isEqualTo(java.time.Duration.ZERO);
+    }
+
+    @Test
     void easegressKindsWeDoNotHaveAreRefusedByNameWithTheReasonTheReadmeGives() throws Exception {
         assertThatThrownBy(() -> decode("name: g\nkind: GRPCServer\nport: 8080\n"))
                 .hasMessageContaining("kind 'GRPCServer' is not supported by EdgeGate yet: an HTTPServer serves gRPC itself");

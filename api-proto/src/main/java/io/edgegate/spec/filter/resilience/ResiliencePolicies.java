@@ -32,7 +32,7 @@ public record ResiliencePolicies(Map<String, CircuitBreakerPolicySpec> circuitBr
                     add(policy, spec.name(), spec, breakers, retries);
                 }
                 case "Retry" -> {
-                    RetryPolicySpec spec = RetryPolicySpec.decode(policy);
+                    RetryPolicySpec spec = RetryPolicySpec.decode(policy).asV2();
                     add(policy, spec.name(), spec, breakers, retries);
                 }
                 default -> {

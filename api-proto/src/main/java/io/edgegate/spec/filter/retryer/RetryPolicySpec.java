@@ -56,4 +56,12 @@ public record RetryPolicySpec(String name, int maxAttempts, Duration waitDuratio
         o.finish();
         return new RetryPolicySpec(name, maxAttempts, wait, policy, factor, network, Set.copyOf(codes), ratio, minPerSecond);
     }
+
+    /** The same policy as Easegress v2's Retry takes it: a {@code waitDuration} of 0 is its default, 500ms (v1's Retryer keeps 0). */
+    public RetryPolicySpec asV2() {
+        return waitDuration.isZero()
+                ? new RetryPolicySpec(name, maxAttempts, Duration.ofMillis(500), backOffPolicy, randomizationFactor, countingNetworkException,
+                        failureStatusCodes, retryRatio, minRetriesPerSecond)
+                : this;
+    }
 }
