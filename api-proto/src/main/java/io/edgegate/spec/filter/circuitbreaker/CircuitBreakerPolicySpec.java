@@ -10,9 +10,10 @@ import java.util.Set;
  * When a circuit opens and closes again (Easegress / resilience4j fields and defaults). The
  * failure and slow-call rates are taken over the last {@code slidingWindowSize} calls
  * (COUNT_BASED) or seconds (TIME_BASED), once at least {@code minimumNumberOfCalls} are in the
- * window. A call fails when its status is one of {@code failureStatusCodes} (none given: any
- * 5xx) or, with {@code countingNetworkError} (Easegress v1's key; {@code countingNetworkException}
- * is read too), when the server could not be reached or did not answer in time.
+ * window. In a v1 CircuitBreaker a call fails when its status is one of {@code failureStatusCodes}
+ * (none given: no status, as in Easegress v1) or, with {@code countingNetworkError} (Easegress v1's
+ * key; {@code countingNetworkException} is read too), when the server could not be reached or did
+ * not answer in time. A v2 pool's circuit counts the pool's failure codes instead.
  */
 public record CircuitBreakerPolicySpec(
         String name,
@@ -34,9 +35,18 @@ public record CircuitBreakerPolicySpec(
         failureStatusCodes = Set.copyOf(failureStatusCodes);
     }
 
-    /** Whether a response with this status counts as a failure. */
-    public boolean isFailure(int status) {
-        return failureStatusCodes.isEmpty() ? status >= 500 : failureStatusCodes.contains(status);
+    /**
+     * A v1 CircuitBreaker's policy: as {@link #decode}, and refused as Easegress v1 refuses it when it sets a
+     * {@code failureRateThreshold} that nothing could reach (no status codes, network errors not counted).
+     */
+    public static CircuitBreakerPolicySpec decodeV1(SpecObject o) {
+        boolean thresholdGiven = o.has("failureRateThreshold");
+        CircuitBreakerPolicySpec policy = decode(o);
+        if (thresholdGiven && policy.failureStatusCodes().isEmpty() && !policy.countingNetworkException()) {
+            o.error("policy '" + policy.name() + "' has set failure threshold and countingNetworkError is false, "
+                    + "but not set failure status code");
+        }
+        return policy;
     }
 
     public static CircuitBreakerPolicySpec decode(SpecObject o) {

@@ -33,7 +33,7 @@ public record CircuitBreakerSpec(String name, List<CircuitBreakerPolicySpec> pol
     }
 
     static CircuitBreakerSpec decode(String name, SpecObject o, ObjectKind pipelineKind) {
-        PolicyRules<CircuitBreakerPolicySpec> rules = PolicyRules.decode(o, KIND, CircuitBreakerPolicySpec::decode, CircuitBreakerPolicySpec::name,
+        PolicyRules<CircuitBreakerPolicySpec> rules = PolicyRules.decode(o, KIND, CircuitBreakerPolicySpec::decodeV1, CircuitBreakerPolicySpec::name,
                 "no request would be guarded");
         return new CircuitBreakerSpec(name, rules.policies(), rules.defaultPolicyRef(), rules.urls());
     }

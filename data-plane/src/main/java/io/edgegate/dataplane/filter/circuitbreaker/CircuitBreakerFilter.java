@@ -139,7 +139,8 @@ final class CircuitBreakerFilter implements Filter {
                 return;
             }
             reported = true;
-            boolean failure = policy.isFailure(response.status().code())
+            // As Easegress v1: only the policy's own codes are failing statuses (none given: none is).
+            boolean failure = policy.failureStatusCodes().contains(response.status().code())
                     || (policy.countingNetworkException() && context.get(RequestKeys.UPSTREAM_FAILED));
             circuit.record(permit, failure, nanoTime.getAsLong() - started);
         }

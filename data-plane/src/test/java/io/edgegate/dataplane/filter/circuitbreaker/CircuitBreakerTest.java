@@ -60,4 +60,30 @@ class CircuitBreakerTest {
         }
         assertThat(node.get(port, "/").statusCode()).isEqualTo(503);
     }
+
+    @Test
+    void withoutFailureStatusCodesNoStatusOpensTheCircuitAsInEasegressV1() throws Exception {
+        int port = FreePorts.pick();
+        try (EchoBackend app = EchoBackend.start("app")) {
+            String noCodes = example("filters/circuit-breaker.yaml", app.url())
+                    .replace("        failureRateThreshold: 50\n", "").replace("        failureStatusCodes: [500, 502, 503, 504]\n", "");
+            assertThat(noCodes).doesNotContain("failureStatusCodes").doesNotContain("failureRateThreshold");
+            node.apply(server("s", port, "circuit-breaker"), noCodes);
+            app.answerWith(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+
+            for (int i = 0; i < 15; i++) {
+                assertThat(node.get(port, "/orders").statusCode()).as("call " + i).isEqualTo(500);
+            }
+            assertThat(app.requestCount()).as("a 500 is no failure: the circuit stays closed").isEqualTo(15);
+        }
+    }
+
+    @Test
+    void aFailureThresholdWithNothingToCountIsRefusedAsEasegressV1RefusesIt() {
+        String unreachable = example("filters/circuit-breaker.yaml", "http://127.0.0.1:9")
+                .replace("        countingNetworkError: true\n", "").replace("        failureStatusCodes: [500, 502, 503, 504]\n", "");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> node.apply(server("s", FreePorts.pick(), "circuit-breaker"), unreachable))
+                .hasMessageContaining("policy 'orders' has set failure threshold and countingNetworkError is false, but not set failure status code");
+    }
 }
