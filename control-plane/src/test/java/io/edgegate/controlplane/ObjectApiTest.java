@@ -139,6 +139,35 @@ class ObjectApiTest {
     }
 
     @Test
+    void aServerOnAPortAnotherServerTakesIsRefusedAndNothingIsWritten() {
+        cp.objects().apply(documents(SERVER, PIPELINE));
+        String twin = SERVER.replace("name: web", "name: twin");
+
+        assertThatThrownBy(() -> cp.objects().apply(documents(twin)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                    assertThat(e.getStatus().getDescription()).contains("test.yaml, document 1: HTTPServer/twin cannot listen on port 10080: "
+                            + "HTTPServer/web does; every node would refuse both (nothing was written");
+                });
+        assertThatThrownBy(() -> cp.objects().apply(documents(twin.replace("port: 10080", "port: 10080\naddress: 0.0.0.0"))))
+                .hasMessageContaining("cannot listen on port 10080: HTTPServer/web does");
+        assertThatThrownBy(() -> cp.objects().apply(documents(SERVER.replace("10080", "10090"), twin.replace("10080", "10090"))))
+                .as("two new servers of one request").hasMessageContaining("cannot listen on port 10090: HTTPServer/");
+        assertThat(cp.objects().list(ListRequest.newBuilder().setKind("hs").build()).getObjectsList())
+                .extracting(o -> o.getKey().getName()).containsExactly("web");
+
+        // Its own port again, another port, and one port on two addresses are no clash.
+        assertThat(cp.objects().apply(documents(SERVER.replace("rules:", "keepAlive: true\nrules:"))).getResults(0).getAction())
+                .isEqualTo(Action.CONFIGURED);
+        assertThat(cp.objects().apply(documents(twin.replace("10080", "10081"))).getResults(0).getAction()).isEqualTo(Action.CREATED);
+        cp.objects().apply(documents(SERVER.replace("port: 10080", "port: 10082\naddress: 127.0.0.1")));
+        assertThat(cp.objects().apply(documents(twin.replace("port: 10080", "port: 10082\naddress: 127.0.0.2"))).getResults(0).getAction())
+                .isEqualTo(Action.CONFIGURED);
+        assertThatThrownBy(() -> cp.objects().apply(documents(twin.replace("port: 10080", "port: 10082"))))
+                .as("every address clashes with one").hasMessageContaining("cannot listen on port 10082: HTTPServer/web on 127.0.0.1 does");
+    }
+
+    @Test
     void createRefusesExistingObjects() {
         cp.objects().create(documents(PIPELINE));
         assertThatThrownBy(() -> cp.objects().create(documents(PIPELINE)))

@@ -42,6 +42,7 @@ final class ObjectWrites {
     private final Clock clock;
     private final ConfigCache config;
     private final CustomDataChanges customData;
+    private final ListenerClashes clashes = new ListenerClashes();
 
     /**
      * @param config the config data planes are sent: its revision is what an unchanged object is
@@ -87,7 +88,13 @@ final class ObjectWrites {
         Map<String, CustomDataKindSpec> kindsWritten = new HashMap<>();
         documents.stream().filter(d -> d.object().spec() instanceof CustomDataKindSpec)
                 .forEach(d -> kindsWritten.put(d.object().id().name(), (CustomDataKindSpec) d.object().spec()));
-        return store.read(toRead).thenCompose(current -> {
+        CompletableFuture<List<StoredRecord>> servers = ListenerClashes.writesServer(documents)
+                ? store.list(ObjectKind.HTTP_SERVER).thenApply(snapshot -> snapshot.objects())
+                : CompletableFuture.completedFuture(List.of());
+        return servers.thenCompose(stored -> {
+            clashes.check(documents, stored);
+            return store.read(toRead);
+        }).thenCompose(current -> {
             List<StoreWrite> writes = new ArrayList<>();
             WriteResponse.Builder response = WriteResponse.newBuilder()
                     .addAllWarnings(RequestDecoder.warnings(documents));
