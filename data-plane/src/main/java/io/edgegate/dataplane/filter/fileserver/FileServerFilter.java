@@ -2,6 +2,7 @@ package io.edgegate.dataplane.filter.fileserver;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.edgegate.dataplane.filter.staticfile.ByteRange;
 import io.edgegate.dataplane.filter.staticfile.ContentTypes;
 import io.edgegate.dataplane.filter.staticfile.FileBody;
@@ -60,7 +61,7 @@ final class FileServerFilter implements Filter {
     private static final CompletableFuture<String> CLIENT_ERROR = CompletableFuture.completedFuture(FileServerSpec.RESULT_CLIENT_ERROR);
 
     /** A small file's content and its ETag, kept while used, with its gzip'd form once a client took one. */
-    private static final class SmallFile {
+    static final class SmallFile {
         private final byte[] content;
         private final String etag;
         private volatile byte[] gzipped;
@@ -112,21 +113,28 @@ final class FileServerFilter implements Filter {
     private final boolean varies;
     private final long maxSmallBytes;
     private final Cache<FileKey, SmallFile> smallFiles;
+    private final FileCacheBudget budget;
     private final Executor io;
 
-    FileServerFilter(FileServerSpec spec, Executor io) {
+    FileServerFilter(FileServerSpec spec, Executor io, FileCacheBudget budget) {
         this.root = GoPaths.clean(Path.of(spec.root()).toAbsolutePath().toString());
         this.resolver = new FileResolver(spec, root);
         this.rules = new FileRules(root, spec.hidden(), spec.cache().rules());
         this.compress = spec.compress();
         this.varies = spec.compress() || !spec.precompressed().isEmpty();
         this.maxSmallBytes = spec.cache().maxFileBytes();
+        boolean compress = spec.compress();
+        this.budget = budget;
         this.smallFiles = Caffeine.newBuilder()
-                // Kept in the heap, so never more than a quarter of it, whatever bufferPoolSize says (2 GB by default).
+                // Kept in the heap: this filter's bufferPoolSize (2 GB by default) bounds its own, the node's budget all of them.
                 .maximumWeight(Math.min(spec.cache().poolBytes(), Runtime.getRuntime().maxMemory() / 4))
-                // With compress on, room for the gzip'd copy too (never larger than the file, but for a few bytes).
-                .<FileKey, SmallFile>weigher((key, file) -> spec.compress() ? 2 * file.content().length : file.content().length)
+                .<FileKey, SmallFile>weigher((key, file) -> weight(file, compress))
                 .expireAfterAccess(spec.cache().ttl())
+                .removalListener((FileKey key, SmallFile file, RemovalCause cause) -> {
+                    if (file != null) {
+                        budget.release(weight(file, compress));
+                    }
+                })
                 .executor(Runnable::run)
                 .build();
         this.io = io;
@@ -181,7 +189,7 @@ final class FileServerFilter implements Filter {
             BasicFileAttributes attributes = Files.readAttributes(found.file(), BasicFileAttributes.class);
             long modified = attributes.lastModifiedTime().toMillis();
             if (attributes.size() <= maxSmallBytes) {
-                SmallFile file = smallFiles.get(new FileKey(found.file(), modified, attributes.size()), key -> read(key.path()));
+                SmallFile file = cached(found.file(), modified, attributes.size());
                 if (gzipWanted && found.coding() == null) {
                     // Here, not on the event loop: a file of some megabytes takes tens of milliseconds to compress.
                     file.gzipped();
@@ -193,6 +201,37 @@ final class FileServerFilter implements Filter {
             // Gone or unreadable since it was found.
             return new Refusal(404, "file not found", FileServerSpec.RESULT_NOT_FOUND);
         }
+    }
+
+    /** The file from this filter's cache, else read and kept if the node's budget has room for it. */
+    SmallFile cached(Path path, long modifiedMillis, long size) {
+        FileKey key = new FileKey(path, modifiedMillis, size);
+        SmallFile file = smallFiles.getIfPresent(key);
+        if (file != null) {
+            return file;
+        }
+        file = read(key.path());
+        if (budget.reserve(weight(file, compress))) {
+            SmallFile kept = smallFiles.asMap().putIfAbsent(key, file);
+            if (kept != null) {
+                // Another request read it first: the budget taken for this copy goes back.
+                budget.release(weight(file, compress));
+                return kept;
+            }
+        }
+        return file;
+    }
+
+    /** With compress on, room for the gzip'd copy too (never larger than the file, but for a few bytes). */
+    private static int weight(SmallFile file, boolean compress) {
+        return compress ? 2 * file.content().length : file.content().length;
+    }
+
+    /** Its cached files go back to the node's budget. */
+    @Override
+    public void close() {
+        smallFiles.invalidateAll();
+        smallFiles.cleanUp();
     }
 
     private static SmallFile read(Path file) {

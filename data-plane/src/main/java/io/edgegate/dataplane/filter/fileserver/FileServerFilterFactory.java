@@ -9,6 +9,8 @@ import java.util.concurrent.Executor;
 public final class FileServerFilterFactory implements FilterFactory<FileServerSpec> {
 
     private final Executor fileIo;
+    /** One for the node's life: filters of every config share it. */
+    private final FileCacheBudget budget = FileCacheBudget.quarterOfHeap();
 
     public FileServerFilterFactory(Executor fileIo) {
         this.fileIo = fileIo;
@@ -26,6 +28,6 @@ public final class FileServerFilterFactory implements FilterFactory<FileServerSp
 
     @Override
     public Filter create(FileServerSpec spec) {
-        return new FileServerFilter(spec, fileIo);
+        return new FileServerFilter(spec, fileIo, budget);
     }
 }
