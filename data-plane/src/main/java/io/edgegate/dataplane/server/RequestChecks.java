@@ -41,6 +41,10 @@ final class RequestChecks {
             }
             return refuse(HttpResponseStatus.BAD_REQUEST, "malformed request");
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // As Go's server (Easegress) answers "GET / HTTP/2.0" on an HTTP/1 connection; HTTP/2 comes with its preface.
+            return refuse(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "unsupported protocol version");
+        }
         if (request.headers().size() > MAX_HEADERS) {
             return refuse(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "more than " + MAX_HEADERS + " headers");
         }

@@ -42,6 +42,13 @@ class RequestChecksTest {
     }
 
     @Test
+    void aVersionOtherThanHttp1IsRefusedAs505AsGoRefusesIt() {
+        assertThat(verdict(request(HttpVersion.valueOf("HTTP/2.0"), "/", "Host", "a"))).isEqualTo("505 unsupported protocol version");
+        assertThat(verdict(request(HttpVersion.valueOf("HTTP/3.0"), "/", "Host", "a"))).isEqualTo("505 unsupported protocol version");
+        assertThat(verdict(request(HttpVersion.valueOf("HTTP/1.2"), "/", "Host", "a"))).isEqualTo("accepted");
+    }
+
+    @Test
     void aBodyThatCouldBeReadTwoWaysIsRefused() {
         assertThat(verdict(request(HttpVersion.HTTP_1_1, "/", "Host", "a", "Content-Length", "5", "Transfer-Encoding", "chunked")))
                 .isEqualTo("400 both Content-Length and Transfer-Encoding");
