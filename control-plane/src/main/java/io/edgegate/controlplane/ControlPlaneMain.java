@@ -12,6 +12,7 @@ import io.edgegate.security.TlsFiles;
 import io.edgegate.security.TlsProvider;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,7 +166,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
         }
         tlsSans.stream().filter(name -> !hosts.contains(name)).forEach(hosts::add);
         ownCertificate = new OwnServerCertificate(pki, "control-plane", hosts);
-        boolean firstCa = !java.nio.file.Files.exists(pki.caCertificate());
+        boolean firstCa = !Files.exists(pki.caCertificate());
         if (ownCertificate.renewIfDue()) {
             System.err.println("control-plane: made " + (firstCa ? "a cluster CA and " : "") + "a certificate for " + String.join(", ", hosts)
                     + " in " + pki.dir() + "; data planes need certificates of it: egctl pki node NODE_ID --dir " + pki.dir());

@@ -15,6 +15,7 @@ final class WriteOptions {
 
     /** The control plane holds a wait this long at most: a rollout, not a subscription. */
     private static final Duration LONGEST_WAIT = Duration.ofMinutes(10);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--dry-run", description = "Validate and report what would change, without writing.")
     boolean dryRun;
@@ -22,8 +23,6 @@ final class WriteOptions {
     @Option(names = "--wait", description = "Return once every connected node has applied the change; fail naming "
             + "the nodes that rejected it or did not answer in time.")
     boolean await;
-
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
     /** Null when not given: a subcommand's write takes its parent's (see {@link #orParent}). */
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
