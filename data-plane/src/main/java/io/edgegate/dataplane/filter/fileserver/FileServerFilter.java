@@ -123,16 +123,15 @@ final class FileServerFilter implements Filter {
         this.compress = spec.compress();
         this.varies = spec.compress() || !spec.precompressed().isEmpty();
         this.maxSmallBytes = spec.cache().maxFileBytes();
-        boolean compress = spec.compress();
         this.budget = budget;
         this.smallFiles = Caffeine.newBuilder()
                 // Kept in the heap: this filter's bufferPoolSize (2 GB by default) bounds its own, the node's budget all of them.
                 .maximumWeight(Math.min(spec.cache().poolBytes(), Runtime.getRuntime().maxMemory() / 4))
-                .<FileKey, SmallFile>weigher((key, file) -> weight(file, compress))
+                .<FileKey, SmallFile>weigher((key, file) -> weight(file, this.compress))
                 .expireAfterAccess(spec.cache().ttl())
                 .removalListener((FileKey key, SmallFile file, RemovalCause cause) -> {
                     if (file != null) {
-                        budget.release(weight(file, compress));
+                        budget.release(weight(file, this.compress));
                     }
                 })
                 .executor(Runnable::run)
