@@ -363,6 +363,9 @@ public final class ConfigCache implements AutoCloseable {
             if (watchGeneration != generation || change.revision() <= current.get().revision()) {
                 return;
             }
+            // An event of the live watch is etcd answering now: a write just made through it must not be followed by a
+            // "does not reach etcd" until the next probe (up to a second later).
+            storeReachable = true;
             current.set(current.get().apply(change));
             highestRevision = Math.max(highestRevision, change.revision());
             remember(change.revision());
