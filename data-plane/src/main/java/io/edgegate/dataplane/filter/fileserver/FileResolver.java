@@ -29,10 +29,10 @@ final class FileResolver {
 
     /**
      * A file to serve, and the coding of its content when it is a precompressed variant (else null); {@code asked} is
-     * the file the request named (the variant's without its extension), by which its type and cache rules go.
+     * the file the request named (the variant's without its extension), by which its type and cache rules go. {@code file}
+     * has its links resolved, under the root as configured (which may itself be a link): hidden rules see this path too.
      */
     record Found(Path file, String coding, String asked) implements Resolution {
-        // file: its links resolved, under the root as configured (which may itself be a link); hidden rules see this path too.
 
         String askedName() {
             return asked.substring(asked.lastIndexOf('/') + 1);
