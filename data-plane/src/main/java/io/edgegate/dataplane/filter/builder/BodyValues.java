@@ -104,7 +104,11 @@ final class BodyValues {
             list.forEach(element -> out.add(plain(element, json)));
             return out;
         }
-        if (v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) {
+        if (v instanceof java.math.BigInteger big) {
+            // Above 2^63 (yaml.v3's uint64): the templates know no unsigned integer, and a float is nearer than a wrapped long.
+            return big.doubleValue();
+        }
+        if (v instanceof Integer || v instanceof Long) {
             long value = ((Number) v).longValue();
             return json ? (Object) (double) value : (Object) value;
         }

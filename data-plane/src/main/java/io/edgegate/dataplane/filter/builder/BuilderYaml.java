@@ -4,8 +4,16 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.Construct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
 
@@ -17,29 +25,71 @@ import org.yaml.snakeyaml.resolver.Resolver;
 final class BuilderYaml {
 
     private static final Pattern BOOL = Pattern.compile("^(?:true|True|TRUE|false|False|FALSE)$");
-    /** Decimal, 0x hex, 0b binary and 0-prefixed octal, as Go's ParseInt with base 0 reads them. */
-    private static final Pattern INT = Pattern.compile("^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$");
-    /**
-     * yaml.v3's float: also digits that are no integer Go reads ({@code 09}, one too large for 64 bits), tried
-     * after {@link #INT}.
-     */
-    private static final Pattern FLOAT = Pattern.compile("^(?:[-+]?(?:\\.[0-9_]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
-            + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
+    /** What yaml.v3 finds by name before it tries numbers: infinities and not-a-number. */
+    private static final Pattern SPECIAL_FLOAT = Pattern.compile("^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$");
 
     private BuilderYaml() {
     }
 
     /** Scalars typed as yaml.v3 types them for an interface{} (DataBuilder): booleans, integers, floats, null, else strings. */
     static Yaml typed() {
-        return yaml(new Resolver() {
+        LoaderOptions options = new LoaderOptions();
+        DumperOptions dumper = new DumperOptions();
+        return new Yaml(new TypedConstructor(options), new Representer(dumper), dumper, options, typedResolver());
+    }
+
+    /** The tag a plain scalar of this text gets from yaml.v3: numbers are decided by Go's parsers, not by a pattern. */
+    static Resolver typedResolver() {
+        return new Resolver() {
             @Override
             protected void addImplicitResolvers() {
                 addImplicitResolver(Tag.BOOL, BOOL, "tfTF");
-                addImplicitResolver(Tag.INT, INT, "-+0123456789");
-                addImplicitResolver(Tag.FLOAT, FLOAT, "-+0123456789.");
+                addImplicitResolver(Tag.FLOAT, SPECIAL_FLOAT, "-+.");
                 nullsAndMerges(this);
             }
-        });
+
+            @Override
+            public Tag resolve(NodeId kind, String value, boolean implicit) {
+                Tag tag = super.resolve(kind, value, implicit);
+                if (kind != NodeId.scalar || !implicit || !Tag.STR.equals(tag)) {
+                    return tag;
+                }
+                Object number = GoNumbers.number(value);
+                return number instanceof Double ? Tag.FLOAT : number != null ? Tag.INT : Tag.STR;
+            }
+        };
+    }
+
+    /** SnakeYAML's safe constructor with yaml.v3's integers and decimal floats. */
+    private static final class TypedConstructor extends NodeConstructor {
+
+        TypedConstructor(LoaderOptions options) {
+            super(options);
+            this.yamlConstructors.put(Tag.INT, new GoNumber(this.yamlConstructors.get(Tag.INT), false));
+            this.yamlConstructors.put(Tag.FLOAT, new GoNumber(this.yamlConstructors.get(Tag.FLOAT), true));
+        }
+
+        /** A scalar Go reads as a number becomes that number; anything else (an explicit tag's odd text) as SnakeYAML reads it. */
+        private final class GoNumber extends AbstractConstruct {
+
+            private final Construct snakeYaml;
+            /** A float's tag makes an integer's text a float ({@code !!float 404}), as yaml.v3 converts it. */
+            private final boolean floating;
+
+            GoNumber(Construct snakeYaml, boolean floating) {
+                this.snakeYaml = snakeYaml;
+                this.floating = floating;
+            }
+
+            @Override
+            public Object construct(Node node) {
+                Object number = GoNumbers.number(constructScalar((ScalarNode) node));
+                if (number == null) {
+                    return snakeYaml.construct(node);
+                }
+                return floating && !(number instanceof Double) ? (Object) ((Number) number).doubleValue() : number;
+            }
+        }
     }
 
     /**
@@ -47,12 +97,49 @@ final class BuilderYaml {
      * scalar's text into a string field ({@code X-User-Id: [42]} is "42", {@code body: 007} is "007").
      */
     static Yaml text() {
-        return yaml(new Resolver() {
+        return yaml(textResolver());
+    }
+
+    /** The node tree of {@code rendered} as {@link #text()} composes it: null when it holds no document. */
+    static Node composeText(String rendered) {
+        LoaderOptions options = new LoaderOptions();
+        return new Composer(new ParserImpl(new StreamReader(rendered), options), textResolver(), options).getSingleNode();
+    }
+
+    /** A node of {@link #composeText} made into values as {@link #text()} makes them (its root: as {@code load} does). */
+    static Object constructText(Node node) {
+        if (node == null || Tag.NULL.equals(node.getTag())) {
+            return null;
+        }
+        return new NodeConstructor(new LoaderOptions()).construct(node);
+    }
+
+    /** A plain or quoted scalar of {@link #composeText} as {@link #typed()} reads it. */
+    static Object constructTyped(ScalarNode node) {
+        Tag tag = typedResolver().resolve(NodeId.scalar, node.getValue(), node.isPlain());
+        return new TypedConstructor(new LoaderOptions())
+                .construct(new ScalarNode(tag, node.getValue(), node.getStartMark(), node.getEndMark(), node.getScalarStyle()));
+    }
+
+    /** SnakeYAML's safe constructor, given a node already composed. */
+    private static class NodeConstructor extends SafeConstructor {
+
+        NodeConstructor(LoaderOptions options) {
+            super(options);
+        }
+
+        Object construct(Node node) {
+            return constructDocument(node);
+        }
+    }
+
+    private static Resolver textResolver() {
+        return new Resolver() {
             @Override
             protected void addImplicitResolvers() {
                 nullsAndMerges(this);
             }
-        });
+        };
     }
 
     private static void nullsAndMerges(Resolver resolver) {

@@ -103,8 +103,9 @@ public final class BuiltMessages {
     }
 
     public static BuiltResponse response(String rendered) {
-        Map<String, Object> info = RenderedYaml.mapping(rendered);
-        long code = RenderedYaml.integer(rendered, info, "statusCode");
+        RenderedYaml.Fields fields = RenderedYaml.fields(rendered);
+        Map<String, Object> info = fields.values();
+        long code = RenderedYaml.integer(fields, "statusCode");
         if (code == 0) {
             code = 200;
         } else if (code < 200 || code >= 600) {
