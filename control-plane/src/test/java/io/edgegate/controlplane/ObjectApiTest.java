@@ -165,6 +165,13 @@ class ObjectApiTest {
                 .isEqualTo(Action.CONFIGURED);
         assertThatThrownBy(() -> cp.objects().apply(documents(twin.replace("port: 10080", "port: 10082"))))
                 .as("every address clashes with one").hasMessageContaining("cannot listen on port 10082: HTTPServer/web on 127.0.0.1 does");
+        assertThatThrownBy(() -> cp.objects().apply(documents(twin.replace("port: 10080", "port: 10082\naddress: \"::\""))))
+                .as("IPv6's every address too").hasMessageContaining("cannot listen on port 10082: HTTPServer/web on 127.0.0.1 does");
+
+        // One IPv6 address in two spellings is one address.
+        cp.objects().apply(documents(SERVER.replace("port: 10080", "port: 10083\naddress: \"::1\"")));
+        assertThatThrownBy(() -> cp.objects().apply(documents(twin.replace("port: 10080", "port: 10083\naddress: \"0:0:0:0:0:0:0:1\""))))
+                .hasMessageContaining("cannot listen on port 10083 on 0:0:0:0:0:0:0:1: HTTPServer/web on 0:0:0:0:0:0:0:1 does");
     }
 
     @Test
