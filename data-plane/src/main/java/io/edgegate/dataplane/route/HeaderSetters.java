@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * A path's {@code setHeaders} (Easegress): request headers set when the path matches, their
  * values with NGINX-style variables ({@code $request_method}, {@code ${arg_page:1}},
  * {@code $http_user_agent}, {@code $cookie_id}, {@code $remote_addr}…) as Easegress reads them;
- * an unknown variable is empty, and an empty value removes the header. Parsed once per config.
+ * an unknown variable is empty. A value written empty removes the header; one whose variables came
+ * out empty sets it empty, as Easegress does. Parsed once per config.
  */
 public final class HeaderSetters {
 
@@ -85,7 +86,7 @@ public final class HeaderSetters {
         HttpHeaders headers = request.headers();
         for (int i = 0; i < setters.size(); i++) {
             String value = values.get(i);
-            if (value.isEmpty()) {
+            if (setters.get(i).parts().isEmpty()) {
                 headers.remove(setters.get(i).header());
             } else if (io.edgegate.spec.HttpTokens.isHeaderValue(value)) {
                 headers.set(setters.get(i).header(), value);
@@ -94,10 +95,11 @@ public final class HeaderSetters {
     }
 
     private static String variable(String name, HttpRequest request, String scheme, String clientIp) {
-        String uri = request.uri();
-        int q = uri.indexOf('?');
-        String path = q < 0 ? uri : uri.substring(0, q);
-        String query = q < 0 ? "" : uri.substring(q + 1);
+        String target = request.uri();
+        // Easegress's $uri is Go's URL.Path (decoded); $request_uri and $request add the raw query.
+        String path = RequestTarget.decodedPath(RequestTarget.path(target));
+        String query = rawQuery(target);
+        String uri = query.isEmpty() ? path : path + "?" + query;
         HttpHeaders headers = request.headers();
         return switch (name) {
             case "request_method" -> request.method().name();
@@ -124,6 +126,15 @@ public final class HeaderSetters {
             case "request_length" -> headers.get(HttpHeaderNames.CONTENT_LENGTH, "0");
             default -> prefixed(name, headers, query);
         };
+    }
+
+    private static String rawQuery(String target) {
+        int q = target.indexOf('?');
+        if (q < 0) {
+            return "";
+        }
+        int fragment = target.indexOf('#', q);
+        return fragment < 0 ? target.substring(q + 1) : target.substring(q + 1, fragment);
     }
 
     private static String prefixed(String name, HttpHeaders headers, String query) {
