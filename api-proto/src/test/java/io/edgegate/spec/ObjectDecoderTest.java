@@ -173,6 +173,9 @@ class ObjectDecoderTest {
                     headers: [{key: X-A}]
                     queries: [{key: q, values: [a], backend: other}]
                     backend: p
+                - host: '*'
+                  hosts: [{value: '*'}]
+                  paths: [{backend: p}]
                 """;
         assertThatThrownBy(() -> decode(yaml))
                 .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
@@ -180,7 +183,10 @@ class ObjectDecoderTest {
                                 "rules[0].paths[1].rewriteTarget: '/users/$idx' refers to group 'idx' that the regexp does not name"
                                         + " (write ${1}x for group 1 followed by x)",
                                 "rules[0].paths[2].rewriteTarget: needs a path, pathPrefix or pathRegexp to say what it replaces",
-                                "rules[0].paths[3].headers[0]: set values or regexp for 'X-A' (a condition with neither matches nothing)")
+                                "rules[0].paths[3].headers[0]: set values or regexp for 'X-A' (a condition with neither matches nothing)",
+                                // Easegress takes it as an empty suffix and matches no host with it.
+                                "rules[1].host: '*' alone matches no host in Easegress; leave the host out to serve every host",
+                                "rules[1].hosts[0].value: '*' alone matches no host in Easegress; leave the host out to serve every host")
                         .anySatisfy(m -> assertThat(m).startsWith("rules[0].paths[3].queries[0].backend: unknown field 'backend'")));
     }
 

@@ -19,6 +19,11 @@ public record HostSpec(String value, boolean isRegexp) {
 
     /** As Easegress, one wildcard, at the start ({@code *.example.com}, {@code *example.com}) or at the end ({@code www.*}). */
     static void checkWildcard(String host, SpecObject o, String key) {
+        if (host.equals("*")) {
+            // Easegress reads it as the empty suffix, which it never matches: the rule would serve no host there, every host here.
+            o.error(key, "'*' alone matches no host in Easegress; leave the host out to serve every host");
+            return;
+        }
         int stars = host.length() - host.replace("*", "").length();
         if (stars > 1 || (stars == 1 && !host.startsWith("*") && !host.endsWith("*"))) {
             o.error(key, "'" + host + "' is not a valid host (expected: an exact host, or one '*' at its start or end: "

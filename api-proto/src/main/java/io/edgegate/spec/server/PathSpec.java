@@ -18,7 +18,9 @@ import java.util.Set;
  * {@code pathRegexp} (none matches every path), optional {@code methods}, header and query
  * conditions (any one must hold, or all with {@code matchAllHeader}/{@code matchAllQuery}),
  * an optional {@code rewriteTarget}, a body limit overriding the server's, and the pipeline
- * that handles the request ({@code backend}).
+ * that handles the request ({@code backend}). {@code allHeadersByValuesOrRegexp} is Easegress v1's
+ * {@code MatchAllHeader} (so spelled there): every header must hold, each by its values or its
+ * regexp, where v2's {@code matchAllHeader} asks both of one that has both.
  */
 public record PathSpec(
         Optional<String> path,
@@ -35,7 +37,8 @@ public record PathSpec(
         String backend,
         Map<String, String> setHeaders,
         Optional<PoolSpec> backendPool,
-        Optional<PathPattern> pattern) {
+        Optional<PathPattern> pattern,
+        boolean allHeadersByValuesOrRegexp) {
 
     private static final Set<String> METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
@@ -51,7 +54,7 @@ public record PathSpec(
     /** This path sending to {@code pipeline} (the one a backendPool becomes on a node). */
     PathSpec withBackend(String pipeline) {
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader, queries, matchAllQuery,
-                clientMaxBodySize, ipFilter, pipeline, setHeaders, backendPool, pattern);
+                clientMaxBodySize, ipFilter, pipeline, setHeaders, backendPool, pattern, allHeadersByValuesOrRegexp);
     }
 
     static PathSpec decode(SpecObject o, RouterKind router) {
@@ -81,7 +84,9 @@ public record PathSpec(
             }
         }
         List<ValueMatchSpec> headers = o.list("headers", n -> ValueMatchSpec.decodeHeader(n.asObject()));
-        boolean matchAllHeader = o.bool("matchAllHeader", false);
+        boolean v2MatchAllHeader = o.bool("matchAllHeader", false);
+        boolean v1MatchAllHeader = o.bool("MatchAllHeader", false);
+        boolean matchAllHeader = v2MatchAllHeader || v1MatchAllHeader;
         List<ValueMatchSpec> queries = o.list("queries", n -> ValueMatchSpec.decodeQuery(n.asObject()));
         boolean matchAllQuery = o.bool("matchAllQuery", false);
         long bodyLimit = o.longValue("clientMaxBodySize", 0, -1, Long.MAX_VALUE);
@@ -96,7 +101,7 @@ public record PathSpec(
             o.error("backendPool", "set backend or backendPool, not both");
         }
         // Easegress's setHeaders: request headers set when this path matches, with NGINX-style variables
-        // ($request_method, ${arg_page:1}…); an empty value removes the header.
+        // ($request_method, ${arg_page:1}…); a value written empty removes the header.
         Map<String, String> setHeaders = new java.util.LinkedHashMap<>(o.stringMap("setHeaders"));
         setHeaders.forEach((name, value) -> {
             if (!HttpTokens.isHeaderName(name)) {
@@ -108,7 +113,7 @@ public record PathSpec(
         o.finish();
         return new PathSpec(path, pathPrefix, pathRegexp, rewriteTarget, methods, headers, matchAllHeader,
                 queries, matchAllQuery, bodyLimit == 0 ? OptionalLong.empty() : OptionalLong.of(bodyLimit), ipFilter, backend,
-                setHeaders, backendPool, pattern);
+                setHeaders, backendPool, pattern, v1MatchAllHeader && !v2MatchAllHeader);
     }
 
     /**

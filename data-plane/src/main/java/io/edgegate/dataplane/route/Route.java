@@ -30,8 +30,8 @@ final class Route {
         this.path = PathMatcher.of(spec);
         this.anyMethod = spec.methods().isEmpty();
         this.methods = spec.methods().toArray(String[]::new);
-        this.headers = ValueConditions.of(spec.headers(), spec.matchAllHeader());
-        this.queries = ValueConditions.of(spec.queries(), spec.matchAllQuery());
+        this.headers = ValueConditions.of(spec.headers(), spec.matchAllHeader(), spec.allHeadersByValuesOrRegexp());
+        this.queries = ValueConditions.of(spec.queries(), spec.matchAllQuery(), false);
         this.matches = matchesByHeader(spec, path);
     }
 

@@ -25,17 +25,20 @@ final class ValueConditions {
         }
     }
 
-    static final ValueConditions NONE = new ValueConditions(new Condition[0], false);
+    static final ValueConditions NONE = new ValueConditions(new Condition[0], false, false);
 
     private final Condition[] conditions;
     private final boolean matchAll;
+    /** With {@link #matchAll}: each condition holds by its values or its regexp (Easegress v1), not by both. */
+    private final boolean eitherSuffices;
 
-    private ValueConditions(Condition[] conditions, boolean matchAll) {
+    private ValueConditions(Condition[] conditions, boolean matchAll, boolean eitherSuffices) {
         this.conditions = conditions;
         this.matchAll = matchAll;
+        this.eitherSuffices = eitherSuffices;
     }
 
-    static ValueConditions of(List<ValueMatchSpec> specs, boolean matchAll) {
+    static ValueConditions of(List<ValueMatchSpec> specs, boolean matchAll, boolean eitherSuffices) {
         if (specs.isEmpty()) {
             return NONE;
         }
@@ -45,7 +48,7 @@ final class ValueConditions {
             conditions[i] = new Condition(spec.key(), Set.copyOf(spec.values()),
                     spec.regexp().map(Regexps::compile).orElse(null), i);
         }
-        return new ValueConditions(conditions, matchAll);
+        return new ValueConditions(conditions, matchAll, eitherSuffices);
     }
 
     boolean isEmpty() {
@@ -60,7 +63,8 @@ final class ValueConditions {
     int decidingCondition(Function<String, String> lookup) {
         if (matchAll) {
             for (Condition c : conditions) {
-                if (!c.allHold(valueOf(c, lookup))) {
+                String value = valueOf(c, lookup);
+                if (eitherSuffices ? !c.holds(value) : !c.allHold(value)) {
                     return -1;
                 }
             }

@@ -214,6 +214,33 @@ class RouteTableTest {
     }
 
     @Test
+    void easegressV1sMatchAllHeaderTakesValuesOrRegexpWhereV2sAsksBoth() {
+        RouteTable table = table("""
+                - paths:
+                  - pathPrefix: /v1
+                    MatchAllHeader: true
+                    headers:
+                    - {key: X-Env, values: [canary], regexp: '^beta'}
+                    - {key: X-Team, values: [red]}
+                    backend: v1-all
+                  - pathPrefix: /v2
+                    matchAllHeader: true
+                    headers:
+                    - {key: X-Env, values: [canary], regexp: '^beta'}
+                    - {key: X-Team, values: [red]}
+                    backend: v2-all
+                """);
+
+        // v1.5.3 spells it MatchAllHeader; each header holds by its values or by its regexp, and all must hold.
+        assertThat(route(table, "h", "/v1", "X-Env", "beta-2", "X-Team", "red")).isEqualTo("v1-all");
+        assertThat(route(table, "h", "/v1", "X-Env", "canary", "X-Team", "red")).isEqualTo("v1-all");
+        assertThat(route(table, "h", "/v1", "X-Env", "beta-2", "X-Team", "blue")).isEqualTo("BAD_REQUEST");
+        // v2: a header with both must match both.
+        assertThat(route(table, "h", "/v2", "X-Env", "beta-2", "X-Team", "red")).isEqualTo("BAD_REQUEST");
+        assertThat(route(table, "h", "/v2", "X-Env", "canary", "X-Team", "red")).isEqualTo("BAD_REQUEST");
+    }
+
+    @Test
     void aHeaderMismatchFallsThroughToALaterPath() {
         RouteTable table = table("""
                 - paths:
