@@ -154,6 +154,36 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void textFieldsKeepScalarsAsWrittenAsEasegressYamlLibraryFillsThem() throws Exception {
+        DecodedObject decoded = decode("""
+                name: yes
+                kind: Pipeline
+                flow: [{filter: answer}]
+                filters:
+                - name: answer
+                  kind: Mock
+                  rules:
+                  - code: 0310
+                    headers: {X-Zip: 01234, X-Api-Version: 1.10, X-Hex: 0x1F, X-Flag: no, X-On: on, X-Plain: 42, X-True: true}
+                    body: 0777
+                """);
+
+        // yaml.v3 (YAML 1.2) reads yes/no/on as words and puts a scalar's own text into a Go string; SnakeYAML's YAML 1.1
+        // turned these into false, 668, 1.1 and 31.
+        assertThat(decoded.id().name()).isEqualTo("yes");
+        io.edgegate.spec.filter.mock.MockSpec.Rule rule =
+                ((io.edgegate.spec.filter.mock.MockSpec) ((PipelineSpec) decoded.spec()).filters().get(0)).rules().get(0);
+        assertThat(rule.headers()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("X-Zip", "01234", "X-Api-Version", "1.10",
+                "X-Hex", "0x1F", "X-Flag", "no", "X-On", "on", "X-Plain", "42", "X-True", "true"));
+        assertThat(rule.body()).isEqualTo("0777");
+        // A number field still reads the number (0310 is YAML 1.1's octal 200), and what is stored is what was read.
+        assertThat(rule.code()).isEqualTo(200);
+        String stored = new io.edgegate.spec.codec.DocumentParser().toJson(decoded.document());
+        assertThat(stored).contains("\"X-Zip\":\"01234\"", "\"X-Api-Version\":\"1.10\"", "\"body\":\"0777\"",
+                "\"X-Flag\":\"no\"", "\"code\":200");
+    }
+
+    @Test
     void routingConditionsAndRewritesAreCheckedAtApply() {
         String yaml = """
                 name: s

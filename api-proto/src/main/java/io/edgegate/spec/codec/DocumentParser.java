@@ -57,7 +57,7 @@ public final class DocumentParser {
         // Each round resolves one YAML 1.2 "\/" escape SnakeYAML (YAML 1.1) refused; the bound only stops a runaway.
         for (int round = 0; tree == null; round++) {
             try {
-                tree = yaml.readTree(text);
+                tree = YamlTree.read((YAMLFactory) yaml.getFactory(), text);
                 if (tree == null) {
                     throw new SpecException("", "the document is empty");
                 }

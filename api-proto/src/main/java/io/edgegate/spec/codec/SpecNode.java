@@ -108,6 +108,10 @@ public final class SpecNode {
         if (value.isTextual()) {
             return value.textValue();
         }
+        if (value instanceof WrittenNumber written) {
+            // 01234, 1.10, 0x1F: the text, as Easegress's YAML library fills a string (not 668, 1.1, 31).
+            return written.readAsText();
+        }
         if (value.isNull()) {
             return "";
         }
