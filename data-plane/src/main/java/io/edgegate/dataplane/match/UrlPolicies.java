@@ -35,12 +35,12 @@ public final class UrlPolicies {
 
     /** Like {@link #ruleFor}, from the request target: the path is cut out only when a rule needs it. */
     public int ruleForTarget(String method, String uri) {
-        return rules.length == 0 ? ruleFor(method, "") : ruleFor(method, RequestTarget.decodedPath(RequestTarget.path(uri)));
+        return rules.length == 0 ? ruleFor(method, "") : ruleFor(method, RequestTarget.matchingPath(RequestTarget.path(uri)));
     }
 
     /** Like {@link #policyFor}, from the request target: the path is cut out only when a rule needs it. */
     public int policyForTarget(String method, String uri) {
-        return rules.length == 0 ? defaultPolicy : policyFor(method, RequestTarget.decodedPath(RequestTarget.path(uri)));
+        return rules.length == 0 ? defaultPolicy : policyFor(method, RequestTarget.matchingPath(RequestTarget.path(uri)));
     }
 
     /** The policy index of each rule as numbered by {@link #ruleFor} (the last: the default's, or {@link #NONE}). */

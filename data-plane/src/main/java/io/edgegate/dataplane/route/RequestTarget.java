@@ -56,6 +56,47 @@ public final class RequestTarget {
         return new String(bytes, 0, n, StandardCharsets.UTF_8); // malformed sequences become U+FFFD
     }
 
+    /**
+     * The path routes and path-matching filters see: {@link #decodedPath}, with a run of '/' taken as one and
+     * '.' and '..' segments resolved (RFC 3986's remove_dot_segments), as NGINX normalizes a URI before it picks
+     * a location. Matched as sent, {@code /public/../admin} (or {@code /public/%2e%2e/admin}, or {@code //admin})
+     * took the /public route while an upstream that resolves it served /admin. The request keeps its path as sent.
+     */
+    public static String matchingPath(String rawPath) {
+        return withoutDotSegments(decodedPath(rawPath));
+    }
+
+    static String withoutDotSegments(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/' || (path.indexOf("//") < 0 && path.indexOf("/.") < 0)) {
+            return path;
+        }
+        java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
+        boolean endsWithSlash = false;
+        int start = 1;
+        while (start <= path.length()) {
+            int end = path.indexOf('/', start);
+            boolean last = end < 0;
+            String segment = path.substring(start, last ? path.length() : end);
+            if (segment.equals("..")) {
+                kept.pollLast();
+                endsWithSlash = true;
+            } else if (segment.isEmpty() || segment.equals(".")) {
+                endsWithSlash = true;
+            } else {
+                kept.addLast(segment);
+                endsWithSlash = false;
+            }
+            if (last) {
+                break;
+            }
+            start = end + 1;
+        }
+        if (kept.isEmpty()) {
+            return "/";
+        }
+        return "/" + String.join("/", kept) + (endsWithSlash ? "/" : "");
+    }
+
     /** Whether {@code rawPath} has a {@code %} not followed by two hex digits: Go's server answers such a request 400. */
     public static boolean hasBrokenEscape(String rawPath) {
         for (int i = rawPath.indexOf('%'); i >= 0; i = rawPath.indexOf('%', i + 1)) {

@@ -193,7 +193,7 @@ public final class RouteTable {
             return RouteMatch.FORBIDDEN;
         }
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
-        String path = RequestTarget.decodedPath(RequestTarget.path(request.uri()));
+        String path = RequestTarget.matchingPath(RequestTarget.path(request.uri()));
         if (cache == null) {
             return search(host, path, request, peer).result();
         }
@@ -213,7 +213,7 @@ public final class RouteTable {
     /** How many routes routing {@code request} tried beyond host and path: what lookup cost grows with. */
     int routesExamined(HttpRequest request, InetSocketAddress peer) {
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
-        return search(host, RequestTarget.decodedPath(RequestTarget.path(request.uri())), request, peer).examined;
+        return search(host, RequestTarget.matchingPath(RequestTarget.path(request.uri())), request, peer).examined;
     }
 
     private static void refusedByAGuardedRule(List<CompiledRule> rules, String host, Lookup lookup) {

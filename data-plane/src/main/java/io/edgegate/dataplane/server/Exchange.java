@@ -138,7 +138,7 @@ final class Exchange {
         if (match.pathMatches(rawPath)) {
             return match.rewrite(rawPath);
         }
-        return RequestTarget.encodedPath(match.rewrite(RequestTarget.decodedPath(rawPath)));
+        return RequestTarget.encodedPath(match.rewrite(RequestTarget.matchingPath(rawPath)));
     }
 
     /** A request refused on its head, before any route (malformed, too large, over a limit): counted and logged as backend none. */

@@ -415,6 +415,33 @@ class RouteTableTest {
         assertThat(RequestTarget.encodedPath("/new/a b%/é")).isEqualTo("/new/a%20b%25/%C3%A9");
     }
 
+    /**
+     * As NGINX picks a location: '.' and '..' segments resolved and runs of '/' taken as one, after decoding, so a
+     * path cannot reach past the route of where it leads (an upstream resolving {@code /public/../admin} serves /admin).
+     */
+    @Test
+    void routesMatchThePathWithItsDotSegmentsResolved() {
+        RouteTable table = table("""
+                - paths:
+                  - {pathPrefix: /admin, backend: guarded}
+                  - {path: /public/, backend: index}
+                  - {pathPrefix: /, backend: open}
+                """);
+
+        assertThat(route(table, "h", "/public/../admin/secret")).isEqualTo("guarded");
+        assertThat(route(table, "h", "/public/%2e%2e/admin/secret")).isEqualTo("guarded");
+        assertThat(route(table, "h", "/public/..%2Fadmin/secret")).isEqualTo("guarded");
+        assertThat(route(table, "h", "//admin/secret")).isEqualTo("guarded");
+        assertThat(route(table, "h", "/./admin")).isEqualTo("guarded");
+        assertThat(route(table, "h", "/admin/../public/")).isEqualTo("index");
+        assertThat(route(table, "h", "/public/x/..")).as("a last '..' leaves its slash").isEqualTo("index");
+        assertThat(route(table, "h", "/../../admin")).as("nothing above the root").isEqualTo("guarded");
+        assertThat(route(table, "h", "/.well-known/x")).isEqualTo("open");
+        assertThat(RequestTarget.withoutDotSegments("/a/b/../c/./d//e/")).isEqualTo("/a/c/d/e/");
+        assertThat(RequestTarget.withoutDotSegments("/a/...")).isEqualTo("/a/...");
+        assertThat(RequestTarget.withoutDotSegments("/..")).isEqualTo("/");
+    }
+
     /** Go's classes mean what they mean in Easegress, and matching takes linear time whatever the path. */
     @Test
     void regexpsAreGosAndCannotBeMadeToBacktrack() {

@@ -40,7 +40,7 @@ final class HeaderLookupFilter implements Filter {
             return DONE;
         }
         if (pathRegExp != null) {
-            Matcher match = pathRegExp.matcher(RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
+            Matcher match = pathRegExp.matcher(RequestTarget.matchingPath(RequestTarget.path(context.request().uri())));
             if (match.find() && match.groupCount() >= 1) {
                 // As Easegress (Go's FindStringSubmatch): a group that took no part in the match is empty, the dash stays.
                 id = id + "-" + (match.group(1) == null ? "" : match.group(1));

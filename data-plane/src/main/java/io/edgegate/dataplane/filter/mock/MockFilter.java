@@ -81,7 +81,7 @@ final class MockFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        String path = RequestTarget.decodedPath(RequestTarget.path(context.request().uri()));
+        String path = RequestTarget.matchingPath(RequestTarget.path(context.request().uri()));
         for (CompiledRule rule : rules) {
             if (rule.matches(path, context.request().headers())) {
                 return answer(context, rule);

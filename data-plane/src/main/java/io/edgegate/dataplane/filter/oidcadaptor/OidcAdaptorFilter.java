@@ -64,7 +64,7 @@ final class OidcAdaptorFilter implements Filter {
             return CompletableFuture.completedFuture(SUCCESS);
         }
         String uri = context.request().uri();
-        if (RequestTarget.decodedPath(RequestTarget.path(uri)).equals(spec.redirectPath())) {
+        if (RequestTarget.matchingPath(RequestTarget.path(uri)).equals(spec.redirectPath())) {
             return callback(context, QueryParameters.of(uri));
         }
         String origin = context.connection().scheme() + "://" + headers.get(HttpHeaderNames.HOST, "") + uri;

@@ -49,7 +49,7 @@ public final class PoolSelector {
             return true;
         }
         String method = context.request().method().name();
-        String path = RequestTarget.decodedPath(RequestTarget.path(context.request().uri()));
+        String path = RequestTarget.matchingPath(RequestTarget.path(context.request().uri()));
         for (UrlMatcher url : urls) {
             if (url.matches(method, path)) {
                 return true;

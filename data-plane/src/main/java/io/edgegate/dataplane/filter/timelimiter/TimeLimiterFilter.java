@@ -31,7 +31,7 @@ final class TimeLimiterFilter implements Filter {
 
     @Override
     public CompletionStage<String> handle(RequestContext context) {
-        long timeout = timeoutFor(context.request().method().name(), RequestTarget.decodedPath(RequestTarget.path(context.request().uri())));
+        long timeout = timeoutFor(context.request().method().name(), RequestTarget.matchingPath(RequestTarget.path(context.request().uri())));
         if (timeout == NO_LIMIT) {
             return FilterResults.success();
         }
