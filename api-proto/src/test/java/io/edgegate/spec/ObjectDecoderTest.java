@@ -79,6 +79,29 @@ class ObjectDecoderTest {
                 .hasMessageContaining("filters[0].mainPool.servers[1].url: '127.0.0.1:9096' is not a URL");
         String spaces = example("pipeline-reverse-proxy.yaml").replace("http://127.0.0.1:9096", "http://bad host:9096");
         assertThatThrownBy(() -> decode(spaces)).hasMessageContaining("servers[1].url: 'http://bad host:9096' is not a URL");
+        // Each request to such a server failed (a 500 from a port out of range, a 502 from port 0): refused at apply instead.
+        for (String port : new String[] {"65536", "0", "99999999999"}) {
+            String outOfRange = example("pipeline-reverse-proxy.yaml").replace("http://127.0.0.1:9096", "http://127.0.0.1:" + port);
+            assertThatThrownBy(() -> decode(outOfRange))
+                    .hasMessageContaining("servers[1].url: 'http://127.0.0.1:" + port + "' has port " + port + " (expected: 1-65535)");
+        }
+    }
+
+    @Test
+    void anInterimStatusCannotEndARequest() {
+        // Sent as the final answer, "100 Continue" left the client waiting for one that never came.
+        assertThatThrownBy(() -> decode("""
+                name: p
+                kind: Pipeline
+                flow: [{filter: m}, {filter: f}]
+                filters:
+                - {name: m, kind: Mock, rules: [{code: 100}]}
+                - {name: f, kind: Fallback, mockCode: 101}
+                """)).isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                .contains("filters[0].rules[0].code: 100 is an interim status (1xx): a client would wait for a final answer that never comes;"
+                        + " give 200-599",
+                        "filters[1].mockCode: 101 is an interim status (1xx): a client would wait for a final answer that never comes;"
+                                + " give 200-599"));
     }
 
     @Test

@@ -37,6 +37,9 @@ public record FallbackSpec(String name, int mockCode, Map<String, String> mockHe
     /** The mock answer's fields (mockCode, mockHeaders, mockBody), also a v1 Proxy's fallback. */
     public static FallbackSpec decodeMock(String name, SpecObject o) {
         int code = o.requiredInt("mockCode", 100, 599);
+        if (code < 200) {
+            o.error("mockCode", io.edgegate.spec.filter.mock.MockSpec.interimStatus(code));
+        }
         Map<String, String> headers = o.stringMap("mockHeaders");
         headers.forEach((header, value) -> {
             if (!HttpTokens.isHeaderName(header)) {

@@ -63,6 +63,9 @@ public record MockSpec(String name, List<Rule> rules) implements FilterSpec {
             match = new Match(path.or(match::path), pathPrefix.or(match::pathPrefix), match.headers(), match.matchAllHeaders());
         }
         int code = o.integer("code", 200, 100, 599);
+        if (code < 200) {
+            o.error("code", interimStatus(code));
+        }
         Map<String, String> headers = o.stringMap("headers");
         String body = o.string("body", "");
         Duration delay = o.duration("delay", Duration.ZERO);
@@ -82,5 +85,13 @@ public record MockSpec(String name, List<Rule> rules) implements FilterSpec {
         boolean all = o.bool("matchAllHeaders", false);
         o.finish();
         return new Match(path, pathPrefix, headers, all);
+    }
+
+    /**
+     * Why a 1xx status cannot end a request: sent as the final answer, the client waits for the real one and
+     * hangs (Easegress takes it, and Go's server sends it as an interim answer followed by a 200).
+     */
+    public static String interimStatus(int code) {
+        return code + " is an interim status (1xx): a client would wait for a final answer that never comes; give 200-599";
     }
 }

@@ -74,6 +74,13 @@ public record ServerSpec(String url, List<String> tags, int weight, boolean keep
         } catch (URISyntaxException e) {
             return java.util.Optional.of("is not a URL: " + e.getReason() + " (expected: e.g. http://10.0.0.1:8080)");
         }
+        String authority = uri.getRawAuthority();
+        int colon = authority == null ? -1 : authority.lastIndexOf(':');
+        if (colon > 0 && colon + 1 < authority.length() && authority.substring(colon + 1).chars().allMatch(c -> c >= '0' && c <= '9')
+                && (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65_535)) {
+            // A port too large for an int leaves java.net.URI without a host; one above 65535 or 0 it takes.
+            return java.util.Optional.of("has port " + authority.substring(colon + 1) + " (expected: 1-65535)");
+        }
         if (uri.getScheme() == null || uri.getHost() == null) {
             return java.util.Optional.of("is not a URL with a scheme and a host (expected: e.g. http://10.0.0.1:8080)");
         }
