@@ -277,7 +277,6 @@ public final class ConfigAgent implements AutoCloseable {
                 }
             }
             synced = true;
-            backoff.reset();
             ConfigAck.Builder ack = ConfigAck.newBuilder().setEpoch(update.getEpoch()).setRevision(update.getRevision());
             // A delta of the epoch whose snapshot this stream holds completes a whole config of it, as a snapshot does:
             // a node that could not apply the snapshot (a port briefly taken) takes the change that follows it.
@@ -286,6 +285,7 @@ public final class ConfigAgent implements AutoCloseable {
             if (refusal != null) {
                 log.error("rejected revision {} of epoch {}: {}", update.getRevision(), update.getEpoch(), refusal);
                 send(NodeMessage.newBuilder().setAck(ack.setError(refusal)).build());
+                backoff.reset();
                 return;
             }
             try {
@@ -294,11 +294,16 @@ public final class ConfigAgent implements AutoCloseable {
             } catch (ConfigRejectedException e) {
                 log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
                 ack.setError(e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                // A class that cannot be loaded (a jar replaced under a running node) or a config nested too deep is this
+                // revision's failure, told in its NACK: thrown on, it ended the stream, and each new stream met it again.
                 log.error("failed to apply revision {}", update.getRevision(), e);
                 ack.setError("internal error: " + e);
             }
             send(NodeMessage.newBuilder().setAck(ack).build());
+            // Only a stream that carried an update through resets the pace of reconnecting: one that breaks while
+            // applying its first snapshot is retried ever more slowly, not every 200 ms.
+            backoff.reset();
         }
 
         /** Puts the patched object in place of the one it patches; why not when the base is not the one held. */
