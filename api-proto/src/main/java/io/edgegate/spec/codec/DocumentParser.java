@@ -26,6 +26,10 @@ public final class DocumentParser {
     private static final char GZIP_FIRST_BYTE = 0x1f;
 
     private static final int MAX_ESCAPES_RESOLVED = 10_000;
+    /** SnakeYAML's limit of a document (LoaderOptions' code point limit, 3 MB). */
+    private static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+    /** The longest line read as YAML: one of 1 MB takes SnakeYAML ~0.6 s. */
+    private static final int MAX_LINE = 1024 * 1024;
 
     private final ObjectMapper yaml;
     private final ObjectMapper json;
@@ -54,6 +58,7 @@ public final class DocumentParser {
         }
         JsonNode tree = null;
         String text = document.text();
+        refuseWhatSnakeYamlReadsSlowly(text, document);
         // Each round resolves one YAML 1.2 "\/" escape SnakeYAML (YAML 1.1) refused; the bound only stops a runaway.
         for (int round = 0; tree == null; round++) {
             try {
@@ -79,6 +84,30 @@ public final class DocumentParser {
             throw new SpecException("", "a document must be a mapping with 'name' and 'kind', got " + SpecNode.describe(tree));
         }
         return object;
+    }
+
+    /**
+     * SnakeYAML copies its whole look-ahead window for each kilobyte of a token it reads, so a value of
+     * megabytes on one line takes seconds (2.9 MB: 5 s, a 10 MB one was still being read when egctl gave up after
+     * 30 s, the control plane's heap past 1 GB). Such a line, and a document over SnakeYAML's own size limit (which
+     * it reports only once it has read that far), are refused before reading.
+     */
+    private static void refuseWhatSnakeYamlReadsSlowly(String text, SourceDocument document) throws SpecException {
+        if (text.length() > MAX_CODE_POINTS && text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
+            throw new SpecException("", "the document is " + text.length() + " characters long; a YAML document may hold at most "
+                    + MAX_CODE_POINTS + " (split it, or send it as JSON)");
+        }
+        int line = 0;
+        for (int start = 0; start < text.length(); line++) {
+            int end = text.indexOf('\n', start);
+            int stop = end < 0 ? text.length() : end;
+            if (stop - start > MAX_LINE) {
+                throw new SpecException("", "line " + (line + document.firstLine()) + " is " + (stop - start) + " characters long;"
+                        + " a YAML line may hold at most " + MAX_LINE + " (write a long value as a block scalar (|) over several"
+                        + " lines, or send the document as JSON)");
+            }
+            start = stop + 1;
+        }
     }
 
     /**
