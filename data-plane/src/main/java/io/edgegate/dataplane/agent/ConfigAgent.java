@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -52,6 +53,9 @@ public final class ConfigAgent implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     /** At most 2 s between attempts: a node cut off converges within ~3 s of its link coming back (LinkFaultsIT). */
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+    /** How soon, and then at most how often, a revision the host refused is tried again. */
+    static final Duration RETRY_FIRST = Duration.ofSeconds(2);
+    static final Duration RETRY_MAX = Duration.ofSeconds(30);
     private final List<ManagedChannel> channels = new ArrayList<>();
     private Stream stream;
     private int next;
@@ -210,6 +214,11 @@ public final class ConfigAgent implements AutoCloseable {
         private volatile boolean synced;
         /** The epoch of the last full snapshot on this stream: the objects held are a whole config of it, deltas and all. */
         private String snapshotEpoch = "";
+        /** The next try of a revision the host refused (a port another program held); null when none is due. */
+        private ScheduledFuture<?> retry;
+        private long retryDelayMillis;
+        /** The stream broke or was closed: nothing is tried again on it. */
+        private volatile boolean ended;
 
         Stream(String target) {
             this.target = target;
@@ -244,6 +253,8 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         synchronized void finish() {
+            ended = true;
+            cancelRetry();
             try {
                 requests.onCompleted();
             } catch (RuntimeException e) {
@@ -252,7 +263,8 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         @Override
-        public void onNext(ConfigUpdate update) {
+        public synchronized void onNext(ConfigUpdate update) {
+            cancelRetry();
             if (update.getFullSnapshot()) {
                 objects.clear();
                 snapshotEpoch = update.getEpoch();
@@ -294,6 +306,10 @@ public final class ConfigAgent implements AutoCloseable {
             } catch (ConfigRejectedException e) {
                 log.error("rejected revision {}: {}", update.getRevision(), e.getMessage());
                 ack.setError(e.getMessage());
+                if (e.mayPassLater()) {
+                    retryDelayMillis = RETRY_FIRST.toMillis();
+                    scheduleRetry(update.getEpoch(), update.getRevision());
+                }
             } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 // A class that cannot be loaded (a jar replaced under a running node) or a config nested too deep is this
                 // revision's failure, told in its NACK: thrown on, it ended the stream, and each new stream met it again.
@@ -304,6 +320,52 @@ public final class ConfigAgent implements AutoCloseable {
             // Only a stream that carried an update through resets the pace of reconnecting: one that breaks while
             // applying its first snapshot is retried ever more slowly, not every 200 ms.
             backoff.reset();
+        }
+
+        /**
+         * Tries a revision the host refused again, until it runs or another update comes: a port that another
+         * program held is often freed, and the node would otherwise wait for an unrelated change to serve it.
+         */
+        private void scheduleRetry(String epoch, long revision) {
+            long delay = retryDelayMillis;
+            retryDelayMillis = Math.min(retryDelayMillis * 2, RETRY_MAX.toMillis());
+            try {
+                retry = scheduler.schedule(() -> retry(epoch, revision), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The node is stopping.
+            }
+        }
+
+        private synchronized void retry(String epoch, long revision) {
+            retry = null;
+            if (ended) {
+                // A new stream brings the newest config (the updater applies one config at a time).
+                return;
+            }
+            ConfigAck.Builder ack = ConfigAck.newBuilder().setEpoch(epoch).setRevision(revision);
+            try {
+                updater.apply(epoch, revision, objects.values());
+                log.info("applied revision {} on a new try: what stood in its way is gone", revision);
+                ack.setWarning(saveLastGood(epoch, revision));
+            } catch (ConfigRejectedException e) {
+                if (e.mayPassLater()) {
+                    log.debug("revision {} still refused: {}", revision, e.getMessage());
+                    scheduleRetry(epoch, revision);
+                    return;
+                }
+                ack.setError(e.getMessage());
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                log.error("failed to apply revision {}", revision, e);
+                ack.setError("internal error: " + e);
+            }
+            send(NodeMessage.newBuilder().setAck(ack).build());
+        }
+
+        private void cancelRetry() {
+            if (retry != null) {
+                retry.cancel(false);
+                retry = null;
+            }
         }
 
         /** Puts the patched object in place of the one it patches; why not when the base is not the one held. */
@@ -354,11 +416,13 @@ public final class ConfigAgent implements AutoCloseable {
 
         @Override
         public void onError(Throwable t) {
+            ended = true;
             streamEnded(this, Status.fromThrowable(t));
         }
 
         @Override
         public void onCompleted() {
+            ended = true;
             streamEnded(this, Status.UNAVAILABLE.withDescription("control plane closed the stream"));
         }
     }

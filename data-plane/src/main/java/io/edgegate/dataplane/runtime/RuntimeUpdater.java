@@ -187,7 +187,7 @@ public final class RuntimeUpdater {
             registries.started().forEach(ServiceRegistry::close);
             tracings.discard(tracing);
             metrics.forgetServersOtherThan(running.keySet());
-            throw new ConfigRejectedException(e.getMessage());
+            throw new ConfigRejectedException(e.getMessage(), e instanceof ListenerException listener && listener.mayPassLater());
         }
         List<Filter> retired = next.retired();
 

@@ -184,10 +184,10 @@ public final class ListenerSet {
             return binding.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new ListenerException("HTTPServer " + state.spec().name() + " cannot listen on " + describe(address)
-                    + ": " + e.getCause().getMessage());
+                    + ": " + e.getCause().getMessage(), true);
         } catch (TimeoutException e) {
             abandonLate(binding);
-            throw new ListenerException("HTTPServer " + state.spec().name() + " timed out binding " + describe(address));
+            throw new ListenerException("HTTPServer " + state.spec().name() + " timed out binding " + describe(address), true);
         } catch (InterruptedException e) {
             abandonLate(binding);
             Thread.currentThread().interrupt();
