@@ -175,6 +175,27 @@ class ObjectApiTest {
     }
 
     @Test
+    void aServerNamingAGlobalFilterThatDoesNotExistIsWrittenWithAWarning() {
+        String guarded = SERVER.replace("rules:", "globalFilter: auth\nrules:");
+        WriteResponse written = cp.objects().apply(documents(guarded, PIPELINE));
+        assertThat(written.getResults(0).getAction()).isEqualTo(Action.CREATED);
+        // Easegress serves such a server without the filter: said, since the checks it was named for do not run.
+        assertThat(written.getWarningsList()).containsExactly("test.yaml, document 1 (HTTPServer/web): globalFilter names"
+                + " GlobalFilter/auth, which does not exist: its requests run without it until it is created");
+
+        String filter = """
+                kind: GlobalFilter
+                name: auth
+                beforePipeline:
+                  flow: [{filter: v}]
+                  filters:
+                  - {name: v, kind: Validator, headers: {X-Api-Key: {regexp: '^[a-z0-9]{8,}$'}}}
+                """;
+        assertThat(cp.objects().apply(documents(guarded, filter)).getWarningsList()).as("written together").isEmpty();
+        assertThat(cp.objects().apply(documents(guarded.replace("10080", "10081"))).getWarningsList()).as("stored").isEmpty();
+    }
+
+    @Test
     void createRefusesExistingObjects() {
         cp.objects().create(documents(PIPELINE));
         assertThatThrownBy(() -> cp.objects().create(documents(PIPELINE)))

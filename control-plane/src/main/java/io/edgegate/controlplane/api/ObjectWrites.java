@@ -15,6 +15,7 @@ import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.customdata.CustomDataKindSpec;
 import io.edgegate.spec.customdata.CustomDataSpec;
+import io.edgegate.spec.server.HttpServerSpec;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -73,6 +74,37 @@ final class ObjectWrites {
         return attemptWrite(documents, createOnly, dryRun, expected, 1);
     }
 
+    /** The GlobalFilters the servers written name, other than those written with them. */
+    private static Set<ObjectId> globalFiltersNamed(List<DecodedDocument> documents) {
+        Set<ObjectId> named = new LinkedHashSet<>();
+        for (DecodedDocument d : documents) {
+            if (d.object().spec() instanceof HttpServerSpec server) {
+                server.globalFilter().ifPresent(name -> named.add(new ObjectId(ObjectKind.GLOBAL_FILTER, name)));
+            }
+        }
+        documents.forEach(d -> named.remove(d.object().id()));
+        return named;
+    }
+
+    /**
+     * A server naming a GlobalFilter that does not exist serves its requests without one, as Easegress does: said
+     * at the write, since an authentication step an operator counted on would be silently missing.
+     */
+    private static List<String> missingGlobalFilters(List<DecodedDocument> documents, Set<ObjectId> named,
+                                                     java.util.function.Function<ObjectId, Optional<StoredRecord>> stored) {
+        List<String> warnings = new ArrayList<>();
+        for (DecodedDocument d : documents) {
+            if (d.object().spec() instanceof HttpServerSpec server && server.globalFilter().isPresent()) {
+                ObjectId filter = new ObjectId(ObjectKind.GLOBAL_FILTER, server.globalFilter().get());
+                if (named.contains(filter) && stored.apply(filter).isEmpty()) {
+                    warnings.add(d.source().label() + " (" + d.object().id() + "): globalFilter names " + filter
+                            + ", which does not exist: its requests run without it until it is created");
+                }
+            }
+        }
+        return warnings;
+    }
+
     private CompletableFuture<WriteResponse> attemptWrite(List<DecodedDocument> documents, boolean createOnly,
                                                           boolean dryRun, Map<ObjectId, Long> expected, int attempt) {
         Set<ObjectId> toRead = new LinkedHashSet<>();
@@ -85,6 +117,8 @@ final class ObjectWrites {
             }
         }
         toRead.addAll(expected.keySet());
+        Set<ObjectId> globalFiltersNamed = globalFiltersNamed(documents);
+        toRead.addAll(globalFiltersNamed);
         Map<String, CustomDataKindSpec> kindsWritten = new HashMap<>();
         documents.stream().filter(d -> d.object().spec() instanceof CustomDataKindSpec)
                 .forEach(d -> kindsWritten.put(d.object().id().name(), (CustomDataKindSpec) d.object().spec()));
@@ -97,7 +131,8 @@ final class ObjectWrites {
         }).thenCompose(current -> {
             List<StoreWrite> writes = new ArrayList<>();
             WriteResponse.Builder response = WriteResponse.newBuilder()
-                    .addAllWarnings(RequestDecoder.warnings(documents));
+                    .addAllWarnings(RequestDecoder.warnings(documents))
+                    .addAllWarnings(missingGlobalFilters(documents, globalFiltersNamed, current::get));
             unchangedSinceRead(expected, current);
             for (DecodedDocument d : documents) {
                 ObjectId id = d.object().id();
