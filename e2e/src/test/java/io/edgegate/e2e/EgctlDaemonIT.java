@@ -97,6 +97,18 @@ class EgctlDaemonIT {
             EgctlRun relative = EgctlRun.launcherIn(egctl, work, noJvm, "", "apply", "-f", "relative.yaml");
             assertThat(relative.out()).as(relative.toString()).isEqualTo("HTTPPipeline/from-the-daemon configured\n");
 
+            // A reader that stops at once (| true, | head): the call still ends with its own status, and no doubt about the daemon.
+            ProcessBuilder piped = new ProcessBuilder("bash", "-c",
+                    "\"$0\" apply --wait --timeout 20s -f relative.yaml | true; echo \"status ${PIPESTATUS[0]}\" >&2", egctl.toString())
+                    .directory(work.toFile());
+            piped.environment().keySet().removeIf(name -> name.startsWith("EGCTL_") || name.startsWith("EDGEGATE_"));
+            piped.environment().putAll(noJvm);
+            Process pipedRun = piped.start();
+            pipedRun.getOutputStream().close();
+            String pipedErr = new String(pipedRun.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(pipedRun.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(pipedErr).isEqualTo("status 0\n");
+
             // A failure: its status and its message on standard error, nothing on standard output.
             EgctlRun missing = EgctlRun.launcherIn(egctl, work, noJvm, "", "get", "hp", "not-there");
             assertThat(missing.exit()).isEqualTo(1);
