@@ -63,11 +63,16 @@ public final class RequestTarget {
      * took the /public route while an upstream that resolves it served /admin. The request keeps its path as sent.
      */
     public static String matchingPath(String rawPath) {
-        return withoutDotSegments(decodedPath(rawPath));
+        return matchingPath(rawPath, true);
     }
 
-    static String withoutDotSegments(String path) {
-        if (path.isEmpty() || path.charAt(0) != '/' || (path.indexOf("//") < 0 && path.indexOf("/.") < 0)) {
+    /** As {@link #matchingPath(String)}; {@code mergeSlashes} false keeps empty segments ({@code //}) as they are. */
+    public static String matchingPath(String rawPath, boolean mergeSlashes) {
+        return withoutDotSegments(decodedPath(rawPath), mergeSlashes);
+    }
+
+    static String withoutDotSegments(String path, boolean mergeSlashes) {
+        if (path.isEmpty() || path.charAt(0) != '/' || ((!mergeSlashes || path.indexOf("//") < 0) && path.indexOf("/.") < 0)) {
             return path;
         }
         java.util.ArrayDeque<String> kept = new java.util.ArrayDeque<>();
@@ -80,7 +85,7 @@ public final class RequestTarget {
             if (segment.equals("..")) {
                 kept.pollLast();
                 endsWithSlash = true;
-            } else if (segment.isEmpty() || segment.equals(".")) {
+            } else if (segment.equals(".") || (segment.isEmpty() && (mergeSlashes || last))) {
                 endsWithSlash = true;
             } else {
                 kept.addLast(segment);

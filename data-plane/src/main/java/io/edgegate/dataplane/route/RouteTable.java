@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * An HTTPServer's rules, compiled once per config. Rules are tried in order and paths in
@@ -39,7 +40,7 @@ public final class RouteTable {
 
     /** One rule's routes, compiled for the place it has in the server's rules, and the pipelines they can send to. */
     private record CompiledRule(RuleSpec spec, Set<String> exactHosts, List<Route> routes, Set<String> backends, HostMatcher hosts,
-                                IpAccess access) {
+                                IpAccess access, boolean writesDoubleSlash) {
         /** Whether the rule is indexed under its exact hosts; otherwise with the routes for any host. */
         boolean byExactHost() {
             return !exactHosts.isEmpty();
@@ -65,6 +66,11 @@ public final class RouteTable {
     private final List<CompiledRule> guardedAnyHost;
     /** Outcomes that depend only on host, method and path; null when the server has no cacheSize. */
     private final Cache<CacheKey, RouteMatch> cache;
+    /**
+     * Runs of '/' in a request's path are taken as one (NGINX's merge_slashes), unless a path of this server is written
+     * with one: Easegress's routers (chi's tree among them) match such a path literally, and it would be unreachable.
+     */
+    private final boolean mergesSlashes;
 
     private RouteTable(RouterKind routerKind, List<CompiledRule> rules, Map<String, PathIndex> byExactHost, PathIndex anyHost,
                        IpAccess serverAccess, ClientAddresses clients, Cache<CacheKey, RouteMatch> cache) {
@@ -93,6 +99,7 @@ public final class RouteTable {
         this.serverAccess = serverAccess;
         this.clients = clients;
         this.cache = cache;
+        this.mergesSlashes = rules.stream().noneMatch(CompiledRule::writesDoubleSlash);
     }
 
     public static RouteTable of(HttpServerSpec server) {
@@ -171,7 +178,9 @@ public final class RouteTable {
             path.headers().forEach(h -> h.backend().ifPresent(backends::add));
             path.queries().forEach(q -> q.backend().ifPresent(backends::add));
         }
-        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes), Set.copyOf(backends), hosts, ruleAccess);
+        boolean doubleSlash = rule.paths().stream().anyMatch(p -> Stream.of(p.path(), p.pathPrefix(), p.pathRegexp())
+                .anyMatch(written -> written.filter(w -> w.contains("//")).isPresent()));
+        return new CompiledRule(rule, hosts.exactHostsOnly(), List.copyOf(routes), Set.copyOf(backends), hosts, ruleAccess, doubleSlash);
     }
 
     /** A RadixTree rule's paths in the order its tree finds them: exact paths first, as written, then the patterns. */
@@ -193,7 +202,7 @@ public final class RouteTable {
             return RouteMatch.FORBIDDEN;
         }
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
-        String path = RequestTarget.matchingPath(RequestTarget.path(request.uri()));
+        String path = RequestTarget.matchingPath(RequestTarget.path(request.uri()), mergesSlashes);
         if (cache == null) {
             return search(host, path, request, peer).result();
         }
@@ -213,7 +222,7 @@ public final class RouteTable {
     /** How many routes routing {@code request} tried beyond host and path: what lookup cost grows with. */
     int routesExamined(HttpRequest request, InetSocketAddress peer) {
         String host = RequestTarget.host(request.headers().get(HttpHeaderNames.HOST));
-        return search(host, RequestTarget.matchingPath(RequestTarget.path(request.uri())), request, peer).examined;
+        return search(host, RequestTarget.matchingPath(RequestTarget.path(request.uri()), mergesSlashes), request, peer).examined;
     }
 
     private static void refusedByAGuardedRule(List<CompiledRule> rules, String host, Lookup lookup) {

@@ -437,9 +437,22 @@ class RouteTableTest {
         assertThat(route(table, "h", "/public/x/..")).as("a last '..' leaves its slash").isEqualTo("index");
         assertThat(route(table, "h", "/../../admin")).as("nothing above the root").isEqualTo("guarded");
         assertThat(route(table, "h", "/.well-known/x")).isEqualTo("open");
-        assertThat(RequestTarget.withoutDotSegments("/a/b/../c/./d//e/")).isEqualTo("/a/c/d/e/");
-        assertThat(RequestTarget.withoutDotSegments("/a/...")).isEqualTo("/a/...");
-        assertThat(RequestTarget.withoutDotSegments("/..")).isEqualTo("/");
+        assertThat(RequestTarget.withoutDotSegments("/a/b/../c/./d//e/", true)).isEqualTo("/a/c/d/e/");
+        assertThat(RequestTarget.withoutDotSegments("/a/b/../c/./d//e/", false)).isEqualTo("/a/c/d//e/");
+        assertThat(RequestTarget.withoutDotSegments("/a//../b", false)).isEqualTo("/a/b");
+        assertThat(RequestTarget.withoutDotSegments("/a/...", true)).isEqualTo("/a/...");
+        assertThat(RequestTarget.withoutDotSegments("/..", true)).isEqualTo("/");
+
+        // A server with a path written with '//' keeps runs of '/' as they are (chi, Easegress's tree, matches them so).
+        RouteTable literal = table("""
+                - paths:
+                  - {pathPrefix: /admin, backend: guarded}
+                  - {path: /files//raw, backend: raw}
+                  - {pathPrefix: /, backend: open}
+                """);
+        assertThat(route(literal, "h", "/files//raw")).isEqualTo("raw");
+        assertThat(route(literal, "h", "/files/raw")).isEqualTo("open");
+        assertThat(route(literal, "h", "/public/../admin/x")).as("dot segments still resolved").isEqualTo("guarded");
     }
 
     /** Go's classes mean what they mean in Easegress, and matching takes linear time whatever the path. */
