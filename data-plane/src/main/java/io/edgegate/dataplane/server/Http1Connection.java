@@ -184,7 +184,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Requ
             Tunnel.open(ctx, response, started, () -> draining);
             return;
         }
-        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive, sendTimeout, date);
+        // A body that broke off (malformed chunks) ends the connection after this answer: its head says so.
+        boolean bodyBroken = body != null && body.failed();
+        ResponseWriter.Written written = ResponseWriter.http1(ctx, response, method, version, keepAlive && !bodyBroken, sendTimeout, date);
         keepAlive = written.keepAlive();
         written.done().whenComplete((ok, writeError) -> {
             Throwable error = writeError == null && written.framingBroken()
