@@ -20,6 +20,22 @@ public final class GoDuration {
         if (s.equals("0")) {
             return Duration.ZERO;
         }
+        // Go reads one sign: "+1s" is 1s, and no setting here takes a negative time.
+        boolean negative = s.startsWith("-");
+        if (negative || s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        Duration unsigned = unsigned(s, text);
+        if (negative && !unsigned.isZero()) {
+            throw new IllegalArgumentException("'" + text + "' is negative (a duration here is 0 or more)");
+        }
+        return unsigned;
+    }
+
+    private static Duration unsigned(String s, String text) {
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = PART.matcher(s);
         int at = 0;
         BigDecimal nanos = BigDecimal.ZERO;

@@ -21,6 +21,12 @@ class GoDurationTest {
         assertThatThrownBy(() -> GoDuration.parse("10")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> GoDuration.parse("5 s")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> GoDuration.parse("5sx")).hasMessageContaining("is not a duration");
+        // Go reads a sign: a negative duration is one, and is said to be negative; "+1s" is 1s, "--1s" nothing.
+        assertThatThrownBy(() -> GoDuration.parse("-1s")).hasMessage("'-1s' is negative (a duration here is 0 or more)");
+        assertThat(GoDuration.parse("+1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(GoDuration.parse("-0s")).isEqualTo(Duration.ZERO);
+        assertThatThrownBy(() -> GoDuration.parse("--1s")).hasMessageContaining("'--1s' is not a duration");
+        assertThatThrownBy(() -> GoDuration.parse("-")).hasMessageContaining("'-' is not a duration");
         // Past what a duration holds: said so, not Java's "Overflow".
         assertThatThrownBy(() -> GoDuration.parse("9999999999h")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'9999999999h' is too long (a duration is at most 2562047h47m16.854775807s)");
