@@ -292,7 +292,7 @@ class ObjectDecoderTest {
                 .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
                         .contains("filters[0].root: 'srv/www' must be an absolute path (the directory on each data-plane node)",
                                 "filters[0].index[1]: '../up.html' must be a file name, e.g. index.html",
-                                "filters[0].maxAge: '-1s' is not a duration (expected: e.g. 500ms, 60s, 1m30s)"));
+                                "filters[0].maxAge: '-1s' is negative (a duration here is 0 or more)"));
     }
 
     @Test
