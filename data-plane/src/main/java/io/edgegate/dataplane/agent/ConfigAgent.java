@@ -214,8 +214,13 @@ public final class ConfigAgent implements AutoCloseable {
         private volatile boolean synced;
         /** The epoch of the last full snapshot on this stream: the objects held are a whole config of it, deltas and all. */
         private String snapshotEpoch = "";
+        /**
+         * Held while an update or a new try of one is applied (not the stream's monitor: heartbeats are sent under
+         * that, and must not wait for an apply).
+         */
+        private final Object applying = new Object();
         /** The next try of a revision the host refused (a port another program held); null when none is due. */
-        private ScheduledFuture<?> retry;
+        private volatile ScheduledFuture<?> retry;
         private long retryDelayMillis;
         /** The stream broke or was closed: nothing is tried again on it. */
         private volatile boolean ended;
@@ -263,7 +268,13 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         @Override
-        public synchronized void onNext(ConfigUpdate update) {
+        public void onNext(ConfigUpdate update) {
+            synchronized (applying) {
+                take(update);
+            }
+        }
+
+        private void take(ConfigUpdate update) {
             cancelRetry();
             if (update.getFullSnapshot()) {
                 objects.clear();
@@ -336,7 +347,13 @@ public final class ConfigAgent implements AutoCloseable {
             }
         }
 
-        private synchronized void retry(String epoch, long revision) {
+        private void retry(String epoch, long revision) {
+            synchronized (applying) {
+                retryHeld(epoch, revision);
+            }
+        }
+
+        private void retryHeld(String epoch, long revision) {
             retry = null;
             if (ended) {
                 // A new stream brings the newest config (the updater applies one config at a time).
@@ -362,8 +379,9 @@ public final class ConfigAgent implements AutoCloseable {
         }
 
         private void cancelRetry() {
-            if (retry != null) {
-                retry.cancel(false);
+            ScheduledFuture<?> due = retry;
+            if (due != null) {
+                due.cancel(false);
                 retry = null;
             }
         }
