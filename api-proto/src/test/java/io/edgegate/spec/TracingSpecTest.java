@@ -37,6 +37,17 @@ class TracingSpecTest {
     }
 
     @Test
+    void aRateWrittenAsYamlWritesNumbersIsThatNumberAndStaysOne() throws SpecException {
+        // YAML numbers not written as they are written back: read as the number, and stored as one.
+        for (String written : new String[] {".5", "0.50", "+0.5", "5e-1"}) {
+            var decoded = decode("kind: HTTPServer\nname: s\nport: 8080\ntracing:\n  serviceName: g\n  sampleRate: " + written
+                    + "\n  exporter: {zipkin: {endpoint: 'http://z:9411/api/v2/spans'}}\nrules: []\n");
+            assertThat(((HttpServerSpec) decoded.spec()).tracing().orElseThrow().sampleRate()).as(written).isEqualTo(0.5);
+            assertThat(new io.edgegate.spec.codec.DocumentParser().toJson(decoded.document())).as(written).contains("\"sampleRate\":0.5");
+        }
+    }
+
+    @Test
     void everyFieldIsMapped() throws SpecException {
         TracingSpec spec = server("""
                 serviceName: gateway

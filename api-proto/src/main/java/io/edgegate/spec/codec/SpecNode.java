@@ -122,6 +122,14 @@ public final class SpecNode {
         return "";
     }
 
+    /**
+     * A decimal field's text: a number as its value reads ({@code 1_000} is 1000, {@code .5} 0.5, and it stays a
+     * number in the stored object), any other scalar as {@link #asString} (a quoted "0.5" is read too).
+     */
+    public String asNumberText() {
+        return value.isNumber() ? value.asText() : asString();
+    }
+
     public long asLong(long min, long max) {
         if (!value.isIntegralNumber() || !value.canConvertToLong()) {
             error("expected an integer" + range(min, max) + ", got " + describe(value));

@@ -127,7 +127,7 @@ public final class SpecObject {
         if (!f.isSet()) {
             return defaultValue;
         }
-        String text = f.asString();
+        String text = f.asNumberText();
         try {
             double value = Double.parseDouble(text);
             if (value >= min && value <= max) {
