@@ -66,20 +66,32 @@ final class ObjectPrinter {
         }
     }
 
-    /** One line about an object: where a server listens and how many rules it has; which filters a pipeline runs. */
+    /**
+     * One line about an object: where a server listens and how many rules it has; which filters a pipeline runs
+     * (a GlobalFilter's before and after pipelines); how many records a CustomData holds; a CustomDataKind's id field.
+     */
     static String summary(ObjectNode tree) {
-        String kind = tree.path("kind").asText();
-        if (kind.equals("HTTPServer")) {
-            int paths = 0;
-            for (JsonNode rule : tree.path("rules")) {
-                paths += rule.path("paths").size();
+        return switch (tree.path("kind").asText()) {
+            case "HTTPServer" -> {
+                int paths = 0;
+                for (JsonNode rule : tree.path("rules")) {
+                    paths += rule.path("paths").size();
+                }
+                yield "port " + tree.path("port").asText() + ", " + tree.path("rules").size() + " rules, " + paths + " paths";
             }
-            return "port " + tree.path("port").asText() + ", " + tree.path("rules").size() + " rules, " + paths + " paths";
-        }
+            case "HTTPPipeline", "Pipeline" -> "filters: " + filters(tree);
+            case "GlobalFilter" -> "before: " + filters(tree.path("beforePipeline")) + "; after: " + filters(tree.path("afterPipeline"));
+            case "CustomData" -> tree.path("records").size() + " records";
+            case "CustomDataKind" -> "id field " + (tree.path("idField").asText().isEmpty() ? "name" : tree.path("idField").asText());
+            default -> "";
+        };
+    }
+
+    private static String filters(JsonNode pipeline) {
         List<String> filters = new ArrayList<>();
-        for (JsonNode filter : tree.path("filters")) {
+        for (JsonNode filter : pipeline.path("filters")) {
             filters.add(filter.path("name").asText() + "(" + filter.path("kind").asText() + ")");
         }
-        return "filters: " + String.join(", ", filters);
+        return filters.isEmpty() ? "none" : String.join(", ", filters);
     }
 }

@@ -104,6 +104,34 @@ class EgctlTest {
     }
 
     @Test
+    void eachKindsSummarySaysWhatMattersAboutIt() {
+        Run applied = egctlWithInput("""
+                name: users
+                kind: CustomDataKind
+                idField: id
+                ---
+                name: users
+                kind: CustomData
+                records:
+                - {id: a}
+                - {id: b}
+                ---
+                kind: GlobalFilter
+                name: edge
+                beforePipeline:
+                  flow: [{filter: v}]
+                  filters:
+                  - {name: v, kind: Validator, headers: {X-Key: {regexp: '^k'}}}
+                """, "apply", "-f", "-");
+        assertThat(applied.exit()).as(applied.toString()).isZero();
+
+        // Was "filters: " for every kind but HTTPServer, empty for these.
+        assertThat(egctl("get", "cd").out()).containsPattern("CustomData\\s+users\\s+\\d+\\s+2 records\\n");
+        assertThat(egctl("get", "cdk").out()).containsPattern("CustomDataKind\\s+users\\s+\\d+\\s+id field id\\n");
+        assertThat(egctl("get", "gf").out()).containsPattern("GlobalFilter\\s+edge\\s+\\d+\\s+before: v\\(Validator\\); after: none\\n");
+    }
+
+    @Test
     void diffShowsWhatAnApplyWouldChangeWithoutChangingItAndNeverASecret() {
         String pipeline = """
                 kind: HTTPPipeline
