@@ -218,7 +218,7 @@ public final class ControlPlane implements AutoCloseable {
         DiscoveryApi discovery = new DiscoveryApi(cache, members, counters, metrics::nodeApplied, scheduler);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listen)
                 .addService(new ObjectApi(store, reads, new DocumentParser(), new ObjectDecoder(FilterSpecKinds.builtIn()), clock, cache,
-                        redaction))
+                        redaction, () -> view.members(cache.current())))
                 .addService(discovery)
                 .addService(new ClusterApi(view, members, memberBackend, cache, reads, scheduler, clock, overview,
                         tokenChecks(resources)))

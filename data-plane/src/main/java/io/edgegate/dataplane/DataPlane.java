@@ -103,7 +103,9 @@ public final class DataPlane implements AutoCloseable {
         RegistryView registries = new RegistryView(() -> runtime.get().registries());
         FilterRegistry filters = new FilterRegistry(specKinds, BuiltInFilters.all(
                 new BuiltInFilters.Needs(upstream, verifiedUpstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC())));
-        ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a));
+        Optional<InetSocketAddress> adminListen = config.adminPort() > 0
+                ? Optional.of(new InetSocketAddress(config.adminAddress(), config.adminPort())) : Optional.empty();
+        ListenerSet listeners = new ListenerSet(transport, boss, workers, config.listenAddress(), a -> runtime.get().serverAt(a), adminListen);
         NodeMetrics metrics = new NodeMetrics(config.nodeId(), config.metrics());
         AccessLog accessLog = config.accessLog().start(config.nodeId());
         metrics.watchAccessLog(accessLog);
@@ -122,14 +124,15 @@ public final class DataPlane implements AutoCloseable {
                 .setNodeId(config.nodeId())
                 .setAddress(config.listenAddress().orElse("0.0.0.0"))
                 .setVersion(io.edgegate.cli.ProductVersion.current())
+                .setListenAddress(config.listenAddress().orElse(""))
+                .setAdminListener(adminListen.map(a -> a.getHostString() + ":" + a.getPort()).orElse(""))
                 .build();
         ConfigAgent agent = new ConfigAgent(config.controlPlanes(), identity, updater, lastGood, scheduler,
                 controlChannels(config, scheduler, metrics), metrics::trafficSinceLastCall);
 
         AdminServer admin = null;
-        if (config.adminPort() > 0) {
-            InetSocketAddress adminAddress = new InetSocketAddress(config.adminAddress(), config.adminPort());
-            admin = AdminServer.start(adminAddress, transport, () -> new AdminServer.NodeStatus(
+        if (adminListen.isPresent()) {
+            admin = AdminServer.start(adminListen.get(), transport, () -> new AdminServer.NodeStatus(
                     config.nodeId(), updater.appliedEpoch(), updater.appliedRevision(), agent.connected(), agent.currentTarget(),
                     source.describe(agent.connected(), updater.appliedEpoch(), updater.appliedRevision())), metrics::scrape);
         }

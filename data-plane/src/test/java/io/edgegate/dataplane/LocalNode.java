@@ -267,7 +267,7 @@ public final class LocalNode implements BeforeAllCallback, AfterAllCallback {
                     new PipelineBuilder(new FilterRegistry(FilterSpecKinds.builtIn(), BuiltInFilters.all(new BuiltInFilters.Needs(upstream,
                             verifiedUpstream, workers, registries, fileIo, customData, java.time.Clock.systemUTC()))), failures, metrics.registry(),
                             metrics.upstreamStates()),
-                    new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a)),
+                    new ListenerSet(transport, boss, workers, Optional.of("127.0.0.1"), a -> runtime.get().serverAt(a), Optional.empty()),
                     tlsFactory.apply(ServerTlsFactory.of(tlsProvider)), new RegistryClients(registryStarter.apply(RegistryStarter.of(fileIo))),
                     runtime, metrics, accessLog, new ServerTracings("local", Tracing.off()));
         }

@@ -3,15 +3,16 @@ package io.edgegate.controlplane.api;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.edgegate.api.v1.Member;
 import io.edgegate.controlplane.store.StoredRecord;
 import io.edgegate.spec.ObjectId;
 import io.edgegate.spec.ObjectKind;
 import io.edgegate.spec.server.HttpServerSpec;
 import io.grpc.Status;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,14 +20,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Refuses a write after which two HTTPServers would listen on one port of one address: every node
  * would refuse that config as a whole, and keep refusing every later change until one of them goes.
  * Checked against the servers a read of the store lists just before the write (a concurrent write of
  * a clashing server can still pass; the nodes then refuse it, as before). An address left out, or 0.0.0.0 / ::, is every address,
- * so it clashes with any address on its port; two different addresses may share a port. Nodes started
- * with {@code --listen-address} bind every server there, so on them those clash too: the node says so.
+ * so it clashes with any address on its port; two different addresses may share a port, except on a node
+ * started with {@code --listen-address}, which binds every server there. No server may take a node's own
+ * admin listener. Nodes say what they hold when they connect; a node that joins later refuses what clashes.
  */
 final class ListenerClashes {
 
@@ -49,8 +53,12 @@ final class ListenerClashes {
         return documents.stream().anyMatch(d -> d.object().spec() instanceof HttpServerSpec);
     }
 
-    /** Throws when a server {@code documents} write would share a listener with another of {@code storedServers}. */
-    void check(List<DecodedDocument> documents, List<StoredRecord> storedServers) {
+    /**
+     * Throws when a server {@code documents} write would share a listener with another of {@code storedServers}, or
+     * on one of {@code members} with another server (a node that binds every server on one address) or with the
+     * node's own admin listener.
+     */
+    void check(List<DecodedDocument> documents, List<StoredRecord> storedServers, Supplier<List<Member>> nodes) {
         Map<ObjectId, Listener> servers = new LinkedHashMap<>();
         Map<ObjectId, DecodedDocument> written = new LinkedHashMap<>();
         for (DecodedDocument d : documents) {
@@ -80,6 +88,65 @@ final class ListenerClashes {
                             + other.getKey() + " first)");
                 }
             }
+        }
+        List<Member> members = nodes.get();
+        for (Map.Entry<ObjectId, DecodedDocument> entry : written.entrySet()) {
+            checkOnNodes(entry.getKey(), entry.getValue().source().label(), servers, members);
+        }
+    }
+
+    /** What the nodes that hold listeners of their own would refuse: servers the spec alone lets share a port. */
+    private static void checkOnNodes(ObjectId id, String label, Map<ObjectId, Listener> servers, List<Member> members) {
+        Listener mine = servers.get(id);
+        for (Member node : members) {
+            String bindsAll = canonical(Optional.of(node.getListenAddress()));
+            if (!node.getListenAddress().isBlank()) {
+                for (Map.Entry<ObjectId, Listener> other : servers.entrySet()) {
+                    if (!other.getKey().equals(id) && other.getValue().port() == mine.port()) {
+                        throw new ApiException(Status.Code.FAILED_PRECONDITION, label + ": " + id + " cannot listen on port "
+                                + mine.port() + where(mine) + ": " + other.getKey() + where(other.getValue()) + " does, and node "
+                                + nodes(node, members, n -> n.getListenAddress().equals(node.getListenAddress()))
+                                + " binds every server on " + node.getListenAddress() + " (its --listen-address): it would refuse "
+                                + "both (nothing was written: give it another port)");
+                    }
+                }
+            }
+            Optional<Listener> admin = adminListener(node.getAdminListener());
+            if (admin.isPresent()) {
+                Listener onNode = node.getListenAddress().isBlank() ? mine : new Listener(mine.port(), bindsAll);
+                if (onNode.clashesWith(admin.get())) {
+                    throw new ApiException(Status.Code.FAILED_PRECONDITION, label + ": " + id + " cannot listen on port "
+                            + mine.port() + where(onNode) + ": the admin listener of node "
+                            + nodes(node, members, n -> n.getAdminListener().equals(node.getAdminListener())
+                                    && n.getListenAddress().equals(node.getListenAddress()))
+                            + " is on " + node.getAdminListener() + ", and the node would refuse it (nothing was written: "
+                            + "give it another port)");
+                }
+            }
+        }
+    }
+
+    /** {@code first}'s id, and how many other nodes are alike. */
+    private static String nodes(Member first, List<Member> members, Predicate<Member> alike) {
+        long others = members.stream().filter(m -> m != first && alike.test(m)).count();
+        return first.getNodeId() + (others == 0 ? "" : " (and " + others + " other" + (others == 1 ? "" : "s") + ")");
+    }
+
+    /** HOST:PORT as a node reports it; nothing for a listener it does not have or a text that is none. */
+    private static Optional<Listener> adminListener(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            return Optional.of(new Listener(port, canonical(Optional.of(host))));
+        } catch (NumberFormatException notAPort) {
+            return Optional.empty();
         }
     }
 
@@ -127,12 +194,11 @@ final class ListenerClashes {
         if (text.isEmpty()) {
             return "";
         }
-        try {
-            InetAddress ip = InetAddress.getByName(text);
-            return ip.isAnyLocalAddress() ? "" : ip.getHostAddress();
-        } catch (UnknownHostException notAnAddress) {
-            // The spec accepts IP addresses only; kept as written.
+        // Literals only: a node may name its address by a host name, which is not looked up on an API thread.
+        InetAddress ip = NetUtil.createInetAddressFromIpAddressString(text);
+        if (ip == null) {
             return text;
         }
+        return ip.isAnyLocalAddress() ? "" : ip.getHostAddress();
     }
 }

@@ -1,6 +1,7 @@
 package io.edgegate.controlplane.api;
 
 import io.edgegate.api.v1.DeleteRequest;
+import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.DeleteResponse;
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.controlplane.secrets.Redaction;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** The API egctl uses: create, apply, get, list and delete objects. */
 public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
@@ -36,10 +38,10 @@ public final class ObjectApi extends ObjectServiceGrpc.ObjectServiceImplBase {
     private final ObjectWrites writes;
 
     public ObjectApi(Store store, ObjectReads reads, DocumentParser parser, ObjectDecoder objectDecoder, Clock clock,
-                     ConfigCache config, Redaction redaction) {
+                     ConfigCache config, Redaction redaction, Supplier<List<Member>> members) {
         this.reads = reads;
         this.decoder = new RequestDecoder(parser, objectDecoder, redaction);
-        this.writes = new ObjectWrites(store, parser, clock, config);
+        this.writes = new ObjectWrites(store, parser, clock, config, members);
     }
 
     @Override

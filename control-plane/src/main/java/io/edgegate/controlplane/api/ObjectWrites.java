@@ -2,6 +2,7 @@ package io.edgegate.controlplane.api;
 
 import io.edgegate.api.v1.Action;
 import io.edgegate.api.v1.DeleteResponse;
+import io.edgegate.api.v1.Member;
 import io.edgegate.api.v1.ObjectResult;
 import io.edgegate.api.v1.WriteResponse;
 import io.edgegate.controlplane.ProtoMapping;
@@ -27,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -44,15 +46,19 @@ final class ObjectWrites {
     private final ConfigCache config;
     private final CustomDataChanges customData;
     private final ListenerClashes clashes = new ListenerClashes();
+    /** The nodes as recorded: what listeners they hold of their own. */
+    private final Supplier<List<Member>> members;
 
     /**
      * @param config the config data planes are sent: its revision is what an unchanged object is
      *               waited for at (etcd's own revision also counts writes that are not config,
      *               such as member records, which no node would ever acknowledge), and it tells
      *               which store epoch a write landed in
+     * @param members the nodes as recorded
      */
-    ObjectWrites(Store store, DocumentParser parser, Clock clock, ConfigCache config) {
+    ObjectWrites(Store store, DocumentParser parser, Clock clock, ConfigCache config, Supplier<List<Member>> members) {
         this.store = store;
+        this.members = members;
         this.parser = parser;
         this.clock = clock;
         this.config = config;
@@ -126,7 +132,7 @@ final class ObjectWrites {
                 ? store.list(ObjectKind.HTTP_SERVER).thenApply(snapshot -> snapshot.objects())
                 : CompletableFuture.completedFuture(List.of());
         return servers.thenCompose(stored -> {
-            clashes.check(documents, stored);
+            clashes.check(documents, stored, members);
             return store.read(toRead);
         }).thenCompose(current -> {
             List<StoreWrite> writes = new ArrayList<>();

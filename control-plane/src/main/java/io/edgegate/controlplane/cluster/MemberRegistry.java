@@ -62,6 +62,8 @@ public final class MemberRegistry {
                 .setAppliedRevision(hello.getAppliedRevision())
                 .setAppliedEpoch(hello.getAppliedEpoch())
                 .setWarning(hello.getAppliedWarning())
+                .setListenAddress(hello.getListenAddress())
+                .setAdminListener(hello.getAdminListener())
                 .build();
         members.put(hello.getNodeId(), new Entry(session, member));
         notify(member);

@@ -70,6 +70,8 @@ final class MemberRecords {
             }
             int64(g, "trafficAtMillis", m.getTrafficAtMillis());
             string(g, "warning", m.getWarning());
+            string(g, "listenAddress", m.getListenAddress());
+            string(g, "adminListener", m.getAdminListener());
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to memory cannot fail", e);
@@ -171,6 +173,8 @@ final class MemberRecords {
                     case "traffic" -> m.setTraffic(readTraffic(p));
                     case "trafficAtMillis", "traffic_at_millis" -> m.setTrafficAtMillis(int64(p));
                     case "warning" -> m.setWarning(text(p));
+                    case "listenAddress", "listen_address" -> m.setListenAddress(text(p));
+                    case "adminListener", "admin_listener" -> m.setAdminListener(text(p));
                     default -> p.skipChildren();
                 }
             });

@@ -59,7 +59,8 @@ class MemberRecordsTest {
                 .setLastError(text(random)).setControlPlane(text(random)).setAppliedAtMillis(number(random))
                 .setRejectedRevision(number(random)).setRejectedAtMillis(number(random)).setConnected(random.nextBoolean())
                 .setLiveAtMillis(number(random)).setAppliedEpoch(text(random)).setStateReason(text(random))
-                .setRejectedEpoch(text(random)).setTrafficAtMillis(number(random)).setWarning(text(random));
+                .setRejectedEpoch(text(random)).setTrafficAtMillis(number(random)).setWarning(text(random))
+                .setListenAddress(text(random)).setAdminListener(text(random));
         int live = random.nextInt(4);
         for (int i = 0; i < live; i++) {
             ObjectLiveStatus.Builder status = ObjectLiveStatus.newBuilder();

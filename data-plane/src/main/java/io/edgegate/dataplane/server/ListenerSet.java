@@ -37,20 +37,23 @@ public final class ListenerSet {
     private final EventLoopGroup workers;
     private final Optional<String> listenAddress;
     private final Function<InetSocketAddress, ServerState> running;
+    private final Optional<InetSocketAddress> adminListener;
     private final Map<InetSocketAddress, HttpListener> listeners = new HashMap<>();
 
     /**
      * @param listenAddress the address every HTTPServer of this node binds ({@code --listen-address});
      *                      empty to use each server's own {@code address}, or all interfaces
      * @param running       the state the running config has for an address, or null
+     * @param adminListener the node's own admin listener, which no HTTPServer may take
      */
     public ListenerSet(Transport transport, EventLoopGroup boss, EventLoopGroup workers, Optional<String> listenAddress,
-                       Function<InetSocketAddress, ServerState> running) {
+                       Function<InetSocketAddress, ServerState> running, Optional<InetSocketAddress> adminListener) {
         this.transport = transport;
         this.boss = boss;
         this.workers = workers;
         this.listenAddress = listenAddress;
         this.running = running;
+        this.adminListener = adminListener;
     }
 
     /** Where each server listens on this node; two on one address is refused. */
@@ -58,6 +61,11 @@ public final class ListenerSet {
         Map<InetSocketAddress, ServerState> byAddress = new HashMap<>();
         for (ServerState state : states) {
             InetSocketAddress address = addressOf(state);
+            if (adminListener.isPresent() && overlap(address, adminListener.get())) {
+                // The bind would fail as if another program held the port, and be retried for ever: this config never fits.
+                throw new ListenerException("HTTPServer " + state.spec().name() + " cannot listen on " + describe(address)
+                        + ": this node's admin listener (--admin-address, --admin-port) is on " + describe(adminListener.get()));
+            }
             ServerState clash = byAddress.putIfAbsent(address, state);
             if (clash != null) {
                 throw new ListenerException("HTTPServer " + state.spec().name() + " and HTTPServer " + clash.spec().name()
@@ -204,6 +212,17 @@ public final class ListenerSet {
     private InetSocketAddress addressOf(ServerState state) {
         String host = listenAddress.orElseGet(() -> state.spec().address().orElse("0.0.0.0"));
         return new InetSocketAddress(host, state.spec().port());
+    }
+
+    /** One port, and one address or either of them every address. */
+    private static boolean overlap(InetSocketAddress a, InetSocketAddress b) {
+        if (a.getPort() != b.getPort()) {
+            return false;
+        }
+        if (a.isUnresolved() || b.isUnresolved()) {
+            return a.getHostString().equals(b.getHostString());
+        }
+        return a.getAddress().isAnyLocalAddress() || b.getAddress().isAnyLocalAddress() || a.getAddress().equals(b.getAddress());
     }
 
     private static String describe(InetSocketAddress address) {
