@@ -52,6 +52,10 @@ final class Errors {
             return "the TLS handshake with the control plane at " + server + " failed (" + rootCause(e)
                     + "); if it was started with --insecure, give --insecure too";
         }
+        if (QuickReadChannel.CONNECT_TIMEOUT_MESSAGE.equals(e.getStatus().getDescription())) {
+            return "no answer from " + server + " (" + QuickReadChannel.CONNECT_TIMEOUT_MESSAGE + ": neither a connection nor "
+                    + "its TLS handshake completed); is a control plane's gRPC port there (its --listen)? Set --server or EGCTL_SERVER.";
+        }
         String hint = connection.insecure() ? " If the control plane uses TLS (the default), drop --insecure." : "";
         return "cannot reach the control plane at " + server + " (" + rootCause(e) + "); is it running? "
                 + "Set --server or EGCTL_SERVER." + hint;

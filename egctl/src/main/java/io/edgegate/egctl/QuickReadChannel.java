@@ -39,6 +39,9 @@ import javax.net.ssl.SSLContext;
 final class QuickReadChannel extends Channel {
 
     private static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** What a call says when no connection (TCP and TLS) was made in time; {@link Errors} recognises it. */
+    static final String CONNECT_TIMEOUT_MESSAGE = "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
     private static final java.util.regex.Pattern CLIENT_NUMBER = java.util.regex.Pattern.compile("HttpClientImpl@\\p{XDigit}+\\((\\d+)\\)$");
 
     private final String authority;
@@ -48,7 +51,7 @@ final class QuickReadChannel extends Channel {
     QuickReadChannel(String server, SSLContext tls, Supplier<Channel> fallback) {
         this.authority = server;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .connectTimeout(CONNECT_TIMEOUT).build();
         this.fallback = fallback;
     }
 
@@ -163,7 +166,10 @@ final class QuickReadChannel extends Channel {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                if (cause instanceof HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)) {
+                if (cause instanceof java.net.http.HttpConnectTimeoutException) {
+                    // Gone through again, the same silence would take as long once more, and be named a TLS failure.
+                    listener.onClose(Status.UNAVAILABLE.withDescription(CONNECT_TIMEOUT_MESSAGE).withCause(cause), new Metadata());
+                } else if (cause instanceof HttpTimeoutException) {
                     listener.onClose(Status.DEADLINE_EXCEEDED.withCause(cause), new Metadata());
                 } else if (cause instanceof java.util.concurrent.CancellationException) {
                     listener.onClose(Status.CANCELLED, new Metadata());

@@ -538,6 +538,26 @@ class EgctlTest {
     }
 
     @Test
+    void aPortThatAcceptsAndNeverAnswersIsNamedOnceAndNotTriedTwice() throws Exception {
+        // The kernel completes the connection from the backlog; nothing ever reads or writes on it.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + silent.getLocalPort();
+            Map<String, String> env = new java.util.HashMap<>(secure);
+            env.put("EGCTL_SERVER", address);
+            long start = System.nanoTime();
+            Run members = egctlWithInput("", env, "get", "members");
+            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+            assertThat(members.exit()).isEqualTo(1);
+            assertThat(members.err()).isEqualTo("Error: no answer from " + address + " (no connection within 10 s: neither a "
+                    + "connection nor its TLS handshake completed); is a control plane's gRPC port there (its --listen)? Set "
+                    + "--server or EGCTL_SERVER.\n");
+            // It waited the 10 s it names, not once more through gRPC's own transport (20 s, saying "10000ms").
+            assertThat(seconds).isLessThan(15);
+        }
+    }
+
+    @Test
     void anUnreachableControlPlaneIsNamedWithHowToPointElsewhere() {
         String nowhere = "127.0.0.1:" + FreePorts.pick();
 
