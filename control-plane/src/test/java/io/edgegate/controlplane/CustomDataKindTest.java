@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgegate.api.v1.DeleteRequest;
+import io.edgegate.api.v1.DeleteResponse;
 import io.edgegate.api.v1.GetRequest;
 import io.edgegate.api.v1.ObjectKey;
 import io.grpc.Status;
@@ -55,6 +57,29 @@ class CustomDataKindTest {
 
         cp.objects().apply(documents("name: orders\nkind: CustomData\nrebuild: true\nlist:\n- {name: only, field1: z}\n"));
         assertThat(recordNames("orders")).containsExactly("only=z");
+    }
+
+    @Test
+    void deletingAKindDeletesItsDataAsEasegressDoes() {
+        cp.objects().apply(documents("name: doomed\nkind: CustomDataKind\nidField: name\n",
+                "name: doomed\nkind: CustomData\nlist:\n- {name: a}\n", "name: kept\nkind: CustomData\nrecords:\n- {name: b}\n"));
+
+        DeleteResponse deleted = cp.objects().delete(DeleteRequest.newBuilder()
+                .addKeys(ObjectKey.newBuilder().setKind("CustomDataKind").setName("doomed")).build());
+
+        assertThat(deleted.getResultsList()).extracting(r -> r.getKey().getKind() + "/" + r.getKey().getName() + " " + r.getAction())
+                .containsExactly("CustomDataKind/doomed DELETED", "CustomData/doomed DELETED");
+        assertThatThrownBy(() -> cp.objects().get(GetRequest.newBuilder().setKey(ObjectKey.newBuilder().setKind("cd").setName("doomed")).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        // Data of another name stays; a kind without data, or deleted together with it, is one deletion each.
+        assertThat(cp.objects().get(GetRequest.newBuilder().setKey(ObjectKey.newBuilder().setKind("cd").setName("kept")).build())
+                .getObject().getJson()).contains("\"b\"");
+        cp.objects().apply(documents("name: empty\nkind: CustomDataKind\n", "name: both\nkind: CustomDataKind\n",
+                "name: both\nkind: CustomData\nrecords: []\n"));
+        assertThat(cp.objects().delete(DeleteRequest.newBuilder().addKeys(ObjectKey.newBuilder().setKind("CustomDataKind").setName("empty"))
+                .build()).getResultsCount()).isEqualTo(1);
+        assertThat(cp.objects().delete(DeleteRequest.newBuilder().addKeys(ObjectKey.newBuilder().setKind("CustomData").setName("both"))
+                .addKeys(ObjectKey.newBuilder().setKind("CustomDataKind").setName("both")).build()).getResultsCount()).isEqualTo(2);
     }
 
     @Test

@@ -222,7 +222,11 @@ final class ObjectWrites {
     }
 
     private CompletableFuture<DeleteResponse> attemptDelete(List<ObjectId> ids, int attempt) {
-        return store.read(ids).thenCompose((ReadResult current) -> {
+        List<ObjectId> dataOfKinds = ids.stream().filter(id -> id.kind() == ObjectKind.CUSTOM_DATA_KIND)
+                .map(id -> new ObjectId(ObjectKind.CUSTOM_DATA, id.name())).filter(data -> !ids.contains(data)).toList();
+        List<ObjectId> toRead = new ArrayList<>(ids);
+        toRead.addAll(dataOfKinds);
+        return store.read(toRead).thenCompose((ReadResult current) -> {
             List<StoreWrite> writes = new ArrayList<>();
             DeleteResponse.Builder response = DeleteResponse.newBuilder();
             List<String> missing = new ArrayList<>();
@@ -237,6 +241,13 @@ final class ObjectWrites {
             }
             if (!missing.isEmpty()) {
                 throw new ApiException(Status.Code.NOT_FOUND, String.join("; ", missing) + " (nothing was deleted)");
+            }
+            // A kind goes with its records, as Easegress deletes a kind's data with it.
+            for (ObjectId data : dataOfKinds) {
+                current.get(data).ifPresent(existing -> {
+                    writes.add(new StoreWrite.Delete(data, existing.modRevision()));
+                    response.addResults(ObjectResult.newBuilder().setKey(ProtoMapping.key(data)).setAction(Action.DELETED));
+                });
             }
             return store.write(writes).thenCompose(outcome -> {
                 if (outcome.committed()) {
