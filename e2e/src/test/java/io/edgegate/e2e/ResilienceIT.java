@@ -86,6 +86,15 @@ class ResilienceIT {
 
                 long atStop = load.succeeded();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > atStop + 200);
+
+                // Once the token's last check is too old to stand for every call (10 s), the cluster's state stays visible.
+                EgctlRun unchecked = await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(
+                        () -> EgctlRun.inProcess(cluster.egctl(), "get", "hp"), run -> run.exit() == 1);
+                assertThat(unchecked.err()).contains("cannot check the token: etcd is unreachable");
+                EgctlRun members = EgctlRun.inProcess(cluster.egctl(), "get", "members");
+                assertThat(members.exit()).as(members.toString()).isZero();
+                assertThat(members.out()).contains("node-1").contains("node-3");
+                assertThat(EgctlRun.inProcess(cluster.egctl(), "health").err()).contains("does not reach etcd");
             } finally {
                 cluster.etcd().restart();
             }

@@ -1,6 +1,8 @@
 package io.edgegate.controlplane.security;
 
+import io.edgegate.api.v1.ClusterServiceGrpc;
 import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.TokenServiceGrpc;
 import io.edgegate.controlplane.store.StoreUnavailableException;
 import io.edgegate.security.NodeIdentity;
 import io.grpc.Context;
@@ -16,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
@@ -48,6 +51,15 @@ public final class CallAuthorization implements ServerInterceptor {
     /** Whether the CAs trusted now still sign a node's chain: a connection made before they changed opens no stream. */
     private final Predicate<List<X509Certificate>> stillTrusted;
     private final MethodRoles roles = new MethodRoles();
+    /**
+     * What a token last found valid may still call while etcd cannot be reached: the cluster's state, from this
+     * replica's memory (no object, spec or secret). An outage is when an operator needs it most.
+     */
+    private static final Set<String> STATUS_DURING_OUTAGE = Set.of(
+            ClusterServiceGrpc.getListMembersMethod().getFullMethodName(),
+            ClusterServiceGrpc.getWaitForRevisionMethod().getFullMethodName(),
+            ClusterServiceGrpc.getWatchMethod().getFullMethodName(),
+            TokenServiceGrpc.getWhoAmIMethod().getFullMethodName());
     private static final double FAILURES_PER_SECOND = 10;
 
     public CallAuthorization(Tokens tokens, String trustDomain, double callsPerSecondPerToken, SecurityCounters counters,
@@ -78,7 +90,13 @@ public final class CallAuthorization implements ServerInterceptor {
         try {
             caller = tokens.authenticate(header.substring(7).trim());
         } catch (StoreUnavailableException e) {
-            return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token: etcd is unreachable"), () -> { });
+            caller = STATUS_DURING_OUTAGE.contains(call.getMethodDescriptor().getFullMethodName())
+                    ? tokens.lastKnown(header.substring(7).trim()) : Optional.empty();
+            if (caller.isEmpty()) {
+                return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token: etcd is unreachable (a token this "
+                        + "control plane found valid in the last " + Tokens.OUTAGE_LIMIT.toMinutes() + " minutes can still see the "
+                        + "cluster's state: egctl health, get members, wait, watch)"), () -> { });
+            }
         }
         if (caller.isEmpty()) {
             failures.tryAcquire(address);

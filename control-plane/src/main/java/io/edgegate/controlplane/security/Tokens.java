@@ -34,6 +34,8 @@ public final class Tokens {
     private static final Logger log = LoggerFactory.getLogger(Tokens.class);
     static final Duration RECHECK = Duration.ofMillis(500);
     static final Duration STALE_LIMIT = Duration.ofSeconds(10);
+    /** How long a token found valid still shows the cluster's state while etcd is unreachable (see {@link #lastKnown}). */
+    public static final Duration OUTAGE_LIMIT = Duration.ofMinutes(10);
     static final String PREFIX = "egt_";
     public static final String BOOTSTRAP_NAME = "bootstrap-admin";
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -127,6 +129,22 @@ public final class Tokens {
 
     /** The caller a token stands for, if it is known, matches and has not expired. */
     public Optional<Caller> authenticate(String token) {
+        return check(token, this::lookup);
+    }
+
+    /**
+     * While etcd cannot be reached: the caller a token stood for when it was last found valid, at most
+     * {@link #OUTAGE_LIMIT} ago — for the calls that only show the cluster's state, so an operator is not
+     * blind during the outage. A token never found, or found revoked, stays refused; expiry still counts.
+     */
+    public Optional<Caller> lastKnown(String token) {
+        return check(token, name -> {
+            Lookup last = remembered.get(name);
+            return last != null && nanoTime.getAsLong() - last.atNanos < OUTAGE_LIMIT.toNanos() ? last.record : Optional.empty();
+        });
+    }
+
+    private Optional<Caller> check(String token, java.util.function.Function<String, Optional<TokenRecord>> find) {
         if (!token.startsWith(PREFIX)) {
             return Optional.empty();
         }
@@ -138,7 +156,7 @@ public final class Tokens {
         if (!NAME.matcher(name).matches()) {
             return Optional.empty();
         }
-        Optional<TokenRecord> record = lookup(name);
+        Optional<TokenRecord> record = find.apply(name);
         if (record.isEmpty() || record.get().expiredAt(clock.millis())) {
             return Optional.empty();
         }

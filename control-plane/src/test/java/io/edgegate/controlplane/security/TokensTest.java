@@ -172,6 +172,31 @@ class TokensTest {
     }
 
     @Test
+    void whileTheStoreIsAwayATokenLastFoundValidIsKnownForTenMinutesAndNoOtherIs() {
+        String ops = tokens.create("ops", Role.OPERATOR, Optional.empty()).token();
+        String soon = tokens.create("soon", Role.VIEWER, Optional.of(Duration.ofMinutes(5))).token();
+        String revoked = tokens.create("gone", Role.ADMIN, Optional.empty()).token();
+        String unseen = tokens.create("unseen", Role.VIEWER, Optional.empty()).token();
+        assertThat(tokens.authenticate(ops)).isPresent();
+        assertThat(tokens.authenticate(soon)).isPresent();
+        tokens.revoke("gone");
+        assertThat(tokens.authenticate(revoked)).isEmpty();
+        storeDown.set(true);
+
+        nanos.addAndGet(Duration.ofMinutes(9).toNanos());
+        millis.addAndGet(Duration.ofMinutes(9).toMillis());
+        assertThatThrownBy(() -> tokens.authenticate(ops)).isInstanceOf(StoreUnavailableException.class);
+        assertThat(tokens.lastKnown(ops)).contains(new Caller("ops", Role.OPERATOR));
+        assertThat(tokens.lastKnown(ops.substring(0, ops.length() - 1) + "x")).as("its secret is still checked").isEmpty();
+        assertThat(tokens.lastKnown(soon)).as("expired meanwhile").isEmpty();
+        assertThat(tokens.lastKnown(revoked)).as("found revoked").isEmpty();
+        assertThat(tokens.lastKnown(unseen)).as("never checked here").isEmpty();
+
+        nanos.addAndGet(Duration.ofMinutes(2).toNanos());
+        assertThat(tokens.lastKnown(ops)).as("found valid 11 minutes ago").isEmpty();
+    }
+
+    @Test
     void wrongSecretsMalformedTokensAndExpiredTokensAreRefused() throws Exception {
         String token = tokens.create("ci", Role.VIEWER, Optional.empty()).token();
         assertThat(tokens.authenticate(token.substring(0, token.length() - 1) + "x")).isEmpty();
