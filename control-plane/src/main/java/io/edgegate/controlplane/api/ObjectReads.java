@@ -61,6 +61,10 @@ public final class ObjectReads {
             String role = caller.map(c -> c.role().label()).orElse("an unknown caller");
             throw new ApiException(Status.Code.PERMISSION_DENIED, "role " + role + " cannot show secrets (needs admin)");
         }
+        if (!io.edgegate.controlplane.security.CallAuthorization.tokenCheckedNow()) {
+            throw new ApiException(Status.Code.UNAVAILABLE, "secrets are shown only to a token checked against etcd, and etcd is "
+                    + "unreachable; ask without --show-secrets, or once etcd is back");
+        }
         return true;
     }
 

@@ -2,6 +2,7 @@ package io.edgegate.controlplane.security;
 
 import io.edgegate.api.v1.ClusterServiceGrpc;
 import io.edgegate.api.v1.ConfigDiscoveryGrpc;
+import io.edgegate.api.v1.ObjectServiceGrpc;
 import io.edgegate.api.v1.TokenServiceGrpc;
 import io.edgegate.controlplane.store.StoreUnavailableException;
 import io.edgegate.security.NodeIdentity;
@@ -39,6 +40,8 @@ public final class CallAuthorization implements ServerInterceptor {
     public static final Context.Key<NodeCertificate> CERTIFIED_NODE = Context.key("edgegate-certified-node");
     /** Whether the token a call came with is still valid now: long-lived streams ask again as they go. */
     private static final Context.Key<BooleanSupplier> TOKEN_STILL_VALID = Context.key("edgegate-token-still-valid");
+    /** False when etcd could not be asked and the token's last check let the call in (see {@link #READS_DURING_OUTAGE}). */
+    private static final Context.Key<Boolean> TOKEN_CHECKED_NOW = Context.key("edgegate-token-checked-now");
     private static final String HOW_TO_GET_ONE = "send a token (--token, EGCTL_TOKEN or an egctl context); an admin makes one with "
             + "'egctl token create --role viewer --name NAME', and the first admin token is in the control plane's admin token file";
 
@@ -52,10 +55,14 @@ public final class CallAuthorization implements ServerInterceptor {
     private final Predicate<List<X509Certificate>> stillTrusted;
     private final MethodRoles roles = new MethodRoles();
     /**
-     * What a token last found valid may still call while etcd cannot be reached: the cluster's state, from this
-     * replica's memory (no object, spec or secret). An outage is when an operator needs it most.
+     * What a token last found valid may still call while etcd cannot be reached: reads this replica answers
+     * from memory (the cluster's state, its cached objects without secrets). An outage is when an operator
+     * needs them most.
      */
-    private static final Set<String> STATUS_DURING_OUTAGE = Set.of(
+    private static final Set<String> READS_DURING_OUTAGE = Set.of(
+            ObjectServiceGrpc.getGetMethod().getFullMethodName(),
+            ObjectServiceGrpc.getListMethod().getFullMethodName(),
+            ClusterServiceGrpc.getDescribeMethod().getFullMethodName(),
             ClusterServiceGrpc.getListMembersMethod().getFullMethodName(),
             ClusterServiceGrpc.getWaitForRevisionMethod().getFullMethodName(),
             ClusterServiceGrpc.getWatchMethod().getFullMethodName(),
@@ -87,16 +94,18 @@ public final class CallAuthorization implements ServerInterceptor {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("no token: " + HOW_TO_GET_ONE), () -> counters.unauthenticated());
         }
         Optional<Caller> caller;
+        boolean checkedNow = true;
         try {
             caller = tokens.authenticate(header.substring(7).trim());
         } catch (StoreUnavailableException e) {
-            caller = STATUS_DURING_OUTAGE.contains(call.getMethodDescriptor().getFullMethodName())
+            caller = READS_DURING_OUTAGE.contains(call.getMethodDescriptor().getFullMethodName())
                     ? tokens.lastKnown(header.substring(7).trim()) : Optional.empty();
             if (caller.isEmpty()) {
                 return refuse(call, Status.UNAVAILABLE.withDescription("cannot check the token: etcd is unreachable (a token this "
-                        + "control plane found valid in the last " + Tokens.OUTAGE_LIMIT.toMinutes() + " minutes can still see the "
-                        + "cluster's state: egctl health, get members, wait, watch)"), () -> { });
+                        + "control plane found valid in the last " + Tokens.OUTAGE_LIMIT.toMinutes() + " minutes can still read: "
+                        + "egctl health, get, describe, wait, watch)"), () -> { });
             }
+            checkedNow = false;
         }
         if (caller.isEmpty()) {
             failures.tryAcquire(address);
@@ -122,7 +131,8 @@ public final class CallAuthorization implements ServerInterceptor {
                 return true; // etcd unreachable says nothing of the token: a blip must not cut every watch
             }
         };
-        Context context = Context.current().withValue(Caller.KEY, caller.get()).withValue(TOKEN_STILL_VALID, stillValid);
+        Context context = Context.current().withValue(Caller.KEY, caller.get()).withValue(TOKEN_STILL_VALID, stillValid)
+                .withValue(TOKEN_CHECKED_NOW, checkedNow);
         return Contexts.interceptCall(context, call, headers, next);
     }
 
@@ -133,6 +143,15 @@ public final class CallAuthorization implements ServerInterceptor {
     public static BooleanSupplier tokenStillValid() {
         BooleanSupplier check = TOKEN_STILL_VALID.get();
         return check != null ? check : () -> true;
+    }
+
+    /**
+     * For the call this thread serves: whether its token was checked against etcd as it began. Secrets are shown
+     * only then: a token revoked through another replica during an outage must not read them from a cache.
+     */
+    public static boolean tokenCheckedNow() {
+        Boolean checked = TOKEN_CHECKED_NOW.get();
+        return checked == null || checked;
     }
 
     private <Q, R> ServerCall.Listener<Q> node(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
