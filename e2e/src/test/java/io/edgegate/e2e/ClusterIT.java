@@ -101,6 +101,23 @@ class ClusterIT {
                 .isGreaterThan(java.time.Instant.now().plus(java.time.Duration.ofDays(300)).getEpochSecond());
     }
 
+    @Test
+    void aServerOnANodesAdminPortIsRefusedNamingTheNodeAndNothingChanges() throws IOException {
+        String node = cluster.nodeIds().get(0);
+        String admin = cluster.nodeAdmin(node);
+        int adminPort = Integer.parseInt(admin.substring(admin.lastIndexOf(':') + 1));
+        String onAdmin = "kind: HTTPServer\nname: on-admin\nport: " + adminPort
+                + "\nrules:\n- paths:\n  - pathPrefix: /\n    backend: pipeline-reverse-proxy\n";
+
+        EgctlRun refused = EgctlRun.withStdin(cluster.egctl(), onAdmin, "apply", "-f", "-");
+
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("HTTPServer/on-admin cannot listen on port " + adminPort)
+                .contains("the admin listener of node " + node + " is on " + admin);
+        assertThat(EgctlRun.inProcess(cluster.egctl(), "get", "hs").out()).doesNotContain("on-admin");
+        assertThat(cluster.metrics(node)).contains("edgegate_");
+    }
+
     private static double requests200(String metrics) {
         java.util.regex.Matcher line = java.util.regex.Pattern.compile(
                 "edgegate_http_requests_total\\{[^}]*backend=\"pipeline-reverse-proxy\"[^}]*code=\"200\"[^}]*server=\"server-demo\"[^}]*} (\\S+)")
