@@ -10,21 +10,13 @@ import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.ObjectPatch;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
-import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.spec.codec.TextChange;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node told of a large object's change as a patch applies it to the object it holds, and
@@ -35,39 +27,24 @@ class ConfigPatchTest {
     @RegisterExtension
     static final LocalNode node = new LocalNode();
 
+    @RegisterExtension
+    final AgentUnderTest under = AgentUnderTest.started(node, "patched");
+
     private final int port = FreePorts.pick();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private FakeControlPlane controlPlane;
-    private ConfigAgent agent;
-
-    @BeforeEach
-    void start(@TempDir Path dataDir) throws Exception {
-        controlPlane = new FakeControlPlane();
-        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("patched").build(),
-                node.updater(), new LastGoodConfig(dataDir), scheduler);
-        agent.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agent.close();
-        controlPlane.close();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void aPatchOfTheHeldRevisionIsAppliedAndServed() throws Exception {
-        assertThat(FakeControlPlane.next(controlPlane.hellos).getAcceptsPatches()).as("the node says it takes patches").isTrue();
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        assertThat(FakeControlPlane.next(under.controlPlane().hellos).getAcceptsPatches()).as("the node says it takes patches").isTrue();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
         String before = server("/changing-1");
         stream.onNext(snapshot(before));
-        assertThat(FakeControlPlane.next(controlPlane.acks).getError()).isEmpty();
+        assertThat(FakeControlPlane.next(under.controlPlane().acks).getError()).isEmpty();
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
 
         String after = server("/changing-2");
         stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, after, 1)).build());
 
-        ConfigAck ack = FakeControlPlane.next(controlPlane.acks);
+        ConfigAck ack = FakeControlPlane.next(under.controlPlane().acks);
         assertThat(ack.getRevision()).isEqualTo(2);
         assertThat(ack.getError()).isEmpty();
         assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(200);
@@ -77,29 +54,29 @@ class ConfigPatchTest {
 
     @Test
     void aPatchOfARevisionTheNodeDoesNotHoldEndsTheStreamAndTheNodeAsksAgain() throws Exception {
-        FakeControlPlane.next(controlPlane.hellos);
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        FakeControlPlane.next(under.controlPlane().hellos);
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
         String before = server("/changing-1");
         stream.onNext(snapshot(before));
-        assertThat(FakeControlPlane.next(controlPlane.acks).getRevision()).isEqualTo(1);
+        assertThat(FakeControlPlane.next(under.controlPlane().acks).getRevision()).isEqualTo(1);
 
         stream.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(patch(before, server("/changing-2"), 7)).build());
 
-        NodeHello again = FakeControlPlane.next(controlPlane.hellos);
+        NodeHello again = FakeControlPlane.next(under.controlPlane().hellos);
         assertThat(again.getAppliedRevision()).as("it still runs what it had").isEqualTo(1);
-        assertThat(controlPlane.acks.poll(200, TimeUnit.MILLISECONDS)).as("no ACK of a revision it could not build").isNull();
+        assertThat(under.controlPlane().acks.poll(200, TimeUnit.MILLISECONDS)).as("no ACK of a revision it could not build").isNull();
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
         assertThat(node.get(port, "/changing-2").statusCode()).isEqualTo(404);
 
         // A patch whose base is the right revision but not the right text (shorter than what it keeps) is refused too.
-        StreamObserver<ConfigUpdate> second = FakeControlPlane.next(controlPlane.streams);
+        StreamObserver<ConfigUpdate> second = FakeControlPlane.next(under.controlPlane().streams);
         second.onNext(snapshot(before));
-        assertThat(FakeControlPlane.next(controlPlane.acks).getRevision()).isEqualTo(1);
+        assertThat(FakeControlPlane.next(under.controlPlane().acks).getRevision()).isEqualTo(1);
         second.onNext(ConfigUpdate.newBuilder().setEpoch("e").setRevision(2).addPatches(ObjectPatch.newBuilder()
                 .setKey(key()).setRevision(2).setBaseRevision(1).setKeepPrefix(before.length()).setKeepSuffix(10)
                 .setMiddle("").setLength(before.length() + 10)).build());
-        FakeControlPlane.next(controlPlane.hellos);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !controlPlane.streams.isEmpty());
+        FakeControlPlane.next(under.controlPlane().hellos);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !under.controlPlane().streams.isEmpty());
         assertThat(node.get(port, "/changing-1").statusCode()).isEqualTo(200);
     }
 

@@ -4,24 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.api.v1.ConfigAck;
 import io.edgegate.api.v1.ConfigUpdate;
-import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
-import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A node moving to a new store epoch (an etcd restore) on one stream. */
 class EpochChangeTest {
@@ -29,42 +20,26 @@ class EpochChangeTest {
     @RegisterExtension
     static final LocalNode node = new LocalNode();
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    @TempDir
-    Path dataDir;
-    private FakeControlPlane controlPlane;
-    private ConfigAgent agent;
+    @RegisterExtension
+    final AgentUnderTest under = new AgentUnderTest(node, "moving");
 
-    @BeforeEach
-    void start() throws Exception {
-        controlPlane = new FakeControlPlane();
-        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("moving").build(),
-                node.updater(), new LastGoodConfig(dataDir), scheduler);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agent.close();
-        controlPlane.close();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void aNodeThatCouldNotApplyANewEpochsSnapshotTakesTheFixThatFollowsIt() throws Exception {
         // It refused every later change of the new epoch as "a partial update", until its stream happened to reconnect.
         int first = FreePorts.pick();
         int moved = FreePorts.pick();
-        agent.start();
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        under.agent().start();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
         stream.onNext(update("e1", 1, true, first, "/first"));
-        assertThat(FakeControlPlane.next(controlPlane.acks).getError()).isEmpty();
+        assertThat(FakeControlPlane.next(under.controlPlane().acks).getError()).isEmpty();
 
         try (ServerSocket taken = new ServerSocket(moved, 50, InetAddress.getByName("127.0.0.1"))) {
             stream.onNext(update("e2", 5, true, moved, "/second"));
-            assertThat(FakeControlPlane.next(controlPlane.acks).getError()).contains("cannot listen");
+            assertThat(FakeControlPlane.next(under.controlPlane().acks).getError()).contains("cannot listen");
         }
         stream.onNext(update("e2", 6, false, moved, "/third"));
-        ConfigAck fixed = FakeControlPlane.next(controlPlane.acks);
+        ConfigAck fixed = FakeControlPlane.next(under.controlPlane().acks);
         assertThat(fixed.getError()).isEmpty();
         assertThat(fixed.getEpoch()).isEqualTo("e2");
         assertThat(node.get(moved, "/third").statusCode()).isEqualTo(200);

@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.edgegate.api.v1.ConfigAck;
 import io.edgegate.api.v1.ConfigUpdate;
-import io.edgegate.api.v1.NodeHello;
 import io.edgegate.api.v1.ObjectKey;
 import io.edgegate.api.v1.StoredObject;
 import io.edgegate.dataplane.LocalNode;
-import io.edgegate.dataplane.runtime.LastGoodConfig;
 import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A revision refused because of the host (a port another program holds) is tried again until it runs, and
@@ -33,42 +24,26 @@ class HostRefusalRetryTest {
     @RegisterExtension
     static final LocalNode node = new LocalNode();
 
+    @RegisterExtension
+    final AgentUnderTest under = new AgentUnderTest(node, "retrying");
+
     private final int port = FreePorts.pick();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    @TempDir
-    Path dataDir;
-    private FakeControlPlane controlPlane;
-    private ConfigAgent agent;
-
-    @BeforeEach
-    void start() throws Exception {
-        controlPlane = new FakeControlPlane();
-        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("retrying").build(),
-                node.updater(), new LastGoodConfig(dataDir), scheduler);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agent.close();
-        controlPlane.close();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void aRevisionRefusedForAPortAnotherProgramHeldRunsOnceThePortIsFree() throws Exception {
-        agent.start();
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        under.agent().start();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
         try (ServerSocket other = new ServerSocket()) {
             other.bind(new InetSocketAddress("0.0.0.0", port));
             stream.onNext(update(7));
-            ConfigAck refused = FakeControlPlane.next(controlPlane.acks);
+            ConfigAck refused = FakeControlPlane.next(under.controlPlane().acks);
             assertThat(refused.getRevision()).isEqualTo(7);
             assertThat(refused.getError()).contains("cannot listen on");
             // While the port stays taken the tries say nothing more.
-            assertThat(controlPlane.acks.poll(ConfigAgent.RETRY_FIRST.toMillis() + 1_000, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(under.controlPlane().acks.poll(ConfigAgent.RETRY_FIRST.toMillis() + 1_000, TimeUnit.MILLISECONDS)).isNull();
         }
 
-        ConfigAck applied = controlPlane.acks.poll(ConfigAgent.RETRY_MAX.toSeconds() + 10, TimeUnit.SECONDS);
+        ConfigAck applied = under.controlPlane().acks.poll(ConfigAgent.RETRY_MAX.toSeconds() + 10, TimeUnit.SECONDS);
         assertThat(applied).as("the ACK of the same revision, once the port is free").isNotNull();
         assertThat(applied.getRevision()).isEqualTo(7);
         assertThat(applied.getError()).isEmpty();
@@ -77,17 +52,17 @@ class HostRefusalRetryTest {
 
     @Test
     void aRefusalTheConfigCausesIsNotTriedAgain() throws Exception {
-        agent.start();
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        under.agent().start();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
         ConfigUpdate twoOnOnePort = update(3).toBuilder()
                 .addUpserts(StoredObject.newBuilder().setKey(ObjectKey.newBuilder().setKind("HTTPServer").setName("twin")).setRevision(3)
                         .setJson(FakeControlPlane.json("kind: HTTPServer\nname: twin\nport: " + port
                                 + "\nrules:\n- paths:\n  - path: /twin\n    backend: p\n")))
                 .build();
         stream.onNext(twoOnOnePort);
-        assertThat(FakeControlPlane.next(controlPlane.acks).getError()).contains("both listen on");
+        assertThat(FakeControlPlane.next(under.controlPlane().acks).getError()).contains("both listen on");
 
-        assertThat(controlPlane.acks.poll(ConfigAgent.RETRY_FIRST.toMillis() * 2, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(under.controlPlane().acks.poll(ConfigAgent.RETRY_FIRST.toMillis() * 2, TimeUnit.MILLISECONDS)).isNull();
     }
 
     private ConfigUpdate update(long revision) throws Exception {

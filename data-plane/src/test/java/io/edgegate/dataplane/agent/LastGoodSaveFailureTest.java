@@ -13,14 +13,8 @@ import io.edgegate.testkit.FreePorts;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An ACK promises the node can serve the revision again after a restart. A node that runs a
@@ -31,56 +25,40 @@ class LastGoodSaveFailureTest {
     @RegisterExtension
     static final LocalNode node = new LocalNode();
 
+    @RegisterExtension
+    final AgentUnderTest under = new AgentUnderTest(node, "unsaved");
+
     private final int port = FreePorts.pick();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    @TempDir
-    Path dataDir;
-    private FakeControlPlane controlPlane;
-    private ConfigAgent agent;
-
-    @BeforeEach
-    void start() throws Exception {
-        controlPlane = new FakeControlPlane();
-        agent = new ConfigAgent(List.of(controlPlane.target()), NodeHello.newBuilder().setNodeId("unsaved").build(),
-                node.updater(), new LastGoodConfig(dataDir), scheduler);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        agent.close();
-        controlPlane.close();
-        scheduler.shutdownNow();
-    }
 
     @Test
     void aRevisionThatCannotBeSavedIsAppliedAndTheAckSaysSoUntilASaveWorksAgain() throws Exception {
         // Where the objects' folder must go there is a file: every save fails, as on a disk gone read-only.
-        Path blocker = dataDir.resolve("last-good");
+        Path blocker = under.dataDir().resolve("last-good");
         Files.writeString(blocker, "not a folder");
-        agent.start();
-        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(controlPlane.streams);
+        under.agent().start();
+        StreamObserver<ConfigUpdate> stream = FakeControlPlane.next(under.controlPlane().streams);
 
         stream.onNext(update(1, "/first"));
-        ConfigAck unsaved = FakeControlPlane.next(controlPlane.acks);
+        ConfigAck unsaved = FakeControlPlane.next(under.controlPlane().acks);
         assertThat(unsaved.getError()).as("the revision runs").isEmpty();
-        assertThat(unsaved.getWarning()).contains("applied, but not saved as the last-good config in " + dataDir)
+        assertThat(unsaved.getWarning()).contains("applied, but not saved as the last-good config in " + under.dataDir())
                 .contains("would serve an older config");
         assertThat(node.get(port, "/first").statusCode()).isEqualTo(200);
 
         // On a new stream (its control plane restarted, say) the node says so again in its hello.
-        assertThat(FakeControlPlane.next(controlPlane.hellos).getAppliedWarning()).isEmpty();
+        assertThat(FakeControlPlane.next(under.controlPlane().hellos).getAppliedWarning()).isEmpty();
         stream.onCompleted();
-        NodeHello again = FakeControlPlane.next(controlPlane.hellos);
+        NodeHello again = FakeControlPlane.next(under.controlPlane().hellos);
         assertThat(again.getAppliedRevision()).isEqualTo(1);
         assertThat(again.getAppliedWarning()).isEqualTo(unsaved.getWarning());
-        stream = FakeControlPlane.next(controlPlane.streams);
+        stream = FakeControlPlane.next(under.controlPlane().streams);
 
         Files.delete(blocker);
         stream.onNext(update(2, "/second"));
-        ConfigAck saved = FakeControlPlane.next(controlPlane.acks);
+        ConfigAck saved = FakeControlPlane.next(under.controlPlane().acks);
         assertThat(saved.getError()).isEmpty();
         assertThat(saved.getWarning()).isEmpty();
-        assertThat(new LastGoodConfig(dataDir).load()).get().extracting(LastGoodConfig.Saved::revision).isEqualTo(2L);
+        assertThat(new LastGoodConfig(under.dataDir()).load()).get().extracting(LastGoodConfig.Saved::revision).isEqualTo(2L);
         assertThat(node.get(port, "/second").statusCode()).isEqualTo(200);
     }
 
