@@ -45,14 +45,19 @@ final class ConsoleClient {
 
     /** The node's row as the console draws it: its member record, state as READY, BEHIND, REJECTED or DISCONNECTED. */
     JsonNode node(String nodeId) throws Exception {
-        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create(base + "cluster")).header("Cookie", cookie)
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
-        for (JsonNode member : json.readTree(view.body()).path("cluster").path("members")) {
+        for (JsonNode member : cluster().path("members")) {
             if (member.path("nodeId").asText().equals(nodeId)) {
                 return member;
             }
         }
         throw new AssertionError(nodeId + " is not in the console's view");
+    }
+
+    /** The cluster as the console draws it: its revision, members, and whether (and why) it may be stale. */
+    JsonNode cluster() throws Exception {
+        HttpResponse<String> view = http.send(HttpRequest.newBuilder(URI.create(base + "cluster")).header("Cookie", cookie)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+        return json.readTree(view.body()).path("cluster");
     }
 }

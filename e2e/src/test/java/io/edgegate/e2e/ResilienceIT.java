@@ -3,6 +3,7 @@ package io.edgegate.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,6 +69,7 @@ class ResilienceIT {
     void withEtcdStoppedNodesServeWritesFailFastAndApplyWorksOnceEtcdIsBack() throws Exception {
         try (LoadLoop load = load()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> load.succeeded() > 100);
+            ConsoleClient console = ConsoleClient.loggedIn(cluster, "outage-viewer");
             cluster.etcd().stop();
             try {
                 long started = System.nanoTime();
@@ -98,6 +100,11 @@ class ResilienceIT {
                 EgctlRun cached = EgctlRun.inProcess(cluster.egctl(), "get", "hp");
                 assertThat(cached.exit()).as(cached.toString()).isZero();
                 assertThat(cached.out()).contains("pipeline-reverse-proxy");
+                // The console, which only shows the cluster's state, says what it cannot see.
+                JsonNode view = console.cluster();
+                assertThat(view.path("stale").asBoolean()).as(view.toString()).isTrue();
+                assertThat(view.path("staleReason").asText()).contains("does not reach etcd");
+                assertThat(console.node("node-1").path("nodeId").asText()).isEqualTo("node-1");
                 EgctlRun secrets = EgctlRun.inProcess(cluster.egctl(), "get", "hp", "--show-secrets");
                 assertThat(secrets.exit()).isEqualTo(1);
                 assertThat(secrets.err()).contains("secrets are shown only to a token checked against etcd");

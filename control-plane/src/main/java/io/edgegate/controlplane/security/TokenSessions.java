@@ -1,5 +1,6 @@
 package io.edgegate.controlplane.security;
 
+import io.edgegate.controlplane.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -34,11 +35,16 @@ public final class TokenSessions {
 
     /** A session for the holder of {@code token}, ending after {@code lifetime} or with the token, whichever is first. */
     public Optional<Session> open(String token, Duration lifetime) {
-        Optional<Caller> caller = tokens.authenticate(token);
+        Optional<Caller> caller;
+        try {
+            caller = tokens.authenticate(token);
+        } catch (StoreUnavailableException e) {
+            caller = orUnavailable(tokens.lastKnown(token), e);
+        }
         if (caller.isEmpty()) {
             return Optional.empty();
         }
-        Optional<TokenRecord> record = tokens.record(caller.get().name());
+        Optional<TokenRecord> record = recordOf(caller.get().name());
         if (record.isEmpty()) {
             return Optional.empty();
         }
@@ -67,7 +73,7 @@ public final class TokenSessions {
         if (expiresSeconds * 1000 <= now) {
             return Optional.empty();
         }
-        Optional<TokenRecord> record = tokens.record(parts[0]);
+        Optional<TokenRecord> record = recordOf(parts[0]);
         if (record.isEmpty() || record.get().expiredAt(now)) {
             return Optional.empty();
         }
@@ -76,6 +82,27 @@ public final class TokenSessions {
             return Optional.empty();
         }
         return Optional.of(new Caller(record.get().name(), record.get().role()));
+    }
+
+    /**
+     * A token's record; while etcd cannot be reached, as it was last found valid (up to
+     * {@link Tokens#OUTAGE_LIMIT} ago): the console only shows the cluster's state, which an operator
+     * needs most during an outage, as egctl's reads do then.
+     */
+    private Optional<TokenRecord> recordOf(String name) {
+        try {
+            return tokens.record(name);
+        } catch (StoreUnavailableException e) {
+            return orUnavailable(tokens.lastKnownRecord(name), e);
+        }
+    }
+
+    /** What was last known, or the outage itself when nothing was: "cannot check" is not "refused". */
+    private static <T> Optional<T> orUnavailable(Optional<T> lastKnown, StoreUnavailableException outage) {
+        if (lastKnown.isEmpty()) {
+            throw outage;
+        }
+        return lastKnown;
     }
 
     /** A fixed-length stand-in for a session, to remember it by (e.g. as logged out) without keeping it. */

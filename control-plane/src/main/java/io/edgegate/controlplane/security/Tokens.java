@@ -138,10 +138,13 @@ public final class Tokens {
      * blind during the outage. A token never found, or found revoked, stays refused; expiry still counts.
      */
     public Optional<Caller> lastKnown(String token) {
-        return check(token, name -> {
-            Lookup last = remembered.get(name);
-            return last != null && nanoTime.getAsLong() - last.atNanos < OUTAGE_LIMIT.toNanos() ? last.record : Optional.empty();
-        });
+        return check(token, this::lastKnownRecord);
+    }
+
+    /** The record of a token name as it was last found, at most {@link #OUTAGE_LIMIT} ago (see {@link #lastKnown}). */
+    Optional<TokenRecord> lastKnownRecord(String name) {
+        Lookup last = remembered.get(name);
+        return last != null && nanoTime.getAsLong() - last.atNanos < OUTAGE_LIMIT.toNanos() ? last.record : Optional.empty();
     }
 
     private Optional<Caller> check(String token, java.util.function.Function<String, Optional<TokenRecord>> find) {

@@ -1,7 +1,9 @@
 package io.edgegate.controlplane.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.edgegate.controlplane.store.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,5 +85,34 @@ class TokenSessionsTest {
         assertThat(sessions.check(live)).isPresent();
         tokens.revoke("viewer-5");
         assertThat(sessions.check(live)).as("its token was revoked").isEmpty();
+    }
+
+    @Test
+    void duringAnEtcdOutageASessionOfATokenLastFoundValidStillSeesTheConsoleForTenMinutes() {
+        SwitchableTokenStore switchable = new SwitchableTokenStore();
+        Tokens outageTokens = new Tokens(switchable, clock, () -> millis.get() * 1_000_000L);
+        TokenSessions sessions = new TokenSessions(outageTokens, clock);
+        Tokens.Issued viewer = outageTokens.create("viewer-6", Role.VIEWER, Optional.empty());
+        Tokens.Issued unseen = outageTokens.create("viewer-7", Role.VIEWER, Optional.empty());
+        Tokens.Issued gone = outageTokens.create("viewer-8", Role.VIEWER, Optional.empty());
+        String session = sessions.open(viewer.token(), Duration.ofHours(8)).orElseThrow().value();
+        String goneSession = sessions.open(gone.token(), Duration.ofHours(8)).orElseThrow().value();
+        outageTokens.revoke("viewer-8");
+        assertThat(sessions.check(goneSession)).isEmpty();
+        switchable.down(true);
+
+        millis.addAndGet(Duration.ofMinutes(9).toMillis());
+        assertThat(sessions.check(session)).as("checked 9 minutes ago, etcd away since").contains(new Caller("viewer-6", Role.VIEWER));
+        assertThat(sessions.open(viewer.token(), Duration.ofHours(1))).as("a new login with it").isPresent();
+        assertThatThrownBy(() -> sessions.open(unseen.token(), Duration.ofHours(1)))
+                .as("never checked here: the outage is the answer, not a refusal").isInstanceOf(StoreUnavailableException.class);
+        assertThatThrownBy(() -> sessions.check(goneSession)).as("found revoked").isInstanceOf(StoreUnavailableException.class);
+        String[] parts = session.split("\\.");
+        assertThat(sessions.check(parts[0] + "." + parts[1] + "." + parts[2].substring(1) + "A")).as("its MAC is still checked").isEmpty();
+
+        millis.addAndGet(Duration.ofMinutes(2).toMillis());
+        assertThatThrownBy(() -> sessions.check(session)).as("last found valid 11 minutes ago").isInstanceOf(StoreUnavailableException.class);
+        switchable.down(false);
+        assertThat(sessions.check(session)).as("etcd is back").isPresent();
     }
 }

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,41 +23,8 @@ class TokensTest {
     Path dir;
 
     private final AtomicLong nanos = new AtomicLong();
-    private final AtomicBoolean storeDown = new AtomicBoolean();
-    private final MemoryTokenStore memory = new MemoryTokenStore();
-    private final TokenStore store = new TokenStore() {
-        @Override
-        public boolean create(TokenRecord token) {
-            return up().create(token);
-        }
-
-        @Override
-        public Optional<TokenRecord> find(String name) {
-            return up().find(name);
-        }
-
-        @Override
-        public List<TokenRecord> list() {
-            return up().list();
-        }
-
-        @Override
-        public boolean delete(String name) {
-            return up().delete(name);
-        }
-
-        @Override
-        public boolean deleteIfUnchanged(TokenRecord token) {
-            return up().deleteIfUnchanged(token);
-        }
-
-        private TokenStore up() {
-            if (storeDown.get()) {
-                throw new StoreUnavailableException("etcd is away", null);
-            }
-            return memory;
-        }
-    };
+    private final SwitchableTokenStore store = new SwitchableTokenStore();
+    private final MemoryTokenStore memory = store.memory();
     private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
     private final Clock clock = new Clock() {
         @Override
@@ -162,12 +128,12 @@ class TokensTest {
     void whileTheStoreIsAwayACheckedTokenStandsForTenSecondsThenNot() {
         String token = tokens.create("ops", Role.OPERATOR, Optional.empty()).token();
         assertThat(tokens.authenticate(token)).isPresent();
-        storeDown.set(true);
+        store.down(true);
         nanos.addAndGet(Duration.ofSeconds(9).toNanos());
         assertThat(tokens.authenticate(token)).as("checked 9 s ago").isPresent();
         nanos.addAndGet(Duration.ofSeconds(2).toNanos());
         assertThatThrownBy(() -> tokens.authenticate(token)).isInstanceOf(StoreUnavailableException.class);
-        storeDown.set(false);
+        store.down(false);
         assertThat(tokens.authenticate(token)).isPresent();
     }
 
@@ -181,7 +147,7 @@ class TokensTest {
         assertThat(tokens.authenticate(soon)).isPresent();
         tokens.revoke("gone");
         assertThat(tokens.authenticate(revoked)).isEmpty();
-        storeDown.set(true);
+        store.down(true);
 
         nanos.addAndGet(Duration.ofMinutes(9).toNanos());
         millis.addAndGet(Duration.ofMinutes(9).toMillis());
