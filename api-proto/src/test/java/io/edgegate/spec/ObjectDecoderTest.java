@@ -277,6 +277,51 @@ class ObjectDecoderTest {
     }
 
     @Test
+    void groupNumbersAreReadAsGoReadsThem() {
+        // Go's Expand: a leading zero or 10^8 and more is a group name, not a number; such a name here names no group.
+        String yaml = """
+                name: s
+                kind: HTTPServer
+                port: 80
+                rules:
+                - paths:
+                  - {pathRegexp: '^/(a)$', rewriteTarget: /$99999999999, backend: p}
+                  - {pathRegexp: '^/(b)$', rewriteTarget: /$01, backend: p}
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .containsExactly(
+                                "rules[0].paths[0].rewriteTarget: '/$99999999999' refers to group '99999999999' that the regexp"
+                                        + " does not name (write ${1}x for group 1 followed by x)",
+                                "rules[0].paths[1].rewriteTarget: '/$01' refers to group '01' that the regexp"
+                                        + " does not name (write ${1}x for group 1 followed by x)"));
+        assertThat(io.edgegate.spec.server.RewriteTemplate.parse("[$01|$1|$99999999]")
+                .replaceAll(io.edgegate.spec.server.Regexps.compile("(b)"), "b")).isEqualTo("[|b|]");
+    }
+
+    @Test
+    void anOidcAdaptorWithAnEmptyDiscoveryNeedsBothEndpoints() throws SpecException {
+        String yaml = """
+                name: a
+                kind: Pipeline
+                flow: [{filter: oidc}]
+                filters:
+                - name: oidc
+                  kind: OIDCAdaptor
+                  clientId: c
+                  clientSecret: s
+                  redirectURI: /callback
+                  discovery: ""
+                  authorizationEndpoint: https://idp.example/auth
+                """;
+        assertThatThrownBy(() -> decode(yaml))
+                .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                        .containsExactly("filters[0]: give discovery (the provider's .well-known/openid-configuration),"
+                                + " or authorizationEndpoint and tokenEndpoint"));
+        assertThat(decode(yaml + "  tokenEndpoint: https://idp.example/token\n")).isNotNull();
+    }
+
+    @Test
     void staticFileNeedsAnAbsoluteRootAndPlainIndexNames() {
         String yaml = """
                 name: files
@@ -317,6 +362,23 @@ class ObjectDecoderTest {
                                 "trustedProxies[0]: 'lb.internal' is not an IP address or CIDR block (expected: e.g. 10.0.0.0/8)",
                                 "rules[0].ipFilter.allowIPs[0]: '300.1.1.1' is not an IP address or CIDR block (expected: e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)",
                                 "rules[0].paths[0].ipFilter.blockIPs[0]: 'example.com' is not an IP address or CIDR block (expected: e.g. 192.0.2.7, 10.0.0.0/8, 2001:db8::/32)"));
+    }
+
+    @Test
+    void aServerAddressMustBeAnAddressEveryNodeCanParse() throws SpecException {
+        // Each of these once passed and every node retried its bind forever (a port inside, a doubled "::", a zone id).
+        for (String address : new String[] {"10.0.0.1:8080", "1::2::3", "fe80::1%eth0", "12345::1", "localhost", "[::1"}) {
+            String yaml = "name: s\nkind: HTTPServer\nport: 80\naddress: '" + address + "'\n"
+                    + "rules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+            assertThatThrownBy(() -> decode(yaml)).as(address)
+                    .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
+                            .containsExactly("address: '" + address + "' is not an IP address (expected: e.g. 0.0.0.0 or ::1)"));
+        }
+        for (String address : new String[] {"0.0.0.0", "127.0.0.2", "::", "::1", "[::1]", "2001:db8::7", "::ffff:192.0.2.1"}) {
+            String yaml = "name: s\nkind: HTTPServer\nport: 80\naddress: '" + address + "'\n"
+                    + "rules: [{paths: [{pathPrefix: /, backend: p}]}]\n";
+            assertThat(decode(yaml)).as(address).isNotNull();
+        }
     }
 
     @Test

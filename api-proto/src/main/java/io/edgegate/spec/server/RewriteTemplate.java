@@ -67,7 +67,7 @@ public final class RewriteTemplate {
                 literal.setLength(0);
             }
             String name = template.substring(start, end);
-            parts.add(name.chars().allMatch(Character::isDigit) ? new Numbered(Integer.parseInt(name)) : new Named(name));
+            parts.add(isGroupNumber(name) ? new Numbered(Integer.parseInt(name)) : new Named(name));
             i = braced ? end + 1 : end;
         }
         if (literal.length() > 0) {
@@ -132,6 +132,11 @@ public final class RewriteTemplate {
                 out.append(text);
             }
         }
+    }
+
+    /** As Go's Expand: digits without a leading zero, below 10^8; any other name ($01, $99999999999) names a group. */
+    private static boolean isGroupNumber(String name) {
+        return name.length() <= 8 && name.chars().allMatch(Character::isDigit) && (name.length() == 1 || name.charAt(0) != '0');
     }
 
     private static boolean isNameChar(char c) {

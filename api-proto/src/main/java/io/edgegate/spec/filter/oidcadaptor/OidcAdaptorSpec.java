@@ -64,7 +64,9 @@ public record OidcAdaptorSpec(String name, Optional<String> cookieName, String c
                 o.error("redirectURI", "'" + redirect + "' is neither a URL nor a path starting with '/'");
             }
         }
-        if (!o.has("discovery") && (authorization.isEmpty() || token.isEmpty())) {
+        // An empty discovery is no discovery (as Easegress reads it): the endpoints must then be given.
+        boolean discoveryGiven = o.optionalString("discovery").filter(v -> !v.isEmpty()).isPresent();
+        if (!discoveryGiven && (authorization.isEmpty() || token.isEmpty())) {
             o.error("give discovery (the provider's .well-known/openid-configuration), or authorizationEndpoint and tokenEndpoint");
         }
         o.finish();
