@@ -278,7 +278,7 @@ class ObjectDecoderTest {
 
     @Test
     void groupNumbersAreReadAsGoReadsThem() {
-        // Go's Expand: a leading zero or 10^8 and more is a group name, not a number; such a name here names no group.
+        // Go's Expand: a leading zero or ten digits and more is a group name, not a number; such a name here names no group.
         String yaml = """
                 name: s
                 kind: HTTPServer
@@ -287,6 +287,7 @@ class ObjectDecoderTest {
                 - paths:
                   - {pathRegexp: '^/(a)$', rewriteTarget: /$99999999999, backend: p}
                   - {pathRegexp: '^/(b)$', rewriteTarget: /$01, backend: p}
+                  - {pathRegexp: '^/(c)$', rewriteTarget: /$999999999, backend: p}
                 """;
         assertThatThrownBy(() -> decode(yaml))
                 .isInstanceOfSatisfying(SpecException.class, e -> assertThat(e.problems()).extracting(SpecProblem::toString)
@@ -294,7 +295,9 @@ class ObjectDecoderTest {
                                 "rules[0].paths[0].rewriteTarget: '/$99999999999' refers to group '99999999999' that the regexp"
                                         + " does not name (write ${1}x for group 1 followed by x)",
                                 "rules[0].paths[1].rewriteTarget: '/$01' refers to group '01' that the regexp"
-                                        + " does not name (write ${1}x for group 1 followed by x)"));
+                                        + " does not name (write ${1}x for group 1 followed by x)",
+                                // Nine digits are still a number to Go.
+                                "rules[0].paths[2].rewriteTarget: '/$999999999' refers to group 999999999 but the regexp has 1 group(s)"));
         assertThat(io.edgegate.spec.server.RewriteTemplate.parse("[$01|$1|$99999999]")
                 .replaceAll(io.edgegate.spec.server.Regexps.compile("(b)"), "b")).isEqualTo("[|b|]");
     }

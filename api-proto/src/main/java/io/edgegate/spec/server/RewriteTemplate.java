@@ -134,9 +134,12 @@ public final class RewriteTemplate {
         }
     }
 
-    /** As Go's Expand: digits without a leading zero, below 10^8; any other name ($01, $99999999999) names a group. */
+    /**
+     * As Go's Expand: digits without a leading zero, at most nine (Go stops once the value before a digit reaches 10^8);
+     * any other name ($01, $1234567890) names a group.
+     */
     private static boolean isGroupNumber(String name) {
-        return name.length() <= 8 && name.chars().allMatch(Character::isDigit) && (name.length() == 1 || name.charAt(0) != '0');
+        return name.length() <= 9 && name.chars().allMatch(Character::isDigit) && (name.length() == 1 || name.charAt(0) != '0');
     }
 
     private static boolean isNameChar(char c) {
